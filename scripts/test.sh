@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
+#   scripts/test.sh          every test: ensures the Docker engine and the test images first
+#   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
+# Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+filter=()
+if [ "${1:-}" = "--unit" ]; then
+  shift
+  filter=(--filter "Category=Unit")
+else
+  bash scripts/ensure-docker.sh
+  bash scripts/build-images.sh
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test FnSharp.sln "${filter[@]}" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Each test assembly prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T"; add them up.
+summary=$(awk '
+  /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { f += $(i + 1) + 0 }
+      if ($i == "Passed:")  { p += $(i + 1) + 0 }
+      if ($i == "Skipped:") { s += $(i + 1) + 0 }
+    }
+  }
+  END {
+    if (s > 0) printf "%d passed, %d failed, %d skipped\n", p, f, s
+    else printf "%d passed, %d failed\n", p, f
+  }' "$log")
+
+if [ "$status" -ne 0 ] && [ "${summary#0 passed, 0 failed}" != "$summary" ]; then
+  echo "tests: dotnet test failed before any test ran (build error?); see above" >&2
+fi
+echo "$summary"
+exit "$status"

@@ -1,0 +1,29 @@
+using FnSharp.Core.Errors;
+
+namespace FnSharp.Agent.Calls;
+
+/// <summary>The errors a call can end with, with Fn's messages (<c>fn-compat.md</c> section 3).</summary>
+public static class CallErrors
+{
+    /// <summary>502: the FDK answered 502.</summary>
+    public static readonly ApiError FunctionFailed = new(502, "function failed");
+
+    /// <summary>502: the FDK answered a status the contract does not allow.</summary>
+    public static readonly ApiError InvalidResponse = new(502, "invalid function response");
+
+    /// <summary>502: the connection broke or the reply was unreadable.</summary>
+    public static readonly ApiError ReceiveFailed = new(502, "error receiving function response");
+
+    /// <summary>504: the call exceeded the fn's timeout.</summary>
+    public static readonly ApiError TimedOut = new(504, "Timed out");
+
+    /// <summary>504: the container did not create its socket in time.</summary>
+    public static readonly ApiError ContainerInitTimedOut = new(504, "Container initialization timed out, please ensure you are using the latest fdk and check the logs");
+
+    /// <summary>502: the container exited or failed its socket check.</summary>
+    public static readonly ApiError ContainerInitFailed = new(502, "Container failed to initialize, please ensure you are using the latest fdk and check the logs");
+
+    /// <summary>502: the image is not on the host and could not be pulled.</summary>
+    /// <param name="image">The image reference.</param>
+    public static ApiError ImageNotFound(string image) => new(502, $"Failed to pull image '{image}': it is not on this host and no registry could provide it");
+}

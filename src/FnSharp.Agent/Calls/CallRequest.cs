@@ -1,0 +1,25 @@
+using FnSharp.Core.Models;
+
+namespace FnSharp.Agent.Calls;
+
+/// <summary>One call of a fn, as the agent receives it from an endpoint.</summary>
+public sealed record CallRequest
+{
+    /// <summary>The call's 26-character id, returned to the client as <c>Fn-Call-Id</c>.</summary>
+    public required string CallId { get; init; }
+
+    /// <summary>The app the fn belongs to.</summary>
+    public required App App { get; init; }
+
+    /// <summary>The fn to call, with its defaults applied.</summary>
+    public required Fn Fn { get; init; }
+
+    /// <summary>Headers to pass to the container; hop-by-hop headers are dropped on the way.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The request body, streamed to the container.</summary>
+    public required Stream Body { get; init; }
+
+    /// <summary>The body's length in bytes when known.</summary>
+    public long? ContentLength { get; init; }
+}

@@ -1,0 +1,32 @@
+namespace FnSharp.Agent.Calls;
+
+/// <summary>
+/// How a call ended. Each value maps to one row of the outcome table of <c>fn-compat.md</c>
+/// section 3; the function's faults are kept apart from the platform's.
+/// </summary>
+public enum CallStatus
+{
+    /// <summary>The FDK answered 200; the response is the function's.</summary>
+    Success,
+
+    /// <summary>The FDK answered 502: the function failed (its fault; container kept).</summary>
+    FunctionFailed,
+
+    /// <summary>The FDK answered a status other than 200, 502 or 504 (container killed).</summary>
+    InvalidResponse,
+
+    /// <summary>The connection broke or the reply was not HTTP (container killed).</summary>
+    ReceiveFailed,
+
+    /// <summary>The call ran past the fn's timeout (container killed).</summary>
+    TimedOut,
+
+    /// <summary>The container exited or failed the socket checks before it was ready (container removed).</summary>
+    ContainerInitFailed,
+
+    /// <summary>The container did not create its socket within the start timeout (container killed).</summary>
+    ContainerInitTimedOut,
+
+    /// <summary>The fn's image is not on the host and could not be pulled.</summary>
+    ImageNotFound,
+}

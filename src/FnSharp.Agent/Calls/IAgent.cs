@@ -1,0 +1,13 @@
+namespace FnSharp.Agent.Calls;
+
+/// <summary>Runs calls in hot containers (Fn's <c>agent.Agent</c>).</summary>
+public interface IAgent
+{
+    /// <summary>
+    /// Runs <paramref name="call"/> in a hot container of its fn, starting one when needed.
+    /// Never throws for the function's or the container's faults: they come back as a failed
+    /// <see cref="CallResult"/>. The caller disposes the result once it has copied the response out.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the client went away).</exception>
+    Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken);
+}

@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Client;
+
+/// <summary>
+/// A typed client for the v2 API of FnSharp (and of Fn's server). Errors come back as
+/// <see cref="FnApiException"/> carrying the server's status and message.
+/// </summary>
+public sealed class FnSharpClient
+{
+    private readonly HttpClient _http;
+
+    /// <summary>Creates a client on <paramref name="http"/>, whose <see cref="HttpClient.BaseAddress"/> is the server, for example <c>http://localhost:8080/</c>.</summary>
+    public FnSharpClient(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+    }
+
+    /// <summary>Creates an app.</summary>
+    /// <exception cref="FnApiException">The server refused it, for example 409 when the name is taken.</exception>
+    public Task<App> CreateAppAsync(App app, CancellationToken cancellationToken = default) =>
+        SendAsync<App, App>(HttpMethod.Post, "v2/apps", app, cancellationToken);
+
+    /// <summary>Returns the app with <paramref name="appId"/>.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task<App> GetAppAsync(string appId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, App>(HttpMethod.Get, $"v2/apps/{Uri.EscapeDataString(appId)}", null, cancellationToken);
+
+    /// <summary>Returns one page of apps, ordered by name.</summary>
+    public Task<ListPage<App>> ListAppsAsync(string? cursor = null, int? perPage = null, string? name = null, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ListPage<App>>(HttpMethod.Get, "v2/apps" + Query(("cursor", cursor), ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("name", name)), null, cancellationToken);
+
+    /// <summary>Creates a fn.</summary>
+    /// <exception cref="FnApiException">The server refused it, for example 400 for a missing image.</exception>
+    public Task<Fn> CreateFnAsync(Fn fn, CancellationToken cancellationToken = default) =>
+        SendAsync<Fn, Fn>(HttpMethod.Post, "v2/fns", fn, cancellationToken);
+
+    /// <summary>Returns the fn with <paramref name="fnId"/>.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task<Fn> GetFnAsync(string fnId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, Fn>(HttpMethod.Get, $"v2/fns/{Uri.EscapeDataString(fnId)}", null, cancellationToken);
+
+    /// <summary>Returns one page of fns, ordered by name.</summary>
+    public Task<ListPage<Fn>> ListFnsAsync(string? appId = null, string? cursor = null, int? perPage = null, string? name = null, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ListPage<Fn>>(HttpMethod.Get, "v2/fns" + Query(("app_id", appId), ("cursor", cursor), ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("name", name)), null, cancellationToken);
+
+    /// <summary>Invokes a fn by id and returns its answer, whatever its status.</summary>
+    /// <param name="fnId">The fn's id.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="contentType">The body's content type.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<InvokeResult> InvokeAsync(string fnId, string body, string contentType = "application/json", CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _http.PostAsync(new Uri($"invoke/{Uri.EscapeDataString(fnId)}", UriKind.Relative), content, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var callId = response.Headers.TryGetValues("Fn-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
+        return new InvokeResult(response.StatusCode, callId, response.Content.Headers.ContentType?.ToString(), text);
+    }
+
+    private async Task<TResponse> SendAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FnApiException(response.StatusCode, await ReadMessageAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
+            ?? throw new FnApiException(response.StatusCode, "the server answered with an empty body");
+    }
+
+    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message))
+            {
+                return message.GetString() ?? text;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not Fn's error body: show what the server sent.
+        }
+
+        return text.Length > 0 ? text : $"{(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var parts = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
+    }
+}

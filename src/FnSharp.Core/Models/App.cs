@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FnSharp.Core.Json;
+
+namespace FnSharp.Core.Models;
+
+/// <summary>
+/// An application: a named group of fns and triggers that share configuration.
+/// Field names follow Fn's v2 API (<c>fn-swagger-v2.yml</c>, definition <c>App</c>).
+/// </summary>
+public sealed record App
+{
+    /// <summary>The app's 26-character sortable id, assigned by the server on create.</summary>
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = "";
+
+    /// <summary>The app's unique name: 1..255 Unicode letters, digits, <c>_</c> or <c>-</c>.</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
+
+    /// <summary>Environment given to every container of the app's fns; a fn's own config wins on conflict.</summary>
+    [JsonPropertyName("config")]
+    public IReadOnlyDictionary<string, string> Config { get; init; } = EmptyConfig;
+
+    /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
+    [JsonPropertyName("annotations")]
+    public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = EmptyAnnotations;
+
+    /// <summary>Where the app's function logs are sent, or <see langword="null"/> when unset.</summary>
+    [JsonPropertyName("syslog_url")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SyslogUrl { get; init; }
+
+    /// <summary>The processor architecture the app's images are built for (<c>""</c>, <c>GENERIC_X86</c>, ...).</summary>
+    [JsonPropertyName("shape")]
+    public string Shape { get; init; } = "";
+
+    /// <summary>When the app was created (UTC).</summary>
+    [JsonPropertyName("created_at")]
+    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the app was last changed (UTC).</summary>
+    [JsonPropertyName("updated_at")]
+    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    internal static readonly IReadOnlyDictionary<string, string> EmptyConfig = new Dictionary<string, string>();
+    internal static readonly IReadOnlyDictionary<string, JsonElement> EmptyAnnotations = new Dictionary<string, JsonElement>();
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FnSharp.Core.Json;
+
+namespace FnSharp.Core.Models;
+
+/// <summary>
+/// A trigger: a way to call a fn other than by its id. Fn knows one type, <c>http</c>, served at
+/// <c>/t/{appName}{source}</c>. Field names follow Fn's v2 API (definition <c>Trigger</c>).
+/// </summary>
+public sealed record Trigger
+{
+    /// <summary>The trigger's 26-character sortable id, assigned by the server on create.</summary>
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = "";
+
+    /// <summary>The trigger's name, unique for its app and fn.</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
+
+    /// <summary>The id of the app that owns the trigger.</summary>
+    [JsonPropertyName("app_id")]
+    public string AppId { get; init; } = "";
+
+    /// <summary>The id of the fn the trigger calls.</summary>
+    [JsonPropertyName("fn_id")]
+    public string FnId { get; init; } = "";
+
+    /// <summary>The trigger type; <c>http</c> is the only one.</summary>
+    [JsonPropertyName("type")]
+    public string Type { get; init; } = "";
+
+    /// <summary>The path under <c>/t/{appName}</c> the trigger answers, starting with <c>/</c>.</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; init; } = "";
+
+    /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
+    [JsonPropertyName("annotations")]
+    public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = App.EmptyAnnotations;
+
+    /// <summary>When the trigger was created (UTC).</summary>
+    [JsonPropertyName("created_at")]
+    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the trigger was last changed (UTC).</summary>
+    [JsonPropertyName("updated_at")]
+    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
+    public DateTimeOffset UpdatedAt { get; init; }
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace FnSharp.Server.Apis;
+
+/// <summary>Source-generated serializers for the server's own bodies.</summary>
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(VersionBody))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

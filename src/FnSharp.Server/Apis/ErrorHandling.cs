@@ -1,0 +1,53 @@
+using FnSharp.Core.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace FnSharp.Server.Apis;
+
+/// <summary>
+/// Turns every failure into Fn's JSON error body: <see cref="ApiException"/>s into their error,
+/// unknown paths into 404 <c>Path not found</c>, wrong methods into 405 <c>Method not allowed</c>,
+/// and anything unexpected into 500 <c>internal server error</c>, logged but never shown.
+/// </summary>
+internal static partial class ErrorHandling
+{
+    public static WebApplication UseFnSharpErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, StatusCodeSelector = _ => 500 });
+        app.UseStatusCodePages(context => WriteStatusBodyAsync(context.HttpContext));
+        return app;
+    }
+
+    private static async Task HandleExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var error = exception switch
+        {
+            ApiException api => api.Error,
+            BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
+            BadHttpRequestException bad => new ApiError(bad.StatusCode, "bad request"),
+            _ => null,
+        };
+        if (error is null)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FnSharp.Server.Errors");
+            LogUnexpected(logger, exception, context.Request.Method, context.Request.Path);
+            error = ApiErrors.Internal;
+        }
+
+        await ApiJson.WriteErrorAsync(context.Response, error);
+    }
+
+    private static Task WriteStatusBodyAsync(HttpContext context) => context.Response.StatusCode switch
+    {
+        404 => ApiJson.WriteErrorAsync(context.Response, ApiErrors.PathNotFound),
+        405 => ApiJson.WriteErrorAsync(context.Response, ApiErrors.MethodNotAllowed),
+        var status => ApiJson.WriteErrorAsync(context.Response, new ApiError(status, ReasonPhrase(status))),
+    };
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "error";
+
+    // Event ids 1100-1199 belong to the API.
+    [LoggerMessage(1101, LogLevel.Error, "Unexpected failure answering {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception? exception, string method, string path);
+}

@@ -1,0 +1,41 @@
+namespace FnSharp.Server.Configuration;
+
+/// <summary>
+/// The server's settings, read from Fn's <c>FN_*</c> names in any configuration source
+/// (environment, <c>appsettings.json</c>, <c>--FN_PORT=9090</c> switches).
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>The TCP port the API listens on (<c>FN_PORT</c>, default 8080).</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// The datastore (<c>FN_DB_URL</c>): <c>sqlite3:///abs/path.db</c> or <c>sqlite3://./rel/path.db</c>;
+    /// default <c>sqlite3://./data/fnsharp.db</c>, its directory created when missing.
+    /// </summary>
+    public string DbUrl { get; set; } = "sqlite3://./data/fnsharp.db";
+
+    /// <summary>The public base URL used in computed endpoint annotations (<c>FN_PUBLIC_LB_URL</c>); the request's own when unset.</summary>
+    public string? PublicLbUrl { get; set; }
+
+    /// <summary>The largest request body accepted, in bytes (<c>FN_MAX_REQUEST_SIZE</c>, default 6 MiB).</summary>
+    public long MaxRequestSize { get; set; } = 6 * 1024 * 1024;
+
+    /// <summary>How long a started container may take to create its socket, in milliseconds (<c>FN_HOT_START_TIMEOUT_MSECS</c>, default 5000).</summary>
+    public int HotStartTimeoutMs { get; set; } = 5000;
+
+    /// <summary>The Docker Engine API endpoint (<c>FN_DOCKER_HOST</c>, default <c>unix:///var/run/docker.sock</c>).</summary>
+    public string DockerHost { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>
+    /// This node's name (<c>FN_NODE_NAME</c>, default the host name), kept in a label on every container;
+    /// start-up removes the containers an earlier run of the same node left behind.
+    /// </summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
+    public string? SqlitePath =>
+        DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;
+
+    private const string SqliteScheme = "sqlite3://";
+}

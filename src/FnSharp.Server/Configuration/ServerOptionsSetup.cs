@@ -1,0 +1,50 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Configuration;
+
+/// <summary>Reads <see cref="ServerOptions"/> from Fn's flat <c>FN_*</c> configuration keys and checks them.</summary>
+internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfigureOptions<ServerOptions>, IValidateOptions<ServerOptions>
+{
+    public void Configure(ServerOptions options)
+    {
+        options.Port = configuration.GetValue("FN_PORT", options.Port);
+        options.DbUrl = configuration["FN_DB_URL"] is { Length: > 0 } url ? url : options.DbUrl;
+        options.PublicLbUrl = configuration["FN_PUBLIC_LB_URL"] is { Length: > 0 } lb ? lb : options.PublicLbUrl;
+        options.MaxRequestSize = configuration.GetValue("FN_MAX_REQUEST_SIZE", options.MaxRequestSize);
+        options.HotStartTimeoutMs = configuration.GetValue("FN_HOT_START_TIMEOUT_MSECS", options.HotStartTimeoutMs);
+        options.DockerHost = configuration["FN_DOCKER_HOST"] is { Length: > 0 } host ? host : options.DockerHost;
+        options.NodeName = configuration["FN_NODE_NAME"] is { Length: > 0 } node ? node : options.NodeName;
+    }
+
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_PORT must be a TCP port from 1 to 65535, not {options.Port}."));
+        }
+
+        if (options.SqlitePath is null)
+        {
+            failures.Add($"FN_DB_URL '{options.DbUrl}' is not supported: use sqlite3:///absolute/path.db or sqlite3://./relative/path.db (PostgreSQL comes with the API issue).");
+        }
+
+        if (options.PublicLbUrl is { } lb && !Uri.TryCreate(lb, UriKind.Absolute, out _))
+        {
+            failures.Add($"FN_PUBLIC_LB_URL '{lb}' is not an absolute URL, for example http://fn.example.com:8080.");
+        }
+
+        if (options.MaxRequestSize < 1)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_REQUEST_SIZE must be a positive number of bytes, not {options.MaxRequestSize}."));
+        }
+
+        if (options.HotStartTimeoutMs < 1)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_HOT_START_TIMEOUT_MSECS must be a positive number of milliseconds, not {options.HotStartTimeoutMs}."));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,69 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Hosting;
+
+/// <summary>
+/// Start-up and shutdown of the server's state: opens the store, removes containers an earlier run
+/// left behind, and on shutdown removes every container this run started.
+/// </summary>
+internal sealed partial class ServerLifetime(
+    StoreHolder store,
+    IContainerDriver driver,
+    SerialAgent agent,
+    IOptions<ServerOptions> options,
+    ILogger<ServerLifetime> logger) : IHostedService
+{
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.OpenAsync(cancellationToken);
+        LogStoreOpened(logger, options.Value.DbUrl);
+        try
+        {
+            var removed = await driver.RemoveLeftoversAsync(cancellationToken);
+            LogLeftoversRemoved(logger, removed);
+        }
+        catch (HttpRequestException e)
+        {
+            // The API works without Docker; calls will fail with a clear error until it answers.
+            LogDockerUnreachable(logger, e, options.Value.DockerHost);
+        }
+    }
+
+    /// <summary>
+    /// Removes this run's containers. The host may call this twice at once (a test host stops the
+    /// app while <c>RunAsync</c> stops it too); both calls await the one removal, so neither lets
+    /// the services be disposed under it.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= RemoveContainersAsync();
+        }
+    }
+
+    private async Task RemoveContainersAsync()
+    {
+        await agent.DisposeAsync();
+        LogContainersRemoved(logger);
+    }
+
+    // Event ids 1000-1099 belong to the server's hosting.
+    [LoggerMessage(1001, LogLevel.Information, "Datastore ready at {DbUrl}")]
+    private static partial void LogStoreOpened(ILogger logger, string dbUrl);
+
+    [LoggerMessage(1002, LogLevel.Information, "Removed {Count} container(s) left by an earlier run")]
+    private static partial void LogLeftoversRemoved(ILogger logger, int count);
+
+    [LoggerMessage(1003, LogLevel.Warning, "The Docker engine at {DockerHost} does not answer; calls will fail until it does. Start it with scripts/ensure-docker.sh")]
+    private static partial void LogDockerUnreachable(ILogger logger, Exception exception, string dockerHost);
+
+    [LoggerMessage(1004, LogLevel.Information, "Removed every container of this run")]
+    private static partial void LogContainersRemoved(ILogger logger);
+}

@@ -1,0 +1,43 @@
+namespace FnSharp.Storage.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of migrations. Version N is the state after the N-th script; a
+/// store records its version in <c>schema_version</c> and start-up applies the scripts it lacks, so
+/// a file created by an older FnSharp upgrades in place. Scripts are only ever appended.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<string> Scripts =
+    [
+        // 1: apps and fns.
+        """
+        CREATE TABLE apps (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            config TEXT NOT NULL,
+            annotations TEXT NOT NULL,
+            syslog_url TEXT NULL,
+            shape TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX apps_name ON apps (name);
+        CREATE TABLE fns (
+            id TEXT PRIMARY KEY,
+            app_id TEXT NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            image TEXT NOT NULL,
+            memory INTEGER NOT NULL,
+            timeout INTEGER NOT NULL,
+            idle_timeout INTEGER NOT NULL,
+            config TEXT NOT NULL,
+            annotations TEXT NOT NULL,
+            shape TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX fns_app_name ON fns (app_id, name);
+        CREATE INDEX fns_name ON fns (name);
+        """,
+    ];
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using FnSharp.Core.Models;
+using FnSharp.Testing;
+using FnSharp.Testing.Hosting;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// The main job end to end on the real Docker engine: the API creates an app and the hello fn
+/// (image <c>fnsharp/hello-csharp:latest</c>, built by <c>scripts/build-images.sh</c>), and /invoke
+/// runs it in a real container.
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class InvokeOnDockerTests : IAsyncLifetime
+{
+    private readonly FnSharpServerFactory _server = new();
+    private readonly DockerClient _docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _docker.Dispose();
+    }
+
+    [Fact]
+    public async Task Invoke_HelloTwice_BothAnsweredByOneContainer()
+    {
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "hello-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "hello", AppId = app.Id, Image = "fnsharp/hello-csharp:latest" });
+
+        var first = await client.InvokeAsync(fn.Id, """{"name":"Ada"}""");
+        var afterFirst = await ContainersOfAsync(fn.Id);
+        var second = await client.InvokeAsync(fn.Id, """{"name":"Grace"}""");
+        var afterSecond = await ContainersOfAsync(fn.Id);
+
+        Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Ada!"}"""), (first.StatusCode, first.Body));
+        Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Grace!"}"""), (second.StatusCode, second.Body));
+        Assert.NotNull(first.CallId);
+        Assert.NotEqual(first.CallId, second.CallId);
+        Assert.Equal(afterFirst, afterSecond);
+        Assert.Single(afterSecond);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingImage_FastClearError()
+    {
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "missing-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "ghost", AppId = app.Id, Image = "fnsharp/no-such-image:1" });
+
+        var result = await client.InvokeAsync(fn.Id, "{}");
+
+        Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
+        Assert.Contains("fnsharp/no-such-image:1", result.Body, StringComparison.Ordinal);
+        Assert.Empty(await ContainersOfAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task StopServer_AfterCalls_NoContainerLeft()
+    {
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "stop-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "hello", AppId = app.Id, Image = "fnsharp/hello-csharp:latest" });
+        await client.InvokeAsync(fn.Id, "{}");
+        Assert.Single(await ContainersOfAsync(fn.Id));
+
+        await _server.DisposeAsync();
+
+        Assert.Empty(await ContainersOfAsync(fn.Id));
+    }
+
+    private async Task<List<string>> ContainersOfAsync(string fnId)
+    {
+        var containers = await _docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true } },
+        });
+        return [.. containers.Select(c => c.ID)];
+    }
+}
