@@ -1,0 +1,72 @@
+using FnSharp.Server.Invocation;
+using FnSharp.Testing;
+
+namespace FnSharp.Server.Tests.Invocation;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class LimitedBodyCopierTests
+{
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(0, 200_000)]
+    [InlineData(1000, 1000)]
+    [InlineData(1000, 10)]
+    [InlineData(1_000_000, 200_000)]
+    public async Task CopyAsync_WithinLimit_WholeBodySentAfterStart(long max, int size)
+    {
+        var body = Bytes(size);
+        using var destination = new MemoryStream();
+        var started = 0;
+
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(body), null, max, destination, () => Start(ref started, destination), CancellationToken.None);
+
+        Assert.Equal(BodyCopyResult.Completed, result);
+        Assert.Equal(1, started);
+        Assert.Equal(body, destination.ToArray());
+    }
+
+    [Fact]
+    public async Task CopyAsync_DeclaredLengthOverLimit_TooLargeBeforeReading()
+    {
+        using var destination = new MemoryStream();
+        var started = 0;
+
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(10)), 5000, 1000, destination, () => Start(ref started, destination), CancellationToken.None);
+
+        Assert.Equal((BodyCopyResult.TooLarge, 0, 0L), (result, started, destination.Length));
+    }
+
+    [Fact]
+    public async Task CopyAsync_SmallLimitUndeclaredLength_TooLargeAndNothingSent()
+    {
+        using var destination = new MemoryStream();
+        var started = 0;
+
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(1001)), null, 1000, destination, () => Start(ref started, destination), CancellationToken.None);
+
+        Assert.Equal((BodyCopyResult.TooLarge, 0, 0L), (result, started, destination.Length));
+    }
+
+    [Fact]
+    public async Task CopyAsync_OverLimitPastHoldBack_TooLargeAfterStartAndNeverMoreThanLimitSent()
+    {
+        const long Max = LimitedBodyCopier.HoldBackBytes * 2L;
+        using var destination = new MemoryStream();
+        var started = 0;
+
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes((int)Max + 1)), null, Max, destination, () => Start(ref started, destination), CancellationToken.None);
+
+        Assert.Equal(BodyCopyResult.TooLargeAfterStart, result);
+        Assert.Equal(1, started);
+        Assert.True(destination.Length <= Max);
+    }
+
+    private static Task Start(ref int started, MemoryStream destination)
+    {
+        Assert.Equal(0, destination.Length);
+        started++;
+        return Task.CompletedTask;
+    }
+
+    private static byte[] Bytes(int size) => [.. Enumerable.Range(0, size).Select(i => (byte)(i % 251))];
+}
