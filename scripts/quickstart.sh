@@ -40,7 +40,7 @@ step "Building FnSharp"
 dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
 
 step "Building images"
-bash scripts/build-images.sh
+bash scripts/build-images.sh hello-csharp
 
 step "Starting the server on $API"
 mkdir -p "$ROOT/data"

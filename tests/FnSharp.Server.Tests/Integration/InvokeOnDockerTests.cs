@@ -47,6 +47,18 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_NodeFunctionOnFnsNodeFdk_Answers()
+    {
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "node-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "hello-node", AppId = app.Id, Image = "fnsharp/hello-node:latest" });
+
+        var result = await client.InvokeAsync(fn.Id, """{"name":"Node"}""");
+
+        Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Node!"}"""), (result.StatusCode, result.Body));
+    }
+
+    [Fact]
     public async Task Invoke_MissingImage_FastClearError()
     {
         var client = _server.CreateFnClient();
