@@ -1,45 +1,33 @@
 using System.CommandLine;
-using FnSharp.Client;
+using FnSharp.Cli.Commands;
 
 namespace FnSharp.Cli;
 
 /// <summary>
-/// The <c>fnsharp</c> command. This first cut has <c>version</c>; the CLI issue adds the resource
-/// commands (<c>create</c>, <c>list</c>, <c>invoke</c>, <c>deploy</c>, ...).
+/// The <c>fnsharp</c> command, shaped like Fn's <c>fn</c>: verbs (<c>create</c>, <c>list</c>,
+/// <c>inspect</c>, <c>invoke</c>) then the resource, which is addressed by name.
 /// </summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error, TextReader.Null, inputRedirected: false);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, bool inputRedirected)
     {
-        var apiUrl = new Option<string>("--api-url")
+        var options = new CliOptions();
+        var runner = new CommandRunner(options, output, error);
+        var root = new RootCommand("fnsharp: manage and invoke FnSharp functions (Fn-compatible).\n\nExamples:\n  fnsharp create app myapp\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest\n  fnsharp invoke myapp hello --body '{\"name\":\"you\"}'")
         {
-            Description = "The FnSharp server (default: $FN_API_URL, else http://localhost:8080).",
-            Recursive = true,
+            options.ApiUrl,
+            options.Output,
+            options.Verbose,
         };
-        var root = new RootCommand("fnsharp: manage and invoke FnSharp functions.\n\nExample:\n  fnsharp version --api-url http://localhost:8080");
-        root.Options.Add(apiUrl);
+        root.Subcommands.Add(new Command("create", "Create an app or a fn.") { AppCommands.Create(runner), FnCommands.Create(runner) });
+        root.Subcommands.Add(new Command("list", "List apps or the fns of an app.") { AppCommands.List(runner), FnCommands.List(runner) });
+        root.Subcommands.Add(new Command("inspect", "Print an app or a fn as JSON.") { AppCommands.Inspect(runner), FnCommands.Inspect(runner) });
+        root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
+        root.Subcommands.Add(VersionCommand.Create(runner));
 
-        var version = new Command("version", "Print the CLI's version and the server's.\n\nExample:\n  fnsharp version");
-        version.SetAction(async (parse, cancellationToken) =>
-        {
-            await output.WriteLineAsync($"Client version: {typeof(CliApp).Assembly.GetName().Version?.ToString(3)}");
-            var url = parse.GetValue(apiUrl) ?? Environment.GetEnvironmentVariable("FN_API_URL") ?? "http://localhost:8080";
-            try
-            {
-                using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) };
-                var body = await http.GetStringAsync(new Uri("version", UriKind.Relative), cancellationToken);
-                await output.WriteLineAsync($"Server version: {System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("version").GetString()}");
-                return 0;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or System.Text.Json.JsonException or KeyNotFoundException or FnApiException)
-            {
-                await error.WriteLineAsync($"Error: cannot reach the FnSharp server at {url}: {e.Message}");
-                return 1;
-            }
-        });
-        root.Subcommands.Add(version);
-
-        var parsed = root.Parse(args);
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 }

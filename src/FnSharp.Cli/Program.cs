@@ -1,3 +1,3 @@
 using FnSharp.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error);
+return await CliApp.RunAsync(args, Console.Out, Console.Error, Console.In, Console.IsInputRedirected);

@@ -1,46 +1,208 @@
 using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Hosting;
 
 namespace FnSharp.Cli.Tests;
 
+/// <summary>Every command against a real server on loopback (Kestrel on a free port, fake containers).</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
-public sealed class CliAppTests
+public sealed class CliAppTests : IAsyncLifetime
 {
-    [Fact]
-    public async Task RunAsync_Help_ListsCommandsWithExample()
+    private readonly FakeContainerDriver _driver = new();
+    private readonly FnSharpServerFactory _server;
+    private readonly string _url;
+
+    public CliAppTests()
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        _server = new FnSharpServerFactory(_driver);
+        _url = _server.StartOnLoopback().ToString().TrimEnd('/');
+    }
 
-        var code = await CliApp.RunAsync(["--help"], output, error);
+    public Task InitializeAsync() => Task.CompletedTask;
 
-        Assert.Equal(0, code);
-        Assert.Contains("version", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Example:", output.ToString(), StringComparison.Ordinal);
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _driver.DisposeAsync();
     }
 
     [Fact]
-    public async Task RunAsync_VersionServerDown_ClearErrorNonZeroExit()
+    public async Task Help_Root_ListsVerbsWithExamples()
+    {
+        var (code, output, _) = await RunAsync("--help");
+
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "create", "list", "inspect", "invoke", "version", "Examples:" })
+        {
+            Assert.Contains(verb, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("create", "app")]
+    [InlineData("create", "fn")]
+    [InlineData("list", "apps")]
+    [InlineData("list", "fns")]
+    [InlineData("inspect", "app")]
+    [InlineData("inspect", "fn")]
+    [InlineData("invoke", null)]
+    [InlineData("version", null)]
+    public async Task Help_EachCommand_HasExample(string verb, string? noun)
+    {
+        var (code, output, _) = await RunAsync(noun is null ? [verb, "--help"] : [verb, noun, "--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Example", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateListInspect_AppAndFn_ByName()
+    {
+        Assert.Equal(0, (await RunAsync("create", "app", "shop", "--config", "REGION=eu")).Code);
+        Assert.Equal(0, (await RunAsync("create", "fn", "shop", "orders", "fnsharp/orders:1", "--memory", "64", "--timeout", "10")).Code);
+
+        var apps = await RunAsync("list", "apps");
+        var fns = await RunAsync("list", "fns", "shop");
+        var app = await RunAsync("inspect", "app", "shop");
+        var fnJson = await RunAsync("list", "fns", "shop", "--output", "json");
+
+        Assert.Matches(@"^NAME\s+ID\nshop\s+[0-9A-Z]{26}\n$", apps.Output.ReplaceLineEndings("\n"));
+        Assert.Matches(@"^NAME\s+IMAGE\s+MEMORY\s+TIMEOUT\s+ID\norders\s+fnsharp/orders:1\s+64 MiB\s+10 s\s+[0-9A-Z]{26}\n$", fns.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("\"REGION\": \"eu\"", app.Output, StringComparison.Ordinal);
+        Assert.Contains("\"image\": \"fnsharp/orders:1\"", fnJson.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_BodyOption_PrintsAnswerAndVerboseStatus()
+    {
+        await RunAsync("create", "app", "inv");
+        await RunAsync("create", "fn", "inv", "echo", "fake");
+
+        var (code, output, error) = await RunAsync("invoke", "inv", "echo", "--body", "{\"a\":1}", "-v");
+
+        Assert.Equal(0, code);
+        Assert.Equal("{\"a\":1}\n", output.ReplaceLineEndings("\n"));
+        Assert.Matches(@"^Status: 200, Fn-Call-Id: [0-9A-Z]{26}", error);
+    }
+
+    [Fact]
+    public async Task Invoke_BodyFromStdin_Sent()
+    {
+        await RunAsync("create", "app", "stdin");
+        await RunAsync("create", "fn", "stdin", "echo", "fake");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["invoke", "stdin", "echo", "--api-url", _url], output, error, new StringReader("from stdin"), inputRedirected: true);
+
+        Assert.Equal(0, code);
+        Assert.Equal("from stdin\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionFails_NonZeroExitAndServerMessage()
+    {
+        _driver.Handler = context =>
+        {
+            context.Response.StatusCode = 502;
+            return Task.CompletedTask;
+        };
+        await RunAsync("create", "app", "bad");
+        await RunAsync("create", "fn", "bad", "f", "fake");
+
+        var (code, output, _) = await RunAsync("invoke", "bad", "f");
+
+        Assert.Equal(1, code);
+        Assert.Contains("function failed", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "inspect", "app", "nope" }, "Error: app 'nope' not found")]
+    [InlineData(new[] { "list", "fns", "nope" }, "Error: app 'nope' not found")]
+    [InlineData(new[] { "create", "fn", "nope", "f", "img" }, "Error: app 'nope' not found")]
+    [InlineData(new[] { "create", "app", "bad name" }, "Error: app name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
+    [InlineData(new[] { "create", "app", "x", "--config", "NOEQUALS" }, "Error: config entry 'NOEQUALS' is not KEY=VALUE")]
+    public async Task Command_BadInput_ErrorLineAndExit1(string[] args, string message)
+    {
+        var (code, _, error) = await RunAsync(args);
+
+        Assert.Equal(1, code);
+        Assert.Equal(message, error.Trim());
+    }
+
+    [Fact]
+    public async Task CreateApp_Twice_ServerConflictMessage()
+    {
+        await RunAsync("create", "app", "twice");
+
+        var (code, _, error) = await RunAsync("create", "app", "twice");
+
+        Assert.Equal((1, "Error: App already exists (409)"), (code, error.Trim()));
+    }
+
+    [Fact]
+    public async Task Version_ServerUp_BothVersions()
+    {
+        var (code, output, _) = await RunAsync("version");
+
+        Assert.Equal(0, code);
+        Assert.Equal("Client version: 0.1.0\nServer version: 0.1.0\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task AnyCommand_ServerDown_ClearErrorNonZeroExit()
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
         // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
-        var code = await CliApp.RunAsync(["version", "--api-url", "http://127.0.0.1:9"], output, error);
+        var code = await CliApp.RunAsync(["list", "apps", "--api-url", "http://127.0.0.1:9"], output, error);
 
         Assert.Equal(1, code);
-        Assert.Contains("Client version: 0.1.0", output.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task RunAsync_UnknownCommand_NonZeroExit()
+    public async Task UnknownCommand_NonZeroExit()
+    {
+        var (code, _, error) = await RunAsync("frobnicate");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("frobnicate", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://from-option:1", "http://from-env:2", "http://from-option:1")]
+    [InlineData(null, "http://from-env:2", "http://from-env:2")]
+    [InlineData(null, null, "http://from-file:3")]
+    public void ResolveApiUrl_Precedence_OptionThenEnvironmentThenFile(string? option, string? environment, string expected)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"api_url":"http://from-file:3"}""");
+
+        Assert.Equal(expected, CliContext.ResolveApiUrl(option, environment, file));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void ResolveApiUrl_Nothing_Localhost8080() =>
+        Assert.Equal("http://localhost:8080", CliContext.ResolveApiUrl(null, null, "/nonexistent/config.json"));
+
+    [Fact]
+    public void ResolveApiUrl_NotAUrl_ClearError()
+    {
+        var e = Assert.Throws<CliException>(() => CliContext.ResolveApiUrl("localhost", null, null));
+
+        Assert.Equal("the API URL 'localhost' is not an absolute http(s) URL, for example http://localhost:8080", e.Message);
+    }
+
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync((IEnumerable<string>)args);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-
-        var code = await CliApp.RunAsync(["frobnicate"], output, error);
-
-        Assert.NotEqual(0, code);
-        Assert.Contains("frobnicate", error.ToString(), StringComparison.Ordinal);
+        var code = await CliApp.RunAsync([.. args, "--api-url", _url], output, error);
+        return (code, output.ToString(), error.ToString());
     }
 }

@@ -38,11 +38,9 @@ public static class FnSharpServerExtensions
         services.AddHostedService<ServerLifetime>();
         services.AddProblemDetails();
 
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        {
-            var port = context.Configuration.GetValue("FN_PORT", 8080);
-            kestrel.ListenAnyIP(port is >= 1 and <= 65535 ? port : 8080);
-        });
+        // A default address only: a host that configures its own endpoints (a test on port 0) wins.
+        var port = builder.Configuration.GetValue("FN_PORT", 8080);
+        builder.WebHost.UseUrls($"http://*:{(port is >= 1 and <= 65535 ? port : 8080)}");
         return builder;
     }
 }

@@ -36,6 +36,19 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     /// <summary>A typed API client on this server.</summary>
     public FnSharpClient CreateFnClient() => new(CreateClient());
 
+    /// <summary>
+    /// Starts the server on Kestrel on a free loopback port, for clients in other processes or
+    /// that need a real socket (the CLI); returns its base URL, for example <c>http://127.0.0.1:41234</c>.
+    /// </summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
     /// <inheritdoc/>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using FnSharp.Client;
+using FnSharp.Cli.Output;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Cli;
+
+/// <summary>
+/// What every command needs: the server's URL, a client on it, and the resolution of names to ids
+/// (Fn's CLI addresses apps and fns by name; the API by id).
+/// </summary>
+internal sealed class CliContext : IDisposable
+{
+    /// <summary>The URL used when nothing else names one.</summary>
+    public const string DefaultApiUrl = "http://localhost:8080";
+
+    private readonly HttpClient _http;
+
+    public CliContext(string apiUrl, TextWriter output, TextWriter error, OutputFormat format, bool verbose)
+    {
+        ApiUrl = apiUrl;
+        Output = output;
+        Error = error;
+        Format = format;
+        Verbose = verbose;
+        _http = new HttpClient { BaseAddress = new Uri(apiUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(6) };
+        Client = new FnSharpClient(_http);
+    }
+
+    public string ApiUrl { get; }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    public OutputFormat Format { get; }
+
+    public bool Verbose { get; }
+
+    public FnSharpClient Client { get; }
+
+    /// <summary>
+    /// The API URL: <c>--api-url</c>, else <c>FN_API_URL</c>, else <c>api_url</c> in
+    /// <c>~/.fnsharp/config.json</c>, else <see cref="DefaultApiUrl"/>.
+    /// </summary>
+    /// <exception cref="CliException">The URL is not an absolute http(s) URL, or the config file is not valid JSON.</exception>
+    public static string ResolveApiUrl(string? option, string? environment, string? configFile)
+    {
+        var url = option is { Length: > 0 } ? option
+            : environment is { Length: > 0 } ? environment
+            : ReadConfigUrl(configFile) ?? DefaultApiUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new CliException($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
+        }
+
+        return url;
+    }
+
+    /// <summary>The user's config file: <c>~/.fnsharp/config.json</c>.</summary>
+    public static string ConfigFilePath =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fnsharp", "config.json");
+
+    /// <summary>Returns the app named <paramref name="name"/>.</summary>
+    /// <exception cref="CliException">No app has that name.</exception>
+    public async Task<App> FindAppAsync(string name, CancellationToken cancellationToken)
+    {
+        var page = await Client.ListAppsAsync(name: name, cancellationToken: cancellationToken);
+        return page.Items.FirstOrDefault(a => a.Name == name) ?? throw new CliException($"app '{name}' not found");
+    }
+
+    /// <summary>Returns the fn named <paramref name="name"/> of the app named <paramref name="appName"/>.</summary>
+    /// <exception cref="CliException">The app or the fn does not exist.</exception>
+    public async Task<(App App, Fn Fn)> FindFnAsync(string appName, string name, CancellationToken cancellationToken)
+    {
+        var app = await FindAppAsync(appName, cancellationToken);
+        var page = await Client.ListFnsAsync(appId: app.Id, name: name, cancellationToken: cancellationToken);
+        var fn = page.Items.FirstOrDefault(f => f.Name == name) ?? throw new CliException($"fn '{name}' not found in app '{appName}'");
+        return (app, fn);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static string? ReadConfigUrl(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("api_url", out var url) && url.ValueKind == JsonValueKind.String
+                ? url.GetString()
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{path} is not valid JSON ({e.Message}); it should look like {{\"api_url\": \"{DefaultApiUrl}\"}}");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Cli.Commands;
+
+/// <summary><c>create fn</c>, <c>list fns</c>, <c>inspect fn</c>.</summary>
+internal static class FnCommands
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var app = new Argument<string>("app") { Description = "The app's name." };
+        var name = new Argument<string>("name") { Description = "The fn's name, unique in the app." };
+        var image = new Argument<string>("image") { Description = "The fn's container image, for example fnsharp/hello-csharp:latest." };
+        var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192; default 128)." };
+        var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300; default 30)." };
+        var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600; default 30)." };
+        var command = new Command("fn", "Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64")
+        {
+            app, name, image, memory, timeout, idle, runner.Options.Config,
+        };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
+            var fn = await context.Client.CreateFnAsync(
+                new Fn
+                {
+                    AppId = owner.Id,
+                    Name = parse.GetValue(name)!,
+                    Image = parse.GetValue(image)!,
+                    Memory = parse.GetValue(memory),
+                    Timeout = parse.GetValue(timeout),
+                    IdleTimeout = parse.GetValue(idle),
+                    Config = KeyValues.Parse(parse.GetValue(runner.Options.Config)),
+                },
+                cancellationToken);
+            await context.Output.WriteLineAsync($"Successfully created fn: {fn.Name} ({fn.Id})");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command List(CommandRunner runner)
+    {
+        var app = new Argument<string>("app") { Description = "The app's name." };
+        var command = new Command("fns", "List the fns of an app, by name.\n\nExample:\n  fnsharp list fns myapp") { app };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
+            var fns = new List<Fn>();
+            string? cursor = null;
+            do
+            {
+                var page = await context.Client.ListFnsAsync(appId: owner.Id, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
+                fns.AddRange(page.Items);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            await ResourcePrinter.FnsAsync(context, fns);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Inspect(CommandRunner runner)
+    {
+        var app = new Argument<string>("app") { Description = "The app's name." };
+        var name = new Argument<string>("name") { Description = "The fn's name." };
+        var command = new Command("fn", "Print a fn as JSON.\n\nExample:\n  fnsharp inspect fn myapp hello") { app, name };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            await ResourcePrinter.OneAsync(context, (await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken)).Fn);
+            return 0;
+        });
+        return command;
+    }
+}
