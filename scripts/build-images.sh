@@ -2,6 +2,8 @@
 # Builds, on this machine, the images that the examples and the tests run (no registry is reachable):
 #   fnsharp/aot-runtime:latest   scratch + the host's libc, libm and loader, for NativeAOT functions
 #   fnsharp/hello-csharp:latest  examples/hello-csharp on the C# FDK
+#   fnsharp/testfn:latest        tests/functions/testfn, the test function on the C# FDK
+#   fnsharp/testfn-volume:latest the test function with a VOLUME (the driver must refuse it)
 # Each image carries the hash of its inputs in the label io.fnsharp.source-hash; an image whose
 # hash matches is kept, so a second run costs seconds. Usage: scripts/build-images.sh [--force]
 set -euo pipefail
@@ -49,18 +51,36 @@ else
   FORCE=--force
 fi
 
-# fnsharp/hello-csharp: the example function, published with NativeAOT.
-hash=$(source_hash src/FnSharp.Fdk examples/hello-csharp Directory.Build.props Directory.Packages.props)
-if is_current fnsharp/hello-csharp:latest "$hash"; then
-  echo "images: fnsharp/hello-csharp:latest is up to date"
-else
-  context="$STAGE/hello-csharp"
+# A function on the C# FDK, published with NativeAOT onto fnsharp/aot-runtime: IMAGE NAME DIR.
+build_function() {
+  local image=$1 name=$2 dir=$3 hash context started
+  hash=$(source_hash src/FnSharp.Fdk "$dir" Directory.Build.props Directory.Packages.props)
+  if is_current "$image" "$hash"; then
+    echo "images: $image is up to date"
+    return
+  fi
+  context="$STAGE/$name"
   rm -rf "$context"
-  echo "images: publishing examples/hello-csharp with NativeAOT (about 30s)..."
+  echo "images: publishing $dir with NativeAOT (about 30s)..."
   started=$SECONDS
-  dotnet publish "$ROOT/examples/hello-csharp" -c Release -r linux-x64 -o "$context" -p:DebugType=none -p:GenerateDocumentationFile=false \
-    >"$STAGE/publish.log" 2>&1 || { cat "$STAGE/publish.log" >&2; echo "images: publishing hello-csharp failed" >&2; exit 1; }
+  dotnet publish "$ROOT/$dir" -c Release -r linux-x64 -o "$context" -p:DebugType=none -p:GenerateDocumentationFile=false \
+    >"$STAGE/publish-$name.log" 2>&1 || { cat "$STAGE/publish-$name.log" >&2; echo "images: publishing $name failed" >&2; exit 1; }
   echo "images: published in $((SECONDS - started))s"
-  cp "$ROOT/examples/hello-csharp/Dockerfile" "$context/"
-  build fnsharp/hello-csharp:latest "$hash" "$context"
+  cp "$ROOT/$dir/Dockerfile" "$context/"
+  build "$image" "$hash" "$context"
+}
+
+# fnsharp/hello-csharp: the example function.
+build_function fnsharp/hello-csharp:latest hello-csharp examples/hello-csharp
+
+# fnsharp/testfn: the test function whose JSON input drives its behaviour (tests/functions/testfn).
+build_function fnsharp/testfn:latest testfn tests/functions/testfn
+
+# fnsharp/testfn-volume: the test function plus a VOLUME, which the Docker driver must refuse. Its
+# hash covers the base image's id, so a rebuilt testfn rebuilds it.
+hash=$( (source_hash tests/functions/testfn-volume; docker image inspect -f '{{.Id}}' fnsharp/testfn:latest) | sha256sum | cut -c1-16)
+if is_current fnsharp/testfn-volume:latest "$hash"; then
+  echo "images: fnsharp/testfn-volume:latest is up to date"
+else
+  build fnsharp/testfn-volume:latest "$hash" "$ROOT/tests/functions/testfn-volume"
 fi
