@@ -164,6 +164,8 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
 
     internal TimeProvider Time => _time;
 
+    internal ImagePuller Puller => _puller;
+
     internal DockerDriverOptions Options => _options;
 
     internal async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)

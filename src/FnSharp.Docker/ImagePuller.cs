@@ -24,6 +24,7 @@ internal sealed partial class ImagePuller
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<PullFailure?>>> _pulls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PullFailure> _failures = new(StringComparer.Ordinal);
+    private int _pullsStarted;
 
     public ImagePuller(DockerClient client, DockerDriverOptions options, TimeProvider time, ILogger logger)
     {
@@ -32,6 +33,9 @@ internal sealed partial class ImagePuller
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>How many pulls this puller has started (for tests of the one-pull-per-image rule).</summary>
+    internal int PullsStarted => Volatile.Read(ref _pullsStarted);
 
     /// <summary>The image's description, pulled first when it is not on the host.</summary>
     /// <exception cref="ContainerStartException"><see cref="ContainerStartError.ImageNotFound"/> or <see cref="ContainerStartError.ImagePullTimedOut"/>.</exception>
@@ -85,6 +89,7 @@ internal sealed partial class ImagePuller
     private async Task<PullFailure?> PullAsync(string image)
     {
         var reference = WithTag(image);
+        Interlocked.Increment(ref _pullsStarted);
         LogPulling(_logger, reference);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.PullTimeoutMs), _time);
         PullFailure? failure = null;

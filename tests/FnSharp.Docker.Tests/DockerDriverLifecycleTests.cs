@@ -128,14 +128,28 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateAsync_ManyCallersOfAMissingImage_AllFailNamingTheImage()
+    public async Task CreateAsync_ManyCallersOfAMissingImage_OnePullAndAllFailNamingTheImage()
     {
-        var attempts = Enumerable.Range(0, 8).Select(_ => Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:2"), CancellationToken.None)));
+        // Callers during the pull wait for it; callers after it meet the remembered failure.
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 600_000 });
+        var attempts = Enumerable.Range(0, 8).Select(_ => Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:2"), CancellationToken.None)));
 
         var errors = await Task.WhenAll(attempts).WaitAsync(Guard);
 
+        Assert.Equal(1, driver.Puller.PullsStarted);
         Assert.All(errors, e => Assert.Equal(ContainerStartError.ImageNotFound, e.Error));
         Assert.All(errors, e => Assert.Contains("'fnsharp/never-built:2'", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_PullFailureNotRemembered_EachCallerPullsAgain()
+    {
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 0 });
+
+        await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
+        await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
+
+        Assert.Equal(2, driver.Puller.PullsStarted);
     }
 
     [Fact]
