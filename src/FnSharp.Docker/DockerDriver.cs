@@ -133,6 +133,16 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
         foreach (var container in containers)
         {
             await RemoveContainerAsync(container.ID, cancellationToken);
+
+            // Its socket directory is named after it (see CreateAsync).
+            foreach (var name in container.Names ?? [])
+            {
+                if (name.TrimStart('/') is { Length: > 0 } plain && plain.StartsWith("fnsharp-", StringComparison.Ordinal))
+                {
+                    DeleteDirectory(Path.Combine(_options.IofsRoot, plain));
+                }
+            }
+
             LogLeftoverRemoved(_logger, container.ID);
         }
 

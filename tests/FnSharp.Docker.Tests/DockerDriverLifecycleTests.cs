@@ -153,12 +153,60 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAsync_RegistryNeverAnswers_ImagePullTimedOutNamingTheImage()
+    {
+        // A "registry" on loopback that accepts connections and never says a word.
+        using var registry = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        registry.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    held.Add(await registry.AcceptTcpClientAsync(stop.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+        var image = $"127.0.0.1:{((System.Net.IPEndPoint)registry.LocalEndpoint).Port}/fnsharp/silent:1";
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullTimeoutMs = 1000 });
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec(image), CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.ImagePullTimedOut, e.Error);
+        Assert.Equal($"image '{image}' is not on this host and pulling it did not finish within 1000 ms", e.Message);
+        await stop.CancelAsync();
+        await accepting;
+        held.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task CreateAsync_ImageDeclaresAVolume_Refused()
     {
         var e = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.VolumeImage), CancellationToken.None));
 
         Assert.Equal(ContainerStartError.ImageRefused, e.Error);
         Assert.Equal($"image '{TestFnContainers.VolumeImage}' declares VOLUME /data: fn images may not declare volumes", e.Message);
+    }
+
+    [Fact]
+    public async Task RemoveLeftoversAsync_ContainerOfAnEarlierRun_ItsSocketDirectoryDeletedToo()
+    {
+        var earlier = TestFnContainers.NewDriver(_node);
+        var container = await earlier.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+        var socketDirectory = Path.GetDirectoryName(container.SocketPath)!;
+        earlier.Dispose();
+
+        Assert.Equal(1, await _driver.RemoveLeftoversAsync(CancellationToken.None));
+
+        Assert.False(Directory.Exists(socketDirectory));
     }
 
     [Fact]
