@@ -13,7 +13,7 @@ internal static class ContainerExitWatcher
     public const long UnknownExitCode = -1;
 
     // Output written just before the exit may still be in flight when wait returns.
-    private static readonly TimeSpan LogDrain = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LogDrain = TimeSpan.FromSeconds(5);
 
     /// <summary>Completes when the container <paramref name="containerId"/> has exited; never faults.</summary>
     public static async Task<ContainerExit> WatchAsync(DockerClient client, string containerId, ContainerLogs logs, TimeProvider time, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal static class ContainerExitWatcher
                 exitCode = state.ExitCode;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
         {
             // Removed, or the driver stopped: what is known so far is the answer.
         }

@@ -58,9 +58,9 @@ internal sealed class ContainerLogs
                 Attribute(state, flush: false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
         {
-            // The container is gone or being removed: its output ends here.
+            // The container is gone or being removed, or the driver closed: its output ends here.
         }
 
         foreach (var state in (StreamState[])[stdout, stderr])

@@ -23,8 +23,19 @@ internal sealed partial class DockerContainer : IDisposable
         return _exit.Task;
     }
 
-    private async Task WatchAsync(ContainerLogs logs) =>
-        _exit.TrySetResult(await ContainerExitWatcher.WatchAsync(_driver.Client, Id, logs, _driver.Time, _lifetime.Token));
+    private async Task WatchAsync(ContainerLogs logs)
+    {
+        try
+        {
+            _exit.TrySetResult(await ContainerExitWatcher.WatchAsync(_driver.Client, Id, logs, _driver.Time, _lifetime.Token));
+        }
+#pragma warning disable CA1031 // The watch handles the engine's failures itself; anything else is a bug, surfaced to whoever waits for the exit.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _exit.TrySetException(e);
+        }
+    }
 
     /// <summary>Releases the cancellation source of the output capture and exit watch; <see cref="RemoveAsync"/> does it too.</summary>
     public void Dispose() => _lifetime.Dispose();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
@@ -25,7 +26,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
     private readonly TimeProvider _time;
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DockerContainer> _live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DockerContainer> _live = new(StringComparer.Ordinal);
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
     /// <exception cref="ArgumentException">An option is out of range (<see cref="DockerDriverOptions.Validate"/>).</exception>
