@@ -5,6 +5,8 @@
 #   debian         fnsharp/debian:bookworm      Debian 12 minbase (debootstrap, then docker import)
 #   node-runtime   fnsharp/node-runtime:latest  Debian's nodejs on fnsharp/debian
 #   hello-node     fnsharp/hello-node:latest    examples/hello-node on Fn's Node FDK (@fnproject/fdk from npm)
+#   testfn         fnsharp/testfn:latest        tests/functions/testfn, the test function on the C# FDK
+#   testfn-volume  fnsharp/testfn-volume:latest the test function with a VOLUME (the driver must refuse it)
 # Each image carries the hash of its inputs in the label io.fnsharp.source-hash; an image whose hash
 # matches is kept, so a second run costs seconds. An image is built after the ones it stands on.
 # Usage: scripts/build-images.sh [--force] [IMAGE...]   (no IMAGE: all of them)
@@ -40,9 +42,10 @@ build() {
 # dotnet publish PROJECT with NativeAOT into CONTEXT.
 publish_aot() {
   local project=$1 context=$2 started=$SECONDS
+  local log="$STAGE/publish-$(basename "$project").log"
   echo "images: publishing $project with NativeAOT (about 30s)..."
   dotnet publish "$ROOT/$project" -c Release -r linux-x64 -o "$context" -p:DebugType=none -p:GenerateDocumentationFile=false \
-    >"$STAGE/publish.log" 2>&1 || { cat "$STAGE/publish.log" >&2; echo "images: publishing $project failed" >&2; exit 1; }
+    >"$log" 2>&1 || { cat "$log" >&2; echo "images: publishing $project failed" >&2; exit 1; }
   echo "images: published in $((SECONDS - started))s"
 }
 
@@ -58,15 +61,27 @@ image_aot_runtime() {
   build fnsharp/aot-runtime:latest "$hash" "$context"
 }
 
-image_hello_csharp() {
-  local hash context="$STAGE/hello-csharp"
-  # The base image's id is part of the hash, so a rebuilt base rebuilds the function.
-  hash=$(source_hash src/FnSharp.Fdk examples/hello-csharp Directory.Build.props Directory.Packages.props)-$(docker image inspect -f '{{.Id}}' fnsharp/aot-runtime:latest | cut -c8-15)
-  if is_current fnsharp/hello-csharp:latest "$hash"; then echo "images: fnsharp/hello-csharp:latest is up to date"; return; fi
+# A function on the C# FDK, published with NativeAOT onto fnsharp/aot-runtime: IMAGE NAME DIR. The
+# base image's id is part of the hash, so a rebuilt base rebuilds the function.
+aot_function() {
+  local image=$1 name=$2 dir=$3 hash context="$STAGE/$2"
+  hash=$(source_hash src/FnSharp.Fdk "$dir" Directory.Build.props Directory.Packages.props)-$(docker image inspect -f '{{.Id}}' fnsharp/aot-runtime:latest | cut -c8-15)
+  if is_current "$image" "$hash"; then echo "images: $image is up to date"; return; fi
   rm -rf "$context"
-  publish_aot examples/hello-csharp "$context"
-  cp "$ROOT/examples/hello-csharp/Dockerfile" "$context/"
-  build fnsharp/hello-csharp:latest "$hash" "$context"
+  publish_aot "$dir" "$context"
+  cp "$ROOT/$dir/Dockerfile" "$context/"
+  build "$image" "$hash" "$context"
+}
+
+image_hello_csharp() { aot_function fnsharp/hello-csharp:latest hello-csharp examples/hello-csharp; }
+
+image_testfn() { aot_function fnsharp/testfn:latest testfn tests/functions/testfn; }
+
+image_testfn_volume() {
+  local hash
+  hash=$(source_hash tests/functions/testfn-volume)-$(docker image inspect -f '{{.Id}}' fnsharp/testfn:latest | cut -c8-15)
+  if is_current fnsharp/testfn-volume:latest "$hash"; then echo "images: fnsharp/testfn-volume:latest is up to date"; return; fi
+  build fnsharp/testfn-volume:latest "$hash" "$ROOT/tests/functions/testfn-volume"
 }
 
 image_debian() {
@@ -113,7 +128,9 @@ deps() {
     debian) echo debian ;;
     node-runtime) echo debian node-runtime ;;
     hello-node) echo debian node-runtime hello-node ;;
-    *) echo "images: unknown image '$1'; known: aot-runtime hello-csharp debian node-runtime hello-node" >&2; exit 2 ;;
+    testfn) echo aot-runtime testfn ;;
+    testfn-volume) echo aot-runtime testfn testfn-volume ;;
+    *) echo "images: unknown image '$1'; known: aot-runtime hello-csharp debian node-runtime hello-node testfn testfn-volume" >&2; exit 2 ;;
   esac
 }
 
@@ -121,11 +138,11 @@ wanted=()
 for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) wanted+=("$arg") ;;
   esac
 done
-[ ${#wanted[@]} -gt 0 ] || wanted=(hello-csharp hello-node)
+[ ${#wanted[@]} -gt 0 ] || wanted=(hello-csharp hello-node testfn testfn-volume)
 
 done_list=" "
 for image in "${wanted[@]}"; do

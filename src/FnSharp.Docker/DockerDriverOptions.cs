@@ -1,6 +1,6 @@
 namespace FnSharp.Docker;
 
-/// <summary>Settings of the Docker driver, bound from configuration section <c>Docker</c> and <c>FN_*</c> variables.</summary>
+/// <summary>Settings of the Docker driver; the server fills them from its <c>FN_*</c> settings (<c>docs/configuration.md</c>).</summary>
 public sealed record DockerDriverOptions
 {
     /// <summary>The Engine API endpoint, for example <c>unix:///var/run/docker.sock</c>.</summary>
@@ -17,4 +17,62 @@ public sealed record DockerDriverOptions
 
     /// <summary>This node's name, kept in the <c>io.fnsharp.node</c> label so that start-up removes only this node's leftovers.</summary>
     public string Node { get; init; } = "local";
+
+    /// <summary>The Docker network of fn containers (default <c>bridge</c>; <c>none</c> cuts them off the network).</summary>
+    public string Network { get; init; } = "bridge";
+
+    /// <summary>The hardening of fn containers; every part on by default.</summary>
+    public ContainerHardening Hardening { get; init; } = new();
+
+    /// <summary>How long pulling a missing image may take, in milliseconds (default 60000); then the call fails naming the image.</summary>
+    public int PullTimeoutMs { get; init; } = 60_000;
+
+    /// <summary>How long a failed pull is remembered, in milliseconds (default 10000), so that a burst of calls does not retry it each time.</summary>
+    public int PullFailureCacheMs { get; init; } = 10_000;
+
+    /// <summary>How many of a container's last stderr lines are kept for its exit report (default 20).</summary>
+    public int StderrTailLines { get; init; } = 20;
+
+    /// <summary>How many output lines are kept per call (default 1000); later ones are dropped.</summary>
+    public int LogLinesPerCall { get; init; } = 1000;
+
+    /// <summary>How many calls' lines a container keeps until they are taken (default 32); the oldest go first.</summary>
+    public int LogCallsKept { get; init; } = 32;
+
+    /// <summary>The longest line kept, in characters (default 4096); longer lines are cut.</summary>
+    public int LogLineMaxLength { get; init; } = 4096;
+
+    /// <summary>Checks the settings; the message names the bad property and value.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        Positive(HotStartTimeoutMs, nameof(HotStartTimeoutMs));
+        Positive(PullTimeoutMs, nameof(PullTimeoutMs));
+        Positive(StderrTailLines, nameof(StderrTailLines));
+        Positive(LogLinesPerCall, nameof(LogLinesPerCall));
+        Positive(LogCallsKept, nameof(LogCallsKept));
+        Positive(LogLineMaxLength, nameof(LogLineMaxLength));
+        if (PullFailureCacheMs < 0)
+        {
+            throw new ArgumentException($"{nameof(PullFailureCacheMs)} must be 0 or more milliseconds, not {PullFailureCacheMs}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Network))
+        {
+            throw new ArgumentException($"{nameof(Network)} must name a Docker network (bridge, none, ...), not '{Network}'.");
+        }
+
+        if (Hardening.TmpfsSizeMiB < 0 || Hardening.PidsLimit < 0)
+        {
+            throw new ArgumentException($"{nameof(Hardening)}: TmpfsSizeMiB ({Hardening.TmpfsSizeMiB}) and PidsLimit ({Hardening.PidsLimit}) must be 0 or more.");
+        }
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentException($"{name} must be positive, not {value}.");
+        }
+    }
 }

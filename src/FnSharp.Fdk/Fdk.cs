@@ -13,6 +13,10 @@ namespace FnSharp.Fdk;
 /// on <c>phonylsnr.sock</c> in the directory of <c>FN_LISTENER</c>, makes it mode 0666 and links
 /// <c>lsnr.sock</c> to it, so the platform sees the socket only once it accepts calls (as Fn's FDKs do).
 /// Each <c>POST /call</c> runs the handler; an unhandled exception is answered 502 with a JSON error.
+/// When <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c> are set, each call first writes the log
+/// frame marker line to stdout and stderr (see <see cref="LogFrame"/>). The handler may set the
+/// answer's status and extra headers through <see cref="FnContext.ResponseStatusCode"/> and
+/// <see cref="FnContext.ResponseHeaders"/>.
 /// </summary>
 public static class Fdk
 {
@@ -39,7 +43,10 @@ public static class Fdk
         var phonyPath = Path.Combine(directory, PhonySocketName);
         File.Delete(phonyPath);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watching of configuration files for changes: the watcher covers the content root (the
+        // container's "/") and, as the unprivileged user of a hardened container, cost about 400 ms
+        // of start-up, while a function's configuration is its environment and never changes.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -47,7 +54,8 @@ public static class Fdk
             kestrel.ListenUnixSocket(phonyPath);
         });
         var app = builder.Build();
-        app.MapPost("/call", context => ServeCallAsync(context, handler));
+        var logFrame = LogFrame.FromEnvironment();
+        app.MapPost("/call", context => ServeCallAsync(context, handler, logFrame));
         await app.StartAsync(cancellationToken);
 
         File.SetUnixFileMode(phonyPath, (UnixFileMode)0b110_110_110);
@@ -68,9 +76,10 @@ public static class Fdk
         return listener[Scheme.Length..];
     }
 
-    private static async Task ServeCallAsync(HttpContext http, Func<FnContext, string, Task<string>> handler)
+    private static async Task ServeCallAsync(HttpContext http, Func<FnContext, string, Task<string>> handler, LogFrame? logFrame)
     {
         var request = http.Request;
+        logFrame?.Write(request.Headers, Console.Out, Console.Error);
         var response = http.Response;
         response.Headers["Fn-Fdk-Version"] = Version;
         response.Headers["Fn-Fdk-Runtime"] = "dotnet/" + Environment.Version.ToString(2);
@@ -105,7 +114,12 @@ public static class Fdk
             return;
         }
 
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = context.ResponseStatusCode;
+        foreach (var (name, value) in context.ResponseHeaders)
+        {
+            response.Headers[name] = value;
+        }
+
         response.ContentType = context.ResponseContentType;
         await response.WriteAsync(output, http.RequestAborted);
     }

@@ -30,6 +30,20 @@ public sealed class FnContext
     /// <summary>The content type of the answer; <c>text/plain</c> unless the handler sets another.</summary>
     public string ResponseContentType { get; set; } = "text/plain";
 
+    /// <summary>
+    /// The status of the answer to the platform, 200 unless the handler sets another. Fn's platform
+    /// reads it (<c>fn-compat.md</c> section 3): 200 is success, 502 a function failure, 504 a timeout and
+    /// anything else an invalid answer. For an HTTP trigger, the status the client sees is set with the
+    /// <c>Fn-Http-Status</c> header in <see cref="ResponseHeaders"/> instead.
+    /// </summary>
+    public int ResponseStatusCode { get; set; } = 200;
+
+    /// <summary>
+    /// Extra headers of the answer (case-insensitive names), for example <c>Fn-Http-Status</c> and
+    /// <c>Fn-Http-H-Location</c> for an HTTP trigger. <c>Content-Type</c> comes from <see cref="ResponseContentType"/>.
+    /// </summary>
+    public IDictionary<string, string> ResponseHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The app's and fn's config and the <c>FN_*</c> variables, as the container's environment holds them.</summary>
     public static string? Config(string name) => Environment.GetEnvironmentVariable(name);
 }

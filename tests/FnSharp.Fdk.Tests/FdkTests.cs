@@ -86,6 +86,25 @@ public sealed class FdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServeAsync_HandlerSetsStatusAndHeaders_AnswerCarriesThem()
+    {
+        await StartAsync((context, _) =>
+        {
+            context.ResponseStatusCode = 504;
+            context.ResponseHeaders["Fn-Http-Status"] = "418";
+            context.ResponseHeaders["Fn-Http-H-X-Test"] = "yes";
+            return Task.FromResult("late");
+        });
+
+        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddMinutes(1));
+
+        Assert.Equal(504, (int)response.StatusCode);
+        Assert.Equal("418", response.Headers.GetValues("Fn-Http-Status").Single());
+        Assert.Equal("yes", response.Headers.GetValues("Fn-Http-H-X-Test").Single());
+        Assert.Equal("late", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ServeAsync_DeadlinePassed_HandlerTokenCancelled()
     {
         var cancelled = false;

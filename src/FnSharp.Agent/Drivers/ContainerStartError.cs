@@ -11,4 +11,13 @@ public enum ContainerStartError
 
     /// <summary>The container did not create its socket within the start timeout.</summary>
     InitTimedOut,
+
+    /// <summary>The image is not acceptable: it declares a <c>VOLUME</c>, which fn containers may not have.</summary>
+    ImageRefused,
+
+    /// <summary>The image is not on the host and pulling it did not finish within the pull timeout.</summary>
+    ImagePullTimedOut,
+
+    /// <summary>The container was killed for exceeding its memory limit before it created its socket.</summary>
+    OutOfMemory,
 }

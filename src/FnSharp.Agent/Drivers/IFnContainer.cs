@@ -1,7 +1,7 @@
 namespace FnSharp.Agent.Drivers;
 
 /// <summary>One container of a fn, created by an <see cref="IContainerDriver"/>.</summary>
-public interface IFnContainer
+public partial interface IFnContainer
 {
     /// <summary>The engine's id of the container.</summary>
     string Id { get; }

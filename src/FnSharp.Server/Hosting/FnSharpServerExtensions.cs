@@ -21,6 +21,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
         services.AddSingleton<IValidateOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
         services.AddOptions<ServerOptions>().ValidateOnStart();
+        services.AddDockerSettings();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>()));
@@ -29,7 +30,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
-            return new DockerDriverOptions { Endpoint = options.DockerHost, HotStartTimeoutMs = options.HotStartTimeoutMs, Node = options.NodeName };
+            return sp.GetRequiredService<IOptions<DockerSettings>>().Value.ToDriverOptions(options);
         });
         services.AddSingleton<DockerDriver>();
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<DockerDriver>());

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace FnSharp.Testing.Fakes;
 
 /// <summary>One fake container: a Kestrel on a unix socket, serving the driver's handler.</summary>
-public sealed class FakeContainer : IFnContainer
+public sealed partial class FakeContainer : IFnContainer
 {
     private static int s_next;
 
@@ -58,6 +58,7 @@ public sealed class FakeContainer : IFnContainer
     {
         Removed = true;
         _driver.Forget(this);
+        Exit(new ContainerExit { ExitCode = 137, OomKilled = false, StderrTail = [] });
         if (_app is { } app)
         {
             _app = null;

@@ -1,0 +1,50 @@
+using Docker.DotNet;
+using FnSharp.Agent.Drivers;
+
+namespace FnSharp.Docker;
+
+/// <summary>
+/// Notices a started container's exit at once (the Engine API's <c>wait</c>, a long poll), then reads
+/// whether the kernel OOM-killed it (<c>State.OOMKilled</c>) and its last stderr lines.
+/// </summary>
+internal static class ContainerExitWatcher
+{
+    /// <summary>The exit code reported when the engine could not tell it (the container vanished or the driver stopped).</summary>
+    public const long UnknownExitCode = -1;
+
+    // Output written just before the exit may still be in flight when wait returns.
+    private static readonly TimeSpan LogDrain = TimeSpan.FromSeconds(5);
+
+    /// <summary>Completes when the container <paramref name="containerId"/> has exited; never faults.</summary>
+    public static async Task<ContainerExit> WatchAsync(DockerClient client, string containerId, ContainerLogs logs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var exitCode = UnknownExitCode;
+        var oomKilled = false;
+        try
+        {
+            var waited = await client.Containers.WaitContainerAsync(containerId, cancellationToken);
+            exitCode = waited.StatusCode;
+            var inspected = await client.Containers.InspectContainerAsync(containerId, cancellationToken);
+            if (inspected.State is { } state)
+            {
+                oomKilled = state.OOMKilled;
+                exitCode = state.ExitCode;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
+        {
+            // Removed, or the driver stopped: what is known so far is the answer.
+        }
+
+        try
+        {
+            await logs.Completion.WaitAsync(LogDrain, time, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // The tail holds what arrived.
+        }
+
+        return new ContainerExit { ExitCode = exitCode, OomKilled = oomKilled, StderrTail = logs.Buffer.StderrTail() };
+    }
+}

@@ -1,0 +1,99 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using FnSharp.Agent.Drivers;
+
+namespace FnSharp.Docker;
+
+/// <summary>
+/// Follows a started container's stdout and stderr through the Engine API (<c>docker logs --follow</c>,
+/// which replays from the container's start, so nothing written before the follow began is lost), cuts
+/// them into lines, attributes each line to a call by the log frame markers, and keeps them in a
+/// bounded <see cref="CallLogBuffer"/>. <see cref="Completion"/> ends when the container's output ends.
+/// </summary>
+internal sealed class ContainerLogs
+{
+    private const int ChunkSize = 16 * 1024;
+
+    private ContainerLogs(CallLogBuffer buffer)
+    {
+        Buffer = buffer;
+    }
+
+    /// <summary>The captured lines.</summary>
+    public CallLogBuffer Buffer { get; }
+
+    /// <summary>Completes when the output has ended (the container exited) or could not be read; never faults.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts following the output of the started container <paramref name="containerId"/>.</summary>
+    public static ContainerLogs Follow(DockerClient client, string containerId, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
+    {
+        var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogCallsKept, options.StderrTailLines));
+        logs.Completion = Task.Run(() => logs.ReadAsync(client, containerId, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
+        return logs;
+    }
+
+    private async Task ReadAsync(DockerClient client, string containerId, string frameName, int maxLineLength, CancellationToken cancellationToken)
+    {
+        var stdout = new StreamState(ContainerOutput.Stdout, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
+        var stderr = new StreamState(ContainerOutput.Stderr, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
+        try
+        {
+            using var stream = await client.Containers.GetContainerLogsAsync(
+                containerId,
+                new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true },
+                cancellationToken);
+            var chunk = new byte[ChunkSize];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(chunk, 0, chunk.Length, cancellationToken);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                var state = read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
+                state.Lines.Clear();
+                state.Assembler.Append(chunk.AsSpan(0, read.Count), state.Lines);
+                Attribute(state, flush: false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
+        {
+            // The container is gone or being removed, or the driver closed: its output ends here.
+        }
+
+        foreach (var state in (StreamState[])[stdout, stderr])
+        {
+            state.Lines.Clear();
+            state.Assembler.Flush(state.Lines);
+            Attribute(state, flush: true);
+        }
+    }
+
+    private void Attribute(StreamState state, bool flush)
+    {
+        state.Attributed.Clear();
+        foreach (var line in state.Lines)
+        {
+            state.Splitter.Push(line, state.Attributed);
+        }
+
+        if (flush)
+        {
+            state.Splitter.Flush(state.Attributed);
+        }
+
+        foreach (var (callId, text) in state.Attributed)
+        {
+            Buffer.Add(callId, new ContainerLogLine(state.Stream, text));
+        }
+    }
+
+    private sealed record StreamState(ContainerOutput Stream, LogLineAssembler Assembler, LogFrameSplitter Splitter)
+    {
+        public List<string> Lines { get; } = [];
+
+        public List<(string? CallId, string Text)> Attributed { get; } = [];
+    }
+}

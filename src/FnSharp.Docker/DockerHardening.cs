@@ -1,0 +1,67 @@
+using System.Globalization;
+using Docker.DotNet.Models;
+
+namespace FnSharp.Docker;
+
+/// <summary>
+/// Turns <see cref="ContainerHardening"/>, the memory limit and the network into the Engine API's
+/// container settings. Pure, so that the settings can be checked without an engine.
+/// </summary>
+internal static class DockerHardening
+{
+    /// <summary>Sets the user, limits and security options on <paramref name="parameters"/> and its <see cref="HostConfig"/>.</summary>
+    /// <param name="parameters">The container being created; its <see cref="CreateContainerParameters.HostConfig"/> must be set.</param>
+    /// <param name="hardening">Which parts apply.</param>
+    /// <param name="memoryBytes">The container's memory limit, in bytes.</param>
+    /// <param name="network">The network mode, for example <c>bridge</c> or <c>none</c>.</param>
+    public static void Apply(CreateContainerParameters parameters, ContainerHardening hardening, long memoryBytes, string network)
+    {
+        var host = parameters.HostConfig ?? throw new ArgumentException("HostConfig must be set.", nameof(parameters));
+        host.Memory = memoryBytes;
+        host.NetworkMode = network;
+        if (hardening.User is { Length: > 0 } user)
+        {
+            parameters.User = user;
+        }
+
+        if (hardening.DropAllCapabilities)
+        {
+            host.CapDrop = ["ALL"];
+        }
+
+        if (hardening.NoNewPrivileges)
+        {
+            host.SecurityOpt = ["no-new-privileges"];
+        }
+
+        host.ReadonlyRootfs = hardening.ReadOnlyRootFilesystem;
+        if (hardening.TmpfsSizeMiB > 0)
+        {
+            host.Tmpfs = new Dictionary<string, string>
+            {
+                ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"size={hardening.TmpfsSizeMiB}m"),
+            };
+        }
+
+        if (hardening.Init)
+        {
+            host.Init = true;
+        }
+
+        if (hardening.NoSwap)
+        {
+            host.MemorySwap = memoryBytes;
+            host.MemorySwappiness = 0;
+        }
+
+        if (hardening.PidsLimit > 0)
+        {
+            host.PidsLimit = hardening.PidsLimit;
+        }
+
+        if (hardening.Ulimits.Count > 0)
+        {
+            host.Ulimits = [.. hardening.Ulimits.Select(u => new Ulimit { Name = u.Key, Soft = u.Value, Hard = u.Value })];
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using FnSharp.Agent.Drivers;
+using FnSharp.Testing;
+
+namespace FnSharp.Docker.Tests;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class CallLogBufferTests
+{
+    [Fact]
+    public void Take_LinesOfACall_ReturnedOnceInOrder()
+    {
+        var buffer = new CallLogBuffer(linesPerCall: 10, callsKept: 4, tailLines: 10);
+        buffer.Add("c1", Out("a"));
+        buffer.Add("c2", Out("x"));
+        buffer.Add("c1", Err("b"));
+
+        Assert.Equal([Out("a"), Err("b")], buffer.Take("c1"));
+        Assert.Empty(buffer.Take("c1"));
+        Assert.Equal([Out("x")], buffer.Take("c2"));
+    }
+
+    [Fact]
+    public void Add_MoreLinesThanTheLimit_LaterLinesDropped()
+    {
+        var buffer = new CallLogBuffer(linesPerCall: 2, callsKept: 4, tailLines: 10);
+        foreach (var text in new[] { "1", "2", "3" })
+        {
+            buffer.Add("c1", Out(text));
+        }
+
+        Assert.Equal([Out("1"), Out("2")], buffer.Take("c1"));
+    }
+
+    [Fact]
+    public void Add_MoreCallsThanKept_OldestCallDropped()
+    {
+        var buffer = new CallLogBuffer(linesPerCall: 10, callsKept: 2, tailLines: 10);
+        buffer.Add("c1", Out("1"));
+        buffer.Add("c2", Out("2"));
+        buffer.Add("c3", Out("3"));
+
+        Assert.Empty(buffer.Take("c1"));
+        Assert.Equal([Out("2")], buffer.Take("c2"));
+        Assert.Equal([Out("3")], buffer.Take("c3"));
+    }
+
+    [Fact]
+    public void StderrTail_ManyLines_LastOnesOfStderrOnly()
+    {
+        var buffer = new CallLogBuffer(linesPerCall: 10, callsKept: 2, tailLines: 2);
+        buffer.Add(null, Err("start"));
+        buffer.Add("c1", Out("stdout line"));
+        buffer.Add("c1", Err("e1"));
+        buffer.Add("c1", Err("e2"));
+
+        Assert.Equal(["e1", "e2"], buffer.StderrTail());
+    }
+
+    private static ContainerLogLine Out(string text) => new(ContainerOutput.Stdout, text);
+
+    private static ContainerLogLine Err(string text) => new(ContainerOutput.Stderr, text);
+}

@@ -1,0 +1,229 @@
+using FnSharp.Agent.Drivers;
+using FnSharp.Testing;
+
+namespace FnSharp.Docker.Tests;
+
+/// <summary>Readiness, start failures, exits, OOM kills and log capture of the test function on the real engine.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class DockerDriverLifecycleTests : IAsyncLifetime
+{
+    // Only a guard so that a broken driver fails the test instead of hanging it; no assertion is about time.
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    private readonly string _node = TestFnContainers.NewNode();
+    private readonly DockerDriver _driver;
+
+    public DockerDriverLifecycleTests()
+    {
+        _driver = TestFnContainers.NewDriver(_node, o => o with { HotStartTimeoutMs = 1000 });
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _driver.RemoveLeftoversAsync(CancellationToken.None);
+        await _driver.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartAsync_FunctionNeverOpensItsSocket_InitTimedOut()
+    {
+        var container = await _driver.CreateAsync(Spec(("TESTFN_NO_SOCKET", "1")), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => container.StartAsync(CancellationToken.None));
+
+        Assert.Equal(ContainerStartError.InitTimedOut, e.Error);
+        Assert.Equal($"container {container.Id} did not create lsnr.sock within 1000 ms", e.Message);
+        await container.RemoveAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task StartAsync_StartDelayBelowTheTimeout_Ready()
+    {
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { HotStartTimeoutMs = 20_000 });
+        var container = await driver.CreateAsync(Spec(("TESTFN_START_DELAY_MS", "500")), CancellationToken.None);
+
+        await container.StartAsync(CancellationToken.None);
+
+        using var response = await TestFnContainers.CallAsync(container, "call-1", """{"body":"up"}""");
+        Assert.Equal("up", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task StartAsync_ExitsBeforeItsSocket_InitFailedAtOnceWithItsStderr()
+    {
+        // A start timeout far longer than the test: only the exit itself can end the wait.
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { HotStartTimeoutMs = 600_000 });
+        var container = await driver.CreateAsync(Spec(("TESTFN_EXIT_AT_START", "3")), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => container.StartAsync(CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.InitFailed, e.Error);
+        Assert.Equal($"container {container.Id} exited with code 3 before it created lsnr.sock; last stderr: testfn: exiting at start with code 3", e.Message);
+        var exit = await container.WaitForExitAsync(CancellationToken.None);
+        Assert.Equal(new ContainerExit { ExitCode = 3, OomKilled = false, StderrTail = exit.StderrTail }, exit);
+        Assert.Equal(["testfn: exiting at start with code 3"], exit.StderrTail);
+    }
+
+    [Fact]
+    public async Task WaitForExitAsync_ProcessExitsDuringACall_CrashNoticedWithItsCode()
+    {
+        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-crash", """{"stderr":["going down"],"exit":7}"""));
+        var exit = await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.Equal(7, exit.ExitCode);
+        Assert.False(exit.OomKilled);
+        Assert.Equal(["testfn: serving", "going down"], exit.StderrTail);
+    }
+
+    [Fact]
+    public async Task WaitForExitAsync_CallAllocatesMoreThanTheMemoryLimit_OomKilledWithLastStderrLines()
+    {
+        var container = await _driver.CreateAsync(Spec(memoryMiB: 64), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-oom", """{"allocMiB":512}"""));
+        var exit = await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.True(exit.OomKilled);
+        Assert.Equal(137, exit.ExitCode);
+        Assert.Equal(["testfn: serving", "testfn: allocating 512 MiB"], exit.StderrTail);
+    }
+
+    [Fact]
+    public async Task TakeCallLogs_OutputOfTwoCalls_SplitPerCallByTheFdksMarkers()
+    {
+        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out","one out again"],"stderr":["one err"]}"""))
+        using (await TestFnContainers.CallAsync(container, "call-2", """{"stdout":["two out"]}"""))
+        {
+            // The container's own exit ends its output, so every line has been read when the exit is reported.
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        var first = container.TakeCallLogs("call-1");
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out"), new ContainerLogLine(ContainerOutput.Stdout, "one out again")], first.Where(l => l.Stream == ContainerOutput.Stdout));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stderr, "one err")], first.Where(l => l.Stream == ContainerOutput.Stderr));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out")], container.TakeCallLogs("call-2"));
+        Assert.Empty(container.TakeCallLogs("call-1"));
+    }
+
+    [Fact]
+    public async Task CreateAsync_MissingImage_ImageNotFoundNamingTheImageAndRemembered()
+    {
+        var first = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
+        var second = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.ImageNotFound, first.Error);
+        Assert.StartsWith("image 'fnsharp/never-built:1' is not on this host and could not be pulled: ", first.Message, StringComparison.Ordinal);
+        Assert.Equal(first.Message, second.Message);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ManyCallersOfAMissingImage_OnePullAndAllFailNamingTheImage()
+    {
+        // Callers during the pull wait for it; callers after it meet the remembered failure.
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 600_000 });
+        var attempts = Enumerable.Range(0, 8).Select(_ => Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:2"), CancellationToken.None)));
+
+        var errors = await Task.WhenAll(attempts).WaitAsync(Guard);
+
+        Assert.Equal(1, driver.Puller.PullsStarted);
+        Assert.All(errors, e => Assert.Equal(ContainerStartError.ImageNotFound, e.Error));
+        Assert.All(errors, e => Assert.Contains("'fnsharp/never-built:2'", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_PullFailureNotRemembered_EachCallerPullsAgain()
+    {
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 0 });
+
+        await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
+        await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
+
+        Assert.Equal(2, driver.Puller.PullsStarted);
+    }
+
+    [Fact]
+    public async Task CreateAsync_RegistryNeverAnswers_ImagePullTimedOutNamingTheImage()
+    {
+        // A "registry" on loopback that accepts connections and never says a word.
+        using var registry = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        registry.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    held.Add(await registry.AcceptTcpClientAsync(stop.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+        var image = $"127.0.0.1:{((System.Net.IPEndPoint)registry.LocalEndpoint).Port}/fnsharp/silent:1";
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullTimeoutMs = 1000 });
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec(image), CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.ImagePullTimedOut, e.Error);
+        Assert.Equal($"image '{image}' is not on this host and pulling it did not finish within 1000 ms", e.Message);
+        await stop.CancelAsync();
+        await accepting;
+        held.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task CreateAsync_ImageDeclaresAVolume_Refused()
+    {
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.VolumeImage), CancellationToken.None));
+
+        Assert.Equal(ContainerStartError.ImageRefused, e.Error);
+        Assert.Equal($"image '{TestFnContainers.VolumeImage}' declares VOLUME /data: fn images may not declare volumes", e.Message);
+    }
+
+    [Fact]
+    public async Task RemoveLeftoversAsync_ContainerOfAnEarlierRun_ItsSocketDirectoryDeletedToo()
+    {
+        var earlier = TestFnContainers.NewDriver(_node);
+        var container = await earlier.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+        var socketDirectory = Path.GetDirectoryName(container.SocketPath)!;
+        earlier.Dispose();
+
+        Assert.Equal(1, await _driver.RemoveLeftoversAsync(CancellationToken.None));
+
+        Assert.False(Directory.Exists(socketDirectory));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ContainersStillLive_NoneRemain()
+    {
+        var driver = TestFnContainers.NewDriver(_node);
+        var first = await driver.CreateAsync(Spec(), CancellationToken.None);
+        await first.StartAsync(CancellationToken.None);
+        await driver.CreateAsync(Spec(), CancellationToken.None);
+
+        await driver.DisposeAsync();
+
+        Assert.Equal(0, await _driver.RemoveLeftoversAsync(CancellationToken.None));
+    }
+
+    private static Agent.Drivers.ContainerSpec Spec(params (string Key, string Value)[] environment) => Spec(128, environment);
+
+    private static Agent.Drivers.ContainerSpec Spec(int memoryMiB, params (string Key, string Value)[] environment) =>
+        TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB, environment.ToDictionary(e => e.Key, e => e.Value));
+}

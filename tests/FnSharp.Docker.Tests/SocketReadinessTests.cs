@@ -1,0 +1,115 @@
+using System.Net.Sockets;
+using FnSharp.Agent.Drivers;
+using FnSharp.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FnSharp.Docker.Tests;
+
+/// <summary>The readiness wait on a real directory and real sockets, with a fake clock: no container needed.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class SocketReadinessTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-ready-").FullName;
+    private readonly FakeTimeProvider _time = new();
+    private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Socket> _sockets = [];
+
+    public void Dispose()
+    {
+        _sockets.ForEach(s => s.Dispose());
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task WaitAsync_LinkToAListeningSocketAppearsLater_Ready()
+    {
+        var waiting = WaitAsync();
+        Assert.False(waiting.IsCompleted);
+
+        Listen("phonylsnr.sock");
+        File.CreateSymbolicLink(Path.Combine(_directory, "lsnr.sock"), "phonylsnr.sock");
+
+        await waiting;
+    }
+
+    [Fact]
+    public async Task WaitAsync_PlainListeningSocket_Ready()
+    {
+        Listen("lsnr.sock");
+
+        await WaitAsync();
+    }
+
+    [Theory]
+    [InlineData("/tmp/elsewhere.sock", "a symbolic link to '/tmp/elsewhere.sock', not to a name in /tmp/iofs")]
+    [InlineData("../phonylsnr.sock", "a symbolic link to '../phonylsnr.sock', not to a name in /tmp/iofs")]
+    [InlineData("regular", "a symbolic link to 'regular', which is not a socket")]
+    [InlineData("missing", "a symbolic link to 'missing', which is missing")]
+    public async Task WaitAsync_LinkFailsTheChecks_InitFailed(string target, string why)
+    {
+        File.WriteAllText(Path.Combine(_directory, "regular"), "x");
+        File.CreateSymbolicLink(Path.Combine(_directory, "lsnr.sock"), target);
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(WaitAsync);
+
+        Assert.Equal(ContainerStartError.InitFailed, e.Error);
+        Assert.Equal("container c1 created an invalid lsnr.sock: " + why, e.Message);
+    }
+
+    [Fact]
+    public async Task WaitAsync_RegularFile_InitFailed()
+    {
+        File.WriteAllText(Path.Combine(_directory, "lsnr.sock"), "x");
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(WaitAsync);
+
+        Assert.Equal("container c1 created an invalid lsnr.sock: not a socket", e.Message);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ContainerOomKilledWhileWaiting_OutOfMemoryAtOnce()
+    {
+        var waiting = WaitAsync();
+
+        _exit.SetResult(new ContainerExit { ExitCode = 137, OomKilled = true, StderrTail = ["a", "b"] });
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => waiting);
+        Assert.Equal(ContainerStartError.OutOfMemory, e.Error);
+        Assert.Equal("container c1 ran out of memory (OOM-killed) before it created lsnr.sock; last stderr: a | b", e.Message);
+    }
+
+    [Fact]
+    public async Task WaitAsync_NothingBeforeTheTimeout_InitTimedOut()
+    {
+        var waiting = WaitAsync();
+
+        _time.Advance(Timeout);
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => waiting);
+        Assert.Equal(ContainerStartError.InitTimedOut, e.Error);
+        Assert.Equal("container c1 did not create lsnr.sock within 5000 ms", e.Message);
+    }
+
+    [Fact]
+    public async Task WaitAsync_CallerCancels_OperationCanceled()
+    {
+        using var cancel = new CancellationTokenSource();
+        var waiting = SocketReadiness.WaitAsync("c1", _directory, _exit.Task, Timeout, _time, cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    private Task WaitAsync() => SocketReadiness.WaitAsync("c1", _directory, _exit.Task, Timeout, _time, CancellationToken.None);
+
+    private void Listen(string name)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _sockets.Add(socket);
+        socket.Bind(new UnixDomainSocketEndPoint(Path.Combine(_directory, name)));
+        socket.Listen();
+    }
+}

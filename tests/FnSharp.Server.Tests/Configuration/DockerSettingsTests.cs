@@ -1,0 +1,91 @@
+using FnSharp.Docker;
+using FnSharp.Server.Configuration;
+using FnSharp.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace FnSharp.Server.Tests.Configuration;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class DockerSettingsTests
+{
+    [Fact]
+    public void ToDriverOptions_NoSettings_FullHardeningOnTheBridge()
+    {
+        var options = Read().ToDriverOptions(new ServerOptions { HotStartTimeoutMs = 1234, NodeName = "n1" });
+
+        Assert.Equal(new ContainerHardening(), options.Hardening with { Ulimits = new ContainerHardening().Ulimits });
+        Assert.Equal(ContainerHardening.DefaultUlimits, options.Hardening.Ulimits);
+        Assert.Equal("bridge", options.Network);
+        Assert.Equal(1234, options.HotStartTimeoutMs);
+        Assert.Equal("n1", options.Node);
+    }
+
+    [Fact]
+    public void ToDriverOptions_Settings_PassedThrough()
+    {
+        var settings = Read(
+            ("FN_DOCKER_NETWORKS", "none other"),
+            ("FN_MAX_PIDS", "80"),
+            ("FN_DOCKER_USER", "2000:2000"),
+            ("FN_TMPFS_SIZE_MB", "16"),
+            ("FN_DISABLE_HARDENING", "Init, ulimits"),
+            ("FN_DISABLE_READONLY_ROOTFS", "true"),
+            ("FN_DOCKER_PULL_TIMEOUT_MSECS", "5000"),
+            ("FN_DOCKER_PULL_FAILURE_CACHE_MSECS", "0"));
+
+        var options = settings.ToDriverOptions(new ServerOptions());
+
+        Assert.Equal("none", options.Network);
+        Assert.Equal(5000, options.PullTimeoutMs);
+        Assert.Equal(0, options.PullFailureCacheMs);
+        var hardening = options.Hardening;
+        Assert.Equal("2000:2000", hardening.User);
+        Assert.Equal(80, hardening.PidsLimit);
+        Assert.Equal(16, hardening.TmpfsSizeMiB);
+        Assert.False(hardening.Init);
+        Assert.Empty(hardening.Ulimits);
+        Assert.False(hardening.ReadOnlyRootFilesystem);
+        Assert.True(hardening.DropAllCapabilities);
+        Assert.True(hardening.NoSwap);
+    }
+
+    [Fact]
+    public void ToDriverOptions_AllDisabled_NoHardening()
+    {
+        var options = Read(("FN_DISABLE_HARDENING", "all")).ToDriverOptions(new ServerOptions());
+
+        Assert.Equal(ContainerHardening.None with { Ulimits = options.Hardening.Ulimits }, options.Hardening);
+        Assert.Empty(options.Hardening.Ulimits);
+    }
+
+    [Fact]
+    public void Validate_BadValues_MessagesNameTheSettings()
+    {
+        var config = Config(("FN_MAX_PIDS", "-1"), ("FN_DISABLE_HARDENING", "user,selinux"), ("FN_DOCKER_PULL_TIMEOUT_MSECS", "0"));
+        var setup = new DockerSettingsSetup(config);
+        var settings = new DockerSettings();
+        setup.Configure(settings);
+
+        var result = setup.Validate(null, settings);
+
+        Assert.Equal(
+            [
+                "FN_MAX_PIDS must be 0 (no limit) or a positive number of processes, not -1.",
+                "FN_DOCKER_PULL_TIMEOUT_MSECS must be a positive number of milliseconds, not 0.",
+                "FN_DISABLE_HARDENING names 'selinux', which is not one of all, user, capdrop, nonewprivileges, readonly, tmpfs, init, noswap, pids, ulimits.",
+            ],
+            result.Failures);
+    }
+
+    private static DockerSettings Read(params (string Key, string Value)[] values)
+    {
+        var settings = new DockerSettings();
+        var setup = new DockerSettingsSetup(Config(values));
+        setup.Configure(settings);
+        Assert.True(setup.Validate(null, settings).Succeeded);
+        return settings;
+    }
+
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+}

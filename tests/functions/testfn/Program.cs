@@ -1,0 +1,109 @@
+using System.Collections;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using FnSharp.Fdk;
+using TestFn;
+
+// FnSharp's test function: its JSON input drives what it does, so the platform's tests can produce
+// every outcome of fn-compat.md section 3 with one image (fnsharp/testfn:latest). See README.md.
+if (Environment.GetEnvironmentVariable("TESTFN_EXIT_AT_START") is { Length: > 0 } exitAtStart)
+{
+    Console.Error.WriteLine("testfn: exiting at start with code " + exitAtStart);
+    return int.Parse(exitAtStart, CultureInfo.InvariantCulture);
+}
+
+if (Environment.GetEnvironmentVariable("TESTFN_START_DELAY_MS") is { Length: > 0 } delay)
+{
+    Console.Error.WriteLine("testfn: delaying start-up by " + delay + " ms");
+    await Task.Delay(int.Parse(delay, CultureInfo.InvariantCulture));
+}
+
+if (Environment.GetEnvironmentVariable("TESTFN_NO_SOCKET") is "1" or "true")
+{
+    Console.Error.WriteLine("testfn: never opening the socket");
+    await Task.Delay(Timeout.Infinite);
+}
+
+Console.Error.WriteLine("testfn: serving");
+await Fdk.HandleAsync(HandleAsync);
+return 0;
+
+static async Task<string> HandleAsync(FnContext context, string input)
+{
+    var command = TestCommand.Parse(input);
+    foreach (var line in command.Stdout)
+    {
+        Console.Out.WriteLine(line);
+    }
+
+    foreach (var line in command.Stderr)
+    {
+        Console.Error.WriteLine(line);
+    }
+
+    if (command.SleepMs > 0)
+    {
+        await Task.Delay(command.SleepMs, context.CancellationToken);
+    }
+
+    if (command.AllocateMiB > 0)
+    {
+        Allocate(command.AllocateMiB);
+    }
+
+    if (command.Throw is { } message)
+    {
+        throw new InvalidOperationException(message);
+    }
+
+    if (command.Exit is { } code)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Environment.Exit(code);
+    }
+
+    context.ResponseStatusCode = command.Status;
+    foreach (var (name, value) in command.Headers)
+    {
+        context.ResponseHeaders[name] = value;
+    }
+
+    if (command.OutputBytes > 0)
+    {
+        return new string('x', command.OutputBytes);
+    }
+
+    if (command.Echo)
+    {
+        context.ResponseContentType = "application/json";
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        var echo = new EchoBody(input, new SortedDictionary<string, string>(context.Headers.ToDictionary(), StringComparer.OrdinalIgnoreCase), environment);
+        return JsonSerializer.Serialize(echo, TestFnJson.Default.EchoBody);
+    }
+
+    return command.Body ?? string.Empty;
+}
+
+// Native memory, touched page by page, so the kernel's OOM killer acts (the GC's own heap limit would
+// throw OutOfMemoryException first). The memory is never freed: the process is meant to die.
+static void Allocate(int mebibytes)
+{
+    Console.Error.WriteLine("testfn: allocating " + mebibytes.ToString(CultureInfo.InvariantCulture) + " MiB");
+    Console.Error.Flush();
+    var page = new byte[1024 * 1024];
+    Array.Fill(page, (byte)1);
+    for (var i = 0; i < mebibytes; i++)
+    {
+        var block = Marshal.AllocHGlobal(page.Length);
+        Marshal.Copy(page, 0, block, page.Length);
+    }
+
+    Console.Error.WriteLine("testfn: allocated " + mebibytes.ToString(CultureInfo.InvariantCulture) + " MiB");
+}
