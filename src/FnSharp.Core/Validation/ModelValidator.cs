@@ -25,6 +25,10 @@ public static class ModelValidator
 
     private const int MaxNameLength = 255;
 
+    // What Go's url.PathEscape leaves alone (Fn checks PathEscape(name) == name): unreserved characters and "$&+,:;=@".
+    private static readonly SearchValues<char> FnNameCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+,:;=@");
+
     private static readonly HashSet<string> SyslogSchemes = new(StringComparer.Ordinal) { "udp", "tcp", "unix", "unixgram", "tcp+tls" };
 
     /// <summary>Checks an app to be created, or the result of an update.</summary>
@@ -63,7 +67,7 @@ public static class ModelValidator
             return ApiErrors.MissingName;
         }
 
-        if (fn.Name.Length > MaxNameLength || Uri.EscapeDataString(fn.Name) != fn.Name)
+        if (fn.Name.Length > MaxNameLength || fn.Name.AsSpan().ContainsAnyExcept(FnNameCharacters))
         {
             return ApiErrors.InvalidFnName;
         }

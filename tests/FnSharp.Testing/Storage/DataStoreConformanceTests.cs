@@ -170,7 +170,7 @@ public abstract class DataStoreConformanceTests : IAsyncLifetime
         var app = await Store.InsertAppAsync(M.App(), None);
         var fn = M.Fn(app) with
         {
-            Name = "fñ-ü",
+            Name = "fn.v1~x",
             Memory = 256,
             Timeout = 60,
             IdleTimeout = 120,
