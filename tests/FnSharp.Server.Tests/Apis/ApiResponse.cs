@@ -9,9 +9,6 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? ContentType, J
     /// <summary>The body's <c>message</c> (error bodies).</summary>
     public string? Message => Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("message", out var m) ? m.GetString() : null;
 
-    /// <summary>A string field of the body.</summary>
-    public string? this[string field] => Body?.GetProperty(field).ValueKind == JsonValueKind.String ? Body.Value.GetProperty(field).GetString() : Body?.GetProperty(field).GetRawText();
-
     /// <summary>The body, which must be there.</summary>
     public JsonElement Json => Body ?? throw new InvalidOperationException($"no body ({Status})");
 }

@@ -41,6 +41,19 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/v2/apps?per_page=abc")]
+    [InlineData("/v2/fns?per_page=1.5")]
+    [InlineData("/v2/triggers?per_page=99999999999")]
+    public async Task List_PerPageNotANumber_400Json(string path)
+    {
+        var response = await _api.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("application/json; charset=utf-8", response.ContentType);
+        Assert.NotNull(response.Message);
+    }
+
+    [Theory]
     [InlineData("/")]
     [InlineData("/version")]
     public async Task GetVersion_BothPaths_Version(string path) =>
