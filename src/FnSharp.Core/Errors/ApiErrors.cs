@@ -18,6 +18,12 @@ public static class ApiErrors
     /// <summary>400: the fn has no image.</summary>
     public static readonly ApiError MissingImage = new(400, "Missing image");
 
+    /// <summary>400: an image name with control characters or broken Unicode.</summary>
+    public static readonly ApiError InvalidImage = new(400, "image must not contain control characters");
+
+    /// <summary>400: a trigger source with control characters or broken Unicode.</summary>
+    public static readonly ApiError InvalidTriggerSource = new(400, "trigger source must not contain control characters");
+
     /// <summary>400: a create body carried an id.</summary>
     public static readonly ApiError IdProvided = new(400, "ID cannot be provided for create");
 

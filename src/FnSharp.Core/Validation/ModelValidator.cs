@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
 
 namespace FnSharp.Core.Validation;
 
@@ -77,6 +78,11 @@ public static class ModelValidator
             return ApiErrors.MissingImage;
         }
 
+        if (!IsPlainText(fn.Image))
+        {
+            return ApiErrors.InvalidImage;
+        }
+
         if (fn.Memory is < 0 or > Fn.MaxMemoryMiB)
         {
             return ApiErrors.MemoryOutOfRange;
@@ -132,6 +138,11 @@ public static class ModelValidator
         if (!trigger.Source.StartsWith('/'))
         {
             return ApiErrors.MissingTriggerSourcePrefix;
+        }
+
+        if (!IsPlainText(trigger.Source))
+        {
+            return ApiErrors.InvalidTriggerSource;
         }
 
         return ValidateAnnotations(trigger.Annotations);
@@ -231,6 +242,9 @@ public static class ModelValidator
 
         return true;
     }
+
+    // No control characters (NUL among them) and no unpaired surrogates: text that every store can hold and a URL can carry.
+    private static bool IsPlainText(string text) => StoredText.IsStorable(text) && !text.Any(char.IsControl);
 
     private static int SerializedLength(JsonElement value)
     {

@@ -43,6 +43,11 @@ internal static class Cursor
         }
 
         var split = text.IndexOf(Separator, StringComparison.Ordinal);
+        if (split >= 0 && text.IndexOf(Separator, split + 1) >= 0)
+        {
+            throw new ApiException(ApiErrors.InvalidCursor);
+        }
+
         return split < 0
             ? new ListFilter { AfterName = text, PerPage = size }
             : new ListFilter { AfterName = text[..split], AfterId = text[(split + 1)..], PerPage = size };

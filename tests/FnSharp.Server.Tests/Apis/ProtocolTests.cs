@@ -41,6 +41,31 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET", "/v2/apps/%E2%80%8B", "App not found")]
+    [InlineData("DELETE", "/v2/fns/a%C3%28b", "Fn not found")]
+    [InlineData("GET", "/v2/triggers/%C3%28", "Trigger not found")]
+    public async Task Request_IdWithBytesNoStoreHolds_404(string method, string path, string message)
+    {
+        var response = await _api.SendAsync(method, path);
+
+        Assert.Equal((HttpStatusCode.NotFound, message), (response.Status, response.Message));
+    }
+
+    [Theory]
+    [InlineData("/v2/fns", """{"app_id":"\u0000","name":"f","image":"i"}""", HttpStatusCode.NotFound, "App not found")]
+    [InlineData("/v2/fns", """{"app_id":"\ud800","name":"f","image":"i"}""", HttpStatusCode.BadRequest, "Invalid JSON")]
+    [InlineData("/v2/fns", """{"app_id":"A","name":"f","image":"img\u0000"}""", HttpStatusCode.BadRequest, "image must not contain control characters")]
+    [InlineData("/v2/triggers", """{"app_id":"A","fn_id":"\u0000","name":"t","type":"http","source":"/s"}""", HttpStatusCode.NotFound, "App not found")]
+    [InlineData("/v2/triggers", """{"app_id":"A","fn_id":"F","name":"t","type":"http","source":"/s\u007f"}""", HttpStatusCode.BadRequest, "trigger source must not contain control characters")]
+    [InlineData("/v2/triggers", """{"app_id":"A","fn_id":"F","name":"t","type":"http","source":"/s\n"}""", HttpStatusCode.BadRequest, "trigger source must not contain control characters")]
+    public async Task Create_TextNoStoreHolds_4xxNever500(string path, string body, HttpStatusCode status, string message)
+    {
+        var response = await _api.PostAsync(path, body);
+
+        Assert.Equal((status, message), (response.Status, response.Message));
+    }
+
+    [Theory]
     [InlineData("/v2/apps?per_page=abc")]
     [InlineData("/v2/fns?per_page=1.5")]
     [InlineData("/v2/triggers?per_page=99999999999")]

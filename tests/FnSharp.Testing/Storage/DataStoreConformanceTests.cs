@@ -431,4 +431,29 @@ public abstract class DataStoreConformanceTests : IAsyncLifetime
         Assert.False(await Store.RemoveTriggerAsync(trigger.Id, None));
         Assert.Equal(ApiErrors.TriggerNotFound, (await Assert.ThrowsAsync<ApiException>(() => Store.UpdateTriggerAsync(trigger.Id, t => t, None))).Error);
     }
+
+    [Theory]
+    [InlineData("a\0b")]
+    [InlineData("\ud800")]
+    [InlineData("x\udc00y")]
+    public async Task Lookups_KeyNoStoreCanHold_NotFoundRatherThanFailure(string key)
+    {
+        var app = await Store.InsertAppAsync(M.App(), None);
+        var fn = await Store.InsertFnAsync(M.Fn(app), None);
+
+        Assert.Null(await Store.GetAppByIdAsync(key, None));
+        Assert.Null(await Store.GetAppByNameAsync(key, None));
+        Assert.Null(await Store.GetFnAsync(key, None));
+        Assert.Null(await Store.GetTriggerAsync(key, None));
+        Assert.Null(await Store.GetTriggerBySourceAsync(app.Id, "http", "/" + key, None));
+        Assert.Empty((await Store.GetAppsAsync(new ListFilter { Name = key }, None)).Items);
+        Assert.Empty((await Store.GetFnsAsync(new ListFilter { AppId = key }, None)).Items);
+        Assert.Empty((await Store.GetTriggersAsync(new ListFilter { AfterName = "a", AfterId = key }, None)).Items);
+        Assert.Equal(ApiErrors.AppNotFound, (await Assert.ThrowsAsync<ApiException>(() => Store.UpdateAppAsync(key, a => a, None))).Error);
+        Assert.Equal(ApiErrors.FnNotFound, (await Assert.ThrowsAsync<ApiException>(() => Store.UpdateFnAsync(key, f => f, None))).Error);
+        Assert.False(await Store.RemoveAppAsync(key, None));
+        Assert.False(await Store.RemoveTriggerAsync(key, None));
+        Assert.Equal(ApiErrors.AppNotFound, (await Assert.ThrowsAsync<ApiException>(() => Store.InsertFnAsync(M.Fn(app) with { AppId = key }, None))).Error);
+        Assert.Equal(ApiErrors.FnNotFound, (await Assert.ThrowsAsync<ApiException>(() => Store.InsertTriggerAsync(M.Trigger(fn) with { FnId = key }, None))).Error);
+    }
 }

@@ -10,7 +10,8 @@ namespace FnSharp.Core.Storage.Sql;
 /// <c>datastore/sql</c> serves every database through one store and a per-dialect helper. A dialect
 /// opens connections, says whether rows must be locked for update, and classifies constraint errors;
 /// its schema must have the tables and the unique indexes named here. Times are Unix milliseconds;
-/// config and annotations are JSON text. Parameterized SQL only (<c>@name</c> parameters, which both
+/// config and annotations are JSON text. Keys that no stored text can equal (<see cref="StoredText"/>)
+/// are answered as "not found" without a query, since PostgreSQL would refuse them. Parameterized SQL only (<c>@name</c> parameters, which both
 /// Microsoft.Data.Sqlite and Npgsql accept).
 /// </summary>
 public abstract class SqlDataStore : IDataStore
@@ -64,6 +65,11 @@ public abstract class SqlDataStore : IDataStore
     /// <inheritdoc/>
     public async Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(appId))
+        {
+            return null;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectApp;
@@ -74,6 +80,11 @@ public abstract class SqlDataStore : IDataStore
     /// <inheritdoc/>
     public async Task<App?> GetAppByNameAsync(string name, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(name))
+        {
+            return null;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {AppColumns} FROM apps WHERE name = @name";
@@ -85,6 +96,11 @@ public abstract class SqlDataStore : IDataStore
     public async Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<App>([], false);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -124,6 +140,11 @@ public abstract class SqlDataStore : IDataStore
     public async Task<Fn> InsertFnAsync(Fn fn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fn);
+        if (!StoredText.IsStorable(fn.AppId))
+        {
+            throw new ApiException(ApiErrors.AppNotFound);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO fns ({FnColumns}) VALUES (@id, @app_id, @name, @image, @memory, @timeout, @idle_timeout, @config, @annotations, @shape, @created_at, @updated_at)";
@@ -135,6 +156,11 @@ public abstract class SqlDataStore : IDataStore
     /// <inheritdoc/>
     public async Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(fnId))
+        {
+            return null;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectFn;
@@ -146,6 +172,11 @@ public abstract class SqlDataStore : IDataStore
     public async Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<Fn>([], false);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -189,6 +220,11 @@ public abstract class SqlDataStore : IDataStore
     public async Task<Trigger> InsertTriggerAsync(Trigger trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trigger);
+        if (!StoredText.IsStorable(trigger.AppId))
+        {
+            throw new ApiException(ApiErrors.AppNotFound);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -203,6 +239,11 @@ public abstract class SqlDataStore : IDataStore
             {
                 throw new ApiException(ApiErrors.AppNotFound);
             }
+        }
+
+        if (!StoredText.IsStorable(trigger.FnId))
+        {
+            throw new ApiException(ApiErrors.FnNotFound);
         }
 
         await using (var fn = connection.CreateCommand())
@@ -229,6 +270,11 @@ public abstract class SqlDataStore : IDataStore
     /// <inheritdoc/>
     public async Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(triggerId))
+        {
+            return null;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectTrigger;
@@ -239,6 +285,11 @@ public abstract class SqlDataStore : IDataStore
     /// <inheritdoc/>
     public async Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(appId) || !StoredText.IsStorable(type) || !StoredText.IsStorable(source))
+        {
+            return null;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source";
@@ -252,6 +303,11 @@ public abstract class SqlDataStore : IDataStore
     public async Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<Trigger>([], false);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -311,6 +367,11 @@ public abstract class SqlDataStore : IDataStore
         CancellationToken cancellationToken)
         where T : class
     {
+        if (!StoredText.IsStorable(id))
+        {
+            throw new ApiException(notFound);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         T current;
@@ -332,6 +393,11 @@ public abstract class SqlDataStore : IDataStore
 
     private async Task<bool> RemoveAsync(string sql, string id, CancellationToken cancellationToken)
     {
+        if (!StoredText.IsStorable(id))
+        {
+            return false;
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -369,6 +435,10 @@ public abstract class SqlDataStore : IDataStore
 
         return new Page<T>(items, items.Count == perPage);
     }
+
+    private static bool IsStorable(ListFilter filter) =>
+        StoredText.IsStorable(filter.AfterName) && StoredText.IsStorable(filter.AfterId) && StoredText.IsStorable(filter.AppId)
+        && StoredText.IsStorable(filter.FnId) && StoredText.IsStorable(filter.Name);
 
     private static void AddFilterParameters(DbCommand command, ListFilter filter)
     {
