@@ -42,10 +42,25 @@ public sealed record ServerOptions
     public bool UsesPostgres => FnSharp.Storage.Postgres.PostgresDataStore.IsPostgresUrl(DbUrl);
 
     /// <summary><see cref="DbUrl"/> with any password replaced by <c>***</c>, for logs and messages.</summary>
-    public string RedactedDbUrl =>
-        Uri.TryCreate(DbUrl, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal)
-            ? DbUrl.Replace(uri.UserInfo, uri.UserInfo.Split(':')[0] + ":***", StringComparison.Ordinal)
-            : DbUrl;
+    public string RedactedDbUrl
+    {
+        get
+        {
+            // scheme://user:password@host...: cut between the first ':' after "://" and the last '@' before the path.
+            var start = DbUrl.IndexOf("://", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return DbUrl;
+            }
+
+            start += 3;
+            var pathStart = DbUrl.IndexOf('/', start);
+            var authority = pathStart < 0 ? DbUrl[start..] : DbUrl[start..pathStart];
+            var at = authority.LastIndexOf('@');
+            var colon = at < 0 ? -1 : authority.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 || colon > at ? DbUrl : DbUrl[..(start + colon + 1)] + "***" + DbUrl[(start + at)..];
+        }
+    }
 
     private const string SqliteScheme = "sqlite3://";
 }

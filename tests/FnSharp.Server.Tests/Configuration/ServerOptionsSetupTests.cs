@@ -56,6 +56,15 @@ public sealed class ServerOptionsSetupTests
         Assert.Contains("FN_MAX_REQUEST_SIZE must be a positive number of bytes, not -5.", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("postgres://fn:s3cr%40t@db:5432/fn", "postgres://fn:***@db:5432/fn")]
+    [InlineData("postgres://fn:p@ss@db/fn", "postgres://fn:***@db/fn")]
+    [InlineData("postgres://fn@db/fn", "postgres://fn@db/fn")]
+    [InlineData("sqlite3:///data/fn.db", "sqlite3:///data/fn.db")]
+    [InlineData("garbage", "garbage")]
+    public void RedactedDbUrl_Password_Hidden(string url, string shown) =>
+        Assert.Equal(shown, new ServerOptions { DbUrl = url }.RedactedDbUrl);
+
     private static ServerOptions Read(Dictionary<string, string?> settings)
     {
         var setup = new ServerOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
