@@ -35,6 +35,18 @@ public sealed class ServerOptionsSetupTests
         Assert.Empty(Failures(options));
     }
 
+    [Fact]
+    public void Configure_AppsettingsThenCommandLine_CommandLineWins()
+    {
+        using var json = new MemoryStream("""{"FN_PORT":"7070","FN_MAX_REQUEST_SIZE":"2048","FN_DB_URL":"sqlite3:///var/lib/fn.db"}"""u8.ToArray());
+        var configuration = new ConfigurationBuilder().AddJsonStream(json).AddCommandLine(["--FN_PORT=9091", "--FN_PUBLIC_LB_URL=http://lb:80"]).Build();
+        var options = new ServerOptions();
+
+        new ServerOptionsSetup(configuration).Configure(options);
+
+        Assert.Equal((9091, 2048L, "/var/lib/fn.db", "http://lb:80"), (options.Port, options.MaxRequestSize, options.SqlitePath, options.PublicLbUrl));
+    }
+
     [Theory]
     [InlineData("FN_PORT", "0", "FN_PORT must be a TCP port from 1 to 65535, not 0.")]
     [InlineData("FN_DB_URL", "mysql://u@h/db", "FN_DB_URL 'mysql://u@h/db' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.")]
