@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
-#   scripts/test.sh          every test: ensures the Docker engine and the test images first
+#   scripts/test.sh          every test: ensures the Docker engine and the test images first, and
+#                            starts a throwaway PostgreSQL (scripts/start-postgres.sh) whose URL the
+#                            PostgreSQL tests read from FNSHARP_TEST_POSTGRES; it is stopped at exit
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -19,7 +21,20 @@ else
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+started_postgres=0
+cleanup() {
+  rm -f "$log"
+  if [ "$started_postgres" -eq 1 ]; then
+    bash scripts/stop-postgres.sh >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+if [ ${#filter[@]} -eq 0 ] && [ -z "${FNSHARP_TEST_POSTGRES:-}" ]; then
+  FNSHARP_TEST_POSTGRES=$(bash scripts/start-postgres.sh)
+  export FNSHARP_TEST_POSTGRES
+  started_postgres=1
+fi
 set +e
 dotnet test FnSharp.sln "${filter[@]}" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -49,6 +49,59 @@ public sealed class FnSharpClient
     public Task<ListPage<Fn>> ListFnsAsync(string? appId = null, string? cursor = null, int? perPage = null, string? name = null, CancellationToken cancellationToken = default) =>
         SendAsync<object, ListPage<Fn>>(HttpMethod.Get, "v2/fns" + Query(("app_id", appId), ("cursor", cursor), ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("name", name)), null, cancellationToken);
 
+    /// <summary>Merges <paramref name="app"/> into the app with its id (Fn's PUT rules: config <c>""</c> deletes a key, and so on).</summary>
+    /// <exception cref="FnApiException">404 when there is none; 409 for a rename; 400 for a bad value.</exception>
+    public Task<App> UpdateAppAsync(App app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return SendAsync<App, App>(HttpMethod.Put, $"v2/apps/{Uri.EscapeDataString(app.Id)}", app, cancellationToken);
+    }
+
+    /// <summary>Deletes an app with its fns and triggers.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task DeleteAppAsync(string appId, CancellationToken cancellationToken = default) =>
+        DeleteAsync($"v2/apps/{Uri.EscapeDataString(appId)}", cancellationToken);
+
+    /// <summary>Merges <paramref name="fn"/> into the fn with its id.</summary>
+    /// <exception cref="FnApiException">404 when there is none; 409 for a taken name or another app; 400 for a bad value.</exception>
+    public Task<Fn> UpdateFnAsync(Fn fn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return SendAsync<Fn, Fn>(HttpMethod.Put, $"v2/fns/{Uri.EscapeDataString(fn.Id)}", fn, cancellationToken);
+    }
+
+    /// <summary>Deletes a fn with its triggers.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task DeleteFnAsync(string fnId, CancellationToken cancellationToken = default) =>
+        DeleteAsync($"v2/fns/{Uri.EscapeDataString(fnId)}", cancellationToken);
+
+    /// <summary>Creates a trigger.</summary>
+    /// <exception cref="FnApiException">The server refused it, for example 409 when its source is taken in the app.</exception>
+    public Task<Trigger> CreateTriggerAsync(Trigger trigger, CancellationToken cancellationToken = default) =>
+        SendAsync<Trigger, Trigger>(HttpMethod.Post, "v2/triggers", trigger, cancellationToken);
+
+    /// <summary>Returns the trigger with <paramref name="triggerId"/>.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task<Trigger> GetTriggerAsync(string triggerId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, Trigger>(HttpMethod.Get, $"v2/triggers/{Uri.EscapeDataString(triggerId)}", null, cancellationToken);
+
+    /// <summary>Returns one page of triggers, ordered by name.</summary>
+    public Task<ListPage<Trigger>> ListTriggersAsync(string? appId = null, string? fnId = null, string? cursor = null, int? perPage = null, string? name = null, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ListPage<Trigger>>(HttpMethod.Get, "v2/triggers" + Query(("app_id", appId), ("fn_id", fnId), ("cursor", cursor), ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("name", name)), null, cancellationToken);
+
+    /// <summary>Merges <paramref name="trigger"/> into the trigger with its id.</summary>
+    /// <exception cref="FnApiException">404 when there is none; 409 for a taken name or source; 400 for a bad value.</exception>
+    public Task<Trigger> UpdateTriggerAsync(Trigger trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return SendAsync<Trigger, Trigger>(HttpMethod.Put, $"v2/triggers/{Uri.EscapeDataString(trigger.Id)}", trigger, cancellationToken);
+    }
+
+    /// <summary>Deletes a trigger.</summary>
+    /// <exception cref="FnApiException">404 when there is none.</exception>
+    public Task DeleteTriggerAsync(string triggerId, CancellationToken cancellationToken = default) =>
+        DeleteAsync($"v2/triggers/{Uri.EscapeDataString(triggerId)}", cancellationToken);
+
     /// <summary>Invokes a fn by id and returns its answer, whatever its status.</summary>
     /// <param name="fnId">The fn's id.</param>
     /// <param name="body">The request body.</param>
@@ -80,6 +133,15 @@ public sealed class FnSharpClient
 
         return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
             ?? throw new FnApiException(response.StatusCode, "the server answered with an empty body");
+    }
+
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FnApiException(response.StatusCode, await ReadMessageAsync(response, cancellationToken));
+        }
     }
 
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)

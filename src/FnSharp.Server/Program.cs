@@ -9,6 +9,7 @@ app.UseFnSharpErrors();
 app.MapVersionApi();
 app.MapAppsApi();
 app.MapFnsApi();
+app.MapTriggersApi();
 app.MapInvokeApi();
 await app.RunAsync();
 

@@ -39,5 +39,27 @@ internal static class SqliteMigrations
         CREATE UNIQUE INDEX fns_app_name ON fns (app_id, name);
         CREATE INDEX fns_name ON fns (name);
         """,
+
+        // 2: triggers. A trigger references its app and (fn, app) pair, so deleting either removes it and
+        // a trigger can never name a fn of another app; the unique indexes give Fn's two 409s.
+        """
+        CREATE UNIQUE INDEX fns_id_app ON fns (id, app_id);
+        CREATE TABLE triggers (
+            id TEXT PRIMARY KEY,
+            app_id TEXT NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+            fn_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            source TEXT NOT NULL,
+            annotations TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            FOREIGN KEY (fn_id, app_id) REFERENCES fns (id, app_id) ON DELETE CASCADE
+        );
+        CREATE UNIQUE INDEX triggers_app_fn_name ON triggers (app_id, fn_id, name);
+        CREATE UNIQUE INDEX triggers_app_type_source ON triggers (app_id, type, source);
+        CREATE INDEX triggers_fn_id ON triggers (fn_id);
+        CREATE INDEX triggers_name ON triggers (name);
+        """,
     ];
 }

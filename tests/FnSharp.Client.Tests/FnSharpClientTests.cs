@@ -57,4 +57,29 @@ public sealed class FnSharpClientTests : IAsyncLifetime
         Assert.Equal("""{"message":"Fn not found"}""", result.Body);
         Assert.NotNull(result.CallId);
     }
+
+    [Fact]
+    public async Task UpdateAndDelete_AppFnTrigger_RoundTrip()
+    {
+        var app = await _client.CreateAppAsync(new App { Name = "crud" });
+        var fn = await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "img" });
+        var trigger = await _client.CreateTriggerAsync(new Trigger { Name = "t", AppId = app.Id, FnId = fn.Id, Type = "http", Source = "/t" });
+
+        var updatedApp = await _client.UpdateAppAsync(new App { Id = app.Id, Config = new Dictionary<string, string> { ["A"] = "1" } });
+        var updatedFn = await _client.UpdateFnAsync(new Fn { Id = fn.Id, Image = "img:2" });
+        var updatedTrigger = await _client.UpdateTriggerAsync(new Trigger { Id = trigger.Id, Source = "/u" });
+
+        Assert.Equal("1", updatedApp.Config["A"]);
+        Assert.Equal("img:2", updatedFn.Image);
+        Assert.Equal("/u", updatedTrigger.Source);
+        Assert.Equal(trigger.Id, Assert.Single((await _client.ListTriggersAsync(appId: app.Id, fnId: fn.Id)).Items).Id);
+        Assert.Equal("/u", (await _client.GetTriggerAsync(trigger.Id)).Source);
+
+        await _client.DeleteTriggerAsync(trigger.Id);
+        await _client.DeleteFnAsync(fn.Id);
+        await _client.DeleteAppAsync(app.Id);
+        var e = await Assert.ThrowsAsync<FnApiException>(() => _client.DeleteAppAsync(app.Id));
+
+        Assert.Equal((HttpStatusCode.NotFound, "App not found"), (e.StatusCode, e.Message));
+    }
 }

@@ -1,22 +1,18 @@
-using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 using FnSharp.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FnSharp.Storage.Sqlite.Tests;
 
+/// <summary>What only the SQLite store does: its file, WAL mode and migrations. The behaviour every store shares is in <see cref="SqliteConformanceTests"/>.</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteDataStoreTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero);
-
     private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-").FullName;
-    private SqliteDataStore _store = null!;
 
     private string DbPath => Path.Combine(_directory, "nested", "fnsharp.db");
 
-    public async Task InitializeAsync() => _store = await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
@@ -28,137 +24,69 @@ public sealed class SqliteDataStoreTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_MissingDirectory_CreatesFileInWalMode()
     {
+        await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
+
         Assert.True(File.Exists(DbPath));
-        await using var connection = new SqliteConnection($"Data Source={DbPath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode;";
-
-        Assert.Equal("wal", await command.ExecuteScalarAsync());
-    }
-
-    [Fact]
-    public async Task InsertAppAsync_ThenGet_RoundTripsEveryField()
-    {
-        var app = new App
-        {
-            Id = "A1",
-            Name = "ünïcode-app",
-            Config = new Dictionary<string, string> { ["K"] = "V" },
-            Annotations = new Dictionary<string, System.Text.Json.JsonElement> { ["a/b"] = System.Text.Json.JsonDocument.Parse("""{"x":[1,2]}""").RootElement },
-            SyslogUrl = "tcp://logs:514",
-            Shape = "GENERIC_X86",
-            CreatedAt = Now,
-            UpdatedAt = Now,
-        };
-
-        await _store.InsertAppAsync(app, CancellationToken.None);
-        var read = await _store.GetAppByIdAsync("A1", CancellationToken.None);
-
-        Assert.NotNull(read);
-        Assert.Equal((app.Id, app.Name, app.SyslogUrl, app.Shape, app.CreatedAt, app.UpdatedAt), (read.Id, read.Name, read.SyslogUrl, read.Shape, read.CreatedAt, read.UpdatedAt));
-        Assert.Equal("V", read.Config["K"]);
-        Assert.Equal("""{"x":[1,2]}""", read.Annotations["a/b"].GetRawText());
-    }
-
-    [Fact]
-    public async Task InsertAppAsync_ConcurrentSameName_ExactlyOneWins()
-    {
-        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                await _store.InsertAppAsync(new App { Id = $"ID{i}", Name = "same", CreatedAt = Now, UpdatedAt = Now }, CancellationToken.None);
-                return true;
-            }
-            catch (ApiException e) when (e.Error == ApiErrors.AppAlreadyExists)
-            {
-                return false;
-            }
-        }));
-
-        var results = await Task.WhenAll(attempts);
-
-        Assert.Equal(1, results.Count(r => r));
-        Assert.Single((await _store.GetAppsAsync(new ListFilter(), CancellationToken.None)).Items);
-    }
-
-    [Fact]
-    public async Task InsertFnAsync_UnknownApp_AppNotFound()
-    {
-        var e = await Assert.ThrowsAsync<ApiException>(() => _store.InsertFnAsync(new Fn { Id = "F1", AppId = "nope", Name = "f", Image = "i" }, CancellationToken.None));
-
-        Assert.Equal(ApiErrors.AppNotFound, e.Error);
-    }
-
-    [Fact]
-    public async Task InsertFnAsync_SameNameInAnotherApp_Allowed()
-    {
-        await _store.InsertAppAsync(new App { Id = "A1", Name = "one" }, CancellationToken.None);
-        await _store.InsertAppAsync(new App { Id = "A2", Name = "two" }, CancellationToken.None);
-
-        await _store.InsertFnAsync(new Fn { Id = "F1", AppId = "A1", Name = "f", Image = "i" }, CancellationToken.None);
-        await _store.InsertFnAsync(new Fn { Id = "F2", AppId = "A2", Name = "f", Image = "i" }, CancellationToken.None);
-        var e = await Assert.ThrowsAsync<ApiException>(() => _store.InsertFnAsync(new Fn { Id = "F3", AppId = "A1", Name = "f", Image = "i" }, CancellationToken.None));
-
-        Assert.Equal(ApiErrors.FnAlreadyExists, e.Error);
-    }
-
-    [Fact]
-    public async Task GetFnsAsync_CursorWalk_NoGapNoRepeat()
-    {
-        await _store.InsertAppAsync(new App { Id = "A1", Name = "one" }, CancellationToken.None);
-        var names = Enumerable.Range(0, 25).Select(i => $"fn{i:D2}").ToList();
-        foreach (var name in names.OrderBy(_ => Guid.NewGuid()))
-        {
-            await _store.InsertFnAsync(new Fn { Id = "F" + name, AppId = "A1", Name = name, Image = "i" }, CancellationToken.None);
-        }
-
-        var seen = new List<string>();
-        string? after = null;
-        while (true)
-        {
-            var page = await _store.GetFnsAsync(new ListFilter { AppId = "A1", AfterName = after, PerPage = 10 }, CancellationToken.None);
-            seen.AddRange(page.Items.Select(f => f.Name));
-            if (!page.Full)
-            {
-                break;
-            }
-
-            after = page.Items[^1].Name;
-        }
-
-        Assert.Equal(names, seen);
+        Assert.Equal("wal", await ScalarAsync("PRAGMA journal_mode;"));
     }
 
     [Fact]
     public async Task OpenAsync_Reopened_DataKeptAndSchemaCurrent()
     {
-        await _store.InsertAppAsync(new App { Id = "A1", Name = "kept" }, CancellationToken.None);
+        var store = await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
+        await store.InsertAppAsync(new App { Id = "A1", Name = "kept" }, CancellationToken.None);
 
         var reopened = await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
 
         Assert.Equal("kept", (await reopened.GetAppByIdAsync("A1", CancellationToken.None))?.Name);
-        await using var connection = new SqliteConnection($"Data Source={DbPath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version FROM schema_version;";
-        Assert.Equal((long)SqliteDataStore.LatestSchemaVersion, await command.ExecuteScalarAsync());
+        Assert.Equal((long)SqliteDataStore.LatestSchemaVersion, await ScalarAsync("SELECT version FROM schema_version;"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM schema_version;"));
     }
 
     [Fact]
     public async Task OpenAsync_SchemaNewerThanCode_RefusesWithMessage()
     {
-        await using (var connection = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE schema_version SET version = 999;";
-            await command.ExecuteNonQueryAsync();
-        }
+        await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
+        await ScalarAsync("UPDATE schema_version SET version = 999;");
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteDataStore.OpenAsync(DbPath, CancellationToken.None));
 
         Assert.Contains("schema version 999", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_Version1Store_UpgradesInPlaceWithDataIntact()
+    {
+        // A store as the first release made it: script 1 only, at version 1, with an app and a fn.
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await ScalarAsync(SqliteMigrations.Scripts[0] + """
+            CREATE TABLE schema_version (version INTEGER NOT NULL);
+            INSERT INTO schema_version (version) VALUES (1);
+            INSERT INTO apps VALUES ('A1', 'old-app', '{"K":"V"}', '{}', NULL, '', 1764498547577, 1764498547577);
+            INSERT INTO fns VALUES ('F1', 'A1', 'old-fn', 'img:1', 128, 30, 30, '{}', '{"a":1}', '', 1764498547577, 1764498547577);
+            """);
+        SqliteConnection.ClearAllPools();
+
+        var store = await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
+
+        Assert.Equal(2L, await ScalarAsync("SELECT version FROM schema_version;"));
+        var app = await store.GetAppByIdAsync("A1", CancellationToken.None);
+        var fn = await store.GetFnAsync("F1", CancellationToken.None);
+        Assert.Equal(("old-app", "V", DateTimeOffset.FromUnixTimeMilliseconds(1764498547577)), (app?.Name, app?.Config["K"], app?.CreatedAt));
+        Assert.Equal(("old-fn", "img:1", 1), (fn?.Name, fn?.Image, fn?.Annotations["a"].GetInt32()));
+
+        // The new table works against the old rows, cascades included.
+        var trigger = await store.InsertTriggerAsync(new Trigger { Id = "T1", AppId = "A1", FnId = "F1", Name = "t", Type = "http", Source = "/t" }, CancellationToken.None);
+        Assert.True(await store.RemoveAppAsync("A1", CancellationToken.None));
+        Assert.Null(await store.GetTriggerAsync(trigger.Id, CancellationToken.None));
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DbPath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -18,6 +18,12 @@ public static class ApiErrors
     /// <summary>400: the fn has no image.</summary>
     public static readonly ApiError MissingImage = new(400, "Missing image");
 
+    /// <summary>400: an image name with control characters or broken Unicode.</summary>
+    public static readonly ApiError InvalidImage = new(400, "image must not contain control characters");
+
+    /// <summary>400: a trigger source with control characters or broken Unicode.</summary>
+    public static readonly ApiError InvalidTriggerSource = new(400, "trigger source must not contain control characters");
+
     /// <summary>400: a create body carried an id.</summary>
     public static readonly ApiError IdProvided = new(400, "ID cannot be provided for create");
 
@@ -35,6 +41,60 @@ public static class ApiErrors
 
     /// <summary>400: a fn name that URL-path escaping would change, or too long.</summary>
     public static readonly ApiError InvalidFnName = new(400, "fn name must be 1 to 255 characters that need no escaping in a URL path");
+
+    /// <summary>400: a trigger has no fn id.</summary>
+    public static readonly ApiError MissingFnId = new(400, "Missing Fn ID");
+
+    /// <summary>400: a trigger create body carried <c>created_at</c>.</summary>
+    public static readonly ApiError CreatedAtProvided = new(400, "Trigger Created At Provided for Create");
+
+    /// <summary>400: a trigger create body carried <c>updated_at</c> (Fn's message, which says "ID", kept as Fn's clients know it).</summary>
+    public static readonly ApiError UpdatedAtProvided = new(400, "Trigger ID Provided for Create");
+
+    /// <summary>400: an app <c>id</c> in a PUT body differs from the path's.</summary>
+    public static readonly ApiError AppIdMismatch = new(400, "App ID in path does not match ID in body");
+
+    /// <summary>400: a fn <c>id</c> in a PUT body differs from the path's.</summary>
+    public static readonly ApiError FnIdMismatch = new(400, "Fn ID in path does not match ID in body");
+
+    /// <summary>400: a trigger <c>id</c> in a PUT body differs from the path's.</summary>
+    public static readonly ApiError TriggerIdMismatch = new(400, "Trigger ID in path does not match ID in body");
+
+    /// <summary>400: an app shape other than <c>""</c>, <c>GENERIC_X86</c>, <c>GENERIC_ARM</c> and <c>GENERIC_X86_ARM</c>.</summary>
+    public static readonly ApiError InvalidAppShape = new(400, "Invalid app shape");
+
+    /// <summary>400: a trigger name with characters other than letters, digits, <c>_</c> and <c>-</c>, or too long.</summary>
+    public static readonly ApiError InvalidTriggerName = new(400, "trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-'");
+
+    /// <summary>400: a trigger type other than <c>http</c>.</summary>
+    public static readonly ApiError TriggerTypeUnknown = new(400, "Trigger Type Not Supported");
+
+    /// <summary>400: a trigger without a source.</summary>
+    public static readonly ApiError MissingTriggerSource = new(400, "Missing Trigger Source");
+
+    /// <summary>400: a trigger source that does not start with <c>/</c>.</summary>
+    public static readonly ApiError MissingTriggerSourcePrefix = new(400, "Missing Trigger Source Prefix '/'");
+
+    /// <summary>400: a trigger names a fn of another app.</summary>
+    public static readonly ApiError TriggerFnNotInApp = new(400, "Invalid Fn ID - not owned by specified app");
+
+    /// <summary>400: an annotation key that is empty or not printable ASCII without spaces (<c>^[!-~]+$</c>).</summary>
+    public static readonly ApiError InvalidAnnotationKey = new(400, "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace");
+
+    /// <summary>400: an annotation key longer than 128 bytes.</summary>
+    public static readonly ApiError InvalidAnnotationKeyLength = new(400, "Invalid annotation key length, annotation keys may not be larger than 128 bytes");
+
+    /// <summary>400: an annotation value that is null, an empty string, an empty object or array, or a boolean.</summary>
+    public static readonly ApiError InvalidAnnotationValue = new(400, "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays");
+
+    /// <summary>400: an annotation value over 512 bytes serialized.</summary>
+    public static readonly ApiError InvalidAnnotationValueLength = new(400, "Invalid annotation value length, annotation values may not be larger than 512 bytes when serialized as JSON");
+
+    /// <summary>400: more than 100 annotations on one resource.</summary>
+    public static readonly ApiError TooManyAnnotations = new(400, "Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100)");
+
+    /// <summary>400: a list cursor that is not one this server made (Fn answers 500 here).</summary>
+    public static readonly ApiError InvalidCursor = new(400, "invalid cursor");
 
     /// <summary>404: no app with that id or name.</summary>
     public static readonly ApiError AppNotFound = new(404, "App not found");
@@ -57,11 +117,30 @@ public static class ApiErrors
     /// <summary>409: a fn of that name exists in the app.</summary>
     public static readonly ApiError FnAlreadyExists = new(409, "Fn with specified name already exists");
 
+    /// <summary>409: a PUT tried to rename an app.</summary>
+    public static readonly ApiError AppNameImmutable = new(409, "Could not update - name is immutable");
+
+    /// <summary>409: a PUT tried to move a fn to another app (Fn refuses this too).</summary>
+    public static readonly ApiError FnAppIdImmutable = new(409, "Could not update - app_id is immutable");
+
+    /// <summary>409: a PUT tried to change a trigger's app, fn or type.</summary>
+    public static readonly ApiError TriggerImmutableField = new(409, "Could not update - app_id, fn_id and type of a trigger are immutable");
+
+    /// <summary>409: the app, fn and name of a trigger are taken.</summary>
+    public static readonly ApiError TriggerAlreadyExists = new(409, "Trigger already exists");
+
+    /// <summary>409: another trigger of the app has the same type and source.</summary>
+    public static readonly ApiError TriggerSourceExists = new(409, "Trigger with the same type and source exists on this app");
+
     /// <summary>500: a fault of the server itself; details go to the log, never to the client.</summary>
     public static readonly ApiError Internal = new(500, "internal server error");
 
     /// <summary>503: no capacity within the wait limit; sent with <c>Retry-After</c>.</summary>
     public static readonly ApiError TooBusy = new(503, "Timed out - server too busy");
+
+    /// <summary>400: a <c>syslog_url</c> that is not a list of <c>udp</c>, <c>tcp</c>, <c>unix</c>, <c>unixgram</c> or <c>tcp+tls</c> URLs.</summary>
+    /// <param name="detail">What is wrong with it, for people.</param>
+    public static ApiError InvalidSyslogUrl(string detail) => new(400, "invalid syslog url: " + detail);
 
     /// <summary>413: a request body over the configured maximum.</summary>
     /// <param name="length">The request's length, in bytes.</param>

@@ -45,6 +45,9 @@ public sealed record App
     [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The shapes an app may have: <c>""</c> (unset, run as <c>GENERIC_X86</c>), <c>GENERIC_X86</c>, <c>GENERIC_ARM</c>, <c>GENERIC_X86_ARM</c>.</summary>
+    public static IReadOnlySet<string> Shapes { get; } = new HashSet<string>(StringComparer.Ordinal) { "", "GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM" };
+
     internal static readonly IReadOnlyDictionary<string, string> EmptyConfig = new Dictionary<string, string>();
     internal static readonly IReadOnlyDictionary<string, JsonElement> EmptyAnnotations = new Dictionary<string, JsonElement>();
 }

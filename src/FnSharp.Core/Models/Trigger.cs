@@ -10,6 +10,9 @@ namespace FnSharp.Core.Models;
 /// </summary>
 public sealed record Trigger
 {
+    /// <summary>The one trigger type Fn knows: calls over HTTP at <c>/t/{appName}{source}</c>.</summary>
+    public const string HttpType = "http";
+
     /// <summary>The trigger's 26-character sortable id, assigned by the server on create.</summary>
     [JsonPropertyName("id")]
     public string Id { get; init; } = "";

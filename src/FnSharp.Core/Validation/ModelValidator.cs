@@ -1,18 +1,38 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
 
 namespace FnSharp.Core.Validation;
 
 /// <summary>
-/// Checks apps and fns before they are stored, with Fn's rules and messages (<c>fn-compat.md</c>
-/// section 1). Each method returns the first error found, or <see langword="null"/> when valid.
+/// Checks apps, fns and triggers before they are stored, with Fn's rules and messages
+/// (<c>fn-compat.md</c> section 1; Fn <c>api/models/app.go</c>, <c>fn.go</c>, <c>trigger.go</c>,
+/// <c>annotations.go</c>). Each method returns the first error found, or <see langword="null"/> when valid.
 /// </summary>
 public static class ModelValidator
 {
+    /// <summary>Most annotations one resource may carry.</summary>
+    public const int MaxAnnotations = 100;
+
+    /// <summary>Longest annotation key, in UTF-8 bytes.</summary>
+    public const int MaxAnnotationKeyBytes = 128;
+
+    /// <summary>Longest annotation value, in bytes of its compact JSON serialization.</summary>
+    public const int MaxAnnotationValueBytes = 512;
+
     private const int MaxNameLength = 255;
 
-    /// <summary>Checks an app to be created.</summary>
+    // What Go's url.PathEscape leaves alone (Fn checks PathEscape(name) == name): unreserved characters and "$&+,:;=@".
+    private static readonly SearchValues<char> FnNameCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+,:;=@");
+
+    private static readonly HashSet<string> SyslogSchemes = new(StringComparer.Ordinal) { "udp", "tcp", "unix", "unixgram", "tcp+tls" };
+
+    /// <summary>Checks an app to be created, or the result of an update.</summary>
     public static ApiError? ValidateApp(App app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -21,7 +41,17 @@ public static class ModelValidator
             return ApiErrors.MissingName;
         }
 
-        return IsValidAppName(app.Name) ? null : ApiErrors.InvalidAppName;
+        if (!IsValidAppName(app.Name))
+        {
+            return ApiErrors.InvalidAppName;
+        }
+
+        if (!App.Shapes.Contains(app.Shape))
+        {
+            return ApiErrors.InvalidAppShape;
+        }
+
+        return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations);
     }
 
     /// <summary>Checks a fn to be created or the result of an update, before defaults are applied.</summary>
@@ -38,7 +68,7 @@ public static class ModelValidator
             return ApiErrors.MissingName;
         }
 
-        if (fn.Name.Length > MaxNameLength || Uri.EscapeDataString(fn.Name) != fn.Name)
+        if (fn.Name.Length > MaxNameLength || fn.Name.AsSpan().ContainsAnyExcept(FnNameCharacters))
         {
             return ApiErrors.InvalidFnName;
         }
@@ -46,6 +76,11 @@ public static class ModelValidator
         if (fn.Image.Length == 0)
         {
             return ApiErrors.MissingImage;
+        }
+
+        if (!IsPlainText(fn.Image))
+        {
+            return ApiErrors.InvalidImage;
         }
 
         if (fn.Memory is < 0 or > Fn.MaxMemoryMiB)
@@ -58,7 +93,132 @@ public static class ModelValidator
             return ApiErrors.TimeoutOutOfRange;
         }
 
-        return fn.IdleTimeout is < 0 or > Fn.MaxIdleTimeoutSeconds ? ApiErrors.IdleTimeoutOutOfRange : null;
+        if (fn.IdleTimeout is < 0 or > Fn.MaxIdleTimeoutSeconds)
+        {
+            return ApiErrors.IdleTimeoutOutOfRange;
+        }
+
+        return ValidateAnnotations(fn.Annotations);
+    }
+
+    /// <summary>Checks a trigger to be created or the result of an update, in Fn's order of checks.</summary>
+    public static ApiError? ValidateTrigger(Trigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        if (trigger.AppId.Length == 0)
+        {
+            return ApiErrors.MissingAppId;
+        }
+
+        if (trigger.Name.Length == 0)
+        {
+            return ApiErrors.MissingName;
+        }
+
+        if (!IsValidAppName(trigger.Name))
+        {
+            return ApiErrors.InvalidTriggerName;
+        }
+
+        if (trigger.FnId.Length == 0)
+        {
+            return ApiErrors.MissingFnId;
+        }
+
+        if (trigger.Type != Trigger.HttpType)
+        {
+            return ApiErrors.TriggerTypeUnknown;
+        }
+
+        if (trigger.Source.Length == 0)
+        {
+            return ApiErrors.MissingTriggerSource;
+        }
+
+        if (!trigger.Source.StartsWith('/'))
+        {
+            return ApiErrors.MissingTriggerSourcePrefix;
+        }
+
+        if (!IsPlainText(trigger.Source))
+        {
+            return ApiErrors.InvalidTriggerSource;
+        }
+
+        return ValidateAnnotations(trigger.Annotations);
+    }
+
+    /// <summary>
+    /// Checks annotations: at most 100; keys non-empty printable ASCII without spaces (<c>^[!-~]+$</c>)
+    /// of at most 128 bytes; values a non-empty string, a number, an object or an array, at most 512
+    /// bytes as compact JSON.
+    /// </summary>
+    public static ApiError? ValidateAnnotations(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (annotations.Count > MaxAnnotations)
+        {
+            return ApiErrors.TooManyAnnotations;
+        }
+
+        foreach (var (key, value) in annotations)
+        {
+            if (Encoding.UTF8.GetByteCount(key) > MaxAnnotationKeyBytes)
+            {
+                return ApiErrors.InvalidAnnotationKeyLength;
+            }
+
+            if (key.Length == 0 || key.AsSpan().ContainsAnyExceptInRange('!', '~'))
+            {
+                return ApiErrors.InvalidAnnotationKey;
+            }
+
+            var valid = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString()!.Length > 0,
+                JsonValueKind.Number or JsonValueKind.Object or JsonValueKind.Array => true,
+                _ => false,
+            };
+            if (!valid)
+            {
+                return ApiErrors.InvalidAnnotationValue;
+            }
+
+            if (SerializedLength(value) > MaxAnnotationValueBytes)
+            {
+                return ApiErrors.InvalidAnnotationValueLength;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Checks a <c>syslog_url</c>: unset, or a comma-separated list of absolute URLs whose schemes are
+    /// <c>udp</c>, <c>tcp</c>, <c>unix</c>, <c>unixgram</c> or <c>tcp+tls</c> (Fn <c>validateSyslogURLs</c>).
+    /// </summary>
+    public static ApiError? ValidateSyslogUrl(string? syslogUrl)
+    {
+        if (syslogUrl is null)
+        {
+            return null;
+        }
+
+        foreach (var part in syslogUrl.Split(','))
+        {
+            var text = part.Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            {
+                return ApiErrors.InvalidSyslogUrl($"'{text}' is not an absolute URL such as tcp://logs.example.com:514");
+            }
+
+            if (!SyslogSchemes.Contains(uri.Scheme))
+            {
+                return ApiErrors.InvalidSyslogUrl($"'{text}' has the scheme '{uri.Scheme}'; use udp, tcp, unix, unixgram or tcp+tls");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether <paramref name="name"/> is 1..255 Unicode letters, digits, <c>_</c> or <c>-</c>.</summary>
@@ -81,5 +241,19 @@ public static class ModelValidator
         }
 
         return true;
+    }
+
+    // No control characters (NUL among them) and no unpaired surrogates: text that every store can hold and a URL can carry.
+    private static bool IsPlainText(string text) => StoredText.IsStorable(text) && !text.Any(char.IsControl);
+
+    private static int SerializedLength(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+
+        return buffer.WrittenCount;
     }
 }

@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Text.Json;
 using FnSharp.Core.Errors;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 
@@ -9,22 +13,53 @@ internal static class ApiJson
     /// <summary>The content type of every JSON response, as Fn sends it.</summary>
     public const string ContentType = "application/json; charset=utf-8";
 
-    /// <summary>Reads the body as <typeparamref name="T"/>.</summary>
-    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidJson"/> when the body is not a JSON object of that shape.</exception>
-    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body, at most <paramref name="maxBytes"/> bytes, as <typeparamref name="T"/> with the
+    /// server's JSON options (which refuse <c>null</c> for non-nullable fields). The content type is
+    /// not checked: Fn's clients always send JSON, so a body that does not parse is what is wrong.
+    /// </summary>
+    /// <exception cref="ApiException">
+    /// 413 <see cref="ApiErrors.RequestTooLarge"/> for a body over <paramref name="maxBytes"/>;
+    /// <see cref="ApiErrors.InvalidJson"/> when the body is not a JSON object of that shape.
+    /// </exception>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
         where T : class
     {
+        if (request.ContentLength > maxBytes)
+        {
+            throw new ApiException(ApiErrors.RequestTooLarge(request.ContentLength.Value, maxBytes));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            // The limit is enforced below, with Fn's message, also for chunked bodies.
+            limit.MaxRequestBodySize = null;
+        }
+
+        var body = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var memory = body.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            body.Advance(read);
+            if (body.WrittenCount > maxBytes)
+            {
+                throw new ApiException(ApiErrors.RequestTooLarge(body.WrittenCount, maxBytes));
+            }
+        }
+
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return await request.ReadFromJsonAsync<T>(cancellationToken) ?? throw new ApiException(ApiErrors.InvalidJson);
+            return JsonSerializer.Deserialize<T>(body.WrittenSpan, options) ?? throw new ApiException(ApiErrors.InvalidJson);
         }
         catch (JsonException)
         {
-            throw new ApiException(ApiErrors.InvalidJson);
-        }
-        catch (InvalidOperationException)
-        {
-            // Thrown for a missing or non-JSON content type; Fn's clients always send JSON, so the body is what is wrong.
             throw new ApiException(ApiErrors.InvalidJson);
         }
     }

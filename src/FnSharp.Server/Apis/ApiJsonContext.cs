@@ -5,4 +5,5 @@ namespace FnSharp.Server.Apis;
 /// <summary>Source-generated serializers for the server's own bodies.</summary>
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(VersionBody))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

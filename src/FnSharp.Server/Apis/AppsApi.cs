@@ -2,11 +2,14 @@ using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 
-/// <summary><c>/v2/apps</c>: create, list and get apps (<c>fn-compat.md</c> section 2).</summary>
+/// <summary><c>/v2/apps</c>: create, list, get, update and delete apps (<c>fn-compat.md</c> section 2).</summary>
 internal static class AppsApi
 {
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
@@ -15,34 +18,60 @@ internal static class AppsApi
         apps.MapPost("", CreateApp);
         apps.MapGet("", ListApps);
         apps.MapGet("/{appID}", GetApp);
+        apps.MapPut("/{appID}", UpdateApp);
+        apps.MapDelete("/{appID}", DeleteApp);
         return routes;
     }
 
-    public static async Task<IResult> CreateApp(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>200 with the full app; 400 for an id, a bad name, shape, syslog URL or annotations; 409 for a taken name.</summary>
+    public static async Task<IResult> CreateApp(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var app = await ApiJson.ReadAsync<App>(request, cancellationToken);
+        var app = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
         if (app.Id.Length > 0)
         {
             throw new ApiException(ApiErrors.IdProvided);
         }
 
+        app = app with { Config = ModelMerger.CleanConfig(app.Config), SyslogUrl = app.SyslogUrl is "" ? null : app.SyslogUrl };
         if (ModelValidator.ValidateApp(app) is { } error)
         {
             throw new ApiException(error);
         }
 
-        var now = time.GetUtcNow();
+        var now = ApiTime.Now(time);
         var created = await store.InsertAppAsync(app with { Id = ids.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
         return TypedResults.Ok(created);
     }
 
+    /// <summary>One page of apps by name; <c>name</c> filters exactly.</summary>
     public static async Task<IResult> ListApps(IDataStore store, string? cursor, int? per_page, string? name, CancellationToken cancellationToken)
     {
-        var filter = new ListFilter { AfterName = Cursor.Decode(cursor), Name = name, PerPage = Cursor.PerPage(per_page) };
+        var filter = Cursor.Filter(cursor, per_page) with { Name = NullIfEmpty(name) };
         var page = await store.GetAppsAsync(filter, cancellationToken);
-        return TypedResults.Ok(new ListBody<App>(page.Items, page.Full ? Cursor.Encode(page.Items[^1].Name) : null));
+        return TypedResults.Ok(new ListBody<App>(page.Items, Cursor.Next(page, a => a.Name, a => a.Id)));
     }
 
+    /// <summary>200 with the app, or 404.</summary>
     public static async Task<IResult> GetApp(string appID, IDataStore store, CancellationToken cancellationToken) =>
         await store.GetAppByIdAsync(appID, cancellationToken) is { } app ? TypedResults.Ok(app) : throw new ApiException(ApiErrors.AppNotFound);
+
+    /// <summary>Merges the body into the app (<see cref="ModelMerger.MergeApp"/>): 200 with the result, 400, 404 or 409.</summary>
+    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var patch = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
+        if (patch.Id.Length > 0 && patch.Id != appID)
+        {
+            throw new ApiException(ApiErrors.AppIdMismatch);
+        }
+
+        var now = ApiTime.Now(time);
+        var updated = await store.UpdateAppAsync(appID, current => ModelMerger.MergeApp(current, patch, now), cancellationToken);
+        return TypedResults.Ok(updated);
+    }
+
+    /// <summary>204 after removing the app with its fns and triggers, or 404.</summary>
+    public static async Task<IResult> DeleteApp(string appID, IDataStore store, CancellationToken cancellationToken) =>
+        await store.RemoveAppAsync(appID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.AppNotFound);
+
+    internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -1,43 +1,59 @@
 using System.Buffers.Text;
 using System.Text;
 using FnSharp.Core.Errors;
+using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Apis;
 
 /// <summary>
-/// List cursors, as Fn makes them: the URL-safe base64 of the last item's name; the next page
-/// holds the names after it.
+/// List cursors. Fn's cursor is the URL-safe base64 of the last item's name, and the next page holds
+/// the names after it; FnSharp appends a NUL and the item's id, so that lists where a name repeats
+/// (fns across apps, triggers across fns) page without gaps. Cursors are opaque to clients; one
+/// without the id (Fn's form) is accepted too.
 /// </summary>
 internal static class Cursor
 {
-    /// <summary>400 for a cursor that is not one of ours (Fn answers 500 here).</summary>
-    public static readonly ApiError Invalid = new(400, "invalid cursor");
+    private const char Separator = '\0';
 
-    public static string Encode(string name) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));
+    /// <summary>The cursor that resumes a list after <paramref name="name"/> and <paramref name="id"/>.</summary>
+    public static string Encode(string name, string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name + Separator + id));
 
-    /// <summary>Decodes a cursor to the name it stands for; <see langword="null"/> for no cursor.</summary>
-    /// <exception cref="ApiException"><see cref="Invalid"/> when it is not valid base64url of UTF-8 text.</exception>
-    public static string? Decode(string? cursor)
+    /// <summary>The filter of a list request: position from the cursor, page size defaulted and capped as Fn does (30, at most 100).</summary>
+    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/> when the cursor is not valid base64url of UTF-8 text.</exception>
+    public static ListFilter Filter(string? cursor, int? perPage)
     {
+        var size = perPage is null or < 1 ? ListFilter.DefaultPerPage : Math.Min(perPage.Value, ListFilter.MaxPerPage);
         if (string.IsNullOrEmpty(cursor))
         {
-            return null;
+            return new ListFilter { PerPage = size };
         }
 
+        string text;
         try
         {
-            return new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor));
+            text = new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor));
         }
         catch (FormatException)
         {
-            throw new ApiException(Invalid);
+            throw new ApiException(ApiErrors.InvalidCursor);
         }
         catch (ArgumentException)
         {
-            throw new ApiException(Invalid);
+            throw new ApiException(ApiErrors.InvalidCursor);
         }
+
+        var split = text.IndexOf(Separator, StringComparison.Ordinal);
+        if (split >= 0 && text.IndexOf(Separator, split + 1) >= 0)
+        {
+            throw new ApiException(ApiErrors.InvalidCursor);
+        }
+
+        return split < 0
+            ? new ListFilter { AfterName = text, PerPage = size }
+            : new ListFilter { AfterName = text[..split], AfterId = text[(split + 1)..], PerPage = size };
     }
 
-    /// <summary>The page size asked for, defaulted and capped as Fn does (30, at most 100).</summary>
-    public static int PerPage(int? perPage) => perPage is null or < 1 ? Core.Storage.ListFilter.DefaultPerPage : Math.Min(perPage.Value, Core.Storage.ListFilter.MaxPerPage);
+    /// <summary>The <c>next_cursor</c> of a page: present only when the page is full.</summary>
+    public static string? Next<T>(Page<T> page, Func<T, string> name, Func<T, string> id) =>
+        page.Full && page.Items.Count > 0 ? Encode(name(page.Items[^1]), id(page.Items[^1])) : null;
 }

@@ -1,69 +1,93 @@
-using System.Text.Json;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 
-/// <summary><c>/v2/fns</c>: create, list and get fns (<c>fn-compat.md</c> section 2).</summary>
+/// <summary>
+/// <c>/v2/fns</c>: create, list, get, update and delete fns (<c>fn-compat.md</c> section 2). Every fn
+/// in a response carries the computed <c>fnproject.io/fn/invokeEndpoint</c> annotation. A fn may be
+/// renamed by PUT; moving it to another app is refused (409), as Fn refuses it.
+/// </summary>
 internal static class FnsApi
 {
-    /// <summary>The computed annotation Fn's CLI reads to find where to invoke a fn.</summary>
-    public const string InvokeEndpointAnnotation = "fnproject.io/fn/invokeEndpoint";
-
     public static IEndpointRouteBuilder MapFnsApi(this IEndpointRouteBuilder routes)
     {
         var fns = routes.MapGroup("/v2/fns");
         fns.MapPost("", CreateFn);
         fns.MapGet("", ListFns);
         fns.MapGet("/{fnID}", GetFn);
+        fns.MapPut("/{fnID}", UpdateFn);
+        fns.MapDelete("/{fnID}", DeleteFn);
         return routes;
     }
 
+    /// <summary>200 with the full fn, defaults applied and the app's shape copied; 400, 404 for a missing app, 409 for a taken name.</summary>
     public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var fn = await ApiJson.ReadAsync<Fn>(request, cancellationToken);
+        var fn = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (fn.Id.Length > 0)
         {
             throw new ApiException(ApiErrors.IdProvided);
         }
 
+        fn = fn with
+        {
+            Config = ModelMerger.CleanConfig(fn.Config),
+            Annotations = ComputedAnnotations.Without(fn.Annotations, ComputedAnnotations.FnInvokeEndpoint),
+        };
         if (ModelValidator.ValidateFn(fn) is { } error)
         {
             throw new ApiException(error);
         }
 
         var app = await store.GetAppByIdAsync(fn.AppId, cancellationToken) ?? throw new ApiException(ApiErrors.AppNotFound);
-        var now = time.GetUtcNow();
+        var now = ApiTime.Now(time);
         var created = await store.InsertFnAsync(fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now }, cancellationToken);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
+    /// <summary>One page of fns by name; <c>app_id</c> and <c>name</c> filter exactly.</summary>
     public static async Task<IResult> ListFns(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? name, CancellationToken cancellationToken)
     {
-        var filter = new ListFilter { AfterName = Cursor.Decode(cursor), AppId = app_id, Name = name, PerPage = Cursor.PerPage(per_page) };
+        var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), Name = AppsApi.NullIfEmpty(name) };
         var page = await store.GetFnsAsync(filter, cancellationToken);
         var items = page.Items.Select(fn => WithEndpoint(fn, request, options.Value)).ToList();
-        return TypedResults.Ok(new ListBody<Fn>(items, page.Full ? Cursor.Encode(page.Items[^1].Name) : null));
+        return TypedResults.Ok(new ListBody<Fn>(items, Cursor.Next(page, f => f.Name, f => f.Id)));
     }
 
+    /// <summary>200 with the fn, or 404.</summary>
     public static async Task<IResult> GetFn(string fnID, HttpRequest request, IDataStore store, IOptions<ServerOptions> options, CancellationToken cancellationToken) =>
         await store.GetFnAsync(fnID, cancellationToken) is { } fn
             ? TypedResults.Ok(WithEndpoint(fn, request, options.Value))
             : throw new ApiException(ApiErrors.FnNotFound);
 
-    /// <summary>Adds the computed invoke endpoint annotation; it is never stored.</summary>
-    private static Fn WithEndpoint(Fn fn, HttpRequest request, ServerOptions options)
+    /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400, 404 or 409.</summary>
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var baseUrl = options.PublicLbUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
-        var annotations = new Dictionary<string, JsonElement>(fn.Annotations)
+        var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
+        if (patch.Id.Length > 0 && patch.Id != fnID)
         {
-            [InvokeEndpointAnnotation] = JsonSerializer.SerializeToElement($"{baseUrl}/invoke/{fn.Id}"),
-        };
-        return fn with { Annotations = annotations };
+            throw new ApiException(ApiErrors.FnIdMismatch);
+        }
+
+        patch = patch with { Annotations = ComputedAnnotations.Without(patch.Annotations, ComputedAnnotations.FnInvokeEndpoint) };
+        var now = ApiTime.Now(time);
+        var updated = await store.UpdateFnAsync(fnID, current => ModelMerger.MergeFn(current, patch, now), cancellationToken);
+        return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
+
+    /// <summary>204 after removing the fn with its triggers, or 404.</summary>
+    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, CancellationToken cancellationToken) =>
+        await store.RemoveFnAsync(fnID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.FnNotFound);
+
+    private static Fn WithEndpoint(Fn fn, HttpRequest request, ServerOptions options) => fn with
+    {
+        Annotations = ComputedAnnotations.With(fn.Annotations, ComputedAnnotations.FnInvokeEndpoint, $"{ComputedAnnotations.BaseUrl(request, options)}/invoke/{fn.Id}"),
+    };
 }

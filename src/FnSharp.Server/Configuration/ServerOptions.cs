@@ -10,8 +10,9 @@ public sealed record ServerOptions
     public int Port { get; set; } = 8080;
 
     /// <summary>
-    /// The datastore (<c>FN_DB_URL</c>): <c>sqlite3:///abs/path.db</c> or <c>sqlite3://./rel/path.db</c>;
-    /// default <c>sqlite3://./data/fnsharp.db</c>, its directory created when missing.
+    /// The datastore (<c>FN_DB_URL</c>): <c>sqlite3:///abs/path.db</c> or <c>sqlite3://./rel/path.db</c>
+    /// (default <c>sqlite3://./data/fnsharp.db</c>, its directory created when missing), or
+    /// <c>postgres://user:password@host:port/database</c>.
     /// </summary>
     public string DbUrl { get; set; } = "sqlite3://./data/fnsharp.db";
 
@@ -36,6 +37,30 @@ public sealed record ServerOptions
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
     public string? SqlitePath =>
         DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;
+
+    /// <summary>Whether <see cref="DbUrl"/> names a PostgreSQL database.</summary>
+    public bool UsesPostgres => FnSharp.Storage.Postgres.PostgresDataStore.IsPostgresUrl(DbUrl);
+
+    /// <summary><see cref="DbUrl"/> with any password replaced by <c>***</c>, for logs and messages.</summary>
+    public string RedactedDbUrl
+    {
+        get
+        {
+            // scheme://user:password@host...: cut between the first ':' after "://" and the last '@' before the path.
+            var start = DbUrl.IndexOf("://", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return DbUrl;
+            }
+
+            start += 3;
+            var pathStart = DbUrl.IndexOf('/', start);
+            var authority = pathStart < 0 ? DbUrl[start..] : DbUrl[start..pathStart];
+            var at = authority.LastIndexOf('@');
+            var colon = at < 0 ? -1 : authority.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 || colon > at ? DbUrl : DbUrl[..(start + colon + 1)] + "***" + DbUrl[(start + at)..];
+        }
+    }
 
     private const string SqliteScheme = "sqlite3://";
 }

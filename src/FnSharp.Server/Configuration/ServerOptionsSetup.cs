@@ -1,4 +1,5 @@
 using System.Globalization;
+using FnSharp.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Configuration;
@@ -25,14 +26,25 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_PORT must be a TCP port from 1 to 65535, not {options.Port}."));
         }
 
-        if (options.SqlitePath is null)
+        if (options.UsesPostgres)
         {
-            failures.Add($"FN_DB_URL '{options.DbUrl}' is not supported: use sqlite3:///absolute/path.db or sqlite3://./relative/path.db (PostgreSQL comes with the API issue).");
+            try
+            {
+                PostgresDataStore.ConnectionStringFromUrl(options.DbUrl);
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"FN_DB_URL '{options.RedactedDbUrl}' is not a valid PostgreSQL URL: {e.Message}.");
+            }
+        }
+        else if (options.SqlitePath is null)
+        {
+            failures.Add($"FN_DB_URL '{options.RedactedDbUrl}' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.");
         }
 
-        if (options.PublicLbUrl is { } lb && !Uri.TryCreate(lb, UriKind.Absolute, out _))
+        if (options.PublicLbUrl is { } lb && !(Uri.TryCreate(lb, UriKind.Absolute, out var lbUri) && lbUri.Scheme is "http" or "https"))
         {
-            failures.Add($"FN_PUBLIC_LB_URL '{lb}' is not an absolute URL, for example http://fn.example.com:8080.");
+            failures.Add($"FN_PUBLIC_LB_URL '{lb}' is not an absolute http or https URL, for example http://fn.example.com:8080.");
         }
 
         if (options.MaxRequestSize < 1)

@@ -4,7 +4,6 @@ using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Configuration;
-using FnSharp.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
@@ -38,6 +37,9 @@ public static class FnSharpServerExtensions
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<SerialAgent>());
         services.AddHostedService<ServerLifetime>();
         services.AddProblemDetails();
+
+        // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.RespectNullableAnnotations = true);
 
         // A default address only: a host that configures its own endpoints (a test on port 0) wins.
         var port = builder.Configuration.GetValue("FN_PORT", 8080);

@@ -22,7 +22,7 @@ internal sealed partial class ServerLifetime(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.OpenAsync(cancellationToken);
-        LogStoreOpened(logger, options.Value.DbUrl);
+        LogStoreOpened(logger, options.Value.RedactedDbUrl);
         try
         {
             var removed = await driver.RemoveLeftoversAsync(cancellationToken);

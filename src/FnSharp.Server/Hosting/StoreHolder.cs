@@ -1,15 +1,17 @@
 using FnSharp.Core.Storage;
 using FnSharp.Server.Configuration;
+using FnSharp.Storage.Postgres;
 using FnSharp.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
 
 /// <summary>
-/// Holds the datastore named by <c>FN_DB_URL</c>. <see cref="ServerLifetime"/> opens it (and runs its
-/// migrations) before the server listens, so no request ever waits for it.
+/// Holds the datastore named by <c>FN_DB_URL</c>: SQLite for <c>sqlite3://</c>, PostgreSQL for
+/// <c>postgres://</c>. <see cref="ServerLifetime"/> opens it (and runs its migrations) before the server
+/// listens, so no request ever waits for it; the container disposes it (closing PostgreSQL's pool).
 /// </summary>
-internal sealed class StoreHolder(IOptions<ServerOptions> options)
+internal sealed class StoreHolder(IOptions<ServerOptions> options) : IAsyncDisposable
 {
     private IDataStore? _store;
 
@@ -17,6 +19,17 @@ internal sealed class StoreHolder(IOptions<ServerOptions> options)
 
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
-        _store ??= await SqliteDataStore.OpenAsync(options.Value.SqlitePath!, cancellationToken);
+        var settings = options.Value;
+        _store ??= settings.UsesPostgres
+            ? await PostgresDataStore.OpenAsync(settings.DbUrl, cancellationToken)
+            : await SqliteDataStore.OpenAsync(settings.SqlitePath!, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
     }
 }

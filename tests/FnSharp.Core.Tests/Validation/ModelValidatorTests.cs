@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
@@ -76,4 +77,75 @@ public sealed class ModelValidatorTests
 
         Assert.Equal((128, 30, 30), (fn.Memory, fn.Timeout, fn.IdleTimeout));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("GENERIC_X86")]
+    [InlineData("GENERIC_ARM")]
+    [InlineData("GENERIC_X86_ARM")]
+    public void ValidateApp_KnownShape_Valid(string shape) => Assert.Null(ModelValidator.ValidateApp(new App { Name = "a", Shape = shape }));
+
+    [Fact]
+    public void ValidateApp_UnknownShape_InvalidAppShape() =>
+        Assert.Equal(ApiErrors.InvalidAppShape, ModelValidator.ValidateApp(new App { Name = "a", Shape = "generic_x86" }));
+
+    [Theory]
+    [InlineData("udp://logs:514")]
+    [InlineData("tcp://logs:514")]
+    [InlineData("tcp+tls://logs:6514")]
+    [InlineData("unix:///dev/log")]
+    [InlineData("unixgram:///dev/log")]
+    [InlineData("tcp://a:1, udp://b:2")]
+    public void ValidateSyslogUrl_SupportedSchemes_Valid(string url) => Assert.Null(ModelValidator.ValidateSyslogUrl(url));
+
+    [Theory]
+    [InlineData("http://logs:514", "invalid syslog url: 'http://logs:514' has the scheme 'http'; use udp, tcp, unix, unixgram or tcp+tls")]
+    [InlineData("logs:514", "invalid syslog url: 'logs:514' has the scheme 'logs'; use udp, tcp, unix, unixgram or tcp+tls")]
+    [InlineData("not a url", "invalid syslog url: 'not a url' is not an absolute URL such as tcp://logs.example.com:514")]
+    [InlineData("", "invalid syslog url: '' is not an absolute URL such as tcp://logs.example.com:514")]
+    public void ValidateSyslogUrl_Bad_MessageSaysWhy(string url, string message) =>
+        Assert.Equal(new ApiError(400, message), ModelValidator.ValidateSyslogUrl(url));
+
+    [Theory]
+    [InlineData("k", "\"v\"", null)]
+    [InlineData("!~", "1.5", null)]
+    [InlineData("k", "{}", null)]
+    [InlineData("k", "[]", null)]
+    [InlineData("a b", "1", "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
+    [InlineData("tab\t", "1", "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
+    [InlineData("ü", "1", "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
+    [InlineData("k", "\"\"", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
+    [InlineData("k", "null", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
+    [InlineData("k", "false", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
+    public void ValidateAnnotations_OneEntry_FnsRule(string key, string json, string? message)
+    {
+        var annotations = new Dictionary<string, JsonElement> { [System.Text.RegularExpressions.Regex.Unescape(key)] = JsonDocument.Parse(json).RootElement };
+
+        Assert.Equal(message, ModelValidator.ValidateAnnotations(annotations)?.Message);
+    }
+
+    [Fact]
+    public void ValidateAnnotations_ValueSizeCountsCompactJson_WhitespaceIgnored()
+    {
+        var padded = "[" + string.Join(", ", Enumerable.Repeat("1", 255)) + "]";
+
+        Assert.Null(ModelValidator.ValidateAnnotations(new Dictionary<string, JsonElement> { ["k"] = JsonDocument.Parse(padded).RootElement }));
+    }
+
+    [Fact]
+    public void ValidateTrigger_Complete_Valid() => Assert.Null(ModelValidator.ValidateTrigger(ValidTrigger));
+
+    [Fact]
+    public void ValidateTrigger_EachMissingField_FnsErrorInFnsOrder()
+    {
+        Assert.Equal(ApiErrors.MissingAppId, ModelValidator.ValidateTrigger(new Trigger()));
+        Assert.Equal(ApiErrors.MissingName, ModelValidator.ValidateTrigger(ValidTrigger with { Name = "" }));
+        Assert.Equal(ApiErrors.InvalidTriggerName, ModelValidator.ValidateTrigger(ValidTrigger with { Name = "a/b" }));
+        Assert.Equal(ApiErrors.MissingFnId, ModelValidator.ValidateTrigger(ValidTrigger with { FnId = "" }));
+        Assert.Equal(ApiErrors.TriggerTypeUnknown, ModelValidator.ValidateTrigger(ValidTrigger with { Type = "HTTP" }));
+        Assert.Equal(ApiErrors.MissingTriggerSource, ModelValidator.ValidateTrigger(ValidTrigger with { Source = "" }));
+        Assert.Equal(ApiErrors.MissingTriggerSourcePrefix, ModelValidator.ValidateTrigger(ValidTrigger with { Source = "x" }));
+    }
+
+    private static readonly Trigger ValidTrigger = new() { AppId = "app", FnId = "fn", Name = "триггер", Type = "http", Source = "/hook" };
 }

@@ -2,7 +2,7 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Testing.Builders;
 
-/// <summary>Ready-made apps and fns for tests.</summary>
+/// <summary>Ready-made apps, fns and triggers for tests.</summary>
 public static class Models
 {
     private static int s_next;
@@ -20,5 +20,13 @@ public static class Models
         ArgumentNullException.ThrowIfNull(app);
         var n = Interlocked.Increment(ref s_next);
         return new Fn { Id = $"FN{n:D24}", AppId = app.Id, Name = $"fn{n}", Image = image, Timeout = timeoutSeconds }.WithDefaults();
+    }
+
+    /// <summary>An http trigger of <paramref name="fn"/> with a unique id, name and source.</summary>
+    public static Trigger Trigger(Fn fn, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        var n = Interlocked.Increment(ref s_next);
+        return new Trigger { Id = $"TR{n:D24}", AppId = fn.AppId, FnId = fn.Id, Name = $"t{n}", Type = "http", Source = source ?? $"/t{n}" };
     }
 }

@@ -9,9 +9,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace FnSharp.Testing.Hosting;
 
 /// <summary>
-/// Hosts the real server pipeline in-process on a fresh SQLite file in a temporary directory. With a
-/// <see cref="FakeContainerDriver"/> it needs no Docker (functional tests); without one it runs calls
-/// on the real Docker engine (integration tests).
+/// Hosts the real server pipeline in-process on a fresh SQLite file in a temporary directory (or on
+/// the database of <see cref="DbUrl"/>). With a <see cref="FakeContainerDriver"/> it needs no Docker
+/// (functional tests); without one it runs calls on the real Docker engine (integration tests).
+/// Set <see cref="Settings"/>, <see cref="DbUrl"/> and <see cref="Time"/> before the first request.
 /// </summary>
 public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
 {
@@ -33,6 +34,15 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     /// <summary>This server's node name, unique per factory, so that servers of parallel tests leave each other's containers alone.</summary>
     public string NodeName { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The server's <c>FN_DB_URL</c>; the SQLite file <see cref="DatabasePath"/> unless set.</summary>
+    public string? DbUrl { get; set; }
+
+    /// <summary>Further <c>FN_*</c> settings, for example <c>FN_MAX_REQUEST_SIZE</c>.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The server's clock (for example a <c>FakeTimeProvider</c>); the system clock unless set.</summary>
+    public TimeProvider? Time { get; set; }
+
     /// <summary>A typed API client on this server.</summary>
     public FnSharpClient CreateFnClient() => new(CreateClient());
 
@@ -53,12 +63,25 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseSetting("FN_DB_URL", "sqlite3://" + DatabasePath);
+        builder.UseSetting("FN_DB_URL", DbUrl ?? "sqlite3://" + DatabasePath);
         builder.UseSetting("FN_NODE_NAME", NodeName);
-        builder.UseEnvironment("Testing");
-        if (_driver is not null)
+        foreach (var (key, value) in Settings)
         {
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IContainerDriver>(_driver)));
+            builder.UseSetting(key, value);
         }
+
+        builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services =>
+        {
+            if (_driver is not null)
+            {
+                services.Replace(ServiceDescriptor.Singleton<IContainerDriver>(_driver));
+            }
+
+            if (Time is not null)
+            {
+                services.Replace(ServiceDescriptor.Singleton(Time));
+            }
+        });
     }
 }

@@ -1,0 +1,542 @@
+using System.Data;
+using System.Data.Common;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Core.Storage.Sql;
+
+/// <summary>
+/// The datastore in portable SQL over ADO.NET, shared by the SQLite and PostgreSQL stores as Fn's
+/// <c>datastore/sql</c> serves every database through one store and a per-dialect helper. A dialect
+/// opens connections, says whether rows must be locked for update, and classifies constraint errors;
+/// its schema must have the tables and the unique indexes named here. Times are Unix milliseconds;
+/// config and annotations are JSON text. Keys that no stored text can equal (<see cref="StoredText"/>)
+/// are answered as "not found" without a query, since PostgreSQL would refuse them. Parameterized SQL only (<c>@name</c> parameters, which both
+/// Microsoft.Data.Sqlite and Npgsql accept).
+/// </summary>
+public abstract class SqlDataStore : IDataStore
+{
+    /// <summary>The unique index on <c>apps (name)</c>.</summary>
+    public const string AppsNameIndex = "apps_name";
+
+    /// <summary>The unique index on <c>fns (app_id, name)</c>.</summary>
+    public const string FnsAppNameIndex = "fns_app_name";
+
+    /// <summary>The unique index on <c>triggers (app_id, fn_id, name)</c>.</summary>
+    public const string TriggersAppFnNameIndex = "triggers_app_fn_name";
+
+    /// <summary>The unique index on <c>triggers (app_id, type, source)</c>.</summary>
+    public const string TriggersAppTypeSourceIndex = "triggers_app_type_source";
+
+    private const string AppColumns = "id, name, config, annotations, syslog_url, shape, created_at, updated_at";
+    private const string FnColumns = "id, app_id, name, image, memory, timeout, idle_timeout, config, annotations, shape, created_at, updated_at";
+    private const string TriggerColumns = "id, app_id, fn_id, name, type, source, annotations, created_at, updated_at";
+    private const string AfterClause = "(@after IS NULL OR name > @after OR (name = @after AND @after_id IS NOT NULL AND id > @after_id))";
+
+    private const string SelectApp = $"SELECT {AppColumns} FROM apps WHERE id = @id";
+    private const string SelectFn = $"SELECT {FnColumns} FROM fns WHERE id = @id";
+    private const string SelectTrigger = $"SELECT {TriggerColumns} FROM triggers WHERE id = @id";
+    private const string ForUpdate = " FOR UPDATE";
+
+    /// <summary>Opens a connection to the database, with foreign keys enforced.</summary>
+    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether reads inside an update transaction need <c>FOR UPDATE</c> (PostgreSQL); SQLite's write
+    /// transactions (<c>BEGIN IMMEDIATE</c>) already exclude other writers.
+    /// </summary>
+    protected abstract bool LocksRowsForUpdate { get; }
+
+    /// <summary>Says which constraint <paramref name="exception"/> reports, or <see langword="null"/> when it is no constraint error.</summary>
+    protected abstract ConstraintViolation? Classify(DbException exception);
+
+    /// <inheritdoc/>
+    public async Task<App> InsertAppAsync(App app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO apps ({AppColumns}) VALUES (@id, @name, @config, @annotations, @syslog_url, @shape, @created_at, @updated_at)";
+        AddAppParameters(command, app);
+        await ExecuteWriteAsync(command, static _ => ApiErrors.AppAlreadyExists, cancellationToken);
+        return app;
+    }
+
+    /// <inheritdoc/>
+    public async Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(appId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectApp;
+        AddString(command, "@id", appId);
+        return await ReadOneAsync(command, ReadApp, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<App?> GetAppByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(name))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AppColumns} FROM apps WHERE name = @name";
+        AddString(command, "@name", name);
+        return await ReadOneAsync(command, ReadApp, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<App>([], false);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {AppColumns} FROM apps
+            WHERE {AfterClause} AND (@name IS NULL OR name = @name)
+            ORDER BY name, id LIMIT @limit
+            """;
+        AddFilterParameters(command, filter);
+        return await ReadPageAsync(command, ReadApp, filter.PerPage, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<App> UpdateAppAsync(string appId, Func<App, App> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await UpdateAsync(
+            appId,
+            LocksRowsForUpdate ? SelectApp + ForUpdate : SelectApp,
+            ReadApp,
+            ApiErrors.AppNotFound,
+            (current, command) =>
+            {
+                var updated = update(current) with { Id = current.Id, Name = current.Name, CreatedAt = current.CreatedAt };
+                command.CommandText = "UPDATE apps SET config = @config, annotations = @annotations, syslog_url = @syslog_url, shape = @shape, updated_at = @updated_at WHERE id = @id";
+                AddAppParameters(command, updated);
+                return updated;
+            },
+            static _ => ApiErrors.AppAlreadyExists,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveAppAsync(string appId, CancellationToken cancellationToken) =>
+        RemoveAsync("DELETE FROM apps WHERE id = @id", appId, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<Fn> InsertFnAsync(Fn fn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        if (!StoredText.IsStorable(fn.AppId))
+        {
+            throw new ApiException(ApiErrors.AppNotFound);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO fns ({FnColumns}) VALUES (@id, @app_id, @name, @image, @memory, @timeout, @idle_timeout, @config, @annotations, @shape, @created_at, @updated_at)";
+        AddFnParameters(command, fn);
+        await ExecuteWriteAsync(command, static v => v.Kind == ConstraintKind.ForeignKey ? ApiErrors.AppNotFound : ApiErrors.FnAlreadyExists, cancellationToken);
+        return fn;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(fnId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectFn;
+        AddString(command, "@id", fnId);
+        return await ReadOneAsync(command, ReadFn, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<Fn>([], false);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {FnColumns} FROM fns
+            WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id)
+            ORDER BY name, id LIMIT @limit
+            """;
+        AddFilterParameters(command, filter);
+        return await ReadPageAsync(command, ReadFn, filter.PerPage, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Fn> UpdateFnAsync(string fnId, Func<Fn, Fn> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await UpdateAsync(
+            fnId,
+            LocksRowsForUpdate ? SelectFn + ForUpdate : SelectFn,
+            ReadFn,
+            ApiErrors.FnNotFound,
+            (current, command) =>
+            {
+                var updated = update(current) with { Id = current.Id, AppId = current.AppId, Shape = current.Shape, CreatedAt = current.CreatedAt };
+                command.CommandText = """
+                    UPDATE fns SET name = @name, image = @image, memory = @memory, timeout = @timeout, idle_timeout = @idle_timeout,
+                        config = @config, annotations = @annotations, updated_at = @updated_at
+                    WHERE id = @id
+                    """;
+                AddFnParameters(command, updated);
+                return updated;
+            },
+            static _ => ApiErrors.FnAlreadyExists,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveFnAsync(string fnId, CancellationToken cancellationToken) =>
+        RemoveAsync("DELETE FROM fns WHERE id = @id", fnId, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<Trigger> InsertTriggerAsync(Trigger trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        if (!StoredText.IsStorable(trigger.AppId))
+        {
+            throw new ApiException(ApiErrors.AppNotFound);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The checks give Fn's messages; the foreign keys and unique indexes keep the rows right
+        // whatever runs between them.
+        await using (var app = connection.CreateCommand())
+        {
+            app.Transaction = transaction;
+            app.CommandText = "SELECT 1 FROM apps WHERE id = @id";
+            AddString(app, "@id", trigger.AppId);
+            if (await app.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                throw new ApiException(ApiErrors.AppNotFound);
+            }
+        }
+
+        if (!StoredText.IsStorable(trigger.FnId))
+        {
+            throw new ApiException(ApiErrors.FnNotFound);
+        }
+
+        await using (var fn = connection.CreateCommand())
+        {
+            fn.Transaction = transaction;
+            fn.CommandText = "SELECT app_id FROM fns WHERE id = @id";
+            AddString(fn, "@id", trigger.FnId);
+            var owner = await fn.ExecuteScalarAsync(cancellationToken) as string ?? throw new ApiException(ApiErrors.FnNotFound);
+            if (owner != trigger.AppId)
+            {
+                throw new ApiException(ApiErrors.TriggerFnNotInApp);
+            }
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO triggers ({TriggerColumns}) VALUES (@id, @app_id, @fn_id, @name, @type, @source, @annotations, @created_at, @updated_at)";
+        AddTriggerParameters(command, trigger);
+        await ExecuteWriteAsync(command, TriggerConflict, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return trigger;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(triggerId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectTrigger;
+        AddString(command, "@id", triggerId);
+        return await ReadOneAsync(command, ReadTrigger, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(appId) || !StoredText.IsStorable(type) || !StoredText.IsStorable(source))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source";
+        AddString(command, "@app_id", appId);
+        AddString(command, "@type", type);
+        AddString(command, "@source", source);
+        return await ReadOneAsync(command, ReadTrigger, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (!IsStorable(filter))
+        {
+            return new Page<Trigger>([], false);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {TriggerColumns} FROM triggers
+            WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id) AND (@fn_id IS NULL OR fn_id = @fn_id)
+            ORDER BY name, id LIMIT @limit
+            """;
+        AddFilterParameters(command, filter);
+        AddString(command, "@fn_id", filter.FnId);
+        return await ReadPageAsync(command, ReadTrigger, filter.PerPage, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Trigger> UpdateTriggerAsync(string triggerId, Func<Trigger, Trigger> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await UpdateAsync(
+            triggerId,
+            LocksRowsForUpdate ? SelectTrigger + ForUpdate : SelectTrigger,
+            ReadTrigger,
+            ApiErrors.TriggerNotFound,
+            (current, command) =>
+            {
+                var updated = update(current) with { Id = current.Id, AppId = current.AppId, FnId = current.FnId, Type = current.Type, CreatedAt = current.CreatedAt };
+                command.CommandText = "UPDATE triggers SET name = @name, source = @source, annotations = @annotations, updated_at = @updated_at WHERE id = @id";
+                AddTriggerParameters(command, updated);
+                return updated;
+            },
+            TriggerConflict,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveTriggerAsync(string triggerId, CancellationToken cancellationToken) =>
+        RemoveAsync("DELETE FROM triggers WHERE id = @id", triggerId, cancellationToken);
+
+    /// <summary>Adds a text parameter; <see langword="null"/> becomes SQL <c>NULL</c> of type text.</summary>
+    protected static void AddString(DbCommand command, string name, string? value) => Add(command, name, DbType.String, value);
+
+    /// <summary>Adds a 64-bit integer parameter.</summary>
+    protected static void AddInt64(DbCommand command, string name, long value) => Add(command, name, DbType.Int64, value);
+
+    private static ApiError TriggerConflict(ConstraintViolation violation) => violation switch
+    {
+        { Kind: ConstraintKind.ForeignKey } => ApiErrors.FnNotFound,
+        { Index: TriggersAppTypeSourceIndex } => ApiErrors.TriggerSourceExists,
+        _ => ApiErrors.TriggerAlreadyExists,
+    };
+
+    private async Task<T> UpdateAsync<T>(
+        string id,
+        string select,
+        Func<DbDataReader, T> read,
+        ApiError notFound,
+        Func<T, DbCommand, T> prepareUpdate,
+        Func<ConstraintViolation, ApiError> conflict,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!StoredText.IsStorable(id))
+        {
+            throw new ApiException(notFound);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        T current;
+        await using (var query = connection.CreateCommand())
+        {
+            query.Transaction = transaction;
+            query.CommandText = select;
+            AddString(query, "@id", id);
+            current = await ReadOneAsync(query, read, cancellationToken) ?? throw new ApiException(notFound);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var updated = prepareUpdate(current, command);
+        await ExecuteWriteAsync(command, conflict, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    private async Task<bool> RemoveAsync(string sql, string id, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(id))
+        {
+            return false;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddString(command, "@id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private async Task ExecuteWriteAsync(DbCommand command, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (DbException e) when (Classify(e) is { } violation)
+        {
+            throw new ApiException(conflict(violation));
+        }
+    }
+
+    private static async Task<T?> ReadOneAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    private static async Task<Page<T>> ReadPageAsync<T>(DbCommand command, Func<DbDataReader, T> read, int perPage, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(read(reader));
+        }
+
+        return new Page<T>(items, items.Count == perPage);
+    }
+
+    private static bool IsStorable(ListFilter filter) =>
+        StoredText.IsStorable(filter.AfterName) && StoredText.IsStorable(filter.AfterId) && StoredText.IsStorable(filter.AppId)
+        && StoredText.IsStorable(filter.FnId) && StoredText.IsStorable(filter.Name);
+
+    private static void AddFilterParameters(DbCommand command, ListFilter filter)
+    {
+        AddString(command, "@after", filter.AfterName);
+        AddString(command, "@after_id", filter.AfterName is null ? null : filter.AfterId);
+        AddString(command, "@name", filter.Name);
+        AddString(command, "@app_id", filter.AppId);
+        Add(command, "@limit", DbType.Int32, Math.Clamp(filter.PerPage, 1, ListFilter.MaxPerPage));
+    }
+
+    private static void AddAppParameters(DbCommand command, App app)
+    {
+        AddString(command, "@id", app.Id);
+        AddString(command, "@name", app.Name);
+        AddString(command, "@config", StoreJson.SerializeConfig(app.Config));
+        AddString(command, "@annotations", StoreJson.SerializeAnnotations(app.Annotations));
+        AddString(command, "@syslog_url", app.SyslogUrl);
+        AddString(command, "@shape", app.Shape);
+        AddInt64(command, "@created_at", app.CreatedAt.ToUnixTimeMilliseconds());
+        AddInt64(command, "@updated_at", app.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+
+    private static void AddFnParameters(DbCommand command, Fn fn)
+    {
+        AddString(command, "@id", fn.Id);
+        AddString(command, "@app_id", fn.AppId);
+        AddString(command, "@name", fn.Name);
+        AddString(command, "@image", fn.Image);
+        Add(command, "@memory", DbType.Int32, fn.Memory);
+        Add(command, "@timeout", DbType.Int32, fn.Timeout);
+        Add(command, "@idle_timeout", DbType.Int32, fn.IdleTimeout);
+        AddString(command, "@config", StoreJson.SerializeConfig(fn.Config));
+        AddString(command, "@annotations", StoreJson.SerializeAnnotations(fn.Annotations));
+        AddString(command, "@shape", fn.Shape);
+        AddInt64(command, "@created_at", fn.CreatedAt.ToUnixTimeMilliseconds());
+        AddInt64(command, "@updated_at", fn.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+
+    private static void AddTriggerParameters(DbCommand command, Trigger trigger)
+    {
+        AddString(command, "@id", trigger.Id);
+        AddString(command, "@app_id", trigger.AppId);
+        AddString(command, "@fn_id", trigger.FnId);
+        AddString(command, "@name", trigger.Name);
+        AddString(command, "@type", trigger.Type);
+        AddString(command, "@source", trigger.Source);
+        AddString(command, "@annotations", StoreJson.SerializeAnnotations(trigger.Annotations));
+        AddInt64(command, "@created_at", trigger.CreatedAt.ToUnixTimeMilliseconds());
+        AddInt64(command, "@updated_at", trigger.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+
+    private static void Add(DbCommand command, string name, DbType type, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static App ReadApp(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Name = reader.GetString(1),
+        Config = StoreJson.DeserializeConfig(reader.GetString(2)),
+        Annotations = StoreJson.DeserializeAnnotations(reader.GetString(3)),
+        SyslogUrl = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Shape = reader.GetString(5),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+    };
+
+    private static Fn ReadFn(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        AppId = reader.GetString(1),
+        Name = reader.GetString(2),
+        Image = reader.GetString(3),
+        Memory = reader.GetInt32(4),
+        Timeout = reader.GetInt32(5),
+        IdleTimeout = reader.GetInt32(6),
+        Config = StoreJson.DeserializeConfig(reader.GetString(7)),
+        Annotations = StoreJson.DeserializeAnnotations(reader.GetString(8)),
+        Shape = reader.GetString(9),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+    };
+
+    private static Trigger ReadTrigger(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        AppId = reader.GetString(1),
+        FnId = reader.GetString(2),
+        Name = reader.GetString(3),
+        Type = reader.GetString(4),
+        Source = reader.GetString(5),
+        Annotations = StoreJson.DeserializeAnnotations(reader.GetString(6)),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+    };
+}

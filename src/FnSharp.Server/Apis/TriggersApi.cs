@@ -1,0 +1,123 @@
+using FnSharp.Core.Errors;
+using FnSharp.Core.Ids;
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Core.Updates;
+using FnSharp.Core.Validation;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Apis;
+
+/// <summary>
+/// <c>/v2/triggers</c>: create, list, get, update and delete triggers (<c>fn-compat.md</c> section 2).
+/// Every trigger in a response carries the computed <c>fnproject.io/trigger/httpEndpoint</c>
+/// annotation, <c>&lt;base&gt;/t/&lt;appName&gt;&lt;source&gt;</c>. PUT may change the name, source and
+/// annotations; the app, fn and type are fixed (409).
+/// </summary>
+internal static class TriggersApi
+{
+    public static IEndpointRouteBuilder MapTriggersApi(this IEndpointRouteBuilder routes)
+    {
+        var triggers = routes.MapGroup("/v2/triggers");
+        triggers.MapPost("", CreateTrigger);
+        triggers.MapGet("", ListTriggers);
+        triggers.MapGet("/{triggerID}", GetTrigger);
+        triggers.MapPut("/{triggerID}", UpdateTrigger);
+        triggers.MapDelete("/{triggerID}", DeleteTrigger);
+        return routes;
+    }
+
+    /// <summary>
+    /// 200 with the full trigger; 400 for an id, times, bad fields or a fn of another app; 404 for a
+    /// missing app or fn; 409 for a taken (app, fn, name) or (app, type, source).
+    /// </summary>
+    public static async Task<IResult> CreateTrigger(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var trigger = await ApiJson.ReadAsync<Trigger>(request, options.Value.MaxRequestSize, cancellationToken);
+        if (trigger.Id.Length > 0)
+        {
+            throw new ApiException(ApiErrors.IdProvided);
+        }
+
+        if (trigger.CreatedAt != default)
+        {
+            throw new ApiException(ApiErrors.CreatedAtProvided);
+        }
+
+        if (trigger.UpdatedAt != default)
+        {
+            throw new ApiException(ApiErrors.UpdatedAtProvided);
+        }
+
+        trigger = trigger with { Annotations = ComputedAnnotations.Without(trigger.Annotations, ComputedAnnotations.TriggerHttpEndpoint) };
+        if (ModelValidator.ValidateTrigger(trigger) is { } error)
+        {
+            throw new ApiException(error);
+        }
+
+        var now = ApiTime.Now(time);
+        var created = await store.InsertTriggerAsync(trigger with { Id = ids.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
+        return TypedResults.Ok(await WithEndpointAsync(created, request, store, options.Value, null, cancellationToken));
+    }
+
+    /// <summary>One page of triggers by name; <c>app_id</c>, <c>fn_id</c> and <c>name</c> filter exactly.</summary>
+    public static async Task<IResult> ListTriggers(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? fn_id, string? name, CancellationToken cancellationToken)
+    {
+        var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), FnId = AppsApi.NullIfEmpty(fn_id), Name = AppsApi.NullIfEmpty(name) };
+        var page = await store.GetTriggersAsync(filter, cancellationToken);
+        var appNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = new List<Trigger>(page.Items.Count);
+        foreach (var trigger in page.Items)
+        {
+            items.Add(await WithEndpointAsync(trigger, request, store, options.Value, appNames, cancellationToken));
+        }
+
+        return TypedResults.Ok(new ListBody<Trigger>(items, Cursor.Next(page, t => t.Name, t => t.Id)));
+    }
+
+    /// <summary>200 with the trigger, or 404.</summary>
+    public static async Task<IResult> GetTrigger(string triggerID, HttpRequest request, IDataStore store, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var trigger = await store.GetTriggerAsync(triggerID, cancellationToken) ?? throw new ApiException(ApiErrors.TriggerNotFound);
+        return TypedResults.Ok(await WithEndpointAsync(trigger, request, store, options.Value, null, cancellationToken));
+    }
+
+    /// <summary>Merges the body into the trigger (<see cref="ModelMerger.MergeTrigger"/>): 200 with the result, 400, 404 or 409.</summary>
+    public static async Task<IResult> UpdateTrigger(string triggerID, HttpRequest request, IDataStore store, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var patch = await ApiJson.ReadAsync<Trigger>(request, options.Value.MaxRequestSize, cancellationToken);
+        if (patch.Id.Length > 0 && patch.Id != triggerID)
+        {
+            throw new ApiException(ApiErrors.TriggerIdMismatch);
+        }
+
+        patch = patch with { Annotations = ComputedAnnotations.Without(patch.Annotations, ComputedAnnotations.TriggerHttpEndpoint) };
+        var now = ApiTime.Now(time);
+        var updated = await store.UpdateTriggerAsync(triggerID, current => ModelMerger.MergeTrigger(current, patch, now), cancellationToken);
+        return TypedResults.Ok(await WithEndpointAsync(updated, request, store, options.Value, null, cancellationToken));
+    }
+
+    /// <summary>204 after removing the trigger, or 404.</summary>
+    public static async Task<IResult> DeleteTrigger(string triggerID, IDataStore store, CancellationToken cancellationToken) =>
+        await store.RemoveTriggerAsync(triggerID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.TriggerNotFound);
+
+    private static async Task<Trigger> WithEndpointAsync(
+        Trigger trigger,
+        HttpRequest request,
+        IDataStore store,
+        ServerOptions options,
+        Dictionary<string, string>? appNames,
+        CancellationToken cancellationToken)
+    {
+        if (appNames is null || !appNames.TryGetValue(trigger.AppId, out var appName))
+        {
+            // The app can vanish between the two reads (a concurrent delete); the trigger went with it.
+            appName = (await store.GetAppByIdAsync(trigger.AppId, cancellationToken))?.Name ?? throw new ApiException(ApiErrors.TriggerNotFound);
+            appNames?.Add(trigger.AppId, appName);
+        }
+
+        var endpoint = $"{ComputedAnnotations.BaseUrl(request, options)}/t/{appName}{trigger.Source}";
+        return trigger with { Annotations = ComputedAnnotations.With(trigger.Annotations, ComputedAnnotations.TriggerHttpEndpoint, endpoint) };
+    }
+}

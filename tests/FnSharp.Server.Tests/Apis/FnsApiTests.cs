@@ -1,0 +1,239 @@
+using System.Net;
+using System.Text.Json;
+using FnSharp.Core.Storage;
+using FnSharp.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FnSharp.Server.Tests.Apis;
+
+/// <summary><c>/v2/fns</c> through the real HTTP pipeline.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class FnsApiTests : IAsyncLifetime
+{
+    private readonly ApiHarness _api = new();
+    private string _appId = "";
+
+    public async Task InitializeAsync() => _appId = (await _api.CreateAppAsync("fns", ""","shape":"GENERIC_X86_ARM" """)).GetProperty("id").GetString()!;
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task CreateFn_Minimal_DefaultsShapeOfAppAndInvokeEndpoint()
+    {
+        var fn = await _api.CreateFnAsync(_appId, "hello");
+
+        Assert.Equal((128, 30, 30), (fn.GetProperty("memory").GetInt32(), fn.GetProperty("timeout").GetInt32(), fn.GetProperty("idle_timeout").GetInt32()));
+        Assert.Equal("GENERIC_X86_ARM", fn.GetProperty("shape").GetString());
+        Assert.Equal(_appId, fn.GetProperty("app_id").GetString());
+        Assert.Equal($"http://localhost/invoke/{fn.GetProperty("id").GetString()}", fn.GetProperty("annotations").GetProperty("fnproject.io/fn/invokeEndpoint").GetString());
+        Assert.Equal("2026-11-30T10:29:07.577Z", fn.GetProperty("created_at").GetString());
+    }
+
+    [Fact]
+    public async Task CreateFn_PublicLbUrlSet_EndpointsUseIt()
+    {
+        await using var api = new ApiHarness();
+        api.Server.Settings["FN_PUBLIC_LB_URL"] = "https://fn.example.com:8443/";
+        var appId = (await api.CreateAppAsync("lb")).GetProperty("id").GetString()!;
+
+        var fn = await api.CreateFnAsync(appId, "f");
+        var trigger = await api.CreateTriggerAsync(appId, fn.GetProperty("id").GetString()!, "t", "/hook");
+
+        Assert.Equal($"https://fn.example.com:8443/invoke/{fn.GetProperty("id").GetString()}", fn.GetProperty("annotations").GetProperty("fnproject.io/fn/invokeEndpoint").GetString());
+        Assert.Equal("https://fn.example.com:8443/t/lb/hook", trigger.GetProperty("annotations").GetProperty("fnproject.io/trigger/httpEndpoint").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":9000}""", "memory value is out of range. It should be between 0 and 8192")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":-1}""", "memory value is out of range. It should be between 0 and 8192")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","timeout":301}""", "timeout value is out of range, must be between 0 and 300")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":3601}""", "idle_timeout value is out of range, must be between 0 and 3600")]
+    [InlineData("""{"name":"f","app_id":"APP"}""", "Missing image")]
+    [InlineData("""{"name":"f","image":"i"}""", "Missing App ID")]
+    [InlineData("""{"app_id":"APP","image":"i"}""", "Missing Name")]
+    [InlineData("""{"name":"a/b","app_id":"APP","image":"i"}""", "fn name must be 1 to 255 characters that need no escaping in a URL path")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","id":"X"}""", "ID cannot be provided for create")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"k":""}}""", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "Invalid JSON")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":null}""", "Invalid JSON")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e12}""", "Invalid JSON")]
+    [InlineData("""{"name":"f","app_id":"APP","image":null}""", "Invalid JSON")]
+    [InlineData("""[{"name":"f"}]""", "Invalid JSON")]
+    public async Task CreateFn_BadBody_400WithMessage(string body, string message)
+    {
+        var response = await _api.PostAsync("/v2/fns", body.Replace("APP", _appId, StringComparison.Ordinal));
+
+        Assert.Equal((HttpStatusCode.BadRequest, message), (response.Status, response.Message));
+    }
+
+    [Fact]
+    public async Task CreateFn_UnknownApp_404()
+    {
+        var response = await _api.PostAsync("/v2/fns", """{"name":"f","app_id":"01M8P1J06Q0004AM48VSSRJMF2","image":"i"}""");
+
+        Assert.Equal((HttpStatusCode.NotFound, "App not found"), (response.Status, response.Message));
+    }
+
+    [Fact]
+    public async Task CreateFn_EightParallelSameName_One200Seven409()
+    {
+        var body = $$"""{"name":"race","app_id":"{{_appId}}","image":"i"}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _api.PostAsync("/v2/fns", body))));
+
+        Assert.Equal(1, responses.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal((HttpStatusCode.Conflict, "Fn with specified name already exists"), (r.Status, r.Message)));
+    }
+
+    [Theory]
+    [InlineData("привет")]
+    [InlineData("a b")]
+    [InlineData("a/b")]
+    [InlineData("a?b")]
+    public async Task CreateFn_NameThatUrlPathEscapingChanges_400LikeFn(string name)
+    {
+        var response = await _api.PostAsync("/v2/fns", $$"""{"app_id":"{{_appId}}","name":{{JsonSerializer.Serialize(name)}},"image":"i"}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "fn name must be 1 to 255 characters that need no escaping in a URL path"), (response.Status, response.Message));
+    }
+
+    [Fact]
+    public async Task CreateFn_NameWithCharactersPathEscapingKeeps_RoundTrips()
+    {
+        var fn = await _api.CreateFnAsync(_appId, "v1.2~a_b-c:d@e=f+g,h;i$j&k");
+
+        Assert.Equal("v1.2~a_b-c:d@e=f+g,h;i$j&k", ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{fn.GetProperty("id").GetString()}")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task ListFns_250InPagesOf100_100Then100Then50NoGapNoRepeat()
+    {
+        var names = Enumerable.Range(0, 250).Select(i => $"fn{i:D3}").ToList();
+        foreach (var name in names.OrderBy(n => n.GetHashCode(StringComparison.Ordinal)))
+        {
+            await _api.CreateFnAsync(_appId, name);
+        }
+
+        var pages = new List<JsonElement>();
+        var path = $"/v2/fns?app_id={_appId}&per_page=100";
+        while (true)
+        {
+            pages.Add((await _api.GetAsync(path)).Json);
+            if (!pages[^1].TryGetProperty("next_cursor", out var cursor))
+            {
+                break;
+            }
+
+            path = $"/v2/fns?app_id={_appId}&per_page=100&cursor={cursor.GetString()}";
+        }
+
+        Assert.Equal([100, 100, 50], pages.Select(p => p.GetProperty("items").GetArrayLength()));
+        Assert.Equal(names, pages.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(f => f.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task ListFns_Filters_ByAppAndName()
+    {
+        var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;
+        await _api.CreateFnAsync(_appId, "a");
+        await _api.CreateFnAsync(_appId, "b");
+        await _api.CreateFnAsync(other, "a");
+
+        var ofApp = (await _api.GetAsync($"/v2/fns?app_id={_appId}")).Json.GetProperty("items");
+        var named = (await _api.GetAsync("/v2/fns?name=a")).Json.GetProperty("items");
+        var both = (await _api.GetAsync($"/v2/fns?app_id={other}&name=a")).Json.GetProperty("items");
+
+        Assert.Equal(["a", "b"], ofApp.EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(2, named.GetArrayLength());
+        Assert.Equal(other, Assert.Single(both.EnumerateArray()).GetProperty("app_id").GetString());
+    }
+
+    [Fact]
+    public async Task UpdateFn_MergeRules_Applied()
+    {
+        var fn = await _api.CreateFnAsync(_appId, "f", ""","memory":256,"config":{"KEEP":"1","DROP":"2"},"annotations":{"a":1,"b":2}""");
+        var id = fn.GetProperty("id").GetString();
+        _api.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", """{"image":"new:2","timeout":60,"config":{"DROP":"","NEW":"3"},"annotations":{"a":null,"b":"","c":"x"}}"""));
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}"));
+
+        foreach (var f in new[] { updated, read })
+        {
+            Assert.Equal(("f", "new:2", 256, 60, 30), (f.GetProperty("name").GetString(), f.GetProperty("image").GetString(), f.GetProperty("memory").GetInt32(), f.GetProperty("timeout").GetInt32(), f.GetProperty("idle_timeout").GetInt32()));
+            Assert.Equal(new Dictionary<string, string> { ["KEEP"] = "1", ["NEW"] = "3" }, f.GetProperty("config").Deserialize<Dictionary<string, string>>());
+            Assert.Equal(["c", "fnproject.io/fn/invokeEndpoint"], f.GetProperty("annotations").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("2026-11-30T10:29:08.577Z", f.GetProperty("updated_at").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task UpdateFn_GetBodySentBack_ComputedAnnotationNotStored()
+    {
+        var fn = await _api.CreateFnAsync(_appId, "roundtrip");
+        var id = fn.GetProperty("id").GetString()!;
+
+        ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", fn.GetRawText()));
+
+        var stored = await _api.Server.Services.GetRequiredService<IDataStore>().GetFnAsync(id, CancellationToken.None);
+        Assert.Empty(stored!.Annotations);
+    }
+
+    [Fact]
+    public async Task UpdateFn_Rename_RenamedAndOldNameFree()
+    {
+        var id = (await _api.CreateFnAsync(_appId, "old")).GetProperty("id").GetString();
+
+        var renamed = ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", """{"name":"new"}"""));
+        await _api.CreateFnAsync(_appId, "old");
+
+        Assert.Equal("new", renamed.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"taken"}""", HttpStatusCode.Conflict, "Fn with specified name already exists")]
+    [InlineData("""{"app_id":"OTHER"}""", HttpStatusCode.Conflict, "Could not update - app_id is immutable")]
+    [InlineData("""{"id":"01M8P1J06Q0004AM48VSSRJMF2"}""", HttpStatusCode.BadRequest, "Fn ID in path does not match ID in body")]
+    [InlineData("""{"memory":8193}""", HttpStatusCode.BadRequest, "memory value is out of range. It should be between 0 and 8192")]
+    [InlineData("""{"timeout":-5}""", HttpStatusCode.BadRequest, "timeout value is out of range, must be between 0 and 300")]
+    [InlineData("""{"name":"a b"}""", HttpStatusCode.BadRequest, "fn name must be 1 to 255 characters that need no escaping in a URL path")]
+    [InlineData("""{"annotations":{"":1}}""", HttpStatusCode.BadRequest, "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
+    public async Task UpdateFn_Refused_ErrorAndFnUnchanged(string body, HttpStatusCode status, string message)
+    {
+        var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;
+        await _api.CreateFnAsync(_appId, "taken");
+        var fn = await _api.CreateFnAsync(_appId, "f");
+        var id = fn.GetProperty("id").GetString();
+
+        var response = await _api.PutAsync($"/v2/fns/{id}", body.Replace("OTHER", other, StringComparison.Ordinal));
+
+        Assert.Equal((status, message), (response.Status, response.Message));
+        Assert.Equal(fn.GetRawText(), ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}")).GetRawText());
+    }
+
+    [Fact]
+    public async Task UpdateFn_Unknown_404()
+    {
+        var response = await _api.PutAsync("/v2/fns/01M8P1J06Q0004AM48VSSRJMF2", """{"image":"x"}""");
+
+        Assert.Equal((HttpStatusCode.NotFound, "Fn not found"), (response.Status, response.Message));
+    }
+
+    [Fact]
+    public async Task DeleteFn_WithTriggers_204AndTriggersGone()
+    {
+        var fnId = (await _api.CreateFnAsync(_appId, "doomed")).GetProperty("id").GetString()!;
+        var keptFn = (await _api.CreateFnAsync(_appId, "kept")).GetProperty("id").GetString()!;
+        var triggerId = (await _api.CreateTriggerAsync(_appId, fnId, "t", "/t")).GetProperty("id").GetString()!;
+        var keptTrigger = (await _api.CreateTriggerAsync(_appId, keptFn, "t", "/k")).GetProperty("id").GetString()!;
+
+        var deleted = await _api.DeleteAsync($"/v2/fns/{fnId}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
+        Assert.Equal("Fn not found", (await _api.GetAsync($"/v2/fns/{fnId}")).Message);
+        Assert.Equal("Trigger not found", (await _api.GetAsync($"/v2/triggers/{triggerId}")).Message);
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync($"/v2/triggers/{keptTrigger}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync($"/v2/apps/{_appId}")).Status);
+        Assert.Equal((HttpStatusCode.NotFound, "Fn not found"), ((await _api.DeleteAsync($"/v2/fns/{fnId}")).Status, (await _api.DeleteAsync($"/v2/fns/{fnId}")).Message));
+    }
+}

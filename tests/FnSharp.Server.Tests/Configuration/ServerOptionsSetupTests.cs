@@ -1,0 +1,93 @@
+using FnSharp.Server.Configuration;
+using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Tests.Configuration;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class ServerOptionsSetupTests
+{
+    [Fact]
+    public void Configure_Nothing_FnsDefaults()
+    {
+        var options = Read([]);
+
+        Assert.Equal((8080, "sqlite3://./data/fnsharp.db", "./data/fnsharp.db", null, 6L * 1024 * 1024), (options.Port, options.DbUrl, options.SqlitePath, options.PublicLbUrl, options.MaxRequestSize));
+        Assert.Empty(Failures(options));
+    }
+
+    [Fact]
+    public void Configure_EverySetting_Read()
+    {
+        var options = Read(new()
+        {
+            ["FN_PORT"] = "9090",
+            ["FN_DB_URL"] = "postgres://fn:secret@db:5433/fn",
+            ["FN_PUBLIC_LB_URL"] = "https://fn.example.com",
+            ["FN_MAX_REQUEST_SIZE"] = "1024",
+        });
+
+        Assert.Equal((9090, true, "https://fn.example.com", 1024L), (options.Port, options.UsesPostgres, options.PublicLbUrl, options.MaxRequestSize));
+        Assert.Equal("postgres://fn:***@db:5433/fn", options.RedactedDbUrl);
+        Assert.Empty(Failures(options));
+    }
+
+    [Fact]
+    public void Configure_AppsettingsThenCommandLine_CommandLineWins()
+    {
+        using var json = new MemoryStream("""{"FN_PORT":"7070","FN_MAX_REQUEST_SIZE":"2048","FN_DB_URL":"sqlite3:///var/lib/fn.db"}"""u8.ToArray());
+        var configuration = new ConfigurationBuilder().AddJsonStream(json).AddCommandLine(["--FN_PORT=9091", "--FN_PUBLIC_LB_URL=http://lb:80"]).Build();
+        var options = new ServerOptions();
+
+        new ServerOptionsSetup(configuration).Configure(options);
+
+        Assert.Equal((9091, 2048L, "/var/lib/fn.db", "http://lb:80"), (options.Port, options.MaxRequestSize, options.SqlitePath, options.PublicLbUrl));
+    }
+
+    [Theory]
+    [InlineData("FN_PORT", "0", "FN_PORT must be a TCP port from 1 to 65535, not 0.")]
+    [InlineData("FN_DB_URL", "mysql://u@h/db", "FN_DB_URL 'mysql://u@h/db' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.")]
+    [InlineData("FN_DB_URL", "postgres://u:secret@h", "FN_DB_URL 'postgres://u:***@h' is not a valid PostgreSQL URL: it names no database (the path after the host).")]
+    [InlineData("FN_PUBLIC_LB_URL", "fn.example.com", "FN_PUBLIC_LB_URL 'fn.example.com' is not an absolute http or https URL, for example http://fn.example.com:8080.")]
+    [InlineData("FN_MAX_REQUEST_SIZE", "0", "FN_MAX_REQUEST_SIZE must be a positive number of bytes, not 0.")]
+    public void Validate_BadSetting_MessageNamesIt(string key, string value, string message) =>
+        Assert.Equal([message], Failures(Read(new() { [key] = value })));
+
+    [Fact]
+    public async Task Start_BadSetting_RefusesToStartNamingIt()
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["FN_MAX_REQUEST_SIZE"] = "-5";
+
+        var e = Assert.Throws<OptionsValidationException>(() => server.CreateClient());
+
+        Assert.Contains("FN_MAX_REQUEST_SIZE must be a positive number of bytes, not -5.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres://fn:s3cr%40t@db:5432/fn", "postgres://fn:***@db:5432/fn")]
+    [InlineData("postgres://fn:p@ss@db/fn", "postgres://fn:***@db/fn")]
+    [InlineData("postgres://fn@db/fn", "postgres://fn@db/fn")]
+    [InlineData("sqlite3:///data/fn.db", "sqlite3:///data/fn.db")]
+    [InlineData("garbage", "garbage")]
+    public void RedactedDbUrl_Password_Hidden(string url, string shown) =>
+        Assert.Equal(shown, new ServerOptions { DbUrl = url }.RedactedDbUrl);
+
+    private static ServerOptions Read(Dictionary<string, string?> settings)
+    {
+        var setup = new ServerOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var options = new ServerOptions();
+        setup.Configure(options);
+        return options;
+    }
+
+    private static IEnumerable<string> Failures(ServerOptions options)
+    {
+        var setup = new ServerOptionsSetup(new ConfigurationBuilder().Build());
+        return setup.Validate(null, options).Failures ?? [];
+    }
+}
