@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
 
@@ -69,6 +70,25 @@ internal sealed class DockerContainer : IFnContainer
         {
             await linked.CancelAsync();
             await exited.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public Task PauseAsync(CancellationToken cancellationToken) =>
+        _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken);
+
+    public Task UnpauseAsync(CancellationToken cancellationToken) =>
+        _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken);
+
+    public async Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+            return inspected.State is { Running: false } state ? new ContainerExitState(state.ExitCode, state.OOMKilled) : null;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
         }
     }
 
