@@ -139,6 +139,11 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Called after each change of a slot queue's state (tests wait on it instead of polling).</summary>
+    internal Action? StateChanged { get; set; }
+
+    internal void Changed() => StateChanged?.Invoke();
+
     internal CallResult TooBusy() => CallResult.TooBusy(TimeSpan.FromSeconds(Options.RetryAfterSeconds));
 
     internal bool TryEnterQueue()
@@ -208,6 +213,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         }
 
         OnMemoryReleased();
+        Changed();
     }
 
     /// <summary>

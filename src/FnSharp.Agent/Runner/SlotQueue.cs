@@ -77,6 +77,7 @@ internal sealed partial class SlotQueue
         }
 
         StartLaunches(launches);
+        _agent.Changed();
         if (waiter is not null)
         {
             _agent.Metrics.Queued.Add(1, FnTag);
@@ -225,6 +226,8 @@ internal sealed partial class SlotQueue
                 CompleteWaiterLocked(waiter, failure is null ? Grant.Gone : Grant.Fail(failure));
             }
         }
+
+        _agent.Changed();
     }
 
     private HotContainer? TakeIdleLocked()
@@ -448,6 +451,7 @@ internal sealed partial class SlotQueue
                 _starting--;
             }
 
+            _agent.Changed();
             return;
         }
 
@@ -499,6 +503,7 @@ internal sealed partial class SlotQueue
         }
 
         StartLaunches(launches);
+        _agent.Changed();
         if (stopped)
         {
             await _agent.RemoveContainerAsync(hot);
@@ -543,6 +548,7 @@ internal sealed partial class SlotQueue
         }
 
         StartLaunches(launches);
+        _agent.Changed();
     }
 
     private CallResult StartFailure(ContainerStartError error) => error switch
@@ -569,14 +575,15 @@ internal sealed partial class SlotQueue
             LogCallTimedOut(_agent.Logger, call.CallId, Fn.Id, call.Fn.Timeout);
             return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away mid-call: the container's state is unknown, so it goes.
             await EndAsync(null, kill: true);
             throw;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
+            // A cancellation here comes from the container's removal (shutdown) cutting the connection.
             var exit = await TryGetExitStateAsync(container);
             if (exit is { OomKilled: true })
             {
@@ -676,6 +683,7 @@ internal sealed partial class SlotQueue
         }
 
         StartLaunches(launches);
+        _agent.Changed();
         if (remove)
         {
             await _agent.RemoveContainerAsync(container);

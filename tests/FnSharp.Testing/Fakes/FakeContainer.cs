@@ -64,6 +64,7 @@ public sealed class FakeContainer : IFnContainer
             app.MapPost("/call", context =>
             {
                 _driver.CallEntered();
+                context.Response.Headers[FakeContainerDriver.ContainerHeader] = Id;
                 return handler(context);
             });
             await app.StartAsync(cancellationToken);

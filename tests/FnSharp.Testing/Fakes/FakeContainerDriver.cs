@@ -24,6 +24,9 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     private int _pauses;
     private int _unpauses;
 
+    /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
+    public const string ContainerHeader = "X-Fake-Container";
+
     /// <summary>Answers each <c>POST /call</c> of fns without their own handler; by default 200 with the request body echoed.</summary>
     public Func<HttpContext, Task> Handler { get; set; } = async context =>
     {
