@@ -33,6 +33,9 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     /// <summary>This server's node name, unique per factory, so that servers of parallel tests leave each other's containers alone.</summary>
     public string NodeName { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>Extra configuration (<c>FN_*</c> names and values) applied when the server is built.</summary>
+    public IDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>A typed API client on this server.</summary>
     public FnSharpClient CreateFnClient() => new(CreateClient());
 
@@ -43,6 +46,11 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("FN_DB_URL", "sqlite3://" + DatabasePath);
         builder.UseSetting("FN_NODE_NAME", NodeName);
         builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_driver is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IContainerDriver>(_driver)));
