@@ -200,6 +200,11 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         try
         {
             container.Client?.Dispose();
+            if (container.Pause is { } pause && await pause)
+            {
+                await ThawBeforeRemovalAsync(container);
+            }
+
             await Ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -214,6 +219,19 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 
         OnMemoryReleased();
         Changed();
+    }
+
+    private async Task ThawBeforeRemovalAsync(HotContainer container)
+    {
+        try
+        {
+            // Killing a frozen container is not reliable on every engine: thaw it first.
+            await container.Container.UnpauseAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogRemoveFailed(Logger, e, container.Container.Id);
+        }
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace FnSharp.Agent.Runner;
 
 /// <summary>
 /// Identifies a slot queue: a fn and the configuration its containers were made with (image,
-/// memory, timeout, config). After an update, new calls go to a new queue, and the old queue's
+/// memory, timeout, idle timeout, config). After an update, new calls go to a new queue, and the old queue's
 /// containers idle out.
 /// </summary>
 internal static class SlotKey
@@ -16,6 +16,7 @@ internal static class SlotKey
             fn.Image,
             fn.Memory,
             fn.Timeout,
+            fn.IdleTimeout,
             string.Join('\u001e', app.Config.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value)),
             string.Join('\u001e', fn.Config.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value)));
 }
