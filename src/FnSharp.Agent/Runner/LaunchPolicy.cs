@@ -5,7 +5,10 @@ namespace FnSharp.Agent.Runner;
 /// measured call and start times. The first call of a fn starts exactly one container and the others
 /// wait for it. Later a new container starts only for the waiting calls that the busy containers
 /// cannot serve within the time a new container takes to start, and only beyond the containers
-/// already starting. Fn's agent instead started one container per 200 ms tick while calls waited.
+/// already starting. Growth is capped so that containers starting never outnumber busy ones: a slow
+/// fn doubles its containers per start time until they meet the demand (1, 2, 4, 8, ...), and one
+/// outlier call (a cold first call, say) starts one more container rather than a herd. Fn's agent
+/// instead started one container per 200 ms tick while calls waited.
 /// </summary>
 internal static class LaunchPolicy
 {
@@ -37,6 +40,7 @@ internal static class LaunchPolicy
         // Calls each busy container finishes in the time a new container takes to start.
         var perContainer = Math.Floor(Math.Max(startEstimateMs, 0) / callEstimateMs);
         var served = Math.Min(busy * perContainer, int.MaxValue);
-        return Math.Max(0, uncovered - (int)served);
+        var needed = Math.Max(0, uncovered - (int)served);
+        return Math.Min(needed, Math.Max(0, busy - starting));
     }
 }
