@@ -534,8 +534,9 @@ internal sealed partial class SlotQueue
             _starting--;
 
             // The oldest waiting call learns why; the others too when nothing else could serve them.
+            // A start cancelled by shutdown fails nobody: shutdown answers the waiting calls itself.
             var failAll = _busy.Count == 0 && _starting == 0;
-            while (_waiters.First is { } first)
+            while (!_agent.IsStopping && _waiters.First is { } first)
             {
                 CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error)));
                 if (!failAll)

@@ -75,7 +75,8 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(status, result.Error!.Status);
-        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+        Assert.Equal(0, _h.Driver.LiveCount);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
