@@ -94,6 +94,27 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitAsync_EvictionWouldNotFreeEnough_NothingEvicted()
+    {
+        var idle = _h.NewFn(memoryMiB: 128);
+        var busy = _h.NewFn(memoryMiB: 128);
+        _h.Driver.SetHandler(busy.Id, context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var idleOutcome = await _h.CallAsync(idle);
+        var running = _h.SubmitAsync(busy);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        var big = _h.SubmitAsync(_h.NewFn(memoryMiB: 256));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1000));
+        await using var result = await big;
+
+        Assert.Equal(CallStatus.TooBusy, result.Status);
+        Assert.Contains(_h.Driver.Containers, c => c.Id == idleOutcome.Container);
+        Assert.Equal(1, _h.StatsOf(idle).Idle);
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        await (await running).DisposeAsync();
+    }
+
+    [Fact]
     public async Task SubmitAsync_OnlyBusyContainersHoldTheMemory_NoEvictionAndTooBusyAfterMaxWait()
     {
         var a = _h.NewFn(memoryMiB: 128);
