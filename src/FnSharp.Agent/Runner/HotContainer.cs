@@ -11,15 +11,19 @@ internal sealed class HotContainer
 {
     private Task? _removal;
 
-    public HotContainer(IFnContainer container, string fnId, long memoryMiB, bool asyncPool)
+    public HotContainer(IFnContainer container, SlotQueue owner, long memoryMiB, bool asyncPool)
     {
         Container = container;
-        FnId = fnId;
+        Owner = owner;
+        FnId = owner.Fn.Id;
         MemoryMiB = memoryMiB;
         AsyncPool = asyncPool;
     }
 
     public IFnContainer Container { get; }
+
+    /// <summary>The slot queue the container serves.</summary>
+    public SlotQueue Owner { get; }
 
     public string FnId { get; }
 

@@ -105,8 +105,21 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         }
         else
         {
-            var slot = _slots.GetOrAdd(SlotKey.Of(call.App, call.Fn), static (_, c) => new SlotQueue(c.Agent, c.Call.App, c.Call.Fn), (Agent: this, Call: call));
-            result = await slot.SubmitAsync(call, cancellationToken);
+            var key = SlotKey.Of(call.App, call.Fn);
+            CallResult? answer;
+            do
+            {
+                var slot = _slots.GetOrAdd(key, static (k, c) => new SlotQueue(c.Agent, k, c.Call.App, c.Call.Fn), (Agent: this, Call: call));
+                answer = await slot.SubmitAsync(call, cancellationToken);
+                if (answer is null)
+                {
+                    // The queue retired between the lookup and the call: forget it and take a fresh one.
+                    _slots.TryRemove(new KeyValuePair<string, SlotQueue>(key, slot));
+                }
+            }
+            while (answer is null);
+
+            result = answer;
         }
 
         Metrics.Completed.Add(1, AgentMetrics.Fn(call.Fn.Id), new("status", result.Status.ToString()));
@@ -183,6 +196,15 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets <paramref name="slot"/> once it holds no container and no call.</summary>
+    internal void RetireIfEmpty(SlotQueue slot)
+    {
+        if (!IsStopping && slot.TryRetire())
+        {
+            _slots.TryRemove(new KeyValuePair<string, SlotQueue>(slot.Key, slot));
+        }
+    }
+
     internal void RegisterLive(HotContainer container) => _live.TryAdd(container, 0);
 
     /// <summary>Keeps a background task (launch, removal) so that shutdown can await it. The task never throws.</summary>
@@ -217,6 +239,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
             _live.TryRemove(container, out _);
         }
 
+        RetireIfEmpty(container.Owner);
         OnMemoryReleased();
         Changed();
     }

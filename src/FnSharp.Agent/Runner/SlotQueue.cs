@@ -24,13 +24,18 @@ internal sealed partial class SlotQueue
     private ITimer? _recheck;
     private int _starting;
     private bool _stopped;
+    private bool _retired;
 
-    public SlotQueue(RunnerAgent agent, App app, Fn fn)
+    public SlotQueue(RunnerAgent agent, string key, App app, Fn fn)
     {
         _agent = agent;
+        Key = key;
         App = app;
         Fn = fn;
     }
+
+    /// <summary>The queue's key in the agent (see <see cref="SlotKey"/>).</summary>
+    public string Key { get; }
 
     public App App { get; }
 
@@ -42,8 +47,11 @@ internal sealed partial class SlotQueue
 
     private KeyValuePair<string, object?> FnTag => AgentMetrics.Fn(Fn.Id);
 
-    /// <summary>Runs a call: on an idle container at once, else after waiting for one.</summary>
-    public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a call: on an idle container at once, else after waiting for one. Returns
+    /// <see langword="null"/> when the queue was retired meanwhile: the caller takes a fresh queue.
+    /// </summary>
+    public async Task<CallResult?> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
     {
         var arrived = Time.GetTimestamp();
         var waitLimit = TimeSpan.FromMilliseconds(Options.MaxWaitMs);
@@ -57,6 +65,11 @@ internal sealed partial class SlotQueue
         List<bool>? launches = null;
         lock (_lock)
         {
+            if (_retired)
+            {
+                return null;
+            }
+
             if (_stopped || _agent.IsStopping)
             {
                 return _agent.TooBusy();
@@ -134,6 +147,26 @@ internal sealed partial class SlotQueue
         }
 
         return await ExecuteAsync(container!, call, cancellationToken);
+    }
+
+    /// <summary>
+    /// Retires the queue if it holds no container and no call, so that the agent forgets fns that
+    /// went quiet or changed configuration; a retired queue accepts nothing more.
+    /// </summary>
+    public bool TryRetire()
+    {
+        lock (_lock)
+        {
+            if (_retired || _stopped || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
+            {
+                return _retired;
+            }
+
+            _retired = true;
+            _recheck?.Dispose();
+            _recheck = null;
+            return true;
+        }
     }
 
     /// <summary>Reconsiders launches, for example after memory was freed elsewhere or on the recheck timer.</summary>
@@ -468,7 +501,7 @@ internal sealed partial class SlotQueue
         try
         {
             var created = await _agent.Ops.RunAsync(() => _agent.Driver.CreateAsync(spec, _agent.StoppingToken), _agent.StoppingToken);
-            hot = new HotContainer(created, Fn.Id, memory, asyncPool);
+            hot = new HotContainer(created, this, memory, asyncPool);
             _agent.RegisterLive(hot);
             await _agent.Ops.RunAsync(() => created.StartAsync(_agent.StoppingToken), _agent.StoppingToken);
         }
@@ -549,6 +582,7 @@ internal sealed partial class SlotQueue
         }
 
         StartLaunches(launches);
+        _agent.RetireIfEmpty(this);
         _agent.Changed();
     }
 

@@ -32,6 +32,22 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdleTimeout_LastContainerGone_SlotQueueForgottenAndRecreatedOnDemand()
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: 10);
+        await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(10));
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+        var queues = _h.Agent.Stats().Count;
+        var next = await _h.CallAsync(fn);
+
+        Assert.Equal(0, queues);
+        Assert.Equal(CallStatus.Success, next.Status);
+        Assert.Equal(1, _h.StatsOf(fn).Idle);
+    }
+
+    [Fact]
     public async Task IdleTimeout_ContainerReusedBeforeExpiry_TimerStartsAgain()
     {
         var fn = _h.NewFn(idleTimeoutSeconds: 10);
