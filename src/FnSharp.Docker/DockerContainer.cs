@@ -1,3 +1,4 @@
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
 
@@ -29,6 +30,25 @@ internal sealed partial class DockerContainer : IFnContainer
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_driver.Options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _driver.Time, cancellationToken);
+    }
+
+    public Task PauseAsync(CancellationToken cancellationToken) =>
+        _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken);
+
+    public Task UnpauseAsync(CancellationToken cancellationToken) =>
+        _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken);
+
+    public async Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+            return inspected.State is { Running: false } state ? new ContainerExitState(state.ExitCode, state.OOMKilled) : null;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
     }
 
     public async Task RemoveAsync(CancellationToken cancellationToken)

@@ -23,6 +23,15 @@ public static class CallErrors
     /// <summary>502: the container exited or failed its socket check.</summary>
     public static readonly ApiError ContainerInitFailed = new(502, "Container failed to initialize, please ensure you are using the latest fdk and check the logs");
 
+    /// <summary>502: the kernel killed the container for exceeding its memory (Fn reported this as <see cref="ReceiveFailed"/>).</summary>
+    public static readonly ApiError OutOfMemory = new(502, "function failed: it ran out of memory (raise the fn's memory)");
+
+    /// <summary>503: no capacity within the wait limit; answered with <c>Retry-After</c>.</summary>
+    public static readonly ApiError TooBusy = new(503, "Timed out - server too busy");
+
+    /// <summary>400: the fn's memory exceeds what the host can ever give one container.</summary>
+    public static readonly ApiError CannotAllocate = new(400, "Requested CPU/Memory cannot be allocated");
+
     /// <summary>502: the image is not on the host and could not be pulled.</summary>
     /// <param name="image">The image reference.</param>
     public static ApiError ImageNotFound(string image) => new(502, $"Failed to pull image '{image}': it is not on this host and no registry could provide it");

@@ -22,4 +22,17 @@ public sealed record CallRequest
 
     /// <summary>The body's length in bytes when known.</summary>
     public long? ContentLength { get; init; }
+
+    /// <summary>
+    /// The latest moment the call may still be waiting for a container; <see langword="null"/> leaves
+    /// only the agent's maximum wait. Waiting never goes past it; the fn's timeout starts afterwards,
+    /// once a container is assigned.
+    /// </summary>
+    public DateTimeOffset? WaitDeadline { get; init; }
+
+    /// <summary>
+    /// Whether the call is asynchronous (detached or queued): containers started for such calls may
+    /// reserve only the agent's async share of memory, so synchronous calls always have room.
+    /// </summary>
+    public bool IsAsync { get; init; }
 }

@@ -3,20 +3,21 @@ using FnSharp.Core.Errors;
 namespace FnSharp.Agent.Calls;
 
 /// <summary>
-/// The outcome of a call. On <see cref="CallStatus.Success"/> and <see cref="CallStatus.FunctionFailed"/>
-/// the container's <see cref="Response"/> is open for streaming; disposing the result releases the
-/// container for the fn's next call, so the caller disposes it after copying the body out.
+/// The outcome of a call. On <see cref="CallStatus.Success"/> the container's <see cref="Response"/>
+/// is open for streaming; disposing the result releases the container for the fn's next call, so
+/// the caller disposes it after copying the body out.
 /// </summary>
 public sealed class CallResult : IAsyncDisposable
 {
-    private readonly Func<ValueTask>? _release;
+    private Func<ValueTask>? _release;
 
-    private CallResult(CallStatus status, ApiError? error, HttpResponseMessage? response, Func<ValueTask>? release)
+    private CallResult(CallStatus status, ApiError? error, HttpResponseMessage? response, Func<ValueTask>? release, TimeSpan? retryAfter)
     {
         Status = status;
         Error = error;
         Response = response;
         _release = release;
+        RetryAfter = retryAfter;
     }
 
     /// <summary>How the call ended.</summary>
@@ -28,20 +29,26 @@ public sealed class CallResult : IAsyncDisposable
     /// <summary>The container's response on success; its body is streamed by the caller.</summary>
     public HttpResponseMessage? Response { get; }
 
+    /// <summary>When the client may retry, sent as <c>Retry-After</c> (whole seconds); set on <see cref="CallStatus.TooBusy"/>.</summary>
+    public TimeSpan? RetryAfter { get; }
+
     /// <summary>A successful call whose <paramref name="response"/> is still open.</summary>
     public static CallResult Succeeded(HttpResponseMessage response, Func<ValueTask> release) =>
-        new(CallStatus.Success, null, response, release);
+        new(CallStatus.Success, null, response, release, null);
 
     /// <summary>A failed call, answered with <paramref name="error"/>.</summary>
-    public static CallResult Failed(CallStatus status, ApiError error) => new(status, error, null, null);
+    public static CallResult Failed(CallStatus status, ApiError error) => new(status, error, null, null, null);
+
+    /// <summary>A call refused for lack of capacity: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>.</summary>
+    public static CallResult TooBusy(TimeSpan retryAfter) => new(CallStatus.TooBusy, CallErrors.TooBusy, null, null, retryAfter);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         Response?.Dispose();
-        if (_release is not null)
+        if (Interlocked.Exchange(ref _release, null) is { } release)
         {
-            await _release();
+            await release();
         }
     }
 }

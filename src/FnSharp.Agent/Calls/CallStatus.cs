@@ -29,4 +29,13 @@ public enum CallStatus
 
     /// <summary>The fn's image is not on the host and could not be pulled.</summary>
     ImageNotFound,
+
+    /// <summary>The kernel killed the container for exceeding the fn's memory (the function's fault; container removed).</summary>
+    OutOfMemory,
+
+    /// <summary>No container became free within the wait limit, a queue was full, or the agent is stopping (503 with <c>Retry-After</c>).</summary>
+    TooBusy,
+
+    /// <summary>The fn asks for more memory than this host has in total (400, refused at once).</summary>
+    CannotAllocate,
 }

@@ -13,6 +13,21 @@ public partial interface IFnContainer
     /// <exception cref="ContainerStartException">The container exited, failed the socket checks or timed out.</exception>
     Task StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stops and removes the container and its socket directory. Never throws for a container already gone.</summary>
+    /// <summary>
+    /// Freezes every process of the container (cgroup freezer) while it is idle, as Fn's agent does
+    /// after <c>FN_FREEZE_IDLE_MSECS</c>; its memory stays reserved.
+    /// </summary>
+    Task PauseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Thaws a container frozen by <see cref="PauseAsync"/>; a no-op for a running container.</summary>
+    Task UnpauseAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The container's exit state, or <see langword="null"/> while it still runs (or when the engine
+    /// no longer knows it). Used to tell an out-of-memory kill from a broken connection.
+    /// </summary>
+    Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stops (kills) and removes the container and its socket directory. Never throws for a container already gone.</summary>
     Task RemoveAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
 using FnSharp.Core.Errors;
@@ -65,6 +66,11 @@ internal static class InvokeApi
         await using var result = await agent.SubmitAsync(call, cancellationToken);
         if (result.Response is not { } answer)
         {
+            if (result.RetryAfter is { } retryAfter)
+            {
+                response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
             await ApiJson.WriteErrorAsync(response, result.Error ?? ApiErrors.Internal);
             return;
         }

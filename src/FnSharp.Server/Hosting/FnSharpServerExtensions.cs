@@ -1,5 +1,6 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
+using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
@@ -33,8 +34,11 @@ public static class FnSharpServerExtensions
         });
         services.AddSingleton<DockerDriver>();
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<DockerDriver>());
-        services.AddSingleton<SerialAgent>();
-        services.AddSingleton<IAgent>(sp => sp.GetRequiredService<SerialAgent>());
+        services.AddSingleton<IConfigureOptions<AgentOptions>, AgentOptionsSetup>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddOptions<AgentOptions>().ValidateOnStart();
+        services.AddSingleton<RunnerAgent>();
+        services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
         services.AddHostedService<ServerLifetime>();
         services.AddProblemDetails();
 

@@ -1,5 +1,5 @@
-using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
+using FnSharp.Agent.Runner;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +7,13 @@ namespace FnSharp.Server.Hosting;
 
 /// <summary>
 /// Start-up and shutdown of the server's state: opens the store, removes containers an earlier run
-/// left behind, and on shutdown removes every container this run started.
+/// left behind, and on shutdown stops the runner: running calls finish within its grace period,
+/// then every container this run started is removed.
 /// </summary>
 internal sealed partial class ServerLifetime(
     StoreHolder store,
     IContainerDriver driver,
-    SerialAgent agent,
+    RunnerAgent agent,
     IOptions<ServerOptions> options,
     ILogger<ServerLifetime> logger) : IHostedService
 {
@@ -36,21 +37,22 @@ internal sealed partial class ServerLifetime(
     }
 
     /// <summary>
-    /// Removes this run's containers. The host may call this twice at once (a test host stops the
-    /// app while <c>RunAsync</c> stops it too); both calls await the one removal, so neither lets
-    /// the services be disposed under it.
+    /// Stops the runner and removes this run's containers. The host may call this twice at once (a
+    /// test host stops the app while <c>RunAsync</c> stops it too); both calls await the one
+    /// shutdown, so neither lets the services be disposed under it. <paramref name="cancellationToken"/>
+    /// (the host's shutdown timeout) ends the grace period of running calls early.
     /// </summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
         lock (_stopLock)
         {
-            return _stopped ??= RemoveContainersAsync();
+            return _stopped ??= RemoveContainersAsync(cancellationToken);
         }
     }
 
-    private async Task RemoveContainersAsync()
+    private async Task RemoveContainersAsync(CancellationToken cancellationToken)
     {
-        await agent.DisposeAsync();
+        await agent.ShutdownAsync(cancellationToken);
         LogContainersRemoved(logger);
     }
 

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Testing.Fakes;
 
-/// <summary>One fake container: a Kestrel on a unix socket, serving the driver's handler.</summary>
+/// <summary>One fake container: a Kestrel on a unix socket, serving the driver's handler for its fn.</summary>
 public sealed partial class FakeContainer : IFnContainer
 {
     private static int s_next;
 
     private readonly FakeContainerDriver _driver;
     private readonly string _directory;
+    private readonly Lock _lock = new();
     private WebApplication? _app;
 
     internal FakeContainer(FakeContainerDriver driver, ContainerSpec spec)
@@ -36,33 +37,97 @@ public sealed partial class FakeContainer : IFnContainer
     /// <summary>Whether <see cref="RemoveAsync"/> has run.</summary>
     public bool Removed { get; private set; }
 
+    /// <summary>Whether the container is paused now.</summary>
+    public bool IsPaused { get; private set; }
+
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_driver.StartFailure is { } failure)
+        _driver.StartEntered(1);
+        try
         {
-            throw new ContainerStartException(failure, $"fake start failure {failure}");
-        }
+            if (_driver.StartHook is { } hook)
+            {
+                await hook(this, cancellationToken);
+            }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(SocketPath));
-        var app = builder.Build();
-        app.MapPost("/call", context => _driver.Handler(context));
-        await app.StartAsync(cancellationToken);
-        _app = app;
+            if (_driver.StartFailure is { } failure)
+            {
+                throw new ContainerStartException(failure, $"fake start failure {failure}");
+            }
+
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(SocketPath));
+            var app = builder.Build();
+            var handler = _driver.HandlerOf(Spec.FnId);
+            app.MapPost("/call", context =>
+            {
+                _driver.CallEntered();
+                context.Response.Headers[FakeContainerDriver.ContainerHeader] = Id;
+                return handler(context);
+            });
+            await app.StartAsync(cancellationToken);
+            bool removed;
+            lock (_lock)
+            {
+                removed = Removed;
+                if (!removed)
+                {
+                    _app = app;
+                }
+            }
+
+            if (removed)
+            {
+                await app.StopAsync(new CancellationToken(canceled: true));
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _driver.StartEntered(-1);
+        }
     }
+
+    /// <inheritdoc/>
+    public Task PauseAsync(CancellationToken cancellationToken)
+    {
+        IsPaused = true;
+        _driver.Paused(true);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task UnpauseAsync(CancellationToken cancellationToken)
+    {
+        IsPaused = false;
+        _driver.Paused(false);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_driver.ExitState(this));
 
     /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
-        Removed = true;
-        _driver.Forget(this);
-        Exit(new ContainerExit { ExitCode = 137, OomKilled = false, StderrTail = [] });
-        if (_app is { } app)
+        WebApplication? app;
+        lock (_lock)
         {
+            Removed = true;
+            app = _app;
             _app = null;
-            await app.StopAsync(CancellationToken.None);
+        }
+
+        // Removal ends the container as docker rm -f does: exit code 137.
+        Exit(new ContainerExit { ExitCode = 137, OomKilled = false, StderrTail = [] });
+
+        if (app is not null)
+        {
+            // Like docker rm -f: calls in flight are cut off, not waited for.
+            await app.StopAsync(new CancellationToken(canceled: true));
             await app.DisposeAsync();
         }
 
@@ -74,5 +139,7 @@ public sealed partial class FakeContainer : IFnContainer
         {
             // Already gone.
         }
+
+        _driver.Forget(this);
     }
 }

@@ -7,14 +7,27 @@ namespace FnSharp.Testing.Fakes;
 /// <summary>
 /// A container driver for tests without Docker (Fn's <c>drivers/mock</c>): each "container" is an
 /// in-process Kestrel serving http-stream on a real unix socket in a temporary directory, answering
-/// with <see cref="Handler"/>. It records every container created and removed.
+/// with <see cref="Handler"/> (or the fn's own handler from <see cref="SetHandler"/>). It records
+/// every container created and removed, counts live containers per fn, and lets a test hold starts
+/// (<see cref="StartHook"/>) and wait for a state with <see cref="WaitUntilAsync"/> instead of sleeping.
 /// </summary>
 public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FakeContainer> _containers = new();
+    private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _peakLive = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly List<(Func<FakeContainerDriver, bool> Condition, TaskCompletionSource Done)> _waits = [];
     private int _created;
+    private int _starting;
+    private int _calls;
+    private int _pauses;
+    private int _unpauses;
 
-    /// <summary>Answers each <c>POST /call</c>; by default 200 with the request body echoed.</summary>
+    /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
+    public const string ContainerHeader = "X-Fake-Container";
+
+    /// <summary>Answers each <c>POST /call</c> of fns without their own handler; by default 200 with the request body echoed.</summary>
     public Func<HttpContext, Task> Handler { get; set; } = async context =>
     {
         context.Response.StatusCode = 200;
@@ -25,6 +38,15 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// <summary>When set, <see cref="IFnContainer.StartAsync"/> fails with this error instead of starting.</summary>
     public ContainerStartError? StartFailure { get; set; }
 
+    /// <summary>
+    /// Runs at the start of every <see cref="IFnContainer.StartAsync"/>, before the socket listens:
+    /// a test awaits a barrier here (and may advance a fake clock) to control when containers become ready.
+    /// </summary>
+    public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
+
+    /// <summary>What <see cref="IFnContainer.GetExitStateAsync"/> reports; by default <see langword="null"/> (still running).</summary>
+    public Func<FakeContainer, ContainerExitState?> ExitState { get; set; } = _ => null;
+
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
 
@@ -34,13 +56,66 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// <summary>How many containers exist now (created and not yet removed).</summary>
     public int LiveCount => _containers.Count;
 
+    /// <summary>How many containers are inside <see cref="IFnContainer.StartAsync"/> now.</summary>
+    public int StartingCount => Volatile.Read(ref _starting);
+
+    /// <summary>How many calls reached a container's handler.</summary>
+    public int CallCount => Volatile.Read(ref _calls);
+
+    /// <summary>How many times a container was paused.</summary>
+    public int PauseCount => Volatile.Read(ref _pauses);
+
+    /// <summary>How many times a container was unpaused.</summary>
+    public int UnpauseCount => Volatile.Read(ref _unpauses);
+
+    /// <summary>The containers that exist now.</summary>
+    public IReadOnlyList<FakeContainer> Containers => [.. _containers.Values];
+
+    /// <summary>Gives the containers of <paramref name="fnId"/> their own handler.</summary>
+    public void SetHandler(string fnId, Func<HttpContext, Task> handler) => _handlers[fnId] = handler;
+
+    /// <summary>How many containers of <paramref name="fnId"/> were created.</summary>
+    public int CreatedCountOf(string fnId) => Created.Count(s => s.FnId == fnId);
+
+    /// <summary>How many containers of <paramref name="fnId"/> exist now.</summary>
+    public int LiveCountOf(string fnId) => _containers.Values.Count(c => c.Spec.FnId == fnId);
+
+    /// <summary>The most containers of <paramref name="fnId"/> that existed at once.</summary>
+    public int PeakLiveCountOf(string fnId) => _peakLive.GetValueOrDefault(fnId);
+
+    /// <summary>Completes when <paramref name="condition"/> holds; checked now and after every change of the driver's state.</summary>
+    public Task WaitUntilAsync(Func<FakeContainerDriver, bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (condition(this))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waits.Add((condition, done));
+        }
+
+        // A failsafe against a hung test, not a timing assertion.
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <inheritdoc/>
     public Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _created);
-        Created.Enqueue(spec);
+        ArgumentNullException.ThrowIfNull(spec);
         var container = new FakeContainer(this, spec);
-        _containers[container.Id] = container;
+        lock (_lock)
+        {
+            Interlocked.Increment(ref _created);
+            Created.Enqueue(spec);
+            _containers[container.Id] = container;
+            _peakLive.AddOrUpdate(spec.FnId, 1, (_, peak) => Math.Max(peak, LiveCountOf(spec.FnId)));
+        }
+
+        Changed();
         return Task.FromResult<IFnContainer>(container);
     }
 
@@ -56,5 +131,51 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
         }
     }
 
-    internal void Forget(FakeContainer container) => _containers.TryRemove(container.Id, out _);
+    internal Func<HttpContext, Task> HandlerOf(string fnId) => _handlers.TryGetValue(fnId, out var handler) ? handler : Handler;
+
+    internal void Forget(FakeContainer container)
+    {
+        _containers.TryRemove(container.Id, out _);
+        Changed();
+    }
+
+    internal void StartEntered(int delta)
+    {
+        Interlocked.Add(ref _starting, delta);
+        Changed();
+    }
+
+    internal void CallEntered()
+    {
+        Interlocked.Increment(ref _calls);
+        Changed();
+    }
+
+    internal void Paused(bool paused)
+    {
+        Interlocked.Increment(ref paused ? ref _pauses : ref _unpauses);
+        Changed();
+    }
+
+    /// <summary>Completes the waits whose condition now holds.</summary>
+    public void Changed()
+    {
+        List<TaskCompletionSource> done = [];
+        lock (_lock)
+        {
+            for (var i = _waits.Count - 1; i >= 0; i--)
+            {
+                if (_waits[i].Condition(this))
+                {
+                    done.Add(_waits[i].Done);
+                    _waits.RemoveAt(i);
+                }
+            }
+        }
+
+        foreach (var completion in done)
+        {
+            completion.TrySetResult();
+        }
+    }
 }

@@ -1,0 +1,101 @@
+namespace FnSharp.Agent.Resources;
+
+/// <summary>
+/// Memory reservations of containers (Fn's <c>ResourceTracker</c>). Each container reserves its
+/// fn's memory for its whole life. Containers started for async calls may together reserve only
+/// <c>asyncShare</c> of the total, so synchronous calls always have room. Thread-safe.
+/// </summary>
+internal sealed class ResourceTracker
+{
+    private readonly Lock _lock = new();
+    private long _reservedMiB;
+    private long _asyncReservedMiB;
+    private long _peakReservedMiB;
+
+    public ResourceTracker(HostResources resources, double asyncShare)
+    {
+        TotalMemoryMiB = resources.TotalMemoryMiB;
+        TotalCpuMilliCpus = resources.TotalCpuMilliCpus;
+        AsyncMemoryMiB = (long)(resources.TotalMemoryMiB * asyncShare);
+    }
+
+    /// <summary>Memory containers may reserve in total, in MiB.</summary>
+    public long TotalMemoryMiB { get; }
+
+    /// <summary>Memory containers of async calls may reserve in total, in MiB.</summary>
+    public long AsyncMemoryMiB { get; }
+
+    /// <summary>The node's CPU, in milli-CPUs.</summary>
+    public long TotalCpuMilliCpus { get; }
+
+    /// <summary>Memory reserved now, in MiB.</summary>
+    public long ReservedMiB
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _reservedMiB;
+            }
+        }
+    }
+
+    /// <summary>The most memory ever reserved at once, in MiB (an invariant check for tests: never above the total).</summary>
+    public long PeakReservedMiB
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peakReservedMiB;
+            }
+        }
+    }
+
+    /// <summary>Whether a container of <paramref name="memoryMiB"/> could ever be reserved on this node.</summary>
+    public bool CanEverFit(long memoryMiB, bool isAsync) => memoryMiB <= (isAsync ? AsyncMemoryMiB : TotalMemoryMiB);
+
+    /// <summary>Free memory now for a sync or async reservation, in MiB.</summary>
+    public long FreeMiB(bool isAsync)
+    {
+        lock (_lock)
+        {
+            var free = TotalMemoryMiB - _reservedMiB;
+            return isAsync ? Math.Min(free, AsyncMemoryMiB - _asyncReservedMiB) : free;
+        }
+    }
+
+    /// <summary>Reserves <paramref name="memoryMiB"/> if it fits; returns whether it did.</summary>
+    public bool TryReserve(long memoryMiB, bool isAsync)
+    {
+        lock (_lock)
+        {
+            if (_reservedMiB + memoryMiB > TotalMemoryMiB || (isAsync && _asyncReservedMiB + memoryMiB > AsyncMemoryMiB))
+            {
+                return false;
+            }
+
+            _reservedMiB += memoryMiB;
+            if (isAsync)
+            {
+                _asyncReservedMiB += memoryMiB;
+            }
+
+            _peakReservedMiB = Math.Max(_peakReservedMiB, _reservedMiB);
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a reservation made by <see cref="TryReserve"/>.</summary>
+    public void Release(long memoryMiB, bool isAsync)
+    {
+        lock (_lock)
+        {
+            _reservedMiB -= memoryMiB;
+            if (isAsync)
+            {
+                _asyncReservedMiB -= memoryMiB;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace FnSharp.Agent.Runner;
+
+/// <summary>
+/// Settings of the runner (<see cref="RunnerAgent"/>), read by the server from Fn's <c>FN_*</c> names
+/// where Fn has the same setting. Checked at start-up by <see cref="AgentOptionsValidator"/>.
+/// </summary>
+public sealed record AgentOptions
+{
+    /// <summary>Caps the memory containers may reserve, in bytes (<c>FN_MAX_TOTAL_MEMORY_BYTES</c>); <see langword="null"/> or 0: no cap beyond the host's.</summary>
+    public long? MaxTotalMemoryBytes { get; set; }
+
+    /// <summary>Caps the node's CPU, in milli-CPUs (<c>FN_MAX_TOTAL_CPU_MCPUS</c>); <see langword="null"/> or 0: no cap beyond the host's.</summary>
+    public long? MaxTotalCpuMilliCpus { get; set; }
+
+    /// <summary>Memory kept back from containers for the server and the engine, in MiB (<c>FN_MEMORY_HEADROOM_MIB</c>, default 256).</summary>
+    public long MemoryHeadroomMiB { get; set; } = 256;
+
+    /// <summary>The share of the total memory that containers started for async calls may reserve, from 0 to 1 (<c>FN_ASYNC_MEMORY_SHARE</c>, default 0.8).</summary>
+    public double AsyncMemoryShare { get; set; } = 0.8;
+
+    /// <summary>Longest a call waits for a container before it gets 503, in milliseconds (<c>FN_MAX_WAIT_MSECS</c>, default 10000). Fn's agent had no such limit.</summary>
+    public int MaxWaitMs { get; set; } = 10_000;
+
+    /// <summary>Most calls of one fn that may wait for a container at once (<c>FN_MAX_QUEUED_PER_FN</c>, default 1000); more get 503.</summary>
+    public int MaxQueuedPerFn { get; set; } = 1000;
+
+    /// <summary>Most calls of all fns that may wait for a container at once (<c>FN_MAX_QUEUED_TOTAL</c>, default 10000); more get 503.</summary>
+    public int MaxQueuedTotal { get; set; } = 10_000;
+
+    /// <summary>Most container operations (create, start, remove) in flight on the engine at once (<c>FN_MAX_CONTAINER_OPS</c>, default 4 per CPU); more queue.</summary>
+    public int MaxContainerOps { get; set; } = 4 * Environment.ProcessorCount;
+
+    /// <summary>
+    /// How long a container stays idle before it is paused, in milliseconds (<c>FN_FREEZE_IDLE_MSECS</c>,
+    /// default 50 as in Fn); 0 pauses at once; a negative value never pauses.
+    /// </summary>
+    public int FreezeIdleMs { get; set; } = 50;
+
+    /// <summary>How long shutdown lets running calls finish before it kills their containers, in milliseconds (<c>FN_SHUTDOWN_GRACE_MSECS</c>, default 20000).</summary>
+    public int ShutdownGraceMs { get; set; } = 20_000;
+
+    /// <summary>The <c>Retry-After</c> sent with 503 too busy, in seconds (<c>FN_RETRY_AFTER_SECS</c>, default 1).</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+}

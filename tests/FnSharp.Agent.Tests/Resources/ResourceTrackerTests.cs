@@ -1,0 +1,43 @@
+using FnSharp.Agent.Resources;
+using FnSharp.Testing;
+
+namespace FnSharp.Agent.Tests.Resources;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class ResourceTrackerTests
+{
+    [Fact]
+    public void TryReserve_UpToTotal_ThenRefused()
+    {
+        var tracker = new ResourceTracker(new HostResources(1000, 2000), asyncShare: 0.8);
+
+        Assert.True(tracker.TryReserve(600, isAsync: false));
+        Assert.True(tracker.TryReserve(400, isAsync: false));
+        Assert.False(tracker.TryReserve(1, isAsync: false));
+        tracker.Release(400, isAsync: false);
+        Assert.True(tracker.TryReserve(300, isAsync: false));
+        Assert.Equal(900, tracker.ReservedMiB);
+        Assert.Equal(1000, tracker.PeakReservedMiB);
+    }
+
+    [Fact]
+    public void TryReserve_AsyncBeyondShare_RefusedWhileSyncStillFits()
+    {
+        var tracker = new ResourceTracker(new HostResources(1000, 2000), asyncShare: 0.5);
+
+        Assert.True(tracker.TryReserve(500, isAsync: true));
+        Assert.False(tracker.TryReserve(1, isAsync: true));
+        Assert.True(tracker.TryReserve(500, isAsync: false));
+        Assert.Equal(0, tracker.FreeMiB(isAsync: false));
+    }
+
+    [Fact]
+    public void CanEverFit_MoreThanTotalOrAsyncShare_False()
+    {
+        var tracker = new ResourceTracker(new HostResources(1000, 2000), asyncShare: 0.5);
+
+        Assert.True(tracker.CanEverFit(1000, isAsync: false));
+        Assert.False(tracker.CanEverFit(1001, isAsync: false));
+        Assert.False(tracker.CanEverFit(600, isAsync: true));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Resources;
+using FnSharp.Agent.Runner;
+using FnSharp.Core.Models;
+using FnSharp.Testing.Builders;
+using FnSharp.Testing.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>A runner on the fake driver and a fake clock, with a fixed amount of memory.</summary>
+internal sealed class AgentHarness : IAsyncDisposable
+{
+    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null)
+    {
+        // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
+        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
+        Options = configure?.Invoke(options) ?? options;
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, NullLogger.Instance);
+        Agent.StateChanged = Driver.Changed;
+    }
+
+    public FakeContainerDriver Driver { get; } = new();
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
+
+    public AgentOptions Options { get; }
+
+    public RunnerAgent Agent { get; }
+
+    public App App { get; } = Models.App();
+
+    public Fn NewFn(int memoryMiB = 128, int timeoutSeconds = 30, int idleTimeoutSeconds = 30) =>
+        Models.Fn(App, timeoutSeconds: timeoutSeconds) with { Memory = memoryMiB, IdleTimeout = idleTimeoutSeconds };
+
+    public CallRequest Request(Fn fn, string body = "x", App? app = null) => new()
+    {
+        CallId = Guid.NewGuid().ToString("N"),
+        App = app ?? App,
+        Fn = fn,
+        Body = new MemoryStream(Encoding.UTF8.GetBytes(body)),
+        ContentLength = Encoding.UTF8.GetByteCount(body),
+    };
+
+    public Task<CallResult> SubmitAsync(Fn fn, string body = "x", CancellationToken cancellationToken = default) =>
+        Agent.SubmitAsync(Request(fn, body), cancellationToken);
+
+    /// <summary>Runs a call to its end: its status, body and the fake container that answered.</summary>
+    public async Task<Outcome> CallAsync(Fn fn, string body = "x", App? app = null)
+    {
+        await using var result = await Agent.SubmitAsync(Request(fn, body, app), CancellationToken.None);
+        return await ReadAsync(result);
+    }
+
+    public static async Task<Outcome> ReadAsync(CallResult result)
+    {
+        if (result.Response is not { } response)
+        {
+            return new Outcome(result.Status, null, null);
+        }
+
+        var container = response.Headers.TryGetValues(FakeContainerDriver.ContainerHeader, out var values) ? values.Single() : null;
+        return new Outcome(result.Status, await response.Content.ReadAsStringAsync(), container);
+    }
+
+    public SlotStats StatsOf(Fn fn) => Agent.Stats().Single(s => s.FnId == fn.Id);
+
+    /// <summary>Lets the calls and launches started so far run until they wait for something else.</summary>
+    public Task SettleAsync(Func<RunnerAgent, bool> condition) => Driver.WaitUntilAsync(_ => condition(Agent));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Agent.DisposeAsync();
+        await Driver.DisposeAsync();
+    }
+
+    public sealed record Outcome(CallStatus Status, string? Body, string? Container);
+}

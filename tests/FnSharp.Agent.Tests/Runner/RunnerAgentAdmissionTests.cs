@@ -1,0 +1,225 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Testing;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>Memory reservations, eviction, bounded waits and queue bounds.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
+{
+    private AgentHarness _h = new(memoryMiB: 256, configure: o => o with { MaxWaitMs = 1000 });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task SubmitAsync_FnNeedsMoreMemoryThanHost_CannotAllocateAtOnce()
+    {
+        await using var result = await _h.SubmitAsync(_h.NewFn(memoryMiB: 512));
+
+        Assert.Equal(CallStatus.CannotAllocate, result.Status);
+        Assert.Equal((400, "Requested CPU/Memory cannot be allocated"), (result.Error!.Status, result.Error.Message));
+        Assert.Equal(0, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_AsyncCallBeyondAsyncShare_CannotAllocateWhileSyncCallRuns()
+    {
+        await Replace(new AgentHarness(memoryMiB: 1000, configure: o => o with { AsyncMemoryShare = 0.5 }));
+        var fn = _h.NewFn(memoryMiB: 600);
+
+        await using var asyncResult = await _h.Agent.SubmitAsync(_h.Request(fn) with { IsAsync = true }, CancellationToken.None);
+        var syncOutcome = await _h.CallAsync(fn);
+
+        Assert.Equal(CallStatus.CannotAllocate, asyncResult.Status);
+        Assert.Equal(CallStatus.Success, syncOutcome.Status);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_AsyncShareFull_SyncCallStillGetsAContainer()
+    {
+        await Replace(new AgentHarness(memoryMiB: 512, configure: o => o with { AsyncMemoryShare = 0.5, MaxWaitMs = 1000 }));
+        var fn = _h.NewFn(memoryMiB: 256);
+        _h.Driver.SetHandler(fn.Id, context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var asyncCall = _h.Agent.SubmitAsync(_h.Request(fn) with { IsAsync = true }, CancellationToken.None);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        var secondAsync = _h.Agent.SubmitAsync(_h.Request(fn) with { IsAsync = true }, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1000));
+        await using var refused = await secondAsync;
+        var syncCall = _h.SubmitAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        Assert.Equal(CallStatus.TooBusy, refused.Status);
+        Assert.Equal(2, _h.Driver.CreatedCount);
+        Assert.Equal(512, _h.Agent.ReservedMemoryMiB);
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        await (await asyncCall).DisposeAsync();
+        await (await syncCall).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ContainerLives_ReservesItsMemoryUntilRemoved()
+    {
+        var fn = _h.NewFn(memoryMiB: 128, idleTimeoutSeconds: 10);
+
+        await _h.CallAsync(fn);
+        var whileIdle = _h.Agent.ReservedMemoryMiB;
+        _h.Clock.Advance(TimeSpan.FromSeconds(10));
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+
+        Assert.Equal(128, whileIdle);
+        Assert.Equal(0, _h.Driver.LiveCount);
+        Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NoMemoryLeft_EvictsLeastRecentlyUsedIdleContainerOfAnotherFn()
+    {
+        var a = _h.NewFn(memoryMiB: 128);
+        var b = _h.NewFn(memoryMiB: 128);
+        var c = _h.NewFn(memoryMiB: 128);
+        var first = await _h.CallAsync(a);
+        _h.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await _h.CallAsync(b);
+
+        var third = await _h.CallAsync(c);
+
+        Assert.Equal(CallStatus.Success, third.Status);
+        Assert.DoesNotContain(_h.Driver.Containers, x => x.Id == first.Container);
+        Assert.Contains(_h.Driver.Containers, x => x.Id == second.Container);
+        Assert.Equal(256, _h.Agent.ReservedMemoryMiB);
+        Assert.DoesNotContain(_h.Agent.Stats(), s => s.FnId == a.Id);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_EvictionWouldNotFreeEnough_NothingEvicted()
+    {
+        var idle = _h.NewFn(memoryMiB: 128);
+        var busy = _h.NewFn(memoryMiB: 128);
+        _h.Driver.SetHandler(busy.Id, context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var idleOutcome = await _h.CallAsync(idle);
+        var running = _h.SubmitAsync(busy);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        var big = _h.SubmitAsync(_h.NewFn(memoryMiB: 256));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1000));
+        await using var result = await big;
+
+        Assert.Equal(CallStatus.TooBusy, result.Status);
+        Assert.Contains(_h.Driver.Containers, c => c.Id == idleOutcome.Container);
+        Assert.Equal(1, _h.StatsOf(idle).Idle);
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        await (await running).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_OnlyBusyContainersHoldTheMemory_NoEvictionAndTooBusyAfterMaxWait()
+    {
+        var a = _h.NewFn(memoryMiB: 128);
+        var b = _h.NewFn(memoryMiB: 128);
+        _h.Driver.Handler = context => Task.Delay(Timeout.Infinite, context.RequestAborted);
+        var busy = new[] { _h.SubmitAsync(a), _h.SubmitAsync(b) };
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        var waiting = _h.SubmitAsync(_h.NewFn(memoryMiB: 128));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(999));
+        var stillWaiting = !waiting.IsCompleted;
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await using var result = await waiting;
+
+        Assert.True(stillWaiting);
+        Assert.Equal(CallStatus.TooBusy, result.Status);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.RetryAfter);
+        Assert.Equal(2, _h.Driver.LiveCount);
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        foreach (var call in busy)
+        {
+            await (await call).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SubmitAsync_WaitDeadlineBeforeMaxWait_TooBusyAtTheDeadline()
+    {
+        await Replace(new AgentHarness(configure: o => o with { MaxWaitMs = 60_000 }));
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var request = _h.Request(_h.NewFn()) with { WaitDeadline = _h.Clock.GetUtcNow().AddMilliseconds(200) };
+
+        var call = _h.Agent.SubmitAsync(request, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(200));
+        await using var result = await call;
+
+        Assert.Equal(CallStatus.TooBusy, result.Status);
+        gate.SetResult();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_QueueOfFnFull_TooBusyAtOnce()
+    {
+        await Replace(new AgentHarness(configure: o => o with { MaxQueuedPerFn = 2 }));
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var fn = _h.NewFn();
+
+        var queued = new[] { _h.SubmitAsync(fn), _h.SubmitAsync(fn) };
+        var refused = _h.SubmitAsync(fn);
+        var otherFn = _h.SubmitAsync(_h.NewFn());
+
+        Assert.True(refused.IsCompleted);
+        Assert.Equal(CallStatus.TooBusy, (await refused).Status);
+        gate.SetResult();
+        foreach (var call in queued.Append(otherFn))
+        {
+            await using var result = await call;
+            Assert.Equal(CallStatus.Success, result.Status);
+        }
+    }
+
+    [Fact]
+    public async Task SubmitAsync_TotalQueueFull_TooBusyForAnyFn()
+    {
+        await Replace(new AgentHarness(configure: o => o with { MaxQueuedTotal = 2 }));
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+
+        var queued = new[] { _h.SubmitAsync(_h.NewFn()), _h.SubmitAsync(_h.NewFn()) };
+        var refused = _h.SubmitAsync(_h.NewFn());
+
+        Assert.True(refused.IsCompleted);
+        Assert.Equal(CallStatus.TooBusy, (await refused).Status);
+        gate.SetResult();
+        foreach (var call in queued)
+        {
+            await using var result = await call;
+            Assert.Equal(CallStatus.Success, result.Status);
+        }
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ClientGoesAwayWhileWaiting_CancelledAndQueueFreed()
+    {
+        await Replace(new AgentHarness(configure: o => o with { MaxQueuedPerFn = 1 }));
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var fn = _h.NewFn();
+        using var client = new CancellationTokenSource();
+
+        var call = _h.Agent.SubmitAsync(_h.Request(fn), client.Token);
+        await client.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var next = _h.CallAsync(fn);
+        gate.SetResult();
+
+        Assert.Equal(CallStatus.Success, (await next).Status);
+        Assert.Equal(0, _h.StatsOf(fn).Waiting);
+    }
+
+    private async Task Replace(AgentHarness harness)
+    {
+        await _h.DisposeAsync();
+        _h = harness;
+    }
+}

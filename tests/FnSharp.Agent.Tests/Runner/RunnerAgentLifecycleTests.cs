@@ -1,0 +1,164 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Testing;
+using Microsoft.AspNetCore.Http;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>Idle timeouts, pausing, and graceful shutdown.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
+{
+    private AgentHarness _h = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task IdleTimeout_ContainerIdleForFnIdleTimeout_RemovedAndNextCallStartsAnother()
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: 10);
+        await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(9));
+        var liveBefore = _h.Driver.LiveCount;
+        _h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        var next = await _h.CallAsync(fn);
+
+        Assert.Equal(1, liveBefore);
+        Assert.Equal(CallStatus.Success, next.Status);
+        Assert.Equal(2, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task IdleTimeout_LastContainerGone_SlotQueueForgottenAndRecreatedOnDemand()
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: 10);
+        await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(10));
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+        var queues = _h.Agent.Stats().Count;
+        var next = await _h.CallAsync(fn);
+
+        Assert.Equal(0, queues);
+        Assert.Equal(CallStatus.Success, next.Status);
+        Assert.Equal(1, _h.StatsOf(fn).Idle);
+    }
+
+    [Fact]
+    public async Task IdleTimeout_ContainerReusedBeforeExpiry_TimerStartsAgain()
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: 10);
+        await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(8));
+        await _h.CallAsync(fn);
+        _h.Clock.Advance(TimeSpan.FromSeconds(8));
+
+        Assert.Equal(1, _h.Driver.LiveCount);
+        Assert.Equal(1, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_ContainerIdleBriefly_PausedThenUnpausedForNextCall()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
+        var fn = _h.NewFn();
+        var first = await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await _h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
+        var paused = _h.Driver.Containers.Single().IsPaused;
+        var second = await _h.CallAsync(fn);
+
+        Assert.True(paused);
+        Assert.Equal(1, _h.Driver.UnpauseCount);
+        Assert.Equal(CallStatus.Success, second.Status);
+        Assert.Equal(first.Container, second.Container);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_Disabled_NeverPauses()
+    {
+        var fn = _h.NewFn();
+        await _h.CallAsync(fn);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+        await _h.CallAsync(fn);
+
+        Assert.Equal(0, _h.Driver.PauseCount);
+    }
+
+    [Fact]
+    public async Task ShutdownAsync_CallRunning_RefusesNewCallsLetsItFinishAndLeavesNoContainer()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { ShutdownGraceMs = 10_000 });
+        var release = new TaskCompletionSource();
+        var slow = _h.NewFn();
+        _h.Driver.SetHandler(slow.Id, async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("finished");
+        });
+        await _h.CallAsync(_h.NewFn());
+        var running = _h.CallAsync(slow);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        var shutdown = _h.Agent.ShutdownAsync(CancellationToken.None);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 1);
+        await using var refused = await _h.SubmitAsync(slow);
+        release.SetResult();
+        var finished = await running;
+        await shutdown;
+
+        Assert.Equal(CallStatus.TooBusy, refused.Status);
+        Assert.Equal((CallStatus.Success, "finished"), (finished.Status, finished.Body));
+        Assert.Equal(0, _h.Driver.LiveCount);
+        Assert.Equal(0, _h.Agent.LiveContainers);
+        Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
+    }
+
+    [Fact]
+    public async Task ShutdownAsync_CallOutlivesGrace_ContainerKilledAndNothingLeft()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { ShutdownGraceMs = 5000 });
+        var fn = _h.NewFn();
+        _h.Driver.SetHandler(fn.Id, context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var running = _h.SubmitAsync(fn);
+        var waiting = _h.SubmitAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        var shutdown = _h.Agent.ShutdownAsync(CancellationToken.None);
+        await using var refused = await waiting;
+        var beforeGrace = shutdown.IsCompleted;
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+        await shutdown;
+        await using var cut = await running;
+
+        Assert.False(beforeGrace);
+        Assert.Equal(CallStatus.TooBusy, refused.Status);
+        Assert.Equal(CallStatus.ReceiveFailed, cut.Status);
+        Assert.Equal(0, _h.Driver.LiveCount);
+        Assert.Equal(0, _h.Agent.LiveContainers);
+    }
+
+    [Fact]
+    public async Task ShutdownAsync_ContainerStarting_StartAbandonedAndNothingLeft()
+    {
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var call = _h.SubmitAsync(_h.NewFn());
+        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
+
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        await using var result = await call;
+
+        Assert.Equal(CallStatus.TooBusy, result.Status);
+        Assert.Equal(0, _h.Driver.LiveCount);
+    }
+}

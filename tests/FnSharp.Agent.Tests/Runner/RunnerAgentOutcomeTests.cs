@@ -1,0 +1,246 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
+using FnSharp.Testing;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>Each outcome of <c>fn-compat.md</c> section 3 as a typed result, and what happens to the container.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
+{
+    private readonly AgentHarness _h = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task SubmitAsync_NewContainer_GetsFnEnvironmentAndMemory()
+    {
+        var app = _h.App with { Config = new Dictionary<string, string> { ["SHARED"] = "app", ["ONLY_APP"] = "1" } };
+        var fn = _h.NewFn(memoryMiB: 256) with { Config = new Dictionary<string, string> { ["SHARED"] = "fn" } };
+
+        var outcome = await _h.CallAsync(fn, "x", app);
+
+        Assert.Equal(CallStatus.Success, outcome.Status);
+        var spec = Assert.Single(_h.Driver.Created);
+        Assert.Equal(256, spec.MemoryMiB);
+        Assert.Equal(fn.Image, spec.Image);
+        Assert.Equal("fn", spec.Environment["SHARED"]);
+        Assert.Equal("1", spec.Environment["ONLY_APP"]);
+        Assert.Equal("unix:/tmp/iofs/lsnr.sock", spec.Environment["FN_LISTENER"]);
+        Assert.Equal("http-stream", spec.Environment["FN_FORMAT"]);
+        Assert.Equal("sync", spec.Environment["FN_TYPE"]);
+        Assert.Equal("256", spec.Environment["FN_MEMORY"]);
+        Assert.Equal(fn.Id, spec.Environment["FN_FN_ID"]);
+        Assert.Equal(app.Id, spec.Environment["FN_APP_ID"]);
+        Assert.Equal(fn.Name, spec.Environment["FN_FN_NAME"]);
+        Assert.Equal(app.Name, spec.Environment["FN_APP_NAME"]);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_CallReachesContainer_WithCallIdDeadlineAndClientHeaders()
+    {
+        Dictionary<string, string>? seen = null;
+        _h.Driver.Handler = context =>
+        {
+            // Kestrel reuses its header collections once the request ends: copy them.
+            seen = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            context.Response.StatusCode = 200;
+            return Task.CompletedTask;
+        };
+        var fn = _h.NewFn(timeoutSeconds: 7);
+        var request = _h.Request(fn) with { Headers = [new("X-Custom", "yes"), new("Connection", "keep-alive"), new("Keep-Alive", "timeout=5")] };
+
+        await using (await _h.Agent.SubmitAsync(request, CancellationToken.None))
+        {
+        }
+
+        Assert.NotNull(seen);
+        Assert.Equal(request.CallId, seen["Fn-Call-Id"]);
+        Assert.Equal("2026-11-30T10:00:07.000Z", seen["Fn-Deadline"]);
+        Assert.Equal("yes", seen["X-Custom"]);
+        Assert.False(seen.ContainsKey("Keep-Alive"));
+    }
+
+    [Theory]
+    [InlineData(ContainerStartError.ImageNotFound, CallStatus.ImageNotFound, 502)]
+    [InlineData(ContainerStartError.InitFailed, CallStatus.ContainerInitFailed, 502)]
+    [InlineData(ContainerStartError.InitTimedOut, CallStatus.ContainerInitTimedOut, 504)]
+    public async Task SubmitAsync_ContainerCannotStart_TypedFailureNoContainerAndNoMemoryLeft(ContainerStartError error, CallStatus expected, int status)
+    {
+        _h.Driver.StartFailure = error;
+
+        await using var result = await _h.SubmitAsync(_h.NewFn());
+
+        Assert.Equal(expected, result.Status);
+        Assert.Equal(status, result.Error!.Status);
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+        Assert.Equal(0, _h.Driver.LiveCount);
+        Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ImageMissing_EveryWaitingCallGetsTheError()
+    {
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        _h.Driver.StartFailure = ContainerStartError.ImageNotFound;
+        var fn = _h.NewFn();
+
+        var calls = Enumerable.Range(0, 3).Select(_ => _h.CallAsync(fn)).ToList();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(calls);
+
+        Assert.All(outcomes, o => Assert.Equal(CallStatus.ImageNotFound, o.Status));
+        Assert.Equal(1, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_FunctionAnswers502_FunctionFailedAndContainerKept()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Response.StatusCode = 502;
+            return Task.CompletedTask;
+        };
+        var fn = _h.NewFn();
+
+        var first = await _h.CallAsync(fn);
+        var second = await _h.CallAsync(fn);
+
+        Assert.Equal(CallStatus.FunctionFailed, first.Status);
+        Assert.Equal(CallStatus.FunctionFailed, second.Status);
+        Assert.Equal(1, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_FunctionAnswers504_TimedOutAndContainerKilled()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Response.StatusCode = 504;
+            return Task.CompletedTask;
+        };
+
+        var outcome = await _h.CallAsync(_h.NewFn());
+
+        Assert.Equal(CallStatus.TimedOut, outcome.Status);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_FunctionAnswersUnexpectedStatus_InvalidResponseAndContainerReplaced()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Response.StatusCode = 418;
+            return Task.CompletedTask;
+        };
+        var fn = _h.NewFn();
+
+        var first = await _h.CallAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        await _h.CallAsync(fn);
+
+        Assert.Equal(CallStatus.InvalidResponse, first.Status);
+        Assert.Equal(2, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ConnectionBreaks_ReceiveFailedAndContainerKilled()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+        var outcome = await _h.CallAsync(_h.NewFn());
+
+        Assert.Equal(CallStatus.ReceiveFailed, outcome.Status);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ContainerOomKilled_OutOfMemoryNotReceiveFailed()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+        _h.Driver.ExitState = _ => new ContainerExitState(137, OomKilled: true);
+
+        await using var result = await _h.SubmitAsync(_h.NewFn());
+
+        Assert.Equal(CallStatus.OutOfMemory, result.Status);
+        Assert.Equal(502, result.Error!.Status);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_CallOutlivesTimeout_TimedOutContainerKilledAndNextCallGetsNewOne()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fn = _h.NewFn(timeoutSeconds: 5);
+        _h.Driver.SetHandler(fn.Id, async context =>
+        {
+            if (entered.TrySetResult())
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+
+            context.Response.StatusCode = 200;
+        });
+
+        var call = _h.SubmitAsync(fn);
+        await entered.Task;
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+        await using var result = await call;
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        var next = await _h.CallAsync(fn);
+
+        Assert.Equal(CallStatus.TimedOut, result.Status);
+        Assert.Equal((504, "Timed out"), (result.Error!.Status, result.Error.Message));
+        Assert.Equal(CallStatus.Success, next.Status);
+        Assert.Equal(2, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_TimeoutCountsFromAssignment_WaitingTimeIsNotCharged()
+    {
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var fn = _h.NewFn(timeoutSeconds: 5);
+
+        var call = _h.CallAsync(fn);
+        _h.Clock.Advance(TimeSpan.FromSeconds(10));
+        gate.SetResult();
+
+        Assert.Equal(CallStatus.Success, (await call).Status);
+    }
+
+    [Fact]
+    public void CallStatus_EveryFailure_MapsToOneDistinctErrorOfTheOutcomeTable()
+    {
+        var expected = new Dictionary<CallStatus, (int, string)>
+        {
+            [CallStatus.FunctionFailed] = (502, "function failed"),
+            [CallStatus.InvalidResponse] = (502, "invalid function response"),
+            [CallStatus.ReceiveFailed] = (502, "error receiving function response"),
+            [CallStatus.TimedOut] = (504, "Timed out"),
+            [CallStatus.ContainerInitTimedOut] = (504, CallErrors.ContainerInitTimedOut.Message),
+            [CallStatus.ContainerInitFailed] = (502, CallErrors.ContainerInitFailed.Message),
+            [CallStatus.TooBusy] = (503, "Timed out - server too busy"),
+            [CallStatus.CannotAllocate] = (400, "Requested CPU/Memory cannot be allocated"),
+            [CallStatus.OutOfMemory] = (502, CallErrors.OutOfMemory.Message),
+            [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
+        };
+
+        Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);
+        Assert.Equal(expected.Count, expected.Values.Distinct().Count());
+        Assert.Equal((503, "Timed out - server too busy"), (CallErrors.TooBusy.Status, CallErrors.TooBusy.Message));
+        Assert.Equal((400, "Requested CPU/Memory cannot be allocated"), (CallErrors.CannotAllocate.Status, CallErrors.CannotAllocate.Message));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using FnSharp.Client;
+using FnSharp.Core.Models;
+using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Tests.Apis;
+
+/// <summary>The runner's refusals through <c>/invoke</c>: 503 with <c>Retry-After</c>, 400 for too much memory, bad settings.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class InvokeAdmissionTests : IAsyncLifetime
+{
+    private readonly FakeContainerDriver _driver = new();
+    private readonly FnSharpServerFactory _server;
+
+    public InvokeAdmissionTests()
+    {
+        _server = new FnSharpServerFactory(_driver);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _driver.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Invoke_NoCapacityWithinWait_503TooBusyWithRetryAfter()
+    {
+        _server.Settings["FN_MAX_WAIT_MSECS"] = "0";
+        _server.Settings["FN_RETRY_AFTER_SECS"] = "3";
+        var http = _server.CreateClient();
+        var fn = await CreateFnAsync(new FnSharpClient(http), memory: 128);
+
+        using var response = await http.PostAsync(new Uri($"/invoke/{fn.Id}", UriKind.Relative), new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("3", response.Headers.GetValues("Retry-After").Single());
+        Assert.True(response.Headers.Contains("Fn-Call-Id"));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Timed out - server too busy", body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_FnMemoryBeyondHost_400CannotBeAllocated()
+    {
+        _server.Settings["FN_MAX_TOTAL_MEMORY_BYTES"] = (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var client = _server.CreateFnClient();
+        var fn = await CreateFnAsync(client, memory: 128);
+
+        var result = await client.InvokeAsync(fn.Id, "x");
+
+        Assert.Equal(HttpStatusCode.BadRequest, result.StatusCode);
+        Assert.Equal("""{"message":"Requested CPU/Memory cannot be allocated"}""", result.Body);
+        Assert.Equal(0, _driver.CreatedCount);
+    }
+
+    [Fact]
+    public void Start_BadRunnerSetting_FailsNamingTheSetting()
+    {
+        _server.Settings["FN_MAX_CONTAINER_OPS"] = "0";
+
+        var e = Assert.Throws<OptionsValidationException>(() => _server.CreateClient());
+
+        Assert.Contains("FN_MAX_CONTAINER_OPS must be at least 1, not 0.", e.Failures);
+    }
+
+    private static async Task<Fn> CreateFnAsync(FnSharpClient client, int memory)
+    {
+        var app = await client.CreateAppAsync(new App { Name = "adm" + Guid.NewGuid().ToString("N")[..8] });
+        return await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fake", Memory = memory });
+    }
+}
