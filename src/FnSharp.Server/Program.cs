@@ -11,6 +11,7 @@ app.MapAppsApi();
 app.MapFnsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
+app.MapHttpTriggerApi();
 await app.RunAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

@@ -69,6 +69,13 @@ internal static class ApiJson
     {
         response.StatusCode = error.Status;
         response.ContentType = ContentType;
-        return response.WriteAsJsonAsync(new ErrorBody(error.Message), ApiJsonContext.Default.ErrorBody, ContentType);
+        return response.WriteAsJsonAsync(new ErrorBody(error.Message), ReadableErrors.ErrorBody, ContentType);
     }
+
+    // Messages are read by people with curl: "2001 > max 2000", not "2001 \u003E max 2000". The body is
+    // JSON served as application/json, never embedded in HTML, so the relaxed escaping is safe.
+    private static readonly ApiJsonContext ReadableErrors = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

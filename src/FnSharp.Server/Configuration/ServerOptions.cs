@@ -22,6 +22,19 @@ public sealed record ServerOptions
     /// <summary>The largest request body accepted, in bytes (<c>FN_MAX_REQUEST_SIZE</c>, default 6 MiB).</summary>
     public long MaxRequestSize { get; set; } = 6 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest response body a function may answer, in bytes (<c>FN_MAX_RESPONSE_SIZE</c>; 0, the
+    /// default as in Fn, means no limit). Larger answers get 502 <c>function response body too large</c>.
+    /// </summary>
+    public long MaxResponseSize { get; set; }
+
+    /// <summary>
+    /// How long the invoke path may reuse a fn, app or trigger it looked up, in milliseconds
+    /// (<c>FN_LOOKUP_CACHE_MSECS</c>, default 5000). Writes through this node invalidate at once; the
+    /// time only bounds how late a write made through another node sharing the store is seen.
+    /// </summary>
+    public int LookupCacheMs { get; set; } = 5000;
+
     /// <summary>How long a started container may take to create its socket, in milliseconds (<c>FN_HOT_START_TIMEOUT_MSECS</c>, default 5000).</summary>
     public int HotStartTimeoutMs { get; set; } = 5000;
 

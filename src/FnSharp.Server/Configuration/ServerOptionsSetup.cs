@@ -13,6 +13,8 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         options.DbUrl = configuration["FN_DB_URL"] is { Length: > 0 } url ? url : options.DbUrl;
         options.PublicLbUrl = configuration["FN_PUBLIC_LB_URL"] is { Length: > 0 } lb ? lb : options.PublicLbUrl;
         options.MaxRequestSize = configuration.GetValue("FN_MAX_REQUEST_SIZE", options.MaxRequestSize);
+        options.MaxResponseSize = configuration.GetValue("FN_MAX_RESPONSE_SIZE", options.MaxResponseSize);
+        options.LookupCacheMs = configuration.GetValue("FN_LOOKUP_CACHE_MSECS", options.LookupCacheMs);
         options.HotStartTimeoutMs = configuration.GetValue("FN_HOT_START_TIMEOUT_MSECS", options.HotStartTimeoutMs);
         options.DockerHost = configuration["FN_DOCKER_HOST"] is { Length: > 0 } host ? host : options.DockerHost;
         options.NodeName = configuration["FN_NODE_NAME"] is { Length: > 0 } node ? node : options.NodeName;
@@ -50,6 +52,16 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         if (options.MaxRequestSize < 1)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_REQUEST_SIZE must be a positive number of bytes, not {options.MaxRequestSize}."));
+        }
+
+        if (options.MaxResponseSize < 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_RESPONSE_SIZE must be a number of bytes (0 for no limit), not {options.MaxResponseSize}."));
+        }
+
+        if (options.LookupCacheMs < 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_LOOKUP_CACHE_MSECS must be a number of milliseconds (0 turns the cache off), not {options.LookupCacheMs}."));
         }
 
         if (options.HotStartTimeoutMs < 1)

@@ -5,6 +5,7 @@ using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
@@ -26,7 +27,11 @@ public static class FnSharpServerExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StoreHolder>();
-        services.AddSingleton<IDataStore>(sp => sp.GetRequiredService<StoreHolder>().Store);
+        services.AddSingleton<IDataStore>(sp => new CachingDataStore(
+            sp.GetRequiredService<StoreHolder>().Store,
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ServerOptions>>().Value.LookupCacheMs)));
+        services.AddSingleton<CallServer>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;

@@ -1,0 +1,142 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Protocol;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Ids;
+using FnSharp.Core.Models;
+using FnSharp.Server.Apis;
+using FnSharp.Server.Configuration;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Invocation;
+
+/// <summary>
+/// Serves one call for <c>/invoke</c> and <c>/t</c> alike (<c>fn-compat.md</c> section 3): gives it
+/// an id (<c>Fn-Call-Id</c> on every answer, errors included), enforces <c>FN_MAX_REQUEST_SIZE</c>,
+/// resolves the fn, runs the call through the agent and streams the answer back within
+/// <c>FN_MAX_RESPONSE_SIZE</c>. For triggers the headers are rewritten both ways (<see cref="TriggerHeaders"/>).
+/// </summary>
+internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
+{
+    /// <summary>502: the function's answer was over <c>FN_MAX_RESPONSE_SIZE</c> (Fn's message).</summary>
+    public static readonly ApiError ResponseTooLarge = new(502, "function response body too large");
+
+    private readonly ServerOptions _options = settings.Value;
+
+    /// <summary>What a route resolved a request to.</summary>
+    /// <param name="App">The fn's app.</param>
+    /// <param name="Fn">The fn to call.</param>
+    public sealed record Target(App App, Fn Fn);
+
+    /// <summary>Serves the call of <paramref name="context"/>.</summary>
+    /// <param name="context">The client's request.</param>
+    /// <param name="resolveAsync">Finds the fn; throws <see cref="ApiException"/> (404) when there is none.</param>
+    /// <param name="trigger">Whether this is an HTTP trigger call, whose headers are rewritten.</param>
+    public async Task ServeAsync(HttpContext context, Func<CancellationToken, Task<Target>> resolveAsync, bool trigger)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(resolveAsync);
+        var callId = ids.NewId();
+        context.Response.Headers[FnHeaders.CallId] = callId;
+        try
+        {
+            CheckRequestSize(context);
+            var target = await resolveAsync(context.RequestAborted);
+            await RunAsync(context, callId, target, trigger);
+        }
+        catch (ApiException e) when (!context.Response.HasStarted)
+        {
+            // Answered here rather than by the error handler, which would drop Fn-Call-Id.
+            await ApiJson.WriteErrorAsync(context.Response, e.Error);
+        }
+    }
+
+    private void CheckRequestSize(HttpContext context)
+    {
+        var max = _options.MaxRequestSize;
+        if (context.Request.ContentLength is { } length && length > max)
+        {
+            throw new ApiException(ApiErrors.RequestTooLarge(length, max));
+        }
+
+        // A chunked body is cut off by Kestrel at the same limit (BadHttpRequestException, 413).
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, string callId, Target target, bool trigger)
+    {
+        var request = context.Request;
+        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
+        var call = new CallRequest
+        {
+            CallId = callId,
+            App = target.App,
+            Fn = target.Fn.WithDefaults(),
+            Headers = trigger
+                ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
+                : [.. clientHeaders],
+            Body = request.Body,
+            ContentLength = request.ContentLength,
+        };
+
+        await using var result = await agent.SubmitAsync(call, context.RequestAborted);
+        if (result.Response is not { } answer)
+        {
+            await WriteFailureAsync(context.Response, result);
+            return;
+        }
+
+        var headers = answer.Headers.Concat(answer.Content.Headers)
+            .Where(h => !HopByHopHeaders.Contains(h.Key) && !h.Key.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
+            .ToList();
+        var (status, mapped) = trigger ? TriggerHeaders.FromContainer(StatusCodes.Status200OK, headers) : (StatusCodes.Status200OK, headers);
+        var response = context.Response;
+        var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
+        var copied = await LimitedBodyCopier.CopyAsync(
+            body,
+            answer.Content.Headers.ContentLength,
+            _options.MaxResponseSize,
+            response.Body,
+            () =>
+            {
+                response.StatusCode = status;
+                foreach (var (name, values) in mapped)
+                {
+                    response.Headers[name] = values;
+                }
+
+                return Task.CompletedTask;
+            },
+            context.RequestAborted);
+        switch (copied)
+        {
+            case BodyCopyResult.TooLarge:
+                LogResponseTooLarge(logger, callId, target.Fn.Id, _options.MaxResponseSize);
+                await ApiJson.WriteErrorAsync(response, ResponseTooLarge);
+                break;
+            case BodyCopyResult.TooLargeAfterStart:
+                // The status is sent: cutting the connection is the only way to tell the client.
+                LogResponseTooLarge(logger, callId, target.Fn.Id, _options.MaxResponseSize);
+                context.Abort();
+                break;
+        }
+    }
+
+    private static Task WriteFailureAsync(HttpResponse response, CallResult result)
+    {
+        if (result.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ApiJson.WriteErrorAsync(response, result.Error ?? ApiErrors.Internal);
+    }
+
+    // Event ids 1200-1299 belong to call serving.
+    [LoggerMessage(1201, LogLevel.Warning, "Call {CallId} of fn {FnId} answered more than FN_MAX_RESPONSE_SIZE={MaxBytes} bytes; refused with 502")]
+    private static partial void LogResponseTooLarge(ILogger logger, string callId, string fnId, long maxBytes);
+}
