@@ -104,6 +104,15 @@ public static class Fdk
         {
             output = await handler(context, input);
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            // The call's deadline passed while the handler ran: the contract's answer is 504, and the
+            // platform kills the container, as Fn's FDKs do.
+            response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            response.ContentType = "application/json";
+            await response.WriteAsync("{\"message\":\"Timed out\"}", http.RequestAborted);
+            return;
+        }
 #pragma warning disable CA1031 // Any failure of the user's handler is the function's fault, answered 502 as the contract asks.
         catch (Exception e)
 #pragma warning restore CA1031

@@ -105,6 +105,21 @@ public sealed class FdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServeAsync_HandlerCancelledAtDeadline_504TimedOut()
+    {
+        await StartAsync(async (context, _) =>
+        {
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            return "never";
+        });
+
+        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddSeconds(-1));
+
+        Assert.Equal(504, (int)response.StatusCode);
+        Assert.Equal("{\"message\":\"Timed out\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ServeAsync_DeadlinePassed_HandlerTokenCancelled()
     {
         var cancelled = false;

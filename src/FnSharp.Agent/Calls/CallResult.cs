@@ -9,9 +9,10 @@ namespace FnSharp.Agent.Calls;
 /// </summary>
 public sealed class CallResult : IAsyncDisposable
 {
-    private Func<ValueTask>? _release;
+    private Func<bool, ValueTask>? _release;
+    private int _abandoned;
 
-    private CallResult(CallStatus status, ApiError? error, HttpResponseMessage? response, Func<ValueTask>? release, TimeSpan? retryAfter)
+    private CallResult(CallStatus status, ApiError? error, HttpResponseMessage? response, Func<bool, ValueTask>? release, TimeSpan? retryAfter)
     {
         Status = status;
         Error = error;
@@ -33,7 +34,9 @@ public sealed class CallResult : IAsyncDisposable
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>A successful call whose <paramref name="response"/> is still open.</summary>
-    public static CallResult Succeeded(HttpResponseMessage response, Func<ValueTask> release) =>
+    /// <param name="response">The container's answer, its body not read yet.</param>
+    /// <param name="release">Ends the call when the result is disposed; its argument says whether the caller abandoned the answer.</param>
+    public static CallResult Succeeded(HttpResponseMessage response, Func<bool, ValueTask> release) =>
         new(CallStatus.Success, null, response, release, null);
 
     /// <summary>A failed call, answered with <paramref name="error"/>.</summary>
@@ -42,13 +45,20 @@ public sealed class CallResult : IAsyncDisposable
     /// <summary>A call refused for lack of capacity: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>.</summary>
     public static CallResult TooBusy(TimeSpan retryAfter) => new(CallStatus.TooBusy, CallErrors.TooBusy, null, null, retryAfter);
 
+    /// <summary>
+    /// Says that the caller did not take the whole answer (it was over the response size limit, or the
+    /// client went away): the container may still be writing it, so disposing the result kills the
+    /// container instead of reusing it.
+    /// </summary>
+    public void Abandon() => Volatile.Write(ref _abandoned, 1);
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         Response?.Dispose();
         if (Interlocked.Exchange(ref _release, null) is { } release)
         {
-            await release();
+            await release(Volatile.Read(ref _abandoned) == 1);
         }
     }
 }

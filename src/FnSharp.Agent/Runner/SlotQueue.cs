@@ -640,13 +640,13 @@ internal sealed partial class SlotQueue
                     Volatile.Write(ref timedOut, 1);
                     response.Dispose();
                 });
-                return CallResult.Succeeded(response, async () =>
+                return CallResult.Succeeded(response, async abandoned =>
                 {
                     await registration.DisposeAsync();
                     linked.Dispose();
                     timeoutSource.Dispose();
                     var expired = Volatile.Read(ref timedOut) == 1;
-                    await ReleaseAsync(container, kill: expired, expired ? CallStatus.TimedOut : CallStatus.Success);
+                    await ReleaseAsync(container, kill: expired || abandoned, expired ? CallStatus.TimedOut : CallStatus.Success);
                 });
             case 502:
                 response.Dispose();

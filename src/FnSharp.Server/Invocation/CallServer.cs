@@ -96,22 +96,38 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         var (status, mapped) = trigger ? TriggerHeaders.FromContainer(StatusCodes.Status200OK, headers) : (StatusCodes.Status200OK, headers);
         var response = context.Response;
         var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
-        var copied = await LimitedBodyCopier.CopyAsync(
-            body,
-            answer.Content.Headers.ContentLength,
-            _options.MaxResponseSize,
-            response.Body,
-            () =>
-            {
-                response.StatusCode = status;
-                foreach (var (name, values) in mapped)
+        BodyCopyResult copied;
+        try
+        {
+            copied = await LimitedBodyCopier.CopyAsync(
+                body,
+                answer.Content.Headers.ContentLength,
+                _options.MaxResponseSize,
+                response.Body,
+                () =>
                 {
-                    response.Headers[name] = values;
-                }
+                    response.StatusCode = status;
+                    foreach (var (name, values) in mapped)
+                    {
+                        response.Headers[name] = values;
+                    }
 
-                return Task.CompletedTask;
-            },
-            context.RequestAborted);
+                    return Task.CompletedTask;
+                },
+                context.RequestAborted);
+        }
+        catch
+        {
+            // The client went away or the answer broke off: the container's connection is in an unknown state.
+            result.Abandon();
+            throw;
+        }
+
+        if (copied != BodyCopyResult.Completed)
+        {
+            result.Abandon();
+        }
+
         switch (copied)
         {
             case BodyCopyResult.TooLarge:

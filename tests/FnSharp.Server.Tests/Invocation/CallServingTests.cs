@@ -120,15 +120,28 @@ public sealed class CallServingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invoke_ResponseOverLimit_502TooLarge()
+    public async Task Invoke_ResponseOverLimit_502TooLargeAndContainerKilled()
     {
         _driver.Handler = context => context.Response.WriteAsync(new string('x', 1001));
         var fn = await CreateFnAsync("big", "f");
 
         var result = await _client.InvokeAsync(fn.Id, "");
+        await _client.InvokeAsync(fn.Id, "");
 
         Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
         Assert.Equal("""{"message":"function response body too large"}""", result.Body);
+        Assert.Equal(2, _driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task Invoke_ResponseWithinLimit_ContainerReused()
+    {
+        var fn = await CreateFnAsync("small", "f");
+
+        await _client.InvokeAsync(fn.Id, "a");
+        await _client.InvokeAsync(fn.Id, "b");
+
+        Assert.Equal(1, _driver.CreatedCount);
     }
 
     [Fact]

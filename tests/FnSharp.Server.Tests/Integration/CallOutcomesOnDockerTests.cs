@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using FnSharp.Client;
+using FnSharp.Core.Models;
+using FnSharp.Testing;
+using FnSharp.Testing.Hosting;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// Each outcome of <c>fn-compat.md</c> section 3 through the real server on the real Docker engine,
+/// with the test function <c>fnsharp/testfn:latest</c> (built by <c>scripts/build-images.sh</c>).
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
+{
+    private const string TestFn = "fnsharp/testfn:latest";
+
+    private readonly FnSharpServerFactory _server = new();
+    private readonly DockerClient _docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+    private HttpClient _http = null!;
+    private FnSharpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _server.Settings["FN_MAX_RESPONSE_SIZE"] = "1000";
+        _server.Settings["FN_HOT_START_TIMEOUT_MSECS"] = "1500";
+        _http = _server.CreateClient();
+        _client = new FnSharpClient(_http);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        _docker.Dispose();
+    }
+
+    [Fact]
+    public async Task ConcurrentCalls_AllAnswered()
+    {
+        var fn = await CreateFnAsync("concurrent");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _client.InvokeAsync(fn.Id, $$"""{"sleepMs":200,"body":"call {{i}}"}""")));
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"call {i}"), results.Select(r => r.Body));
+    }
+
+    [Fact]
+    public async Task CallPastTimeout_504AndContainerGone()
+    {
+        var fn = await CreateFnAsync("slow", timeoutSeconds: 1);
+        await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var warm = Assert.Single(await ContainersOfAsync(fn.Id));
+
+        var result = await _client.InvokeAsync(fn.Id, """{"sleepMs":10000}""");
+
+        Assert.Equal((HttpStatusCode.GatewayTimeout, """{"message":"Timed out"}"""), (result.StatusCode, result.Body));
+        Assert.DoesNotContain(warm, await ContainersOfAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task ProcessExitsDuringCall_502AndNewContainerServesNext()
+    {
+        var fn = await CreateFnAsync("crash");
+        await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var first = Assert.Single(await ContainersOfAsync(fn.Id));
+
+        var crashed = await _client.InvokeAsync(fn.Id, """{"exit":3}""");
+        var next = await _client.InvokeAsync(fn.Id, """{"body":"again"}""");
+
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"error receiving function response"}"""), (crashed.StatusCode, crashed.Body));
+        Assert.Equal((HttpStatusCode.OK, "again"), (next.StatusCode, next.Body));
+        var now = Assert.Single(await ContainersOfAsync(fn.Id));
+        Assert.NotEqual(first, now);
+    }
+
+    [Fact]
+    public async Task FunctionThrows_502FunctionFailedAndContainerKept()
+    {
+        var fn = await CreateFnAsync("throws");
+        await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var warm = Assert.Single(await ContainersOfAsync(fn.Id));
+
+        var result = await _client.InvokeAsync(fn.Id, """{"throw":"boom"}""");
+
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"function failed"}"""), (result.StatusCode, result.Body));
+        Assert.Equal([warm], await ContainersOfAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task InvalidStatusFromFdk_502InvalidResponse()
+    {
+        var fn = await CreateFnAsync("teapot");
+
+        var result = await _client.InvokeAsync(fn.Id, """{"status":418}""");
+
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"invalid function response"}"""), (result.StatusCode, result.Body));
+    }
+
+    [Fact]
+    public async Task OutOfMemory_ItsOwnError()
+    {
+        var fn = await CreateFnAsync("oom", memoryMiB: 64);
+
+        var result = await _client.InvokeAsync(fn.Id, """{"allocMiB":512}""");
+
+        Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
+        Assert.Equal("""{"message":"function failed: it ran out of memory (raise the fn's memory)"}""", result.Body);
+    }
+
+    [Fact]
+    public async Task ResponseOverLimit_502TooLarge()
+    {
+        var fn = await CreateFnAsync("big");
+
+        var result = await _client.InvokeAsync(fn.Id, """{"outputBytes":5000}""");
+
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"function response body too large"}"""), (result.StatusCode, result.Body));
+    }
+
+    [Fact]
+    public async Task NeverOpensSocket_504InitTimeout()
+    {
+        var fn = await CreateFnAsync("nosocket", config: new Dictionary<string, string> { ["TESTFN_NO_SOCKET"] = "1" });
+
+        var result = await _client.InvokeAsync(fn.Id, "{}");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, result.StatusCode);
+        Assert.Equal("""{"message":"Container initialization timed out, please ensure you are using the latest fdk and check the logs"}""", result.Body);
+        Assert.Empty(await ContainersOfAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task ExitsAtStart_502InitFailed()
+    {
+        var fn = await CreateFnAsync("exitstart", config: new Dictionary<string, string> { ["TESTFN_EXIT_AT_START"] = "2" });
+
+        var result = await _client.InvokeAsync(fn.Id, "{}");
+
+        Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
+        Assert.Equal("""{"message":"Container failed to initialize, please ensure you are using the latest fdk and check the logs"}""", result.Body);
+    }
+
+    [Fact]
+    public async Task Trigger_HeadersMappedBothWays()
+    {
+        var fn = await CreateFnAsync("trig");
+        await _client.CreateTriggerAsync(new Trigger { Name = "t", AppId = fn.AppId, FnId = fn.Id, Type = "http", Source = "/hook" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/t/trig/hook", UriKind.Relative))
+        {
+            Content = new StringContent("""{"echo":true,"headers":{"Fn-Http-Status":"202","Fn-Http-H-X-Out":"yes"}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-In", "from-client");
+
+        using var response = await _http.SendAsync(request);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("yes", response.Headers.GetValues("X-Out").Single());
+        Assert.True(response.Headers.Contains("Fn-Call-Id"));
+        Assert.False(response.Headers.Contains("Fn-Fdk-Version"));
+        var headers = echo.RootElement.GetProperty("headers");
+        Assert.Equal("from-client", Header(headers, "Fn-Http-H-X-In"));
+        Assert.Equal("POST", Header(headers, "Fn-Http-Method"));
+        Assert.Equal("httprequest", Header(headers, "Fn-Intent"));
+    }
+
+    private static string? Header(JsonElement headers, string name) =>
+        headers.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: not JsonValueKind.Undefined } value
+            ? value.ValueKind == JsonValueKind.Array ? value[0].GetString() : value.GetString()
+            : null;
+
+    private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null)
+    {
+        var app = await _client.CreateAppAsync(new App { Name = appName });
+        return await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() });
+    }
+
+    private async Task<List<string>> ContainersOfAsync(string fnId)
+    {
+        var containers = await _docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true } },
+        });
+        return [.. containers.Select(c => c.ID)];
+    }
+}
