@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job on this machine, from nothing: ensures the Docker engine, builds FnSharp and the hello
 # function's image, starts the server on its embedded SQLite store (./data), creates the app
-# "quickstart" and its fn "hello", invokes it in a real container and prints the answer.
-# Idempotent: a second run reuses the running server, the app, the fn and the images.
-#   scripts/quickstart.sh           run it (the server keeps running afterwards)
+# "quickstart" and its fn, invokes it in a real container and prints the answer. Each step prints
+# how long it took. Idempotent: a second run reuses the running server, the app, the fn and the images.
+#   scripts/quickstart.sh           the C# hello function (examples/hello-csharp, NativeAOT)
+#   scripts/quickstart.sh node      the Node hello function on Fn's Node FDK (examples/hello-node);
+#                                   its first run also builds a Debian base image (about a minute)
 #   scripts/quickstart.sh --stop    stop the server; it removes its containers as it stops
 # Settings: FN_PORT (default 8080).
 set -euo pipefail
@@ -30,8 +32,21 @@ if [ "${1:-}" = "--stop" ]; then
   exit 0
 fi
 
-step() { echo "==> $*"; }
+case ${1:-csharp} in
+  csharp) FN_NAME=hello; IMAGE=fnsharp/hello-csharp:latest; IMAGE_TARGET=hello-csharp ;;
+  node) FN_NAME=hello-node; IMAGE=fnsharp/hello-node:latest; IMAGE_TARGET=hello-node ;;
+  *) echo "usage: scripts/quickstart.sh [csharp|node] | --stop" >&2; exit 2 ;;
+esac
+
 started=$SECONDS
+step_started=$SECONDS
+step_name=
+# Prints the time the previous step took, then the next step's title.
+step() {
+  [ -z "$step_name" ] || echo "    ($step_name: $((SECONDS - step_started))s)"
+  step_name=$1 step_started=$SECONDS
+  [ -z "$1" ] || echo "==> $1"
+}
 
 step "Docker engine"
 bash scripts/ensure-docker.sh
@@ -40,10 +55,11 @@ step "Building FnSharp"
 dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
 
 step "Building images"
-bash scripts/build-images.sh hello-csharp
+bash scripts/build-images.sh "$IMAGE_TARGET"
 
-step "Starting the server on $API"
+step "Starting the server"
 mkdir -p "$ROOT/data"
+echo "API: $API"
 if pid=$(server_pid); then
   echo "quickstart: server already running (pid $pid)"
 else
@@ -65,20 +81,21 @@ fi
 # The first "id" in an app, a fn or a list's first item.
 first_id() { sed -n 's/^[^"]*\(.*\)$/\1/; s/.*"id":"\([0-9A-Z]*\)".*/\1/p' | head -n 1; }
 
-step "Creating the app 'quickstart' and its fn 'hello'"
+step "Creating the app 'quickstart' and its fn '$FN_NAME'"
 app_id=$(curl -s "$API/v2/apps?name=quickstart" | first_id)
 if [ -z "$app_id" ]; then
   app_id=$(curl -s -X POST "$API/v2/apps" -H 'Content-Type: application/json' -d '{"name":"quickstart"}' | first_id)
 fi
-fn_id=$(curl -s "$API/v2/fns?app_id=$app_id&name=hello" | first_id)
+fn_id=$(curl -s "$API/v2/fns?app_id=$app_id&name=$FN_NAME" | first_id)
 if [ -z "$fn_id" ]; then
   fn_id=$(curl -s -X POST "$API/v2/fns" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"hello\",\"app_id\":\"$app_id\",\"image\":\"fnsharp/hello-csharp:latest\",\"memory\":128,\"timeout\":30}" | first_id)
+    -d "{\"name\":\"$FN_NAME\",\"app_id\":\"$app_id\",\"image\":\"$IMAGE\",\"memory\":128,\"timeout\":30}" | first_id)
 fi
 [ -n "$app_id" ] && [ -n "$fn_id" ] || { echo "quickstart: creating the app or fn failed; see $LOG" >&2; exit 1; }
-echo "app quickstart = $app_id, fn hello = $fn_id"
+echo "app quickstart = $app_id, fn $FN_NAME = $fn_id"
 
-step "Invoking hello: curl -X POST $API/invoke/$fn_id -d '{\"name\":\"FnSharp\"}'"
+step "Invoking $FN_NAME"
+echo "curl -X POST $API/invoke/$fn_id -d '{\"name\":\"FnSharp\"}'"
 answer=$(curl -s -X POST "$API/invoke/$fn_id" -H 'Content-Type: application/json' -d '{"name":"FnSharp"}' -w '\nHTTP %{http_code}')
 echo "$answer"
 case "$answer" in
@@ -86,6 +103,7 @@ case "$answer" in
   *) echo "quickstart: the call failed; see $LOG" >&2; exit 1 ;;
 esac
 
+step ""
 echo
 echo "Done in $((SECONDS - started))s. The server keeps running on $API with its data in ./data."
 echo "Stop it (and its containers) with: scripts/quickstart.sh --stop"

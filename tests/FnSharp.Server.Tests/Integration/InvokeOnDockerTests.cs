@@ -59,6 +59,25 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HttpTrigger_NodeFunctionOnFnsNodeFdk_AnswersThroughTheGateway()
+    {
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "node-trigger-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "hello-node", AppId = app.Id, Image = "fnsharp/hello-node:latest" });
+        await client.CreateTriggerAsync(new Trigger { Name = "hello", AppId = app.Id, FnId = fn.Id, Type = "http", Source = "/hello" });
+        using var http = _server.CreateClient();
+
+        using var response = await http.PostAsync(
+            new Uri("/t/node-trigger-app/hello", UriKind.Relative),
+            new StringContent("""{"name":"Trigger"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"message":"Hello, Trigger!"}""", await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.True(response.Headers.Contains("Fn-Call-Id"));
+    }
+
+    [Fact]
     public async Task Invoke_MissingImage_FastClearError()
     {
         var client = _server.CreateFnClient();
