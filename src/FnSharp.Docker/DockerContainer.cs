@@ -24,6 +24,9 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public string SocketPath { get; }
 
+    // How long a broken call waits for the engine to report the container's exit (see GetExitStateAsync).
+    private static readonly TimeSpan ExitSettleTime = TimeSpan.FromSeconds(1);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _driver.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken);
@@ -38,14 +41,33 @@ internal sealed partial class DockerContainer : IFnContainer
     public Task UnpauseAsync(CancellationToken cancellationToken) =>
         _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken);
 
+    /// <summary>
+    /// The container's exit, when it has ended. A call's connection breaks the moment the kernel kills
+    /// the process (an OOM kill, a crash), a few milliseconds before the engine records the exit; so
+    /// when the engine still says running, the exit watch is given <see cref="ExitSettleTime"/> to
+    /// report it before the container is taken for alive.
+    /// </summary>
     public async Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken)
     {
         try
         {
             var inspected = await _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken);
-            return inspected.State is { Running: false } state ? new ContainerExitState(state.ExitCode, state.OOMKilled) : null;
+            if (inspected.State is { Running: false } state)
+            {
+                return new ContainerExitState(state.ExitCode, state.OOMKilled);
+            }
         }
         catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            var exit = await _exit.Task.WaitAsync(ExitSettleTime, _driver.Time, cancellationToken);
+            return new ContainerExitState(exit.ExitCode, exit.OomKilled);
+        }
+        catch (TimeoutException)
         {
             return null;
         }

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using FnSharp.Client;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
+using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
 
 namespace FnSharp.Server.Tests.Integration;
@@ -20,7 +19,7 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     private const string TestFn = "fnsharp/testfn:latest";
 
     private readonly FnSharpServerFactory _server = new();
-    private readonly DockerClient _docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+    private readonly EngineProbe _engine = new();
     private HttpClient _http = null!;
     private FnSharpClient _client = null!;
 
@@ -37,7 +36,7 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         _http.Dispose();
         await _server.DisposeAsync();
-        _docker.Dispose();
+        _engine.Dispose();
     }
 
     [Fact]
@@ -56,12 +55,12 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         var fn = await CreateFnAsync("slow", timeoutSeconds: 1);
         await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
-        var warm = Assert.Single(await ContainersOfAsync(fn.Id));
+        var warm = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
 
         var result = await _client.InvokeAsync(fn.Id, """{"sleepMs":10000}""");
 
         Assert.Equal((HttpStatusCode.GatewayTimeout, """{"message":"Timed out"}"""), (result.StatusCode, result.Body));
-        Assert.DoesNotContain(warm, await ContainersOfAsync(fn.Id));
+        Assert.DoesNotContain(warm, await _engine.ContainersOfFnAsync(fn.Id));
     }
 
     [Fact]
@@ -69,14 +68,14 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         var fn = await CreateFnAsync("crash");
         await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
-        var first = Assert.Single(await ContainersOfAsync(fn.Id));
+        var first = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
 
         var crashed = await _client.InvokeAsync(fn.Id, """{"exit":3}""");
         var next = await _client.InvokeAsync(fn.Id, """{"body":"again"}""");
 
         Assert.Equal((HttpStatusCode.BadGateway, """{"message":"error receiving function response"}"""), (crashed.StatusCode, crashed.Body));
         Assert.Equal((HttpStatusCode.OK, "again"), (next.StatusCode, next.Body));
-        var now = Assert.Single(await ContainersOfAsync(fn.Id));
+        var now = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
         Assert.NotEqual(first, now);
     }
 
@@ -85,12 +84,12 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         var fn = await CreateFnAsync("throws");
         await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
-        var warm = Assert.Single(await ContainersOfAsync(fn.Id));
+        var warm = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
 
         var result = await _client.InvokeAsync(fn.Id, """{"throw":"boom"}""");
 
         Assert.Equal((HttpStatusCode.BadGateway, """{"message":"function failed"}"""), (result.StatusCode, result.Body));
-        Assert.Equal([warm], await ContainersOfAsync(fn.Id));
+        Assert.Equal([warm], await _engine.ContainersOfFnAsync(fn.Id));
     }
 
     [Fact]
@@ -133,7 +132,7 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, result.StatusCode);
         Assert.Equal("""{"message":"Container initialization timed out, please ensure you are using the latest fdk and check the logs"}""", result.Body);
-        Assert.Empty(await ContainersOfAsync(fn.Id));
+        Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
     }
 
     [Fact]
@@ -180,15 +179,5 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         var app = await _client.CreateAppAsync(new App { Name = appName });
         return await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() });
-    }
-
-    private async Task<List<string>> ContainersOfAsync(string fnId)
-    {
-        var containers = await _docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true } },
-        });
-        return [.. containers.Select(c => c.ID)];
     }
 }

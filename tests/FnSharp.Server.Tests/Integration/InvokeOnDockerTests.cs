@@ -1,8 +1,7 @@
 using System.Net;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
+using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
 
 namespace FnSharp.Server.Tests.Integration;
@@ -16,14 +15,14 @@ namespace FnSharp.Server.Tests.Integration;
 public sealed class InvokeOnDockerTests : IAsyncLifetime
 {
     private readonly FnSharpServerFactory _server = new();
-    private readonly DockerClient _docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+    private readonly EngineProbe _engine = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        _docker.Dispose();
+        _engine.Dispose();
     }
 
     [Fact]
@@ -34,9 +33,9 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
         var fn = await client.CreateFnAsync(new Fn { Name = "hello", AppId = app.Id, Image = "fnsharp/hello-csharp:latest" });
 
         var first = await client.InvokeAsync(fn.Id, """{"name":"Ada"}""");
-        var afterFirst = await ContainersOfAsync(fn.Id);
+        var afterFirst = await _engine.ContainersOfFnAsync(fn.Id);
         var second = await client.InvokeAsync(fn.Id, """{"name":"Grace"}""");
-        var afterSecond = await ContainersOfAsync(fn.Id);
+        var afterSecond = await _engine.ContainersOfFnAsync(fn.Id);
 
         Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Ada!"}"""), (first.StatusCode, first.Body));
         Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Grace!"}"""), (second.StatusCode, second.Body));
@@ -88,7 +87,7 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
         Assert.Contains("fnsharp/no-such-image:1", result.Body, StringComparison.Ordinal);
-        Assert.Empty(await ContainersOfAsync(fn.Id));
+        Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
     }
 
     [Fact]
@@ -98,20 +97,10 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
         var app = await client.CreateAppAsync(new App { Name = "stop-app" });
         var fn = await client.CreateFnAsync(new Fn { Name = "hello", AppId = app.Id, Image = "fnsharp/hello-csharp:latest" });
         await client.InvokeAsync(fn.Id, "{}");
-        Assert.Single(await ContainersOfAsync(fn.Id));
+        Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
 
         await _server.DisposeAsync();
 
-        Assert.Empty(await ContainersOfAsync(fn.Id));
-    }
-
-    private async Task<List<string>> ContainersOfAsync(string fnId)
-    {
-        var containers = await _docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true } },
-        });
-        return [.. containers.Select(c => c.ID)];
+        Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
     }
 }

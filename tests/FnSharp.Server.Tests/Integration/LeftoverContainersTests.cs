@@ -1,9 +1,8 @@
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using FnSharp.Agent.Calls;
 using ContainerSpec = FnSharp.Agent.Drivers.ContainerSpec;
 using FnSharp.Docker;
 using FnSharp.Testing;
+using FnSharp.Testing.Docker;
 using FnSharp.Testing.Builders;
 using FnSharp.Testing.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,14 +14,14 @@ namespace FnSharp.Server.Tests.Integration;
 public sealed class LeftoverContainersTests : IAsyncLifetime
 {
     private readonly FnSharpServerFactory _server = new();
-    private readonly DockerClient _docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+    private readonly EngineProbe _engine = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        _docker.Dispose();
+        _engine.Dispose();
     }
 
     [Fact]
@@ -34,11 +33,11 @@ public sealed class LeftoverContainersTests : IAsyncLifetime
         await running.StartAsync(CancellationToken.None);
         await killed.CreateAsync(Spec(), CancellationToken.None);
         killed.Dispose();
-        Assert.Equal(2, (await ContainersOfNodeAsync()).Count);
+        Assert.Equal(2, (await _engine.ContainersOfNodeAsync(_server.NodeName)).Count);
 
         _server.CreateClient().Dispose();
 
-        Assert.Empty(await ContainersOfNodeAsync());
+        Assert.Empty(await _engine.ContainersOfNodeAsync(_server.NodeName));
     }
 
     private static ContainerSpec Spec()
@@ -47,11 +46,4 @@ public sealed class LeftoverContainersTests : IAsyncLifetime
         var fn = Models.Fn(app, "fnsharp/hello-csharp:latest");
         return new ContainerSpec { Image = fn.Image, AppId = app.Id, FnId = fn.Id, MemoryMiB = fn.Memory, Environment = ContainerEnvironment.Build(app, fn) };
     }
-
-    private async Task<IList<ContainerListResponse>> ContainersOfNodeAsync() =>
-        await _docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Node}={_server.NodeName}"] = true } },
-        });
 }
