@@ -30,7 +30,7 @@ namespace FnSharp.Fdk;
 public static class Fdk
 {
     /// <summary>The FDK's version, sent as <c>Fn-Fdk-Version</c>.</summary>
-    public const string Version = "fdk-csharp/0.2.0";
+    public const string Version = "fdk-csharp/0.1.0";
 
     private const string PhonySocketName = "phonylsnr.sock";
     private const string JsonContentType = "application/json";
