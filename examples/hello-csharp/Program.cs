@@ -1,26 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using FnSharp.Fdk;
 
-// Answers {"message":"Hello, NAME!"} for a body {"name":"NAME"}, and "Hello, World!" for anything else.
-await Fdk.HandleAsync((context, input) =>
-{
-    var name = "World";
-    try
-    {
-        if (input.Length > 0 && JsonSerializer.Deserialize(input, HelloJson.Default.Person) is { Name: { Length: > 0 } given })
-        {
-            name = given;
-        }
-    }
-    catch (JsonException)
-    {
-        // Not JSON: greet the world.
-    }
-
-    context.ResponseContentType = "application/json";
-    return Task.FromResult(JsonSerializer.Serialize(new Greeting($"Hello, {name}!"), HelloJson.Default.Greeting));
-});
+// Answers {"message":"Hello, NAME!"} for a body {"name":"NAME"}, and {"message":"Hello, World!"} for an
+// empty body, null, or an object without a name. A body that is not a JSON Person (plain text, a
+// number) is the caller's error, answered by the FDK (see src/FnSharp.Fdk/README.md).
+await Fdk.HandleAsync(HelloJson.Default.Person, HelloJson.Default.Greeting, (context, person) =>
+    Task.FromResult(new Greeting($"Hello, {(person?.Name is { Length: > 0 } name ? name : "World")}!")));
 
 internal sealed record Person([property: JsonPropertyName("name")] string? Name);
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,30 +14,130 @@ namespace FnSharp.Fdk;
 /// Serves a function over Fn's http-stream contract (<c>fn-compat.md</c> section 4): Kestrel listens
 /// on <c>phonylsnr.sock</c> in the directory of <c>FN_LISTENER</c>, makes it mode 0666 and links
 /// <c>lsnr.sock</c> to it, so the platform sees the socket only once it accepts calls (as Fn's FDKs do).
-/// Each <c>POST /call</c> runs the handler; an unhandled exception is answered 502 with a JSON error.
-/// When <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c> are set, each call first writes the log
-/// frame marker line to stdout and stderr (see <see cref="LogFrame"/>). The handler may set the
-/// answer's status and extra headers through <see cref="FnContext.ResponseStatusCode"/> and
-/// <see cref="FnContext.ResponseHeaders"/>.
 /// </summary>
+/// <remarks>
+/// Each <c>POST /call</c> runs the handler with an <see cref="FnContext"/>. The answer to the platform
+/// carries <c>Fn-Fdk-Version</c> and <c>Fn-Fdk-Runtime</c>; for a trigger call also <c>Fn-Http-Status</c>
+/// and <c>Fn-Http-H-*</c> from <see cref="FnContext.Http"/>. The contract lets an FDK answer only 200,
+/// 502 and 504, so: an unhandled exception is answered 502 with <c>{"message":"Type: text"}</c> (also
+/// written to stderr, since the platform shows its client only <c>function failed</c>); a handler
+/// cancelled at the call's deadline is answered 504; a body that the typed handler cannot read is the
+/// caller's error, answered on a trigger as client status 400 and on <c>/invoke</c> as 502 (see
+/// <see cref="HandleAsync{TIn, TOut}(JsonTypeInfo{TIn}, JsonTypeInfo{TOut}, Func{FnContext, TIn, Task{TOut}}, CancellationToken)"/>).
+/// When <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c> are set, each call first writes the log
+/// frame marker line to stdout and stderr (see <see cref="LogFrame"/>).
+/// </remarks>
 public static class Fdk
 {
     /// <summary>The FDK's version, sent as <c>Fn-Fdk-Version</c>.</summary>
     public const string Version = "fdk-csharp/0.1.0";
 
     private const string PhonySocketName = "phonylsnr.sock";
+    private const string JsonContentType = "application/json";
+
+    // Timers cannot run longer than this; a deadline further off is no deadline in practice.
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue);
 
     /// <summary>
     /// Serves <paramref name="handler"/> until the container is stopped. The handler gets the call's
-    /// context and its body as UTF-8 text, and returns the body of the answer.
+    /// context and its body as UTF-8 text, and returns the body of the answer (UTF-8, content type
+    /// <c>text/plain</c> unless it sets <see cref="FnContext.ResponseContentType"/>).
     /// </summary>
     /// <param name="handler">The function: the call's context and body in, the answer's body out.</param>
     /// <param name="cancellationToken">Stops serving when cancelled; the container's SIGTERM does the same.</param>
     /// <exception cref="InvalidOperationException"><c>FN_LISTENER</c> is missing or not <c>unix:/path</c>.</exception>
     public static Task HandleAsync(Func<FnContext, string, Task<string>> handler, CancellationToken cancellationToken = default) =>
-        ServeAsync(Environment.GetEnvironmentVariable("FN_LISTENER"), handler, cancellationToken);
+        ServeAsync(Environment.GetEnvironmentVariable("FN_LISTENER"), Text(handler), cancellationToken);
 
-    internal static async Task ServeAsync(string? listener, Func<FnContext, string, Task<string>> handler, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves a typed <paramref name="handler"/> until the container is stopped: the body is read as JSON
+    /// into <typeparamref name="TIn"/> and the result written as JSON (content type <c>application/json</c>
+    /// unless the handler sets <see cref="FnContext.ResponseContentType"/>), both through the given
+    /// source-generated metadata, so the function stays trimming- and NativeAOT-safe.
+    /// </summary>
+    /// <remarks>
+    /// An empty body gives the handler <see langword="default"/> (<see langword="null"/> for classes),
+    /// as Fn's hello functions expect of a call without input. A body that is not valid JSON for
+    /// <typeparamref name="TIn"/> never reaches the handler; it is answered
+    /// <c>{"message":"Invalid input: the body is not valid JSON for TIn: ..."}</c> with content type
+    /// <c>application/json</c>: on a trigger call as client status 400 (<c>Fn-Http-Status: 400</c>, the
+    /// call itself a success); on any other call as 502, the only failure the contract lets an FDK
+    /// report (the platform answers its client 502 <c>function failed</c>; the message goes to stderr too).
+    /// </remarks>
+    /// <param name="input">How to read the body, for example <c>MyJson.Default.Order</c> of a <c>JsonSerializerContext</c>.</param>
+    /// <param name="output">How to write the result.</param>
+    /// <param name="handler">The function: the call's context and typed input in, the typed result out.</param>
+    /// <param name="cancellationToken">Stops serving when cancelled; the container's SIGTERM does the same.</param>
+    /// <exception cref="InvalidOperationException"><c>FN_LISTENER</c> is missing or not <c>unix:/path</c>.</exception>
+    public static Task HandleAsync<TIn, TOut>(JsonTypeInfo<TIn> input, JsonTypeInfo<TOut> output, Func<FnContext, TIn?, Task<TOut>> handler, CancellationToken cancellationToken = default) =>
+        ServeAsync(Environment.GetEnvironmentVariable("FN_LISTENER"), Json(input, output, handler), cancellationToken);
+
+    /// <summary>
+    /// Serves <paramref name="handler"/> on raw bytes until the container is stopped: the whole body in,
+    /// the whole answer out (content type <c>application/octet-stream</c> unless the handler sets
+    /// <see cref="FnContext.ResponseContentType"/>). The body is held in memory; the platform bounds its
+    /// size (<c>FN_MAX_REQUEST_SIZE</c>).
+    /// </summary>
+    /// <param name="handler">The function: the call's context and body in, the answer's body out.</param>
+    /// <param name="cancellationToken">Stops serving when cancelled; the container's SIGTERM does the same.</param>
+    /// <exception cref="InvalidOperationException"><c>FN_LISTENER</c> is missing or not <c>unix:/path</c>.</exception>
+    public static Task HandleBytesAsync(Func<FnContext, byte[], Task<byte[]>> handler, CancellationToken cancellationToken = default) =>
+        ServeAsync(Environment.GetEnvironmentVariable("FN_LISTENER"), Bytes(handler), cancellationToken);
+
+    /// <summary>Adapts a text handler: UTF-8 body in, UTF-8 answer out.</summary>
+    internal static Func<FnContext, Stream, Task<byte[]>> Text(Func<FnContext, string, Task<string>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return async (context, body) =>
+        {
+            string input;
+            using (var reader = new StreamReader(body, Encoding.UTF8))
+            {
+                input = await reader.ReadToEndAsync(context.CancellationToken);
+            }
+
+            return Encoding.UTF8.GetBytes(await handler(context, input));
+        };
+    }
+
+    /// <summary>Adapts a typed handler: JSON body in, JSON answer out; unreadable input answered as the caller's error.</summary>
+    internal static Func<FnContext, Stream, Task<byte[]>> Json<TIn, TOut>(JsonTypeInfo<TIn> input, JsonTypeInfo<TOut> output, Func<FnContext, TIn?, Task<TOut>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(handler);
+        return async (context, body) =>
+        {
+            var bytes = await ReadAllAsync(body, context.CancellationToken);
+            TIn? value;
+            try
+            {
+                value = bytes.Length == 0 ? default : JsonSerializer.Deserialize(bytes, input);
+            }
+            catch (JsonException e)
+            {
+                return BadInput(context, $"Invalid input: the body is not valid JSON for {typeof(TIn).Name}: {e.Message}");
+            }
+
+            context.ResponseContentType = JsonContentType;
+            var result = await handler(context, value);
+            return JsonSerializer.SerializeToUtf8Bytes(result, output);
+        };
+    }
+
+    /// <summary>Adapts a byte handler: the whole body in, the whole answer out.</summary>
+    internal static Func<FnContext, Stream, Task<byte[]>> Bytes(Func<FnContext, byte[], Task<byte[]>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return async (context, body) =>
+        {
+            var bytes = await ReadAllAsync(body, context.CancellationToken);
+            context.ResponseContentType = "application/octet-stream";
+            return await handler(context, bytes);
+        };
+    }
+
+    internal static async Task ServeAsync(string? listener, Func<FnContext, Stream, Task<byte[]>> handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var socketPath = ListenerPath(listener);
@@ -76,7 +178,7 @@ public static class Fdk
         return listener[Scheme.Length..];
     }
 
-    private static async Task ServeCallAsync(HttpContext http, Func<FnContext, string, Task<string>> handler, LogFrame? logFrame)
+    private static async Task ServeCallAsync(HttpContext http, Func<FnContext, Stream, Task<byte[]>> handler, LogFrame? logFrame)
     {
         var request = http.Request;
         logFrame?.Write(request.Headers, Console.Out, Console.Error);
@@ -93,48 +195,89 @@ public static class Fdk
 
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var context = new FnContext(request.Headers["Fn-Call-Id"].ToString(), deadline, request.ContentType, headers, cancellation.Token);
-        string input;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
-        {
-            input = await reader.ReadToEndAsync(cancellation.Token);
-        }
-
-        string output;
+        byte[] output;
         try
         {
-            output = await handler(context, input);
+            output = await handler(context, request.Body);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
             // The call's deadline passed while the handler ran: the contract's answer is 504, and the
             // platform kills the container, as Fn's FDKs do.
-            response.StatusCode = StatusCodes.Status504GatewayTimeout;
-            response.ContentType = "application/json";
-            await response.WriteAsync("{\"message\":\"Timed out\"}", http.RequestAborted);
+            await WriteErrorAsync(response, StatusCodes.Status504GatewayTimeout, "Timed out", http.RequestAborted);
             return;
         }
 #pragma warning disable CA1031 // Any failure of the user's handler is the function's fault, answered 502 as the contract asks.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            response.StatusCode = StatusCodes.Status502BadGateway;
-            response.ContentType = "application/json";
-            await response.WriteAsync("{\"message\":\"" + JsonEscape(e.GetType().Name + ": " + e.Message) + "\"}", http.RequestAborted);
+            var message = e.GetType().Name + ": " + e.Message;
+            await Console.Error.WriteLineAsync("fdk: the handler failed: " + message);
+            await WriteErrorAsync(response, StatusCodes.Status502BadGateway, message, http.RequestAborted);
             return;
         }
 
         response.StatusCode = context.ResponseStatusCode;
+        if (context.Http is { } trigger)
+        {
+            // Fn's FDKs answer a trigger call with the client's status and headers under these names;
+            // the platform maps them back (fn-compat.md section 3).
+            response.Headers["Fn-Http-Status"] = trigger.StatusCode.ToString(CultureInfo.InvariantCulture);
+            foreach (var (name, value) in trigger.ResponseHeaders)
+            {
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.ResponseContentType = value;
+                }
+                else
+                {
+                    response.Headers["Fn-Http-H-" + name] = value;
+                }
+            }
+        }
+
         foreach (var (name, value) in context.ResponseHeaders)
         {
             response.Headers[name] = value;
         }
 
         response.ContentType = context.ResponseContentType;
-        await response.WriteAsync(output, http.RequestAborted);
+        response.ContentLength = output.Length;
+        await response.Body.WriteAsync(output, http.RequestAborted);
     }
 
-    // Timers cannot run longer than this; a deadline further off is no deadline in practice.
-    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+    /// <summary>
+    /// Makes the answer of unreadable input: the client's 400 on a trigger call, else the contract's 502.
+    /// </summary>
+    private static byte[] BadInput(FnContext context, string message)
+    {
+        if (context.Http is { } trigger)
+        {
+            trigger.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        else
+        {
+            context.ResponseStatusCode = StatusCodes.Status502BadGateway;
+        }
 
-    private static string JsonEscape(string text) => System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(text);
+        Console.Error.WriteLine("fdk: " + message);
+        context.ResponseContentType = JsonContentType;
+        return Encoding.UTF8.GetBytes(ErrorJson(message));
+    }
+
+    private static async Task WriteErrorAsync(HttpResponse response, int status, string message, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        response.ContentType = JsonContentType;
+        await response.WriteAsync(ErrorJson(message), cancellationToken);
+    }
+
+    private static string ErrorJson(string message) => "{\"message\":\"" + System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(message) + "\"}";
+
+    private static async Task<byte[]> ReadAllAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
 }

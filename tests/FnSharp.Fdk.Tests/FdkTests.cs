@@ -1,5 +1,4 @@
-using System.Text;
-using FnSharp.Agent.Protocol;
+using System.Text.Json;
 using FnSharp.Testing;
 
 namespace FnSharp.Fdk.Tests;
@@ -7,21 +6,11 @@ namespace FnSharp.Fdk.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class FdkTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-fdk-").FullName;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _serving = Task.CompletedTask;
-
-    private string SocketPath => Path.Combine(_directory, "lsnr.sock");
+    private readonly FdkServer _server = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _serving;
-        _stop.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData(null)]
@@ -41,11 +30,11 @@ public sealed class FdkTests : IAsyncLifetime
     [Fact]
     public async Task ServeAsync_Started_LinksLsnrSockToWorldWritablePhonySocket()
     {
-        await StartAsync((_, input) => Task.FromResult(input));
+        await _server.StartAsync(Fdk.Text((_, input) => Task.FromResult(input)));
 
-        var link = new FileInfo(SocketPath);
+        var link = new FileInfo(_server.SocketPath);
         Assert.Equal("phonylsnr.sock", link.LinkTarget);
-        var mode = File.GetUnixFileMode(Path.Combine(_directory, "phonylsnr.sock"));
+        var mode = File.GetUnixFileMode(Path.Combine(_server.Directory, "phonylsnr.sock"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite, mode);
     }
 
@@ -53,15 +42,15 @@ public sealed class FdkTests : IAsyncLifetime
     public async Task ServeAsync_Call_HandlerSeesCallIdAndDeadlineAndAnswerCarriesFdkHeaders()
     {
         FnContext? seen = null;
-        await StartAsync((context, input) =>
+        await _server.StartAsync(Fdk.Text((context, input) =>
         {
             seen = context;
             context.ResponseContentType = "application/json";
             return Task.FromResult("{\"got\":\"" + input + "\"}");
-        });
+        }));
         var deadline = new DateTimeOffset(2099, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
 
-        using var response = await CallAsync("hi", deadline);
+        using var response = await _server.CallAsync("hi", deadline);
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("{\"got\":\"hi\"}", await response.Content.ReadAsStringAsync());
@@ -74,29 +63,41 @@ public sealed class FdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServeAsync_TextHandler_TextPlainUtf8()
+    {
+        await _server.StartAsync(Fdk.Text((_, input) => Task.FromResult(input + " ✓")));
+
+        using var response = await _server.CallAsync("grüß", FdkServer.NoDeadline);
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("grüß ✓", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ServeAsync_HandlerThrows_502WithJsonMessage()
     {
-        await StartAsync((_, _) => throw new InvalidOperationException("boom \"quoted\""));
+        await _server.StartAsync(Fdk.Text((_, _) => throw new InvalidOperationException("boom \"quoted\"")));
 
-        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddMinutes(1));
+        using var response = await _server.CallAsync("x", FdkServer.NoDeadline);
 
         Assert.Equal(502, (int)response.StatusCode);
-        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("InvalidOperationException: boom \"quoted\"", document.RootElement.GetProperty("message").GetString());
     }
 
     [Fact]
-    public async Task ServeAsync_HandlerSetsStatusAndHeaders_AnswerCarriesThem()
+    public async Task ServeAsync_HandlerSetsRawStatusAndHeaders_AnswerCarriesThem()
     {
-        await StartAsync((context, _) =>
+        await _server.StartAsync(Fdk.Text((context, _) =>
         {
             context.ResponseStatusCode = 504;
             context.ResponseHeaders["Fn-Http-Status"] = "418";
             context.ResponseHeaders["Fn-Http-H-X-Test"] = "yes";
             return Task.FromResult("late");
-        });
+        }));
 
-        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddMinutes(1));
+        using var response = await _server.CallAsync("x", FdkServer.NoDeadline);
 
         Assert.Equal(504, (int)response.StatusCode);
         Assert.Equal("418", response.Headers.GetValues("Fn-Http-Status").Single());
@@ -107,13 +108,13 @@ public sealed class FdkTests : IAsyncLifetime
     [Fact]
     public async Task ServeAsync_HandlerCancelledAtDeadline_504TimedOut()
     {
-        await StartAsync(async (context, _) =>
+        await _server.StartAsync(Fdk.Text(async (context, _) =>
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
             return "never";
-        });
+        }));
 
-        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddSeconds(-1));
+        using var response = await _server.CallAsync("x", DateTimeOffset.UtcNow.AddSeconds(-1));
 
         Assert.Equal(504, (int)response.StatusCode);
         Assert.Equal("{\"message\":\"Timed out\"}", await response.Content.ReadAsStringAsync());
@@ -123,7 +124,7 @@ public sealed class FdkTests : IAsyncLifetime
     public async Task ServeAsync_DeadlinePassed_HandlerTokenCancelled()
     {
         var cancelled = false;
-        await StartAsync(async (context, _) =>
+        await _server.StartAsync(Fdk.Text(async (context, _) =>
         {
             try
             {
@@ -135,34 +136,24 @@ public sealed class FdkTests : IAsyncLifetime
             }
 
             return "done";
-        });
+        }));
 
-        using var response = await CallAsync("x", DateTimeOffset.UtcNow.AddSeconds(-1));
+        using var response = await _server.CallAsync("x", DateTimeOffset.UtcNow.AddSeconds(-1));
 
         Assert.Equal("done", await response.Content.ReadAsStringAsync());
         Assert.True(cancelled);
     }
 
-    private async Task StartAsync(Func<FnContext, string, Task<string>> handler)
+    [Fact]
+    public async Task ServeAsync_BytesHandler_BinaryBodyBothWays()
     {
-        var watcher = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var fsw = new FileSystemWatcher(_directory) { EnableRaisingEvents = true };
-        fsw.Created += (_, e) =>
-        {
-            if (e.Name == "lsnr.sock")
-            {
-                watcher.TrySetResult();
-            }
-        };
-        _serving = Fdk.ServeAsync("unix:" + SocketPath, handler, _stop.Token);
-        await Task.WhenAny(watcher.Task, _serving);
-        await (_serving.IsFaulted ? _serving : watcher.Task);
-    }
+        byte[] body = [0, 1, 2, 0xFF, 0xFE, 0x80];
+        await _server.StartAsync(Fdk.Bytes((_, input) => Task.FromResult(input.Reverse().ToArray())));
 
-    private async Task<HttpResponseMessage> CallAsync(string body, DateTimeOffset deadline)
-    {
-        using var client = new HttpStreamClient(SocketPath);
-        var content = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return await client.SendAsync("call-7", deadline, [], content, content.Length, CancellationToken.None);
+        using var response = await _server.CallAsync(body, FdkServer.NoDeadline);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0x80, 0xFE, 0xFF, 2, 1, 0 }, await response.Content.ReadAsByteArrayAsync());
     }
 }

@@ -46,6 +46,26 @@ public sealed class InvokeOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trigger_HelloOnCsharpFdk_AnswersAndBadInputIsTheClients400()
+    {
+        var client = _server.CreateFnClient();
+        using var http = _server.CreateClient();
+        var app = await client.CreateAppAsync(new App { Name = "hello-trigger" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "hello", AppId = app.Id, Image = "fnsharp/hello-csharp:latest" });
+        await client.CreateTriggerAsync(new Trigger { Name = "t", AppId = app.Id, FnId = fn.Id, Type = "http", Source = "/hello" });
+
+        using var good = await http.PostAsync(new Uri("/t/hello-trigger/hello", UriKind.Relative), new StringContent("""{"name":"Trigger"}"""));
+        using var bad = await http.PostAsync(new Uri("/t/hello-trigger/hello", UriKind.Relative), new StringContent("not json"));
+        var invokedBad = await client.InvokeAsync(fn.Id, "not json");
+
+        Assert.Equal((HttpStatusCode.OK, """{"message":"Hello, Trigger!"}"""), (good.StatusCode, await good.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("""{"message":"Invalid input: the body is not valid JSON for Person: """, await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"function failed"}"""), (invokedBad.StatusCode, invokedBad.Body));
+    }
+
+    [Fact]
     public async Task Invoke_NodeFunctionOnFnsNodeFdk_Answers()
     {
         var client = _server.CreateFnClient();
