@@ -26,23 +26,23 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _driver.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken);
+        await DockerApiMetrics.TimeAsync("container_start", _driver.Time, () => _driver.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken));
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_driver.Options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _driver.Time, cancellationToken);
     }
 
     public Task PauseAsync(CancellationToken cancellationToken) =>
-        _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken);
+        DockerApiMetrics.TimeAsync("container_pause", _driver.Time, () => _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken));
 
     public Task UnpauseAsync(CancellationToken cancellationToken) =>
-        _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken);
+        DockerApiMetrics.TimeAsync("container_unpause", _driver.Time, () => _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken));
 
     public async Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var inspected = await _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+            var inspected = await DockerApiMetrics.TimeAsync("container_inspect", _driver.Time, () => _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken));
             return inspected.State is { Running: false } state ? new ContainerExitState(state.ExitCode, state.OOMKilled) : null;
         }
         catch (DockerContainerNotFoundException)
