@@ -2,7 +2,6 @@ using FnSharp.Agent.Runner;
 using FnSharp.Docker;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -27,7 +26,7 @@ public static class TelemetryExtensions
         var logs = LogSettings.Read(configuration);
         if (logs.Json)
         {
-            builder.Logging.AddConsole(console => console.FormatterName = ConsoleFormatterNames.Json);
+            // The console provider with the built-in JSON formatter: one object per line.
             builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         }
 
