@@ -29,17 +29,17 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _driver.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken);
+        await DockerApiMetrics.TimeAsync("container_start", _driver.Time, () => _driver.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken));
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_driver.Options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _driver.Time, cancellationToken);
     }
 
     public Task PauseAsync(CancellationToken cancellationToken) =>
-        _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken);
+        DockerApiMetrics.TimeAsync("container_pause", _driver.Time, () => _driver.Client.Containers.PauseContainerAsync(Id, cancellationToken));
 
     public Task UnpauseAsync(CancellationToken cancellationToken) =>
-        _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken);
+        DockerApiMetrics.TimeAsync("container_unpause", _driver.Time, () => _driver.Client.Containers.UnpauseContainerAsync(Id, cancellationToken));
 
     /// <summary>
     /// The container's exit, when it has ended. A call's connection breaks the moment the kernel kills
@@ -51,7 +51,7 @@ internal sealed partial class DockerContainer : IFnContainer
     {
         try
         {
-            var inspected = await _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+            var inspected = await DockerApiMetrics.TimeAsync("container_inspect", _driver.Time, () => _driver.Client.Containers.InspectContainerAsync(Id, cancellationToken));
             if (inspected.State is { Running: false } state)
             {
                 return new ContainerExitState(state.ExitCode, state.OOMKilled);

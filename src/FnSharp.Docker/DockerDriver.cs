@@ -92,7 +92,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
 
         try
         {
-            var created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+            var created = await DockerApiMetrics.TimeAsync("container_create", _time, () => _client.Containers.CreateContainerAsync(parameters, cancellationToken));
             var container = new DockerContainer(this, created.ID, iofsDir, logFrameName);
             _live[created.ID] = container;
             return container;
@@ -117,7 +117,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
     /// <inheritdoc/>
     public async Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken)
     {
-        var containers = await _client.Containers.ListContainersAsync(
+        var containers = await DockerApiMetrics.TimeAsync("container_list", _time, () => _client.Containers.ListContainersAsync(
             new ContainersListParameters
             {
                 All = true,
@@ -130,7 +130,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
                     },
                 },
             },
-            cancellationToken);
+            cancellationToken));
         foreach (var container in containers)
         {
             await RemoveContainerAsync(container.ID, cancellationToken);
@@ -179,12 +179,16 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
 
     internal DockerDriverOptions Options => _options;
 
+    /// <summary>Asks the engine whether it answers (<c>GET /_ping</c>), for readiness; throws when it does not.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        DockerApiMetrics.TimeAsync("ping", _time, () => _client.System.PingAsync(cancellationToken));
+
     internal async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
     {
         _live.TryRemove(id, out _);
         try
         {
-            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            await DockerApiMetrics.TimeAsync("container_remove", _time, () => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken));
         }
         catch (DockerContainerNotFoundException)
         {

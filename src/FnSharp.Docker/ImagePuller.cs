@@ -73,7 +73,7 @@ internal sealed partial class ImagePuller
     {
         try
         {
-            return await _client.Images.InspectImageAsync(image, cancellationToken);
+            return await DockerApiMetrics.TimeAsync("image_inspect", _time, () => _client.Images.InspectImageAsync(image, cancellationToken));
         }
         catch (DockerImageNotFoundException)
         {
@@ -96,7 +96,7 @@ internal sealed partial class ImagePuller
         try
         {
             var progress = new PullProgress();
-            await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, timeout.Token);
+            await DockerApiMetrics.TimeAsync("image_pull", _time, () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, timeout.Token));
             if (progress.Error is { } error)
             {
                 failure = NotFound(image, error);

@@ -1,11 +1,14 @@
 using FnSharp.Server.Apis;
 using FnSharp.Server.Hosting;
+using FnSharp.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFnSharpServer();
+builder.AddFnSharpTelemetry();
 
 var app = builder.Build();
 app.UseFnSharpErrors();
+app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();
 app.MapFnsApi();

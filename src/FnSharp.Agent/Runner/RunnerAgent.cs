@@ -16,6 +16,9 @@ namespace FnSharp.Agent.Runner;
 /// </summary>
 public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 {
+    /// <summary>The meter the runner records on (<c>FnSharp.Agent</c>); <c>docs/metrics.md</c> lists its instruments.</summary>
+    public const string MeterName = AgentMetrics.MeterName;
+
     // Assumed start time of a container before any was measured on this node, in ms.
     private const double DefaultStartEstimateMs = 500;
 
@@ -48,7 +51,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         Logger = logger;
         Tracker = new ResourceTracker(resources, options.AsyncMemoryShare);
         Ops = new ContainerOpsLimiter(options.MaxContainerOps);
-        Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB);
+        Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB, () => Tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
@@ -94,13 +97,15 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        Metrics.Calls.Add(1, AgentMetrics.Fn(call.Fn.Id));
         CallResult result;
         if (IsStopping)
         {
-            result = TooBusy();
+            result = Refuse(call, TooBusyLimit.ShuttingDown);
         }
         else if (!Tracker.CanEverFit(call.Fn.Memory, call.IsAsync))
         {
+            LogCannotAllocate(Logger, call.CallId, call.Fn.Id, call.Fn.Memory, call.IsAsync ? Tracker.AsyncMemoryMiB : Tracker.TotalMemoryMiB);
             result = CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate);
         }
         else
@@ -122,7 +127,20 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
             result = answer;
         }
 
-        Metrics.Completed.Add(1, AgentMetrics.Fn(call.Fn.Id), new("status", result.Status.ToString()));
+        var fnTag = AgentMetrics.Fn(call.Fn.Id);
+        Metrics.Completed.Add(1, fnTag, new("status", AgentMetrics.Label(result.Status)));
+        switch (result.Status)
+        {
+            case CallStatus.Success or CallStatus.TooBusy:
+                break;
+            case CallStatus.TimedOut:
+                Metrics.Timeouts.Add(1, fnTag);
+                break;
+            default:
+                Metrics.Errors.Add(1, fnTag, new("kind", AgentMetrics.Label(result.Status)));
+                break;
+        }
+
         return result;
     }
 
@@ -158,6 +176,29 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     internal void Changed() => StateChanged?.Invoke();
 
     internal CallResult TooBusy() => CallResult.TooBusy(TimeSpan.FromSeconds(Options.RetryAfterSeconds));
+
+    /// <summary>Refuses <paramref name="call"/> as too busy: one log line and one count naming the limit.</summary>
+    internal CallResult Refuse(CallRequest call, TooBusyLimit limit)
+    {
+        Metrics.TooBusy.Add(1, AgentMetrics.Fn(call.Fn.Id), new("limit", AgentMetrics.Label(limit)));
+        switch (limit)
+        {
+            case TooBusyLimit.WaitTime:
+                LogRefusedWaitTime(Logger, call.CallId, call.Fn.Id, Options.MaxWaitMs);
+                break;
+            case TooBusyLimit.FnQueue:
+                LogRefusedFnQueue(Logger, call.CallId, call.Fn.Id, Options.MaxQueuedPerFn);
+                break;
+            case TooBusyLimit.TotalQueue:
+                LogRefusedTotalQueue(Logger, call.CallId, call.Fn.Id, Options.MaxQueuedTotal);
+                break;
+            default:
+                LogRefusedShuttingDown(Logger, call.CallId, call.Fn.Id);
+                break;
+        }
+
+        return TooBusy();
+    }
 
     internal bool TryEnterQueue()
     {

@@ -63,6 +63,7 @@ internal sealed partial class SlotQueue
         HotContainer? container;
         Waiter? waiter = null;
         List<bool>? launches = null;
+        TooBusyLimit? refusal = null;
         lock (_lock)
         {
             if (_retired)
@@ -72,21 +73,31 @@ internal sealed partial class SlotQueue
 
             if (_stopped || _agent.IsStopping)
             {
-                return _agent.TooBusy();
+                refusal = TooBusyLimit.ShuttingDown;
+                container = null;
             }
-
-            container = TakeIdleLocked();
-            if (container is null)
+            else
             {
-                if (waitLimit <= TimeSpan.Zero || _waiters.Count >= Options.MaxQueuedPerFn || !_agent.TryEnterQueue())
+                container = TakeIdleLocked();
+                if (container is null)
                 {
-                    return _agent.TooBusy();
+                    refusal = waitLimit <= TimeSpan.Zero ? TooBusyLimit.WaitTime
+                        : _waiters.Count >= Options.MaxQueuedPerFn ? TooBusyLimit.FnQueue
+                        : !_agent.TryEnterQueue() ? TooBusyLimit.TotalQueue
+                        : null;
+                    if (refusal is null)
+                    {
+                        waiter = new Waiter(call.IsAsync);
+                        waiter.Node = _waiters.AddLast(waiter);
+                        launches = PumpLocked();
+                    }
                 }
-
-                waiter = new Waiter(call.IsAsync);
-                waiter.Node = _waiters.AddLast(waiter);
-                launches = PumpLocked();
             }
+        }
+
+        if (refusal is { } limit)
+        {
+            return _agent.Refuse(call, limit);
         }
 
         StartLaunches(launches);
@@ -96,6 +107,7 @@ internal sealed partial class SlotQueue
             _agent.Metrics.Queued.Add(1, FnTag);
             _agent.Metrics.Waiting.Add(1, FnTag);
             Grant grant;
+            using var waitSpan = AgentTracing.Start("fnsharp.queue_wait", Fn.Id, call.CallId);
             try
             {
                 using var expiry = Time.CreateTimer(
@@ -123,7 +135,10 @@ internal sealed partial class SlotQueue
 
             if (grant.Failure is { } failure)
             {
-                return failure;
+                // A waiting call is refused by its wait's expiry, or by shutdown.
+                return failure.Status == CallStatus.TooBusy
+                    ? _agent.Refuse(call, _agent.IsStopping ? TooBusyLimit.ShuttingDown : TooBusyLimit.WaitTime)
+                    : failure;
             }
 
             if (grant.Abandoned)
@@ -139,7 +154,7 @@ internal sealed partial class SlotQueue
             }
         }
 
-        _agent.Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalMilliseconds, FnTag);
+        _agent.Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalSeconds, FnTag);
         if (!await ThawAsync(container!))
         {
             await ReleaseAsync(container!, kill: true, CallStatus.ReceiveFailed);
@@ -196,7 +211,10 @@ internal sealed partial class SlotQueue
     {
         lock (_lock)
         {
-            return new SlotStats(Fn.Id, _idle.Count, _busy.Count, _starting, _waiters.Count, _callMs.Value, _startMs.Value);
+            return new SlotStats(Fn.Id, _idle.Count, _busy.Count, _starting, _waiters.Count, _callMs.Value, _startMs.Value)
+            {
+                Paused = _idle.Count(c => c.Pause is { IsCompletedSuccessfully: true, Result: true }),
+            };
         }
     }
 
@@ -498,6 +516,7 @@ internal sealed partial class SlotQueue
             Environment = ContainerEnvironment.Build(App, Fn),
         };
         HotContainer? hot = null;
+        using var startSpan = AgentTracing.Start("fnsharp.container_start", Fn.Id);
         try
         {
             var created = await _agent.Ops.RunAsync(() => _agent.Driver.CreateAsync(spec, _agent.StoppingToken), _agent.StoppingToken);
@@ -507,14 +526,19 @@ internal sealed partial class SlotQueue
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            startSpan?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            startSpan?.Dispose();
             await StartFailedAsync(hot, memory, asyncPool, e);
             return;
         }
 
-        var elapsedMs = Time.GetElapsedTime(began).TotalMilliseconds;
+        var elapsed = Time.GetElapsedTime(began);
+        var elapsedMs = elapsed.TotalMilliseconds;
+        startSpan?.SetTag("container_id", hot.Container.Id);
+        startSpan?.Dispose();
         hot.Client = new HttpStreamClient(hot.Container.SocketPath);
         _agent.Metrics.ContainerStarts.Add(1, FnTag, new("result", "started"));
-        _agent.Metrics.ContainerStartDuration.Record(elapsedMs, FnTag);
+        _agent.Metrics.ContainerStartDuration.Record(elapsed.TotalSeconds, FnTag);
         LogContainerStarted(_agent.Logger, hot.Container.Id, Fn.Id, elapsedMs);
         _agent.ObserveStart(elapsedMs);
         List<bool>? launches;
@@ -601,9 +625,17 @@ internal sealed partial class SlotQueue
         var timeoutSource = new CancellationTokenSource(timeout, Time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         HttpResponseMessage response;
+        var dispatchSpan = AgentTracing.Start("fnsharp.dispatch", Fn.Id, call.CallId);
+        dispatchSpan?.SetTag("container_id", container.Container.Id);
         try
         {
             response = await container.Client!.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
+            dispatchSpan?.SetTag("http.response.status_code", (int)response.StatusCode);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && dispatchSpan is not null && Fail(dispatchSpan, e))
+        {
+            // Never runs: Fail returns false so that the handlers below see the exception.
+            throw;
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -628,6 +660,11 @@ internal sealed partial class SlotQueue
 
             LogReceiveFailed(_agent.Logger, e, call.CallId, Fn.Id);
             return await EndAsync(CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed), kill: true);
+        }
+
+        finally
+        {
+            dispatchSpan?.Dispose();
         }
 
         switch ((int)response.StatusCode)
@@ -668,6 +705,12 @@ internal sealed partial class SlotQueue
         }
     }
 
+    private static bool Fail(System.Diagnostics.Activity span, Exception e)
+    {
+        span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+        return false;
+    }
+
     private async Task<ContainerExitState?> TryGetExitStateAsync(HotContainer container)
     {
         try
@@ -684,10 +727,11 @@ internal sealed partial class SlotQueue
     /// <summary>Ends a container's call: it serves the next waiting call, turns idle, or is killed.</summary>
     private async Task ReleaseAsync(HotContainer container, bool kill, CallStatus? status)
     {
-        var elapsedMs = Time.GetElapsedTime(container.AssignedAt).TotalMilliseconds;
+        var elapsed = Time.GetElapsedTime(container.AssignedAt);
+        var elapsedMs = elapsed.TotalMilliseconds;
         if (status is not null)
         {
-            _agent.Metrics.ExecutionDuration.Record(elapsedMs, FnTag, new("status", status.Value.ToString()));
+            _agent.Metrics.ExecutionDuration.Record(elapsed.TotalSeconds, FnTag, new("status", AgentMetrics.Label(status.Value)));
         }
 
         List<bool>? launches;

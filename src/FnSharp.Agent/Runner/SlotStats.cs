@@ -8,4 +8,8 @@ namespace FnSharp.Agent.Runner;
 /// <param name="Waiting">Calls waiting for a container.</param>
 /// <param name="CallEstimateMs">Moving average of call durations, in ms, or <see langword="null"/> before the first call ended.</param>
 /// <param name="StartEstimateMs">Moving average of start times, in ms, or <see langword="null"/> before the first start.</param>
-public sealed record SlotStats(string FnId, int Idle, int Busy, int Starting, int Waiting, double? CallEstimateMs, double? StartEstimateMs);
+public sealed record SlotStats(string FnId, int Idle, int Busy, int Starting, int Waiting, double? CallEstimateMs, double? StartEstimateMs)
+{
+    /// <summary>Idle containers that are paused now (counted in <see cref="Idle"/> too).</summary>
+    public int Paused { get; init; }
+}

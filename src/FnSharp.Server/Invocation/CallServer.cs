@@ -40,7 +40,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         context.Response.Headers[FnHeaders.CallId] = callId;
         try
         {
-            CheckRequestSize(context);
+            CheckRequestSize(context, callId);
             var target = await resolveAsync(context.RequestAborted);
             await RunAsync(context, callId, target, trigger);
         }
@@ -51,11 +51,13 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         }
     }
 
-    private void CheckRequestSize(HttpContext context)
+    private void CheckRequestSize(HttpContext context, string callId)
     {
         var max = _options.MaxRequestSize;
         if (context.Request.ContentLength is { } length && length > max)
         {
+            // The fn is not looked up yet (413 comes before 404, as in Fn): the path names it.
+            LogRequestTooLarge(logger, callId, context.Request.Path, length, max);
             throw new ApiException(ApiErrors.RequestTooLarge(length, max));
         }
 
@@ -155,4 +157,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
     // Event ids 1200-1299 belong to call serving.
     [LoggerMessage(1201, LogLevel.Warning, "Call {CallId} of fn {FnId} answered more than FN_MAX_RESPONSE_SIZE={MaxBytes} bytes; refused with 502")]
     private static partial void LogResponseTooLarge(ILogger logger, string callId, string fnId, long maxBytes);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Call {CallId} to {Path} refused, request too large: {Length} bytes, more than FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
+    private static partial void LogRequestTooLarge(ILogger logger, string callId, string path, long length, long maxBytes);
 }

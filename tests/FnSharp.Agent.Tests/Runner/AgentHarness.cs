@@ -13,12 +13,12 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>A runner on the fake driver and a fake clock, with a fixed amount of memory.</summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null)
+    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
         var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
-        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, NullLogger.Instance);
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance);
         Agent.StateChanged = Driver.Changed;
     }
 

@@ -47,18 +47,18 @@ public sealed class AgentMetricsTests : IAsyncLifetime
 
         lock (_lock)
         {
-            Assert.Equal(1, _sums[Key("fnsharp.agent.container.starts", fn.Id)]);
-            Assert.Equal(1, _sums[Key("fnsharp.agent.calls.queued", fn.Id)]);
-            Assert.Equal(2, _sums[Key("fnsharp.agent.calls.completed", fn.Id)]);
-            Assert.Equal(2, _counts[Key("fnsharp.agent.call.wait.duration", fn.Id)]);
-            Assert.Equal(2, _counts[Key("fnsharp.agent.call.execution.duration", fn.Id)]);
-            Assert.Equal(1, _counts[Key("fnsharp.agent.container.start.duration", fn.Id)]);
-            Assert.Equal(0, _sums[Key("fnsharp.agent.calls.running", fn.Id)]);
-            Assert.Equal(0, _sums[Key("fnsharp.agent.calls.waiting", fn.Id)]);
-            Assert.Equal(1, _sums[Key("fnsharp.agent.container.evictions", fn.Id)]);
-            Assert.Equal(1, _sums[Key("fnsharp.agent.container.starts", other.Id)]);
-            Assert.Equal(1, _sums[Key("fnsharp.agent.container.idle_outs", other.Id)]);
-            Assert.False(_sums.ContainsKey(Key("fnsharp.agent.container.idle_outs", fn.Id)));
+            Assert.Equal(1, _sums[Key("fnsharp_container_starts_total", fn.Id)]);
+            Assert.Equal(1, _sums[Key("fnsharp_calls_queued_total", fn.Id)]);
+            Assert.Equal(2, _sums[Key("fnsharp_calls_completed_total", fn.Id)]);
+            Assert.Equal(2, _counts[Key("fnsharp_call_queue_wait_seconds", fn.Id)]);
+            Assert.Equal(2, _counts[Key("fnsharp_call_execution_seconds", fn.Id)]);
+            Assert.Equal(1, _counts[Key("fnsharp_container_start_seconds", fn.Id)]);
+            Assert.Equal(0, _sums[Key("fnsharp_calls_running", fn.Id)]);
+            Assert.Equal(0, _sums[Key("fnsharp_calls_waiting", fn.Id)]);
+            Assert.Equal(1, _sums[Key("fnsharp_container_evictions_total", fn.Id)]);
+            Assert.Equal(1, _sums[Key("fnsharp_container_starts_total", other.Id)]);
+            Assert.Equal(1, _sums[Key("fnsharp_container_idle_outs_total", other.Id)]);
+            Assert.False(_sums.ContainsKey(Key("fnsharp_container_idle_outs_total", fn.Id)));
         }
     }
 

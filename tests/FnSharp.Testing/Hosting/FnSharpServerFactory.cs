@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FnSharp.Testing.Hosting;
 
@@ -17,6 +19,7 @@ namespace FnSharp.Testing.Hosting;
 public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
 {
     private readonly FakeContainerDriver? _driver;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _startFailure;
 
     /// <summary>Creates a server whose calls go to <paramref name="driver"/>, or to Docker when it is <see langword="null"/>.</summary>
     public FnSharpServerFactory(FakeContainerDriver? driver = null, string? dataDirectory = null)
@@ -82,6 +85,28 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
             {
                 services.Replace(ServiceDescriptor.Singleton(Time));
             }
+
+            if (services.LastOrDefault(d => d.ServiceType == typeof(IStartupValidator)) is { ImplementationType: { } validator })
+            {
+                services.Replace(ServiceDescriptor.Transient<IStartupValidator>(sp => new RecordingStartupValidator(
+                    (IStartupValidator)ActivatorUtilities.CreateInstance(sp, validator),
+                    failure => Volatile.Write(ref _startFailure, failure))));
+            }
         });
+    }
+
+    /// <inheritdoc/>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        try
+        {
+            return base.CreateHost(builder);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _startFailure) is { } failure)
+        {
+            // The server failed its start-up validation and disposed itself before the factory looked at it.
+            failure.Throw();
+            throw;
+        }
     }
 }

@@ -1,0 +1,95 @@
+using FnSharp.Agent.Runner;
+using FnSharp.Docker;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace FnSharp.Server.Telemetry;
+
+/// <summary>
+/// Logs (<c>FN_LOG_FORMAT</c>, <c>FN_LOG_LEVEL</c>), metrics (OpenTelemetry's SDK reading the meters
+/// <c>FnSharp.Agent</c> and <c>FnSharp.Docker</c>, served by its Prometheus exporter at <c>/metrics</c>),
+/// tracing (the API request, queue wait, container start and dispatch, exported over OTLP only when
+/// the standard <c>OTEL_*</c> variables ask for it) and the health endpoints.
+/// </summary>
+public static class TelemetryExtensions
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>Registers logging, metrics, tracing and health checks.</summary>
+    public static WebApplicationBuilder AddFnSharpTelemetry(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var logs = LogSettings.Read(configuration);
+        if (logs.Json)
+        {
+            // The console provider with the built-in JSON formatter: one object per line.
+            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
+
+        // Registered after appsettings' rules, so that FN_LOG_LEVEL wins over their Default.
+        builder.Logging.AddFilter(null, logs.MinimumLevel);
+
+        var tracingExported = TracingExported(configuration);
+        var services = builder.Services;
+        services.AddOptions<TelemetryOptions>()
+            .Configure(o =>
+            {
+                o.Logs = logs;
+                o.TracingExported = tracingExported;
+            })
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService("fnsharp-server");
+                }
+            })
+            .WithMetrics(metrics => metrics
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName)
+                .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
+        if (tracingExported)
+        {
+            otel.WithTracing(tracing => tracing
+                .AddSource(AgentTracing.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5))
+            .AddCheck<DockerEngineHealthCheck>("docker", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET /metrics</c>, <c>/health/live</c> (200 while the process serves) and <c>/health/ready</c> (200 when the store and the Docker engine answer, else 503).</summary>
+    public static WebApplication MapFnSharpTelemetry(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    /// <summary>Whether the standard variables ask for OTLP trace export: an endpoint set, or <c>OTEL_TRACES_EXPORTER=otlp</c>; <c>none</c> turns it off.</summary>
+    internal static bool TracingExported(IConfiguration configuration)
+    {
+        var exporter = configuration["OTEL_TRACES_EXPORTER"]?.Trim().ToLowerInvariant();
+        if (exporter == "none")
+        {
+            return false;
+        }
+
+        return exporter == "otlp"
+            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+    }
+}

@@ -1,0 +1,101 @@
+using FnSharp.Server.Telemetry;
+using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Tests.Telemetry;
+
+/// <summary><c>FN_LOG_FORMAT</c> and <c>FN_LOG_LEVEL</c>: parsing, their effect on the host's logging, and start-up failures.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class LogSettingsTests
+{
+    [Theory]
+    [InlineData("debug", LogLevel.Debug)]
+    [InlineData("info", LogLevel.Information)]
+    [InlineData("warn", LogLevel.Warning)]
+    [InlineData("error", LogLevel.Error)]
+    [InlineData("fatal", LogLevel.Critical)]
+    [InlineData("panic", LogLevel.Critical)]
+    [InlineData("Information", LogLevel.Information)]
+    [InlineData("WARNING", LogLevel.Warning)]
+    [InlineData("Trace", LogLevel.Trace)]
+    [InlineData("None", LogLevel.None)]
+    public void ParseLevel_FnAndDotNetNames_Level(string text, LogLevel expected) =>
+        Assert.Equal(expected, LogSettings.ParseLevel(text));
+
+    [Fact]
+    public void Read_Unset_TextAtInformation()
+    {
+        var settings = LogSettings.Read(new ConfigurationBuilder().Build());
+
+        Assert.Equal(new LogSettings(), settings with { Failures = [] });
+        Assert.Empty(settings.Failures);
+    }
+
+    [Fact]
+    public void Read_BadValues_FailuresNameEachSetting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FN_LOG_FORMAT"] = "xml", ["FN_LOG_LEVEL"] = "loud" })
+            .Build();
+
+        var settings = LogSettings.Read(configuration);
+
+        Assert.Equal(
+            [
+                "FN_LOG_FORMAT 'xml' is not a log format: use text or json.",
+                "FN_LOG_LEVEL 'loud' is not a log level: use debug, info, warn, error, fatal or a .NET level (Trace, Debug, Information, Warning, Error, Critical, None).",
+            ],
+            settings.Failures);
+    }
+
+    [Fact]
+    public async Task Start_JsonFormatAndDebugLevel_JsonConsoleAndDebugEnabled()
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["FN_LOG_FORMAT"] = "json";
+        server.Settings["FN_LOG_LEVEL"] = "debug";
+        server.CreateClient().Dispose();
+
+        var console = server.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnSharp.Agent.Runner.SlotQueue");
+
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.True(logger.IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public async Task Start_WarnLevel_InformationOff()
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["FN_LOG_LEVEL"] = "warn";
+        server.CreateClient().Dispose();
+
+        var logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FnSharp.Agent.Runner.SlotQueue");
+
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void Start_BadLogLevel_FailsNamingTheSetting()
+    {
+        // The start-up validation itself, without racing a host that stops as it starts.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FN_LOG_LEVEL"] = "loud" });
+        builder.AddFnSharpTelemetry();
+        using var app = builder.Build();
+
+        var e = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["FN_LOG_LEVEL 'loud' is not a log level: use debug, info, warn, error, fatal or a .NET level (Trace, Debug, Information, Warning, Error, Critical, None)."], e.Failures);
+    }
+}
