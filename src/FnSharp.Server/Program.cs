@@ -15,7 +15,7 @@ app.MapFnsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
-await app.RunAsync();
+return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>
 public partial class Program;

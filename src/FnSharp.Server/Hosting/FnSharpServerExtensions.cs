@@ -51,8 +51,9 @@ public static class FnSharpServerExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.RespectNullableAnnotations = true);
 
         // A default address only: a host that configures its own endpoints (a test on port 0) wins.
-        var port = builder.Configuration.GetValue("FN_PORT", 8080);
-        builder.WebHost.UseUrls($"http://*:{(port is >= 1 and <= 65535 ? port : 8080)}");
+        // A bad FN_PORT is reported by the settings' validation at start; the address needs only a placeholder.
+        var port = int.TryParse(builder.Configuration["FN_PORT"], System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535 ? p : 8080;
+        builder.WebHost.UseUrls($"http://*:{port}");
         return builder;
     }
 }
