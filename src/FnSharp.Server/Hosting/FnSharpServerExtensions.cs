@@ -51,6 +51,10 @@ public static class FnSharpServerExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.RespectNullableAnnotations = true);
 
         // A default address only: a host that configures its own endpoints (a test on port 0) wins.
+        // The host logs its own start-up failure with a stack trace; RunFnSharpAsync reports the
+        // expected ones (bad settings, a port in use) in one plain line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         // A bad FN_PORT is reported by the settings' validation at start; the address needs only a placeholder.
         var port = int.TryParse(builder.Configuration["FN_PORT"], System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535 ? p : 8080;
         builder.WebHost.UseUrls($"http://*:{port}");

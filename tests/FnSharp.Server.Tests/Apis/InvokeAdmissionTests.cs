@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
+using FnSharp.Server.Hosting;
 using System.Net;
 using System.Text.Json;
 using FnSharp.Client;
@@ -63,9 +67,13 @@ public sealed class InvokeAdmissionTests : IAsyncLifetime
     [Fact]
     public void Start_BadRunnerSetting_FailsNamingTheSetting()
     {
-        _server.Settings["FN_MAX_CONTAINER_OPS"] = "0";
+        // The start-up validation itself, without racing a host that stops as it starts.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FN_MAX_CONTAINER_OPS"] = "0" });
+        builder.AddFnSharpServer();
+        using var app = builder.Build();
 
-        var e = Assert.Throws<OptionsValidationException>(() => _server.CreateClient());
+        var e = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("FN_MAX_CONTAINER_OPS must be at least 1, not 0.", e.Failures);
     }

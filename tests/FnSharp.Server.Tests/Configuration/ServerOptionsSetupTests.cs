@@ -63,7 +63,7 @@ public sealed class ServerOptionsSetupTests
         await using var server = new FnSharpServerFactory(driver);
         server.Settings["FN_MAX_REQUEST_SIZE"] = "-5";
 
-        var e = Assert.Throws<OptionsValidationException>(() => server.CreateClient());
+        var e = Assert.Throws<OptionsValidationException>(() => server.Start());
 
         Assert.Contains("FN_MAX_REQUEST_SIZE must be a positive number of bytes, not -5.", e.Message, StringComparison.Ordinal);
     }

@@ -95,12 +95,35 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// Starts the server in memory. When its start-up validation fails, throws that failure (an
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), even though the server's
+    /// Main has already reported it and disposed the host.
+    /// </summary>
+    public void Start()
+    {
+        try
+        {
+            StartServer();
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _startFailure) is { } failure)
+        {
+            failure.Throw();
+            throw;
+        }
+    }
+
     /// <inheritdoc/>
     protected override IHost CreateHost(IHostBuilder builder)
     {
         try
         {
-            return base.CreateHost(builder);
+            var host = base.CreateHost(builder);
+
+            // The server's Main reports a failed start-up validation itself (RunFnSharpAsync) and
+            // exits, so the host may come back already stopped: report the failure here.
+            Volatile.Read(ref _startFailure)?.Throw();
+            return host;
         }
         catch (ObjectDisposedException) when (Volatile.Read(ref _startFailure) is { } failure)
         {
