@@ -45,6 +45,7 @@ internal static class CliApp
         root.Subcommands.Add(ConfigCommands.Set(runner));
         root.Subcommands.Add(new Command("get", "Print one config entry.") { ConfigCommands.Get(runner) });
         root.Subcommands.Add(new Command("unset", "Remove one config entry.") { ConfigCommands.Unset(runner) });
+        root.Subcommands.Add(InitCommand.Create(runner));
         root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
         root.Subcommands.Add(VersionCommand.Create(runner));
 

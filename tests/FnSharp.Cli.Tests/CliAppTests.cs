@@ -47,6 +47,7 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData("inspect", "fn")]
     [InlineData("invoke", null)]
     [InlineData("version", null)]
+    [InlineData("init", null)]
     [InlineData("update", "app")]
     [InlineData("update", "fn")]
     [InlineData("delete", "app")]
