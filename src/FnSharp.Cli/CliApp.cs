@@ -5,7 +5,7 @@ namespace FnSharp.Cli;
 
 /// <summary>
 /// The <c>fnsharp</c> command, shaped like Fn's <c>fn</c>: verbs (<c>create</c>, <c>list</c>,
-/// <c>inspect</c>, <c>invoke</c>) then the resource, which is addressed by name.
+/// <c>inspect</c>, <c>update</c>, <c>delete</c>, <c>config</c>, <c>get</c>, <c>unset</c>, <c>invoke</c>) then the resource, which is addressed by name.
 /// </summary>
 internal static class CliApp
 {
@@ -22,9 +22,30 @@ internal static class CliApp
             options.Output,
             options.Verbose,
         };
-        root.Subcommands.Add(new Command("create", "Create an app or a fn.") { AppCommands.Create(runner), FnCommands.Create(runner) });
-        root.Subcommands.Add(new Command("list", "List apps or the fns of an app.") { AppCommands.List(runner), FnCommands.List(runner) });
-        root.Subcommands.Add(new Command("inspect", "Print an app or a fn as JSON.") { AppCommands.Inspect(runner), FnCommands.Inspect(runner) });
+        root.Subcommands.Add(new Command("create", "Create an app, a fn or a trigger.")
+        {
+            AppCommands.Create(runner), FnCommands.Create(runner), TriggerCommands.Create(runner),
+        });
+        root.Subcommands.Add(new Command("list", "List apps, the fns or triggers of an app, or config entries.")
+        {
+            AppCommands.List(runner), FnCommands.List(runner), TriggerCommands.List(runner), ConfigCommands.List(runner),
+        });
+        root.Subcommands.Add(new Command("inspect", "Print an app, a fn or a trigger as JSON.")
+        {
+            AppCommands.Inspect(runner), FnCommands.Inspect(runner), TriggerCommands.Inspect(runner),
+        });
+        root.Subcommands.Add(new Command("update", "Update an app, a fn or a trigger.")
+        {
+            AppCommands.Update(runner), FnCommands.Update(runner), TriggerCommands.Update(runner),
+        });
+        root.Subcommands.Add(new Command("delete", "Delete an app, a fn or a trigger.")
+        {
+            AppCommands.Delete(runner), FnCommands.Delete(runner), TriggerCommands.Delete(runner),
+        });
+        root.Subcommands.Add(ConfigCommands.Set(runner));
+        root.Subcommands.Add(new Command("get", "Print one config entry.") { ConfigCommands.Get(runner) });
+        root.Subcommands.Add(new Command("unset", "Remove one config entry.") { ConfigCommands.Unset(runner) });
+        root.Subcommands.Add(InitCommand.Create(runner));
         root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
         root.Subcommands.Add(VersionCommand.Create(runner));
 

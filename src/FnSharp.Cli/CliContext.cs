@@ -79,6 +79,16 @@ internal sealed class CliContext : IDisposable
         return (app, fn);
     }
 
+    /// <summary>Returns the trigger named <paramref name="name"/> of the fn <paramref name="fnName"/> in the app <paramref name="appName"/>.</summary>
+    /// <exception cref="CliException">The app, the fn or the trigger does not exist.</exception>
+    public async Task<(App App, Fn Fn, Trigger Trigger)> FindTriggerAsync(string appName, string fnName, string name, CancellationToken cancellationToken)
+    {
+        var (app, fn) = await FindFnAsync(appName, fnName, cancellationToken);
+        var page = await Client.ListTriggersAsync(appId: app.Id, fnId: fn.Id, name: name, cancellationToken: cancellationToken);
+        var trigger = page.Items.FirstOrDefault(t => t.Name == name) ?? throw new CliException($"trigger '{name}' not found on fn '{fnName}' in app '{appName}'");
+        return (app, fn, trigger);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string? ReadConfigUrl(string? path)

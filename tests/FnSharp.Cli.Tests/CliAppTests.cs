@@ -32,7 +32,7 @@ public sealed class CliAppTests : IAsyncLifetime
         var (code, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "create", "list", "inspect", "invoke", "version", "Examples:" })
+        foreach (var verb in new[] { "create", "list", "inspect", "update", "delete", "config", "get", "unset", "invoke", "version", "Examples:" })
         {
             Assert.Contains(verb, output, StringComparison.Ordinal);
         }
@@ -47,9 +47,27 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData("inspect", "fn")]
     [InlineData("invoke", null)]
     [InlineData("version", null)]
+    [InlineData("init", null)]
+    [InlineData("update", "app")]
+    [InlineData("update", "fn")]
+    [InlineData("delete", "app")]
+    [InlineData("delete", "fn")]
+    [InlineData("create", "trigger")]
+    [InlineData("list", "triggers")]
+    [InlineData("inspect", "trigger")]
+    [InlineData("update", "trigger")]
+    [InlineData("delete", "trigger")]
+    [InlineData("config", "app")]
+    [InlineData("config", "fn")]
+    [InlineData("get", "config app")]
+    [InlineData("get", "config fn")]
+    [InlineData("unset", "config app")]
+    [InlineData("unset", "config fn")]
+    [InlineData("list", "config app")]
+    [InlineData("list", "config fn")]
     public async Task Help_EachCommand_HasExample(string verb, string? noun)
     {
-        var (code, output, _) = await RunAsync(noun is null ? [verb, "--help"] : [verb, noun, "--help"]);
+        var (code, output, _) = await RunAsync(noun is null ? [verb, "--help"] : [verb, .. noun.Split(' '), "--help"]);
 
         Assert.Equal(0, code);
         Assert.Contains("Example", output, StringComparison.Ordinal);
@@ -157,6 +175,33 @@ public sealed class CliAppTests : IAsyncLifetime
 
         // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
         var code = await CliApp.RunAsync(["list", "apps", "--api-url", "http://127.0.0.1:9"], output, error);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("update", "app", "a", "--config", "K=v")]
+    [InlineData("delete", "app", "a")]
+    [InlineData("update", "fn", "a", "f", "img")]
+    [InlineData("delete", "fn", "a", "f")]
+    [InlineData("create", "trigger", "a", "f", "t")]
+    [InlineData("list", "triggers", "a")]
+    [InlineData("inspect", "trigger", "a", "f", "t")]
+    [InlineData("update", "trigger", "a", "f", "t", "--source", "/x")]
+    [InlineData("delete", "trigger", "a", "f", "t")]
+    [InlineData("config", "app", "a", "K", "v")]
+    [InlineData("config", "fn", "a", "f", "K", "v")]
+    [InlineData("get", "config", "app", "a", "K")]
+    [InlineData("unset", "config", "fn", "a", "f", "K")]
+    [InlineData("list", "config", "app", "a")]
+    public async Task ResourceCommand_ServerDown_ClearErrorNonZeroExit(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
+        var code = await CliApp.RunAsync([.. args, "--api-url", "http://127.0.0.1:9"], output, error);
 
         Assert.Equal(1, code);
         Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error.ToString(), StringComparison.Ordinal);

@@ -3,16 +3,21 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary><c>create app</c>, <c>list apps</c>, <c>inspect app</c>.</summary>
+/// <summary><c>create app</c>, <c>list apps</c>, <c>inspect app</c>, <c>update app</c>, <c>delete app</c>.</summary>
 internal static class AppCommands
 {
     public static Command Create(CommandRunner runner)
     {
         var name = new Argument<string>("name") { Description = "The app's name: letters, digits, '_' or '-'." };
-        var command = new Command("app", "Create an app.\n\nExample:\n  fnsharp create app myapp --config DB_URL=postgres://db/orders") { name, runner.Options.Config };
+        var command = new Command("app", "Create an app.\n\nExample:\n  fnsharp create app myapp --config DB_URL=postgres://db/orders --annotation team='\"payments\"'")
+        {
+            name, runner.Options.Config, runner.Options.Annotation,
+        };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var app = await context.Client.CreateAppAsync(new App { Name = parse.GetValue(name)!, Config = KeyValues.Parse(parse.GetValue(runner.Options.Config)) }, cancellationToken);
+            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
+            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var app = await context.Client.CreateAppAsync(new App { Name = parse.GetValue(name)!, Config = config, Annotations = annotations }, cancellationToken);
             await context.Output.WriteLineAsync($"Successfully created app: {app.Name}");
             return 0;
         });
@@ -47,6 +52,40 @@ internal static class AppCommands
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             await ResourcePrinter.OneAsync(context, await context.FindAppAsync(parse.GetValue(name)!, cancellationToken));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Update(CommandRunner runner)
+    {
+        var name = new Argument<string>("name") { Description = "The app's name." };
+        var syslog = new Option<string?>("--syslog-url") { Description = "Where the app's fns send their logs (udp, tcp, unix, unixgram or tcp+tls URL); \"\" clears it." };
+        var command = new Command("app", "Update an app: config entries and annotations are merged in; KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update app myapp --config LOG_LEVEL=debug --annotation team='\"payments\"'")
+        {
+            name, syslog, runner.Options.Config, runner.Options.Annotation,
+        };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
+            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var current = await context.FindAppAsync(parse.GetValue(name)!, cancellationToken);
+            var app = await context.Client.UpdateAppAsync(new App { Id = current.Id, Config = config, Annotations = annotations, SyslogUrl = parse.GetValue(syslog) }, cancellationToken);
+            await context.Output.WriteLineAsync($"Successfully updated app: {app.Name}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Delete(CommandRunner runner)
+    {
+        var name = new Argument<string>("name") { Description = "The app's name." };
+        var command = new Command("app", "Delete an app with all its fns and triggers.\n\nExample:\n  fnsharp delete app myapp") { name };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var app = await context.FindAppAsync(parse.GetValue(name)!, cancellationToken);
+            await context.Client.DeleteAppAsync(app.Id, cancellationToken);
+            await context.Output.WriteLineAsync($"Successfully deleted app: {app.Name}");
             return 0;
         });
         return command;

@@ -30,4 +30,10 @@ internal sealed class CliOptions
         Description = "A config entry KEY=VALUE; repeat for more.",
         AllowMultipleArgumentsPerToken = false,
     };
+
+    public Option<string[]> Annotation { get; } = new("--annotation")
+    {
+        Description = "An annotation KEY=JSON, for example team='\"payments\"'; repeat for more.",
+        AllowMultipleArgumentsPerToken = false,
+    };
 }

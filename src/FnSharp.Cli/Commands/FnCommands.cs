@@ -3,7 +3,7 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary><c>create fn</c>, <c>list fns</c>, <c>inspect fn</c>.</summary>
+/// <summary><c>create fn</c>, <c>list fns</c>, <c>inspect fn</c>, <c>update fn</c>, <c>delete fn</c>.</summary>
 internal static class FnCommands
 {
     public static Command Create(CommandRunner runner)
@@ -16,10 +16,12 @@ internal static class FnCommands
         var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600; default 30)." };
         var command = new Command("fn", "Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64")
         {
-            app, name, image, memory, timeout, idle, runner.Options.Config,
+            app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation,
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
+            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
+            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
             var fn = await context.Client.CreateFnAsync(
                 new Fn
@@ -30,7 +32,8 @@ internal static class FnCommands
                     Memory = parse.GetValue(memory),
                     Timeout = parse.GetValue(timeout),
                     IdleTimeout = parse.GetValue(idle),
-                    Config = KeyValues.Parse(parse.GetValue(runner.Options.Config)),
+                    Config = config,
+                    Annotations = annotations,
                 },
                 cancellationToken);
             await context.Output.WriteLineAsync($"Successfully created fn: {fn.Name} ({fn.Id})");
@@ -70,6 +73,56 @@ internal static class FnCommands
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             await ResourcePrinter.OneAsync(context, (await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken)).Fn);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Update(CommandRunner runner)
+    {
+        var app = new Argument<string>("app") { Description = "The app's name." };
+        var name = new Argument<string>("name") { Description = "The fn's name." };
+        var image = new Argument<string?>("image") { Description = "The fn's new container image (optional).", Arity = ArgumentArity.ZeroOrOne };
+        var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192)." };
+        var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300)." };
+        var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600)." };
+        var command = new Command("fn", "Update a fn: what is given replaces its value; config entries and annotations are merged in, and KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update fn myapp hello fnsharp/hello-csharp:0.0.2 --memory 256 --config GREETING=hi")
+        {
+            app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation,
+        };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
+            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var (_, current) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken);
+            var fn = await context.Client.UpdateFnAsync(
+                new Fn
+                {
+                    Id = current.Id,
+                    Image = parse.GetValue(image) ?? "",
+                    Memory = parse.GetValue(memory),
+                    Timeout = parse.GetValue(timeout),
+                    IdleTimeout = parse.GetValue(idle),
+                    Config = config,
+                    Annotations = annotations,
+                },
+                cancellationToken);
+            await context.Output.WriteLineAsync($"Successfully updated fn: {fn.Name} ({fn.Id})");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Delete(CommandRunner runner)
+    {
+        var app = new Argument<string>("app") { Description = "The app's name." };
+        var name = new Argument<string>("name") { Description = "The fn's name." };
+        var command = new Command("fn", "Delete a fn with its triggers.\n\nExample:\n  fnsharp delete fn myapp hello") { app, name };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var (_, fn) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken);
+            await context.Client.DeleteFnAsync(fn.Id, cancellationToken);
+            await context.Output.WriteLineAsync($"Successfully deleted fn: {fn.Name}");
             return 0;
         });
         return command;

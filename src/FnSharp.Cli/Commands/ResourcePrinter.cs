@@ -5,7 +5,7 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary>Prints apps and fns as tables or as the API's JSON.</summary>
+/// <summary>Prints apps, fns, triggers and config as tables or as the API's JSON.</summary>
 internal static class ResourcePrinter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -21,8 +21,23 @@ internal static class ResourcePrinter
             : TableWriter.WriteAsync(context.Output, ["NAME", "IMAGE", "MEMORY", "TIMEOUT", "ID"], fns.Select(f => (IReadOnlyList<string>)
                 [f.Name, f.Image, f.Memory.ToString(CultureInfo.InvariantCulture) + " MiB", f.Timeout.ToString(CultureInfo.InvariantCulture) + " s", f.Id]));
 
+    public static Task TriggersAsync(CliContext context, IReadOnlyList<Trigger> triggers, IReadOnlyDictionary<string, string> fnNames) =>
+        context.Format == OutputFormat.Json
+            ? JsonAsync(context, triggers)
+            : TableWriter.WriteAsync(context.Output, ["FUNCTION", "NAME", "TYPE", "SOURCE", "ENDPOINT", "ID"], triggers.Select(t => (IReadOnlyList<string>)
+                [fnNames.GetValueOrDefault(t.FnId, t.FnId), t.Name, t.Type, t.Source, Endpoint(t), t.Id]));
+
+    /// <summary>Config entries: a KEY VALUE table, or a JSON object.</summary>
+    public static Task ConfigAsync(CliContext context, IReadOnlyDictionary<string, string> config) =>
+        context.Format == OutputFormat.Json
+            ? JsonAsync(context, config)
+            : TableWriter.WriteAsync(context.Output, ["KEY", "VALUE"], config.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[e.Key, e.Value]));
+
     /// <summary>One resource: always JSON, as Fn's <c>inspect</c> prints it.</summary>
     public static Task OneAsync<T>(CliContext context, T resource) => JsonAsync(context, resource);
+
+    private static string Endpoint(Trigger trigger) =>
+        trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString()! : "";
 
     private static Task JsonAsync<T>(CliContext context, T value) =>
         context.Output.WriteLineAsync(JsonSerializer.Serialize(value, Indented));

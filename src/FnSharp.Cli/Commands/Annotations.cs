@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace FnSharp.Cli.Commands;
+
+/// <summary>Parses <c>KEY=JSON</c> annotation arguments, as Fn's <c>--annotation</c> takes them.</summary>
+internal static class Annotations
+{
+    /// <exception cref="CliException">An entry has no <c>=</c>, an empty key, or a value that is not JSON.</exception>
+    public static Dictionary<string, JsonElement> Parse(IEnumerable<string>? entries)
+    {
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var entry in entries ?? [])
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new CliException($"annotation '{entry}' is not KEY=JSON");
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(entry[(equals + 1)..]);
+                result[entry[..equals]] = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                throw new CliException($"annotation '{entry}' has a value that is not JSON; quote strings, for example {entry[..equals]}='\"text\"'");
+            }
+        }
+
+        return result;
+    }
+}
