@@ -22,6 +22,9 @@ report.Json["started_at"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.Inva
 report.Json["mode"] = quick ? "quick" : "full";
 report.Json["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
 report.Json["image"] = settings.Image;
+// Other work on the machine skews absolute figures; the load average says how much there was.
+string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
+report.Json["load_average_at_start"] = LoadAverage();
 var errors = new JsonObject();
 report.Json["errors"] = errors;
 var scenarios = new Scenarios(settings, report);
@@ -86,6 +89,7 @@ foreach (var label in nodes.Select(n => "io.fnsharp.node=" + n).Append(runLabel)
 }
 report.Json["containers_left_after_stop"] = left;
 report.Add("all", "containers left after the servers stopped", total.ToString(CultureInfo.InvariantCulture), "", "target 0");
+report.Json["load_average_at_end"] = LoadAverage();
 report.Json["duration_s"] = Stats.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);
 await report.WriteAsync(outDir, CancellationToken.None);
 Console.WriteLine(Report.RenderTable(report.Rows));

@@ -40,7 +40,7 @@ internal sealed class Report
         var md = new StringBuilder();
         md.AppendLine("# FnSharp benchmark: latest run");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run {Json["started_at"]}, mode {Json["mode"]}, machine: {Json["machine"]}. Written by `scripts/bench.sh`; see docs/benchmarks.md.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run {Json["started_at"]}, mode {Json["mode"]}, machine: {Json["machine"]}; load average at start {Json["load_average_at_start"]}, at end {Json["load_average_at_end"]}. Written by `scripts/bench.sh`; see docs/benchmarks.md.");
         md.AppendLine();
         md.Append(RenderTable(Rows));
         await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), md.ToString(), cancellationToken);
