@@ -1,4 +1,97 @@
-// The benchmark harness is not written yet; the benchmark issue delivers its scenarios
-// (docs/architecture.md). It says so rather than print numbers it did not measure.
-await Console.Error.WriteLineAsync("fnsharp-bench: no benchmark is implemented yet; see the benchmark issue.");
-return 2;
+// The benchmark harness (scripts/bench.sh runs it): the scenarios of performance.md against one
+// fnsharp-server it starts (and a second one with capped memory for the memory-pressure scenario),
+// each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
+// Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
+//   fnsharp-bench [--quick] [--server PATH] [--out DIR]
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FnSharp.Bench;
+
+var quick = args.Contains("--quick");
+string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+var serverPath = Path.GetFullPath(Arg("--server", "src/FnSharp.Server/bin/Release/net10.0/fnsharp-server"));
+var outDir = Path.GetFullPath(Arg("--out", "bench/results"));
+var run = "bench-" + Guid.NewGuid().ToString("N")[..8];
+var runLabel = "io.fnsharp.bench=" + run;
+var settings = quick ? BenchSettings.Quickly(runLabel) : new BenchSettings { DirectLabel = runLabel };
+using var deadline = new CancellationTokenSource(quick ? TimeSpan.FromMinutes(4) : TimeSpan.FromMinutes(14));
+var ct = deadline.Token;
+
+var report = new Report();
+report.Json["started_at"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
+report.Json["mode"] = quick ? "quick" : "full";
+report.Json["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+report.Json["image"] = settings.Image;
+// Other work on the machine skews absolute figures; the load average says how much there was.
+string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
+report.Json["load_average_at_start"] = LoadAverage();
+var errors = new JsonObject();
+report.Json["errors"] = errors;
+var scenarios = new Scenarios(settings, report);
+
+async Task Step(string name, Func<Task> body)
+{
+    Console.Error.WriteLine($"bench: {DateTimeOffset.UtcNow:HH:mm:ss} {name}");
+    try
+    {
+        await body();
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"bench: {name} failed: {e}");
+        errors[name] = e.Message;
+    }
+}
+
+var nodes = new List<string>();
+var started = DateTimeOffset.UtcNow;
+try
+{
+    var mainNode = run + "-a";
+    nodes.Add(mainNode);
+    await using (var server = await ServerProcess.StartAsync(serverPath, mainNode, new Dictionary<string, string>(), ct))
+    {
+        await Step("warm overhead and throughput", () => scenarios.WarmAndThroughputAsync(server, ct));
+        await Step("cold start", () => scenarios.ColdStartAsync(server, ct));
+        await Step("api", () => scenarios.ApiAsync(server, settings.ApiFns, ct));
+        foreach (var count in settings.ManyFnCounts)
+        {
+            await Step($"many fns ({count})", () => scenarios.ManyFnsAsync(server, count, ct));
+        }
+    }
+
+    var pressureNode = run + "-m";
+    nodes.Add(pressureNode);
+    var capped = new Dictionary<string, string>
+    {
+        ["FN_MAX_TOTAL_MEMORY_BYTES"] = (settings.PressureMemoryMiB * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+        ["FN_MEMORY_HEADROOM_MIB"] = "0",
+        ["FN_MAX_WAIT_MSECS"] = "2000",
+    };
+    await using (var server = await ServerProcess.StartAsync(serverPath, pressureNode, capped, ct))
+    {
+        await Step("memory pressure", () => scenarios.MemoryPressureAsync(server, 8, 16, ct));
+    }
+}
+catch (OperationCanceledException) when (ct.IsCancellationRequested)
+{
+    errors["deadline"] = "the run passed its time limit; later scenarios are missing";
+}
+
+// Containers left: every server removes its own as it stops, and the harness its direct ones.
+var left = new JsonObject();
+var total = 0;
+foreach (var label in nodes.Select(n => "io.fnsharp.node=" + n).Append(runLabel))
+{
+    var n = await Shell.CountContainersAsync(label, CancellationToken.None);
+    left[label] = n;
+    total += Math.Max(n, 0);
+}
+report.Json["containers_left_after_stop"] = left;
+report.Add("all", "containers left after the servers stopped", total.ToString(CultureInfo.InvariantCulture), "", "target 0");
+report.Json["load_average_at_end"] = LoadAverage();
+report.Json["duration_s"] = Stats.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);
+await report.WriteAsync(outDir, CancellationToken.None);
+Console.WriteLine(Report.RenderTable(report.Rows));
+Console.Error.WriteLine($"bench: wrote {outDir}/latest.json and latest.md in {report.Json["duration_s"]} s");
+return errors.Count == 0 ? 0 : 1;

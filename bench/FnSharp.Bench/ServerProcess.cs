@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FnSharp.Bench;
+
+/// <summary>An fnsharp-server started by the harness on a free loopback port, its own SQLite file and node name.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataDir;
+
+    private ServerProcess(Process process, int port, string node, string dataDir)
+    {
+        _process = process;
+        Port = port;
+        Node = node;
+        _dataDir = dataDir;
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+    }
+
+    public int Port { get; }
+
+    /// <summary>FN_NODE_NAME, so the containers of this server carry <c>io.fnsharp.node=Node</c>.</summary>
+    public string Node { get; }
+
+    public HttpClient Http { get; }
+
+    public string Label => "io.fnsharp.node=" + Node;
+
+    /// <summary>Starts <paramref name="serverPath"/> with <paramref name="settings"/> and waits until <c>/version</c> answers.</summary>
+    public static async Task<ServerProcess> StartAsync(string serverPath, string node, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var dataDir = Directory.CreateTempSubdirectory("fnsharp-bench-").FullName;
+        var info = new ProcessStartInfo(serverPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["FN_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDir, "fnsharp.db");
+        info.Environment["FN_NODE_NAME"] = node;
+        info.Environment["FN_LOG_LEVEL"] = "warn";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + serverPath);
+        var log = new StreamWriter(Path.Combine(dataDir, "server.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, port, node, dataDir);
+        for (var i = 0; i < 200; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited; see {dataDir}/server.log");
+            }
+            try
+            {
+                using var response = await server.Http.GetAsync("version", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Console.Error.WriteLine($"bench: server {node} on port {port} (log {dataDir}/server.log)");
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new InvalidOperationException($"the server did not answer in 20 s; see {dataDir}/server.log");
+    }
+
+    /// <summary>The sum of every series of Prometheus metric <paramref name="name"/> on <c>/metrics</c>.</summary>
+    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken)
+    {
+        var text = await Http.GetStringAsync("metrics", cancellationToken);
+        double sum = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && (line[name.Length] == '{' || line[name.Length] == ' '))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                // "name{labels} value [timestamp]": the value follows the closing brace.
+                var valueIndex = line.Contains('}', StringComparison.Ordinal) ? Array.FindIndex(parts, p => p.EndsWith('}')) + 1 : 1;
+                if (valueIndex > 0 && valueIndex < parts.Length && double.TryParse(parts[valueIndex], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    sum += value;
+                }
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>Stops the server with SIGTERM (it removes its containers as it stops) and waits up to 40 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await Shell.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+            }
+        }
+        _process.Dispose();
+        Http.Dispose();
+        Console.Error.WriteLine($"bench: server {Node} stopped (data and log kept in {_dataDir})");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

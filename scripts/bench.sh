@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the benchmark (bench/FnSharp.Bench) in one go: ensures the Docker engine and wrk, builds the
+# images and FnSharp in Release, then the harness starts its own servers (free loopback ports, their
+# own SQLite files, FN_NODE_NAME=bench-<random>), runs the scenarios of performance.md, stops them
+# and checks that no container of the run is left. Writes bench/results/latest.json and latest.md.
+#   scripts/bench.sh           the full run (at most about 10 minutes)
+#   scripts/bench.sh --quick   a smoke run (about one minute)
+# Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+bash scripts/ensure-docker.sh
+if ! command -v wrk >/dev/null 2>&1; then
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
+fi
+bash scripts/build-images.sh aot-runtime testfn
+dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
+dotnet build bench/FnSharp.Bench -c Release -nologo -clp:ErrorsOnly -v:quiet
+exec bench/FnSharp.Bench/bin/Release/net10.0/fnsharp-bench "$@"
