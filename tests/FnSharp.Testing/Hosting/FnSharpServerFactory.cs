@@ -118,12 +118,7 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     {
         try
         {
-            var host = base.CreateHost(builder);
-
-            // The server's Main reports a failed start-up validation itself (RunFnSharpAsync) and
-            // exits, so the host may come back already stopped: report the failure here.
-            Volatile.Read(ref _startFailure)?.Throw();
-            return host;
+            return base.CreateHost(builder);
         }
         catch (ObjectDisposedException) when (Volatile.Read(ref _startFailure) is { } failure)
         {
