@@ -30,6 +30,9 @@ public sealed class CallResult : IAsyncDisposable
     /// <summary>The container's response on success; its body is streamed by the caller.</summary>
     public HttpResponseMessage? Response { get; }
 
+    /// <summary>Where and when the call ran, once it reached a container; <see langword="null"/> for calls refused or failed before that.</summary>
+    public CallExecution? Execution { get; private set; }
+
     /// <summary>When the client may retry, sent as <c>Retry-After</c> (whole seconds); set on <see cref="CallStatus.TooBusy"/>.</summary>
     public TimeSpan? RetryAfter { get; }
 
@@ -44,6 +47,13 @@ public sealed class CallResult : IAsyncDisposable
 
     /// <summary>A call refused for lack of capacity: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>.</summary>
     public static CallResult TooBusy(TimeSpan retryAfter) => new(CallStatus.TooBusy, CallErrors.TooBusy, null, null, retryAfter);
+
+    /// <summary>Sets <see cref="Execution"/>; the agent calls this once, before handing the result out.</summary>
+    internal CallResult WithExecution(CallExecution execution)
+    {
+        Execution = execution;
+        return this;
+    }
 
     /// <summary>
     /// Says that the caller did not take the whole answer (it was over the response size limit, or the

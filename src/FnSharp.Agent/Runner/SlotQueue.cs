@@ -621,7 +621,9 @@ internal sealed partial class SlotQueue
     private async Task<CallResult> ExecuteAsync(HotContainer container, CallRequest call, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(call.Fn.Timeout);
-        var deadline = Time.GetUtcNow() + timeout;
+        var assigned = Time.GetUtcNow();
+        var execution = new CallExecution(container.Container, call.CallId, assigned);
+        var deadline = assigned + timeout;
         var timeoutSource = new CancellationTokenSource(timeout, Time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         HttpResponseMessage response;
@@ -684,7 +686,7 @@ internal sealed partial class SlotQueue
                     timeoutSource.Dispose();
                     var expired = Volatile.Read(ref timedOut) == 1;
                     await ReleaseAsync(container, kill: expired || abandoned, expired ? CallStatus.TimedOut : CallStatus.Success);
-                });
+                }).WithExecution(execution);
             case 502:
                 response.Dispose();
                 return await EndAsync(CallResult.Failed(CallStatus.FunctionFailed, CallErrors.FunctionFailed), kill: false);
@@ -701,7 +703,7 @@ internal sealed partial class SlotQueue
             linked.Dispose();
             timeoutSource.Dispose();
             await ReleaseAsync(container, kill, result?.Status);
-            return result!;
+            return result?.WithExecution(execution)!;
         }
     }
 

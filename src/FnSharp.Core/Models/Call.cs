@@ -1,0 +1,129 @@
+using System.Text.Json.Serialization;
+using FnSharp.Core.Json;
+
+namespace FnSharp.Core.Models;
+
+/// <summary>
+/// The record of one call of a fn, synchronous or detached: served by
+/// <c>GET /v2/fns/{fnID}/calls</c> and <c>GET /v2/fns/{fnID}/calls/{callID}</c>. Field names follow
+/// the call model of Fn's v1 API (<c>id</c>, <c>status</c>, <c>app_id</c>, <c>fn_id</c>, <c>created_at</c>,
+/// <c>started_at</c>, <c>completed_at</c>, <c>error</c>), which Fn removed and its users asked back;
+/// FnSharp adds <c>type</c>, <c>attempts</c>, <c>container_id</c>, <c>status_code</c>,
+/// <c>next_attempt_at</c> and <c>dead_letter</c>.
+/// </summary>
+public sealed record Call
+{
+    /// <summary>The call's 26-character sortable id, the <c>Fn-Call-Id</c> its client got.</summary>
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = "";
+
+    /// <summary>The id of the fn's app.</summary>
+    [JsonPropertyName("app_id")]
+    public string AppId { get; init; } = "";
+
+    /// <summary>The id of the fn called.</summary>
+    [JsonPropertyName("fn_id")]
+    public string FnId { get; init; } = "";
+
+    /// <summary>How the call was made: <see cref="CallTypes.Sync"/> or <see cref="CallTypes.Detached"/>.</summary>
+    [JsonPropertyName("type")]
+    public string Type { get; init; } = CallTypes.Sync;
+
+    /// <summary>Where the call is: one of <see cref="CallStates"/>.</summary>
+    [JsonPropertyName("status")]
+    public string Status { get; init; } = CallStates.Queued;
+
+    /// <summary>
+    /// The HTTP status the call ended with (the one a synchronous client got: 200, or the error's
+    /// status); <see langword="null"/> while it has not ended.
+    /// </summary>
+    [JsonPropertyName("status_code")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StatusCode { get; init; }
+
+    /// <summary>Why the call failed (the error's message); <see langword="null"/> unless it failed, or failed an attempt and waits for a retry.</summary>
+    [JsonPropertyName("error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    /// <summary>When the call arrived (UTC).</summary>
+    [JsonPropertyName("created_at")]
+    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When its last attempt was given a container (UTC); <see langword="null"/> before that.</summary>
+    [JsonPropertyName("started_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(NullableRfc3339MillisecondsConverter))]
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When the call ended (UTC); <see langword="null"/> while queued or running.</summary>
+    [JsonPropertyName("completed_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(NullableRfc3339MillisecondsConverter))]
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>How many times the call was sent to run: 1 for a synchronous call that reached a container, 0 for one refused before.</summary>
+    [JsonPropertyName("attempts")]
+    public int Attempts { get; init; }
+
+    /// <summary>The engine's id of the container of the last attempt, when it reached one.</summary>
+    [JsonPropertyName("container_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ContainerId { get; init; }
+
+    /// <summary>For a queued detached call waiting to be retried: not before this time (UTC).</summary>
+    [JsonPropertyName("next_attempt_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(NullableRfc3339MillisecondsConverter))]
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>
+    /// Whether the detached call exhausted its retries (or its maximum event age) and waits in the
+    /// dead-letter state, to be listed and re-driven through the API; its status says how the last attempt ended.
+    /// </summary>
+    [JsonPropertyName("dead_letter")]
+    public bool DeadLetter { get; init; }
+
+    /// <summary>Whether the call has ended (success, error, timeout or cancelled).</summary>
+    [JsonIgnore]
+    public bool IsFinished => CallStates.IsFinal(Status);
+}
+
+/// <summary>The values of <see cref="Call.Type"/>.</summary>
+public static class CallTypes
+{
+    /// <summary>The client waited for the answer (<c>/invoke</c> or <c>/t</c>).</summary>
+    public const string Sync = "sync";
+
+    /// <summary>The client got 202 at once (<c>Fn-Invoke-Type: detached</c>); a background worker runs the call.</summary>
+    public const string Detached = "detached";
+}
+
+/// <summary>The values of <see cref="Call.Status"/>.</summary>
+public static class CallStates
+{
+    /// <summary>A detached call stored and waiting for a worker (or for its next attempt).</summary>
+    public const string Queued = "queued";
+
+    /// <summary>A detached call claimed by a worker.</summary>
+    public const string Running = "running";
+
+    /// <summary>The function answered 200.</summary>
+    public const string Success = "success";
+
+    /// <summary>The call failed: the function's fault or the platform's (the error says which).</summary>
+    public const string Error = "error";
+
+    /// <summary>The call ran past the fn's timeout, or its container never became ready in time.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>The client went away before the answer.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>Every status, for validating filters.</summary>
+    public static readonly IReadOnlyList<string> All = [Queued, Running, Success, Error, Timeout, Cancelled];
+
+    /// <summary>Whether <paramref name="status"/> is an end state.</summary>
+    public static bool IsFinal(string status) => status is Success or Error or Timeout or Cancelled;
+}
