@@ -105,6 +105,12 @@ public static class ApiErrors
     /// <summary>404: no trigger with that id.</summary>
     public static readonly ApiError TriggerNotFound = new(404, "Trigger not found");
 
+    /// <summary>404: the fn has no call with that id.</summary>
+    public static readonly ApiError CallNotFound = new(404, "Call not found");
+
+    /// <summary>404: the call exists but no log was stored for it (it wrote nothing, or never reached a container).</summary>
+    public static readonly ApiError CallLogNotFound = new(404, "Call log not found");
+
     /// <summary>404: no route for the path.</summary>
     public static readonly ApiError PathNotFound = new(404, "Path not found");
 

@@ -31,6 +31,9 @@ public static class FnSharpServerExtensions
             sp.GetRequiredService<StoreHolder>().Store,
             sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ServerOptions>>().Value.LookupCacheMs)));
+
+        // Calls live in the same store as apps and fns; resolvable before the store opens (hosted services need it).
+        services.AddSingleton<ICallStore>(sp => new DeferredCallStore(sp.GetRequiredService<StoreHolder>()));
         services.AddSingleton<CallServer>();
         services.AddSingleton(sp =>
         {
