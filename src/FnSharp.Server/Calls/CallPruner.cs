@@ -15,7 +15,10 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
     /// <summary>The time between two rounds; the first comes one interval after start-up.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
-    private readonly TimeSpan _maxAge = TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
+    private PeriodicTimer? _timer;
+
+    // Read when used, not when built: the host builds hosted services before it reports bad settings.
+    private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
 
     /// <summary>
     /// One round: removes the calls completed before now minus <c>FN_CALL_MAX_AGE_SECS</c>. A failure of
@@ -24,7 +27,7 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
     /// <returns>How many calls were removed (0 when the store failed).</returns>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow() - _maxAge;
+        var before = time.GetUtcNow() - MaxAge;
         int removed;
         try
         {
@@ -46,15 +49,33 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
     }
 
     /// <inheritdoc/>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Made here, not in ExecuteAsync (which .NET 10 runs later on the thread pool): the first round is
+        // due one interval after start-up, whenever the loop gets to wait for it.
+        if (MaxAge > TimeSpan.Zero)
+        {
+            _timer = new PeriodicTimer(Interval, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_maxAge == TimeSpan.Zero)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        // Made before the first await: a tick is due one interval after start-up, whenever the loop gets there.
-        using var timer = new PeriodicTimer(Interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

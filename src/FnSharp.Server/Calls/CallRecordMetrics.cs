@@ -31,6 +31,9 @@ internal sealed class CallRecordMetrics : IDisposable
         Pruned = _meter.CreateCounter<long>("fnsharp_calls_pruned_total", null, "Ended calls removed for being older than FN_CALL_MAX_AGE_SECS, with their logs.");
     }
 
+    /// <summary>The meter of these instruments.</summary>
+    public Meter Meter => _meter;
+
     /// <summary>Records written (one per call).</summary>
     public Counter<long> Written { get; }
 

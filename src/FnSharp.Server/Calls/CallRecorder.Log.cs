@@ -11,4 +11,7 @@ internal sealed partial class CallRecorder
 
     [LoggerMessage(1303, LogLevel.Error, "Writing {Count} call record(s) failed {Attempts} time(s); they are dropped")]
     private static partial void LogWriteDropped(ILogger logger, Exception exception, int count, int attempts);
+
+    [LoggerMessage(1304, LogLevel.Warning, "The output of call {CallId} of fn {FnId} could not be taken from its container; its record has no log")]
+    private static partial void LogOutputLost(ILogger logger, Exception exception, string callId, string fnId);
 }

@@ -17,7 +17,8 @@ namespace FnSharp.Server.Calls;
 /// <see cref="ICallStore.InsertCallRecordsAsync"/>, at the latest <see cref="FlushInterval"/> after a
 /// batch's first record: a record is stored about half a second after its call, never while it runs.
 /// A failed write is retried <see cref="WriteAttempts"/> times in all, then dropped (reason
-/// <c>store_failed</c>); nothing here stops the host. On shutdown whatever is queued is written at once.
+/// <c>store_failed</c>); nothing here stops the host. On shutdown whatever is queued is written at once
+/// (in <see cref="StopAsync"/>, since .NET 10 may not have run the loop at all by then).
 /// </summary>
 internal sealed partial class CallRecorder : BackgroundService
 {
@@ -51,8 +52,7 @@ internal sealed partial class CallRecorder : BackgroundService
     private readonly ILogger<CallRecorder> _logger;
     private readonly int _capacity;
     private readonly int _batchSize;
-    private readonly long _maxLogBytes;
-    private readonly TimeSpan _logWait;
+    private readonly IOptions<ServerOptions> _options;
 
     // The batch being gathered; touched by the consumer only.
     private readonly List<Call> _calls = [];
@@ -65,14 +65,17 @@ internal sealed partial class CallRecorder : BackgroundService
 
     /// <summary>Creates the recorder the server registers.</summary>
     public CallRecorder(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallRecorder> logger)
-        : this(store, options.Value, time, metrics, logger, DefaultCapacity, DefaultBatchSize)
+        : this(store, options, time, metrics, logger, DefaultCapacity, DefaultBatchSize)
     {
     }
 
     /// <summary>Creates a recorder with its own queue capacity and batch size (tests).</summary>
-    internal CallRecorder(ICallStore store, ServerOptions options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallRecorder> logger, int capacity, int batchSize)
+    /// <remarks>
+    /// <paramref name="options"/> is read only once records come: the host builds hosted services before it
+    /// reports bad settings, and reading them here would turn that report into a failure to build.
+    /// </remarks>
+    internal CallRecorder(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallRecorder> logger, int capacity, int batchSize)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _store = store;
@@ -81,8 +84,7 @@ internal sealed partial class CallRecorder : BackgroundService
         _logger = logger;
         _capacity = capacity;
         _batchSize = batchSize;
-        _maxLogBytes = options.MaxLogSizeBytes;
-        _logWait = TimeSpan.FromMilliseconds(options.CallLogWaitMs);
+        _options = options;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -142,11 +144,24 @@ internal sealed partial class CallRecorder : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: what is queued is written below.
+            // Stopping: StopAsync writes what is left.
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop, then writes the records gathered and queued, once and without waiting for late
+    /// output, since the host is going away. Calls that end from now on are dropped (and counted).
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCompleted: false })
+        {
+            // The host's shutdown timeout ran out while the loop was still writing; it owns the batch.
+            return;
         }
 
-        // Calls that end from now on are dropped (and counted); what is queued is written once,
-        // without waiting for late output, since the host is going away.
+        // The loop is over (or never ran: a host stopped right after it started), so the batch is ours.
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryRead(out var item))
         {
@@ -163,84 +178,130 @@ internal sealed partial class CallRecorder : BackgroundService
         await WriteAsync(attempts: 1, CancellationToken.None);
     }
 
-    /// <summary>One step of the loop: waits for something to do, then adds a record, or writes the batch.</summary>
+    /// <summary>
+    /// One step of the loop: adds the next record once its output wait is over, writes the batch when it
+    /// is full or due (or a flush asks), or waits for one of these. Records ready to go are added before
+    /// a due batch is written, so a backlog is written in full batches.
+    /// </summary>
     private async Task StepAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        DateTimeOffset? ready = null;
+        if (_queue.Reader.TryPeek(out var next))
+        {
+            if (next.Flushed is { } flushed)
+            {
+                _queue.Reader.TryRead(out _);
+                _flushes.Add(flushed);
+                await WriteAsync(WriteAttempts, cancellationToken);
+                return;
+            }
+
+            ready = ReadyAt(next);
+            if (ready <= now)
+            {
+                _queue.Reader.TryRead(out _);
+                if (_calls.Count == 0)
+                {
+                    // From the record's own time, not from when the loop got to it: a batch is due on time
+                    // even when the loop was busy, and a test that advances a fake clock needs no barrier.
+                    _due = ready.Value + FlushInterval;
+                }
+
+                Add(next);
+                if (_calls.Count >= _batchSize)
+                {
+                    await WriteAsync(WriteAttempts, cancellationToken);
+                }
+
+                return;
+            }
+        }
+
         if (_calls.Count > 0 && now >= _due)
         {
             await WriteAsync(WriteAttempts, cancellationToken);
             return;
         }
 
-        if (!_queue.Reader.TryPeek(out var next))
+        if (ready is { } later)
         {
-            await WaitForRecordAsync(_calls.Count > 0 ? _due - now : null, cancellationToken);
-            return;
+            // The next call's output may still be on its way; the batch, though, is not held past its time.
+            await WaitAsync(_calls.Count > 0 && _due < later ? _due : later, forRecord: false, cancellationToken);
         }
-
-        if (next.Flushed is { } flushed)
+        else
         {
-            _queue.Reader.TryRead(out _);
-            _flushes.Add(flushed);
-            await WriteAsync(WriteAttempts, cancellationToken);
-            return;
-        }
-
-        var ready = ReadyAt(next);
-        if (ready > now)
-        {
-            // The call's output may still be on its way; the batch, though, is not held past its time.
-            var until = _calls.Count > 0 && _due < ready ? _due : ready;
-            await Task.Delay(until - now, _time, cancellationToken);
-            return;
-        }
-
-        _queue.Reader.TryRead(out _);
-        Add(next);
-        if (_calls.Count >= _batchSize)
-        {
-            await WriteAsync(WriteAttempts, cancellationToken);
+            await WaitAsync(_calls.Count > 0 ? _due : null, forRecord: true, cancellationToken);
         }
     }
 
-    /// <summary>When <paramref name="item"/>'s log may be taken: a call that reached no container wrote nothing.</summary>
-    private DateTimeOffset ReadyAt(Pending item) =>
-        item.Execution is null || item.Call!.CompletedAt is not { } completed ? DateTimeOffset.MinValue : completed + _logWait;
-
-    /// <summary>Waits until a record is queued, or <paramref name="timeout"/> has passed (forever when <see langword="null"/>).</summary>
-    private async Task WaitForRecordAsync(TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>When <paramref name="item"/>'s log may be taken: the output wait after its end, or at once for a call that reached no container.</summary>
+    private DateTimeOffset ReadyAt(Pending item)
     {
-        if (timeout is not { } wait)
+        var completed = item.Call!.CompletedAt ?? DateTimeOffset.MinValue;
+        return item.Execution is null ? completed : completed + TimeSpan.FromMilliseconds(_options.Value.CallLogWaitMs);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="until"/> (forever when <see langword="null"/>), or, with
+    /// <paramref name="forRecord"/>, until something is queued.
+    /// </summary>
+    private async Task WaitAsync(DateTimeOffset? until, bool forRecord, CancellationToken cancellationToken)
+    {
+        if (until is not { } end)
         {
             await _queue.Reader.WaitToReadAsync(cancellationToken);
             return;
         }
 
-        using var timer = new CancellationTokenSource(wait, _time);
+        var now = _time.GetUtcNow();
+        if (now >= end)
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource(end - now, _time);
+
+        // The clock may have moved on between reading it and starting the timer (a test advancing a
+        // fake clock): a timer started after the end would wait too long.
+        if (_time.GetUtcNow() >= end)
+        {
+            return;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await _queue.Reader.WaitToReadAsync(linked.Token);
+            if (forRecord)
+            {
+                await _queue.Reader.WaitToReadAsync(linked.Token);
+            }
+            else
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, linked.Token);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The batch is due.
+            // The time has come.
         }
     }
 
     private void Add(Pending item)
     {
         var call = item.Call!;
-        if (_calls.Count == 0)
-        {
-            _due = _time.GetUtcNow() + FlushInterval;
-        }
-
         _calls.Add(call);
-        if (CallRecords.TakeLog(call, item.Execution, _maxLogBytes) is { } log)
+        try
         {
-            _logs.Add(log);
+            if (CallRecords.TakeLog(call, item.Execution, _options.Value.MaxLogSizeBytes) is { } log)
+            {
+                _logs.Add(log);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A driver's fault costs the call its log, not its record nor the recorder.
+            LogOutputLost(_logger, e, call.Id, call.FnId);
         }
     }
 
@@ -249,6 +310,8 @@ internal sealed partial class CallRecorder : BackgroundService
     {
         for (var attempt = 1; _calls.Count > 0; attempt++)
         {
+            // Read before the attempt, so that the retry is due from it however long the failure took.
+            var attemptedAt = _time.GetUtcNow();
             try
             {
                 // Not cancelled by shutdown: a write in progress finishes, so its records are not lost.
@@ -267,7 +330,7 @@ internal sealed partial class CallRecorder : BackgroundService
 
                 var delay = RetryDelay * attempt;
                 LogWriteRetried(_logger, e, _calls.Count, attempt, delay.TotalSeconds);
-                await Task.Delay(delay, _time, cancellationToken);
+                await WaitAsync(attemptedAt + delay, forRecord: false, cancellationToken);
             }
         }
 
