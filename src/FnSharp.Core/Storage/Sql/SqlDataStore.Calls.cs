@@ -7,23 +7,13 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
-/// <summary>
-/// The call store on the tables <c>calls</c>, <c>call_payloads</c> (a queued call's headers as JSON text
-/// and body as bytes, kept until it ends, or longer for a dead letter) and <c>call_logs</c>. A call row also
-/// holds the lease of a running detached call (<c>lease_owner</c>, <c>lease_until</c>), which
-/// <see cref="Call"/> does not show. No foreign key ties a call to its fn: records are written in batches
-/// after the call and must not fail when the fn was removed meanwhile; <see cref="RemoveFnAsync"/> and
-/// <see cref="RemoveAppAsync"/> remove the calls themselves, in the fn's or app's transaction.
-/// </summary>
-/// <remarks>
-/// Claims take the oldest due calls first, by <c>created_at</c> then id, so a call waiting for a retry
-/// goes ahead of newer calls once due. The claim reads the due calls and then marks them running in one
-/// transaction: on SQLite the transaction is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so
-/// one claim runs at a time; on PostgreSQL the read carries <see cref="ClaimLockClause"/>
-/// (<c>FOR UPDATE OF c SKIP LOCKED</c>), so concurrent claims from any node lock disjoint rows without
-/// waiting for each other. Writers take rows in the order calls, payloads, logs (PostgreSQL removals lock
-/// the calls first) so that they cannot deadlock each other.
-/// </remarks>
+// The call store on the tables calls, call_payloads (a queued call's headers as JSON text and body as
+// bytes, kept until it ends, or longer for a dead letter) and call_logs. A call row also holds the lease of
+// a running detached call (lease_owner, lease_until), which Call does not show. No foreign key ties a call
+// to its fn: records are written in batches after the call and must not fail when the fn was removed
+// meanwhile; RemoveFnAsync and RemoveAppAsync remove the calls themselves, in the fn's or app's transaction.
+// Writers take rows in the order calls, payloads, logs (PostgreSQL removals and pruning lock the calls
+// first) so that they cannot deadlock each other.
 public abstract partial class SqlDataStore
 {
     private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter";
@@ -83,6 +73,16 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Oldest first by <c>created_at</c>, then id, so a call waiting for a retry goes ahead of newer calls
+    /// once due. The claim reads the due calls with their payloads and marks them running in one
+    /// transaction: on SQLite it is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so one claim
+    /// runs at a time; on PostgreSQL the read ends in <see cref="ClaimLockClause"/> (<c>FOR UPDATE OF c SKIP
+    /// LOCKED</c>), so concurrent claims from any node lock disjoint calls without waiting for each other.
+    /// A claimed call's <see cref="Call.NextAttemptAt"/> is cleared; its <see cref="Call.Error"/> (of a failed
+    /// attempt) is kept until it ends.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lease"/> or <paramref name="max"/> is negative.</exception>
     public async Task<IReadOnlyList<ClaimedCall>> ClaimCallsAsync(string nodeName, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);

@@ -8,7 +8,8 @@ namespace FnSharp.Core.Storage.Sql;
 /// <summary>
 /// The datastore in portable SQL over ADO.NET, shared by the SQLite and PostgreSQL stores as Fn's
 /// <c>datastore/sql</c> serves every database through one store and a per-dialect helper. A dialect
-/// opens connections, says whether rows must be locked for update, and classifies constraint errors;
+/// opens connections, says whether rows must be locked for update, gives the claim of queued calls its
+/// locking clause, and classifies constraint errors;
 /// its schema must have the tables and the unique indexes named here. Times are Unix milliseconds;
 /// config and annotations are JSON text. Keys that no stored text can equal (<see cref="StoredText"/>)
 /// are answered as "not found" without a query, since PostgreSQL would refuse them. Parameterized SQL only (<c>@name</c> parameters, which both
