@@ -320,6 +320,20 @@ public sealed class CallsApiTests : IAsyncLifetime
         Assert.Equal("Fn not found", (await _api.GetAsync($"/v2/fns/{fnId}/calls/{call.Id}")).Message);
     }
 
+    [Fact]
+    public async Task Metrics_RecordsWritten_SeriesServed()
+    {
+        var (_, fnId) = await CreateFnAsync();
+
+        await InvokeAsync(fnId);
+        await FlushRecordsAsync();
+        var text = await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // Other tests' servers in this process count on meters of the same name: only the series is checked here
+        // (CallRecorderTests counts exactly).
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("fnsharp_call_records_written_total{otel_scope_name=\"FnSharp.Server\"", StringComparison.Ordinal));
+    }
+
     private static (string? Status, int? StatusCode, string? Error, int Attempts, string? ContainerId) Summary(JsonElement record) => (
         record.GetProperty("status").GetString(),
         record.TryGetProperty("status_code", out var code) ? code.GetInt32() : null,
