@@ -51,6 +51,8 @@ internal static class CliApp
         root.Subcommands.Add(BuildCommand.Create(runner));
         root.Subcommands.Add(DeployCommand.Create(runner));
         root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
+        root.Subcommands.Add(CallCommands.Create(runner));
+        root.Subcommands.Add(LogsCommand.Create(runner));
         root.Subcommands.Add(VersionCommand.Create(runner));
 
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
