@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FnSharp.Testing;
 using FnSharp.Testing.Hosting;
 
@@ -55,22 +54,9 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         // unshare -n: a new network namespace with no interface up, so nuget.org cannot be reached; the
         // FDK comes from the scaffold's packages/ and the SDK's NativeAOT packages from the machine's cache.
-        var start = new ProcessStartInfo("unshare", ["-n", "dotnet", "restore", "--force", "-r", "linux-x64"])
-        {
-            WorkingDirectory = _fn.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
+        var (code, output) = await HostCommand.RunAsync("unshare", ["-n", "dotnet", "restore", "--force", "-r", "linux-x64"], _fn.Path);
 
-        using var restore = Process.Start(start)!;
-        var output = await restore.StandardOutput.ReadToEndAsync() + await restore.StandardError.ReadToEndAsync();
-        await restore.WaitForExitAsync();
-
-        Assert.True(restore.ExitCode == 0, output);
+        Assert.True(code == 0, output);
         Assert.Contains("Restored ", output, StringComparison.Ordinal);
     }
 }
