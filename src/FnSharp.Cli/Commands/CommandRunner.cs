@@ -6,7 +6,8 @@ namespace FnSharp.Cli.Commands;
 /// <summary>
 /// Runs a command's body with a <see cref="CliContext"/>, turning every expected failure into
 /// <c>Error: ...</c> on stderr and exit code 1: the server's own message for API errors, a clear
-/// line when the server cannot be reached.
+/// line when the server cannot be reached, the system's message for a file that cannot be read or
+/// written. Docker engine failures arrive as <see cref="CliException"/>s from <c>Images/</c>.
 /// </summary>
 internal sealed class CommandRunner(CliOptions options, TextWriter output, TextWriter error, Func<string, string?> environment)
 {
