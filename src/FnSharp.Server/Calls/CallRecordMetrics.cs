@@ -18,6 +18,9 @@ internal sealed class CallRecordMetrics : IDisposable
     /// <summary>The <c>reason</c> of a record dropped because the store refused its batch on every attempt.</summary>
     public const string StoreFailed = "store_failed";
 
+    /// <summary>The <c>reason</c> of a record of a call that ended after the recorder stopped (at shutdown).</summary>
+    public const string Stopped = "stopped";
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
 
@@ -27,7 +30,7 @@ internal sealed class CallRecordMetrics : IDisposable
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         Written = _meter.CreateCounter<long>("fnsharp_call_records_written_total", null, "Records of synchronous calls written to the store.");
-        Dropped = _meter.CreateCounter<long>("fnsharp_call_records_dropped_total", null, "Records of synchronous calls never written, tagged with the reason: queue_full or store_failed.");
+        Dropped = _meter.CreateCounter<long>("fnsharp_call_records_dropped_total", null, "Records of synchronous calls never written, tagged with the reason: queue_full, store_failed or stopped.");
         Pruned = _meter.CreateCounter<long>("fnsharp_calls_pruned_total", null, "Ended calls removed for being older than FN_CALL_MAX_AGE_SECS, with their logs.");
     }
 

@@ -62,6 +62,7 @@ internal sealed partial class CallRecorder : BackgroundService
 
     private long _droppedSinceLog;
     private long _lastDropLog = NeverLogged;
+    private volatile bool _stopped;
 
     /// <summary>Creates the recorder the server registers.</summary>
     public CallRecorder(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallRecorder> logger)
@@ -115,6 +116,13 @@ internal sealed partial class CallRecorder : BackgroundService
             return true;
         }
 
+        if (_stopped)
+        {
+            // A call that outlived the shutdown of the recorder: counted, but no warning about the store.
+            _metrics.Dropped.Add(1, CallRecordMetrics.Reason(CallRecordMetrics.Stopped));
+            return false;
+        }
+
         Dropped();
         return false;
     }
@@ -162,6 +170,7 @@ internal sealed partial class CallRecorder : BackgroundService
         }
 
         // The loop is over (or never ran: a host stopped right after it started), so the batch is ours.
+        _stopped = true;
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryRead(out var item))
         {

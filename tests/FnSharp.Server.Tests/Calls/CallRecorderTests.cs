@@ -151,6 +151,8 @@ public sealed class CallRecorderTests : IAsyncLifetime
         Assert.Equal(["call-1"], calls.Select(c => c.Id));
         Assert.Equal([new CallLog("call-1", FnId, "last words\n")], logs);
         Assert.False(recorder.Record(Ended("call-2", CallStates.Success, 200), null));
+        Assert.Equal(1, _measurements.Sum("fnsharp_call_records_dropped_total{reason=stopped}"));
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 1301);
     }
 
     [Fact]
