@@ -12,6 +12,7 @@ app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();
 app.MapFnsApi();
+app.MapCallsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using FnSharp.Core.Errors;
+using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Apis;
@@ -9,7 +10,7 @@ namespace FnSharp.Server.Apis;
 /// List cursors. Fn's cursor is the URL-safe base64 of the last item's name, and the next page holds
 /// the names after it; FnSharp appends a NUL and the item's id, so that lists where a name repeats
 /// (fns across apps, triggers across fns) page without gaps. Cursors are opaque to clients; one
-/// without the id (Fn's form) is accepted too.
+/// without the id (Fn's form) is accepted too. A fn's calls, listed by id alone, page by the last id.
 /// </summary>
 internal static class Cursor
 {
@@ -22,26 +23,13 @@ internal static class Cursor
     /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/> when the cursor is not valid base64url of UTF-8 text.</exception>
     public static ListFilter Filter(string? cursor, int? perPage)
     {
-        var size = perPage is null or < 1 ? ListFilter.DefaultPerPage : Math.Min(perPage.Value, ListFilter.MaxPerPage);
+        var size = PageSize(perPage);
         if (string.IsNullOrEmpty(cursor))
         {
             return new ListFilter { PerPage = size };
         }
 
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor));
-        }
-        catch (FormatException)
-        {
-            throw new ApiException(ApiErrors.InvalidCursor);
-        }
-        catch (ArgumentException)
-        {
-            throw new ApiException(ApiErrors.InvalidCursor);
-        }
-
+        var text = Decode(cursor);
         var split = text.IndexOf(Separator, StringComparison.Ordinal);
         if (split >= 0 && text.IndexOf(Separator, split + 1) >= 0)
         {
@@ -53,7 +41,42 @@ internal static class Cursor
             : new ListFilter { AfterName = text[..split], AfterId = text[(split + 1)..], PerPage = size };
     }
 
+    /// <summary>The page size of a list request: 30 when absent or below 1, at most 100.</summary>
+    public static int PageSize(int? perPage) => perPage is null or < 1 ? ListFilter.DefaultPerPage : Math.Min(perPage.Value, ListFilter.MaxPerPage);
+
+    /// <summary>The cursor of a list ordered by id alone (calls, newest first): the URL-safe base64 of the last item's id.</summary>
+    public static string EncodeId(string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(id));
+
+    /// <summary>The id a cursor of <see cref="EncodeId"/> resumes after; <see langword="null"/> without a cursor.</summary>
+    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/> when the cursor does not decode to an id.</exception>
+    public static string? DecodeId(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        var id = Decode(cursor);
+        return IdGenerator.IsValid(id) ? id : throw new ApiException(ApiErrors.InvalidCursor);
+    }
+
     /// <summary>The <c>next_cursor</c> of a page: present only when the page is full.</summary>
     public static string? Next<T>(Page<T> page, Func<T, string> name, Func<T, string> id) =>
         page.Full && page.Items.Count > 0 ? Encode(name(page.Items[^1]), id(page.Items[^1])) : null;
+
+    private static string Decode(string cursor)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor));
+        }
+        catch (FormatException)
+        {
+            throw new ApiException(ApiErrors.InvalidCursor);
+        }
+        catch (ArgumentException)
+        {
+            throw new ApiException(ApiErrors.InvalidCursor);
+        }
+    }
 }

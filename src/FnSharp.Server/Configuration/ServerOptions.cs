@@ -47,6 +47,25 @@ public sealed record ServerOptions
     /// </summary>
     public string NodeName { get; set; } = Environment.MachineName;
 
+    /// <summary>
+    /// The largest per-call log kept, in bytes of UTF-8 (<c>FN_MAX_LOG_SIZE_BYTES</c>, default 1 MiB): a
+    /// call's output beyond it is cut at a line boundary and a last line says how many lines were dropped.
+    /// </summary>
+    public long MaxLogSizeBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long ended calls are kept, in seconds (<c>FN_CALL_MAX_AGE_SECS</c>, default 7 days): records,
+    /// logs and dead letters completed longer ago are pruned. 0 keeps them forever.
+    /// </summary>
+    public int CallMaxAgeSecs { get; set; } = 7 * 24 * 60 * 60;
+
+    /// <summary>
+    /// How long after a synchronous call ends its output is collected for its log, in milliseconds
+    /// (<c>FN_CALL_LOG_WAIT_MSECS</c>, default 250): the engine delivers a container's output a little
+    /// after the container wrote it, so the record writer waits this long before it takes the lines.
+    /// </summary>
+    public int CallLogWaitMs { get; set; } = 250;
+
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
     public string? SqlitePath =>
         DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;

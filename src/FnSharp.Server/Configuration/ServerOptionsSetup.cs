@@ -7,6 +7,9 @@ namespace FnSharp.Server.Configuration;
 /// <summary>Reads <see cref="ServerOptions"/> from Fn's flat <c>FN_*</c> configuration keys and checks them.</summary>
 internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfigureOptions<ServerOptions>, IValidateOptions<ServerOptions>
 {
+    // Records wait this long at most before they are written; a longer wait would only hold them in memory.
+    private const int MaxCallLogWaitMs = 60_000;
+
     public void Configure(ServerOptions options)
     {
         options.Port = configuration.GetValue("FN_PORT", options.Port);
@@ -18,6 +21,9 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         options.HotStartTimeoutMs = configuration.GetValue("FN_HOT_START_TIMEOUT_MSECS", options.HotStartTimeoutMs);
         options.DockerHost = configuration["FN_DOCKER_HOST"] is { Length: > 0 } host ? host : options.DockerHost;
         options.NodeName = configuration["FN_NODE_NAME"] is { Length: > 0 } node ? node : options.NodeName;
+        options.MaxLogSizeBytes = configuration.GetValue("FN_MAX_LOG_SIZE_BYTES", options.MaxLogSizeBytes);
+        options.CallMaxAgeSecs = configuration.GetValue("FN_CALL_MAX_AGE_SECS", options.CallMaxAgeSecs);
+        options.CallLogWaitMs = configuration.GetValue("FN_CALL_LOG_WAIT_MSECS", options.CallLogWaitMs);
     }
 
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
@@ -67,6 +73,21 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         if (options.HotStartTimeoutMs < 1)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_HOT_START_TIMEOUT_MSECS must be a positive number of milliseconds, not {options.HotStartTimeoutMs}."));
+        }
+
+        if (options.MaxLogSizeBytes < 1)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_LOG_SIZE_BYTES must be a positive number of bytes, not {options.MaxLogSizeBytes}."));
+        }
+
+        if (options.CallMaxAgeSecs < 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_CALL_MAX_AGE_SECS must be a number of seconds (0 keeps calls forever), not {options.CallMaxAgeSecs}."));
+        }
+
+        if (options.CallLogWaitMs is < 0 or > MaxCallLogWaitMs)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to {MaxCallLogWaitMs}, not {options.CallLogWaitMs}."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -4,6 +4,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
+using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,9 @@ public static class FnSharpServerExtensions
             sp.GetRequiredService<StoreHolder>().Store,
             sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ServerOptions>>().Value.LookupCacheMs)));
+
+        // Calls live in the same store as apps and fns; resolvable before the store opens (hosted services need it).
+        services.AddSingleton<ICallStore>(sp => new DeferredCallStore(sp.GetRequiredService<StoreHolder>()));
         services.AddSingleton<CallServer>();
         services.AddSingleton(sp =>
         {
@@ -44,6 +48,15 @@ public static class FnSharpServerExtensions
         services.AddOptions<AgentOptions>().ValidateOnStart();
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
+
+        // Registered before ServerLifetime: hosted services stop in reverse order, so the recorder still
+        // writes the records of calls that end while the runner shuts down. Neither uses the store before
+        // ServerLifetime has opened it (the first record can only come from a request).
+        services.AddSingleton<CallRecordMetrics>();
+        services.AddSingleton<CallRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallRecorder>());
+        services.AddSingleton<CallPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
         services.AddProblemDetails();
 

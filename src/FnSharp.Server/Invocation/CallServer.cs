@@ -4,6 +4,7 @@ using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
 using FnSharp.Server.Apis;
+using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,9 @@ namespace FnSharp.Server.Invocation;
 /// an id (<c>Fn-Call-Id</c> on every answer, errors included), enforces <c>FN_MAX_REQUEST_SIZE</c>,
 /// resolves the fn, runs the call through the agent and streams the answer back within
 /// <c>FN_MAX_RESPONSE_SIZE</c>. For triggers the headers are rewritten both ways (<see cref="TriggerHeaders"/>).
+/// Every call that reached the agent is handed to the <see cref="CallRecorder"/> when it ends.
 /// </summary>
-internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
+internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProvider time, CallRecorder recorder, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
 {
     /// <summary>502: the function's answer was over <c>FN_MAX_RESPONSE_SIZE</c> (Fn's message).</summary>
     public static readonly ApiError ResponseTooLarge = new(502, "function response body too large");
@@ -37,12 +39,13 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resolveAsync);
         var callId = ids.NewId();
+        var arrived = ApiTime.Now(time);
         context.Response.Headers[FnHeaders.CallId] = callId;
         try
         {
             CheckRequestSize(context, callId);
             var target = await resolveAsync(context.RequestAborted);
-            await RunAsync(context, callId, target, trigger);
+            await RunAsync(context, new Call { Id = callId, AppId = target.App.Id, FnId = target.Fn.Id, CreatedAt = arrived }, target, trigger);
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
@@ -68,8 +71,9 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         }
     }
 
-    private async Task RunAsync(HttpContext context, string callId, Target target, bool trigger)
+    private async Task RunAsync(HttpContext context, Call record, Target target, bool trigger)
     {
+        var callId = record.Id;
         var request = context.Request;
         var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
         var call = new CallRequest
@@ -84,9 +88,21 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
             ContentLength = request.ContentLength,
         };
 
-        await using var result = await agent.SubmitAsync(call, context.RequestAborted);
+        CallResult submitted;
+        try
+        {
+            submitted = await agent.SubmitAsync(call, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Record(record, null, CallStates.Cancelled, null);
+            throw;
+        }
+
+        await using var result = submitted;
         if (result.Response is not { } answer)
         {
+            recorder.Record(CallRecords.Ended(record, result, ApiTime.Now(time)), result.Execution);
             await WriteFailureAsync(context.Response, result);
             return;
         }
@@ -122,6 +138,8 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         {
             // The client went away or the answer broke off: the container's connection is in an unknown state.
             result.Abandon();
+            var aborted = context.RequestAborted.IsCancellationRequested;
+            Record(record, result.Execution, aborted ? CallStates.Cancelled : CallStates.Error, aborted ? null : CallErrors.ReceiveFailed);
             throw;
         }
 
@@ -130,6 +148,8 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
             result.Abandon();
         }
 
+        var streamed = copied == BodyCopyResult.Completed;
+        Record(record, result.Execution, streamed ? CallStates.Success : CallStates.Error, streamed ? null : ResponseTooLarge, status);
         switch (copied)
         {
             case BodyCopyResult.TooLarge:
@@ -143,6 +163,23 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
                 break;
         }
     }
+
+    /// <summary>Hands the record of a call that ended here (not by the agent's outcome) to the recorder.</summary>
+    /// <param name="record">The call as it arrived.</param>
+    /// <param name="execution">Where it ran, when it reached a container.</param>
+    /// <param name="state">Its end state.</param>
+    /// <param name="error">Why it failed; <see langword="null"/> for a success or a cancellation.</param>
+    /// <param name="successStatus">The status the client got on success (a trigger's <c>Fn-Http-Status</c> may change it).</param>
+    private void Record(Call record, CallExecution? execution, string state, ApiError? error, int successStatus = StatusCodes.Status200OK) =>
+        recorder.Record(
+            record with
+            {
+                Status = state,
+                StatusCode = state == CallStates.Cancelled ? null : error?.Status ?? successStatus,
+                Error = error?.Message,
+                CompletedAt = ApiTime.Now(time),
+            },
+            execution);
 
     private static Task WriteFailureAsync(HttpResponse response, CallResult result)
     {

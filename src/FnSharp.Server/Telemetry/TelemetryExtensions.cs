@@ -1,5 +1,6 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
+using FnSharp.Server.Calls;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -10,7 +11,7 @@ namespace FnSharp.Server.Telemetry;
 
 /// <summary>
 /// Logs (<c>FN_LOG_FORMAT</c>, <c>FN_LOG_LEVEL</c>), metrics (OpenTelemetry's SDK reading the meters
-/// <c>FnSharp.Agent</c> and <c>FnSharp.Docker</c>, served by its Prometheus exporter at <c>/metrics</c>),
+/// <c>FnSharp.Agent</c>, <c>FnSharp.Docker</c> and <c>FnSharp.Server</c>, served by its Prometheus exporter at <c>/metrics</c>),
 /// tracing (the API request, queue wait, container start and dispatch, exported over OTLP only when
 /// the standard <c>OTEL_*</c> variables ask for it) and the health endpoints.
 /// </summary>
@@ -53,7 +54,7 @@ public static class TelemetryExtensions
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName)
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
         if (tracingExported)
         {

@@ -25,6 +25,9 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public FnSharpServerFactory Server { get; }
 
+    /// <summary>The fake containers' driver: handlers per fn, counts and barriers.</summary>
+    public FakeContainerDriver Driver => _driver;
+
     private HttpClient Http => _http ??= Server.CreateClient();
 
     public async Task<ApiResponse> SendAsync(string method, string path, string? body = null)

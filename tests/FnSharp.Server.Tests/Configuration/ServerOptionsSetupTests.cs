@@ -20,6 +20,17 @@ public sealed class ServerOptionsSetupTests
     }
 
     [Fact]
+    public void Configure_CallSettings_DefaultsAndValuesRead()
+    {
+        var defaults = Read([]);
+        var set = Read(new() { ["FN_MAX_LOG_SIZE_BYTES"] = "4096", ["FN_CALL_MAX_AGE_SECS"] = "0", ["FN_CALL_LOG_WAIT_MSECS"] = "1000" });
+
+        Assert.Equal((1024L * 1024, 604800, 250), (defaults.MaxLogSizeBytes, defaults.CallMaxAgeSecs, defaults.CallLogWaitMs));
+        Assert.Equal((4096L, 0, 1000), (set.MaxLogSizeBytes, set.CallMaxAgeSecs, set.CallLogWaitMs));
+        Assert.Empty(Failures(set));
+    }
+
+    [Fact]
     public void Configure_EverySetting_Read()
     {
         var options = Read(new()
@@ -53,6 +64,9 @@ public sealed class ServerOptionsSetupTests
     [InlineData("FN_DB_URL", "postgres://u:secret@h", "FN_DB_URL 'postgres://u:***@h' is not a valid PostgreSQL URL: it names no database (the path after the host).")]
     [InlineData("FN_PUBLIC_LB_URL", "fn.example.com", "FN_PUBLIC_LB_URL 'fn.example.com' is not an absolute http or https URL, for example http://fn.example.com:8080.")]
     [InlineData("FN_MAX_REQUEST_SIZE", "0", "FN_MAX_REQUEST_SIZE must be a positive number of bytes, not 0.")]
+    [InlineData("FN_MAX_LOG_SIZE_BYTES", "0", "FN_MAX_LOG_SIZE_BYTES must be a positive number of bytes, not 0.")]
+    [InlineData("FN_CALL_MAX_AGE_SECS", "-1", "FN_CALL_MAX_AGE_SECS must be a number of seconds (0 keeps calls forever), not -1.")]
+    [InlineData("FN_CALL_LOG_WAIT_MSECS", "60001", "FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to 60000, not 60001.")]
     public void Validate_BadSetting_MessageNamesIt(string key, string value, string message) =>
         Assert.Equal([message], Failures(Read(new() { [key] = value })));
 

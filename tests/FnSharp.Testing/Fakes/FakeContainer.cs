@@ -25,6 +25,13 @@ public sealed partial class FakeContainer : IFnContainer
         SocketPath = Path.Combine(_directory, "lsnr.sock");
     }
 
+    /// <summary>The container serving <paramref name="context"/>, a call inside a handler: for example to add the call's output with <see cref="AddCallLog"/>.</summary>
+    public static FakeContainer Of(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return (FakeContainer)context.Items[typeof(FakeContainer)]!;
+    }
+
     /// <summary>What the container was created for.</summary>
     public ContainerSpec Spec { get; }
 
@@ -64,6 +71,7 @@ public sealed partial class FakeContainer : IFnContainer
             app.MapPost("/call", context =>
             {
                 _driver.CallEntered();
+                context.Items[typeof(FakeContainer)] = this;
                 context.Response.Headers[FakeContainerDriver.ContainerHeader] = Id;
                 return handler(context);
             });

@@ -1,0 +1,91 @@
+using FnSharp.Core.Storage;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Calls;
+
+/// <summary>
+/// Removes ended calls (records, logs and dead letters) completed more than <c>FN_CALL_MAX_AGE_SECS</c>
+/// ago, every <see cref="Interval"/> from start-up; off when the setting is 0. Queued and running calls
+/// are never removed (<see cref="ICallStore.PruneCallsAsync"/>). Each node prunes the store it uses:
+/// on a shared PostgreSQL the rounds of several nodes overlap harmlessly.
+/// </summary>
+internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallPruner> logger) : BackgroundService
+{
+    /// <summary>The time between two rounds; the first comes one interval after start-up.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    private PeriodicTimer? _timer;
+
+    // Read when used, not when built: the host builds hosted services before it reports bad settings.
+    private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
+
+    /// <summary>
+    /// One round: removes the calls completed before now minus <c>FN_CALL_MAX_AGE_SECS</c>. A failure of
+    /// the store is logged and the next round tries again.
+    /// </summary>
+    /// <returns>How many calls were removed (0 when the store failed).</returns>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow() - MaxAge;
+        int removed;
+        try
+        {
+            removed = await store.PruneCallsAsync(before, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            LogPruneFailed(logger, e, Interval.TotalMinutes);
+            return 0;
+        }
+
+        if (removed > 0)
+        {
+            metrics.Pruned.Add(removed);
+            LogPruned(logger, removed, before, options.Value.CallMaxAgeSecs);
+        }
+
+        return removed;
+    }
+
+    /// <inheritdoc/>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Made here, not in ExecuteAsync (which .NET 10 runs later on the thread pool): the first round is
+        // due one interval after start-up, whenever the loop gets to wait for it.
+        if (MaxAge > TimeSpan.Zero)
+        {
+            _timer = new PeriodicTimer(Interval, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_timer is not { } timer)
+        {
+            return;
+        }
+
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await PruneAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+}
