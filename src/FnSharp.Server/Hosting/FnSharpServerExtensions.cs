@@ -31,6 +31,9 @@ public static class FnSharpServerExtensions
             sp.GetRequiredService<StoreHolder>().Store,
             sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ServerOptions>>().Value.LookupCacheMs)));
+        // Call records and the queue of detached calls live in the same database, on the same store object.
+        services.AddSingleton<ICallStore>(sp => sp.GetRequiredService<StoreHolder>().Store as ICallStore
+            ?? throw new InvalidOperationException("The datastore does not keep calls."));
         services.AddSingleton<CallServer>();
         services.AddSingleton(sp =>
         {
