@@ -15,6 +15,7 @@ app.MapFnsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
+app.MapAsyncCallsApi();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

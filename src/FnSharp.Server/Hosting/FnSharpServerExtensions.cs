@@ -4,6 +4,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
+using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
         services.AddHostedService<ServerLifetime>();
+        services.AddAsyncCalls();
         services.AddProblemDetails();
 
         // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.

@@ -26,7 +26,8 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
     /// <summary>What a route resolved a request to.</summary>
     /// <param name="App">The fn's app.</param>
     /// <param name="Fn">The fn to call.</param>
-    public sealed record Target(App App, Fn Fn);
+    /// <param name="Trigger">The HTTP trigger called, for <c>/t</c>.</param>
+    public sealed record Target(App App, Fn Fn, Trigger? Trigger = null);
 
     /// <summary>Serves the call of <paramref name="context"/>.</summary>
     /// <param name="context">The client's request.</param>
@@ -41,7 +42,19 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
         try
         {
             CheckRequestSize(context, callId);
+            var requestedDetached = DetachedCalls.RequestedDetached(context.Request);
             var target = await resolveAsync(context.RequestAborted);
+            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCalls.InvokeTypeAnnotation) ?? false)
+            {
+                // Resolved only here, so that synchronous calls never depend on the call store.
+                var detached = context.RequestServices.GetRequiredService<DetachedCalls>();
+                if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
+                {
+                    await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger), _options.MaxRequestSize);
+                    return;
+                }
+            }
+
             await RunAsync(context, callId, target, trigger);
         }
         catch (ApiException e) when (!context.Response.HasStarted)
@@ -71,15 +84,12 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
     private async Task RunAsync(HttpContext context, string callId, Target target, bool trigger)
     {
         var request = context.Request;
-        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
         var call = new CallRequest
         {
             CallId = callId,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
-            Headers = trigger
-                ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
-                : [.. clientHeaders],
+            Headers = ContainerHeaders(request, trigger),
             Body = request.Body,
             ContentLength = request.ContentLength,
         };
@@ -142,6 +152,15 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, IOptions
                 context.Abort();
                 break;
         }
+    }
+
+    /// <summary>The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.</summary>
+    private static List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger)
+    {
+        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
+        return trigger
+            ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
+            : [.. clientHeaders];
     }
 
     private static Task WriteFailureAsync(HttpResponse response, CallResult result)

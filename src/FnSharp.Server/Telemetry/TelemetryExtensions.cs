@@ -1,5 +1,6 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
+using FnSharp.Server.Calls;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -53,7 +54,7 @@ public static class TelemetryExtensions
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName)
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, AsyncCallMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
         if (tracingExported)
         {
