@@ -31,20 +31,25 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
     private readonly IServiceProvider _services;
     private readonly IAgent _agent;
-    private readonly AsyncOptions _options;
-    private readonly ServerOptions _server;
-    private readonly TimeSpan _shutdownGrace;
+    private readonly IOptions<AsyncOptions> _asyncOptions;
+    private readonly IOptions<ServerOptions> _serverOptions;
+    private readonly IOptions<AgentOptions> _agentOptions;
     private readonly TimeProvider _time;
     private readonly AsyncCallMetrics _metrics;
     private readonly ILogger<AsyncCallWorker> _logger;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cutOff = new();
     private readonly CancellationTokenSource _renewalStop = new();
+    private readonly Lock _stopLock = new();
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _idle = NewSignal();
     private Task _renewal = Task.CompletedTask;
+    private Task? _stopped;
+    private bool _disposed;
     private volatile bool _stopping;
 
+    // The options are read when used, not here: reading them validates them, and a bad setting must be
+    // reported by the host's start-up validation, not by the creation of the hosted services.
     public AsyncCallWorker(
         IServiceProvider services,
         IAgent agent,
@@ -55,14 +60,11 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         AsyncCallMetrics metrics,
         ILogger<AsyncCallWorker> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(agentOptions);
         _services = services;
         _agent = agent;
-        _options = options.Value;
-        _server = server.Value;
-        _shutdownGrace = TimeSpan.FromMilliseconds(agentOptions.Value.ShutdownGraceMs);
+        _asyncOptions = options;
+        _serverOptions = server;
+        _agentOptions = agentOptions;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -70,6 +72,12 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
     /// <summary>Called after each attempt's end is stored, or left to lease recovery (tests wait on it instead of polling).</summary>
     internal Action<AsyncAttempt>? AttemptSettled { get; set; }
+
+    private AsyncOptions Settings => _asyncOptions.Value;
+
+    private ServerOptions ServerSettings => _serverOptions.Value;
+
+    private TimeSpan ShutdownGrace => TimeSpan.FromMilliseconds(_agentOptions.Value.ShutdownGraceMs);
 
     /// <summary>Calls running on this node now.</summary>
     internal int RunningCount => _running.Count;
@@ -83,14 +91,27 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     /// queues them again without counting the attempt; what cannot be given back in time is recovered
     /// by this node's next start or by another node once its lease ends.
     /// </summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// The host may call this twice (a test host stops the app while <c>RunAsync</c> stops it too), also
+    /// after the container disposed the worker: every call awaits the one stop.
+    /// </remarks>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            // A host whose start failed is stopped after its services were disposed: nothing runs then.
+            return _stopped ??= _disposed ? Task.CompletedTask : StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         await base.StopAsync(cancellationToken);
         if (!_running.IsEmpty)
         {
-            LogDraining(_logger, _running.Count, (long)_shutdownGrace.TotalMilliseconds);
-            await WaitIdleAsync(_shutdownGrace, cancellationToken);
+            LogDraining(_logger, _running.Count, (long)ShutdownGrace.TotalMilliseconds);
+            await WaitIdleAsync(ShutdownGrace, cancellationToken);
             if (!_running.IsEmpty)
             {
                 LogCuttingOff(_logger, _running.Count);
@@ -106,6 +127,11 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     /// <inheritdoc/>
     public override void Dispose()
     {
+        lock (_stopLock)
+        {
+            _disposed = true;
+        }
+
         base.Dispose();
         _cutOff.Dispose();
         _renewalStop.Dispose();
@@ -114,7 +140,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.MaxConcurrent == 0)
+        if (Settings.MaxConcurrent == 0)
         {
             LogWorkerOff(_logger);
             return;
@@ -137,13 +163,13 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
         try
         {
-            var recovered = await calls.RecoverNodeCallsAsync(_server.NodeName, stoppingToken);
-            LogRecovered(_logger, recovered, _server.NodeName);
+            var recovered = await calls.RecoverNodeCallsAsync(ServerSettings.NodeName, stoppingToken);
+            LogRecovered(_logger, recovered, ServerSettings.NodeName);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not fatal: the calls come back once their leases end.
-            LogRecoverFailed(_logger, e, _server.NodeName);
+            LogRecoverFailed(_logger, e, ServerSettings.NodeName);
         }
         catch (OperationCanceledException)
         {
@@ -155,7 +181,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         {
             // A wake that comes after this point is kept for the next wait: claims never miss one.
             var wake = ResetWake();
-            var free = _options.MaxConcurrent - _running.Count;
+            var free = Settings.MaxConcurrent - _running.Count;
             if (free > 0)
             {
                 await ClaimAsync(calls, store, free, stoppingToken);
@@ -170,7 +196,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         IReadOnlyList<ClaimedCall> claimed;
         try
         {
-            claimed = await calls.ClaimCallsAsync(_server.NodeName, _time.GetUtcNow(), TimeSpan.FromMilliseconds(_options.LeaseMs), free, stoppingToken);
+            claimed = await calls.ClaimCallsAsync(ServerSettings.NodeName, _time.GetUtcNow(), TimeSpan.FromMilliseconds(Settings.LeaseMs), free, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -178,7 +204,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         }
         catch (Exception e)
         {
-            LogClaimFailed(_logger, e, (long)_options.PollMs);
+            LogClaimFailed(_logger, e, (long)Settings.PollMs);
             return;
         }
 
@@ -233,7 +259,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         {
             // The store failed to take the outcome (or a bug): the call stays leased to this node until
             // its lease ends, then it is claimed again. Never lost, perhaps run twice.
-            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)_options.LeaseMs);
+            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             settled = new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
         }
 
@@ -244,10 +270,10 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     {
         var call = item.Call;
         var now = _time.GetUtcNow();
-        if (now > AsyncRetryPolicy.ExpiresAt(call, _options))
+        if (now > AsyncRetryPolicy.ExpiresAt(call, Settings))
         {
             // Queued past its age (the node was down, or too busy for hours): it is not run any more.
-            LogDeadLetterAge(_logger, call.Id, call.FnId, _options.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
+            LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
             var expired = call with
             {
                 Status = CallStates.Timeout,
@@ -302,7 +328,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         }
 
         now = _time.GetUtcNow();
-        var decision = AsyncRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), _options);
+        var decision = AsyncRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), Settings);
         var fnTag = AsyncCallMetrics.Fn(call.FnId);
         switch (decision.Kind)
         {
@@ -327,7 +353,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
                         LogDeadLetterRetries(_logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, AsyncRetryPolicy.RetriesAnnotation);
                         break;
                     case AsyncDeadLetterReason.MaxEventAge:
-                        LogDeadLetterAge(_logger, call.Id, call.FnId, _options.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
+                        LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
                         break;
                     default:
                         LogDeadLetterCannotRun(_logger, call.Id, call.FnId, error?.Message ?? "");
@@ -365,7 +391,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
                     if (!await DrainAsync(answer, _cutOff.Token))
                     {
                         result.Abandon();
-                        LogResponseTooLarge(_logger, call.Id, call.FnId, _server.MaxResponseSize);
+                        LogResponseTooLarge(_logger, call.Id, call.FnId, ServerSettings.MaxResponseSize);
                         (status, error) = (CallStatus.InvalidResponse, CallServer.ResponseTooLarge);
                     }
                 }
@@ -393,7 +419,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     /// <summary>Reads <paramref name="answer"/>'s body to its end; false when it is over <c>FN_MAX_RESPONSE_SIZE</c>.</summary>
     private async Task<bool> DrainAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
     {
-        var limit = _server.MaxResponseSize > 0 ? _server.MaxResponseSize : long.MaxValue;
+        var limit = ServerSettings.MaxResponseSize > 0 ? ServerSettings.MaxResponseSize : long.MaxValue;
         if (answer.Content.Headers.ContentLength > limit)
         {
             return false;
@@ -426,23 +452,23 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         }
         catch (Exception e)
         {
-            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)_options.LeaseMs);
+            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             return new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
         }
     }
 
     private async Task RenewLeasesAsync(ICallStore calls, CancellationToken cancellationToken)
     {
-        var lease = TimeSpan.FromMilliseconds(_options.LeaseMs);
+        var lease = TimeSpan.FromMilliseconds(Settings.LeaseMs);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.LeaseRenewal, _time, cancellationToken);
+                await Task.Delay(Settings.LeaseRenewal, _time, cancellationToken);
                 var ids = _running.Keys.ToList();
                 if (ids.Count > 0)
                 {
-                    await calls.ExtendLeasesAsync(_server.NodeName, ids, _time.GetUtcNow() + lease, cancellationToken);
+                    await calls.ExtendLeasesAsync(ServerSettings.NodeName, ids, _time.GetUtcNow() + lease, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -471,7 +497,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     private async Task WaitAsync(TaskCompletionSource wake, CancellationToken stoppingToken)
     {
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = Task.Delay(TimeSpan.FromMilliseconds(_options.PollMs), _time, poll.Token);
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(Settings.PollMs), _time, poll.Token);
         await Task.WhenAny(wake.Task, delay);
         await poll.CancelAsync();
         try
@@ -507,7 +533,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     }
 
     private string MaxEventAgeError(string? lastError) =>
-        $"the call reached FN_ASYNC_MAX_EVENT_AGE_SECS={_options.MaxEventAgeSeconds} before it succeeded" + (lastError is null ? "" : "; last error: " + lastError);
+        $"the call reached FN_ASYNC_MAX_EVENT_AGE_SECS={Settings.MaxEventAgeSeconds} before it succeeded" + (lastError is null ? "" : "; last error: " + lastError);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
