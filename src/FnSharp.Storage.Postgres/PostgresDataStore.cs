@@ -35,6 +35,10 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
     /// <inheritdoc/>
     protected override bool LocksRowsForUpdate => true;
 
+    /// <inheritdoc/>
+    /// <remarks>Concurrent claims, from this node or others, lock disjoint calls and never wait for each other.</remarks>
+    protected override string ClaimLockClause => " FOR UPDATE OF c SKIP LOCKED";
+
     /// <summary>Whether <paramref name="url"/> names a PostgreSQL database (<c>postgres://</c> or <c>postgresql://</c>).</summary>
     public static bool IsPostgresUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && Schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase);

@@ -57,5 +57,45 @@ internal static class PostgresMigrations
         CREATE INDEX triggers_fn_id ON triggers (fn_id);
         CREATE INDEX triggers_name ON triggers (name);
         """,
+
+        // 2: calls, the payloads of queued detached calls, and call logs. No foreign key to fns: records
+        // are written in batches after their calls, and a fn removed meanwhile must not fail the batch;
+        // removing a fn or app deletes its calls in the same transaction instead.
+        """
+        CREATE TABLE calls (
+            id text COLLATE "C" PRIMARY KEY,
+            app_id text COLLATE "C" NOT NULL,
+            fn_id text COLLATE "C" NOT NULL,
+            type text NOT NULL,
+            status text NOT NULL,
+            status_code integer NULL,
+            error text NULL,
+            created_at bigint NOT NULL,
+            started_at bigint NULL,
+            completed_at bigint NULL,
+            attempts integer NOT NULL,
+            container_id text NULL,
+            next_attempt_at bigint NULL,
+            dead_letter boolean NOT NULL,
+            lease_owner text NULL,
+            lease_until bigint NULL
+        );
+        CREATE INDEX calls_fn_id ON calls (fn_id, id);
+        CREATE INDEX calls_app_id ON calls (app_id);
+        CREATE INDEX calls_status_next_attempt ON calls (status, next_attempt_at);
+        CREATE INDEX calls_status_lease ON calls (status, lease_until);
+        CREATE INDEX calls_completed_at ON calls (completed_at);
+        CREATE TABLE call_payloads (
+            call_id text COLLATE "C" PRIMARY KEY,
+            headers text NOT NULL,
+            body bytea NOT NULL
+        );
+        CREATE TABLE call_logs (
+            call_id text COLLATE "C" PRIMARY KEY,
+            fn_id text COLLATE "C" NOT NULL,
+            log text NOT NULL
+        );
+        CREATE INDEX call_logs_fn_id ON call_logs (fn_id);
+        """,
     ];
 }

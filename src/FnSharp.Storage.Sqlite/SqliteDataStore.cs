@@ -27,6 +27,10 @@ public sealed class SqliteDataStore : SqlDataStore
     /// <inheritdoc/>
     protected override bool LocksRowsForUpdate => false;
 
+    /// <inheritdoc/>
+    /// <remarks>None: the claim's transaction is <c>BEGIN IMMEDIATE</c>, which already keeps every other writer out.</remarks>
+    protected override string ClaimLockClause => "";
+
     /// <summary>
     /// Opens the store in the file at <paramref name="path"/>, creating the file and its directory
     /// when missing, and migrates its schema to the newest version in one transaction.

@@ -61,5 +61,45 @@ internal static class SqliteMigrations
         CREATE INDEX triggers_fn_id ON triggers (fn_id);
         CREATE INDEX triggers_name ON triggers (name);
         """,
+
+        // 3: calls, the payloads of queued detached calls, and call logs. No foreign key to fns: records
+        // are written in batches after their calls, and a fn removed meanwhile must not fail the batch;
+        // removing a fn or app deletes its calls in the same transaction instead.
+        """
+        CREATE TABLE calls (
+            id TEXT PRIMARY KEY,
+            app_id TEXT NOT NULL,
+            fn_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_code INTEGER NULL,
+            error TEXT NULL,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER NULL,
+            completed_at INTEGER NULL,
+            attempts INTEGER NOT NULL,
+            container_id TEXT NULL,
+            next_attempt_at INTEGER NULL,
+            dead_letter INTEGER NOT NULL,
+            lease_owner TEXT NULL,
+            lease_until INTEGER NULL
+        );
+        CREATE INDEX calls_fn_id ON calls (fn_id, id);
+        CREATE INDEX calls_app_id ON calls (app_id);
+        CREATE INDEX calls_status_next_attempt ON calls (status, next_attempt_at);
+        CREATE INDEX calls_status_lease ON calls (status, lease_until);
+        CREATE INDEX calls_completed_at ON calls (completed_at);
+        CREATE TABLE call_payloads (
+            call_id TEXT PRIMARY KEY,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE TABLE call_logs (
+            call_id TEXT PRIMARY KEY,
+            fn_id TEXT NOT NULL,
+            log TEXT NOT NULL
+        );
+        CREATE INDEX call_logs_fn_id ON call_logs (fn_id);
+        """,
     ];
 }

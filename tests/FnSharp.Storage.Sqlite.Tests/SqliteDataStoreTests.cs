@@ -69,7 +69,7 @@ public sealed class SqliteDataStoreTests : IAsyncLifetime
 
         var store = await SqliteDataStore.OpenAsync(DbPath, CancellationToken.None);
 
-        Assert.Equal(2L, await ScalarAsync("SELECT version FROM schema_version;"));
+        Assert.Equal((long)SqliteDataStore.LatestSchemaVersion, await ScalarAsync("SELECT version FROM schema_version;"));
         var app = await store.GetAppByIdAsync("A1", CancellationToken.None);
         var fn = await store.GetFnAsync("F1", CancellationToken.None);
         Assert.Equal(("old-app", "V", DateTimeOffset.FromUnixTimeMilliseconds(1764498547577)), (app?.Name, app?.Config["K"], app?.CreatedAt));

@@ -105,6 +105,12 @@ public static class ApiErrors
     /// <summary>404: no trigger with that id.</summary>
     public static readonly ApiError TriggerNotFound = new(404, "Trigger not found");
 
+    /// <summary>404: the fn has no call with that id (Fn's v1 message).</summary>
+    public static readonly ApiError CallNotFound = new(404, "Call not found");
+
+    /// <summary>404: no log was stored for that call of the fn.</summary>
+    public static readonly ApiError CallLogNotFound = new(404, "Call log not found");
+
     /// <summary>404: no route for the path.</summary>
     public static readonly ApiError PathNotFound = new(404, "Path not found");
 
@@ -131,6 +137,9 @@ public static class ApiErrors
 
     /// <summary>409: another trigger of the app has the same type and source.</summary>
     public static readonly ApiError TriggerSourceExists = new(409, "Trigger with the same type and source exists on this app");
+
+    /// <summary>409: a re-drive asked for a call that is not a dead letter.</summary>
+    public static readonly ApiError CallNotDeadLetter = new(409, "Call is not a dead letter");
 
     /// <summary>500: a fault of the server itself; details go to the log, never to the client.</summary>
     public static readonly ApiError Internal = new(500, "internal server error");

@@ -36,7 +36,7 @@ public interface IDataStore
     /// <exception cref="ApiException"><see cref="ApiErrors.AppNotFound"/>, or what <paramref name="update"/> throws.</exception>
     Task<App> UpdateAppAsync(string appId, Func<App, App> update, CancellationToken cancellationToken);
 
-    /// <summary>Removes an app with its fns and triggers.</summary>
+    /// <summary>Removes an app with its fns, triggers and their calls (records, logs, queued payloads), in one transaction.</summary>
     /// <returns><see langword="false"/> when there was no such app.</returns>
     Task<bool> RemoveAppAsync(string appId, CancellationToken cancellationToken);
 
@@ -63,7 +63,7 @@ public interface IDataStore
     /// </exception>
     Task<Fn> UpdateFnAsync(string fnId, Func<Fn, Fn> update, CancellationToken cancellationToken);
 
-    /// <summary>Removes a fn with its triggers.</summary>
+    /// <summary>Removes a fn with its triggers and calls (records, logs, queued payloads), in one transaction.</summary>
     /// <returns><see langword="false"/> when there was no such fn.</returns>
     Task<bool> RemoveFnAsync(string fnId, CancellationToken cancellationToken);
 

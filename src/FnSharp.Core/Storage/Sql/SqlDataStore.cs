@@ -8,13 +8,15 @@ namespace FnSharp.Core.Storage.Sql;
 /// <summary>
 /// The datastore in portable SQL over ADO.NET, shared by the SQLite and PostgreSQL stores as Fn's
 /// <c>datastore/sql</c> serves every database through one store and a per-dialect helper. A dialect
-/// opens connections, says whether rows must be locked for update, and classifies constraint errors;
+/// opens connections, says whether rows must be locked for update, gives the claim of queued calls its
+/// locking clause, and classifies constraint errors;
 /// its schema must have the tables and the unique indexes named here. Times are Unix milliseconds;
 /// config and annotations are JSON text. Keys that no stored text can equal (<see cref="StoredText"/>)
 /// are answered as "not found" without a query, since PostgreSQL would refuse them. Parameterized SQL only (<c>@name</c> parameters, which both
-/// Microsoft.Data.Sqlite and Npgsql accept).
+/// Microsoft.Data.Sqlite and Npgsql accept). Calls, their payloads and logs (<see cref="ICallStore"/>) are in
+/// <c>SqlDataStore.Calls.cs</c>.
 /// </summary>
-public abstract class SqlDataStore : IDataStore
+public abstract partial class SqlDataStore : IDataStore, ICallStore
 {
     /// <summary>The unique index on <c>apps (name)</c>.</summary>
     public const string AppsNameIndex = "apps_name";
@@ -134,7 +136,7 @@ public abstract class SqlDataStore : IDataStore
 
     /// <inheritdoc/>
     public Task<bool> RemoveAppAsync(string appId, CancellationToken cancellationToken) =>
-        RemoveAsync("DELETE FROM apps WHERE id = @id", appId, cancellationToken);
+        RemoveWithCallsAsync("DELETE FROM apps WHERE id = @id", LockAppCalls, DeleteAppCalls, appId, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Fn> InsertFnAsync(Fn fn, CancellationToken cancellationToken)
@@ -214,7 +216,7 @@ public abstract class SqlDataStore : IDataStore
 
     /// <inheritdoc/>
     public Task<bool> RemoveFnAsync(string fnId, CancellationToken cancellationToken) =>
-        RemoveAsync("DELETE FROM fns WHERE id = @id", fnId, cancellationToken);
+        RemoveWithCallsAsync("DELETE FROM fns WHERE id = @id", LockFnCalls, DeleteFnCalls, fnId, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Trigger> InsertTriggerAsync(Trigger trigger, CancellationToken cancellationToken)

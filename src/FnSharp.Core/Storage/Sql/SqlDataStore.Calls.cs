@@ -1,0 +1,566 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Core.Storage.Sql;
+
+// The call store on the tables calls, call_payloads (a queued call's headers as JSON text and body as
+// bytes, kept until it ends, or longer for a dead letter) and call_logs. A call row also holds the lease of
+// a running detached call (lease_owner, lease_until), which Call does not show. No foreign key ties a call
+// to its fn: records are written in batches after the call and must not fail when the fn was removed
+// meanwhile; RemoveFnAsync and RemoveAppAsync remove the calls themselves, in the fn's or app's transaction.
+// Writers take rows in the order calls, payloads, logs (PostgreSQL removals and pruning lock the calls
+// first) so that they cannot deadlock each other.
+public abstract partial class SqlDataStore
+{
+    private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter";
+    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter";
+
+    /// <summary>How many ids one statement lists at most (SQLite allows 32766 parameters, PostgreSQL 65535).</summary>
+    private const int IdsPerStatement = 500;
+
+    private const string LockFnCalls = "SELECT id FROM calls WHERE fn_id = @id FOR UPDATE";
+    private const string DeleteFnCalls = """
+        DELETE FROM call_payloads WHERE call_id IN (SELECT id FROM calls WHERE fn_id = @id);
+        DELETE FROM call_logs WHERE fn_id = @id;
+        DELETE FROM calls WHERE fn_id = @id;
+        """;
+
+    private const string LockAppCalls = "SELECT id FROM calls WHERE app_id = @id FOR UPDATE";
+    private const string DeleteAppCalls = """
+        DELETE FROM call_payloads WHERE call_id IN (SELECT id FROM calls WHERE app_id = @id);
+        DELETE FROM call_logs WHERE fn_id IN (SELECT id FROM fns WHERE app_id = @id) OR call_id IN (SELECT id FROM calls WHERE app_id = @id);
+        DELETE FROM calls WHERE app_id = @id;
+        """;
+
+    /// <summary>
+    /// The locking clause ending the claim's <c>SELECT ... FROM calls c JOIN call_payloads p ... LIMIT @max</c>:
+    /// one that locks the calls it picks and skips calls other transactions hold (PostgreSQL:
+    /// <c>" FOR UPDATE OF c SKIP LOCKED"</c>), or <c>""</c> when the write transaction already excludes
+    /// every other writer (SQLite).
+    /// </summary>
+    protected abstract string ClaimLockClause { get; }
+
+    /// <inheritdoc/>
+    public async Task EnqueueCallAsync(Call call, CallPayload payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(payload);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues})";
+            AddCallParameters(insert, call);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO call_payloads (call_id, headers, body) VALUES (@call_id, @headers, @body)";
+            AddString(insert, "@call_id", call.Id);
+            AddString(insert, "@headers", StoreJson.SerializeHeaders(payload.Headers));
+            Add(insert, "@body", DbType.Binary, payload.Body);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Oldest first by <c>created_at</c>, then id, so a call waiting for a retry goes ahead of newer calls
+    /// once due. The claim reads the due calls with their payloads and marks them running in one
+    /// transaction: on SQLite it is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so one claim
+    /// runs at a time; on PostgreSQL the read ends in <see cref="ClaimLockClause"/> (<c>FOR UPDATE OF c SKIP
+    /// LOCKED</c>), so concurrent claims from any node lock disjoint calls without waiting for each other.
+    /// A claimed call's <see cref="Call.NextAttemptAt"/> is cleared; its <see cref="Call.Error"/> (of a failed
+    /// attempt) is kept until it ends.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lease"/> or <paramref name="max"/> is negative.</exception>
+    public async Task<IReadOnlyList<ClaimedCall>> ClaimCallsAsync(string nodeName, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lease, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+        {
+            return [];
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var claimed = new List<ClaimedCall>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = $"""
+                SELECT c.id, c.app_id, c.fn_id, c.type, c.status, c.status_code, c.error, c.created_at, c.started_at, c.completed_at,
+                    c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body
+                FROM calls c JOIN call_payloads p ON p.call_id = c.id
+                WHERE (c.status = @queued AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= @now))
+                    OR (c.status = @running AND c.lease_until < @now)
+                ORDER BY c.created_at, c.id
+                LIMIT @max{ClaimLockClause}
+                """;
+            AddString(select, "@queued", CallStates.Queued);
+            AddString(select, "@running", CallStates.Running);
+            AddInt64(select, "@now", nowMs);
+            Add(select, "@max", DbType.Int32, max);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var read = ReadCall(reader);
+                var call = read with
+                {
+                    Status = CallStates.Running,
+                    StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(nowMs),
+                    Attempts = read.Attempts + 1,
+                    NextAttemptAt = null,
+                };
+                var payload = new CallPayload(StoreJson.DeserializeHeaders(reader.GetString(14)), reader.GetFieldValue<byte[]>(15));
+                claimed.Add(new ClaimedCall(call, payload));
+            }
+        }
+
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = $"""
+                UPDATE calls SET status = @running, started_at = @now, attempts = attempts + 1, next_attempt_at = NULL,
+                    lease_owner = @owner, lease_until = @until
+                WHERE id IN ({AddIds(update, claimed.Select(c => c.Call.Id).ToList())})
+                """;
+            AddString(update, "@running", CallStates.Running);
+            AddInt64(update, "@now", nowMs);
+            AddString(update, "@owner", nodeName);
+            AddInt64(update, "@until", (now + lease).ToUnixTimeMilliseconds());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    /// <inheritdoc/>
+    public async Task ExtendLeasesAsync(string nodeName, IReadOnlyCollection<string> callIds, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        ArgumentNullException.ThrowIfNull(callIds);
+        var ids = callIds.Where(StoredText.IsStorable).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(IdsPerStatement))
+        {
+            await using var update = connection.CreateCommand();
+            update.CommandText = $"UPDATE calls SET lease_until = @until WHERE status = @running AND lease_owner = @owner AND id IN ({AddIds(update, chunk)})";
+            AddInt64(update, "@until", until.ToUnixTimeMilliseconds());
+            AddString(update, "@running", CallStates.Running);
+            AddString(update, "@owner", nodeName);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = """
+            UPDATE calls SET status = @queued, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+            WHERE status = @running AND lease_owner = @owner
+            """;
+        AddString(update, "@queued", CallStates.Queued);
+        AddString(update, "@running", CallStates.Running);
+        AddString(update, "@owner", nodeName);
+        return await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!StoredText.IsStorable(call.Id))
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = connection.CreateCommand())
+        {
+            // The attempts stay as the claims counted them.
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
+                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter,
+                    next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+                WHERE id = @id
+                """;
+            AddCallParameters(update, call);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                // Removed with its fn meanwhile: nothing is left to end, and no log may be left behind.
+                return;
+            }
+        }
+
+        if (!call.DeadLetter)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM call_payloads WHERE call_id = @id";
+            AddString(delete, "@id", call.Id);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (log is not null)
+        {
+            // A re-driven call ends again: its new log replaces the old one.
+            await using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO UPDATE SET log = excluded.log";
+            AddLogParameters(upsert, log with { CallId = call.Id, FnId = call.FnId });
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(callId))
+        {
+            return;
+        }
+
+        // Only a running call: requeueing one already given back (by a recovery) must not uncount twice.
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = """
+            UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
+                attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
+                lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND status = @running
+            """;
+        AddString(update, "@queued", CallStates.Queued);
+        AddString(update, "@running", CallStates.Running);
+        AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
+        AddString(update, "@error", error);
+        Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
+        AddString(update, "@id", callId);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Call?> RedriveCallAsync(string fnId, string callId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Call? current;
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id" + (LocksRowsForUpdate ? ForUpdate : "");
+            AddString(select, "@id", callId);
+            AddString(select, "@fn_id", fnId);
+            current = await ReadOneAsync(select, ReadCall, cancellationToken);
+        }
+
+        if (current is null)
+        {
+            return null;
+        }
+
+        if (!current.DeadLetter)
+        {
+            throw new ApiException(ApiErrors.CallNotDeadLetter);
+        }
+
+        var redriven = current with
+        {
+            Status = CallStates.Queued,
+            StatusCode = null,
+            Error = null,
+            StartedAt = null,
+            CompletedAt = null,
+            Attempts = 0,
+            ContainerId = null,
+            NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()),
+            DeadLetter = false,
+        };
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
+                    completed_at = @completed_at, attempts = @attempts, container_id = @container_id,
+                    next_attempt_at = @next_attempt_at, dead_letter = @dead_letter, lease_owner = NULL, lease_until = NULL
+                WHERE id = @id
+                """;
+            AddCallParameters(update, redriven);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return redriven;
+    }
+
+    /// <inheritdoc/>
+    public async Task InsertCallRecordsAsync(IReadOnlyList<Call> calls, IReadOnlyList<CallLog> logs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(logs);
+        if (calls.Count == 0 && logs.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var call in calls)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues}) ON CONFLICT (id) DO NOTHING";
+            AddCallParameters(insert, call);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var log in logs)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO NOTHING";
+            AddLogParameters(insert, log);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id";
+        AddString(command, "@id", callId);
+        AddString(command, "@fn_id", fnId);
+        return await ReadOneAsync(command, ReadCall, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (!StoredText.IsStorable(filter.FnId) || !StoredText.IsStorable(filter.BeforeId) || !StoredText.IsStorable(filter.Status))
+        {
+            return new Page<Call>([], false);
+        }
+
+        var perPage = Math.Clamp(filter.PerPage, 1, ListFilter.MaxPerPage);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {CallColumns} FROM calls
+            WHERE fn_id = @fn_id AND (@before IS NULL OR id < @before) AND (@status IS NULL OR status = @status)
+                AND (@dead_letter IS NULL OR dead_letter = @dead_letter)
+                AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
+            ORDER BY id DESC LIMIT @limit
+            """;
+        AddString(command, "@fn_id", filter.FnId);
+        AddString(command, "@before", filter.BeforeId);
+        AddString(command, "@status", filter.Status);
+        Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
+        Add(command, "@from", DbType.Int64, filter.From?.ToUnixTimeMilliseconds());
+        Add(command, "@to", DbType.Int64, filter.To?.ToUnixTimeMilliseconds());
+        Add(command, "@limit", DbType.Int32, perPage);
+        return await ReadPageAsync(command, ReadCall, perPage, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CallLog?> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT call_id, fn_id, log FROM call_logs WHERE call_id = @id AND fn_id = @fn_id";
+        AddString(command, "@id", callId);
+        AddString(command, "@fn_id", fnId);
+        return await ReadOneAsync(command, static r => new CallLog(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Removes in transactions of at most 500 calls, so that a large backlog never holds SQLite's write
+    /// lock (or PostgreSQL's row locks) for long; each batch removes its calls' payloads and logs with them.
+    /// </remarks>
+    public async Task<int> PruneCallsAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var ids = new List<string>();
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "SELECT id FROM calls WHERE completed_at < @before AND status <> @queued AND status <> @running ORDER BY completed_at LIMIT @limit"
+                    + (LocksRowsForUpdate ? ForUpdate : "");
+                AddInt64(select, "@before", completedBefore.ToUnixTimeMilliseconds());
+                AddString(select, "@queued", CallStates.Queued);
+                AddString(select, "@running", CallStates.Running);
+                Add(select, "@limit", DbType.Int32, IdsPerStatement);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                return removed;
+            }
+
+            await using (var delete = connection.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                var list = AddIds(delete, ids);
+                delete.CommandText = $"DELETE FROM call_payloads WHERE call_id IN ({list}); DELETE FROM call_logs WHERE call_id IN ({list}); DELETE FROM calls WHERE id IN ({list});";
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            removed += ids.Count;
+            if (ids.Count < IdsPerStatement)
+            {
+                return removed;
+            }
+        }
+    }
+
+    private async Task<bool> RemoveWithCallsAsync(string deleteParent, string lockCalls, string deleteCalls, string id, CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(id))
+        {
+            return false;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var calls = connection.CreateCommand())
+        {
+            // PostgreSQL: lock the calls before their payloads and logs, in the order every writer takes them.
+            calls.Transaction = transaction;
+            calls.CommandText = LocksRowsForUpdate ? lockCalls + ";\n" + deleteCalls : deleteCalls;
+            AddString(calls, "@id", id);
+            await calls.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        bool removed;
+        await using (var parent = connection.CreateCommand())
+        {
+            parent.Transaction = transaction;
+            parent.CommandText = deleteParent;
+            AddString(parent, "@id", id);
+            removed = await parent.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>Adds <c>@id0, @id1, ...</c> for <paramref name="ids"/> and returns that list for an <c>IN (...)</c>.</summary>
+    private static string AddIds(DbCommand command, IReadOnlyList<string> ids)
+    {
+        var list = new StringBuilder();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var name = "@id" + i.ToString(CultureInfo.InvariantCulture);
+            AddString(command, name, ids[i]);
+            list.Append(i == 0 ? "" : ", ").Append(name);
+        }
+
+        return list.ToString();
+    }
+
+    private static void AddCallParameters(DbCommand command, Call call)
+    {
+        AddString(command, "@id", call.Id);
+        AddString(command, "@app_id", call.AppId);
+        AddString(command, "@fn_id", call.FnId);
+        AddString(command, "@type", call.Type);
+        AddString(command, "@status", call.Status);
+        Add(command, "@status_code", DbType.Int32, call.StatusCode);
+        AddString(command, "@error", call.Error);
+        AddInt64(command, "@created_at", call.CreatedAt.ToUnixTimeMilliseconds());
+        Add(command, "@started_at", DbType.Int64, call.StartedAt?.ToUnixTimeMilliseconds());
+        Add(command, "@completed_at", DbType.Int64, call.CompletedAt?.ToUnixTimeMilliseconds());
+        Add(command, "@attempts", DbType.Int32, call.Attempts);
+        AddString(command, "@container_id", call.ContainerId);
+        Add(command, "@next_attempt_at", DbType.Int64, call.NextAttemptAt?.ToUnixTimeMilliseconds());
+        Add(command, "@dead_letter", DbType.Boolean, call.DeadLetter);
+    }
+
+    private static void AddLogParameters(DbCommand command, CallLog log)
+    {
+        AddString(command, "@call_id", log.CallId);
+        AddString(command, "@fn_id", log.FnId);
+        AddString(command, "@log", log.Text);
+    }
+
+    private static Call ReadCall(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        AppId = reader.GetString(1),
+        FnId = reader.GetString(2),
+        Type = reader.GetString(3),
+        Status = reader.GetString(4),
+        StatusCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+        Error = reader.IsDBNull(6) ? null : reader.GetString(6),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+        StartedAt = ReadTime(reader, 8),
+        CompletedAt = ReadTime(reader, 9),
+        Attempts = reader.GetInt32(10),
+        ContainerId = reader.IsDBNull(11) ? null : reader.GetString(11),
+        NextAttemptAt = ReadTime(reader, 12),
+        DeadLetter = reader.GetBoolean(13),
+    };
+
+    private static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+}

@@ -1,0 +1,585 @@
+using System.Collections.Concurrent;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using Xunit;
+using M = FnSharp.Testing.Builders.Models;
+
+namespace FnSharp.Testing.Storage;
+
+/// <summary>
+/// What every <see cref="ICallStore"/> must do: derive once per backend and open a fresh, empty store
+/// (which must be an <see cref="IDataStore"/> too, since calls belong to fns) in <see cref="OpenStoreAsync"/>.
+/// Times are fixed; nothing waits on a clock.
+/// </summary>
+public abstract class CallStoreConformanceTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private int _nextId;
+
+    /// <summary>The store under test, opened in <see cref="InitializeAsync"/>.</summary>
+    protected IDataStore Store { get; private set; } = null!;
+
+    /// <summary>The same store, as the call store.</summary>
+    protected ICallStore Calls { get; private set; } = null!;
+
+    /// <summary>Opens a fresh, empty store that implements <see cref="ICallStore"/> too.</summary>
+    protected abstract Task<IDataStore> OpenStoreAsync();
+
+    /// <summary>Closes the store and removes what it stored.</summary>
+    protected abstract Task CloseStoreAsync();
+
+    /// <summary>Counts the rows of <paramref name="table"/> (<c>call_payloads</c> or <c>call_logs</c>) whose <c>call_id</c> is <paramref name="callId"/>, straight from the database.</summary>
+    protected abstract Task<long> CountRowsAsync(string table, string callId);
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync()
+    {
+        Store = await OpenStoreAsync();
+        Calls = (ICallStore)Store;
+    }
+
+    /// <inheritdoc/>
+    public Task DisposeAsync() => CloseStoreAsync();
+
+    [Fact]
+    public async Task EnqueueThenClaim_RunningLeasedWithPayloadInOrder()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now.AddMinutes(-1));
+        var payload = new CallPayload(
+            [new("Content-Type", "application/json"), new("X-B", "2"), new("X-A", "1"), new("X-A", "ünï"), new("Fn-Http-H-Empty", "")],
+            [0, 1, 2, 0xFF, 0xFE, 0]);
+
+        await Calls.EnqueueCallAsync(call, payload, None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None));
+
+        var running = call with { Status = CallStates.Running, StartedAt = Now, Attempts = 1 };
+        Assert.Equal(running, claimed.Call);
+        Assert.Equal(payload.Headers, claimed.Payload.Headers);
+        Assert.Equal(payload.Body, claimed.Payload.Body);
+        Assert.Equal(running, await Calls.GetCallAsync(fn.Id, call.Id, None));
+        Assert.Empty(await Calls.ClaimCallsAsync("node-b", Now, Lease, 10, None));
+    }
+
+    [Fact]
+    public async Task Claim_EmptyPayload_RoundTrips()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+
+        await Calls.EnqueueCallAsync(call, new CallPayload([], []), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+
+        Assert.Empty(claimed.Payload.Headers);
+        Assert.Empty(claimed.Payload.Body);
+    }
+
+    [Fact]
+    public async Task Claim_SeveralDue_OldestFirstByCreatedAtThenIdUpToMax()
+    {
+        var fn = await FnAsync();
+        var newest = Queued(fn, Now.AddSeconds(-1));
+        var oldest = Queued(fn, Now.AddSeconds(-5));
+        var tieB = Queued(fn, Now.AddSeconds(-3)) with { Id = "CALL-TIE-B" };
+        var tieA = Queued(fn, Now.AddSeconds(-3)) with { Id = "CALL-TIE-A" };
+        foreach (var call in new[] { newest, tieB, oldest, tieA })
+        {
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        var first = await Calls.ClaimCallsAsync("node-a", Now, Lease, 2, None);
+        var rest = await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None);
+
+        Assert.Equal([oldest.Id, tieA.Id], first.Select(c => c.Call.Id));
+        Assert.Equal([tieB.Id, newest.Id], rest.Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Claim_EightConcurrentClaimers_DisjointAndComplete()
+    {
+        var fn = await FnAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var call = Queued(fn, Now.AddMilliseconds(-i));
+            ids.Add(call.Id);
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        var claimed = new ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
+        {
+            while (await Calls.ClaimCallsAsync($"node-{n}", Now, Lease, 5, None) is { Count: > 0 } batch)
+            {
+                foreach (var c in batch)
+                {
+                    claimed.Add(c.Call.Id);
+                }
+            }
+        })));
+
+        Assert.Equal(ids.Count, claimed.Count);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), claimed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Claim_NextAttemptInTheFuture_SkippedUntilDue()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now.AddMinutes(-1)) with { NextAttemptAt = Now.AddSeconds(1) };
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+
+        Assert.Empty(await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None));
+        Assert.Equal(call.Id, Assert.Single(await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(1), Lease, 10, None)).Call.Id);
+    }
+
+    [Fact]
+    public async Task Claim_LeaseRunOut_ReclaimedByAnotherNodeButNotBefore()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None);
+
+        var atLeaseEnd = await Calls.ClaimCallsAsync("node-b", Now + Lease, Lease, 10, None);
+        var after = Now + Lease + TimeSpan.FromMilliseconds(1);
+        var afterLeaseEnd = await Calls.ClaimCallsAsync("node-b", after, Lease, 10, None);
+
+        Assert.Empty(atLeaseEnd);
+        var reclaimed = Assert.Single(afterLeaseEnd).Call;
+        Assert.Equal((CallStates.Running, 2, after), (reclaimed.Status, reclaimed.Attempts, reclaimed.StartedAt));
+        Assert.Equal(0, await Calls.RecoverNodeCallsAsync("node-a", None));
+        Assert.Equal(1, await Calls.RecoverNodeCallsAsync("node-b", None));
+    }
+
+    [Fact]
+    public async Task ExtendLeases_OwnCallsExtended_OthersLeftAlone()
+    {
+        var fn = await FnAsync();
+        var mine = Queued(fn, Now.AddSeconds(-2));
+        var theirs = Queued(fn, Now.AddSeconds(-1));
+        await Calls.EnqueueCallAsync(mine, Payload(), None);
+        await Calls.EnqueueCallAsync(theirs, Payload(), None);
+        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+        await Calls.ClaimCallsAsync("node-b", Now, Lease, 1, None);
+
+        await Calls.ExtendLeasesAsync("node-a", [mine.Id, theirs.Id, "unknown", "a\0b"], Now.AddMinutes(5), None);
+        var reclaimed = await Calls.ClaimCallsAsync("node-c", Now.AddMinutes(1), TimeSpan.FromHours(1), 10, None);
+
+        Assert.Equal([theirs.Id], reclaimed.Select(c => c.Call.Id));
+        Assert.Empty(await Calls.ClaimCallsAsync("node-c", Now.AddMinutes(5), Lease, 10, None));
+        Assert.Equal(mine.Id, Assert.Single(await Calls.ClaimCallsAsync("node-c", Now.AddMinutes(5).AddMilliseconds(1), Lease, 10, None)).Call.Id);
+    }
+
+    [Fact]
+    public async Task RecoverNodeCalls_OnlyThatNodesRunningCalls_DueAtOnce()
+    {
+        var fn = await FnAsync();
+        var mine = Queued(fn, Now.AddSeconds(-3));
+        var theirs = Queued(fn, Now.AddSeconds(-2));
+        var waiting = Queued(fn, Now.AddSeconds(-1)) with { NextAttemptAt = Now.AddHours(1) };
+        await Calls.EnqueueCallAsync(mine, Payload(), None);
+        await Calls.EnqueueCallAsync(theirs, Payload(), None);
+        await Calls.EnqueueCallAsync(waiting, Payload(), None);
+        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+        await Calls.ClaimCallsAsync("node-b", Now, Lease, 1, None);
+
+        Assert.Equal(1, await Calls.RecoverNodeCallsAsync("node-a", None));
+        Assert.Equal(0, await Calls.RecoverNodeCallsAsync("node-a", None));
+
+        var recovered = await Calls.GetCallAsync(fn.Id, mine.Id, None);
+        Assert.Equal((CallStates.Queued, 1, (DateTimeOffset?)null), (recovered?.Status, recovered?.Attempts, recovered?.NextAttemptAt));
+        Assert.Equal(CallStates.Running, (await Calls.GetCallAsync(fn.Id, theirs.Id, None))?.Status);
+        Assert.Equal([mine.Id], (await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None)).Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Complete_Success_StoredWithLogAndPayloadDropped()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now.AddSeconds(-1));
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
+        var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee" };
+
+        await Calls.CompleteCallAsync(ended, new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), None);
+
+        Assert.Equal(ended, await Calls.GetCallAsync(fn.Id, call.Id, None));
+        Assert.Equal(new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), await Calls.GetCallLogAsync(fn.Id, call.Id, None));
+        Assert.Equal(0, await CountRowsAsync("call_payloads", call.Id));
+        Assert.Equal(0, await Calls.RecoverNodeCallsAsync("node-a", None));
+        Assert.Empty(await Calls.ClaimCallsAsync("node-b", Now.AddHours(1), Lease, 10, None));
+    }
+
+    [Fact]
+    public async Task Complete_NoLog_NoneStored()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
+
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Timeout, StatusCode = 504, Error = "Timed out", CompletedAt = Now }, null, None);
+
+        var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
+        Assert.Equal((CallStates.Timeout, 504, "Timed out"), (stored?.Status, stored?.StatusCode, stored?.Error));
+        Assert.Null(await Calls.GetCallLogAsync(fn.Id, call.Id, None));
+    }
+
+    [Fact]
+    public async Task Complete_CallRemovedWithItsFn_NothingLeftBehind()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
+        await Store.RemoveFnAsync(fn.Id, None);
+
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, new CallLog(call.Id, fn.Id, "x\n"), None);
+
+        Assert.Null(await Calls.GetCallAsync(fn.Id, call.Id, None));
+        Assert.Equal(0, await CountRowsAsync("call_logs", call.Id));
+    }
+
+    [Fact]
+    public async Task Complete_DeadLetterThenRedrive_QueuedAfreshWithTheSamePayload()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now.AddMinutes(-10));
+        var payload = new CallPayload([new("X-Order", "1")], [7, 8, 9]);
+        await Calls.EnqueueCallAsync(call, payload, None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now.AddMinutes(-9), Lease, 1, None)).Call;
+        await Calls.CompleteCallAsync(
+            claimed with { Status = CallStates.Error, StatusCode = 502, Error = "function failed", CompletedAt = Now.AddMinutes(-8), ContainerId = "c1", DeadLetter = true },
+            new CallLog(call.Id, fn.Id, "first\n"),
+            None);
+        Assert.Equal(1, await CountRowsAsync("call_payloads", call.Id));
+
+        var redriven = await Calls.RedriveCallAsync(fn.Id, call.Id, Now, None);
+
+        var expected = call with { NextAttemptAt = Now };
+        Assert.Equal(expected, redriven);
+        Assert.Equal(expected, await Calls.GetCallAsync(fn.Id, call.Id, None));
+        var again = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now, Lease, 10, None));
+        Assert.Equal(1, again.Call.Attempts);
+        Assert.Equal(payload.Body, again.Payload.Body);
+        Assert.Equal(payload.Headers, again.Payload.Headers);
+
+        await Calls.CompleteCallAsync(again.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(1) }, new CallLog(call.Id, fn.Id, "second\n"), None);
+
+        Assert.Equal("second\n", (await Calls.GetCallLogAsync(fn.Id, call.Id, None))?.Text);
+        Assert.Equal(0, await CountRowsAsync("call_payloads", call.Id));
+    }
+
+    [Fact]
+    public async Task Redrive_NotADeadLetter_Conflict()
+    {
+        var fn = await FnAsync();
+        var queued = Queued(fn, Now);
+        var ended = Ended(fn, CallStates.Error, Now);
+        await Calls.EnqueueCallAsync(queued, Payload(), None);
+        await Calls.InsertCallRecordsAsync([ended], [], None);
+
+        var onQueued = await Assert.ThrowsAsync<ApiException>(() => Calls.RedriveCallAsync(fn.Id, queued.Id, Now, None));
+        var onEnded = await Assert.ThrowsAsync<ApiException>(() => Calls.RedriveCallAsync(fn.Id, ended.Id, Now, None));
+
+        Assert.Equal((ApiErrors.CallNotDeadLetter, ApiErrors.CallNotDeadLetter), (onQueued.Error, onEnded.Error));
+        Assert.Equal(409, ApiErrors.CallNotDeadLetter.Status);
+        Assert.Equal(queued, await Calls.GetCallAsync(fn.Id, queued.Id, None));
+    }
+
+    [Fact]
+    public async Task Redrive_UnknownCallOrOtherFns_Null()
+    {
+        var fn = await FnAsync();
+        var other = await FnAsync();
+        var dead = Ended(fn, CallStates.Error, Now) with { DeadLetter = true };
+        await Calls.InsertCallRecordsAsync([dead], [], None);
+
+        Assert.Null(await Calls.RedriveCallAsync(fn.Id, "unknown", Now, None));
+        Assert.Null(await Calls.RedriveCallAsync(other.Id, dead.Id, Now, None));
+        Assert.True((await Calls.GetCallAsync(fn.Id, dead.Id, None))?.DeadLetter);
+    }
+
+    [Fact]
+    public async Task Requeue_AttemptCounted_QueuedWithErrorUntilNextAttempt()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+
+        await Calls.RequeueCallAsync(call.Id, Now.AddSeconds(10), "function failed", countAttempt: true, None);
+
+        var requeued = await Calls.GetCallAsync(fn.Id, call.Id, None);
+        Assert.Equal((CallStates.Queued, 1, "function failed", Now.AddSeconds(10)), (requeued?.Status, requeued?.Attempts, requeued?.Error, requeued?.NextAttemptAt));
+        Assert.Equal(0, await Calls.RecoverNodeCallsAsync("node-a", None));
+        Assert.Empty(await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(9), Lease, 10, None));
+        Assert.Equal(2, Assert.Single(await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(10), Lease, 10, None)).Call.Attempts);
+    }
+
+    [Fact]
+    public async Task Requeue_AttemptNotCounted_ClaimsAttemptUndone()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+
+        await Calls.RequeueCallAsync(call.Id, Now, null, countAttempt: false, None);
+        await Calls.RequeueCallAsync(call.Id, Now, null, countAttempt: false, None);
+
+        var requeued = await Calls.GetCallAsync(fn.Id, call.Id, None);
+        Assert.Equal((CallStates.Queued, 0, (string?)null), (requeued?.Status, requeued?.Attempts, requeued?.Error));
+        Assert.Equal(1, Assert.Single(await Calls.ClaimCallsAsync("node-b", Now, Lease, 10, None)).Call.Attempts);
+    }
+
+    [Fact]
+    public async Task InsertCallRecords_SameIdAgain_FirstKeptOthersAdded()
+    {
+        var fn = await FnAsync();
+        var first = Ended(fn, CallStates.Success, Now);
+        var second = Ended(fn, CallStates.Error, Now.AddSeconds(1)) with { StatusCode = 502, Error = "function failed" };
+
+        await Calls.InsertCallRecordsAsync([first], [new CallLog(first.Id, fn.Id, "first\n")], None);
+        await Calls.InsertCallRecordsAsync(
+            [first with { Status = CallStates.Cancelled }, second],
+            [new CallLog(first.Id, fn.Id, "changed\n"), new CallLog(second.Id, fn.Id, "")],
+            None);
+
+        Assert.Equal(first, await Calls.GetCallAsync(fn.Id, first.Id, None));
+        Assert.Equal(second, await Calls.GetCallAsync(fn.Id, second.Id, None));
+        Assert.Equal("first\n", (await Calls.GetCallLogAsync(fn.Id, first.Id, None))?.Text);
+        Assert.Equal("", (await Calls.GetCallLogAsync(fn.Id, second.Id, None))?.Text);
+    }
+
+    [Fact]
+    public async Task InsertCallRecords_FnGone_StillStored()
+    {
+        var fn = await FnAsync();
+        await Store.RemoveFnAsync(fn.Id, None);
+        var record = Ended(fn, CallStates.Success, Now);
+
+        await Calls.InsertCallRecordsAsync([record], [new CallLog(record.Id, fn.Id, "x\n")], None);
+
+        Assert.Equal(record, await Calls.GetCallAsync(fn.Id, record.Id, None));
+    }
+
+    [Fact]
+    public async Task GetCallAndLog_OtherFnOrUnknown_Null()
+    {
+        var fn = await FnAsync();
+        var other = await FnAsync();
+        var record = Ended(fn, CallStates.Success, Now);
+        await Calls.InsertCallRecordsAsync([record], [new CallLog(record.Id, fn.Id, "x\n")], None);
+
+        Assert.Null(await Calls.GetCallAsync(other.Id, record.Id, None));
+        Assert.Null(await Calls.GetCallLogAsync(other.Id, record.Id, None));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, "unknown", None));
+        Assert.Null(await Calls.GetCallLogAsync(fn.Id, "unknown", None));
+        Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = other.Id }, None)).Items);
+    }
+
+    [Fact]
+    public async Task GetCalls_25InPagesOf10_NewestFirstNoGapNoRepeat()
+    {
+        var fn = await FnAsync();
+        var other = await FnAsync();
+        var records = Enumerable.Range(0, 25).Select(i => Ended(fn, CallStates.Success, Now.AddSeconds(i))).ToList();
+        await Calls.InsertCallRecordsAsync(records.OrderBy(r => r.Id.GetHashCode(StringComparison.Ordinal)).ToList(), [], None);
+        await Calls.InsertCallRecordsAsync([Ended(other, CallStates.Success, Now)], [], None);
+
+        var pages = new List<Page<Call>>();
+        var filter = new CallFilter { FnId = fn.Id, PerPage = 10 };
+        do
+        {
+            pages.Add(await Calls.GetCallsAsync(filter, None));
+            filter = filter with { BeforeId = pages[^1].Items[^1].Id };
+        }
+        while (pages[^1].Full);
+
+        Assert.Equal([10, 10, 5], pages.Select(p => p.Items.Count));
+        Assert.Equal(records.Select(r => r.Id).OrderDescending(StringComparer.Ordinal), pages.SelectMany(p => p.Items).Select(c => c.Id));
+        Assert.Equal(records[^1], pages[0].Items[0]);
+    }
+
+    [Fact]
+    public async Task GetCalls_ExactlyOnePage_FullThenEmpty()
+    {
+        var fn = await FnAsync();
+        var records = Enumerable.Range(0, 3).Select(i => Ended(fn, CallStates.Success, Now)).ToList();
+        await Calls.InsertCallRecordsAsync(records, [], None);
+
+        var page = await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, PerPage = 3 }, None);
+        var next = await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, PerPage = 3, BeforeId = page.Items[^1].Id }, None);
+
+        Assert.Equal((3, true), (page.Items.Count, page.Full));
+        Assert.Equal((0, false), (next.Items.Count, next.Full));
+    }
+
+    [Fact]
+    public async Task GetCalls_Filters_OnlyMatching()
+    {
+        var fn = await FnAsync();
+        var early = Ended(fn, CallStates.Success, Now.AddMinutes(-2));
+        var atFrom = Ended(fn, CallStates.Error, Now.AddMinutes(-1));
+        var dead = Ended(fn, CallStates.Error, Now) with { DeadLetter = true, Type = CallTypes.Detached };
+        var atTo = Ended(fn, CallStates.Success, Now.AddMinutes(1));
+        var queued = Queued(fn, Now);
+        await Calls.InsertCallRecordsAsync([early, atFrom, dead, atTo], [], None);
+        await Calls.EnqueueCallAsync(queued, Payload(), None);
+
+        async Task<IEnumerable<string>> IdsAsync(CallFilter f) => (await Calls.GetCallsAsync(f, None)).Items.Select(c => c.Id);
+        var all = new CallFilter { FnId = fn.Id };
+
+        Assert.Equal([queued.Id, atTo.Id, dead.Id, atFrom.Id, early.Id], await IdsAsync(all));
+        Assert.Equal([dead.Id, atFrom.Id], await IdsAsync(all with { Status = CallStates.Error }));
+        Assert.Equal([queued.Id], await IdsAsync(all with { Status = CallStates.Queued }));
+        Assert.Equal([dead.Id], await IdsAsync(all with { DeadLetter = true }));
+        Assert.Equal([queued.Id, atTo.Id, atFrom.Id, early.Id], await IdsAsync(all with { DeadLetter = false }));
+        Assert.Equal([queued.Id, dead.Id, atFrom.Id], await IdsAsync(all with { From = Now.AddMinutes(-1), To = Now.AddMinutes(1) }));
+        Assert.Equal([atFrom.Id], await IdsAsync(all with { Status = CallStates.Error, DeadLetter = false, From = Now.AddMinutes(-1) }));
+        Assert.Empty(await IdsAsync(all with { Status = CallStates.Running }));
+    }
+
+    [Fact]
+    public async Task Prune_EndedBeforeCutoff_RemovedWithLogsAndPayloads()
+    {
+        var fn = await FnAsync();
+        var oldSuccess = Ended(fn, CallStates.Success, Now.AddHours(-3)) with { CompletedAt = Now.AddHours(-2) };
+        var recent = Ended(fn, CallStates.Success, Now.AddHours(-3)) with { CompletedAt = Now };
+        await Calls.InsertCallRecordsAsync([oldSuccess, recent], [new CallLog(oldSuccess.Id, fn.Id, "old\n"), new CallLog(recent.Id, fn.Id, "new\n")], None);
+        var oldDead = Queued(fn, Now.AddHours(-4));
+        var running = Queued(fn, Now.AddHours(-3).AddSeconds(1));
+        var queued = Queued(fn, Now.AddHours(-3).AddSeconds(2)) with { NextAttemptAt = Now.AddHours(1) };
+        await Calls.EnqueueCallAsync(oldDead, Payload(), None);
+        await Calls.EnqueueCallAsync(running, Payload(), None);
+        await Calls.EnqueueCallAsync(queued, Payload(), None);
+        var claimed = (await Calls.ClaimCallsAsync("node-a", Now.AddHours(-3), TimeSpan.FromDays(1), 2, None)).Select(c => c.Call).ToList();
+        await Calls.CompleteCallAsync(claimed[0] with { Status = CallStates.Error, StatusCode = 502, CompletedAt = Now.AddHours(-2), DeadLetter = true }, new CallLog(oldDead.Id, fn.Id, "dead\n"), None);
+
+        Assert.Equal(2, await Calls.PruneCallsAsync(Now.AddHours(-1), None));
+
+        Assert.Equal([queued.Id, running.Id, recent.Id], (await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id }, None)).Items.Select(c => c.Id));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, oldSuccess.Id, None));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, oldDead.Id, None));
+        Assert.Equal((0L, 0L, 0L), (await CountRowsAsync("call_logs", oldSuccess.Id), await CountRowsAsync("call_logs", oldDead.Id), await CountRowsAsync("call_payloads", oldDead.Id)));
+        Assert.Equal("new\n", (await Calls.GetCallLogAsync(fn.Id, recent.Id, None))?.Text);
+        Assert.Equal((1L, 1L), (await CountRowsAsync("call_payloads", running.Id), await CountRowsAsync("call_payloads", queued.Id)));
+        Assert.Equal(0, await Calls.PruneCallsAsync(Now.AddHours(-1), None));
+    }
+
+    [Fact]
+    public async Task RemoveFn_WithCalls_CallsLogsAndPayloadsRemoved()
+    {
+        var fn = await FnAsync();
+        var kept = await FnAsync();
+        var (queued, record) = await CallsOfAsync(fn);
+        var (keptQueued, keptRecord) = await CallsOfAsync(kept);
+
+        Assert.True(await Store.RemoveFnAsync(fn.Id, None));
+
+        await AssertGoneAsync(fn, queued, record);
+        Assert.NotNull(await Calls.GetCallAsync(kept.Id, keptRecord.Id, None));
+        Assert.NotNull(await Calls.GetCallLogAsync(kept.Id, keptRecord.Id, None));
+        Assert.Equal([keptQueued.Id], (await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None)).Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task RemoveApp_WithCalls_CallsOfEveryFnRemoved()
+    {
+        var app = await Store.InsertAppAsync(M.App(), None);
+        var one = await Store.InsertFnAsync(M.Fn(app), None);
+        var two = await Store.InsertFnAsync(M.Fn(app), None);
+        var kept = await FnAsync();
+        var (queuedOne, recordOne) = await CallsOfAsync(one);
+        var (queuedTwo, recordTwo) = await CallsOfAsync(two);
+        var (keptQueued, keptRecord) = await CallsOfAsync(kept);
+
+        Assert.True(await Store.RemoveAppAsync(app.Id, None));
+
+        await AssertGoneAsync(one, queuedOne, recordOne);
+        await AssertGoneAsync(two, queuedTwo, recordTwo);
+        Assert.NotNull(await Calls.GetCallLogAsync(kept.Id, keptRecord.Id, None));
+        Assert.Equal([keptQueued.Id], (await Calls.ClaimCallsAsync("node-a", Now, Lease, 10, None)).Select(c => c.Call.Id));
+    }
+
+    [Theory]
+    [InlineData("a\0b")]
+    [InlineData("\ud800")]
+    [InlineData("x\udc00y")]
+    public async Task CallLookups_KeyNoStoreCanHold_NotFoundRatherThanFailure(string key)
+    {
+        var fn = await FnAsync();
+
+        Assert.Null(await Calls.GetCallAsync(key, "c", None));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, key, None));
+        Assert.Null(await Calls.GetCallLogAsync(fn.Id, key, None));
+        Assert.Null(await Calls.RedriveCallAsync(fn.Id, key, Now, None));
+        Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = key }, None)).Items);
+        Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, BeforeId = key }, None)).Items);
+        Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, Status = key }, None)).Items);
+        await Calls.RequeueCallAsync(key, Now, null, countAttempt: true, None);
+        await Calls.ExtendLeasesAsync("node-a", [key], Now, None);
+        Assert.False(await Store.RemoveFnAsync(key, None));
+    }
+
+    private async Task<Fn> FnAsync()
+    {
+        var app = await Store.InsertAppAsync(M.App(), None);
+        return await Store.InsertFnAsync(M.Fn(app), None);
+    }
+
+    /// <summary>A queued detached call, with an id that sorts after every earlier one of this test.</summary>
+    private Call Queued(Fn fn, DateTimeOffset createdAt) => new()
+    {
+        Id = NextId(),
+        AppId = fn.AppId,
+        FnId = fn.Id,
+        Type = CallTypes.Detached,
+        Status = CallStates.Queued,
+        CreatedAt = createdAt,
+    };
+
+    /// <summary>The record of an ended synchronous call.</summary>
+    private Call Ended(Fn fn, string status, DateTimeOffset createdAt) => new()
+    {
+        Id = NextId(),
+        AppId = fn.AppId,
+        FnId = fn.Id,
+        Type = CallTypes.Sync,
+        Status = status,
+        StatusCode = status == CallStates.Success ? 200 : 502,
+        CreatedAt = createdAt,
+        StartedAt = createdAt,
+        CompletedAt = createdAt.AddMilliseconds(15),
+        Attempts = 1,
+        ContainerId = "container-1",
+    };
+
+    private string NextId() => $"CALL{Interlocked.Increment(ref _nextId):D22}";
+
+    private static CallPayload Payload() => new([new("Content-Type", "text/plain")], "hello"u8.ToArray());
+
+    /// <summary>A queued detached call and an ended record with a log, of <paramref name="fn"/>.</summary>
+    private async Task<(Call Queued, Call Record)> CallsOfAsync(Fn fn)
+    {
+        var queued = Queued(fn, Now.AddSeconds(-1));
+        var record = Ended(fn, CallStates.Success, Now);
+        await Calls.EnqueueCallAsync(queued, Payload(), None);
+        await Calls.InsertCallRecordsAsync([record], [new CallLog(record.Id, fn.Id, "log\n")], None);
+        return (queued, record);
+    }
+
+    private async Task AssertGoneAsync(Fn fn, Call queued, Call record)
+    {
+        Assert.Null(await Calls.GetCallAsync(fn.Id, queued.Id, None));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, record.Id, None));
+        Assert.Null(await Calls.GetCallLogAsync(fn.Id, record.Id, None));
+        Assert.Equal((0L, 0L), (await CountRowsAsync("call_payloads", queued.Id), await CountRowsAsync("call_logs", record.Id)));
+    }
+}
