@@ -10,9 +10,6 @@ namespace FnSharp.Server.Apis;
 /// </summary>
 internal static partial class AsyncCallsApi
 {
-    // TODO(store): use ApiErrors.CallNotFound once the store branch adds it.
-    private static readonly ApiError CallNotFound = new(404, "Call not found");
-
     public static IEndpointRouteBuilder MapAsyncCallsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall);
@@ -35,7 +32,7 @@ internal static partial class AsyncCallsApi
         CancellationToken cancellationToken)
     {
         _ = await store.GetFnAsync(fnID, cancellationToken) ?? throw new ApiException(ApiErrors.FnNotFound);
-        var call = await calls.RedriveCallAsync(fnID, callID, ApiTime.Now(time), cancellationToken) ?? throw new ApiException(CallNotFound);
+        var call = await calls.RedriveCallAsync(fnID, callID, ApiTime.Now(time), cancellationToken) ?? throw new ApiException(ApiErrors.CallNotFound);
         metrics.Redrives.Add(1, AsyncCallMetrics.Fn(fnID));
         LogRedriven(loggers.CreateLogger(typeof(AsyncCallsApi).FullName!), callID, fnID);
         worker.Wake();

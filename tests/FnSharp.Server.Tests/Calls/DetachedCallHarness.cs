@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Server.Calls;
-using FnSharp.Storage.Sqlite;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,8 +41,6 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
             _factory.Settings[key] = value;
         }
 
-        // TODO(store): drop the in-memory queue once SqliteDataStore implements ICallStore (the store branch).
-        store ??= typeof(ICallStore).IsAssignableFrom(typeof(SqliteDataStore)) ? null : new InMemoryCallStore();
         Store = store;
     }
 
@@ -51,7 +48,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero));
 
-    /// <summary>The call store replacing the server's, when one is.</summary>
+    /// <summary>The call store replacing the server's (on its SQLite file), when one is.</summary>
     public ICallStore? Store { get; }
 
     public IServiceProvider Services => Server.Services;
