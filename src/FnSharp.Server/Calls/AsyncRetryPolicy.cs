@@ -57,7 +57,7 @@ internal static class AsyncRetryPolicy
     /// The delay before the next attempt after attempt number <paramref name="attempt"/> (1 for the
     /// first): <see cref="AsyncOptions.RetryBaseMs"/> doubled for each attempt before it, capped at
     /// <see cref="AsyncOptions.RetryMaxMs"/>, then scaled into its upper half by <paramref name="jitter"/>
-    /// (0 ≤ jitter &lt; 1), so that calls that failed together do not come back together.
+    /// (from 0 to 1), so that calls that failed together do not come back together.
     /// </summary>
     public static TimeSpan Backoff(int attempt, double jitter, AsyncOptions options)
     {
@@ -83,7 +83,7 @@ internal static class AsyncRetryPolicy
     /// <param name="status">How the attempt ended.</param>
     /// <param name="retries">The retries the fn allows after a function failure (see <see cref="RetriesOf"/>).</param>
     /// <param name="now">The time now.</param>
-    /// <param name="jitter">A random number, 0 ≤ jitter &lt; 1, for <see cref="Backoff"/>.</param>
+    /// <param name="jitter">A random number from 0 to 1, for <see cref="Backoff"/>.</param>
     /// <param name="options">The worker's settings.</param>
     public static AsyncDecision Decide(Call call, CallStatus status, int retries, DateTimeOffset now, double jitter, AsyncOptions options)
     {
