@@ -283,6 +283,9 @@ internal sealed partial class AsyncCallWorker : BackgroundService
                 NextAttemptAt = null,
                 DeadLetter = true,
             };
+
+            // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
+            await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
             await calls.CompleteCallAsync(expired, null, CancellationToken.None);
             _metrics.DeadLetters.Add(1, AsyncCallMetrics.Fn(call.FnId), new("reason", AsyncCallMetrics.SnakeCase(nameof(AsyncDeadLetterReason.MaxEventAge))));
             return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, null);

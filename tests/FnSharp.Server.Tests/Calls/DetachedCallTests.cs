@@ -251,7 +251,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.ImageNotFound), first);
         Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, null), second);
         Assert.Equal(starts, _h.Driver.CreatedCount);
-        Assert.Equal((CallStates.Timeout, 504, true), (dead.Status, dead.StatusCode, dead.DeadLetter));
+        Assert.Equal((CallStates.Timeout, 504, true, 1), (dead.Status, dead.StatusCode, dead.DeadLetter, dead.Attempts));
         Assert.StartsWith("the call reached FN_ASYNC_MAX_EVENT_AGE_SECS=60 before it succeeded; last error: Failed to pull image", dead.Error, StringComparison.Ordinal);
     }
 
@@ -298,7 +298,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AsyncShare_Full_SyncCallsStillGetAContainerAndTheWaitingAsyncCallIsRequeuedUncounted()
+    public async Task AsyncShare_Full_SyncCallsStillGetAContainer()
     {
         await _h.DisposeAsync();
         _h = new DetachedCallHarness(new()
@@ -322,7 +322,8 @@ public sealed class DetachedCallTests : IAsyncLifetime
             fns.Add((await _h.CreateFnAsync("app-" + name, name, ""","memory":200""")).FnId);
         }
 
-        // Three async fns of 200 MiB in a share of 500 MiB: two run, the third waits for memory.
+        // Three async fns of 200 MiB in a share of 500 MiB: two run, the third waits for memory (and is
+        // cut off and given back when the test ends).
         var calls = new List<(string FnId, string CallId)>();
         foreach (var fnId in fns.Take(3))
         {
@@ -332,22 +333,34 @@ public sealed class DetachedCallTests : IAsyncLifetime
         await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
         using var sync = await _h.InvokeAsync($"/invoke/{fns[3]}", "sync", invokeType: null);
         var asyncContainers = fns.Take(3).Sum(_h.Driver.LiveCountOf);
+        var running = calls.Where(c => _h.Driver.LiveCountOf(c.FnId) == 1).ToList();
         release.SetResult();
-        var waiting = calls.Single(c => _h.Driver.LiveCountOf(c.FnId) == 0);
-        foreach (var (_, callId) in calls.Where(c => c != waiting))
+        foreach (var (_, callId) in running)
         {
             Assert.Equal(AsyncSettlement.Completed, (await _h.NextAttemptAsync(callId)).Settlement);
         }
 
-        // The waiting call's wait for a container (FN_MAX_WAIT_MSECS) runs out: too busy, not counted.
-        _h.Time.Advance(TimeSpan.FromSeconds(10));
-        var refused = await _h.NextAttemptAsync(waiting.CallId);
-        var requeued = await _h.GetCallAsync(waiting.FnId, waiting.CallId);
-
         Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
         Assert.Equal(2, asyncContainers);
-        Assert.Equal(new AsyncAttempt(waiting.CallId, AsyncSettlement.Retried, CallStatus.TooBusy), refused);
-        Assert.Equal((CallStates.Queued, 0, "Timed out - server too busy"), (requeued.Status, requeued.Attempts, requeued.Error));
+        Assert.Equal(2, running.Count);
+    }
+
+    [Fact]
+    public async Task TooBusy_NoRoomToWait_RequeuedWithoutCountingTheAttempt()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_MAX_QUEUED_PER_FN"] = "0" });
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var accepted = _h.Time.GetUtcNow();
+
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        var attempt = await _h.NextAttemptAsync(callId);
+        var requeued = await _h.GetCallAsync(fnId, callId);
+
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.TooBusy), attempt);
+        Assert.Equal((CallStates.Queued, 0, "Timed out - server too busy", false), (requeued.Status, requeued.Attempts, requeued.Error, requeued.DeadLetter));
+        Assert.InRange(requeued.NextAttemptAt!.Value, accepted.AddMilliseconds(500), accepted.AddMilliseconds(1000));
+        Assert.Equal(0, _h.Driver.CreatedCount);
     }
 
     [Fact]
