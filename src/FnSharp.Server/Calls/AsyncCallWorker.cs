@@ -37,7 +37,8 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly AsyncCallMetrics _metrics;
     private readonly ILogger<AsyncCallWorker> _logger;
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    // The ids of the calls running here (the value is unused): their leases are renewed, their count bounds claims.
+    private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cutOff = new();
     private readonly CancellationTokenSource _renewalStop = new();
     private readonly Lock _stopLock = new();
@@ -214,14 +215,13 @@ internal sealed partial class AsyncCallWorker : BackgroundService
             LogClaimed(_logger, item.Call.Id, item.Call.FnId, item.Call.Attempts);
 
             // Registered before it runs, so that a call that ends at once is removed after it was added.
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running[item.Call.Id] = started.Task;
+            _running[item.Call.Id] = 0;
             _metrics.RunningChanged(1);
-            _ = RunTrackedAsync(calls, store, item, started);
+            _ = RunTrackedAsync(calls, store, item);
         }
     }
 
-    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item, TaskCompletionSource done)
+    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item)
     {
         try
         {
@@ -233,7 +233,6 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         {
             _running.TryRemove(item.Call.Id, out _);
             _metrics.RunningChanged(-1);
-            done.TrySetResult();
             if (_running.IsEmpty)
             {
                 Volatile.Read(ref _idle).TrySetResult();

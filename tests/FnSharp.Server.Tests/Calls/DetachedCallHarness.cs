@@ -30,9 +30,9 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
     private WebApplicationFactory<Program>? _server;
     private HttpClient? _http;
 
-    public DetachedCallHarness(Dictionary<string, string>? settings = null, ICallStore? store = null)
+    public DetachedCallHarness(Dictionary<string, string>? settings = null, ICallStore? store = null, string? dataDirectory = null)
     {
-        _factory = new FnSharpServerFactory(Driver) { Time = Time };
+        _factory = new FnSharpServerFactory(Driver, dataDirectory) { Time = Time };
 
         // Calls cut off at the end of a test are given back at once: disposal never waits on the fake clock.
         _factory.Settings["FN_SHUTDOWN_GRACE_MSECS"] = "0";
@@ -53,13 +53,16 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public IServiceProvider Services => Server.Services;
 
+    /// <summary>The directory of the server's SQLite file.</summary>
+    public string DataDirectory => _factory.DataDirectory;
+
     public ICallStore Calls => Services.GetRequiredService<ICallStore>();
 
     public AsyncCallWorker Worker => Services.GetRequiredService<AsyncCallWorker>();
 
     public HttpClient Http => _http ??= Server.CreateClient();
 
-    private WebApplicationFactory<Program> Server => _server ??= Start();
+    private WebApplicationFactory<Program> Server => _server ??= Create();
 
     /// <summary>Moves the fake clock on and wakes the worker, which then claims what became due.</summary>
     public void Advance(TimeSpan by)
@@ -122,7 +125,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http?.Dispose();
-        if (_server is not null && !ReferenceEquals(_server, _factory))
+        if (_server is not null)
         {
             await _server.DisposeAsync();
         }
@@ -133,12 +136,22 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     private Channel<AsyncAttempt> ChannelOf(string callId) => _attempts.GetOrAdd(callId, _ => Channel.CreateUnbounded<AsyncAttempt>());
 
-    private WebApplicationFactory<Program> Start()
-    {
-        WebApplicationFactory<Program> server = Store is { } store
-            ? _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(store))))
-            : _factory;
-        server.Services.GetRequiredService<AsyncCallWorker>().AttemptSettled = attempt => ChannelOf(attempt.CallId).Writer.TryWrite(attempt);
-        return server;
-    }
+    /// <summary>Starts the server, whose worker reports every attempt from its first (a recovery at start included).</summary>
+    public void Start() => _ = Services;
+
+    private WebApplicationFactory<Program> Create() =>
+        _factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        {
+            if (Store is { } store)
+            {
+                services.Replace(ServiceDescriptor.Singleton(store));
+            }
+
+            services.Replace(ServiceDescriptor.Singleton(sp =>
+            {
+                var worker = ActivatorUtilities.CreateInstance<AsyncCallWorker>(sp);
+                worker.AttemptSettled = attempt => ChannelOf(attempt.CallId).Writer.TryWrite(attempt);
+                return worker;
+            }));
+        }));
 }

@@ -4,6 +4,7 @@ using FnSharp.Agent.Calls;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Server.Calls;
+using FnSharp.Storage.Sqlite;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
 
@@ -361,6 +362,61 @@ public sealed class DetachedCallTests : IAsyncLifetime
         Assert.Equal((CallStates.Queued, 0, "Timed out - server too busy", false), (requeued.Status, requeued.Attempts, requeued.Error, requeued.DeadLetter));
         Assert.InRange(requeued.NextAttemptAt!.Value, accepted.AddMilliseconds(500), accepted.AddMilliseconds(1000));
         Assert.Equal(0, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task Shutdown_CallRunning_GivenBackUncountedAndRunByTheNextServer()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            await release.Task;
+            context.Response.StatusCode = 200;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+        var attempts = Task.Run(() => _h.NextAttemptAsync(callId));
+
+        // FN_SHUTDOWN_GRACE_MSECS=0: the running call is cut off at once.
+        var directory = _h.DataDirectory;
+        await _h.DisposeAsync();
+        release.SetResult();
+        var cutOff = await attempts;
+        var stored = await (await SqliteDataStore.OpenAsync(Path.Combine(directory, "fnsharp.db"), CancellationToken.None)).GetCallAsync(fnId, callId, CancellationToken.None);
+        _h = new DetachedCallHarness(dataDirectory: directory);
+        _h.Start();
+        var rerun = await _h.NextAttemptAsync(callId);
+
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.GivenBack, null), cutOff);
+        Assert.Equal((CallStates.Queued, 0), (stored!.Status, stored.Attempts));
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), rerun);
+        Assert.Equal((CallStates.Success, 1), ((await _h.GetCallAsync(fnId, callId)).Status, (await _h.GetCallAsync(fnId, callId)).Attempts));
+    }
+
+    [Fact]
+    public async Task Start_CallsLeftRunningByThisNode_RecoveredAndRun()
+    {
+        const string node = "node-that-crashed";
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_CONCURRENT"] = "0" });
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        var directory = _h.DataDirectory;
+        var now = _h.Time.GetUtcNow();
+        await _h.DisposeAsync();
+
+        // The crashed node had claimed the call with a lease of an hour: only its recovery frees it.
+        var store = await SqliteDataStore.OpenAsync(Path.Combine(directory, "fnsharp.db"), CancellationToken.None);
+        var claimed = await store.ClaimCallsAsync(node, now, TimeSpan.FromHours(1), 10, CancellationToken.None);
+        _h = new DetachedCallHarness(new() { ["FN_NODE_NAME"] = node }, dataDirectory: directory);
+        _h.Start();
+        var attempt = await _h.NextAttemptAsync(callId);
+        var done = await _h.GetCallAsync(fnId, callId);
+
+        Assert.Equal([callId], claimed.Select(c => c.Call.Id));
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), attempt);
+        Assert.Equal((CallStates.Success, 2), (done.Status, done.Attempts));
     }
 
     [Fact]
