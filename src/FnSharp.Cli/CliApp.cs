@@ -5,18 +5,20 @@ namespace FnSharp.Cli;
 
 /// <summary>
 /// The <c>fnsharp</c> command, shaped like Fn's <c>fn</c>: verbs (<c>create</c>, <c>list</c>,
-/// <c>inspect</c>, <c>update</c>, <c>delete</c>, <c>config</c>, <c>get</c>, <c>unset</c>, <c>invoke</c>) then the resource, which is addressed by name.
+/// <c>inspect</c>, <c>update</c>, <c>delete</c>, <c>config</c>, <c>get</c>, <c>unset</c>) then the resource, which is addressed by name;
+/// <c>init</c>, <c>build</c>, <c>deploy</c> and <c>invoke</c> for a function's life; <c>calls</c> and <c>logs</c> for its calls.
 /// </summary>
 internal static class CliApp
 {
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, TextReader.Null, inputRedirected: false);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, bool inputRedirected)
+    /// <summary>Runs the command line <paramref name="args"/>; <paramref name="environment"/> reads environment variables (the process's when <see langword="null"/>).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, bool inputRedirected, Func<string, string?>? environment = null)
     {
         var options = new CliOptions();
-        var runner = new CommandRunner(options, output, error);
-        var root = new RootCommand("fnsharp: manage and invoke FnSharp functions (Fn-compatible).\n\nExamples:\n  fnsharp create app myapp\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest\n  fnsharp invoke myapp hello --body '{\"name\":\"you\"}'")
+        var runner = new CommandRunner(options, output, error, environment ?? Environment.GetEnvironmentVariable);
+        var root = new RootCommand("fnsharp: create, build, deploy and invoke FnSharp functions (Fn-compatible).\n\nExamples:\n  fnsharp init --runtime csharp hello && cd hello\n  fnsharp deploy --app myapp --create-app\n  fnsharp invoke myapp hello --body '{\"name\":\"you\"}'\n  fnsharp create fn myapp hello2 fnsharp/hello-csharp:latest")
         {
             options.ApiUrl,
             options.Output,
@@ -46,7 +48,11 @@ internal static class CliApp
         root.Subcommands.Add(new Command("get", "Print one config entry.") { ConfigCommands.Get(runner) });
         root.Subcommands.Add(new Command("unset", "Remove one config entry.") { ConfigCommands.Unset(runner) });
         root.Subcommands.Add(InitCommand.Create(runner));
+        root.Subcommands.Add(BuildCommand.Create(runner));
+        root.Subcommands.Add(DeployCommand.Create(runner));
         root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
+        root.Subcommands.Add(CallCommands.Create(runner));
+        root.Subcommands.Add(LogsCommand.Create(runner));
         root.Subcommands.Add(VersionCommand.Create(runner));
 
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -16,9 +16,10 @@ internal sealed class CliContext : IDisposable
 
     private readonly HttpClient _http;
 
-    public CliContext(string apiUrl, TextWriter output, TextWriter error, OutputFormat format, bool verbose)
+    public CliContext(string apiUrl, TextWriter output, TextWriter error, OutputFormat format, bool verbose, Func<string, string?> environment)
     {
         ApiUrl = apiUrl;
+        Environment = environment;
         Output = output;
         Error = error;
         Format = format;
@@ -38,6 +39,9 @@ internal sealed class CliContext : IDisposable
     public bool Verbose { get; }
 
     public FnSharpClient Client { get; }
+
+    /// <summary>Reads an environment variable (<c>DOCKER_HOST</c>, <c>FN_REGISTRY</c>); tests give their own.</summary>
+    public Func<string, string?> Environment { get; }
 
     /// <summary>
     /// The API URL: <c>--api-url</c>, else <c>FN_API_URL</c>, else <c>api_url</c> in
@@ -59,14 +63,25 @@ internal sealed class CliContext : IDisposable
 
     /// <summary>The user's config file: <c>~/.fnsharp/config.json</c>.</summary>
     public static string ConfigFilePath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fnsharp", "config.json");
+        Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".fnsharp", "config.json");
 
     /// <summary>Returns the app named <paramref name="name"/>.</summary>
     /// <exception cref="CliException">No app has that name.</exception>
-    public async Task<App> FindAppAsync(string name, CancellationToken cancellationToken)
+    public async Task<App> FindAppAsync(string name, CancellationToken cancellationToken) =>
+        await TryFindAppAsync(name, cancellationToken) ?? throw new CliException($"app '{name}' not found");
+
+    /// <summary>Returns the app named <paramref name="name"/>, or <see langword="null"/> when there is none.</summary>
+    public async Task<App?> TryFindAppAsync(string name, CancellationToken cancellationToken)
     {
         var page = await Client.ListAppsAsync(name: name, cancellationToken: cancellationToken);
-        return page.Items.FirstOrDefault(a => a.Name == name) ?? throw new CliException($"app '{name}' not found");
+        return page.Items.FirstOrDefault(a => a.Name == name);
+    }
+
+    /// <summary>Returns the fn named <paramref name="name"/> of <paramref name="app"/>, or <see langword="null"/> when there is none.</summary>
+    public async Task<Fn?> TryFindFnAsync(App app, string name, CancellationToken cancellationToken)
+    {
+        var page = await Client.ListFnsAsync(appId: app.Id, name: name, cancellationToken: cancellationToken);
+        return page.Items.FirstOrDefault(f => f.Name == name);
     }
 
     /// <summary>Returns the fn named <paramref name="name"/> of the app named <paramref name="appName"/>.</summary>
@@ -74,8 +89,7 @@ internal sealed class CliContext : IDisposable
     public async Task<(App App, Fn Fn)> FindFnAsync(string appName, string name, CancellationToken cancellationToken)
     {
         var app = await FindAppAsync(appName, cancellationToken);
-        var page = await Client.ListFnsAsync(appId: app.Id, name: name, cancellationToken: cancellationToken);
-        var fn = page.Items.FirstOrDefault(f => f.Name == name) ?? throw new CliException($"fn '{name}' not found in app '{appName}'");
+        var fn = await TryFindFnAsync(app, name, cancellationToken) ?? throw new CliException($"fn '{name}' not found in app '{appName}'");
         return (app, fn);
     }
 

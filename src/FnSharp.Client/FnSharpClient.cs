@@ -12,6 +12,12 @@ namespace FnSharp.Client;
 /// </summary>
 public sealed class FnSharpClient
 {
+    /// <summary>The header that makes an invocation detached, as in Fn.</summary>
+    public const string InvokeTypeHeader = "Fn-Invoke-Type";
+
+    /// <summary>The value of <see cref="InvokeTypeHeader"/> for a detached call.</summary>
+    public const string DetachedInvokeType = "detached";
+
     private readonly HttpClient _http;
 
     /// <summary>Creates a client on <paramref name="http"/>, whose <see cref="HttpClient.BaseAddress"/> is the server, for example <c>http://localhost:8080/</c>.</summary>
@@ -107,15 +113,92 @@ public sealed class FnSharpClient
     /// <param name="body">The request body.</param>
     /// <param name="contentType">The body's content type.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<InvokeResult> InvokeAsync(string fnId, string body, string contentType = "application/json", CancellationToken cancellationToken = default)
+    public Task<InvokeResult> InvokeAsync(string fnId, string body, string contentType = "application/json", CancellationToken cancellationToken = default) =>
+        InvokeAsync(fnId, body, contentType, null, cancellationToken);
+
+    private async Task<InvokeResult> InvokeAsync(string fnId, string body, string contentType, string? invokeType, CancellationToken cancellationToken)
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
-        using var response = await _http.PostAsync(new Uri($"invoke/{Uri.EscapeDataString(fnId)}", UriKind.Relative), content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"invoke/{Uri.EscapeDataString(fnId)}", UriKind.Relative)) { Content = content };
+        if (invokeType is not null)
+        {
+            request.Headers.Add(InvokeTypeHeader, invokeType);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var callId = response.Headers.TryGetValues("Fn-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
         return new InvokeResult(response.StatusCode, callId, response.Content.Headers.ContentType?.ToString(), text);
     }
+
+    /// <summary>
+    /// Invokes a fn by id as a detached call (<c>Fn-Invoke-Type: detached</c>): a server that supports
+    /// it answers 202 at once with the call's id in <c>Fn-Call-Id</c> and the body
+    /// <c>{"call_id":"..."}</c>, and runs the call in the background. Returns the answer whatever its status.
+    /// </summary>
+    /// <param name="fnId">The fn's id.</param>
+    /// <param name="body">The request body, stored with the call until it runs.</param>
+    /// <param name="contentType">The body's content type.</param>
+    /// <param name="cancellationToken">Cancels the request (not the call, once accepted).</param>
+    public Task<InvokeResult> InvokeDetachedAsync(string fnId, string body, string contentType = "application/json", CancellationToken cancellationToken = default) =>
+        InvokeAsync(fnId, body, contentType, DetachedInvokeType, cancellationToken);
+
+    /// <summary>
+    /// Returns one page of a fn's calls, newest first (<c>GET /v2/fns/{fnID}/calls</c>).
+    /// </summary>
+    /// <param name="fnId">The fn's id.</param>
+    /// <param name="status">Only calls with this status (<c>queued</c>, <c>running</c>, <c>success</c>, <c>error</c>, <c>timeout</c>, <c>cancelled</c>), when set.</param>
+    /// <param name="deadLetter">Only dead letters (<see langword="true"/>) or only others (<see langword="false"/>), when set.</param>
+    /// <param name="from">Only calls created at or after this time, when set; sent as RFC 3339 in UTC.</param>
+    /// <param name="to">Only calls created before this time, when set; sent as RFC 3339 in UTC.</param>
+    /// <param name="cursor">The <see cref="ListPage{T}.NextCursor"/> of the previous page.</param>
+    /// <param name="perPage">How many calls a page holds (1-100; the server's default when unset).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FnApiException">404 when the fn does not exist; 400 for a bad filter.</exception>
+    public Task<ListPage<Call>> ListCallsAsync(
+        string fnId,
+        string? status = null,
+        bool? deadLetter = null,
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        string? cursor = null,
+        int? perPage = null,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<object, ListPage<Call>>(
+            HttpMethod.Get,
+            $"v2/fns/{Uri.EscapeDataString(fnId)}/calls" + Query(
+                ("status", status),
+                ("dead_letter", deadLetter is { } dead ? (dead ? "true" : "false") : null),
+                ("from_time", Rfc3339(from)),
+                ("to_time", Rfc3339(to)),
+                ("cursor", cursor),
+                ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            null,
+            cancellationToken);
+
+    /// <summary>Returns the call <paramref name="callId"/> of the fn <paramref name="fnId"/>.</summary>
+    /// <exception cref="FnApiException">404 <c>Call not found</c>.</exception>
+    public Task<Call> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, Call>(HttpMethod.Get, CallPath(fnId, callId), null, cancellationToken);
+
+    /// <summary>Returns the log of a call: the lines its container wrote during the call, as text.</summary>
+    /// <exception cref="FnApiException">404 <c>Call log not found</c> or <c>Call not found</c>.</exception>
+    public async Task<string> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(new Uri(CallPath(fnId, callId) + "/log", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FnApiException(response.StatusCode, await ReadMessageAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>Queues a dead-letter call again, with its attempts reset; returns the call as now stored (the server answers 202).</summary>
+    /// <exception cref="FnApiException">404 <c>Call not found</c>; 409 when the call is not a dead letter.</exception>
+    public Task<Call> RedriveCallAsync(string fnId, string callId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, Call>(HttpMethod.Post, CallPath(fnId, callId) + "/redrive", null, cancellationToken);
 
     private async Task<TResponse> SendAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest? body, CancellationToken cancellationToken)
     {
@@ -162,6 +245,12 @@ public sealed class FnSharpClient
 
         return text.Length > 0 ? text : $"{(int)response.StatusCode} {response.ReasonPhrase}";
     }
+
+    private static string CallPath(string fnId, string callId) =>
+        $"v2/fns/{Uri.EscapeDataString(fnId)}/calls/{Uri.EscapeDataString(callId)}";
+
+    private static string? Rfc3339(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

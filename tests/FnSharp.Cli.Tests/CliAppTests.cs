@@ -32,7 +32,7 @@ public sealed class CliAppTests : IAsyncLifetime
         var (code, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "create", "list", "inspect", "update", "delete", "config", "get", "unset", "invoke", "version", "Examples:" })
+        foreach (var verb in new[] { "create", "list", "inspect", "update", "delete", "config", "get", "unset", "init", "build", "deploy", "invoke", "calls", "logs", "version", "Examples:" })
         {
             Assert.Contains(verb, output, StringComparison.Ordinal);
         }
@@ -65,6 +65,14 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData("unset", "config fn")]
     [InlineData("list", "config app")]
     [InlineData("list", "config fn")]
+    [InlineData("build", null)]
+    [InlineData("deploy", null)]
+    [InlineData("calls", null)]
+    [InlineData("calls", "list")]
+    [InlineData("calls", "get")]
+    [InlineData("calls", "redrive")]
+    [InlineData("logs", null)]
+    [InlineData("logs", "get")]
     public async Task Help_EachCommand_HasExample(string verb, string? noun)
     {
         var (code, output, _) = await RunAsync(noun is null ? [verb, "--help"] : [verb, .. noun.Split(' '), "--help"]);

@@ -20,7 +20,7 @@ public abstract class CliServerTest : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         await Driver.DisposeAsync();
@@ -28,13 +28,12 @@ public abstract class CliServerTest : IAsyncLifetime
 
     protected Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunWithUrlAsync(Url, args);
 
-    protected static async Task<(int Code, string Output, string Error)> RunWithUrlAsync(string url, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, "--api-url", url], output, error);
-        return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
-    }
+    /// <summary>Runs the CLI with <paramref name="environment"/> over the process's environment (for DOCKER_HOST, FN_REGISTRY).</summary>
+    protected Task<(int Code, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        CliRun.RunAsync([.. args, "--api-url", Url], environment);
+
+    protected static Task<(int Code, string Output, string Error)> RunWithUrlAsync(string url, params string[] args) =>
+        CliRun.RunAsync([.. args, "--api-url", url]);
 
     /// <summary>Runs a command that must succeed, and returns its output.</summary>
     protected async Task<string> OkAsync(params string[] args)

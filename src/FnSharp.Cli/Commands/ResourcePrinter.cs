@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using FnSharp.Cli.Output;
+using FnSharp.Client;
 using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary>Prints apps, fns, triggers and config as tables or as the API's JSON.</summary>
+/// <summary>Prints apps, fns, triggers, config and calls as tables or as the API's JSON.</summary>
 internal static class ResourcePrinter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -33,8 +34,32 @@ internal static class ResourcePrinter
             ? JsonAsync(context, config)
             : TableWriter.WriteAsync(context.Output, ["KEY", "VALUE"], config.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[e.Key, e.Value]));
 
+    /// <summary>A page of calls: a table, or the API's page (<c>items</c> and <c>next_cursor</c>) as JSON.</summary>
+    public static Task CallsAsync(CliContext context, ListPage<Call> page) =>
+        context.Format == OutputFormat.Json
+            ? JsonAsync(context, page)
+            : TableWriter.WriteAsync(context.Output, ["ID", "TYPE", "STATUS", "CODE", "CREATED", "COMPLETED", "ATTEMPTS", "DEAD_LETTER"], page.Items.Select(c => (IReadOnlyList<string>)
+                [c.Id, c.Type, c.Status, c.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "", Time(c.CreatedAt), c.CompletedAt is { } done ? Time(done) : "", c.Attempts.ToString(CultureInfo.InvariantCulture), c.DeadLetter ? "yes" : "no"]));
+
+    /// <summary>One call: its fields as a FIELD VALUE table, or as JSON.</summary>
+    public static async Task CallAsync(CliContext context, Call call)
+    {
+        if (context.Format == OutputFormat.Json)
+        {
+            await JsonAsync(context, call);
+            return;
+        }
+
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(call));
+        await TableWriter.WriteAsync(context.Output, ["FIELD", "VALUE"], document.RootElement.EnumerateObject().Select(p => (IReadOnlyList<string>)
+            [p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()]));
+    }
+
     /// <summary>One resource: always JSON, as Fn's <c>inspect</c> prints it.</summary>
     public static Task OneAsync<T>(CliContext context, T resource) => JsonAsync(context, resource);
+
+    private static string Time(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Endpoint(Trigger trigger) =>
         trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString()! : "";

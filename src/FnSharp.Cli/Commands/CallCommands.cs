@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Cli.Commands;
+
+/// <summary>
+/// <c>calls list|get|redrive APP FN ...</c>: the call records of a fn (synchronous and detached),
+/// and re-driving a dead letter. Fn's CLI had <c>fn list calls</c> and <c>fn get calls</c> until Fn
+/// dropped the calls API; the shapes here take APP FN as every other command does.
+/// </summary>
+internal static class CallCommands
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var command = new Command("calls", "List a fn's calls, print one, or re-drive a dead letter.\n\nExamples:\n  fnsharp calls list myapp hello --status error\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V");
+        command.Subcommands.Add(List(runner));
+        command.Subcommands.Add(Get(runner));
+        command.Subcommands.Add(Redrive(runner));
+        return command;
+    }
+
+    private static Command List(CommandRunner runner)
+    {
+        var (app, fn) = (AppArgument(), FnArgument());
+        var status = new Option<string?>("--status") { Description = "Only calls with this status." };
+        status.AcceptOnlyFromAmong([.. CallStates.All]);
+        var deadLetter = new Option<bool?>("--dead-letter") { Description = "Only dead letters (--dead-letter or --dead-letter true), or only other calls (--dead-letter false)." };
+        var from = new Option<string?>("--from") { Description = "Only calls created at or after this time (RFC 3339, for example 2026-11-30T12:00:00Z)." };
+        var to = new Option<string?>("--to") { Description = "Only calls created before this time (RFC 3339)." };
+        var perPage = new Option<int?>("--per-page", "-n") { Description = "How many calls to print, newest first (1-100; default: the server's, 30)." };
+        var cursor = new Option<string?>("--cursor") { Description = "Where to go on: the cursor printed under the previous page." };
+        var command = new Command("list", "List a fn's calls, newest first, one page at a time; when there are more, the command for the next page is printed to stderr.\n\nExamples:\n  fnsharp calls list myapp hello\n  fnsharp calls list myapp hello --dead-letter --per-page 100 --output json\n  fnsharp calls list myapp hello --status error --from 2026-11-30T00:00:00Z")
+        {
+            app, fn, status, deadLetter, from, to, perPage, cursor,
+        };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var fromTime = Time(parse.GetValue(from), "--from");
+            var toTime = Time(parse.GetValue(to), "--to");
+            if (parse.GetValue(perPage) is { } n && n is < 1 or > 100)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--per-page {n} is out of range: 1 to 100"));
+            }
+
+            var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
+            var page = await context.Client.ListCallsAsync(
+                target.Id,
+                parse.GetValue(status),
+                parse.GetValue(deadLetter),
+                fromTime,
+                toTime,
+                parse.GetValue(cursor),
+                parse.GetValue(perPage),
+                cancellationToken);
+            await ResourcePrinter.CallsAsync(context, page);
+            if (context.Format == Output.OutputFormat.Table && page.NextCursor is { } next)
+            {
+                await context.Error.WriteLineAsync($"More calls: fnsharp calls list {parse.GetValue(app)} {parse.GetValue(fn)} --cursor {next} (with the same filters)");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Get(CommandRunner runner)
+    {
+        var (app, fn, call) = (AppArgument(), FnArgument(), CallArgument());
+        var command = new Command("get", "Print one call: its status, times, attempts and error.\n\nExamples:\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V --output json") { app, fn, call };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
+            await ResourcePrinter.CallAsync(context, await context.Client.GetCallAsync(target.Id, parse.GetValue(call)!, cancellationToken));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Redrive(CommandRunner runner)
+    {
+        var (app, fn, call) = (AppArgument(), FnArgument(), CallArgument());
+        var command = new Command("redrive", "Queue a dead-letter call again, with its attempts reset (the server refuses a call that is not a dead letter).\n\nExample:\n  fnsharp calls redrive myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V") { app, fn, call };
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
+            var redriven = await context.Client.RedriveCallAsync(target.Id, parse.GetValue(call)!, cancellationToken);
+            if (context.Format == Output.OutputFormat.Json)
+            {
+                await ResourcePrinter.OneAsync(context, redriven);
+            }
+            else
+            {
+                await context.Output.WriteLineAsync($"Successfully re-drove call: {redriven.Id} (status {redriven.Status})");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static DateTimeOffset? Time(string? value, string option)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new CliException($"{option} '{value}' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z");
+    }
+
+    private static Argument<string> AppArgument() => new("app") { Description = "The app's name." };
+
+    private static Argument<string> FnArgument() => new("fn") { Description = "The fn's name." };
+
+    private static Argument<string> CallArgument() => new("call-id") { Description = "The call's id (Fn-Call-Id)." };
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace FnSharp.Cli.Functions;
+
+/// <summary>
+/// A function's <c>func.yaml</c> in Fn's format (<c>schema_version: 20180708</c>), as
+/// <see cref="FuncFileReader"/> reads it. Fields Fn has and FnSharp does not use (<c>entrypoint</c>,
+/// <c>cmd</c>, <c>format</c>, ...) are ignored.
+/// </summary>
+internal sealed record FuncFile
+{
+    /// <summary>The only schema read: Fn's <c>20180708</c>.</summary>
+    public const int SchemaVersion = 20180708;
+
+    /// <summary>The file's full path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The file's text as read, for rewriting it with another version.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>The fn's name, also the image's repository name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The function's version, the image's tag, for example <c>0.0.1</c>.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Where <see cref="Version"/> stands in <see cref="Text"/>, to rewrite only that value.</summary>
+    public required FuncFileSpan VersionSpan { get; init; }
+
+    /// <summary>The function's language: <c>csharp</c>, <c>node</c> or <c>docker</c> (the Dockerfile alone).</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>Fn's build image; read for compatibility, not used (the build runs on the host).</summary>
+    public string? BuildImage { get; init; }
+
+    /// <summary>The image the function runs on, given to the Dockerfile as the build argument <c>RUN_IMAGE</c>.</summary>
+    public string? RunImage { get; init; }
+
+    /// <summary>Memory of each container in MiB; 0 when the file leaves it to the server.</summary>
+    public int Memory { get; init; }
+
+    /// <summary>Longest a call may run, in seconds; 0 when the file leaves it to the server.</summary>
+    public int Timeout { get; init; }
+
+    /// <summary>How long a hot container may idle, in seconds; 0 when the file leaves it to the server.</summary>
+    public int IdleTimeout { get; init; }
+
+    /// <summary>The fn's config entries.</summary>
+    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The fn's annotations, as JSON values.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+
+    /// <summary>The fn's triggers, created or updated by name on deploy.</summary>
+    public IReadOnlyList<FuncTrigger> Triggers { get; init; } = [];
+
+    /// <summary>The directory holding the file: the build context.</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
+    /// <summary>
+    /// The image name: <c>[registry/]name:version</c>, as Fn names it; <paramref name="registry"/>
+    /// (<c>--registry</c> or <c>FN_REGISTRY</c>) is only a prefix here, as nothing is pushed.
+    /// </summary>
+    public string ImageName(string? registry, string? version = null) =>
+        (registry is { Length: > 0 } ? registry.TrimEnd('/') + "/" : "") + Name + ":" + (version ?? Version);
+}

@@ -1,0 +1,85 @@
+using FnSharp.Testing;
+
+namespace FnSharp.Cli.Tests;
+
+/// <summary><c>deploy</c>'s errors that stop it before any build: the app, the server, func.yaml, the engine's address.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class DeployCommandErrorTests : CliServerTest
+{
+    private readonly FunctionFolder _fn = new();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _fn.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Deploy_UnknownAppWithoutCreateApp_ErrorNamesFlagAndNothingChanged()
+    {
+        _fn.WithDockerFunction();
+        var before = _fn.Read("func.yaml");
+
+        var (code, output, error) = await RunAsync("deploy", "--app", "nope", "--path", _fn.Path);
+
+        Assert.Equal((1, "", "Error: app 'nope' not found; pass --create-app to create it\n"), (code, output, error));
+        Assert.Equal(before, _fn.Read("func.yaml"));
+    }
+
+    [Fact]
+    public async Task Deploy_ServerDown_ClearErrorAndNothingChanged()
+    {
+        _fn.WithDockerFunction();
+        var before = _fn.Read("func.yaml");
+
+        var (code, _, error) = await RunWithUrlAsync("http://127.0.0.1:9", "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error, StringComparison.Ordinal);
+        Assert.Equal(before, _fn.Read("func.yaml"));
+    }
+
+    [Fact]
+    public async Task Deploy_EngineDown_ClearErrorAndNoAppCreated()
+    {
+        _fn.WithDockerFunction();
+
+        var (code, _, error) = await RunAsync(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" }, "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var (listCode, listOutput, _) = await RunAsync("list", "apps");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("Error: cannot reach the Docker engine at unix:///nonexistent/docker.sock: ", error, StringComparison.Ordinal);
+        Assert.Equal((0, "NAME  ID\n"), (listCode, listOutput));
+    }
+
+    [Theory]
+    [InlineData("memory: 1.5\n", "memory must be a whole number of MiB, not '1.5' (line 5)")]
+    [InlineData("triggers: yes\n", "triggers must be a list, for example triggers: [{name: hello, type: http, source: /hello}] (line 5)")]
+    public async Task Deploy_InvalidFuncYaml_ErrorNamesFileAndField(string extra, string message)
+    {
+        _fn.WithDockerFunction(extra);
+
+        var (code, _, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+
+        Assert.Equal((1, $"Error: {_fn.FuncYaml}: {message}\n"), (code, error));
+    }
+
+    [Fact]
+    public async Task Deploy_VersionNotSemantic_ErrorSuggestsNoBump()
+    {
+        _fn.WithDockerFunction(version: "latest");
+
+        var (code, _, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+
+        Assert.Equal((1, $"Error: {_fn.FuncYaml}: version 'latest' cannot be bumped: it is not MAJOR.MINOR.PATCH (for example 0.0.1); fix it or deploy with --no-bump\n"), (code, error));
+    }
+
+    [Fact]
+    public async Task Deploy_NoApp_OptionRequired()
+    {
+        var (code, _, error) = await RunAsync("deploy", "--path", _fn.Path);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Option '--app' is required.", error, StringComparison.Ordinal);
+    }
+}

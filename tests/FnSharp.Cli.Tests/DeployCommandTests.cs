@@ -1,0 +1,127 @@
+using FnSharp.Testing;
+
+namespace FnSharp.Cli.Tests;
+
+/// <summary>
+/// <c>deploy</c>: the image built on the real Docker engine, the fn and its triggers created or updated
+/// on a real server on loopback (fake containers: nothing is invoked here).
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class DeployCommandTests : CliServerTest
+{
+    private readonly FunctionFolder _fn = new();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _fn.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Deploy_CreateApp_BumpsBuildsAndCreatesAppFnAndTriggers()
+    {
+        _fn.WithDockerFunction("""
+            # limits
+            memory: 64   # MiB
+            timeout: 10
+            idle_timeout: 20
+            config:
+              GREETING: hi
+            annotations:
+              team: payments
+              tier: 2
+            triggers:
+            - name: web
+              type: http
+              source: /web
+            """);
+        var before = _fn.Read("func.yaml");
+
+        var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
+        var trigger = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            $"Deploying {_fn.Name} to app: shop\nBuilding image {_fn.Name}:0.0.2\nBumped to version 0.0.2\nSuccessfully created app: shop\n" +
+            $"Successfully created function: {_fn.Name} with {_fn.Name}:0.0.2\nSuccessfully created trigger: web\nTrigger Endpoint: {Url}/t/shop/web\n",
+            output);
+        Assert.Contains("Step 1/2 : FROM fnsharp/aot-runtime:latest", error, StringComparison.Ordinal);
+        Assert.Equal(before.Replace("version: 0.0.1", "version: 0.0.2", StringComparison.Ordinal), _fn.Read("func.yaml"));
+        Assert.Equal([$"{_fn.Name}:0.0.2"], await _fn.ImagesAsync());
+        foreach (var expected in new[] { $"\"image\": \"{_fn.Name}:0.0.2\"", "\"memory\": 64", "\"timeout\": 10", "\"idle_timeout\": 20", "\"GREETING\": \"hi\"", "\"team\": \"payments\"", "\"tier\": 2" })
+        {
+            Assert.Contains(expected, fn, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"source\": \"/web\"", trigger, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_Again_UpdatesFnAndTriggerFromFuncYaml()
+    {
+        _fn.WithDockerFunction("memory: 64\nconfig:\n  A: one\ntriggers:\n- name: web\n  type: http\n  source: /old\n- name: same\n  type: http\n  source: /same\n");
+        await OkAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        await OkAsync("config", "fn", "shop", _fn.Name, "BY_HAND", "kept");
+        _fn.Write("func.yaml", _fn.Read("func.yaml").Replace("memory: 64", "memory: 256", StringComparison.Ordinal).Replace("A: one", "A: two", StringComparison.Ordinal).Replace("/old", "/new", StringComparison.Ordinal));
+
+        var output = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path);
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
+        var triggers = await OkAsync("list", "triggers", "shop", _fn.Name);
+
+        Assert.Equal(
+            $"Deploying {_fn.Name} to app: shop\nBuilding image {_fn.Name}:0.0.3\nBumped to version 0.0.3\n" +
+            $"Successfully updated function: {_fn.Name} with {_fn.Name}:0.0.3\nSuccessfully updated trigger: web\nTrigger Endpoint: {Url}/t/shop/new\n" +
+            $"Trigger unchanged: same\nTrigger Endpoint: {Url}/t/shop/same\n",
+            output);
+        Assert.Contains("version: 0.0.3", _fn.Read("func.yaml"), StringComparison.Ordinal);
+        foreach (var expected in new[] { $"\"image\": \"{_fn.Name}:0.0.3\"", "\"memory\": 256", "\"A\": \"two\"", "\"BY_HAND\": \"kept\"" })
+        {
+            Assert.Contains(expected, fn, StringComparison.Ordinal);
+        }
+
+        Assert.Matches($@"\s+web\s+http\s+/new\s+", triggers);
+        Assert.Equal([$"{_fn.Name}:0.0.2", $"{_fn.Name}:0.0.3"], await _fn.ImagesAsync());
+    }
+
+    [Fact]
+    public async Task Deploy_NoBump_VersionAndFileKept()
+    {
+        _fn.WithDockerFunction(version: "2.0.0");
+        await OkAsync("create", "app", "shop");
+        var before = _fn.Read("func.yaml");
+
+        var output = await OkAsync("deploy", "--app", "shop", "--no-bump", "--path", _fn.Path);
+
+        Assert.Equal($"Deploying {_fn.Name} to app: shop\nBuilding image {_fn.Name}:2.0.0\nSuccessfully created function: {_fn.Name} with {_fn.Name}:2.0.0\n", output);
+        Assert.Equal(before, _fn.Read("func.yaml"));
+    }
+
+    [Fact]
+    public async Task Deploy_ServerRefusesTheFn_ServerMessageAndExit1()
+    {
+        _fn.WithDockerFunction("memory: 9000\n");
+
+        var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+
+        Assert.Equal(1, code);
+        Assert.EndsWith("Successfully created app: shop\n", output, StringComparison.Ordinal);
+        Assert.EndsWith("\nError: memory value is out of range. It should be between 0 and 8192 (400)\n", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_BuildFails_FuncYamlNotBumpedAndNoFn()
+    {
+        _fn.WithDockerFunction();
+        _fn.Write("Dockerfile", "FROM fnsharp/aot-runtime:latest\nCOPY missing.txt /x\n");
+        var before = _fn.Read("func.yaml");
+
+        var (code, _, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var (listCode, _, listError) = await RunAsync("list", "fns", "shop");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Error: building the image {_fn.Name}:0.0.2 failed: COPY failed", error, StringComparison.Ordinal);
+        Assert.Equal(before, _fn.Read("func.yaml"));
+        Assert.Equal((1, "Error: app 'shop' not found\n"), (listCode, listError));
+    }
+}

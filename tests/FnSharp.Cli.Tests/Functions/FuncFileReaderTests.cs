@@ -1,0 +1,137 @@
+using System.Text.Json;
+using FnSharp.Cli.Functions;
+using FnSharp.Testing;
+
+namespace FnSharp.Cli.Tests.Functions;
+
+/// <summary>func.yaml in Fn's format: every field read, and a clear error naming the file, field and line for each bad one.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class FuncFileReaderTests : IDisposable
+{
+    private const string Path = "/fns/hello/func.yaml";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-funcyaml-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Parse_EveryField_Read()
+    {
+        var file = FuncFileReader.Parse(Path, """
+            schema_version: 20180708
+            name: hello
+            version: 0.0.7
+            runtime: csharp
+            build_image: fnproject/dotnet:dev
+            run_image: fnsharp/aot-runtime:latest
+            entrypoint: ./func
+            memory: 256
+            timeout: 60
+            idle_timeout: 120
+            config:
+              GREETING: hi
+              PORT: 8080
+              EMPTY:
+            annotations:
+              team: payments
+              tier: 2
+              public: true
+              tags: [a, b]
+              owner: {name: ops}
+              quoted: "2"
+            triggers:
+            - name: hello-http
+              type: http
+              source: /hello
+            - name: short
+            """);
+
+        Assert.Equal(("hello", "0.0.7", "csharp", "fnproject/dotnet:dev", "fnsharp/aot-runtime:latest"), (file.Name, file.Version, file.Runtime, file.BuildImage, file.RunImage));
+        Assert.Equal((256, 60, 120), (file.Memory, file.Timeout, file.IdleTimeout));
+        Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "hi", ["PORT"] = "8080", ["EMPTY"] = "" }, file.Config);
+        Assert.Equal(
+            """{"team":"payments","tier":2,"public":true,"tags":["a","b"],"owner":{"name":"ops"},"quoted":"2"}""",
+            JsonSerializer.Serialize(file.Annotations));
+        Assert.Equal([new FuncTrigger("hello-http", "http", "/hello"), new FuncTrigger("short", "http", "/short")], file.Triggers);
+        Assert.Equal("hello:0.0.7", file.ImageName(null));
+        Assert.Equal("registry.example:5000/team/hello:0.0.8", file.ImageName("registry.example:5000/team/", "0.0.8"));
+    }
+
+    [Fact]
+    public void Parse_OnlyRequiredFields_DefaultsLeftToTheServer()
+    {
+        var file = FuncFileReader.Parse(Path, "schema_version: 20180708\nname: f\nversion: 1.2.3\nruntime: docker\n");
+
+        Assert.Equal((0, 0, 0, null, null), (file.Memory, file.Timeout, file.IdleTimeout, file.BuildImage, file.RunImage));
+        Assert.Empty(file.Config);
+        Assert.Empty(file.Annotations);
+        Assert.Empty(file.Triggers);
+    }
+
+    [Theory]
+    [InlineData("name: f\nversion: 0.0.1\nruntime: docker\n", "schema_version is missing; add schema_version: 20180708 (Fn's func.yaml format) (line 1)")]
+    [InlineData("schema_version: 1\nname: f\nversion: 0.0.1\nruntime: docker\n", "schema_version must be 20180708 (Fn's func.yaml format), not '1' (line 1)")]
+    [InlineData("schema_version: 20180708\nversion: 0.0.1\nruntime: docker\n", "name is missing: the fn's name, for example name: hello (line 1)")]
+    [InlineData("schema_version: 20180708\nname: Hello\nversion: 0.0.1\nruntime: docker\n", "name 'Hello' is not valid: use lower-case letters and digits, separated by single '_', '__' or '-' (it names the fn and the image) (line 2)")]
+    [InlineData("schema_version: 20180708\nname: [a, b]\nversion: 0.0.1\nruntime: docker\n", "name must be a single value, not a list (line 2)")]
+    [InlineData("schema_version: 20180708\nname: f\nruntime: docker\n", "version is missing: the function's version, for example version: 0.0.1 (line 1)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 'a b'\nruntime: docker\n", "version 'a b' is not valid: it is the image's tag, for example 0.0.1 (line 3)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\n", "runtime is missing: the function's language, for example runtime: csharp (line 1)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: go\n", "runtime 'go' is not supported: use csharp, node, docker (docker builds the Dockerfile alone) (line 4)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nmemory: lots\n", "memory must be a whole number of MiB, not 'lots' (line 5)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntimeout: -1\n", "timeout must be a whole number of seconds, not '-1' (line 5)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig: [A]\n", "config must be a mapping of KEY: value (line 5)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig:\n  A: [1]\n", "config entry 'A' must be a single value (text), not a list or a mapping (line 6)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers: {a: b}\n", "triggers must be a list, for example triggers: [{name: hello, type: http, source: /hello}] (line 5)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers:\n- type: http\n", "a trigger has no name (line 6)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers:\n- name: t\n- name: t\n", "trigger 't' is listed twice (line 7)")]
+    public void Parse_BadField_ErrorNamesFileFieldAndLine(string text, string message)
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, text));
+
+        Assert.Equal($"{Path}: {message}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "/fns/hello/func.yaml is empty; a func.yaml starts with schema_version: 20180708, name and version")]
+    [InlineData("- a\n- b\n", "/fns/hello/func.yaml is not a mapping of fields (name: ..., version: ...)")]
+    [InlineData("name: [a\n", "/fns/hello/func.yaml is not valid YAML: ")]
+    [InlineData("name: a\nname: b\n", "/fns/hello/func.yaml is not valid YAML: ")]
+    public void Parse_NotAFuncFile_ErrorNamesFile(string text, string message)
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, text));
+
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NoFile_ErrorNamesDirectoryAndInit()
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Read(_root));
+
+        Assert.Equal($"no func.yaml in {_root}: create a function with fnsharp init --runtime csharp|node NAME, or point --path at its directory", e.Message);
+    }
+
+    [Fact]
+    public void Read_ExampleFuncFiles_Read()
+    {
+        var root = RepositoryRoot();
+
+        var csharp = FuncFileReader.Read(System.IO.Path.Combine(root, "examples", "hello-csharp"));
+        var node = FuncFileReader.Read(System.IO.Path.Combine(root, "examples", "hello-node"));
+
+        Assert.Equal(("hello-csharp", "csharp", 128), (csharp.Name, csharp.Runtime, csharp.Memory));
+        Assert.Equal(("hello-node", "node", 30), (node.Name, node.Runtime, node.Timeout));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "FnSharp.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("FnSharp.sln not found above " + AppContext.BaseDirectory);
+    }
+}
