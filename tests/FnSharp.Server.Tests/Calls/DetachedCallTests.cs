@@ -420,6 +420,37 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_RetryThenDeadLetter_CountedPerFn()
+    {
+        _h.Driver.Handler = context =>
+        {
+            context.Response.StatusCode = 502;
+            return Task.CompletedTask;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "counted", ""","annotations":{"fnsharp.io/async-retries":"1"}""");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        Assert.Equal(AsyncSettlement.Retried, (await _h.NextAttemptAsync(callId)).Settlement);
+        _h.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(AsyncSettlement.DeadLettered, (await _h.NextAttemptAsync(callId)).Settlement);
+
+        var text = await _h.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var samples = Telemetry.PrometheusText.Samples(text, $"fn_id=\"{fnId}\"")
+            .Where(s => s.Key.StartsWith("fnsharp_async_", StringComparison.Ordinal))
+            .ToDictionary();
+
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["fnsharp_async_attempts_total{outcome=\"function_failed\"}"] = 2,
+                ["fnsharp_async_calls_accepted_total{}"] = 1,
+                ["fnsharp_async_claims_total{}"] = 2,
+                ["fnsharp_async_dead_letters_total{reason=\"retries_exhausted\"}"] = 1,
+                ["fnsharp_async_retries_total{fault=\"function\"}"] = 1,
+            },
+            samples);
+    }
+
+    [Fact]
     public async Task Enqueue_StoreFails_503NotAccepted()
     {
         await _h.DisposeAsync();
