@@ -111,7 +111,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream(request.ContentLength is { } length && length <= maxBytes ? (int)length : 0);
+        using var body = new MemoryStream(request.ContentLength is { } length && length <= Math.Min(maxBytes, Array.MaxLength) ? (int)length : 0);
         var chunk = new byte[ChunkBytes];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
