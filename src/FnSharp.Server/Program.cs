@@ -16,6 +16,7 @@ app.MapCallsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
+app.MapAsyncCallsApi();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

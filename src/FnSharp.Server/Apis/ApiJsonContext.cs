@@ -5,5 +5,6 @@ namespace FnSharp.Server.Apis;
 /// <summary>Source-generated serializers for the server's own bodies.</summary>
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(VersionBody))]
+[JsonSerializable(typeof(DetachedCallBody))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

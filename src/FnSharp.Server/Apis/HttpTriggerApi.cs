@@ -27,7 +27,7 @@ internal static class HttpTriggerApi
                 var trigger = await store.GetTriggerBySourceAsync(app.Id, "http", "/" + (source ?? ""), cancellationToken)
                     ?? throw new ApiException(ApiErrors.TriggerNotFound);
                 var fn = await store.GetFnAsync(trigger.FnId, cancellationToken) ?? throw new ApiException(ApiErrors.FnNotFound);
-                return new CallServer.Target(app, fn);
+                return new CallServer.Target(app, fn, trigger);
             },
             trigger: true);
 }

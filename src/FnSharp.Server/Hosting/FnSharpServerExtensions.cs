@@ -58,6 +58,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<CallPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
+        services.AddAsyncCalls();
         services.AddProblemDetails();
 
         // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.

@@ -28,7 +28,8 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
     /// <summary>What a route resolved a request to.</summary>
     /// <param name="App">The fn's app.</param>
     /// <param name="Fn">The fn to call.</param>
-    public sealed record Target(App App, Fn Fn);
+    /// <param name="Trigger">The HTTP trigger called, for <c>/t</c>.</param>
+    public sealed record Target(App App, Fn Fn, Trigger? Trigger = null);
 
     /// <summary>Serves the call of <paramref name="context"/>.</summary>
     /// <param name="context">The client's request.</param>
@@ -44,7 +45,19 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         try
         {
             CheckRequestSize(context, callId);
+            var requestedDetached = DetachedCalls.RequestedDetached(context.Request);
             var target = await resolveAsync(context.RequestAborted);
+            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCalls.InvokeTypeAnnotation) ?? false)
+            {
+                // Resolved only here, so that synchronous calls never depend on the call store.
+                var detached = context.RequestServices.GetRequiredService<DetachedCalls>();
+                if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
+                {
+                    await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger), _options.MaxRequestSize);
+                    return;
+                }
+            }
+
             await RunAsync(context, new Call { Id = callId, AppId = target.App.Id, FnId = target.Fn.Id, CreatedAt = arrived }, target, trigger);
         }
         catch (ApiException e) when (!context.Response.HasStarted)
@@ -75,15 +88,12 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
     {
         var callId = record.Id;
         var request = context.Request;
-        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
         var call = new CallRequest
         {
             CallId = callId,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
-            Headers = trigger
-                ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
-                : [.. clientHeaders],
+            Headers = ContainerHeaders(request, trigger),
             Body = request.Body,
             ContentLength = request.ContentLength,
         };
@@ -180,6 +190,15 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
                 CompletedAt = ApiTime.Now(time),
             },
             execution);
+
+    /// <summary>The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.</summary>
+    private static List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger)
+    {
+        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
+        return trigger
+            ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
+            : [.. clientHeaders];
+    }
 
     private static Task WriteFailureAsync(HttpResponse response, CallResult result)
     {

@@ -54,7 +54,7 @@ public static class TelemetryExtensions
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName)
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, AsyncCallMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
         if (tracingExported)
         {

@@ -1,0 +1,547 @@
+using System.Collections.Concurrent;
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Runner;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Configuration;
+using FnSharp.Server.Invocation;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Calls;
+
+/// <summary>
+/// Runs detached calls from the durable queue of <see cref="ICallStore"/> (<c>docs/api.md</c>,
+/// "Detached calls"). At start it takes back the calls this node (<c>FN_NODE_NAME</c>) was running when
+/// it stopped; then it claims due calls up to its free slots (<c>FN_ASYNC_MAX_CONCURRENT</c>), every
+/// <c>FN_ASYNC_POLL_MSECS</c> or at once when woken (a call accepted, re-driven or finished here), runs
+/// each through the agent as an async call (within the async memory share), and stores the outcome:
+/// ended, queued again with backoff (<see cref="AsyncRetryPolicy"/>), or a dead letter. The leases of
+/// running calls are renewed every third of <c>FN_ASYNC_LEASE_MSECS</c>, so a call is taken by another
+/// node only when this one died. At shutdown it stops claiming, lets running calls finish within
+/// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
+/// </summary>
+internal sealed partial class AsyncCallWorker : BackgroundService
+{
+    // A draining body is read in chunks of this size and thrown away: nothing is buffered.
+    private const int DrainChunkBytes = 16 * 1024;
+
+    private readonly IServiceProvider _services;
+    private readonly IAgent _agent;
+    private readonly IOptions<AsyncOptions> _asyncOptions;
+    private readonly IOptions<ServerOptions> _serverOptions;
+    private readonly IOptions<AgentOptions> _agentOptions;
+    private readonly TimeProvider _time;
+    private readonly AsyncCallMetrics _metrics;
+    private readonly ILogger<AsyncCallWorker> _logger;
+    // The ids of the calls running here (the value is unused): their leases are renewed, their count bounds claims.
+    private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _cutOff = new();
+    private readonly CancellationTokenSource _renewalStop = new();
+    private readonly Lock _stopLock = new();
+    private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _idle = NewSignal();
+    private Task _renewal = Task.CompletedTask;
+    private Task? _stopped;
+    private bool _disposed;
+    private volatile bool _stopping;
+
+    // The options are read when used, not here: reading them validates them, and a bad setting must be
+    // reported by the host's start-up validation, not by the creation of the hosted services.
+    public AsyncCallWorker(
+        IServiceProvider services,
+        IAgent agent,
+        IOptions<AsyncOptions> options,
+        IOptions<ServerOptions> server,
+        IOptions<AgentOptions> agentOptions,
+        TimeProvider time,
+        AsyncCallMetrics metrics,
+        ILogger<AsyncCallWorker> logger)
+    {
+        _services = services;
+        _agent = agent;
+        _asyncOptions = options;
+        _serverOptions = server;
+        _agentOptions = agentOptions;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Called after each attempt's end is stored, or left to lease recovery (tests wait on it instead of polling).</summary>
+    internal Action<AsyncAttempt>? AttemptSettled { get; set; }
+
+    private AsyncOptions Settings => _asyncOptions.Value;
+
+    private ServerOptions ServerSettings => _serverOptions.Value;
+
+    private TimeSpan ShutdownGrace => TimeSpan.FromMilliseconds(_agentOptions.Value.ShutdownGraceMs);
+
+    /// <summary>Calls running on this node now.</summary>
+    internal int RunningCount => _running.Count;
+
+    /// <summary>Makes the worker look for due calls now instead of at its next poll (a call was queued here).</summary>
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>
+    /// Stops claiming, lets running calls finish within <c>FN_SHUTDOWN_GRACE_MSECS</c> (or until
+    /// <paramref name="cancellationToken"/>, the host's shutdown timeout), then cuts the others off and
+    /// queues them again without counting the attempt; what cannot be given back in time is recovered
+    /// by this node's next start or by another node once its lease ends.
+    /// </summary>
+    /// <remarks>
+    /// The host may call this twice (a test host stops the app while <c>RunAsync</c> stops it too), also
+    /// after the container disposed the worker: every call awaits the one stop.
+    /// </remarks>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            // A host whose start failed is stopped after its services were disposed: nothing runs then.
+            return _stopped ??= _disposed ? Task.CompletedTask : StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        await base.StopAsync(cancellationToken);
+        if (!_running.IsEmpty)
+        {
+            LogDraining(_logger, _running.Count, (long)ShutdownGrace.TotalMilliseconds);
+            await WaitIdleAsync(ShutdownGrace, cancellationToken);
+            if (!_running.IsEmpty)
+            {
+                LogCuttingOff(_logger, _running.Count);
+                await _cutOff.CancelAsync();
+                await WaitIdleAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+        }
+
+        await _renewalStop.CancelAsync();
+        await _renewal;
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        lock (_stopLock)
+        {
+            _disposed = true;
+        }
+
+        base.Dispose();
+        _cutOff.Dispose();
+        _renewalStop.Dispose();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Settings.MaxConcurrent == 0)
+        {
+            LogWorkerOff(_logger);
+            return;
+        }
+
+        // Resolved here, not in the constructor: the store opens when the server starts (ServerLifetime),
+        // after the hosted services are created.
+        ICallStore calls;
+        IDataStore store;
+        try
+        {
+            calls = _services.GetRequiredService<ICallStore>();
+            store = _services.GetRequiredService<IDataStore>();
+        }
+        catch (InvalidOperationException e)
+        {
+            LogNoCallStore(_logger, e);
+            return;
+        }
+
+        try
+        {
+            var recovered = await calls.RecoverNodeCallsAsync(ServerSettings.NodeName, stoppingToken);
+            LogRecovered(_logger, recovered, ServerSettings.NodeName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not fatal: the calls come back once their leases end.
+            LogRecoverFailed(_logger, e, ServerSettings.NodeName);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        _renewal = RenewLeasesAsync(calls, _renewalStop.Token);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // A wake that comes after this point is kept for the next wait: claims never miss one.
+            var wake = ResetWake();
+            var free = Settings.MaxConcurrent - _running.Count;
+            if (free > 0)
+            {
+                await ClaimAsync(calls, store, free, stoppingToken);
+            }
+
+            await WaitAsync(wake, stoppingToken);
+        }
+    }
+
+    private async Task ClaimAsync(ICallStore calls, IDataStore store, int free, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<ClaimedCall> claimed;
+        try
+        {
+            claimed = await calls.ClaimCallsAsync(ServerSettings.NodeName, _time.GetUtcNow(), TimeSpan.FromMilliseconds(Settings.LeaseMs), free, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            LogClaimFailed(_logger, e, (long)Settings.PollMs);
+            return;
+        }
+
+        foreach (var item in claimed)
+        {
+            _metrics.Claimed.Add(1, AsyncCallMetrics.Fn(item.Call.FnId));
+            LogClaimed(_logger, item.Call.Id, item.Call.FnId, item.Call.Attempts);
+
+            // Registered before it runs, so that a call that ends at once is removed after it was added.
+            _running[item.Call.Id] = 0;
+            _metrics.RunningChanged(1);
+            _ = RunTrackedAsync(calls, store, item);
+        }
+    }
+
+    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    {
+        try
+        {
+            // Off the claim loop: the attempt runs on the thread pool while the loop claims more.
+            await Task.Yield();
+            await RunAsync(calls, store, item);
+        }
+        finally
+        {
+            _running.TryRemove(item.Call.Id, out _);
+            _metrics.RunningChanged(-1);
+            if (_running.IsEmpty)
+            {
+                Volatile.Read(ref _idle).TrySetResult();
+            }
+
+            Wake();
+        }
+    }
+
+    private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    {
+        var call = item.Call;
+        AsyncAttempt settled;
+        try
+        {
+            settled = await AttemptAsync(calls, store, item);
+        }
+        catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
+        {
+            settled = await GiveBackAsync(calls, call);
+        }
+        catch (Exception e)
+        {
+            // The store failed to take the outcome (or a bug): the call stays leased to this node until
+            // its lease ends, then it is claimed again. Never lost, perhaps run twice.
+            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
+            settled = new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
+        }
+
+        AttemptSettled?.Invoke(settled);
+    }
+
+    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    {
+        var call = item.Call;
+        var now = _time.GetUtcNow();
+        if (now > AsyncRetryPolicy.ExpiresAt(call, Settings))
+        {
+            // Queued past its age (the node was down, or too busy for hours): it is not run any more.
+            LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
+            var expired = call with
+            {
+                Status = CallStates.Timeout,
+                StatusCode = 504,
+                Error = MaxEventAgeError(call.Error),
+                CompletedAt = now,
+                NextAttemptAt = null,
+                DeadLetter = true,
+            };
+
+            // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
+            await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
+            await calls.CompleteCallAsync(expired, null, CancellationToken.None);
+            _metrics.DeadLetters.Add(1, AsyncCallMetrics.Fn(call.FnId), new("reason", AsyncCallMetrics.SnakeCase(nameof(AsyncDeadLetterReason.MaxEventAge))));
+            return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, null);
+        }
+
+        var fn = await store.GetFnAsync(call.FnId, _cutOff.Token);
+        var app = fn is null ? null : await store.GetAppByIdAsync(fn.AppId, _cutOff.Token);
+        if (fn is null || app is null)
+        {
+            LogFnDeleted(_logger, call.Id, call.FnId);
+            var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
+            await calls.CompleteCallAsync(orphan, null, CancellationToken.None);
+            _metrics.Attempts.Add(1, AsyncCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
+            return new AsyncAttempt(call.Id, AsyncSettlement.Completed, null);
+        }
+
+        var (status, error, result) = await SubmitAsync(call, app, fn, item.Payload);
+        if (result.Execution is not null && ServerSettings.CallLogWaitMs > 0)
+        {
+            // The engine delivers output a little after the answer: wait for it as synchronous records do (FN_CALL_LOG_WAIT_MSECS).
+            await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, CancellationToken.None);
+        }
+
+        var log = CallRecords.TakeLog(call, result.Execution, ServerSettings.MaxLogSizeBytes);
+        var ended = CallRecords.Ended(call, result, _time.GetUtcNow()) with
+        {
+            Status = CallRecords.StateOf(status),
+            StatusCode = error?.Status ?? 200,
+            Error = error?.Message,
+        };
+        _metrics.Attempts.Add(1, AsyncCallMetrics.Fn(call.FnId), new("outcome", error == CallServer.ResponseTooLarge ? "response_too_large" : AsyncCallMetrics.Label(status)));
+        if (_stopping && status == CallStatus.TooBusy)
+        {
+            // Refused because the node is stopping: not the call's fault.
+            return await GiveBackAsync(calls, call);
+        }
+
+        var retries = 0;
+        if (AsyncRetryPolicy.Classify(status) == AsyncFault.Function)
+        {
+            if (AsyncRetryPolicy.RetriesOf(fn) is { } allowed)
+            {
+                retries = allowed;
+            }
+            else
+            {
+                LogBadRetries(_logger, fn.Id, AsyncRetryPolicy.RetriesAnnotation, AsyncRetryPolicy.MaxRetries);
+            }
+        }
+
+        now = _time.GetUtcNow();
+        var decision = AsyncRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), Settings);
+        var fnTag = AsyncCallMetrics.Fn(call.FnId);
+        switch (decision.Kind)
+        {
+            case AsyncDecisionKind.Complete:
+                await calls.CompleteCallAsync(ended, log, CancellationToken.None);
+                LogCompleted(_logger, call.Id, call.FnId, call.Attempts);
+                return new AsyncAttempt(call.Id, AsyncSettlement.Completed, status);
+            case AsyncDecisionKind.Retry:
+                var next = decision.NextAttemptAt!.Value;
+                await calls.RequeueCallAsync(call.Id, next, error?.Message, decision.CountAttempt, CancellationToken.None);
+                _metrics.Retries.Add(1, fnTag, new("fault", AsyncCallMetrics.SnakeCase(decision.Fault.ToString())));
+                LogRetry(_logger, call.Id, call.FnId, call.Attempts, AsyncCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
+                return new AsyncAttempt(call.Id, AsyncSettlement.Retried, status);
+            default:
+                var reason = decision.Reason!.Value;
+                var dead = ended with { DeadLetter = true, Error = reason == AsyncDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
+                await calls.CompleteCallAsync(dead, log, CancellationToken.None);
+                _metrics.DeadLetters.Add(1, fnTag, new("reason", AsyncCallMetrics.SnakeCase(reason.ToString())));
+                switch (reason)
+                {
+                    case AsyncDeadLetterReason.RetriesExhausted:
+                        LogDeadLetterRetries(_logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, AsyncRetryPolicy.RetriesAnnotation);
+                        break;
+                    case AsyncDeadLetterReason.MaxEventAge:
+                        LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
+                        break;
+                    default:
+                        LogDeadLetterCannotRun(_logger, call.Id, call.FnId, error?.Message ?? "");
+                        break;
+                }
+
+                return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, status);
+        }
+    }
+
+    /// <summary>Runs one attempt through the agent and reads the answer's body to its end, keeping none of it.</summary>
+    /// <returns>How the attempt ended (a body over <c>FN_MAX_RESPONSE_SIZE</c> or broken off mid-way counts as the function's fault) and the disposed result, for its execution.</returns>
+    private async Task<(CallStatus Status, ApiError? Error, CallResult Result)> SubmitAsync(Call call, App app, Fn fn, CallPayload payload)
+    {
+        using var body = new MemoryStream(payload.Body, writable: false);
+        var request = new CallRequest
+        {
+            CallId = call.Id,
+            App = app,
+            Fn = fn.WithDefaults(),
+            Headers = payload.Headers,
+            Body = body,
+            ContentLength = payload.Body.Length,
+            IsAsync = true,
+        };
+        var result = await _agent.SubmitAsync(request, _cutOff.Token);
+        var status = result.Status;
+        var error = result.Error;
+        try
+        {
+            if (result.Response is { } answer)
+            {
+                try
+                {
+                    if (!await DrainAsync(answer, _cutOff.Token))
+                    {
+                        result.Abandon();
+                        LogResponseTooLarge(_logger, call.Id, call.FnId, ServerSettings.MaxResponseSize);
+                        (status, error) = (CallStatus.InvalidResponse, CallServer.ResponseTooLarge);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or ObjectDisposedException || (e is OperationCanceledException && !_cutOff.IsCancellationRequested))
+                {
+                    // The answer broke off (or the fn's timeout cut it): the container's state is unknown.
+                    result.Abandon();
+                    (status, error) = (CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
+                }
+                catch
+                {
+                    result.Abandon();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            await result.DisposeAsync();
+        }
+
+        return (status, error, result);
+    }
+
+    /// <summary>Reads <paramref name="answer"/>'s body to its end; false when it is over <c>FN_MAX_RESPONSE_SIZE</c>.</summary>
+    private async Task<bool> DrainAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
+    {
+        var limit = ServerSettings.MaxResponseSize > 0 ? ServerSettings.MaxResponseSize : long.MaxValue;
+        if (answer.Content.Headers.ContentLength > limit)
+        {
+            return false;
+        }
+
+        await using var stream = await answer.Content.ReadAsStreamAsync(cancellationToken);
+        var chunk = new byte[DrainChunkBytes];
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
+    private async Task<AsyncAttempt> GiveBackAsync(ICallStore calls, Call call)
+    {
+        try
+        {
+            await calls.RequeueCallAsync(call.Id, _time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
+            LogGivenBack(_logger, call.Id, call.FnId);
+            return new AsyncAttempt(call.Id, AsyncSettlement.GivenBack, null);
+        }
+        catch (Exception e)
+        {
+            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
+            return new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
+        }
+    }
+
+    private async Task RenewLeasesAsync(ICallStore calls, CancellationToken cancellationToken)
+    {
+        var lease = TimeSpan.FromMilliseconds(Settings.LeaseMs);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Settings.LeaseRenewal, _time, cancellationToken);
+                var ids = _running.Keys.ToList();
+                if (ids.Count > 0)
+                {
+                    await calls.ExtendLeasesAsync(ServerSettings.NodeName, ids, _time.GetUtcNow() + lease, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The next renewal may succeed before the leases end; if not, the calls run again elsewhere.
+                LogRenewFailed(_logger, e, _running.Count);
+            }
+        }
+    }
+
+    private TaskCompletionSource ResetWake()
+    {
+        var current = Volatile.Read(ref _wake);
+        if (current.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _wake, NewSignal(), current);
+        }
+
+        return Volatile.Read(ref _wake);
+    }
+
+    private async Task WaitAsync(TaskCompletionSource wake, CancellationToken stoppingToken)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(Settings.PollMs), _time, poll.Token);
+        await Task.WhenAny(wake.Task, delay);
+        await poll.CancelAsync();
+        try
+        {
+            await delay;
+        }
+        catch (OperationCanceledException)
+        {
+            // Woken or stopping.
+        }
+    }
+
+    private async Task WaitIdleAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        while (!_running.IsEmpty)
+        {
+            var idle = NewSignal();
+            Volatile.Write(ref _idle, idle);
+            if (_running.IsEmpty)
+            {
+                return;
+            }
+
+            try
+            {
+                await idle.Task.WaitAsync(limit, _time, cancellationToken);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private string MaxEventAgeError(string? lastError) =>
+        $"the call reached FN_ASYNC_MAX_EVENT_AGE_SECS={Settings.MaxEventAgeSeconds} before it succeeded" + (lastError is null ? "" : "; last error: " + lastError);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The error of a call whose fn (or app) was deleted before it ran.</summary>
+    public const string FnDeleted = "fn was deleted";
+}
