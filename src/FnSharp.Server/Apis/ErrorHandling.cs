@@ -12,7 +12,14 @@ internal static partial class ErrorHandling
 {
     public static WebApplication UseFnSharpErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, StatusCodeSelector = _ => 500 });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = HandleExceptionAsync,
+            StatusCodeSelector = _ => 500,
+
+            // An API error (a 404, a 400 with its message) is an answer, not a failure: no error line with a stack trace.
+            SuppressDiagnosticsCallback = context => IsExpected(context.Exception),
+        });
         app.UseStatusCodePages(context => WriteStatusBodyAsync(context.HttpContext));
         return app;
     }
@@ -36,6 +43,8 @@ internal static partial class ErrorHandling
 
         await ApiJson.WriteErrorAsync(context.Response, error);
     }
+
+    private static bool IsExpected(Exception exception) => exception is ApiException or BadHttpRequestException;
 
     private static Task WriteStatusBodyAsync(HttpContext context) => context.Response.StatusCode switch
     {
