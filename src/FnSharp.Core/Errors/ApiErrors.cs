@@ -90,6 +90,12 @@ public static class ApiErrors
     /// <summary>400: an annotation value over 512 bytes serialized.</summary>
     public static readonly ApiError InvalidAnnotationValueLength = new(400, "Invalid annotation value length, annotation values may not be larger than 512 bytes when serialized as JSON");
 
+    /// <summary>400: <c>fnsharp.io/async-retries</c> on a fn is not an integer from 0 to 10.</summary>
+    public static readonly ApiError InvalidAsyncRetries = new(400, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)");
+
+    /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
+    public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
+
     /// <summary>400: more than 100 annotations on one resource.</summary>
     public static readonly ApiError TooManyAnnotations = new(400, "Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100)");
 

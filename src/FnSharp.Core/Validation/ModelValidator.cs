@@ -98,7 +98,8 @@ public static class ModelValidator
             return ApiErrors.IdleTimeoutOutOfRange;
         }
 
-        return ValidateAnnotations(fn.Annotations);
+        return ValidateAnnotations(fn.Annotations)
+            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null);
     }
 
     /// <summary>Checks a trigger to be created or the result of an update, in Fn's order of checks.</summary>
@@ -145,7 +146,8 @@ public static class ModelValidator
             return ApiErrors.InvalidTriggerSource;
         }
 
-        return ValidateAnnotations(trigger.Annotations);
+        return ValidateAnnotations(trigger.Annotations)
+            ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null);
     }
 
     /// <summary>

@@ -15,18 +15,21 @@ namespace FnSharp.Server.Calls;
 internal static class AsyncRetryPolicy
 {
     /// <summary>The fn annotation naming how often a detached call is retried after a function failure: an integer 0..10 (a number or a numeric string), default 0.</summary>
-    public const string RetriesAnnotation = "fnsharp.io/async-retries";
+    public const string RetriesAnnotation = FnSharpAnnotations.AsyncRetries;
 
     /// <summary>The most retries <see cref="RetriesAnnotation"/> may ask for.</summary>
-    public const int MaxRetries = 10;
+    public const int MaxRetries = FnSharpAnnotations.MaxAsyncRetries;
 
     /// <summary>Whose fault an attempt's outcome is, which decides whether and how it is retried.</summary>
     public static AsyncFault Classify(CallStatus status) => status switch
     {
         CallStatus.Success => AsyncFault.None,
         CallStatus.TooBusy => AsyncFault.Busy,
-        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut or CallStatus.ImageNotFound => AsyncFault.Platform,
-        CallStatus.FunctionFailed or CallStatus.InvalidResponse or CallStatus.ReceiveFailed or CallStatus.TimedOut or CallStatus.OutOfMemory => AsyncFault.Function,
+        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => AsyncFault.Platform,
+
+        // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for
+        // FN_ASYNC_MAX_EVENT_AGE_SECS would only hide it.
+        CallStatus.ImageNotFound or CallStatus.FunctionFailed or CallStatus.InvalidResponse or CallStatus.ReceiveFailed or CallStatus.TimedOut or CallStatus.OutOfMemory => AsyncFault.Function,
         _ => AsyncFault.Permanent,
     };
 
@@ -38,19 +41,7 @@ internal static class AsyncRetryPolicy
     public static int? RetriesOf(Fn fn)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        if (!fn.Annotations.TryGetValue(RetriesAnnotation, out var value))
-        {
-            return 0;
-        }
-
-        var retries = -1;
-        var parsed = value.ValueKind switch
-        {
-            JsonValueKind.Number => value.TryGetInt32(out retries),
-            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out retries),
-            _ => false,
-        };
-        return parsed && retries is >= 0 and <= MaxRetries ? retries : null;
+        return FnSharpAnnotations.AsyncRetriesOf(fn.Annotations);
     }
 
     /// <summary>

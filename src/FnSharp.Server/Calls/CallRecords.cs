@@ -22,15 +22,17 @@ internal static class CallRecords
 
     /// <summary>
     /// <paramref name="call"/> ended with <paramref name="result"/> at <paramref name="completedAt"/>: its
-    /// status, status code, error, start time and container filled in from the result.
+    /// status, status code, error, start time and container filled in from the result. The start time and
+    /// container are the attempt's own: absent when it never reached a container (a detached call's claim
+    /// time is not its start).
     /// </summary>
     public static Call Ended(Call call, CallResult result, DateTimeOffset completedAt) => call with
     {
         Status = StateOf(result.Status),
         StatusCode = result.Error?.Status ?? 200,
         Error = result.Error?.Message,
-        StartedAt = result.Execution?.StartedAt ?? call.StartedAt,
-        ContainerId = result.Execution?.ContainerId ?? call.ContainerId,
+        StartedAt = result.Execution?.StartedAt,
+        ContainerId = result.Execution?.ContainerId,
         CompletedAt = completedAt,
         NextAttemptAt = null,
     };

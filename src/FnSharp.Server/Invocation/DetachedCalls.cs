@@ -20,7 +20,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
     public const string InvokeTypeHeader = "Fn-Invoke-Type";
 
     /// <summary>The trigger annotation that makes every call of an HTTP trigger detached.</summary>
-    public const string InvokeTypeAnnotation = "fnsharp.io/invoke-type";
+    public const string InvokeTypeAnnotation = FnSharpAnnotations.InvokeType;
 
     /// <summary>503: the call could not be stored, so it was not accepted.</summary>
     public static readonly ApiError NotQueued = new(503, "Could not queue the detached call: the datastore failed; the call was not accepted, send it again");
@@ -40,7 +40,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
             return null;
         }
 
-        return values.Count == 1 ? Parse(values[0]) ?? throw BadInvokeType(values[0]) : throw BadInvokeType(values.ToString());
+        return values.Count == 1 ? FnSharpAnnotations.ParseInvokeType(values[0]) ?? throw BadInvokeType(values[0]) : throw BadInvokeType(values.ToString());
     }
 
     /// <summary>Whether <paramref name="trigger"/>'s annotation makes its calls detached; a value other than <c>"detached"</c> or <c>"sync"</c> is logged and ignored.</summary>
@@ -51,7 +51,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
             return false;
         }
 
-        if (value.ValueKind == JsonValueKind.String && Parse(value.GetString()) is { } detached)
+        if (value.ValueKind == JsonValueKind.String && FnSharpAnnotations.ParseInvokeType(value.GetString()) is { } detached)
         {
             return detached;
         }
@@ -100,11 +100,6 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(new DetachedCallBody(callId), ApiJsonContext.Default.DetachedCallBody, ApiJson.ContentType, CancellationToken.None);
     }
-
-    private static bool? Parse(string? value) =>
-        string.Equals(value, "detached", StringComparison.OrdinalIgnoreCase) ? true
-        : string.Equals(value, "sync", StringComparison.OrdinalIgnoreCase) ? false
-        : null;
 
     private static ApiException BadInvokeType(string? value) =>
         new(new ApiError(400, $"Invalid {InvokeTypeHeader} '{value}': use 'sync' (the default) or 'detached'"));

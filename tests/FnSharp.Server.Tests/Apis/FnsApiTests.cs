@@ -54,6 +54,9 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"a/b","app_id":"APP","image":"i"}""", "fn name must be 1 to 255 characters that need no escaping in a URL path")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","id":"X"}""", "ID cannot be provided for create")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"k":""}}""", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":99}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":"lots"}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":-1}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":null}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e12}""", "Invalid JSON")]
@@ -198,6 +201,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"timeout":-5}""", HttpStatusCode.BadRequest, "timeout value is out of range, must be between 0 and 300")]
     [InlineData("""{"name":"a b"}""", HttpStatusCode.BadRequest, "fn name must be 1 to 255 characters that need no escaping in a URL path")]
     [InlineData("""{"annotations":{"":1}}""", HttpStatusCode.BadRequest, "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
+    [InlineData("""{"annotations":{"fnsharp.io/async-retries":11}}""", HttpStatusCode.BadRequest, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
     public async Task UpdateFn_Refused_ErrorAndFnUnchanged(string body, HttpStatusCode status, string message)
     {
         var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;

@@ -18,7 +18,7 @@ public sealed class AsyncRetryPolicyTests
     [InlineData(CallStatus.TooBusy, nameof(AsyncFault.Busy))]
     [InlineData(CallStatus.ContainerInitFailed, nameof(AsyncFault.Platform))]
     [InlineData(CallStatus.ContainerInitTimedOut, nameof(AsyncFault.Platform))]
-    [InlineData(CallStatus.ImageNotFound, nameof(AsyncFault.Platform))]
+    [InlineData(CallStatus.ImageNotFound, nameof(AsyncFault.Function))]
     [InlineData(CallStatus.FunctionFailed, nameof(AsyncFault.Function))]
     [InlineData(CallStatus.InvalidResponse, nameof(AsyncFault.Function))]
     [InlineData(CallStatus.ReceiveFailed, nameof(AsyncFault.Function))]
@@ -83,7 +83,7 @@ public sealed class AsyncRetryPolicyTests
     [Fact]
     public void Decide_PlatformFaultManyAttempts_RetryCountedAtTheMaxDelay()
     {
-        var decision = AsyncRetryPolicy.Decide(Call(30), CallStatus.ImageNotFound, 0, Created, 0.999999, Options);
+        var decision = AsyncRetryPolicy.Decide(Call(30), CallStatus.ContainerInitTimedOut, 0, Created, 0.999999, Options);
 
         Assert.Equal((AsyncDecisionKind.Retry, AsyncFault.Platform, true), (decision.Kind, decision.Fault, decision.CountAttempt));
         Assert.Equal(Created.AddSeconds(10), decision.NextAttemptAt!.Value, TimeSpan.FromMilliseconds(1));

@@ -239,7 +239,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
     {
         await _h.DisposeAsync();
         _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_EVENT_AGE_SECS"] = "60" });
-        _h.Driver.StartFailure = FnSharp.Agent.Drivers.ContainerStartError.ImageNotFound;
+        _h.Driver.StartFailure = FnSharp.Agent.Drivers.ContainerStartError.InitTimedOut;
         var (_, fnId) = await _h.CreateFnAsync("app", "fn");
 
         var callId = await _h.InvokeDetachedAsync(fnId);
@@ -249,11 +249,28 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var second = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.ImageNotFound), first);
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.ContainerInitTimedOut), first);
         Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, null), second);
         Assert.Equal(starts, _h.Driver.CreatedCount);
         Assert.Equal((CallStates.Timeout, 504, true, 1), (dead.Status, dead.StatusCode, dead.DeadLetter, dead.Attempts));
-        Assert.StartsWith("the call reached FN_ASYNC_MAX_EVENT_AGE_SECS=60 before it succeeded; last error: Failed to pull image", dead.Error, StringComparison.Ordinal);
+        Assert.StartsWith("the call reached FN_ASYNC_MAX_EVENT_AGE_SECS=60 before it succeeded; last error: Container initialization timed out", dead.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingImage_FunctionFault_DeadLetterAtOnceWithoutRetries()
+    {
+        _h.Driver.StartFailure = FnSharp.Agent.Drivers.ContainerStartError.ImageNotFound;
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        var attempt = await _h.NextAttemptAsync(callId);
+        var dead = await _h.GetCallAsync(fnId, callId);
+
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.ImageNotFound), attempt);
+        Assert.Equal((CallStates.Error, 502, true, 1), (dead.Status, dead.StatusCode, dead.DeadLetter, dead.Attempts));
+        Assert.StartsWith("Failed to pull image", dead.Error, StringComparison.Ordinal);
+        Assert.Null(dead.StartedAt);
+        Assert.Null(dead.ContainerId);
     }
 
     [Fact]

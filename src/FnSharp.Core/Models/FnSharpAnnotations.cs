@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FnSharp.Core.Models;
+
+/// <summary>
+/// The annotations FnSharp itself reads (keys under <c>fnsharp.io/</c>), their parsing, and the check
+/// that refuses a bad value when a fn or trigger is created or updated (400 with the allowed values).
+/// </summary>
+public static class FnSharpAnnotations
+{
+    /// <summary>On a fn: how many times a detached call is retried after a function failure, an integer from 0 to <see cref="MaxAsyncRetries"/> (a JSON number, or a string of digits); 0 when absent.</summary>
+    public const string AsyncRetries = "fnsharp.io/async-retries";
+
+    /// <summary>The most retries <see cref="AsyncRetries"/> may ask for.</summary>
+    public const int MaxAsyncRetries = 10;
+
+    /// <summary>On an HTTP trigger: <c>"detached"</c> makes its calls detached, <c>"sync"</c> (the default) synchronous; the <c>Fn-Invoke-Type</c> header of a call wins.</summary>
+    public const string InvokeType = "fnsharp.io/invoke-type";
+
+    /// <summary>The value of <see cref="AsyncRetries"/> in <paramref name="annotations"/>: 0 when absent, <see langword="null"/> when it is not an integer from 0 to <see cref="MaxAsyncRetries"/>.</summary>
+    public static int? AsyncRetriesOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(AsyncRetries, out var value))
+        {
+            return 0;
+        }
+
+        var retries = -1;
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out retries),
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out retries),
+            _ => false,
+        };
+        return parsed && retries is >= 0 and <= MaxAsyncRetries ? retries : null;
+    }
+
+    /// <summary>
+    /// The value of <see cref="InvokeType"/> in <paramref name="annotations"/>: <see langword="true"/> for
+    /// <c>"detached"</c>, <see langword="false"/> for <c>"sync"</c> or when absent (both in any case),
+    /// <see langword="null"/> for anything else.
+    /// </summary>
+    public static bool? DetachedOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(InvokeType, out var value))
+        {
+            return false;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? ParseInvokeType(value.GetString()) : null;
+    }
+
+    /// <summary>An invoke type, from a header or an annotation: <see langword="true"/> for <c>detached</c>, <see langword="false"/> for <c>sync</c> (any case), <see langword="null"/> otherwise.</summary>
+    public static bool? ParseInvokeType(string? value) =>
+        string.Equals(value, "detached", StringComparison.OrdinalIgnoreCase) ? true
+        : string.Equals(value, "sync", StringComparison.OrdinalIgnoreCase) ? false
+        : null;
+}
