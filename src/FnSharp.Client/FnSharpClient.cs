@@ -150,8 +150,8 @@ public sealed class FnSharpClient
     /// <param name="fnId">The fn's id.</param>
     /// <param name="status">Only calls with this status (<c>queued</c>, <c>running</c>, <c>success</c>, <c>error</c>, <c>timeout</c>, <c>cancelled</c>), when set.</param>
     /// <param name="deadLetter">Only dead letters (<see langword="true"/>) or only others (<see langword="false"/>), when set.</param>
-    /// <param name="from">Only calls created at or after this time, when set; sent as RFC 3339 in UTC.</param>
-    /// <param name="to">Only calls created before this time, when set; sent as RFC 3339 in UTC.</param>
+    /// <param name="from">Only calls created at or after this time, when set; sent as <c>from_time</c>, RFC 3339 in UTC with the time's whole fraction.</param>
+    /// <param name="to">Only calls created before this time, when set; sent as <c>to_time</c>, RFC 3339 in UTC with the time's whole fraction.</param>
     /// <param name="cursor">The <see cref="ListPage{T}.NextCursor"/> of the previous page.</param>
     /// <param name="perPage">How many calls a page holds (1-100; the server's default when unset).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -249,8 +249,10 @@ public sealed class FnSharpClient
     private static string CallPath(string fnId, string callId) =>
         $"v2/fns/{Uri.EscapeDataString(fnId)}/calls/{Uri.EscapeDataString(callId)}";
 
+    // Every digit of the fraction the time has (none for a whole second): a bound cut to milliseconds
+    // would move it, and "created before 12:00:00.0005" would leave out a call of 12:00:00.000.
     private static string? Rfc3339(DateTimeOffset? time) =>
-        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

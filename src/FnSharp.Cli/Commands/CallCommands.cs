@@ -13,7 +13,7 @@ internal static class CallCommands
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("calls", "List a fn's calls, print one, or re-drive a dead letter.\n\nExamples:\n  fnsharp calls list myapp hello --status error\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V");
+        var command = new Command("calls", "List a fn's calls, print one, or re-drive a dead letter.\n\nExamples:\n  fnsharp calls list myapp hello --status error\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V\n  fnsharp calls list myapp hello --dead-letter\n  fnsharp calls redrive myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V");
         command.Subcommands.Add(List(runner));
         command.Subcommands.Add(Get(runner));
         command.Subcommands.Add(Redrive(runner));
@@ -26,11 +26,11 @@ internal static class CallCommands
         var status = new Option<string?>("--status") { Description = "Only calls with this status." };
         status.AcceptOnlyFromAmong([.. CallStates.All]);
         var deadLetter = new Option<bool?>("--dead-letter") { Description = "Only dead letters (--dead-letter or --dead-letter true), or only other calls (--dead-letter false)." };
-        var from = new Option<string?>("--from") { Description = "Only calls created at or after this time (RFC 3339, for example 2026-11-30T12:00:00Z)." };
-        var to = new Option<string?>("--to") { Description = "Only calls created before this time (RFC 3339)." };
+        var from = new Option<string?>("--from") { Description = "Only calls created at or after this time (RFC 3339, for example 2026-11-30T12:00:00Z; a time without an offset is UTC)." };
+        var to = new Option<string?>("--to") { Description = "Only calls created before this time (RFC 3339; a time without an offset is UTC)." };
         var perPage = new Option<int?>("--per-page", "-n") { Description = "How many calls to print, newest first (1-100; default: the server's, 30)." };
         var cursor = new Option<string?>("--cursor") { Description = "Where to go on: the cursor printed under the previous page." };
-        var command = new Command("list", "List a fn's calls, newest first, one page at a time; when there are more, the command for the next page is printed to stderr.\n\nExamples:\n  fnsharp calls list myapp hello\n  fnsharp calls list myapp hello --dead-letter --per-page 100 --output json\n  fnsharp calls list myapp hello --status error --from 2026-11-30T00:00:00Z")
+        var command = new Command("list", "List a fn's calls, newest first, one page at a time; under a full page, the command for the next page is printed to stderr. ERROR is why a call failed (for a queued call, why its last attempt failed).\n\nExamples:\n  fnsharp calls list myapp hello\n  fnsharp calls list myapp hello --dead-letter --per-page 100 --output json\n  fnsharp calls list myapp hello --status error --from 2026-11-30T00:00:00Z")
         {
             app, fn, status, deadLetter, from, to, perPage, cursor,
         };
@@ -43,7 +43,8 @@ internal static class CallCommands
                 throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--per-page {n} is out of range: 1 to 100"));
             }
 
-            var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
+            var (appName, fnName) = (parse.GetValue(app)!, parse.GetValue(fn)!);
+            var (_, target) = await context.FindFnAsync(appName, fnName, cancellationToken);
             var page = await context.Client.ListCallsAsync(
                 target.Id,
                 parse.GetValue(status),
@@ -56,7 +57,20 @@ internal static class CallCommands
             await ResourcePrinter.CallsAsync(context, page);
             if (context.Format == Output.OutputFormat.Table && page.NextCursor is { } next)
             {
-                await context.Error.WriteLineAsync($"More calls: fnsharp calls list {parse.GetValue(app)} {parse.GetValue(fn)} --cursor {next} (with the same filters)");
+                // The page is full, so there may be more (the server does not look further). The whole
+                // command, filters included, so that it can be pasted as it is.
+                List<string> words =
+                [
+                    "fnsharp", "calls", "list", appName, fnName,
+                    .. Flag("--status", parse.GetValue(status)),
+                    .. Flag("--dead-letter", parse.GetValue(deadLetter) is { } dead ? (dead ? "true" : "false") : null),
+                    .. Flag("--from", Rfc3339(fromTime)),
+                    .. Flag("--to", Rfc3339(toTime)),
+                    .. Flag("--per-page", parse.GetValue(perPage)?.ToString(CultureInfo.InvariantCulture)),
+                    .. Flag("--api-url", parse.GetValue(runner.Options.ApiUrl)),
+                    "--cursor", next,
+                ];
+                await context.Error.WriteLineAsync("Next page: " + string.Join(' ', words.Select(ShellWord)));
             }
 
             return 0;
@@ -80,7 +94,7 @@ internal static class CallCommands
     private static Command Redrive(CommandRunner runner)
     {
         var (app, fn, call) = (AppArgument(), FnArgument(), CallArgument());
-        var command = new Command("redrive", "Queue a dead-letter call again, with its attempts reset (the server refuses a call that is not a dead letter).\n\nExample:\n  fnsharp calls redrive myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V") { app, fn, call };
+        var command = new Command("redrive", "Queue a dead-letter call again, with its attempts reset (the server refuses a call that is not a dead letter); follow it with fnsharp calls get.\n\nExamples:\n  fnsharp calls list myapp hello --dead-letter\n  fnsharp calls redrive myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V") { app, fn, call };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
@@ -110,6 +124,17 @@ internal static class CallCommands
             ? time
             : throw new CliException($"{option} '{value}' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z");
     }
+
+    private static string[] Flag(string name, string? value) => value is null ? [] : [name, value];
+
+    private static string? Rfc3339(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A word as a POSIX shell reads it back: as it is when it holds nothing the shell treats specially, else in single quotes.</summary>
+    private static string ShellWord(string word) =>
+        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_./:=@+,%".Contains(c, StringComparison.Ordinal))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static Argument<string> AppArgument() => new("app") { Description = "The app's name." };
 

@@ -34,12 +34,15 @@ internal static class ResourcePrinter
             ? JsonAsync(context, config)
             : TableWriter.WriteAsync(context.Output, ["KEY", "VALUE"], config.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[e.Key, e.Value]));
 
-    /// <summary>A page of calls: a table, or the API's page (<c>items</c> and <c>next_cursor</c>) as JSON.</summary>
+    /// <summary>
+    /// A page of calls: a table, or the API's page (<c>items</c>, and <c>next_cursor</c> when there is one)
+    /// as JSON. The error comes last, since it is the one cell of any length.
+    /// </summary>
     public static Task CallsAsync(CliContext context, ListPage<Call> page) =>
         context.Format == OutputFormat.Json
             ? JsonAsync(context, page)
-            : TableWriter.WriteAsync(context.Output, ["ID", "TYPE", "STATUS", "CODE", "CREATED", "COMPLETED", "ATTEMPTS", "DEAD_LETTER"], page.Items.Select(c => (IReadOnlyList<string>)
-                [c.Id, c.Type, c.Status, c.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "", Time(c.CreatedAt), c.CompletedAt is { } done ? Time(done) : "", c.Attempts.ToString(CultureInfo.InvariantCulture), c.DeadLetter ? "yes" : "no"]));
+            : TableWriter.WriteAsync(context.Output, ["ID", "TYPE", "STATUS", "CODE", "CREATED", "COMPLETED", "ATTEMPTS", "DEAD_LETTER", "ERROR"], page.Items.Select(c => (IReadOnlyList<string>)
+                [c.Id, c.Type, c.Status, c.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "", Time(c.CreatedAt), c.CompletedAt is { } done ? Time(done) : "", c.Attempts.ToString(CultureInfo.InvariantCulture), c.DeadLetter ? "yes" : "no", c.Error ?? ""]));
 
     /// <summary>One call: its fields as a FIELD VALUE table, or as JSON.</summary>
     public static async Task CallAsync(CliContext context, Call call)

@@ -4,7 +4,6 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Client;
 using FnSharp.Core.Models;
-using FnSharp.Storage.Sqlite;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 
@@ -13,7 +12,8 @@ namespace FnSharp.Server.Tests.Integration;
 /// <summary>
 /// At-least-once delivery across a crash, on the real server and Docker: detached calls of
 /// <c>fnsharp/testfn</c> are queued and running when the server is killed with SIGKILL; started again
-/// on the same SQLite file and node name, it runs every accepted call to success.
+/// on the same SQLite file and node name, it runs every accepted call to success. The calls' states
+/// are read through the API (<c>GET /v2/fns/{fnID}/calls/{callID}</c>) of the server running at the time.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class DetachedCallsCrashTests : IAsyncLifetime
@@ -72,17 +72,15 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             accepted.Add(response.Headers.GetValues("Fn-Call-Id").Single());
         }
 
-        var store = await SqliteDataStore.OpenAsync(Path.Combine(_dataDirectory, "fnsharp.db"), CancellationToken.None);
-
         // Kill once calls are running in containers and others still wait in the queue.
-        var atKill = await WaitForAsync(store, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
+        var atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
             calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued));
         Assert.NotEmpty(await _engine.ContainersOfNodeAsync(_node));
         await first.KillAsync();
         var runningAtKill = atKill.Where(c => c.Status == CallStates.Running).Select(c => c.Id).ToHashSet();
 
-        await StartAsync("server-2.log");
-        var final = await WaitForAsync(store, fn.Id, accepted, TimeSpan.FromSeconds(180), calls => calls.All(c => c.IsFinished));
+        var second = await StartAsync("server-2.log");
+        var final = await WaitForAsync(new FnSharpClient(second.Http), fn.Id, accepted, TimeSpan.FromSeconds(180), calls => calls.All(c => c.IsFinished));
 
         Assert.Equal(CallCount, final.Count);
         Assert.All(final, c => Assert.Equal((CallStates.Success, 200, false), (c.Status, c.StatusCode, c.DeadLetter)));
@@ -97,10 +95,11 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Reads the calls from the server's SQLite file every 250 ms until <paramref name="condition"/> holds:
+    /// Reads the calls through the server's API every 250 ms until <paramref name="condition"/> holds:
     /// polling is the only way to watch another process; <paramref name="limit"/> is a generous failsafe.
+    /// An accepted call the server does not know (404 <c>Call not found</c>) is lost: the test fails at once.
     /// </summary>
-    private async Task<List<Call>> WaitForAsync(SqliteDataStore store, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, bool> condition)
+    private async Task<List<Call>> WaitForAsync(FnSharpClient client, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, bool> condition)
     {
         var deadline = DateTimeOffset.UtcNow + limit;
         while (true)
@@ -108,7 +107,14 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             var calls = new List<Call>();
             foreach (var id in ids)
             {
-                calls.Add(await store.GetCallAsync(fnId, id, CancellationToken.None) ?? throw new InvalidOperationException($"accepted call {id} is lost"));
+                try
+                {
+                    calls.Add(await client.GetCallAsync(fnId, id));
+                }
+                catch (FnApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new InvalidOperationException($"accepted call {id} is lost: {e.Message}; see the logs in {_dataDirectory}", e);
+                }
             }
 
             if (condition(calls))

@@ -3,6 +3,7 @@ using FnSharp.Client;
 using FnSharp.Testing.Fakes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,7 @@ namespace FnSharp.Testing.Hosting;
 /// Hosts the real server pipeline in-process on a fresh SQLite file in a temporary directory (or on
 /// the database of <see cref="DbUrl"/>). With a <see cref="FakeContainerDriver"/> it needs no Docker
 /// (functional tests); without one it runs calls on the real Docker engine (integration tests).
-/// Set <see cref="Settings"/>, <see cref="DbUrl"/> and <see cref="Time"/> before the first request.
+/// Set <see cref="Settings"/>, <see cref="DbUrl"/>, <see cref="Time"/> and <see cref="TestServices"/> before the first request.
 /// </summary>
 public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
 {
@@ -45,6 +46,12 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
 
     /// <summary>The server's clock (for example a <c>FakeTimeProvider</c>); the system clock unless set.</summary>
     public TimeProvider? Time { get; set; }
+
+    /// <summary>
+    /// Registrations applied after the server's own, to replace or decorate one of its services (for
+    /// example a call store that reports what the server stores); none unless set.
+    /// </summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
 
     /// <summary>A typed API client on this server.</summary>
     public FnSharpClient CreateFnClient() => new(CreateClient());
@@ -93,6 +100,10 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
                     failure => Volatile.Write(ref _startFailure, failure))));
             }
         });
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     /// <summary>

@@ -447,6 +447,23 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetCalls_BoundsBetweenMilliseconds_ComparedWithTheExactTime()
+    {
+        var fn = await FnAsync();
+        var call = Ended(fn, CallStates.Success, Now);
+        await Calls.InsertCallRecordsAsync([call], [], None);
+        var half = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 2);
+
+        async Task<IEnumerable<string>> IdsAsync(DateTimeOffset? from, DateTimeOffset? to) =>
+            (await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, From = from, To = to }, None)).Items.Select(c => c.Id);
+
+        Assert.Equal([call.Id], await IdsAsync(null, Now + half));
+        Assert.Empty(await IdsAsync(null, Now - half));
+        Assert.Equal([call.Id], await IdsAsync(Now - half, null));
+        Assert.Empty(await IdsAsync(Now + half, null));
+    }
+
+    [Fact]
     public async Task Prune_EndedBeforeCutoff_RemovedWithLogsAndPayloads()
     {
         var fn = await FnAsync();

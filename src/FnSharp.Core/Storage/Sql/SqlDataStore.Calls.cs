@@ -400,10 +400,26 @@ public abstract partial class SqlDataStore
         AddString(command, "@before", filter.BeforeId);
         AddString(command, "@status", filter.Status);
         Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
-        Add(command, "@from", DbType.Int64, filter.From?.ToUnixTimeMilliseconds());
-        Add(command, "@to", DbType.Int64, filter.To?.ToUnixTimeMilliseconds());
+        Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
+        Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
         Add(command, "@limit", DbType.Int32, perPage);
         return await ReadPageAsync(command, ReadCall, perPage, cancellationToken);
+    }
+
+    /// <summary>
+    /// A time bound in whole Unix milliseconds, as <c>created_at</c> is stored, rounded up: for whole
+    /// milliseconds, "at or after" and "before" a time between two of them mean the same as for the next
+    /// one (a call of 12:00:00.000 is before 12:00:00.0005, which truncation would turn into 12:00:00.000).
+    /// </summary>
+    private static long? CeilingMilliseconds(DateTimeOffset? time)
+    {
+        if (time is not { } bound)
+        {
+            return null;
+        }
+
+        var milliseconds = bound.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) < bound ? milliseconds + 1 : milliseconds;
     }
 
     /// <inheritdoc/>
