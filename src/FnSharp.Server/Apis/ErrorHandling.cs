@@ -31,7 +31,8 @@ internal static partial class ErrorHandling
         {
             ApiException api => api.Error,
             BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
-            BadHttpRequestException bad => new ApiError(bad.StatusCode, "bad request"),
+            // The framework's own message names what was wrong (a query parameter that is not a number, say) and no internals.
+            BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.Message),
             _ => null,
         };
         if (error is null)

@@ -33,4 +33,17 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
         Assert.DoesNotContain(_logs.Logger.Entries, e => e.Level >= LogLevel.Error);
     }
+
+    [Fact]
+    public async Task QueryParameterOfTheWrongType_400NamingIt()
+    {
+        using var client = _factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/v2/apps?per_page=abc", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("per_page", body, StringComparison.Ordinal);
+        Assert.Contains("abc", body, StringComparison.Ordinal);
+    }
 }
