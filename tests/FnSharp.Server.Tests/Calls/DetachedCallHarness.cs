@@ -49,6 +49,13 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public FakeContainerDriver Driver { get; } = new();
 
+    /// <summary>The server's <c>FN_DB_URL</c> (a PostgreSQL database shared by several harnesses, say); its own SQLite file when unset. Set before the first request.</summary>
+    public string? DbUrl
+    {
+        get => _factory.DbUrl;
+        set => _factory.DbUrl = value;
+    }
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero));
 
     /// <summary>The call store replacing the server's (on its SQLite file), when one is.</summary>
