@@ -209,10 +209,11 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
 
         var call = _h.Agent.SubmitAsync(_h.Request(fn), client.Token);
         await client.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var cancelled = await Assert.ThrowsAsync<CallCancelledException>(() => call);
         var next = _h.CallAsync(fn);
         gate.SetResult();
 
+        Assert.Null(cancelled.Execution);
         Assert.Equal(CallStatus.Success, (await next).Status);
         Assert.Equal(0, _h.StatsOf(fn).Waiting);
     }
