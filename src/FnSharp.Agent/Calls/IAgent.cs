@@ -8,6 +8,6 @@ public interface IAgent
     /// Never throws for the function's or the container's faults: they come back as a failed
     /// <see cref="CallResult"/>. The caller disposes the result once it has copied the response out.
     /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the client went away).</exception>
+    /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> was cancelled (the client went away); it carries the call's execution when the call was cut off in its container.</exception>
     Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken);
 }

@@ -55,13 +55,15 @@ internal sealed class ResourceTracker
     /// <summary>Whether a container of <paramref name="memoryMiB"/> could ever be reserved on this node.</summary>
     public bool CanEverFit(long memoryMiB, bool isAsync) => memoryMiB <= (isAsync ? AsyncMemoryMiB : TotalMemoryMiB);
 
-    /// <summary>Free memory now for a sync or async reservation, in MiB.</summary>
-    public long FreeMiB(bool isAsync)
+    /// <summary>
+    /// Free memory now, read at once: in total, and within the async share (an async reservation needs
+    /// room in both; either may be the smaller), in MiB.
+    /// </summary>
+    public (long TotalMiB, long AsyncShareMiB) Free()
     {
         lock (_lock)
         {
-            var free = TotalMemoryMiB - _reservedMiB;
-            return isAsync ? Math.Min(free, AsyncMemoryMiB - _asyncReservedMiB) : free;
+            return (TotalMemoryMiB - _reservedMiB, AsyncMemoryMiB - _asyncReservedMiB);
         }
     }
 

@@ -301,39 +301,50 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     /// <summary>
     /// Frees <paramref name="memoryMiB"/> for <paramref name="requester"/> by removing idle containers
     /// of other fns, least recently used first, if that frees enough; then reserves it. Busy
-    /// containers are never evicted.
+    /// containers are never evicted. Every container frees total memory, but only one started for
+    /// async calls frees room in the async share: for an async launch, a sync container is evicted only
+    /// while total memory is the binding limit, and nothing is evicted when all that could help would
+    /// not make room in both.
     /// </summary>
     internal async Task<bool> TryEvictAsync(SlotQueue requester, long memoryMiB, bool asyncPool)
     {
         var taken = new List<(SlotQueue Slot, HotContainer Container)>();
         lock (_evictLock)
         {
-            var free = Tracker.FreeMiB(asyncPool);
+            var (freeTotal, freeAsync) = Tracker.Free();
             var candidates = _slots.Values
                 .Where(s => s != requester)
                 .SelectMany(s => s.SnapshotIdle().Select(c => (Slot: s, Container: c, c.LastUsed)))
                 .OrderBy(c => c.LastUsed)
                 .ToList();
             var chosen = new List<(SlotQueue Slot, HotContainer Container)>();
-            var freed = 0L;
+            var freedTotal = 0L;
+            var freedAsync = 0L;
             foreach (var candidate in candidates)
             {
-                if (free + freed >= memoryMiB)
+                // What is still missing from each limit; a sync launch has only the total.
+                var totalShort = memoryMiB - (freeTotal + freedTotal);
+                var asyncShort = asyncPool ? memoryMiB - (freeAsync + freedAsync) : 0;
+                if (totalShort <= 0 && asyncShort <= 0)
                 {
                     break;
                 }
 
-                if (asyncPool && !candidate.Container.AsyncPool && free + freed + candidate.Container.MemoryMiB > Tracker.AsyncMemoryMiB)
+                if (!candidate.Container.AsyncPool && totalShort <= asyncShort)
                 {
-                    // Freeing a sync container would not make room within the async share.
+                    // The async share is the binding limit, and a sync container frees none of it.
                     continue;
                 }
 
                 chosen.Add((candidate.Slot, candidate.Container));
-                freed += candidate.Container.MemoryMiB;
+                freedTotal += candidate.Container.MemoryMiB;
+                if (candidate.Container.AsyncPool)
+                {
+                    freedAsync += candidate.Container.MemoryMiB;
+                }
             }
 
-            if (free + freed < memoryMiB)
+            if (freeTotal + freedTotal < memoryMiB || (asyncPool && freeAsync + freedAsync < memoryMiB))
             {
                 return false;
             }

@@ -143,14 +143,14 @@ internal sealed partial class SlotQueue
 
             if (grant.Abandoned)
             {
-                throw new OperationCanceledException(cancellationToken);
+                throw new CallCancelledException(null, cancellationToken);
             }
 
             container = grant.Container!;
             if (cancellationToken.IsCancellationRequested)
             {
                 await ReleaseAsync(container, kill: false, null);
-                cancellationToken.ThrowIfCancellationRequested();
+                throw new CallCancelledException(null, cancellationToken);
             }
         }
 
@@ -644,11 +644,12 @@ internal sealed partial class SlotQueue
             LogCallTimedOut(_agent.Logger, call.CallId, Fn.Id, call.Fn.Timeout);
             return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away mid-call: the container's state is unknown, so it goes.
+            // The client went away mid-call: the container's state is unknown, so it goes. The caller
+            // still learns where the call ran, for its record and its output.
             await EndAsync(null, kill: true);
-            throw;
+            throw new CallCancelledException(execution, cancellationToken, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {

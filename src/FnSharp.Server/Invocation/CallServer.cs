@@ -103,9 +103,10 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         {
             submitted = await agent.SubmitAsync(call, context.RequestAborted);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException e) when (context.RequestAborted.IsCancellationRequested)
         {
-            Record(record, null, CallStates.Cancelled, null);
+            // A call cut off in its container is recorded with where it ran (attempts 1, container, start time) and its output.
+            Record(record, (e as CallCancelledException)?.Execution, CallStates.Cancelled, null);
             throw;
         }
 

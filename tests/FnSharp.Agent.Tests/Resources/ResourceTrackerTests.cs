@@ -28,7 +28,18 @@ public sealed class ResourceTrackerTests
         Assert.True(tracker.TryReserve(500, isAsync: true));
         Assert.False(tracker.TryReserve(1, isAsync: true));
         Assert.True(tracker.TryReserve(500, isAsync: false));
-        Assert.Equal(0, tracker.FreeMiB(isAsync: false));
+        Assert.Equal((0L, 0L), tracker.Free());
+    }
+
+    [Fact]
+    public void Free_SyncReservations_LeaveTheAsyncShareItsRoom()
+    {
+        var tracker = new ResourceTracker(new HostResources(1000, 2000), asyncShare: 0.5);
+
+        Assert.True(tracker.TryReserve(300, isAsync: true));
+        Assert.True(tracker.TryReserve(600, isAsync: false));
+
+        Assert.Equal((100L, 200L), tracker.Free());
     }
 
     [Fact]

@@ -47,10 +47,10 @@ internal sealed class AgentHarness : IAsyncDisposable
     public Task<CallResult> SubmitAsync(Fn fn, string body = "x", CancellationToken cancellationToken = default) =>
         Agent.SubmitAsync(Request(fn, body), cancellationToken);
 
-    /// <summary>Runs a call to its end: its status, body and the fake container that answered.</summary>
-    public async Task<Outcome> CallAsync(Fn fn, string body = "x", App? app = null)
+    /// <summary>Runs a call (an async one with <paramref name="isAsync"/>) to its end: its status, body and the fake container that answered.</summary>
+    public async Task<Outcome> CallAsync(Fn fn, string body = "x", App? app = null, bool isAsync = false)
     {
-        await using var result = await Agent.SubmitAsync(Request(fn, body, app), CancellationToken.None);
+        await using var result = await Agent.SubmitAsync(Request(fn, body, app) with { IsAsync = isAsync }, CancellationToken.None);
         return await ReadAsync(result);
     }
 

@@ -1,6 +1,7 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -177,6 +178,36 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal(CallStatus.OutOfMemory, result.Status);
         Assert.Equal(502, result.Error!.Status);
         await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ClientGoesAwayMidCall_CancelledWithTheExecutionAndContainerKilled()
+    {
+        var entered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fn = _h.NewFn();
+        _h.Driver.SetHandler(fn.Id, async context =>
+        {
+            var container = FakeContainer.Of(context);
+            container.AddCallLog(context.Request.Headers["Fn-Call-Id"].ToString(), new ContainerLogLine(ContainerOutput.Stdout, "working"));
+            entered.SetResult(container.Id);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        _h.Clock.Advance(TimeSpan.FromSeconds(3));
+        var assignedAt = _h.Clock.GetUtcNow();
+        using var client = new CancellationTokenSource();
+
+        var call = _h.Agent.SubmitAsync(_h.Request(fn), client.Token);
+        var containerId = await entered.Task;
+        await client.CancelAsync();
+        var cancelled = await Assert.ThrowsAsync<CallCancelledException>(() => call);
+        await _h.SettleAsync(a => a.LiveContainers == 0);
+
+        Assert.Equal(client.Token, cancelled.CancellationToken);
+        Assert.NotNull(cancelled.Execution);
+        Assert.Equal((containerId, assignedAt), (cancelled.Execution.ContainerId, cancelled.Execution.StartedAt));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "working")], cancelled.Execution.TakeLogs());
+        Assert.Equal(0, _h.Driver.LiveCount);
+        Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
     [Fact]

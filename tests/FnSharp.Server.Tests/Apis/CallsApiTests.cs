@@ -90,15 +90,22 @@ public sealed class CallsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invoke_ClientGoesAway_RecordedAsCancelled()
+    public async Task Invoke_ClientGoesAwayMidCall_RecordedAsCancelledWithItsContainerAndLog()
     {
         var (_, fnId) = await CreateFnAsync();
-        _api.Driver.SetHandler(fnId, async context => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var entered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _api.Driver.SetHandler(fnId, async context =>
+        {
+            var container = FakeContainer.Of(context);
+            container.AddCallLog(context.Request.Headers["Fn-Call-Id"].ToString(), new ContainerLogLine(ContainerOutput.Stdout, "working"));
+            entered.SetResult(container.Id);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
         using var ended = new RequestEnd($"/invoke/{fnId}");
         using var client = new CancellationTokenSource();
 
         var sent = Http.PostAsync(new Uri($"/invoke/{fnId}", UriKind.Relative), new StringContent("x"), client.Token);
-        await _api.Driver.WaitUntilAsync(d => d.CallCount == 1);
+        var containerId = await entered.Task;
         await client.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sent);
         await ended.Task;
@@ -106,9 +113,10 @@ public sealed class CallsApiTests : IAsyncLifetime
         var calls = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{fnId}/calls"));
 
         var record = Assert.Single(calls.GetProperty("items").EnumerateArray());
-        Assert.Equal("cancelled", record.GetProperty("status").GetString());
-        Assert.False(record.TryGetProperty("status_code", out _));
-        Assert.False(record.TryGetProperty("error", out _));
+        Assert.Equal(("cancelled", null, null, 1, containerId), Summary(record));
+        Assert.Equal(Arrival, record.GetProperty("started_at").GetString());
+        Assert.Equal("working\n", await Http.GetStringAsync(new Uri($"/v2/fns/{fnId}/calls/{record.GetProperty("id").GetString()}/log", UriKind.Relative)));
+        await _api.Driver.WaitUntilAsync(d => d.LiveCount == 0);
     }
 
     [Fact]
