@@ -138,7 +138,7 @@ wanted=()
 for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) wanted+=("$arg") ;;
   esac
 done
