@@ -32,6 +32,18 @@ public sealed class BuildCommandErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Build_TabIndentedFuncYaml_ErrorNamesLineColumnAndTab()
+    {
+        _fn.WithDockerFunction("triggers:\n- name: web\n\tsource: /web\n");
+
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
+
+        Assert.Equal(
+            (1, $"Error: {_fn.FuncYaml} is not valid YAML at line 6, column 9: While scanning a plain scalar, found a tab character that violate indentation. Line 7 indents with a tab: YAML indents with spaces.\n"),
+            (code, error));
+    }
+
+    [Fact]
     public async Task Build_EngineDown_ClearErrorNamingTheAddress()
     {
         _fn.WithDockerFunction();

@@ -43,7 +43,7 @@ internal static partial class FuncFileReader
         }
         catch (YamlException e)
         {
-            throw new CliException($"{path} is not valid YAML: {e.Message}");
+            throw new CliException(NotYaml(path, text, e));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -103,6 +103,23 @@ internal static partial class FuncFileReader
             Annotations = fields.Annotations(),
             Triggers = fields.Triggers(),
         };
+    }
+
+    /// <summary>
+    /// YamlDotNet's message with the line and column where it found the problem, and for a tab in the
+    /// indentation near there, the line that has it: YAML indents with spaces only.
+    /// </summary>
+    private static string NotYaml(string path, string text, YamlException e)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture, $"{path} is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        var lines = text.Split('\n');
+        var tab = Array.FindIndex(lines, l => l[..(l.Length - l.TrimStart(' ', '\t').Length)].Contains('\t', StringComparison.Ordinal)) + 1;
+        if (tab > 0 && (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) || (tab >= e.Start.Line && tab <= e.End.Line)))
+        {
+            message += string.Create(CultureInfo.InvariantCulture, $" Line {tab} indents with a tab: YAML indents with spaces.");
+        }
+
+        return message;
     }
 
     private static FuncFileSpan Span(YamlScalarNode node) => new(

@@ -93,10 +93,23 @@ public sealed class FuncFileReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("schema_version: 20180708\nname: [a\n", "is not valid YAML at line 3, column 1: While parsing a flow sequence, did not find expected ',' or ']'.")]
+    [InlineData("schema_version: 20180708\nname: a\nname: b\n", "is not valid YAML at line 3, column 1: Duplicate key name")]
+    [InlineData("schema_version: 20180708\nname: 'a\n", "is not valid YAML at line 2, column 7: While scanning a quoted scalar, found unexpected end of stream.")]
+    [InlineData("schema_version: 20180708\nname: a\n\tversion: 0.0.1\n", "is not valid YAML at line 2, column 7: While scanning a plain scalar, found a tab character that violate indentation. Line 3 indents with a tab: YAML indents with spaces.")]
+    [InlineData("schema_version: 20180708\ntriggers:\n- name: a\n\tsource: /a\n", "is not valid YAML at line 3, column 9: While scanning a plain scalar, found a tab character that violate indentation. Line 4 indents with a tab: YAML indents with spaces.")]
+    public void Parse_NotYaml_ErrorNamesLineAndColumn(string text, string message)
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, text));
+
+        Assert.Equal($"{Path} {message}", e.Message);
+    }
+
+    [Theory]
     [InlineData("", "/fns/hello/func.yaml is empty; a func.yaml starts with schema_version: 20180708, name and version")]
     [InlineData("- a\n- b\n", "/fns/hello/func.yaml is not a mapping of fields (name: ..., version: ...)")]
-    [InlineData("name: [a\n", "/fns/hello/func.yaml is not valid YAML: ")]
-    [InlineData("name: a\nname: b\n", "/fns/hello/func.yaml is not valid YAML: ")]
+    [InlineData("name: [a\n", "/fns/hello/func.yaml is not valid YAML at line ")]
+    [InlineData("name: a\nname: b\n", "/fns/hello/func.yaml is not valid YAML at line ")]
     public void Parse_NotAFuncFile_ErrorNamesFile(string text, string message)
     {
         var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, text));
