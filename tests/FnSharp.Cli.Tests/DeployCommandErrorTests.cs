@@ -6,6 +6,9 @@ namespace FnSharp.Cli.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class DeployCommandErrorTests : CliServerTest
 {
+    /// <summary>An engine address nothing answers: a test that reaches the build fails with its own message.</summary>
+    private static readonly Dictionary<string, string?> NoEngine = new() { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" };
+
     private readonly FunctionFolder _fn = new();
 
     public override async Task DisposeAsync()
@@ -44,7 +47,7 @@ public sealed class DeployCommandErrorTests : CliServerTest
     {
         _fn.WithDockerFunction();
 
-        var (code, _, error) = await RunAsync(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" }, "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var (code, _, error) = await RunAsync(NoEngine, "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
         var (listCode, listOutput, _) = await RunAsync("list", "apps");
 
         Assert.Equal(1, code);
@@ -62,6 +65,42 @@ public sealed class DeployCommandErrorTests : CliServerTest
         var (code, _, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
 
         Assert.Equal((1, $"Error: {_fn.FuncYaml}: {message}\n"), (code, error));
+    }
+
+    [Theory]
+    [InlineData("memroy: 256\n", "unknown field 'memroy': did you mean 'memory'? (line 5)")]
+    public async Task Deploy_FuncYamlMistake_ErrorBeforeAnyBuildAndNothingChanged(string extra, string message)
+    {
+        // The fn and its trigger exist, as after an earlier deploy: nothing of them may change.
+        await OkAsync("create", "app", "shop");
+        await OkAsync("create", "fn", "shop", _fn.Name, "before:1");
+        await OkAsync("create", "trigger", "shop", _fn.Name, "web", "--source", "/web");
+        _fn.WithDockerFunction(extra);
+        var before = _fn.Read("func.yaml");
+
+        // No engine: a build would fail with another message.
+        var (code, output, error) = await RunAsync(NoEngine, "deploy", "--app", "shop", "--path", _fn.Path);
+
+        Assert.Equal((1, "", $"Error: {_fn.FuncYaml}: {message}\n"), (code, output, error));
+        Assert.Equal(before, _fn.Read("func.yaml"));
+        Assert.Contains("\"image\": \"before:1\"", await OkAsync("inspect", "fn", "shop", _fn.Name), StringComparison.Ordinal);
+        Assert.Contains("\"source\": \"/web\"", await OkAsync("inspect", "trigger", "shop", _fn.Name, "web"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_FnsFieldsFnSharpIgnores_OneWarningEachOnStderr()
+    {
+        _fn.WithDockerFunction("entrypoint: ./func\nformat: http-stream\n");
+
+        var (code, _, error) = await RunAsync(NoEngine, "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(
+            $"Warning: {_fn.FuncYaml}: entrypoint is ignored: the Dockerfile's CMD and ENTRYPOINT decide what runs (line 5)\n" +
+            $"Warning: {_fn.FuncYaml}: format is ignored: FnSharp speaks http-stream, the format of Fn's current FDKs (line 6)\n" +
+            "Error: cannot reach the Docker engine at unix:///nonexistent/docker.sock",
+            error,
+            StringComparison.Ordinal);
     }
 
     [Fact]

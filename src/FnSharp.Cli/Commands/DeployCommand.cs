@@ -28,7 +28,7 @@ internal static class DeployCommand
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var file = FuncFileReader.Read(parse.GetValue(options.Path)!);
+            var file = await options.ReadFuncFileAsync(parse, context);
             var bump = !parse.GetValue(noBump);
             var version = bump ? FuncFileVersion.Bump(file) : file.Version;
             var image = file.ImageName(options.ResolveRegistry(parse, context), version);

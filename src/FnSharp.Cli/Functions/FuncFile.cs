@@ -4,8 +4,9 @@ namespace FnSharp.Cli.Functions;
 
 /// <summary>
 /// A function's <c>func.yaml</c> in Fn's format (<c>schema_version: 20180708</c>), as
-/// <see cref="FuncFileReader"/> reads it. Fields Fn has and FnSharp does not use (<c>entrypoint</c>,
-/// <c>cmd</c>, <c>format</c>, ...) are ignored.
+/// <see cref="FuncFileReader"/> reads and checks it. Fields of Fn's schema that FnSharp does not use
+/// (<c>entrypoint</c>, <c>cmd</c>, <c>build_image</c>, ...) are left out, with a warning each
+/// (<see cref="FuncFileSchema.IgnoredFields"/>).
 /// </summary>
 internal sealed record FuncFile
 {
@@ -30,9 +31,6 @@ internal sealed record FuncFile
     /// <summary>The function's language: <c>csharp</c>, <c>node</c> or <c>docker</c> (the Dockerfile alone).</summary>
     public required string Runtime { get; init; }
 
-    /// <summary>Fn's build image; read for compatibility, not used (the build runs on the host).</summary>
-    public string? BuildImage { get; init; }
-
     /// <summary>The image the function runs on, given to the Dockerfile as the build argument <c>RUN_IMAGE</c>.</summary>
     public string? RunImage { get; init; }
 
@@ -53,6 +51,9 @@ internal sealed record FuncFile
 
     /// <summary>The fn's triggers, created or updated by name on deploy.</summary>
     public IReadOnlyList<FuncTrigger> Triggers { get; init; } = [];
+
+    /// <summary>One line per ignored field, naming the file, the field, why, and its line: printed to stderr as <c>Warning: ...</c>.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The directory holding the file: the build context.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;

@@ -57,6 +57,7 @@ internal static partial class FuncFileReader
         }
 
         var fields = new Fields(path, root);
+        var warnings = fields.CheckNames(FuncFileSchema.Fields, FuncFileSchema.IgnoredFields, "");
         var schema = fields.Scalar("schema_version");
         if (schema is null)
         {
@@ -94,14 +95,14 @@ internal static partial class FuncFileReader
             Version = version.Value!,
             VersionSpan = Span(version),
             Runtime = runtime.Value!,
-            BuildImage = fields.OptionalText("build_image"),
             RunImage = fields.OptionalText("run_image"),
             Memory = fields.Number("memory", "a whole number of MiB"),
             Timeout = fields.Number("timeout", "a whole number of seconds"),
             IdleTimeout = fields.Number("idle_timeout", "a whole number of seconds"),
             Config = fields.Config(),
             Annotations = fields.Annotations(),
-            Triggers = fields.Triggers(),
+            Triggers = fields.Triggers(warnings),
+            Warnings = warnings,
         };
     }
 
@@ -188,11 +189,48 @@ internal static partial class FuncFileReader
     [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")]
     private static partial Regex JsonNumber();
 
-    /// <summary>The top-level fields of one file, with the checks that name the file, field and line.</summary>
+    /// <summary>The fields of one mapping (the file, or a trigger), with the checks that name the file, field and line.</summary>
     private sealed class Fields(string path, YamlMappingNode root)
     {
         public CliException Error(string message, YamlNode node) =>
             new($"{path}: {message} (line {node.Start.Line.ToString(CultureInfo.InvariantCulture)})");
+
+        /// <summary>
+        /// Refuses a field that is neither in <paramref name="known"/> nor in <paramref name="ignored"/> (with the
+        /// nearest known one when it looks like a typo of it), and returns a warning for each ignored one.
+        /// </summary>
+        public List<string> CheckNames(IReadOnlyList<string> known, IReadOnlyDictionary<string, string> ignored, string where)
+        {
+            var warnings = new List<string>();
+            foreach (var key in root.Children.Keys)
+            {
+                if (key is not YamlScalarNode { Value: { Length: > 0 } name })
+                {
+                    throw Error($"a field name{where} must be text", key);
+                }
+
+                if (known.Contains(name))
+                {
+                    continue;
+                }
+
+                var line = key.Start.Line.ToString(CultureInfo.InvariantCulture);
+                if (ignored.TryGetValue(name, out var why))
+                {
+                    warnings.Add($"{path}: {name} is ignored: {why} (line {line})");
+                    continue;
+                }
+
+                var all = known.Concat(ignored.Keys).ToList();
+                throw Error(
+                    Spelling.Suggest(name, all) is { } meant
+                        ? $"unknown field '{name}'{where}: did you mean '{meant}'?"
+                        : $"unknown field '{name}'{where}: the fields are {string.Join(", ", known)}" + (ignored.Count > 0 ? $" (and Fn's {string.Join(", ", ignored.Keys)}, which are ignored)" : ""),
+                    key);
+            }
+
+            return warnings;
+        }
 
         public YamlNode? Node(string name) =>
             root.Children.TryGetValue(new YamlScalarNode(name), out var node) ? node : null;
@@ -257,7 +295,7 @@ internal static partial class FuncFileReader
             return result;
         }
 
-        public List<FuncTrigger> Triggers()
+        public List<FuncTrigger> Triggers(List<string> warnings)
         {
             var node = Node("triggers");
             if (node is null or YamlScalarNode { Value: null or "" })
@@ -279,6 +317,7 @@ internal static partial class FuncFileReader
                 }
 
                 var fields = new Fields(path, trigger);
+                warnings.AddRange(fields.CheckNames(FuncFileSchema.TriggerFields, new Dictionary<string, string>(), $" in triggers[{triggers.Count.ToString(CultureInfo.InvariantCulture)}]"));
                 var name = fields.Scalar("name")?.Value ?? throw Error("a trigger has no name", trigger);
                 if (triggers.Any(t => t.Name == name))
                 {

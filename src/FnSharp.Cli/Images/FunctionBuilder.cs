@@ -56,11 +56,6 @@ internal static class FunctionBuilder
             }
         }
 
-        if (file.BuildImage is { Length: > 0 } buildImage)
-        {
-            await progress.WriteLineAsync($"Note: build_image {buildImage} is not used: the {file.Runtime} build runs on this machine");
-        }
-
         switch (file.Runtime)
         {
             case "csharp":

@@ -46,13 +46,19 @@ public sealed class FuncFileReaderTests : IDisposable
             - name: short
             """);
 
-        Assert.Equal(("hello", "0.0.7", "csharp", "fnproject/dotnet:dev", "fnsharp/aot-runtime:latest"), (file.Name, file.Version, file.Runtime, file.BuildImage, file.RunImage));
+        Assert.Equal(("hello", "0.0.7", "csharp", "fnsharp/aot-runtime:latest"), (file.Name, file.Version, file.Runtime, file.RunImage));
         Assert.Equal((256, 60, 120), (file.Memory, file.Timeout, file.IdleTimeout));
         Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "hi", ["PORT"] = "8080", ["EMPTY"] = "" }, file.Config);
         Assert.Equal(
             """{"team":"payments","tier":2,"public":true,"tags":["a","b"],"owner":{"name":"ops"},"quoted":"2"}""",
             JsonSerializer.Serialize(file.Annotations));
         Assert.Equal([new FuncTrigger("hello-http", "http", "/hello"), new FuncTrigger("short", "http", "/short")], file.Triggers);
+        Assert.Equal(
+            [
+                $"{Path}: build_image is ignored: {FuncFileSchema.IgnoredFields["build_image"]} (line 5)",
+                $"{Path}: entrypoint is ignored: {FuncFileSchema.IgnoredFields["entrypoint"]} (line 7)",
+            ],
+            file.Warnings);
         Assert.Equal("hello:0.0.7", file.ImageName(null));
         Assert.Equal("registry.example:5000/team/hello:0.0.8", file.ImageName("registry.example:5000/team/", "0.0.8"));
     }
@@ -62,10 +68,72 @@ public sealed class FuncFileReaderTests : IDisposable
     {
         var file = FuncFileReader.Parse(Path, "schema_version: 20180708\nname: f\nversion: 1.2.3\nruntime: docker\n");
 
-        Assert.Equal((0, 0, 0, null, null), (file.Memory, file.Timeout, file.IdleTimeout, file.BuildImage, file.RunImage));
+        Assert.Equal((0, 0, 0, null), (file.Memory, file.Timeout, file.IdleTimeout, file.RunImage));
         Assert.Empty(file.Config);
         Assert.Empty(file.Annotations);
         Assert.Empty(file.Triggers);
+        Assert.Empty(file.Warnings);
+    }
+
+    [Fact]
+    public void Parse_EveryFieldOfFnsSchema_ReadOrIgnoredWithAWarningEach()
+    {
+        var file = FuncFileReader.Parse(Path, """
+            schema_version: 20180708
+            name: hello
+            version: 0.0.1
+            runtime: docker
+            build_image: fnproject/node:dev
+            run_image: fnsharp/node-runtime:latest
+            cmd: func.handler
+            entrypoint: node func.js
+            content_type: application/json
+            format: http-stream
+            type: sync
+            memory: 128
+            timeout: 30
+            idle_timeout: 30
+            config: {}
+            annotations: {}
+            build: [make]
+            expects:
+              config:
+              - name: DB_URL
+                required: true
+            signing_details:
+              kms_key_id: k
+            triggers:
+            - {name: t, type: http, source: /t}
+            """);
+
+        Assert.Equal(
+            ["build_image", "cmd", "entrypoint", "content_type", "format", "type", "build", "expects", "signing_details"],
+            file.Warnings.Select(w => w[(Path.Length + 2)..w.IndexOf(" is ignored", StringComparison.Ordinal)]));
+        Assert.Equal($"{Path}: type is ignored: for detached calls, give a trigger the annotation fnsharp.io/invoke-type: detached, or invoke with --detached (line 11)", file.Warnings[5]);
+    }
+
+    [Theory]
+    [InlineData("memroy: 256\n", "unknown field 'memroy': did you mean 'memory'? (line 5)")]
+    [InlineData("Memory: 256\n", "unknown field 'Memory': did you mean 'memory'? (line 5)")]
+    [InlineData("idle-timeout: 60\n", "unknown field 'idle-timeout': did you mean 'idle_timeout'? (line 5)")]
+    [InlineData("trigger:\n- name: t\n", "unknown field 'trigger': did you mean 'triggers'? (line 5)")]
+    [InlineData("entrypiont: ./func\n", "unknown field 'entrypiont': did you mean 'entrypoint'? (line 5)")]
+    [InlineData("inputs: [a]\n", "unknown field 'inputs': the fields are schema_version, name, version, runtime, run_image, memory, timeout, idle_timeout, config, annotations, triggers (and Fn's build_image, cmd, entrypoint, content_type, format, type, build, expects, signing_details, which are ignored) (line 5)")]
+    [InlineData("triggers:\n- name: t\n  sorce: /t\n", "unknown field 'sorce' in triggers[0]: did you mean 'source'? (line 7)")]
+    [InlineData("triggers:\n- name: t\n- name: u\n  path: /u\n", "unknown field 'path' in triggers[1]: the fields are name, type, source (line 8)")]
+    public void Parse_UnknownField_ErrorNamesItsLineAndTheFieldMeant(string extra, string message)
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, "schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\n" + extra));
+
+        Assert.Equal($"{Path}: {message}", e.Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownFieldBeforeAMissingOne_TheTypoIsReported()
+    {
+        var e = Assert.Throws<CliException>(() => FuncFileReader.Parse(Path, "schema_version: 20180708\nnmae: f\nversion: 0.0.1\nruntime: docker\n"));
+
+        Assert.Equal($"{Path}: unknown field 'nmae': did you mean 'name'? (line 2)", e.Message);
     }
 
     [Theory]
