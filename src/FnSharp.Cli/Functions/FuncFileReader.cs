@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FnSharp.Core.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -56,7 +57,7 @@ internal static partial class FuncFileReader
             throw new CliException($"{path} is not a mapping of fields (name: ..., version: ...)");
         }
 
-        var fields = new Fields(path, root);
+        var fields = new Fields(path, root, "", new Dictionary<string, FuncFileField>(StringComparer.Ordinal));
         var warnings = fields.CheckNames(FuncFileSchema.Fields, FuncFileSchema.IgnoredFields, "");
         var schema = fields.Scalar("schema_version");
         if (schema is null)
@@ -87,7 +88,7 @@ internal static partial class FuncFileReader
             throw fields.Error($"runtime '{runtime.Value}' is not supported: use {string.Join(", ", Runtimes)} (docker builds the Dockerfile alone)", runtime);
         }
 
-        return new FuncFile
+        var file = new FuncFile
         {
             Path = path,
             Text = text,
@@ -103,7 +104,10 @@ internal static partial class FuncFileReader
             Annotations = fields.Annotations(),
             Triggers = fields.Triggers(warnings),
             Warnings = warnings,
+            Fields = fields.Read,
         };
+        FuncFileValidator.Validate(file);
+        return file;
     }
 
     /// <summary>
@@ -189,9 +193,14 @@ internal static partial class FuncFileReader
     [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")]
     private static partial Regex JsonNumber();
 
-    /// <summary>The fields of one mapping (the file, or a trigger), with the checks that name the file, field and line.</summary>
-    private sealed class Fields(string path, YamlMappingNode root)
+    /// <summary>
+    /// The fields of one mapping (the file, or a trigger: <paramref name="prefix"/> <c>triggers[0].</c>), with the
+    /// checks that name the file, field and line; each field read is noted in <paramref name="read"/>.
+    /// </summary>
+    private sealed class Fields(string path, YamlMappingNode root, string prefix, Dictionary<string, FuncFileField> read)
     {
+        public Dictionary<string, FuncFileField> Read => read;
+
         public CliException Error(string message, YamlNode node) =>
             new($"{path}: {message} (line {node.Start.Line.ToString(CultureInfo.InvariantCulture)})");
 
@@ -232,8 +241,16 @@ internal static partial class FuncFileReader
             return warnings;
         }
 
-        public YamlNode? Node(string name) =>
-            root.Children.TryGetValue(new YamlScalarNode(name), out var node) ? node : null;
+        public YamlNode? Node(string name)
+        {
+            if (!root.Children.TryGetValue(new YamlScalarNode(name), out var node))
+            {
+                return null;
+            }
+
+            read[prefix + name] = Field(node);
+            return node;
+        }
 
         /// <summary>The field as a scalar, or <see langword="null"/> when it is absent or null.</summary>
         public YamlScalarNode? Scalar(string name) => Node(name) switch
@@ -241,7 +258,7 @@ internal static partial class FuncFileReader
             null => null,
             YamlScalarNode scalar when IsNull(scalar) => null,
             YamlScalarNode scalar => scalar,
-            var other => throw Error($"{name} must be a single value, not a {(other is YamlSequenceNode ? "list" : "mapping")}", other),
+            var other => throw Error($"{prefix}{name} must be a single value, not a {(other is YamlSequenceNode ? "list" : "mapping")}", other),
         };
 
         public YamlScalarNode RequiredText(string name, string what) =>
@@ -249,6 +266,7 @@ internal static partial class FuncFileReader
 
         public string? OptionalText(string name) => Scalar(name)?.Value;
 
+        /// <summary>A whole number, or 0 when absent; one too large for an int is <see cref="int.MaxValue"/>, out of every range.</summary>
         public int Number(string name, string what)
         {
             if (Scalar(name) is not { } scalar)
@@ -256,8 +274,8 @@ internal static partial class FuncFileReader
                 return 0;
             }
 
-            return int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-                ? value
+            return int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+                : scalar.Value!.All(char.IsAsciiDigit) ? int.MaxValue
                 : throw Error($"{name} must be {what}, not '{scalar.Value}'", scalar);
         }
 
@@ -282,6 +300,7 @@ internal static partial class FuncFileReader
             var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var (key, value) in Mapping("annotations"))
             {
+                read[$"{prefix}annotations[{key}]"] = Field(value);
                 var buffer = new System.Buffers.ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
@@ -316,19 +335,27 @@ internal static partial class FuncFileReader
                     throw Error("each trigger must be a mapping {name, type, source}", item);
                 }
 
-                var fields = new Fields(path, trigger);
-                warnings.AddRange(fields.CheckNames(FuncFileSchema.TriggerFields, new Dictionary<string, string>(), $" in triggers[{triggers.Count.ToString(CultureInfo.InvariantCulture)}]"));
+                var at = $"triggers[{triggers.Count.ToString(CultureInfo.InvariantCulture)}]";
+                read[at] = Field(trigger);
+                var fields = new Fields(path, trigger, at + ".", read);
+                warnings.AddRange(fields.CheckNames(FuncFileSchema.TriggerFields, new Dictionary<string, string>(), " in " + at));
                 var name = fields.Scalar("name")?.Value ?? throw Error("a trigger has no name", trigger);
                 if (triggers.Any(t => t.Name == name))
                 {
                     throw Error($"trigger '{name}' is listed twice", trigger);
                 }
 
-                triggers.Add(new FuncTrigger(name, fields.Scalar("type")?.Value ?? "http", fields.Scalar("source")?.Value ?? "/" + name));
+                var annotations = fields.Annotations();
+                triggers.Add(new FuncTrigger(name, fields.Scalar("type")?.Value ?? Trigger.HttpType, fields.Scalar("source")?.Value ?? "/" + name)
+                {
+                    Annotations = annotations.Count > 0 ? annotations : FuncTrigger.NoAnnotations,
+                });
             }
 
             return triggers;
         }
+
+        private static FuncFileField Field(YamlNode node) => new(node.Start.Line, node is YamlScalarNode scalar ? scalar.Value : null);
 
         private IEnumerable<(string Key, YamlNode Value)> Mapping(string name)
         {
@@ -340,14 +367,14 @@ internal static partial class FuncFileReader
 
             if (node is not YamlMappingNode mapping)
             {
-                throw Error($"{name} must be a mapping of KEY: value", node);
+                throw Error($"{prefix}{name} must be a mapping of KEY: value", node);
             }
 
             foreach (var (key, value) in mapping.Children)
             {
                 if (key is not YamlScalarNode { Value: { Length: > 0 } text })
                 {
-                    throw Error($"{name} has a key that is not text", key);
+                    throw Error($"{prefix}{name} has a key that is not text", key);
                 }
 
                 yield return (text, value);

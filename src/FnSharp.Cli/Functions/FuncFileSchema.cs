@@ -26,6 +26,6 @@ internal static class FuncFileSchema
         ["signing_details"] = "images are not signed (nothing is pushed)",
     };
 
-    /// <summary>The fields of a trigger: Fn's three.</summary>
-    public static readonly IReadOnlyList<string> TriggerFields = ["name", "type", "source"];
+    /// <summary>The fields of a trigger: Fn's three, and <c>annotations</c>, FnSharp's own (for <c>fnsharp.io/invoke-type</c>).</summary>
+    public static readonly IReadOnlyList<string> TriggerFields = ["name", "type", "source", "annotations"];
 }
