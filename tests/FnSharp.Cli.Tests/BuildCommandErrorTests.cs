@@ -2,7 +2,7 @@ using FnSharp.Testing;
 
 namespace FnSharp.Cli.Tests;
 
-/// <summary><c>build</c>'s errors before any engine work: func.yaml, the engine's address, the registry prefix.</summary>
+/// <summary><c>build</c>'s errors and warnings before any engine work: func.yaml, the engine's address, the registry prefix.</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class BuildCommandErrorTests : IAsyncLifetime
 {
@@ -29,6 +29,33 @@ public sealed class BuildCommandErrorTests : IAsyncLifetime
         var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
 
         Assert.Equal((1, $"Error: {_fn.FuncYaml}: memory must be a whole number of MiB, not 'lots' (line 5)\n"), (code, error));
+    }
+
+    [Fact]
+    public async Task Build_TabIndentedFuncYaml_ErrorNamesLineColumnAndTab()
+    {
+        _fn.WithDockerFunction("triggers:\n- name: web\n\tsource: /web\n");
+
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
+
+        Assert.Equal(
+            (1, $"Error: {_fn.FuncYaml} is not valid YAML at line 6, column 9: While scanning a plain scalar, found a tab character that violate indentation. Line 7 indents with a tab: YAML indents with spaces.\n"),
+            (code, error));
+    }
+
+    [Fact]
+    public async Task Build_FnsFieldsFnSharpIgnores_WarningBeforeTheBuild()
+    {
+        _fn.WithDockerFunction("build_image: fnproject/dotnet:dev\n");
+
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path], new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(
+            $"Warning: {_fn.FuncYaml}: build_image is ignored: the build runs on this machine (runtime csharp: dotnet publish; node: npm ci) and in the Dockerfile, not in a build image (line 5)\n" +
+            "Error: cannot reach the Docker engine at unix:///nonexistent/docker.sock",
+            error,
+            StringComparison.Ordinal);
     }
 
     [Fact]

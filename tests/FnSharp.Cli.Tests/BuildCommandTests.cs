@@ -68,7 +68,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Build_MissingBaseImage_ErrorNamesImageAndScript()
+    public async Task Build_MissingBaseImage_ErrorNamesImageAndHowToGetIt()
     {
         _fn.WithDockerFunction();
         _fn.Write("Dockerfile", "FROM fnsharp/not-there:latest\n");
@@ -77,7 +77,27 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         Assert.Equal(1, code);
         Assert.Equal($"Building image {_fn.Name}:0.0.1\n", output);
-        Assert.Equal("Error: the base image fnsharp/not-there:latest is not on the Docker engine at unix:///var/run/docker.sock: build it with scripts/build-images.sh not-there in the FnSharp repository (fnsharp build pulls nothing)\n", error);
+        Assert.Equal(
+            "Error: the base image fnsharp/not-there:latest is not on the Docker engine at unix:///var/run/docker.sock: " +
+            "put it on that engine with docker pull fnsharp/not-there:latest, docker build -t fnsharp/not-there:latest DIR or docker load -i FILE (fnsharp build pulls nothing)\n",
+            error);
+    }
+
+    [Fact]
+    public async Task Build_RunImageMistyped_ErrorSuggestsTheScriptsImage()
+    {
+        _fn.WithDockerFunction("run_image: fnsharp/aot-runtimee:latest\n");
+        _fn.Write("Dockerfile", "ARG RUN_IMAGE=fnsharp/aot-runtime:latest\nFROM ${RUN_IMAGE}\nCOPY hello.txt /hello.txt\n");
+
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            "Error: the base image fnsharp/aot-runtimee:latest (run_image in func.yaml) is not on the Docker engine at unix:///var/run/docker.sock: " +
+            "did you mean fnsharp/aot-runtime:latest, which scripts/build-images.sh aot-runtime builds? " +
+            "Otherwise put it on that engine with docker pull fnsharp/aot-runtimee:latest, docker build -t fnsharp/aot-runtimee:latest DIR or docker load -i FILE (fnsharp build pulls nothing)\n",
+            error);
+        Assert.Empty(await _fn.ImagesAsync());
     }
 
     [Fact]

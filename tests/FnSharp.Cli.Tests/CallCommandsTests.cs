@@ -95,6 +95,18 @@ public sealed class CallCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeDetached_Verbose_StatusAndCallIdOnStderr()
+    {
+        var (code, output, error) = await RunAsync("invoke", "shop", "hello", "--detached", "--body", "later", "-v");
+        var callId = output.TrimEnd('\n');
+        await Calls.NextAttemptAsync(callId);
+
+        Assert.Equal(0, code);
+        Assert.Matches("^[0-9A-Z]{26}\n$", output);
+        Assert.Equal($"Status: 202, Fn-Call-Id: {callId}\n", error);
+    }
+
+    [Fact]
     public async Task InvokeDetached_BodyOverTheServersLimit_ServerMessageAndExit1()
     {
         var (code, output, error) = await RunAsync("invoke", "shop", "hello", "--detached", "--body", new string('x', MaxRequestSize + 1));
@@ -316,7 +328,20 @@ public sealed class CallCommandsTests : IAsyncLifetime
         var (code, _, error) = await RunAsync("calls", "list", "shop", "hello", "--status", "done");
 
         Assert.NotEqual(0, code);
-        Assert.Contains("Argument 'done' not recognized. Must be one of:", error, StringComparison.Ordinal);
+        Assert.StartsWith("--status 'done' is not a call status: use queued, running, success, error, timeout, cancelled (any case)\n", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallsList_StatusInAnyCase_SentInLowerCase()
+    {
+        var (_, dead, retrying) = await SeedAsync();
+
+        var (code, output, error) = await RunAsync("calls", "list", "shop", "hello", "--status", "ERROR", "-n", "1");
+
+        Assert.Equal(0, code);
+        Assert.Equal([dead], TableIds(output));
+        Assert.Equal(["calls", "list", "shop", "hello", "--status", "error", "--per-page", "1", "--api-url", _url, "--cursor"], NextCommand(error)[..^1]);
+        Assert.Equal([retrying], await ListAsync("--status", "Queued"));
     }
 
     [Theory]

@@ -82,6 +82,63 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_OutputOption_FormatsInLowerCase()
+    {
+        var (code, output, _) = await RunAsync("list", "apps", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("-o, --output <json|table>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Json", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Table", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("JSON")]
+    [InlineData("Json")]
+    public async Task Output_JsonInAnyCase_Json(string format)
+    {
+        await RunAsync("create", "app", "shop");
+
+        var (code, output, _) = await RunAsync("list", "apps", "-o", format);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("[\n  {\n    \"id\": ", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_TableInAnyCase_Table()
+    {
+        await RunAsync("create", "app", "shop");
+
+        var (code, output, _) = await RunAsync("list", "apps", "--output", "TABLE");
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("NAME  ID\nshop  ", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_UnknownFormat_ErrorNamesTheFormats()
+    {
+        var (code, _, error) = await RunAsync("list", "apps", "-o", "xml");
+
+        Assert.NotEqual(0, code);
+        Assert.StartsWith("--output 'xml' is not a format: use json or table (any case)\n", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_QuotesMarkupAndLetters_PrintedAsTheyAre()
+    {
+        await RunAsync("create", "app", "shop", "--config", "NOTE=it's <b>&</b> for José");
+
+        var inspect = await RunAsync("inspect", "app", "shop");
+        var list = await RunAsync("list", "apps", "-o", "json");
+
+        Assert.Contains("\"NOTE\": \"it's <b>&</b> for José\"", inspect.Output, StringComparison.Ordinal);
+        Assert.Contains("\"NOTE\": \"it's <b>&</b> for José\"", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateListInspect_AppAndFn_ByName()
     {
         Assert.Equal(0, (await RunAsync("create", "app", "shop", "--config", "REGION=eu")).Code);

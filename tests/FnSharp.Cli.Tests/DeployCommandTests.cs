@@ -100,13 +100,37 @@ public sealed class DeployCommandTests : CliServerTest
     [Fact]
     public async Task Deploy_ServerRefusesTheFn_ServerMessageAndExit1()
     {
-        _fn.WithDockerFunction("memory: 9000\n");
+        // func.yaml is valid alone; what the fn has already makes the merged fn one the server refuses.
+        await OkAsync("create", "app", "shop");
+        await OkAsync(["create", "fn", "shop", _fn.Name, "before:1", .. Enumerable.Range(0, 100).SelectMany(i => new[] { "--annotation", $"k{i}=1" })]);
+        _fn.WithDockerFunction("annotations:\n  one-more: 1\n");
 
-        var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--path", _fn.Path);
 
         Assert.Equal(1, code);
-        Assert.EndsWith("Successfully created app: shop\n", output, StringComparison.Ordinal);
-        Assert.EndsWith("\nError: memory value is out of range. It should be between 0 and 8192 (400)\n", error, StringComparison.Ordinal);
+        Assert.EndsWith("Bumped to version 0.0.2\n", output, StringComparison.Ordinal);
+        Assert.EndsWith("\nError: Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100) (400)\n", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_TriggerAnnotations_SetOnCreateAndMergedOnUpdate()
+    {
+        _fn.WithDockerFunction("annotations:\n  fnsharp.io/async-retries: 2\n  gone:\ntriggers:\n- name: web\n  annotations:\n    fnsharp.io/invoke-type: detached\n    team: a\n");
+        await OkAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
+        var created = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
+
+        _fn.Write("func.yaml", _fn.Read("func.yaml").Replace("detached", "sync", StringComparison.Ordinal).Replace("team: a", "team:", StringComparison.Ordinal));
+        var output = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path, "--no-bump");
+        var updated = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
+
+        Assert.Contains("\"fnsharp.io/async-retries\": 2", fn, StringComparison.Ordinal);
+        Assert.DoesNotContain("gone", fn, StringComparison.Ordinal);
+        Assert.Contains("\"fnsharp.io/invoke-type\": \"detached\"", created, StringComparison.Ordinal);
+        Assert.Contains("\"team\": \"a\"", created, StringComparison.Ordinal);
+        Assert.Contains("Successfully updated trigger: web\n", output, StringComparison.Ordinal);
+        Assert.Contains("\"fnsharp.io/invoke-type\": \"sync\"", updated, StringComparison.Ordinal);
+        Assert.DoesNotContain("team", updated, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,8 +29,10 @@ public sealed class InitCommandTests : IDisposable
         var example = Path.Combine(RepositoryRoot(), "examples", "hello-node");
         Assert.Equal(File.ReadAllText(Path.Combine(example, "func.js")), File.ReadAllText(Path.Combine(target, "func.js")));
         Assert.Equal(
-            File.ReadAllText(Path.Combine(example, "func.yaml")).Replace("name: hello-node", "name: orders", StringComparison.Ordinal) + "triggers:\n- name: orders\n  type: http\n  source: /orders\n",
+            File.ReadAllText(Path.Combine(example, "func.yaml")).Replace("name: hello-node", "name: orders", StringComparison.Ordinal).Replace("entrypoint: node func.js\n", "", StringComparison.Ordinal) +
+            "triggers:\n- name: orders\n  type: http\n  source: /orders\n",
             File.ReadAllText(Path.Combine(target, "func.yaml")));
+        Assert.Empty(FuncFileReader.Read(target).Warnings);
         Assert.StartsWith("{\n  \"name\": \"orders\",", File.ReadAllText(Path.Combine(target, "package-lock.json")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("ARG RUN_IMAGE=fnsharp/node-runtime:latest\nFROM ${RUN_IMAGE}\n", File.ReadAllText(Path.Combine(target, "Dockerfile")), StringComparison.Ordinal);
         Assert.Equal(("orders", "node"), (FuncFileReader.Read(target).Name, FuncFileReader.Read(target).Runtime));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FnSharp.Cli.Functions;
 using FnSharp.Cli.Images;
 
 namespace FnSharp.Cli.Commands;
@@ -19,7 +18,7 @@ internal static class BuildCommand
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var file = FuncFileReader.Read(parse.GetValue(options.Path)!);
+            var file = await options.ReadFuncFileAsync(parse, context);
             var image = file.ImageName(options.ResolveRegistry(parse, context));
             FunctionBuilder.CheckFiles(file);
             using var engine = await DockerEngine.ConnectAsync(context.Environment("DOCKER_HOST"), cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using FnSharp.Cli.Functions;
 
 namespace FnSharp.Cli.Commands;
 
@@ -21,6 +22,19 @@ internal sealed partial class BuildOptions
     {
         Description = "A prefix for the image name, [REGISTRY/]NAME:VERSION (default: $FN_REGISTRY). Nothing is pushed: the local engine runs the image.",
     };
+
+    /// <summary>Reads and checks func.yaml in <c>--path</c>, and prints its warnings (the fields it ignores) to stderr.</summary>
+    /// <exception cref="CliException">The file is missing or not valid.</exception>
+    public async Task<FuncFile> ReadFuncFileAsync(ParseResult parse, CliContext context)
+    {
+        var file = FuncFileReader.Read(parse.GetValue(Path)!);
+        foreach (var warning in file.Warnings)
+        {
+            await context.Error.WriteLineAsync("Warning: " + warning);
+        }
+
+        return file;
+    }
 
     /// <summary>The registry prefix: <c>--registry</c>, else <c>FN_REGISTRY</c>, else none.</summary>
     /// <exception cref="CliException">The prefix has characters an image name cannot hold.</exception>

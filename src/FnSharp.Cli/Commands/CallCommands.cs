@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using FnSharp.Core.Models;
 
@@ -23,8 +24,13 @@ internal static class CallCommands
     private static Command List(CommandRunner runner)
     {
         var (app, fn) = (AppArgument(), FnArgument());
-        var status = new Option<string?>("--status") { Description = "Only calls with this status." };
-        status.AcceptOnlyFromAmong([.. CallStates.All]);
+        var status = new Option<string?>("--status")
+        {
+            Description = "Only calls with this status (any case).",
+            HelpName = string.Join('|', CallStates.All),
+            CustomParser = StatusOf,
+        };
+        status.CompletionSources.Add([.. CallStates.All]);
         var deadLetter = new Option<bool?>("--dead-letter") { Description = "Only dead letters (--dead-letter or --dead-letter true), or only other calls (--dead-letter false)." };
         var from = new Option<string?>("--from") { Description = "Only calls created at or after this time (RFC 3339, for example 2026-11-30T12:00:00Z; a time without an offset is UTC)." };
         var to = new Option<string?>("--to") { Description = "Only calls created before this time (RFC 3339; a time without an offset is UTC)." };
@@ -111,6 +117,19 @@ internal static class CallCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A call status in any case, sent in the server's lower case.</summary>
+    private static string? StatusOf(ArgumentResult result)
+    {
+        var given = result.Tokens[^1].Value;
+        var status = CallStates.All.FirstOrDefault(s => s.Equals(given, StringComparison.OrdinalIgnoreCase));
+        if (status is null)
+        {
+            result.AddError($"--status '{given}' is not a call status: use {string.Join(", ", CallStates.All)} (any case)");
+        }
+
+        return status;
     }
 
     private static DateTimeOffset? Time(string? value, string option)

@@ -12,12 +12,8 @@ internal sealed class CliOptions
         Recursive = true,
     };
 
-    public Option<OutputFormat> Output { get; } = new("--output", "-o")
-    {
-        Description = "Output format: table (for people) or json (for scripts).",
-        DefaultValueFactory = _ => OutputFormat.Table,
-        Recursive = true,
-    };
+    /// <summary><c>--output table|json</c>, in any case; table when absent.</summary>
+    public Option<OutputFormat> Output { get; } = OutputOption();
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
@@ -36,4 +32,29 @@ internal sealed class CliOptions
         Description = "An annotation KEY=JSON, for example team='\"payments\"'; repeat for more.",
         AllowMultipleArgumentsPerToken = false,
     };
+
+    private static Option<OutputFormat> OutputOption()
+    {
+        // No default value factory: the help would print it as the enum's name, and absent already means Table (0).
+        var option = new Option<OutputFormat>("--output", "-o")
+        {
+            Description = "Output format: table (for people; the default) or json (for scripts).",
+            HelpName = "json|table",
+            Recursive = true,
+            CustomParser = result =>
+            {
+                var given = result.Tokens[^1].Value;
+                if (Enum.GetNames<OutputFormat>().FirstOrDefault(name => name.Equals(given, StringComparison.OrdinalIgnoreCase)) is { } name)
+                {
+                    return Enum.Parse<OutputFormat>(name);
+                }
+
+                result.AddError($"--output '{given}' is not a format: use json or table (any case)");
+                return OutputFormat.Table;
+            },
+        };
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add("json", "table");
+        return option;
+    }
 }

@@ -1,14 +1,18 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using FnSharp.Cli.Functions;
 using FnSharp.Cli.Images;
 using FnSharp.Core.Models;
+using FnSharp.Core.Validation;
 
 namespace FnSharp.Cli.Commands;
 
 /// <summary>
 /// <c>deploy --app APP</c>, as Fn's <c>fn deploy</c>: bumps the patch version of func.yaml, builds the
-/// image, then creates or updates the fn and its triggers from func.yaml. The app is checked before the
-/// build, so a wrong name costs no build; func.yaml is rewritten only once the image is built.
+/// image, then creates or updates the fn and its triggers from func.yaml. func.yaml (with the server's
+/// rules), the app and the trigger sources taken in it are checked before the build, so a mistake costs no
+/// build and changes nothing on the server; func.yaml is rewritten only once the image is built.
 /// </summary>
 internal static class DeployCommand
 {
@@ -20,7 +24,7 @@ internal static class DeployCommand
         var noBump = new Option<bool>("--no-bump") { Description = "Keep the version of func.yaml instead of increasing its patch number." };
         var command = new Command(
             "deploy",
-            "Deploy the function in the current directory (or --path): bump the patch version in func.yaml, build the image NAME:VERSION on the local Docker engine, " +
+            "Deploy the function in the current directory (or --path): check func.yaml with the server's rules, bump the patch version in func.yaml, build the image NAME:VERSION on the local Docker engine, " +
             "then create or update the fn (image, memory, timeout, idle_timeout, config and annotations, merged into what the fn has) and its triggers, by name, from func.yaml.\n\n" +
             "Examples:\n  fnsharp deploy --app myapp --create-app\n  fnsharp deploy --app myapp --path ./hello --no-bump")
         {
@@ -28,16 +32,28 @@ internal static class DeployCommand
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var file = FuncFileReader.Read(parse.GetValue(options.Path)!);
+            // Everything that can be checked is checked before the build, which takes minutes for NativeAOT:
+            // func.yaml with the server's rules, the files, the app's name, then what the server already has.
+            var file = await options.ReadFuncFileAsync(parse, context);
             var bump = !parse.GetValue(noBump);
             var version = bump ? FuncFileVersion.Bump(file) : file.Version;
             var image = file.ImageName(options.ResolveRegistry(parse, context), version);
             FunctionBuilder.CheckFiles(file);
             var appName = parse.GetValue(app)!;
+            if (!ModelValidator.IsValidAppName(appName))
+            {
+                throw new CliException($"--app '{appName}' is not a valid app name: use 1 to 255 letters, digits, '_' or '-'");
+            }
+
             var owner = await context.TryFindAppAsync(appName, cancellationToken);
             if (owner is null && !parse.GetValue(createApp))
             {
                 throw new CliException($"app '{appName}' not found; pass --create-app to create it");
+            }
+
+            if (owner is not null)
+            {
+                await CheckTriggerSourcesAsync(context, owner, file, cancellationToken);
             }
 
             using var engine = await DockerEngine.ConnectAsync(context.Environment("DOCKER_HOST"), cancellationToken);
@@ -80,7 +96,7 @@ internal static class DeployCommand
         };
         if (existing is null)
         {
-            fn = await context.Client.CreateFnAsync(fn, cancellationToken);
+            fn = await context.Client.CreateFnAsync(fn with { Annotations = FuncFile.WithoutRemovals(file.Annotations) }, cancellationToken);
             await context.Output.WriteLineAsync($"Successfully created function: {fn.Name} with {fn.Image}");
         }
         else
@@ -99,20 +115,7 @@ internal static class DeployCommand
             return;
         }
 
-        var existing = new Dictionary<string, Trigger>(StringComparer.Ordinal);
-        string? cursor = null;
-        do
-        {
-            var page = await context.Client.ListTriggersAsync(appId: app.Id, fnId: fn.Id, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-            foreach (var trigger in page.Items)
-            {
-                existing[trigger.Name] = trigger;
-            }
-
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
+        var existing = (await ListTriggersAsync(context, app, fn.Id, cancellationToken)).ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var wanted in file.Triggers)
         {
             Trigger trigger;
@@ -123,15 +126,18 @@ internal static class DeployCommand
                     throw new CliException($"trigger '{wanted.Name}' of fn '{fn.Name}' has type {current.Type}, and {file.Path} says {wanted.Type}; a trigger's type cannot change: delete it first (fnsharp delete trigger {app.Name} {fn.Name} {wanted.Name})");
                 }
 
-                trigger = current.Source == wanted.Source
-                    ? current
-                    : await context.Client.UpdateTriggerAsync(new Trigger { Id = current.Id, Source = wanted.Source }, cancellationToken);
-                await context.Output.WriteLineAsync(current.Source == wanted.Source ? $"Trigger unchanged: {trigger.Name}" : $"Successfully updated trigger: {trigger.Name}");
+                var changed = current.Source != wanted.Source || wanted.Annotations.Any(a => FuncFile.RemovesKey(a.Value)
+                    ? current.Annotations.ContainsKey(a.Key)
+                    : !current.Annotations.TryGetValue(a.Key, out var value) || !JsonElement.DeepEquals(value, a.Value));
+                trigger = changed
+                    ? await context.Client.UpdateTriggerAsync(new Trigger { Id = current.Id, Source = wanted.Source, Annotations = wanted.Annotations }, cancellationToken)
+                    : current;
+                await context.Output.WriteLineAsync(changed ? $"Successfully updated trigger: {trigger.Name}" : $"Trigger unchanged: {trigger.Name}");
             }
             else
             {
                 trigger = await context.Client.CreateTriggerAsync(
-                    new Trigger { AppId = app.Id, FnId = fn.Id, Name = wanted.Name, Type = wanted.Type, Source = wanted.Source },
+                    new Trigger { AppId = app.Id, FnId = fn.Id, Name = wanted.Name, Type = wanted.Type, Source = wanted.Source, Annotations = FuncFile.WithoutRemovals(wanted.Annotations) },
                     cancellationToken);
                 await context.Output.WriteLineAsync($"Successfully created trigger: {trigger.Name}");
             }
@@ -141,5 +147,52 @@ internal static class DeployCommand
                 await context.Output.WriteLineAsync($"Trigger Endpoint: {endpoint.GetString()}");
             }
         }
+    }
+
+    /// <summary>
+    /// Refuses, before the build, a trigger of func.yaml whose source another trigger of the app holds: the
+    /// server would refuse it (409) only after the fn is deployed. A trigger of this fn that func.yaml moves
+    /// elsewhere first does not hold its source any more when the trigger after it takes it.
+    /// </summary>
+    private static async Task CheckTriggerSourcesAsync(CliContext context, App app, FuncFile file, CancellationToken cancellationToken)
+    {
+        if (file.Triggers.Count == 0)
+        {
+            return;
+        }
+
+        var fnId = (await context.TryFindFnAsync(app, file.Name, cancellationToken))?.Id;
+        var held = await ListTriggersAsync(context, app, null, cancellationToken);
+        for (var i = 0; i < file.Triggers.Count; i++)
+        {
+            var wanted = file.Triggers[i];
+            var holder = held.FirstOrDefault(t =>
+                t.Type == wanted.Type && t.Source == wanted.Source
+                && !(t.FnId == fnId && (t.Name == wanted.Name || file.Triggers.Take(i).Any(earlier => earlier.Name == t.Name && earlier.Source != t.Source))));
+            if (holder is not null)
+            {
+                var fnName = holder.FnId == fnId ? file.Name : (await context.Client.GetFnAsync(holder.FnId, cancellationToken)).Name;
+                var at = $"triggers[{i.ToString(CultureInfo.InvariantCulture)}]";
+                throw file.Error(
+                    at + ".source",
+                    $"{at}.source {wanted.Source} is taken in app '{app.Name}' by trigger '{holder.Name}' of fn '{fnName}': choose another source, or delete that trigger first (fnsharp delete trigger {app.Name} {fnName} {holder.Name})");
+            }
+        }
+    }
+
+    /// <summary>The triggers of <paramref name="app"/>, or of its fn <paramref name="fnId"/>, every page.</summary>
+    private static async Task<List<Trigger>> ListTriggersAsync(CliContext context, App app, string? fnId, CancellationToken cancellationToken)
+    {
+        var triggers = new List<Trigger>();
+        string? cursor = null;
+        do
+        {
+            var page = await context.Client.ListTriggersAsync(appId: app.Id, fnId: fnId, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
+            triggers.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return triggers;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using FnSharp.Cli.Functions;
 
 namespace FnSharp.Cli.Commands;
 
@@ -96,7 +97,7 @@ internal static partial class InitCommand
         foreach (var file in new[] { "func.yaml", "func.js", "package.json", "package-lock.json" })
         {
             var text = (await ReadTextAsync("init/node/" + file, cancellationToken)).Replace(ExampleName, fnName, StringComparison.Ordinal);
-            files.Add((file, Text(file == "func.yaml" ? text + Triggers(fnName) : text)));
+            files.Add((file, Text(file == "func.yaml" ? WithoutIgnoredFields(text) + Triggers(fnName) : text)));
         }
 
         files.Add(("Dockerfile", Text(NodeDockerfile)));
@@ -104,6 +105,13 @@ internal static partial class InitCommand
         files.Add((".gitignore", Text("node_modules/\n")));
         return files;
     }
+
+    /// <summary>
+    /// The example's func.yaml without the fields of Fn's that FnSharp ignores (its <c>entrypoint</c>; the
+    /// Dockerfile's <c>ENTRYPOINT</c> runs the function), which would print a warning at every deploy.
+    /// </summary>
+    private static string WithoutIgnoredFields(string funcYaml) =>
+        string.Join('\n', funcYaml.Split('\n').Where(line => !FuncFileSchema.IgnoredFields.Keys.Any(key => line.StartsWith(key + ":", StringComparison.Ordinal))));
 
     private static string FuncYaml(string fnName, string runtime) => $"""
         schema_version: 20180708

@@ -59,6 +59,11 @@ internal static class InvokeCommand
             var callId = result.CallId ?? CallIdOf(result.Body)
                 ?? throw new CliException($"the server accepted the call (202) but sent no call id (no Fn-Call-Id header, no call_id in the body)");
             await context.Output.WriteLineAsync(callId);
+            if (context.Verbose)
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Status: {status}, Fn-Call-Id: {callId}"));
+            }
+
             return 0;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FnSharp.Cli.Output;
 using FnSharp.Client;
@@ -9,7 +10,10 @@ namespace FnSharp.Cli.Commands;
 /// <summary>Prints apps, fns, triggers, config and calls as tables or as the API's JSON.</summary>
 internal static class ResourcePrinter
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Terminal output, not HTML: characters such as ' < > & and non-ASCII letters are printed as they are, not as \uXXXX.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task AppsAsync(CliContext context, IReadOnlyList<App> apps) =>
         context.Format == OutputFormat.Json
@@ -53,7 +57,7 @@ internal static class ResourcePrinter
             return;
         }
 
-        using var document = JsonDocument.Parse(JsonSerializer.Serialize(call));
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(call, Compact));
         await TableWriter.WriteAsync(context.Output, ["FIELD", "VALUE"], document.RootElement.EnumerateObject().Select(p => (IReadOnlyList<string>)
             [p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()]));
     }

@@ -1,11 +1,13 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace FnSharp.Cli.Functions;
 
 /// <summary>
 /// A function's <c>func.yaml</c> in Fn's format (<c>schema_version: 20180708</c>), as
-/// <see cref="FuncFileReader"/> reads it. Fields Fn has and FnSharp does not use (<c>entrypoint</c>,
-/// <c>cmd</c>, <c>format</c>, ...) are ignored.
+/// <see cref="FuncFileReader"/> reads and checks it. Fields of Fn's schema that FnSharp does not use
+/// (<c>entrypoint</c>, <c>cmd</c>, <c>build_image</c>, ...) are left out, with a warning each
+/// (<see cref="FuncFileSchema.IgnoredFields"/>).
 /// </summary>
 internal sealed record FuncFile
 {
@@ -30,9 +32,6 @@ internal sealed record FuncFile
     /// <summary>The function's language: <c>csharp</c>, <c>node</c> or <c>docker</c> (the Dockerfile alone).</summary>
     public required string Runtime { get; init; }
 
-    /// <summary>Fn's build image; read for compatibility, not used (the build runs on the host).</summary>
-    public string? BuildImage { get; init; }
-
     /// <summary>The image the function runs on, given to the Dockerfile as the build argument <c>RUN_IMAGE</c>.</summary>
     public string? RunImage { get; init; }
 
@@ -48,11 +47,20 @@ internal sealed record FuncFile
     /// <summary>The fn's config entries.</summary>
     public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The fn's annotations, as JSON values.</summary>
+    /// <summary>The fn's annotations, as JSON values; an empty or null value removes the key from a fn that has it.</summary>
     public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 
     /// <summary>The fn's triggers, created or updated by name on deploy.</summary>
     public IReadOnlyList<FuncTrigger> Triggers { get; init; } = [];
+
+    /// <summary>One line per ignored field, naming the file, the field, why, and its line: printed to stderr as <c>Warning: ...</c>.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Where each field read stands, by its path in messages: <c>memory</c>, <c>annotations[team]</c>,
+    /// <c>triggers[0]</c>, <c>triggers[0].source</c>, <c>triggers[0].annotations[fnsharp.io/invoke-type]</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, FuncFileField> Fields { get; init; } = new Dictionary<string, FuncFileField>(StringComparer.Ordinal);
 
     /// <summary>The directory holding the file: the build context.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
@@ -63,4 +71,33 @@ internal sealed record FuncFile
     /// </summary>
     public string ImageName(string? registry, string? version = null) =>
         (registry is { Length: > 0 } ? registry.TrimEnd('/') + "/" : "") + Name + ":" + (version ?? Version);
+
+    /// <summary>
+    /// An error about <paramref name="field"/> (a path of <see cref="Fields"/>): <c>FILE: MESSAGE (line N)</c>,
+    /// with the line of the field, else of the nearest enclosing one that is written (a trigger's default
+    /// <c>source</c> is on the trigger's line).
+    /// </summary>
+    public CliException Error(string field, string message)
+    {
+        for (var path = field; path.Length > 0; path = path.EndsWith(']') ? path[..path.LastIndexOf('[')] : path[..Math.Max(path.LastIndexOf('.'), 0)])
+        {
+            if (Fields.TryGetValue(path, out var found))
+            {
+                return new CliException($"{Path}: {message} (line {found.Line.ToString(CultureInfo.InvariantCulture)})");
+            }
+        }
+
+        return new CliException($"{Path}: {message}");
+    }
+
+    /// <summary>
+    /// <paramref name="annotations"/> without the keys whose value is null or empty text: those remove a key in an
+    /// update (the API's PUT rules), and a new fn or trigger has nothing to remove.
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonElement> WithoutRemovals(IReadOnlyDictionary<string, JsonElement> annotations) =>
+        annotations.Where(a => !RemovesKey(a.Value)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+
+    /// <summary>Whether an annotation value removes its key in an update: null, or empty text.</summary>
+    public static bool RemovesKey(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined || (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FnSharp.Core.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -43,7 +44,7 @@ internal static partial class FuncFileReader
         }
         catch (YamlException e)
         {
-            throw new CliException($"{path} is not valid YAML: {e.Message}");
+            throw new CliException(NotYaml(path, text, e));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -56,7 +57,8 @@ internal static partial class FuncFileReader
             throw new CliException($"{path} is not a mapping of fields (name: ..., version: ...)");
         }
 
-        var fields = new Fields(path, root);
+        var fields = new Fields(path, root, "", new Dictionary<string, FuncFileField>(StringComparer.Ordinal));
+        var warnings = fields.CheckNames(FuncFileSchema.Fields, FuncFileSchema.IgnoredFields, "");
         var schema = fields.Scalar("schema_version");
         if (schema is null)
         {
@@ -86,7 +88,7 @@ internal static partial class FuncFileReader
             throw fields.Error($"runtime '{runtime.Value}' is not supported: use {string.Join(", ", Runtimes)} (docker builds the Dockerfile alone)", runtime);
         }
 
-        return new FuncFile
+        var file = new FuncFile
         {
             Path = path,
             Text = text,
@@ -94,15 +96,35 @@ internal static partial class FuncFileReader
             Version = version.Value!,
             VersionSpan = Span(version),
             Runtime = runtime.Value!,
-            BuildImage = fields.OptionalText("build_image"),
             RunImage = fields.OptionalText("run_image"),
             Memory = fields.Number("memory", "a whole number of MiB"),
             Timeout = fields.Number("timeout", "a whole number of seconds"),
             IdleTimeout = fields.Number("idle_timeout", "a whole number of seconds"),
             Config = fields.Config(),
             Annotations = fields.Annotations(),
-            Triggers = fields.Triggers(),
+            Triggers = fields.Triggers(warnings),
+            Warnings = warnings,
+            Fields = fields.Read,
         };
+        FuncFileValidator.Validate(file);
+        return file;
+    }
+
+    /// <summary>
+    /// YamlDotNet's message with the line and column where it found the problem, and for a tab in the
+    /// indentation near there, the line that has it: YAML indents with spaces only.
+    /// </summary>
+    private static string NotYaml(string path, string text, YamlException e)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture, $"{path} is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        var lines = text.Split('\n');
+        var tab = Array.FindIndex(lines, l => l[..(l.Length - l.TrimStart(' ', '\t').Length)].Contains('\t', StringComparison.Ordinal)) + 1;
+        if (tab > 0 && (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) || (tab >= e.Start.Line && tab <= e.End.Line)))
+        {
+            message += string.Create(CultureInfo.InvariantCulture, $" Line {tab} indents with a tab: YAML indents with spaces.");
+        }
+
+        return message;
     }
 
     private static FuncFileSpan Span(YamlScalarNode node) => new(
@@ -171,14 +193,64 @@ internal static partial class FuncFileReader
     [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")]
     private static partial Regex JsonNumber();
 
-    /// <summary>The top-level fields of one file, with the checks that name the file, field and line.</summary>
-    private sealed class Fields(string path, YamlMappingNode root)
+    /// <summary>
+    /// The fields of one mapping (the file, or a trigger: <paramref name="prefix"/> <c>triggers[0].</c>), with the
+    /// checks that name the file, field and line; each field read is noted in <paramref name="read"/>.
+    /// </summary>
+    private sealed class Fields(string path, YamlMappingNode root, string prefix, Dictionary<string, FuncFileField> read)
     {
+        public Dictionary<string, FuncFileField> Read => read;
+
         public CliException Error(string message, YamlNode node) =>
             new($"{path}: {message} (line {node.Start.Line.ToString(CultureInfo.InvariantCulture)})");
 
-        public YamlNode? Node(string name) =>
-            root.Children.TryGetValue(new YamlScalarNode(name), out var node) ? node : null;
+        /// <summary>
+        /// Refuses a field that is neither in <paramref name="known"/> nor in <paramref name="ignored"/> (with the
+        /// nearest known one when it looks like a typo of it), and returns a warning for each ignored one.
+        /// </summary>
+        public List<string> CheckNames(IReadOnlyList<string> known, IReadOnlyDictionary<string, string> ignored, string where)
+        {
+            var warnings = new List<string>();
+            foreach (var key in root.Children.Keys)
+            {
+                if (key is not YamlScalarNode { Value: { Length: > 0 } name })
+                {
+                    throw Error($"a field name{where} must be text", key);
+                }
+
+                if (known.Contains(name))
+                {
+                    continue;
+                }
+
+                var line = key.Start.Line.ToString(CultureInfo.InvariantCulture);
+                if (ignored.TryGetValue(name, out var why))
+                {
+                    warnings.Add($"{path}: {name} is ignored: {why} (line {line})");
+                    continue;
+                }
+
+                var all = known.Concat(ignored.Keys).ToList();
+                throw Error(
+                    Spelling.Suggest(name, all) is { } meant
+                        ? $"unknown field '{name}'{where}: did you mean '{meant}'?"
+                        : $"unknown field '{name}'{where}: the fields are {string.Join(", ", known)}" + (ignored.Count > 0 ? $" (and Fn's {string.Join(", ", ignored.Keys)}, which are ignored)" : ""),
+                    key);
+            }
+
+            return warnings;
+        }
+
+        public YamlNode? Node(string name)
+        {
+            if (!root.Children.TryGetValue(new YamlScalarNode(name), out var node))
+            {
+                return null;
+            }
+
+            read[prefix + name] = Field(node);
+            return node;
+        }
 
         /// <summary>The field as a scalar, or <see langword="null"/> when it is absent or null.</summary>
         public YamlScalarNode? Scalar(string name) => Node(name) switch
@@ -186,7 +258,7 @@ internal static partial class FuncFileReader
             null => null,
             YamlScalarNode scalar when IsNull(scalar) => null,
             YamlScalarNode scalar => scalar,
-            var other => throw Error($"{name} must be a single value, not a {(other is YamlSequenceNode ? "list" : "mapping")}", other),
+            var other => throw Error($"{prefix}{name} must be a single value, not a {(other is YamlSequenceNode ? "list" : "mapping")}", other),
         };
 
         public YamlScalarNode RequiredText(string name, string what) =>
@@ -194,6 +266,7 @@ internal static partial class FuncFileReader
 
         public string? OptionalText(string name) => Scalar(name)?.Value;
 
+        /// <summary>A whole number, or 0 when absent; one too large for an int is <see cref="int.MaxValue"/>, out of every range.</summary>
         public int Number(string name, string what)
         {
             if (Scalar(name) is not { } scalar)
@@ -201,8 +274,8 @@ internal static partial class FuncFileReader
                 return 0;
             }
 
-            return int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-                ? value
+            return int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+                : scalar.Value!.All(char.IsAsciiDigit) ? int.MaxValue
                 : throw Error($"{name} must be {what}, not '{scalar.Value}'", scalar);
         }
 
@@ -227,6 +300,7 @@ internal static partial class FuncFileReader
             var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var (key, value) in Mapping("annotations"))
             {
+                read[$"{prefix}annotations[{key}]"] = Field(value);
                 var buffer = new System.Buffers.ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
@@ -240,7 +314,7 @@ internal static partial class FuncFileReader
             return result;
         }
 
-        public List<FuncTrigger> Triggers()
+        public List<FuncTrigger> Triggers(List<string> warnings)
         {
             var node = Node("triggers");
             if (node is null or YamlScalarNode { Value: null or "" })
@@ -261,18 +335,27 @@ internal static partial class FuncFileReader
                     throw Error("each trigger must be a mapping {name, type, source}", item);
                 }
 
-                var fields = new Fields(path, trigger);
+                var at = $"triggers[{triggers.Count.ToString(CultureInfo.InvariantCulture)}]";
+                read[at] = Field(trigger);
+                var fields = new Fields(path, trigger, at + ".", read);
+                warnings.AddRange(fields.CheckNames(FuncFileSchema.TriggerFields, new Dictionary<string, string>(), " in " + at));
                 var name = fields.Scalar("name")?.Value ?? throw Error("a trigger has no name", trigger);
                 if (triggers.Any(t => t.Name == name))
                 {
                     throw Error($"trigger '{name}' is listed twice", trigger);
                 }
 
-                triggers.Add(new FuncTrigger(name, fields.Scalar("type")?.Value ?? "http", fields.Scalar("source")?.Value ?? "/" + name));
+                var annotations = fields.Annotations();
+                triggers.Add(new FuncTrigger(name, fields.Scalar("type")?.Value ?? Trigger.HttpType, fields.Scalar("source")?.Value ?? "/" + name)
+                {
+                    Annotations = annotations.Count > 0 ? annotations : FuncTrigger.NoAnnotations,
+                });
             }
 
             return triggers;
         }
+
+        private static FuncFileField Field(YamlNode node) => new(node.Start.Line, node is YamlScalarNode scalar ? scalar.Value : null);
 
         private IEnumerable<(string Key, YamlNode Value)> Mapping(string name)
         {
@@ -284,14 +367,14 @@ internal static partial class FuncFileReader
 
             if (node is not YamlMappingNode mapping)
             {
-                throw Error($"{name} must be a mapping of KEY: value", node);
+                throw Error($"{prefix}{name} must be a mapping of KEY: value", node);
             }
 
             foreach (var (key, value) in mapping.Children)
             {
                 if (key is not YamlScalarNode { Value: { Length: > 0 } text })
                 {
-                    throw Error($"{name} has a key that is not text", key);
+                    throw Error($"{prefix}{name} has a key that is not text", key);
                 }
 
                 yield return (text, value);

@@ -52,13 +52,8 @@ internal static class FunctionBuilder
         {
             if (!await engine.HasImageAsync(baseImage, cancellationToken))
             {
-                throw new CliException(MissingBaseImage(baseImage, engine.Endpoint));
+                throw new CliException(BuildImagesScript.MissingBaseImage(baseImage, engine.Endpoint, baseImage == file.RunImage ? "run_image in func.yaml" : null));
             }
-        }
-
-        if (file.BuildImage is { Length: > 0 } buildImage)
-        {
-            await progress.WriteLineAsync($"Note: build_image {buildImage} is not used: the {file.Runtime} build runs on this machine");
         }
 
         switch (file.Runtime)
@@ -122,13 +117,5 @@ internal static class FunctionBuilder
             "install Node.js and npm (Debian: apt-get install npm)",
             progress,
             cancellationToken);
-    }
-
-    private static string MissingBaseImage(string image, string endpoint)
-    {
-        var hint = image.StartsWith("fnsharp/", StringComparison.Ordinal)
-            ? $"build it with scripts/build-images.sh {image["fnsharp/".Length..].Split(':')[0]} in the FnSharp repository"
-            : "build or pull it first";
-        return $"the base image {image} is not on the Docker engine at {endpoint}: {hint} (fnsharp build pulls nothing)";
     }
 }
