@@ -8,7 +8,7 @@ using FnSharp.Core.Models;
 namespace FnSharp.Bench;
 
 /// <summary>The scenarios of performance.md, each measured beside its baseline in the same run.</summary>
-internal sealed class Scenarios(BenchSettings settings, Report report)
+internal sealed partial class Scenarios(BenchSettings settings, Report report)
 {
     private const string Body = """{"sleepMs":1}""";
     private const string StartsMetric = "fnsharp_container_starts_total";
