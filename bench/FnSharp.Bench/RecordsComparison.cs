@@ -43,9 +43,9 @@ internal static class RecordsComparison
     {
         var onOverOff = rounds.Select(r => Ratio(figure(r.On), (figure(r.OffBefore) + figure(r.OffAfter)) / 2)).ToArray();
         var offOverOff = rounds.Select(r => Ratio(figure(r.OffAfter), figure(r.OffBefore))).ToArray();
-        var ratio = Stats.Percentile(onOverOff, 50);
+        var ratio = Stats.Median(onOverOff);
         var noise = offOverOff.Max(r => Math.Abs(r - 1));
-        return new MetricComparison(name, Stats.Round(ratio, 3), Stats.Round(Stats.Percentile(offOverOff, 50), 3), Stats.Round(noise, 3), Math.Abs(ratio - 1) <= noise);
+        return new MetricComparison(name, Stats.Round(ratio, 3), Stats.Round(Stats.Median(offOverOff), 3), Stats.Round(noise, 3), Math.Abs(ratio - 1) <= noise);
     }
 
     // A figure of 0 (no call answered) compares as no change rather than as infinity.

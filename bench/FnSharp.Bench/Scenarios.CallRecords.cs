@@ -38,6 +38,7 @@ internal sealed partial class Scenarios
 
             var rounds = new List<AbaRound>();
             var runs = new JsonArray();
+            double onStarts = 0, offStarts = 0;
             for (var round = 1; round <= settings.RecordRounds; round++)
             {
                 var before = await MeasureLoadAsync(off, offFn, connections, "off", round, runs, cancellationToken);
@@ -45,6 +46,8 @@ internal sealed partial class Scenarios
                 var after = await MeasureLoadAsync(off, offFn, connections, "off", round, runs, cancellationToken);
                 rounds.Add(new AbaRound(before.Sample, recorded.Sample, after.Sample));
                 answeredByOn += recorded.Requests;
+                onStarts += recorded.Starts;
+                offStarts += before.Starts + after.Starts;
             }
 
             var comparison = RecordsComparison.Compare(rounds);
@@ -61,11 +64,14 @@ internal sealed partial class Scenarios
                 ["records_on_median"] = ToJson(Medians(onRuns)),
                 ["records_off_median"] = ToJson(Medians(offRuns)),
                 ["comparison"] = compared,
+                ["containers_started_on"] = onStarts,
+                ["containers_started_off"] = offStarts,
                 ["runs"] = runs,
             });
             var level = connections == 1 ? "1 connection" : $"{connections} connections";
-            report.Add("7 call records", $"{level}: records on (median of {onRuns.Count})", Describe(Medians(onRuns)),
-                $"records off (median of {offRuns.Count}): {Describe(Medians(offRuns))}", DescribeComparison(comparison));
+            // A container started during a measured run weighs on its latency and its server CPU: shown beside the figures.
+            report.Add("7 call records", $"{level}: records on (median of {onRuns.Count})", $"{Describe(Medians(onRuns))}; {onStarts} container starts",
+                $"records off (median of {offRuns.Count}): {Describe(Medians(offRuns))}; {offStarts} container starts", DescribeComparison(comparison));
         }
 
         // The last records are written about half a second after their calls; wait until the count stops moving.
@@ -97,10 +103,10 @@ internal sealed partial class Scenarios
 
     /// <summary>The median of each figure of <paramref name="samples"/>.</summary>
     internal static LoadSample Medians(IReadOnlyList<LoadSample> samples) => new(
-        Stats.Percentile([.. samples.Select(s => s.P50Ms)], 50),
-        Stats.Percentile([.. samples.Select(s => s.P99Ms)], 50),
-        Stats.Percentile([.. samples.Select(s => s.RequestsPerSecond)], 50),
-        Stats.Percentile([.. samples.Select(s => s.CpuMsPerCall)], 50));
+        Stats.Median([.. samples.Select(s => s.P50Ms)]),
+        Stats.Median([.. samples.Select(s => s.P99Ms)]),
+        Stats.Median([.. samples.Select(s => s.RequestsPerSecond)]),
+        Stats.Median([.. samples.Select(s => s.CpuMsPerCall)]));
 
     /// <summary>The comparison as one cell: each ratio on/off with the off/off noise, and whether it is within it.</summary>
     internal static string DescribeComparison(IReadOnlyList<MetricComparison> comparison) =>
@@ -130,7 +136,7 @@ internal sealed partial class Scenarios
     }
 
     /// <summary>One wrk run, with the server's CPU time over it and <see cref="RecordSettle"/> after; added to <paramref name="runs"/>.</summary>
-    private async Task<(LoadSample Sample, long Requests)> MeasureLoadAsync(ServerProcess server, string fnId, int connections, string records, int round, JsonArray runs, CancellationToken cancellationToken)
+    private async Task<(LoadSample Sample, long Requests, double Starts)> MeasureLoadAsync(ServerProcess server, string fnId, int connections, string records, int round, JsonArray runs, CancellationToken cancellationToken)
     {
         var startsBefore = await server.MetricAsync(StartsMetric, cancellationToken);
         var cpuBefore = server.CpuTime;
@@ -148,7 +154,7 @@ internal sealed partial class Scenarios
         runs.Add(json);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench:   records {records,-3} c={connections} round {round}: {run.RequestsPerSecond} req/s, p50 {run.P50Ms} ms, p99 {run.P99Ms} ms, cpu {sample.CpuMsPerCall:0.###} ms/call"));
-        return (sample, run.Requests);
+        return (sample, run.Requests, starts);
     }
 
     /// <summary>Metric <paramref name="name"/> once two readings half a second apart agree (at most 10 s).</summary>
