@@ -82,7 +82,8 @@ internal sealed partial class Scenarios
         report.Json["call_records"] = new JsonObject
         {
             ["method"] = $"two servers started together, records on (default) and FN_CALL_RECORDS=false; a warm fn each ({settings.Image} {Body}); "
-                + $"per level of connections a {warmupSeconds} s wrk warm-up on each, then {settings.RecordRounds} rounds of wrk {settings.WrkSeconds} s against off, on, off again; "
+                + $"per level of connections a {warmupSeconds} s wrk warm-up on each, then {settings.RecordRounds} rounds of wrk {settings.WrkSeconds} s against off, on, off again, "
+                + "each run after one call that replaces the containers the previous run's cut-off calls cost; "
                 + "on_over_off = median over rounds of on / mean of the round's two off runs; off_over_off = median of the second off run / the first; "
                 + "noise = the largest |off_over_off - 1| of any round; server CPU = the server process's user+system time over the run and the following "
                 + $"{RecordSettle.TotalMilliseconds} ms, per call answered",
@@ -135,9 +136,17 @@ internal sealed partial class Scenarios
         return status == 200 ? fn.Id : throw new InvalidOperationException($"the first call on {server.Node} answered {status}");
     }
 
-    /// <summary>One wrk run, with the server's CPU time over it and <see cref="RecordSettle"/> after; added to <paramref name="runs"/>.</summary>
+    /// <summary>One call, then one wrk run, with the server's CPU time over the run and <see cref="RecordSettle"/> after; added to <paramref name="runs"/>.</summary>
     private async Task<(LoadSample Sample, long Requests, double Starts)> MeasureLoadAsync(ServerProcess server, string fnId, int connections, string records, int round, JsonArray runs, CancellationToken cancellationToken)
     {
+        // wrk stops with calls in flight; the server abandons their containers (their connections are in an
+        // unknown state), so the next run would begin with a cold start. One call first, outside the figures.
+        var (status, _) = await InvokeAsync(server.Http, fnId, cancellationToken);
+        if (status != 200)
+        {
+            throw new InvalidOperationException($"the call before a run on {server.Node} answered {status}");
+        }
+
         var startsBefore = await server.MetricAsync(StartsMetric, cancellationToken);
         var cpuBefore = server.CpuTime;
         var run = await Wrk.RunAsync(InvokeUrl(server, fnId), connections, settings.WrkSeconds, Body, cancellationToken);
