@@ -26,8 +26,9 @@ internal sealed partial class Scenarios
     {
         var onFn = await CreateWarmFnAsync(on, cancellationToken);
         var offFn = await CreateWarmFnAsync(off, cancellationToken);
-        // Long enough for the JIT's tiering to settle, whose CPU would otherwise weigh on the first runs.
-        var warmupSeconds = Math.Max(3, settings.WrkSeconds / 2);
+        // Long enough for the JIT's tiering to settle, whose CPU would otherwise weigh on the first runs
+        // (3 s was not: the first run of each server used up to 3 times the CPU per call of the later ones).
+        var warmupSeconds = Math.Max(5, settings.WrkSeconds);
         long answeredByOn = 0;
         var levels = new JsonArray();
         foreach (var connections in settings.RecordConnections)
@@ -81,7 +82,7 @@ internal sealed partial class Scenarios
         var offDropped = await off.MetricAsync(DroppedMetric, cancellationToken);
         report.Json["call_records"] = new JsonObject
         {
-            ["method"] = $"two servers started together, records on (default) and FN_CALL_RECORDS=false; a warm fn each ({settings.Image} {Body}); "
+            ["method"] = $"two servers started together, records on (default) and FN_CALL_RECORDS=false, each with memory for one container (FN_MAX_TOTAL_MEMORY_BYTES={FnMemoryMiB} MiB, FN_MEMORY_HEADROOM_MIB=0); a warm fn each ({settings.Image} {Body}); "
                 + $"per level of connections a {warmupSeconds} s wrk warm-up on each, then {settings.RecordRounds} rounds of wrk {settings.WrkSeconds} s against off, on, off again, "
                 + "each run after one call that replaces the containers the previous run's cut-off calls cost; "
                 + "on_over_off = median over rounds of on / mean of the round's two off runs; off_over_off = median of the second off run / the first; "
