@@ -8,7 +8,7 @@ namespace FnSharp.Bench;
 /// <summary>One row of the markdown table: a measured figure beside its baseline or target.</summary>
 internal sealed record ReportRow(string Scenario, string Measure, string FnSharp, string Baseline, string Note);
 
-/// <summary>The run's results: a JSON tree (bench/results/latest.json) and table rows (latest.md).</summary>
+/// <summary>The run's results: a JSON tree (bench/results/latest.json) and table rows (latest.md), or latest-NAME.* for one scenario.</summary>
 internal sealed class Report
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -44,7 +44,7 @@ internal sealed class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {Json["started_at"]}, mode {Json["mode"]}, scenarios: {Json["scenario"]}, machine: {Json["machine"]}; load average at start {Json["load_average_at_start"]}, at end {Json["load_average_at_end"]}. Written by `scripts/bench.sh`; see docs/benchmarks.md.");
         md.AppendLine();
         md.Append(RenderTable(Rows));
-        await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), md.ToString(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), md.ToString(), cancellationToken);
     }
 
     private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
