@@ -3,8 +3,10 @@
 # images and FnSharp in Release, then the harness starts its own servers (free loopback ports, their
 # own SQLite files, FN_NODE_NAME=bench-<random>), runs the scenarios of performance.md, stops them
 # and checks that no container of the run is left. Writes bench/results/latest.json and latest.md.
-#   scripts/bench.sh           the full run (at most about 10 minutes)
-#   scripts/bench.sh --quick   a smoke run (about one minute)
+#   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
+#   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
+#   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records; with or
+#                                      without --quick), written to latest-NAME.json and latest-NAME.md
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
 

@@ -23,6 +23,12 @@ internal sealed record BenchSettings
 
     public int PressureMemoryMiB { get; init; } = 512;
 
+    /// <summary>Rounds of the call-records scenario (records off, on, off again), per level of connections.</summary>
+    public int RecordRounds { get; init; } = 3;
+
+    /// <summary>The levels of connections of the call-records scenario.</summary>
+    public IReadOnlyList<int> RecordConnections { get; init; } = [1, 16];
+
     public static BenchSettings Quickly(string runLabel) => new()
     {
         Quick = true,
@@ -31,6 +37,7 @@ internal sealed record BenchSettings
         ManyFnCounts = [20, 100],
         ApiFns = 100,
         PressureSeconds = 5,
+        RecordRounds = 1,
         DirectLabel = runLabel,
     };
 }

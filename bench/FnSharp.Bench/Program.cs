@@ -2,15 +2,27 @@
 // fnsharp-server it starts (and a second one with capped memory for the memory-pressure scenario),
 // each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
 // Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
-//   fnsharp-bench [--quick] [--server PATH] [--out DIR]
+//   fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
+// --scenario runs one scenario only (warm, cold, api, many, pressure, records) and writes
+// latest-NAME.json and latest-NAME.md instead, so that a partial run never replaces the full report.
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FnSharp.Bench;
 
 var quick = args.Contains("--quick");
-string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-var serverPath = Path.GetFullPath(Arg("--server", "src/FnSharp.Server/bin/Release/net10.0/fnsharp-server"));
-var outDir = Path.GetFullPath(Arg("--out", "bench/results"));
+string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records"];
+var only = Arg("--scenario");
+if (only is not null && !scenarioNames.Contains(only))
+{
+    Console.Error.WriteLine($"bench: unknown scenario '{only}'; use one of {string.Join(", ", scenarioNames)}");
+    return 2;
+}
+
+bool Runs(params string[] names) => only is null || names.Contains(only);
+var serverPath = Path.GetFullPath(Arg("--server") ?? "src/FnSharp.Server/bin/Release/net10.0/fnsharp-server");
+var outDir = Path.GetFullPath(Arg("--out") ?? "bench/results");
+var outName = only is null ? "latest" : "latest-" + only;
 var run = "bench-" + Guid.NewGuid().ToString("N")[..8];
 var runLabel = "io.fnsharp.bench=" + run;
 var settings = quick ? BenchSettings.Quickly(runLabel) : new BenchSettings { DirectLabel = runLabel };
@@ -20,6 +32,7 @@ var ct = deadline.Token;
 var report = new Report();
 report.Json["started_at"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
 report.Json["mode"] = quick ? "quick" : "full";
+report.Json["scenario"] = only ?? "all";
 report.Json["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
 report.Json["image"] = settings.Image;
 // Other work on the machine skews absolute figures; the load average says how much there was.
@@ -47,30 +60,63 @@ var nodes = new List<string>();
 var started = DateTimeOffset.UtcNow;
 try
 {
-    var mainNode = run + "-a";
-    nodes.Add(mainNode);
-    await using (var server = await ServerProcess.StartAsync(serverPath, mainNode, new Dictionary<string, string>(), ct))
+    if (Runs("warm", "cold", "api", "many"))
     {
-        await Step("warm overhead and throughput", () => scenarios.WarmAndThroughputAsync(server, ct));
-        await Step("cold start", () => scenarios.ColdStartAsync(server, ct));
-        await Step("api", () => scenarios.ApiAsync(server, settings.ApiFns, ct));
-        foreach (var count in settings.ManyFnCounts)
+        var mainNode = run + "-a";
+        nodes.Add(mainNode);
+        await using var server = await ServerProcess.StartAsync(serverPath, mainNode, new Dictionary<string, string>(), ct);
+        if (Runs("warm"))
         {
-            await Step($"many fns ({count})", () => scenarios.ManyFnsAsync(server, count, ct));
+            await Step("warm overhead and throughput", () => scenarios.WarmAndThroughputAsync(server, ct));
+        }
+        if (Runs("cold"))
+        {
+            await Step("cold start", () => scenarios.ColdStartAsync(server, ct));
+        }
+        if (Runs("api"))
+        {
+            await Step("api", () => scenarios.ApiAsync(server, settings.ApiFns, ct));
+        }
+        if (Runs("many"))
+        {
+            foreach (var count in settings.ManyFnCounts)
+            {
+                await Step($"many fns ({count})", () => scenarios.ManyFnsAsync(server, count, ct));
+            }
         }
     }
 
-    var pressureNode = run + "-m";
-    nodes.Add(pressureNode);
-    var capped = new Dictionary<string, string>
+    if (Runs("pressure"))
     {
-        ["FN_MAX_TOTAL_MEMORY_BYTES"] = (settings.PressureMemoryMiB * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
-        ["FN_MEMORY_HEADROOM_MIB"] = "0",
-        ["FN_MAX_WAIT_MSECS"] = "2000",
-    };
-    await using (var server = await ServerProcess.StartAsync(serverPath, pressureNode, capped, ct))
-    {
+        var pressureNode = run + "-m";
+        nodes.Add(pressureNode);
+        var capped = new Dictionary<string, string>
+        {
+            ["FN_MAX_TOTAL_MEMORY_BYTES"] = (settings.PressureMemoryMiB * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+            ["FN_MEMORY_HEADROOM_MIB"] = "0",
+            ["FN_MAX_WAIT_MSECS"] = "2000",
+        };
+        await using var server = await ServerProcess.StartAsync(serverPath, pressureNode, capped, ct);
         await Step("memory pressure", () => scenarios.MemoryPressureAsync(server, 8, 16, ct));
+    }
+
+    if (Runs("records"))
+    {
+        // Two servers side by side, alike but for FN_CALL_RECORDS, so that their runs can alternate. Memory for
+        // one container each: how many containers the launch policy starts under 16 connections varies from
+        // run to run (1 to 3), and would weigh far more on the figures than the records.
+        var onNode = run + "-r";
+        var offNode = run + "-n";
+        nodes.Add(onNode);
+        nodes.Add(offNode);
+        var oneContainer = new Dictionary<string, string>
+        {
+            ["FN_MAX_TOTAL_MEMORY_BYTES"] = (Scenarios.FnMemoryMiB * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+            ["FN_MEMORY_HEADROOM_MIB"] = "0",
+        };
+        await using var on = await ServerProcess.StartAsync(serverPath, onNode, oneContainer, ct);
+        await using var off = await ServerProcess.StartAsync(serverPath, offNode, new Dictionary<string, string>(oneContainer) { ["FN_CALL_RECORDS"] = "false" }, ct);
+        await Step("call records", () => scenarios.CallRecordsAsync(on, off, ct));
     }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -91,7 +137,7 @@ report.Json["containers_left_after_stop"] = left;
 report.Add("all", "containers left after the servers stopped", total.ToString(CultureInfo.InvariantCulture), "", "target 0");
 report.Json["load_average_at_end"] = LoadAverage();
 report.Json["duration_s"] = Stats.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);
-await report.WriteAsync(outDir, CancellationToken.None);
+await report.WriteAsync(outDir, outName, CancellationToken.None);
 Console.WriteLine(Report.RenderTable(report.Rows));
-Console.Error.WriteLine($"bench: wrote {outDir}/latest.json and latest.md in {report.Json["duration_s"]} s");
+Console.Error.WriteLine($"bench: wrote {outDir}/{outName}.json and {outName}.md in {report.Json["duration_s"]} s");
 return errors.Count == 0 ? 0 : 1;

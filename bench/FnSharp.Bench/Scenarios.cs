@@ -8,8 +8,11 @@ using FnSharp.Core.Models;
 namespace FnSharp.Bench;
 
 /// <summary>The scenarios of performance.md, each measured beside its baseline in the same run.</summary>
-internal sealed class Scenarios(BenchSettings settings, Report report)
+internal sealed partial class Scenarios(BenchSettings settings, Report report)
 {
+    /// <summary>The memory of every fn the scenarios create, in MiB.</summary>
+    public const int FnMemoryMiB = 128;
+
     private const string Body = """{"sleepMs":1}""";
     private const string StartsMetric = "fnsharp_container_starts_total";
 
@@ -280,7 +283,7 @@ internal sealed class Scenarios(BenchSettings settings, Report report)
     };
 
     private Task<Fn> CreateFnAsync(FnSharpClient api, string appId, string name, CancellationToken cancellationToken) =>
-        api.CreateFnAsync(new Fn { Name = name, AppId = appId, Image = settings.Image, Memory = 128, Timeout = 30 }, cancellationToken);
+        api.CreateFnAsync(new Fn { Name = name, AppId = appId, Image = settings.Image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
 
     /// <summary>One invoke; the status (-1 for a client-side failure) and whether a Retry-After came with it.</summary>
     private static async Task<(int Status, bool RetryAfter)> InvokeAsync(HttpClient http, string fnId, CancellationToken cancellationToken, string body = Body)

@@ -33,6 +33,16 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Label => "io.fnsharp.node=" + Node;
 
+    /// <summary>The CPU time (user and system) the server process has used so far; its fn containers are not in it.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts <paramref name="serverPath"/> with <paramref name="settings"/> and waits until <c>/version</c> answers.</summary>
     public static async Task<ServerProcess> StartAsync(string serverPath, string node, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {

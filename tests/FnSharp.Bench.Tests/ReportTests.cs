@@ -16,6 +16,27 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task WriteAsync_Name_BothFilesUnderThatNameOnly()
+    {
+        var directory = Directory.CreateTempSubdirectory("fnsharp-bench-tests-").FullName;
+        try
+        {
+            var report = new Report();
+            report.Json["scenario"] = "records";
+            report.Add("7 call records", "m", "x");
+
+            await report.WriteAsync(directory, "latest-records", CancellationToken.None);
+
+            Assert.Equal(["latest-records.json", "latest-records.md"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Contains("| 7 call records | m | x |  |  |", await File.ReadAllTextAsync(Path.Combine(directory, "latest-records.md")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Kinds_Outcomes_GroupedBy503RetryAfterAndStatus()
     {
         var kinds = Scenarios.Kinds([(200, false), (503, true), (503, false), (503, true), (502, false), (-1, false)]);

@@ -17,4 +17,12 @@ public sealed class StatsTests
 
     [Fact]
     public void Percentile_NoSamples_IsZero() => Assert.Equal(0, Stats.Percentile([], 99));
+
+    [Fact]
+    public void Median_OddAndEvenCounts_MiddleOrMeanOfTheMiddleTwo()
+    {
+        Assert.Equal(2, Stats.Median([3, 1, 2]));
+        Assert.Equal(2.5, Stats.Median([4, 1, 3, 2]));
+        Assert.Equal(0, Stats.Median([]));
+    }
 }

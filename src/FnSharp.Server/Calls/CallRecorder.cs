@@ -14,8 +14,9 @@ namespace FnSharp.Server.Calls;
 /// once per <see cref="DropLogInterval"/>. The background loop takes each record's log once
 /// <c>FN_CALL_LOG_WAIT_MSECS</c> have passed since the call ended (the engine delivers output a little
 /// late), then writes in batches of up to <see cref="DefaultBatchSize"/> records with
-/// <see cref="ICallStore.InsertCallRecordsAsync"/>, at the latest <see cref="FlushInterval"/> after a
-/// batch's first record: a record is stored about half a second after its call, never while it runs.
+/// <see cref="ICallStore.InsertCallRecordsAsync"/>, <see cref="FlushInterval"/> after a batch's first
+/// record (the records whose wait ended meanwhile join it then, so the loop wakes about twice per batch,
+/// whatever the rate of calls): a record is stored about half a second after its call, never while it runs.
 /// A failed write is retried <see cref="WriteAttempts"/> times in all, then dropped (reason
 /// <c>store_failed</c>); nothing here stops the host. On shutdown whatever is queued is written at once
 /// (in <see cref="StopAsync"/>, since .NET 10 may not have run the loop at all by then).
@@ -235,8 +236,10 @@ internal sealed partial class CallRecorder : BackgroundService
 
         if (ready is { } later)
         {
-            // The next call's output may still be on its way; the batch, though, is not held past its time.
-            await WaitAsync(_calls.Count > 0 && _due < later ? _due : later, forRecord: false, cancellationToken);
+            // The next call's output may still be on its way. A batch being gathered sleeps until it is due
+            // and then takes every record that became ready meanwhile: one wake-up per batch, not one per
+            // call, whose timers cost the server CPU that the calls themselves need (docs/benchmarks.md).
+            await WaitAsync(_calls.Count > 0 ? _due : later, forRecord: false, cancellationToken);
         }
         else
         {
@@ -269,7 +272,9 @@ internal sealed partial class CallRecorder : BackgroundService
             return;
         }
 
-        using var timer = new CancellationTokenSource(end - now, _time);
+        // Rounded up to a whole millisecond, the timers' resolution: a shorter wait would fire at once and
+        // spin through the loop until the clock reaches the end.
+        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Ceiling((end - now).TotalMilliseconds)), _time);
 
         // The clock may have moved on between reading it and starting the timer (a test advancing a
         // fake clock): a timer started after the end would wait too long.

@@ -66,6 +66,13 @@ public sealed record ServerOptions
     /// </summary>
     public int CallLogWaitMs { get; set; } = 250;
 
+    /// <summary>
+    /// Whether synchronous calls leave a record and a log (<c>FN_CALL_RECORDS</c>, <c>true</c> or
+    /// <c>false</c>, default <c>true</c>). Off, the call path hands nothing to the record writer, for
+    /// very hot fns whose records nobody reads; detached calls keep theirs, since the queue is their record.
+    /// </summary>
+    public bool CallRecords { get; set; } = true;
+
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
     public string? SqlitePath =>
         DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;

@@ -10,6 +10,8 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
     // Records wait this long at most before they are written; a longer wait would only hold them in memory.
     private const int MaxCallLogWaitMs = 60_000;
 
+    private const string CallRecordsKey = "FN_CALL_RECORDS";
+
     public void Configure(ServerOptions options)
     {
         options.Port = configuration.GetValue("FN_PORT", options.Port);
@@ -24,6 +26,12 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         options.MaxLogSizeBytes = configuration.GetValue("FN_MAX_LOG_SIZE_BYTES", options.MaxLogSizeBytes);
         options.CallMaxAgeSecs = configuration.GetValue("FN_CALL_MAX_AGE_SECS", options.CallMaxAgeSecs);
         options.CallLogWaitMs = configuration.GetValue("FN_CALL_LOG_WAIT_MSECS", options.CallLogWaitMs);
+
+        // A value that is not a boolean is left to Validate, which names it; GetValue would throw a bare conversion error.
+        if (bool.TryParse(configuration[CallRecordsKey], out var records))
+        {
+            options.CallRecords = records;
+        }
     }
 
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
@@ -88,6 +96,12 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         if (options.CallLogWaitMs is < 0 or > MaxCallLogWaitMs)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to {MaxCallLogWaitMs}, not {options.CallLogWaitMs}."));
+        }
+
+        // Checked on the configuration itself: a bad value never reached the options.
+        if (configuration[CallRecordsKey] is { Length: > 0 } callRecords && !bool.TryParse(callRecords, out _))
+        {
+            failures.Add($"{CallRecordsKey} must be true or false, not '{callRecords}'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

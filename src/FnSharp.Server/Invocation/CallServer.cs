@@ -16,7 +16,8 @@ namespace FnSharp.Server.Invocation;
 /// an id (<c>Fn-Call-Id</c> on every answer, errors included), enforces <c>FN_MAX_REQUEST_SIZE</c>,
 /// resolves the fn, runs the call through the agent and streams the answer back within
 /// <c>FN_MAX_RESPONSE_SIZE</c>. For triggers the headers are rewritten both ways (<see cref="TriggerHeaders"/>).
-/// Every call that reached the agent is handed to the <see cref="CallRecorder"/> when it ends.
+/// Every call that reached the agent is handed to the <see cref="CallRecorder"/> when it ends, unless
+/// <c>FN_CALL_RECORDS</c> turns the records of synchronous calls off.
 /// </summary>
 internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProvider time, CallRecorder recorder, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
 {
@@ -113,7 +114,11 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         await using var result = submitted;
         if (result.Response is not { } answer)
         {
-            recorder.Record(CallRecords.Ended(record, result, ApiTime.Now(time)), result.Execution);
+            if (_options.CallRecords)
+            {
+                recorder.Record(CallRecords.Ended(record, result, ApiTime.Now(time)), result.Execution);
+            }
+
             await WriteFailureAsync(context.Response, result);
             return;
         }
@@ -175,13 +180,19 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         }
     }
 
-    /// <summary>Hands the record of a call that ended here (not by the agent's outcome) to the recorder.</summary>
+    /// <summary>Hands the record of a call that ended here (not by the agent's outcome) to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
     /// <param name="record">The call as it arrived.</param>
     /// <param name="execution">Where it ran, when it reached a container.</param>
     /// <param name="state">Its end state.</param>
     /// <param name="error">Why it failed; <see langword="null"/> for a success or a cancellation.</param>
     /// <param name="successStatus">The status the client got on success (a trigger's <c>Fn-Http-Status</c> may change it).</param>
-    private void Record(Call record, CallExecution? execution, string state, ApiError? error, int successStatus = StatusCodes.Status200OK) =>
+    private void Record(Call record, CallExecution? execution, string state, ApiError? error, int successStatus = StatusCodes.Status200OK)
+    {
+        if (!_options.CallRecords)
+        {
+            return;
+        }
+
         recorder.Record(
             record with
             {
@@ -191,6 +202,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
                 CompletedAt = ApiTime.Now(time),
             },
             execution);
+    }
 
     /// <summary>The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.</summary>
     private static List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger)

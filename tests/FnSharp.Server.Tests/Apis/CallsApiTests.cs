@@ -329,6 +329,28 @@ public sealed class CallsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_CallRecordsOff_CallsServedAndNoneRecorded()
+    {
+        _api.Server.Settings["FN_CALL_RECORDS"] = "false";
+        var (_, fnId) = await CreateFnAsync();
+        _api.Driver.SetHandler(fnId, async context =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            FakeContainer.Of(context).AddCallLog(context.Request.Headers["Fn-Call-Id"].ToString(), new ContainerLogLine(ContainerOutput.Stdout, "line"));
+            context.Response.StatusCode = body == "fail" ? 502 : 200;
+        });
+
+        var ok = await InvokeAsync(fnId);
+        var failed = await InvokeAsync(fnId, "fail");
+        await FlushRecordsAsync();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.BadGateway), (ok.Status, failed.Status));
+        Assert.Empty(await ListIdsAsync(fnId, ""));
+        Assert.Equal((HttpStatusCode.NotFound, "Call not found"), Status(await _api.GetAsync($"/v2/fns/{fnId}/calls/{ok.Id}")));
+        Assert.Equal((HttpStatusCode.NotFound, "Call not found"), Status(await _api.GetAsync($"/v2/fns/{fnId}/calls/{failed.Id}/log")));
+    }
+
+    [Fact]
     public async Task Metrics_RecordsWritten_SeriesServed()
     {
         var (_, fnId) = await CreateFnAsync();

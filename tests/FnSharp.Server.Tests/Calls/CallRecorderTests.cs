@@ -116,6 +116,30 @@ public sealed class CallRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Record_CallsEndWhileABatchGathers_LoopSleepsUntilTheBatchIsDueNotUntilEachCall()
+    {
+        var clock = new TimerWatchingTimeProvider(_time);
+        var recorder = await StartAsync(logWaitMs: 250, time: clock);
+        var container = await CreateContainerAsync();
+        var start = _time.GetUtcNow();
+
+        recorder.Record(Ended("call-1", CallStates.Success, 200), new CallExecution(container, "call-1", start));
+        Assert.Equal(start.AddMilliseconds(250), await clock.TimersDue.Reader.ReadAsync());
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        recorder.Record(Ended("call-2", CallStates.Success, 200), new CallExecution(container, "call-2", start));
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        recorder.Record(Ended("call-3", CallStates.Success, 200), new CallExecution(container, "call-3", start));
+        _time.Advance(TimeSpan.FromMilliseconds(230));
+
+        // call-1 is taken and its batch is due 250 ms later; call-2 and call-3 join it then.
+        Assert.Equal(start.AddMilliseconds(500), await clock.TimersDue.Reader.ReadAsync());
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        await _store.InsertAttempts.Reader.ReadAsync();
+
+        Assert.Equal(["call-1", "call-2", "call-3"], Assert.Single(_store.Batches).Calls.Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task Record_QueueFull_DropsCountedAndLoggedOncePerInterval()
     {
         var recorder = Create(capacity: 2);
@@ -197,17 +221,17 @@ public sealed class CallRecorderTests : IAsyncLifetime
         Assert.Equal((LogLevel.Error, "Writing 2 call record(s) failed 3 time(s); they are dropped"), (dropped.Level, dropped.Message));
     }
 
-    private async Task<CallRecorder> StartAsync(int logWaitMs = 0, int batchSize = CallRecorder.DefaultBatchSize)
+    private async Task<CallRecorder> StartAsync(int logWaitMs = 0, int batchSize = CallRecorder.DefaultBatchSize, TimeProvider? time = null)
     {
-        var recorder = Create(logWaitMs: logWaitMs, batchSize: batchSize);
+        var recorder = Create(logWaitMs: logWaitMs, batchSize: batchSize, time: time);
         await recorder.StartAsync(CancellationToken.None);
         return recorder;
     }
 
-    private CallRecorder Create(int logWaitMs = 0, int capacity = CallRecorder.DefaultCapacity, int batchSize = CallRecorder.DefaultBatchSize)
+    private CallRecorder Create(int logWaitMs = 0, int capacity = CallRecorder.DefaultCapacity, int batchSize = CallRecorder.DefaultBatchSize, TimeProvider? time = null)
     {
         var options = Options.Create(new ServerOptions { CallLogWaitMs = logWaitMs, MaxLogSizeBytes = 1024 });
-        _recorder = new CallRecorder(_store, options, _time, _metrics, new TypedLogger<CallRecorder>(_log), capacity, batchSize);
+        _recorder = new CallRecorder(_store, options, time ?? _time, _metrics, new TypedLogger<CallRecorder>(_log), capacity, batchSize);
         return _recorder;
     }
 

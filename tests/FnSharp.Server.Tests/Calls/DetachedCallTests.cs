@@ -7,6 +7,7 @@ using FnSharp.Server.Calls;
 using FnSharp.Storage.Sqlite;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FnSharp.Server.Tests.Calls;
 
@@ -104,6 +105,24 @@ public sealed class DetachedCallTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("echoed", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Invoke_CallRecordsOff_DetachedCallKeepsItsRecordSyncCallHasNone()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_CALL_RECORDS"] = "false" });
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+
+        var detachedId = await _h.InvokeDetachedAsync(fnId);
+        await _h.NextAttemptAsync(detachedId);
+        using var sync = await _h.InvokeAsync($"/invoke/{fnId}", "sync", invokeType: null);
+        await _h.Services.GetRequiredService<CallRecorder>().FlushAsync();
+
+        var detached = await _h.GetCallAsync(fnId, detachedId);
+        Assert.Equal((CallTypes.Detached, CallStates.Success), (detached.Type, detached.Status));
+        Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
+        Assert.Null(await _h.Calls.GetCallAsync(fnId, sync.Headers.GetValues("Fn-Call-Id").Single(), CancellationToken.None));
     }
 
     [Fact]

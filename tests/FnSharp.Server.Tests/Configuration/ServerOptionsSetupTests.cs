@@ -30,6 +30,20 @@ public sealed class ServerOptionsSetupTests
         Assert.Empty(Failures(set));
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    public void Configure_CallRecords_OnByDefault(string? value, bool expected)
+    {
+        Dictionary<string, string?> settings = new() { ["FN_CALL_RECORDS"] = value };
+
+        Assert.Equal(expected, Read(settings).CallRecords);
+        Assert.Empty(Validate(settings));
+    }
+
     [Fact]
     public void Configure_EverySetting_Read()
     {
@@ -67,8 +81,9 @@ public sealed class ServerOptionsSetupTests
     [InlineData("FN_MAX_LOG_SIZE_BYTES", "0", "FN_MAX_LOG_SIZE_BYTES must be a positive number of bytes, not 0.")]
     [InlineData("FN_CALL_MAX_AGE_SECS", "-1", "FN_CALL_MAX_AGE_SECS must be a number of seconds (0 keeps calls forever), not -1.")]
     [InlineData("FN_CALL_LOG_WAIT_MSECS", "60001", "FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to 60000, not 60001.")]
+    [InlineData("FN_CALL_RECORDS", "off", "FN_CALL_RECORDS must be true or false, not 'off'.")]
     public void Validate_BadSetting_MessageNamesIt(string key, string value, string message) =>
-        Assert.Equal([message], Failures(Read(new() { [key] = value })));
+        Assert.Equal([message], Validate(new() { [key] = value }));
 
     [Fact]
     public async Task Start_BadSetting_RefusesToStartNamingIt()
@@ -97,6 +112,15 @@ public sealed class ServerOptionsSetupTests
         var options = new ServerOptions();
         setup.Configure(options);
         return options;
+    }
+
+    /// <summary>Reads and checks <paramref name="settings"/> as the server does, with one configuration for both.</summary>
+    private static IEnumerable<string> Validate(Dictionary<string, string?> settings)
+    {
+        var setup = new ServerOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var options = new ServerOptions();
+        setup.Configure(options);
+        return setup.Validate(null, options).Failures ?? [];
     }
 
     private static IEnumerable<string> Failures(ServerOptions options)
