@@ -169,6 +169,28 @@ public sealed class CallServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_NonAsciiHeaderValue_ReachesContainerAsSentAndContainerKept()
+    {
+        string? seen = null;
+        _driver.Handler = context =>
+        {
+            seen ??= context.Request.Headers["X-Name"];
+            return context.Response.WriteAsync("ok");
+        };
+        var fn = await CreateFnAsync("unicode", "f");
+        const string value = "héllo wörld ✓ 日本 🎉";
+
+        using var first = new HttpRequestMessage(HttpMethod.Post, new Uri("/invoke/" + fn.Id, UriKind.Relative)) { Content = new StringContent("") };
+        first.Headers.TryAddWithoutValidation("X-Name", value);
+        using var response = await _http.SendAsync(first);
+        await _client.InvokeAsync(fn.Id, "");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(value, seen);
+        Assert.Equal(1, _driver.CreatedCount);
+    }
+
+    [Fact]
     public async Task Invoke_FnUpdatedThroughThisNode_NextCallSeesItAtOnce()
     {
         var fn = await CreateFnAsync("upd", "f");
