@@ -121,6 +121,27 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_DetachedChunkedOverTheRequestSize_413WithFnsMessageNothingStored()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_MAX_REQUEST_SIZE"] = "200" });
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/invoke/{fnId}", UriKind.Relative))
+        {
+            Content = new StreamContent(new MemoryStream(new byte[201])),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.TryAddWithoutValidation("Fn-Invoke-Type", "detached");
+
+        using var response = await _h.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("""{"message":"Content-Length too large for this server, 201 > max 200"}""", await response.Content.ReadAsStringAsync());
+        Assert.Empty((await _h.Calls.GetCallsAsync(new CallFilter { FnId = fnId }, CancellationToken.None)).Items);
+        Assert.Equal(0, _h.Driver.CallCount);
+    }
+
+    [Fact]
     public async Task Trigger_DetachedHeader_202AndTriggerHeadersSent()
     {
         Dictionary<string, string>? seen = null;
