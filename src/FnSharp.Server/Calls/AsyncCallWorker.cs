@@ -21,7 +21,7 @@ namespace FnSharp.Server.Calls;
 /// node only when this one died. At shutdown it stops claiming, lets running calls finish within
 /// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
 /// </summary>
-internal sealed partial class AsyncCallWorker : BackgroundService
+internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecycleService
 {
     // A draining body is read in chunks of this size and thrown away: nothing is buffered.
     private const int DrainChunkBytes = 16 * 1024;
@@ -38,6 +38,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cutOff = new();
     private readonly CancellationTokenSource _renewalStop = new();
+    private readonly CancellationTokenSource _claimStop = new();
     private readonly Lock _stopLock = new();
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _idle = NewSignal();
@@ -82,6 +83,34 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
     /// <summary>Makes the worker look for due calls now instead of at its next poll (a call was queued here).</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>
+    /// Stops claiming as soon as the host begins to stop, before any hosted service stops: the web
+    /// server stops first and waits for the requests in flight (up to the host's shutdown timeout),
+    /// and calls claimed meanwhile would only be cut off and given back.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            if (!_disposed)
+            {
+                _stopping = true;
+                _claimStop.Cancel();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Stops claiming, lets running calls finish within <c>FN_SHUTDOWN_GRACE_MSECS</c> (or until
@@ -133,11 +162,14 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         base.Dispose();
         _cutOff.Dispose();
         _renewalStop.Dispose();
+        _claimStop.Dispose();
     }
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        using var claiming = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _claimStop.Token);
+        var stoppingToken = claiming.Token;
         if (Settings.MaxConcurrent == 0)
         {
             LogWorkerOff(_logger);

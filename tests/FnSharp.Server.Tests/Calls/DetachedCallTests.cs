@@ -433,6 +433,35 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_HostBeginsToStop_NothingClaimedWhileTheWebServerDrains()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_CONCURRENT"] = "1" });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            await release.Task;
+            context.Response.StatusCode = 200;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var running = await _h.InvokeDetachedAsync(fnId);
+        var waiting = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        // The host's first step of a shutdown; the web server then drains before the worker is stopped.
+        await _h.Worker.StoppingAsync(CancellationToken.None);
+        await _h.Worker.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+        var first = await _h.NextAttemptAsync(running);
+        _h.Worker.Wake();
+
+        Assert.Equal(new AsyncAttempt(running, AsyncSettlement.Completed, CallStatus.Success), first);
+        var left = await _h.GetCallAsync(fnId, waiting);
+        Assert.Equal((CallStates.Queued, 0), (left.Status, left.Attempts));
+        Assert.Equal(1, _h.Driver.CallCount);
+    }
+
+    [Fact]
     public async Task Start_CallsLeftRunningByThisNode_RecoveredAndRun()
     {
         const string node = "node-that-crashed";
