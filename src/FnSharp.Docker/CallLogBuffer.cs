@@ -1,16 +1,18 @@
+using System.Globalization;
 using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 
 /// <summary>
 /// A container's captured output, bounded: the lines of each call until taken (at most a number of lines
-/// per call and of calls; the oldest call goes first), and the last stderr lines for the exit report.
+/// per call, then a last line saying how many more were dropped, and of calls; the oldest call goes
+/// first), and the last stderr lines for the exit report.
 /// Written by the container's log reader, read by the call's owner: guarded by a lock.
 /// </summary>
 internal sealed class CallLogBuffer
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<ContainerLogLine>> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CallLines> _calls = new(StringComparer.Ordinal);
     private readonly Queue<string> _callOrder = new();
     private readonly Queue<string> _stderrTail = new();
     private readonly int _linesPerCall;
@@ -51,25 +53,44 @@ internal sealed class CallLogBuffer
                     _calls.Remove(oldest);
                 }
 
-                lines = [];
+                lines = new CallLines();
                 _calls[callId] = lines;
                 _callOrder.Enqueue(callId);
             }
 
-            if (lines.Count < _linesPerCall)
+            if (lines.Lines.Count < _linesPerCall)
             {
-                lines.Add(line);
+                lines.Lines.Add(line);
+            }
+            else
+            {
+                lines.Dropped++;
             }
         }
     }
 
-    /// <summary>Removes and returns the lines of <paramref name="callId"/>; empty when there are none.</summary>
+    /// <summary>
+    /// Removes and returns the lines of <paramref name="callId"/>; empty when there are none. When more
+    /// lines came than are kept per call, a last line (on stderr) says how many were dropped.
+    /// </summary>
     public IReadOnlyList<ContainerLogLine> Take(string callId)
     {
         lock (_lock)
         {
             // The id stays in the order queue until it reaches the front; removing it there is a no-op.
-            return _calls.Remove(callId, out var lines) ? lines : [];
+            if (!_calls.Remove(callId, out var lines))
+            {
+                return [];
+            }
+
+            if (lines.Dropped > 0)
+            {
+                lines.Lines.Add(new ContainerLogLine(
+                    ContainerOutput.Stderr,
+                    string.Create(CultureInfo.InvariantCulture, $"[fnsharp: log truncated at {_linesPerCall} lines per call, {lines.Dropped} {(lines.Dropped == 1 ? "line" : "lines")} dropped]")));
+            }
+
+            return lines.Lines;
         }
     }
 
@@ -80,5 +101,13 @@ internal sealed class CallLogBuffer
         {
             return [.. _stderrTail];
         }
+    }
+
+    /// <summary>The lines kept of one call, and how many more it wrote.</summary>
+    private sealed class CallLines
+    {
+        public List<ContainerLogLine> Lines { get; } = [];
+
+        public long Dropped { get; set; }
     }
 }

@@ -20,13 +20,28 @@ public sealed class CallLogBufferTests
     }
 
     [Fact]
-    public void Add_MoreLinesThanTheLimit_LaterLinesDropped()
+    public void Add_MoreLinesThanTheLimit_LaterLinesDroppedAndCounted()
     {
         var buffer = new CallLogBuffer(linesPerCall: 2, callsKept: 4, tailLines: 10);
-        foreach (var text in new[] { "1", "2", "3" })
+        foreach (var text in new[] { "1", "2", "3", "4", "5" })
         {
             buffer.Add("c1", Out(text));
         }
+
+        buffer.Add("c2", Out("a"));
+        buffer.Add("c2", Out("b"));
+        buffer.Add("c2", Out("c"));
+
+        Assert.Equal([Out("1"), Out("2"), Err("[fnsharp: log truncated at 2 lines per call, 3 lines dropped]")], buffer.Take("c1"));
+        Assert.Equal([Out("a"), Out("b"), Err("[fnsharp: log truncated at 2 lines per call, 1 line dropped]")], buffer.Take("c2"));
+    }
+
+    [Fact]
+    public void Add_ExactlyTheLimit_NoMarker()
+    {
+        var buffer = new CallLogBuffer(linesPerCall: 2, callsKept: 4, tailLines: 10);
+        buffer.Add("c1", Out("1"));
+        buffer.Add("c1", Out("2"));
 
         Assert.Equal([Out("1"), Out("2")], buffer.Take("c1"));
     }
