@@ -34,8 +34,12 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     private readonly TimeProvider _time;
     private readonly AsyncCallMetrics _metrics;
     private readonly ILogger<AsyncCallWorker> _logger;
-    // The ids of the calls running here (the value is unused): their leases are renewed, their count bounds claims.
+    // The ids of the calls running here (the value is unused): their leases are renewed until their end is stored.
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
+
+    // The calls holding one of the FN_ASYNC_MAX_CONCURRENT slots: from their claim until the agent is done
+    // with them, not while the worker waits for their late output (they no longer use a container then).
+    private int _slotsInUse;
     private readonly CancellationTokenSource _cutOff = new();
     private readonly CancellationTokenSource _renewalStop = new();
     private readonly CancellationTokenSource _claimStop = new();
@@ -211,7 +215,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         {
             // A wake that comes after this point is kept for the next wait: claims never miss one.
             var wake = ResetWake();
-            var free = Settings.MaxConcurrent - _running.Count;
+            var free = Settings.MaxConcurrent - Volatile.Read(ref _slotsInUse);
             if (free > 0)
             {
                 await ClaimAsync(calls, store, free, stoppingToken);
@@ -245,21 +249,23 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
 
             // Registered before it runs, so that a call that ends at once is removed after it was added.
             _running[item.Call.Id] = 0;
+            Interlocked.Increment(ref _slotsInUse);
             _metrics.RunningChanged(1);
-            _ = RunTrackedAsync(calls, store, item);
+            _ = RunTrackedAsync(calls, store, item, new Slot(this));
         }
     }
 
-    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         try
         {
             // Off the claim loop: the attempt runs on the thread pool while the loop claims more.
             await Task.Yield();
-            await RunAsync(calls, store, item);
+            await RunAsync(calls, store, item, slot);
         }
         finally
         {
+            slot.Release();
             _running.TryRemove(item.Call.Id, out _);
             _metrics.RunningChanged(-1);
             if (_running.IsEmpty)
@@ -271,13 +277,13 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         }
     }
 
-    private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
         AsyncAttempt settled;
         try
         {
-            settled = await AttemptAsync(calls, store, item);
+            settled = await AttemptAsync(calls, store, item, slot);
         }
         catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
         {
@@ -294,7 +300,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         AttemptSettled?.Invoke(settled);
     }
 
-    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
         var now = _time.GetUtcNow();
@@ -331,10 +337,22 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         }
 
         var (status, error, result) = await SubmitAsync(call, app, fn, item.Payload);
+
+        // Done with its container: another call may run while this one waits for its output.
+        slot.Release();
         if (result.Execution is not null && ServerSettings.CallLogWaitMs > 0)
         {
-            // The engine delivers output a little after the answer: wait for it as synchronous records do (FN_CALL_LOG_WAIT_MSECS).
-            await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, CancellationToken.None);
+            // The engine delivers output a little after the answer: wait for it as synchronous records do
+            // (FN_CALL_LOG_WAIT_MSECS). The call stays leased to this node until its end is stored; a
+            // shutdown's cut-off ends the wait, and the end is stored with the output that has arrived.
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, _cutOff.Token);
+            }
+            catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
+            {
+                // Stopping: the call has ended, and its end is what counts.
+            }
         }
 
         var log = CallRecords.TakeLog(call, result.Execution, ServerSettings.MaxLogSizeBytes);
@@ -573,6 +591,21 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         $"the call reached FN_ASYNC_MAX_EVENT_AGE_SECS={Settings.MaxEventAgeSeconds} before it succeeded" + (lastError is null ? "" : "; last error: " + lastError);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One call's hold on a slot of <c>FN_ASYNC_MAX_CONCURRENT</c>, given up once (and the worker woken to claim another).</summary>
+    private sealed class Slot(AsyncCallWorker worker)
+    {
+        private int _released;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref worker._slotsInUse);
+                worker.Wake();
+            }
+        }
+    }
 
     /// <summary>The error of a call whose fn (or app) was deleted before it ran.</summary>
     public const string FnDeleted = "fn was deleted";

@@ -462,6 +462,42 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogWait_SlotFreedForTheNextCallWhileTheOutputOfTheLastArrives()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_CONCURRENT"] = "1", ["FN_CALL_LOG_WAIT_MSECS"] = "1000" });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            if (await new StreamReader(context.Request.Body).ReadToEndAsync() == "second")
+            {
+                await release.Task;
+            }
+
+            context.Response.StatusCode = 200;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var first = await _h.InvokeDetachedAsync(fnId, "first");
+        var second = await _h.InvokeDetachedAsync(fnId, "second");
+
+        // The fake clock stands still, so the first call waits for its output as long as the test
+        // wants; with one slot, the second runs meanwhile.
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2).WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = await _h.GetCallAsync(fnId, first);
+        var attempts = Task.Run(async () => (await _h.NextAttemptAsync(first), await _h.NextAttemptAsync(second)));
+
+        // FN_SHUTDOWN_GRACE_MSECS=0: the wait for output ends, the call still in its container is given back.
+        await _h.DisposeAsync();
+        release.SetResult();
+        var (firstEnd, secondEnd) = await attempts;
+        _h = new DetachedCallHarness();
+
+        Assert.Equal(CallStates.Running, waiting.Status);
+        Assert.Equal(new AsyncAttempt(first, AsyncSettlement.Completed, CallStatus.Success), firstEnd);
+        Assert.Equal(new AsyncAttempt(second, AsyncSettlement.GivenBack, null), secondEnd);
+    }
+
+    [Fact]
     public async Task Start_CallsLeftRunningByThisNode_RecoveredAndRun()
     {
         const string node = "node-that-crashed";
