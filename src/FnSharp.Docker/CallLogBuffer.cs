@@ -5,24 +5,35 @@ namespace FnSharp.Docker;
 
 /// <summary>
 /// A container's captured output, bounded: the lines of each call until taken (at most a number of lines
-/// per call, then a last line saying how many more were dropped, and of calls; the oldest call goes
-/// first), and the last stderr lines for the exit report.
+/// per call, then a last line saying how many more were dropped), at most a number of lines in all
+/// (when more come, the calls written longest ago go first), and the last stderr lines for the exit report.
 /// Written by the container's log reader, read by the call's owner: guarded by a lock.
 /// </summary>
+/// <remarks>
+/// The bound is on lines, not on calls: a call's lines are taken some time after it ended (the output
+/// wait of <c>FN_CALL_LOG_WAIT_MSECS</c>), and a busy container serves many calls meanwhile; a bound of a
+/// few calls lost the logs of most calls of a busy fn.
+/// </remarks>
 internal sealed class CallLogBuffer
 {
     private readonly Lock _lock = new();
+
+    // The calls with lines not yet taken, and their order of first line (oldest first) for eviction.
     private readonly Dictionary<string, CallLines> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<string> _callOrder = new();
+    private readonly LinkedList<string> _callOrder = new();
     private readonly Queue<string> _stderrTail = new();
     private readonly int _linesPerCall;
-    private readonly int _callsKept;
+    private readonly int _linesKept;
     private readonly int _tailLines;
+    private int _lineCount;
 
-    public CallLogBuffer(int linesPerCall, int callsKept, int tailLines)
+    /// <param name="linesPerCall">The most lines kept of one call.</param>
+    /// <param name="linesKept">The most lines kept of all calls not yet taken (at least <paramref name="linesPerCall"/>).</param>
+    /// <param name="tailLines">The stderr lines kept for the exit report.</param>
+    public CallLogBuffer(int linesPerCall, int linesKept, int tailLines)
     {
         _linesPerCall = linesPerCall;
-        _callsKept = callsKept;
+        _linesKept = Math.Max(linesKept, linesPerCall);
         _tailLines = tailLines;
     }
 
@@ -48,23 +59,23 @@ internal sealed class CallLogBuffer
 
             if (!_calls.TryGetValue(callId, out var lines))
             {
-                while (_callOrder.Count >= _callsKept && _callOrder.TryDequeue(out var oldest))
-                {
-                    _calls.Remove(oldest);
-                }
-
-                lines = new CallLines();
+                lines = new CallLines(_callOrder.AddLast(callId));
                 _calls[callId] = lines;
-                _callOrder.Enqueue(callId);
             }
 
-            if (lines.Lines.Count < _linesPerCall)
-            {
-                lines.Lines.Add(line);
-            }
-            else
+            if (lines.Lines.Count >= _linesPerCall)
             {
                 lines.Dropped++;
+                return;
+            }
+
+            lines.Lines.Add(line);
+            _lineCount++;
+
+            // Never the call just written to: it holds at most linesPerCall <= linesKept lines.
+            while (_lineCount > _linesKept && _callOrder.First is { } oldest && oldest.Value != callId)
+            {
+                Remove(oldest.Value);
             }
         }
     }
@@ -77,8 +88,7 @@ internal sealed class CallLogBuffer
     {
         lock (_lock)
         {
-            // The id stays in the order queue until it reaches the front; removing it there is a no-op.
-            if (!_calls.Remove(callId, out var lines))
+            if (Remove(callId) is not { } lines)
             {
                 return [];
             }
@@ -103,9 +113,47 @@ internal sealed class CallLogBuffer
         }
     }
 
-    /// <summary>The lines kept of one call, and how many more it wrote.</summary>
-    private sealed class CallLines
+    /// <summary>How many lines are kept now, of every call not yet taken (tests).</summary>
+    internal int LineCount
     {
+        get
+        {
+            lock (_lock)
+            {
+                return _lineCount;
+            }
+        }
+    }
+
+    /// <summary>How many calls have lines not yet taken (tests).</summary>
+    internal int CallCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _calls.Count;
+            }
+        }
+    }
+
+    private CallLines? Remove(string callId)
+    {
+        if (!_calls.Remove(callId, out var lines))
+        {
+            return null;
+        }
+
+        _callOrder.Remove(lines.Node);
+        _lineCount -= lines.Lines.Count;
+        return lines;
+    }
+
+    /// <summary>The lines kept of one call, how many more it wrote, and its place in the eviction order.</summary>
+    private sealed class CallLines(LinkedListNode<string> node)
+    {
+        public LinkedListNode<string> Node { get; } = node;
+
         public List<ContainerLogLine> Lines { get; } = [];
 
         public long Dropped { get; set; }
