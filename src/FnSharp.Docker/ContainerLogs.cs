@@ -28,7 +28,7 @@ internal sealed class ContainerLogs
     /// <summary>Starts following the output of the started container <paramref name="containerId"/>.</summary>
     public static ContainerLogs Follow(DockerClient client, string containerId, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
     {
-        var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogCallsKept, options.StderrTailLines));
+        var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogLinesKept, options.StderrTailLines));
         logs.Completion = Task.Run(() => logs.ReadAsync(client, containerId, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
         return logs;
     }

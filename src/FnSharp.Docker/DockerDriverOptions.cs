@@ -36,8 +36,12 @@ public sealed record DockerDriverOptions
     /// <summary>How many output lines are kept per call (default 1000); later ones are dropped.</summary>
     public int LogLinesPerCall { get; init; } = 1000;
 
-    /// <summary>How many calls' lines a container keeps until they are taken (default 32); the oldest go first.</summary>
-    public int LogCallsKept { get; init; } = 32;
+    /// <summary>
+    /// How many output lines a container keeps of all its calls until they are taken (default 32000);
+    /// beyond it the lines of the calls that wrote longest ago go first. Lines are taken a little after
+    /// each call (<c>FN_CALL_LOG_WAIT_MSECS</c>), while a busy container serves many more.
+    /// </summary>
+    public int LogLinesKept { get; init; } = 32_000;
 
     /// <summary>The longest line kept, in characters (default 4096); longer lines are cut.</summary>
     public int LogLineMaxLength { get; init; } = 4096;
@@ -50,7 +54,7 @@ public sealed record DockerDriverOptions
         Positive(PullTimeoutMs, nameof(PullTimeoutMs));
         Positive(StderrTailLines, nameof(StderrTailLines));
         Positive(LogLinesPerCall, nameof(LogLinesPerCall));
-        Positive(LogCallsKept, nameof(LogCallsKept));
+        Positive(LogLinesKept, nameof(LogLinesKept));
         Positive(LogLineMaxLength, nameof(LogLineMaxLength));
         if (PullFailureCacheMs < 0)
         {

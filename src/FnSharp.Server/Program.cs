@@ -2,7 +2,11 @@ using FnSharp.Server.Apis;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the binary's directory, not the working directory: appsettings.json (the log
+// levels that keep ASP.NET Core's per-request lines out) sits beside the binary, and the server is
+// started from anywhere (the quick start runs it from the repository's root). FN_DB_URL's relative
+// paths stay relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
 

@@ -44,6 +44,36 @@ public sealed class LogLineAssemblerTests
         Assert.Equal(["abcd", "efgh", "ij", "xy"], lines);
     }
 
+    [Theory]
+    [InlineData("abcé€🎉xyz\n", 4, new[] { "abc", "é", "€", "🎉", "xyz" })]
+    [InlineData("ééé\n", 5, new[] { "éé", "é" })]
+    [InlineData("🎉🎉\n", 6, new[] { "🎉", "🎉" })]
+    public void Append_LineLongerThanLimit_CutOnWholeCharacters(string text, int limit, string[] expected)
+    {
+        var assembler = new LogLineAssembler(limit);
+        var lines = new List<string>();
+
+        // One byte at a time, as the engine may deliver it.
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            assembler.Append([b], lines);
+        }
+
+        Assert.Equal(expected, lines);
+        Assert.All(lines, line => Assert.True(Encoding.UTF8.GetByteCount(line) <= limit));
+    }
+
+    [Fact]
+    public void Append_LimitSmallerThanACharacter_CutAnyway()
+    {
+        var assembler = new LogLineAssembler(2);
+        var lines = new List<string>();
+
+        assembler.Append("€\n"u8, lines);
+
+        Assert.Equal(2, lines.Count);
+    }
+
     [Fact]
     public void Flush_NothingPending_NoLine()
     {

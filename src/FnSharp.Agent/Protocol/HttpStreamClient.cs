@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text;
 
 namespace FnSharp.Agent.Protocol;
 
 /// <summary>
 /// Sends calls to one container over its unix socket with Fn's http-stream contract
 /// (<c>fn-compat.md</c> section 4): <c>POST /call</c> over HTTP/1.1, the client's headers minus
-/// hop-by-hop ones, plus <c>Fn-Call-Id</c> and <c>Fn-Deadline</c>. One connection, one call at a time.
+/// hop-by-hop ones, plus <c>Fn-Call-Id</c> and <c>Fn-Deadline</c>; header values are sent as UTF-8. One
+/// connection, one call at a time.
 /// </summary>
 public sealed class HttpStreamClient : IDisposable
 {
@@ -25,6 +27,11 @@ public sealed class HttpStreamClient : IDisposable
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+
+            // Kestrel hands FnSharp a client's non-ASCII header values decoded as UTF-8; they go on as
+            // UTF-8, byte for byte. The default (ASCII only) throws before anything is sent, which
+            // failed the call and killed a healthy container.
+            RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8,
             ConnectCallback = async (_, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

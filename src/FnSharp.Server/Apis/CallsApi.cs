@@ -116,9 +116,30 @@ internal static class CallsApi
             return seconds <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : throw new ApiException(InvalidTime(name, value));
         }
 
-        // RFC 3339 allows a lower-case 't' and 'z'.
-        return DateTimeOffset.TryParseExact(value.ToUpperInvariant(), s_rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? time.ToUniversalTime()
+        // RFC 3339 allows a lower-case 't' and 'z', and any number of digits after the second (Go's
+        // RFC3339Nano, what Fn's clients send, has nine); .NET reads seven, a tick. Digits past the
+        // seventh round up by one tick: the bound is then rounded up to whole milliseconds, as the
+        // exact time would be, so the comparison stays exact.
+        var text = value.ToUpperInvariant();
+        var extraTick = false;
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            var end = dot + 1;
+            while (end < text.Length && char.IsAsciiDigit(text[end]))
+            {
+                end++;
+            }
+
+            if (end - dot - 1 > 7)
+            {
+                extraTick = text.AsSpan(dot + 8, end - dot - 8).ContainsAnyExcept('0');
+                text = text[..(dot + 8)] + text[end..];
+            }
+        }
+
+        return DateTimeOffset.TryParseExact(text, s_rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.ToUniversalTime().AddTicks(extraTick && time.UtcTicks < DateTimeOffset.MaxValue.UtcTicks ? 1 : 0)
             : throw new ApiException(InvalidTime(name, value));
     }
 

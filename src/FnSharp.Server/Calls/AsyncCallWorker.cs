@@ -21,7 +21,7 @@ namespace FnSharp.Server.Calls;
 /// node only when this one died. At shutdown it stops claiming, lets running calls finish within
 /// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
 /// </summary>
-internal sealed partial class AsyncCallWorker : BackgroundService
+internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecycleService
 {
     // A draining body is read in chunks of this size and thrown away: nothing is buffered.
     private const int DrainChunkBytes = 16 * 1024;
@@ -34,10 +34,15 @@ internal sealed partial class AsyncCallWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly AsyncCallMetrics _metrics;
     private readonly ILogger<AsyncCallWorker> _logger;
-    // The ids of the calls running here (the value is unused): their leases are renewed, their count bounds claims.
+    // The ids of the calls running here (the value is unused): their leases are renewed until their end is stored.
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
+
+    // The calls holding one of the FN_ASYNC_MAX_CONCURRENT slots: from their claim until the agent is done
+    // with them, not while the worker waits for their late output (they no longer use a container then).
+    private int _slotsInUse;
     private readonly CancellationTokenSource _cutOff = new();
     private readonly CancellationTokenSource _renewalStop = new();
+    private readonly CancellationTokenSource _claimStop = new();
     private readonly Lock _stopLock = new();
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _idle = NewSignal();
@@ -82,6 +87,34 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
     /// <summary>Makes the worker look for due calls now instead of at its next poll (a call was queued here).</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>
+    /// Stops claiming as soon as the host begins to stop, before any hosted service stops: the web
+    /// server stops first and waits for the requests in flight (up to the host's shutdown timeout),
+    /// and calls claimed meanwhile would only be cut off and given back.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            if (!_disposed)
+            {
+                _stopping = true;
+                _claimStop.Cancel();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Stops claiming, lets running calls finish within <c>FN_SHUTDOWN_GRACE_MSECS</c> (or until
@@ -133,11 +166,14 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         base.Dispose();
         _cutOff.Dispose();
         _renewalStop.Dispose();
+        _claimStop.Dispose();
     }
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        using var claiming = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _claimStop.Token);
+        var stoppingToken = claiming.Token;
         if (Settings.MaxConcurrent == 0)
         {
             LogWorkerOff(_logger);
@@ -179,7 +215,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         {
             // A wake that comes after this point is kept for the next wait: claims never miss one.
             var wake = ResetWake();
-            var free = Settings.MaxConcurrent - _running.Count;
+            var free = Settings.MaxConcurrent - Volatile.Read(ref _slotsInUse);
             if (free > 0)
             {
                 await ClaimAsync(calls, store, free, stoppingToken);
@@ -213,21 +249,23 @@ internal sealed partial class AsyncCallWorker : BackgroundService
 
             // Registered before it runs, so that a call that ends at once is removed after it was added.
             _running[item.Call.Id] = 0;
+            Interlocked.Increment(ref _slotsInUse);
             _metrics.RunningChanged(1);
-            _ = RunTrackedAsync(calls, store, item);
+            _ = RunTrackedAsync(calls, store, item, new Slot(this));
         }
     }
 
-    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task RunTrackedAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         try
         {
             // Off the claim loop: the attempt runs on the thread pool while the loop claims more.
             await Task.Yield();
-            await RunAsync(calls, store, item);
+            await RunAsync(calls, store, item, slot);
         }
         finally
         {
+            slot.Release();
             _running.TryRemove(item.Call.Id, out _);
             _metrics.RunningChanged(-1);
             if (_running.IsEmpty)
@@ -239,13 +277,13 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         }
     }
 
-    private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
         AsyncAttempt settled;
         try
         {
-            settled = await AttemptAsync(calls, store, item);
+            settled = await AttemptAsync(calls, store, item, slot);
         }
         catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
         {
@@ -262,7 +300,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         AttemptSettled?.Invoke(settled);
     }
 
-    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item)
+    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
         var now = _time.GetUtcNow();
@@ -299,10 +337,22 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         }
 
         var (status, error, result) = await SubmitAsync(call, app, fn, item.Payload);
+
+        // Done with its container: another call may run while this one waits for its output.
+        slot.Release();
         if (result.Execution is not null && ServerSettings.CallLogWaitMs > 0)
         {
-            // The engine delivers output a little after the answer: wait for it as synchronous records do (FN_CALL_LOG_WAIT_MSECS).
-            await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, CancellationToken.None);
+            // The engine delivers output a little after the answer: wait for it as synchronous records do
+            // (FN_CALL_LOG_WAIT_MSECS). The call stays leased to this node until its end is stored; a
+            // shutdown's cut-off ends the wait, and the end is stored with the output that has arrived.
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, _cutOff.Token);
+            }
+            catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
+            {
+                // Stopping: the call has ended, and its end is what counts.
+            }
         }
 
         var log = CallRecords.TakeLog(call, result.Execution, ServerSettings.MaxLogSizeBytes);
@@ -541,6 +591,21 @@ internal sealed partial class AsyncCallWorker : BackgroundService
         $"the call reached FN_ASYNC_MAX_EVENT_AGE_SECS={Settings.MaxEventAgeSeconds} before it succeeded" + (lastError is null ? "" : "; last error: " + lastError);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One call's hold on a slot of <c>FN_ASYNC_MAX_CONCURRENT</c>, given up once (and the worker woken to claim another).</summary>
+    private sealed class Slot(AsyncCallWorker worker)
+    {
+        private int _released;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref worker._slotsInUse);
+                worker.Wake();
+            }
+        }
+    }
 
     /// <summary>The error of a call whose fn (or app) was deleted before it ran.</summary>
     public const string FnDeleted = "fn was deleted";

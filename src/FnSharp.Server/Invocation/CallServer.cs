@@ -78,10 +78,12 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
             throw new ApiException(ApiErrors.RequestTooLarge(length, max));
         }
 
-        // A chunked body is cut off by Kestrel at the same limit (BadHttpRequestException, 413).
+        // A chunked body is held to the limit here, with Fn's message, not by Kestrel, whose failure
+        // would reach the container's connection as a function that broke off (502): a detached call's
+        // body is read within the limit (DetachedCalls), a synchronous one streams through LimitedRequestBody.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = max;
+            limit.MaxRequestBodySize = null;
         }
     }
 
@@ -89,13 +91,14 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
     {
         var callId = record.Id;
         var request = context.Request;
+        var chunked = request.ContentLength is null ? new LimitedRequestBody(request.Body, _options.MaxRequestSize) : null;
         var call = new CallRequest
         {
             CallId = callId,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
             Headers = ContainerHeaders(request, trigger),
-            Body = request.Body,
+            Body = chunked ?? request.Body,
             ContentLength = request.ContentLength,
         };
 
@@ -112,6 +115,16 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         }
 
         await using var result = submitted;
+        if (result.Response is null && chunked?.Exceeded is { } read)
+        {
+            // The body went over the limit on its way to the container (which lost the call mid-body).
+            var tooLarge = ApiErrors.RequestTooLarge(read, _options.MaxRequestSize);
+            LogRequestTooLarge(logger, callId, request.Path, read, _options.MaxRequestSize);
+            Record(record, result.Execution, CallStates.Error, tooLarge);
+            await ApiJson.WriteErrorAsync(context.Response, tooLarge);
+            return;
+        }
+
         if (result.Response is not { } answer)
         {
             if (_options.CallRecords)

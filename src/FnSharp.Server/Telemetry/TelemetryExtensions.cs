@@ -19,6 +19,9 @@ public static class TelemetryExtensions
 {
     private const string ReadyTag = "ready";
 
+    /// <summary>The <c>Timestamp</c> of JSON log lines: RFC 3339 UTC with milliseconds, as every time of the API.</summary>
+    internal const string JsonTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     /// <summary>Registers logging, metrics, tracing and health checks.</summary>
     public static WebApplicationBuilder AddFnSharpTelemetry(this WebApplicationBuilder builder)
     {
@@ -27,8 +30,13 @@ public static class TelemetryExtensions
         var logs = LogSettings.Read(configuration);
         if (logs.Json)
         {
-            // The console provider with the built-in JSON formatter: one object per line.
-            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+            // The console provider with the built-in JSON formatter: one object per line. It writes a
+            // Timestamp only when given a format.
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = JsonTimestampFormat;
+            });
         }
 
         // Registered after appsettings' rules, so that FN_LOG_LEVEL wins over their Default.

@@ -245,6 +245,12 @@ public sealed class CallsApiTests : IAsyncLifetime
         Assert.Equal([failed.Id, ok1.Id], await ListIdsAsync(fnId, $"to_time={arrival.AddSeconds(2).ToUnixTimeSeconds()}"));
         Assert.Equal([failed.Id], await ListIdsAsync(fnId, "from_time=2026-11-30T10:29:08Z&to_time=2026-11-30T10:29:09Z"));
         Assert.Equal([failed.Id], await ListIdsAsync(fnId, "status=error&from_time=2026-11-30T10:29:07.578Z"));
+
+        // Go's RFC3339Nano (Fn's clients): nine digits, and more, compared exactly.
+        Assert.Equal([ok2.Id, failed.Id, ok1.Id], await ListIdsAsync(fnId, "from_time=2026-11-30T10:29:07.577000000Z"));
+        Assert.Equal([ok2.Id, failed.Id], await ListIdsAsync(fnId, "from_time=2026-11-30T10:29:07.577000001Z"));
+        Assert.Equal([ok1.Id], await ListIdsAsync(fnId, "to_time=2026-11-30T10:29:07.5770000000001z"));
+        Assert.Equal([ok2.Id, failed.Id, ok1.Id], await ListIdsAsync(fnId, "to_time=9999-12-31T23:59:59.999999999999Z"));
     }
 
     [Theory]

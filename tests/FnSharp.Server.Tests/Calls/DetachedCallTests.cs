@@ -140,6 +140,27 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_DetachedChunkedOverTheRequestSize_413WithFnsMessageNothingStored()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_MAX_REQUEST_SIZE"] = "200" });
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/invoke/{fnId}", UriKind.Relative))
+        {
+            Content = new StreamContent(new MemoryStream(new byte[201])),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.TryAddWithoutValidation("Fn-Invoke-Type", "detached");
+
+        using var response = await _h.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("""{"message":"Content-Length too large for this server, 201 > max 200"}""", await response.Content.ReadAsStringAsync());
+        Assert.Empty((await _h.Calls.GetCallsAsync(new CallFilter { FnId = fnId }, CancellationToken.None)).Items);
+        Assert.Equal(0, _h.Driver.CallCount);
+    }
+
+    [Fact]
     public async Task Trigger_DetachedHeader_202AndTriggerHeadersSent()
     {
         Dictionary<string, string>? seen = null;
@@ -428,6 +449,71 @@ public sealed class DetachedCallTests : IAsyncLifetime
         Assert.Equal((CallStates.Queued, 0), (stored!.Status, stored.Attempts));
         Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), rerun);
         Assert.Equal((CallStates.Success, 1), ((await _h.GetCallAsync(fnId, callId)).Status, (await _h.GetCallAsync(fnId, callId)).Attempts));
+    }
+
+    [Fact]
+    public async Task Shutdown_HostBeginsToStop_NothingClaimedWhileTheWebServerDrains()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_CONCURRENT"] = "1" });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            await release.Task;
+            context.Response.StatusCode = 200;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var running = await _h.InvokeDetachedAsync(fnId);
+        var waiting = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        // The host's first step of a shutdown; the web server then drains before the worker is stopped.
+        await _h.Worker.StoppingAsync(CancellationToken.None);
+        await _h.Worker.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+        var first = await _h.NextAttemptAsync(running);
+        _h.Worker.Wake();
+
+        Assert.Equal(new AsyncAttempt(running, AsyncSettlement.Completed, CallStatus.Success), first);
+        var left = await _h.GetCallAsync(fnId, waiting);
+        Assert.Equal((CallStates.Queued, 0), (left.Status, left.Attempts));
+        Assert.Equal(1, _h.Driver.CallCount);
+    }
+
+    [Fact]
+    public async Task LogWait_SlotFreedForTheNextCallWhileTheOutputOfTheLastArrives()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_ASYNC_MAX_CONCURRENT"] = "1", ["FN_CALL_LOG_WAIT_MSECS"] = "1000" });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            if (await new StreamReader(context.Request.Body).ReadToEndAsync() == "second")
+            {
+                await release.Task;
+            }
+
+            context.Response.StatusCode = 200;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var first = await _h.InvokeDetachedAsync(fnId, "first");
+        var second = await _h.InvokeDetachedAsync(fnId, "second");
+
+        // The fake clock stands still, so the first call waits for its output as long as the test
+        // wants; with one slot, the second runs meanwhile.
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2).WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = await _h.GetCallAsync(fnId, first);
+        var attempts = Task.Run(async () => (await _h.NextAttemptAsync(first), await _h.NextAttemptAsync(second)));
+
+        // FN_SHUTDOWN_GRACE_MSECS=0: the wait for output ends, the call still in its container is given back.
+        await _h.DisposeAsync();
+        release.SetResult();
+        var (firstEnd, secondEnd) = await attempts;
+        _h = new DetachedCallHarness();
+
+        Assert.Equal(CallStates.Running, waiting.Status);
+        Assert.Equal(new AsyncAttempt(first, AsyncSettlement.Completed, CallStatus.Success), firstEnd);
+        Assert.Equal(new AsyncAttempt(second, AsyncSettlement.GivenBack, null), secondEnd);
     }
 
     [Fact]

@@ -2,10 +2,13 @@ using System.Net;
 using System.Text;
 using FnSharp.Client;
 using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Calls;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FnSharp.Server.Tests.Invocation;
 
@@ -166,6 +169,74 @@ public sealed class CallServingTests : IAsyncLifetime
         Assert.Equal("""{"message":"Content-Length too large for this server, 2001 > max 2000"}""", result.Body);
         Assert.NotNull(result.CallId);
         Assert.Equal(0, _driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task Invoke_ChunkedRequestOverLimit_413WithFnsMessageAndRecorded()
+    {
+        _driver.Handler = async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            await context.Response.WriteAsync("read it all");
+        };
+        var fn = await CreateFnAsync("chunked", "f");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/invoke/" + fn.Id, UriKind.Relative))
+        {
+            Content = new StreamContent(new MemoryStream(new byte[2001])),
+        };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request);
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("""{"message":"Content-Length too large for this server, 2001 > max 2000"}""", await response.Content.ReadAsStringAsync());
+        var callId = response.Headers.GetValues("Fn-Call-Id").Single();
+        var record = await _server.Services.GetRequiredService<ICallStore>().GetCallAsync(fn.Id, callId, CancellationToken.None);
+        Assert.Equal((CallStates.Error, (int?)413), (record?.Status, record?.StatusCode));
+    }
+
+    [Fact]
+    public async Task Invoke_ChunkedRequestAtLimit_Served()
+    {
+        _driver.Handler = async context =>
+        {
+            using var read = new MemoryStream();
+            await context.Request.Body.CopyToAsync(read);
+            await context.Response.WriteAsync(read.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        };
+        var fn = await CreateFnAsync("chunkfits", "f");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/invoke/" + fn.Id, UriKind.Relative))
+        {
+            Content = new StreamContent(new MemoryStream(new byte[2000])),
+        };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode.OK, "2000"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Invoke_NonAsciiHeaderValue_ReachesContainerAsSentAndContainerKept()
+    {
+        string? seen = null;
+        _driver.Handler = context =>
+        {
+            seen ??= context.Request.Headers["X-Name"];
+            return context.Response.WriteAsync("ok");
+        };
+        var fn = await CreateFnAsync("unicode", "f");
+        const string value = "héllo wörld ✓ 日本 🎉";
+
+        using var first = new HttpRequestMessage(HttpMethod.Post, new Uri("/invoke/" + fn.Id, UriKind.Relative)) { Content = new StringContent("") };
+        first.Headers.TryAddWithoutValidation("X-Name", value);
+        using var response = await _http.SendAsync(first);
+        await _client.InvokeAsync(fn.Id, "");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(value, seen);
+        Assert.Equal(1, _driver.CreatedCount);
     }
 
     [Fact]

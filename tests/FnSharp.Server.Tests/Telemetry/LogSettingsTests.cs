@@ -72,6 +72,22 @@ public sealed class LogSettingsTests
     }
 
     [Fact]
+    public async Task Start_JsonFormat_EveryLineHasAUtcTimestamp()
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["FN_LOG_FORMAT"] = "json";
+        server.CreateClient().Dispose();
+
+        // The built-in formatter leaves the Timestamp out unless it has a format.
+        var json = server.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
+
+        Assert.True(json.UseUtcTimestamp);
+        Assert.Equal("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", json.TimestampFormat);
+        Assert.Equal("2026-11-30T10:29:07.577Z", new DateTimeOffset(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero).UtcDateTime.ToString(json.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Start_WarnLevel_InformationOff()
     {
         await using var driver = new FakeContainerDriver();

@@ -358,6 +358,28 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_NulAndLoneSurrogates_StoredAsReplacementCharacterWithTheRestOfTheBatch()
+    {
+        var fn = await FnAsync();
+        var other = Ended(fn, CallStates.Success, Now);
+        var record = Ended(fn, CallStates.Success, Now.AddSeconds(1));
+        var detached = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(detached, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
+
+        await Calls.InsertCallRecordsAsync(
+            [other, record],
+            [new CallLog(other.Id, fn.Id, "fine\n"), new CallLog(record.Id, fn.Id, "a\0b\n\ud800|\udc00|\ud83c\udf89\n")],
+            None);
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, new CallLog(detached.Id, fn.Id, "\0\n"), None);
+
+        Assert.Equal("fine\n", (await Calls.GetCallLogAsync(fn.Id, other.Id, None))?.Text);
+        Assert.Equal("a\ufffdb\n\ufffd|\ufffd|\ud83c\udf89\n", (await Calls.GetCallLogAsync(fn.Id, record.Id, None))?.Text);
+        Assert.Equal("\ufffd\n", (await Calls.GetCallLogAsync(fn.Id, detached.Id, None))?.Text);
+        Assert.Equal(CallStates.Success, (await Calls.GetCallAsync(fn.Id, detached.Id, None))?.Status);
+    }
+
+    [Fact]
     public async Task InsertCallRecords_FnGone_StillStored()
     {
         var fn = await FnAsync();

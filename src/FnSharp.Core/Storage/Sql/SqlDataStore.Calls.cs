@@ -556,7 +556,10 @@ public abstract partial class SqlDataStore
     {
         AddString(command, "@call_id", log.CallId);
         AddString(command, "@fn_id", log.FnId);
-        AddString(command, "@log", log.Text);
+
+        // A function's output may hold NUL, which PostgreSQL's text refuses: one such log failed the
+        // whole batch of records, or left a detached call to run again at every lease.
+        AddString(command, "@log", StoredText.ToStorable(log.Text));
     }
 
     private static Call ReadCall(DbDataReader reader) => new()

@@ -1,0 +1,37 @@
+using FnSharp.Testing;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>The real <c>fnsharp-server</c> binary as the quick start and the benchmark run it: from another working directory.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class ServerProcessTests : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fnsharp-process-").FullName;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dataDirectory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Start_FromAnotherWorkingDirectory_AppSettingsBesideTheBinaryApplied()
+    {
+        // The working directory is the data directory, which holds no appsettings.json.
+        await using (var server = await ServerChildProcess.StartAsync(_dataDirectory, "test-process-" + Guid.NewGuid().ToString("N")[..12], "server.log", new Dictionary<string, string>()))
+        {
+            using var response = await server.Http.GetAsync(new Uri("v2/apps", UriKind.Relative));
+            Assert.True(response.IsSuccessStatusCode);
+            await server.StopAsync();
+        }
+
+        var log = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "server.log"));
+
+        // appsettings.json sets Microsoft.AspNetCore to Warning: no line per request at the default level.
+        Assert.Contains("Datastore ready", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request finished", log, StringComparison.Ordinal);
+    }
+}
