@@ -59,6 +59,15 @@ internal sealed partial class CallRecorder : BackgroundService
     private readonly List<Call> _calls = [];
     private readonly List<CallLog> _logs = [];
     private readonly List<TaskCompletionSource> _flushes = [];
+
+    // Owns the batch (_calls, _logs, _flushes): held by the loop for each step and by StopAsync for the last
+    // write, so that the two never touch the batch at once, however the host interleaves them.
+    // Never disposed: it has no wait handle to free, and a host may call StopAsync again after disposing services.
+    private readonly SemaphoreSlim _batchGate = new(1, 1);
+
+    // 1 once StopAsync has begun its last write: a host that stops twice (a test factory disposing a derived
+    // factory, then itself) writes the last batch once.
+    private int _lastWriteStarted;
     private DateTimeOffset _due;
 
     private long _droppedSinceLog;
@@ -148,7 +157,15 @@ internal sealed partial class CallRecorder : BackgroundService
         {
             while (true)
             {
-                await StepAsync(stoppingToken);
+                await _batchGate.WaitAsync(stoppingToken);
+                try
+                {
+                    await StepAsync(stoppingToken);
+                }
+                finally
+                {
+                    _batchGate.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -170,7 +187,33 @@ internal sealed partial class CallRecorder : BackgroundService
             return;
         }
 
+        if (Interlocked.Exchange(ref _lastWriteStarted, 1) == 1)
+        {
+            return;
+        }
+
         // The loop is over (or never ran: a host stopped right after it started), so the batch is ours.
+        try
+        {
+            await _batchGate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteLastAsync();
+        }
+        finally
+        {
+            _batchGate.Release();
+        }
+    }
+
+    private async Task WriteLastAsync()
+    {
         _stopped = true;
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryRead(out var item))
@@ -350,12 +393,12 @@ internal sealed partial class CallRecorder : BackgroundService
 
         _calls.Clear();
         _logs.Clear();
-        foreach (var flushed in _flushes)
+        var flushes = _flushes.ToArray();
+        _flushes.Clear();
+        foreach (var flushed in flushes)
         {
             flushed.TrySetResult();
         }
-
-        _flushes.Clear();
     }
 
     private void Dropped()

@@ -180,6 +180,19 @@ public sealed class CallRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stop_CalledTwiceAtOnce_LastBatchWrittenOnce()
+    {
+        // A test factory disposing a derived factory and then itself stops one host twice.
+        var recorder = await StartAsync();
+        recorder.Record(Ended("call-1", CallStates.Success, 200), null);
+
+        await Task.WhenAll(recorder.StopAsync(CancellationToken.None), recorder.StopAsync(CancellationToken.None));
+
+        var (calls, _) = Assert.Single(_store.Batches);
+        Assert.Equal(["call-1"], calls.Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task Write_StoreFailsOnce_RetriedAfterTheDelay()
     {
         _store.InsertFailure = attempt => attempt == 1 ? new InvalidOperationException("database is locked") : null;
