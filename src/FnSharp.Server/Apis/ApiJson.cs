@@ -36,6 +36,27 @@ internal static class ApiJson
             limit.MaxRequestBodySize = null;
         }
 
+        var body = await ReadBodyAsync(request, maxBytes, cancellationToken);
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw new ApiException(ApiErrors.InvalidJson);
+        }
+        catch (JsonException)
+        {
+            throw new ApiException(ApiErrors.InvalidJson);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body of <paramref name="request"/>, chunked or not, into memory, refusing it as soon
+    /// as it passes <paramref name="maxBytes"/> (the caller has already checked <c>Content-Length</c> and
+    /// lifted Kestrel's own limit, so that the refusal carries Fn's message).
+    /// </summary>
+    /// <exception cref="ApiException">413 <see cref="ApiErrors.RequestTooLarge"/> with the bytes read so far.</exception>
+    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var body = new ArrayBufferWriter<byte>();
         while (true)
         {
@@ -43,7 +64,7 @@ internal static class ApiJson
             var read = await request.Body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {
-                break;
+                return body.WrittenMemory;
             }
 
             body.Advance(read);
@@ -51,16 +72,6 @@ internal static class ApiJson
             {
                 throw new ApiException(ApiErrors.RequestTooLarge(body.WrittenCount, maxBytes));
             }
-        }
-
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body.WrittenSpan, options) ?? throw new ApiException(ApiErrors.InvalidJson);
-        }
-        catch (JsonException)
-        {
-            throw new ApiException(ApiErrors.InvalidJson);
         }
     }
 

@@ -127,10 +127,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
 
         if (result.Response is not { } answer)
         {
-            if (_options.CallRecords)
-            {
-                recorder.Record(CallRecords.Ended(record, result, ApiTime.Now(time)), result.Execution);
-            }
+            Record(record, result.Execution, CallRecords.StateOf(result.Status), result.Error);
 
             await WriteFailureAsync(context.Response, result);
             return;

@@ -25,8 +25,6 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
     /// <summary>503: the call could not be stored, so it was not accepted.</summary>
     public static readonly ApiError NotQueued = new(503, "Could not queue the detached call: the datastore failed; the call was not accepted, send it again");
 
-    private const int ChunkBytes = 16 * 1024;
-
     /// <summary>
     /// The invoke type <paramref name="request"/> asks for: <see langword="true"/> for <c>detached</c>,
     /// <see langword="false"/> for <c>sync</c> (both in any case), <see langword="null"/> without the header.
@@ -71,7 +69,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
-        var body = await ReadBodyAsync(context.Request, maxBytes, context.RequestAborted);
+        var body = (await ApiJson.ReadBodyAsync(context.Request, maxBytes, context.RequestAborted)).ToArray();
         var call = new Call
         {
             Id = callId,
@@ -104,23 +102,6 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
     private static ApiException BadInvokeType(string? value) =>
         new(new ApiError(400, $"Invalid {InvokeTypeHeader} '{value}': use 'sync' (the default) or 'detached'"));
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var body = new MemoryStream(request.ContentLength is { } length && length <= Math.Min(maxBytes, Array.MaxLength) ? (int)length : 0);
-        var chunk = new byte[ChunkBytes];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (body.Length + read > maxBytes)
-            {
-                throw new ApiException(ApiErrors.RequestTooLarge(body.Length + read, maxBytes));
-            }
-
-            body.Write(chunk, 0, read);
-        }
-
-        return body.ToArray();
-    }
 
     // Event ids 1500-1599 belong to detached calls: 1550-1569 to their acceptance.
     [LoggerMessage(1550, LogLevel.Debug, "Detached call {CallId} of fn {FnId} accepted ({Bytes} bytes)")]
