@@ -23,9 +23,6 @@ namespace FnSharp.Server.Calls;
 /// </summary>
 internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecycleService
 {
-    // A draining body is read in chunks of this size and thrown away: nothing is buffered.
-    private const int DrainChunkBytes = 16 * 1024;
-
     private readonly IServiceProvider _services;
     private readonly IAgent _agent;
     private readonly IOptions<AsyncOptions> _asyncOptions;
@@ -474,26 +471,10 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     /// <summary>Reads <paramref name="answer"/>'s body to its end; false when it is over <c>FN_MAX_RESPONSE_SIZE</c>.</summary>
     private async Task<bool> DrainAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
     {
-        var limit = ServerSettings.MaxResponseSize > 0 ? ServerSettings.MaxResponseSize : long.MaxValue;
-        if (answer.Content.Headers.ContentLength > limit)
-        {
-            return false;
-        }
-
+        // The limit of a synchronous answer, applied as the sync path does, with nowhere to copy to.
         await using var stream = await answer.Content.ReadAsStreamAsync(cancellationToken);
-        var chunk = new byte[DrainChunkBytes];
-        long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var copied = await LimitedBodyCopier.CopyAsync(stream, answer.Content.Headers.ContentLength, ServerSettings.MaxResponseSize, Stream.Null, static () => Task.CompletedTask, cancellationToken);
+        return copied == BodyCopyResult.Completed;
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
