@@ -297,6 +297,22 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnswerOverTheResponseSize_FunctionFault_DeadLetterWithFnsMessage()
+    {
+        await _h.DisposeAsync();
+        _h = new DetachedCallHarness(new() { ["FN_MAX_RESPONSE_SIZE"] = "10" });
+        _h.Driver.Handler = context => context.Response.WriteAsync(new string('x', 100));
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        var attempt = await _h.NextAttemptAsync(callId);
+        var dead = await _h.GetCallAsync(fnId, callId);
+
+        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.InvalidResponse), attempt);
+        Assert.Equal((CallStates.Error, 502, "function response body too large", true), (dead.Status, dead.StatusCode, dead.Error, dead.DeadLetter));
+    }
+
+    [Fact]
     public async Task MissingImage_FunctionFault_DeadLetterAtOnceWithoutRetries()
     {
         _h.Driver.StartFailure = FnSharp.Agent.Drivers.ContainerStartError.ImageNotFound;
