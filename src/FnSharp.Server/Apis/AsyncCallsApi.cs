@@ -31,8 +31,8 @@ internal static partial class AsyncCallsApi
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        _ = await store.GetFnAsync(fnID, cancellationToken) ?? throw new ApiException(ApiErrors.FnNotFound);
-        var call = await calls.RedriveCallAsync(fnID, callID, ApiTime.Now(time), cancellationToken) ?? throw new ApiException(ApiErrors.CallNotFound);
+        var call = await calls.RedriveCallAsync(fnID, callID, ApiTime.Now(time), cancellationToken)
+            ?? throw await CallsApi.NotFoundAsync(fnID, store, cancellationToken);
         metrics.Redrives.Add(1, AsyncCallMetrics.Fn(fnID));
         LogRedriven(loggers.CreateLogger(typeof(AsyncCallsApi).FullName!), callID, fnID);
         worker.Wake();

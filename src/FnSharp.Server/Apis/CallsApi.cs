@@ -153,6 +153,7 @@ internal static class CallsApi
         : bool.TryParse(value, out var deadLetter) ? deadLetter
         : throw new ApiException(InvalidDeadLetter);
 
-    private static async Task<ApiException> NotFoundAsync(string fnID, IDataStore store, CancellationToken cancellationToken) =>
+    /// <summary>The 404 for a call the fn does not have: <c>Fn not found</c> when there is no such fn, else <c>Call not found</c> (the fn is looked up only then).</summary>
+    internal static async Task<ApiException> NotFoundAsync(string fnID, IDataStore store, CancellationToken cancellationToken) =>
         new(await store.GetFnAsync(fnID, cancellationToken) is null ? ApiErrors.FnNotFound : ApiErrors.CallNotFound);
 }
