@@ -57,7 +57,8 @@ public sealed class TriggersApiTests : IAsyncLifetime
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","created_at":5}""", "Invalid JSON")]
     public async Task CreateTrigger_BadBody_400WithMessage(string body, string? message)
     {
-        var response = await _api.PostAsync("/v2/triggers", body.Replace("APP", _appId, StringComparison.Ordinal).Replace("FN", _fnId, StringComparison.Ordinal));
+        // The quoted placeholders only: a generated app id may itself contain the letters "FN".
+        var response = await _api.PostAsync("/v2/triggers", body.Replace("\"APP\"", $"\"{_appId}\"", StringComparison.Ordinal).Replace("\"FN\"", $"\"{_fnId}\"", StringComparison.Ordinal));
 
         Assert.Equal(message is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(message, response.Message);
