@@ -50,7 +50,7 @@ public sealed partial class InstalledToolTests(InstalledTool tool) : IClassFixtu
             $"Deploying {_fn.Name} to app: myapp\nBumped to version 0.0.2\nBuilding image {_fn.Name}:0.0.2\nSuccessfully created app: myapp\n" +
             $"Successfully created function: {_fn.Name} with {_fn.Name}:0.0.2\nSuccessfully created trigger: {_fn.Name}\nTrigger Endpoint: {tool.Url}/t/myapp/{_fn.Name}\n",
             deploy.Output);
-        Assert.Matches($@"^dotnet publish {_fn.Name}\.csproj \(NativeAOT, linux-(x64|arm64); a minute or two\)\.\.\.\ndone: dotnet publish .*\ndocker build {_fn.Name}:0\.0\.2\.\.\.\ndone: docker build {_fn.Name}:0\.0\.2 \(\d+:\d\d\)\n$", deploy.Error);
+        Assert.Matches($@"^dotnet publish {_fn.Name}\.csproj \(NativeAOT, linux-(x64|arm64)\) \(a minute or two\)\.\.\.\ndone: dotnet publish {_fn.Name}\.csproj \(NativeAOT, linux-(x64|arm64)\) \(\d+:\d\d\)\ndocker build {_fn.Name}:0\.0\.2\.\.\.\ndone: docker build {_fn.Name}:0\.0\.2 \(\d+:\d\d\)\n$", deploy.Error);
         Assert.Equal((0, "{\"message\":\"Hello, you!\"}\n"), (invoke.Code, invoke.Output));
         Assert.Equal((0, "", "The call ended (success) without writing to stdout or stderr: its log is empty.\n"), silentLog);
         Assert.Matches($@"^NAME\s+IMAGE\s+MEMORY\s+TIMEOUT\s+ID\n{_fn.Name}\s+{_fn.Name}:0\.0\.2\s", listed.Output);

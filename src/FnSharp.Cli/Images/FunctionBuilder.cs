@@ -115,7 +115,7 @@ internal static class FunctionBuilder
         }
 
         var rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-        await progress.StepAsync($"dotnet publish {Path.GetFileName(project)} (NativeAOT, {rid}; a minute or two)", verbose, async step =>
+        await progress.StepAsync($"dotnet publish {Path.GetFileName(project)} (NativeAOT, {rid})", verbose, async step =>
         {
             using var lines = step.Writer();
             await HostProcess.RunAsync(
@@ -126,7 +126,8 @@ internal static class FunctionBuilder
                 lines,
                 cancellationToken);
             return true;
-        });
+        },
+        hint: "a minute or two");
     }
 
     private static async Task NpmInstallAsync(FuncFile file, ProgressDisplay progress, bool verbose, CancellationToken cancellationToken)

@@ -41,11 +41,12 @@ internal sealed class ProgressDisplay
     /// <summary>
     /// Runs <paramref name="work"/> as the step <paramref name="title"/>: the progress line is shown while
     /// it runs, then <c>✓ title (0:12)</c>, or <c>✗ title (0:12)</c> and the last lines of the step's output
-    /// when it fails (unless <paramref name="verbose"/> printed them all as they came).
+    /// when it fails (unless <paramref name="verbose"/> printed them all as they came). <paramref name="hint"/>
+    /// (such as how long the step takes) is shown when the step starts.
     /// </summary>
-    public async Task<T> StepAsync<T>(string title, bool verbose, Func<ProgressStep, Task<T>> work)
+    public async Task<T> StepAsync<T>(string title, bool verbose, Func<ProgressStep, Task<T>> work, string? hint = null)
     {
-        var step = new ProgressStep(_console, verbose, title, _time);
+        var step = new ProgressStep(_console, verbose, title, _time, hint);
         try
         {
             var result = await RunAsync(step, work);
@@ -86,7 +87,7 @@ internal sealed class ProgressDisplay
             }
         }
 
-        return await RunAsync(new ProgressStep(_console, verbose: false, title, _time), _ => running);
+        return await RunAsync(new ProgressStep(_console, verbose: false, title, _time, hint: null), _ => running);
     }
 
     /// <summary>Writes a line of Spectre markup (progress and notes), above the progress line when one is shown.</summary>

@@ -13,6 +13,7 @@ internal sealed class ProgressStep
     private readonly IAnsiConsole _console;
     private readonly bool _verbose;
     private readonly string _title;
+    private readonly string? _hint;
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly Queue<string> _tail = new();
@@ -21,11 +22,13 @@ internal sealed class ProgressStep
     private string _last = "";
     private bool _live;
 
-    public ProgressStep(IAnsiConsole console, bool verbose, string title, TimeProvider time)
+    public ProgressStep(IAnsiConsole console, bool verbose, string title, TimeProvider time, string? hint)
     {
         _console = console;
         _verbose = verbose;
         _title = title;
+        _hint = hint;
+        _last = hint ?? "";
         _time = time;
         _started = time.GetTimestamp();
     }
@@ -74,14 +77,14 @@ internal sealed class ProgressStep
     public TextWriter Writer() => new StepWriter(this);
 
     /// <summary>
-    /// The status text: the step alone, or on a terminal also its time and last output line, cut to the
-    /// terminal's width so that it stays one line.
+    /// The status text: the step alone (with its hint), or on a terminal also its time and last output line
+    /// (the hint until there is one), cut to the terminal's width so that it stays one line.
     /// </summary>
     public string Description()
     {
         if (_context is null || !_live)
         {
-            return Markup.Escape(_title) + "...";
+            return Markup.Escape(_hint is null ? _title : $"{_title} ({_hint})") + "...";
         }
 
         // The spinner and a space take 2 columns, and a column is left free so that the line never wraps.
