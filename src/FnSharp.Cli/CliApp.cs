@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using FnSharp.Cli.Commands;
 
@@ -52,6 +53,9 @@ internal static class CliApp
         var options = new CliOptions();
         var runner = new CommandRunner(options, io);
         var root = new RootCommand(Description) { options.ApiUrl, options.Output };
+
+        // fnsharp alone asks what it can do, as fn alone does: the help, not an error.
+        root.SetAction(parse => new HelpAction().Invoke(parse));
         root.Subcommands.Add(Verb.Create(
             "create", "c", "Create an app, a fn or a trigger.", AppCommands.Create(runner), FnCommands.Create(runner), TriggerCommands.Create(runner)));
         root.Subcommands.Add(Verb.Create(

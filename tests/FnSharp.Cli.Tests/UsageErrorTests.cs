@@ -32,6 +32,15 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
+    public async Task NoCommand_TheHelpAndExit0()
+    {
+        var (code, output, error) = await CliRun.RunAsync([]);
+
+        Assert.Equal((0, ""), (code, error));
+        Assert.Matches(@"\nUsage:\n  \S+ \[command\] \[options\]\n", output);
+    }
+
+    [Fact]
     public async Task Help_Root_DocumentsTheOutputRuleAndExitCodes()
     {
         var (code, output, _) = await CliRun.RunAsync(["--help"]);
