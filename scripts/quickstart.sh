@@ -67,7 +67,7 @@ else
     echo "quickstart: something else answers on port $PORT; stop it or set FN_PORT to a free port" >&2
     exit 1
   fi
-  FN_PORT=$PORT setsid src/FnSharp.Server/bin/Release/net10.0/fnsharp-server >"$LOG" 2>&1 < /dev/null &
+  FN_PORT=$PORT FN_LISTEN_ADDRESS=${FN_LISTEN_ADDRESS:-127.0.0.1} setsid src/FnSharp.Server/bin/Release/net10.0/fnsharp-server >"$LOG" 2>&1 < /dev/null &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 100); do
     curl -s --max-time 1 "$API/version" >/dev/null 2>&1 && break

@@ -50,6 +50,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var dataDir = Directory.CreateTempSubdirectory("fnsharp-bench-").FullName;
         var info = new ProcessStartInfo(serverPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["FN_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["FN_LISTEN_ADDRESS"] = "127.0.0.1";
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDir, "fnsharp.db");
         info.Environment["FN_NODE_NAME"] = node;
         info.Environment["FN_LOG_LEVEL"] = "warn";

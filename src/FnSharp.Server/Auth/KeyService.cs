@@ -1,0 +1,61 @@
+using FnSharp.Core.Errors;
+using FnSharp.Core.Ids;
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Apis;
+
+namespace FnSharp.Server.Auth;
+
+/// <summary>Creates and revokes keys, for <c>/v2/keys</c> and for <c>fnsharp-server keys</c> alike.</summary>
+internal sealed class KeyService(AuthStore store, IDataStore apps, IdGenerator ids, TimeProvider time, AccessGate gate)
+{
+    /// <summary>The longest key name.</summary>
+    public const int MaxNameLength = 255;
+
+    /// <summary>Checks <paramref name="request"/>, stores the new key and returns it with its token.</summary>
+    /// <param name="request">The name and scopes.</param>
+    /// <param name="createdBy">The id of the key that asks, when one does.</param>
+    /// <param name="cancellationToken">Cancels the store's work.</param>
+    /// <exception cref="ApiException">400 naming what is wrong with the name or a scope.</exception>
+    public async Task<CreatedKey> CreateAsync(KeyRequest request, string? createdBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var name = request.Name.Trim();
+        if (name.Length is 0 or > MaxNameLength || !StoredText.IsStorable(name) || name.Any(char.IsControl))
+        {
+            throw new ApiException(new ApiError(400, $"Invalid key name: use 1 to {MaxNameLength} printable characters, for example \"ci deploys\""));
+        }
+
+        if (request.Scopes.Count is 0 or > KeyScopes.MaxScopes)
+        {
+            throw new ApiException(new ApiError(400, $"A key needs 1 to {KeyScopes.MaxScopes} scopes: admin, deploy:<app id> or invoke:<app id>"));
+        }
+
+        foreach (var scope in request.Scopes)
+        {
+            switch (KeyScopes.Parse(scope))
+            {
+                case null:
+                    throw new ApiException(new ApiError(400, $"Invalid scope '{scope}': use admin, deploy:<app id> or invoke:<app id>"));
+                case (_, { } appId) when await apps.GetAppByIdAsync(appId, cancellationToken) is null:
+                    throw new ApiException(new ApiError(400, $"Invalid scope '{scope}': no app has the id {appId}"));
+            }
+        }
+
+        var id = ids.NewId();
+        var (token, hash) = ApiTokens.Create(id);
+        var key = new ApiKey { Id = id, Name = name, Scopes = request.Scopes.Distinct(StringComparer.Ordinal).ToList(), CreatedAt = ApiTime.Now(time), CreatedBy = createdBy };
+        await store.Keys.InsertKeyAsync(key, hash, cancellationToken);
+        gate.KeysChanged();
+        return new CreatedKey { Id = key.Id, Name = key.Name, Scopes = key.Scopes, CreatedAt = key.CreatedAt, CreatedBy = key.CreatedBy, Token = token };
+    }
+
+    /// <summary>Revokes the key <paramref name="keyId"/>; it stops working at once on every node.</summary>
+    /// <returns>The key as now stored, or <see langword="null"/> when there is none.</returns>
+    public async Task<ApiKey?> RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var revoked = await store.Keys.RevokeKeyAsync(keyId, ApiTime.Now(time), cancellationToken);
+        gate.KeysChanged();
+        return revoked;
+    }
+}
