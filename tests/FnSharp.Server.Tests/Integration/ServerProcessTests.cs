@@ -34,4 +34,17 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Request finished", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_EveryInterfaceWithoutKey_ExitsSayingHowToCreateOne()
+    {
+        var start = ServerChildProcess.StartAsync(_dataDirectory, "test-process-" + Guid.NewGuid().ToString("N")[..12], "refused.log", new Dictionary<string, string> { ["FN_LISTEN_ADDRESS"] = "*" });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
+
+        Assert.StartsWith("fnsharp-server exited at start", failure.Message, StringComparison.Ordinal);
+        var log = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "refused.log"));
+        Assert.Contains("fnsharp-server: cannot start: no API key exists and FN_LISTEN_ADDRESS=* is not loopback", log, StringComparison.Ordinal);
+        Assert.Contains("fnsharp-server keys create --scope admin", log, StringComparison.Ordinal);
+    }
 }
