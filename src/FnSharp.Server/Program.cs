@@ -13,6 +13,12 @@ builder.AddFnSharpTelemetry();
 builder.AddFnSharpAuth();
 
 var app = builder.Build();
+if (KeysCommand.IsKeysCommand(args))
+{
+    // fnsharp-server keys create|list|revoke: the server's store, without serving.
+    return await KeysCommand.RunAsync(app, args, Console.Out, Console.Error);
+}
+
 app.UseFnSharpErrors();
 app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();

@@ -16,7 +16,7 @@ internal sealed class KeyService(AuthStore store, IDataStore apps, IdGenerator i
     /// <param name="request">The name and scopes.</param>
     /// <param name="createdBy">The id of the key that asks, when one does.</param>
     /// <param name="cancellationToken">Cancels the store's work.</param>
-    /// <exception cref="ApiException">400 naming what is wrong with the name or a scope.</exception>
+    /// <exception cref="ApiException">400 naming what is wrong with the name or a scope (an app named by id or name that does not exist).</exception>
     public async Task<CreatedKey> CreateAsync(KeyRequest request, string? createdBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -31,20 +31,28 @@ internal sealed class KeyService(AuthStore store, IDataStore apps, IdGenerator i
             throw new ApiException(new ApiError(400, $"A key needs 1 to {KeyScopes.MaxScopes} scopes: admin, deploy:<app id> or invoke:<app id>"));
         }
 
+        // An app may be named by id or by name; the key keeps its id, so a later app of the same name gains nothing.
+        var scopes = new List<string>(request.Scopes.Count);
         foreach (var scope in request.Scopes)
         {
             switch (KeyScopes.Parse(scope))
             {
                 case null:
                     throw new ApiException(new ApiError(400, $"Invalid scope '{scope}': use admin, deploy:<app id> or invoke:<app id>"));
-                case (_, { } appId) when await apps.GetAppByIdAsync(appId, cancellationToken) is null:
-                    throw new ApiException(new ApiError(400, $"Invalid scope '{scope}': no app has the id {appId}"));
+                case (var role, { } app):
+                    var found = await apps.GetAppByIdAsync(app, cancellationToken) ?? await apps.GetAppByNameAsync(app, cancellationToken)
+                        ?? throw new ApiException(new ApiError(400, $"Invalid scope '{scope}': no app has the id or name {app}"));
+                    scopes.Add(KeyScopes.ForApp(role, found.Id));
+                    break;
+                default:
+                    scopes.Add(KeyScopes.Admin);
+                    break;
             }
         }
 
         var id = ids.NewId();
         var (token, hash) = ApiTokens.Create(id);
-        var key = new ApiKey { Id = id, Name = name, Scopes = request.Scopes.Distinct(StringComparer.Ordinal).ToList(), CreatedAt = ApiTime.Now(time), CreatedBy = createdBy };
+        var key = new ApiKey { Id = id, Name = name, Scopes = scopes.Distinct(StringComparer.Ordinal).ToList(), CreatedAt = ApiTime.Now(time), CreatedBy = createdBy };
         await store.Keys.InsertKeyAsync(key, hash, cancellationToken);
         gate.KeysChanged();
         return new CreatedKey { Id = key.Id, Name = key.Name, Scopes = key.Scopes, CreatedAt = key.CreatedAt, CreatedBy = key.CreatedBy, Token = token };

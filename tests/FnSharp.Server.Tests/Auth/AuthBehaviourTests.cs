@@ -79,7 +79,7 @@ public sealed class AuthBehaviourTests
     [Theory]
     [InlineData("""{"name":"x","scopes":[]}""", "A key needs 1 to 100 scopes: admin, deploy:<app id> or invoke:<app id>")]
     [InlineData("""{"name":"x","scopes":["root"]}""", "Invalid scope 'root': use admin, deploy:<app id> or invoke:<app id>")]
-    [InlineData("""{"name":"x","scopes":["deploy:01JNOAPP00000000000000000"]}""", "Invalid scope 'deploy:01JNOAPP00000000000000000': no app has the id 01JNOAPP00000000000000000")]
+    [InlineData("""{"name":"x","scopes":["deploy:01JNOAPP00000000000000000"]}""", "Invalid scope 'deploy:01JNOAPP00000000000000000': no app has the id or name 01JNOAPP00000000000000000")]
     [InlineData("""{"name":"","scopes":["admin"]}""", "Invalid key name: use 1 to 255 printable characters, for example \"ci deploys\"")]
     public async Task CreateKey_BadBody_400NamingTheProblem(string body, string message)
     {
