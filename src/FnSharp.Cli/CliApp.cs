@@ -21,6 +21,7 @@ internal static class CliApp
         var root = new RootCommand("fnsharp: create, build, deploy and invoke FnSharp functions (Fn-compatible).\n\nExamples:\n  fnsharp init --runtime csharp hello && cd hello\n  fnsharp deploy --app myapp --create-app\n  fnsharp invoke myapp hello --body '{\"name\":\"you\"}'\n  fnsharp create fn myapp hello2 fnsharp/hello-csharp:latest")
         {
             options.ApiUrl,
+            options.Token,
             options.Output,
             options.Verbose,
         };
@@ -52,6 +53,7 @@ internal static class CliApp
         root.Subcommands.Add(DeployCommand.Create(runner));
         root.Subcommands.Add(InvokeCommand.Create(runner, input, inputRedirected));
         root.Subcommands.Add(CallCommands.Create(runner));
+        root.Subcommands.Add(KeyCommands.Create(runner));
         root.Subcommands.Add(LogsCommand.Create(runner));
         root.Subcommands.Add(VersionCommand.Create(runner));
 

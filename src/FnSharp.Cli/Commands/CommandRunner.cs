@@ -21,7 +21,8 @@ internal sealed class CommandRunner(CliOptions options, TextWriter output, TextW
             try
             {
                 url = CliContext.ResolveApiUrl(parse.GetValue(options.ApiUrl), environment("FN_API_URL"), CliContext.ConfigFilePath);
-                using var context = new CliContext(url, output, error, parse.GetValue(options.Output), parse.GetValue(options.Verbose), environment);
+                var token = CliContext.ResolveToken(parse.GetValue(options.Token), environment("FN_TOKEN"), CliContext.ConfigFilePath);
+                using var context = new CliContext(url, output, error, parse.GetValue(options.Output), parse.GetValue(options.Verbose), environment, token);
                 return await body(parse, context, cancellationToken);
             }
             catch (CliException e)
