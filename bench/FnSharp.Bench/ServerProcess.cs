@@ -10,6 +10,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataDir;
+    private string? _callAuthorization;
 
     private ServerProcess(Process process, int port, string node, string dataDir)
     {
@@ -30,6 +31,20 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Node { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The <c>Authorization</c> header of <see cref="Http"/>'s requests (an admin key, for the API and <c>/metrics</c>) on a server with keys; <see langword="null"/> for one without.</summary>
+    public string? Authorization
+    {
+        get => Http.DefaultRequestHeaders.Authorization?.ToString();
+        set => Http.DefaultRequestHeaders.Authorization = value is null ? null : System.Net.Http.Headers.AuthenticationHeaderValue.Parse(value);
+    }
+
+    /// <summary>The <c>Authorization</c> header of the calls wrk makes; <see cref="Authorization"/> unless set.</summary>
+    public string? CallAuthorization
+    {
+        get => _callAuthorization ?? Authorization;
+        set => _callAuthorization = value;
+    }
 
     public string Label => "io.fnsharp.node=" + Node;
 
