@@ -40,13 +40,13 @@ public sealed class FnSharpClient
         }
     }
 
-    /// <summary>Creates an API key (an FnSharp extension; admin keys only) and returns it with its token, shown only this once.</summary>
+    /// <summary>Creates an API key (an FnSharp extension; admin keys only) and returns it with its <see cref="ApiKey.Token"/>, shown only this once.</summary>
     /// <param name="name">What the key is for.</param>
     /// <param name="scopes"><c>admin</c>, <c>deploy:APP</c> or <c>invoke:APP</c>, APP an app's id or name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="FnApiException">400 for a bad name or scope; 401 or 403 without an admin key.</exception>
-    public Task<NewApiKey> CreateKeyAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default) =>
-        SendAsync<object, NewApiKey>(HttpMethod.Post, "v2/keys", new { name, scopes }, cancellationToken);
+    public Task<ApiKey> CreateKeyAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ApiKey>(HttpMethod.Post, "v2/keys", new { name, scopes }, cancellationToken);
 
     /// <summary>Returns one page of API keys, oldest first, revoked ones included (never their tokens).</summary>
     public Task<ListPage<ApiKey>> ListKeysAsync(string? cursor = null, int? perPage = null, CancellationToken cancellationToken = default) =>

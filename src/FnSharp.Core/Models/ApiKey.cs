@@ -4,8 +4,8 @@ using FnSharp.Core.Json;
 namespace FnSharp.Core.Models;
 
 /// <summary>
-/// An API key as <c>/v2/keys</c> shows it (an FnSharp extension; <c>docs/api.md</c>, "Keys"): never its
-/// token, which is shown once when the key is created, nor the token's hash, which only the store holds.
+/// An API key as <c>/v2/keys</c> shows it (an FnSharp extension; <c>docs/api.md</c>, "Keys"): its token only in
+/// the answer to its creation (<see cref="Token"/>), never the token's hash, which only the store holds.
 /// </summary>
 public sealed record ApiKey
 {
@@ -39,4 +39,9 @@ public sealed record ApiKey
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonConverter(typeof(NullableRfc3339MillisecondsConverter))]
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>The token to send as <c>Authorization: Bearer &lt;token&gt;</c>: set only in the answer to <c>POST /v2/keys</c>, never stored.</summary>
+    [JsonPropertyName("token")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Token { get; init; }
 }

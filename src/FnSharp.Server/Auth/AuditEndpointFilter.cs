@@ -40,7 +40,6 @@ internal sealed class AuditEndpointFilter : IEndpointFilter
             Trigger trigger => (trigger.Id, trigger.AppId),
             Call call => (call.Id, call.AppId),
             ApiKey key => (key.Id, null),
-            CreatedKey key => (key.Id, null),
             _ => (ResourceParameters.Select(p => http.Request.RouteValues[p] as string).FirstOrDefault(v => v is not null), null as string),
         };
         var access = http.Features.Get<RequestAccess>();

@@ -1,3 +1,4 @@
+using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Auth;
@@ -7,21 +8,26 @@ namespace FnSharp.Server.Auth;
 /// start-up; off when the setting is 0. Each node prunes the store it uses; on a shared PostgreSQL the
 /// rounds of several nodes overlap harmlessly.
 /// </summary>
-internal sealed partial class AuditPruner(AuthStore store, IOptions<AuthOptions> options, TimeProvider time, ILogger<AuditPruner> logger) : BackgroundService
+internal sealed partial class AuditPruner(AuthStore store, IOptions<AuthOptions> options, TimeProvider time, ILogger<AuditPruner> logger)
+    : PeriodicPruner(time)
 {
     /// <summary>The time between two rounds; the first comes one interval after start-up.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    private PeriodicTimer? _timer;
+    /// <inheritdoc/>
+    protected override TimeSpan Period => Interval;
+
+    /// <inheritdoc/>
+    protected override bool Enabled => MaxAge > TimeSpan.Zero;
 
     // Read when used, not when built: the host builds hosted services before it reports bad settings.
     private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.AuditMaxAgeSecs);
 
     /// <summary>One round: removes the entries older than now minus <c>FN_AUDIT_MAX_AGE_SECS</c>; a failure is logged and the next round tries again.</summary>
     /// <returns>How many entries were removed (0 when the store failed).</returns>
-    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow() - MaxAge;
+        var before = Time.GetUtcNow() - MaxAge;
         try
         {
             var removed = await store.Audit.PruneAuditEntriesAsync(before, cancellationToken);
@@ -36,45 +42,6 @@ internal sealed partial class AuditPruner(AuthStore store, IOptions<AuthOptions>
         {
             LogPruneFailed(logger, e, Interval.TotalMinutes);
             return 0;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (MaxAge > TimeSpan.Zero)
-        {
-            _timer = new PeriodicTimer(Interval, time);
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_timer is not { } timer)
-        {
-            return;
-        }
-
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await PruneAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class KeyService(AuthStore store, IDataStore apps, IdGenerator i
     /// <param name="createdBy">The id of the key that asks, when one does.</param>
     /// <param name="cancellationToken">Cancels the store's work.</param>
     /// <exception cref="ApiException">400 naming what is wrong with the name or a scope (an app named by id or name that does not exist).</exception>
-    public async Task<CreatedKey> CreateAsync(KeyRequest request, string? createdBy, CancellationToken cancellationToken)
+    public async Task<ApiKey> CreateAsync(KeyRequest request, string? createdBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var name = request.Name.Trim();
@@ -55,7 +55,7 @@ internal sealed class KeyService(AuthStore store, IDataStore apps, IdGenerator i
         var key = new ApiKey { Id = id, Name = name, Scopes = scopes.Distinct(StringComparer.Ordinal).ToList(), CreatedAt = ApiTime.Now(time), CreatedBy = createdBy };
         await store.Keys.InsertKeyAsync(key, hash, cancellationToken);
         gate.KeysChanged();
-        return new CreatedKey { Id = key.Id, Name = key.Name, Scopes = key.Scopes, CreatedAt = key.CreatedAt, CreatedBy = key.CreatedBy, Token = token };
+        return key with { Token = token };
     }
 
     /// <summary>Revokes the key <paramref name="keyId"/>; it stops working at once on every node.</summary>
