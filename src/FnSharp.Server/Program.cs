@@ -1,4 +1,5 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Dashboard;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -9,6 +10,7 @@ using FnSharp.Server.Telemetry;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
+builder.AddFnSharpDashboard();
 
 var app = builder.Build();
 app.UseFnSharpErrors();
@@ -21,6 +23,7 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
+app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+using FnSharp.Agent.Runner;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Dashboard;
+
+/// <summary>The web dashboard at <c>/ui</c> and the live statistics behind it (<c>docs/dashboard.md</c>).</summary>
+public static class DashboardExtensions
+{
+    /// <summary>Registers the live statistics, which start with the host.</summary>
+    public static WebApplicationBuilder AddFnSharpDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSingleton(sp =>
+        {
+            var agent = sp.GetRequiredService<RunnerAgent>();
+            return new LiveStats(
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<IMeterFactory>(),
+                () => new NodeGauges(agent.Stats(), agent.ReservedMemoryMiB, agent.TotalMemoryMiB),
+                sp.GetRequiredService<IOptions<ServerOptions>>().Value.NodeName,
+                sp.GetRequiredService<ILogger<LiveStats>>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<LiveStats>());
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET /v2/stats</c>.</summary>
+    public static WebApplication MapFnSharpDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapStatsApi();
+        return app;
+    }
+}
