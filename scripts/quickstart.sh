@@ -50,6 +50,7 @@ step() {
 
 step "Docker engine"
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 
 step "Building FnSharp"
 dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet

@@ -8,11 +8,12 @@ namespace FnSharp.Server.Dashboard;
 /// <summary>The web dashboard at <c>/ui</c> and the live statistics behind it (<c>docs/dashboard.md</c>).</summary>
 public static class DashboardExtensions
 {
-    /// <summary>Registers the live statistics, which start with the host.</summary>
+    /// <summary>Registers the dashboard's files and the live statistics, which start with the host.</summary>
     public static WebApplicationBuilder AddFnSharpDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.AddSingleton<DashboardAssets>();
         services.AddSingleton(sp =>
         {
             var agent = sp.GetRequiredService<RunnerAgent>();
@@ -27,10 +28,11 @@ public static class DashboardExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>GET /v2/stats</c>.</summary>
+    /// <summary>Maps <c>/ui</c> and <c>GET /v2/stats</c>.</summary>
     public static WebApplication MapFnSharpDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapDashboardApi();
         app.MapStatsApi();
         return app;
     }
