@@ -14,16 +14,19 @@ public static class DashboardExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddSingleton<DashboardAssets>();
-        services.AddSingleton(sp =>
-        {
-            var agent = sp.GetRequiredService<RunnerAgent>();
-            return new LiveStats(
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<IMeterFactory>(),
-                () => new NodeGauges(agent.Stats(), agent.ReservedMemoryMiB, agent.TotalMemoryMiB),
-                sp.GetRequiredService<IOptions<ServerOptions>>().Value.NodeName,
-                sp.GetRequiredService<ILogger<LiveStats>>());
-        });
+        // Nothing is resolved until the first sample or answer: reading the options while the host
+        // resolves its hosted services would throw a bad setting from there, before the host could
+        // report it (and stop) as a start-up failure.
+        services.AddSingleton(sp => new LiveStats(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IMeterFactory>(),
+            () =>
+            {
+                var agent = sp.GetRequiredService<RunnerAgent>();
+                return new NodeGauges(agent.Stats(), agent.ReservedMemoryMiB, agent.TotalMemoryMiB);
+            },
+            () => sp.GetRequiredService<IOptions<ServerOptions>>().Value.NodeName,
+            sp.GetRequiredService<ILogger<LiveStats>>()));
         services.AddHostedService(sp => sp.GetRequiredService<LiveStats>());
         return builder;
     }

@@ -47,6 +47,7 @@ internal sealed partial class LiveStats : IHostedService, IDisposable
     private readonly IMeterFactory? _meterFactory;
     private readonly Func<NodeGauges> _gauges;
     private readonly ILogger _logger;
+    private readonly Lazy<string> _nodeName;
     private MeterListener? _listener;
     private ITimer? _timer;
     private int _fnCount;
@@ -62,19 +63,19 @@ internal sealed partial class LiveStats : IHostedService, IDisposable
     /// (the tests) keep their statistics apart; <see langword="null"/> reads every <c>FnSharp.Agent</c> meter.
     /// </param>
     /// <param name="gauges">The runner's containers and memory now, read once a second.</param>
-    /// <param name="nodeName">This node's name, in every answer.</param>
+    /// <param name="nodeName">This node's name, in every answer (read on first use).</param>
     /// <param name="logger">Says once when more fns are active than are followed.</param>
-    public LiveStats(TimeProvider time, IMeterFactory? meterFactory, Func<NodeGauges> gauges, string nodeName, ILogger<LiveStats> logger)
+    public LiveStats(TimeProvider time, IMeterFactory? meterFactory, Func<NodeGauges> gauges, Func<string> nodeName, ILogger<LiveStats> logger)
     {
         _time = time;
         _meterFactory = meterFactory;
         _gauges = gauges;
         _logger = logger;
-        NodeName = nodeName;
+        _nodeName = new Lazy<string>(nodeName);
     }
 
     /// <summary>This node's name.</summary>
-    public string NodeName { get; }
+    public string NodeName => _nodeName.Value;
 
     /// <summary>How many fns are followed one by one now.</summary>
     internal int FollowedFns => Volatile.Read(ref _fnCount);

@@ -30,7 +30,7 @@ public sealed class LiveStatsTests : IAsyncLifetime
     public LiveStatsTests()
     {
         var factory = _metrics.GetRequiredService<IMeterFactory>();
-        _stats = new LiveStats(_time, factory, () => new NodeGauges([.. _slots], _reservedMiB, 4096), "node-a", NullLogger<LiveStats>.Instance);
+        _stats = new LiveStats(_time, factory, () => new NodeGauges([.. _slots], _reservedMiB, 4096), () => "node-a", NullLogger<LiveStats>.Instance);
         (_meter, _completed, _execution, _wait) = AgentInstruments(factory);
     }
 
