@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
 using Microsoft.Playwright;
@@ -121,6 +123,39 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
         // The worker ran it again: a new attempt, ended after the first (it fails again, as its body says).
         var again = await WaitForCallAsync(fn.Id, dead.Id, c => c.CompletedAt > dead.CompletedAt);
         Assert.Equal((1, "error"), (again.Attempts, again.Status));
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
+    public async Task CallRecord_WithStartKindPhasesAndTimeline_ShownWhereTheRecordHasThem()
+    {
+        // Records do not carry these fields yet (issue 17): the browser sees them added to a real record on its way.
+        var (_, fn) = await CreateShopAsync(triggers: false);
+        var call = await _session.Api.InvokeAsync(fn.Id, """{"body":"ok"}""");
+        await WaitForCallAsync(fn.Id, call.CallId!, c => c.IsFinished);
+        var page = await _session.OpenAsync("#/apps");
+        await page.RouteAsync(new Regex($"/v2/fns/{fn.Id}/calls(/{call.CallId})?([?].*)?$"), async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            foreach (var record in body["items"] is JsonArray items ? items.Select(i => i!.AsObject()) : [body])
+            {
+                record["start_kind"] = "cold";
+                record["start_phases_ms"] = new JsonObject { ["create"] = 120, ["start"] = 80, ["ready"] = 35 };
+                record["timeline_ms"] = new JsonObject { ["queued"] = 5, ["waiting"] = 240, ["running"] = 40 };
+            }
+
+            await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+        });
+
+        await page.GotoAsync(new Uri(_session.BaseUrl, $"/ui/#/fns/{fn.Id}/calls").ToString());
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = call.CallId! })).ToContainTextAsync("cold");
+        await page.GotoAsync(new Uri(_session.BaseUrl, $"/ui/#/fns/{fn.Id}/calls/{call.CallId}").ToString());
+
+        await Expect(page.Locator(".call-status")).ToContainTextAsync("cold");
+        await Expect(page.Locator(".timeline .legend")).ToHaveTextAsync("queued: 5.0 mswaiting: 240 msrunning: 40.0 ms");
+        await Expect(page.Locator(".start-phases")).ToHaveTextAsync("Container start (cold): create 120 ms + start 80.0 ms + ready 35.0 ms");
+        await DashboardSession.ScreenshotAsync(page, "call-start-phases");
         Assert.Empty(_session.PageErrors);
     }
 

@@ -97,6 +97,9 @@ keyDialog.addEventListener('close', () => {
 window.addEventListener('fnsharp:unauthorized', event => askForKey(event.detail));
 window.addEventListener('hashchange', show);
 
+// Charts take their colours when drawn: a change of the colour scheme draws the page again.
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', show);
+
 // "/" moves to the page's search box, as on many sites; not while typing.
 document.addEventListener('keydown', event => {
   const target = event.target;

@@ -1,8 +1,8 @@
-// Names for ids: apps and fns are listed once and kept for a few seconds, so that lists and the live
-// view can show names without one request per row.
+// Names for ids: apps and fns are listed once and kept for two seconds, so that a page that needs both
+// lists (and the live view's names) asks once, while every navigation still sees fresh lists.
 import { all } from './api.js';
 
-const TTL_MS = 10_000;
+const TTL_MS = 2_000;
 const cache = new Map();
 
 async function cached(key, load) {

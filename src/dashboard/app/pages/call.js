@@ -93,12 +93,21 @@ export function phasesOf(call, now = Date.now()) {
   ];
 }
 
+// The colour of a phase by what it is, whatever the record calls it.
+function phaseClass(name) {
+  if (/run/i.test(name)) return 'phase-running';
+  if (/start|creat|ready/i.test(name)) return 'phase-starting';
+  if (/queue|refused/i.test(name)) return 'phase-queued';
+  if (/wait/i.test(name)) return 'phase-waiting';
+  return 'phase-other';
+}
+
 function timeline(call) {
   const phases = phasesOf(call);
   const total = phases.reduce((sum, p) => sum + p.ms, 0);
   const bar = h('div', { class: 'timeline-bar', role: 'img', 'aria-label': phases.map(p => `${p.name} ${formatMs(p.ms)}`).join(', ') });
-  phases.forEach((phase, i) => {
-    const segment = h('span', { class: ['segment', `phase-${i % 4}`], title: `${phase.name}: ${formatMs(phase.ms)}` });
+  phases.forEach(phase => {
+    const segment = h('span', { class: ['segment', phaseClass(phase.name)], title: `${phase.name}: ${formatMs(phase.ms)}` });
     segment.style.flexGrow = String(Math.max(phase.ms, total / 200));
     bar.append(segment);
   });
@@ -108,7 +117,7 @@ function timeline(call) {
   return h('section', { class: 'timeline', 'aria-labelledby': 'call-timeline' },
     h('h2', { id: 'call-timeline' }, 'Timeline ', h('span', { class: 'muted' }, formatMs(total))),
     bar,
-    h('ul', { class: 'legend' }, phases.map((p, i) => h('li', {}, h('span', { class: ['swatch', `phase-${i % 4}`] }), `${p.name}: ${formatMs(p.ms)}`))),
+    h('ul', { class: 'legend' }, phases.map(p => h('li', {}, h('span', { class: ['swatch', phaseClass(p.name)] }), `${p.name}: ${formatMs(p.ms)}`))),
     start.length
       ? h('p', { class: 'start-phases' }, `Container start (${call.start_kind ?? 'cold'}): `, start.map(([name, ms], i) => [i ? ' + ' : '', `${name} ${formatMs(ms)}`]))
       : null);
