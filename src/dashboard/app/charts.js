@@ -3,6 +3,7 @@
 // chart's box.
 import uPlot from './vendor/uPlot.esm.js';
 import { h } from './dom.js';
+import { formatAxisTime, formatClock } from './format.js';
 
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -29,9 +30,10 @@ export function timeChart({ title, series, format = v => String(v), min = 0, int
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
     scales: { x: { time: true }, y: { range: (u, lo, hi) => [Math.min(min, lo ?? 0), Math.max(hi ?? 1, min + 1) * 1.1] } },
-    axes: [axis, { ...axis, size: 72, values: (u, values) => values.map(format), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {}) }],
+    // Times as the clock reads them: uPlot's default adds a date row whose labels collide on narrow charts.
+    axes: [{ ...axis, space: 90, values: (u, splits) => splits.map(formatAxisTime) }, { ...axis, size: 72, values: (u, values) => values.map(format), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {}) }],
     series: [
-      {},
+      { value: (u, t) => (t === null || t === undefined ? '—' : formatClock(t)) },
       ...series.map(s => ({
         label: s.label,
         stroke: cssVar(s.color),

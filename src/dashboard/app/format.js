@@ -2,6 +2,7 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const axisTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 /** "12 Mar 2026, 10:29:07" for an RFC 3339 time; "" for none. */
@@ -12,6 +13,11 @@ export function formatTime(value) {
 /** "10:29:07" for a Date or Unix seconds. */
 export function formatClock(value) {
   return timeOnly.format(typeof value === 'number' ? new Date(value * 1000) : value);
+}
+
+/** "20:17:30" for Unix seconds: the short 24-hour form that fits under a chart. */
+export function formatAxisTime(seconds) {
+  return axisTime.format(new Date(seconds * 1000));
 }
 
 /** "3 minutes ago" for an RFC 3339 time. */
