@@ -107,4 +107,5 @@ esac
 step ""
 echo
 echo "Done in $((SECONDS - started))s. The server keeps running on $API with its data in ./data."
+echo "The dashboard is at $API/ui/ (apps, fns, invoke, calls and logs, live view)."
 echo "Stop it (and its containers) with: scripts/quickstart.sh --stop"
