@@ -13,14 +13,16 @@ public sealed class DockerApiMetricsTests : IDisposable
     // Each test uses its own operation name: the meter is shared by every test in the process.
     private readonly string _operation = "test_" + Guid.NewGuid().ToString("N")[..8];
     private readonly FakeTimeProvider _time = new();
+    private readonly DockerApiMetrics _metrics;
     private readonly ConcurrentQueue<(string Instrument, double Value)> _measurements = new();
     private readonly MeterListener _listener = new();
 
     public DockerApiMetricsTests()
     {
+        _metrics = new DockerApiMetrics(_time, meterFactory: null);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == DockerApiMetrics.MeterName)
+            if (instrument.Meter == _metrics.Meter)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -30,12 +32,16 @@ public sealed class DockerApiMetricsTests : IDisposable
         _listener.Start();
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _metrics.Dispose();
+    }
 
     [Fact]
     public async Task TimeAsync_Answered_DurationInSecondsAndNoError()
     {
-        var result = await DockerApiMetrics.TimeAsync(_operation, _time, async () =>
+        var result = await _metrics.TimeAsync(_operation, async () =>
         {
             _time.Advance(TimeSpan.FromMilliseconds(250));
             await Task.Yield();
@@ -49,7 +55,7 @@ public sealed class DockerApiMetricsTests : IDisposable
     [Fact]
     public async Task TimeAsync_EngineUnreachable_TimedAndCountedAsError()
     {
-        await Assert.ThrowsAsync<HttpRequestException>(() => DockerApiMetrics.TimeAsync(_operation, _time, () => Task.FromException(new HttpRequestException("refused"))));
+        await Assert.ThrowsAsync<HttpRequestException>(() => _metrics.TimeAsync(_operation, () => Task.FromException(new HttpRequestException("refused"))));
 
         Assert.Equal([("fnsharp_docker_api_duration_seconds", 0), ("fnsharp_docker_api_errors_total", 1)], _measurements);
     }
@@ -57,7 +63,7 @@ public sealed class DockerApiMetricsTests : IDisposable
     [Fact]
     public async Task TimeAsync_NotFoundAnswer_TimedButNoError()
     {
-        await Assert.ThrowsAsync<DockerApiException>(() => DockerApiMetrics.TimeAsync(_operation, _time, () => Task.FromException(new DockerApiException(HttpStatusCode.NotFound, "no such container"))));
+        await Assert.ThrowsAsync<DockerApiException>(() => _metrics.TimeAsync(_operation, () => Task.FromException(new DockerApiException(HttpStatusCode.NotFound, "no such container"))));
 
         Assert.Equal([("fnsharp_docker_api_duration_seconds", 0)], _measurements);
     }
@@ -65,7 +71,7 @@ public sealed class DockerApiMetricsTests : IDisposable
     [Fact]
     public async Task TimeAsync_Cancelled_NeitherTimedNorCounted()
     {
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DockerApiMetrics.TimeAsync(_operation, _time, () => Task.FromCanceled(new CancellationToken(canceled: true))));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _metrics.TimeAsync(_operation, () => Task.FromCanceled(new CancellationToken(canceled: true))));
 
         Assert.Empty(_measurements);
     }

@@ -21,7 +21,7 @@ internal sealed partial class SlotQueue
     [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped after its idle timeout")]
     private static partial void LogIdleOut(ILogger logger, string containerId, string fnId);
 
-    [LoggerMessage(2006, LogLevel.Warning, "Could not pause, unpause or inspect container {ContainerId}")]
+    [LoggerMessage(2006, LogLevel.Warning, "Could not pause or unpause container {ContainerId}")]
     private static partial void LogPauseFailed(ILogger logger, Exception exception, string containerId);
 
     [LoggerMessage(2007, LogLevel.Error, "Launching a container for fn {FnId} failed unexpectedly")]

@@ -149,7 +149,7 @@ internal sealed partial class SlotQueue
             container = grant.Container!;
             if (cancellationToken.IsCancellationRequested)
             {
-                await ReleaseAsync(container, kill: false, null);
+                await ReleaseAsync(container, kill: false, measured: false);
                 throw new CallCancelledException(null, cancellationToken);
             }
         }
@@ -157,7 +157,7 @@ internal sealed partial class SlotQueue
         _agent.Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalSeconds, FnTag);
         if (!await ThawAsync(container!))
         {
-            await ReleaseAsync(container!, kill: true, CallStatus.ReceiveFailed);
+            RecordExecution(await ReleaseAsync(container!, kill: true, measured: true), CallStatus.ReceiveFailed);
             return CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
         }
 
@@ -654,15 +654,24 @@ internal sealed partial class SlotQueue
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
             // A cancellation here comes from the container's removal (shutdown) cutting the connection.
-            var exit = await TryGetExitStateAsync(container);
-            if (exit is { OomKilled: true })
+            // The container goes either way; once removed, its exit tells an OOM kill from a broken connection.
+            linked.Dispose();
+            timeoutSource.Dispose();
+            var elapsed = await ReleaseAsync(container, kill: true, measured: true);
+            CallResult failed;
+            if (ExitOf(container) is { OomKilled: true })
             {
                 LogOutOfMemory(_agent.Logger, call.CallId, Fn.Id, Fn.Memory);
-                return await EndAsync(CallResult.Failed(CallStatus.OutOfMemory, CallErrors.OutOfMemory), kill: true);
+                failed = CallResult.Failed(CallStatus.OutOfMemory, CallErrors.OutOfMemory);
+            }
+            else
+            {
+                LogReceiveFailed(_agent.Logger, e, call.CallId, Fn.Id);
+                failed = CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
             }
 
-            LogReceiveFailed(_agent.Logger, e, call.CallId, Fn.Id);
-            return await EndAsync(CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed), kill: true);
+            RecordExecution(elapsed, failed.Status);
+            return failed.WithExecution(execution);
         }
 
         finally
@@ -686,7 +695,7 @@ internal sealed partial class SlotQueue
                     linked.Dispose();
                     timeoutSource.Dispose();
                     var expired = Volatile.Read(ref timedOut) == 1;
-                    await ReleaseAsync(container, kill: expired || abandoned, expired ? CallStatus.TimedOut : CallStatus.Success);
+                    RecordExecution(await ReleaseAsync(container, kill: expired || abandoned, measured: true), expired ? CallStatus.TimedOut : CallStatus.Success);
                 }).WithExecution(execution);
             case 502:
                 response.Dispose();
@@ -703,7 +712,12 @@ internal sealed partial class SlotQueue
         {
             linked.Dispose();
             timeoutSource.Dispose();
-            await ReleaseAsync(container, kill, result?.Status);
+            var elapsed = await ReleaseAsync(container, kill, measured: result is not null);
+            if (result is not null)
+            {
+                RecordExecution(elapsed, result.Status);
+            }
+
             return result?.WithExecution(execution)!;
         }
     }
@@ -714,28 +728,22 @@ internal sealed partial class SlotQueue
         return false;
     }
 
-    private async Task<ContainerExitState?> TryGetExitStateAsync(HotContainer container)
-    {
-        try
-        {
-            return await container.Container.GetExitStateAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogPauseFailed(_agent.Logger, e, container.Container.Id);
-            return null;
-        }
-    }
+    /// <summary>How a removed container ended, as its driver reports it; <see langword="null"/> if the driver does not know.</summary>
+    private static ContainerExit? ExitOf(HotContainer container) =>
+        container.Container.WaitForExitAsync(CancellationToken.None) is { IsCompletedSuccessfully: true } exit ? exit.Result : null;
 
-    /// <summary>Ends a container's call: it serves the next waiting call, turns idle, or is killed.</summary>
-    private async Task ReleaseAsync(HotContainer container, bool kill, CallStatus? status)
+    private void RecordExecution(TimeSpan elapsed, CallStatus status) =>
+        _agent.Metrics.ExecutionDuration.Record(elapsed.TotalSeconds, FnTag, new("status", AgentMetrics.Label(status)));
+
+    /// <summary>
+    /// Ends a container's call: it serves the next waiting call, turns idle, or is killed (and removed
+    /// before this returns). Returns how long the call held the container; a <paramref name="measured"/>
+    /// call (one that ended, rather than was cancelled) counts in the fn's call time.
+    /// </summary>
+    private async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
         var elapsedMs = elapsed.TotalMilliseconds;
-        if (status is not null)
-        {
-            _agent.Metrics.ExecutionDuration.Record(elapsed.TotalSeconds, FnTag, new("status", AgentMetrics.Label(status.Value)));
-        }
 
         List<bool>? launches;
         var remove = false;
@@ -747,7 +755,7 @@ internal sealed partial class SlotQueue
                 _agent.Metrics.Running.Add(-1, FnTag);
             }
 
-            if (status is not null)
+            if (measured)
             {
                 _callMs.Add(elapsedMs);
             }
@@ -770,5 +778,7 @@ internal sealed partial class SlotQueue
         {
             await _agent.RemoveContainerAsync(container);
         }
+
+        return elapsed;
     }
 }

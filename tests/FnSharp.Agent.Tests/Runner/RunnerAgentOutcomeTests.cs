@@ -168,10 +168,11 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     {
         _h.Driver.Handler = context =>
         {
+            // The kernel kills the process: the container's exit says so, and the connection breaks.
+            FakeContainer.Of(context).Exit(new ContainerExit { ExitCode = 137, OomKilled = true, StderrTail = [] });
             context.Abort();
             return Task.CompletedTask;
         };
-        _h.Driver.ExitState = _ => new ContainerExitState(137, OomKilled: true);
 
         await using var result = await _h.SubmitAsync(_h.NewFn());
 

@@ -115,10 +115,6 @@ public sealed partial class FakeContainer : IFnContainer
     }
 
     /// <inheritdoc/>
-    public Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_driver.ExitState(this));
-
-    /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
         WebApplication? app;

@@ -44,9 +44,6 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
 
-    /// <summary>What <see cref="IFnContainer.GetExitStateAsync"/> reports; by default <see langword="null"/> (still running).</summary>
-    public Func<FakeContainer, ContainerExitState?> ExitState { get; set; } = _ => null;
-
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
 
