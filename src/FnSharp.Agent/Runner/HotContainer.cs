@@ -35,9 +35,6 @@ internal sealed class HotContainer
 
     public HttpStreamClient? Client { get; set; }
 
-    /// <summary>When the container last finished a call (timestamp of the agent's clock); orders eviction.</summary>
-    public long LastUsed { get; set; }
-
     /// <summary>When the current call was assigned (timestamp of the agent's clock).</summary>
     public long AssignedAt { get; set; }
 

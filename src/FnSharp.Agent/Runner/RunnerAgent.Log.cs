@@ -8,9 +8,6 @@ public sealed partial class RunnerAgent
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
     private static partial void LogResources(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);
 
-    [LoggerMessage(2021, LogLevel.Information, "Evicted idle container {ContainerId} of fn {FnId} to make room for fn {ForFnId}")]
-    private static partial void LogEvicted(ILogger logger, string containerId, string fnId, string forFnId);
-
     [LoggerMessage(2022, LogLevel.Warning, "Could not remove container {ContainerId}")]
     private static partial void LogRemoveFailed(ILogger logger, Exception exception, string containerId);
 

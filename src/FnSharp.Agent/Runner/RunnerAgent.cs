@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
+using FnSharp.Agent.Runner.Eviction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,6 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     private readonly ConcurrentDictionary<string, SlotQueue> _slots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<HotContainer, byte> _live = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
-    private readonly Lock _evictLock = new();
     private readonly Lock _statsLock = new();
     private readonly Lock _shutdownLock = new();
     private readonly MovingAverage _startMs = new();
@@ -52,6 +52,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         Tracker = new ResourceTracker(resources, options.AsyncMemoryShare);
         Ops = new ContainerOpsLimiter(options.MaxContainerOps);
         Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB, () => Tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
+        Evictor = new Evictor(Tracker, RemoveContainerAsync, Metrics, logger);
         LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
@@ -74,6 +75,8 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     internal ContainerOpsLimiter Ops { get; }
 
     internal AgentMetrics Metrics { get; }
+
+    internal Evictor Evictor { get; }
 
     internal bool IsStopping => _stopping.IsCancellationRequested;
 
@@ -260,6 +263,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 
     private async Task RemoveCoreAsync(HotContainer container)
     {
+        Evictor.Withdraw(container);
         try
         {
             container.Client?.Dispose();
@@ -296,76 +300,6 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         {
             LogRemoveFailed(Logger, e, container.Container.Id);
         }
-    }
-
-    /// <summary>
-    /// Frees <paramref name="memoryMiB"/> for <paramref name="requester"/> by removing idle containers
-    /// of other fns, least recently used first, if that frees enough; then reserves it. Busy
-    /// containers are never evicted. Every container frees total memory, but only one started for
-    /// async calls frees room in the async share: for an async launch, a sync container is evicted only
-    /// while total memory is the binding limit, and nothing is evicted when all that could help would
-    /// not make room in both.
-    /// </summary>
-    internal async Task<bool> TryEvictAsync(SlotQueue requester, long memoryMiB, bool asyncPool)
-    {
-        var taken = new List<(SlotQueue Slot, HotContainer Container)>();
-        lock (_evictLock)
-        {
-            var (freeTotal, freeAsync) = Tracker.Free();
-            var candidates = _slots.Values
-                .Where(s => s != requester)
-                .SelectMany(s => s.SnapshotIdle().Select(c => (Slot: s, Container: c, c.LastUsed)))
-                .OrderBy(c => c.LastUsed)
-                .ToList();
-            var chosen = new List<(SlotQueue Slot, HotContainer Container)>();
-            var freedTotal = 0L;
-            var freedAsync = 0L;
-            foreach (var candidate in candidates)
-            {
-                // What is still missing from each limit; a sync launch has only the total.
-                var totalShort = memoryMiB - (freeTotal + freedTotal);
-                var asyncShort = asyncPool ? memoryMiB - (freeAsync + freedAsync) : 0;
-                if (totalShort <= 0 && asyncShort <= 0)
-                {
-                    break;
-                }
-
-                if (!candidate.Container.AsyncPool && totalShort <= asyncShort)
-                {
-                    // The async share is the binding limit, and a sync container frees none of it.
-                    continue;
-                }
-
-                chosen.Add((candidate.Slot, candidate.Container));
-                freedTotal += candidate.Container.MemoryMiB;
-                if (candidate.Container.AsyncPool)
-                {
-                    freedAsync += candidate.Container.MemoryMiB;
-                }
-            }
-
-            if (freeTotal + freedTotal < memoryMiB || (asyncPool && freeAsync + freedAsync < memoryMiB))
-            {
-                return false;
-            }
-
-            foreach (var (slot, container) in chosen)
-            {
-                if (slot.TryTakeForEviction(container))
-                {
-                    taken.Add((slot, container));
-                }
-            }
-        }
-
-        foreach (var (slot, container) in taken)
-        {
-            Metrics.Evictions.Add(1, AgentMetrics.Fn(container.FnId));
-            LogEvicted(Logger, container.Container.Id, container.FnId, requester.Fn.Id);
-        }
-
-        await Task.WhenAll(taken.Select(t => RemoveContainerAsync(t.Container)));
-        return Tracker.TryReserve(memoryMiB, asyncPool);
     }
 
     private void OnMemoryReleased()

@@ -21,6 +21,7 @@ internal sealed partial class SlotQueue
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly MovingAverage _callMs = new();
     private readonly MovingAverage _startMs = new();
+    private readonly Func<HotContainer, bool> _takeForEviction;
     private ITimer? _recheck;
     private int _starting;
     private bool _stopped;
@@ -32,6 +33,7 @@ internal sealed partial class SlotQueue
         Key = key;
         App = app;
         Fn = fn;
+        _takeForEviction = TryTakeForEviction;
     }
 
     /// <summary>The queue's key in the agent (see <see cref="SlotKey"/>).</summary>
@@ -218,17 +220,8 @@ internal sealed partial class SlotQueue
         }
     }
 
-    /// <summary>The idle containers, with when each was last used, for eviction.</summary>
-    public List<HotContainer> SnapshotIdle()
-    {
-        lock (_lock)
-        {
-            return [.. _idle];
-        }
-    }
-
     /// <summary>Takes <paramref name="container"/> out of the idle stack for eviction; false if it is no longer idle.</summary>
-    public bool TryTakeForEviction(HotContainer container)
+    private bool TryTakeForEviction(HotContainer container)
     {
         lock (_lock)
         {
@@ -259,6 +252,7 @@ internal sealed partial class SlotQueue
             var idle = new List<HotContainer>(_idle);
             foreach (var container in idle)
             {
+                _agent.Evictor.Withdraw(container);
                 container.IdleEpoch++;
                 container.StopTimers();
             }
@@ -290,6 +284,7 @@ internal sealed partial class SlotQueue
 
         var container = _idle[^1];
         _idle.RemoveAt(_idle.Count - 1);
+        _agent.Evictor.Withdraw(container);
         container.IdleEpoch++;
         container.StopTimers();
         MarkBusyLocked(container);
@@ -315,7 +310,6 @@ internal sealed partial class SlotQueue
     /// <summary>Gives a container that just became free to the oldest waiting call, or makes it idle.</summary>
     private void HandOverLocked(HotContainer container)
     {
-        container.LastUsed = Time.GetTimestamp();
         container.IdleEpoch++;
         if (_waiters.First is { } first)
         {
@@ -326,6 +320,7 @@ internal sealed partial class SlotQueue
 
         var epoch = container.IdleEpoch;
         _idle.Add(container);
+        _agent.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
 
         // Timers never fire synchronously here: their due times are at least 1 ms away.
         var idleTimeout = TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
@@ -362,6 +357,7 @@ internal sealed partial class SlotQueue
                 return;
             }
 
+            _agent.Evictor.Withdraw(container);
             container.IdleEpoch++;
             container.StopTimers();
         }
@@ -493,7 +489,7 @@ internal sealed partial class SlotQueue
     private async Task LaunchCoreAsync(bool asyncPool)
     {
         var memory = (long)Fn.Memory;
-        if (!_agent.Tracker.TryReserve(memory, asyncPool) && !await _agent.TryEvictAsync(this, memory, asyncPool))
+        if (!_agent.Tracker.TryReserve(memory, asyncPool) && !await _agent.Evictor.TryReserveAsync(Key, Fn.Id, memory, asyncPool))
         {
             // Waiting calls keep waiting: a busy container may free up, or memory be released (which pumps again).
             LogNoMemory(_agent.Logger, Fn.Id, memory);
