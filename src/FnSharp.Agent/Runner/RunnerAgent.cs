@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
+using FnSharp.Agent.Runner.Admission;
 using FnSharp.Agent.Runner.Eviction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,6 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     private readonly MovingAverage _startMs = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _queued;
     private int _running;
     private Task? _shutdown;
 
@@ -53,6 +53,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         Ops = new ContainerOpsLimiter(options.MaxContainerOps);
         Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB, () => Tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         Evictor = new Evictor(Tracker, RemoveContainerAsync, Metrics, logger);
+        Admission = new CallAdmission(options, Tracker, Metrics, time, logger);
         LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
@@ -78,6 +79,8 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 
     internal Evictor Evictor { get; }
 
+    internal CallAdmission Admission { get; }
+
     internal bool IsStopping => _stopping.IsCancellationRequested;
 
     internal CancellationToken StoppingToken => _stopping.Token;
@@ -102,14 +105,9 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(call);
         Metrics.Calls.Add(1, AgentMetrics.Fn(call.Fn.Id));
         CallResult result;
-        if (IsStopping)
+        if (Admission.Admit(call, IsStopping) is { } refused)
         {
-            result = Refuse(call, TooBusyLimit.ShuttingDown);
-        }
-        else if (!Tracker.CanEverFit(call.Fn.Memory, call.IsAsync))
-        {
-            LogCannotAllocate(Logger, call.CallId, call.Fn.Id, call.Fn.Memory, call.IsAsync ? Tracker.AsyncMemoryMiB : Tracker.TotalMemoryMiB);
-            result = CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate);
+            result = refused;
         }
         else
         {
@@ -177,50 +175,6 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     internal Action? StateChanged { get; set; }
 
     internal void Changed() => StateChanged?.Invoke();
-
-    internal CallResult TooBusy() => CallResult.TooBusy(TimeSpan.FromSeconds(Options.RetryAfterSeconds));
-
-    /// <summary>Refuses <paramref name="call"/> as too busy: one log line and one count naming the limit.</summary>
-    internal CallResult Refuse(CallRequest call, TooBusyLimit limit)
-    {
-        Metrics.TooBusy.Add(1, AgentMetrics.Fn(call.Fn.Id), new("limit", AgentMetrics.Label(limit)));
-        switch (limit)
-        {
-            case TooBusyLimit.WaitTime:
-                LogRefusedWaitTime(Logger, call.CallId, call.Fn.Id, Options.MaxWaitMs);
-                break;
-            case TooBusyLimit.FnQueue:
-                LogRefusedFnQueue(Logger, call.CallId, call.Fn.Id, Options.MaxQueuedPerFn);
-                break;
-            case TooBusyLimit.TotalQueue:
-                LogRefusedTotalQueue(Logger, call.CallId, call.Fn.Id, Options.MaxQueuedTotal);
-                break;
-            default:
-                LogRefusedShuttingDown(Logger, call.CallId, call.Fn.Id);
-                break;
-        }
-
-        return TooBusy();
-    }
-
-    internal bool TryEnterQueue()
-    {
-        var queued = Volatile.Read(ref _queued);
-        while (queued < Options.MaxQueuedTotal)
-        {
-            var seen = Interlocked.CompareExchange(ref _queued, queued + 1, queued);
-            if (seen == queued)
-            {
-                return true;
-            }
-
-            queued = seen;
-        }
-
-        return false;
-    }
-
-    internal void LeaveQueue() => Interlocked.Decrement(ref _queued);
 
     internal void CallAssigned() => Interlocked.Increment(ref _running);
 

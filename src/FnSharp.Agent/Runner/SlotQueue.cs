@@ -56,11 +56,7 @@ internal sealed partial class SlotQueue
     public async Task<CallResult?> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
     {
         var arrived = Time.GetTimestamp();
-        var waitLimit = TimeSpan.FromMilliseconds(Options.MaxWaitMs);
-        if (call.WaitDeadline is { } deadline && deadline - Time.GetUtcNow() < waitLimit)
-        {
-            waitLimit = deadline - Time.GetUtcNow();
-        }
+        var waitLimit = _agent.Admission.WaitLimit(call);
 
         HotContainer? container;
         Waiter? waiter = null;
@@ -83,10 +79,7 @@ internal sealed partial class SlotQueue
                 container = TakeIdleLocked();
                 if (container is null)
                 {
-                    refusal = waitLimit <= TimeSpan.Zero ? TooBusyLimit.WaitTime
-                        : _waiters.Count >= Options.MaxQueuedPerFn ? TooBusyLimit.FnQueue
-                        : !_agent.TryEnterQueue() ? TooBusyLimit.TotalQueue
-                        : null;
+                    refusal = _agent.Admission.TryEnterQueue(waitLimit, _waiters.Count);
                     if (refusal is null)
                     {
                         waiter = new Waiter(call.IsAsync);
@@ -99,7 +92,7 @@ internal sealed partial class SlotQueue
 
         if (refusal is { } limit)
         {
-            return _agent.Refuse(call, limit);
+            return _agent.Admission.Refuse(call, limit);
         }
 
         StartLaunches(launches);
@@ -116,7 +109,7 @@ internal sealed partial class SlotQueue
                     static state =>
                     {
                         var (queue, expired) = ((SlotQueue, Waiter))state!;
-                        queue.EndWait(expired, queue._agent.TooBusy());
+                        queue.EndWait(expired, Grant.Refuse(TooBusyLimit.WaitTime));
                     },
                     (this, waiter),
                     waitLimit,
@@ -125,7 +118,7 @@ internal sealed partial class SlotQueue
                     static state =>
                     {
                         var (queue, gone) = ((SlotQueue, Waiter))state!;
-                        queue.EndWait(gone, null);
+                        queue.EndWait(gone, Grant.Gone);
                     },
                     (this, waiter));
                 grant = await waiter.Completion.Task;
@@ -135,12 +128,15 @@ internal sealed partial class SlotQueue
                 _agent.Metrics.Waiting.Add(-1, FnTag);
             }
 
-            if (grant.Failure is { } failure)
+            if (grant.Refusal is { } refused)
             {
                 // A waiting call is refused by its wait's expiry, or by shutdown.
-                return failure.Status == CallStatus.TooBusy
-                    ? _agent.Refuse(call, _agent.IsStopping ? TooBusyLimit.ShuttingDown : TooBusyLimit.WaitTime)
-                    : failure;
+                return _agent.Admission.Refuse(call, _agent.IsStopping ? TooBusyLimit.ShuttingDown : refused);
+            }
+
+            if (grant.Failure is { } failure)
+            {
+                return failure;
             }
 
             if (grant.Abandoned)
@@ -246,7 +242,7 @@ internal sealed partial class SlotQueue
             _recheck = null;
             while (_waiters.First is { } first)
             {
-                CompleteWaiterLocked(first.Value, Grant.Fail(_agent.TooBusy()));
+                CompleteWaiterLocked(first.Value, Grant.Refuse(TooBusyLimit.ShuttingDown));
             }
 
             var idle = new List<HotContainer>(_idle);
@@ -262,13 +258,13 @@ internal sealed partial class SlotQueue
         }
     }
 
-    private void EndWait(Waiter waiter, CallResult? failure)
+    private void EndWait(Waiter waiter, Grant grant)
     {
         lock (_lock)
         {
             if (waiter.Node?.List is not null)
             {
-                CompleteWaiterLocked(waiter, failure is null ? Grant.Gone : Grant.Fail(failure));
+                CompleteWaiterLocked(waiter, grant);
             }
         }
 
@@ -303,7 +299,7 @@ internal sealed partial class SlotQueue
     {
         _waiters.Remove(waiter.Node!);
         waiter.Node = null;
-        _agent.LeaveQueue();
+        _agent.Admission.LeaveQueue();
         waiter.Completion.SetResult(grant);
     }
 
