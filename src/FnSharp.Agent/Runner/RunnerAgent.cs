@@ -4,6 +4,7 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
 using FnSharp.Agent.Runner.Admission;
+using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Agent.Runner.Eviction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB, () => Tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         Evictor = new Evictor(Tracker, RemoveContainerAsync, Metrics, logger);
         Admission = new CallAdmission(options, Tracker, Metrics, time, logger);
+        Dispatcher = new CallDispatcher(Metrics, time, logger);
         LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
@@ -80,6 +82,8 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     internal Evictor Evictor { get; }
 
     internal CallAdmission Admission { get; }
+
+    internal CallDispatcher Dispatcher { get; }
 
     internal bool IsStopping => _stopping.IsCancellationRequested;
 

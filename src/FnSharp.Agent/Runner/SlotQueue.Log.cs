@@ -12,9 +12,6 @@ internal sealed partial class SlotQueue
     [LoggerMessage(2002, LogLevel.Warning, "Could not start a container for fn {FnId} with image {Image}: {Error}")]
     private static partial void LogContainerStartFailed(ILogger logger, Exception exception, string fnId, string image, ContainerStartError error);
 
-    [LoggerMessage(2003, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response from its container")]
-    private static partial void LogReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
-
     [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction; its calls wait")]
     private static partial void LogNoMemory(ILogger logger, string fnId, long memoryMiB);
 
@@ -26,10 +23,4 @@ internal sealed partial class SlotQueue
 
     [LoggerMessage(2007, LogLevel.Error, "Launching a container for fn {FnId} failed unexpectedly")]
     private static partial void LogLaunchCrashed(ILogger logger, Exception exception, string fnId);
-
-    [LoggerMessage(2008, LogLevel.Information, "Call {CallId} of fn {FnId} exceeded its timeout of {TimeoutSeconds} s; its container is killed")]
-    private static partial void LogCallTimedOut(ILogger logger, string callId, string fnId, int timeoutSeconds);
-
-    [LoggerMessage(2009, LogLevel.Information, "Call {CallId} of fn {FnId} ran out of its {MemoryMiB} MiB; its container was killed")]
-    private static partial void LogOutOfMemory(ILogger logger, string callId, string fnId, int memoryMiB);
 }

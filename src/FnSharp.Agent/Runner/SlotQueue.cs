@@ -1,6 +1,7 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Protocol;
+using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Core.Models;
 
 namespace FnSharp.Agent.Runner;
@@ -12,7 +13,7 @@ namespace FnSharp.Agent.Runner;
 /// <see cref="LaunchPolicy"/>). One lock guards its state; no I/O runs under it, and no other
 /// queue's lock is taken while it is held.
 /// </summary>
-internal sealed partial class SlotQueue
+internal sealed partial class SlotQueue : IContainerOwner
 {
     private readonly RunnerAgent _agent;
     private readonly Lock _lock = new();
@@ -153,13 +154,7 @@ internal sealed partial class SlotQueue
         }
 
         _agent.Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalSeconds, FnTag);
-        if (!await ThawAsync(container!))
-        {
-            RecordExecution(await ReleaseAsync(container!, kill: true, measured: true), CallStatus.ReceiveFailed);
-            return CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
-        }
-
-        return await ExecuteAsync(container!, call, cancellationToken);
+        return await _agent.Dispatcher.RunAsync(container!, call, this, cancellationToken);
     }
 
     /// <summary>
@@ -390,32 +385,6 @@ internal sealed partial class SlotQueue
         }
     }
 
-    /// <summary>Unpauses a container taken from the idle stack if it was paused; false if it cannot be.</summary>
-    private async Task<bool> ThawAsync(HotContainer container)
-    {
-        if (container.Pause is not { } pause)
-        {
-            return true;
-        }
-
-        container.Pause = null;
-        if (!await pause)
-        {
-            return true;
-        }
-
-        try
-        {
-            await container.Container.UnpauseAsync(CancellationToken.None);
-            return true;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogPauseFailed(_agent.Logger, e, container.Container.Id);
-            return false;
-        }
-    }
-
     /// <summary>Asks the launch policy how many containers to start; counts them as starting.</summary>
     private List<bool>? PumpLocked()
     {
@@ -609,130 +578,8 @@ internal sealed partial class SlotQueue
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };
 
-    /// <summary>Sends the call to its container under the fn's timeout, counted from now (assignment).</summary>
-    private async Task<CallResult> ExecuteAsync(HotContainer container, CallRequest call, CancellationToken cancellationToken)
-    {
-        var timeout = TimeSpan.FromSeconds(call.Fn.Timeout);
-        var assigned = Time.GetUtcNow();
-        var execution = new CallExecution(container.Container, call.CallId, assigned);
-        var deadline = assigned + timeout;
-        var timeoutSource = new CancellationTokenSource(timeout, Time);
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        HttpResponseMessage response;
-        var dispatchSpan = AgentTracing.Start("fnsharp.dispatch", Fn.Id, call.CallId);
-        dispatchSpan?.SetTag("container_id", container.Container.Id);
-        try
-        {
-            response = await container.Client!.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
-            dispatchSpan?.SetTag("http.response.status_code", (int)response.StatusCode);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException && dispatchSpan is not null && Fail(dispatchSpan, e))
-        {
-            // Never runs: Fail returns false so that the handlers below see the exception.
-            throw;
-        }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            LogCallTimedOut(_agent.Logger, call.CallId, Fn.Id, call.Fn.Timeout);
-            return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away mid-call: the container's state is unknown, so it goes. The caller
-            // still learns where the call ran, for its record and its output.
-            await EndAsync(null, kill: true);
-            throw new CallCancelledException(execution, cancellationToken, e);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
-        {
-            // A cancellation here comes from the container's removal (shutdown) cutting the connection.
-            // The container goes either way; once removed, its exit tells an OOM kill from a broken connection.
-            linked.Dispose();
-            timeoutSource.Dispose();
-            var elapsed = await ReleaseAsync(container, kill: true, measured: true);
-            CallResult failed;
-            if (ExitOf(container) is { OomKilled: true })
-            {
-                LogOutOfMemory(_agent.Logger, call.CallId, Fn.Id, Fn.Memory);
-                failed = CallResult.Failed(CallStatus.OutOfMemory, CallErrors.OutOfMemory);
-            }
-            else
-            {
-                LogReceiveFailed(_agent.Logger, e, call.CallId, Fn.Id);
-                failed = CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
-            }
-
-            RecordExecution(elapsed, failed.Status);
-            return failed.WithExecution(execution);
-        }
-
-        finally
-        {
-            dispatchSpan?.Dispose();
-        }
-
-        switch ((int)response.StatusCode)
-        {
-            case 200:
-                var timedOut = 0;
-                var registration = timeoutSource.Token.Register(() =>
-                {
-                    // The fn's timeout also bounds the streaming of the body: cut it off.
-                    Volatile.Write(ref timedOut, 1);
-                    response.Dispose();
-                });
-                return CallResult.Succeeded(response, async abandoned =>
-                {
-                    await registration.DisposeAsync();
-                    linked.Dispose();
-                    timeoutSource.Dispose();
-                    var expired = Volatile.Read(ref timedOut) == 1;
-                    RecordExecution(await ReleaseAsync(container, kill: expired || abandoned, measured: true), expired ? CallStatus.TimedOut : CallStatus.Success);
-                }).WithExecution(execution);
-            case 502:
-                response.Dispose();
-                return await EndAsync(CallResult.Failed(CallStatus.FunctionFailed, CallErrors.FunctionFailed), kill: false);
-            case 504:
-                response.Dispose();
-                return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
-            default:
-                response.Dispose();
-                return await EndAsync(CallResult.Failed(CallStatus.InvalidResponse, CallErrors.InvalidResponse), kill: true);
-        }
-
-        async Task<CallResult> EndAsync(CallResult? result, bool kill)
-        {
-            linked.Dispose();
-            timeoutSource.Dispose();
-            var elapsed = await ReleaseAsync(container, kill, measured: result is not null);
-            if (result is not null)
-            {
-                RecordExecution(elapsed, result.Status);
-            }
-
-            return result?.WithExecution(execution)!;
-        }
-    }
-
-    private static bool Fail(System.Diagnostics.Activity span, Exception e)
-    {
-        span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
-        return false;
-    }
-
-    /// <summary>How a removed container ended, as its driver reports it; <see langword="null"/> if the driver does not know.</summary>
-    private static ContainerExit? ExitOf(HotContainer container) =>
-        container.Container.WaitForExitAsync(CancellationToken.None) is { IsCompletedSuccessfully: true } exit ? exit.Result : null;
-
-    private void RecordExecution(TimeSpan elapsed, CallStatus status) =>
-        _agent.Metrics.ExecutionDuration.Record(elapsed.TotalSeconds, FnTag, new("status", AgentMetrics.Label(status)));
-
-    /// <summary>
-    /// Ends a container's call: it serves the next waiting call, turns idle, or is killed (and removed
-    /// before this returns). Returns how long the call held the container; a <paramref name="measured"/>
-    /// call (one that ended, rather than was cancelled) counts in the fn's call time.
-    /// </summary>
-    private async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
+    /// <inheritdoc/>
+    public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
         var elapsedMs = elapsed.TotalMilliseconds;
