@@ -4,8 +4,10 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
 using FnSharp.Agent.Runner.Admission;
+using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Agent.Runner.Eviction;
+using FnSharp.Agent.Runner.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,24 +18,30 @@ namespace FnSharp.Agent.Runner;
 /// launch policy, hot containers reused last-in first-out, a global bound on container operations,
 /// memory reservations with eviction of other fns' idle containers, bounded waiting (503 with
 /// <c>Retry-After</c>), idle timeouts and pausing, and a graceful shutdown that leaves no container.
+/// Like Fn's agent it holds its parts and passes each the others it needs: admission
+/// (<see cref="CallAdmission"/>), the table of slot queues, the launcher, the evictor, the live
+/// containers and the dispatcher (<c>docs/architecture.md</c> shows how a call moves through them).
 /// </summary>
 public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 {
     /// <summary>The meter the runner records on (<c>FnSharp.Agent</c>); <c>docs/metrics.md</c> lists its instruments.</summary>
     public const string MeterName = AgentMetrics.MeterName;
 
-    // Assumed start time of a container before any was measured on this node, in ms.
-    private const double DefaultStartEstimateMs = 500;
-
     private readonly ConcurrentDictionary<string, SlotQueue> _slots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<HotContainer, byte> _live = new();
-    private readonly ConcurrentDictionary<Task, byte> _background = new();
-    private readonly Lock _statsLock = new();
     private readonly Lock _shutdownLock = new();
-    private readonly MovingAverage _startMs = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _running;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IRunnerObserver _observer;
+    private readonly ResourceTracker _tracker;
+    private readonly ContainerOpsLimiter _ops;
+    private readonly AgentMetrics _metrics;
+    private readonly RunnerLifetime _lifetime = new();
+    private readonly CallAdmission _admission;
+    private readonly LiveContainers _containers;
+    private readonly Evictor _evictor;
+    private readonly CallDispatcher _dispatcher;
+    private readonly SlotQueueParts _parts;
     private Task? _shutdown;
 
     /// <summary>Creates the agent on <paramref name="driver"/>, with the memory and CPU of this host (see <see cref="HostResources.Detect"/>).</summary>
@@ -42,107 +50,70 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates the agent with given resources (tests use this to fix the memory).</summary>
-    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null)
+    /// <summary>Creates the agent with given resources (tests use this to fix the memory) and an observer of its state (none by default).</summary>
+    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        Driver = driver;
-        Options = options;
-        Time = time;
-        Logger = logger;
-        Tracker = new ResourceTracker(resources, options.AsyncMemoryShare);
-        Ops = new ContainerOpsLimiter(options.MaxContainerOps);
-        Metrics = new AgentMetrics(meterFactory, () => Tracker.ReservedMiB, () => Tracker.TotalMemoryMiB, () => Tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
-        Evictor = new Evictor(Tracker, RemoveContainerAsync, Metrics, logger);
-        Admission = new CallAdmission(options, Tracker, Metrics, time, logger);
-        Dispatcher = new CallDispatcher(Metrics, time, logger);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _observer = observer ?? RunnerObserver.None;
+        _tracker = new ResourceTracker(resources, options.AsyncMemoryShare);
+        _ops = new ContainerOpsLimiter(options.MaxContainerOps);
+        _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
+        _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
+        _containers = new LiveContainers(_ops, _tracker, logger, OnContainerRemoved);
+        _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger);
+        _dispatcher = new CallDispatcher(_metrics, time, logger);
+        _parts = new SlotQueueParts
+        {
+            Admission = _admission,
+            Launcher = new ContainerLauncher(driver, _ops, _tracker, _evictor, _containers, _lifetime, _metrics, time, logger),
+            Evictor = _evictor,
+            Containers = _containers,
+            Lifetime = _lifetime,
+            ForgetIfEmpty = ForgetIfEmpty,
+            Metrics = _metrics,
+            Options = options,
+            Time = time,
+            Observer = _observer,
+            Logger = logger,
+        };
         LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
     /// <summary>Memory containers may reserve in total, in MiB.</summary>
-    public long TotalMemoryMiB => Tracker.TotalMemoryMiB;
+    public long TotalMemoryMiB => _tracker.TotalMemoryMiB;
 
     /// <summary>Memory containers reserve now, in MiB.</summary>
-    public long ReservedMemoryMiB => Tracker.ReservedMiB;
+    public long ReservedMemoryMiB => _tracker.ReservedMiB;
 
-    internal IContainerDriver Driver { get; }
+    internal ResourceTracker Tracker => _tracker;
 
-    internal AgentOptions Options { get; }
+    internal ContainerOpsLimiter Ops => _ops;
 
-    internal TimeProvider Time { get; }
-
-    internal ILogger Logger { get; }
-
-    internal ResourceTracker Tracker { get; }
-
-    internal ContainerOpsLimiter Ops { get; }
-
-    internal AgentMetrics Metrics { get; }
-
-    internal Evictor Evictor { get; }
-
-    internal CallAdmission Admission { get; }
-
-    internal CallDispatcher Dispatcher { get; }
-
-    internal bool IsStopping => _stopping.IsCancellationRequested;
-
-    internal CancellationToken StoppingToken => _stopping.Token;
+    internal AgentMetrics Metrics => _metrics;
 
     /// <summary>Containers created and not yet removed.</summary>
-    internal int LiveContainers => _live.Count;
-
-    internal double StartEstimateMs
-    {
-        get
-        {
-            lock (_statsLock)
-            {
-                return _startMs.Value ?? DefaultStartEstimateMs;
-            }
-        }
-    }
+    internal int LiveContainers => _containers.Count;
 
     /// <inheritdoc/>
     public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        Metrics.Calls.Add(1, AgentMetrics.Fn(call.Fn.Id));
-        CallResult result;
-        if (Admission.Admit(call, IsStopping) is { } refused)
-        {
-            result = refused;
-        }
-        else
-        {
-            var key = SlotKey.Of(call.App, call.Fn);
-            CallResult? answer;
-            do
-            {
-                var slot = _slots.GetOrAdd(key, static (k, c) => new SlotQueue(c.Agent, k, c.Call.App, c.Call.Fn), (Agent: this, Call: call));
-                answer = await slot.SubmitAsync(call, cancellationToken);
-                if (answer is null)
-                {
-                    // The queue retired between the lookup and the call: forget it and take a fresh one.
-                    _slots.TryRemove(new KeyValuePair<string, SlotQueue>(key, slot));
-                }
-            }
-            while (answer is null);
-
-            result = answer;
-        }
-
         var fnTag = AgentMetrics.Fn(call.Fn.Id);
-        Metrics.Completed.Add(1, fnTag, new("status", AgentMetrics.Label(result.Status)));
+        _metrics.Calls.Add(1, fnTag);
+        var result = _admission.Admit(call, _lifetime.IsStopping) ?? await RunAsync(call, cancellationToken);
+        _metrics.Completed.Add(1, fnTag, new("status", AgentMetrics.Label(result.Status)));
         switch (result.Status)
         {
             case CallStatus.Success or CallStatus.TooBusy:
                 break;
             case CallStatus.TimedOut:
-                Metrics.Timeouts.Add(1, fnTag);
+                _metrics.Timeouts.Add(1, fnTag);
                 break;
             default:
-                Metrics.Errors.Add(1, fnTag, new("kind", AgentMetrics.Label(result.Status)));
+                _metrics.Errors.Add(1, fnTag, new("kind", AgentMetrics.Label(result.Status)));
                 break;
         }
 
@@ -170,143 +141,93 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync(CancellationToken.None);
-        Metrics.Dispose();
-        Ops.Dispose();
-        _stopping.Dispose();
+        _metrics.Dispose();
+        _ops.Dispose();
+        _lifetime.Dispose();
     }
 
-    /// <summary>Called after each change of a slot queue's state (tests wait on it instead of polling).</summary>
-    internal Action? StateChanged { get; set; }
-
-    internal void Changed() => StateChanged?.Invoke();
-
-    internal void CallAssigned() => Interlocked.Increment(ref _running);
-
-    internal void CallReleased()
+    /// <summary>An admitted call: its slot queue gets it a container (or refuses it), the dispatcher runs it there.</summary>
+    private async Task<CallResult> RunAsync(CallRequest call, CancellationToken cancellationToken)
     {
-        if (Interlocked.Decrement(ref _running) == 0 && IsStopping)
+        var key = SlotKey.Of(call.App, call.Fn);
+        while (true)
         {
-            _drained.TrySetResult();
-        }
-    }
+            var slot = _slots.GetOrAdd(key, static (k, s) => new SlotQueue(k, s.Call.App, s.Call.Fn, s.Parts), (Call: call, Parts: _parts));
+            var grant = await slot.AcquireAsync(call, cancellationToken);
+            if (grant.Container is { } container)
+            {
+                return await _dispatcher.RunAsync(container, call, slot, cancellationToken);
+            }
 
-    internal void ObserveStart(double elapsedMs)
-    {
-        lock (_statsLock)
-        {
-            _startMs.Add(elapsedMs);
+            if (grant.Refusal is { } limit)
+            {
+                return _admission.Refuse(call, limit);
+            }
+
+            if (grant.Failure is { } failure)
+            {
+                return failure;
+            }
+
+            // The queue retired between the lookup and the call: forget it and take a fresh one.
+            _slots.TryRemove(new KeyValuePair<string, SlotQueue>(key, slot));
         }
     }
 
     /// <summary>Forgets <paramref name="slot"/> once it holds no container and no call.</summary>
-    internal void RetireIfEmpty(SlotQueue slot)
+    private void ForgetIfEmpty(SlotQueue slot)
     {
-        if (!IsStopping && slot.TryRetire())
+        if (!_lifetime.IsStopping && slot.TryRetire())
         {
             _slots.TryRemove(new KeyValuePair<string, SlotQueue>(slot.Key, slot));
         }
     }
 
-    internal void RegisterLive(HotContainer container) => _live.TryAdd(container, 0);
-
-    /// <summary>Keeps a background task (launch, removal) so that shutdown can await it. The task never throws.</summary>
-    internal void Track(Task task)
+    /// <summary>After a removal: its queue may be empty now, and the memory it freed may start containers that calls wait for.</summary>
+    private void OnContainerRemoved(HotContainer container)
     {
-        _background.TryAdd(task, 0);
-        task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    /// <summary>Removes a container once (through the operations limit), frees its memory and lets waiting calls use it.</summary>
-    internal Task RemoveContainerAsync(HotContainer container) => container.RemoveOnce(RemoveCoreAsync);
-
-    private async Task RemoveCoreAsync(HotContainer container)
-    {
-        Evictor.Withdraw(container);
-        try
+        _evictor.Withdraw(container);
+        if (_slots.TryGetValue(container.SlotKey, out var owner))
         {
-            container.Client?.Dispose();
-            if (container.Pause is { } pause && await pause)
+            ForgetIfEmpty(owner);
+        }
+
+        if (!_lifetime.IsStopping)
+        {
+            foreach (var slot in _slots.Values)
             {
-                await ThawBeforeRemovalAsync(container);
-            }
-
-            await Ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogRemoveFailed(Logger, e, container.Container.Id);
-        }
-        finally
-        {
-            Tracker.Release(container.MemoryMiB, container.AsyncPool);
-            _live.TryRemove(container, out _);
-        }
-
-        RetireIfEmpty(container.Owner);
-        OnMemoryReleased();
-        Changed();
-    }
-
-    private async Task ThawBeforeRemovalAsync(HotContainer container)
-    {
-        try
-        {
-            // Killing a frozen container is not reliable on every engine: thaw it first.
-            await container.Container.UnpauseAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogRemoveFailed(Logger, e, container.Container.Id);
-        }
-    }
-
-    private void OnMemoryReleased()
-    {
-        if (IsStopping)
-        {
-            return;
-        }
-
-        foreach (var slot in _slots.Values)
-        {
-            if (slot.HasWaiters)
-            {
-                slot.Pump();
+                if (slot.HasWaiters)
+                {
+                    slot.Pump();
+                }
             }
         }
+
+        _observer.StateChanged();
     }
 
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
-        LogShuttingDown(Logger, Volatile.Read(ref _running), _live.Count);
-        await _stopping.CancelAsync();
+        LogShuttingDown(_logger, _lifetime.Running, _containers.Count);
+        await _lifetime.StopAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
-        await Task.WhenAll(idle.Select(RemoveContainerAsync));
-        if (Volatile.Read(ref _running) == 0)
+        await Task.WhenAll(idle.Select(_containers.RemoveAsync));
+        if (!await _lifetime.WaitForCallsAsync(TimeSpan.FromMilliseconds(_options.ShutdownGraceMs), _time, cancellationToken))
         {
-            _drained.TrySetResult();
-        }
-
-        try
-        {
-            await _drained.Task.WaitAsync(TimeSpan.FromMilliseconds(Options.ShutdownGraceMs), Time, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            LogGraceOver(Logger, Volatile.Read(ref _running));
+            LogGraceOver(_logger, _lifetime.Running);
         }
 
         // Kill what is left, then wait for launches and removals in flight, which remove their own containers.
         var removed = 0;
-        while (!_live.IsEmpty || !_background.IsEmpty)
+        while (_containers.Count > 0 || _lifetime.HasBackground)
         {
-            var left = _live.Keys.ToList();
+            var left = _containers.Snapshot();
             removed += left.Count;
-            await Task.WhenAll(left.Select(RemoveContainerAsync));
-            await Task.WhenAll(_background.Keys.ToList());
+            await Task.WhenAll(left.Select(_containers.RemoveAsync));
+            await _lifetime.BackgroundAsync();
         }
 
-        LogShutDown(Logger, removed + idle.Count);
+        LogShutDown(_logger, removed + idle.Count);
     }
 
     private static HostResources Detect(IOptions<AgentOptions> options)

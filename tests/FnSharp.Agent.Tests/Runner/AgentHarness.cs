@@ -18,11 +18,14 @@ internal sealed class AgentHarness : IAsyncDisposable
         // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
         var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
-        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance);
-        Agent.StateChanged = Driver.Changed;
+        Observer = new HarnessObserver(Driver);
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, observer: Observer);
     }
 
     public FakeContainerDriver Driver { get; } = new();
+
+    /// <summary>What the runner reports of its state; each change wakes the driver's waits.</summary>
+    public HarnessObserver Observer { get; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
 

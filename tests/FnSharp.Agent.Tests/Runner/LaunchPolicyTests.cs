@@ -1,4 +1,4 @@
-using FnSharp.Agent.Runner;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Testing;
 
 namespace FnSharp.Agent.Tests.Runner;

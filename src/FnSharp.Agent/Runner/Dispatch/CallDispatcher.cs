@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
+using FnSharp.Agent.Runner.Containers;
 using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Runner.Dispatch;
@@ -51,7 +52,7 @@ internal sealed partial class CallDispatcher
         dispatchSpan?.SetTag("container_id", container.Container.Id);
         try
         {
-            response = await container.Client!.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
+            response = await container.Client.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
             dispatchSpan?.SetTag("http.response.status_code", (int)response.StatusCode);
         }
         catch (Exception e) when (e is not OutOfMemoryException && dispatchSpan is not null && Fail(dispatchSpan, e))
@@ -175,12 +176,11 @@ internal sealed partial class CallDispatcher
     /// <summary>Unpauses a container taken from the idle stack if it was paused; false if it cannot be.</summary>
     private async Task<bool> ThawAsync(HotContainer container)
     {
-        if (container.Pause is not { } pause)
+        if (container.TakePause() is not { } pause)
         {
             return true;
         }
 
-        container.Pause = null;
         if (!await pause)
         {
             return true;

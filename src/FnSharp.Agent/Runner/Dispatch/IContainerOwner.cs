@@ -1,3 +1,5 @@
+using FnSharp.Agent.Runner.Containers;
+
 namespace FnSharp.Agent.Runner.Dispatch;
 
 /// <summary>Where a container was lent from for one call (its slot queue), which takes it back when the call ends.</summary>

@@ -1,3 +1,5 @@
+using FnSharp.Agent.Runner.Containers;
+
 namespace FnSharp.Agent.Runner.Eviction;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FnSharp.Agent.Resources;
+using FnSharp.Agent.Runner.Containers;
 using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Runner.Eviction;

@@ -1,11 +1,11 @@
 using FnSharp.Agent.Drivers;
 using Microsoft.Extensions.Logging;
 
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Containers;
 
-internal sealed partial class SlotQueue
+internal sealed partial class ContainerLauncher
 {
-    // Event ids 2000-2099 belong to the agent: 2001-2019 to slot queues.
+    // Event ids 2000-2099 belong to the agent; these are the launcher's among 2001-2019.
     [LoggerMessage(2001, LogLevel.Information, "Started container {ContainerId} for fn {FnId} in {ElapsedMs:F0} ms")]
     private static partial void LogContainerStarted(ILogger logger, string containerId, string fnId, double elapsedMs);
 
@@ -14,13 +14,4 @@ internal sealed partial class SlotQueue
 
     [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction; its calls wait")]
     private static partial void LogNoMemory(ILogger logger, string fnId, long memoryMiB);
-
-    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped after its idle timeout")]
-    private static partial void LogIdleOut(ILogger logger, string containerId, string fnId);
-
-    [LoggerMessage(2006, LogLevel.Warning, "Could not pause or unpause container {ContainerId}")]
-    private static partial void LogPauseFailed(ILogger logger, Exception exception, string containerId);
-
-    [LoggerMessage(2007, LogLevel.Error, "Launching a container for fn {FnId} failed unexpectedly")]
-    private static partial void LogLaunchCrashed(ILogger logger, Exception exception, string fnId);
 }

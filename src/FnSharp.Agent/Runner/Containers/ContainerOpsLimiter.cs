@@ -1,4 +1,4 @@
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Containers;
 
 /// <summary>
 /// Bounds the container operations (create, start, remove) in flight on the engine, so that a burst

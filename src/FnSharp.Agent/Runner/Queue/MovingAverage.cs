@@ -1,4 +1,4 @@
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>An exponentially weighted moving average; not thread-safe (its slot queue's lock guards it).</summary>
 internal sealed class MovingAverage

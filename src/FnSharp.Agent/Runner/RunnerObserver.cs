@@ -1,0 +1,16 @@
+namespace FnSharp.Agent.Runner;
+
+/// <summary>The observer of production: it hears nothing.</summary>
+internal sealed class RunnerObserver : IRunnerObserver
+{
+    /// <summary>The one instance.</summary>
+    public static readonly IRunnerObserver None = new RunnerObserver();
+
+    private RunnerObserver()
+    {
+    }
+
+    public void StateChanged()
+    {
+    }
+}
