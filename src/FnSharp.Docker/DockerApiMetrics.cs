@@ -35,9 +35,6 @@ public sealed class DockerApiMetrics : IDisposable
             "Engine API calls that failed (engine unreachable or a 5xx answer), tagged with their operation.");
     }
 
-    /// <summary>The meter the instruments are on.</summary>
-    internal Meter Meter => _meter;
-
     /// <summary>Runs and times <paramref name="call"/>, the Engine API operation <paramref name="operation"/>.</summary>
     internal async Task<T> TimeAsync<T>(string operation, Func<Task<T>> call)
     {

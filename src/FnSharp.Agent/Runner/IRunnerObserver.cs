@@ -9,4 +9,13 @@ internal interface IRunnerObserver
 {
     /// <summary>After any change of a slot queue's state: a call queued, given a container, refused or ended; a container started, turned idle or removed.</summary>
     void StateChanged();
+
+    /// <summary>After memory was reserved for a container, with the memory reserved then (this one included), in MiB.</summary>
+    void MemoryReserved(long reservedMiB);
+
+    /// <summary>After a container just created joined the runner's live containers.</summary>
+    void ContainerAdded();
+
+    /// <summary>After a container left the runner's live containers, removed and its memory released.</summary>
+    void ContainerRemoved();
 }

@@ -58,11 +58,11 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
         _time = time;
         _logger = logger;
         _observer = observer ?? RunnerObserver.None;
-        _tracker = new ResourceTracker(resources, options.AsyncMemoryShare);
+        _tracker = new ResourceTracker(resources, options.AsyncMemoryShare, _observer.MemoryReserved);
         _ops = new ContainerOpsLimiter(options.MaxContainerOps);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
-        _containers = new LiveContainers(_ops, _tracker, logger, OnContainerRemoved);
+        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved);
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
         _parts = new SlotQueueParts
@@ -87,15 +87,6 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 
     /// <summary>Memory containers reserve now, in MiB.</summary>
     public long ReservedMemoryMiB => _tracker.ReservedMiB;
-
-    internal ResourceTracker Tracker => _tracker;
-
-    internal ContainerOpsLimiter Ops => _ops;
-
-    internal AgentMetrics Metrics => _metrics;
-
-    /// <summary>Containers created and not yet removed.</summary>
-    internal int LiveContainers => _containers.Count;
 
     /// <inheritdoc/>
     public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)

@@ -13,4 +13,16 @@ internal sealed class RunnerObserver : IRunnerObserver
     public void StateChanged()
     {
     }
+
+    public void MemoryReserved(long reservedMiB)
+    {
+    }
+
+    public void ContainerAdded()
+    {
+    }
+
+    public void ContainerRemoved()
+    {
+    }
 }

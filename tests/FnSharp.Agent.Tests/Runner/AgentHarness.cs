@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Resources;
@@ -13,13 +14,13 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>A runner on the fake driver and a fake clock, with a fixed amount of memory.</summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null)
+    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
         var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
         Observer = new HarnessObserver(Driver);
-        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, observer: Observer);
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer);
     }
 
     public FakeContainerDriver Driver { get; } = new();
@@ -32,6 +33,9 @@ internal sealed class AgentHarness : IAsyncDisposable
     public AgentOptions Options { get; }
 
     public RunnerAgent Agent { get; }
+
+    /// <summary>Containers the runner created and has not removed yet (as its observer counts them).</summary>
+    public int LiveContainers => Observer.LiveContainers;
 
     public App App { get; } = Models.App();
 
@@ -71,7 +75,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public SlotStats StatsOf(Fn fn) => Agent.Stats().Single(s => s.FnId == fn.Id);
 
     /// <summary>Lets the calls and launches started so far run until they wait for something else.</summary>
-    public Task SettleAsync(Func<RunnerAgent, bool> condition) => Driver.WaitUntilAsync(_ => condition(Agent));
+    public Task SettleAsync(Func<AgentHarness, bool> condition) => Driver.WaitUntilAsync(_ => condition(this));
 
     public async ValueTask DisposeAsync()
     {

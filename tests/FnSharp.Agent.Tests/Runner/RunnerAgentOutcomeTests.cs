@@ -76,7 +76,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(status, result.Error!.Status);
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
         Assert.Equal(0, _h.Driver.LiveCount);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
@@ -201,7 +201,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         var containerId = await entered.Task;
         await client.CancelAsync();
         var cancelled = await Assert.ThrowsAsync<CallCancelledException>(() => call);
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
 
         Assert.Equal(client.Token, cancelled.CancellationToken);
         Assert.NotNull(cancelled.Execution);

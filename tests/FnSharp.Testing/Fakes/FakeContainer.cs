@@ -117,6 +117,19 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
+        _driver.OperationEntered(1);
+        try
+        {
+            await RemoveCoreAsync();
+        }
+        finally
+        {
+            _driver.OperationEntered(-1);
+        }
+    }
+
+    private async Task RemoveCoreAsync()
+    {
         WebApplication? app;
         lock (_lock)
         {

@@ -16,18 +16,21 @@ internal sealed partial class LiveContainers
     private readonly ContainerOpsLimiter _ops;
     private readonly ResourceTracker _tracker;
     private readonly ILogger _logger;
+    private readonly IRunnerObserver _observer;
     private readonly Action<HotContainer> _removed;
 
     /// <summary>Creates the list.</summary>
     /// <param name="ops">The bound on container operations in flight.</param>
     /// <param name="tracker">Where a removed container's memory goes back.</param>
     /// <param name="logger">Logs removals that failed.</param>
+    /// <param name="observer">Hears each container added and removed.</param>
     /// <param name="removed">Runs after each removal, its memory released; never throws.</param>
-    public LiveContainers(ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, Action<HotContainer> removed)
+    public LiveContainers(ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed)
     {
         _ops = ops;
         _tracker = tracker;
         _logger = logger;
+        _observer = observer;
         _removed = removed;
     }
 
@@ -35,7 +38,11 @@ internal sealed partial class LiveContainers
     public int Count => _live.Count;
 
     /// <summary>Adds a container just created.</summary>
-    public void Add(HotContainer container) => _live.TryAdd(container, 0);
+    public void Add(HotContainer container)
+    {
+        _live.TryAdd(container, 0);
+        _observer.ContainerAdded();
+    }
 
     /// <summary>The containers live now.</summary>
     public IReadOnlyList<HotContainer> Snapshot() => [.. _live.Keys];
@@ -65,6 +72,7 @@ internal sealed partial class LiveContainers
             _live.TryRemove(container, out _);
         }
 
+        _observer.ContainerRemoved();
         _removed(container);
     }
 

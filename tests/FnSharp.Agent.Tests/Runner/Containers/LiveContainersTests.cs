@@ -1,4 +1,5 @@
 using FnSharp.Agent.Resources;
+using FnSharp.Agent.Runner;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +19,7 @@ public sealed class LiveContainersTests : IDisposable
 
     public LiveContainersTests()
     {
-        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, c => _removed.Add((c, _tracker.ReservedMiB)));
+        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, c => _removed.Add((c, _tracker.ReservedMiB)));
     }
 
     public void Dispose() => _ops.Dispose();
