@@ -17,7 +17,7 @@ namespace FnSharp.Docker;
 /// keeps the one list, and the engine finds this node's containers by label, at start-up
 /// (<see cref="RemoveLeftoversAsync"/>) and when the driver is disposed asynchronously.
 /// </summary>
-public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
+public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
     /// <summary>The header whose value the FDK writes in its log frame markers, unless the fn's config names another.</summary>
     public const string LogFrameHeader = "Fn-Call-Id";
@@ -152,7 +152,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
-            LogRemovalFailed(_logger, e, _options.Node);
+            DockerLog.RemovalFailed(_logger, e, _options.Node);
         }
 
         Close();
@@ -183,7 +183,7 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
 
             if (leftovers)
             {
-                LogLeftoverRemoved(_logger, container.ID);
+                DockerLog.LeftoverRemoved(_logger, container.ID);
             }
         }
 

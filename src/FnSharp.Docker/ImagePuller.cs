@@ -16,7 +16,7 @@ namespace FnSharp.Docker;
 /// <see cref="DockerDriverOptions.PullFailureCacheMs"/> so that a burst of calls fails at once instead
 /// of pulling again. Every failure names the image.
 /// </summary>
-internal sealed partial class ImagePuller
+internal sealed class ImagePuller
 {
     private readonly DockerEngineClient _engine;
     private readonly DockerDriverOptions _options;
@@ -85,7 +85,7 @@ internal sealed partial class ImagePuller
     private async Task<PullFailure?> PullAsync(string image)
     {
         var reference = WithTag(image);
-        LogPulling(_logger, reference);
+        DockerLog.Pulling(_logger, reference);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.PullTimeoutMs), _time);
         PullFailure? failure = null;
         try
@@ -116,13 +116,13 @@ internal sealed partial class ImagePuller
         if (failure is null)
         {
             _failures.TryRemove(image, out _);
-            LogPulled(_logger, reference);
+            DockerLog.Pulled(_logger, reference);
         }
         else
         {
             failure = failure with { Until = _time.GetUtcNow().AddMilliseconds(_options.PullFailureCacheMs) };
             _failures[image] = failure;
-            LogPullFailed(_logger, reference, failure.Message);
+            DockerLog.PullFailed(_logger, reference, failure.Message);
         }
 
         // This pull is the image's only one in flight; the failure is remembered first, so the next

@@ -22,7 +22,7 @@ namespace FnSharp.Agent.Runner;
 /// (<see cref="CallAdmission"/>), the table of slot queues, the launcher, the evictor, the live
 /// containers and the dispatcher (<c>docs/architecture.md</c> shows how a call moves through them).
 /// </summary>
-public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
+public sealed class RunnerAgent : IAgent, IAsyncDisposable
 {
     /// <summary>The meter the runner records on (<c>FnSharp.Agent</c>); <c>docs/metrics.md</c> lists its instruments.</summary>
     public const string MeterName = AgentMetrics.MeterName;
@@ -79,7 +79,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
             Observer = _observer,
             Logger = logger,
         };
-        LogResources(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
+        RunnerLog.Ready(logger, resources.TotalMemoryMiB, resources.TotalCpuMilliCpus, options.MaxContainerOps);
     }
 
     /// <summary>Memory containers may reserve in total, in MiB.</summary>
@@ -199,13 +199,13 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
 
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
-        LogShuttingDown(_logger, _lifetime.Running, _containers.Count);
+        RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
         await _lifetime.StopAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
         await Task.WhenAll(idle.Select(_containers.RemoveAsync));
         if (!await _lifetime.WaitForCallsAsync(TimeSpan.FromMilliseconds(_options.ShutdownGraceMs), _time, cancellationToken))
         {
-            LogGraceOver(_logger, _lifetime.Running);
+            RunnerLog.GraceOver(_logger, _lifetime.Running);
         }
 
         // Kill what is left, then wait for launches and removals in flight, which remove their own containers.
@@ -218,7 +218,7 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
             await _lifetime.BackgroundAsync();
         }
 
-        LogShutDown(_logger, removed + idle.Count);
+        RunnerLog.Stopped(_logger, removed + idle.Count);
     }
 
     private static HostResources Detect(IOptions<AgentOptions> options)

@@ -12,7 +12,7 @@ namespace FnSharp.Agent.Runner.Admission;
 /// is full, or when its wait ran out. Each refusal is one log line and one count naming the limit. It keeps
 /// the node's count of waiting calls; the per-fn count is the slot queue's, which asks under its own lock.
 /// </summary>
-internal sealed partial class CallAdmission
+internal sealed class CallAdmission
 {
     private readonly AgentOptions _options;
     private readonly ResourceTracker _tracker;
@@ -44,7 +44,7 @@ internal sealed partial class CallAdmission
 
         if (!_tracker.CanEverFit(call.Fn.Memory, call.IsAsync))
         {
-            LogCannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB);
+            RunnerLog.CannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB);
             return CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate);
         }
 
@@ -109,16 +109,16 @@ internal sealed partial class CallAdmission
         switch (limit)
         {
             case TooBusyLimit.WaitTime:
-                LogRefusedWaitTime(_logger, call.CallId, call.Fn.Id, _options.MaxWaitMs);
+                RunnerLog.RefusedWaitTime(_logger, call.CallId, call.Fn.Id, _options.MaxWaitMs);
                 break;
             case TooBusyLimit.FnQueue:
-                LogRefusedFnQueue(_logger, call.CallId, call.Fn.Id, _options.MaxQueuedPerFn);
+                RunnerLog.RefusedFnQueue(_logger, call.CallId, call.Fn.Id, _options.MaxQueuedPerFn);
                 break;
             case TooBusyLimit.TotalQueue:
-                LogRefusedTotalQueue(_logger, call.CallId, call.Fn.Id, _options.MaxQueuedTotal);
+                RunnerLog.RefusedTotalQueue(_logger, call.CallId, call.Fn.Id, _options.MaxQueuedTotal);
                 break;
             default:
-                LogRefusedShuttingDown(_logger, call.CallId, call.Fn.Id);
+                RunnerLog.RefusedShuttingDown(_logger, call.CallId, call.Fn.Id);
                 break;
         }
 

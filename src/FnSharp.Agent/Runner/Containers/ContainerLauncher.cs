@@ -15,7 +15,7 @@ namespace FnSharp.Agent.Runner.Containers;
 /// failed start leaves nothing behind. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
 /// </summary>
-internal sealed partial class ContainerLauncher
+internal sealed class ContainerLauncher
 {
     // Assumed start time of a container before any was measured on this node, in ms.
     private const double DefaultStartEstimateMs = 500;
@@ -67,7 +67,7 @@ internal sealed partial class ContainerLauncher
         var memory = (long)fn.Memory;
         if (!_tracker.TryReserve(memory, asyncPool) && !await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool))
         {
-            LogNoMemory(_logger, fn.Id, memory);
+            RunnerLog.NoMemory(_logger, fn.Id, memory);
             return Launch.NoMemory;
         }
 
@@ -107,7 +107,7 @@ internal sealed partial class ContainerLauncher
             var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
             if (!_lifetime.IsStopping)
             {
-                LogContainerStartFailed(_logger, e, fn.Id, fn.Image, error);
+                RunnerLog.ContainerStartFailed(_logger, e, fn.Id, fn.Image, error);
             }
 
             _metrics.ContainerStarts.Add(1, fnTag, new("result", "failed"));
@@ -120,7 +120,7 @@ internal sealed partial class ContainerLauncher
         startSpan?.Dispose();
         _metrics.ContainerStarts.Add(1, fnTag, new("result", "started"));
         _metrics.ContainerStartDuration.Record(elapsed.TotalSeconds, fnTag);
-        LogContainerStarted(_logger, hot.Container.Id, fn.Id, elapsedMs);
+        RunnerLog.ContainerStarted(_logger, hot.Container.Id, fn.Id, elapsedMs);
         lock (_lock)
         {
             _startMs.Add(elapsedMs);

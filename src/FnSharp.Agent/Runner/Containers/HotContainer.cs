@@ -10,7 +10,7 @@ namespace FnSharp.Agent.Runner.Containers;
 /// is called: the idle episodes (the timers that pause it and time it out while it waits for a call), its
 /// pause, and when its current call was assigned. Where it sits (idle, busy) is its slot queue's state.
 /// </summary>
-internal sealed partial class HotContainer
+internal sealed class HotContainer
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -206,7 +206,7 @@ internal sealed partial class HotContainer
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogPauseFailed(_logger, e, Container.Id);
+            RunnerLog.PauseFailed(_logger, e, Container.Id);
             return false;
         }
     }

@@ -10,7 +10,7 @@ namespace FnSharp.Agent.Runner.Containers;
 /// its protocol client closed, thawed first if paused, killed and removed by its driver, then its memory
 /// released; the runner hears of each removal after that.
 /// </summary>
-internal sealed partial class LiveContainers
+internal sealed class LiveContainers
 {
     private readonly ConcurrentDictionary<HotContainer, byte> _live = new();
     private readonly ContainerOpsLimiter _ops;
@@ -64,7 +64,7 @@ internal sealed partial class LiveContainers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogRemoveFailed(_logger, e, container.Container.Id);
+            RunnerLog.RemoveFailed(_logger, e, container.Container.Id);
         }
         finally
         {
@@ -85,7 +85,7 @@ internal sealed partial class LiveContainers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogRemoveFailed(_logger, e, container.Container.Id);
+            RunnerLog.RemoveFailed(_logger, e, container.Container.Id);
         }
     }
 }

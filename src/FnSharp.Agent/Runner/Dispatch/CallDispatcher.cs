@@ -14,7 +14,7 @@ namespace FnSharp.Agent.Runner.Dispatch;
 /// caller abandoned, a caller gone mid-call). A broken connection is told apart from an OOM kill by the
 /// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>). It holds no state of its own.
 /// </summary>
-internal sealed partial class CallDispatcher
+internal sealed class CallDispatcher
 {
     private readonly AgentMetrics _metrics;
     private readonly TimeProvider _time;
@@ -62,7 +62,7 @@ internal sealed partial class CallDispatcher
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            LogCallTimedOut(_logger, call.CallId, call.Fn.Id, call.Fn.Timeout);
+            RunnerLog.CallTimedOut(_logger, call.CallId, call.Fn.Id, call.Fn.Timeout);
             return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -81,11 +81,11 @@ internal sealed partial class CallDispatcher
             var status = BrokenConnectionOutcome(ExitOf(container));
             if (status == CallStatus.OutOfMemory)
             {
-                LogOutOfMemory(_logger, call.CallId, call.Fn.Id, call.Fn.Memory);
+                RunnerLog.OutOfMemory(_logger, call.CallId, call.Fn.Id, call.Fn.Memory);
             }
             else
             {
-                LogReceiveFailed(_logger, e, call.CallId, call.Fn.Id);
+                RunnerLog.ReceiveFailed(_logger, e, call.CallId, call.Fn.Id);
             }
 
             Record(call, elapsed, status);
@@ -193,7 +193,7 @@ internal sealed partial class CallDispatcher
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogUnpauseFailed(_logger, e, container.Container.Id);
+            RunnerLog.PauseFailed(_logger, e, container.Container.Id);
             return false;
         }
     }

@@ -6,21 +6,14 @@ namespace FnSharp.Agent.Runner.Eviction;
 /// An idle container's offer to the <see cref="Evictor"/> (Fn's eviction token). Compared by reference: a
 /// container offered again after a call is a new offer, and the evictor takes only the offer it chose.
 /// </summary>
-internal sealed class EvictionOffer
+/// <param name="slotKey">The slot queue that holds the container; a launch never evicts from its own queue.</param>
+/// <param name="idleSince">When the container turned idle (a timestamp of the runner's clock); the longest idle go first.</param>
+/// <param name="take">Takes the container out of its queue; false if the queue gave it out meanwhile.</param>
+internal sealed class EvictionOffer(string slotKey, long idleSince, Func<HotContainer, bool> take)
 {
-    public EvictionOffer(string slotKey, long idleSince, Func<HotContainer, bool> take)
-    {
-        SlotKey = slotKey;
-        IdleSince = idleSince;
-        Take = take;
-    }
+    public string SlotKey => slotKey;
 
-    /// <summary>The slot queue that holds the container; a launch never evicts from its own queue.</summary>
-    public string SlotKey { get; }
+    public long IdleSince => idleSince;
 
-    /// <summary>When the container turned idle (a timestamp of the runner's clock); the longest idle go first.</summary>
-    public long IdleSince { get; }
-
-    /// <summary>Takes the container out of its queue; false if the queue gave it out meanwhile.</summary>
-    public Func<HotContainer, bool> Take { get; }
+    public Func<HotContainer, bool> Take => take;
 }

@@ -13,7 +13,7 @@ namespace FnSharp.Agent.Runner.Eviction;
 /// offered, so never evicted. One eviction runs at a time, so that two launches never count on the same
 /// container.
 /// </summary>
-internal sealed partial class Evictor
+internal sealed class Evictor
 {
     private readonly ConcurrentDictionary<HotContainer, EvictionOffer> _offers = new();
     private readonly Lock _lock = new();
@@ -83,7 +83,7 @@ internal sealed partial class Evictor
         foreach (var container in taken)
         {
             _metrics.Evictions.Add(1, AgentMetrics.Fn(container.FnId));
-            LogEvicted(_logger, container.Container.Id, container.FnId, fnId);
+            RunnerLog.Evicted(_logger, container.Container.Id, container.FnId, fnId);
         }
 
         await Task.WhenAll(taken.Select(_remove));

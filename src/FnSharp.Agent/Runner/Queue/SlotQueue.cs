@@ -14,7 +14,7 @@ namespace FnSharp.Agent.Runner.Queue;
 /// calls, start, evict and remove its containers. One lock guards its state; no I/O runs under it, and
 /// the only other locks taken while it is held are its containers' own.
 /// </summary>
-internal sealed partial class SlotQueue : IContainerOwner
+internal sealed class SlotQueue : IContainerOwner
 {
     private readonly SlotQueueParts _parts;
     private readonly Lock _lock = new();
@@ -114,8 +114,7 @@ internal sealed partial class SlotQueue : IContainerOwner
             return Grant.Refuse(limit);
         }
 
-        StartLaunches(launches);
-        _parts.Observer.StateChanged();
+        await AfterChangeAsync(launches);
         if (waiter is not null)
         {
             var grant = await WaitAsync(waiter, call, waitLimit, cancellationToken);
@@ -208,7 +207,7 @@ internal sealed partial class SlotQueue : IContainerOwner
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
         List<bool>? launches;
-        var remove = false;
+        HotContainer? letGo;
         lock (_lock)
         {
             if (_busy.Remove(container))
@@ -222,25 +221,10 @@ internal sealed partial class SlotQueue : IContainerOwner
                 _callMs.Add(elapsed.TotalMilliseconds);
             }
 
-            if (kill || _stopped || Lifetime.IsStopping || container.IsRemoving)
-            {
-                remove = true;
-            }
-            else
-            {
-                HandOverLocked(container);
-            }
-
-            launches = PumpLocked();
+            letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
         }
 
-        StartLaunches(launches);
-        _parts.Observer.StateChanged();
-        if (remove)
-        {
-            await _parts.Containers.RemoveAsync(container);
-        }
-
+        await AfterChangeAsync(launches, letGo);
         return elapsed;
     }
 
@@ -350,6 +334,34 @@ internal sealed partial class SlotQueue : IContainerOwner
         waiter.Completion.SetResult(grant);
     }
 
+    /// <summary>
+    /// A container comes back (a call ended, or it started): it serves the oldest waiting call or turns idle,
+    /// unless it is to be killed or the queue stops; then the launch decision. Returns the container to let
+    /// go (the caller removes it), if any.
+    /// </summary>
+    private HotContainer? ReturnLocked(HotContainer container, bool kill, out List<bool>? launches)
+    {
+        var letGo = kill || _stopped || Lifetime.IsStopping;
+        if (!letGo)
+        {
+            HandOverLocked(container);
+        }
+
+        launches = PumpLocked();
+        return letGo ? container : null;
+    }
+
+    /// <summary>After a change of the state: starts the launches decided, tells the observer, removes the container let go.</summary>
+    private async Task AfterChangeAsync(List<bool>? launches, HotContainer? letGo = null)
+    {
+        StartLaunches(launches);
+        _parts.Observer.StateChanged();
+        if (letGo is not null)
+        {
+            await _parts.Containers.RemoveAsync(letGo);
+        }
+    }
+
     /// <summary>Gives a container that just became free to the oldest waiting call, or makes it idle.</summary>
     private void HandOverLocked(HotContainer container)
     {
@@ -380,7 +392,7 @@ internal sealed partial class SlotQueue : IContainerOwner
         }
 
         Metrics.IdleOuts.Add(1, FnTag);
-        LogIdleOut(_parts.Logger, container.Container.Id, Fn.Id);
+        RunnerLog.IdleOut(_parts.Logger, container.Container.Id, Fn.Id);
         Lifetime.Track(_parts.Containers.RemoveAsync(container));
     }
 
@@ -464,36 +476,22 @@ internal sealed partial class SlotQueue : IContainerOwner
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogLaunchCrashed(_parts.Logger, e, Fn.Id);
+            RunnerLog.LaunchCrashed(_parts.Logger, e, Fn.Id);
         }
     }
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)
     {
         List<bool>? launches;
-        var stopped = false;
+        HotContainer? letGo;
         lock (_lock)
         {
             _starting--;
             _startMs.Add(elapsedMs);
-            if (_stopped || Lifetime.IsStopping)
-            {
-                stopped = true;
-            }
-            else
-            {
-                HandOverLocked(container);
-            }
-
-            launches = PumpLocked();
+            letGo = ReturnLocked(container, kill: false, out launches);
         }
 
-        StartLaunches(launches);
-        _parts.Observer.StateChanged();
-        if (stopped)
-        {
-            await _parts.Containers.RemoveAsync(container);
-        }
+        await AfterChangeAsync(launches, letGo);
     }
 
     private void StartFailed(ContainerStartError error)
