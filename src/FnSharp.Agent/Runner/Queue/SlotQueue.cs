@@ -69,7 +69,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// <summary>
     /// Gets <paramref name="call"/> a container: an idle one at once, else one that frees up or starts while
     /// the call waits, within the wait admission allows. The grant is a container (given back through
-    /// <see cref="ReleaseAsync"/>), a refusal, a start failure, or <see cref="Grant.Retired"/> when the
+    /// <see cref="ReleaseAsync"/>), a refusal, a start failure, or <see cref="Grant.RetiredQueue"/> when the
     /// queue retired meanwhile (the caller asks a fresh queue).
     /// </summary>
     /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the wait.</exception>
