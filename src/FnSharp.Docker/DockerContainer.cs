@@ -29,12 +29,16 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public string SocketPath { get; }
 
+    public TimeSpan ReadyWait { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _engine.StartContainerAsync(Id, cancellationToken);
+        var started = _time.GetTimestamp();
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _time, cancellationToken);
+        ReadyWait = _time.GetElapsedTime(started);
     }
 
     public Task PauseAsync(CancellationToken cancellationToken) => _engine.PauseContainerAsync(Id, cancellationToken);

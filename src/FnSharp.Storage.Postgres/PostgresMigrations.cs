@@ -125,5 +125,13 @@ internal static class PostgresMigrations
         CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
+
+        // 4: how each call had its container (issue 17): its start kind, and the start's phases and the
+        // call's timeline as JSON objects of name to ms.
+        """
+        ALTER TABLE calls ADD COLUMN start_kind text NULL;
+        ALTER TABLE calls ADD COLUMN start_phases text NULL;
+        ALTER TABLE calls ADD COLUMN timeline text NULL;
+        """,
     ];
 }

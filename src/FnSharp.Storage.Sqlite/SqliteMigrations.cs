@@ -129,5 +129,13 @@ internal static class SqliteMigrations
         CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
+
+        // 5: how each call had its container (issue 17): its start kind, and the start's phases and the
+        // call's timeline as JSON objects of name to ms.
+        """
+        ALTER TABLE calls ADD COLUMN start_kind TEXT NULL;
+        ALTER TABLE calls ADD COLUMN start_phases TEXT NULL;
+        ALTER TABLE calls ADD COLUMN timeline TEXT NULL;
+        """,
     ];
 }

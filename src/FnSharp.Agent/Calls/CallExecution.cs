@@ -27,6 +27,12 @@ public sealed class CallExecution
     /// <summary>When a container was assigned to the call (UTC); the fn's timeout counts from here.</summary>
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>How the call had its container.</summary>
+    public StartKind StartKind { get; init; } = StartKind.Warm;
+
+    /// <summary>The phases of its container's start, for a <see cref="StartKind.Cold"/> or <see cref="StartKind.Prewarmed"/> call; <see langword="null"/> otherwise.</summary>
+    public ContainerStartPhases? StartPhases { get; init; }
+
     /// <summary>
     /// Removes and returns the lines the container wrote during the call (see
     /// <see cref="IFnContainer.TakeCallLogs"/>): output is captured asynchronously, so a caller that

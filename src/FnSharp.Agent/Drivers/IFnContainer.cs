@@ -14,6 +14,12 @@ public partial interface IFnContainer
     Task StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// How long the last <see cref="StartAsync"/> waited for the socket after the engine had started the
+    /// process: the start's <c>ready</c> phase (the rest of the start is the engine's). Zero before a start.
+    /// </summary>
+    TimeSpan ReadyWait { get; }
+
+    /// <summary>
     /// Freezes every process of the container (cgroup freezer) while it is idle, as Fn's agent does
     /// after <c>FN_FREEZE_IDLE_MSECS</c>; its memory stays reserved.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using FnSharp.Agent.Calls;
 
 namespace FnSharp.Agent.Runner;
 
@@ -34,6 +35,8 @@ internal sealed class AgentMetrics : IDisposable
         ExecutionDuration = _meter.CreateHistogram("fnsharp_call_execution_seconds", "s", "Time from container assignment until the container was released, tagged with the call's status.", advice: seconds);
         ContainerStarts = _meter.CreateCounter<long>("fnsharp_container_starts_total", null, "Container starts, tagged with their result.");
         ContainerStartDuration = _meter.CreateHistogram("fnsharp_container_start_seconds", "s", "Time to create and start a container until its socket was ready.", advice: seconds);
+        ContainerStartPhase = _meter.CreateHistogram("fnsharp_container_start_phase_seconds", "s", "Time of each phase of a container's start (create, start, ready), tagged with the phase.", advice: seconds);
+        StartKinds = _meter.CreateCounter<long>("fnsharp_call_start_kinds_total", null, "Calls that reached a container, tagged with how they had it: cold, warm, thawed or prewarmed.");
         Evictions = _meter.CreateCounter<long>("fnsharp_container_evictions_total", null, "Idle containers stopped to make room for another fn's.");
         IdleOuts = _meter.CreateCounter<long>("fnsharp_container_idle_outs_total", null, "Containers stopped after the fn's idle_timeout.");
         _meter.CreateObservableGauge("fnsharp_containers", () => ContainersByState(slots()), null, "Containers now, tagged with their state: starting, idle, busy or paused (paused ones are idle too).");
@@ -66,6 +69,10 @@ internal sealed class AgentMetrics : IDisposable
 
     public Histogram<double> ContainerStartDuration { get; }
 
+    public Histogram<double> ContainerStartPhase { get; }
+
+    public Counter<long> StartKinds { get; }
+
     public Counter<long> Evictions { get; }
 
     public Counter<long> IdleOuts { get; }
@@ -90,6 +97,14 @@ internal sealed class AgentMetrics : IDisposable
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Records each phase of a start on <see cref="ContainerStartPhase"/>.</summary>
+    public void RecordStartPhases(ContainerStartPhases phases, KeyValuePair<string, object?> fnTag)
+    {
+        ContainerStartPhase.Record(phases.CreateMs / 1000, fnTag, new("phase", "create"));
+        ContainerStartPhase.Record(phases.StartMs / 1000, fnTag, new("phase", "start"));
+        ContainerStartPhase.Record(phases.ReadyMs / 1000, fnTag, new("phase", "ready"));
     }
 
     public void Dispose() => _meter.Dispose();

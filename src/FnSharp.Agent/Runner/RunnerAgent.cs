@@ -147,7 +147,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             var grant = await slot.AcquireAsync(call, cancellationToken);
             if (grant.Container is { } container)
             {
-                return await _dispatcher.RunAsync(container, call, slot, cancellationToken);
+                return await _dispatcher.RunAsync(container, grant.Kind, call, slot, cancellationToken);
             }
 
             if (grant.Refusal is { } limit)

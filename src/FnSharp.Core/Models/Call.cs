@@ -9,7 +9,8 @@ namespace FnSharp.Core.Models;
 /// the call model of Fn's v1 API (<c>id</c>, <c>status</c>, <c>app_id</c>, <c>fn_id</c>, <c>created_at</c>,
 /// <c>started_at</c>, <c>completed_at</c>, <c>error</c>), which Fn removed and its users asked back;
 /// FnSharp adds <c>type</c>, <c>attempts</c>, <c>container_id</c>, <c>status_code</c>,
-/// <c>next_attempt_at</c> and <c>dead_letter</c>.
+/// <c>next_attempt_at</c>, <c>dead_letter</c>, and how the call had its container: <c>start_kind</c>,
+/// <c>start_phases_ms</c> and <c>timeline_ms</c>.
 /// </summary>
 public sealed record Call
 {
@@ -85,6 +86,27 @@ public sealed record Call
     [JsonPropertyName("dead_letter")]
     public bool DeadLetter { get; init; }
 
+    /// <summary>How the call had its container (one of <see cref="CallStartKinds"/>); <see langword="null"/> when it reached none.</summary>
+    [JsonPropertyName("start_kind")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StartKind { get; init; }
+
+    /// <summary>
+    /// For a <c>cold</c> or <c>prewarmed</c> call, its container's start in ms split into its phases, in
+    /// order: <c>create</c>, <c>start</c> (the engine starts the process), <c>ready</c> (until the FDK's socket).
+    /// </summary>
+    [JsonPropertyName("start_phases_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? StartPhasesMs { get; init; }
+
+    /// <summary>
+    /// The call's phases in ms, in order: <c>queued</c> (a detached call in the store), <c>waiting</c> (for a
+    /// container), <c>starting</c> (its container's start, for a cold call), <c>running</c>.
+    /// </summary>
+    [JsonPropertyName("timeline_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? TimelineMs { get; init; }
+
     /// <summary>Whether the call has ended (success, error, timeout or cancelled).</summary>
     [JsonIgnore]
     public bool IsFinished => CallStates.IsFinal(Status);
@@ -98,6 +120,22 @@ public static class CallTypes
 
     /// <summary>The client got 202 at once (<c>Fn-Invoke-Type: detached</c>); a background worker runs the call.</summary>
     public const string Detached = "detached";
+}
+
+/// <summary>The values of <see cref="Call.StartKind"/>.</summary>
+public static class CallStartKinds
+{
+    /// <summary>The call waited for a container started for it.</summary>
+    public const string Cold = "cold";
+
+    /// <summary>The call took an idle hot container (or one freed by another call).</summary>
+    public const string Warm = "warm";
+
+    /// <summary>The call took an idle container that was paused, and unpaused it.</summary>
+    public const string Thawed = "thawed";
+
+    /// <summary>The call was the first of a container started ahead of demand.</summary>
+    public const string Prewarmed = "prewarmed";
 }
 
 /// <summary>The values of <see cref="Call.Status"/>.</summary>

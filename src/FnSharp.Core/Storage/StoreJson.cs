@@ -25,6 +25,14 @@ public static class StoreJson
     public static IReadOnlyDictionary<string, JsonElement> DeserializeAnnotations(string json) =>
         JsonSerializer.Deserialize(json, StoreJsonContext.Default.DictionaryStringJsonElement) ?? [];
 
+    /// <summary>Serializes named durations in ms, in their order, to a JSON object (a call's start phases and timeline).</summary>
+    public static string SerializeMilliseconds(IReadOnlyDictionary<string, long> phases) =>
+        JsonSerializer.Serialize(phases, StoreJsonContext.Default.IReadOnlyDictionaryStringInt64);
+
+    /// <summary>Reads durations written by <see cref="SerializeMilliseconds"/>, in their order.</summary>
+    public static IReadOnlyDictionary<string, long> DeserializeMilliseconds(string json) =>
+        JsonSerializer.Deserialize(json, StoreJsonContext.Default.DictionaryStringInt64) ?? [];
+
     /// <summary>Serializes headers, in order, to <c>[["name","value"],...]</c>.</summary>
     public static string SerializeHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
@@ -60,4 +68,6 @@ public static class StoreJson
 [JsonSerializable(typeof(IReadOnlyDictionary<string, JsonElement>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string[][]))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class StoreJsonContext : JsonSerializerContext;

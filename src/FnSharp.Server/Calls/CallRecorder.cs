@@ -107,16 +107,15 @@ internal sealed partial class CallRecorder : BackgroundService
     /// <summary>
     /// Queues the record of a synchronous call that ended: <paramref name="call"/> carries its end
     /// (status, status code, error, <see cref="Call.CompletedAt"/>); the start time, container and
-    /// attempts (1 when it reached a container, else 0) come from <paramref name="execution"/>, whose
-    /// output becomes the call's log. Never waits; drops the record when the queue is full.
+    /// attempts (1 when it reached a container, else 0), start kind, start phases and timeline come from
+    /// <paramref name="execution"/>, whose output becomes the call's log. Never waits; drops the record when the queue is full.
     /// </summary>
     /// <returns>Whether the record was queued.</returns>
     public bool Record(Call call, CallExecution? execution)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var record = call with
+        var record = CallRecords.WithStart(call with { Type = CallTypes.Sync }, execution, call.CompletedAt ?? execution?.StartedAt ?? call.CreatedAt) with
         {
-            Type = CallTypes.Sync,
             Attempts = execution is null ? 0 : 1,
             StartedAt = execution?.StartedAt ?? call.StartedAt,
             ContainerId = execution?.ContainerId ?? call.ContainerId,

@@ -26,16 +26,78 @@ internal static class CallRecords
     /// container are the attempt's own: absent when it never reached a container (a detached call's claim
     /// time is not its start).
     /// </summary>
-    public static Call Ended(Call call, CallResult result, DateTimeOffset completedAt) => call with
+    /// <remarks>
+    /// A call that reached a container also gets its <c>start_kind</c>, its container's
+    /// <c>start_phases_ms</c> when cold or prewarmed, and its <c>timeline_ms</c> (see <see cref="Timeline"/>).
+    /// </remarks>
+    public static Call Ended(Call call, CallResult result, DateTimeOffset completedAt)
     {
-        Status = StateOf(result.Status),
-        StatusCode = result.Error?.Status ?? 200,
-        Error = result.Error?.Message,
-        StartedAt = result.Execution?.StartedAt,
-        ContainerId = result.Execution?.ContainerId,
-        CompletedAt = completedAt,
-        NextAttemptAt = null,
+        ArgumentNullException.ThrowIfNull(result);
+        var execution = result.Execution;
+        return WithStart(call, execution, completedAt) with
+        {
+            Status = StateOf(result.Status),
+            StatusCode = result.Error?.Status ?? 200,
+            Error = result.Error?.Message,
+            StartedAt = execution?.StartedAt,
+            ContainerId = execution?.ContainerId,
+            CompletedAt = completedAt,
+            NextAttemptAt = null,
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="call"/> with how it had its container, from <paramref name="execution"/>: its
+    /// <c>start_kind</c>, the <c>start_phases_ms</c> of a cold or prewarmed call, and its <c>timeline_ms</c>
+    /// until <paramref name="completedAt"/>; unchanged when it reached no container.
+    /// </summary>
+    public static Call WithStart(Call call, CallExecution? execution, DateTimeOffset completedAt) => execution is null ? call : call with
+    {
+        StartKind = KindName(execution.StartKind),
+        StartPhasesMs = execution.StartPhases?.ToMilliseconds(),
+        TimelineMs = Timeline(call, execution, completedAt),
     };
+
+    /// <summary>The record's spelling of a start kind: <c>cold</c>, <c>warm</c>, <c>thawed</c>, <c>prewarmed</c>.</summary>
+    public static string KindName(StartKind kind) => kind switch
+    {
+        StartKind.Cold => CallStartKinds.Cold,
+        StartKind.Thawed => CallStartKinds.Thawed,
+        StartKind.Prewarmed => CallStartKinds.Prewarmed,
+        _ => CallStartKinds.Warm,
+    };
+
+    /// <summary>
+    /// The phases of a call that reached a container, in ms and in order (pure): <c>queued</c> for a detached
+    /// call (from its arrival until a worker claimed it: <paramref name="call"/>'s <see cref="Call.StartedAt"/>
+    /// then), <c>waiting</c> (for a container), <c>starting</c> (the part of the wait its cold container's start
+    /// took), <c>running</c> (from the container's assignment to <paramref name="completedAt"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> Timeline(Call call, CallExecution execution, DateTimeOffset completedAt)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(execution);
+        var timeline = new Dictionary<string, long>(StringComparer.Ordinal);
+        var waitFrom = call.CreatedAt;
+        if (call.Type == CallTypes.Detached && call.StartedAt is { } claimed && claimed >= call.CreatedAt)
+        {
+            timeline["queued"] = Ms(claimed - call.CreatedAt);
+            waitFrom = claimed;
+        }
+
+        var waited = Ms(execution.StartedAt - waitFrom);
+        var starting = execution.StartKind == StartKind.Cold && execution.StartPhases is { } phases ? Math.Min(waited, (long)Math.Round(phases.TotalMs)) : 0;
+        timeline["waiting"] = waited - starting;
+        if (execution.StartKind == StartKind.Cold)
+        {
+            timeline["starting"] = starting;
+        }
+
+        timeline["running"] = Ms(completedAt - execution.StartedAt);
+        return timeline;
+
+        static long Ms(TimeSpan span) => Math.Max(0, (long)Math.Round(span.TotalMilliseconds));
+    }
 
     /// <summary>
     /// The log text of <paramref name="lines"/>: one line per output line, each ending in <c>\n</c>, cut at

@@ -45,4 +45,28 @@ public sealed class AgentTracingTests : IAsyncLifetime
         Assert.Equal(["fnsharp.container_start", "fnsharp.dispatch", "fnsharp.dispatch", "fnsharp.queue_wait"], names);
         Assert.All(_spans.Where(s => (string?)s.GetTagItem("fn_id") == fn.Id && s.OperationName == "fnsharp.dispatch"), s => Assert.Equal(200, s.GetTagItem("http.response.status_code")));
     }
+
+    [Fact]
+    public async Task SubmitAsync_ColdThenHotCall_DispatchSpansTellTheStartKindAndTheColdOnesPhases()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.ReadyWait = TimeSpan.FromMilliseconds(30);
+        _h.Driver.StartHook = (_, _) =>
+        {
+            _h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.CompletedTask;
+        };
+
+        await _h.CallAsync(fn);
+        await _h.CallAsync(fn);
+
+        var dispatches = _spans.Where(s => (string?)s.GetTagItem("fn_id") == fn.Id && s.OperationName == "fnsharp.dispatch").ToList();
+        Assert.Equal(["cold", "warm"], dispatches.Select(s => s.GetTagItem("fnsharp.start_kind")));
+        Assert.Equal(70L, dispatches[0].GetTagItem("fnsharp.start.start_ms"));
+        Assert.Equal(30L, dispatches[0].GetTagItem("fnsharp.start.ready_ms"));
+        Assert.Null(dispatches[1].GetTagItem("fnsharp.start.ready_ms"));
+        var start = _spans.Single(s => (string?)s.GetTagItem("fn_id") == fn.Id && s.OperationName == "fnsharp.container_start");
+        Assert.Equal(0L, start.GetTagItem("fnsharp.start.create_ms"));
+        Assert.Equal(30L, start.GetTagItem("fnsharp.start.ready_ms"));
+    }
 }

@@ -50,7 +50,8 @@ public sealed class CallsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, call.Status);
         Assert.Equal(
-            $$"""{"id":"{{call.Id}}","app_id":"{{appId}}","fn_id":"{{fnId}}","type":"sync","status":"success","status_code":200,"created_at":"{{Arrival}}","started_at":"{{Arrival}}","completed_at":"{{Arrival}}","attempts":1,"container_id":"{{call.ContainerId}}","dead_letter":false}""",
+            $$"""{"id":"{{call.Id}}","app_id":"{{appId}}","fn_id":"{{fnId}}","type":"sync","status":"success","status_code":200,"created_at":"{{Arrival}}","started_at":"{{Arrival}}","completed_at":"{{Arrival}}","attempts":1,"container_id":"{{call.ContainerId}}","dead_letter":false,""" +
+            "\"start_kind\":\"cold\",\"start_phases_ms\":{\"create\":0,\"start\":0,\"ready\":0},\"timeline_ms\":{\"waiting\":0,\"starting\":0,\"running\":0}}",
             record.GetRawText());
     }
 

@@ -65,10 +65,11 @@ public sealed class CallRecorderTests : IAsyncLifetime
         var (calls, logs) = Assert.Single(_store.Batches);
         Assert.Equal(
             [
-                Ended("call-1", CallStates.Success, 200) with { Type = CallTypes.Sync, Attempts = 1, StartedAt = started, ContainerId = container.Id },
+                Ended("call-1", CallStates.Success, 200) with { Type = CallTypes.Sync, Attempts = 1, StartedAt = started, ContainerId = container.Id, StartKind = CallStartKinds.Warm },
                 Ended("call-2", CallStates.Error, 503, "Timed out - server too busy") with { Type = CallTypes.Sync, Attempts = 0 },
             ],
-            calls);
+            calls.Select(c => c with { TimelineMs = null }));
+        Assert.Equal(new Dictionary<string, long> { ["waiting"] = 0, ["running"] = 0 }, calls[0].TimelineMs);
         Assert.Equal([new CallLog("call-1", FnId, "hello\noops\n")], logs);
         Assert.Equal(2, _measurements.Sum("fnsharp_call_records_written_total"));
     }

@@ -77,6 +77,57 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
         Assert.Equal("0123456789\n[fnsharp: log truncated at FN_MAX_LOG_SIZE_BYTES=20, 2 lines dropped]\n", log);
     }
 
+    [Fact]
+    public async Task ColdThenWarm_RecordsTellTheStartKindAndTheColdStartsPhases()
+    {
+        _server.Settings["FN_FREEZE_IDLE_MSECS"] = "-1";
+        Start();
+        var fn = await CreateFnAsync("start-kinds");
+
+        var cold = await _client.InvokeAsync(fn.Id, """{"body":"one"}""");
+        var warm = await _client.InvokeAsync(fn.Id, """{"body":"two"}""");
+        var records = await RecordsAsync(fn.Id, cold, warm);
+
+        Assert.Equal(["cold", "warm"], records.Select(r => r.GetProperty("start_kind").GetString()));
+        var phases = records[0].GetProperty("start_phases_ms").EnumerateObject().ToList();
+        Assert.Equal(["create", "start", "ready"], phases.Select(p => p.Name));
+        // The engine takes real time to create and start a container; the socket's readiness may be quick.
+        Assert.True(phases[0].Value.GetInt64() > 0 && phases[1].Value.GetInt64() > 0 && phases[2].Value.GetInt64() >= 0, records[0].ToString());
+        Assert.Equal(["waiting", "starting", "running"], records[0].GetProperty("timeline_ms").EnumerateObject().Select(p => p.Name));
+        Assert.False(records[1].TryGetProperty("start_phases_ms", out _));
+        Assert.Equal(["waiting", "running"], records[1].GetProperty("timeline_ms").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task PausedContainer_NextCallThawed()
+    {
+        // Paused as soon as idle (FN_FREEZE_IDLE_MSECS=0).
+        _server.Settings["FN_FREEZE_IDLE_MSECS"] = "0";
+        Start();
+        var fn = await CreateFnAsync("start-thawed");
+
+        var cold = await _client.InvokeAsync(fn.Id, """{"body":"one"}""");
+        await _engine.WaitUntilPausedAsync(Assert.Single(await _engine.ContainersOfFnAsync(fn.Id)));
+        var thawed = await _client.InvokeAsync(fn.Id, """{"body":"two"}""");
+        var records = await RecordsAsync(fn.Id, cold, thawed);
+
+        Assert.Equal(["cold", "thawed"], records.Select(r => r.GetProperty("start_kind").GetString()));
+    }
+
+    private async Task<List<JsonElement>> RecordsAsync(string fnId, params InvokeResult[] calls)
+    {
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        var records = new List<JsonElement>();
+        foreach (var call in calls)
+        {
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            using var record = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/v2/fns/{fnId}/calls/{call.CallId}", UriKind.Relative)));
+            records.Add(record.RootElement.Clone());
+        }
+
+        return records;
+    }
+
     private void Start()
     {
         _http = _server.CreateClient();

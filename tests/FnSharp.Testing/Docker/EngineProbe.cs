@@ -14,6 +14,49 @@ public sealed class EngineProbe : IDisposable
     /// <summary>The ids of every container (running or not) created by the node <paramref name="node"/>.</summary>
     public Task<List<string>> ContainersOfNodeAsync(string node) => ContainersWithLabelAsync($"io.fnsharp.node={node}");
 
+    /// <summary>
+    /// Completes once the container <paramref name="containerId"/> is paused: at once if it is, else at the
+    /// engine's <c>pause</c> event for it (subscribed before the state is read, so that none is missed).
+    /// </summary>
+    public async Task WaitUntilPausedAsync(string containerId)
+    {
+        // A failsafe against a hung test, not a timing assertion.
+        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(failsafe.Token);
+        var events = _docker.System.MonitorEventsAsync(
+            new ContainerEventsParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["container"] = new Dictionary<string, bool> { [containerId] = true },
+                    ["event"] = new Dictionary<string, bool> { ["pause"] = true },
+                },
+            },
+            new Progress<Message>(_ => paused.TrySetResult()),
+            stop.Token);
+        try
+        {
+            var state = await _docker.Containers.InspectContainerAsync(containerId, failsafe.Token);
+            if (state.State is not { Paused: true })
+            {
+                await paused.Task.WaitAsync(failsafe.Token);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await events;
+            }
+            catch (OperationCanceledException)
+            {
+                // The subscription ends here.
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _docker.Dispose();
 

@@ -41,6 +41,9 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public string SocketPath { get; }
 
+    /// <inheritdoc/>
+    public TimeSpan ReadyWait { get; private set; }
+
     /// <summary>Whether <see cref="RemoveAsync"/> has run.</summary>
     public bool Removed { get; private set; }
 
@@ -76,6 +79,7 @@ public sealed partial class FakeContainer : IFnContainer
                 return handler(context);
             });
             await app.StartAsync(cancellationToken);
+            ReadyWait = _driver.ReadyWait;
             bool removed;
             lock (_lock)
             {

@@ -46,6 +46,9 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
 
+    /// <summary>What every container reports as its start's wait for the socket (<see cref="IFnContainer.ReadyWait"/>); zero by default.</summary>
+    public TimeSpan ReadyWait { get; set; }
+
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
 

@@ -339,6 +339,61 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertCallRecords_StartKindPhasesAndTimeline_RoundTripInOrder()
+    {
+        var fn = await FnAsync();
+        var cold = Ended(fn, CallStates.Success, Now) with
+        {
+            StartKind = CallStartKinds.Cold,
+            StartPhasesMs = new Dictionary<string, long> { ["create"] = 120, ["start"] = 80, ["ready"] = 35 },
+            TimelineMs = new Dictionary<string, long> { ["waiting"] = 2, ["starting"] = 235, ["running"] = 40 },
+        };
+        var warm = Ended(fn, CallStates.Success, Now.AddSeconds(1)) with { StartKind = CallStartKinds.Warm, TimelineMs = new Dictionary<string, long> { ["waiting"] = 0, ["running"] = 3 } };
+
+        await Calls.InsertCallRecordsAsync([cold, warm], [], None);
+
+        var storedCold = await Calls.GetCallAsync(fn.Id, cold.Id, None);
+        Assert.Equal("cold", storedCold?.StartKind);
+        Assert.Equal(cold.StartPhasesMs, storedCold?.StartPhasesMs);
+        Assert.Equal(["create", "start", "ready"], storedCold?.StartPhasesMs?.Keys);
+        Assert.Equal(["waiting", "starting", "running"], storedCold?.TimelineMs?.Keys);
+        Assert.Equal(cold.TimelineMs, storedCold?.TimelineMs);
+        var storedWarm = await Calls.GetCallAsync(fn.Id, warm.Id, None);
+        Assert.Equal(("warm", (IReadOnlyDictionary<string, long>?)null), (storedWarm?.StartKind, storedWarm?.StartPhasesMs));
+        var old = Ended(fn, CallStates.Success, Now.AddSeconds(2));
+        await Calls.InsertCallRecordsAsync([old], [], None);
+        var storedOld = await Calls.GetCallAsync(fn.Id, old.Id, None);
+        Assert.Equal(((string?)null, (IReadOnlyDictionary<string, long>?)null), (storedOld?.StartKind, storedOld?.TimelineMs));
+    }
+
+    [Fact]
+    public async Task Complete_StartKindAndPhases_Stored()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now.AddSeconds(-1));
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
+
+        await Calls.CompleteCallAsync(
+            claimed with
+            {
+                Status = CallStates.Success,
+                StatusCode = 200,
+                CompletedAt = Now.AddSeconds(1),
+                StartKind = CallStartKinds.Prewarmed,
+                StartPhasesMs = new Dictionary<string, long> { ["create"] = 1, ["start"] = 2, ["ready"] = 3 },
+                TimelineMs = new Dictionary<string, long> { ["queued"] = 1000, ["waiting"] = 0, ["running"] = 10 },
+            },
+            null,
+            None);
+
+        var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
+        Assert.Equal("prewarmed", stored?.StartKind);
+        Assert.Equal([1L, 2L, 3L], stored?.StartPhasesMs?.Values);
+        Assert.Equal(["queued", "waiting", "running"], stored?.TimelineMs?.Keys);
+    }
+
+    [Fact]
     public async Task InsertCallRecords_SameIdAgain_FirstKeptOthersAdded()
     {
         var fn = await FnAsync();

@@ -11,8 +11,8 @@ namespace FnSharp.Agent.Runner.Containers;
 /// <summary>
 /// Gets a slot queue a started container: reserves its memory (through the evictor when the node is
 /// short), creates and starts it through the container operations limit with the environment of the
-/// contract, adds it to the live containers, and reports the start (span, count, duration, log line). A
-/// failed start leaves nothing behind. It keeps the node's moving average of start times, the estimate of
+/// contract, adds it to the live containers, and reports the start (span, count, duration, its phases: create,
+/// start, until the socket is ready; log line). A failed start leaves nothing behind. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
 /// </summary>
 internal sealed class ContainerLauncher
@@ -59,10 +59,11 @@ internal sealed class ContainerLauncher
 
     /// <summary>
     /// Starts a container of <paramref name="fn"/> for the slot queue <paramref name="slotKey"/>, its memory
-    /// counted against the async share when <paramref name="asyncPool"/>. Never throws; a stop of the runner
-    /// cancels the start.
+    /// counted against the async share when <paramref name="asyncPool"/>; <paramref name="ahead"/> when no
+    /// call waits for it (min-hot, a pre-warm), so that its first call is <see cref="StartKind.Prewarmed"/>.
+    /// Never throws; a stop of the runner cancels the start.
     /// </summary>
-    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool)
+    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead = false)
     {
         var memory = (long)fn.Memory;
         if (!_tracker.TryReserve(memory, asyncPool) && !await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool))
@@ -84,12 +85,29 @@ internal sealed class ContainerLauncher
         HotContainer? hot = null;
         var stopping = _lifetime.StoppingToken;
         using var startSpan = AgentTracing.Start("fnsharp.container_start", fn.Id);
+        startSpan?.SetTag("fnsharp.start_ahead", ahead);
+        TimeSpan createTime = default, startTime = default;
         try
         {
-            var created = await _ops.RunAsync(() => _driver.CreateAsync(spec, stopping), stopping);
-            hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger);
+            var created = await _ops.RunAsync(
+                async () =>
+                {
+                    var at = _time.GetTimestamp();
+                    var container = await _driver.CreateAsync(spec, stopping);
+                    createTime = _time.GetElapsedTime(at);
+                    return container;
+                },
+                stopping);
+            hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger) { StartedAhead = ahead };
             _containers.Add(hot);
-            await _ops.RunAsync(() => created.StartAsync(stopping), stopping);
+            await _ops.RunAsync(
+                async () =>
+                {
+                    var at = _time.GetTimestamp();
+                    await created.StartAsync(stopping);
+                    startTime = _time.GetElapsedTime(at);
+                },
+                stopping);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -116,10 +134,14 @@ internal sealed class ContainerLauncher
 
         var elapsed = _time.GetElapsedTime(began);
         var elapsedMs = elapsed.TotalMilliseconds;
+        var phases = Phases(createTime, startTime, hot.Container.ReadyWait);
+        hot.StartPhases = phases;
         startSpan?.SetTag("container_id", hot.Container.Id);
+        AgentTracing.TagPhases(startSpan, phases);
         startSpan?.Dispose();
         _metrics.ContainerStarts.Add(1, fnTag, new("result", "started"));
         _metrics.ContainerStartDuration.Record(elapsed.TotalSeconds, fnTag);
+        _metrics.RecordStartPhases(phases, fnTag);
         RunnerLog.ContainerStarted(_logger, hot.Container.Id, fn.Id, elapsedMs);
         lock (_lock)
         {
@@ -127,5 +149,15 @@ internal sealed class ContainerLauncher
         }
 
         return Launch.Started(hot, elapsedMs);
+    }
+
+    /// <summary>
+    /// The phases of a start (pure): the driver's create, then its start split into the engine's part and the
+    /// wait for the socket the container reports (never more than the whole start).
+    /// </summary>
+    public static ContainerStartPhases Phases(TimeSpan create, TimeSpan start, TimeSpan readyWait)
+    {
+        var ready = readyWait < TimeSpan.Zero ? TimeSpan.Zero : readyWait > start ? start : readyWait;
+        return new ContainerStartPhases(create.TotalMilliseconds, (start - ready).TotalMilliseconds, ready.TotalMilliseconds);
     }
 }

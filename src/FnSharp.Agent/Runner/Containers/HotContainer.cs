@@ -1,3 +1,4 @@
+using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Protocol;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ internal sealed class HotContainer
     private ITimer? _pauseTimer;
     private Action<HotContainer, int>? _onIdleTimeout;
     private Task<bool>? _pause;
+    private int _calls;
 
     /// <summary>Creates the container of a slot queue, just created by its driver.</summary>
     /// <param name="container">The driver's container.</param>
@@ -59,6 +61,12 @@ internal sealed class HotContainer
     /// <summary>The http-stream client of its socket; it connects on the first call, once the container is started.</summary>
     public HttpStreamClient Client { get; }
 
+    /// <summary>Whether the container was started ahead of demand (min-hot, a pre-warm) rather than for waiting calls.</summary>
+    public bool StartedAhead { get; init; }
+
+    /// <summary>The phases of its start, once started.</summary>
+    public ContainerStartPhases? StartPhases { get; set; }
+
     /// <summary>When the current call was assigned (a timestamp of the runner's clock).</summary>
     public long AssignedAt => Volatile.Read(ref _assignedAt);
 
@@ -76,8 +84,15 @@ internal sealed class HotContainer
 
     public bool IsRemoving => Volatile.Read(ref _removal) is not null;
 
-    /// <summary>Records that a call was given the container at <paramref name="timestamp"/> (of the runner's clock).</summary>
-    public void Assign(long timestamp) => Volatile.Write(ref _assignedAt, timestamp);
+    /// <summary>
+    /// Records that a call was given the container at <paramref name="timestamp"/> (of the runner's clock);
+    /// returns whether it is the container's first call.
+    /// </summary>
+    public bool Assign(long timestamp)
+    {
+        Volatile.Write(ref _assignedAt, timestamp);
+        return Interlocked.Increment(ref _calls) == 1;
+    }
 
     /// <summary>
     /// Begins an idle episode: after <paramref name="idleTimeout"/> <paramref name="onIdleTimeout"/> runs with the

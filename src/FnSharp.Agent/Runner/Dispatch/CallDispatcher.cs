@@ -28,28 +28,39 @@ internal sealed class CallDispatcher
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> in <paramref name="container"/>, lent by <paramref name="owner"/>. On
-    /// success the result holds the open answer and gives the container back when disposed; every other
-    /// outcome has given it back already.
+    /// Runs <paramref name="call"/> in <paramref name="container"/>, lent by <paramref name="owner"/>, which
+    /// the call had as <paramref name="kind"/> (a paused container thawed here makes a warm call
+    /// <see cref="StartKind.Thawed"/>). On success the result holds the open answer and gives the container
+    /// back when disposed; every other outcome has given it back already.
     /// </summary>
     /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the call in its container (the container is killed).</exception>
-    public async Task<CallResult> RunAsync(HotContainer container, CallRequest call, IContainerOwner owner, CancellationToken cancellationToken)
+    public async Task<CallResult> RunAsync(HotContainer container, StartKind kind, CallRequest call, IContainerOwner owner, CancellationToken cancellationToken)
     {
-        if (!await ThawAsync(container))
+        var (thawedOk, thawed) = await ThawAsync(container);
+        if (!thawedOk)
         {
             Record(call, await owner.ReleaseAsync(container, kill: true, measured: true), CallStatus.ReceiveFailed);
             return CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
         }
 
+        kind = StartKinds.AfterThaw(kind, thawed);
+        var phases = kind is StartKind.Cold or StartKind.Prewarmed ? container.StartPhases : null;
+        _metrics.StartKinds.Add(1, AgentMetrics.Fn(call.Fn.Id), new("kind", AgentMetrics.Label(kind)));
         var timeout = TimeSpan.FromSeconds(call.Fn.Timeout);
         var assigned = _time.GetUtcNow();
-        var execution = new CallExecution(container.Container, call.CallId, assigned);
+        var execution = new CallExecution(container.Container, call.CallId, assigned) { StartKind = kind, StartPhases = phases };
         var deadline = assigned + timeout;
         var timeoutSource = new CancellationTokenSource(timeout, _time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         HttpResponseMessage response;
         var dispatchSpan = AgentTracing.Start("fnsharp.dispatch", call.Fn.Id, call.CallId);
         dispatchSpan?.SetTag("container_id", container.Container.Id);
+        dispatchSpan?.SetTag("fnsharp.start_kind", AgentMetrics.Label(kind));
+        if (phases is not null)
+        {
+            AgentTracing.TagPhases(dispatchSpan, phases);
+        }
+
         try
         {
             response = await container.Client.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
@@ -173,28 +184,28 @@ internal sealed class CallDispatcher
         timeoutSource.Dispose();
     }
 
-    /// <summary>Unpauses a container taken from the idle stack if it was paused; false if it cannot be.</summary>
-    private async Task<bool> ThawAsync(HotContainer container)
+    /// <summary>Unpauses a container taken from the idle stack if it was paused: whether it can serve, and whether it was thawed.</summary>
+    private async Task<(bool Ok, bool Thawed)> ThawAsync(HotContainer container)
     {
         if (container.TakePause() is not { } pause)
         {
-            return true;
+            return (true, false);
         }
 
         if (!await pause)
         {
-            return true;
+            return (true, false);
         }
 
         try
         {
             await container.Container.UnpauseAsync(CancellationToken.None);
-            return true;
+            return (true, true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             RunnerLog.PauseFailed(_logger, e, container.Container.Id);
-            return false;
+            return (false, false);
         }
     }
 

@@ -8,9 +8,10 @@ namespace FnSharp.Agent.Runner.Queue;
 /// with (its container could not start), the caller went away, or the queue had retired (the caller asks a
 /// fresh queue of the same key).
 /// </summary>
-internal readonly record struct Grant(HotContainer? Container, TooBusyLimit? Refusal, CallResult? Failure, bool Abandoned, bool Retired)
+/// <remarks><see cref="Kind"/> says how a granted container was had (before any thaw, which the dispatcher does).</remarks>
+internal readonly record struct Grant(HotContainer? Container, TooBusyLimit? Refusal, CallResult? Failure, bool Abandoned, bool Retired, StartKind Kind = StartKind.Warm)
 {
-    public static Grant Of(HotContainer container) => new(container, null, null, false, false);
+    public static Grant Of(HotContainer container, StartKind kind) => new(container, null, null, false, false, kind);
 
     public static Grant Refuse(TooBusyLimit limit) => new(null, limit, null, false, false);
 

@@ -78,6 +78,7 @@ internal sealed class SlotQueue : IContainerOwner
         var arrived = Time.GetTimestamp();
         var waitLimit = _parts.Admission.WaitLimit(call);
         HotContainer? container;
+        var kind = StartKind.Warm;
         Waiter? waiter = null;
         List<bool>? launches = null;
         TooBusyLimit? refusal = null;
@@ -95,7 +96,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else
             {
-                container = TakeIdleLocked();
+                container = TakeIdleLocked(out kind);
                 if (container is null)
                 {
                     refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count);
@@ -124,6 +125,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
 
             container = grant.Container;
+            kind = grant.Kind;
             if (cancellationToken.IsCancellationRequested)
             {
                 await ReleaseAsync(container, kill: false, measured: false);
@@ -132,7 +134,7 @@ internal sealed class SlotQueue : IContainerOwner
         }
 
         Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalSeconds, FnTag);
-        return Grant.Of(container!);
+        return Grant.Of(container!, kind);
     }
 
     /// <summary>
@@ -282,8 +284,9 @@ internal sealed class SlotQueue : IContainerOwner
         _parts.Observer.StateChanged();
     }
 
-    private HotContainer? TakeIdleLocked()
+    private HotContainer? TakeIdleLocked(out StartKind kind)
     {
+        kind = StartKind.Warm;
         if (_idle.Count == 0)
         {
             return null;
@@ -292,7 +295,7 @@ internal sealed class SlotQueue : IContainerOwner
         var container = _idle[^1];
         _idle.RemoveAt(_idle.Count - 1);
         LeaveIdleLocked(container);
-        MarkBusyLocked(container);
+        kind = MarkBusyLocked(container, waitedForStart: false);
         return container;
     }
 
@@ -318,12 +321,14 @@ internal sealed class SlotQueue : IContainerOwner
         container.EndIdle();
     }
 
-    private void MarkBusyLocked(HotContainer container)
+    /// <summary>A call gets <paramref name="container"/>; returns how it had it (<see cref="StartKinds.Of"/>).</summary>
+    private StartKind MarkBusyLocked(HotContainer container, bool waitedForStart)
     {
-        container.Assign(Time.GetTimestamp());
+        var first = container.Assign(Time.GetTimestamp());
         _busy.Add(container);
         Lifetime.CallStarted();
         Metrics.Running.Add(1, FnTag);
+        return StartKinds.Of(first, container.StartedAhead, waitedForStart);
     }
 
     private void CompleteWaiterLocked(Waiter waiter, Grant grant)
@@ -367,8 +372,9 @@ internal sealed class SlotQueue : IContainerOwner
     {
         if (_waiters.First is { } first)
         {
-            MarkBusyLocked(container);
-            CompleteWaiterLocked(first.Value, Grant.Of(container));
+            // A container's first call here waited for its start: a container only comes back unused from one.
+            var kind = MarkBusyLocked(container, waitedForStart: true);
+            CompleteWaiterLocked(first.Value, Grant.Of(container, kind));
             return;
         }
 

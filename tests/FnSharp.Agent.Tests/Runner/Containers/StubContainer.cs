@@ -25,6 +25,8 @@ internal sealed class StubContainer : IFnContainer
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public TimeSpan ReadyWait => TimeSpan.Zero;
+
     public Task PauseAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _pauses);
