@@ -1,6 +1,5 @@
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Calls;
 
@@ -15,10 +14,7 @@ internal static class AsyncCallsExtensions
     /// </summary>
     public static IServiceCollection AddAsyncCalls(this IServiceCollection services)
     {
-        services.AddSingleton<AsyncOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<AsyncOptions>>(sp => sp.GetRequiredService<AsyncOptionsSetup>());
-        services.AddSingleton<IValidateOptions<AsyncOptions>>(sp => sp.GetRequiredService<AsyncOptionsSetup>());
-        services.AddOptions<AsyncOptions>().ValidateOnStart();
+        services.AddSettings(Settings.Detached);
         services.AddSingleton<AsyncCallMetrics>();
         services.AddSingleton<DetachedCalls>();
         services.AddSingleton<AsyncCallWorker>();

@@ -2,11 +2,14 @@ namespace FnSharp.Server.Configuration;
 
 /// <summary>
 /// The settings of the worker that runs detached calls (<see cref="Calls.AsyncCallWorker"/>), read
-/// from FnSharp's own <c>FN_ASYNC_*</c> names (Fn removed its async calls and has none); checked at
-/// start-up by <see cref="AsyncOptionsSetup"/>. <c>docs/configuration.md</c> lists them.
+/// from FnSharp's own <c>FN_ASYNC_*</c> names (Fn removed its async calls and has none) through
+/// <see cref="Settings.Detached"/>, which checks them at start-up. <c>docs/configuration.md</c> lists them.
 /// </summary>
 public sealed record AsyncOptions
 {
+    /// <summary>The most detached calls one node may run at once.</summary>
+    public const int MaxConcurrentLimit = 10_000;
+
     /// <summary>Detached calls in flight on this node at once (<c>FN_ASYNC_MAX_CONCURRENT</c>, default 8); 0 turns the worker off, so this node only accepts them.</summary>
     public int MaxConcurrent { get; set; } = 8;
 

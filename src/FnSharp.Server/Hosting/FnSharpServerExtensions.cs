@@ -19,11 +19,9 @@ public static class FnSharpServerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSingleton<ServerOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
-        services.AddSingleton<IValidateOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
-        services.AddOptions<ServerOptions>().ValidateOnStart();
-        services.AddDockerSettings();
+        services.AddSettings(Settings.Server);
+        services.AddSettings(Settings.Docker);
+        services.AddSettings(Settings.Agent);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>()));
@@ -36,16 +34,9 @@ public static class FnSharpServerExtensions
         // Calls live in the same store as apps and fns; resolvable before the store opens (hosted services need it).
         services.AddSingleton<ICallStore>(sp => new DeferredCallStore(sp.GetRequiredService<StoreHolder>()));
         services.AddSingleton<CallServer>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
-            return sp.GetRequiredService<IOptions<DockerSettings>>().Value.ToDriverOptions(options);
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DockerDriverOptions>>().Value);
         services.AddSingleton<DockerDriver>();
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<DockerDriver>());
-        services.AddSingleton<IConfigureOptions<AgentOptions>, AgentOptionsSetup>();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        services.AddOptions<AgentOptions>().ValidateOnStart();
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
 
@@ -72,9 +63,9 @@ public static class FnSharpServerExtensions
         // expected ones (bad settings, a port in use) in one plain line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        // A bad FN_PORT is reported by the settings' validation at start; the address needs only a placeholder.
-        var port = int.TryParse(builder.Configuration["FN_PORT"], System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535 ? p : 8080;
-        builder.WebHost.UseUrls($"http://*:{port}");
+        // A bad FN_PORT keeps the default here, a placeholder: the settings' validation at start reports it.
+        var (server, _) = Settings.Server.Read(builder.Configuration);
+        builder.WebHost.UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://*:{server.Port}"));
         return builder;
     }
 }

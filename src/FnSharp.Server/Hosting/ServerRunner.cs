@@ -34,11 +34,6 @@ public static class ServerRunner
         {
             await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {e.Message.TrimEnd('.')}; stop what uses the port or set FN_PORT to a free one.");
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            // A value of the wrong type, for example FN_PORT=abc: the binder names the key.
-            await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {e.Message}");
-        }
 
         return 2;
     }

@@ -8,22 +8,23 @@ using Microsoft.Extensions.Options;
 namespace FnSharp.Server.Tests.Configuration;
 
 [Trait(TestCategories.Name, TestCategories.Unit)]
-public sealed class AsyncOptionsSetupTests
+public sealed class DetachedSettingsTests
 {
     [Fact]
     public void Configure_Nothing_Defaults()
     {
-        var options = Read([]);
+        var read = Read([]);
+        var options = read.Options;
 
         Assert.Equal((8, 1000, 21_600, 1000, 300_000, 60_000), (options.MaxConcurrent, options.PollMs, options.MaxEventAgeSeconds, options.RetryBaseMs, options.RetryMaxMs, options.LeaseMs));
         Assert.Equal(TimeSpan.FromSeconds(20), options.LeaseRenewal);
-        Assert.Empty(Failures(options));
+        Assert.Empty(Failures(read));
     }
 
     [Fact]
     public void Configure_EverySetting_Read()
     {
-        var options = Read(new()
+        var read = Read(new()
         {
             ["FN_ASYNC_MAX_CONCURRENT"] = "0",
             ["FN_ASYNC_POLL_MSECS"] = "50",
@@ -32,9 +33,10 @@ public sealed class AsyncOptionsSetupTests
             ["FN_ASYNC_RETRY_MAX_MSECS"] = "10",
             ["FN_ASYNC_LEASE_MSECS"] = "3000",
         });
+        var options = read.Options;
 
         Assert.Equal((0, 50, 60, 10, 10, 3000), (options.MaxConcurrent, options.PollMs, options.MaxEventAgeSeconds, options.RetryBaseMs, options.RetryMaxMs, options.LeaseMs));
-        Assert.Empty(Failures(options));
+        Assert.Empty(Failures(read));
     }
 
     [Theory]
@@ -62,17 +64,8 @@ public sealed class AsyncOptionsSetupTests
         Assert.Contains("FN_ASYNC_POLL_MSECS must be a positive number of milliseconds, not -5.", e.Message, StringComparison.Ordinal);
     }
 
-    private static AsyncOptions Read(Dictionary<string, string?> settings)
-    {
-        var setup = new AsyncOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var options = new AsyncOptions();
-        setup.Configure(options);
-        return options;
-    }
+    private static (AsyncOptions Options, IReadOnlyList<string> Failures) Read(Dictionary<string, string?> settings) =>
+        Settings.Detached.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
-    private static IEnumerable<string> Failures(AsyncOptions options)
-    {
-        var result = new AsyncOptionsSetup(new ConfigurationBuilder().Build()).Validate(null, options);
-        return result.Failed ? result.Failures : [];
-    }
+    private static IEnumerable<string> Failures((AsyncOptions Options, IReadOnlyList<string> Failures) read) => read.Failures;
 }

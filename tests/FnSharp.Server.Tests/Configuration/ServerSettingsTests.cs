@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace FnSharp.Server.Tests.Configuration;
 
 [Trait(TestCategories.Name, TestCategories.Unit)]
-public sealed class ServerOptionsSetupTests
+public sealed class ServerSettingsTests
 {
     [Fact]
     public void Configure_Nothing_FnsDefaults()
@@ -67,7 +67,7 @@ public sealed class ServerOptionsSetupTests
         var configuration = new ConfigurationBuilder().AddJsonStream(json).AddCommandLine(["--FN_PORT=9091", "--FN_PUBLIC_LB_URL=http://lb:80"]).Build();
         var options = new ServerOptions();
 
-        new ServerOptionsSetup(configuration).Configure(options);
+        Settings.Server.Bind(configuration, options);
 
         Assert.Equal((9091, 2048L, "/var/lib/fn.db", "http://lb:80"), (options.Port, options.MaxRequestSize, options.SqlitePath, options.PublicLbUrl));
     }
@@ -106,26 +106,13 @@ public sealed class ServerOptionsSetupTests
     public void RedactedDbUrl_Password_Hidden(string url, string shown) =>
         Assert.Equal(shown, new ServerOptions { DbUrl = url }.RedactedDbUrl);
 
-    private static ServerOptions Read(Dictionary<string, string?> settings)
-    {
-        var setup = new ServerOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var options = new ServerOptions();
-        setup.Configure(options);
-        return options;
-    }
+    private static ServerOptions Read(Dictionary<string, string?> settings) =>
+        Settings.Server.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Options;
 
     /// <summary>Reads and checks <paramref name="settings"/> as the server does, with one configuration for both.</summary>
-    private static IEnumerable<string> Validate(Dictionary<string, string?> settings)
-    {
-        var setup = new ServerOptionsSetup(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var options = new ServerOptions();
-        setup.Configure(options);
-        return setup.Validate(null, options).Failures ?? [];
-    }
+    private static IEnumerable<string> Validate(Dictionary<string, string?> settings) =>
+        Settings.Server.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Failures;
 
-    private static IEnumerable<string> Failures(ServerOptions options)
-    {
-        var setup = new ServerOptionsSetup(new ConfigurationBuilder().Build());
-        return setup.Validate(null, options).Failures ?? [];
-    }
+    private static IEnumerable<string> Failures(ServerOptions options) =>
+        Settings.Server.Validate(new ConfigurationBuilder().Build(), options);
 }
