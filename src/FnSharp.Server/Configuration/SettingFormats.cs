@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using FnSharp.Core.Engine;
 using FnSharp.Docker;
 using FnSharp.Storage.Postgres;
 
@@ -48,6 +49,10 @@ internal static class SettingFormats
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? SettingValue<string?>.Of(text)
             : SettingValue<string?>.Bad($"'{text}' is not an absolute http or https URL, for example http://fn.example.com:8080."));
+
+    /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
+    public static readonly SettingFormat<string> EngineAddress = new(DockerEngineAddress.Expected, text =>
+        DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));
 
     /// <summary>Fn's space-separated list of Docker networks (<c>FN_DOCKER_NETWORKS</c>), of which the first is used.</summary>
     public static readonly SettingFormat<string> DockerNetworks = new("a Docker network name", text =>

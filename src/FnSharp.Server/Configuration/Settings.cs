@@ -53,7 +53,7 @@ internal static class Settings
     /// <summary>The Docker driver (<see cref="DockerDriverOptions"/>, its hardening included).</summary>
     public static readonly SettingGroup<DockerDriverOptions> Docker = new()
     {
-        { "FN_DOCKER_HOST", o => o.Endpoint, Text },
+        { "FN_DOCKER_HOST", o => o.Endpoint, EngineAddress },
         { "FN_NODE_NAME", o => o.Node, Text },
         { "FN_HOT_START_TIMEOUT_MSECS", o => o.HotStartTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_NETWORKS", o => o.Network, DockerNetworks },

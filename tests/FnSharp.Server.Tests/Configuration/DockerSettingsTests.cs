@@ -72,6 +72,21 @@ public sealed class DockerSettingsTests
             failures);
     }
 
+    [Fact]
+    public void Validate_DockerHostNotAnAddress_MessageNamesIt()
+    {
+        var failures = Settings.Docker.Read(Config(("FN_DOCKER_HOST", "/var/run/docker.sock"))).Failures;
+
+        Assert.Equal(["FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375."], failures);
+    }
+
+    [Fact]
+    public void Bind_DockerHost_Endpoint()
+    {
+        Assert.Equal("tcp://127.0.0.1:2375", Read(("FN_DOCKER_HOST", "tcp://127.0.0.1:2375")).Endpoint);
+        Assert.Equal("unix:///var/run/docker.sock", Read().Endpoint);
+    }
+
     private static DockerDriverOptions Read(params (string Key, string Value)[] values)
     {
         var (options, failures) = Settings.Docker.Read(Config(values));
