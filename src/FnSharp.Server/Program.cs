@@ -1,4 +1,5 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -20,7 +21,7 @@ app.MapCallsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
-app.MapAsyncCallsApi();
+app.MapDetachedCallsApi();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

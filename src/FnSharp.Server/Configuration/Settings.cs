@@ -1,6 +1,7 @@
 using System.Globalization;
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
 using static FnSharp.Server.Configuration.SettingFormats;
 
@@ -68,10 +69,10 @@ internal static class Settings
         { "FN_DISABLE_READONLY_ROOTFS", o => o.Hardening, Bool, (hardening, off) => off ? hardening.Without(["readonly"]) : hardening },
     };
 
-    /// <summary>The worker of detached calls (<see cref="AsyncOptions"/>).</summary>
-    public static readonly SettingGroup<AsyncOptions> Detached = new()
+    /// <summary>The worker of detached calls (<see cref="DetachedCallOptions"/>).</summary>
+    public static readonly SettingGroup<DetachedCallOptions> Detached = new()
     {
-        { "FN_ASYNC_MAX_CONCURRENT", o => o.MaxConcurrent, Int($"a number of calls from 0 (the worker off) to {AsyncOptions.MaxConcurrentLimit}", v => v is >= 0 and <= AsyncOptions.MaxConcurrentLimit) },
+        { "FN_ASYNC_MAX_CONCURRENT", o => o.MaxConcurrent, Int($"a number of calls from 0 (the worker off) to {DetachedCallOptions.MaxConcurrentLimit}", v => v is >= 0 and <= DetachedCallOptions.MaxConcurrentLimit) },
         { "FN_ASYNC_POLL_MSECS", o => o.PollMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_ASYNC_MAX_EVENT_AGE_SECS", o => o.MaxEventAgeSeconds, Int("a positive number of seconds", v => v >= 1) },
         { "FN_ASYNC_RETRY_BASE_MSECS", o => o.RetryBaseMs, Int("a positive number of milliseconds", v => v >= 1) },

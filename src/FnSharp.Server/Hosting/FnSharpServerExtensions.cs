@@ -6,6 +6,7 @@ using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +50,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<CallPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
-        services.AddAsyncCalls();
+        services.AddDetachedCalls();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.

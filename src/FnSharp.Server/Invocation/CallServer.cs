@@ -6,6 +6,7 @@ using FnSharp.Core.Models;
 using FnSharp.Server.Apis;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -46,12 +47,12 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         try
         {
             CheckRequestSize(context, callId);
-            var requestedDetached = DetachedCalls.RequestedDetached(context.Request);
+            var requestedDetached = DetachedCallAcceptor.RequestedDetached(context.Request);
             var target = await resolveAsync(context.RequestAborted);
-            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCalls.InvokeTypeAnnotation) ?? false)
+            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCallAcceptor.InvokeTypeAnnotation) ?? false)
             {
                 // Resolved only here, so that synchronous calls never depend on the call store.
-                var detached = context.RequestServices.GetRequiredService<DetachedCalls>();
+                var detached = context.RequestServices.GetRequiredService<DetachedCallAcceptor>();
                 if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
                 {
                     await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger), _options.MaxRequestSize);
@@ -80,7 +81,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
 
         // A chunked body is held to the limit here, with Fn's message, not by Kestrel, whose failure
         // would reach the container's connection as a function that broke off (502): a detached call's
-        // body is read within the limit (DetachedCalls), a synchronous one streams through LimitedRequestBody.
+        // body is read within the limit (DetachedCallAcceptor), a synchronous one streams through LimitedRequestBody.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;

@@ -2,6 +2,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -55,7 +56,7 @@ public static class TelemetryExtensions
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, AsyncCallMetrics.MeterName)
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, DetachedCallMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
         if (telemetry.TracingExported)
         {

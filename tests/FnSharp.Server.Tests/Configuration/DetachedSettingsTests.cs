@@ -1,4 +1,5 @@
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
@@ -64,8 +65,8 @@ public sealed class DetachedSettingsTests
         Assert.Contains("FN_ASYNC_POLL_MSECS must be a positive number of milliseconds, not -5.", e.Message, StringComparison.Ordinal);
     }
 
-    private static (AsyncOptions Options, IReadOnlyList<string> Failures) Read(Dictionary<string, string?> settings) =>
+    private static (DetachedCallOptions Options, IReadOnlyList<string> Failures) Read(Dictionary<string, string?> settings) =>
         Settings.Detached.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
-    private static IEnumerable<string> Failures((AsyncOptions Options, IReadOnlyList<string> Failures) read) => read.Failures;
+    private static IEnumerable<string> Failures((DetachedCallOptions Options, IReadOnlyList<string> Failures) read) => read.Failures;
 }

@@ -1,4 +1,4 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>What to do with a detached call after an attempt.</summary>
 /// <param name="Kind">Complete it, retry it, or make it a dead letter.</param>
@@ -6,14 +6,14 @@ namespace FnSharp.Server.Calls;
 /// <param name="NextAttemptAt">For a retry: not before this time (UTC).</param>
 /// <param name="CountAttempt">For a retry: whether the attempt counts (false when the node was too busy to try).</param>
 /// <param name="Reason">For a dead letter: why.</param>
-internal sealed record AsyncDecision(AsyncDecisionKind Kind, AsyncFault Fault, DateTimeOffset? NextAttemptAt, bool CountAttempt, AsyncDeadLetterReason? Reason)
+internal sealed record DetachedDecision(DetachedDecisionKind Kind, DetachedFault Fault, DateTimeOffset? NextAttemptAt, bool CountAttempt, DetachedDeadLetterReason? Reason)
 {
     /// <summary>The attempt succeeded: store the call as ended.</summary>
-    public static readonly AsyncDecision Complete = new(AsyncDecisionKind.Complete, AsyncFault.None, null, true, null);
+    public static readonly DetachedDecision Complete = new(DetachedDecisionKind.Complete, DetachedFault.None, null, true, null);
 
     /// <summary>Queue the call again for <paramref name="next"/>.</summary>
-    public static AsyncDecision Retry(AsyncFault fault, DateTimeOffset next, bool countAttempt) => new(AsyncDecisionKind.Retry, fault, next, countAttempt, null);
+    public static DetachedDecision Retry(DetachedFault fault, DateTimeOffset next, bool countAttempt) => new(DetachedDecisionKind.Retry, fault, next, countAttempt, null);
 
     /// <summary>Store the call as a dead letter.</summary>
-    public static AsyncDecision DeadLetter(AsyncDeadLetterReason reason) => new(AsyncDecisionKind.DeadLetter, AsyncFault.None, null, true, reason);
+    public static DetachedDecision DeadLetter(DetachedDeadLetterReason reason) => new(DetachedDecisionKind.DeadLetter, DetachedFault.None, null, true, reason);
 }

@@ -4,12 +4,14 @@ using FnSharp.Agent.Calls;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Server.Calls;
+using FnSharp.Server.Detached;
+using FnSharp.Server.Tests.Calls;
 using FnSharp.Storage.Sqlite;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FnSharp.Server.Tests.Calls;
+namespace FnSharp.Server.Tests.Detached;
 
 /// <summary>Detached calls through the real HTTP pipeline: acceptance, the worker, retries, dead letters and re-drives.</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
@@ -38,7 +40,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var callId = await _h.InvokeDetachedAsync(fnId, "the payload");
         var attempt = await _h.NextAttemptAsync(callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Completed, CallStatus.Success), attempt);
         var call = await _h.GetCallAsync(fnId, callId);
         Assert.Equal((CallTypes.Detached, CallStates.Success, 200, 1, false), (call.Type, call.Status, call.StatusCode, call.Attempts, call.DeadLetter));
         Assert.NotNull(call.CompletedAt);
@@ -68,8 +70,8 @@ public sealed class DetachedCallTests : IAsyncLifetime
 
         Assert.Equal((CallStates.Running, 1), (whileBusy.Item1.Status, whileBusy.Item1.Attempts));
         Assert.Equal((CallStates.Queued, 0), (whileBusy.Item2.Status, whileBusy.Item2.Attempts));
-        Assert.Equal(AsyncSettlement.Completed, (await _h.NextAttemptAsync(first)).Settlement);
-        Assert.Equal(AsyncSettlement.Completed, (await _h.NextAttemptAsync(second)).Settlement);
+        Assert.Equal(DetachedSettlement.Completed, (await _h.NextAttemptAsync(first)).Settlement);
+        Assert.Equal(DetachedSettlement.Completed, (await _h.NextAttemptAsync(second)).Settlement);
         Assert.Equal(CallStates.Success, (await _h.GetCallAsync(fnId, second)).Status);
     }
 
@@ -178,7 +180,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var attempt = await _h.NextAttemptAsync(callId);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(AsyncSettlement.Completed, attempt.Settlement);
+        Assert.Equal(DetachedSettlement.Completed, attempt.Settlement);
         Assert.Equal("PUT", seen!["Fn-Http-Method"]);
         Assert.Equal("http://localhost/t/shop/orders?x=1", seen["Fn-Http-Request-Url"]);
         Assert.Equal("httprequest", seen["Fn-Intent"]);
@@ -197,7 +199,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         using var sync = await _h.InvokeAsync("/t/hooks/in", "now", "sync");
 
         Assert.Equal(HttpStatusCode.Accepted, detached.StatusCode);
-        Assert.Equal(AsyncSettlement.Completed, attempt.Settlement);
+        Assert.Equal(DetachedSettlement.Completed, attempt.Settlement);
         Assert.Equal((HttpStatusCode.OK, "now"), (sync.StatusCode, await sync.Content.ReadAsStringAsync()));
     }
 
@@ -222,13 +224,13 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var third = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.FunctionFailed), first);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Retried, CallStatus.FunctionFailed), first);
         Assert.Equal((CallStates.Queued, 1, "function failed"), (afterFirst.Status, afterFirst.Attempts, afterFirst.Error));
         Assert.InRange(afterFirst.NextAttemptAt!.Value, accepted.AddMilliseconds(500), accepted.AddMilliseconds(1000));
-        Assert.Equal(AsyncSettlement.Retried, second.Settlement);
+        Assert.Equal(DetachedSettlement.Retried, second.Settlement);
         Assert.Equal((CallStates.Queued, 2), (afterSecond.Status, afterSecond.Attempts));
         Assert.InRange(afterSecond.NextAttemptAt!.Value, accepted.AddMilliseconds(2000), accepted.AddMilliseconds(3000));
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.FunctionFailed), third);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.DeadLettered, CallStatus.FunctionFailed), third);
         Assert.Equal((CallStates.Error, 502, "function failed", 3, true), (dead.Status, dead.StatusCode, dead.Error, dead.Attempts, dead.DeadLetter));
         Assert.Equal(3, _h.Driver.CallCount);
     }
@@ -247,7 +249,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var attempt = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.TimedOut), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.DeadLettered, CallStatus.TimedOut), attempt);
         Assert.Equal((CallStates.Timeout, 504, 1, true), (dead.Status, dead.StatusCode, dead.Attempts, dead.DeadLetter));
     }
 
@@ -266,11 +268,11 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var second = await _h.NextAttemptAsync(callId);
         var done = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.ContainerInitFailed), first);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Retried, CallStatus.ContainerInitFailed), first);
         Assert.Equal((CallStates.Queued, 1, false), (queued.Status, queued.Attempts, queued.DeadLetter));
         Assert.StartsWith("Container failed to initialize", queued.Error, StringComparison.Ordinal);
         Assert.InRange(queued.NextAttemptAt!.Value, accepted.AddMilliseconds(500), accepted.AddMilliseconds(1000));
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), second);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Completed, CallStatus.Success), second);
         Assert.Equal((CallStates.Success, 2), (done.Status, done.Attempts));
     }
 
@@ -289,8 +291,8 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var second = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.ContainerInitTimedOut), first);
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, null), second);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Retried, CallStatus.ContainerInitTimedOut), first);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.DeadLettered, null), second);
         Assert.Equal(starts, _h.Driver.CreatedCount);
         Assert.Equal((CallStates.Timeout, 504, true, 1), (dead.Status, dead.StatusCode, dead.DeadLetter, dead.Attempts));
         Assert.StartsWith("the call reached FN_ASYNC_MAX_EVENT_AGE_SECS=60 before it succeeded; last error: Container initialization timed out", dead.Error, StringComparison.Ordinal);
@@ -308,7 +310,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var attempt = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.InvalidResponse), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.DeadLettered, CallStatus.InvalidResponse), attempt);
         Assert.Equal((CallStates.Error, 502, "function response body too large", true), (dead.Status, dead.StatusCode, dead.Error, dead.DeadLetter));
     }
 
@@ -322,7 +324,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var attempt = await _h.NextAttemptAsync(callId);
         var dead = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.DeadLettered, CallStatus.ImageNotFound), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.DeadLettered, CallStatus.ImageNotFound), attempt);
         Assert.Equal((CallStates.Error, 502, true, 1), (dead.Status, dead.StatusCode, dead.DeadLetter, dead.Attempts));
         Assert.StartsWith("Failed to pull image", dead.Error, StringComparison.Ordinal);
         Assert.Null(dead.StartedAt);
@@ -340,7 +342,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         };
         var (_, fnId) = await _h.CreateFnAsync("app", "fn");
         var callId = await _h.InvokeDetachedAsync(fnId);
-        Assert.Equal(AsyncSettlement.DeadLettered, (await _h.NextAttemptAsync(callId)).Settlement);
+        Assert.Equal(DetachedSettlement.DeadLettered, (await _h.NextAttemptAsync(callId)).Settlement);
         Volatile.Write(ref fail, false);
 
         using var response = await _h.Http.PostAsync(new Uri($"/v2/fns/{fnId}/calls/{callId}/redrive", UriKind.Relative), null);
@@ -351,7 +353,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($"/v2/fns/{fnId}/calls/{callId}", response.Headers.Location?.ToString());
         Assert.Equal((callId, "queued", 0, false), (body.GetProperty("id").GetString(), body.GetProperty("status").GetString(), body.GetProperty("attempts").GetInt32(), body.GetProperty("dead_letter").GetBoolean()));
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Completed, CallStatus.Success), attempt);
         Assert.Equal((CallStates.Success, 1, false), (done.Status, done.Attempts, done.DeadLetter));
     }
 
@@ -411,7 +413,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         release.SetResult();
         foreach (var (_, callId) in running)
         {
-            Assert.Equal(AsyncSettlement.Completed, (await _h.NextAttemptAsync(callId)).Settlement);
+            Assert.Equal(DetachedSettlement.Completed, (await _h.NextAttemptAsync(callId)).Settlement);
         }
 
         Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
@@ -431,7 +433,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var attempt = await _h.NextAttemptAsync(callId);
         var requeued = await _h.GetCallAsync(fnId, callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Retried, CallStatus.TooBusy), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Retried, CallStatus.TooBusy), attempt);
         Assert.Equal((CallStates.Queued, 0, "Timed out - server too busy", false), (requeued.Status, requeued.Attempts, requeued.Error, requeued.DeadLetter));
         Assert.InRange(requeued.NextAttemptAt!.Value, accepted.AddMilliseconds(500), accepted.AddMilliseconds(1000));
         Assert.Equal(0, _h.Driver.CreatedCount);
@@ -461,9 +463,9 @@ public sealed class DetachedCallTests : IAsyncLifetime
         _h.Start();
         var rerun = await _h.NextAttemptAsync(callId);
 
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.GivenBack, null), cutOff);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.GivenBack, null), cutOff);
         Assert.Equal((CallStates.Queued, 0), (stored!.Status, stored.Attempts));
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), rerun);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Completed, CallStatus.Success), rerun);
         Assert.Equal((CallStates.Success, 1), ((await _h.GetCallAsync(fnId, callId)).Status, (await _h.GetCallAsync(fnId, callId)).Attempts));
     }
 
@@ -490,7 +492,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var first = await _h.NextAttemptAsync(running);
         _h.Worker.Wake();
 
-        Assert.Equal(new AsyncAttempt(running, AsyncSettlement.Completed, CallStatus.Success), first);
+        Assert.Equal(new DetachedAttempt(running, DetachedSettlement.Completed, CallStatus.Success), first);
         var left = await _h.GetCallAsync(fnId, waiting);
         Assert.Equal((CallStates.Queued, 0), (left.Status, left.Attempts));
         Assert.Equal(1, _h.Driver.CallCount);
@@ -528,8 +530,8 @@ public sealed class DetachedCallTests : IAsyncLifetime
         _h = new DetachedCallHarness();
 
         Assert.Equal(CallStates.Running, waiting.Status);
-        Assert.Equal(new AsyncAttempt(first, AsyncSettlement.Completed, CallStatus.Success), firstEnd);
-        Assert.Equal(new AsyncAttempt(second, AsyncSettlement.GivenBack, null), secondEnd);
+        Assert.Equal(new DetachedAttempt(first, DetachedSettlement.Completed, CallStatus.Success), firstEnd);
+        Assert.Equal(new DetachedAttempt(second, DetachedSettlement.GivenBack, null), secondEnd);
     }
 
     [Fact]
@@ -553,7 +555,7 @@ public sealed class DetachedCallTests : IAsyncLifetime
         var done = await _h.GetCallAsync(fnId, callId);
 
         Assert.Equal([callId], claimed.Select(c => c.Call.Id));
-        Assert.Equal(new AsyncAttempt(callId, AsyncSettlement.Completed, CallStatus.Success), attempt);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Completed, CallStatus.Success), attempt);
         Assert.Equal((CallStates.Success, 2), (done.Status, done.Attempts));
     }
 
@@ -567,9 +569,9 @@ public sealed class DetachedCallTests : IAsyncLifetime
         };
         var (_, fnId) = await _h.CreateFnAsync("app", "counted", ""","annotations":{"fnsharp.io/async-retries":"1"}""");
         var callId = await _h.InvokeDetachedAsync(fnId);
-        Assert.Equal(AsyncSettlement.Retried, (await _h.NextAttemptAsync(callId)).Settlement);
+        Assert.Equal(DetachedSettlement.Retried, (await _h.NextAttemptAsync(callId)).Settlement);
         _h.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(AsyncSettlement.DeadLettered, (await _h.NextAttemptAsync(callId)).Settlement);
+        Assert.Equal(DetachedSettlement.DeadLettered, (await _h.NextAttemptAsync(callId)).Settlement);
 
         var text = await _h.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         var samples = Telemetry.PrometheusText.Samples(text, $"fn_id=\"{fnId}\"")

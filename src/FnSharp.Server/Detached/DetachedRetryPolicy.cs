@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using FnSharp.Agent.Calls;
 using FnSharp.Core.Models;
-using FnSharp.Server.Configuration;
 
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
 /// What the worker does after an attempt of a detached call (<c>docs/api.md</c>, "Detached calls"):
@@ -12,7 +9,7 @@ namespace FnSharp.Server.Calls;
 /// function's faults only as often as the fn's <c>fnsharp.io/async-retries</c> annotation allows, and a
 /// call that can never fit this node is a dead letter at once. Pure: tests drive it directly.
 /// </summary>
-internal static class AsyncRetryPolicy
+internal static class DetachedRetryPolicy
 {
     /// <summary>The fn annotation naming how often a detached call is retried after a function failure: an integer 0..10 (a number or a numeric string), default 0.</summary>
     public const string RetriesAnnotation = FnSharpAnnotations.AsyncRetries;
@@ -21,16 +18,16 @@ internal static class AsyncRetryPolicy
     public const int MaxRetries = FnSharpAnnotations.MaxAsyncRetries;
 
     /// <summary>Whose fault an attempt's outcome is, which decides whether and how it is retried.</summary>
-    public static AsyncFault Classify(CallStatus status) => status switch
+    public static DetachedFault Classify(CallStatus status) => status switch
     {
-        CallStatus.Success => AsyncFault.None,
-        CallStatus.TooBusy => AsyncFault.Busy,
-        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => AsyncFault.Platform,
+        CallStatus.Success => DetachedFault.None,
+        CallStatus.TooBusy => DetachedFault.Busy,
+        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => DetachedFault.Platform,
 
         // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for
         // FN_ASYNC_MAX_EVENT_AGE_SECS would only hide it.
-        CallStatus.ImageNotFound or CallStatus.FunctionFailed or CallStatus.InvalidResponse or CallStatus.ReceiveFailed or CallStatus.TimedOut or CallStatus.OutOfMemory => AsyncFault.Function,
-        _ => AsyncFault.Permanent,
+        CallStatus.ImageNotFound or CallStatus.FunctionFailed or CallStatus.InvalidResponse or CallStatus.ReceiveFailed or CallStatus.TimedOut or CallStatus.OutOfMemory => DetachedFault.Function,
+        _ => DetachedFault.Permanent,
     };
 
     /// <summary>
@@ -46,11 +43,11 @@ internal static class AsyncRetryPolicy
 
     /// <summary>
     /// The delay before the next attempt after attempt number <paramref name="attempt"/> (1 for the
-    /// first): <see cref="AsyncOptions.RetryBaseMs"/> doubled for each attempt before it, capped at
-    /// <see cref="AsyncOptions.RetryMaxMs"/>, then scaled into its upper half by <paramref name="jitter"/>
+    /// first): <see cref="DetachedCallOptions.RetryBaseMs"/> doubled for each attempt before it, capped at
+    /// <see cref="DetachedCallOptions.RetryMaxMs"/>, then scaled into its upper half by <paramref name="jitter"/>
     /// (from 0 to 1), so that calls that failed together do not come back together.
     /// </summary>
-    public static TimeSpan Backoff(int attempt, double jitter, AsyncOptions options)
+    public static TimeSpan Backoff(int attempt, double jitter, DetachedCallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var exponent = Math.Clamp(attempt - 1, 0, 30);
@@ -59,7 +56,7 @@ internal static class AsyncRetryPolicy
     }
 
     /// <summary>When the call reaches the maximum event age and stops being tried.</summary>
-    public static DateTimeOffset ExpiresAt(Call call, AsyncOptions options)
+    public static DateTimeOffset ExpiresAt(Call call, DetachedCallOptions options)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(options);
@@ -76,23 +73,23 @@ internal static class AsyncRetryPolicy
     /// <param name="now">The time now.</param>
     /// <param name="jitter">A random number from 0 to 1, for <see cref="Backoff"/>.</param>
     /// <param name="options">The worker's settings.</param>
-    public static AsyncDecision Decide(Call call, CallStatus status, int retries, DateTimeOffset now, double jitter, AsyncOptions options)
+    public static DetachedDecision Decide(Call call, CallStatus status, int retries, DateTimeOffset now, double jitter, DetachedCallOptions options)
     {
         ArgumentNullException.ThrowIfNull(call);
         var fault = Classify(status);
         switch (fault)
         {
-            case AsyncFault.None:
-                return AsyncDecision.Complete;
-            case AsyncFault.Permanent:
-                return AsyncDecision.DeadLetter(AsyncDeadLetterReason.CannotRun);
-            case AsyncFault.Function when call.Attempts > retries:
-                return AsyncDecision.DeadLetter(AsyncDeadLetterReason.RetriesExhausted);
+            case DetachedFault.None:
+                return DetachedDecision.Complete;
+            case DetachedFault.Permanent:
+                return DetachedDecision.DeadLetter(DetachedDeadLetterReason.CannotRun);
+            case DetachedFault.Function when call.Attempts > retries:
+                return DetachedDecision.DeadLetter(DetachedDeadLetterReason.RetriesExhausted);
         }
 
         var next = now + Backoff(call.Attempts, jitter, options);
         return next > ExpiresAt(call, options)
-            ? AsyncDecision.DeadLetter(AsyncDeadLetterReason.MaxEventAge)
-            : AsyncDecision.Retry(fault, next, countAttempt: fault != AsyncFault.Busy);
+            ? DetachedDecision.DeadLetter(DetachedDeadLetterReason.MaxEventAge)
+            : DetachedDecision.Retry(fault, next, countAttempt: fault != DetachedFault.Busy);
     }
 }

@@ -1,7 +1,7 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>Why a detached call became a dead letter.</summary>
-internal enum AsyncDeadLetterReason
+internal enum DetachedDeadLetterReason
 {
     /// <summary>A function failure after the retries the fn allows.</summary>
     RetriesExhausted,
@@ -9,6 +9,6 @@ internal enum AsyncDeadLetterReason
     /// <summary>The call reached <c>FN_ASYNC_MAX_EVENT_AGE_SECS</c> (or its next attempt would come after it).</summary>
     MaxEventAge,
 
-    /// <summary>The call can never run on this node (<see cref="AsyncFault.Permanent"/>).</summary>
+    /// <summary>The call can never run on this node (<see cref="DetachedFault.Permanent"/>).</summary>
     CannotRun,
 }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using System.Threading.Channels;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
-using FnSharp.Server.Calls;
+using FnSharp.Server.Detached;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -14,18 +14,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FnSharp.Server.Tests.Calls;
+namespace FnSharp.Server.Tests.Detached;
 
 /// <summary>
 /// The real server pipeline for detached calls: fake containers, a fake clock, a SQLite file, and the
-/// worker's <see cref="AsyncCallWorker.AttemptSettled"/> turned into one channel per call, so that a
+/// worker's <see cref="DetachedCallWorker.AttemptSettled"/> turned into one channel per call, so that a
 /// test awaits "the n-th attempt of this call was stored" instead of sleeping or polling.
 /// </summary>
 internal sealed class DetachedCallHarness : IAsyncDisposable
 {
     // Written by the worker's hook (one writer per attempt), read by the test; unbounded because a test
     // makes a handful of attempts.
-    private readonly ConcurrentDictionary<string, Channel<AsyncAttempt>> _attempts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Channel<DetachedAttempt>> _attempts = new(StringComparer.Ordinal);
     private readonly FnSharpServerFactory _factory;
     private WebApplicationFactory<Program>? _server;
     private HttpClient? _http;
@@ -68,7 +68,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public ICallStore Calls => Services.GetRequiredService<ICallStore>();
 
-    public AsyncCallWorker Worker => Services.GetRequiredService<AsyncCallWorker>();
+    public DetachedCallWorker Worker => Services.GetRequiredService<DetachedCallWorker>();
 
     public HttpClient Http => _http ??= Server.CreateClient();
 
@@ -82,7 +82,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
     }
 
     /// <summary>The next stored attempt of <paramref name="callId"/>.</summary>
-    public Task<AsyncAttempt> NextAttemptAsync(string callId) =>
+    public Task<DetachedAttempt> NextAttemptAsync(string callId) =>
         // A failsafe against a hung test, not a timing assertion.
         ChannelOf(callId).Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -144,7 +144,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
         await Driver.DisposeAsync();
     }
 
-    private Channel<AsyncAttempt> ChannelOf(string callId) => _attempts.GetOrAdd(callId, _ => Channel.CreateUnbounded<AsyncAttempt>());
+    private Channel<DetachedAttempt> ChannelOf(string callId) => _attempts.GetOrAdd(callId, _ => Channel.CreateUnbounded<DetachedAttempt>());
 
     /// <summary>Starts the server, whose worker reports every attempt from its first (a recovery at start included).</summary>
     public void Start() => _ = Services;
@@ -159,7 +159,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
             services.Replace(ServiceDescriptor.Singleton(sp =>
             {
-                var worker = ActivatorUtilities.CreateInstance<AsyncCallWorker>(sp);
+                var worker = ActivatorUtilities.CreateInstance<DetachedCallWorker>(sp);
                 worker.AttemptSettled = attempt => ChannelOf(attempt.CallId).Writer.TryWrite(attempt);
                 return worker;
             }));

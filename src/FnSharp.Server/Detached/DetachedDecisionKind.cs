@@ -1,7 +1,7 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
-/// <summary>The kinds of <see cref="AsyncDecision"/>.</summary>
-internal enum AsyncDecisionKind
+/// <summary>The kinds of <see cref="DetachedDecision"/>.</summary>
+internal enum DetachedDecisionKind
 {
     /// <summary>Store the call as ended.</summary>
     Complete,

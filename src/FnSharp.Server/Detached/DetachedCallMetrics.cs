@@ -2,21 +2,21 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using FnSharp.Agent.Calls;
 
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
 /// The instruments of detached calls on the meter <c>FnSharp.AsyncCalls</c>, named as Prometheus
 /// series (<c>docs/metrics.md</c>). The runner's own series count each attempt as a call too; these
 /// say what became of the detached call.
 /// </summary>
-internal sealed class AsyncCallMetrics
+internal sealed class DetachedCallMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "FnSharp.AsyncCalls";
 
     private int _running;
 
-    public AsyncCallMetrics(IMeterFactory meterFactory)
+    public DetachedCallMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
 

@@ -1,6 +1,6 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
-internal sealed partial class AsyncCallWorker
+internal sealed partial class DetachedCallWorker
 {
     // Event ids 1500-1599 belong to detached calls: 1500-1549 to the worker.
     [LoggerMessage(1500, LogLevel.Information, "Detached calls are not run on this node: FN_ASYNC_MAX_CONCURRENT=0 (it still accepts them)")]

@@ -3,18 +3,18 @@ using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Server.Apis;
-using FnSharp.Server.Calls;
+using FnSharp.Server.Invocation;
 
-namespace FnSharp.Server.Invocation;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
 /// Accepts detached calls (<c>Fn-Invoke-Type: detached</c> on <c>/invoke</c> and <c>/t</c>, or the
 /// trigger annotation <c>fnsharp.io/invoke-type: "detached"</c>): the body is read (within
 /// <c>FN_MAX_REQUEST_SIZE</c>), the call and what to send to its container are committed to the queue
 /// of <see cref="ICallStore"/>, and only then the client gets 202 with <c>Fn-Call-Id</c> and
-/// <c>{"call_id":"..."}</c>. <see cref="AsyncCallWorker"/> runs it later (<c>docs/api.md</c>).
+/// <c>{"call_id":"..."}</c>. <see cref="DetachedCallWorker"/> runs it later (<c>docs/api.md</c>).
 /// </summary>
-internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker worker, AsyncCallMetrics metrics, TimeProvider time, ILogger<DetachedCalls> logger)
+internal sealed partial class DetachedCallAcceptor(ICallStore calls, DetachedCallWorker worker, DetachedCallMetrics metrics, TimeProvider time, ILogger<DetachedCallAcceptor> logger)
 {
     /// <summary>The request header that asks for a detached call (Fn's name).</summary>
     public const string InvokeTypeHeader = "Fn-Invoke-Type";
@@ -92,7 +92,7 @@ internal sealed partial class DetachedCalls(ICallStore calls, AsyncCallWorker wo
             return;
         }
 
-        metrics.Accepted.Add(1, AsyncCallMetrics.Fn(target.Fn.Id));
+        metrics.Accepted.Add(1, DetachedCallMetrics.Fn(target.Fn.Id));
         LogAccepted(logger, callId, target.Fn.Id, body.Length);
         worker.Wake();
         context.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -1,11 +1,11 @@
-namespace FnSharp.Server.Configuration;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
-/// The settings of the worker that runs detached calls (<see cref="Calls.AsyncCallWorker"/>), read
+/// The settings of the worker that runs detached calls (<see cref="DetachedCallWorker"/>), read
 /// from FnSharp's own <c>FN_ASYNC_*</c> names (Fn removed its async calls and has none) through
-/// <see cref="Settings.Detached"/>, which checks them at start-up. <c>docs/configuration.md</c> lists them.
+/// <see cref="Configuration.Settings.Detached"/>, which checks them at start-up. <c>docs/configuration.md</c> lists them.
 /// </summary>
-public sealed record AsyncOptions
+public sealed record DetachedCallOptions
 {
     /// <summary>The most detached calls one node may run at once.</summary>
     public const int MaxConcurrentLimit = 10_000;

@@ -1,7 +1,7 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>Where a detached call is after an attempt.</summary>
-internal enum AsyncSettlement
+internal enum DetachedSettlement
 {
     /// <summary>Stored as ended (success, or an error that is not retried: its fn was deleted).</summary>
     Completed,

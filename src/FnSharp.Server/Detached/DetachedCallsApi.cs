@@ -1,16 +1,15 @@
-using FnSharp.Core.Errors;
 using FnSharp.Core.Storage;
-using FnSharp.Server.Calls;
+using FnSharp.Server.Apis;
 
-namespace FnSharp.Server.Apis;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
 /// <c>POST /v2/fns/{fnID}/calls/{callID}/redrive</c>: queues a dead letter again (<c>docs/api.md</c>,
 /// "Detached calls"). Listing dead letters is <c>GET /v2/fns/{fnID}/calls?dead_letter=true</c>.
 /// </summary>
-internal static partial class AsyncCallsApi
+internal static partial class DetachedCallsApi
 {
-    public static IEndpointRouteBuilder MapAsyncCallsApi(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapDetachedCallsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall);
         return routes;
@@ -25,16 +24,16 @@ internal static partial class AsyncCallsApi
         string callID,
         IDataStore store,
         ICallStore calls,
-        AsyncCallWorker worker,
-        AsyncCallMetrics metrics,
+        DetachedCallWorker worker,
+        DetachedCallMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var call = await calls.RedriveCallAsync(fnID, callID, ApiTime.Now(time), cancellationToken)
             ?? throw await CallsApi.NotFoundAsync(fnID, store, cancellationToken);
-        metrics.Redrives.Add(1, AsyncCallMetrics.Fn(fnID));
-        LogRedriven(loggers.CreateLogger(typeof(AsyncCallsApi).FullName!), callID, fnID);
+        metrics.Redrives.Add(1, DetachedCallMetrics.Fn(fnID));
+        LogRedriven(loggers.CreateLogger(typeof(DetachedCallsApi).FullName!), callID, fnID);
         worker.Wake();
         return TypedResults.Accepted($"/v2/fns/{fnID}/calls/{callID}", call);
     }

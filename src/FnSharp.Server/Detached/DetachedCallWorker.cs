@@ -4,11 +4,12 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
 
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
 /// <summary>
 /// Runs detached calls from the durable queue of <see cref="ICallStore"/> (<c>docs/api.md</c>,
@@ -16,21 +17,21 @@ namespace FnSharp.Server.Calls;
 /// it stopped; then it claims due calls up to its free slots (<c>FN_ASYNC_MAX_CONCURRENT</c>), every
 /// <c>FN_ASYNC_POLL_MSECS</c> or at once when woken (a call accepted, re-driven or finished here), runs
 /// each through the agent as an async call (within the async memory share), and stores the outcome:
-/// ended, queued again with backoff (<see cref="AsyncRetryPolicy"/>), or a dead letter. The leases of
+/// ended, queued again with backoff (<see cref="DetachedRetryPolicy"/>), or a dead letter. The leases of
 /// running calls are renewed every third of <c>FN_ASYNC_LEASE_MSECS</c>, so a call is taken by another
 /// node only when this one died. At shutdown it stops claiming, lets running calls finish within
 /// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
 /// </summary>
-internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecycleService
+internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLifecycleService
 {
     private readonly IServiceProvider _services;
     private readonly IAgent _agent;
-    private readonly IOptions<AsyncOptions> _asyncOptions;
+    private readonly IOptions<DetachedCallOptions> _options;
     private readonly IOptions<ServerOptions> _serverOptions;
     private readonly IOptions<AgentOptions> _agentOptions;
     private readonly TimeProvider _time;
-    private readonly AsyncCallMetrics _metrics;
-    private readonly ILogger<AsyncCallWorker> _logger;
+    private readonly DetachedCallMetrics _metrics;
+    private readonly ILogger<DetachedCallWorker> _logger;
     // The ids of the calls running here (the value is unused): their leases are renewed until their end is stored.
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
 
@@ -50,19 +51,19 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
 
     // The options are read when used, not here: reading them validates them, and a bad setting must be
     // reported by the host's start-up validation, not by the creation of the hosted services.
-    public AsyncCallWorker(
+    public DetachedCallWorker(
         IServiceProvider services,
         IAgent agent,
-        IOptions<AsyncOptions> options,
+        IOptions<DetachedCallOptions> options,
         IOptions<ServerOptions> server,
         IOptions<AgentOptions> agentOptions,
         TimeProvider time,
-        AsyncCallMetrics metrics,
-        ILogger<AsyncCallWorker> logger)
+        DetachedCallMetrics metrics,
+        ILogger<DetachedCallWorker> logger)
     {
         _services = services;
         _agent = agent;
-        _asyncOptions = options;
+        _options = options;
         _serverOptions = server;
         _agentOptions = agentOptions;
         _time = time;
@@ -71,9 +72,9 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     }
 
     /// <summary>Called after each attempt's end is stored, or left to lease recovery (tests wait on it instead of polling).</summary>
-    internal Action<AsyncAttempt>? AttemptSettled { get; set; }
+    internal Action<DetachedAttempt>? AttemptSettled { get; set; }
 
-    private AsyncOptions Settings => _asyncOptions.Value;
+    private DetachedCallOptions Settings => _options.Value;
 
     private ServerOptions ServerSettings => _serverOptions.Value;
 
@@ -241,7 +242,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
 
         foreach (var item in claimed)
         {
-            _metrics.Claimed.Add(1, AsyncCallMetrics.Fn(item.Call.FnId));
+            _metrics.Claimed.Add(1, DetachedCallMetrics.Fn(item.Call.FnId));
             LogClaimed(_logger, item.Call.Id, item.Call.FnId, item.Call.Attempts);
 
             // Registered before it runs, so that a call that ends at once is removed after it was added.
@@ -277,7 +278,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     private async Task RunAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
-        AsyncAttempt settled;
+        DetachedAttempt settled;
         try
         {
             settled = await AttemptAsync(calls, store, item, slot);
@@ -291,17 +292,17 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
             // The store failed to take the outcome (or a bug): the call stays leased to this node until
             // its lease ends, then it is claimed again. Never lost, perhaps run twice.
             LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
-            settled = new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
+            settled = new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
 
         AttemptSettled?.Invoke(settled);
     }
 
-    private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
+    private async Task<DetachedAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
         var now = _time.GetUtcNow();
-        if (now > AsyncRetryPolicy.ExpiresAt(call, Settings))
+        if (now > DetachedRetryPolicy.ExpiresAt(call, Settings))
         {
             // Queued past its age (the node was down, or too busy for hours): it is not run any more.
             LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
@@ -318,8 +319,8 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
             // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
             await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
             await calls.CompleteCallAsync(expired, null, CancellationToken.None);
-            _metrics.DeadLetters.Add(1, AsyncCallMetrics.Fn(call.FnId), new("reason", AsyncCallMetrics.SnakeCase(nameof(AsyncDeadLetterReason.MaxEventAge))));
-            return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, null);
+            _metrics.DeadLetters.Add(1, DetachedCallMetrics.Fn(call.FnId), new("reason", DetachedCallMetrics.SnakeCase(nameof(DetachedDeadLetterReason.MaxEventAge))));
+            return new DetachedAttempt(call.Id, DetachedSettlement.DeadLettered, null);
         }
 
         var fn = await store.GetFnAsync(call.FnId, _cutOff.Token);
@@ -329,8 +330,8 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
             LogFnDeleted(_logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
             await calls.CompleteCallAsync(orphan, null, CancellationToken.None);
-            _metrics.Attempts.Add(1, AsyncCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
-            return new AsyncAttempt(call.Id, AsyncSettlement.Completed, null);
+            _metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
+            return new DetachedAttempt(call.Id, DetachedSettlement.Completed, null);
         }
 
         var (status, error, result) = await SubmitAsync(call, app, fn, item.Payload);
@@ -359,7 +360,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
             StatusCode = error?.Status ?? 200,
             Error = error?.Message,
         };
-        _metrics.Attempts.Add(1, AsyncCallMetrics.Fn(call.FnId), new("outcome", error == CallServer.ResponseTooLarge ? "response_too_large" : AsyncCallMetrics.Label(status)));
+        _metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", error == CallServer.ResponseTooLarge ? "response_too_large" : DetachedCallMetrics.Label(status)));
         if (_stopping && status == CallStatus.TooBusy)
         {
             // Refused because the node is stopping: not the call's fault.
@@ -367,44 +368,44 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         }
 
         var retries = 0;
-        if (AsyncRetryPolicy.Classify(status) == AsyncFault.Function)
+        if (DetachedRetryPolicy.Classify(status) == DetachedFault.Function)
         {
-            if (AsyncRetryPolicy.RetriesOf(fn) is { } allowed)
+            if (DetachedRetryPolicy.RetriesOf(fn) is { } allowed)
             {
                 retries = allowed;
             }
             else
             {
-                LogBadRetries(_logger, fn.Id, AsyncRetryPolicy.RetriesAnnotation, AsyncRetryPolicy.MaxRetries);
+                LogBadRetries(_logger, fn.Id, DetachedRetryPolicy.RetriesAnnotation, DetachedRetryPolicy.MaxRetries);
             }
         }
 
         now = _time.GetUtcNow();
-        var decision = AsyncRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), Settings);
-        var fnTag = AsyncCallMetrics.Fn(call.FnId);
+        var decision = DetachedRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), Settings);
+        var fnTag = DetachedCallMetrics.Fn(call.FnId);
         switch (decision.Kind)
         {
-            case AsyncDecisionKind.Complete:
+            case DetachedDecisionKind.Complete:
                 await calls.CompleteCallAsync(ended, log, CancellationToken.None);
                 LogCompleted(_logger, call.Id, call.FnId, call.Attempts);
-                return new AsyncAttempt(call.Id, AsyncSettlement.Completed, status);
-            case AsyncDecisionKind.Retry:
+                return new DetachedAttempt(call.Id, DetachedSettlement.Completed, status);
+            case DetachedDecisionKind.Retry:
                 var next = decision.NextAttemptAt!.Value;
                 await calls.RequeueCallAsync(call.Id, next, error?.Message, decision.CountAttempt, CancellationToken.None);
-                _metrics.Retries.Add(1, fnTag, new("fault", AsyncCallMetrics.SnakeCase(decision.Fault.ToString())));
-                LogRetry(_logger, call.Id, call.FnId, call.Attempts, AsyncCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
-                return new AsyncAttempt(call.Id, AsyncSettlement.Retried, status);
+                _metrics.Retries.Add(1, fnTag, new("fault", DetachedCallMetrics.SnakeCase(decision.Fault.ToString())));
+                LogRetry(_logger, call.Id, call.FnId, call.Attempts, DetachedCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
+                return new DetachedAttempt(call.Id, DetachedSettlement.Retried, status);
             default:
                 var reason = decision.Reason!.Value;
-                var dead = ended with { DeadLetter = true, Error = reason == AsyncDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
+                var dead = ended with { DeadLetter = true, Error = reason == DetachedDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
                 await calls.CompleteCallAsync(dead, log, CancellationToken.None);
-                _metrics.DeadLetters.Add(1, fnTag, new("reason", AsyncCallMetrics.SnakeCase(reason.ToString())));
+                _metrics.DeadLetters.Add(1, fnTag, new("reason", DetachedCallMetrics.SnakeCase(reason.ToString())));
                 switch (reason)
                 {
-                    case AsyncDeadLetterReason.RetriesExhausted:
-                        LogDeadLetterRetries(_logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, AsyncRetryPolicy.RetriesAnnotation);
+                    case DetachedDeadLetterReason.RetriesExhausted:
+                        LogDeadLetterRetries(_logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, DetachedRetryPolicy.RetriesAnnotation);
                         break;
-                    case AsyncDeadLetterReason.MaxEventAge:
+                    case DetachedDeadLetterReason.MaxEventAge:
                         LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
                         break;
                     default:
@@ -412,7 +413,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
                         break;
                 }
 
-                return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, status);
+                return new DetachedAttempt(call.Id, DetachedSettlement.DeadLettered, status);
         }
     }
 
@@ -478,18 +479,18 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
-    private async Task<AsyncAttempt> GiveBackAsync(ICallStore calls, Call call)
+    private async Task<DetachedAttempt> GiveBackAsync(ICallStore calls, Call call)
     {
         try
         {
             await calls.RequeueCallAsync(call.Id, _time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
             LogGivenBack(_logger, call.Id, call.FnId);
-            return new AsyncAttempt(call.Id, AsyncSettlement.GivenBack, null);
+            return new DetachedAttempt(call.Id, DetachedSettlement.GivenBack, null);
         }
         catch (Exception e)
         {
             LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
-            return new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
+            return new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
     }
 
@@ -574,7 +575,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>One call's hold on a slot of <c>FN_ASYNC_MAX_CONCURRENT</c>, given up once (and the worker woken to claim another).</summary>
-    private sealed class Slot(AsyncCallWorker worker)
+    private sealed class Slot(DetachedCallWorker worker)
     {
         private int _released;
 

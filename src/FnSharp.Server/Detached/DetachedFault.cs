@@ -1,7 +1,7 @@
-namespace FnSharp.Server.Calls;
+namespace FnSharp.Server.Detached;
 
-/// <summary>Whose fault an attempt's outcome is (<see cref="AsyncRetryPolicy.Classify"/>).</summary>
-internal enum AsyncFault
+/// <summary>Whose fault an attempt's outcome is (<see cref="DetachedRetryPolicy.Classify"/>).</summary>
+internal enum DetachedFault
 {
     /// <summary>The attempt succeeded.</summary>
     None,
