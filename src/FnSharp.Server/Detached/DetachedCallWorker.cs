@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner;
-using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
-using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
@@ -16,22 +14,26 @@ namespace FnSharp.Server.Detached;
 /// "Detached calls"). At start it takes back the calls this node (<c>FN_NODE_NAME</c>) was running when
 /// it stopped; then it claims due calls up to its free slots (<c>FN_ASYNC_MAX_CONCURRENT</c>), every
 /// <c>FN_ASYNC_POLL_MSECS</c> or at once when woken (a call accepted, re-driven or finished here), runs
-/// each through the agent as an async call (within the async memory share), and stores the outcome:
-/// ended, queued again with backoff (<see cref="DetachedRetryPolicy"/>), or a dead letter. The leases of
+/// each through the <see cref="CallExecutor"/> as an async call of the agent (within the async memory
+/// share), and stores the outcome: ended, queued again with backoff (<see cref="DetachedRetryPolicy"/>), or a dead letter. The leases of
 /// running calls are renewed every third of <c>FN_ASYNC_LEASE_MSECS</c>, so a call is taken by another
 /// node only when this one died. At shutdown it stops claiming, lets running calls finish within
 /// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
 /// </summary>
-internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLifecycleService
+/// <remarks>
+/// The options are read when used, not when the worker is built: reading them validates them, and a bad
+/// setting must be reported by the host's start-up validation, not by the creation of the hosted services.
+/// </remarks>
+internal sealed partial class DetachedCallWorker(
+    IServiceProvider services,
+    CallExecutor executor,
+    IOptions<DetachedCallOptions> options,
+    IOptions<ServerOptions> server,
+    IOptions<AgentOptions> agentOptions,
+    TimeProvider time,
+    DetachedCallMetrics metrics,
+    ILogger<DetachedCallWorker> logger) : BackgroundService, IHostedLifecycleService
 {
-    private readonly IServiceProvider _services;
-    private readonly IAgent _agent;
-    private readonly IOptions<DetachedCallOptions> _options;
-    private readonly IOptions<ServerOptions> _serverOptions;
-    private readonly IOptions<AgentOptions> _agentOptions;
-    private readonly TimeProvider _time;
-    private readonly DetachedCallMetrics _metrics;
-    private readonly ILogger<DetachedCallWorker> _logger;
     // The ids of the calls running here (the value is unused): their leases are renewed until their end is stored.
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
 
@@ -49,36 +51,14 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
     private bool _disposed;
     private volatile bool _stopping;
 
-    // The options are read when used, not here: reading them validates them, and a bad setting must be
-    // reported by the host's start-up validation, not by the creation of the hosted services.
-    public DetachedCallWorker(
-        IServiceProvider services,
-        IAgent agent,
-        IOptions<DetachedCallOptions> options,
-        IOptions<ServerOptions> server,
-        IOptions<AgentOptions> agentOptions,
-        TimeProvider time,
-        DetachedCallMetrics metrics,
-        ILogger<DetachedCallWorker> logger)
-    {
-        _services = services;
-        _agent = agent;
-        _options = options;
-        _serverOptions = server;
-        _agentOptions = agentOptions;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
-    }
-
     /// <summary>Called after each attempt's end is stored, or left to lease recovery (tests wait on it instead of polling).</summary>
     internal Action<DetachedAttempt>? AttemptSettled { get; set; }
 
-    private DetachedCallOptions Settings => _options.Value;
+    private DetachedCallOptions Settings => options.Value;
 
-    private ServerOptions ServerSettings => _serverOptions.Value;
+    private ServerOptions ServerSettings => server.Value;
 
-    private TimeSpan ShutdownGrace => TimeSpan.FromMilliseconds(_agentOptions.Value.ShutdownGraceMs);
+    private TimeSpan ShutdownGrace => TimeSpan.FromMilliseconds(agentOptions.Value.ShutdownGraceMs);
 
     /// <summary>Calls running on this node now.</summary>
     internal int RunningCount => _running.Count;
@@ -139,11 +119,11 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         await base.StopAsync(cancellationToken);
         if (!_running.IsEmpty)
         {
-            LogDraining(_logger, _running.Count, (long)ShutdownGrace.TotalMilliseconds);
+            LogDraining(logger, _running.Count, (long)ShutdownGrace.TotalMilliseconds);
             await WaitIdleAsync(ShutdownGrace, cancellationToken);
             if (!_running.IsEmpty)
             {
-                LogCuttingOff(_logger, _running.Count);
+                LogCuttingOff(logger, _running.Count);
                 await _cutOff.CancelAsync();
                 await WaitIdleAsync(Timeout.InfiniteTimeSpan, cancellationToken);
             }
@@ -174,7 +154,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         var stoppingToken = claiming.Token;
         if (Settings.MaxConcurrent == 0)
         {
-            LogWorkerOff(_logger);
+            LogWorkerOff(logger);
             return;
         }
 
@@ -184,24 +164,24 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         IDataStore store;
         try
         {
-            calls = _services.GetRequiredService<ICallStore>();
-            store = _services.GetRequiredService<IDataStore>();
+            calls = services.GetRequiredService<ICallStore>();
+            store = services.GetRequiredService<IDataStore>();
         }
         catch (InvalidOperationException e)
         {
-            LogNoCallStore(_logger, e);
+            LogNoCallStore(logger, e);
             return;
         }
 
         try
         {
             var recovered = await calls.RecoverNodeCallsAsync(ServerSettings.NodeName, stoppingToken);
-            LogRecovered(_logger, recovered, ServerSettings.NodeName);
+            LogRecovered(logger, recovered, ServerSettings.NodeName);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not fatal: the calls come back once their leases end.
-            LogRecoverFailed(_logger, e, ServerSettings.NodeName);
+            LogRecoverFailed(logger, e, ServerSettings.NodeName);
         }
         catch (OperationCanceledException)
         {
@@ -228,7 +208,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         IReadOnlyList<ClaimedCall> claimed;
         try
         {
-            claimed = await calls.ClaimCallsAsync(ServerSettings.NodeName, _time.GetUtcNow(), TimeSpan.FromMilliseconds(Settings.LeaseMs), free, stoppingToken);
+            claimed = await calls.ClaimCallsAsync(ServerSettings.NodeName, time.GetUtcNow(), TimeSpan.FromMilliseconds(Settings.LeaseMs), free, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -236,19 +216,19 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         }
         catch (Exception e)
         {
-            LogClaimFailed(_logger, e, (long)Settings.PollMs);
+            LogClaimFailed(logger, e, (long)Settings.PollMs);
             return;
         }
 
         foreach (var item in claimed)
         {
-            _metrics.Claimed.Add(1, DetachedCallMetrics.Fn(item.Call.FnId));
-            LogClaimed(_logger, item.Call.Id, item.Call.FnId, item.Call.Attempts);
+            metrics.Claimed.Add(1, DetachedCallMetrics.Fn(item.Call.FnId));
+            LogClaimed(logger, item.Call.Id, item.Call.FnId, item.Call.Attempts);
 
             // Registered before it runs, so that a call that ends at once is removed after it was added.
             _running[item.Call.Id] = 0;
             Interlocked.Increment(ref _slotsInUse);
-            _metrics.RunningChanged(1);
+            metrics.RunningChanged(1);
             _ = RunTrackedAsync(calls, store, item, new Slot(this));
         }
     }
@@ -265,7 +245,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         {
             slot.Release();
             _running.TryRemove(item.Call.Id, out _);
-            _metrics.RunningChanged(-1);
+            metrics.RunningChanged(-1);
             if (_running.IsEmpty)
             {
                 Volatile.Read(ref _idle).TrySetResult();
@@ -291,7 +271,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         {
             // The store failed to take the outcome (or a bug): the call stays leased to this node until
             // its lease ends, then it is claimed again. Never lost, perhaps run twice.
-            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
+            LogAttemptFailed(logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             settled = new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
 
@@ -301,11 +281,11 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
     private async Task<DetachedAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (now > DetachedRetryPolicy.ExpiresAt(call, Settings))
         {
             // Queued past its age (the node was down, or too busy for hours): it is not run any more.
-            LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
+            LogDeadLetterAge(logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
             var expired = call with
             {
                 Status = CallStates.Timeout,
@@ -319,7 +299,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
             // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
             await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
             await calls.CompleteCallAsync(expired, null, CancellationToken.None);
-            _metrics.DeadLetters.Add(1, DetachedCallMetrics.Fn(call.FnId), new("reason", DetachedCallMetrics.SnakeCase(nameof(DetachedDeadLetterReason.MaxEventAge))));
+            metrics.DeadLetters.Add(1, DetachedCallMetrics.Fn(call.FnId), new("reason", DetachedCallMetrics.SnakeCase(nameof(DetachedDeadLetterReason.MaxEventAge))));
             return new DetachedAttempt(call.Id, DetachedSettlement.DeadLettered, null);
         }
 
@@ -327,40 +307,32 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         var app = fn is null ? null : await store.GetAppByIdAsync(fn.AppId, _cutOff.Token);
         if (fn is null || app is null)
         {
-            LogFnDeleted(_logger, call.Id, call.FnId);
+            LogFnDeleted(logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
             await calls.CompleteCallAsync(orphan, null, CancellationToken.None);
-            _metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
+            metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
             return new DetachedAttempt(call.Id, DetachedSettlement.Completed, null);
         }
 
-        var (status, error, result) = await SubmitAsync(call, app, fn, item.Payload);
+        var outcome = await SubmitAsync(call, app, fn, item.Payload);
 
-        // Done with its container: another call may run while this one waits for its output.
-        slot.Release();
-        if (result.Execution is not null && ServerSettings.CallLogWaitMs > 0)
+        if (outcome.Cancelled)
         {
-            // The engine delivers output a little after the answer: wait for it as synchronous records do
-            // (FN_CALL_LOG_WAIT_MSECS). The call stays leased to this node until its end is stored; a
-            // shutdown's cut-off ends the wait, and the end is stored with the output that has arrived.
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(ServerSettings.CallLogWaitMs), _time, _cutOff.Token);
-            }
-            catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
-            {
-                // Stopping: the call has ended, and its end is what counts.
-            }
+            return await GiveBackAsync(calls, call);
         }
 
-        var log = CallRecords.TakeLog(call, result.Execution, ServerSettings.MaxLogSizeBytes);
-        var ended = CallRecords.Ended(call, result, _time.GetUtcNow()) with
+        var (status, error) = (outcome.Status, outcome.Error);
+        if (error == CallExecutor.ResponseTooLarge)
         {
-            Status = CallRecords.StateOf(status),
-            StatusCode = error?.Status ?? 200,
-            Error = error?.Message,
-        };
-        _metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", error == CallServer.ResponseTooLarge ? "response_too_large" : DetachedCallMetrics.Label(status)));
+            LogResponseTooLarge(logger, call.Id, call.FnId, ServerSettings.MaxResponseSize);
+        }
+
+        // Done with its container: another call may run while this one waits for its output. The call
+        // stays leased to this node until its end is stored; a shutdown's cut-off ends the wait.
+        slot.Release();
+        var log = await executor.CollectLogAsync(call, outcome.Execution, _cutOff.Token);
+        var ended = outcome.Record(call, time.GetUtcNow());
+        metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", error == CallExecutor.ResponseTooLarge ? "response_too_large" : DetachedCallMetrics.Label(status)));
         if (_stopping && status == CallStatus.TooBusy)
         {
             // Refused because the node is stopping: not the call's fault.
@@ -376,40 +348,40 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
             }
             else
             {
-                LogBadRetries(_logger, fn.Id, DetachedRetryPolicy.RetriesAnnotation, DetachedRetryPolicy.MaxRetries);
+                LogBadRetries(logger, fn.Id, DetachedRetryPolicy.RetriesAnnotation, DetachedRetryPolicy.MaxRetries);
             }
         }
 
-        now = _time.GetUtcNow();
+        now = time.GetUtcNow();
         var decision = DetachedRetryPolicy.Decide(call, status, retries, now, Random.Shared.NextDouble(), Settings);
         var fnTag = DetachedCallMetrics.Fn(call.FnId);
         switch (decision.Kind)
         {
             case DetachedDecisionKind.Complete:
                 await calls.CompleteCallAsync(ended, log, CancellationToken.None);
-                LogCompleted(_logger, call.Id, call.FnId, call.Attempts);
+                LogCompleted(logger, call.Id, call.FnId, call.Attempts);
                 return new DetachedAttempt(call.Id, DetachedSettlement.Completed, status);
             case DetachedDecisionKind.Retry:
                 var next = decision.NextAttemptAt!.Value;
                 await calls.RequeueCallAsync(call.Id, next, error?.Message, decision.CountAttempt, CancellationToken.None);
-                _metrics.Retries.Add(1, fnTag, new("fault", DetachedCallMetrics.SnakeCase(decision.Fault.ToString())));
-                LogRetry(_logger, call.Id, call.FnId, call.Attempts, DetachedCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
+                metrics.Retries.Add(1, fnTag, new("fault", DetachedCallMetrics.SnakeCase(decision.Fault.ToString())));
+                LogRetry(logger, call.Id, call.FnId, call.Attempts, DetachedCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
                 return new DetachedAttempt(call.Id, DetachedSettlement.Retried, status);
             default:
                 var reason = decision.Reason!.Value;
                 var dead = ended with { DeadLetter = true, Error = reason == DetachedDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
                 await calls.CompleteCallAsync(dead, log, CancellationToken.None);
-                _metrics.DeadLetters.Add(1, fnTag, new("reason", DetachedCallMetrics.SnakeCase(reason.ToString())));
+                metrics.DeadLetters.Add(1, fnTag, new("reason", DetachedCallMetrics.SnakeCase(reason.ToString())));
                 switch (reason)
                 {
                     case DetachedDeadLetterReason.RetriesExhausted:
-                        LogDeadLetterRetries(_logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, DetachedRetryPolicy.RetriesAnnotation);
+                        LogDeadLetterRetries(logger, call.Id, call.FnId, call.Attempts, error?.Message ?? "", retries, DetachedRetryPolicy.RetriesAnnotation);
                         break;
                     case DetachedDeadLetterReason.MaxEventAge:
-                        LogDeadLetterAge(_logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
+                        LogDeadLetterAge(logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts, error?.Message ?? "");
                         break;
                     default:
-                        LogDeadLetterCannotRun(_logger, call.Id, call.FnId, error?.Message ?? "");
+                        LogDeadLetterCannotRun(logger, call.Id, call.FnId, error?.Message ?? "");
                         break;
                 }
 
@@ -417,9 +389,8 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         }
     }
 
-    /// <summary>Runs one attempt through the agent and reads the answer's body to its end, keeping none of it.</summary>
-    /// <returns>How the attempt ended (a body over <c>FN_MAX_RESPONSE_SIZE</c> or broken off mid-way counts as the function's fault) and the disposed result, for its execution.</returns>
-    private async Task<(CallStatus Status, ApiError? Error, CallResult Result)> SubmitAsync(Call call, App app, Fn fn, CallPayload payload)
+    /// <summary>Runs one attempt as an async call of the agent (within its async memory share); its answer is read to its end and kept nowhere, and its container freed at once.</summary>
+    private async Task<CallOutcome> SubmitAsync(Call call, App app, Fn fn, CallPayload payload)
     {
         using var body = new MemoryStream(payload.Body, writable: false);
         var request = new CallRequest
@@ -432,50 +403,9 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
             ContentLength = payload.Body.Length,
             IsAsync = true,
         };
-        var result = await _agent.SubmitAsync(request, _cutOff.Token);
-        var status = result.Status;
-        var error = result.Error;
-        try
-        {
-            if (result.Response is { } answer)
-            {
-                try
-                {
-                    if (!await DrainAsync(answer, _cutOff.Token))
-                    {
-                        result.Abandon();
-                        LogResponseTooLarge(_logger, call.Id, call.FnId, ServerSettings.MaxResponseSize);
-                        (status, error) = (CallStatus.InvalidResponse, CallServer.ResponseTooLarge);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException or ObjectDisposedException || (e is OperationCanceledException && !_cutOff.IsCancellationRequested))
-                {
-                    // The answer broke off (or the fn's timeout cut it): the container's state is unknown.
-                    result.Abandon();
-                    (status, error) = (CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
-                }
-                catch
-                {
-                    result.Abandon();
-                    throw;
-                }
-            }
-        }
-        finally
-        {
-            await result.DisposeAsync();
-        }
-
-        return (status, error, result);
-    }
-
-    /// <summary>Reads <paramref name="answer"/>'s body to its end; false when it is over <c>FN_MAX_RESPONSE_SIZE</c>.</summary>
-    private async Task<bool> DrainAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
-    {
-        // The limit of a synchronous answer, applied as the sync path does, with nowhere to copy to.
-        await using var stream = await answer.Content.ReadAsStreamAsync(cancellationToken);
-        var copied = await LimitedBodyCopier.CopyAsync(stream, answer.Content.Headers.ContentLength, ServerSettings.MaxResponseSize, Stream.Null, static () => Task.CompletedTask, cancellationToken);
-        return copied == BodyCopyResult.Completed;
+        var outcome = await executor.RunAsync(request, Stream.Null, start: null, _cutOff.Token);
+        await outcome.DisposeAsync();
+        return outcome;
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
@@ -483,13 +413,13 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
     {
         try
         {
-            await calls.RequeueCallAsync(call.Id, _time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
-            LogGivenBack(_logger, call.Id, call.FnId);
+            await calls.RequeueCallAsync(call.Id, time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
+            LogGivenBack(logger, call.Id, call.FnId);
             return new DetachedAttempt(call.Id, DetachedSettlement.GivenBack, null);
         }
         catch (Exception e)
         {
-            LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
+            LogAttemptFailed(logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             return new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
     }
@@ -501,11 +431,11 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
         {
             try
             {
-                await Task.Delay(Settings.LeaseRenewal, _time, cancellationToken);
+                await Task.Delay(Settings.LeaseRenewal, time, cancellationToken);
                 var ids = _running.Keys.ToList();
                 if (ids.Count > 0)
                 {
-                    await calls.ExtendLeasesAsync(ServerSettings.NodeName, ids, _time.GetUtcNow() + lease, cancellationToken);
+                    await calls.ExtendLeasesAsync(ServerSettings.NodeName, ids, time.GetUtcNow() + lease, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -515,7 +445,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
             catch (Exception e)
             {
                 // The next renewal may succeed before the leases end; if not, the calls run again elsewhere.
-                LogRenewFailed(_logger, e, _running.Count);
+                LogRenewFailed(logger, e, _running.Count);
             }
         }
     }
@@ -534,7 +464,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
     private async Task WaitAsync(TaskCompletionSource wake, CancellationToken stoppingToken)
     {
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = Task.Delay(TimeSpan.FromMilliseconds(Settings.PollMs), _time, poll.Token);
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(Settings.PollMs), time, poll.Token);
         await Task.WhenAny(wake.Task, delay);
         await poll.CancelAsync();
         try
@@ -560,7 +490,7 @@ internal sealed partial class DetachedCallWorker : BackgroundService, IHostedLif
 
             try
             {
-                await idle.Task.WaitAsync(limit, _time, cancellationToken);
+                await idle.Task.WaitAsync(limit, time, cancellationToken);
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {

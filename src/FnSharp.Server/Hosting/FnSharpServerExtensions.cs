@@ -34,6 +34,7 @@ public static class FnSharpServerExtensions
 
         // Calls live in the same store as apps and fns; resolvable before the store opens (hosted services need it).
         services.AddSingleton<ICallStore>(sp => new DeferredCallStore(sp.GetRequiredService<StoreHolder>()));
+        services.AddSingleton<CallExecutor>();
         services.AddSingleton<CallServer>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DockerDriverOptions>>().Value);
         services.AddSingleton<DockerDriver>();

@@ -72,15 +72,17 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             accepted.Add(response.Headers.GetValues("Fn-Call-Id").Single());
         }
 
-        // Kill once calls are running in containers and others still wait in the queue.
-        var atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
-            calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued));
+        // Kill once calls are running in containers and others still wait in the queue. A call is running
+        // from its claim, before its container exists: the engine is asked too.
+        var atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), async calls =>
+            calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued)
+            && (await _engine.ContainersOfNodeAsync(_node)).Count > 0);
         Assert.NotEmpty(await _engine.ContainersOfNodeAsync(_node));
         await first.KillAsync();
         var runningAtKill = atKill.Where(c => c.Status == CallStates.Running).Select(c => c.Id).ToHashSet();
 
         var second = await StartAsync("server-2.log");
-        var final = await WaitForAsync(new FnSharpClient(second.Http), fn.Id, accepted, TimeSpan.FromSeconds(180), calls => calls.All(c => c.IsFinished));
+        var final = await WaitForAsync(new FnSharpClient(second.Http), fn.Id, accepted, TimeSpan.FromSeconds(180), calls => Task.FromResult(calls.All(c => c.IsFinished)));
 
         Assert.Equal(CallCount, final.Count);
         Assert.All(final, c => Assert.Equal((CallStates.Success, 200, false), (c.Status, c.StatusCode, c.DeadLetter)));
@@ -99,7 +101,7 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
     /// polling is the only way to watch another process; <paramref name="limit"/> is a generous failsafe.
     /// An accepted call the server does not know (404 <c>Call not found</c>) is lost: the test fails at once.
     /// </summary>
-    private async Task<List<Call>> WaitForAsync(FnSharpClient client, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, bool> condition)
+    private async Task<List<Call>> WaitForAsync(FnSharpClient client, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, Task<bool>> condition)
     {
         var deadline = DateTimeOffset.UtcNow + limit;
         while (true)
@@ -117,7 +119,7 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
                 }
             }
 
-            if (condition(calls))
+            if (await condition(calls))
             {
                 return calls;
             }
