@@ -6,20 +6,12 @@ namespace FnSharp.Server.Configuration;
 /// </summary>
 /// <typeparam name="TOptions">The options type the key belongs to.</typeparam>
 /// <param name="key">The configuration key, for example <c>FN_PORT</c>.</param>
-/// <param name="property">The option it sets, for example <c>Port</c> or <c>Hardening.PidsLimit</c>.</param>
-/// <param name="rule">What a good value is (<see cref="SettingFormat{TValue}.Rule"/>).</param>
 /// <param name="bind">Reads a text into the options; returns why it is bad (and then sets nothing).</param>
 /// <param name="check">Checks the bound options as a whole (one value against another); returns why they are bad.</param>
-internal sealed class Setting<TOptions>(string key, string property, string rule, Func<TOptions, string, IReadOnlyList<string>> bind, Func<TOptions, string?>? check)
+internal sealed class Setting<TOptions>(string key, Func<TOptions, string, IReadOnlyList<string>> bind, Func<TOptions, string?>? check)
 {
     /// <summary>The configuration key, for example <c>FN_PORT</c>.</summary>
     public string Key { get; } = key;
-
-    /// <summary>The option the key sets, as a path from the options type (<c>Hardening.PidsLimit</c>).</summary>
-    public string Property { get; } = property;
-
-    /// <summary>What a good value is, as messages say it.</summary>
-    public string Rule { get; } = rule;
 
     /// <summary>Reads <paramref name="text"/> (not empty) into <paramref name="options"/>.</summary>
     /// <returns>The messages about a bad text, each naming the key; empty when it was read.</returns>

@@ -13,17 +13,17 @@ namespace FnSharp.Server.Configuration;
 internal static class SettingFormats
 {
     /// <summary><c>true</c> or <c>false</c>, in any case.</summary>
-    public static readonly SettingFormat<bool> Bool = new("true or false", text =>
+    public static readonly SettingFormat<bool> Bool = new(text =>
         bool.TryParse(text, out var value) ? SettingValue<bool>.Of(value) : SettingValue<bool>.Bad($"must be true or false, not '{text}'."));
 
     /// <summary>Any text, as given.</summary>
-    public static readonly SettingFormat<string> Text = new("a text", SettingValue<string>.Of);
+    public static readonly SettingFormat<string> Text = new(SettingValue<string>.Of);
 
     /// <summary>Any text, as given, for an option that may be unset.</summary>
-    public static readonly SettingFormat<string?> OptionalText = new("a text", text => SettingValue<string?>.Of(text));
+    public static readonly SettingFormat<string?> OptionalText = new(text => SettingValue<string?>.Of(text));
 
     /// <summary>The store's URL (<c>FN_DB_URL</c>): a <c>sqlite3://</c> file or a PostgreSQL database; messages show it without its password.</summary>
-    public static readonly SettingFormat<string> DbUrl = new("a sqlite3:// or postgres:// URL", text =>
+    public static readonly SettingFormat<string> DbUrl = new(text =>
     {
         if (PostgresDataStore.IsPostgresUrl(text))
         {
@@ -45,21 +45,21 @@ internal static class SettingFormats
     });
 
     /// <summary>An absolute http or https URL (<c>FN_PUBLIC_LB_URL</c>).</summary>
-    public static readonly SettingFormat<string?> HttpUrl = new("an absolute http or https URL", text =>
+    public static readonly SettingFormat<string?> HttpUrl = new(text =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? SettingValue<string?>.Of(text)
             : SettingValue<string?>.Bad($"'{text}' is not an absolute http or https URL, for example http://fn.example.com:8080."));
 
     /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
-    public static readonly SettingFormat<string> EngineAddress = new(DockerEngineAddress.Expected, text =>
+    public static readonly SettingFormat<string> EngineAddress = new(text =>
         DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));
 
     /// <summary>Fn's space-separated list of Docker networks (<c>FN_DOCKER_NETWORKS</c>), of which the first is used.</summary>
-    public static readonly SettingFormat<string> DockerNetworks = new("a Docker network name", text =>
+    public static readonly SettingFormat<string> DockerNetworks = new(text =>
         SettingValue<string>.Of(text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]));
 
     /// <summary>A comma-separated list of hardening parts (<c>FN_DISABLE_HARDENING</c>, <see cref="ContainerHardening.PartNames"/> or <c>all</c>), in any case.</summary>
-    public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new("a comma-separated list of hardening parts", text =>
+    public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new(text =>
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToArray();
         var unknown = parts.Where(p => p != "all" && !ContainerHardening.PartNames.Contains(p, StringComparer.Ordinal))
@@ -69,7 +69,7 @@ internal static class SettingFormats
     });
 
     /// <summary><c>text</c> or <c>json</c> (<c>FN_LOG_FORMAT</c>), in any case: whether logs are JSON lines.</summary>
-    public static readonly SettingFormat<bool> LogFormat = new("text or json", text => text.Trim().ToLowerInvariant() switch
+    public static readonly SettingFormat<bool> LogFormat = new(text => text.Trim().ToLowerInvariant() switch
     {
         "text" => SettingValue<bool>.Of(false),
         "json" => SettingValue<bool>.Of(true),
@@ -77,7 +77,7 @@ internal static class SettingFormats
     });
 
     /// <summary>A log level (<c>FN_LOG_LEVEL</c>): Fn's names (logrus') and .NET's, in any case.</summary>
-    public static readonly SettingFormat<LogLevel> LogLevelName = new("a log level", text => text.Trim().ToLowerInvariant() switch
+    public static readonly SettingFormat<LogLevel> LogLevelName = new(text => text.Trim().ToLowerInvariant() switch
     {
         "trace" => SettingValue<LogLevel>.Of(LogLevel.Trace),
         "debug" => SettingValue<LogLevel>.Of(LogLevel.Debug),
@@ -99,20 +99,20 @@ internal static class SettingFormats
     public static SettingFormat<long?> OptionalLong(string rule, Func<long, bool> accepts)
     {
         var number = Number(rule, accepts);
-        return new(rule, text => number.Parse(text) is var read && read.Ok ? SettingValue<long?>.Of(read.Value) : SettingValue<long?>.Bad(read.Problems));
+        return new(text => number.Parse(text) is var read && read.Ok ? SettingValue<long?>.Of(read.Value) : SettingValue<long?>.Bad(read.Problems));
     }
 
     /// <summary>A decimal number (with a dot) that <paramref name="accepts"/> takes.</summary>
-    public static SettingFormat<double> Double(string rule, Func<double, bool> accepts) => new(rule, text =>
+    public static SettingFormat<double> Double(string rule, Func<double, bool> accepts) => new(text =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
             ? accepts(value) ? SettingValue<double>.Of(value) : BadValue<double>(rule, value)
             : SettingValue<double>.Bad($"must be {rule}, not '{text}'."));
 
     /// <summary>A format of its own: <paramref name="parse"/> says what is wrong with a bad text.</summary>
-    public static SettingFormat<TValue> Of<TValue>(string rule, Func<string, SettingValue<TValue>> parse) => new(rule, parse);
+    public static SettingFormat<TValue> Of<TValue>(Func<string, SettingValue<TValue>> parse) => new(parse);
 
     private static SettingFormat<T> Number<T>(string rule, Func<T, bool> accepts)
-        where T : IBinaryInteger<T> => new(rule, text =>
+        where T : IBinaryInteger<T> => new(text =>
         T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? accepts(value) ? SettingValue<T>.Of(value) : BadValue<T>(rule, value)
             : SettingValue<T>.Bad($"must be {rule}, not '{text}'."));

@@ -25,8 +25,8 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
     /// <param name="check">A check of the bound options as a whole, for a rule between settings; its message follows the key.</param>
     public void Add<TValue>(string key, Expression<Func<TOptions, TValue>> property, SettingFormat<TValue> format, Func<TOptions, string?>? check = null)
     {
-        var (path, _, set) = Compile(property);
-        _settings.Add(new Setting<TOptions>(key, path, format.Rule, (options, text) => Bind(options, text, format, value => set(options, value)), check));
+        var (_, set) = Compile(property);
+        _settings.Add(new Setting<TOptions>(key, (options, text) => Bind(options, text, format, value => set(options, value)), check));
     }
 
     /// <summary>Adds a key whose value refines <paramref name="property"/>'s current value through <paramref name="update"/>.</summary>
@@ -36,8 +36,8 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
     /// <param name="update">The option's new value from its current one and the value read.</param>
     public void Add<TProperty, TValue>(string key, Expression<Func<TOptions, TProperty>> property, SettingFormat<TValue> format, Func<TProperty, TValue, TProperty> update)
     {
-        var (path, get, set) = Compile(property);
-        _settings.Add(new Setting<TOptions>(key, path, format.Rule, (options, text) => Bind(options, text, format, value => set(options, update(get(options), value))), null));
+        var (get, set) = Compile(property);
+        _settings.Add(new Setting<TOptions>(key, (options, text) => Bind(options, text, format, value => set(options, update(get(options), value))), null));
     }
 
     /// <summary>Binds every key of <paramref name="configuration"/> that is set into <paramref name="options"/>; a bad text leaves the default.</summary>
@@ -94,8 +94,8 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
         return read.Problems;
     }
 
-    /// <summary>The path, getter and setter of a property expression such as <c>o =&gt; o.Hardening.User</c>.</summary>
-    private static (string Path, Func<TOptions, TProperty> Get, Action<TOptions, TProperty> Set) Compile<TProperty>(Expression<Func<TOptions, TProperty>> property)
+    /// <summary>The getter and setter of a property expression such as <c>o =&gt; o.Hardening.User</c>.</summary>
+    private static (Func<TOptions, TProperty> Get, Action<TOptions, TProperty> Set) Compile<TProperty>(Expression<Func<TOptions, TProperty>> property)
     {
         if (property.Body is not MemberExpression member)
         {
@@ -105,7 +105,6 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
         // Assigned through the expression, as the configuration binder does, so that init-only options bind too.
         var value = Expression.Parameter(typeof(TProperty), "value");
         var set = Expression.Lambda<Action<TOptions, TProperty>>(Expression.Assign(member, value), property.Parameters[0], value).Compile();
-        var path = member.ToString();
-        return (path[(path.IndexOf('.', StringComparison.Ordinal) + 1)..], property.Compile(), set);
+        return (property.Compile(), set);
     }
 }

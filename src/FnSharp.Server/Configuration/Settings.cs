@@ -90,7 +90,7 @@ internal static class Settings
         { "FN_LOG_LEVEL", o => o.MinimumLevel, LogLevelName },
         { "OTEL_EXPORTER_OTLP_ENDPOINT", o => o.OtlpEndpoint, OptionalText },
         { "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", o => o.OtlpTracesEndpoint, OptionalText },
-        { "OTEL_TRACES_EXPORTER", o => o.TracesExporter, Of<string?>("an exporter name (otlp, none)", text => SettingValue<string?>.Of(text.Trim().ToLowerInvariant())) },
+        { "OTEL_TRACES_EXPORTER", o => o.TracesExporter, Of<string?>(text => SettingValue<string?>.Of(text.Trim().ToLowerInvariant())) },
         { "OTEL_SERVICE_NAME", o => o.ServiceName, OptionalText },
     };
 

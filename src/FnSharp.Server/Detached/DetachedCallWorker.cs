@@ -32,6 +32,7 @@ internal sealed partial class DetachedCallWorker(
     IOptions<AgentOptions> agentOptions,
     TimeProvider time,
     DetachedCallMetrics metrics,
+    IEnumerable<IDetachedCallObserver> observers,
     ILogger<DetachedCallWorker> logger) : BackgroundService, IHostedLifecycleService
 {
     // The ids of the calls running here (the value is unused): their leases are renewed until their end is stored.
@@ -51,17 +52,11 @@ internal sealed partial class DetachedCallWorker(
     private bool _disposed;
     private volatile bool _stopping;
 
-    /// <summary>Called after each attempt's end is stored, or left to lease recovery (tests wait on it instead of polling).</summary>
-    internal Action<DetachedAttempt>? AttemptSettled { get; set; }
-
     private DetachedCallOptions Settings => options.Value;
 
     private ServerOptions ServerSettings => server.Value;
 
     private TimeSpan ShutdownGrace => TimeSpan.FromMilliseconds(agentOptions.Value.ShutdownGraceMs);
-
-    /// <summary>Calls running on this node now.</summary>
-    internal int RunningCount => _running.Count;
 
     /// <summary>Makes the worker look for due calls now instead of at its next poll (a call was queued here).</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
@@ -275,7 +270,10 @@ internal sealed partial class DetachedCallWorker(
             settled = new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
 
-        AttemptSettled?.Invoke(settled);
+        foreach (var observer in observers)
+        {
+            observer.AttemptSettled(settled);
+        }
     }
 
     private async Task<DetachedAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)

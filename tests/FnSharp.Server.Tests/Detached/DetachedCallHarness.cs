@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
@@ -17,14 +17,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace FnSharp.Server.Tests.Detached;
 
 /// <summary>
-/// The real server pipeline for detached calls: fake containers, a fake clock, a SQLite file, and the
-/// worker's <see cref="DetachedCallWorker.AttemptSettled"/> turned into one channel per call, so that a
-/// test awaits "the n-th attempt of this call was stored" instead of sleeping or polling.
+/// The real server pipeline for detached calls: fake containers, a fake clock, a SQLite file, and an
+/// <see cref="IDetachedCallObserver"/> that turns the worker's attempts into one channel per call, so that
+/// a test awaits "the n-th attempt of this call was stored" instead of sleeping or polling.
 /// </summary>
 internal sealed class DetachedCallHarness : IAsyncDisposable
 {
-    // Written by the worker's hook (one writer per attempt), read by the test; unbounded because a test
-    // makes a handful of attempts.
+    // Written by the worker through the observer (one writer per attempt), read by the test; unbounded
+    // because a test makes a handful of attempts.
     private readonly ConcurrentDictionary<string, Channel<DetachedAttempt>> _attempts = new(StringComparer.Ordinal);
     private readonly FnSharpServerFactory _factory;
     private WebApplicationFactory<Program>? _server;
@@ -157,11 +157,12 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
                 services.Replace(ServiceDescriptor.Singleton(store));
             }
 
-            services.Replace(ServiceDescriptor.Singleton(sp =>
-            {
-                var worker = ActivatorUtilities.CreateInstance<DetachedCallWorker>(sp);
-                worker.AttemptSettled = attempt => ChannelOf(attempt.CallId).Writer.TryWrite(attempt);
-                return worker;
-            }));
+            services.AddSingleton<IDetachedCallObserver>(new AttemptChannels(this));
         }));
+
+    /// <summary>Writes each attempt to its call's channel.</summary>
+    private sealed class AttemptChannels(DetachedCallHarness harness) : IDetachedCallObserver
+    {
+        public void AttemptSettled(DetachedAttempt attempt) => harness.ChannelOf(attempt.CallId).Writer.TryWrite(attempt);
+    }
 }
