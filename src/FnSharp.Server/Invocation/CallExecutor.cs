@@ -52,7 +52,8 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
         var status = StatusCodes.Status200OK;
         try
         {
-            await using var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
+            // Not disposed here: the outcome disposes the answer with the result, after the caller has answered its client.
+            var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
             var copied = await LimitedBodyCopier.CopyAsync(
                 body,
                 answer.Content.Headers.ContentLength,
