@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using FnSharp.Core.Engine;
 using FnSharp.Docker;
+using FnSharp.Server.Auth;
 using FnSharp.Storage.Postgres;
 
 namespace FnSharp.Server.Configuration;
@@ -44,6 +45,35 @@ internal static class SettingFormats
         return SettingValue<string>.Of(text);
     });
 
+    /// <summary>The address the API listens on (<c>FN_LISTEN_ADDRESS</c>): <c>*</c>, <c>localhost</c> or one IP address.</summary>
+    public static readonly SettingFormat<string> ListenAddress = new(text =>
+        text.Trim() is var address && (address is "*" || address.Equals("localhost", StringComparison.OrdinalIgnoreCase) || System.Net.IPAddress.TryParse(address, out _))
+            ? SettingValue<string>.Of(address)
+            : SettingValue<string>.Bad($"must be * (every interface), localhost or an IP address such as 127.0.0.1, not '{address}'."));
+
+    /// <summary>Whether API keys are required (<c>FN_AUTH</c>): <c>auto</c>, <c>on</c> or <c>off</c>, in any case.</summary>
+    public static readonly SettingFormat<AuthMode> AuthModeName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => SettingValue<AuthMode>.Of(AuthMode.Auto),
+        "on" => SettingValue<AuthMode>.Of(AuthMode.On),
+        "off" => SettingValue<AuthMode>.Of(AuthMode.Off),
+        _ => SettingValue<AuthMode>.Bad($"must be auto, on or off, not '{text}'."),
+    });
+
+    /// <summary>A token that is hard to guess (<c>FN_ADMIN_TOKEN</c>); a message about a bad one never shows it.</summary>
+    public static readonly SettingFormat<string?> AdminToken = new(text =>
+        text.Length < AuthOptions.MinAdminTokenLength || text.Any(c => c <= ' ' || c == '\u007f')
+            ? SettingValue<string?>.Bad(string.Create(CultureInfo.InvariantCulture, $"must be at least {AuthOptions.MinAdminTokenLength} characters without spaces or control characters (it has {text.Length}); make one with: openssl rand -hex 32"))
+            : SettingValue<string?>.Of(text));
+
+    /// <summary>Glob patterns of images (<c>FN_ALLOWED_IMAGES</c>), separated by commas or spaces.</summary>
+    public static readonly SettingFormat<IReadOnlyList<string>> ImagePatterns = new(text =>
+    {
+        var patterns = text.Split([',', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = patterns.Where(p => p.Any(char.IsControl)).Select(p => $"has a pattern with a control character: '{p}'.").ToList();
+        return bad.Count == 0 ? SettingValue<IReadOnlyList<string>>.Of(patterns) : SettingValue<IReadOnlyList<string>>.Bad(bad);
+    });
+
     /// <summary>An absolute http or https URL (<c>FN_PUBLIC_LB_URL</c>).</summary>
     public static readonly SettingFormat<string?> HttpUrl = new(text =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
@@ -56,7 +86,9 @@ internal static class SettingFormats
 
     /// <summary>Fn's space-separated list of Docker networks (<c>FN_DOCKER_NETWORKS</c>), of which the first is used.</summary>
     public static readonly SettingFormat<string> DockerNetworks = new(text =>
-        SettingValue<string>.Of(text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]));
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..]
+            ? SettingValue<string>.Of(first)
+            : SettingValue<string>.Bad($"must name a Docker network (bridge, none, ...), not '{text}'."));
 
     /// <summary>A comma-separated list of hardening parts (<c>FN_DISABLE_HARDENING</c>, <see cref="ContainerHardening.PartNames"/> or <c>all</c>), in any case.</summary>
     public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new(text =>
@@ -71,7 +103,7 @@ internal static class SettingFormats
     /// <summary><c>text</c> or <c>json</c> (<c>FN_LOG_FORMAT</c>), in any case: whether logs are JSON lines.</summary>
     public static readonly SettingFormat<bool> LogFormat = new(text => text.Trim().ToLowerInvariant() switch
     {
-        "text" => SettingValue<bool>.Of(false),
+        "" or "text" => SettingValue<bool>.Of(false),
         "json" => SettingValue<bool>.Of(true),
         _ => SettingValue<bool>.Bad($"'{text}' is not a log format: use text or json."),
     });

@@ -7,7 +7,7 @@ namespace FnSharp.Server.Configuration;
 /// The settings of one options type, bound in their order (a later key may refine what an earlier one
 /// set). Built by a collection initializer in <see cref="Settings"/>, one row per key:
 /// <c>{ "FN_PORT", o =&gt; o.Port, SettingFormats.Int("a TCP port from 1 to 65535", v =&gt; v is &gt;= 1 and &lt;= 65535) }</c>.
-/// A key that is unset, empty or only blanks leaves the option's default.
+/// A key that is unset or empty leaves the option's default.
 /// </summary>
 /// <typeparam name="TOptions">The options type.</typeparam>
 internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
@@ -49,7 +49,7 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
         var failures = new List<string>();
         foreach (var setting in _settings)
         {
-            if (configuration[setting.Key] is { } text && !string.IsNullOrWhiteSpace(text))
+            if (configuration[setting.Key] is { Length: > 0 } text)
             {
                 failures.AddRange(setting.Bind(options, text));
             }

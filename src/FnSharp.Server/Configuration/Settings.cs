@@ -1,6 +1,7 @@
 using System.Globalization;
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
 using static FnSharp.Server.Configuration.SettingFormats;
@@ -23,6 +24,7 @@ internal static class Settings
     public static readonly SettingGroup<ServerOptions> Server = new()
     {
         { "FN_PORT", o => o.Port, Int("a TCP port from 1 to 65535", v => v is >= 1 and <= 65535) },
+        { "FN_LISTEN_ADDRESS", o => o.ListenAddress, ListenAddress },
         { "FN_DB_URL", o => o.DbUrl, DbUrl },
         { "FN_PUBLIC_LB_URL", o => o.PublicLbUrl, HttpUrl },
         { "FN_MAX_REQUEST_SIZE", o => o.MaxRequestSize, Long("a positive number of bytes", v => v >= 1) },
@@ -83,6 +85,17 @@ internal static class Settings
         { "FN_ASYNC_LEASE_MSECS", o => o.LeaseMs, Int("at least 3000 milliseconds (leases are renewed every third of it)", v => v >= 3000) },
     };
 
+    /// <summary>API keys, rate limits, allowed images and the audit log (<see cref="AuthOptions"/>).</summary>
+    public static readonly SettingGroup<AuthOptions> Auth = new()
+    {
+        { "FN_AUTH", o => o.Mode, AuthModeName },
+        { "FN_ADMIN_TOKEN", o => o.AdminToken, AdminToken },
+        { "FN_ALLOWED_IMAGES", o => o.AllowedImages, ImagePatterns },
+        { "FN_KEY_REQUESTS_PER_SEC", o => o.KeyRequestsPerSecond, Int($"a number of requests per second from 0 (no limit) to {AuthOptions.MaxPerSecond}", v => v is >= 0 and <= AuthOptions.MaxPerSecond) },
+        { "FN_APP_CALLS_PER_SEC", o => o.AppCallsPerSecond, Int($"a number of calls per second from 0 (no limit) to {AuthOptions.MaxPerSecond}", v => v is >= 0 and <= AuthOptions.MaxPerSecond) },
+        { "FN_AUDIT_MAX_AGE_SECS", o => o.AuditMaxAgeSecs, Int("a number of seconds (0 keeps the audit log forever)", v => v >= 0) },
+    };
+
     /// <summary>Logs and traces (<see cref="TelemetryOptions"/>); the <c>OTEL_*</c> keys are OpenTelemetry's own, read by its exporter too.</summary>
     public static readonly SettingGroup<TelemetryOptions> Telemetry = new()
     {
@@ -96,5 +109,5 @@ internal static class Settings
 
     /// <summary>Every key, once each, in the order of the groups.</summary>
     public static IEnumerable<string> Keys =>
-        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
+        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
 }

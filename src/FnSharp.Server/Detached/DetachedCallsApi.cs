@@ -1,5 +1,7 @@
+using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Server.Apis;
+using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Detached;
 
@@ -11,7 +13,7 @@ internal static partial class DetachedCallsApi
 {
     public static IEndpointRouteBuilder MapDetachedCallsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall);
+        routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
         return routes;
     }
 

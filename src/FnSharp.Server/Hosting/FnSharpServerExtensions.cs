@@ -15,7 +15,7 @@ namespace FnSharp.Server.Hosting;
 /// <summary>Composes the FnSharp server: options, store, Docker driver, agent and their lifetimes.</summary>
 public static class FnSharpServerExtensions
 {
-    /// <summary>Registers every service the server needs and makes Kestrel listen on <c>FN_PORT</c>.</summary>
+    /// <summary>Registers every service the server needs and makes Kestrel listen on <c>FN_LISTEN_ADDRESS</c> and <c>FN_PORT</c>.</summary>
     public static WebApplicationBuilder AddFnSharpServer(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -65,9 +65,9 @@ public static class FnSharpServerExtensions
         // expected ones (bad settings, a port in use) in one plain line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        // A bad FN_PORT keeps the default here, a placeholder: the settings' validation at start reports it.
+        // A bad FN_PORT or FN_LISTEN_ADDRESS keeps its default here, a placeholder: the settings' validation at start reports it.
         var (server, _) = Settings.Server.Read(builder.Configuration);
-        builder.WebHost.UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://*:{server.Port}"));
+        builder.WebHost.UseUrls(server.ListenUrl);
         return builder;
     }
 }

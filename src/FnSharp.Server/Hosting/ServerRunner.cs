@@ -32,6 +32,14 @@ public static class ServerRunner
             await app.RunAsync();
             return 0;
         }
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
+        {
+            // A check that needs the open store (auth's refusal to serve a public address without a key).
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {failure}");
+            }
+        }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {e.Message.TrimEnd('.')}; stop what uses the port or set FN_PORT to a free one.");

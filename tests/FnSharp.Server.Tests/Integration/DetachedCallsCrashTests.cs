@@ -72,17 +72,22 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             accepted.Add(response.Headers.GetValues("Fn-Call-Id").Single());
         }
 
-        // Kill once calls are running in containers and others still wait in the queue. A call is running
-        // from its claim, before its container exists: the engine is asked too.
-        var atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), async calls =>
-            calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued)
-            && (await _engine.ContainersOfNodeAsync(_node)).Count > 0);
-        Assert.NotEmpty(await _engine.ContainersOfNodeAsync(_node));
+        // Kill once calls are running in containers and others still wait in the queue. A call is running from
+        // its claim, before its container exists (which under load can take a while): read the calls again
+        // until the engine shows a container too.
+        List<Call> atKill;
+        do
+        {
+            atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
+                calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued));
+        }
+        while ((await _engine.ContainersOfNodeAsync(_node)).Count == 0);
+
         await first.KillAsync();
         var runningAtKill = atKill.Where(c => c.Status == CallStates.Running).Select(c => c.Id).ToHashSet();
 
         var second = await StartAsync("server-2.log");
-        var final = await WaitForAsync(new FnSharpClient(second.Http), fn.Id, accepted, TimeSpan.FromSeconds(180), calls => Task.FromResult(calls.All(c => c.IsFinished)));
+        var final = await WaitForAsync(new FnSharpClient(second.Http), fn.Id, accepted, TimeSpan.FromSeconds(180), calls => calls.All(c => c.IsFinished));
 
         Assert.Equal(CallCount, final.Count);
         Assert.All(final, c => Assert.Equal((CallStates.Success, 200, false), (c.Status, c.StatusCode, c.DeadLetter)));
@@ -101,7 +106,7 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
     /// polling is the only way to watch another process; <paramref name="limit"/> is a generous failsafe.
     /// An accepted call the server does not know (404 <c>Call not found</c>) is lost: the test fails at once.
     /// </summary>
-    private async Task<List<Call>> WaitForAsync(FnSharpClient client, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, Task<bool>> condition)
+    private async Task<List<Call>> WaitForAsync(FnSharpClient client, string fnId, List<string> ids, TimeSpan limit, Func<List<Call>, bool> condition)
     {
         var deadline = DateTimeOffset.UtcNow + limit;
         while (true)
@@ -119,7 +124,7 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
                 }
             }
 
-            if (await condition(calls))
+            if (condition(calls))
             {
                 return calls;
             }
