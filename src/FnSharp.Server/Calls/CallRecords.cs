@@ -7,8 +7,8 @@ using FnSharp.Core.Storage;
 namespace FnSharp.Server.Calls;
 
 /// <summary>
-/// Turns the agent's outcome of a call into its stored record and log: shared by the synchronous
-/// path (records written behind) and the worker of detached calls.
+/// The stored form of a call's end and of its output, shared by the synchronous path (records written
+/// behind by <see cref="CallRecorder"/>) and the worker of detached calls.
 /// </summary>
 internal static class CallRecords
 {
@@ -19,32 +19,6 @@ internal static class CallRecords
         CallStatus.TimedOut or CallStatus.ContainerInitTimedOut => CallStates.Timeout,
         _ => CallStates.Error,
     };
-
-    /// <summary>
-    /// <paramref name="call"/> ended with <paramref name="result"/> at <paramref name="completedAt"/>: its
-    /// status, status code, error, start time and container filled in from the result. The start time and
-    /// container are the attempt's own: absent when it never reached a container (a detached call's claim
-    /// time is not its start).
-    /// </summary>
-    /// <remarks>
-    /// A call that reached a container also gets its <c>start_kind</c>, its container's
-    /// <c>start_phases_ms</c> when cold or prewarmed, and its <c>timeline_ms</c> (see <see cref="Timeline"/>).
-    /// </remarks>
-    public static Call Ended(Call call, CallResult result, DateTimeOffset completedAt)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var execution = result.Execution;
-        return WithStart(call, execution, completedAt) with
-        {
-            Status = StateOf(result.Status),
-            StatusCode = result.Error?.Status ?? 200,
-            Error = result.Error?.Message,
-            StartedAt = execution?.StartedAt,
-            ContainerId = execution?.ContainerId,
-            CompletedAt = completedAt,
-            NextAttemptAt = null,
-        };
-    }
 
     /// <summary>
     /// <paramref name="call"/> with how it had its container, from <paramref name="execution"/>: its
