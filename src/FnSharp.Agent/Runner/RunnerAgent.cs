@@ -8,6 +8,7 @@ using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Agent.Runner.Eviction;
 using FnSharp.Agent.Runner.Queue;
+using FnSharp.Core.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,8 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private readonly Evictor _evictor;
     private readonly CallDispatcher _dispatcher;
     private readonly SlotQueueParts _parts;
+    private readonly Lock _minHotLock = new();
+    private readonly Dictionary<string, KeptHot> _minHot = new(StringComparer.Ordinal);
     private Task? _shutdown;
 
     /// <summary>Creates the agent on <paramref name="driver"/>, with the memory and CPU of this host (see <see cref="HostResources.Detect"/>).</summary>
@@ -111,6 +114,80 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Keeps <paramref name="count"/> containers of <paramref name="fn"/> hot (<c>fnsharp.io/min-hot</c>), for
+    /// its configuration in <paramref name="app"/>: the missing ones start now, ahead of demand (their first
+    /// calls are <see cref="StartKind.Prewarmed"/>); one that dies or is killed is replaced; they never idle out
+    /// and are not evicted, and each reserves the fn's memory. A new configuration (the fn or its app changed)
+    /// lets the old one's containers go as usual; 0 stops keeping any. Does nothing while the runner stops.
+    /// </summary>
+    public void KeepHot(App app, Fn fn, int count)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(fn);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (_lifetime.IsStopping)
+        {
+            return;
+        }
+
+        var key = SlotKey.Of(app, fn);
+        string? oldKey;
+        lock (_minHotLock)
+        {
+            oldKey = _minHot.TryGetValue(fn.Id, out var old) ? old.Key : null;
+            if (count == 0)
+            {
+                _minHot.Remove(fn.Id);
+            }
+            else
+            {
+                _minHot[fn.Id] = new KeptHot(key, count, fn.Memory);
+            }
+        }
+
+        if (oldKey is not null && oldKey != key && _slots.TryGetValue(oldKey, out var oldSlot))
+        {
+            oldSlot.SetMinHot(0);
+            ForgetIfEmpty(oldSlot);
+        }
+
+        if (count > 0)
+        {
+            RunnerLog.KeepingHot(_logger, count, fn.Id);
+        }
+
+        while (true)
+        {
+            var slot = count > 0
+                ? _slots.GetOrAdd(key, static (k, s) => new SlotQueue(k, s.App, s.Fn, s.Parts), (App: app, Fn: fn, Parts: _parts))
+                : _slots.GetValueOrDefault(key);
+            if (slot is null || slot.SetMinHot(count))
+            {
+                if (slot is not null && count == 0)
+                {
+                    ForgetIfEmpty(slot);
+                }
+
+                return;
+            }
+
+            _slots.TryRemove(new KeyValuePair<string, SlotQueue>(key, slot));
+        }
+    }
+
+    /// <summary>
+    /// The memory the node can still keep hot for <paramref name="fnId"/>, in MiB: the memory containers may
+    /// reserve, less what <c>fnsharp.io/min-hot</c> keeps for other fns (the check of a new min-hot).
+    /// </summary>
+    public long MinHotAvailableMiB(string fnId)
+    {
+        lock (_minHotLock)
+        {
+            return _tracker.TotalMemoryMiB - _minHot.Where(e => e.Key != fnId).Sum(e => (long)e.Value.Count * e.Value.MemoryMiB);
+        }
+    }
+
     /// <summary>A snapshot of every slot queue.</summary>
     public IReadOnlyList<SlotStats> Stats() => [.. _slots.Values.Select(s => s.Stats())];
 
@@ -178,16 +255,19 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private void OnContainerRemoved(HotContainer container)
     {
         _evictor.Withdraw(container);
-        if (_slots.TryGetValue(container.SlotKey, out var owner))
+        var owner = _slots.GetValueOrDefault(container.SlotKey);
+        if (owner is not null)
         {
             ForgetIfEmpty(owner);
         }
 
         if (!_lifetime.IsStopping)
         {
+            // Its own queue may keep containers hot (min-hot): it replaces the one removed.
+            owner?.Pump();
             foreach (var slot in _slots.Values)
             {
-                if (slot.HasWaiters)
+                if (slot != owner && slot.HasWaiters)
                 {
                     slot.Pump();
                 }

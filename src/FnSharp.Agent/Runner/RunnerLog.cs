@@ -38,6 +38,12 @@ internal static partial class RunnerLog
     [LoggerMessage(2009, LogLevel.Information, "Call {CallId} of fn {FnId} ran out of its {MemoryMiB} MiB; its container was killed")]
     public static partial void OutOfMemory(ILogger logger, string callId, string fnId, int memoryMiB);
 
+    [LoggerMessage(2010, LogLevel.Warning, "Container {ContainerId} of fn {FnId}, kept hot by fnsharp.io/min-hot, exited while idle; it is replaced")]
+    public static partial void HotContainerDied(ILogger logger, string containerId, string fnId);
+
+    [LoggerMessage(2011, LogLevel.Information, "Keeping {Count} container(s) of fn {FnId} hot (fnsharp.io/min-hot)")]
+    public static partial void KeepingHot(ILogger logger, int count, string fnId);
+
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
     public static partial void Ready(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);
 

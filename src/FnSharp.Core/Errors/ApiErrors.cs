@@ -93,6 +93,14 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/async-retries</c> on a fn is not an integer from 0 to 10.</summary>
     public static readonly ApiError InvalidAsyncRetries = new(400, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)");
 
+    /// <summary>400: <c>fnsharp.io/min-hot</c> on a fn is not an integer from 0 to 100.</summary>
+    public static readonly ApiError InvalidMinHot = new(400, "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)");
+
+    /// <summary>400: <c>fnsharp.io/min-hot</c> asks for more container memory than this node can keep hot.</summary>
+    public static ApiError MinHotTooMuchMemory(int minHot, int memoryMiB, long availableMiB, long totalMiB) => new(
+        400,
+        $"Invalid annotation fnsharp.io/min-hot: {minHot} containers of {memoryMiB} MiB need {(long)minHot * memoryMiB} MiB, and this node can keep {availableMiB} MiB hot ({totalMiB} MiB for containers, less what other fns' min-hot keep); lower fnsharp.io/min-hot or the fn's memory");
+
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 

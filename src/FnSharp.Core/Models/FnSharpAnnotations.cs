@@ -15,6 +15,16 @@ public static class FnSharpAnnotations
     /// <summary>The most retries <see cref="AsyncRetries"/> may ask for.</summary>
     public const int MaxAsyncRetries = 10;
 
+    /// <summary>
+    /// On a fn: how many of its containers the node keeps hot, an integer from 0 to <see cref="MaxMinHot"/>
+    /// (a JSON number, or a string of digits); 0 when absent. They start when the fn is created or updated and
+    /// when the server starts, are replaced when one dies, never idle out, and reserve their memory.
+    /// </summary>
+    public const string MinHot = "fnsharp.io/min-hot";
+
+    /// <summary>The most containers <see cref="MinHot"/> may ask for.</summary>
+    public const int MaxMinHot = 100;
+
     /// <summary>On an HTTP trigger: <c>"detached"</c> makes its calls detached, <c>"sync"</c> (the default) synchronous; the <c>Fn-Invoke-Type</c> header of a call wins.</summary>
     public const string InvokeType = "fnsharp.io/invoke-type";
 
@@ -57,6 +67,25 @@ public static class FnSharpAnnotations
             _ => false,
         };
         return parsed && retries is >= 0 and <= MaxAsyncRetries ? retries : null;
+    }
+
+    /// <summary>The value of <see cref="MinHot"/> in <paramref name="annotations"/>: 0 when absent, <see langword="null"/> when it is not an integer from 0 to <see cref="MaxMinHot"/>.</summary>
+    public static int? MinHotOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(MinHot, out var value))
+        {
+            return 0;
+        }
+
+        var count = -1;
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out count),
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out count),
+            _ => false,
+        };
+        return parsed && count is >= 0 and <= MaxMinHot ? count : null;
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly Action<HotContainer, int> _onIdleTimeout;
     private ITimer? _recheck;
     private int _starting;
+    private int _minHot;
+    private long _aheadRetryAt;
+    private ITimer? _aheadRetry;
     private bool _stopped;
     private bool _retired;
 
@@ -80,7 +83,7 @@ internal sealed class SlotQueue : IContainerOwner
         HotContainer? container;
         var kind = StartKind.Warm;
         Waiter? waiter = null;
-        List<bool>? launches = null;
+        List<(bool AsyncPool, bool Ahead)>? launches = null;
         TooBusyLimit? refusal = null;
         lock (_lock)
         {
@@ -145,7 +148,7 @@ internal sealed class SlotQueue : IContainerOwner
     {
         lock (_lock)
         {
-            if (_retired || _stopped || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
+            if (_retired || _stopped || _minHot > 0 || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
             {
                 return _retired;
             }
@@ -153,6 +156,8 @@ internal sealed class SlotQueue : IContainerOwner
             _retired = true;
             _recheck?.Dispose();
             _recheck = null;
+            _aheadRetry?.Dispose();
+            _aheadRetry = null;
             return true;
         }
     }
@@ -160,7 +165,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// <summary>Reconsiders launches, for example after memory was freed elsewhere or on the recheck timer.</summary>
     public void Pump()
     {
-        List<bool>? launches;
+        List<(bool AsyncPool, bool Ahead)>? launches;
         lock (_lock)
         {
             launches = PumpLocked();
@@ -168,6 +173,34 @@ internal sealed class SlotQueue : IContainerOwner
 
         StartLaunches(launches);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="count"/> containers of the queue hot (<c>fnsharp.io/min-hot</c>): the missing ones
+    /// start ahead of demand now, and again whenever one is gone (it died, or was killed after a call); while
+    /// the queue holds no more than that many, its idle containers neither idle out nor are evicted. 0 lets them
+    /// go as usual. False when the queue has retired (the caller asks a fresh one).
+    /// </summary>
+    public bool SetMinHot(int count)
+    {
+        List<(bool AsyncPool, bool Ahead)>? launches;
+        lock (_lock)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            _minHot = count;
+            launches = PumpLocked();
+        }
+
+        StartLaunches(launches);
+        _parts.Observer.StateChanged();
+        return true;
+    }
+
+    /// <summary>Whether the queue holds no more containers than it keeps hot, so that none of them may go.</summary>
+    private bool KeptHotLocked => _idle.Count + _busy.Count <= _minHot;
 
     public SlotStats Stats()
     {
@@ -188,6 +221,8 @@ internal sealed class SlotQueue : IContainerOwner
             _stopped = true;
             _recheck?.Dispose();
             _recheck = null;
+            _aheadRetry?.Dispose();
+            _aheadRetry = null;
             while (_waiters.First is { } first)
             {
                 CompleteWaiterLocked(first.Value, Grant.Refuse(TooBusyLimit.ShuttingDown));
@@ -208,7 +243,7 @@ internal sealed class SlotQueue : IContainerOwner
     public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
-        List<bool>? launches;
+        List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
         lock (_lock)
         {
@@ -304,7 +339,7 @@ internal sealed class SlotQueue : IContainerOwner
     {
         lock (_lock)
         {
-            if (!_idle.Remove(container))
+            if (KeptHotLocked || !_idle.Remove(container))
             {
                 return false;
             }
@@ -344,7 +379,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// unless it is to be killed or the queue stops; then the launch decision. Returns the container to let
     /// go (the caller removes it), if any.
     /// </summary>
-    private HotContainer? ReturnLocked(HotContainer container, bool kill, out List<bool>? launches)
+    private HotContainer? ReturnLocked(HotContainer container, bool kill, out List<(bool AsyncPool, bool Ahead)>? launches)
     {
         var letGo = kill || _stopped || Lifetime.IsStopping;
         if (!letGo)
@@ -357,7 +392,7 @@ internal sealed class SlotQueue : IContainerOwner
     }
 
     /// <summary>After a change of the state: starts the launches decided, tells the observer, removes the container let go.</summary>
-    private async Task AfterChangeAsync(List<bool>? launches, HotContainer? letGo = null)
+    private async Task AfterChangeAsync(List<(bool AsyncPool, bool Ahead)>? launches, HotContainer? letGo = null)
     {
         StartLaunches(launches);
         _parts.Observer.StateChanged();
@@ -380,20 +415,33 @@ internal sealed class SlotQueue : IContainerOwner
 
         _idle.Add(container);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
-        var idleTimeout = TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
-        TimeSpan? pauseAfter = _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
-        container.BeginIdle(idleTimeout, pauseAfter, _onIdleTimeout);
+        container.BeginIdle(IdleTimeout, PauseAfter, _onIdleTimeout);
     }
+
+    /// <summary>How long after a failed start of a container kept hot the queue tries again.</summary>
+    private static readonly TimeSpan AheadRetryDelay = TimeSpan.FromSeconds(30);
+
+    private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
+
+    private TimeSpan? PauseAfter => _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
 
     private void OnIdleTimeout(HotContainer container, int episode)
     {
         lock (_lock)
         {
-            if (!container.IsIdleEpisode(episode) || !_idle.Remove(container))
+            if (!container.IsIdleEpisode(episode) || !_idle.Contains(container))
             {
                 return;
             }
 
+            if (KeptHotLocked)
+            {
+                // Kept hot (min-hot): never idled out; look again after another idle timeout.
+                container.BeginIdle(IdleTimeout, PauseAfter, _onIdleTimeout);
+                return;
+            }
+
+            _idle.Remove(container);
             LeaveIdleLocked(container);
         }
 
@@ -402,12 +450,28 @@ internal sealed class SlotQueue : IContainerOwner
         Lifetime.Track(_parts.Containers.RemoveAsync(container));
     }
 
-    /// <summary>Asks the launch policy how many containers to start; counts them as starting.</summary>
-    private List<bool>? PumpLocked()
+    /// <summary>
+    /// Starts ahead the containers min-hot misses, then asks the launch policy how many containers waiting
+    /// calls need; counts them all as starting.
+    /// </summary>
+    private List<(bool AsyncPool, bool Ahead)>? PumpLocked()
     {
-        if (_stopped || Lifetime.IsStopping || _waiters.Count == 0)
+        if (_stopped || Lifetime.IsStopping)
         {
             return null;
+        }
+
+        List<(bool AsyncPool, bool Ahead)>? launches = null;
+        var missing = _minHot - (_idle.Count + _busy.Count + _starting);
+        if (missing > 0 && Time.GetTimestamp() >= _aheadRetryAt)
+        {
+            launches = [.. Enumerable.Repeat((false, true), missing)];
+            _starting += missing;
+        }
+
+        if (_waiters.Count == 0)
+        {
+            return launches;
         }
 
         var now = Time.GetTimestamp();
@@ -420,14 +484,13 @@ internal sealed class SlotQueue : IContainerOwner
         var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
         var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate);
-        List<bool>? launches = null;
         if (count > 0)
         {
-            launches = [];
+            launches ??= [];
             var asyncPool = _waiters.All(w => w.IsAsync);
             for (var i = 0; i < count; i++)
             {
-                launches.Add(asyncPool);
+                launches.Add((asyncPool, false));
             }
 
             _starting += count;
@@ -443,31 +506,31 @@ internal sealed class SlotQueue : IContainerOwner
         return launches;
     }
 
-    private void StartLaunches(List<bool>? launches)
+    private void StartLaunches(List<(bool AsyncPool, bool Ahead)>? launches)
     {
         if (launches is null)
         {
             return;
         }
 
-        foreach (var asyncPool in launches)
+        foreach (var (asyncPool, ahead) in launches)
         {
-            Lifetime.Track(LaunchAsync(asyncPool));
+            Lifetime.Track(LaunchAsync(asyncPool, ahead));
         }
     }
 
-    private async Task LaunchAsync(bool asyncPool)
+    private async Task LaunchAsync(bool asyncPool, bool ahead)
     {
         try
         {
-            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool);
+            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool, ahead);
             if (launch.Container is { } started)
             {
                 await StartedAsync(started, launch.ElapsedMs);
             }
             else if (launch.Error is { } error)
             {
-                StartFailed(error);
+                StartFailed(error, ahead);
             }
             else
             {
@@ -488,24 +551,67 @@ internal sealed class SlotQueue : IContainerOwner
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)
     {
-        List<bool>? launches;
+        List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
+        bool watch;
         lock (_lock)
         {
             _starting--;
             _startMs.Add(elapsedMs);
+            watch = _minHot > 0;
             letGo = ReturnLocked(container, kill: false, out launches);
+        }
+
+        if (watch && letGo is null)
+        {
+            Lifetime.Track(WatchExitAsync(container));
         }
 
         await AfterChangeAsync(launches, letGo);
     }
 
-    private void StartFailed(ContainerStartError error)
+    /// <summary>
+    /// A container of a queue that keeps containers hot is removed as soon as it dies while idle, so that the
+    /// removal starts its replacement (a busy one's call learns of the death itself and gives it back killed).
+    /// </summary>
+    private async Task WatchExitAsync(HotContainer container)
     {
-        List<bool>? launches;
+        try
+        {
+            await container.Container.WaitForExitAsync(Lifetime.StoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (container.IsRemoving || !_idle.Remove(container))
+            {
+                return;
+            }
+
+            LeaveIdleLocked(container);
+        }
+
+        RunnerLog.HotContainerDied(_parts.Logger, container.Container.Id, Fn.Id);
+        await _parts.Containers.RemoveAsync(container);
+    }
+
+    private void StartFailed(ContainerStartError error, bool ahead)
+    {
+        List<(bool AsyncPool, bool Ahead)>? launches;
         lock (_lock)
         {
             _starting--;
+            if (ahead)
+            {
+                // A container kept hot could not start (a missing image, a crashing fn): try again later, not in a loop.
+                _aheadRetryAt = Time.GetTimestamp() + (long)(AheadRetryDelay.TotalSeconds * Time.TimestampFrequency);
+                _aheadRetry ??= Time.CreateTimer(static q => ((SlotQueue)q!).Pump(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _aheadRetry.Change(AheadRetryDelay, Timeout.InfiniteTimeSpan);
+            }
 
             // The oldest waiting call learns why; the others too when nothing else could serve them.
             // A start cancelled by shutdown fails nobody: shutdown answers the waiting calls itself.
