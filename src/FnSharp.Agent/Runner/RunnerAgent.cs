@@ -176,6 +176,25 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops keeping containers of <paramref name="fnId"/> hot (its fn or app was removed): they idle out as usual.</summary>
+    public void StopKeepingHot(string fnId)
+    {
+        KeptHot? kept;
+        lock (_minHotLock)
+        {
+            if (_minHot.Remove(fnId, out kept) is false)
+            {
+                return;
+            }
+        }
+
+        if (_slots.TryGetValue(kept.Key, out var slot))
+        {
+            slot.SetMinHot(0);
+            ForgetIfEmpty(slot);
+        }
+    }
+
     /// <summary>
     /// The memory the node can still keep hot for <paramref name="fnId"/>, in MiB: the memory containers may
     /// reserve, less what <c>fnsharp.io/min-hot</c> keeps for other fns (the check of a new min-hot).

@@ -6,6 +6,7 @@ using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
@@ -58,7 +59,7 @@ internal static class AppsApi
         await store.GetAppByIdAsync(appID, cancellationToken) is { } app ? TypedResults.Ok(app) : throw new ApiException(ApiErrors.AppNotFound);
 
     /// <summary>Merges the body into the app (<see cref="ModelMerger.MergeApp"/>): 200 with the result, 400, 404 or 409.</summary>
-    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != appID)
@@ -68,12 +69,21 @@ internal static class AppsApi
 
         var now = ApiTime.Now(time);
         var updated = await store.UpdateAppAsync(appID, current => ModelMerger.MergeApp(current, patch, now), cancellationToken);
+        await minHot.AppChangedAsync(updated, store, cancellationToken);
         return TypedResults.Ok(updated);
     }
 
     /// <summary>204 after removing the app with its fns and triggers, or 404.</summary>
-    public static async Task<IResult> DeleteApp(string appID, IDataStore store, CancellationToken cancellationToken) =>
-        await store.RemoveAppAsync(appID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.AppNotFound);
+    public static async Task<IResult> DeleteApp(string appID, IDataStore store, MinHotKeeper minHot, CancellationToken cancellationToken)
+    {
+        if (!await store.RemoveAppAsync(appID, cancellationToken))
+        {
+            throw new ApiException(ApiErrors.AppNotFound);
+        }
+
+        minHot.AppRemoved(appID);
+        return TypedResults.NoContent();
+    }
 
     internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -6,6 +6,7 @@ using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
@@ -32,7 +33,7 @@ internal static class FnsApi
     /// 200 with the full fn, defaults applied and the app's shape copied; 400 (also for an image
     /// <c>FN_ALLOWED_IMAGES</c> refuses), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
     /// </summary>
-    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var fn = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (fn.Id.Length > 0)
@@ -54,7 +55,9 @@ internal static class FnsApi
         images.Check(fn.Image);
         var app = await store.GetAppByIdAsync(fn.AppId, cancellationToken) ?? throw new ApiException(ApiErrors.AppNotFound);
         var now = ApiTime.Now(time);
+        minHot.Check(fn.WithDefaults());
         var created = await store.InsertFnAsync(fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now }, cancellationToken);
+        minHot.Keep(app, created);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
@@ -79,7 +82,7 @@ internal static class FnsApi
             : throw new ApiException(ApiErrors.FnNotFound);
 
     /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses), 404 or 409.</summary>
-    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != fnID)
@@ -100,15 +103,29 @@ internal static class FnsApi
                     images.Check(merged.Image);
                 }
 
+                minHot.Check(merged);
                 return merged;
             },
             cancellationToken);
+        if (await store.GetAppByIdAsync(updated.AppId, cancellationToken) is { } app)
+        {
+            minHot.Keep(app, updated);
+        }
+
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 
     /// <summary>204 after removing the fn with its triggers, or 404.</summary>
-    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, CancellationToken cancellationToken) =>
-        await store.RemoveFnAsync(fnID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.FnNotFound);
+    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, CancellationToken cancellationToken)
+    {
+        if (!await store.RemoveFnAsync(fnID, cancellationToken))
+        {
+            throw new ApiException(ApiErrors.FnNotFound);
+        }
+
+        minHot.Forget(fnID);
+        return TypedResults.NoContent();
+    }
 
     private static Fn WithEndpoint(Fn fn, HttpRequest request, ServerOptions options) => fn with
     {

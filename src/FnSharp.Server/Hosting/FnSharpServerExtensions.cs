@@ -51,6 +51,10 @@ public static class FnSharpServerExtensions
         services.AddSingleton<CallPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
+
+        // After ServerLifetime, which opens the store it reads at start.
+        services.AddSingleton<MinHotKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<MinHotKeeper>());
         services.AddDetachedCalls();
         services.AddProblemDetails();
 

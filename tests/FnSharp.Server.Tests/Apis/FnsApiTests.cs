@@ -206,7 +206,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"a b"}""", HttpStatusCode.BadRequest, "fn name must be 1 to 255 characters that need no escaping in a URL path")]
     [InlineData("""{"annotations":{"":1}}""", HttpStatusCode.BadRequest, "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
     [InlineData("""{"annotations":{"fnsharp.io/async-retries":11}}""", HttpStatusCode.BadRequest, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
-    [InlineData("""{"annotations":{"fnsharp.io/min-hot":true}}""", HttpStatusCode.BadRequest, "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
+    [InlineData("""{"annotations":{"fnsharp.io/min-hot":"many"}}""", HttpStatusCode.BadRequest, "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
     public async Task UpdateFn_Refused_ErrorAndFnUnchanged(string body, HttpStatusCode status, string message)
     {
         var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;

@@ -114,6 +114,27 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
         Assert.Equal(["cold", "thawed"], records.Select(r => r.GetProperty("start_kind").GetString()));
     }
 
+    [Fact]
+    public async Task MinHotTwo_FirstTwoConcurrentCallsAfterDeployArePrewarmedNoneCold()
+    {
+        Start();
+        var app = await _client.CreateAppAsync(new App { Name = "min-hot" });
+        var fn = await _client.CreateFnAsync(new Fn
+        {
+            Name = "f",
+            AppId = app.Id,
+            Image = TestFn,
+            Annotations = new Dictionary<string, JsonElement> { ["fnsharp.io/min-hot"] = JsonSerializer.SerializeToElement(2) },
+        });
+
+        var calls = await Task.WhenAll(_client.InvokeAsync(fn.Id, """{"sleepMs":300,"body":"a"}"""), _client.InvokeAsync(fn.Id, """{"sleepMs":300,"body":"b"}"""));
+        var records = await RecordsAsync(fn.Id, calls);
+
+        Assert.Equal(["prewarmed", "prewarmed"], records.Select(r => r.GetProperty("start_kind").GetString()));
+        Assert.All(records, r => Assert.Equal(["create", "start", "ready"], r.GetProperty("start_phases_ms").EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(2, (await _engine.ContainersOfFnAsync(fn.Id)).Count);
+    }
+
     private async Task<List<JsonElement>> RecordsAsync(string fnId, params InvokeResult[] calls)
     {
         await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
