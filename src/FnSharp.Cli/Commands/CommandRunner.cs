@@ -26,7 +26,7 @@ internal sealed class CommandRunner(CliOptions options, CliIo io)
             try
             {
                 var given = parse.GetValue(options.ApiUrl);
-                url = CliContext.ResolveApiUrl(given, io.Environment("FN_API_URL"), CliContext.ConfigFilePath);
+                url = CliContext.ResolveApiUrl(given, io.Environment("FN_API_URL"), io.ConfigFile);
                 using var context = new CliContext(url, given, parse.GetValue(options.Output), io);
                 return await body(parse, context, cancellationToken);
             }
