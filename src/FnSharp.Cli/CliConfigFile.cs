@@ -4,13 +4,16 @@ namespace FnSharp.Cli;
 
 /// <summary>
 /// The user's config file, <c>~/.fnsharp/config.json</c> (<see cref="CliIo.ConfigFile"/>), which plays the
-/// part of Fn's current context: <c>{"api_url": "http://host:8080", "registry": "host:5000/team",
+/// part of Fn's current context: <c>{"api_url": "http://host:8080", "token": "...", "registry": "host:5000/team",
 /// "insecure_registries": ["host:5000"]}</c>. Every key is optional; a missing file is an empty one.
 /// </summary>
 internal sealed record CliConfigFile
 {
     /// <summary>The server's URL when neither <c>--api-url</c> nor <c>FN_API_URL</c> names one.</summary>
     public string? ApiUrl { get; init; }
+
+    /// <summary>The API key when neither <c>--token</c> nor <c>FN_TOKEN</c> gives one.</summary>
+    public string? Token { get; init; }
 
     /// <summary>The image name prefix <c>HOST[:PORT]/NAMESPACE</c> when neither <c>--registry</c> nor <c>FN_REGISTRY</c> gives one (Fn's context <c>registry</c>).</summary>
     public string? Registry { get; init; }
@@ -39,6 +42,7 @@ internal sealed record CliConfigFile
             return new CliConfigFile
             {
                 ApiUrl = Text(root, "api_url", path),
+                Token = Text(root, "token", path),
                 Registry = Text(root, "registry", path),
                 InsecureRegistries = Texts(root, "insecure_registries", path),
             };

@@ -17,7 +17,7 @@ internal sealed class CliContext : IDisposable
     private readonly HttpClient _http;
     private CliConfigFile? _config;
 
-    public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io)
+    public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io, string? token = null)
     {
         ApiUrl = apiUrl;
         ApiUrlOption = apiUrlOption;
@@ -25,7 +25,7 @@ internal sealed class CliContext : IDisposable
         Io = io;
         Progress = new ProgressDisplay(io.Error, io.Terminal, io.Time);
         _http = new HttpClient { BaseAddress = new Uri(apiUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(6) };
-        Client = new FnSharpClient(_http);
+        Client = new FnSharpClient(_http, token);
     }
 
     public string ApiUrl { get; }
@@ -67,6 +67,16 @@ internal sealed class CliContext : IDisposable
 
         return url;
     }
+
+    /// <summary>
+    /// The API key: <c>--token</c>, else <c>FN_TOKEN</c> (Fn's CLI reads the same variable), else <c>token</c> in
+    /// <c>~/.fnsharp/config.json</c>, else none.
+    /// </summary>
+    /// <exception cref="CliException">The config file is not valid.</exception>
+    public static string? ResolveToken(string? option, string? environment, string? configFile) =>
+        option is { Length: > 0 } ? option
+        : environment is { Length: > 0 } ? environment
+        : CliConfigFile.Read(configFile).Token;
 
     /// <summary>The user's config file by default: <c>~/.fnsharp/config.json</c>.</summary>
     public static string DefaultConfigFilePath =>

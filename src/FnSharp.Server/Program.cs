@@ -1,4 +1,5 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -9,9 +10,17 @@ using FnSharp.Server.Telemetry;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
+builder.AddFnSharpAuth();
 
 var app = builder.Build();
+if (KeysCommand.IsKeysCommand(args))
+{
+    // fnsharp-server keys create|list|revoke: the server's store, without serving.
+    return await KeysCommand.RunAsync(app, args, Console.Out, Console.Error);
+}
+
 app.UseFnSharpErrors();
+app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();
@@ -21,6 +30,7 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
+app.MapFnSharpAuthApis();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>
