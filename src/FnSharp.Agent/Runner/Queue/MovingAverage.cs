@@ -1,4 +1,4 @@
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>An exponentially weighted moving average; not thread-safe (its slot queue's lock guards it).</summary>
 internal sealed class MovingAverage
@@ -9,12 +9,5 @@ internal sealed class MovingAverage
     /// <summary>The average, or <see langword="null"/> before the first sample.</summary>
     public double? Value { get; private set; }
 
-    /// <summary>How many samples were added.</summary>
-    public long Count { get; private set; }
-
-    public void Add(double sample)
-    {
-        Value = Value is { } value ? value + (Alpha * (sample - value)) : sample;
-        Count++;
-    }
+    public void Add(double sample) => Value = Value is { } value ? value + (Alpha * (sample - value)) : sample;
 }
