@@ -15,6 +15,7 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 if ! command -v wrk >/dev/null 2>&1; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
 fi

@@ -53,6 +53,7 @@ step() {
 
 step "Docker engine"
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 
 step "Building FnSharp"
 dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
@@ -109,4 +110,5 @@ esac
 step ""
 echo
 echo "Done in $((SECONDS - started))s. The server keeps running on $API with its data in ./data."
+echo "The dashboard is at $API/ui/ (apps, fns, invoke, calls and logs, live view)."
 echo "Stop it (and its containers) with: scripts/quickstart.sh --stop"

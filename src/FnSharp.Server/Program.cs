@@ -1,5 +1,6 @@
 using FnSharp.Server.Apis;
 using FnSharp.Server.Auth;
+using FnSharp.Server.Dashboard;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
 builder.AddFnSharpAuth();
+builder.AddFnSharpDashboard();
 
 var app = builder.Build();
 if (KeysCommand.IsKeysCommand(args))
@@ -31,6 +33,7 @@ app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
 app.MapFnSharpAuthApis();
+app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

@@ -30,7 +30,7 @@ internal sealed class ContainerLauncher
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
-    private readonly Queue.MovingAverage _startMs = new();
+    private readonly MovingAverage _startMs = new();
 
     public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, Evictor evictor, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {

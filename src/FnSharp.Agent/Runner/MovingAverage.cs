@@ -1,6 +1,6 @@
-namespace FnSharp.Agent.Runner.Queue;
+namespace FnSharp.Agent.Runner;
 
-/// <summary>An exponentially weighted moving average; not thread-safe (its slot queue's lock guards it).</summary>
+/// <summary>An exponentially weighted moving average; not thread-safe (its owner's lock guards it).</summary>
 internal sealed class MovingAverage
 {
     // Weight of the newest sample: recent behaviour counts most, one outlier does not swing it.
