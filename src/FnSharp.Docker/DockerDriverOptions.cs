@@ -1,8 +1,13 @@
+using FnSharp.Core.Registries;
+
 namespace FnSharp.Docker;
 
 /// <summary>Settings of the Docker driver; the server fills them from its <c>FN_*</c> settings (<c>docs/configuration.md</c>).</summary>
 public sealed record DockerDriverOptions
 {
+    /// <summary>The <see cref="RegistryCredential.Source"/> of <see cref="RegistryCredential"/> when the server's settings give it.</summary>
+    public const string RegistrySettingsSource = "FN_REGISTRY_USERNAME/FN_REGISTRY_TOKEN";
+
     /// <summary>The Engine API endpoint, for example <c>unix:///var/run/docker.sock</c>.</summary>
     public string Endpoint { get; init; } = "unix:///var/run/docker.sock";
 
@@ -24,8 +29,32 @@ public sealed record DockerDriverOptions
     /// <summary>The hardening of fn containers; every part on by default.</summary>
     public ContainerHardening Hardening { get; init; } = new();
 
-    /// <summary>How long pulling a missing image may take, in milliseconds (default 60000); then the call fails naming the image.</summary>
+    /// <summary>How long pulling an image may take, in milliseconds (default 60000); then the calls waiting for it fail naming the image.</summary>
     public int PullTimeoutMs { get; init; } = 60_000;
+
+    /// <summary>
+    /// How long a pull of a fn whose pull policy is <c>always</c> stands for the next starts, in milliseconds
+    /// (default 5000), so that a burst of starts pulls once; 0 pulls before every start.
+    /// </summary>
+    public int PullAlwaysCacheMs { get; init; } = 5_000;
+
+    /// <summary>
+    /// How many bytes the images this node pulled may take before the clean-up removes the least recently used of
+    /// them (Fn's <c>FN_IMAGE_CLEAN_MAX_SIZE</c>); 0 (the default) never removes an image.
+    /// </summary>
+    public long ImageCleanMaxBytes { get; init; }
+
+    /// <summary>How long a pulled image must have gone unused before the clean-up may remove it, in milliseconds (default 3600000).</summary>
+    public long ImageCleanMinAgeMs { get; init; } = 3_600_000;
+
+    /// <summary>The node's own registry credentials (for one registry host), tried first; never logged.</summary>
+    public RegistryCredential? RegistryCredential { get; init; }
+
+    /// <summary>A Docker config file's JSON given as a setting (Fn's <c>FN_DOCKER_AUTH</c>), tried next; never logged.</summary>
+    public string? DockerAuthJson { get; init; }
+
+    /// <summary>The Docker config file read at each pull (<c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>); <see langword="null"/> reads none.</summary>
+    public string? DockerConfigPath { get; init; }
 
     /// <summary>How long a failed pull is remembered, in milliseconds (default 10000), so that a burst of calls does not retry it each time.</summary>
     public int PullFailureCacheMs { get; init; } = 10_000;
@@ -46,6 +75,11 @@ public sealed record DockerDriverOptions
     /// <summary>The longest line kept, in characters (default 4096); longer lines are cut.</summary>
     public int LogLineMaxLength { get; init; } = 4096;
 
+    /// <summary>The endpoint, node, network and where registry credentials come from; never a password, token or <see cref="DockerAuthJson"/>.</summary>
+    public override string ToString() =>
+        $"DockerDriverOptions {{ Endpoint = {Endpoint}, Node = {Node}, Network = {Network}, RegistryCredential = {RegistryCredential?.ToString() ?? "none"}, "
+        + $"DockerAuthJson = {(DockerAuthJson is null ? "none" : "set")}, DockerConfigPath = {DockerConfigPath ?? "none"} }}";
+
     /// <summary>Checks the settings; the message names the bad property and value.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -56,6 +90,16 @@ public sealed record DockerDriverOptions
         Positive(LogLinesPerCall, nameof(LogLinesPerCall));
         Positive(LogLinesKept, nameof(LogLinesKept));
         Positive(LogLineMaxLength, nameof(LogLineMaxLength));
+        if (ImageCleanMaxBytes < 0 || ImageCleanMinAgeMs < 0)
+        {
+            throw new ArgumentException($"{nameof(ImageCleanMaxBytes)} ({ImageCleanMaxBytes}) and {nameof(ImageCleanMinAgeMs)} ({ImageCleanMinAgeMs}) must be 0 or more.");
+        }
+
+        if (PullAlwaysCacheMs < 0)
+        {
+            throw new ArgumentException($"{nameof(PullAlwaysCacheMs)} must be 0 or more milliseconds, not {PullAlwaysCacheMs}.");
+        }
+
         if (PullFailureCacheMs < 0)
         {
             throw new ArgumentException($"{nameof(PullFailureCacheMs)} must be 0 or more milliseconds, not {PullFailureCacheMs}.");

@@ -31,9 +31,23 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken cancellationToken) =>
         _metrics.TimeAsync("image_inspect", () => _client.Images.InspectImageAsync(image, cancellationToken));
 
-    /// <summary><c>POST /images/create</c>: pulls an image; the stream's messages go to <paramref name="progress"/> (an error may arrive there instead of as an exception).</summary>
-    public Task PullImageAsync(string reference, IProgress<JSONMessage> progress, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("image_pull", () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, cancellationToken));
+    /// <summary>
+    /// <c>POST /images/create</c>: pulls an image with <paramref name="auth"/> as <c>X-Registry-Auth</c>; the stream's
+    /// messages go to <paramref name="progress"/> (an error may arrive there instead of as an exception).
+    /// </summary>
+    public Task PullImageAsync(string reference, AuthConfig auth, IProgress<JSONMessage> progress, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_pull", () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, auth, progress, cancellationToken));
+
+    /// <summary><c>GET /images/json</c>: the images on the host (tagged ones; intermediate layers left out), with their sizes in bytes.</summary>
+    public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_list", () => _client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
+
+    /// <summary>
+    /// <c>DELETE /images/{name}</c> without force: removes a name, and the image when no other name holds it. The
+    /// engine refuses (409) an image a container uses.
+    /// </summary>
+    public Task DeleteImageAsync(string name, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_remove", () => _client.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = false }, cancellationToken));
 
     /// <summary><c>POST /containers/create</c>.</summary>
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>

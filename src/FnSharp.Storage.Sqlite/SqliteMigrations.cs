@@ -129,5 +129,10 @@ internal static class SqliteMigrations
         CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
+
+        // 5: the digest of the image a call ran.
+        """
+        ALTER TABLE calls ADD COLUMN image_digest TEXT NULL;
+        """,
     ];
 }

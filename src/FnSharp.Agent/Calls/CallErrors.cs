@@ -34,5 +34,25 @@ public static class CallErrors
 
     /// <summary>502: the image is not on the host and could not be pulled.</summary>
     /// <param name="image">The image reference.</param>
-    public static ApiError ImageNotFound(string image) => new(502, $"Failed to pull image '{image}': it is not on this host and no registry could provide it");
+    /// <param name="detail">The driver's account (it names the image and the registry's answer), or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageNotFound(string image, string? detail = null) =>
+        new(502, detail ?? $"Failed to pull image '{image}': it is not on this host and no registry could provide it");
+
+    /// <summary>502: the image's registry refused the pull (no credentials, or wrong ones); the message names the registry and what to set.</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageUnauthorized(string image, string? detail = null) =>
+        new(502, detail ?? $"Failed to pull image '{image}': its registry refused this node's credentials (set FN_REGISTRY_USERNAME and FN_REGISTRY_PASSWORD, or docker login on the node)");
+
+    /// <summary>504: pulling the image did not finish within <c>FN_IMAGE_PULL_TIMEOUT_SECS</c>.</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImagePullTimedOut(string image, string? detail = null) =>
+        new(504, detail ?? $"Timed out pulling image '{image}' (FN_IMAGE_PULL_TIMEOUT_SECS)");
+
+    /// <summary>502: the image may not run as a fn (it declares a <c>VOLUME</c>).</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageRefused(string image, string? detail = null) =>
+        new(502, detail ?? $"Image '{image}' cannot run as a fn");
 }

@@ -26,6 +26,12 @@ internal static class FuncFileValidator
             throw file.Error(field, $"{field} {Shown(file, field, annotations[FnSharpAnnotations.AsyncRetries])} is not valid: use an integer from 0 to {FnSharpAnnotations.MaxAsyncRetries} (the retries of a detached call after a function failure)");
         }
 
+        if (FnSharpAnnotations.PullAlwaysOf(annotations) is null)
+        {
+            var field = $"annotations[{FnSharpAnnotations.PullPolicy}]";
+            throw file.Error(field, $"{field} {Shown(file, field, annotations[FnSharpAnnotations.PullPolicy])} is not valid: use {FnSharpAnnotations.PullIfNotPresent} (the default: pull only a missing image) or {FnSharpAnnotations.PullAlways} (pull before each start, for moving tags)");
+        }
+
         // The app is the server's to check, at deploy; any id stands for it here.
         var fn = new Fn { AppId = "app", Name = file.Name, Image = file.ImageName(null), Memory = file.Memory, Timeout = file.Timeout, IdleTimeout = file.IdleTimeout, Annotations = annotations };
         var fnError = ModelValidator.ValidateFn(fn);

@@ -40,6 +40,20 @@ public static class FnSharpAnnotations
     /// <summary>The highest <see cref="RateLimit"/>.</summary>
     public const int MaxRateLimit = 1_000_000;
 
+    /// <summary>
+    /// On a fn: when its image is pulled from its registry. <c>"if-not-present"</c> (the default) pulls only
+    /// an image the node lacks; <c>"always"</c> asks the registry again before each container start (at most
+    /// once per short cache, so a burst of starts pulls once), for moving tags such as <c>:latest</c>. As
+    /// Kubernetes' <c>imagePullPolicy</c> spells them.
+    /// </summary>
+    public const string PullPolicy = "fnsharp.io/pull-policy";
+
+    /// <summary>The value of <see cref="PullPolicy"/> that pulls only a missing image (the default).</summary>
+    public const string PullIfNotPresent = "if-not-present";
+
+    /// <summary>The value of <see cref="PullPolicy"/> that pulls before each start.</summary>
+    public const string PullAlways = "always";
+
     /// <summary>The value of <see cref="AsyncRetries"/> in <paramref name="annotations"/>: 0 when absent, <see langword="null"/> when it is not an integer from 0 to <see cref="MaxAsyncRetries"/>.</summary>
     public static int? AsyncRetriesOf(IReadOnlyDictionary<string, JsonElement> annotations)
     {
@@ -123,5 +137,27 @@ public static class FnSharpAnnotations
             _ => false,
         };
         return parsed && limit is >= 0 and <= MaxRateLimit ? limit : -1;
+    }
+
+    /// <summary>
+    /// The value of <see cref="PullPolicy"/>: <see langword="true"/> for <c>"always"</c>, <see langword="false"/>
+    /// for <c>"if-not-present"</c> or when absent, <see langword="null"/> for anything else (which validation
+    /// refuses at create and update).
+    /// </summary>
+    public static bool? PullAlwaysOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(PullPolicy, out var value))
+        {
+            return false;
+        }
+
+        return value.ValueKind != JsonValueKind.String ? null
+            : value.GetString() switch
+            {
+                PullAlways => true,
+                PullIfNotPresent => false,
+                _ => null,
+            };
     }
 }

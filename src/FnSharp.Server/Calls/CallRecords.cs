@@ -33,6 +33,7 @@ internal static class CallRecords
         Error = result.Error?.Message,
         StartedAt = result.Execution?.StartedAt,
         ContainerId = result.Execution?.ContainerId,
+        ImageDigest = result.Execution?.ImageDigest,
         CompletedAt = completedAt,
         NextAttemptAt = null,
     };

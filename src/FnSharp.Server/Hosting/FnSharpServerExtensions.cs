@@ -57,6 +57,8 @@ public static class FnSharpServerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CallRecorder>());
         services.AddSingleton<CallPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
+        services.AddSingleton<ImageCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImageCleanup>());
         services.AddHostedService<ServerLifetime>();
         services.AddAsyncCalls();
         services.AddProblemDetails();

@@ -81,6 +81,38 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
+    [Theory]
+    [InlineData(ContainerStartError.ImageNotFound, 502)]
+    [InlineData(ContainerStartError.ImageUnauthorized, 502)]
+    public async Task SubmitAsync_ImageCannotBePulled_CallerGetsTheDriversAccountNotContainerFailedToInitialize(ContainerStartError error, int status)
+    {
+        _h.Driver.StartFailure = error;
+        var fn = _h.NewFn();
+
+        await using var result = await _h.SubmitAsync(fn);
+
+        Assert.Equal(CallStatus.ImageNotFound, result.Status);
+        Assert.Equal((status, $"Failed to pull image '{fn.Image}': fake start failure {error}"), (result.Error!.Status, result.Error.Message));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("\"if-not-present\"", false)]
+    [InlineData("\"always\"", true)]
+    public async Task SubmitAsync_PullPolicyAnnotation_PassedToTheDriversSpec(string? policy, bool pullAlways)
+    {
+        var fn = _h.NewFn();
+        if (policy is not null)
+        {
+            fn = fn with { Annotations = new Dictionary<string, System.Text.Json.JsonElement> { [FnSharp.Core.Models.FnSharpAnnotations.PullPolicy] = System.Text.Json.JsonDocument.Parse(policy).RootElement.Clone() } };
+        }
+
+        await using var result = await _h.SubmitAsync(fn);
+
+        Assert.Equal(CallStatus.Success, result.Status);
+        Assert.Equal(pullAlways, Assert.Single(_h.Driver.Created).PullAlways);
+    }
+
     [Fact]
     public async Task SubmitAsync_ImageMissing_EveryWaitingCallGetsTheError()
     {

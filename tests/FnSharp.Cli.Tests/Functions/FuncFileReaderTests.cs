@@ -150,6 +150,7 @@ public sealed class FuncFileReaderTests : IDisposable
     [InlineData("idle_timeout: 3601\n", "idle_timeout 3601 is out of range: use 0 to 3600 seconds (0 or none: the server's default, 30) (line 5)")]
     [InlineData("annotations:\n  fnsharp.io/async-retries: 11\n", "annotations[fnsharp.io/async-retries] 11 is not valid: use an integer from 0 to 10 (the retries of a detached call after a function failure) (line 6)")]
     [InlineData("annotations:\n  fnsharp.io/async-retries: two\n", "annotations[fnsharp.io/async-retries] two is not valid: use an integer from 0 to 10 (the retries of a detached call after a function failure) (line 6)")]
+    [InlineData("annotations:\n  fnsharp.io/pull-policy: never\n", "annotations[fnsharp.io/pull-policy] never is not valid: use if-not-present (the default: pull only a missing image) or always (pull before each start, for moving tags) (line 6)")]
     [InlineData("annotations:\n  public: true\n", "annotations[public] true is not valid: use a non-empty text, a number, a mapping or a list (quote it, 'true', for text) (line 6)")]
     [InlineData("annotations:\n  'a b': x\n", "annotations key 'a b' is not valid: use printable ASCII without spaces (line 6)")]
     [InlineData("triggers:\n- name: t\n  type: htpp\n", "triggers[0].type 'htpp' is not supported: use http (line 7)")]

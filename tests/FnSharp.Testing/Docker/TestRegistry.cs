@@ -180,6 +180,40 @@ public sealed partial class TestRegistry : IAsyncDisposable
         return count;
     }
 
+    /// <summary>
+    /// Points the tag of <paramref name="target"/> at the manifest of <paramref name="source"/> in the registry itself,
+    /// as a push from another machine would (both in one repository, so the layers are there): the engine's own
+    /// images are left as they are. Returns the manifest's digest.
+    /// </summary>
+    public async Task<string> MoveTagAsync(string source, string target)
+    {
+        var (registry, repository, fromTag) = Split(source);
+        var (_, targetRepository, toTag) = Split(target);
+        if (targetRepository != repository)
+        {
+            throw new ArgumentException($"{target} is not in the repository of {source}", nameof(target));
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{registry}/") };
+        if (registry == WithAuth)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        }
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{fromTag}");
+        get.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        get.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var manifest = await http.SendAsync(get);
+        manifest.EnsureSuccessStatusCode();
+        var body = await manifest.Content.ReadAsByteArrayAsync();
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"v2/{repository}/manifests/{toTag}") { Content = new ByteArrayContent(body) };
+        put.Content.Headers.ContentType = manifest.Content.Headers.ContentType;
+        using var stored = await http.SendAsync(put);
+        stored.EnsureSuccessStatusCode();
+        return stored.Headers.GetValues("Docker-Content-Digest").First();
+    }
+
     /// <summary>Removes from the engine every image of this namespace, in both registries.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -196,6 +230,13 @@ public sealed partial class TestRegistry : IAsyncDisposable
         }
 
         _docker.Dispose();
+    }
+
+    private static (string Registry, string Repository, string Tag) Split(string image)
+    {
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        var colon = image.LastIndexOf(':');
+        return (image[..slash], image[(slash + 1)..colon], image[(colon + 1)..]);
     }
 
     private AuthConfig Auth(string image) => image.StartsWith(WithAuth + "/", StringComparison.Ordinal)

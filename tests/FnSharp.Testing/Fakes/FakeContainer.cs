@@ -60,7 +60,10 @@ public sealed partial class FakeContainer : IFnContainer
 
             if (_driver.StartFailure is { } failure)
             {
-                throw new ContainerStartException(failure, $"fake start failure {failure}");
+                // Image failures' messages reach the caller, as the Docker driver's do: they name the image.
+                throw new ContainerStartException(failure, failure is ContainerStartError.ImageNotFound or ContainerStartError.ImageUnauthorized
+                    ? $"Failed to pull image '{Spec.Image}': fake start failure {failure}"
+                    : $"fake start failure {failure}");
             }
 
             var builder = WebApplication.CreateSlimBuilder();

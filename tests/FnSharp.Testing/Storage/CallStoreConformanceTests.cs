@@ -204,7 +204,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var call = Queued(fn, Now.AddSeconds(-1));
         await Calls.EnqueueCallAsync(call, Payload(), None);
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
-        var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee" };
+        var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee", ImageDigest = "sha256:0123abcd" };
 
         await Calls.CompleteCallAsync(ended, new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), None);
 
@@ -598,6 +598,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         CompletedAt = createdAt.AddMilliseconds(15),
         Attempts = 1,
         ContainerId = "container-1",
+        ImageDigest = "sha256:" + new string('e', 64),
     };
 
     private string NextId() => $"CALL{Interlocked.Increment(ref _nextId):D22}";

@@ -79,6 +79,7 @@ internal sealed class ContainerLauncher
             AppId = app.Id,
             FnId = fn.Id,
             MemoryMiB = fn.Memory,
+            PullAlways = FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is true,
             Environment = ContainerEnvironment.Build(app, fn),
         };
         HotContainer? hot = null;
@@ -111,7 +112,7 @@ internal sealed class ContainerLauncher
             }
 
             _metrics.ContainerStarts.Add(1, fnTag, new("result", "failed"));
-            return Launch.Failed(error);
+            return Launch.Failed(error, (e as ContainerStartException)?.Message);
         }
 
         var elapsed = _time.GetElapsedTime(began);

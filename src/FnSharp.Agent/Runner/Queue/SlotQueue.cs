@@ -461,7 +461,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else if (launch.Error is { } error)
             {
-                StartFailed(error);
+                StartFailed(error, launch.Detail);
             }
             else
             {
@@ -494,7 +494,7 @@ internal sealed class SlotQueue : IContainerOwner
         await AfterChangeAsync(launches, letGo);
     }
 
-    private void StartFailed(ContainerStartError error)
+    private void StartFailed(ContainerStartError error, string? detail)
     {
         List<bool>? launches;
         lock (_lock)
@@ -506,7 +506,7 @@ internal sealed class SlotQueue : IContainerOwner
             var failAll = _busy.Count == 0 && _starting == 0;
             while (!Lifetime.IsStopping && _waiters.First is { } first)
             {
-                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error)));
+                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error, detail)));
                 if (!failAll)
                 {
                     break;
@@ -521,9 +521,17 @@ internal sealed class SlotQueue : IContainerOwner
         _parts.Observer.StateChanged();
     }
 
-    private CallResult StartFailure(ContainerStartError error) => error switch
+    /// <summary>
+    /// The outcome of waiting calls when a start failed: image failures (missing, refused by its registry, a pull
+    /// past its timeout, a refused image) tell the caller the driver's account, which names the image, the
+    /// registry and what to set; a container that would not start gets Fn's messages.
+    /// </summary>
+    private CallResult StartFailure(ContainerStartError error, string? detail) => error switch
     {
-        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image)),
+        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image, detail)),
+        ContainerStartError.ImageUnauthorized => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageUnauthorized(Fn.Image, detail)),
+        ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail)),
+        ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail)),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };

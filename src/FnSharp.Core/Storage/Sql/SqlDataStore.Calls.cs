@@ -16,8 +16,8 @@ namespace FnSharp.Core.Storage.Sql;
 // first) so that they cannot deadlock each other.
 public abstract partial class SqlDataStore
 {
-    private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter";
-    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter";
+    private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter, image_digest";
+    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter, @image_digest";
 
     /// <summary>How many ids one statement lists at most (SQLite allows 32766 parameters, PostgreSQL 65535).</summary>
     private const int IdsPerStatement = 500;
@@ -102,7 +102,7 @@ public abstract partial class SqlDataStore
             select.Transaction = transaction;
             select.CommandText = $"""
                 SELECT c.id, c.app_id, c.fn_id, c.type, c.status, c.status_code, c.error, c.created_at, c.started_at, c.completed_at,
-                    c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body
+                    c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body, c.image_digest
                 FROM calls c JOIN call_payloads p ON p.call_id = c.id
                 WHERE (c.status = @queued AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= @now))
                     OR (c.status = @running AND c.lease_until < @now)
@@ -210,7 +210,7 @@ public abstract partial class SqlDataStore
             update.CommandText = """
                 UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
                     completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter,
-                    next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+                    image_digest = @image_digest, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
                 WHERE id = @id
                 """;
             AddCallParameters(update, call);
@@ -550,6 +550,7 @@ public abstract partial class SqlDataStore
         AddString(command, "@container_id", call.ContainerId);
         Add(command, "@next_attempt_at", DbType.Int64, call.NextAttemptAt?.ToUnixTimeMilliseconds());
         Add(command, "@dead_letter", DbType.Boolean, call.DeadLetter);
+        AddString(command, "@image_digest", call.ImageDigest);
     }
 
     private static void AddLogParameters(DbCommand command, CallLog log)
@@ -578,7 +579,15 @@ public abstract partial class SqlDataStore
         ContainerId = reader.IsDBNull(11) ? null : reader.GetString(11),
         NextAttemptAt = ReadTime(reader, 12),
         DeadLetter = reader.GetBoolean(13),
+        ImageDigest = ReadImageDigest(reader),
     };
+
+    // By name: the claim's query has the payload's columns before it.
+    private static string? ReadImageDigest(DbDataReader reader)
+    {
+        var ordinal = reader.GetOrdinal("image_digest");
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
 
     private static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
