@@ -3,7 +3,9 @@ using FnSharp.Agent.Drivers;
 using FnSharp.Core.Registries;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
+using FnSharp.Testing.Logging;
 using FnSharp.Testing.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -40,11 +42,17 @@ public sealed class RegistryPullTests : IAsyncLifetime
         var digest = await _registry.PublishAsync(image, "private");
         await WriteDockerConfigAsync(_registry.WithAuth, _registry.User, _registry.Password);
         using var meters = new MeasuringMeterFactory();
-        await using var driver = NewDriver(o => o with { DockerConfigPath = Path.Combine(_dockerConfig, "config.json") }, meters: meters);
+        using var log = new CapturingLoggerProvider();
+        using var logs = LoggerFactory.Create(b => b.AddProvider(log));
+        await using var driver = NewDriver(o => o with { DockerConfigPath = Path.Combine(_dockerConfig, "config.json") }, meters: meters, logger: logs.CreateLogger<DockerDriver>());
 
         var created = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => CreateAsync(driver, image)));
 
         Assert.All(created, c => Assert.Equal(digest, c.ImageDigest));
+        var lines = log.Logger.Entries.Select(e => e.Message).ToList();
+        Assert.Contains($"Pulling image {image} from {_registry.WithAuth} with credentials for {_registry.WithAuth} (user {_registry.User}, from {Path.Combine(_dockerConfig, "config.json")})", lines);
+        Assert.Contains(lines, l => l.StartsWith($"Pulled image {image} in ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(_registry.Password, StringComparison.Ordinal));
         Assert.Equal(1, meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "image_pull"));
         Assert.Equal(1, _registry.ManifestRequests(image));
         Assert.Contains(created, c => c.PullTime > TimeSpan.Zero);
@@ -148,8 +156,8 @@ public sealed class RegistryPullTests : IAsyncLifetime
         Assert.True(await _registry.IsLocalAsync(built));
     }
 
-    private DockerDriver NewDriver(Func<DockerDriverOptions, DockerDriverOptions> configure, TimeProvider? time = null, MeasuringMeterFactory? meters = null) =>
-        new(configure(new DockerDriverOptions { Node = _node, DockerConfigPath = null }), time ?? TimeProvider.System, NullLogger<DockerDriver>.Instance, meters);
+    private DockerDriver NewDriver(Func<DockerDriverOptions, DockerDriverOptions> configure, TimeProvider? time = null, MeasuringMeterFactory? meters = null, ILogger<DockerDriver>? logger = null) =>
+        new(configure(new DockerDriverOptions { Node = _node, DockerConfigPath = null }), time ?? TimeProvider.System, logger ?? NullLogger<DockerDriver>.Instance, meters);
 
     private static Task<IFnContainer> CreateAsync(DockerDriver driver, string image, bool pullAlways = false) =>
         driver.CreateAsync(TestFnContainers.Spec(image) with { PullAlways = pullAlways }, CancellationToken.None).WaitAsync(Guard);
