@@ -12,14 +12,15 @@ namespace FnSharp.Server.Hosting;
 /// <see cref="DockerDriver.CleanImagesAsync"/>, which removes only images this node pulled that none of them names.
 /// With another driver (the tests' fake) it does nothing.
 /// </summary>
-internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder store, IOptions<DockerSettings> settings, TimeProvider time, ILogger<ImageCleanup> logger)
+internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder store, IOptions<ServerOptions> server, IOptions<DockerDriverOptions> docker, TimeProvider time, ILogger<ImageCleanup> logger)
     : PeriodicPruner(time)
 {
+    // Read when used, not when built: the host builds hosted services before it reports bad settings.
     /// <inheritdoc/>
-    protected override TimeSpan Period => TimeSpan.FromSeconds(settings.Value.ImageCleanIntervalSecs);
+    protected override TimeSpan Period => TimeSpan.FromSeconds(server.Value.ImageCleanIntervalSecs);
 
     /// <inheritdoc/>
-    protected override bool Enabled => settings.Value.ImageCleanMaxSize > 0 && driver is DockerDriver;
+    protected override bool Enabled => docker.Value.ImageCleanMaxBytes > 0 && driver is DockerDriver;
 
     /// <summary>One round; a failure (of the store or the engine) is logged and the next round tries again.</summary>
     /// <returns>How many image names were removed.</returns>

@@ -9,9 +9,9 @@ namespace FnSharp.Server.Tests.Configuration;
 public sealed class DockerSettingsTests
 {
     [Fact]
-    public void ToDriverOptions_NoSettings_FullHardeningOnTheBridge()
+    public void Bind_NoDockerSettings_FullHardeningOnTheBridge()
     {
-        var options = Read().ToDriverOptions(new ServerOptions { HotStartTimeoutMs = 1234, NodeName = "n1" });
+        var options = Read(("FN_HOT_START_TIMEOUT_MSECS", "1234"), ("FN_NODE_NAME", "n1"));
 
         Assert.Equal(new ContainerHardening(), options.Hardening with { Ulimits = new ContainerHardening().Ulimits });
         Assert.Equal(ContainerHardening.DefaultUlimits, options.Hardening.Ulimits);
@@ -21,9 +21,9 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
-    public void ToDriverOptions_Settings_PassedThrough()
+    public void Bind_Settings_PassedThrough()
     {
-        var settings = Read(
+        var options = Read(
             ("FN_DOCKER_NETWORKS", "none other"),
             ("FN_MAX_PIDS", "80"),
             ("FN_DOCKER_USER", "2000:2000"),
@@ -35,8 +35,6 @@ public sealed class DockerSettingsTests
             ("FN_IMAGE_PULL_ALWAYS_CACHE_MSECS", "250"),
             ("FN_IMAGE_CLEAN_MAX_SIZE", "1073741824"),
             ("FN_IMAGE_CLEAN_MIN_AGE_SECS", "60"));
-
-        var options = settings.ToDriverOptions(new ServerOptions());
 
         Assert.Equal("none", options.Network);
         Assert.Equal(5000, options.PullTimeoutMs);
@@ -56,9 +54,9 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
-    public void ToDriverOptions_AllDisabled_NoHardening()
+    public void Bind_AllDisabled_NoHardening()
     {
-        var options = Read(("FN_DISABLE_HARDENING", "all")).ToDriverOptions(new ServerOptions());
+        var options = Read(("FN_DISABLE_HARDENING", "all"));
 
         Assert.Equal(ContainerHardening.None with { Ulimits = options.Hardening.Ulimits }, options.Hardening);
         Assert.Empty(options.Hardening.Ulimits);
@@ -68,26 +66,37 @@ public sealed class DockerSettingsTests
     public void Validate_BadValues_MessagesNameTheSettings()
     {
         var config = Config(("FN_MAX_PIDS", "-1"), ("FN_DISABLE_HARDENING", "user,selinux"), ("FN_IMAGE_PULL_TIMEOUT_SECS", "0"));
-        var setup = new DockerSettingsSetup(config);
-        var settings = new DockerSettings();
-        setup.Configure(settings);
 
-        var result = setup.Validate(null, settings);
+        var failures = Settings.Docker.Read(config).Failures;
 
         Assert.Equal(
             [
                 "FN_MAX_PIDS must be 0 (no limit) or a positive number of processes, not -1.",
-                "FN_IMAGE_PULL_TIMEOUT_SECS must be a positive number of seconds, not 0.",
+                "FN_IMAGE_PULL_TIMEOUT_SECS must be a positive number of seconds, at most 2000000, not 0.",
                 "FN_DISABLE_HARDENING names 'selinux', which is not one of all, user, capdrop, nonewprivileges, readonly, tmpfs, init, noswap, pids, ulimits.",
             ],
-            result.Failures);
+            failures);
     }
 
     [Fact]
-    public void ToDriverOptions_RegistryUserForAHost_CredentialForThatRegistryNeverShowingThePassword()
+    public void Validate_DockerHostNotAnAddress_MessageNamesIt()
     {
-        var options = Read(("FN_REGISTRY_HOST", "https://registry.example.com:5000/"), ("FN_REGISTRY_USERNAME", "deployer"), ("FN_REGISTRY_PASSWORD", "s3cret-value"))
-            .ToDriverOptions(new ServerOptions());
+        var failures = Settings.Docker.Read(Config(("FN_DOCKER_HOST", "/var/run/docker.sock"))).Failures;
+
+        Assert.Equal(["FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375."], failures);
+    }
+
+    [Fact]
+    public void Bind_DockerHost_Endpoint()
+    {
+        Assert.Equal("tcp://127.0.0.1:2375", Read(("FN_DOCKER_HOST", "tcp://127.0.0.1:2375")).Endpoint);
+        Assert.Equal("unix:///var/run/docker.sock", Read().Endpoint);
+    }
+
+    [Fact]
+    public void Bind_RegistryUserForAHost_CredentialForThatRegistryNeverShowingThePassword()
+    {
+        var options = Read(("FN_REGISTRY_HOST", "https://registry.example.com:5000/"), ("FN_REGISTRY_USERNAME", "deployer"), ("FN_REGISTRY_PASSWORD", "s3cret-value"));
 
         var credential = Assert.IsType<FnSharp.Core.Registries.RegistryCredential>(options.RegistryCredential);
         Assert.Equal("registry.example.com:5000", credential.Registry);
@@ -97,49 +106,43 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
-    public void ToDriverOptions_RegistryToken_BearerTokenWithoutUser()
+    public void Bind_RegistryToken_BearerTokenWithoutUser()
     {
-        var options = Read(("FN_REGISTRY_HOST", "registry.example.com"), ("FN_REGISTRY_TOKEN", "tok")).ToDriverOptions(new ServerOptions());
+        var options = Read(("FN_REGISTRY_HOST", "registry.example.com"), ("FN_REGISTRY_TOKEN", "tok"));
 
         Assert.Equal((null, "tok"), (options.RegistryCredential!.Username, options.RegistryCredential.RegistryToken));
     }
 
     [Fact]
-    public void ToDriverOptions_DockerConfig_ConfigFileInThatDirectory()
+    public void Bind_DockerConfig_ConfigFileInThatDirectoryElseTheUsersOwn()
     {
-        var options = Read(("DOCKER_CONFIG", "/etc/fnsharp/docker")).ToDriverOptions(new ServerOptions());
-
-        Assert.Equal("/etc/fnsharp/docker/config.json", options.DockerConfigPath);
-        Assert.Null(options.RegistryCredential);
+        Assert.Equal("/etc/fnsharp/docker/config.json", Read(("DOCKER_CONFIG", "/etc/fnsharp/docker")).DockerConfigPath);
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "config.json"), Read().DockerConfigPath);
+        Assert.Null(Read().RegistryCredential);
     }
 
     [Theory]
     [InlineData("FN_REGISTRY_USERNAME", "u", "FN_REGISTRY_USERNAME is set without FN_REGISTRY_PASSWORD")]
     [InlineData("FN_REGISTRY_PASSWORD", "secret-here", "FN_REGISTRY_PASSWORD is set without FN_REGISTRY_USERNAME")]
-    [InlineData("FN_REGISTRY_TOKEN", "secret-here", "need FN_REGISTRY_HOST")]
-    [InlineData("FN_REGISTRY_HOST", "r.example", "without credentials")]
-    [InlineData("FN_DOCKER_AUTH", "[1]", "FN_DOCKER_AUTH must be a Docker config file's JSON")]
-    [InlineData("FN_IMAGE_CLEAN_MAX_SIZE", "-1", "FN_IMAGE_CLEAN_MAX_SIZE must be 0 (no clean-up)")]
-    public void Validate_PartialRegistrySettings_MessageNamesWhatToSetNeverTheSecret(string key, string value, string expected)
+    [InlineData("FN_REGISTRY_TOKEN", "secret-here", "FN_REGISTRY_TOKEN needs FN_REGISTRY_HOST")]
+    [InlineData("FN_REGISTRY_HOST", "r.example", "FN_REGISTRY_HOST is 'r.example' without credentials")]
+    [InlineData("FN_REGISTRY_HOST", "user@r.example", "FN_REGISTRY_HOST must be a registry host, as HOST[:PORT]")]
+    [InlineData("FN_DOCKER_AUTH", "[1]", "FN_DOCKER_AUTH must be a Docker config file's JSON object")]
+    [InlineData("FN_DOCKER_AUTH", "{secret-here", "FN_DOCKER_AUTH must be a Docker config file's JSON object")]
+    [InlineData("FN_IMAGE_CLEAN_MAX_SIZE", "-1", "FN_IMAGE_CLEAN_MAX_SIZE must be 0 (no clean-up) or a positive number of bytes, not -1.")]
+    public void Read_PartialRegistrySettings_MessageNamesWhatToSetNeverTheSecret(string key, string value, string expected)
     {
-        var config = Config((key, value));
-        var setup = new DockerSettingsSetup(config);
-        var settings = new DockerSettings();
-        setup.Configure(settings);
+        var failures = Settings.Docker.Read(Config((key, value))).Failures;
 
-        var failures = setup.Validate(null, settings).Failures!;
-
-        Assert.Contains(failures, f => f.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
         Assert.DoesNotContain(failures, f => f.Contains("secret-here", StringComparison.Ordinal));
     }
 
-    private static DockerSettings Read(params (string Key, string Value)[] values)
+    private static DockerDriverOptions Read(params (string Key, string Value)[] values)
     {
-        var settings = new DockerSettings();
-        var setup = new DockerSettingsSetup(Config(values));
-        setup.Configure(settings);
-        Assert.True(setup.Validate(null, settings).Succeeded);
-        return settings;
+        var (options, failures) = Settings.Docker.Read(Config(values));
+        Assert.Empty(failures);
+        return options;
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
