@@ -1,4 +1,5 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Edge;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -12,6 +13,7 @@ builder.AddFnSharpTelemetry();
 
 var app = builder.Build();
 app.UseFnSharpErrors();
+app.UseFnSharpEdge();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();

@@ -73,6 +73,36 @@ public sealed record ServerOptions
     /// </summary>
     public bool CallRecords { get; set; } = true;
 
+    /// <summary>
+    /// The most bytes of request headers, names and values, on every route (<c>FN_MAX_REQUEST_HEADERS_SIZE</c>,
+    /// default 12 KiB); more get 431. Kestrel's own limit, set below its 32 KiB default so that what a
+    /// container receives (the client's headers, FnSharp's own and, for a trigger, the URL and the
+    /// <c>Fn-Http-H-</c> prefixes) stays within the 16 KiB Fn's Node FDK accepts.
+    /// </summary>
+    public int MaxRequestHeadersSize { get; set; } = 12 * 1024;
+
+    /// <summary>The most request headers on every route (<c>FN_MAX_REQUEST_HEADER_COUNT</c>, default 100 as Kestrel's); more get 431.</summary>
+    public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>The longest request line (method, URL, version), in bytes (<c>FN_MAX_REQUEST_LINE_SIZE</c>, default 8 KiB as Kestrel's); longer get 414.</summary>
+    public int MaxRequestLineSize { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// How long a client may take to send a request's headers once it started, in milliseconds
+    /// (<c>FN_REQUEST_HEADERS_TIMEOUT_MSECS</c>, default 10000; Kestrel's own is 30000); then 408.
+    /// </summary>
+    public int RequestHeadersTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// The window over which a request body's pace is measured, in milliseconds of waiting for it
+    /// (<c>FN_REQUEST_BODY_TIMEOUT_MSECS</c>, default 10000): each window must bring at least
+    /// <see cref="MinRequestBodyRate"/> bytes per second of it, and at least one byte, else 408.
+    /// </summary>
+    public int RequestBodyTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>The slowest pace of a request body, in bytes per second over each <see cref="RequestBodyTimeoutMs"/> (<c>FN_MIN_REQUEST_BODY_RATE</c>, default 240 as Kestrel's).</summary>
+    public int MinRequestBodyRate { get; set; } = 240;
+
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
     public string? SqlitePath =>
         DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;

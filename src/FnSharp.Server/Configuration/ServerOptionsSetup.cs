@@ -12,6 +12,16 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
 
     private const string CallRecordsKey = "FN_CALL_RECORDS";
 
+    // The bounds of the edge's limits: Kestrel's request buffer (1 MiB) holds the request line and the
+    // headers; a request line must hold at least a method, a short URL and the version; below 100 ms a
+    // timeout would cut ordinary clients, above 10 minutes it protects nothing.
+    private const int MinHeaderBytes = 1024;
+    private const int MaxHeaderBytes = 1024 * 1024;
+    private const int MaxHeaderCount = 10_000;
+    private const int MinRequestLineBytes = 256;
+    private const int MinEdgeTimeoutMs = 100;
+    private const int MaxEdgeTimeoutMs = 600_000;
+
     public void Configure(ServerOptions options)
     {
         options.Port = configuration.GetValue("FN_PORT", options.Port);
@@ -26,6 +36,12 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         options.MaxLogSizeBytes = configuration.GetValue("FN_MAX_LOG_SIZE_BYTES", options.MaxLogSizeBytes);
         options.CallMaxAgeSecs = configuration.GetValue("FN_CALL_MAX_AGE_SECS", options.CallMaxAgeSecs);
         options.CallLogWaitMs = configuration.GetValue("FN_CALL_LOG_WAIT_MSECS", options.CallLogWaitMs);
+        options.MaxRequestHeadersSize = configuration.GetValue("FN_MAX_REQUEST_HEADERS_SIZE", options.MaxRequestHeadersSize);
+        options.MaxRequestHeaderCount = configuration.GetValue("FN_MAX_REQUEST_HEADER_COUNT", options.MaxRequestHeaderCount);
+        options.MaxRequestLineSize = configuration.GetValue("FN_MAX_REQUEST_LINE_SIZE", options.MaxRequestLineSize);
+        options.RequestHeadersTimeoutMs = configuration.GetValue("FN_REQUEST_HEADERS_TIMEOUT_MSECS", options.RequestHeadersTimeoutMs);
+        options.RequestBodyTimeoutMs = configuration.GetValue("FN_REQUEST_BODY_TIMEOUT_MSECS", options.RequestBodyTimeoutMs);
+        options.MinRequestBodyRate = configuration.GetValue("FN_MIN_REQUEST_BODY_RATE", options.MinRequestBodyRate);
 
         // A value that is not a boolean is left to Validate, which names it; GetValue would throw a bare conversion error.
         if (bool.TryParse(configuration[CallRecordsKey], out var records))
@@ -96,6 +112,37 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         if (options.CallLogWaitMs is < 0 or > MaxCallLogWaitMs)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to {MaxCallLogWaitMs}, not {options.CallLogWaitMs}."));
+        }
+
+        // Kestrel refuses at start a request line or headers larger than its request buffer (1 MiB).
+        if (options.MaxRequestHeadersSize is < MinHeaderBytes or > MaxHeaderBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_REQUEST_HEADERS_SIZE must be a number of bytes from {MinHeaderBytes} to {MaxHeaderBytes}, not {options.MaxRequestHeadersSize}."));
+        }
+
+        if (options.MaxRequestHeaderCount is < 1 or > MaxHeaderCount)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_REQUEST_HEADER_COUNT must be a number of headers from 1 to {MaxHeaderCount}, not {options.MaxRequestHeaderCount}."));
+        }
+
+        if (options.MaxRequestLineSize is < MinRequestLineBytes or > MaxHeaderBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MAX_REQUEST_LINE_SIZE must be a number of bytes from {MinRequestLineBytes} to {MaxHeaderBytes}, not {options.MaxRequestLineSize}."));
+        }
+
+        if (options.RequestHeadersTimeoutMs is < MinEdgeTimeoutMs or > MaxEdgeTimeoutMs)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_REQUEST_HEADERS_TIMEOUT_MSECS must be a number of milliseconds from {MinEdgeTimeoutMs} to {MaxEdgeTimeoutMs}, not {options.RequestHeadersTimeoutMs}."));
+        }
+
+        if (options.RequestBodyTimeoutMs is < MinEdgeTimeoutMs or > MaxEdgeTimeoutMs)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_REQUEST_BODY_TIMEOUT_MSECS must be a number of milliseconds from {MinEdgeTimeoutMs} to {MaxEdgeTimeoutMs}, not {options.RequestBodyTimeoutMs}."));
+        }
+
+        if (options.MinRequestBodyRate < 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_MIN_REQUEST_BODY_RATE must be a number of bytes per second (0: one byte per FN_REQUEST_BODY_TIMEOUT_MSECS is enough), not {options.MinRequestBodyRate}."));
         }
 
         // Checked on the configuration itself: a bad value never reached the options.
