@@ -124,10 +124,7 @@ public sealed class SocketReadinessTests : IDisposable
 
         var waits = directories.Select(d => SocketReadiness.WaitAsync(Path.GetFileName(d), d, _exit.Task, Timeout, watcher, _time, CancellationToken.None)).ToList();
         var watchedWhileWaiting = watcher.WatchedDirectories;
-        foreach (var directory in directories)
-        {
-            Listen(Path.Combine(directory, "lsnr.sock"));
-        }
+        directories.ForEach(ListenThenLink);
 
         // Only inotify wakes them: the fake clock never reaches a poll.
         await Task.WhenAll(waits);
@@ -142,10 +139,7 @@ public sealed class SocketReadinessTests : IDisposable
 
         var waits = directories.Select(d => SocketReadiness.WaitAsync(Path.GetFileName(d), d, _exit.Task, Timeout, _time, CancellationToken.None)).ToList();
         var during = InotifyInstancesOfThisProcess();
-        foreach (var directory in directories)
-        {
-            Listen(Path.Combine(directory, "lsnr.sock"));
-        }
+        directories.ForEach(ListenThenLink);
 
         await Task.WhenAll(waits);
         Assert.InRange(during - before, 0, 1);
@@ -165,6 +159,17 @@ public sealed class SocketReadinessTests : IDisposable
         });
 
     private Task WaitAsync() => SocketReadiness.WaitAsync("c1", _directory, _exit.Task, Timeout, _time, CancellationToken.None);
+
+    /// <summary>
+    /// A listening socket, then <c>lsnr.sock</c> linked to it, as FDKs do: the link's creation is the
+    /// event, and the socket already listens (a socket bound as <c>lsnr.sock</c> is seen at its bind,
+    /// before it listens, and only the poll, which a fake clock never reaches, would look again).
+    /// </summary>
+    private void ListenThenLink(string directory)
+    {
+        Listen(Path.Combine(directory, "phonylsnr.sock"));
+        File.CreateSymbolicLink(Path.Combine(directory, "lsnr.sock"), "phonylsnr.sock");
+    }
 
     private void Listen(string name)
     {
