@@ -5,7 +5,7 @@
 # and checks that no container of the run is left. Writes bench/results/latest.json and latest.md.
 #   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
 #   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
-#   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records; with or
+#   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, auth; with or
 #                                      without --quick), written to latest-NAME.json and latest-NAME.md
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
@@ -15,6 +15,7 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 if ! command -v wrk >/dev/null 2>&1; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
 fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
-#   scripts/test.sh          every test: ensures the Docker engine and the test images first, and
-#                            starts a throwaway PostgreSQL (scripts/start-postgres.sh) whose URL the
-#                            PostgreSQL tests read from FNSHARP_TEST_POSTGRES; it is stopped at exit
+#   scripts/test.sh          every test: ensures the Docker engine, the test images and Debian's Chromium
+#                            (the dashboard's browser tests) first, and starts a throwaway PostgreSQL
+#                            (scripts/start-postgres.sh) whose URL the PostgreSQL tests read from
+#                            FNSHARP_TEST_POSTGRES; it is stopped at exit
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -11,6 +12,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The server's build needs npm (the dashboard's uPlot); the full run needs the engine, images and Chromium.
+bash scripts/ensure-node.sh
 filter=()
 if [ "${1:-}" = "--unit" ]; then
   shift
@@ -18,6 +21,7 @@ if [ "${1:-}" = "--unit" ]; then
 else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
+  bash scripts/ensure-chromium.sh
 fi
 
 log=$(mktemp)

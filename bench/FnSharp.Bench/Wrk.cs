@@ -13,6 +13,10 @@ internal static class Wrk
         wrk.method = "POST"
         wrk.body = os.getenv("BENCH_BODY")
         wrk.headers["Content-Type"] = "application/json"
+        local authorization = os.getenv("BENCH_AUTHORIZATION")
+        if authorization ~= nil and authorization ~= "" then
+          wrk.headers["Authorization"] = authorization
+        end
         done = function(summary, latency, requests)
           local e = summary.errors
           io.write(string.format('\nWRKJSON {"requests":%d,"duration_us":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"status":%d,"socket":%d}\n',
@@ -21,9 +25,13 @@ internal static class Wrk
         end
         """;
 
-    /// <summary>Runs wrk against <paramref name="url"/> with <paramref name="connections"/> connections for <paramref name="seconds"/> s, POSTing <paramref name="body"/>.</summary>
-    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs wrk against <paramref name="url"/> with <paramref name="connections"/> connections for <paramref name="seconds"/> s, POSTing
+    /// <paramref name="body"/>, with the header <c>Authorization: <paramref name="authorization"/></c> when set.
+    /// </summary>
+    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, string? authorization = null)
     {
+        Environment.SetEnvironmentVariable("BENCH_AUTHORIZATION", authorization ?? "");
         var script = Path.Combine(Path.GetTempPath(), "fnsharp-bench-wrk.lua");
         await File.WriteAllTextAsync(script, Script, cancellationToken);
         Environment.SetEnvironmentVariable("BENCH_BODY", body);

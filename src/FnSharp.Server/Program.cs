@@ -1,4 +1,6 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Auth;
+using FnSharp.Server.Dashboard;
 using FnSharp.Server.Edge;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
@@ -10,10 +12,19 @@ using FnSharp.Server.Telemetry;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
+builder.AddFnSharpAuth();
+builder.AddFnSharpDashboard();
 
 var app = builder.Build();
+if (KeysCommand.IsKeysCommand(args))
+{
+    // fnsharp-server keys create|list|revoke: the server's store, without serving.
+    return await KeysCommand.RunAsync(app, args, Console.Out, Console.Error);
+}
+
 app.UseFnSharpErrors();
 app.UseFnSharpEdge();
+app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();
@@ -23,6 +34,8 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
+app.MapFnSharpAuthApis();
+app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

@@ -1,3 +1,4 @@
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
@@ -39,7 +40,12 @@ public sealed class InotifyExhaustionTests : IAsyncLifetime
             ready = SocketReadiness.WaitAsync(container.Id, directory, running, Guard, watcher, TimeProvider.System, CancellationToken.None);
         }
 
-        await _driver.Client.Containers.StartContainerAsync(container.Id, new ContainerStartParameters());
+        // The start by the test's own client: the driver's start would wait for readiness by its own watcher.
+        using (var client = new DockerClientBuilder().WithEndpoint(new Uri(new DockerDriverOptions().Endpoint)).Build())
+        {
+            await client.Containers.StartContainerAsync(container.Id, new ContainerStartParameters());
+        }
+
         await ready.WaitAsync(Guard);
 
         Assert.Null(watcher);

@@ -72,7 +72,9 @@ public static class ModelValidator
             return ApiErrors.InvalidAppShape;
         }
 
-        return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations) ?? ValidateConfig(app.Config);
+        return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations)
+            ?? (FnSharpAnnotations.RateLimitOf(app.Annotations) is -1 ? ApiErrors.InvalidRateLimit : null)
+            ?? ValidateConfig(app.Config);
     }
 
     /// <summary>Checks a fn to be created or the result of an update, before defaults are applied.</summary>
@@ -169,7 +171,8 @@ public static class ModelValidator
         }
 
         return ValidateAnnotations(trigger.Annotations)
-            ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null);
+            ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null)
+            ?? (FnSharpAnnotations.AuthOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerAuth : null);
     }
 
     /// <summary>

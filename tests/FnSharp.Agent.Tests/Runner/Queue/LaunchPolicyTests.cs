@@ -1,0 +1,74 @@
+using FnSharp.Agent.Runner.Queue;
+using FnSharp.Testing;
+
+namespace FnSharp.Agent.Tests.Runner.Queue;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class LaunchPolicyTests
+{
+    [Fact]
+    public void ContainersToStart_FirstCallsOfFn_ExactlyOne()
+    {
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 16, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_FirstContainerStillStarting_NoMore()
+    {
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 16, starting: 1, busy: 0, callEstimateMs: 5000, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_FastFnSixteenCallers_NoneBeyondTheHotOne()
+    {
+        // 5 ms calls, 300 ms starts: one busy container serves 60 calls in the time another would start.
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 5, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_SlowFnOneBusy_OneMoreNotAHerd()
+    {
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 3000, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_SlowFn_DoublesUntilDemandIsMet()
+    {
+        Assert.Equal(2, LaunchPolicy.ContainersToStart(waiting: 14, starting: 0, busy: 2, callEstimateMs: 3000, startEstimateMs: 300));
+        Assert.Equal(8, LaunchPolicy.ContainersToStart(waiting: 8, starting: 0, busy: 8, callEstimateMs: 3000, startEstimateMs: 300));
+        Assert.Equal(84, LaunchPolicy.ContainersToStart(waiting: 84, starting: 0, busy: 100, callEstimateMs: 3000, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_FnAsSlowAsAStart_OnlyForCallsBusyOnesCannotServe()
+    {
+        Assert.Equal(6, LaunchPolicy.ContainersToStart(waiting: 14, starting: 0, busy: 8, callEstimateMs: 300, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_ContainersAlreadyStartingForTheCalls_NoMore()
+    {
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 5, starting: 5, busy: 8, callEstimateMs: 3000, startEstimateMs: 300));
+        Assert.Equal(2, LaunchPolicy.ContainersToStart(waiting: 7, starting: 5, busy: 8, callEstimateMs: 3000, startEstimateMs: 300));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 7, starting: 3, busy: 3, callEstimateMs: 3000, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_NoCallMeasuredYet_Waits()
+    {
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 0, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_MediumFn_BusyContainersServeTheirShare()
+    {
+        // 100 ms calls, 300 ms starts: each of 4 busy containers serves 3 waiting calls in a start time.
+        Assert.Equal(3, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 100, startEstimateMs: 300));
+    }
+
+    [Fact]
+    public void ContainersToStart_NobodyWaits_None()
+    {
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 0, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300));
+    }
+}
