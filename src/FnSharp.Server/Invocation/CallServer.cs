@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
 using FnSharp.Core.Errors;
@@ -78,9 +79,8 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
             throw new ApiException(ApiErrors.RequestTooLarge(length, max));
         }
 
-        // A chunked body is held to the limit here, with Fn's message, not by Kestrel, whose failure
-        // would reach the container's connection as a function that broke off (502): a detached call's
-        // body is read within the limit (DetachedCalls), a synchronous one streams through LimitedRequestBody.
+        // A chunked body is held to the limit with Fn's message when it is read (ReadBodyAsync), not by
+        // Kestrel, whose bare 413 would carry no message.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
@@ -91,15 +91,15 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
     {
         var callId = record.Id;
         var request = context.Request;
-        var chunked = request.ContentLength is null ? new LimitedRequestBody(request.Body, _options.MaxRequestSize) : null;
+        var requestBody = await ReadBodyAsync(context, callId);
         var call = new CallRequest
         {
             CallId = callId,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
             Headers = ContainerHeaders(request, trigger),
-            Body = chunked ?? request.Body,
-            ContentLength = request.ContentLength,
+            Body = requestBody,
+            ContentLength = requestBody.Length,
         };
 
         CallResult submitted;
@@ -115,16 +115,6 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         }
 
         await using var result = submitted;
-        if (result.Response is null && chunked?.Exceeded is { } read)
-        {
-            // The body went over the limit on its way to the container (which lost the call mid-body).
-            var tooLarge = ApiErrors.RequestTooLarge(read, _options.MaxRequestSize);
-            LogRequestTooLarge(logger, callId, request.Path, read, _options.MaxRequestSize);
-            Record(record, result.Execution, CallStates.Error, tooLarge);
-            await ApiJson.WriteErrorAsync(context.Response, tooLarge);
-            return;
-        }
-
         if (result.Response is not { } answer)
         {
             Record(record, result.Execution, CallRecords.StateOf(result.Status), result.Error);
@@ -190,6 +180,33 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         }
     }
 
+    /// <summary>
+    /// Reads the client's whole body within <c>FN_MAX_REQUEST_SIZE</c> before the call reaches the agent,
+    /// as Fn's server does: a body that is malformed (400), stalls (408, <c>Edge/RequestBodyGuard</c>), runs
+    /// over the limit (413) or is cut off by its client is the client's fault, answered here, never sent to
+    /// a container and never recorded against the fn. Streamed to the container instead, it broke the
+    /// container's connection mid-call: the warm container was killed and the call recorded as its 502.
+    /// </summary>
+    /// <exception cref="ApiException">413 <see cref="ApiErrors.RequestTooLarge"/>.</exception>
+    /// <exception cref="BadHttpRequestException">Kestrel's or the edge's 400 or 408.</exception>
+    private async Task<MemoryStream> ReadBodyAsync(HttpContext context, string callId)
+    {
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await ApiJson.ReadBodyAsync(context.Request, _options.MaxRequestSize, context.RequestAborted);
+        }
+        catch (ApiException e) when (e.Error.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            LogChunkedRequestTooLarge(logger, callId, context.Request.Path, _options.MaxRequestSize);
+            throw;
+        }
+
+        return MemoryMarshal.TryGetArray(body, out var bytes)
+            ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+    }
+
     /// <summary>Hands the record of a call that ended here (not by the agent's outcome) to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
     /// <param name="record">The call as it arrived.</param>
     /// <param name="execution">Where it ran, when it reached a container.</param>
@@ -239,4 +256,7 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
 
     [LoggerMessage(1202, LogLevel.Warning, "Call {CallId} to {Path} refused, request too large: {Length} bytes, more than FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
     private static partial void LogRequestTooLarge(ILogger logger, string callId, string path, long length, long maxBytes);
+
+    [LoggerMessage(1203, LogLevel.Warning, "Call {CallId} to {Path} refused, chunked request body over FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
+    private static partial void LogChunkedRequestTooLarge(ILogger logger, string callId, string path, long maxBytes);
 }

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http;
 using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Calls;
+using Microsoft.Extensions.DependencyInjection;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
@@ -144,6 +147,26 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         Assert.Equal(408, response.Status);
         Assert.Equal(26, response.Headers["Fn-Call-Id"].Length);
         Assert.Equal(0, _driver.CallCount);
+    }
+
+    [Fact]
+    public async Task Invoke_MalformedOrStalledBodyToAWarmFn_400And408NothingRecordedAndTheContainerKept()
+    {
+        var warm = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}");
+
+        var malformed = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc");
+        var stalled = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789");
+        var after = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}");
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+
+        Assert.Equal([200, 400, 408, 200], new[] { warm.Status, malformed.Status, stalled.Status, after.Status });
+        Assert.Equal("malformed request body: Bad chunk size data.", malformed.Message);
+        Assert.StartsWith("request body too slow: ", stalled.Message, StringComparison.Ordinal);
+        Assert.Equal((1, 2), (_driver.CreatedCount, _driver.CallCount));
+        var calls = _server.Services.GetRequiredService<ICallStore>();
+        Assert.Null(await calls.GetCallAsync(_fnId, malformed.Headers["Fn-Call-Id"], CancellationToken.None));
+        Assert.Null(await calls.GetCallAsync(_fnId, stalled.Headers["Fn-Call-Id"], CancellationToken.None));
+        Assert.NotNull(await calls.GetCallAsync(_fnId, after.Headers["Fn-Call-Id"], CancellationToken.None));
     }
 
     [Theory]

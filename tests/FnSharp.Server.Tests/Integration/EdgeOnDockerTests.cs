@@ -50,4 +50,35 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
         Assert.Empty(containersAfterRefusals);
         Assert.Equal((HttpStatusCode.OK, "still here"), (good.StatusCode, good.Body));
     }
+
+    [Fact]
+    public async Task Invoke_MalformedOrStalledBodiesToAWarmFn_400And408AndTheSameContainerServesOn()
+    {
+        _server.Settings["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "200";
+        var url = _server.StartOnLoopback();
+        using var http = new HttpClient { BaseAddress = url };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "edge-body" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        var warm = await client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var containers = await _engine.ContainersOfFnAsync(fn.Id);
+
+        var statuses = new List<int>();
+        var expected = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc")).Status);
+            statuses.Add((await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")).Status);
+            expected.Add(400);
+            expected.Add(408);
+        }
+
+        var after = await client.InvokeAsync(fn.Id, """{"body":"still warm"}""");
+
+        Assert.Equal((HttpStatusCode.OK, "warm"), (warm.StatusCode, warm.Body));
+        Assert.Equal(expected, statuses);
+        Assert.Equal((HttpStatusCode.OK, "still warm"), (after.StatusCode, after.Body));
+        Assert.Single(containers);
+        Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
+    }
 }
