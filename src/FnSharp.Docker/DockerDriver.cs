@@ -52,10 +52,23 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <exception cref="ContainerStartException">
     /// <see cref="ContainerStartError.ImageNotFound"/> or <see cref="ContainerStartError.ImagePullTimedOut"/> (the
     /// message names the image), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>.
+    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.
     /// </exception>
     public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            return await CreateCoreAsync(spec, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+    }
+
+    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
         var image = await _puller.EnsureAsync(spec.Image, cancellationToken);
         if (image.Config?.Volumes is { Count: > 0 } volumes)
         {

@@ -29,6 +29,9 @@ public static class CallErrors
     /// <summary>503: no capacity within the wait limit; answered with <c>Retry-After</c>.</summary>
     public static readonly ApiError TooBusy = new(503, "Timed out - server too busy");
 
+    /// <summary>503: the container engine does not answer (down or restarting); answered with <c>Retry-After</c>.</summary>
+    public static readonly ApiError EngineUnavailable = new(503, "container engine unavailable: the engine that runs this server's containers does not answer, so no container could start for this call (not a fault of the function or its FDK); retry shortly");
+
     /// <summary>400: the fn's memory exceeds what the host can ever give one container.</summary>
     public static readonly ApiError CannotAllocate = new(400, "Requested CPU/Memory cannot be allocated");
 

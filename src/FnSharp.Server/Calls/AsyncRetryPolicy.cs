@@ -24,7 +24,7 @@ internal static class AsyncRetryPolicy
     public static AsyncFault Classify(CallStatus status) => status switch
     {
         CallStatus.Success => AsyncFault.None,
-        CallStatus.TooBusy => AsyncFault.Busy,
+        CallStatus.TooBusy or CallStatus.EngineUnavailable => AsyncFault.Busy,
         CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => AsyncFault.Platform,
 
         // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for

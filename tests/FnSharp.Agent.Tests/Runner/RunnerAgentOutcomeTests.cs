@@ -268,6 +268,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
             [CallStatus.CannotAllocate] = (400, "Requested CPU/Memory cannot be allocated"),
             [CallStatus.OutOfMemory] = (502, CallErrors.OutOfMemory.Message),
             [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
+            [CallStatus.EngineUnavailable] = (503, CallErrors.EngineUnavailable.Message),
         };
 
         Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);

@@ -525,6 +525,7 @@ internal sealed class SlotQueue : IContainerOwner
     {
         ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image)),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };
 }
