@@ -47,6 +47,14 @@ public sealed record ServerOptions
     public long MaxResponseSize { get; set; }
 
     /// <summary>
+    /// How much of a function's answer is held back before its status is sent, in bytes
+    /// (<c>FN_RESPONSE_HOLD_BACK_BYTES</c>, default 64 KiB): an answer over <see cref="MaxResponseSize"/>
+    /// within it gets a clean 502; past it the status is sent and the connection can only be cut. Set it
+    /// to <see cref="MaxResponseSize"/> for a 502 always, at the cost of holding that much per call in memory.
+    /// </summary>
+    public int ResponseHoldBackBytes { get; set; } = Invocation.LimitedBodyCopier.HoldBackBytes;
+
+    /// <summary>
     /// How long the invoke path may reuse a fn, app or trigger it looked up, in milliseconds
     /// (<c>FN_LOOKUP_CACHE_MSECS</c>, default 5000). Writes through this node invalidate at once; the
     /// time only bounds how late a write made through another node sharing the store is seen.

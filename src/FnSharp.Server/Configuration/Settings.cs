@@ -40,6 +40,7 @@ internal static class Settings
         { "FN_PUBLIC_LB_URL", o => o.PublicLbUrl, HttpUrl },
         { "FN_MAX_REQUEST_SIZE", o => o.MaxRequestSize, Long("a positive number of bytes", v => v >= 1) },
         { "FN_MAX_RESPONSE_SIZE", o => o.MaxResponseSize, Long("a number of bytes (0 for no limit)", v => v >= 0) },
+        { "FN_RESPONSE_HOLD_BACK_BYTES", o => o.ResponseHoldBackBytes, Int("a number of bytes from 0 to 268435456 (256 MiB)", v => v is >= 0 and <= 256 * 1024 * 1024) },
         { "FN_LOOKUP_CACHE_MSECS", o => o.LookupCacheMs, Int("a number of milliseconds (0 turns the cache off)", v => v >= 0) },
         { "FN_NODE_NAME", o => o.NodeName, Text },
         { "FN_MAX_LOG_SIZE_BYTES", o => o.MaxLogSizeBytes, Long("a positive number of bytes", v => v >= 1) },
