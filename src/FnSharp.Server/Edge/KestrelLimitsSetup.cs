@@ -14,7 +14,17 @@ internal sealed class KestrelLimitsSetup(IOptions<ServerOptions> settings) : ICo
     public void Configure(KestrelServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var server = settings.Value;
+        ServerOptions server;
+        try
+        {
+            server = settings.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Bad settings: the start-up check reports each one and the server exits 2; Kestrel must not crash first.
+            return;
+        }
+
         var limits = options.Limits;
         limits.MaxRequestHeadersTotalSize = server.MaxRequestHeadersSize;
         limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
