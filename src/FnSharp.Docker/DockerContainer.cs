@@ -31,7 +31,15 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _engine.StartContainerAsync(Id, cancellationToken);
+        try
+        {
+            await _engine.StartContainerAsync(Id, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _time, cancellationToken);

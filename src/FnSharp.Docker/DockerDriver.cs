@@ -65,11 +65,24 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <inheritdoc/>
     /// <exception cref="ContainerStartException">
     /// <see cref="ContainerStartError.ImageNotFound"/>, <see cref="ContainerStartError.ImageUnauthorized"/> or
-    /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>.
+    /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>;
+    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.
     /// </exception>
     public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            return await CreateCoreAsync(spec, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+    }
+
+    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
         var ensured = await _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         var image = ensured.Image;
         if (image.Config?.Volumes is { Count: > 0 } volumes)

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 
@@ -21,6 +23,20 @@ internal sealed class DockerEngineClient : IDisposable
         _client = new DockerClientBuilder().WithEndpoint(endpoint).Build();
         _metrics = metrics;
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown by a call of this client, means the engine did not answer
+    /// (no connection: it is down or restarting) rather than that it refused the request.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) =>
+        exception is HttpRequestException or SocketException || exception.InnerException is SocketException;
+
+    /// <summary>
+    /// A <see cref="ContainerStartException"/> of <see cref="ContainerStartError.EngineUnavailable"/> for a
+    /// start that found the engine at <paramref name="endpoint"/> unreachable (<see cref="IsUnreachable"/>).
+    /// </summary>
+    public static ContainerStartException Unreachable(string endpoint, Exception exception) =>
+        new(ContainerStartError.EngineUnavailable, $"the container engine at {endpoint} does not answer: {exception.Message}", exception);
 
     /// <summary><c>GET /_ping</c>: throws when the engine does not answer.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using FnSharp.Server.Apis;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Dashboard;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Edge;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -23,6 +24,7 @@ if (KeysCommand.IsKeysCommand(args))
 }
 
 app.UseFnSharpErrors();
+app.UseFnSharpEdge();
 app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();

@@ -23,4 +23,7 @@ public enum ContainerStartError
 
     /// <summary>The container was killed for exceeding its memory limit before it created its socket.</summary>
     OutOfMemory,
+
+    /// <summary>The container engine did not answer (it is down or restarting): not the function's fault.</summary>
+    EngineUnavailable,
 }

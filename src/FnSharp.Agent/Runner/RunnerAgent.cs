@@ -17,7 +17,7 @@ namespace FnSharp.Agent.Runner;
 /// The runner (Fn's <c>agent</c>, redesigned): a slot queue per fn and configuration with its own
 /// launch policy, hot containers reused last-in first-out, a global bound on container operations,
 /// memory reservations with eviction of other fns' idle containers, bounded waiting (503 with
-/// <c>Retry-After</c>), idle timeouts and pausing, and a graceful shutdown that leaves no container.
+/// <c>Retry-After</c>), idle timeouts and pausing, and a graceful shutdown that leaves no container (or names those the engine could not remove).
 /// Like Fn's agent it holds its parts and passes each the others it needs: admission
 /// (<see cref="CallAdmission"/>), the table of slot queues, the launcher, the evictor, the live
 /// containers and the dispatcher (<c>docs/architecture.md</c> shows how a call moves through them).
@@ -62,7 +62,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _ops = new ContainerOpsLimiter(options.MaxContainerOps);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
-        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved);
+        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved, time);
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
         _parts = new SlotQueueParts
@@ -133,6 +133,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     {
         await ShutdownAsync(CancellationToken.None);
         _metrics.Dispose();
+        _containers.Dispose();
         _ops.Dispose();
         _lifetime.Dispose();
     }
@@ -200,6 +201,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
         RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
+        var removedBefore = _containers.RemovedCount;
         await _lifetime.StopAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
         await Task.WhenAll(idle.Select(_containers.RemoveAsync));
@@ -209,16 +211,23 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
 
         // Kill what is left, then wait for launches and removals in flight, which remove their own containers.
-        var removed = 0;
         while (_containers.Count > 0 || _lifetime.HasBackground)
         {
-            var left = _containers.Snapshot();
-            removed += left.Count;
-            await Task.WhenAll(left.Select(_containers.RemoveAsync));
+            await Task.WhenAll(_containers.Snapshot().Select(_containers.RemoveAsync));
             await _lifetime.BackgroundAsync();
         }
 
-        RunnerLog.Stopped(_logger, removed + idle.Count);
+        // Only what the engine removed is counted: a removal that failed (the engine does not answer) is tried once more, then named.
+        var notRemoved = await _containers.RetryFailedRemovalsAsync();
+        var removed = _containers.RemovedCount - removedBefore;
+        if (notRemoved.Count == 0)
+        {
+            RunnerLog.Stopped(_logger, removed);
+        }
+        else
+        {
+            RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
+        }
     }
 
     private static HostResources Detect(IOptions<AgentOptions> options)

@@ -166,6 +166,10 @@ public static class ApiErrors
     /// <param name="detail">What is wrong with it, for people.</param>
     public static ApiError InvalidSyslogUrl(string detail) => new(400, "invalid syslog url: " + detail);
 
+    /// <summary>400: a config entry or a whole config that a container's environment cannot hold (<see cref="Validation.ModelValidator.ValidateConfig"/>).</summary>
+    /// <param name="detail">Which key and what is wrong with it, for people.</param>
+    public static ApiError InvalidConfig(string detail) => new(400, detail);
+
     /// <summary>413: a request body over the configured maximum.</summary>
     /// <param name="length">The request's length, in bytes.</param>
     /// <param name="max">The configured maximum, in bytes.</param>

@@ -83,6 +83,13 @@ internal static class ApiJson
         return response.WriteAsJsonAsync(new ErrorBody(error.Message), ReadableErrors.ErrorBody, ContentType);
     }
 
+    /// <summary>The body of <paramref name="error"/> as UTF-8 JSON, <c>{"message":"..."}</c>, for answers written below HTTP (<c>Edge/RejectionRewritingWriter</c>).</summary>
+    public static byte[] ErrorBytes(ApiError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error.Message), ReadableErrors.ErrorBody);
+    }
+
     // Messages are read by people with curl: "2001 > max 2000", not "2001 \u003E max 2000". The body is
     // JSON served as application/json, never embedded in HTML, so the relaxed escaping is safe.
     private static readonly ApiJsonContext ReadableErrors = new(new System.Text.Json.JsonSerializerOptions

@@ -24,7 +24,18 @@ internal static class Settings
     /// <summary>The longest <c>FN_IMAGE_PULL_TIMEOUT_SECS</c>, so that it fits in milliseconds.</summary>
     public const int MaxPullTimeoutSecs = 2_000_000;
 
-    /// <summary>The API, the store and call records (<see cref="ServerOptions"/>).</summary>
+    // The bounds of the edge's limits: Kestrel's request buffer (1 MiB) holds the request line and the
+    // headers, and it refuses at start a limit larger than that; a request line must hold at least a
+    // method, a short URL and the version; below 100 ms a timeout would cut ordinary clients, above
+    // 10 minutes it protects nothing.
+    private const int MinHeaderBytes = 1024;
+    private const int MaxHeaderBytes = 1024 * 1024;
+    private const int MaxHeaderCount = 10_000;
+    private const int MinRequestLineBytes = 256;
+    private const int MinEdgeTimeoutMs = 100;
+    private const int MaxEdgeTimeoutMs = 600_000;
+
+    /// <summary>The API, the store, call records and the limits every request meets (<see cref="ServerOptions"/>).</summary>
     public static readonly SettingGroup<ServerOptions> Server = new()
     {
         { "FN_PORT", o => o.Port, Int("a TCP port from 1 to 65535", v => v is >= 1 and <= 65535) },
@@ -33,6 +44,7 @@ internal static class Settings
         { "FN_PUBLIC_LB_URL", o => o.PublicLbUrl, HttpUrl },
         { "FN_MAX_REQUEST_SIZE", o => o.MaxRequestSize, Long("a positive number of bytes", v => v >= 1) },
         { "FN_MAX_RESPONSE_SIZE", o => o.MaxResponseSize, Long("a number of bytes (0 for no limit)", v => v >= 0) },
+        { "FN_RESPONSE_HOLD_BACK_BYTES", o => o.ResponseHoldBackBytes, Int("a number of bytes from 0 to 268435456 (256 MiB)", v => v is >= 0 and <= 256 * 1024 * 1024) },
         { "FN_LOOKUP_CACHE_MSECS", o => o.LookupCacheMs, Int("a number of milliseconds (0 turns the cache off)", v => v >= 0) },
         { "FN_NODE_NAME", o => o.NodeName, Text },
         { "FN_MAX_LOG_SIZE_BYTES", o => o.MaxLogSizeBytes, Long("a positive number of bytes", v => v >= 1) },
@@ -40,6 +52,12 @@ internal static class Settings
         { "FN_CALL_LOG_WAIT_MSECS", o => o.CallLogWaitMs, Int($"a number of milliseconds from 0 to {MaxCallLogWaitMs}", v => v is >= 0 and <= MaxCallLogWaitMs) },
         { "FN_CALL_RECORDS", o => o.CallRecords, Bool },
         { "FN_IMAGE_CLEAN_INTERVAL_SECS", o => o.ImageCleanIntervalSecs, Int("a positive number of seconds", v => v >= 1) },
+        { "FN_MAX_REQUEST_HEADERS_SIZE", o => o.MaxRequestHeadersSize, Int($"a number of bytes from {MinHeaderBytes} to {MaxHeaderBytes}", v => v is >= MinHeaderBytes and <= MaxHeaderBytes) },
+        { "FN_MAX_REQUEST_HEADER_COUNT", o => o.MaxRequestHeaderCount, Int($"a number of headers from 1 to {MaxHeaderCount}", v => v is >= 1 and <= MaxHeaderCount) },
+        { "FN_MAX_REQUEST_LINE_SIZE", o => o.MaxRequestLineSize, Int($"a number of bytes from {MinRequestLineBytes} to {MaxHeaderBytes}", v => v is >= MinRequestLineBytes and <= MaxHeaderBytes) },
+        { "FN_REQUEST_HEADERS_TIMEOUT_MSECS", o => o.RequestHeadersTimeoutMs, Int($"a number of milliseconds from {MinEdgeTimeoutMs} to {MaxEdgeTimeoutMs}", v => v is >= MinEdgeTimeoutMs and <= MaxEdgeTimeoutMs) },
+        { "FN_REQUEST_BODY_TIMEOUT_MSECS", o => o.RequestBodyTimeoutMs, Int($"a number of milliseconds from {MinEdgeTimeoutMs} to {MaxEdgeTimeoutMs}", v => v is >= MinEdgeTimeoutMs and <= MaxEdgeTimeoutMs) },
+        { "FN_MIN_REQUEST_BODY_RATE", o => o.MinRequestBodyRate, Int("a number of bytes per second (0: one byte per FN_REQUEST_BODY_TIMEOUT_MSECS is enough)", v => v >= 0) },
     };
 
     /// <summary>The runner (<see cref="AgentOptions"/>).</summary>

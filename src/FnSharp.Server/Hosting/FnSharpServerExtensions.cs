@@ -7,6 +7,7 @@ using FnSharp.Docker;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Edge;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
 
@@ -54,6 +55,7 @@ public static class FnSharpServerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ImageCleanup>());
         services.AddHostedService<ServerLifetime>();
         services.AddDetachedCalls();
+        services.AddFnSharpEdge();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.

@@ -205,6 +205,8 @@ public sealed class FuncFileReaderTests : IDisposable
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntimeout: -1\n", "timeout must be a whole number of seconds, not '-1' (line 5)")]
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig: [A]\n", "config must be a mapping of KEY: value (line 5)")]
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig:\n  A: [1]\n", "config entry 'A' must be a single value (text), not a list or a mapping (line 6)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig:\n  A: 1\n  A=B: x\n", "config key 'A=B' is not valid: it contains '=', where the variable's name would end; each config key becomes the name of an environment variable in the fn's containers (line 7)")]
+    [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\nconfig:\n  TOKEN: \"a\\0b\"\n", "config value of 'TOKEN' is not valid: it contains NUL (\\0), which an environment variable cannot hold (line 6)")]
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers: {a: b}\n", "triggers must be a list, for example triggers: [{name: hello, type: http, source: /hello}] (line 5)")]
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers:\n- type: http\n", "a trigger has no name (line 6)")]
     [InlineData("schema_version: 20180708\nname: f\nversion: 0.0.1\nruntime: docker\ntriggers:\n- name: t\n- name: t\n", "trigger 't' is listed twice (line 7)")]

@@ -120,6 +120,11 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
+        if (_driver.EngineDown)
+        {
+            throw new HttpRequestException("Connection refused (the fake engine does not answer)");
+        }
+
         _driver.OperationEntered(1);
         try
         {

@@ -44,8 +44,9 @@ internal sealed class CallAdmission
 
         if (!_tracker.CanEverFit(call.Fn.Memory, call.IsAsync))
         {
-            RunnerLog.CannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB);
-            return CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate);
+            var totalMiB = call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB;
+            RunnerLog.CannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, totalMiB);
+            return CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate(call.Fn.Memory, totalMiB, call.IsAsync));
         }
 
         return null;

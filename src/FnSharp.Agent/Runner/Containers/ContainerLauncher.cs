@@ -12,7 +12,8 @@ namespace FnSharp.Agent.Runner.Containers;
 /// Gets a slot queue a started container: reserves its memory (through the evictor when the node is
 /// short), creates and starts it through the container operations limit with the environment of the
 /// contract, adds it to the live containers, and reports the start (span, count, duration, log line). A
-/// failed start leaves nothing behind. It keeps the node's moving average of start times, the estimate of
+/// failed start leaves nothing behind. While the container engine does not answer, starts back off
+/// (<see cref="EngineBackoff"/>) and fail at once with <see cref="ContainerStartError.EngineUnavailable"/>. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
 /// </summary>
 internal sealed class ContainerLauncher
@@ -31,6 +32,7 @@ internal sealed class ContainerLauncher
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly MovingAverage _startMs = new();
+    private readonly EngineBackoff _engine;
 
     public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, Evictor evictor, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -43,6 +45,7 @@ internal sealed class ContainerLauncher
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _engine = new EngineBackoff(time);
     }
 
     /// <summary>The node's moving average of container start times, in ms (a default before the first start).</summary>
@@ -64,9 +67,17 @@ internal sealed class ContainerLauncher
     /// </summary>
     public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool)
     {
+        var turn = _engine.Begin();
+        if (turn == EngineBackoff.Turn.Wait)
+        {
+            // The engine does not answer: no call to it until the back-off ends (no start counted either).
+            return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
+        }
+
         var memory = (long)fn.Memory;
         if (!_tracker.TryReserve(memory, asyncPool) && !await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool))
         {
+            _engine.Abandon(turn);
             RunnerLog.NoMemory(_logger, fn.Id, memory);
             return Launch.NoMemory;
         }
@@ -106,8 +117,20 @@ internal sealed class ContainerLauncher
             }
 
             var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
-            if (!_lifetime.IsStopping)
+            if (_lifetime.IsStopping)
             {
+                _engine.Abandon(turn);
+            }
+            else if (error == ContainerStartError.EngineUnavailable)
+            {
+                if (_engine.Unreachable(turn) is { } backoff)
+                {
+                    RunnerLog.EngineUnavailable(_logger, e, backoff.TotalMilliseconds, EngineBackoff.Max.TotalMilliseconds);
+                }
+            }
+            else
+            {
+                EngineReached();
                 RunnerLog.ContainerStartFailed(_logger, e, fn.Id, fn.Image, error);
             }
 
@@ -115,6 +138,7 @@ internal sealed class ContainerLauncher
             return Launch.Failed(error, (e as ContainerStartException)?.Message);
         }
 
+        EngineReached();
         var elapsed = _time.GetElapsedTime(began);
         var elapsedMs = elapsed.TotalMilliseconds;
         startSpan?.SetTag("container_id", hot.Container.Id);
@@ -128,5 +152,13 @@ internal sealed class ContainerLauncher
         }
 
         return Launch.Started(hot, elapsedMs);
+    }
+
+    private void EngineReached()
+    {
+        if (_engine.Reached() is { } outage)
+        {
+            RunnerLog.EngineAnswers(_logger, outage.TotalMilliseconds);
+        }
     }
 }

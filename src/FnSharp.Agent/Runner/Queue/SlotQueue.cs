@@ -533,6 +533,7 @@ internal sealed class SlotQueue : IContainerOwner
         ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail)),
         ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail)),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };
 }
