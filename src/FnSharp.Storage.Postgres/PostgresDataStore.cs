@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using FnSharp.Core.Storage.Sql;
 using Npgsql;
 
@@ -150,28 +149,7 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        int version;
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-            version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        if (version > PostgresMigrations.Scripts.Count)
-        {
-            throw new InvalidOperationException($"The PostgreSQL store is at schema version {version}, newer than this FnSharp's {PostgresMigrations.Scripts.Count}; upgrade FnSharp.");
-        }
-
-        for (var next = version; next < PostgresMigrations.Scripts.Count; next++)
-        {
-            await using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = PostgresMigrations.Scripts[next] + "\nDELETE FROM schema_version;\nINSERT INTO schema_version (version) VALUES (@version);";
-            migrate.Parameters.AddWithValue("version", next + 1);
-            await migrate.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await ApplyMigrationsAsync(connection, transaction, PostgresMigrations.Scripts, "PostgreSQL", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

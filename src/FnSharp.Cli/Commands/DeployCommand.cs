@@ -226,18 +226,6 @@ internal static class DeployCommand
     }
 
     /// <summary>The triggers of <paramref name="app"/>, or of its fn <paramref name="fnId"/>, every page.</summary>
-    private static async Task<List<Trigger>> ListTriggersAsync(CliContext context, App app, string? fnId, CancellationToken cancellationToken)
-    {
-        var triggers = new List<Trigger>();
-        string? cursor = null;
-        do
-        {
-            var page = await context.Client.ListTriggersAsync(appId: app.Id, fnId: fnId, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-            triggers.AddRange(page.Items);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return triggers;
-    }
+    private static Task<List<Trigger>> ListTriggersAsync(CliContext context, App app, string? fnId, CancellationToken cancellationToken) =>
+        AllPages.ReadAsync(cursor => context.Client.ListTriggersAsync(appId: app.Id, fnId: fnId, cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken));
 }

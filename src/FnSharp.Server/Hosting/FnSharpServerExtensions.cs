@@ -47,12 +47,9 @@ public static class FnSharpServerExtensions
         // writes the records of calls that end while the runner shuts down. Neither uses the store before
         // ServerLifetime has opened it (the first record can only come from a request).
         services.AddSingleton<CallRecordMetrics>();
-        services.AddSingleton<CallRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallRecorder>());
-        services.AddSingleton<CallPruner>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
-        services.AddSingleton<ImageCleanup>();
-        services.AddHostedService(sp => sp.GetRequiredService<ImageCleanup>());
+        services.AddHostedSingleton<CallRecorder>();
+        services.AddHostedSingleton<CallPruner>();
+        services.AddHostedSingleton<ImageCleanup>();
         services.AddHostedService<ServerLifetime>();
         services.AddDetachedCalls();
         services.AddFnSharpEdge();

@@ -13,7 +13,7 @@ namespace FnSharp.Server.Hosting;
 /// With another driver (the tests' fake) it does nothing.
 /// </summary>
 internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder store, IOptions<ServerOptions> server, IOptions<DockerDriverOptions> docker, TimeProvider time, ILogger<ImageCleanup> logger)
-    : PeriodicPruner(time)
+    : PeriodicService(time)
 {
     // Read when used, not when built: the host builds hosted services before it reports bad settings.
     /// <inheritdoc/>
@@ -22,9 +22,12 @@ internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder 
     /// <inheritdoc/>
     protected override bool Enabled => docker.Value.ImageCleanMaxBytes > 0 && driver is DockerDriver;
 
+    /// <inheritdoc/>
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => CleanAsync(cancellationToken);
+
     /// <summary>One round; a failure (of the store or the engine) is logged and the next round tries again.</summary>
     /// <returns>How many image names were removed.</returns>
-    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
+    public async Task<int> CleanAsync(CancellationToken cancellationToken)
     {
         if (driver is not DockerDriver docker)
         {

@@ -362,20 +362,8 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id";
-        AddString(command, "@id", callId);
-        AddString(command, "@fn_id", fnId);
-        return await ReadOneAsync(command, ReadCall, cancellationToken);
-    }
+    public Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken) =>
+        QueryOneAsync($"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id", [("@id", callId), ("@fn_id", fnId)], ReadCall, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
@@ -423,20 +411,8 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task<CallLog?> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT call_id, fn_id, log FROM call_logs WHERE call_id = @id AND fn_id = @fn_id";
-        AddString(command, "@id", callId);
-        AddString(command, "@fn_id", fnId);
-        return await ReadOneAsync(command, static r => new CallLog(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
-    }
+    public Task<CallLog?> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken) =>
+        QueryOneAsync("SELECT call_id, fn_id, log FROM call_logs WHERE call_id = @id AND fn_id = @fn_id", [("@id", callId), ("@fn_id", fnId)], static r => new CallLog(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
