@@ -284,7 +284,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         }
         catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
         {
-            settled = await GiveBackAsync(calls, call);
+            settled = await GiveBackAsync(calls, item);
         }
         catch (Exception e)
         {
@@ -300,6 +300,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     private async Task<AsyncAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
+        var lease = item.Lease;
         var now = _time.GetUtcNow();
         if (now > AsyncRetryPolicy.ExpiresAt(call, Settings))
         {
@@ -313,11 +314,15 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
                 CompletedAt = now,
                 NextAttemptAt = null,
                 DeadLetter = true,
-            };
 
-            // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
-            await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
-            await calls.CompleteCallAsync(expired, null, CancellationToken.None);
+                // The claim counted an attempt that never ran.
+                Attempts = call.Attempts - 1,
+            };
+            if (await calls.CompleteCallAsync(expired, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             _metrics.DeadLetters.Add(1, AsyncCallMetrics.Fn(call.FnId), new("reason", AsyncCallMetrics.SnakeCase(nameof(AsyncDeadLetterReason.MaxEventAge))));
             return new AsyncAttempt(call.Id, AsyncSettlement.DeadLettered, null);
         }
@@ -328,7 +333,11 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         {
             LogFnDeleted(_logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
-            await calls.CompleteCallAsync(orphan, null, CancellationToken.None);
+            if (await calls.CompleteCallAsync(orphan, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             _metrics.Attempts.Add(1, AsyncCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
             return new AsyncAttempt(call.Id, AsyncSettlement.Completed, null);
         }
@@ -363,7 +372,7 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         if (_stopping && status == CallStatus.TooBusy)
         {
             // Refused because the node is stopping: not the call's fault.
-            return await GiveBackAsync(calls, call);
+            return await GiveBackAsync(calls, item);
         }
 
         var retries = 0;
@@ -385,19 +394,31 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
         switch (decision.Kind)
         {
             case AsyncDecisionKind.Complete:
-                await calls.CompleteCallAsync(ended, log, CancellationToken.None);
+                if (await calls.CompleteCallAsync(ended, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 LogCompleted(_logger, call.Id, call.FnId, call.Attempts);
                 return new AsyncAttempt(call.Id, AsyncSettlement.Completed, status);
             case AsyncDecisionKind.Retry:
                 var next = decision.NextAttemptAt!.Value;
-                await calls.RequeueCallAsync(call.Id, next, error?.Message, decision.CountAttempt, CancellationToken.None);
+                if (await calls.RequeueCallAsync(call.Id, lease, next, error?.Message, decision.CountAttempt, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 _metrics.Retries.Add(1, fnTag, new("fault", AsyncCallMetrics.SnakeCase(decision.Fault.ToString())));
                 LogRetry(_logger, call.Id, call.FnId, call.Attempts, AsyncCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
                 return new AsyncAttempt(call.Id, AsyncSettlement.Retried, status);
             default:
                 var reason = decision.Reason!.Value;
                 var dead = ended with { DeadLetter = true, Error = reason == AsyncDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
-                await calls.CompleteCallAsync(dead, log, CancellationToken.None);
+                if (await calls.CompleteCallAsync(dead, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 _metrics.DeadLetters.Add(1, fnTag, new("reason", AsyncCallMetrics.SnakeCase(reason.ToString())));
                 switch (reason)
                 {
@@ -478,11 +499,16 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
-    private async Task<AsyncAttempt> GiveBackAsync(ICallStore calls, Call call)
+    private async Task<AsyncAttempt> GiveBackAsync(ICallStore calls, ClaimedCall item)
     {
+        var call = item.Call;
         try
         {
-            await calls.RequeueCallAsync(call.Id, _time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
+            if (await calls.RequeueCallAsync(call.Id, item.Lease, _time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             LogGivenBack(_logger, call.Id, call.FnId);
             return new AsyncAttempt(call.Id, AsyncSettlement.GivenBack, null);
         }
@@ -491,6 +517,17 @@ internal sealed partial class AsyncCallWorker : BackgroundService, IHostedLifecy
             LogAttemptFailed(_logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             return new AsyncAttempt(call.Id, AsyncSettlement.LeftToLease, null);
         }
+    }
+
+    /// <summary>
+    /// The end of an attempt was not stored: the call's lease ran out (this node could not renew it in
+    /// time) and another claim took it, so that claim's outcome stands.
+    /// </summary>
+    private AsyncAttempt LeaseLost(Call call, CallStatus? status)
+    {
+        LogLeaseLost(_logger, call.Id, call.FnId, call.Attempts, (long)Settings.LeaseMs);
+        _metrics.LeasesLost.Add(1, AsyncCallMetrics.Fn(call.FnId));
+        return new AsyncAttempt(call.Id, AsyncSettlement.LeaseLost, status);
     }
 
     private async Task RenewLeasesAsync(ICallStore calls, CancellationToken cancellationToken)

@@ -19,6 +19,9 @@ public abstract partial class SqlDataStore
     private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter";
     private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter";
 
+    /// <summary>The condition of a write that only the claim holding a running call's lease may make (see <see cref="AddLeaseParameters"/>).</summary>
+    private const string LeaseHeld = "status = @running AND lease_owner = @owner AND started_at = @claimed_at";
+
     /// <summary>How many ids one statement lists at most (SQLite allows 32766 parameters, PostgreSQL 65535).</summary>
     private const int IdsPerStatement = 500;
 
@@ -125,7 +128,7 @@ public abstract partial class SqlDataStore
                     NextAttemptAt = null,
                 };
                 var payload = new CallPayload(StoreJson.DeserializeHeaders(reader.GetString(14)), reader.GetFieldValue<byte[]>(15));
-                claimed.Add(new ClaimedCall(call, payload));
+                claimed.Add(new ClaimedCall(call, payload, new CallLease(nodeName, call.StartedAt!.Value)));
             }
         }
 
@@ -193,31 +196,37 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The lease is checked in the update itself (<c>status = 'running' AND lease_owner = @owner AND
+    /// started_at = @claimed_at</c>): the claim stored its node and time there, every later claim stores its
+    /// own, and the end of a call clears the owner, so no read-then-write race is left.
+    /// </remarks>
+    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (!StoredText.IsStorable(call.Id))
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!StoredText.IsStorable(call.Id) || !StoredText.IsStorable(lease.NodeName))
         {
-            return;
+            return LeasedWrite.CallRemoved;
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = connection.CreateCommand())
         {
-            // The attempts stay as the claims counted them.
             update.Transaction = transaction;
-            update.CommandText = """
+            update.CommandText = $"""
                 UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
-                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter,
+                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter, attempts = @attempts,
                     next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
-                WHERE id = @id
+                WHERE id = @id AND {LeaseHeld}
                 """;
             AddCallParameters(update, call);
+            AddLeaseParameters(update, lease);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                // Removed with its fn meanwhile: nothing is left to end, and no log may be left behind.
-                return;
+                // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's.
+                return await LostOrRemovedAsync(connection, transaction, call.Id, cancellationToken);
             }
         }
 
@@ -241,32 +250,62 @@ public abstract partial class SqlDataStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return LeasedWrite.Stored;
     }
 
     /// <inheritdoc/>
-    public async Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
     {
-        if (!StoredText.IsStorable(callId))
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!StoredText.IsStorable(callId) || !StoredText.IsStorable(lease.NodeName))
         {
-            return;
+            return LeasedWrite.CallRemoved;
         }
 
-        // Only a running call: requeueing one already given back (by a recovery) must not uncount twice.
+        // Only the running claim: requeueing one already given back (by a recovery) must not uncount twice.
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = """
-            UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
-                attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
-                lease_owner = NULL, lease_until = NULL
-            WHERE id = @id AND status = @running
-            """;
-        AddString(update, "@queued", CallStates.Queued);
-        AddString(update, "@running", CallStates.Running);
-        AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
-        AddString(update, "@error", error);
-        Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
-        AddString(update, "@id", callId);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = $"""
+                UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
+                    attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
+                    lease_owner = NULL, lease_until = NULL
+                WHERE id = @id AND {LeaseHeld}
+                """;
+            AddString(update, "@queued", CallStates.Queued);
+            AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
+            AddString(update, "@error", error);
+            Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
+            AddString(update, "@id", callId);
+            AddLeaseParameters(update, lease);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return await LostOrRemovedAsync(connection, transaction, callId, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return LeasedWrite.Stored;
+    }
+
+    /// <summary>After a leased write changed no row: whether the call is still there (its lease passed on) or gone.</summary>
+    private static async Task<LeasedWrite> LostOrRemovedAsync(DbConnection connection, DbTransaction transaction, string callId, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT COUNT(*) FROM calls WHERE id = @id";
+        AddString(select, "@id", callId);
+        var exists = Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+        return exists ? LeasedWrite.LeaseLost : LeasedWrite.CallRemoved;
+    }
+
+    private static void AddLeaseParameters(DbCommand command, CallLease lease)
+    {
+        AddString(command, "@running", CallStates.Running);
+        AddString(command, "@owner", lease.NodeName);
+        AddInt64(command, "@claimed_at", lease.ClaimedAt.ToUnixTimeMilliseconds());
     }
 
     /// <inheritdoc/>
