@@ -30,7 +30,8 @@ public interface ICallStore
     Task EnqueueCallAsync(Call call, CallPayload payload, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> calls for <paramref name="nodeName"/>, oldest first: queued
+    /// Claims up to <paramref name="max"/> calls for <paramref name="nodeName"/>, fairly across fns (the fn
+    /// with the fewest running calls first, then the oldest call, see <see cref="Sql.SqlDataStore.ClaimCallsAsync"/>): queued
     /// calls whose <see cref="Call.NextAttemptAt"/> is unset or not after <paramref name="now"/>, and
     /// running calls whose lease ended before <paramref name="now"/>. Each becomes running, with
     /// <see cref="Call.StartedAt"/> = <paramref name="now"/>, one more attempt and a lease until

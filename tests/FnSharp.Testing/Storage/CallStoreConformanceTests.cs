@@ -99,6 +99,64 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_TwoFnsWithBacklogs_TakesTurnsOldestOfEachFirst()
+    {
+        var busy = await FnAsync();
+        var quiet = await FnAsync();
+        var backlog = Enumerable.Range(0, 4).Select(i => Queued(busy, Now.AddMinutes(-10).AddSeconds(i))).ToList();
+        var later = Enumerable.Range(0, 2).Select(i => Queued(quiet, Now.AddSeconds(i - 5))).ToList();
+        foreach (var call in backlog.Concat(later))
+        {
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        var claimed = await Calls.ClaimCallsAsync("node-a", Now, Lease, 5, None);
+
+        Assert.Equal([backlog[0].Id, later[0].Id, backlog[1].Id, later[1].Id, backlog[2].Id], claimed.Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Claim_OneFnsBacklogAlreadyRunning_AnotherFnsNewerCallGoesFirst()
+    {
+        var busy = await FnAsync();
+        var quiet = await FnAsync();
+        var backlog = Enumerable.Range(0, 5).Select(i => Queued(busy, Now.AddMinutes(-10).AddSeconds(i))).ToList();
+        foreach (var call in backlog)
+        {
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        // Two of the backlog run (on any node); then a call of another fn arrives, and one slot frees up.
+        await Calls.ClaimCallsAsync("node-b", Now.AddMinutes(-1), Lease, 2, None);
+        var newer = Queued(quiet, Now.AddSeconds(-1));
+        await Calls.EnqueueCallAsync(newer, Payload(), None);
+
+        var first = await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(-30), Lease, 1, None);
+        var second = await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(-30), Lease, 1, None);
+
+        Assert.Equal([newer.Id], first.Select(c => c.Call.Id));
+        Assert.Equal([backlog[2].Id], second.Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Claim_RunningCallWhoseLeaseEnded_CountsAsDueNotAsRunning()
+    {
+        var stalled = await FnAsync();
+        var other = await FnAsync();
+        var dead = Queued(stalled, Now.AddMinutes(-10));
+        var waiting = Queued(stalled, Now.AddMinutes(-9));
+        var newer = Queued(other, Now.AddMinutes(-1));
+        await Calls.EnqueueCallAsync(dead, Payload(), None);
+        await Calls.ClaimCallsAsync("dead-node", Now.AddMinutes(-5), Lease, 1, None);
+        await Calls.EnqueueCallAsync(waiting, Payload(), None);
+        await Calls.EnqueueCallAsync(newer, Payload(), None);
+
+        var claimed = await Calls.ClaimCallsAsync("node-a", Now, Lease, 3, None);
+
+        Assert.Equal([dead.Id, newer.Id, waiting.Id], claimed.Select(c => c.Call.Id));
+    }
+
+    [Fact]
     public async Task Claim_EightConcurrentClaimers_DisjointAndComplete()
     {
         var fn = await FnAsync();

@@ -77,8 +77,12 @@ public abstract partial class SqlDataStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Oldest first by <c>created_at</c>, then id, so a call waiting for a retry goes ahead of newer calls
-    /// once due. The claim reads the due calls with their payloads and marks them running in one
+    /// Fair across fns: each due call gets a turn, its place among its fn's due calls (oldest first by
+    /// <c>created_at</c>, then id) plus the calls of its fn running now under a live lease, and the claim
+    /// takes the lowest turns, oldest first among equal turns. So a fn whose backlog already holds many
+    /// running calls waits while another fn has fewer (one fn's backlog no longer delays every other fn's
+    /// calls), and within a fn a call waiting for a retry still goes ahead of newer calls once due. The
+    /// running calls are counted across every node sharing the store. The claim reads the due calls with their payloads and marks them running in one
     /// transaction: on SQLite it is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so one claim
     /// runs at a time; on PostgreSQL the read ends in <see cref="ClaimLockClause"/> (<c>FOR UPDATE OF c SKIP
     /// LOCKED</c>), so concurrent claims from any node lock disjoint calls without waiting for each other.
@@ -103,13 +107,28 @@ public abstract partial class SqlDataStore
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
+            // The due condition is checked again on the locked rows: PostgreSQL re-reads a row another claim
+            // changed meanwhile against the locking query's own conditions, not against the ranking's.
             select.CommandText = $"""
+                WITH due AS (
+                    SELECT id, fn_id, created_at, ROW_NUMBER() OVER (PARTITION BY fn_id ORDER BY created_at, id) AS turn
+                    FROM calls
+                    WHERE (status = @queued AND (next_attempt_at IS NULL OR next_attempt_at <= @now))
+                        OR (status = @running AND lease_until < @now)
+                ),
+                busy AS (
+                    SELECT fn_id, COUNT(*) AS running FROM calls WHERE status = @running AND lease_until >= @now GROUP BY fn_id
+                ),
+                ranked AS (
+                    SELECT due.id, due.created_at, due.turn + COALESCE(busy.running, 0) AS turn
+                    FROM due LEFT JOIN busy ON busy.fn_id = due.fn_id
+                )
                 SELECT c.id, c.app_id, c.fn_id, c.type, c.status, c.status_code, c.error, c.created_at, c.started_at, c.completed_at,
                     c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body
-                FROM calls c JOIN call_payloads p ON p.call_id = c.id
+                FROM ranked r JOIN calls c ON c.id = r.id JOIN call_payloads p ON p.call_id = c.id
                 WHERE (c.status = @queued AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= @now))
                     OR (c.status = @running AND c.lease_until < @now)
-                ORDER BY c.created_at, c.id
+                ORDER BY r.turn, r.created_at, r.id
                 LIMIT @max{ClaimLockClause}
                 """;
             AddString(select, "@queued", CallStates.Queued);
