@@ -101,5 +101,21 @@ internal static class SqliteMigrations
         );
         CREATE INDEX call_logs_fn_id ON call_logs (fn_id);
         """,
+
+        // 4: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
+        """
+        CREATE TABLE nodes (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            memory_total_mib INTEGER NOT NULL,
+            memory_reserved_mib INTEGER NOT NULL,
+            cpu_mcpus INTEGER NOT NULL,
+            hot_containers INTEGER NOT NULL,
+            running_calls INTEGER NOT NULL,
+            waiting_calls INTEGER NOT NULL
+        );
+        """,
     ];
 }
