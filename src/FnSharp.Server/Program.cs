@@ -21,6 +21,7 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
+app.MapNodesApi();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

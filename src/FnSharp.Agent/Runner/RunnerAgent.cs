@@ -61,6 +61,9 @@ public sealed partial class RunnerAgent : IAgent, IAsyncDisposable
     /// <summary>Memory containers reserve now, in MiB.</summary>
     public long ReservedMemoryMiB => Tracker.ReservedMiB;
 
+    /// <summary>The node's CPU, in milli-CPUs (1000 = one core).</summary>
+    public long TotalCpuMilliCpus => Tracker.TotalCpuMilliCpus;
+
     internal IContainerDriver Driver { get; }
 
     internal AgentOptions Options { get; }

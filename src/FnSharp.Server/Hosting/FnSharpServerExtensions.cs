@@ -5,6 +5,7 @@ using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
+using FnSharp.Server.Cluster;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ public static class FnSharpServerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
         services.AddAsyncCalls();
+        services.AddCluster();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.

@@ -8,8 +8,10 @@ namespace FnSharp.Server.Invocation;
 /// The datastore as the server uses it: every call passes through to the real store, and the four
 /// lookups of the invoke path (fn by id, app by id and by name, trigger by source) are cached.
 /// Every write through this node invalidates the whole cache at once, so this node never serves a
-/// stale fn after a change it made (Fn's cache lags writes by up to 5 s). Entries also expire after
-/// a time, which bounds how late a write made by another node on a shared store is seen.
+/// stale fn after a change it made (Fn's cache lags writes by up to 5 s). On a store shared by several
+/// nodes, <see cref="Cluster.StoreChangeListener"/> invalidates it for each change another node commits
+/// (<see cref="Invalidate"/>), and suspends it while it cannot hear of them. Entries also expire after a
+/// time, which bounds how late a change is seen should every other means fail.
 /// </summary>
 /// <remarks>
 /// Entries carry the generation in which their read began; a write bumps the generation after it
@@ -23,6 +25,7 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
 
     private readonly ConcurrentDictionary<(char Kind, string Key), Entry> _entries = new();
     private long _generation;
+    private volatile bool _suspended;
 
     /// <summary>The store behind the cache.</summary>
     public IDataStore Inner => inner;
@@ -68,10 +71,34 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
 
     public Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken) => inner.GetTriggersAsync(filter, cancellationToken);
 
+    /// <summary>Drops every cached lookup: a change was committed elsewhere.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    /// <summary>
+    /// Stops caching until <see cref="Resume"/>: every lookup goes to the store, because changes committed
+    /// elsewhere cannot be heard of meanwhile (the store's change feed is down).
+    /// </summary>
+    public void Suspend()
+    {
+        _suspended = true;
+        Invalidate();
+    }
+
+    /// <summary>Caches again from empty: the change feed is back, and what was cached before it may be stale.</summary>
+    public void Resume()
+    {
+        Invalidate();
+        _suspended = false;
+    }
+
     private async Task<T?> CachedAsync<T>(char kind, string key, Func<Task<T?>> read)
         where T : class
     {
-        if (lifetime <= TimeSpan.Zero)
+        if (lifetime <= TimeSpan.Zero || _suspended)
         {
             return await read();
         }
@@ -102,8 +129,7 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
         finally
         {
             // Also after a failed write: it may have committed before failing.
-            Interlocked.Increment(ref _generation);
-            _entries.Clear();
+            Invalidate();
         }
     }
 

@@ -1,0 +1,14 @@
+namespace FnSharp.Server.Cluster;
+
+internal sealed partial class StoreChangeListener
+{
+    // Event ids 1700-1749 belong to the cluster: 1720-1739 to change notifications.
+    [LoggerMessage(1720, LogLevel.Information, "Listening for changes other nodes make to apps, fns and triggers; cached lookups are dropped at each")]
+    private static partial void LogSubscribed(ILogger logger);
+
+    [LoggerMessage(1721, LogLevel.Information, "Listening for changes again after {Failures} failed attempt(s); the lookup cache starts empty")]
+    private static partial void LogResubscribed(ILogger logger, int failures);
+
+    [LoggerMessage(1722, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, long retryMs);
+}
