@@ -4,22 +4,23 @@ using Npgsql;
 namespace FnSharp.Storage.Postgres;
 
 /// <summary>
-/// The changes of a PostgreSQL store, from the notifications its triggers send on the channel
-/// <c>fnsharp_changes</c> at each commit (<see cref="PostgresMigrations"/>, script 4): one dedicated
-/// connection, outside the pool, runs <c>LISTEN</c> and waits with Npgsql's <c>WaitAsync</c>. While
-/// nothing arrives it checks the connection every <see cref="ProbeInterval"/> with a query, so a
-/// connection that broke without a word (a server restart, a dropped route) ends the subscription
-/// within that time plus the probe's timeout.
+/// The messages of a PostgreSQL store on the channel <c>fnsharp_changes</c>: those its triggers send at
+/// each commit of apps, fns and triggers (<see cref="PostgresMigrations"/>, script 4), and those nodes
+/// send. One dedicated connection, outside the pool, runs <c>LISTEN</c> and waits with Npgsql's
+/// <c>WaitAsync</c>; while nothing arrives it checks the connection every <see cref="ProbeInterval"/>
+/// with a query, so a connection that broke without a word (a server restart, a dropped route) ends the
+/// subscription within that time plus the probe's timeout. Messages are sent on the store's pool.
 /// </summary>
 public sealed class PostgresChangeFeed : IStoreChangeFeed
 {
-    /// <summary>The channel the triggers notify.</summary>
+    /// <summary>The channel the triggers and the nodes notify.</summary>
     public const string Channel = "fnsharp_changes";
 
     private readonly string _connectionString;
+    private readonly NpgsqlDataSource _pool;
 
-    /// <summary>Creates the feed of the database at <paramref name="connectionString"/> (an Npgsql connection string).</summary>
-    public PostgresChangeFeed(string connectionString)
+    /// <summary>Creates the feed of the database at <paramref name="connectionString"/> (an Npgsql connection string), sending on <paramref name="pool"/>.</summary>
+    public PostgresChangeFeed(string connectionString, NpgsqlDataSource pool)
     {
         _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
         {
@@ -28,22 +29,25 @@ public sealed class PostgresChangeFeed : IStoreChangeFeed
             CommandTimeout = 5,
             ApplicationName = "fnsharp-change-feed",
         }.ConnectionString;
+        _pool = pool;
     }
 
     /// <summary>How long the connection may be silent before it is checked, 10 s.</summary>
     public static TimeSpan ProbeInterval { get; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc/>
-    public async Task ListenAsync(Action subscribed, Action<string> changed, CancellationToken cancellationToken)
+    public async Task ListenAsync(Action subscribed, Action<string> notified, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscribed);
-        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(notified);
         await using var connection = new NpgsqlConnection(_connectionString);
+
+        // Raised on the reading loop, one message at a time, in the order PostgreSQL delivers them.
         connection.Notification += (_, e) =>
         {
             if (e.Channel == Channel)
             {
-                changed(e.Payload);
+                notified(e.Payload);
             }
         };
         await connection.OpenAsync(cancellationToken);
@@ -61,5 +65,15 @@ public sealed class PostgresChangeFeed : IStoreChangeFeed
                 await probe.ExecuteScalarAsync(cancellationToken);
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task NotifyAsync(string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var command = _pool.CreateCommand("SELECT pg_notify(@channel, @message)");
+        command.Parameters.AddWithValue("channel", Channel);
+        command.Parameters.AddWithValue("message", message);
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 }

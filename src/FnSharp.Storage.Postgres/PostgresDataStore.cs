@@ -29,7 +29,7 @@ public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDi
         _dataSource = dataSource;
 
         // Not the data source's ConnectionString, which leaves the password out.
-        _changes = new PostgresChangeFeed(connectionString);
+        _changes = new PostgresChangeFeed(connectionString, dataSource);
     }
 
     /// <summary>The <c>FN_DB_URL</c> schemes this store answers to.</summary>
@@ -129,8 +129,11 @@ public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDi
     }
 
     /// <inheritdoc/>
-    public Task ListenAsync(Action subscribed, Action<string> changed, CancellationToken cancellationToken) =>
-        _changes.ListenAsync(subscribed, changed, cancellationToken);
+    public Task ListenAsync(Action subscribed, Action<string> notified, CancellationToken cancellationToken) =>
+        _changes.ListenAsync(subscribed, notified, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task NotifyAsync(string message, CancellationToken cancellationToken) => _changes.NotifyAsync(message, cancellationToken);
 
     /// <summary>Closes the connection pool.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -1,34 +1,100 @@
 using FnSharp.Core.Storage;
+using FnSharp.Server.Configuration;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Invocation;
+using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Cluster;
 
 /// <summary>
-/// Keeps this node's cached lookups (<see cref="CachingDataStore"/>) true to a store shared with other
-/// nodes: it subscribes to the store's changes (<see cref="IStoreChangeFeed"/>, PostgreSQL's
-/// <c>LISTEN/NOTIFY</c>) and drops the cache at each change any node commits. Until the subscription is in
-/// place, and whenever it breaks, the cache is suspended (every lookup goes to the store), since changes
-/// made meanwhile cannot be heard of; it subscribes again after 0.1 s, doubling up to 10 s, and caches again
-/// from empty. A store without a change feed (SQLite, one node) needs none of this.
+/// Keeps the cached lookups (<see cref="CachingDataStore"/>) of every node true to a store they share
+/// (<see cref="IStoreChangeFeed"/>, PostgreSQL's <c>LISTEN/NOTIFY</c>):
+/// <list type="bullet">
+/// <item>it drops this node's cache at each change any node commits;</item>
+/// <item>after each change made through this node, before the API answers, it asks every other live node
+/// to acknowledge the change (<see cref="SyncAsync"/>): a node acknowledges a message only after it has
+/// handled every message before it, changes included, so once all have acknowledged, the next call through
+/// any of them sees the change (waiting at most <see cref="AckTimeout"/>; a node that let it pass is
+/// skipped until its next heartbeat);</item>
+/// <item>until its subscription is in place, and whenever it breaks, the cache is suspended (every lookup
+/// goes to the store), since changes made meanwhile cannot be heard of; it subscribes again after 0.1 s,
+/// doubling up to 10 s, and caches again from empty.</item>
+/// </list>
+/// A store without a change feed (SQLite, one node) needs none of this.
 /// </summary>
-internal sealed partial class StoreChangeListener(StoreHolder store, IServiceProvider services, TimeProvider time, ILogger<StoreChangeListener> logger) : BackgroundService
+internal sealed partial class StoreChangeListener(
+    StoreHolder store,
+    IServiceProvider services,
+    IOptions<ClusterOptions> options,
+    IOptions<ServerOptions> serverOptions,
+    TimeProvider time,
+    ILogger<StoreChangeListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(10);
+    private readonly ChangeBarrier _barrier = new(serverOptions.Value.NodeName);
+    private volatile bool _listening;
+
+    /// <summary>How long a change through this node waits for the other nodes' acknowledgements, 1 s.</summary>
+    public static TimeSpan AckTimeout { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Called once a subscription is in place, and the cache caches again (tests wait on it instead of polling).</summary>
     internal Action? Subscribed { get; set; }
 
-    /// <summary>Called after each change has dropped the cache, with the table changed.</summary>
+    /// <summary>Called after each change of a table has dropped the cache, with the table changed.</summary>
     internal Action<string>? Changed { get; set; }
+
+    private IStoreChangeFeed? Feed => store.Store as IStoreChangeFeed;
+
+    /// <summary>
+    /// Waits until every other live node has seen the changes this node committed so far: sends a sync
+    /// message after them, and waits for each node's acknowledgement, at most <see cref="AckTimeout"/>.
+    /// Returns at once when this node is not listening (it cannot hear acknowledgements; the others still
+    /// drop their caches at the change itself) or when no other node is live.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!_listening || Feed is not { } feed || store.Store is not INodeStore nodes)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var heartbeats = (await nodes.GetNodesAsync(cancellationToken))
+            .Where(n => !_barrier.IsSelf(n.Name) && !NodeHeartbeat.IsGone(n, now, options.Value))
+            .ToDictionary(n => n.Name, n => n.HeartbeatAt, StringComparer.Ordinal);
+        var waitFor = heartbeats.Where(h => !_barrier.Skips(h.Key, h.Value)).Select(h => h.Key).ToList();
+        if (waitFor.Count == 0)
+        {
+            return;
+        }
+
+        var (number, acknowledged) = _barrier.Open(waitFor);
+        try
+        {
+            await feed.NotifyAsync(_barrier.SyncMessage(number), cancellationToken);
+            await acknowledged.WaitAsync(AckTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Reported below: the change is committed either way, and the silent nodes get it when they hear it.
+        }
+        finally
+        {
+            if (_barrier.Close(number, heartbeats) is { Count: > 0 } missing)
+            {
+                LogUnacknowledged(logger, string.Join(", ", missing), (long)AckTimeout.TotalMilliseconds);
+            }
+        }
+    }
 
     /// <summary>Suspends the cache before the server listens, so that nothing is cached before the subscription is in place.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (store.Store is IStoreChangeFeed && Cache() is { } cache)
+        if (Feed is not null && Cache() is { } cache)
         {
             cache.Suspend();
+            cache.AfterWrite = SyncAsync;
         }
 
         return base.StartAsync(cancellationToken);
@@ -37,7 +103,7 @@ internal sealed partial class StoreChangeListener(StoreHolder store, IServicePro
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store.Store is not IStoreChangeFeed feed || Cache() is not { } cache)
+        if (Feed is not { } feed || Cache() is not { } cache)
         {
             return;
         }
@@ -52,6 +118,7 @@ internal sealed partial class StoreChangeListener(StoreHolder store, IServicePro
                     () =>
                     {
                         cache.Resume();
+                        _listening = true;
                         if (failures > 0)
                         {
                             LogResubscribed(logger, failures);
@@ -64,11 +131,7 @@ internal sealed partial class StoreChangeListener(StoreHolder store, IServicePro
                         (failures, retry) = (0, FirstRetry);
                         Subscribed?.Invoke();
                     },
-                    table =>
-                    {
-                        cache.Invalidate();
-                        Changed?.Invoke(table);
-                    },
+                    message => Handle(feed, cache, message, stoppingToken),
                     stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -77,6 +140,7 @@ internal sealed partial class StoreChangeListener(StoreHolder store, IServicePro
             }
             catch (Exception e)
             {
+                _listening = false;
                 cache.Suspend();
                 failures++;
                 LogListenFailed(logger, e, failures, (long)retry.TotalMilliseconds);
@@ -91,6 +155,39 @@ internal sealed partial class StoreChangeListener(StoreHolder store, IServicePro
 
                 retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetry.Ticks));
             }
+        }
+    }
+
+    /// <summary>Handles one message, on the feed's reading loop: messages come one at a time, in commit order.</summary>
+    private void Handle(IStoreChangeFeed feed, CachingDataStore cache, string message, CancellationToken stoppingToken)
+    {
+        var (kind, number, writer, node) = ChangeBarrier.Read(message);
+        switch (kind)
+        {
+            case ChangeMessageKind.Change:
+                cache.Invalidate();
+                Changed?.Invoke(message);
+                break;
+            case ChangeMessageKind.Sync when !_barrier.IsSelf(writer):
+                // Every change committed before the sync was handled before it: acknowledge.
+                _ = AcknowledgeAsync(feed, number, writer, stoppingToken);
+                break;
+            case ChangeMessageKind.Ack when _barrier.IsSelf(writer):
+                _barrier.Acknowledged(number, node);
+                break;
+        }
+    }
+
+    private async Task AcknowledgeAsync(IStoreChangeFeed feed, long number, string writer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await feed.NotifyAsync(_barrier.AckMessage(number, writer), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The writer waits its timeout, then answers anyway.
+            LogAckFailed(logger, e, writer);
         }
     }
 

@@ -16,8 +16,9 @@ namespace FnSharp.Server.Tests.Integration;
 
 /// <summary>
 /// Two nodes on one real PostgreSQL: a change made through one node reaches the other's lookup cache
-/// through the store's notifications, also after the listening connection broke. Fake containers that
-/// answer with the config they were started with; each notification and subscription is awaited.
+/// through the store's notifications, also after the listening connection broke, and the API answers a
+/// change only once the other node has seen it. Fake containers that answer with the config they were
+/// started with; each notification, subscription and first heartbeat is awaited.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
@@ -34,6 +35,7 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
             node.Server.DbUrl = _database.Url;
             node.Server.Start();
             await node.NextSubscriptionAsync();
+            await node.NextBeatAsync();
         }
     }
 
@@ -45,16 +47,32 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FnUpdatedThroughA_NextCallThroughBSeesIt()
+    public async Task FnUpdatedThroughA_BHearsOfTheChange()
     {
         var fn = await CreateFnAsync("v1");
-        var before = await _b.InvokeAsync(fn.Id);
 
         await _a.Server.CreateFnClient().UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = "v2" } });
-        await _b.NextChangeAsync("fns");
-        var after = await _b.InvokeAsync(fn.Id);
 
-        Assert.Equal(("v1", "v2"), (before, after));
+        await _b.NextChangeAsync("fns");
+    }
+
+    [Fact]
+    public async Task FnUpdatedThroughA_CallThroughBRightAfterTheAnswerSeesIt()
+    {
+        var fn = await CreateFnAsync("v0");
+        var client = _a.Server.CreateFnClient();
+        var seen = new List<string>();
+
+        // A's answer comes only once B acknowledged the change, so B's next lookup reads the store.
+        for (var round = 1; round <= 20; round++)
+        {
+            seen.Add(await _b.InvokeAsync(fn.Id));
+            await client.UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = $"v{round}" } });
+        }
+
+        seen.Add(await _b.InvokeAsync(fn.Id));
+
+        Assert.Equal(Enumerable.Range(0, 21).Select(r => $"v{r}"), seen);
     }
 
     [Fact]
@@ -92,25 +110,37 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         // Written by the listener's hooks, read by the test; a test sees a handful of events.
         private readonly Channel<string> _changes = Channel.CreateUnbounded<string>();
         private readonly Channel<int> _subscriptions = Channel.CreateUnbounded<int>();
+        private readonly Channel<int> _beats = Channel.CreateUnbounded<int>();
         private readonly FakeContainerDriver _driver = new();
 
         public Node()
         {
             _driver.Handler = context => context.Response.WriteAsync(FakeContainer.Of(context).Spec.Environment["GREETING"]);
             Server = new FnSharpServerFactory(_driver);
-            Server.TestServices = services => services.Replace(ServiceDescriptor.Singleton(sp =>
+            Server.TestServices = services =>
             {
-                var listener = ActivatorUtilities.CreateInstance<StoreChangeListener>(sp);
-                listener.Subscribed = () => _subscriptions.Writer.TryWrite(0);
-                listener.Changed = table => _changes.Writer.TryWrite(table);
-                return listener;
-            }));
+                services.Replace(ServiceDescriptor.Singleton(sp =>
+                {
+                    var listener = ActivatorUtilities.CreateInstance<StoreChangeListener>(sp);
+                    listener.Subscribed = () => _subscriptions.Writer.TryWrite(0);
+                    listener.Changed = table => _changes.Writer.TryWrite(table);
+                    return listener;
+                }));
+                services.Replace(ServiceDescriptor.Singleton(sp =>
+                {
+                    var heartbeat = ActivatorUtilities.CreateInstance<NodeHeartbeat>(sp);
+                    heartbeat.Beat = () => _beats.Writer.TryWrite(0);
+                    return heartbeat;
+                }));
+            };
         }
 
         public FnSharpServerFactory Server { get; }
 
         // Failsafes against a hung test, not timing assertions.
         public async Task NextSubscriptionAsync() => await _subscriptions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        public async Task NextBeatAsync() => await _beats.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         public async Task NextChangeAsync(string table)
         {
