@@ -123,17 +123,22 @@ wait_ready() {
 
 write_haproxy_config() {
   local lb_port=$1 balance=${FNSHARP_CLUSTER_BALANCE:-hash} factor=${FNSHARP_CLUSTER_BALANCE_FACTOR:-150}
-  local invoke_balance
+  local invoke_balance other_balance
   case "$balance" in
-    hash) invoke_balance="balance uri path-only
+    hash)
+      invoke_balance="balance uri path-only
+    hash-type consistent
+    hash-balance-factor $factor"
+      other_balance="balance hash var(txn.fnsharp_key)
     hash-type consistent
     hash-balance-factor $factor" ;;
-    roundrobin) invoke_balance="balance roundrobin" ;;
+    roundrobin) invoke_balance="balance roundrobin" other_balance="balance roundrobin" ;;
     *) fail "FNSHARP_CLUSTER_BALANCE must be hash or roundrobin, not '$balance'" ;;
   esac
   {
     cat <<EOF
-# Written by scripts/cluster.sh; docs/cluster.md explains each choice.
+# Written by scripts/cluster.sh; docs/cluster.md explains each choice (deploy/compose/haproxy.cfg and
+# deploy/kubernetes/haproxy.yaml hold the same rules).
 global
     maxconn 4096
     stats socket $STATE/haproxy.sock mode 600 level admin
@@ -154,10 +159,10 @@ defaults
 
 frontend fnsharp
     bind 127.0.0.1:$lb_port
+    http-request set-var(txn.fnsharp_key) path if { path_beg /t/ }
     http-response set-header X-FnSharp-Node %s
     use_backend invoke if { path_beg /invoke/ }
-    use_backend trigger if { path_beg /t/ }
-    default_backend api
+    default_backend others
 
 # POST /invoke/{fnID}: the fn id is the hash key. FnSharp answers 503 on /invoke only when it refused
 # the call before any container saw it (a function's own 503 becomes 502 there), so a 503 is retried
@@ -173,19 +178,11 @@ EOF
     done < <(nodes)
     cat <<EOF
 
-# /t/{app}/{path}: the app and path are the hash key. A 503 here may be the function's own answer
-# (Fn-Http-Status), so only a request that could not be sent is retried.
-backend trigger
-    $invoke_balance
-EOF
-    while read -r name; do
-      echo "    server $name 127.0.0.1:$(cat "$STATE/$name/port") track invoke/$name"
-    done < <(nodes)
-    cat <<EOF
-
-# /v2 and the rest: any node serves any of it.
-backend api
-    balance roundrobin
+# /t/{app}/{path}: the app and path are the hash key; anything else (/v2, /version, ...) has none and
+# goes round robin. A 503 on /t may be the function's own answer (Fn-Http-Status), so only a request
+# that could not be sent is retried.
+backend others
+    $other_balance
 EOF
     while read -r name; do
       echo "    server $name 127.0.0.1:$(cat "$STATE/$name/port") track invoke/$name"

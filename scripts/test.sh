@@ -2,7 +2,8 @@
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
 #   scripts/test.sh          every test: ensures the Docker engine and the test images first, and
 #                            starts a throwaway PostgreSQL (scripts/start-postgres.sh) whose URL the
-#                            PostgreSQL tests read from FNSHARP_TEST_POSTGRES; it is stopped at exit
+#                            PostgreSQL tests read from FNSHARP_TEST_POSTGRES; it is stopped at exit;
+#                            installs Debian's haproxy and docker-compose when missing
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -18,6 +19,16 @@ if [ "${1:-}" = "--unit" ]; then
 else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
+  # The cluster tests put Debian's HAProxy in front of three servers; the deploy tests check the
+  # Compose file with Debian's docker-compose.
+  missing=()
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "tests: installing Debian's ${missing[*]}..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 log=$(mktemp)
