@@ -37,11 +37,23 @@ public sealed class ClusterOnHaproxyTests(LocalCluster cluster) : IClassFixture<
         var home = Assert.Single(sequential.Distinct());
         var containersWhenSequential = await NodesOfContainersAsync(fnId);
 
+        // An HTTP trigger's calls are hashed on the app and path: one node for all of them too.
+        var fn = await cluster.SendJsonAsync(HttpMethod.Get, cluster.Balancer, $"/v2/fns/{fnId}");
+        await cluster.PostJsonAsync(cluster.Balancer, "/v2/triggers", $$"""{"app_id":"{{fn.GetProperty("app_id").GetString()}}","fn_id":"{{fnId}}","name":"t","type":"http","source":"/hello"}""");
+        var viaTrigger = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await cluster.Http.PostAsync(new Uri(cluster.Balancer, "/t/spread/hello"), new StringContent("{}"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            viaTrigger.Add(response.Headers.GetValues("X-FnSharp-Node").Single());
+        }
+
         // Twelve calls at once, each 3 s long: the home node may hold at most 150% of the average load.
         var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => cluster.InvokeAsync(cluster.Balancer, fnId, """{"sleepMs":3000}""")));
         var containersAfterBurst = await NodesOfContainersAsync(fnId);
 
         Assert.Equal([home], containersWhenSequential.Distinct());
+        Assert.Single(viaTrigger.Distinct());
         Assert.All(burst, b => Assert.Equal(200, b.Status));
         Assert.True(burst.Select(b => b.Node).Distinct().Count() >= 2, "the burst stayed on one node: " + string.Join(", ", burst.Select(b => b.Node)));
         Assert.Contains(home, containersAfterBurst);
