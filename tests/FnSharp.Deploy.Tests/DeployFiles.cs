@@ -1,3 +1,4 @@
+using FnSharp.Testing;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -8,7 +9,7 @@ namespace FnSharp.Deploy.Tests;
 internal static class DeployFiles
 {
     /// <summary>The repository's root (the directory holding <c>FnSharp.sln</c>).</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryPaths.Root;
 
     /// <summary><c>deploy/kubernetes</c>.</summary>
     public static string Kubernetes => Path.Combine(Root, "deploy", "kubernetes");
@@ -38,15 +39,4 @@ internal static class DeployFiles
     /// <summary>The node at <paramref name="keys"/> under <paramref name="node"/>.</summary>
     public static YamlNode At(YamlNode node, params string[] keys) =>
         keys.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[new YamlScalarNode(key)]);
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FnSharp.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("FnSharp.sln not found above " + AppContext.BaseDirectory);
-    }
 }

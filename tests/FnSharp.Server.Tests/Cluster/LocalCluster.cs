@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using FnSharp.Testing;
 using FnSharp.Testing.Storage;
 
 namespace FnSharp.Server.Tests.Cluster;
@@ -140,9 +141,9 @@ public sealed class LocalCluster : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = RepositoryPaths.Root,
         };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "cluster.sh"));
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "scripts", "cluster.sh"));
         start.ArgumentList.Add(command);
         foreach (var arg in args)
         {
@@ -169,16 +170,5 @@ public sealed class LocalCluster : IAsyncLifetime
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"scripts/cluster.sh {command} failed ({process.ExitCode}): {await stderr}");
         return await stdout;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FnSharp.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("FnSharp.sln not found above " + AppContext.BaseDirectory);
     }
 }
