@@ -6,8 +6,9 @@ using FnSharp.Core.Models;
 namespace FnSharp.Cli;
 
 /// <summary>
-/// What every command needs: the server's URL, a client on it, and the resolution of names to ids
-/// (Fn's CLI addresses apps and fns by name; the API by id).
+/// What every command needs: the server's URL and a client on it, the output format, the streams and
+/// progress display, and the resolution of names to ids (Fn's CLI addresses apps and fns by name; the
+/// API by id), whose "not found" errors say what to run instead.
 /// </summary>
 internal sealed class CliContext : IDisposable
 {
@@ -16,32 +17,38 @@ internal sealed class CliContext : IDisposable
 
     private readonly HttpClient _http;
 
-    public CliContext(string apiUrl, TextWriter output, TextWriter error, OutputFormat format, bool verbose, Func<string, string?> environment)
+    public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io)
     {
         ApiUrl = apiUrl;
-        Environment = environment;
-        Output = output;
-        Error = error;
+        ApiUrlOption = apiUrlOption;
         Format = format;
-        Verbose = verbose;
+        Io = io;
+        Progress = new ProgressDisplay(io.Error, io.Terminal, io.Time);
         _http = new HttpClient { BaseAddress = new Uri(apiUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(6) };
         Client = new FnSharpClient(_http);
     }
 
     public string ApiUrl { get; }
 
-    public TextWriter Output { get; }
+    /// <summary>The <c>--api-url</c> given on the command line, repeated in the commands that hints print.</summary>
+    public string? ApiUrlOption { get; }
 
-    public TextWriter Error { get; }
+    public CliIo Io { get; }
+
+    public TextWriter Output => Io.Output;
+
+    public TextWriter Error => Io.Error;
 
     public OutputFormat Format { get; }
 
-    public bool Verbose { get; }
+    public bool Json => Format == OutputFormat.Json;
 
     public FnSharpClient Client { get; }
 
+    public ProgressDisplay Progress { get; }
+
     /// <summary>Reads an environment variable (<c>DOCKER_HOST</c>, <c>FN_REGISTRY</c>); tests give their own.</summary>
-    public Func<string, string?> Environment { get; }
+    public Func<string, string?> Environment => Io.Environment;
 
     /// <summary>
     /// The API URL: <c>--api-url</c>, else <c>FN_API_URL</c>, else <c>api_url</c> in
@@ -55,7 +62,7 @@ internal sealed class CliContext : IDisposable
             : ReadConfigUrl(configFile) ?? DefaultApiUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new CliException($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
+            throw CliException.Usage($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
         }
 
         return url;
@@ -65,10 +72,27 @@ internal sealed class CliContext : IDisposable
     public static string ConfigFilePath =>
         Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".fnsharp", "config.json");
 
+    /// <summary>
+    /// A message for people (<c>Successfully created app: shop</c>): on stdout in table output, on stderr
+    /// with <c>--output json</c>, so that stdout holds the JSON document alone.
+    /// </summary>
+    public Task SayAsync(string line) => (Json ? Error : Output).WriteLineAsync(line);
+
+    /// <summary>Prints <paramref name="value"/> as the command's JSON document.</summary>
+    public Task WriteJsonAsync<T>(T value) => Output.WriteLineAsync(JsonOutput.Serialize(value));
+
+    /// <summary>
+    /// The command line <c>fnsharp WORDS</c> as a shell reads it back, with the <c>--api-url</c> this command
+    /// was given, for hints that say what to run next.
+    /// </summary>
+    public string Command(params string[] words) =>
+        ShellWords.Join(["fnsharp", .. words, .. ApiUrlOption is { Length: > 0 } url ? new[] { "--api-url", url } : []]);
+
     /// <summary>Returns the app named <paramref name="name"/>.</summary>
     /// <exception cref="CliException">No app has that name.</exception>
     public async Task<App> FindAppAsync(string name, CancellationToken cancellationToken) =>
-        await TryFindAppAsync(name, cancellationToken) ?? throw new CliException($"app '{name}' not found");
+        await TryFindAppAsync(name, cancellationToken)
+        ?? throw new CliException($"app '{name}' not found", $"See the apps: {Command("list", "apps")}");
 
     /// <summary>Returns the app named <paramref name="name"/>, or <see langword="null"/> when there is none.</summary>
     public async Task<App?> TryFindAppAsync(string name, CancellationToken cancellationToken)
@@ -89,7 +113,8 @@ internal sealed class CliContext : IDisposable
     public async Task<(App App, Fn Fn)> FindFnAsync(string appName, string name, CancellationToken cancellationToken)
     {
         var app = await FindAppAsync(appName, cancellationToken);
-        var fn = await TryFindFnAsync(app, name, cancellationToken) ?? throw new CliException($"fn '{name}' not found in app '{appName}'");
+        var fn = await TryFindFnAsync(app, name, cancellationToken)
+            ?? throw new CliException($"fn '{name}' not found in app '{appName}'", $"See its fns: {Command("list", "fns", appName)}");
         return (app, fn);
     }
 
@@ -99,7 +124,8 @@ internal sealed class CliContext : IDisposable
     {
         var (app, fn) = await FindFnAsync(appName, fnName, cancellationToken);
         var page = await Client.ListTriggersAsync(appId: app.Id, fnId: fn.Id, name: name, cancellationToken: cancellationToken);
-        var trigger = page.Items.FirstOrDefault(t => t.Name == name) ?? throw new CliException($"trigger '{name}' not found on fn '{fnName}' in app '{appName}'");
+        var trigger = page.Items.FirstOrDefault(t => t.Name == name)
+            ?? throw new CliException($"trigger '{name}' not found on fn '{fnName}' in app '{appName}'", $"See its triggers: {Command("list", "triggers", appName, fnName)}");
         return (app, fn, trigger);
     }
 

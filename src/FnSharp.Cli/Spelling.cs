@@ -7,14 +7,14 @@ internal static class Spelling
     /// Returns the word of <paramref name="known"/> nearest to <paramref name="word"/> (the first of equals,
     /// in <paramref name="known"/>'s order), or <see langword="null"/> when none is near: a different case
     /// alone, or an edit distance (insertions, deletions, substitutions and swaps of neighbours) of at most 1
-    /// for words up to 4 characters, 2 up to 8, and 3 beyond.
+    /// for words up to 4 characters, 2 up to 8, and 3 beyond; or at most <paramref name="limit"/> when given.
     /// </summary>
-    public static string? Suggest(string word, IEnumerable<string> known)
+    public static string? Suggest(string word, IEnumerable<string> known, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(word);
         ArgumentNullException.ThrowIfNull(known);
         var lower = word.ToLowerInvariant();
-        var limit = word.Length <= 4 ? 1 : word.Length <= 8 ? 2 : 3;
+        limit ??= word.Length <= 4 ? 1 : word.Length <= 8 ? 2 : 3;
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in known)

@@ -13,7 +13,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     public Task DisposeAsync() => _fn.DisposeAsync().AsTask();
 
     [Fact]
-    public async Task Build_DockerRuntime_ImageOnEngineAndProgressStreamed()
+    public async Task Build_DockerRuntimeNotATerminal_ImageOnEngineAndPlainProgressLines()
     {
         _fn.WithDockerFunction(version: "1.2.3");
 
@@ -21,9 +21,20 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         Assert.True(code == 0, error);
         Assert.Equal($"Building image {_fn.Name}:1.2.3\nFunction {_fn.Name}:1.2.3 built successfully.\n", output);
-        Assert.Contains("Building image " + _fn.Name + ":1.2.3 on the Docker engine at unix:///var/run/docker.sock...\nStep 1/2 : FROM fnsharp/aot-runtime:latest\n", error, StringComparison.Ordinal);
-        Assert.Contains($"Successfully tagged {_fn.Name}:1.2.3\n", error, StringComparison.Ordinal);
+        Assert.Matches($@"^docker build {_fn.Name}:1\.2\.3\.\.\.\ndone: docker build {_fn.Name}:1\.2\.3 \(\d+:\d\d\)\n$", error);
         Assert.Equal([$"{_fn.Name}:1.2.3"], await _fn.ImagesAsync());
+    }
+
+    [Fact]
+    public async Task Build_Verbose_TheEnginesOutputStreamed()
+    {
+        _fn.WithDockerFunction(version: "1.2.3");
+
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path, "-v"]);
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"docker build {_fn.Name}:1.2.3...\nStep 1/2 : FROM fnsharp/aot-runtime:latest\n", error, StringComparison.Ordinal);
+        Assert.Contains($"Successfully tagged {_fn.Name}:1.2.3\ndone: docker build {_fn.Name}:1.2.3 (", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,8 +43,8 @@ public sealed class BuildCommandTests : IAsyncLifetime
         _fn.WithDockerFunction();
         await CliRun.RunAsync(["build", "--path", _fn.Path]);
 
-        var cached = await CliRun.RunAsync(["build", "--path", _fn.Path]);
-        var fresh = await CliRun.RunAsync(["build", "--path", _fn.Path, "--no-cache"]);
+        var cached = await CliRun.RunAsync(["build", "--path", _fn.Path, "-v"]);
+        var fresh = await CliRun.RunAsync(["build", "--path", _fn.Path, "--no-cache", "-v"]);
 
         Assert.Equal((0, 0), (cached.Code, fresh.Code));
         Assert.Contains("Using cache", cached.Error, StringComparison.Ordinal);
@@ -61,7 +72,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         _fn.WithDockerFunction("run_image: fnsharp/aot-runtime:latest\n");
         _fn.Write("Dockerfile", "ARG RUN_IMAGE=fnsharp/not-there:latest\nFROM ${RUN_IMAGE}\nCOPY hello.txt /hello.txt\n");
 
-        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
+        var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path, "--verbose"]);
 
         Assert.True(code == 0, error);
         Assert.Contains("Step 2/3 : FROM ${RUN_IMAGE}", error, StringComparison.Ordinal);
@@ -101,7 +112,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Build_DockerfileStepFails_EngineMessageAndExit1()
+    public async Task Build_DockerfileStepFails_TheStepsLastLinesEngineMessageAndExit1()
     {
         _fn.WithDockerFunction();
         _fn.Write("Dockerfile", "FROM fnsharp/aot-runtime:latest\nCOPY missing.txt /missing.txt\n");
@@ -109,6 +120,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         var (code, _, error) = await CliRun.RunAsync(["build", "--path", _fn.Path]);
 
         Assert.Equal(1, code);
+        Assert.Contains("Step 2/2 : COPY missing.txt /missing.txt\nfailed: docker build ", error, StringComparison.Ordinal);
         Assert.Matches($"\nError: building the image {_fn.Name}:0.0.1 failed: COPY failed: .*missing.txt.*\n$", error);
         Assert.Empty(await _fn.ImagesAsync());
     }

@@ -87,8 +87,11 @@ public sealed class CallCommandsTests : IAsyncLifetime
         var attempt = await Calls.NextAttemptAsync(callId);
         var call = Json(await OkAsync("calls", "get", "shop", "hello", callId, "-o", "json"));
 
-        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(0, code);
         Assert.Matches("^[0-9A-Z]{26}\n$", output);
+        Assert.Equal(
+            $"Queued. Follow it: fnsharp calls get shop hello {callId} --api-url {_url}\nIts log, once it has run: fnsharp logs get shop hello {callId} --api-url {_url}\n",
+            error);
         Assert.Equal(new StoredAttempt(CallStates.Success, DeadLetter: false), attempt);
         Assert.Equal(("""{"name":"later"}""", "application/json"), Assert.Single(_received));
         Assert.Equal((callId, "detached", "success", 200, 1), (Text(call, "id"), Text(call, "type"), Text(call, "status"), call.GetProperty("status_code").GetInt32(), call.GetProperty("attempts").GetInt32()));
@@ -103,7 +106,7 @@ public sealed class CallCommandsTests : IAsyncLifetime
 
         Assert.Equal(0, code);
         Assert.Matches("^[0-9A-Z]{26}\n$", output);
-        Assert.Equal($"Status: 202, Fn-Call-Id: {callId}\n", error);
+        Assert.StartsWith($"Status: 202, Fn-Call-Id: {callId}\nQueued. Follow it: ", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -266,15 +269,25 @@ public sealed class CallCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LogsGet_NoLog_ServerMessageWhyAndExit1()
+    public async Task LogsGet_EndedWithoutOutput_EmptyLogAndExit0()
     {
-        var (_, dead, retrying) = await SeedAsync();
+        var (_, dead, _) = await SeedAsync();
 
         var ended = await RunAsync("logs", "get", "shop", "hello", dead);
+        var json = await RunAsync("logs", "get", "shop", "hello", dead, "-o", "json");
+
+        Assert.Equal((0, "", "The call ended (error) without writing to stdout or stderr: its log is empty.\n"), ended);
+        Assert.Equal((0, $"{{\n  \"call_id\": \"{dead}\",\n  \"log\": \"\"\n}}\n"), (json.Code, json.Output));
+    }
+
+    [Fact]
+    public async Task LogsGet_CallNotEnded_ErrorSaysToWaitAndExit1()
+    {
+        var (_, _, retrying) = await SeedAsync();
+
         var queued = await RunAsync("logs", "get", "shop", "hello", retrying);
 
-        Assert.Equal((1, "", "Error: Call log not found (404): the call ended (error) without writing to stdout or stderr, or before it reached a container\n"), ended);
-        Assert.Equal((1, "", "Error: Call log not found (404): the call is queued; its log is stored when it ends\n"), queued);
+        Assert.Equal((1, "", $"Error: the call is queued: its log is stored when it ends\nFollow it: fnsharp calls get shop hello {retrying} --api-url {_url}\n"), queued);
     }
 
     [Fact]
@@ -304,22 +317,22 @@ public sealed class CallCommandsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(new[] { "calls", "get", "shop", "hello", Unknown }, "Error: Call not found (404)")]
-    [InlineData(new[] { "calls", "get", "shop", "hello", "not-an-id" }, "Error: Call not found (404)")]
-    [InlineData(new[] { "calls", "redrive", "shop", "hello", Unknown }, "Error: Call not found (404)")]
-    [InlineData(new[] { "logs", "get", "shop", "hello", Unknown }, "Error: Call not found (404)")]
-    [InlineData(new[] { "calls", "list", "nope", "hello" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "calls", "get", "shop", "nope", Unknown }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "logs", "get", "nope", "hello", Unknown }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "calls", "redrive", "shop", "nope", Unknown }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "invoke", "shop", "nope", "--detached" }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "calls", "list", "shop", "hello", "--from", "yesterday" }, "Error: --from 'yesterday' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z")]
-    [InlineData(new[] { "calls", "list", "shop", "hello", "--per-page", "0" }, "Error: --per-page 0 is out of range: 1 to 100")]
-    public async Task CallCommand_UnknownNameOrBadInput_ErrorLineAndExit1(string[] args, string message)
+    [InlineData(new[] { "calls", "get", "shop", "hello", Unknown }, 1, "Error: Call not found (404)")]
+    [InlineData(new[] { "calls", "get", "shop", "hello", "not-an-id" }, 1, "Error: Call not found (404)")]
+    [InlineData(new[] { "calls", "redrive", "shop", "hello", Unknown }, 1, "Error: Call not found (404)")]
+    [InlineData(new[] { "logs", "get", "shop", "hello", Unknown }, 1, "Error: Call not found (404)\nSee the fn's calls: fnsharp calls list shop hello --api-url URL")]
+    [InlineData(new[] { "calls", "list", "nope", "hello" }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "calls", "get", "shop", "nope", Unknown }, 1, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "logs", "get", "nope", "hello", Unknown }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "calls", "redrive", "shop", "nope", Unknown }, 1, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "invoke", "shop", "nope", "--detached" }, 1, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "calls", "list", "shop", "hello", "--from", "yesterday" }, 2, "Error: --from 'yesterday' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z\nSee 'fnsharp calls list --help'.")]
+    [InlineData(new[] { "calls", "list", "shop", "hello", "--per-page", "0" }, 2, "Error: --per-page 0 is out of range: 1 to 100\nSee 'fnsharp calls list --help'.")]
+    public async Task CallCommand_UnknownNameOrBadInput_ErrorLinesAndExitCode(string[] args, int expectedCode, string message)
     {
         var (code, output, error) = await RunAsync(args);
 
-        Assert.Equal((1, "", message + "\n"), (code, output, error));
+        Assert.Equal((expectedCode, "", message.Replace("URL", _url, StringComparison.Ordinal) + "\n"), (code, output, error));
     }
 
     [Fact]
@@ -327,8 +340,7 @@ public sealed class CallCommandsTests : IAsyncLifetime
     {
         var (code, _, error) = await RunAsync("calls", "list", "shop", "hello", "--status", "done");
 
-        Assert.NotEqual(0, code);
-        Assert.StartsWith("--status 'done' is not a call status: use queued, running, success, error, timeout, cancelled (any case)\n", error, StringComparison.Ordinal);
+        Assert.Equal((2, "Error: --status 'done' is not a call status: use queued, running, success, error, timeout, cancelled (any case)\nSee 'fnsharp calls list --help'.\n"), (code, error));
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class CliAppTests : IAsyncLifetime
         var (code, output, _) = await RunAsync("list", "apps", "-o", format);
 
         Assert.Equal(0, code);
-        Assert.StartsWith("[\n  {\n    \"id\": ", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.StartsWith("{\n  \"items\": [\n    {\n      \"id\": ", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,8 +122,7 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         var (code, _, error) = await RunAsync("list", "apps", "-o", "xml");
 
-        Assert.NotEqual(0, code);
-        Assert.StartsWith("--output 'xml' is not a format: use json or table (any case)\n", error, StringComparison.Ordinal);
+        Assert.Equal((2, "Error: --output 'xml' is not a format: use json or table (any case)\nSee 'fnsharp list apps --help'.\n"), (code, error));
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         await RunAsync("create", "app", "shop", "--config", "NOTE=it's <b>&</b> for José");
 
-        var inspect = await RunAsync("inspect", "app", "shop");
+        var inspect = await RunAsync("inspect", "app", "shop", "-o", "json");
         var list = await RunAsync("list", "apps", "-o", "json");
 
         Assert.Contains("\"NOTE\": \"it's <b>&</b> for José\"", inspect.Output, StringComparison.Ordinal);
@@ -151,7 +150,7 @@ public sealed class CliAppTests : IAsyncLifetime
 
         Assert.Matches(@"^NAME\s+ID\nshop\s+[0-9A-Z]{26}\n$", apps.Output.ReplaceLineEndings("\n"));
         Assert.Matches(@"^NAME\s+IMAGE\s+MEMORY\s+TIMEOUT\s+ID\norders\s+fnsharp/orders:1\s+64 MiB\s+10 s\s+[0-9A-Z]{26}\n$", fns.Output.ReplaceLineEndings("\n"));
-        Assert.Contains("\"REGION\": \"eu\"", app.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^config\.REGION\s+eu$", app.Output.ReplaceLineEndings("\n"));
         Assert.Contains("\"image\": \"fnsharp/orders:1\"", fnJson.Output, StringComparison.Ordinal);
     }
 
@@ -176,7 +175,7 @@ public sealed class CliAppTests : IAsyncLifetime
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await CliApp.RunAsync(["invoke", "stdin", "echo", "--api-url", _url], output, error, new StringReader("from stdin"), inputRedirected: true);
+        var code = await CliApp.RunAsync(["invoke", "stdin", "echo", "--api-url", _url], CliRun.Io(output, error, with: io => io with { Input = new StringReader("from stdin"), InputRedirected = true }));
 
         Assert.Equal(0, code);
         Assert.Equal("from stdin\n", output.ToString().ReplaceLineEndings("\n"));
@@ -193,24 +192,40 @@ public sealed class CliAppTests : IAsyncLifetime
         await RunAsync("create", "app", "bad");
         await RunAsync("create", "fn", "bad", "f", "fake");
 
-        var (code, output, _) = await RunAsync("invoke", "bad", "f");
+        var (code, output, error) = await RunAsync("invoke", "bad", "f");
+        var callId = System.Text.RegularExpressions.Regex.Match(error, "call ([0-9A-Z]{26})").Groups[1].Value;
 
-        Assert.Equal(1, code);
-        Assert.Contains("function failed", output, StringComparison.Ordinal);
+        Assert.Equal((1, ""), (code, output));
+        Assert.Equal(
+            $"Error: function failed (502, call {callId})\n" +
+            $"See what it wrote: fnsharp logs get bad f {callId} --api-url {_url}\n" +
+            $"See the call: fnsharp calls get bad f {callId} --api-url {_url}\n",
+            error);
     }
 
     [Theory]
-    [InlineData(new[] { "inspect", "app", "nope" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "list", "fns", "nope" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "create", "fn", "nope", "f", "img" }, "Error: app 'nope' not found")]
+    [InlineData(new[] { "inspect", "app", "nope" }, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "list", "fns", "nope" }, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "create", "fn", "nope", "f", "img" }, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "inspect", "fn", "shop", "nope" }, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
     [InlineData(new[] { "create", "app", "bad name" }, "Error: app name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
-    [InlineData(new[] { "create", "app", "x", "--config", "NOEQUALS" }, "Error: config entry 'NOEQUALS' is not KEY=VALUE")]
-    public async Task Command_BadInput_ErrorLineAndExit1(string[] args, string message)
+    public async Task Command_ServerSaysNo_ErrorLineNextCommandAndExit1(string[] args, string message)
     {
-        var (code, _, error) = await RunAsync(args);
+        await RunAsync("create", "app", "shop");
 
-        Assert.Equal(1, code);
-        Assert.Equal(message, error.Trim());
+        var (code, output, error) = await RunAsync(args);
+
+        Assert.Equal((1, "", message.Replace("URL", _url, StringComparison.Ordinal) + "\n"), (code, output, error));
+    }
+
+    [Theory]
+    [InlineData(new[] { "create", "app", "x", "--config", "NOEQUALS" }, "Error: config entry 'NOEQUALS' is not KEY=VALUE\nSee 'fnsharp create app --help'.")]
+    [InlineData(new[] { "create", "app", "x", "--annotation", "team=payments" }, "Error: annotation 'team=payments' has a value that is not JSON; quote strings, for example team='\"text\"'\nSee 'fnsharp create app --help'.")]
+    public async Task Command_BadValue_UsageErrorAndExit2(string[] args, string message)
+    {
+        var (code, output, error) = await RunAsync(args);
+
+        Assert.Equal((2, "", message + "\n"), (code, output, error));
     }
 
     [Fact]
@@ -220,7 +235,7 @@ public sealed class CliAppTests : IAsyncLifetime
 
         var (code, _, error) = await RunAsync("create", "app", "twice");
 
-        Assert.Equal((1, "Error: App already exists (409)"), (code, error.Trim()));
+        Assert.Equal((1, "Error: App already exists (409)\n"), (code, error));
     }
 
     [Fact]
@@ -239,7 +254,7 @@ public sealed class CliAppTests : IAsyncLifetime
         using var error = new StringWriter();
 
         // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
-        var code = await CliApp.RunAsync(["list", "apps", "--api-url", "http://127.0.0.1:9"], output, error);
+        var code = await CliApp.RunAsync(["list", "apps", "--api-url", "http://127.0.0.1:9"], CliRun.Io(output, error));
 
         Assert.Equal(1, code);
         Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error.ToString(), StringComparison.Ordinal);
@@ -266,7 +281,7 @@ public sealed class CliAppTests : IAsyncLifetime
         using var error = new StringWriter();
 
         // Port 9 (discard) on loopback has no listener here: the connection is refused at once.
-        var code = await CliApp.RunAsync([.. args, "--api-url", "http://127.0.0.1:9"], output, error);
+        var code = await CliApp.RunAsync([.. args, "--api-url", "http://127.0.0.1:9"], CliRun.Io(output, error));
 
         Assert.Equal(1, code);
         Assert.StartsWith("Error: cannot reach the FnSharp server at http://127.0.0.1:9", error.ToString(), StringComparison.Ordinal);
@@ -312,7 +327,7 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, "--api-url", _url], output, error);
+        var code = await CliApp.RunAsync([.. args, "--api-url", _url], CliRun.Io(output, error));
         return (code, output.ToString(), error.ToString());
     }
 }

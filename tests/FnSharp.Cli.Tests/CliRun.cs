@@ -5,16 +5,29 @@ internal static class CliRun
 {
     /// <summary>
     /// Runs <paramref name="args"/>; environment variables come from <paramref name="environment"/>, then
-    /// from the process (FN_REGISTRY and FN_API_URL excepted, so that the machine's settings cannot change a test).
+    /// from the process (FN_REGISTRY and FN_API_URL excepted, so that the machine's settings cannot change a
+    /// test); <paramref name="with"/> changes the rest of the <see cref="CliIo"/> (stdin, the clock).
     /// </summary>
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null, Func<CliIo, CliIo>? with = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error, TextReader.Null, inputRedirected: false, name =>
-            environment is not null && environment.TryGetValue(name, out var value) ? value
-            : name is "FN_REGISTRY" or "FN_API_URL" ? null
-            : Environment.GetEnvironmentVariable(name));
+        var code = await CliApp.RunAsync(args, Io(output, error, environment, with));
         return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>The streams and environment of a test run: not a terminal, no stdin.</summary>
+    public static CliIo Io(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? environment = null, Func<CliIo, CliIo>? with = null)
+    {
+        var io = new CliIo
+        {
+            Output = output,
+            Error = error,
+            Environment = name =>
+                environment is not null && environment.TryGetValue(name, out var value) ? value
+                : name is "FN_REGISTRY" or "FN_API_URL" ? null
+                : Environment.GetEnvironmentVariable(name),
+        };
+        return with is null ? io : with(io);
     }
 }

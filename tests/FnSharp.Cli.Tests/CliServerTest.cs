@@ -18,7 +18,7 @@ public abstract class CliServerTest : IAsyncLifetime
 
     protected string Url { get; }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
     {

@@ -21,7 +21,7 @@ public sealed class ConfigCommandsTests : CliServerTest
         Assert.Equal("postgres://db/orders\n", get);
         Assert.Equal("KEY     VALUE\nDB_URL  postgres://db/orders\nKEEP    1\n", list);
         Assert.Equal("Removed key 'DB_URL' from app 'shop'\n", unset);
-        Assert.Equal("{\n  \"KEEP\": \"1\"\n}\n", json);
+        Assert.Equal("{\n  \"items\": [\n    {\n      \"key\": \"KEEP\",\n      \"value\": \"1\"\n    }\n  ]\n}\n", json);
     }
 
     [Fact]
@@ -44,24 +44,40 @@ public sealed class ConfigCommandsTests : CliServerTest
     }
 
     [Theory]
-    [InlineData(new[] { "config", "app", "nope", "K", "v" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "config", "fn", "shop", "nope", "K", "v" }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "get", "config", "app", "nope", "K" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "get", "config", "app", "shop", "MISSING" }, "Error: config key 'MISSING' not found in app 'shop'")]
-    [InlineData(new[] { "get", "config", "fn", "shop", "orders", "MISSING" }, "Error: config key 'MISSING' not found in fn 'orders'")]
-    [InlineData(new[] { "unset", "config", "app", "shop", "MISSING" }, "Error: config key 'MISSING' not found in app 'shop'")]
-    [InlineData(new[] { "unset", "config", "fn", "nope", "f", "K" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "list", "config", "app", "nope" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "list", "config", "fn", "shop", "nope" }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "config", "app", "shop", "", "v" }, "Error: the config key is empty")]
-    public async Task ConfigCommand_BadInput_ErrorLineAndExit1(string[] args, string message)
+    [InlineData(new[] { "config", "app", "nope", "K", "v" }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "config", "fn", "shop", "nope", "K", "v" }, 1, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "get", "config", "app", "nope", "K" }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "get", "config", "app", "shop", "MISSING" }, 1, "Error: config key 'MISSING' not found in app 'shop'\nSee its config: fnsharp list config app shop --api-url URL")]
+    [InlineData(new[] { "get", "config", "fn", "shop", "orders", "MISSING" }, 1, "Error: config key 'MISSING' not found in fn 'orders'\nSee its config: fnsharp list config fn shop orders --api-url URL")]
+    [InlineData(new[] { "unset", "config", "fn", "nope", "f", "K" }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "list", "config", "app", "nope" }, 1, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "list", "config", "fn", "shop", "nope" }, 1, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "config", "app", "shop", "", "v" }, 2, "Error: the config key is empty\nSee 'fnsharp config app --help'.")]
+    public async Task ConfigCommand_BadInput_ErrorLinesAndExitCode(string[] args, int expectedCode, string message)
     {
         await OkAsync("create", "app", "shop");
         await OkAsync("create", "fn", "shop", "orders", "img");
 
-        var (code, _, error) = await RunAsync(args);
+        var (code, output, error) = await RunAsync(args);
 
-        Assert.Equal((1, message), (code, error.Trim()));
+        Assert.Equal((expectedCode, "", message.Replace("URL", Url, StringComparison.Ordinal) + "\n"), (code, output, error));
+    }
+
+    [Theory]
+    [InlineData("app", "shop")]
+    [InlineData("fn", "shop", "orders")]
+    public async Task UnsetConfig_KeyNotSet_NothingToDoAndExit0(params string[] target)
+    {
+        await OkAsync("create", "app", "shop", "--config", "KEEP=1");
+        await OkAsync("create", "fn", "shop", "orders", "img", "--config", "KEEP=1");
+
+        var (code, output, error) = await RunAsync(["unset", "config", .. target, "MISSING"]);
+        var json = await RunAsync(["unset", "config", .. target, "MISSING", "-o", "json"]);
+        var kept = await OkAsync(["list", "config", .. target]);
+
+        Assert.Equal((0, $"Config key 'MISSING' is not set in {target[0]} '{target[^1]}'. Nothing to do.\n", ""), (code, output, error));
+        Assert.Equal((0, "{\n  \"key\": \"MISSING\",\n  \"value\": null\n}\n"), (json.Code, json.Output));
+        Assert.Equal("KEY   VALUE\nKEEP  1\n", kept);
     }
 
     [Fact]
@@ -71,7 +87,6 @@ public sealed class ConfigCommandsTests : CliServerTest
 
         var (code, _, error) = await RunAsync("config", "app", "shop", "K");
 
-        Assert.NotEqual(0, code);
-        Assert.Contains("Required argument missing for command: 'app'", error, StringComparison.Ordinal);
+        Assert.Equal((2, "Error: missing <value> (the value)\nUsage: fnsharp config app <app> <key> <value> [options]\nSee 'fnsharp config app --help'.\n"), (code, error));
     }
 }

@@ -29,7 +29,9 @@ public sealed class DeployCommandErrorTests : CliServerTest
 
         var (code, output, error) = await RunAsync("deploy", "--app", "nope", "--path", _fn.Path);
 
-        Assert.Equal((1, "", "Error: app 'nope' not found; pass --create-app to create it\n"), (code, output, error));
+        Assert.Equal(
+            (1, "", $"Error: app 'nope' not found\nTo create it with the fn: fnsharp deploy --app nope --create-app --api-url {Url}\nSee the apps: fnsharp list apps --api-url {Url}\n"),
+            (code, output, error));
         Assert.Equal(before, _fn.Read("func.yaml"));
     }
 
@@ -91,8 +93,8 @@ public sealed class DeployCommandErrorTests : CliServerTest
 
         Assert.Equal((1, "", $"Error: {_fn.FuncYaml}: {message}\n"), (code, output, error));
         Assert.Equal(before, _fn.Read("func.yaml"));
-        Assert.Contains("\"image\": \"before:1\"", await OkAsync("inspect", "fn", "shop", _fn.Name), StringComparison.Ordinal);
-        Assert.Contains("\"source\": \"/web\"", await OkAsync("inspect", "trigger", "shop", _fn.Name, "web"), StringComparison.Ordinal);
+        Assert.Contains("\"image\": \"before:1\"", await OkAsync("inspect", "fn", "shop", _fn.Name, "-o", "json"), StringComparison.Ordinal);
+        Assert.Contains("\"source\": \"/web\"", await OkAsync("inspect", "trigger", "shop", _fn.Name, "web", "-o", "json"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,7 +150,7 @@ public sealed class DeployCommandErrorTests : CliServerTest
 
         var (code, _, error) = await RunAsync(NoEngine, "deploy", "--app", "my app", "--create-app", "--path", _fn.Path);
 
-        Assert.Equal((1, "Error: --app 'my app' is not a valid app name: use 1 to 255 letters, digits, '_' or '-'\n"), (code, error));
+        Assert.Equal((2, "Error: --app 'my app' is not a valid app name: use 1 to 255 letters, digits, '_' or '-'\nSee 'fnsharp deploy --help'.\n"), (code, error));
     }
 
     [Fact]
@@ -182,7 +184,6 @@ public sealed class DeployCommandErrorTests : CliServerTest
     {
         var (code, _, error) = await RunAsync("deploy", "--path", _fn.Path);
 
-        Assert.NotEqual(0, code);
-        Assert.Contains("Option '--app' is required.", error, StringComparison.Ordinal);
+        Assert.Equal((2, "Error: --app is required (the app to deploy to)\nSee 'fnsharp deploy --help'.\n"), (code, error));
     }
 }

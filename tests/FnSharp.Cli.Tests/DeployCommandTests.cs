@@ -38,15 +38,15 @@ public sealed class DeployCommandTests : CliServerTest
         var before = _fn.Read("func.yaml");
 
         var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
-        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
-        var trigger = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name, "-o", "json");
+        var trigger = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web", "-o", "json");
 
         Assert.True(code == 0, error);
         Assert.Equal(
-            $"Deploying {_fn.Name} to app: shop\nBuilding image {_fn.Name}:0.0.2\nBumped to version 0.0.2\nSuccessfully created app: shop\n" +
+            $"Deploying {_fn.Name} to app: shop\nBumped to version 0.0.2\nBuilding image {_fn.Name}:0.0.2\nSuccessfully created app: shop\n" +
             $"Successfully created function: {_fn.Name} with {_fn.Name}:0.0.2\nSuccessfully created trigger: web\nTrigger Endpoint: {Url}/t/shop/web\n",
             output);
-        Assert.Contains("Step 1/2 : FROM fnsharp/aot-runtime:latest", error, StringComparison.Ordinal);
+        Assert.Matches($@"^docker build {_fn.Name}:0\.0\.2\.\.\.\ndone: docker build {_fn.Name}:0\.0\.2 \(\d+:\d\d\)\n$", error);
         Assert.Equal(before.Replace("version: 0.0.1", "version: 0.0.2", StringComparison.Ordinal), _fn.Read("func.yaml"));
         Assert.Equal([$"{_fn.Name}:0.0.2"], await _fn.ImagesAsync());
         foreach (var expected in new[] { $"\"image\": \"{_fn.Name}:0.0.2\"", "\"memory\": 64", "\"timeout\": 10", "\"idle_timeout\": 20", "\"GREETING\": \"hi\"", "\"team\": \"payments\"", "\"tier\": 2" })
@@ -66,11 +66,11 @@ public sealed class DeployCommandTests : CliServerTest
         _fn.Write("func.yaml", _fn.Read("func.yaml").Replace("memory: 64", "memory: 256", StringComparison.Ordinal).Replace("A: one", "A: two", StringComparison.Ordinal).Replace("/old", "/new", StringComparison.Ordinal));
 
         var output = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path);
-        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name, "-o", "json");
         var triggers = await OkAsync("list", "triggers", "shop", _fn.Name);
 
         Assert.Equal(
-            $"Deploying {_fn.Name} to app: shop\nBuilding image {_fn.Name}:0.0.3\nBumped to version 0.0.3\n" +
+            $"Deploying {_fn.Name} to app: shop\nBumped to version 0.0.3\nBuilding image {_fn.Name}:0.0.3\n" +
             $"Successfully updated function: {_fn.Name} with {_fn.Name}:0.0.3\nSuccessfully updated trigger: web\nTrigger Endpoint: {Url}/t/shop/new\n" +
             $"Trigger unchanged: same\nTrigger Endpoint: {Url}/t/shop/same\n",
             output);
@@ -108,7 +108,7 @@ public sealed class DeployCommandTests : CliServerTest
         var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--path", _fn.Path);
 
         Assert.Equal(1, code);
-        Assert.EndsWith("Bumped to version 0.0.2\n", output, StringComparison.Ordinal);
+        Assert.EndsWith($"Bumped to version 0.0.2\nBuilding image {_fn.Name}:0.0.2\n", output, StringComparison.Ordinal);
         Assert.EndsWith("\nError: Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100) (400)\n", error, StringComparison.Ordinal);
     }
 
@@ -117,12 +117,12 @@ public sealed class DeployCommandTests : CliServerTest
     {
         _fn.WithDockerFunction("annotations:\n  fnsharp.io/async-retries: 2\n  gone:\ntriggers:\n- name: web\n  annotations:\n    fnsharp.io/invoke-type: detached\n    team: a\n");
         await OkAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
-        var created = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
-        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name);
+        var created = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web", "-o", "json");
+        var fn = await OkAsync("inspect", "fn", "shop", _fn.Name, "-o", "json");
 
         _fn.Write("func.yaml", _fn.Read("func.yaml").Replace("detached", "sync", StringComparison.Ordinal).Replace("team: a", "team:", StringComparison.Ordinal));
         var output = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path, "--no-bump");
-        var updated = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web");
+        var updated = await OkAsync("inspect", "trigger", "shop", _fn.Name, "web", "-o", "json");
 
         Assert.Contains("\"fnsharp.io/async-retries\": 2", fn, StringComparison.Ordinal);
         Assert.DoesNotContain("gone", fn, StringComparison.Ordinal);
@@ -144,8 +144,27 @@ public sealed class DeployCommandTests : CliServerTest
         var (listCode, _, listError) = await RunAsync("list", "fns", "shop");
 
         Assert.Equal(1, code);
-        Assert.Contains($"Error: building the image {_fn.Name}:0.0.2 failed: COPY failed", error, StringComparison.Ordinal);
+        Assert.Contains($"{_fn.FuncYaml} keeps version 0.0.1: the build failed.\nError: building the image {_fn.Name}:0.0.2 failed: COPY failed", error, StringComparison.Ordinal);
         Assert.Equal(before, _fn.Read("func.yaml"));
-        Assert.Equal((1, "Error: app 'shop' not found\n"), (listCode, listError));
+        Assert.Equal((1, $"Error: app 'shop' not found\nSee the apps: fnsharp list apps --api-url {Url}\n"), (listCode, listError));
+    }
+
+    [Fact]
+    public async Task Deploy_Json_OneDocumentOnStdoutAndTheStepsOnStderr()
+    {
+        _fn.WithDockerFunction("triggers:\n- name: web\n");
+
+        var (code, output, error) = await RunAsync("deploy", "--app", "shop", "--create-app", "--path", _fn.Path, "--output", "json");
+        using var deployed = System.Text.Json.JsonDocument.Parse(output);
+        var root = deployed.RootElement;
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["image", "app", "fn", "triggers"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal($"{_fn.Name}:0.0.2", root.GetProperty("image").GetString());
+        Assert.Equal(("shop", _fn.Name, $"{_fn.Name}:0.0.2"), (root.GetProperty("app").GetProperty("name").GetString(), root.GetProperty("fn").GetProperty("name").GetString(), root.GetProperty("fn").GetProperty("image").GetString()));
+        Assert.Equal("/web", Assert.Single(root.GetProperty("triggers").EnumerateArray()).GetProperty("source").GetString());
+        Assert.False(root.GetProperty("app").TryGetProperty("shape", out _));
+        Assert.StartsWith($"Deploying {_fn.Name} to app: shop\nBumped to version 0.0.2\nBuilding image {_fn.Name}:0.0.2\ndocker build ", error, StringComparison.Ordinal);
+        Assert.EndsWith($"Successfully created trigger: web\nTrigger Endpoint: {Url}/t/shop/web\n", error, StringComparison.Ordinal);
     }
 }

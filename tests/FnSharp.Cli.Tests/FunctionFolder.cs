@@ -38,7 +38,9 @@ internal sealed class FunctionFolder : IAsyncDisposable
     {
         Write("func.yaml", $"schema_version: 20180708\nname: {Name}\nversion: {version}\nruntime: docker\n{extra}");
         Write("Dockerfile", QuickDockerfile);
-        Write("hello.txt", "hello\n");
+        // Content of this folder's own: images built from the same context share their cached layers, and a
+        // test that removes its image at the end would remove a layer that another test's build is using.
+        Write("hello.txt", $"hello from {Name}\n");
         return this;
     }
 

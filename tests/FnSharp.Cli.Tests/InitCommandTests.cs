@@ -78,15 +78,15 @@ public sealed class InitCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "init", "--runtime", "node", "Bad_Name" }, "Error: 'Bad_Name' is not a valid function name here")]
+    [InlineData(new[] { "init", "--runtime", "node", "Bad_Name" }, "Error: 'Bad_Name' is not a valid function name here: use lower-case letters and digits, separated by single '_', '__' or '-' (it also names the image)\n")]
     [InlineData(new[] { "init", "--runtime", "csharp", "trailing-" }, "Error: 'trailing-' is not a valid function name here")]
-    [InlineData(new[] { "init", "--runtime", "go", "f" }, "Argument 'go' not recognized. Must be one of:")]
-    [InlineData(new[] { "init", "f" }, "Option '--runtime' is required.")]
-    public async Task Init_BadInput_ErrorNonZeroExit(string[] args, string message)
+    [InlineData(new[] { "init", "--runtime", "go", "f" }, "Error: Argument 'go' not recognized. Must be one of: 'csharp' 'node'\nSee 'fnsharp init --help'.\n")]
+    [InlineData(new[] { "init", "f" }, "Error: --runtime is required (the function's language: csharp (the C# FDK, NativeAOT) or node (Fn's Node FDK))\nSee 'fnsharp init --help'.\n")]
+    public async Task Init_BadInput_UsageErrorAndExit2(string[] args, string message)
     {
         var (code, _, error) = await RunAsync([.. args, "--dir", Path.Combine(_root, "x")]);
 
-        Assert.NotEqual(0, code);
+        Assert.Equal(2, code);
         Assert.StartsWith(message, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root, "x")));
     }

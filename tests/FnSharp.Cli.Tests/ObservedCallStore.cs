@@ -8,12 +8,13 @@ namespace FnSharp.Cli.Tests;
 
 /// <summary>
 /// The server's call store, with every attempt's end of a detached call reported once it is stored
-/// (completed, dead-lettered or queued again for a retry), so that a test waits for "this call's
-/// attempt is stored" before it reads the call through the CLI, instead of sleeping or polling.
+/// (completed, dead-lettered or queued again for a retry), and every record of a synchronous call once
+/// the recorder has written it, so that a test waits for "this call is stored" before it reads the call
+/// through the CLI, instead of sleeping or polling.
 /// </summary>
 internal sealed class ObservedCallStore(ICallStore inner) : ICallStore
 {
-    // Written by the server's worker through this store (one write per stored attempt), read by the
+    // Written by the server's worker and call recorder through this store (one write per stored attempt or record), read by the
     // test; unbounded because a test makes a handful of attempts.
     private readonly ConcurrentDictionary<string, Channel<StoredAttempt>> _attempts = new(StringComparer.Ordinal);
 
@@ -60,8 +61,14 @@ internal sealed class ObservedCallStore(ICallStore inner) : ICallStore
     public Task<Call?> RedriveCallAsync(string fnId, string callId, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.RedriveCallAsync(fnId, callId, now, cancellationToken);
 
-    public Task InsertCallRecordsAsync(IReadOnlyList<Call> calls, IReadOnlyList<CallLog> logs, CancellationToken cancellationToken) =>
-        inner.InsertCallRecordsAsync(calls, logs, cancellationToken);
+    public async Task InsertCallRecordsAsync(IReadOnlyList<Call> calls, IReadOnlyList<CallLog> logs, CancellationToken cancellationToken)
+    {
+        await inner.InsertCallRecordsAsync(calls, logs, cancellationToken);
+        foreach (var call in calls)
+        {
+            ChannelOf(call.Id).Writer.TryWrite(new StoredAttempt(call.Status, call.DeadLetter));
+        }
+    }
 
     public Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken) => inner.GetCallAsync(fnId, callId, cancellationToken);
 

@@ -13,7 +13,7 @@ public sealed class TriggerCommandsTests : CliServerTest
         await OkAsync("create", "fn", "shop", "orders", "img");
 
         var output = await OkAsync("create", "trigger", "shop", "orders", "orders-http");
-        var trigger = await OkAsync("inspect", "trigger", "shop", "orders", "orders-http");
+        var trigger = await OkAsync("inspect", "trigger", "shop", "orders", "orders-http", "-o", "json");
 
         Assert.Equal($"Successfully created trigger: orders-http\nTrigger Endpoint: {Url}/t/shop/orders-http\n", output);
         Assert.Contains("\"source\": \"/orders-http\"", trigger, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class TriggerCommandsTests : CliServerTest
         await OkAsync("create", "trigger", "shop", "orders", "o", "--source", "/old");
 
         var output = await OkAsync("update", "trigger", "shop", "orders", "o", "--source", "/new", "--annotation", "v=2");
-        var trigger = await OkAsync("inspect", "trigger", "shop", "orders", "o");
+        var trigger = await OkAsync("inspect", "trigger", "shop", "orders", "o", "-o", "json");
 
         Assert.Equal("Successfully updated trigger: o\n", output);
         Assert.Contains("\"source\": \"/new\"", trigger, StringComparison.Ordinal);
@@ -74,17 +74,17 @@ public sealed class TriggerCommandsTests : CliServerTest
         var (code, _, error) = await RunAsync("inspect", "trigger", "shop", "orders", "o");
 
         Assert.Equal("Successfully deleted trigger: o\n", output);
-        Assert.Equal((1, "Error: trigger 'o' not found on fn 'orders' in app 'shop'\n"), (code, error));
+        Assert.Equal((1, $"Error: trigger 'o' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url {Url}\n"), (code, error));
     }
 
     [Theory]
-    [InlineData(new[] { "create", "trigger", "nope", "orders", "t" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "create", "trigger", "shop", "nope", "t" }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "list", "triggers", "nope" }, "Error: app 'nope' not found")]
-    [InlineData(new[] { "list", "triggers", "shop", "nope" }, "Error: fn 'nope' not found in app 'shop'")]
-    [InlineData(new[] { "inspect", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'")]
-    [InlineData(new[] { "update", "trigger", "shop", "orders", "nope", "--source", "/x" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'")]
-    [InlineData(new[] { "delete", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'")]
+    [InlineData(new[] { "create", "trigger", "nope", "orders", "t" }, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "create", "trigger", "shop", "nope", "t" }, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "list", "triggers", "nope" }, "Error: app 'nope' not found\nSee the apps: fnsharp list apps --api-url URL")]
+    [InlineData(new[] { "list", "triggers", "shop", "nope" }, "Error: fn 'nope' not found in app 'shop'\nSee its fns: fnsharp list fns shop --api-url URL")]
+    [InlineData(new[] { "inspect", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
+    [InlineData(new[] { "update", "trigger", "shop", "orders", "nope", "--source", "/x" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
+    [InlineData(new[] { "delete", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "nosla" }, "Error: Missing Trigger Source Prefix '/' (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "cron" }, "Error: Trigger Type Not Supported (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "bad name" }, "Error: trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
@@ -96,8 +96,8 @@ public sealed class TriggerCommandsTests : CliServerTest
         await OkAsync("create", "fn", "shop", "orders", "img");
         await OkAsync("create", "trigger", "shop", "orders", "existing", "--source", "/taken");
 
-        var (code, _, error) = await RunAsync(args);
+        var (code, output, error) = await RunAsync(args);
 
-        Assert.Equal((1, message), (code, error.Trim()));
+        Assert.Equal((1, "", message.Replace("URL", Url, StringComparison.Ordinal) + "\n"), (code, output, error));
     }
 }

@@ -14,7 +14,7 @@ internal static class Annotations
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new CliException($"annotation '{entry}' is not KEY=JSON");
+                throw CliException.Usage($"annotation '{entry}' is not KEY=JSON");
             }
 
             try
@@ -24,7 +24,7 @@ internal static class Annotations
             }
             catch (JsonException)
             {
-                throw new CliException($"annotation '{entry}' has a value that is not JSON; quote strings, for example {entry[..equals]}='\"text\"'");
+                throw CliException.Usage($"annotation '{entry}' has a value that is not JSON; quote strings, for example {entry[..equals]}='\"text\"'");
             }
         }
 

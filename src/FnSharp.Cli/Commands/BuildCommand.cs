@@ -9,12 +9,13 @@ internal static class BuildCommand
     public static Command Create(CommandRunner runner)
     {
         var options = new BuildOptions();
+        var verbose = CliOptions.BuildVerbose();
         var command = new Command(
             "build",
             "Build the function in the current directory (or --path) into the image NAME:VERSION of its func.yaml, on the local Docker engine ($DOCKER_HOST, else /var/run/docker.sock). " +
-            "runtime csharp publishes with NativeAOT on this machine first, runtime node runs npm ci; progress goes to stderr.\n\nExamples:\n  fnsharp build\n  fnsharp build --path ./hello --no-cache")
+            "runtime csharp publishes with NativeAOT on this machine first, runtime node runs npm ci; each step shows its progress on stderr.\n\nExamples:\n  fnsharp build\n  fnsharp build --path ./hello --no-cache -v")
         {
-            options.Path, options.NoCache, options.Registry,
+            options.Path, options.NoCache, options.Registry, verbose,
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
@@ -22,10 +23,15 @@ internal static class BuildCommand
             var image = file.ImageName(options.ResolveRegistry(parse, context));
             FunctionBuilder.CheckFiles(file);
             using var engine = await DockerEngine.ConnectAsync(context.Environment("DOCKER_HOST"), cancellationToken);
-            await context.Output.WriteLineAsync($"Building image {image}");
-            await FunctionBuilder.BuildAsync(file, image, parse.GetValue(options.NoCache), engine, context.Error, cancellationToken);
-            await context.Output.WriteLineAsync($"Function {image} built successfully.");
-            return 0;
+            await context.SayAsync($"Building image {image}");
+            await FunctionBuilder.BuildAsync(file, image, parse.GetValue(options.NoCache), engine, context.Progress, parse.GetValue(verbose), cancellationToken);
+            await context.SayAsync($"Function {image} built successfully.");
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(new BuildOutput(file.Name, file.Version, image));
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }

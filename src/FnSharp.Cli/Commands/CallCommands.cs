@@ -15,13 +15,14 @@ internal static class CallCommands
     public static Command Create(CommandRunner runner)
     {
         var command = new Command("calls", "List a fn's calls, print one, or re-drive a dead letter.\n\nExamples:\n  fnsharp calls list myapp hello --status error\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V\n  fnsharp calls list myapp hello --dead-letter\n  fnsharp calls redrive myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V");
-        command.Subcommands.Add(List(runner));
-        command.Subcommands.Add(Get(runner));
+        command.Subcommands.Add(List(runner, null));
+        command.Subcommands.Add(Get(runner, null));
         command.Subcommands.Add(Redrive(runner));
         return command;
     }
 
-    private static Command List(CommandRunner runner)
+    /// <summary><c>calls list APP FN</c>, or with <paramref name="noun"/> Fn's <c>list calls APP FN</c>.</summary>
+    public static Command List(CommandRunner runner, Noun? noun)
     {
         var (app, fn) = (AppArgument(), FnArgument());
         var status = new Option<string?>("--status")
@@ -36,17 +37,14 @@ internal static class CallCommands
         var to = new Option<string?>("--to") { Description = "Only calls created before this time (RFC 3339; a time without an offset is UTC)." };
         var perPage = new Option<int?>("--per-page", "-n") { Description = "How many calls to print, newest first (1-100; default: the server's, 30)." };
         var cursor = new Option<string?>("--cursor") { Description = "Where to go on: the cursor printed under the previous page." };
-        var command = new Command("list", "List a fn's calls, newest first, one page at a time; under a full page, the command for the next page is printed to stderr. ERROR is why a call failed (for a queued call, why its last attempt failed).\n\nExamples:\n  fnsharp calls list myapp hello\n  fnsharp calls list myapp hello --dead-letter --per-page 100 --output json\n  fnsharp calls list myapp hello --status error --from 2026-11-30T00:00:00Z")
-        {
-            app, fn, status, deadLetter, from, to, perPage, cursor,
-        };
+        var command = Named(noun, "list", true, "List a fn's calls, newest first, one page at a time; under a full page, the command for the next page is printed to stderr. ERROR is why a call failed (for a queued call, why its last attempt failed).\n\nExamples:\n  fnsharp calls list myapp hello\n  fnsharp calls list myapp hello --dead-letter --per-page 100 --output json\n  fnsharp calls list myapp hello --status error --from 2026-11-30T00:00:00Z", app, fn, status, deadLetter, from, to, perPage, cursor);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var fromTime = Time(parse.GetValue(from), "--from");
             var toTime = Time(parse.GetValue(to), "--to");
             if (parse.GetValue(perPage) is { } n && n is < 1 or > 100)
             {
-                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--per-page {n} is out of range: 1 to 100"));
+                throw CliException.Usage(string.Create(CultureInfo.InvariantCulture, $"--per-page {n} is out of range: 1 to 100"));
             }
 
             var (appName, fnName) = (parse.GetValue(app)!, parse.GetValue(fn)!);
@@ -61,7 +59,7 @@ internal static class CallCommands
                 parse.GetValue(perPage),
                 cancellationToken);
             await ResourcePrinter.CallsAsync(context, page);
-            if (context.Format == Output.OutputFormat.Table && page.NextCursor is { } next)
+            if (!context.Json && page.NextCursor is { } next)
             {
                 // The page is full, so there may be more (the server does not look further). The whole
                 // command, filters included, so that it can be pasted as it is.
@@ -76,7 +74,7 @@ internal static class CallCommands
                     .. Flag("--api-url", parse.GetValue(runner.Options.ApiUrl)),
                     "--cursor", next,
                 ];
-                await context.Error.WriteLineAsync("Next page: " + string.Join(' ', words.Select(ShellWord)));
+                await context.Error.WriteLineAsync("Next page: " + ShellWords.Join(words));
             }
 
             return 0;
@@ -84,14 +82,15 @@ internal static class CallCommands
         return command;
     }
 
-    private static Command Get(CommandRunner runner)
+    /// <summary><c>calls get APP FN CALL_ID</c>, or with <paramref name="noun"/> Fn's <c>get call APP FN CALL_ID</c>.</summary>
+    public static Command Get(CommandRunner runner, Noun? noun)
     {
         var (app, fn, call) = (AppArgument(), FnArgument(), CallArgument());
-        var command = new Command("get", "Print one call: its status, times, attempts and error.\n\nExamples:\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V --output json") { app, fn, call };
+        var command = Named(noun, "get", false, "Print one call: its status, times, attempts and error.\n\nExamples:\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V\n  fnsharp calls get myapp hello 01JD8ZQ3R6X4B0N9ZK1W2Y3T4V --output json", app, fn, call);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
-            await ResourcePrinter.CallAsync(context, await context.Client.GetCallAsync(target.Id, parse.GetValue(call)!, cancellationToken));
+            await ResourcePrinter.OneAsync(context, await context.Client.GetCallAsync(target.Id, parse.GetValue(call)!, cancellationToken));
             return 0;
         });
         return command;
@@ -105,14 +104,7 @@ internal static class CallCommands
         {
             var (_, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
             var redriven = await context.Client.RedriveCallAsync(target.Id, parse.GetValue(call)!, cancellationToken);
-            if (context.Format == Output.OutputFormat.Json)
-            {
-                await ResourcePrinter.OneAsync(context, redriven);
-            }
-            else
-            {
-                await context.Output.WriteLineAsync($"Successfully re-drove call: {redriven.Id} (status {redriven.Status})");
-            }
+            await ResourcePrinter.DoneAsync(context, $"Successfully re-drove call: {redriven.Id} (status {redriven.Status})", redriven);
 
             return 0;
         });
@@ -141,7 +133,7 @@ internal static class CallCommands
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
-            : throw new CliException($"{option} '{value}' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z");
+            : throw CliException.Usage($"{option} '{value}' is not a time; use RFC 3339, for example 2026-11-30T12:00:00Z");
     }
 
     private static string[] Flag(string name, string? value) => value is null ? [] : [name, value];
@@ -149,11 +141,9 @@ internal static class CallCommands
     private static string? Rfc3339(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A word as a POSIX shell reads it back: as it is when it holds nothing the shell treats specially, else in single quotes.</summary>
-    private static string ShellWord(string word) =>
-        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_./:=@+,%".Contains(c, StringComparison.Ordinal))
-            ? word
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    /// <summary>The command <paramref name="name"/> under <c>calls</c>, or <paramref name="noun"/>'s command under a verb.</summary>
+    private static Command Named(Noun? noun, string name, bool list, string description, params Symbol[] symbols) =>
+        noun is null ? Noun.Define(new Command(name, description), symbols) : list ? noun.ListCommand(description, symbols) : noun.Command(description, symbols);
 
     private static Argument<string> AppArgument() => new("app") { Description = "The app's name." };
 

@@ -3,7 +3,7 @@ using FnSharp.Cli.Output;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary>The options every command takes, as Fn's CLI has them.</summary>
+/// <summary>The options every command takes (<c>--api-url</c>, <c>--output</c>), and those several share.</summary>
 internal sealed class CliOptions
 {
     public Option<string?> ApiUrl { get; } = new("--api-url")
@@ -14,12 +14,6 @@ internal sealed class CliOptions
 
     /// <summary><c>--output table|json</c>, in any case; table when absent.</summary>
     public Option<OutputFormat> Output { get; } = OutputOption();
-
-    public Option<bool> Verbose { get; } = new("--verbose", "-v")
-    {
-        Description = "Also print the status and the call id (to stderr).",
-        Recursive = true,
-    };
 
     public Option<string[]> Config { get; } = new("--config")
     {
@@ -33,12 +27,18 @@ internal sealed class CliOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>-v</c> for <c>build</c> and <c>deploy</c>: what it prints is the build's output.</summary>
+    public static Option<bool> BuildVerbose() => new("--verbose", "-v")
+    {
+        Description = "Also print the output of each build step (dotnet publish, npm, the image build) to stderr as it comes.",
+    };
+
     private static Option<OutputFormat> OutputOption()
     {
         // No default value factory: the help would print it as the enum's name, and absent already means Table (0).
         var option = new Option<OutputFormat>("--output", "-o")
         {
-            Description = "Output format: table (for people; the default) or json (for scripts).",
+            Description = "table (for people; the default) or json (one document on stdout, for scripts).",
             HelpName = "json|table",
             Recursive = true,
             CustomParser = result =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using FnSharp.Cli.Functions;
 using FnSharp.Cli.Images;
+using FnSharp.Cli.Output;
 using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
 
@@ -12,7 +13,8 @@ namespace FnSharp.Cli.Commands;
 /// <c>deploy --app APP</c>, as Fn's <c>fn deploy</c>: bumps the patch version of func.yaml, builds the
 /// image, then creates or updates the fn and its triggers from func.yaml. func.yaml (with the server's
 /// rules), the app and the trigger sources taken in it are checked before the build, so a mistake costs no
-/// build and changes nothing on the server; func.yaml is rewritten only once the image is built.
+/// build and changes nothing on the server. As in Fn, the bump is said first; func.yaml is written with it
+/// before the build and put back as it was when the build fails.
 /// </summary>
 internal static class DeployCommand
 {
@@ -20,15 +22,16 @@ internal static class DeployCommand
     {
         var options = new BuildOptions();
         var app = new Option<string>("--app", "-a") { Description = "The app to deploy to.", Required = true };
+        var verbose = CliOptions.BuildVerbose();
         var createApp = new Option<bool>("--create-app") { Description = "Create the app when it does not exist." };
         var noBump = new Option<bool>("--no-bump") { Description = "Keep the version of func.yaml instead of increasing its patch number." };
         var command = new Command(
             "deploy",
             "Deploy the function in the current directory (or --path): check func.yaml with the server's rules, bump the patch version in func.yaml, build the image NAME:VERSION on the local Docker engine, " +
             "then create or update the fn (image, memory, timeout, idle_timeout, config and annotations, merged into what the fn has) and its triggers, by name, from func.yaml.\n\n" +
-            "Examples:\n  fnsharp deploy --app myapp --create-app\n  fnsharp deploy --app myapp --path ./hello --no-bump")
+            "Examples:\n  fnsharp deploy --app myapp --create-app\n  fnsharp deploy --app myapp --path ./hello --no-bump -v")
         {
-            app, createApp, noBump, options.Path, options.NoCache, options.Registry,
+            app, createApp, noBump, options.Path, options.NoCache, options.Registry, verbose,
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
@@ -42,13 +45,13 @@ internal static class DeployCommand
             var appName = parse.GetValue(app)!;
             if (!ModelValidator.IsValidAppName(appName))
             {
-                throw new CliException($"--app '{appName}' is not a valid app name: use 1 to 255 letters, digits, '_' or '-'");
+                throw CliException.Usage($"--app '{appName}' is not a valid app name: use 1 to 255 letters, digits, '_' or '-'");
             }
 
             var owner = await context.TryFindAppAsync(appName, cancellationToken);
             if (owner is null && !parse.GetValue(createApp))
             {
-                throw new CliException($"app '{appName}' not found; pass --create-app to create it");
+                throw new CliException($"app '{appName}' not found", $"To create it with the fn: {context.Command("deploy", "--app", appName, "--create-app")}", $"See the apps: {context.Command("list", "apps")}");
             }
 
             if (owner is not null)
@@ -57,24 +60,41 @@ internal static class DeployCommand
             }
 
             using var engine = await DockerEngine.ConnectAsync(context.Environment("DOCKER_HOST"), cancellationToken);
-            await context.Output.WriteLineAsync($"Deploying {file.Name} to app: {appName}");
-            await context.Output.WriteLineAsync($"Building image {image}");
-            await FunctionBuilder.BuildAsync(file, image, parse.GetValue(options.NoCache), engine, context.Error, cancellationToken);
+            await context.SayAsync($"Deploying {file.Name} to app: {appName}");
+            var original = file.Text;
             if (bump)
             {
                 await File.WriteAllTextAsync(file.Path, FuncFileVersion.Rewrite(file, version), cancellationToken);
-                await context.Output.WriteLineAsync($"Bumped to version {version}");
+                await context.SayAsync($"Bumped to version {version}");
+            }
+
+            await context.SayAsync($"Building image {image}");
+            try
+            {
+                await FunctionBuilder.BuildAsync(file, image, parse.GetValue(options.NoCache), engine, context.Progress, parse.GetValue(verbose), cancellationToken);
+            }
+            catch when (bump)
+            {
+                // The version names an image that was not built: func.yaml goes back as it was.
+                await File.WriteAllTextAsync(file.Path, original, CancellationToken.None);
+                await context.Error.WriteLineAsync($"{file.Path} keeps version {file.Version}: the build failed.");
+                throw;
             }
 
             if (owner is null)
             {
                 owner = await context.Client.CreateAppAsync(new App { Name = appName }, cancellationToken);
-                await context.Output.WriteLineAsync($"Successfully created app: {owner.Name}");
+                await context.SayAsync($"Successfully created app: {owner.Name}");
             }
 
             var fn = await DeployFnAsync(context, owner, file, image, cancellationToken);
-            await DeployTriggersAsync(context, owner, fn, file, cancellationToken);
-            return 0;
+            var triggers = await DeployTriggersAsync(context, owner, fn, file, cancellationToken);
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(new DeployOutput(image, JsonOutput.Resource(owner), JsonOutput.Resource(fn), [.. triggers.Select(JsonOutput.Resource)]));
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -97,22 +117,23 @@ internal static class DeployCommand
         if (existing is null)
         {
             fn = await context.Client.CreateFnAsync(fn with { Annotations = FuncFile.WithoutRemovals(file.Annotations) }, cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully created function: {fn.Name} with {fn.Image}");
+            await context.SayAsync($"Successfully created function: {fn.Name} with {fn.Image}");
         }
         else
         {
             fn = await context.Client.UpdateFnAsync(fn with { AppId = "", Name = "" }, cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully updated function: {fn.Name} with {fn.Image}");
+            await context.SayAsync($"Successfully updated function: {fn.Name} with {fn.Image}");
         }
 
         return fn;
     }
 
-    private static async Task DeployTriggersAsync(CliContext context, App app, Fn fn, FuncFile file, CancellationToken cancellationToken)
+    private static async Task<List<Trigger>> DeployTriggersAsync(CliContext context, App app, Fn fn, FuncFile file, CancellationToken cancellationToken)
     {
+        var deployed = new List<Trigger>();
         if (file.Triggers.Count == 0)
         {
-            return;
+            return deployed;
         }
 
         var existing = (await ListTriggersAsync(context, app, fn.Id, cancellationToken)).ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -132,21 +153,25 @@ internal static class DeployCommand
                 trigger = changed
                     ? await context.Client.UpdateTriggerAsync(new Trigger { Id = current.Id, Source = wanted.Source, Annotations = wanted.Annotations }, cancellationToken)
                     : current;
-                await context.Output.WriteLineAsync(changed ? $"Successfully updated trigger: {trigger.Name}" : $"Trigger unchanged: {trigger.Name}");
+                await context.SayAsync(changed ? $"Successfully updated trigger: {trigger.Name}" : $"Trigger unchanged: {trigger.Name}");
             }
             else
             {
                 trigger = await context.Client.CreateTriggerAsync(
                     new Trigger { AppId = app.Id, FnId = fn.Id, Name = wanted.Name, Type = wanted.Type, Source = wanted.Source, Annotations = FuncFile.WithoutRemovals(wanted.Annotations) },
                     cancellationToken);
-                await context.Output.WriteLineAsync($"Successfully created trigger: {trigger.Name}");
+                await context.SayAsync($"Successfully created trigger: {trigger.Name}");
             }
 
-            if (trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var endpoint))
+            if (ResourcePrinter.Endpoint(trigger) is { } endpoint)
             {
-                await context.Output.WriteLineAsync($"Trigger Endpoint: {endpoint.GetString()}");
+                await context.SayAsync($"Trigger Endpoint: {endpoint}");
             }
+
+            deployed.Add(trigger);
         }
+
+        return deployed;
     }
 
     /// <summary>

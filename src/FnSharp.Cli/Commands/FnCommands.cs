@@ -14,10 +14,7 @@ internal static class FnCommands
         var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192; default 128)." };
         var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300; default 30)." };
         var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600; default 30)." };
-        var command = new Command("fn", "Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64")
-        {
-            app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation,
-        };
+        var command = Noun.Fn.Command("Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64", app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
@@ -36,7 +33,7 @@ internal static class FnCommands
                     Annotations = annotations,
                 },
                 cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully created fn: {fn.Name} ({fn.Id})");
+            await ResourcePrinter.DoneAsync(context, $"Successfully created fn: {fn.Name} ({fn.Id})", fn);
             return 0;
         });
         return command;
@@ -45,7 +42,7 @@ internal static class FnCommands
     public static Command List(CommandRunner runner)
     {
         var app = new Argument<string>("app") { Description = "The app's name." };
-        var command = new Command("fns", "List the fns of an app, by name.\n\nExample:\n  fnsharp list fns myapp") { app };
+        var command = Noun.Fn.ListCommand("List the fns of an app, by name.\n\nExamples:\n  fnsharp list fns myapp\n  fnsharp list functions myapp --output json", app);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
@@ -69,10 +66,12 @@ internal static class FnCommands
     {
         var app = new Argument<string>("app") { Description = "The app's name." };
         var name = new Argument<string>("name") { Description = "The fn's name." };
-        var command = new Command("fn", "Print a fn as JSON.\n\nExample:\n  fnsharp inspect fn myapp hello") { app, name };
+        var field = InspectField.Argument();
+        var command = Noun.Fn.Command("Print a fn's fields, or one field.\n\nExamples:\n  fnsharp inspect fn myapp hello\n  fnsharp inspect fn myapp hello image\n  fnsharp inspect fn myapp hello annotations.fnproject.io/fn/invokeEndpoint\n  fnsharp inspect fn myapp hello --output json", app, name, field);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            await ResourcePrinter.OneAsync(context, (await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken)).Fn);
+            var (owner, fn) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken);
+            await InspectField.PrintAsync(context, fn, parse.GetValue(field), ["fn", owner.Name, fn.Name]);
             return 0;
         });
         return command;
@@ -86,10 +85,7 @@ internal static class FnCommands
         var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192)." };
         var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300)." };
         var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600)." };
-        var command = new Command("fn", "Update a fn: what is given replaces its value; config entries and annotations are merged in, and KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update fn myapp hello fnsharp/hello-csharp:0.0.2 --memory 256 --config GREETING=hi")
-        {
-            app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation,
-        };
+        var command = Noun.Fn.Command("Update a fn: what is given replaces its value; config entries and annotations are merged in, and KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update fn myapp hello fnsharp/hello-csharp:0.0.2 --memory 256 --config GREETING=hi", app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
@@ -107,7 +103,7 @@ internal static class FnCommands
                     Annotations = annotations,
                 },
                 cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully updated fn: {fn.Name} ({fn.Id})");
+            await ResourcePrinter.DoneAsync(context, $"Successfully updated fn: {fn.Name} ({fn.Id})", fn);
             return 0;
         });
         return command;
@@ -117,12 +113,12 @@ internal static class FnCommands
     {
         var app = new Argument<string>("app") { Description = "The app's name." };
         var name = new Argument<string>("name") { Description = "The fn's name." };
-        var command = new Command("fn", "Delete a fn with its triggers.\n\nExample:\n  fnsharp delete fn myapp hello") { app, name };
+        var command = Noun.Fn.Command("Delete a fn with its triggers.\n\nExample:\n  fnsharp delete fn myapp hello", app, name);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var (_, fn) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken);
             await context.Client.DeleteFnAsync(fn.Id, cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully deleted fn: {fn.Name}");
+            await ResourcePrinter.DoneAsync(context, $"Successfully deleted fn: {fn.Name}", fn);
             return 0;
         });
         return command;

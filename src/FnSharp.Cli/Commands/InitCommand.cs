@@ -33,7 +33,7 @@ internal static partial class InitCommand
             var fnName = parse.GetValue(name)!;
             if (!ValidName().IsMatch(fnName))
             {
-                throw new CliException($"'{fnName}' is not a valid function name here: use lower-case letters and digits, separated by single '_', '__' or '-' (it also names the image)");
+                throw CliException.Usage($"'{fnName}' is not a valid function name here: use lower-case letters and digits, separated by single '_', '__' or '-' (it also names the image)");
             }
 
             var target = Path.GetFullPath(parse.GetValue(directory) ?? fnName);
@@ -53,6 +53,12 @@ internal static partial class InitCommand
             }
 
             var relative = Path.GetRelativePath(Environment.CurrentDirectory, target);
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(new InitOutput(fnName, parse.GetValue(runtime)!, target, [.. files.Select(f => f.File)]));
+                return ExitCodes.Ok;
+            }
+
             await context.Output.WriteLineAsync($"""
                 Function {fnName} created in {relative} ({(isCsharp ? $"func.yaml, {fnName}.csproj, Program.cs, Dockerfile, and the C# FDK package in packages/" : "func.yaml, func.js, package.json, Dockerfile")}). Next:
                   cd {relative}

@@ -12,7 +12,7 @@ internal static class KeyValues
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new CliException($"config entry '{entry}' is not KEY=VALUE");
+                throw CliException.Usage($"config entry '{entry}' is not KEY=VALUE");
             }
 
             result[entry[..equals]] = entry[(equals + 1)..];

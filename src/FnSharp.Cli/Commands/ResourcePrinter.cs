@@ -1,76 +1,111 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FnSharp.Cli.Output;
 using FnSharp.Client;
 using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
-/// <summary>Prints apps, fns, triggers, config and calls as tables or as the API's JSON.</summary>
+/// <summary>
+/// Prints apps, fns, triggers, config entries and calls: tables for people, and with <c>--output json</c>
+/// one shape per kind: a list is <c>{"items": [...]}</c> (with <c>next_cursor</c> when there are more
+/// pages), a single resource its object as the API gives it (less an empty <c>shape</c>).
+/// </summary>
 internal static class ResourcePrinter
 {
-    // Terminal output, not HTML: characters such as ' < > & and non-ASCII letters are printed as they are, not as \uXXXX.
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Task AppsAsync(CliContext context, IReadOnlyList<App> apps) =>
-        context.Format == OutputFormat.Json
-            ? JsonAsync(context, apps)
-            : TableWriter.WriteAsync(context.Output, ["NAME", "ID"], apps.Select(a => (IReadOnlyList<string>)[a.Name, a.Id]));
+        ListAsync(context, apps, null, ["NAME", "ID"], a => [a.Name, a.Id]);
 
     public static Task FnsAsync(CliContext context, IReadOnlyList<Fn> fns) =>
-        context.Format == OutputFormat.Json
-            ? JsonAsync(context, fns)
-            : TableWriter.WriteAsync(context.Output, ["NAME", "IMAGE", "MEMORY", "TIMEOUT", "ID"], fns.Select(f => (IReadOnlyList<string>)
-                [f.Name, f.Image, f.Memory.ToString(CultureInfo.InvariantCulture) + " MiB", f.Timeout.ToString(CultureInfo.InvariantCulture) + " s", f.Id]));
+        ListAsync(context, fns, null, ["NAME", "IMAGE", "MEMORY", "TIMEOUT", "ID"], f =>
+            [f.Name, f.Image, f.Memory.ToString(CultureInfo.InvariantCulture) + " MiB", f.Timeout.ToString(CultureInfo.InvariantCulture) + " s", f.Id]);
 
     public static Task TriggersAsync(CliContext context, IReadOnlyList<Trigger> triggers, IReadOnlyDictionary<string, string> fnNames) =>
-        context.Format == OutputFormat.Json
-            ? JsonAsync(context, triggers)
-            : TableWriter.WriteAsync(context.Output, ["FUNCTION", "NAME", "TYPE", "SOURCE", "ENDPOINT", "ID"], triggers.Select(t => (IReadOnlyList<string>)
-                [fnNames.GetValueOrDefault(t.FnId, t.FnId), t.Name, t.Type, t.Source, Endpoint(t), t.Id]));
+        ListAsync(context, triggers, null, ["FUNCTION", "NAME", "TYPE", "SOURCE", "ENDPOINT", "ID"], t =>
+            [fnNames.GetValueOrDefault(t.FnId, t.FnId), t.Name, t.Type, t.Source, Endpoint(t) ?? "", t.Id]);
 
-    /// <summary>Config entries: a KEY VALUE table, or a JSON object.</summary>
+    /// <summary>Config entries, by key: a KEY VALUE table, or <c>{"items": [{"key": ..., "value": ...}]}</c>.</summary>
     public static Task ConfigAsync(CliContext context, IReadOnlyDictionary<string, string> config) =>
-        context.Format == OutputFormat.Json
-            ? JsonAsync(context, config)
-            : TableWriter.WriteAsync(context.Output, ["KEY", "VALUE"], config.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[e.Key, e.Value]));
+        ListAsync(context, [.. config.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new ConfigEntry(e.Key, e.Value))], null, ["KEY", "VALUE"], e => [e.Key, e.Value ?? ""]);
 
     /// <summary>
-    /// A page of calls: a table, or the API's page (<c>items</c>, and <c>next_cursor</c> when there is one)
-    /// as JSON. The error comes last, since it is the one cell of any length.
+    /// A page of calls: a table, or the API's page (<c>items</c>, and <c>next_cursor</c> when there is one).
+    /// The error comes last, since it is the one cell of any length.
     /// </summary>
     public static Task CallsAsync(CliContext context, ListPage<Call> page) =>
-        context.Format == OutputFormat.Json
-            ? JsonAsync(context, page)
-            : TableWriter.WriteAsync(context.Output, ["ID", "TYPE", "STATUS", "CODE", "CREATED", "COMPLETED", "ATTEMPTS", "DEAD_LETTER", "ERROR"], page.Items.Select(c => (IReadOnlyList<string>)
-                [c.Id, c.Type, c.Status, c.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "", Time(c.CreatedAt), c.CompletedAt is { } done ? Time(done) : "", c.Attempts.ToString(CultureInfo.InvariantCulture), c.DeadLetter ? "yes" : "no", c.Error ?? ""]));
+        ListAsync(context, page.Items, page.NextCursor, ["ID", "TYPE", "STATUS", "CODE", "CREATED", "COMPLETED", "ATTEMPTS", "DEAD_LETTER", "ERROR"], c =>
+            [c.Id, c.Type, c.Status, c.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "", Time(c.CreatedAt), c.CompletedAt is { } done ? Time(done) : "", c.Attempts.ToString(CultureInfo.InvariantCulture), c.DeadLetter ? "yes" : "no", c.Error ?? ""]);
 
-    /// <summary>One call: its fields as a FIELD VALUE table, or as JSON.</summary>
-    public static async Task CallAsync(CliContext context, Call call)
+    /// <summary>
+    /// One resource: a FIELD VALUE table (the entries of <c>config</c> and <c>annotations</c> as
+    /// <c>config.KEY</c> rows, the names <c>inspect ... FIELD</c> takes), or its JSON object.
+    /// </summary>
+    public static async Task OneAsync<T>(CliContext context, T resource)
     {
-        if (context.Format == OutputFormat.Json)
+        var node = JsonOutput.Resource(resource);
+        if (context.Json)
         {
-            await JsonAsync(context, call);
+            await context.Output.WriteLineAsync(node.ToJsonString(JsonOutput.Options));
             return;
         }
 
-        using var document = JsonDocument.Parse(JsonSerializer.Serialize(call, Compact));
-        await TableWriter.WriteAsync(context.Output, ["FIELD", "VALUE"], document.RootElement.EnumerateObject().Select(p => (IReadOnlyList<string>)
-            [p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()]));
+        await TableWriter.WriteAsync(context.Output, ["FIELD", "VALUE"], Rows(node));
     }
 
-    /// <summary>One resource: always JSON, as Fn's <c>inspect</c> prints it.</summary>
-    public static Task OneAsync<T>(CliContext context, T resource) => JsonAsync(context, resource);
+    /// <summary>
+    /// A resource that a command made or changed: <paramref name="message"/> for people, the resource
+    /// itself with <c>--output json</c>.
+    /// </summary>
+    public static Task DoneAsync<T>(CliContext context, string message, T resource) =>
+        context.Json ? context.Output.WriteLineAsync(JsonOutput.Resource(resource).ToJsonString(JsonOutput.Options)) : context.Output.WriteLineAsync(message);
+
+    /// <summary>The trigger's HTTP endpoint (the annotation the server computes), when it has one.</summary>
+    public static string? Endpoint(Trigger trigger) =>
+        trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null;
+
+    /// <summary>A list: a table of <paramref name="header"/> and one row per item, or <c>{"items": [...]}</c>.</summary>
+    public static Task ListAsync<T>(CliContext context, IReadOnlyList<T> items, string? nextCursor, IReadOnlyList<string> header, Func<T, IReadOnlyList<string>> row)
+    {
+        if (!context.Json)
+        {
+            return TableWriter.WriteAsync(context.Output, header, items.Select(row));
+        }
+
+        var list = new JsonObject { ["items"] = new JsonArray([.. items.Select(i => (JsonNode)JsonOutput.Resource(i))]) };
+        if (nextCursor is not null)
+        {
+            list["next_cursor"] = nextCursor;
+        }
+
+        return context.Output.WriteLineAsync(list.ToJsonString(JsonOutput.Options));
+    }
+
+    /// <summary>FIELD VALUE rows of a JSON object: an object's entries as <c>field.key</c> rows (an empty one as <c>{}</c>).</summary>
+    public static IEnumerable<IReadOnlyList<string>> Rows(JsonObject node)
+    {
+        foreach (var (name, value) in node)
+        {
+            if (value is JsonObject inner && inner.Count > 0)
+            {
+                foreach (var (key, entry) in inner)
+                {
+                    yield return [$"{name}.{key}", Text(entry)];
+                }
+            }
+            else
+            {
+                yield return [name, Text(value)];
+            }
+        }
+    }
+
+    /// <summary>A JSON value as a cell: a string as it is, anything else as compact JSON, null as empty.</summary>
+    public static string Text(JsonNode? value) =>
+        value is null ? ""
+        : value is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.String ? scalar.GetValue<string>()
+        : value.ToJsonString(JsonOutput.Compact);
 
     private static string Time(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static string Endpoint(Trigger trigger) =>
-        trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString()! : "";
-
-    private static Task JsonAsync<T>(CliContext context, T value) =>
-        context.Output.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
 }

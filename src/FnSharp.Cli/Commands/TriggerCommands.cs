@@ -14,10 +14,7 @@ internal static class TriggerCommands
         var (app, fn, name) = Address();
         var source = new Option<string?>("--source", "-s") { Description = "The path under /t/APP that calls the fn, starting with '/' (default: /NAME)." };
         var type = new Option<string>("--type", "-t") { Description = "The trigger's type; only http exists.", DefaultValueFactory = _ => Trigger.HttpType };
-        var command = new Command("trigger", "Create a trigger that calls a fn.\n\nExample:\n  fnsharp create trigger myapp hello hello-http --source /hello")
-        {
-            app, fn, name, source, type, runner.Options.Annotation,
-        };
+        var command = Noun.Trigger.Command("Create a trigger that calls a fn.\n\nExample:\n  fnsharp create trigger myapp hello hello-http --source /hello", app, fn, name, source, type, runner.Options.Annotation);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
@@ -34,10 +31,10 @@ internal static class TriggerCommands
                     Annotations = annotations,
                 },
                 cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully created trigger: {trigger.Name}");
-            if (trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var endpoint))
+            await ResourcePrinter.DoneAsync(context, $"Successfully created trigger: {trigger.Name}", trigger);
+            if (!context.Json && ResourcePrinter.Endpoint(trigger) is { } endpoint)
             {
-                await context.Output.WriteLineAsync($"Trigger Endpoint: {endpoint.GetString()}");
+                await context.Output.WriteLineAsync($"Trigger Endpoint: {endpoint}");
             }
 
             return 0;
@@ -49,7 +46,7 @@ internal static class TriggerCommands
     {
         var app = new Argument<string>("app") { Description = "The app's name." };
         var fn = new Argument<string?>("fn") { Description = "Only this fn's triggers (optional).", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("triggers", "List the triggers of an app, or of one of its fns.\n\nExamples:\n  fnsharp list triggers myapp\n  fnsharp list triggers myapp hello --output json") { app, fn };
+        var command = Noun.Trigger.ListCommand("List the triggers of an app, or of one of its fns.\n\nExamples:\n  fnsharp list triggers myapp\n  fnsharp list triggers myapp hello --output json", app, fn);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
@@ -66,7 +63,7 @@ internal static class TriggerCommands
             while (cursor is not null);
 
             var fnNames = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (context.Format == Output.OutputFormat.Table && triggers.Count > 0)
+            if (!context.Json && triggers.Count > 0)
             {
                 cursor = null;
                 do
@@ -91,11 +88,12 @@ internal static class TriggerCommands
     public static Command Inspect(CommandRunner runner)
     {
         var (app, fn, name) = Address();
-        var command = new Command("trigger", "Print a trigger as JSON.\n\nExample:\n  fnsharp inspect trigger myapp hello hello-http") { app, fn, name };
+        var field = InspectField.Argument();
+        var command = Noun.Trigger.Command("Print a trigger's fields, or one field.\n\nExamples:\n  fnsharp inspect trigger myapp hello hello-http\n  fnsharp inspect trigger myapp hello hello-http source", app, fn, name, field);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var (_, _, trigger) = await context.FindTriggerAsync(parse.GetValue(app)!, parse.GetValue(fn)!, parse.GetValue(name)!, cancellationToken);
-            await ResourcePrinter.OneAsync(context, trigger);
+            var (owner, target, trigger) = await context.FindTriggerAsync(parse.GetValue(app)!, parse.GetValue(fn)!, parse.GetValue(name)!, cancellationToken);
+            await InspectField.PrintAsync(context, trigger, parse.GetValue(field), ["trigger", owner.Name, target.Name, trigger.Name]);
             return 0;
         });
         return command;
@@ -105,16 +103,13 @@ internal static class TriggerCommands
     {
         var (app, fn, name) = Address();
         var source = new Option<string?>("--source", "-s") { Description = "The trigger's new path, starting with '/'." };
-        var command = new Command("trigger", "Update a trigger's source or annotations (annotations are merged in).\n\nExample:\n  fnsharp update trigger myapp hello hello-http --source /v2/hello")
-        {
-            app, fn, name, source, runner.Options.Annotation,
-        };
+        var command = Noun.Trigger.Command("Update a trigger's source or annotations (annotations are merged in).\n\nExample:\n  fnsharp update trigger myapp hello hello-http --source /v2/hello", app, fn, name, source, runner.Options.Annotation);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
             var (_, _, current) = await context.FindTriggerAsync(parse.GetValue(app)!, parse.GetValue(fn)!, parse.GetValue(name)!, cancellationToken);
             var trigger = await context.Client.UpdateTriggerAsync(new Trigger { Id = current.Id, Source = parse.GetValue(source) ?? "", Annotations = annotations }, cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully updated trigger: {trigger.Name}");
+            await ResourcePrinter.DoneAsync(context, $"Successfully updated trigger: {trigger.Name}", trigger);
             return 0;
         });
         return command;
@@ -123,12 +118,12 @@ internal static class TriggerCommands
     public static Command Delete(CommandRunner runner)
     {
         var (app, fn, name) = Address();
-        var command = new Command("trigger", "Delete a trigger.\n\nExample:\n  fnsharp delete trigger myapp hello hello-http") { app, fn, name };
+        var command = Noun.Trigger.Command("Delete a trigger.\n\nExample:\n  fnsharp delete trigger myapp hello hello-http", app, fn, name);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var (_, _, trigger) = await context.FindTriggerAsync(parse.GetValue(app)!, parse.GetValue(fn)!, parse.GetValue(name)!, cancellationToken);
             await context.Client.DeleteTriggerAsync(trigger.Id, cancellationToken);
-            await context.Output.WriteLineAsync($"Successfully deleted trigger: {trigger.Name}");
+            await ResourcePrinter.DoneAsync(context, $"Successfully deleted trigger: {trigger.Name}", trigger);
             return 0;
         });
         return command;

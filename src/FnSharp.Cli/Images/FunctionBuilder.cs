@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using FnSharp.Cli.Functions;
+using FnSharp.Cli.Output;
 
 namespace FnSharp.Cli.Images;
 
@@ -8,7 +9,9 @@ namespace FnSharp.Cli.Images;
 /// there (nothing is pulled), runs the runtime's step on the host (<c>csharp</c>: <c>dotnet publish</c>
 /// with NativeAOT into <c>bin/publish</c>; <c>node</c>: <c>npm ci</c>; <c>docker</c>: nothing), then
 /// builds the function's directory with its Dockerfile. The host does the language build because the
-/// engine has no SDK images to build in and no registry to fetch them from.
+/// engine has no SDK images to build in and no registry to fetch them from. Each long step is a step of
+/// the <see cref="ProgressDisplay"/>: its output shows on the progress line, all of it with verbose, and
+/// its last lines when it fails.
 /// </summary>
 internal static class FunctionBuilder
 {
@@ -36,9 +39,9 @@ internal static class FunctionBuilder
         }
     }
 
-    /// <summary>Builds <paramref name="file"/>'s function into the image <paramref name="image"/>, writing progress lines to <paramref name="progress"/>.</summary>
+    /// <summary>Builds <paramref name="file"/>'s function into the image <paramref name="image"/>, showing each step on <paramref name="progress"/>.</summary>
     /// <exception cref="CliException">No Dockerfile, a missing base image, a failed host step or a failed image build.</exception>
-    public static async Task BuildAsync(FuncFile file, string image, bool noCache, DockerEngine engine, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task BuildAsync(FuncFile file, string image, bool noCache, DockerEngine engine, ProgressDisplay progress, bool verbose, CancellationToken cancellationToken)
     {
         CheckFiles(file);
         var dockerfile = Path.Combine(file.Directory, "Dockerfile");
@@ -59,17 +62,38 @@ internal static class FunctionBuilder
         switch (file.Runtime)
         {
             case "csharp":
-                await PublishAsync(file, progress, cancellationToken);
+                await PublishAsync(file, progress, verbose, cancellationToken);
                 break;
             case "node":
-                await NpmInstallAsync(file, progress, cancellationToken);
+                await NpmInstallAsync(file, progress, verbose, cancellationToken);
                 break;
         }
 
-        await progress.WriteLineAsync($"Building image {image} on the Docker engine at {engine.Endpoint}...");
-        await using var context = await BuildContext.CreateAsync(file.Directory, cancellationToken);
-        await engine.BuildAsync(context, image, noCache, buildArgs, progress, cancellationToken);
+        await progress.StepAsync($"docker build {image}", verbose, async step =>
+        {
+            using var output = step.Writer();
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var context = await BuildContext.CreateAsync(file.Directory, cancellationToken);
+                try
+                {
+                    await engine.BuildAsync(context, image, noCache, buildArgs, output, cancellationToken);
+                    return true;
+                }
+                catch (CliException e) when (attempt == 1 && IsLostImage(e))
+                {
+                    await output.WriteLineAsync("The engine lost an image of the build while it ran (its classic builder does so under concurrent builds); building again.");
+                }
+            }
+        });
     }
+
+    /// <summary>
+    /// The classic builder's "unable to find image sha256:..." for an image it made a moment before: a race
+    /// of Docker 20.10's builder when several builds run at once, which a second build does not meet.
+    /// </summary>
+    private static bool IsLostImage(CliException e) =>
+        e.Message.Contains("unable to find image \"sha256:", StringComparison.Ordinal);
 
     private static string Project(FuncFile file)
     {
@@ -81,7 +105,7 @@ internal static class FunctionBuilder
                 : $"runtime csharp needs one .csproj in {file.Directory}, not {projects.Length} ({string.Join(", ", projects.Select(Path.GetFileName).Order(StringComparer.Ordinal))})");
     }
 
-    private static async Task PublishAsync(FuncFile file, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task PublishAsync(FuncFile file, ProgressDisplay progress, bool verbose, CancellationToken cancellationToken)
     {
         var project = Project(file);
         var output = Path.Combine(file.Directory, PublishDirectory);
@@ -91,17 +115,22 @@ internal static class FunctionBuilder
         }
 
         var rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-        await progress.WriteLineAsync($"Publishing {Path.GetFileName(project)} with NativeAOT for {rid} into {PublishDirectory} (dotnet publish; a minute or two)...");
-        await HostProcess.RunAsync(
-            "dotnet",
-            ["publish", project, "-c", "Release", "-r", rid, "-o", output, "-p:DebugType=none", "-nologo"],
-            file.Directory,
-            "install the .NET 10 SDK (NativeAOT also needs clang and zlib1g-dev)",
-            progress,
-            cancellationToken);
+        await progress.StepAsync($"dotnet publish {Path.GetFileName(project)} (NativeAOT, {rid})", verbose, async step =>
+        {
+            using var lines = step.Writer();
+            await HostProcess.RunAsync(
+                "dotnet",
+                ["publish", project, "-c", "Release", "-r", rid, "-o", output, "-p:DebugType=none", "-nologo"],
+                file.Directory,
+                "install the .NET 10 SDK (NativeAOT also needs clang and zlib1g-dev)",
+                lines,
+                cancellationToken);
+            return true;
+        },
+        hint: "a minute or two");
     }
 
-    private static async Task NpmInstallAsync(FuncFile file, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task NpmInstallAsync(FuncFile file, ProgressDisplay progress, bool verbose, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path.Combine(file.Directory, "package.json")))
         {
@@ -109,13 +138,17 @@ internal static class FunctionBuilder
         }
 
         var command = File.Exists(Path.Combine(file.Directory, "package-lock.json")) ? "ci" : "install";
-        await progress.WriteLineAsync($"Installing node_modules (npm {command} --omit=dev)...");
-        await HostProcess.RunAsync(
-            "npm",
-            [command, "--omit=dev", "--no-audit", "--no-fund"],
-            file.Directory,
-            "install Node.js and npm (Debian: apt-get install npm)",
-            progress,
-            cancellationToken);
+        await progress.StepAsync($"npm {command} --omit=dev", verbose, async step =>
+        {
+            using var lines = step.Writer();
+            await HostProcess.RunAsync(
+                "npm",
+                [command, "--omit=dev", "--no-audit", "--no-fund"],
+                file.Directory,
+                "install Node.js and npm (Debian: apt-get install npm)",
+                lines,
+                cancellationToken);
+            return true;
+        });
     }
 }

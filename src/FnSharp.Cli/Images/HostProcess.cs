@@ -73,7 +73,7 @@ internal static class HostProcess
 
         if (process.ExitCode != 0)
         {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode} (its output is above)"));
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode} (its last lines are above; --verbose prints all of its output)"));
         }
     }
 }
