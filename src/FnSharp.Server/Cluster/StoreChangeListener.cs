@@ -32,7 +32,9 @@ internal sealed partial class StoreChangeListener(
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(10);
-    private readonly ChangeBarrier _barrier = new(serverOptions.Value.NodeName);
+    // Made on first use, not here: reading the options validates them, and a bad setting must be reported
+    // by the host's start-up validation, not by the creation of the hosted services.
+    private readonly Lazy<ChangeBarrier> _barriers = new(() => new ChangeBarrier(serverOptions.Value.NodeName));
     private volatile bool _listening;
 
     /// <summary>How long a change through this node waits for the other nodes' acknowledgements, 1 s.</summary>
@@ -45,6 +47,8 @@ internal sealed partial class StoreChangeListener(
     internal Action<string>? Changed { get; set; }
 
     private IStoreChangeFeed? Feed => store.Store as IStoreChangeFeed;
+
+    private ChangeBarrier Barrier => _barriers.Value;
 
     /// <summary>
     /// Waits until every other live node has seen the changes this node committed so far: sends a sync
@@ -61,18 +65,18 @@ internal sealed partial class StoreChangeListener(
 
         var now = time.GetUtcNow();
         var heartbeats = (await nodes.GetNodesAsync(cancellationToken))
-            .Where(n => !_barrier.IsSelf(n.Name) && !NodeHeartbeat.IsGone(n, now, options.Value))
+            .Where(n => !Barrier.IsSelf(n.Name) && !NodeHeartbeat.IsGone(n, now, options.Value))
             .ToDictionary(n => n.Name, n => n.HeartbeatAt, StringComparer.Ordinal);
-        var waitFor = heartbeats.Where(h => !_barrier.Skips(h.Key, h.Value)).Select(h => h.Key).ToList();
+        var waitFor = heartbeats.Where(h => !Barrier.Skips(h.Key, h.Value)).Select(h => h.Key).ToList();
         if (waitFor.Count == 0)
         {
             return;
         }
 
-        var (number, acknowledged) = _barrier.Open(waitFor);
+        var (number, acknowledged) = Barrier.Open(waitFor);
         try
         {
-            await feed.NotifyAsync(_barrier.SyncMessage(number), cancellationToken);
+            await feed.NotifyAsync(Barrier.SyncMessage(number), cancellationToken);
             await acknowledged.WaitAsync(AckTimeout, time, cancellationToken);
         }
         catch (TimeoutException)
@@ -81,7 +85,7 @@ internal sealed partial class StoreChangeListener(
         }
         finally
         {
-            if (_barrier.Close(number, heartbeats) is { Count: > 0 } missing)
+            if (Barrier.Close(number, heartbeats) is { Count: > 0 } missing)
             {
                 LogUnacknowledged(logger, string.Join(", ", missing), (long)AckTimeout.TotalMilliseconds);
             }
@@ -168,12 +172,12 @@ internal sealed partial class StoreChangeListener(
                 cache.Invalidate();
                 Changed?.Invoke(message);
                 break;
-            case ChangeMessageKind.Sync when !_barrier.IsSelf(writer):
+            case ChangeMessageKind.Sync when !Barrier.IsSelf(writer):
                 // Every change committed before the sync was handled before it: acknowledge.
                 _ = AcknowledgeAsync(feed, number, writer, stoppingToken);
                 break;
-            case ChangeMessageKind.Ack when _barrier.IsSelf(writer):
-                _barrier.Acknowledged(number, node);
+            case ChangeMessageKind.Ack when Barrier.IsSelf(writer):
+                Barrier.Acknowledged(number, node);
                 break;
         }
     }
@@ -182,7 +186,7 @@ internal sealed partial class StoreChangeListener(
     {
         try
         {
-            await feed.NotifyAsync(_barrier.AckMessage(number, writer), stoppingToken);
+            await feed.NotifyAsync(Barrier.AckMessage(number, writer), stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
