@@ -6,7 +6,7 @@
 #   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
 #   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
 #   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, cluster,
-#                                      fairness; with or without --quick), written to latest-NAME.json and .md
+#                                      fairness, auth; with or without --quick), written to latest-NAME.json and .md
 # The cluster scenario runs scripts/cluster.sh (PostgreSQL and HAProxy from Debian, installed when missing).
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
@@ -16,6 +16,7 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 if ! command -v wrk >/dev/null 2>&1; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
 fi

@@ -18,6 +18,7 @@ case "${1:-}" in
   *) echo "server-image: unknown argument '$1' (--force or nothing)" >&2; exit 2 ;;
 esac
 
+bash "$ROOT/scripts/ensure-node.sh"
 bash "$ROOT/scripts/build-images.sh" debian
 hash=$(cd "$ROOT" && find src images/server scripts/build-server-image.sh Directory.Build.props Directory.Packages.props -type f \
   -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)

@@ -12,8 +12,8 @@
 #   scripts/cluster.sh down         stop HAProxy, the nodes and PostgreSQL; no container is left
 #
 # Settings (environment, read by `up`; the nodes keep them across `start`):
-#   FN_*                        passed to every node (FN_ASYNC_LEASE_MSECS=3000, FN_LOG_LEVEL=debug, ...),
-#                               except FN_PORT, FN_NODE_NAME, FN_NODE_URL and FN_DB_URL, set per node
+#   FN_*                        passed to every node (FN_ASYNC_LEASE_MSECS=3000, FN_ADMIN_TOKEN=..., ...), except
+#                               FN_LISTEN_ADDRESS (127.0.0.1), FN_PORT, FN_NODE_NAME, FN_NODE_URL and FN_DB_URL
 #   FNSHARP_CLUSTER_DB_URL      use this PostgreSQL database instead of starting one
 #   FNSHARP_CLUSTER_DIR         state directory (default artifacts/cluster): pids, ports, logs, haproxy.cfg
 #   FNSHARP_CLUSTER_NAME        node name prefix (default "cluster": nodes cluster-1 ... cluster-N)
@@ -84,6 +84,7 @@ server_dll() {
     echo "$FNSHARP_SERVER_DLL"
     return
   fi
+  bash "$ROOT/scripts/ensure-node.sh" >&2
   say "building fnsharp-server (Release)..."
   dotnet build "$ROOT/src/FnSharp.Server" -c Release -o "$STATE/server" -v q -nologo >"$STATE/logs/build.log" 2>&1 \
     || { cat "$STATE/logs/build.log" >&2; fail "the build failed (above)"; }
@@ -98,9 +99,8 @@ launch() {
   (
     # shellcheck disable=SC1091
     . "$STATE/env"
-    export FN_PORT="$port" FN_NODE_NAME="$name" FN_NODE_URL="http://127.0.0.1:$port" FN_DB_URL="$(cat "$STATE/db_url")"
-    # Loopback only: Kestrel's endpoint from configuration wins over the server's default of every interface.
-    export Kestrel__Endpoints__Http__Url="http://127.0.0.1:$port"
+    # Loopback only: without an API key the nodes then serve openly, to loopback clients (HAProxy) only.
+    export FN_LISTEN_ADDRESS=127.0.0.1 FN_PORT="$port" FN_NODE_NAME="$name" FN_NODE_URL="http://127.0.0.1:$port" FN_DB_URL="$(cat "$STATE/db_url")"
     cd "$STATE/$name"
     exec setsid dotnet "$dll" >>"$STATE/logs/$name.log" 2>&1 </dev/null
   ) &
@@ -201,7 +201,7 @@ cmd_up() {
   : >"$STATE/ports"
 
   # What every node gets: the caller's FN_* settings, except those set per node.
-  { env | grep -E '^FN_' | grep -vE '^FN_(PORT|NODE_NAME|NODE_URL|DB_URL)=' || true; } | while IFS='=' read -r key value; do
+  { env | grep -E '^FN_' | grep -vE '^FN_(LISTEN_ADDRESS|PORT|NODE_NAME|NODE_URL|DB_URL)=' || true; } | while IFS='=' read -r key value; do
     printf 'export %s=%q\n' "$key" "$value"
   done >"$STATE/env"
 

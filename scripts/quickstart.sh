@@ -7,13 +7,16 @@
 #   scripts/quickstart.sh node      the Node hello function on Fn's Node FDK (examples/hello-node);
 #                                   its first run also builds a Debian base image (about a minute)
 #   scripts/quickstart.sh --stop    stop the server; it removes its containers as it stops
-# Settings: FN_PORT (default 8080).
+# Settings: FN_PORT (default 8080); FN_LISTEN_ADDRESS (default 127.0.0.1, where a server without API keys
+# runs open); FN_TOKEN, sent as 'Authorization: Bearer' when ./data holds API keys.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 PORT=${FN_PORT:-8080}
+AUTH=()
+if [ -n "${FN_TOKEN:-}" ]; then AUTH=(-H "Authorization: Bearer $FN_TOKEN"); fi
 API="http://localhost:$PORT"
 PIDFILE="$ROOT/data/server.pid"
 LOG="$ROOT/data/server.log"
@@ -50,6 +53,7 @@ step() {
 
 step "Docker engine"
 bash scripts/ensure-docker.sh
+bash scripts/ensure-node.sh
 
 step "Building FnSharp"
 dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
@@ -67,7 +71,7 @@ else
     echo "quickstart: something else answers on port $PORT; stop it or set FN_PORT to a free port" >&2
     exit 1
   fi
-  FN_PORT=$PORT setsid src/FnSharp.Server/bin/Release/net10.0/fnsharp-server >"$LOG" 2>&1 < /dev/null &
+  FN_PORT=$PORT FN_LISTEN_ADDRESS=${FN_LISTEN_ADDRESS:-127.0.0.1} setsid src/FnSharp.Server/bin/Release/net10.0/fnsharp-server >"$LOG" 2>&1 < /dev/null &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 100); do
     curl -s --max-time 1 "$API/version" >/dev/null 2>&1 && break
@@ -82,13 +86,13 @@ fi
 first_id() { sed -n 's/^[^"]*\(.*\)$/\1/; s/.*"id":"\([0-9A-Z]*\)".*/\1/p' | head -n 1; }
 
 step "Creating the app 'quickstart' and its fn '$FN_NAME'"
-app_id=$(curl -s "$API/v2/apps?name=quickstart" | first_id)
+app_id=$(curl -s "${AUTH[@]}" "$API/v2/apps?name=quickstart" | first_id)
 if [ -z "$app_id" ]; then
-  app_id=$(curl -s -X POST "$API/v2/apps" -H 'Content-Type: application/json' -d '{"name":"quickstart"}' | first_id)
+  app_id=$(curl -s "${AUTH[@]}" -X POST "$API/v2/apps" -H 'Content-Type: application/json' -d '{"name":"quickstart"}' | first_id)
 fi
-fn_id=$(curl -s "$API/v2/fns?app_id=$app_id&name=$FN_NAME" | first_id)
+fn_id=$(curl -s "${AUTH[@]}" "$API/v2/fns?app_id=$app_id&name=$FN_NAME" | first_id)
 if [ -z "$fn_id" ]; then
-  fn_id=$(curl -s -X POST "$API/v2/fns" -H 'Content-Type: application/json' \
+  fn_id=$(curl -s "${AUTH[@]}" -X POST "$API/v2/fns" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$FN_NAME\",\"app_id\":\"$app_id\",\"image\":\"$IMAGE\",\"memory\":128,\"timeout\":30}" | first_id)
 fi
 [ -n "$app_id" ] && [ -n "$fn_id" ] || { echo "quickstart: creating the app or fn failed; see $LOG" >&2; exit 1; }
@@ -96,7 +100,7 @@ echo "app quickstart = $app_id, fn $FN_NAME = $fn_id"
 
 step "Invoking $FN_NAME"
 echo "curl -X POST $API/invoke/$fn_id -d '{\"name\":\"FnSharp\"}'"
-answer=$(curl -s -X POST "$API/invoke/$fn_id" -H 'Content-Type: application/json' -d '{"name":"FnSharp"}' -w '\nHTTP %{http_code}')
+answer=$(curl -s "${AUTH[@]}" -X POST "$API/invoke/$fn_id" -H 'Content-Type: application/json' -d '{"name":"FnSharp"}' -w '\nHTTP %{http_code}')
 echo "$answer"
 case "$answer" in
   *"HTTP 200") ;;
@@ -106,4 +110,5 @@ esac
 step ""
 echo
 echo "Done in $((SECONDS - started))s. The server keeps running on $API with its data in ./data."
+echo "The dashboard is at $API/ui/ (apps, fns, invoke, calls and logs, live view)."
 echo "Stop it (and its containers) with: scripts/quickstart.sh --stop"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
-#   scripts/test.sh          every test: ensures the Docker engine and the test images first, and
-#                            starts a throwaway PostgreSQL (scripts/start-postgres.sh) whose URL the
-#                            PostgreSQL tests read from FNSHARP_TEST_POSTGRES; it is stopped at exit;
-#                            installs Debian's haproxy and docker-compose when missing
+#   scripts/test.sh          every test: ensures the Docker engine, the test images and Debian's Chromium
+#                            (the dashboard's browser tests), haproxy and docker-compose (the cluster and
+#                            deploy tests) first, and starts a throwaway PostgreSQL
+#                            (scripts/start-postgres.sh) whose URL the PostgreSQL tests read from
+#                            FNSHARP_TEST_POSTGRES; it is stopped at exit
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -12,6 +13,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The server's build needs npm (the dashboard's uPlot); the full run needs the engine, images and Chromium.
+bash scripts/ensure-node.sh
 filter=()
 if [ "${1:-}" = "--unit" ]; then
   shift
@@ -19,6 +22,7 @@ if [ "${1:-}" = "--unit" ]; then
 else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
+  bash scripts/ensure-chromium.sh
   # The cluster tests put Debian's HAProxy in front of three servers; the deploy tests check the
   # Compose file with Debian's docker-compose.
   missing=()

@@ -3,7 +3,7 @@
 // each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
 // Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
 //   fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
-// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness) and writes
+// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness, auth) and writes
 // latest-NAME.json and latest-NAME.md instead, so that a partial run never replaces the full report.
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -11,7 +11,7 @@ using FnSharp.Bench;
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "cluster", "fairness"];
+string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "cluster", "fairness", "auth"];
 var only = Arg("--scenario");
 if (only is not null && !scenarioNames.Contains(only))
 {
@@ -133,6 +133,26 @@ try
     if (Runs("fairness"))
     {
         await Step("detached fairness", () => scenarios.FairnessAsync(ct));
+    }
+
+    // Not in the full run (it would add about two minutes): scripts/bench.sh --scenario auth.
+    if (only == "auth")
+    {
+        // As for the records: two servers side by side, alike but for keys, memory for one container each.
+        var keyedNode = run + "-k";
+        var openNode = run + "-o";
+        nodes.Add(keyedNode);
+        nodes.Add(openNode);
+        var oneContainer = new Dictionary<string, string>
+        {
+            ["FN_MAX_TOTAL_MEMORY_BYTES"] = (Scenarios.FnMemoryMiB * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+            ["FN_MEMORY_HEADROOM_MIB"] = "0",
+        };
+        var adminToken = "bench-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await using var keyed = await ServerProcess.StartAsync(serverPath, keyedNode, new Dictionary<string, string>(oneContainer) { ["FN_ADMIN_TOKEN"] = adminToken }, ct);
+        keyed.Authorization = "Bearer " + adminToken;
+        await using var open = await ServerProcess.StartAsync(serverPath, openNode, new Dictionary<string, string>(oneContainer) { ["FN_AUTH"] = "off" }, ct);
+        await Step("api keys", () => scenarios.AuthCostAsync(keyed, open, ct));
     }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -34,8 +34,8 @@ internal sealed partial class Scenarios
         foreach (var connections in settings.RecordConnections)
         {
             // Both servers start the containers this level needs before anything is measured.
-            answeredByOn += (await Wrk.RunAsync(InvokeUrl(on, onFn), connections, warmupSeconds, Body, cancellationToken)).Requests;
-            await Wrk.RunAsync(InvokeUrl(off, offFn), connections, warmupSeconds, Body, cancellationToken);
+            answeredByOn += (await Wrk.RunAsync(InvokeUrl(on, onFn), connections, warmupSeconds, Body, cancellationToken, on.CallAuthorization)).Requests;
+            await Wrk.RunAsync(InvokeUrl(off, offFn), connections, warmupSeconds, Body, cancellationToken, off.CallAuthorization);
 
             var rounds = new List<AbaRound>();
             var runs = new JsonArray();
@@ -150,7 +150,7 @@ internal sealed partial class Scenarios
 
         var startsBefore = await server.MetricAsync(StartsMetric, cancellationToken);
         var cpuBefore = server.CpuTime;
-        var run = await Wrk.RunAsync(InvokeUrl(server, fnId), connections, settings.WrkSeconds, Body, cancellationToken);
+        var run = await Wrk.RunAsync(InvokeUrl(server, fnId), connections, settings.WrkSeconds, Body, cancellationToken, server.CallAuthorization);
         await Task.Delay(RecordSettle, cancellationToken);
         var cpuMs = (server.CpuTime - cpuBefore).TotalMilliseconds;
         var starts = await server.MetricAsync(StartsMetric, cancellationToken) - startsBefore;

@@ -10,6 +10,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataDir;
+    private string? _callAuthorization;
 
     private ServerProcess(Process process, int port, string node, string dataDir)
     {
@@ -31,6 +32,20 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The <c>Authorization</c> header of <see cref="Http"/>'s requests (an admin key, for the API and <c>/metrics</c>) on a server with keys; <see langword="null"/> for one without.</summary>
+    public string? Authorization
+    {
+        get => Http.DefaultRequestHeaders.Authorization?.ToString();
+        set => Http.DefaultRequestHeaders.Authorization = value is null ? null : System.Net.Http.Headers.AuthenticationHeaderValue.Parse(value);
+    }
+
+    /// <summary>The <c>Authorization</c> header of the calls wrk makes; <see cref="Authorization"/> unless set.</summary>
+    public string? CallAuthorization
+    {
+        get => _callAuthorization ?? Authorization;
+        set => _callAuthorization = value;
+    }
+
     public string Label => "io.fnsharp.node=" + Node;
 
     /// <summary>The CPU time (user and system) the server process has used so far; its fn containers are not in it.</summary>
@@ -50,6 +65,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var dataDir = Directory.CreateTempSubdirectory("fnsharp-bench-").FullName;
         var info = new ProcessStartInfo(serverPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["FN_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["FN_LISTEN_ADDRESS"] = "127.0.0.1";
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDir, "fnsharp.db");
         info.Environment["FN_NODE_NAME"] = node;
         info.Environment["FN_LOG_LEVEL"] = "warn";

@@ -13,6 +13,10 @@ internal static class Wrk
         wrk.method = "POST"
         wrk.body = os.getenv("BENCH_BODY")
         wrk.headers["Content-Type"] = "application/json"
+        local authorization = os.getenv("BENCH_AUTHORIZATION")
+        if authorization ~= nil and authorization ~= "" then
+          wrk.headers["Authorization"] = authorization
+        end
         -- BENCH_PATHS (comma-separated), when set: each request takes one of the paths at random. Not in
         -- turn: with 30 paths in turn and 3 servers in turn, each path would always meet the same server.
         paths = {}
@@ -32,11 +36,13 @@ internal static class Wrk
         """;
 
     /// <summary>
-    /// Runs wrk against <paramref name="url"/> with <paramref name="connections"/> connections for <paramref name="seconds"/> s,
-    /// POSTing <paramref name="body"/>; with <paramref name="paths"/>, each request goes to one of them at random (on the URL's host).
+    /// Runs wrk against <paramref name="url"/> with <paramref name="connections"/> connections for <paramref name="seconds"/> s, POSTing
+    /// <paramref name="body"/>, with the header <c>Authorization: <paramref name="authorization"/></c> when set; with
+    /// <paramref name="paths"/>, each request goes to one of them at random (on the URL's host).
     /// </summary>
-    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, IReadOnlyList<string>? paths = null)
+    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, string? authorization = null, IReadOnlyList<string>? paths = null)
     {
+        Environment.SetEnvironmentVariable("BENCH_AUTHORIZATION", authorization ?? "");
         var script = Path.Combine(Path.GetTempPath(), "fnsharp-bench-wrk.lua");
         await File.WriteAllTextAsync(script, Script, cancellationToken);
         Environment.SetEnvironmentVariable("BENCH_BODY", body);

@@ -52,7 +52,7 @@ internal static class CliApp
     {
         var options = new CliOptions();
         var runner = new CommandRunner(options, io);
-        var root = new RootCommand(Description) { options.ApiUrl, options.Output };
+        var root = new RootCommand(Description) { options.ApiUrl, options.Token, options.Output };
 
         // fnsharp alone asks what it can do, as fn alone does: the help, not an error.
         root.SetAction(parse => new HelpAction().Invoke(parse));
@@ -74,6 +74,7 @@ internal static class CliApp
         root.Subcommands.Add(DeployCommand.Create(runner).WithAlias("dp"));
         root.Subcommands.Add(InvokeCommand.Create(runner).WithAlias("iv"));
         root.Subcommands.Add(CallCommands.Create(runner));
+        root.Subcommands.Add(KeyCommands.Create(runner));
         root.Subcommands.Add(LogsCommand.Create(runner));
         root.Subcommands.Add(VersionCommand.Create(runner));
         root.Subcommands.Add(CompletionCommand.Create());

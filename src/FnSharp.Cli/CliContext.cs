@@ -17,7 +17,7 @@ internal sealed class CliContext : IDisposable
 
     private readonly HttpClient _http;
 
-    public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io)
+    public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io, string? token = null)
     {
         ApiUrl = apiUrl;
         ApiUrlOption = apiUrlOption;
@@ -25,7 +25,7 @@ internal sealed class CliContext : IDisposable
         Io = io;
         Progress = new ProgressDisplay(io.Error, io.Terminal, io.Time);
         _http = new HttpClient { BaseAddress = new Uri(apiUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(6) };
-        Client = new FnSharpClient(_http);
+        Client = new FnSharpClient(_http, token);
     }
 
     public string ApiUrl { get; }
@@ -59,7 +59,7 @@ internal sealed class CliContext : IDisposable
     {
         var url = option is { Length: > 0 } ? option
             : environment is { Length: > 0 } ? environment
-            : ReadConfigUrl(configFile) ?? DefaultApiUrl;
+            : ReadConfigString(configFile, "api_url") ?? DefaultApiUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw CliException.Usage($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
@@ -67,6 +67,16 @@ internal sealed class CliContext : IDisposable
 
         return url;
     }
+
+    /// <summary>
+    /// The API key: <c>--token</c>, else <c>FN_TOKEN</c> (Fn's CLI reads the same variable), else <c>token</c> in
+    /// <c>~/.fnsharp/config.json</c>, else none.
+    /// </summary>
+    /// <exception cref="CliException">The config file is not valid JSON.</exception>
+    public static string? ResolveToken(string? option, string? environment, string? configFile) =>
+        option is { Length: > 0 } ? option
+        : environment is { Length: > 0 } ? environment
+        : ReadConfigString(configFile, "token");
 
     /// <summary>The user's config file: <c>~/.fnsharp/config.json</c>.</summary>
     public static string ConfigFilePath =>
@@ -131,7 +141,7 @@ internal sealed class CliContext : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static string? ReadConfigUrl(string? path)
+    private static string? ReadConfigString(string? path, string name)
     {
         if (path is null || !File.Exists(path))
         {
@@ -141,8 +151,8 @@ internal sealed class CliContext : IDisposable
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("api_url", out var url) && url.ValueKind == JsonValueKind.String
-                ? url.GetString()
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
                 : null;
         }
         catch (JsonException e)

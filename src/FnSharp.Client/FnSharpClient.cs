@@ -22,10 +22,40 @@ public sealed class FnSharpClient
 
     /// <summary>Creates a client on <paramref name="http"/>, whose <see cref="HttpClient.BaseAddress"/> is the server, for example <c>http://localhost:8080/</c>.</summary>
     public FnSharpClient(HttpClient http)
+        : this(http, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client on <paramref name="http"/> that sends <paramref name="token"/>, when set, on every request as
+    /// <c>Authorization: Bearer &lt;token&gt;</c> (as Fn's CLI sends its <c>token</c>), set on <paramref name="http"/>'s default headers.
+    /// </summary>
+    public FnSharpClient(HttpClient http, string? token)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
     }
+
+    /// <summary>Creates an API key (an FnSharp extension; admin keys only) and returns it with its <see cref="ApiKey.Token"/>, shown only this once.</summary>
+    /// <param name="name">What the key is for.</param>
+    /// <param name="scopes"><c>admin</c>, <c>deploy:APP</c> or <c>invoke:APP</c>, APP an app's id or name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FnApiException">400 for a bad name or scope; 401 or 403 without an admin key.</exception>
+    public Task<ApiKey> CreateKeyAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ApiKey>(HttpMethod.Post, "v2/keys", new { name, scopes }, cancellationToken);
+
+    /// <summary>Returns one page of API keys, oldest first, revoked ones included (never their tokens).</summary>
+    public Task<ListPage<ApiKey>> ListKeysAsync(string? cursor = null, int? perPage = null, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ListPage<ApiKey>>(HttpMethod.Get, "v2/keys" + Query(("cursor", cursor), ("per_page", perPage?.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, cancellationToken);
+
+    /// <summary>Revokes an API key: it stops working at once on every node.</summary>
+    /// <exception cref="FnApiException">404 <c>Key not found</c>.</exception>
+    public Task RevokeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
+        DeleteAsync($"v2/keys/{Uri.EscapeDataString(keyId)}", cancellationToken);
 
     /// <summary>Creates an app.</summary>
     /// <exception cref="FnApiException">The server refused it, for example 409 when the name is taken.</exception>

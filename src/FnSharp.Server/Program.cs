@@ -1,4 +1,6 @@
 using FnSharp.Server.Apis;
+using FnSharp.Server.Auth;
+using FnSharp.Server.Dashboard;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -9,9 +11,18 @@ using FnSharp.Server.Telemetry;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
+builder.AddFnSharpAuth();
+builder.AddFnSharpDashboard();
 
 var app = builder.Build();
+if (KeysCommand.IsKeysCommand(args))
+{
+    // fnsharp-server keys create|list|revoke: the server's store, without serving.
+    return await KeysCommand.RunAsync(app, args, Console.Out, Console.Error);
+}
+
 app.UseFnSharpErrors();
+app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();
 app.MapAppsApi();
@@ -22,6 +33,8 @@ app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapAsyncCallsApi();
 app.MapNodesApi();
+app.MapFnSharpAuthApis();
+app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();
 
 /// <summary>The server's entry point; public so that functional tests can host it.</summary>

@@ -5,7 +5,7 @@ namespace FnSharp.Storage.Postgres;
 
 /// <summary>
 /// The messages of a PostgreSQL store on the channel <c>fnsharp_changes</c>: those its triggers send at
-/// each commit of apps, fns and triggers (<see cref="PostgresMigrations"/>, script 4), and those nodes
+/// each commit of apps, fns and triggers (<see cref="PostgresMigrations"/>, script 5), and those nodes
 /// send. One dedicated connection, outside the pool, runs <c>LISTEN</c> and waits with Npgsql's
 /// <c>WaitAsync</c>; while nothing arrives it checks the connection every <see cref="ProbeInterval"/>
 /// with a query, so a connection that broke without a word (a server restart, a dropped route) ends the

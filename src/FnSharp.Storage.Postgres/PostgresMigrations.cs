@@ -98,7 +98,35 @@ internal static class PostgresMigrations
         CREATE INDEX call_logs_fn_id ON call_logs (fn_id);
         """,
 
-        // 3: node membership, one row per node, written by its heartbeat.
+        // 3: API keys (only a hash of each token) and the audit log of changes made through the API.
+        """
+        CREATE TABLE api_keys (
+            id text COLLATE "C" PRIMARY KEY,
+            name text NOT NULL,
+            scopes text NOT NULL,
+            created_at bigint NOT NULL,
+            created_by text NULL,
+            revoked_at bigint NULL,
+            token_hash bytea NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id text COLLATE "C" PRIMARY KEY,
+            time bigint NOT NULL,
+            key_id text COLLATE "C" NULL,
+            key_name text NOT NULL,
+            remote_addr text NULL,
+            action text NOT NULL,
+            path text NOT NULL,
+            status integer NOT NULL,
+            resource_id text NULL,
+            app_id text COLLATE "C" NULL
+        );
+        CREATE INDEX audit_log_time ON audit_log (time);
+        CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
+        CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
+        """,
+
+        // 4: node membership, one row per node, written by its heartbeat.
         """
         CREATE TABLE nodes (
             name text COLLATE "C" PRIMARY KEY,
@@ -114,7 +142,7 @@ internal static class PostgresMigrations
         );
         """,
 
-        // 4: every committed change of apps, fns and triggers notifies the channel fnsharp_changes (payload:
+        // 5: every committed change of apps, fns and triggers notifies the channel fnsharp_changes (payload:
         // the table's name), so that every node drops its cached lookups at once (PostgresChangeFeed).
         // Per statement, and PostgreSQL folds equal notifications of one transaction into one.
         """

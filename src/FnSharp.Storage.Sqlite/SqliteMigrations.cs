@@ -102,7 +102,35 @@ internal static class SqliteMigrations
         CREATE INDEX call_logs_fn_id ON call_logs (fn_id);
         """,
 
-        // 4: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
+        // 4: API keys (only a hash of each token) and the audit log of changes made through the API.
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NULL,
+            revoked_at INTEGER NULL,
+            token_hash BLOB NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id TEXT PRIMARY KEY,
+            time INTEGER NOT NULL,
+            key_id TEXT NULL,
+            key_name TEXT NOT NULL,
+            remote_addr TEXT NULL,
+            action TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            resource_id TEXT NULL,
+            app_id TEXT NULL
+        );
+        CREATE INDEX audit_log_time ON audit_log (time);
+        CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
+        CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
+        """,
+
+        // 5: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
         """
         CREATE TABLE nodes (
             name TEXT PRIMARY KEY,

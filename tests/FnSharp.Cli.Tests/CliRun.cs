@@ -5,7 +5,7 @@ internal static class CliRun
 {
     /// <summary>
     /// Runs <paramref name="args"/>; environment variables come from <paramref name="environment"/>, then
-    /// from the process (FN_REGISTRY and FN_API_URL excepted, so that the machine's settings cannot change a
+    /// from the process (FN_REGISTRY, FN_API_URL and FN_TOKEN excepted, so that the machine's settings cannot change a
     /// test); <paramref name="with"/> changes the rest of the <see cref="CliIo"/> (stdin, the clock).
     /// </summary>
     public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null, Func<CliIo, CliIo>? with = null)
@@ -25,7 +25,7 @@ internal static class CliRun
             Error = error,
             Environment = name =>
                 environment is not null && environment.TryGetValue(name, out var value) ? value
-                : name is "FN_REGISTRY" or "FN_API_URL" ? null
+                : name is "FN_REGISTRY" or "FN_API_URL" or "FN_TOKEN" ? null
                 : Environment.GetEnvironmentVariable(name),
         };
         return with is null ? io : with(io);

@@ -41,6 +41,7 @@ public sealed class ComposeTests
             Assert.Equal("fnsharp/server:latest", DeployFiles.At(node, "image").ToString());
             Assert.Equal("postgres://fnsharp:${FNSHARP_DB_PASSWORD:-fnsharp}@postgres:5432/fnsharp", DeployFiles.At(node, "environment", "FN_DB_URL").ToString());
             Assert.Equal("service_healthy", DeployFiles.At(node, "depends_on", "postgres", "condition").ToString());
+            Assert.StartsWith("${FNSHARP_ADMIN_TOKEN:?", DeployFiles.At(node, "environment", "FN_ADMIN_TOKEN").ToString(), StringComparison.Ordinal);
         }
     }
 

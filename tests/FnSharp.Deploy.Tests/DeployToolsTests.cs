@@ -10,12 +10,27 @@ namespace FnSharp.Deploy.Tests;
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class DeployToolsTests
 {
+    private static readonly string ComposeFile = Path.Combine(DeployFiles.Compose, "docker-compose.yml");
+
     [Fact]
     public async Task Compose_DockerComposeConfig_Valid()
     {
-        var (code, output) = await Tool.RunAsync("docker-compose", "-f", Path.Combine(DeployFiles.Compose, "docker-compose.yml"), "config", "--quiet");
+        var token = new Dictionary<string, string> { ["FNSHARP_ADMIN_TOKEN"] = new string('t', 64) };
+
+        var (code, output) = await Tool.RunAsync("docker-compose", token, "-f", ComposeFile, "config", "--quiet");
 
         Assert.True(code == 0, output);
+    }
+
+    [Fact]
+    public async Task Compose_NoAdminToken_RefusedNamingIt()
+    {
+        var unset = new Dictionary<string, string> { ["FNSHARP_ADMIN_TOKEN"] = "" };
+
+        var (code, output) = await Tool.RunAsync("docker-compose", unset, "-f", ComposeFile, "config", "--quiet");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("set FNSHARP_ADMIN_TOKEN to the admin API key", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class KubernetesManifestTests
         var objects = DeployFiles.Manifests();
 
         Assert.Equal(
-            ["ConfigMap/haproxy", "DaemonSet/fnsharp-node", "Deployment/haproxy", "Namespace/fnsharp", "Secret/fnsharp-db", "Service/fnsharp", "Service/fnsharp-nodes", "Service/postgres", "StatefulSet/postgres"],
+            ["ConfigMap/haproxy", "DaemonSet/fnsharp-node", "Deployment/haproxy", "Namespace/fnsharp", "Secret/fnsharp-admin", "Secret/fnsharp-db", "Service/fnsharp", "Service/fnsharp-nodes", "Service/postgres", "StatefulSet/postgres"],
             objects.Select(o => $"{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}").Order(StringComparer.Ordinal));
         Assert.All(objects.OfType<IMetadata<V1ObjectMeta>>().Where(o => o is not V1Namespace), o => Assert.Equal(Namespace, o.Metadata.NamespaceProperty));
         Assert.All(objects.OfType<IMetadata<V1ObjectMeta>>(), o => Assert.Equal("fnsharp", o.Metadata.Labels["app.kubernetes.io/part-of"]));
@@ -72,6 +72,12 @@ public sealed class KubernetesManifestTests
         Assert.StartsWith("postgres://fnsharp:", secret.StringData["url"], StringComparison.Ordinal);
         Assert.EndsWith($"@postgres.{Namespace}.svc.cluster.local:5432/fnsharp", secret.StringData["url"], StringComparison.Ordinal);
         Assert.Contains($":{secret.StringData["password"]}@", secret.StringData["url"], StringComparison.Ordinal);
+
+        // Listening on every address, a node starts only with an API key (FN_AUTH=auto): the admin token.
+        var admin = DeployFiles.One<V1Secret>("fnsharp-admin").StringData["token"];
+        Assert.Equal(("fnsharp-admin", "token"), (env["FN_ADMIN_TOKEN"].ValueFrom.SecretKeyRef.Name, env["FN_ADMIN_TOKEN"].ValueFrom.SecretKeyRef.Key));
+        Assert.True(admin.Length >= 32 && !admin.Contains(' ', StringComparison.Ordinal), "FN_ADMIN_TOKEN must be at least 32 characters without spaces");
+        Assert.DoesNotContain("FN_AUTH", env.Keys);
     }
 
     [Fact]

@@ -12,6 +12,12 @@ internal sealed class CliOptions
         Recursive = true,
     };
 
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "The API key, sent as 'Authorization: Bearer <token>' (default: $FN_TOKEN, else token in ~/.fnsharp/config.json; none when unset).",
+        Recursive = true,
+    };
+
     /// <summary><c>--output table|json</c>, in any case; table when absent.</summary>
     public Option<OutputFormat> Output { get; } = OutputOption();
 

@@ -27,7 +27,8 @@ internal sealed class CommandRunner(CliOptions options, CliIo io)
             {
                 var given = parse.GetValue(options.ApiUrl);
                 url = CliContext.ResolveApiUrl(given, io.Environment("FN_API_URL"), CliContext.ConfigFilePath);
-                using var context = new CliContext(url, given, parse.GetValue(options.Output), io);
+                var token = CliContext.ResolveToken(parse.GetValue(options.Token), io.Environment("FN_TOKEN"), CliContext.ConfigFilePath);
+                using var context = new CliContext(url, given, parse.GetValue(options.Output), io, token);
                 return await body(parse, context, cancellationToken);
             }
             catch (CliException e)

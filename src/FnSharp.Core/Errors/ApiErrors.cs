@@ -96,6 +96,12 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 
+    /// <summary>400: <c>fnsharp.io/auth</c> on a trigger is neither <c>"key"</c> nor <c>"public"</c>.</summary>
+    public static readonly ApiError InvalidTriggerAuth = new(400, "Invalid annotation fnsharp.io/auth: use \"key\" (calls need an invoke key of the app) or \"public\" (the default)");
+
+    /// <summary>400: <c>fnsharp.io/rate-limit</c> on an app is not a whole number from 0 to 1000000.</summary>
+    public static readonly ApiError InvalidRateLimit = new(400, "Invalid annotation fnsharp.io/rate-limit: use a whole number of calls per second per node from 0 (no limit) to 1000000");
+
     /// <summary>400: more than 100 annotations on one resource.</summary>
     public static readonly ApiError TooManyAnnotations = new(400, "Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100)");
 

@@ -18,6 +18,28 @@ public static class FnSharpAnnotations
     /// <summary>On an HTTP trigger: <c>"detached"</c> makes its calls detached, <c>"sync"</c> (the default) synchronous; the <c>Fn-Invoke-Type</c> header of a call wins.</summary>
     public const string InvokeType = "fnsharp.io/invoke-type";
 
+    /// <summary>
+    /// On an HTTP trigger: <c>"key"</c> makes its calls need an <c>invoke</c> (or <c>deploy</c>, <c>admin</c>)
+    /// key of its app on a server with keys; <c>"public"</c>, the default, needs none, as webhooks expect.
+    /// </summary>
+    public const string Auth = "fnsharp.io/auth";
+
+    /// <summary>The value of <see cref="Auth"/> that asks for a key.</summary>
+    public const string AuthKey = "key";
+
+    /// <summary>The value of <see cref="Auth"/> that asks for none (the default).</summary>
+    public const string AuthPublic = "public";
+
+    /// <summary>
+    /// On an app: the calls per second its fns may get on each node, through <c>/invoke</c> and <c>/t</c>
+    /// together (a whole number from 0 to <see cref="MaxRateLimit"/>, a JSON number or a string of digits; 0
+    /// means no limit); overrides <c>FN_APP_CALLS_PER_SEC</c>.
+    /// </summary>
+    public const string RateLimit = "fnsharp.io/rate-limit";
+
+    /// <summary>The highest <see cref="RateLimit"/>.</summary>
+    public const int MaxRateLimit = 1_000_000;
+
     /// <summary>The value of <see cref="AsyncRetries"/> in <paramref name="annotations"/>: 0 when absent, <see langword="null"/> when it is not an integer from 0 to <see cref="MaxAsyncRetries"/>.</summary>
     public static int? AsyncRetriesOf(IReadOnlyDictionary<string, JsonElement> annotations)
     {
@@ -58,4 +80,48 @@ public static class FnSharpAnnotations
         string.Equals(value, "detached", StringComparison.OrdinalIgnoreCase) ? true
         : string.Equals(value, "sync", StringComparison.OrdinalIgnoreCase) ? false
         : null;
+
+    /// <summary>
+    /// Whether <see cref="Auth"/> in <paramref name="annotations"/> asks for a key: <see langword="true"/> for
+    /// <c>"key"</c>; <see langword="false"/> for <c>"public"</c>, when absent, or for any other value (which
+    /// validation refuses at create and update).
+    /// </summary>
+    public static bool RequiresKey(IReadOnlyDictionary<string, JsonElement> annotations) => AuthOf(annotations) is true;
+
+    /// <summary>The value of <see cref="Auth"/>: <see langword="true"/> for <c>"key"</c>, <see langword="false"/> for <c>"public"</c> or absent, <see langword="null"/> for anything else.</summary>
+    public static bool? AuthOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(Auth, out var value))
+        {
+            return false;
+        }
+
+        return value.ValueKind != JsonValueKind.String ? null
+            : value.GetString() switch
+            {
+                AuthKey => true,
+                AuthPublic => false,
+                _ => null,
+            };
+    }
+
+    /// <summary>The value of <see cref="RateLimit"/>: <see langword="null"/> when absent, -1 when it is not a whole number from 0 to <see cref="MaxRateLimit"/>.</summary>
+    public static int? RateLimitOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(RateLimit, out var value))
+        {
+            return null;
+        }
+
+        var limit = -1;
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out limit),
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit),
+            _ => false,
+        };
+        return parsed && limit is >= 0 and <= MaxRateLimit ? limit : -1;
+    }
 }

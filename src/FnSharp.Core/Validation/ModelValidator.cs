@@ -51,7 +51,8 @@ public static class ModelValidator
             return ApiErrors.InvalidAppShape;
         }
 
-        return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations);
+        return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations)
+            ?? (FnSharpAnnotations.RateLimitOf(app.Annotations) is -1 ? ApiErrors.InvalidRateLimit : null);
     }
 
     /// <summary>Checks a fn to be created or the result of an update, before defaults are applied.</summary>
@@ -147,7 +148,8 @@ public static class ModelValidator
         }
 
         return ValidateAnnotations(trigger.Annotations)
-            ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null);
+            ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null)
+            ?? (FnSharpAnnotations.AuthOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerAuth : null);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +16,11 @@ internal static class AppsApi
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/v2/apps");
-        apps.MapPost("", CreateApp);
-        apps.MapGet("", ListApps);
-        apps.MapGet("/{appID}", GetApp);
-        apps.MapPut("/{appID}", UpdateApp);
-        apps.MapDelete("/{appID}", DeleteApp);
+        apps.MapPost("", CreateApp).RequireAdmin();
+        apps.MapGet("", ListApps).RequireScopeOnSomeApp(KeyScopes.Deploy);
+        apps.MapGet("/{appID}", GetApp).RequireAppScope(KeyScopes.Deploy, AppFrom.AppId, "appID");
+        apps.MapPut("/{appID}", UpdateApp).RequireAdmin();
+        apps.MapDelete("/{appID}", DeleteApp).RequireAdmin();
         return routes;
     }
 
@@ -43,12 +44,13 @@ internal static class AppsApi
         return TypedResults.Ok(created);
     }
 
-    /// <summary>One page of apps by name; <c>name</c> filters exactly.</summary>
-    public static async Task<IResult> ListApps(IDataStore store, string? cursor, int? per_page, string? name, CancellationToken cancellationToken)
+    /// <summary>One page of apps by name; <c>name</c> filters exactly. A key without <c>admin</c> sees only the apps it may deploy to (a page may then hold fewer items than it could, its cursor unchanged).</summary>
+    public static async Task<IResult> ListApps(HttpContext context, IDataStore store, string? cursor, int? per_page, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { Name = NullIfEmpty(name) };
         var page = await store.GetAppsAsync(filter, cancellationToken);
-        return TypedResults.Ok(new ListBody<App>(page.Items, Cursor.Next(page, a => a.Name, a => a.Id)));
+        var items = Access.SeesAll(context) ? page.Items : page.Items.Where(a => Access.CanSee(context, a.Id)).ToList();
+        return TypedResults.Ok(new ListBody<App>(items, Cursor.Next(page, a => a.Name, a => a.Id)));
     }
 
     /// <summary>200 with the app, or 404.</summary>

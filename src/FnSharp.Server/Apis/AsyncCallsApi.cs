@@ -1,5 +1,7 @@
 using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Calls;
 
 namespace FnSharp.Server.Apis;
@@ -12,7 +14,7 @@ internal static partial class AsyncCallsApi
 {
     public static IEndpointRouteBuilder MapAsyncCallsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall);
+        routes.MapPost("/v2/fns/{fnID}/calls/{callID}/redrive", RedriveCall).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
         return routes;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Apis;
 
@@ -29,9 +30,9 @@ internal static class CallsApi
     public static IEndpointRouteBuilder MapCallsApi(this IEndpointRouteBuilder routes)
     {
         var calls = routes.MapGroup("/v2/fns/{fnID}/calls");
-        calls.MapGet("", ListCalls);
-        calls.MapGet("/{callID}", GetCall);
-        calls.MapGet("/{callID}/log", GetCallLog);
+        calls.MapGet("", ListCalls).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
+        calls.MapGet("/{callID}", GetCall).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
+        calls.MapGet("/{callID}/log", GetCallLog).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
         return routes;
     }
 

@@ -4,6 +4,7 @@ using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -19,16 +20,19 @@ internal static class FnsApi
     public static IEndpointRouteBuilder MapFnsApi(this IEndpointRouteBuilder routes)
     {
         var fns = routes.MapGroup("/v2/fns");
-        fns.MapPost("", CreateFn);
-        fns.MapGet("", ListFns);
-        fns.MapGet("/{fnID}", GetFn);
-        fns.MapPut("/{fnID}", UpdateFn);
-        fns.MapDelete("/{fnID}", DeleteFn);
+        fns.MapPost("", CreateFn).RequireScopeOnSomeApp(KeyScopes.Deploy);
+        fns.MapGet("", ListFns).RequireScopeOnSomeApp(KeyScopes.Deploy);
+        fns.MapGet("/{fnID}", GetFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
+        fns.MapPut("/{fnID}", UpdateFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
+        fns.MapDelete("/{fnID}", DeleteFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
         return routes;
     }
 
-    /// <summary>200 with the full fn, defaults applied and the app's shape copied; 400, 404 for a missing app, 409 for a taken name.</summary>
-    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// 200 with the full fn, defaults applied and the app's shape copied; 400 (also for an image
+    /// <c>FN_ALLOWED_IMAGES</c> refuses), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
+    /// </summary>
+    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var fn = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (fn.Id.Length > 0)
@@ -46,18 +50,25 @@ internal static class FnsApi
             throw new ApiException(error);
         }
 
+        Access.Demand(request.HttpContext, KeyScopes.Deploy, fn.AppId);
+        images.Check(fn.Image);
         var app = await store.GetAppByIdAsync(fn.AppId, cancellationToken) ?? throw new ApiException(ApiErrors.AppNotFound);
         var now = ApiTime.Now(time);
         var created = await store.InsertFnAsync(fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now }, cancellationToken);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
-    /// <summary>One page of fns by name; <c>app_id</c> and <c>name</c> filter exactly.</summary>
+    /// <summary>One page of fns by name; <c>app_id</c> and <c>name</c> filter exactly. 403 for an <c>app_id</c> the key may not deploy to; without one, a key without <c>admin</c> sees only its apps' fns.</summary>
     public static async Task<IResult> ListFns(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), Name = AppsApi.NullIfEmpty(name) };
+        if (filter.AppId is { } appId)
+        {
+            Access.Demand(request.HttpContext, KeyScopes.Deploy, appId);
+        }
+
         var page = await store.GetFnsAsync(filter, cancellationToken);
-        var items = page.Items.Select(fn => WithEndpoint(fn, request, options.Value)).ToList();
+        var items = page.Items.Where(fn => Access.CanSee(request.HttpContext, fn.AppId)).Select(fn => WithEndpoint(fn, request, options.Value)).ToList();
         return TypedResults.Ok(new ListBody<Fn>(items, Cursor.Next(page, f => f.Name, f => f.Id)));
     }
 
@@ -67,8 +78,8 @@ internal static class FnsApi
             ? TypedResults.Ok(WithEndpoint(fn, request, options.Value))
             : throw new ApiException(ApiErrors.FnNotFound);
 
-    /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400, 404 or 409.</summary>
-    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses), 404 or 409.</summary>
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != fnID)
@@ -78,7 +89,20 @@ internal static class FnsApi
 
         patch = patch with { Annotations = ComputedAnnotations.Without(patch.Annotations, ComputedAnnotations.FnInvokeEndpoint) };
         var now = ApiTime.Now(time);
-        var updated = await store.UpdateFnAsync(fnID, current => ModelMerger.MergeFn(current, patch, now), cancellationToken);
+        var updated = await store.UpdateFnAsync(
+            fnID,
+            current =>
+            {
+                var merged = ModelMerger.MergeFn(current, patch, now);
+                if (merged.Image != current.Image)
+                {
+                    // Only a new image: a fn made before FN_ALLOWED_IMAGES changed can still be edited otherwise.
+                    images.Check(merged.Image);
+                }
+
+                return merged;
+            },
+            cancellationToken);
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 

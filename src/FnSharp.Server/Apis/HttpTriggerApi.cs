@@ -1,5 +1,6 @@
 using FnSharp.Core.Errors;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Apis;
@@ -13,8 +14,9 @@ internal static class HttpTriggerApi
 {
     public static IEndpointRouteBuilder MapHttpTriggerApi(this IEndpointRouteBuilder routes)
     {
-        routes.Map("/t/{appName}", (string appName, HttpContext context, IDataStore store, CallServer calls) => InvokeTrigger(appName, null, context, store, calls));
-        routes.Map("/t/{appName}/{**source}", InvokeTrigger);
+        routes.Map("/t/{appName}", (string appName, HttpContext context, IDataStore store, CallServer calls) => InvokeTrigger(appName, null, context, store, calls))
+            .RequireKeyWhenTriggerAsks();
+        routes.Map("/t/{appName}/{**source}", InvokeTrigger).RequireKeyWhenTriggerAsks();
         return routes;
     }
 

@@ -1,5 +1,7 @@
 using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Apis;
@@ -9,7 +11,7 @@ internal static class InvokeApi
 {
     public static IEndpointRouteBuilder MapInvokeApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/invoke/{fnID}", InvokeFn);
+        routes.MapPost("/invoke/{fnID}", InvokeFn).RequireAppScope(KeyScopes.Invoke, AppFrom.FnId, "fnID");
         return routes;
     }
 

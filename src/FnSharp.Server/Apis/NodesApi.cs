@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Cluster;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ internal static class NodesApi
 {
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v2/nodes", ListNodes);
+        // The nodes' addresses and capacity are the operator's business.
+        routes.MapGet("/v2/nodes", ListNodes).RequireAdmin();
         return routes;
     }
 

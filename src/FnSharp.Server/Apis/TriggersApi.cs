@@ -4,6 +4,7 @@ using FnSharp.Core.Models;
 using FnSharp.Core.Storage;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -20,11 +21,11 @@ internal static class TriggersApi
     public static IEndpointRouteBuilder MapTriggersApi(this IEndpointRouteBuilder routes)
     {
         var triggers = routes.MapGroup("/v2/triggers");
-        triggers.MapPost("", CreateTrigger);
-        triggers.MapGet("", ListTriggers);
-        triggers.MapGet("/{triggerID}", GetTrigger);
-        triggers.MapPut("/{triggerID}", UpdateTrigger);
-        triggers.MapDelete("/{triggerID}", DeleteTrigger);
+        triggers.MapPost("", CreateTrigger).RequireScopeOnSomeApp(KeyScopes.Deploy);
+        triggers.MapGet("", ListTriggers).RequireScopeOnSomeApp(KeyScopes.Deploy);
+        triggers.MapGet("/{triggerID}", GetTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
+        triggers.MapPut("/{triggerID}", UpdateTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
+        triggers.MapDelete("/{triggerID}", DeleteTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
         return routes;
     }
 
@@ -56,19 +57,25 @@ internal static class TriggersApi
             throw new ApiException(error);
         }
 
+        Access.Demand(request.HttpContext, KeyScopes.Deploy, trigger.AppId);
         var now = ApiTime.Now(time);
         var created = await store.InsertTriggerAsync(trigger with { Id = ids.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
         return TypedResults.Ok(await WithEndpointAsync(created, request, store, options.Value, null, cancellationToken));
     }
 
-    /// <summary>One page of triggers by name; <c>app_id</c>, <c>fn_id</c> and <c>name</c> filter exactly.</summary>
+    /// <summary>One page of triggers by name; <c>app_id</c>, <c>fn_id</c> and <c>name</c> filter exactly. 403 for an <c>app_id</c> the key may not deploy to; otherwise a key without <c>admin</c> sees only its apps' triggers.</summary>
     public static async Task<IResult> ListTriggers(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? fn_id, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), FnId = AppsApi.NullIfEmpty(fn_id), Name = AppsApi.NullIfEmpty(name) };
+        if (filter.AppId is { } appId)
+        {
+            Access.Demand(request.HttpContext, KeyScopes.Deploy, appId);
+        }
+
         var page = await store.GetTriggersAsync(filter, cancellationToken);
         var appNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var items = new List<Trigger>(page.Items.Count);
-        foreach (var trigger in page.Items)
+        foreach (var trigger in page.Items.Where(t => Access.CanSee(request.HttpContext, t.AppId)))
         {
             items.Add(await WithEndpointAsync(trigger, request, store, options.Value, appNames, cancellationToken));
         }

@@ -10,8 +10,8 @@ internal static class VersionApi
 
     public static IEndpointRouteBuilder MapVersionApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/", GetVersion);
-        routes.MapGet("/version", GetVersion);
+        routes.MapGet("/", GetVersion).AllowAnonymous();
+        routes.MapGet("/version", GetVersion).AllowAnonymous();
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using FnSharp.Core.Storage;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Calls;
@@ -10,12 +11,17 @@ namespace FnSharp.Server.Calls;
 /// are never removed (<see cref="ICallStore.PruneCallsAsync"/>). Each node prunes the store it uses:
 /// on a shared PostgreSQL the rounds of several nodes overlap harmlessly.
 /// </summary>
-internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallPruner> logger) : BackgroundService
+internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOptions> options, TimeProvider time, CallRecordMetrics metrics, ILogger<CallPruner> logger)
+    : PeriodicPruner(time)
 {
     /// <summary>The time between two rounds; the first comes one interval after start-up.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
-    private PeriodicTimer? _timer;
+    /// <inheritdoc/>
+    protected override TimeSpan Period => Interval;
+
+    /// <inheritdoc/>
+    protected override bool Enabled => MaxAge > TimeSpan.Zero;
 
     // Read when used, not when built: the host builds hosted services before it reports bad settings.
     private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
@@ -25,9 +31,9 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
     /// the store is logged and the next round tries again.
     /// </summary>
     /// <returns>How many calls were removed (0 when the store failed).</returns>
-    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow() - MaxAge;
+        var before = Time.GetUtcNow() - MaxAge;
         int removed;
         try
         {
@@ -46,46 +52,5 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
         }
 
         return removed;
-    }
-
-    /// <inheritdoc/>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Made here, not in ExecuteAsync (which .NET 10 runs later on the thread pool): the first round is
-        // due one interval after start-up, whenever the loop gets to wait for it.
-        if (MaxAge > TimeSpan.Zero)
-        {
-            _timer = new PeriodicTimer(Interval, time);
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_timer is not { } timer)
-        {
-            return;
-        }
-
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await PruneAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
     }
 }

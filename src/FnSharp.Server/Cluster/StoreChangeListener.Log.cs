@@ -2,19 +2,19 @@ namespace FnSharp.Server.Cluster;
 
 internal sealed partial class StoreChangeListener
 {
-    // Event ids 1700-1749 belong to the cluster: 1720-1739 to change notifications.
-    [LoggerMessage(1720, LogLevel.Information, "Listening for changes other nodes make to apps, fns and triggers; cached lookups are dropped at each")]
+    // Event ids 1900-1949 belong to the cluster: 1920-1939 to change notifications.
+    [LoggerMessage(1920, LogLevel.Information, "Listening for changes other nodes make to apps, fns and triggers; cached lookups are dropped at each")]
     private static partial void LogSubscribed(ILogger logger);
 
-    [LoggerMessage(1721, LogLevel.Information, "Listening for changes again after {Failures} failed attempt(s); the lookup cache starts empty")]
+    [LoggerMessage(1921, LogLevel.Information, "Listening for changes again after {Failures} failed attempt(s); the lookup cache starts empty")]
     private static partial void LogResubscribed(ILogger logger, int failures);
 
-    [LoggerMessage(1722, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
+    [LoggerMessage(1922, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, long retryMs);
 
-    [LoggerMessage(1723, LogLevel.Warning, "Node(s) {Nodes} did not acknowledge a change made through this node within {TimeoutMs} ms; answered anyway. They are not waited for again until their next heartbeat")]
+    [LoggerMessage(1923, LogLevel.Warning, "Node(s) {Nodes} did not acknowledge a change made through this node within {TimeoutMs} ms; answered anyway. They are not waited for again until their next heartbeat")]
     private static partial void LogUnacknowledged(ILogger logger, string nodes, long timeoutMs);
 
-    [LoggerMessage(1724, LogLevel.Warning, "Could not acknowledge a change made through node {Writer}; it answers after its timeout")]
+    [LoggerMessage(1924, LogLevel.Warning, "Could not acknowledge a change made through node {Writer}; it answers after its timeout")]
     private static partial void LogAckFailed(ILogger logger, Exception exception, string writer);
 }

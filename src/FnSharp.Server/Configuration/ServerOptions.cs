@@ -10,6 +10,23 @@ public sealed record ServerOptions
     public int Port { get; set; } = 8080;
 
     /// <summary>
+    /// The address the API listens on (<c>FN_LISTEN_ADDRESS</c>): <c>*</c>, the default, for every
+    /// interface, <c>localhost</c>, or one IP address such as <c>127.0.0.1</c> or <c>::1</c>. Without any
+    /// API key, a server listens only on loopback (<c>docs/api.md</c>, "Keys").
+    /// </summary>
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>Whether <see cref="ListenAddress"/> is a loopback address only (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>::1</c>).</summary>
+    public bool ListensOnLoopbackOnly =>
+        ListenAddress.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(ListenAddress, out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    /// <summary>The URL Kestrel listens on: <see cref="ListenAddress"/> (an IPv6 address in brackets) and <see cref="Port"/>.</summary>
+    public string ListenUrl => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"http://{(ListenAddress.Contains(':', StringComparison.Ordinal) ? "[" + ListenAddress + "]" : ListenAddress)}:{Port}");
+
+    /// <summary>
     /// The datastore (<c>FN_DB_URL</c>): <c>sqlite3:///abs/path.db</c> or <c>sqlite3://./rel/path.db</c>
     /// (default <c>sqlite3://./data/fnsharp.db</c>, its directory created when missing), or
     /// <c>postgres://user:password@host:port/database</c>.

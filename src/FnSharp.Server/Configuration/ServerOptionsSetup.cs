@@ -15,6 +15,7 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
     public void Configure(ServerOptions options)
     {
         options.Port = configuration.GetValue("FN_PORT", options.Port);
+        options.ListenAddress = configuration["FN_LISTEN_ADDRESS"] is { Length: > 0 } address ? address.Trim() : options.ListenAddress;
         options.DbUrl = configuration["FN_DB_URL"] is { Length: > 0 } url ? url : options.DbUrl;
         options.PublicLbUrl = configuration["FN_PUBLIC_LB_URL"] is { Length: > 0 } lb ? lb : options.PublicLbUrl;
         options.MaxRequestSize = configuration.GetValue("FN_MAX_REQUEST_SIZE", options.MaxRequestSize);
@@ -40,6 +41,12 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration) : IConfig
         if (options.Port is < 1 or > 65535)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"FN_PORT must be a TCP port from 1 to 65535, not {options.Port}."));
+        }
+
+        if (options.ListenAddress is not "*" && !options.ListenAddress.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            && !System.Net.IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            failures.Add($"FN_LISTEN_ADDRESS must be * (every interface), localhost or an IP address such as 127.0.0.1, not '{options.ListenAddress}'.");
         }
 
         if (options.UsesPostgres)

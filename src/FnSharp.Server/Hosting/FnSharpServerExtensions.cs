@@ -15,7 +15,7 @@ namespace FnSharp.Server.Hosting;
 /// <summary>Composes the FnSharp server: options, store, Docker driver, agent and their lifetimes.</summary>
 public static class FnSharpServerExtensions
 {
-    /// <summary>Registers every service the server needs and makes Kestrel listen on <c>FN_PORT</c>.</summary>
+    /// <summary>Registers every service the server needs and makes Kestrel listen on <c>FN_LISTEN_ADDRESS</c> and <c>FN_PORT</c>.</summary>
     public static WebApplicationBuilder AddFnSharpServer(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -74,9 +74,10 @@ public static class FnSharpServerExtensions
         // expected ones (bad settings, a port in use) in one plain line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        // A bad FN_PORT is reported by the settings' validation at start; the address needs only a placeholder.
+        // A bad FN_PORT or FN_LISTEN_ADDRESS is reported by the settings' validation at start; the address needs only a placeholder.
         var port = int.TryParse(builder.Configuration["FN_PORT"], System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535 ? p : 8080;
-        builder.WebHost.UseUrls($"http://*:{port}");
+        var address = builder.Configuration["FN_LISTEN_ADDRESS"]?.Trim() is { Length: > 0 } a && (a is "*" or "localhost" || System.Net.IPAddress.TryParse(a, out _)) ? a : "*";
+        builder.WebHost.UseUrls(new ServerOptions { Port = port, ListenAddress = address }.ListenUrl);
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
+using FnSharp.Server.Auth;
 using FnSharp.Server.Calls;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -78,13 +79,14 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>GET /metrics</c>, <c>/health/live</c> (200 while the process serves) and <c>/health/ready</c> (200 when the store and the Docker engine answer, else 503).</summary>
+    /// <summary>Maps <c>GET /metrics</c> (an admin key when keys are required), <c>/health/live</c> (200 while the process serves) and <c>/health/ready</c> (200 when the store and the Docker engine answer, else 503).</summary>
     public static WebApplication MapFnSharpTelemetry(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Health is public, for load balancers and orchestrators; metrics name fns and their load, so they need an admin key.
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAdmin();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
         return app;
     }
 

@@ -72,10 +72,17 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             accepted.Add(response.Headers.GetValues("Fn-Call-Id").Single());
         }
 
-        // Kill once calls are running in containers and others still wait in the queue.
-        var atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
-            calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued));
-        Assert.NotEmpty(await _engine.ContainersOfNodeAsync(_node));
+        // Kill once calls are running in containers and others still wait in the queue. A call is running from
+        // its claim, before its container exists (which under load can take a while): read the calls again
+        // until the engine shows a container too.
+        List<Call> atKill;
+        do
+        {
+            atKill = await WaitForAsync(client, fn.Id, accepted, TimeSpan.FromSeconds(60), calls =>
+                calls.Count(c => c.Status == CallStates.Running) >= 2 && calls.Any(c => c.Status == CallStates.Queued));
+        }
+        while ((await _engine.ContainersOfNodeAsync(_node)).Count == 0);
+
         await first.KillAsync();
         var runningAtKill = atKill.Where(c => c.Status == CallStates.Running).Select(c => c.Id).ToHashSet();
 

@@ -38,6 +38,7 @@ internal sealed class ServerChildProcess : IAsyncDisposable
             WorkingDirectory = dataDirectory,
         };
         info.Environment["FN_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["FN_LISTEN_ADDRESS"] = "127.0.0.1";
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDirectory, "fnsharp.db");
         info.Environment["FN_NODE_NAME"] = node;
         foreach (var (key, value) in settings)

@@ -34,4 +34,46 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Request finished", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_EveryInterfaceWithoutKey_ExitsSayingHowToCreateOne()
+    {
+        var start = ServerChildProcess.StartAsync(_dataDirectory, "test-process-" + Guid.NewGuid().ToString("N")[..12], "refused.log", new Dictionary<string, string> { ["FN_LISTEN_ADDRESS"] = "*" });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
+
+        Assert.StartsWith("fnsharp-server exited at start", failure.Message, StringComparison.Ordinal);
+        var log = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "refused.log"));
+        Assert.Contains("fnsharp-server: cannot start: no API key exists and FN_LISTEN_ADDRESS=* is not loopback", log, StringComparison.Ordinal);
+        Assert.Contains("fnsharp-server keys create --scope admin", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysCreate_OnTheServersStore_KeyRequiredOnceItRuns()
+    {
+        var db = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"), ["keys", "create", "--scope", "admin", "--name", "first admin"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dataDirectory,
+        };
+        info.Environment["FN_DB_URL"] = db;
+        using var create = System.Diagnostics.Process.Start(info)!;
+        var printed = await create.StandardOutput.ReadToEndAsync();
+        await create.WaitForExitAsync();
+        var token = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+
+        await using var server = await ServerChildProcess.StartAsync(_dataDirectory, "test-process-" + Guid.NewGuid().ToString("N")[..12], "keys.log", new Dictionary<string, string>());
+        using var without = await server.Http.GetAsync(new Uri("v2/apps", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("v2/apps", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        using var with = await server.Http.SendAsync(request);
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.StartsWith("Created key ", printed, StringComparison.Ordinal);
+        Assert.StartsWith("fns_", token, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, with.StatusCode);
+    }
 }

@@ -75,6 +75,9 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("FN_DB_URL", DbUrl ?? "sqlite3://" + DatabasePath);
         builder.UseSetting("FN_NODE_NAME", NodeName);
+
+        // In memory there is no socket, and StartOnLoopback binds 127.0.0.1: a server without keys runs open there.
+        builder.UseSetting("FN_LISTEN_ADDRESS", "127.0.0.1");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

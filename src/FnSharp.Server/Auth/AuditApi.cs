@@ -1,0 +1,36 @@
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Apis;
+
+namespace FnSharp.Server.Auth;
+
+/// <summary><c>GET /v2/audit</c>, an FnSharp extension (<c>docs/api.md</c>, "Audit log"): the changes made through the API, newest first. Admin keys only.</summary>
+internal static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v2/audit", ListAudit).RequireAdmin();
+        return routes;
+    }
+
+    /// <summary>
+    /// One page of entries, newest first: <c>{"items":[...],"next_cursor":"..."}</c>. Filters: <c>key_id</c>,
+    /// <c>app_id</c>, <c>from_time</c> and <c>to_time</c> (RFC 3339 or Unix seconds), <c>per_page</c> (30, at
+    /// most 100); 400 for a bad time or cursor.
+    /// </summary>
+    public static async Task<IResult> ListAudit(AuthStore store, string? cursor, int? per_page, string? key_id, string? app_id, string? from_time, string? to_time, CancellationToken cancellationToken)
+    {
+        var filter = new AuditFilter
+        {
+            BeforeId = Cursor.DecodeId(cursor),
+            PerPage = Cursor.PageSize(per_page),
+            KeyId = AppsApi.NullIfEmpty(key_id),
+            AppId = AppsApi.NullIfEmpty(app_id),
+            From = CallsApi.ParseTime("from_time", from_time),
+            To = CallsApi.ParseTime("to_time", to_time),
+        };
+        var page = await store.Audit.GetAuditEntriesAsync(filter, cancellationToken);
+        var next = page.Full && page.Items.Count > 0 ? Cursor.EncodeId(page.Items[^1].Id) : null;
+        return TypedResults.Ok(new ListBody<AuditEntry>(page.Items, next));
+    }
+}

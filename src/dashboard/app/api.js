@@ -1,0 +1,80 @@
+// The API client: same origin, the key from session storage as a Bearer token, Fn's JSON errors as ApiError.
+
+const KEY_NAME = 'fnsharp.apiKey';
+
+/** An error answer: its HTTP status and the message of Fn's {"message": ...} body. */
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export function apiKey() {
+  return sessionStorage.getItem(KEY_NAME) ?? '';
+}
+
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_NAME, key);
+  else sessionStorage.removeItem(KEY_NAME);
+}
+
+/**
+ * Sends a request to the API and returns the raw Response. A 401 also raises the event
+ * `fnsharp:unauthorized` on window, so that the page asks for a key.
+ */
+export async function send(path, { method = 'GET', body, headers = {}, signal } = {}) {
+  const all = { ...headers };
+  const key = apiKey();
+  if (key) all.Authorization = `Bearer ${key}`;
+  const response = await fetch(path, { method, body, headers: all, signal, cache: 'no-store' });
+  if (response.status === 401) {
+    window.dispatchEvent(new CustomEvent('fnsharp:unauthorized', { detail: await messageOf(response.clone()) }));
+  }
+  return response;
+}
+
+/** Sends a request and returns its JSON body; throws ApiError for an error status. */
+export async function json(path, options = {}) {
+  const response = await send(path, options);
+  if (!response.ok) throw new ApiError(response.status, await messageOf(response));
+  return response.status === 204 ? null : response.json();
+}
+
+/** Sends a request and returns its text body, or null for a 404 (a call without a log); throws ApiError for other errors. */
+export async function textOrNull(path, options = {}) {
+  const response = await send(path, options);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new ApiError(response.status, await messageOf(response));
+  return response.text();
+}
+
+/** Every item of a paged list, following next_cursor, up to `max` items. Returns {items, more}. */
+export async function all(path, { max = 2000, signal } = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await json(`${path}${sep}per_page=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { signal });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return { items, more: Boolean(cursor) };
+}
+
+async function messageOf(response) {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.message === 'string') return body.message;
+  } catch {
+    // Not JSON: the text itself, or the status.
+  }
+  return text.trim() || response.statusText || `HTTP ${response.status}`;
+}
+
+/** The query string of the non-empty entries of `params`. */
+export function query(params) {
+  const entries = Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return entries.length ? `?${new URLSearchParams(entries)}` : '';
+}
