@@ -113,30 +113,6 @@ internal sealed class CallLogBuffer
         }
     }
 
-    /// <summary>How many lines are kept now, of every call not yet taken (tests).</summary>
-    internal int LineCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _lineCount;
-            }
-        }
-    }
-
-    /// <summary>How many calls have lines not yet taken (tests).</summary>
-    internal int CallCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _calls.Count;
-            }
-        }
-    }
-
     private CallLines? Remove(string callId)
     {
         if (!_calls.Remove(callId, out var lines))

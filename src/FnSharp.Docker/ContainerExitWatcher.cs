@@ -16,15 +16,15 @@ internal static class ContainerExitWatcher
     private static readonly TimeSpan LogDrain = TimeSpan.FromSeconds(5);
 
     /// <summary>Completes when the container <paramref name="containerId"/> has exited; never faults.</summary>
-    public static async Task<ContainerExit> WatchAsync(DockerClient client, string containerId, ContainerLogs logs, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ContainerExit> WatchAsync(DockerEngineClient engine, string containerId, ContainerLogs logs, TimeProvider time, CancellationToken cancellationToken)
     {
         var exitCode = UnknownExitCode;
         var oomKilled = false;
         try
         {
-            var waited = await client.Containers.WaitContainerAsync(containerId, cancellationToken);
+            var waited = await engine.WaitContainerAsync(containerId, cancellationToken);
             exitCode = waited.StatusCode;
-            var inspected = await client.Containers.InspectContainerAsync(containerId, cancellationToken);
+            var inspected = await engine.InspectContainerAsync(containerId, cancellationToken);
             if (inspected.State is { } state)
             {
                 oomKilled = state.OOMKilled;

@@ -26,20 +26,20 @@ internal sealed class ContainerLogs
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>Starts following the output of the started container <paramref name="containerId"/>.</summary>
-    public static ContainerLogs Follow(DockerClient client, string containerId, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
+    public static ContainerLogs Follow(DockerEngineClient engine, string containerId, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
     {
         var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogLinesKept, options.StderrTailLines));
-        logs.Completion = Task.Run(() => logs.ReadAsync(client, containerId, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
+        logs.Completion = Task.Run(() => logs.ReadAsync(engine, containerId, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
         return logs;
     }
 
-    private async Task ReadAsync(DockerClient client, string containerId, string frameName, int maxLineLength, CancellationToken cancellationToken)
+    private async Task ReadAsync(DockerEngineClient engine, string containerId, string frameName, int maxLineLength, CancellationToken cancellationToken)
     {
         var stdout = new StreamState(ContainerOutput.Stdout, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
         var stderr = new StreamState(ContainerOutput.Stderr, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
         try
         {
-            using var stream = await client.Containers.GetContainerLogsAsync(
+            using var stream = await engine.GetContainerLogsAsync(
                 containerId,
                 new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true },
                 cancellationToken);

@@ -14,11 +14,14 @@ internal sealed partial class DockerContainer : IDisposable
 
     public IReadOnlyList<ContainerLogLine> TakeCallLogs(string callId) => _logs?.Buffer.Take(callId) ?? [];
 
+    /// <summary>Whether the container was started, so that its output and exit are followed.</summary>
+    private bool IsObserved => Volatile.Read(ref _logs) is not null;
+
     /// <summary>Starts following the output and watching for the exit of the just-started container; returns the exit.</summary>
     private Task<ContainerExit> Observe()
     {
-        var logs = ContainerLogs.Follow(_driver.Client, Id, _logFrameName, _driver.Options, _lifetime.Token);
-        _logs = logs;
+        var logs = ContainerLogs.Follow(_engine, Id, _logFrameName, _options, _lifetime.Token);
+        Volatile.Write(ref _logs, logs);
         _ = WatchAsync(logs);
         return _exit.Task;
     }
@@ -27,7 +30,7 @@ internal sealed partial class DockerContainer : IDisposable
     {
         try
         {
-            _exit.TrySetResult(await ContainerExitWatcher.WatchAsync(_driver.Client, Id, logs, _driver.Time, _lifetime.Token));
+            _exit.TrySetResult(await ContainerExitWatcher.WatchAsync(_engine, Id, logs, _time, _lifetime.Token));
         }
 #pragma warning disable CA1031 // The watch handles the engine's failures itself; anything else is a bug, surfaced to whoever waits for the exit.
         catch (Exception e)

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
@@ -8,37 +8,44 @@ using Microsoft.Extensions.Logging;
 namespace FnSharp.Docker;
 
 /// <summary>
-/// Runs fn containers on a Docker engine through its Engine API (Docker.DotNet.Enhanced), as Fn's
-/// <c>drivers/docker</c> does: each container gets a fresh host directory bind-mounted at
-/// <c>/tmp/iofs</c>, the environment of the http-stream contract (plus the log frame variables), labels
-/// naming FnSharp, the node, the app and the fn, a memory limit and the hardening of
-/// <see cref="DockerDriverOptions.Hardening"/>. A missing image is pulled (<see cref="ImagePuller"/>);
-/// images that declare a <c>VOLUME</c> are refused. Disposing the driver asynchronously removes every
-/// container it created that is still there.
+/// Runs fn containers on a Docker engine through its Engine API (Docker.DotNet.Enhanced, every call through
+/// <see cref="DockerEngineClient"/>), as Fn's <c>drivers/docker</c> does: each container gets a fresh host
+/// directory bind-mounted at <c>/tmp/iofs</c>, the environment of the http-stream contract (plus the log
+/// frame variables), labels naming FnSharp, the node, the app and the fn, a memory limit and the hardening
+/// of <see cref="DockerDriverOptions.Hardening"/>. A missing image is pulled (<see cref="ImagePuller"/>);
+/// images that declare a <c>VOLUME</c> are refused. The driver keeps no list of its containers: the runner
+/// keeps the one list, and the engine finds this node's containers by label, at start-up
+/// (<see cref="RemoveLeftoversAsync"/>) and when the driver is disposed asynchronously.
 /// </summary>
-public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
+public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
     /// <summary>The header whose value the FDK writes in its log frame markers, unless the fn's config names another.</summary>
     public const string LogFrameHeader = "Fn-Call-Id";
 
-    private readonly DockerClient _client;
+    private readonly DockerEngineClient _engine;
+    private readonly DockerApiMetrics _metrics;
     private readonly DockerDriverOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
-    private readonly ConcurrentDictionary<string, DockerContainer> _live = new(StringComparer.Ordinal);
+    private int _disposed;
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
+    /// <param name="options">The driver's settings.</param>
+    /// <param name="time">The clock of timeouts and of the Engine API timings.</param>
+    /// <param name="logger">The driver's log.</param>
+    /// <param name="meterFactory">Creates the meter <c>FnSharp.Docker</c> (<see cref="DockerApiMetrics"/>); without one the driver makes its own.</param>
     /// <exception cref="ArgumentException">An option is out of range (<see cref="DockerDriverOptions.Validate"/>).</exception>
-    public DockerDriver(DockerDriverOptions options, TimeProvider time, ILogger<DockerDriver> logger)
+    public DockerDriver(DockerDriverOptions options, TimeProvider time, ILogger<DockerDriver> logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _time = time;
         _logger = logger;
-        _client = new DockerClientBuilder().WithEndpoint(new Uri(options.Endpoint)).Build();
-        _puller = new ImagePuller(_client, options, time, logger);
+        _metrics = new DockerApiMetrics(time, meterFactory);
+        _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
+        _puller = new ImagePuller(_engine, options, time, logger);
     }
 
     /// <inheritdoc/>
@@ -92,10 +99,8 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
 
         try
         {
-            var created = await DockerApiMetrics.TimeAsync("container_create", _time, () => _client.Containers.CreateContainerAsync(parameters, cancellationToken));
-            var container = new DockerContainer(this, created.ID, iofsDir, logFrameName);
-            _live[created.ID] = container;
-            return container;
+            var created = await _engine.CreateContainerAsync(parameters, cancellationToken);
+            return new DockerContainer(_engine, _options, _time, created.ID, iofsDir, logFrameName);
         }
         catch (DockerImageNotFoundException e)
         {
@@ -115,25 +120,57 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
     }
 
     /// <inheritdoc/>
-    public async Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken)
+    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(leftovers: true, cancellationToken);
+
+    /// <summary>Asks the engine whether it answers (<c>GET /_ping</c>), for readiness; throws when it does not.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) => _engine.PingAsync(cancellationToken);
+
+    /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
     {
-        var containers = await DockerApiMetrics.TimeAsync("container_list", _time, () => _client.Containers.ListContainersAsync(
-            new ContainersListParameters
-            {
-                All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>>
-                {
-                    ["label"] = new Dictionary<string, bool>
-                    {
-                        [$"{DockerLabels.Managed}=true"] = true,
-                        [$"{DockerLabels.Node}={_options.Node}"] = true,
-                    },
-                },
-            },
-            cancellationToken));
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Close();
+        }
+    }
+
+    /// <summary>
+    /// Removes every container of this node still on the engine (found by label), then closes the engine
+    /// client. Only the first call of this or <see cref="Dispose"/> does anything (a host may dispose one
+    /// instance under two registrations).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await RemoveNodeContainersAsync(leftovers: false, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+        {
+            DockerLog.RemovalFailed(_logger, e, _options.Node);
+        }
+
+        Close();
+    }
+
+    private void Close()
+    {
+        _engine.Dispose();
+        _metrics.Dispose();
+    }
+
+    /// <summary>Removes the containers labelled with this node, with their socket directories (each logged when they are an earlier run's <paramref name="leftovers"/>); returns how many.</summary>
+    private async Task<int> RemoveNodeContainersAsync(bool leftovers, CancellationToken cancellationToken)
+    {
+        var containers = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);
         foreach (var container in containers)
         {
-            await RemoveContainerAsync(container.ID, cancellationToken);
+            await _engine.RemoveContainerAsync(container.ID, cancellationToken);
 
             // Its socket directory is named after it (see CreateAsync).
             foreach (var name in container.Names ?? [])
@@ -144,60 +181,13 @@ public sealed partial class DockerDriver : IContainerDriver, IDisposable, IAsync
                 }
             }
 
-            LogLeftoverRemoved(_logger, container.ID);
+            if (leftovers)
+            {
+                DockerLog.LeftoverRemoved(_logger, container.ID);
+            }
         }
 
         return containers.Count;
-    }
-
-    /// <inheritdoc/>
-    public void Dispose() => _client.Dispose();
-
-    /// <summary>Removes every container this driver created and nobody removed, then closes the engine client.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var container in _live.Values)
-        {
-            try
-            {
-                await container.RemoveAsync(CancellationToken.None);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
-            {
-                LogRemovalFailed(_logger, e, container.Id);
-            }
-        }
-
-        _client.Dispose();
-    }
-
-    internal DockerClient Client => _client;
-
-    internal TimeProvider Time => _time;
-
-    internal ImagePuller Puller => _puller;
-
-    internal DockerDriverOptions Options => _options;
-
-    /// <summary>Asks the engine whether it answers (<c>GET /_ping</c>), for readiness; throws when it does not.</summary>
-    public Task PingAsync(CancellationToken cancellationToken) =>
-        DockerApiMetrics.TimeAsync("ping", _time, () => _client.System.PingAsync(cancellationToken));
-
-    internal async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
-    {
-        _live.TryRemove(id, out _);
-        try
-        {
-            await DockerApiMetrics.TimeAsync("container_remove", _time, () => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken));
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            // Already gone: removal is idempotent.
-        }
-        catch (DockerApiException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
-        {
-            // Gone, or its removal is already in progress.
-        }
     }
 
     internal static void DeleteDirectory(string path)

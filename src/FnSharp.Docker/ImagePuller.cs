@@ -16,26 +16,22 @@ namespace FnSharp.Docker;
 /// <see cref="DockerDriverOptions.PullFailureCacheMs"/> so that a burst of calls fails at once instead
 /// of pulling again. Every failure names the image.
 /// </summary>
-internal sealed partial class ImagePuller
+internal sealed class ImagePuller
 {
-    private readonly DockerClient _client;
+    private readonly DockerEngineClient _engine;
     private readonly DockerDriverOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<PullFailure?>>> _pulls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PullFailure> _failures = new(StringComparer.Ordinal);
-    private int _pullsStarted;
 
-    public ImagePuller(DockerClient client, DockerDriverOptions options, TimeProvider time, ILogger logger)
+    public ImagePuller(DockerEngineClient engine, DockerDriverOptions options, TimeProvider time, ILogger logger)
     {
-        _client = client;
+        _engine = engine;
         _options = options;
         _time = time;
         _logger = logger;
     }
-
-    /// <summary>How many pulls this puller has started (for tests of the one-pull-per-image rule).</summary>
-    internal int PullsStarted => Volatile.Read(ref _pullsStarted);
 
     /// <summary>The image's description, pulled first when it is not on the host.</summary>
     /// <exception cref="ContainerStartException"><see cref="ContainerStartError.ImageNotFound"/> or <see cref="ContainerStartError.ImagePullTimedOut"/>.</exception>
@@ -73,7 +69,7 @@ internal sealed partial class ImagePuller
     {
         try
         {
-            return await DockerApiMetrics.TimeAsync("image_inspect", _time, () => _client.Images.InspectImageAsync(image, cancellationToken));
+            return await _engine.InspectImageAsync(image, cancellationToken);
         }
         catch (DockerImageNotFoundException)
         {
@@ -89,14 +85,13 @@ internal sealed partial class ImagePuller
     private async Task<PullFailure?> PullAsync(string image)
     {
         var reference = WithTag(image);
-        Interlocked.Increment(ref _pullsStarted);
-        LogPulling(_logger, reference);
+        DockerLog.Pulling(_logger, reference);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.PullTimeoutMs), _time);
         PullFailure? failure = null;
         try
         {
             var progress = new PullProgress();
-            await DockerApiMetrics.TimeAsync("image_pull", _time, () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, timeout.Token));
+            await _engine.PullImageAsync(reference, progress, timeout.Token);
             if (progress.Error is { } error)
             {
                 failure = NotFound(image, error);
@@ -121,13 +116,13 @@ internal sealed partial class ImagePuller
         if (failure is null)
         {
             _failures.TryRemove(image, out _);
-            LogPulled(_logger, reference);
+            DockerLog.Pulled(_logger, reference);
         }
         else
         {
             failure = failure with { Until = _time.GetUtcNow().AddMilliseconds(_options.PullFailureCacheMs) };
             _failures[image] = failure;
-            LogPullFailed(_logger, reference, failure.Message);
+            DockerLog.PullFailed(_logger, reference, failure.Message);
         }
 
         // This pull is the image's only one in flight; the failure is remembered first, so the next

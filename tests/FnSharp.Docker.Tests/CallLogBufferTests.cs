@@ -76,7 +76,7 @@ public sealed class CallLogBufferTests
             Assert.Equal([Out("line " + i)], buffer.Take("c" + i));
         }
 
-        Assert.Equal((0, 0), (buffer.LineCount, buffer.CallCount));
+        AssertAllRoomFree(buffer, linesPerCall: 10, linesKept: 1000);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class CallLogBufferTests
             Assert.Equal(2, buffer.Take("c" + i).Count);
         }
 
-        Assert.Equal((0, 0), (buffer.LineCount, buffer.CallCount));
+        AssertAllRoomFree(buffer, linesPerCall: 3, linesKept: 6);
     }
 
     [Fact]
@@ -103,6 +103,27 @@ public sealed class CallLogBufferTests
         buffer.Add("c1", Err("e2"));
 
         Assert.Equal(["e1", "e2"], buffer.StderrTail());
+    }
+
+    /// <summary>
+    /// Nothing was left behind by the calls taken: the buffer's whole room (<paramref name="linesKept"/>
+    /// lines) holds new calls again, every line of each; a line still counted would push the oldest out.
+    /// </summary>
+    private static void AssertAllRoomFree(CallLogBuffer buffer, int linesPerCall, int linesKept)
+    {
+        var calls = linesKept / linesPerCall;
+        for (var i = 0; i < calls; i++)
+        {
+            for (var j = 0; j < linesPerCall; j++)
+            {
+                buffer.Add("new" + i, Out("n" + j));
+            }
+        }
+
+        for (var i = 0; i < calls; i++)
+        {
+            Assert.Equal(linesPerCall, buffer.Take("new" + i).Count);
+        }
     }
 
     private static ContainerLogLine Out(string text) => new(ContainerOutput.Stdout, text);

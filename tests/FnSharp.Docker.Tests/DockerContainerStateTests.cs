@@ -31,10 +31,10 @@ public sealed class DockerContainerStateTests : IAsyncLifetime
         var container = await StartHelloAsync();
 
         await container.PauseAsync(CancellationToken.None);
-        var whilePaused = await container.GetExitStateAsync(CancellationToken.None);
+        var exitedWhilePaused = container.WaitForExitAsync(CancellationToken.None).IsCompleted;
         await container.UnpauseAsync(CancellationToken.None);
 
-        Assert.Null(whilePaused);
+        Assert.False(exitedWhilePaused);
         Assert.Equal(200, await CallAsync(container));
         await container.RemoveAsync(CancellationToken.None);
     }
@@ -51,13 +51,19 @@ public sealed class DockerContainerStateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetExitStateAsync_RunningContainer_Null()
+    public async Task WaitForExitAsync_RunningContainer_NoExitUntilRemovedThenKilledNotOomKilled()
     {
         var container = await StartHelloAsync();
 
-        Assert.Null(await container.GetExitStateAsync(CancellationToken.None));
+        var exitedWhileRunning = container.WaitForExitAsync(CancellationToken.None).IsCompleted;
         await container.RemoveAsync(CancellationToken.None);
-        Assert.Null(await container.GetExitStateAsync(CancellationToken.None));
+        var exited = container.WaitForExitAsync(CancellationToken.None);
+        var completedAtRemoval = exited.IsCompletedSuccessfully;
+        var exit = await exited;
+
+        Assert.False(exitedWhileRunning);
+        Assert.True(completedAtRemoval);
+        Assert.Equal((137, false), (exit.ExitCode, exit.OomKilled));
     }
 
     private async Task<IFnContainer> StartHelloAsync()

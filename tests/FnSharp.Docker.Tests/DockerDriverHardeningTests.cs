@@ -30,7 +30,7 @@ public sealed class DockerDriverHardeningTests : IAsyncLifetime
         var spec = TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 96);
         var container = await _driver.CreateAsync(spec, CancellationToken.None);
 
-        var inspected = await _driver.Client.Containers.InspectContainerAsync(container.Id, CancellationToken.None);
+        var inspected = await TestFnContainers.InspectAsync(container.Id);
 
         var host = inspected.HostConfig!;
         var config = inspected.Config!;
@@ -94,7 +94,7 @@ public sealed class DockerDriverHardeningTests : IAsyncLifetime
         var container = await driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None);
 
-        var inspected = await driver.Client.Containers.InspectContainerAsync(container.Id, CancellationToken.None);
+        var inspected = await TestFnContainers.InspectAsync(container.Id);
 
         Assert.Equal("none", inspected.HostConfig!.NetworkMode);
         Assert.Equal(["none"], inspected.NetworkSettings!.Networks!.Keys);
@@ -107,7 +107,7 @@ public sealed class DockerDriverHardeningTests : IAsyncLifetime
         var container = await driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None);
 
-        ContainerInspectResponse inspected = await driver.Client.Containers.InspectContainerAsync(container.Id, CancellationToken.None);
+        ContainerInspectResponse inspected = await TestFnContainers.InspectAsync(container.Id);
 
         var host = inspected.HostConfig!;
         Assert.Equal(string.Empty, inspected.Config!.User);

@@ -1,5 +1,6 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
+using FnSharp.Testing.Metrics;
 
 namespace FnSharp.Docker.Tests;
 
@@ -95,6 +96,22 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemoveAsync_RightAfterTheCallOfAnOomKilledContainerBroke_ExitStillSaysOomKilled()
+    {
+        // The runner's path: the connection breaks, the container is removed at once, then its exit is read.
+        var container = await _driver.CreateAsync(Spec(memoryMiB: 64), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-oom", """{"allocMiB":512}"""));
+
+        await container.RemoveAsync(CancellationToken.None).WaitAsync(Guard);
+        var exited = container.WaitForExitAsync(CancellationToken.None);
+        var completedAtRemoval = exited.IsCompletedSuccessfully;
+
+        Assert.True(completedAtRemoval);
+        Assert.True((await exited).OomKilled);
+    }
+
+    [Fact]
     public async Task TakeCallLogs_OutputOfTwoCalls_SplitPerCallByTheFdksMarkers()
     {
         var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
@@ -131,12 +148,13 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     public async Task CreateAsync_ManyCallersOfAMissingImage_OnePullAndAllFailNamingTheImage()
     {
         // Callers during the pull wait for it; callers after it meet the remembered failure.
-        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 600_000 });
+        using var meters = new MeasuringMeterFactory();
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 600_000 }, meters);
         var attempts = Enumerable.Range(0, 8).Select(_ => Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:2"), CancellationToken.None)));
 
         var errors = await Task.WhenAll(attempts).WaitAsync(Guard);
 
-        Assert.Equal(1, driver.Puller.PullsStarted);
+        Assert.Equal(1, Pulls(meters));
         Assert.All(errors, e => Assert.Equal(ContainerStartError.ImageNotFound, e.Error));
         Assert.All(errors, e => Assert.Contains("'fnsharp/never-built:2'", e.Message, StringComparison.Ordinal));
     }
@@ -144,12 +162,13 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_PullFailureNotRemembered_EachCallerPullsAgain()
     {
-        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 0 });
+        using var meters = new MeasuringMeterFactory();
+        await using var driver = TestFnContainers.NewDriver(_node, o => o with { PullFailureCacheMs = 0 }, meters);
 
         await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
         await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:3"), CancellationToken.None));
 
-        Assert.Equal(2, driver.Puller.PullsStarted);
+        Assert.Equal(2, Pulls(meters));
     }
 
     [Fact]
@@ -221,6 +240,9 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
 
         Assert.Equal(0, await _driver.RemoveLeftoversAsync(CancellationToken.None));
     }
+
+    /// <summary>The pulls the driver made: each Engine API call is timed once, per operation.</summary>
+    private static int Pulls(MeasuringMeterFactory meters) => meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "image_pull");
 
     private static Agent.Drivers.ContainerSpec Spec(params (string Key, string Value)[] environment) => Spec(128, environment);
 

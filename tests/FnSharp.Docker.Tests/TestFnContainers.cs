@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text;
+using Docker.DotNet;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Protocol;
@@ -15,10 +17,20 @@ internal static class TestFnContainers
     public const string VolumeImage = "fnsharp/testfn-volume:latest";
 
     /// <summary>A driver for a node of its own, so that a test class finds and removes only its own containers.</summary>
-    public static DockerDriver NewDriver(string node, Func<DockerDriverOptions, DockerDriverOptions>? configure = null)
+    /// <param name="node">The node's name.</param>
+    /// <param name="configure">Changes the driver's default options.</param>
+    /// <param name="meterFactory">Where the driver's meter comes from, so that a test can read its measurements.</param>
+    public static DockerDriver NewDriver(string node, Func<DockerDriverOptions, DockerDriverOptions>? configure = null, IMeterFactory? meterFactory = null)
     {
         var options = new DockerDriverOptions { Node = node };
-        return new DockerDriver(configure is null ? options : configure(options), TimeProvider.System, NullLogger<DockerDriver>.Instance);
+        return new DockerDriver(configure is null ? options : configure(options), TimeProvider.System, NullLogger<DockerDriver>.Instance, meterFactory);
+    }
+
+    /// <summary>The engine's description of a container, read by the test's own client (the driver's is its own).</summary>
+    public static async Task<global::Docker.DotNet.Models.ContainerInspectResponse> InspectAsync(string containerId)
+    {
+        using var client = new DockerClientBuilder().WithEndpoint(new Uri(new DockerDriverOptions().Endpoint)).Build();
+        return await client.Containers.InspectContainerAsync(containerId, CancellationToken.None);
     }
 
     public static string NewNode() => "test-" + Guid.NewGuid().ToString("N")[..12];

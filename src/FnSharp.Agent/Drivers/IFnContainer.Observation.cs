@@ -7,9 +7,10 @@ namespace FnSharp.Agent.Drivers;
 public partial interface IFnContainer
 {
     /// <summary>
-    /// Completes as soon as the started container exits, for whatever reason (crash, OOM kill, removal),
-    /// with its exit code, whether the kernel killed it for exceeding its memory limit, and its last
-    /// stderr lines. Never completes for a container that was never started.
+    /// The container's one exit result: completes as soon as the started container exits, for whatever
+    /// reason (crash, OOM kill, removal), with its exit code, whether the kernel killed it for exceeding
+    /// its memory limit, and its last stderr lines; complete at the latest when <see cref="RemoveAsync"/>
+    /// returns. Never completes for a container that was never started.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting; the container is not affected.</param>
     Task<ContainerExit> WaitForExitAsync(CancellationToken cancellationToken);

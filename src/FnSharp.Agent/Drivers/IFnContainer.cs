@@ -23,11 +23,9 @@ public partial interface IFnContainer
     Task UnpauseAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// The container's exit state, or <see langword="null"/> while it still runs (or when the engine
-    /// no longer knows it). Used to tell an out-of-memory kill from a broken connection.
+    /// Stops (kills) and removes the container and its socket directory. Never throws for a container
+    /// already gone. Once it returns, <see cref="WaitForExitAsync"/> of a started container has completed
+    /// with how the container ended, including an OOM kill that came before the removal.
     /// </summary>
-    Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken);
-
-    /// <summary>Stops (kills) and removes the container and its socket directory. Never throws for a container already gone.</summary>
     Task RemoveAsync(CancellationToken cancellationToken);
 }

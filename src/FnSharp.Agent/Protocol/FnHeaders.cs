@@ -8,10 +8,4 @@ public static class FnHeaders
 
     /// <summary>When the call times out (RFC 3339), on the request to the container.</summary>
     public const string Deadline = "Fn-Deadline";
-
-    /// <summary>The FDK's version, on the container's reply.</summary>
-    public const string FdkVersion = "Fn-Fdk-Version";
-
-    /// <summary>The FDK's runtime, on the container's reply.</summary>
-    public const string FdkRuntime = "Fn-Fdk-Runtime";
 }

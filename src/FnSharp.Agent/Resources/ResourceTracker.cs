@@ -10,10 +10,15 @@ internal sealed class ResourceTracker
     private readonly Lock _lock = new();
     private long _reservedMiB;
     private long _asyncReservedMiB;
-    private long _peakReservedMiB;
+    private readonly Action<long>? _reserved;
 
-    public ResourceTracker(HostResources resources, double asyncShare)
+    /// <summary>Creates the tracker of <paramref name="resources"/>.</summary>
+    /// <param name="resources">The node's memory and CPU.</param>
+    /// <param name="asyncShare">The share of the memory containers of async calls may reserve, from 0 to 1.</param>
+    /// <param name="reserved">Hears each reservation, with the memory reserved then (this one included), in MiB; called outside the tracker's lock.</param>
+    public ResourceTracker(HostResources resources, double asyncShare, Action<long>? reserved = null)
     {
+        _reserved = reserved;
         TotalMemoryMiB = resources.TotalMemoryMiB;
         TotalCpuMilliCpus = resources.TotalCpuMilliCpus;
         AsyncMemoryMiB = (long)(resources.TotalMemoryMiB * asyncShare);
@@ -40,18 +45,6 @@ internal sealed class ResourceTracker
         }
     }
 
-    /// <summary>The most memory ever reserved at once, in MiB (an invariant check for tests: never above the total).</summary>
-    public long PeakReservedMiB
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _peakReservedMiB;
-            }
-        }
-    }
-
     /// <summary>Whether a container of <paramref name="memoryMiB"/> could ever be reserved on this node.</summary>
     public bool CanEverFit(long memoryMiB, bool isAsync) => memoryMiB <= (isAsync ? AsyncMemoryMiB : TotalMemoryMiB);
 
@@ -70,6 +63,7 @@ internal sealed class ResourceTracker
     /// <summary>Reserves <paramref name="memoryMiB"/> if it fits; returns whether it did.</summary>
     public bool TryReserve(long memoryMiB, bool isAsync)
     {
+        long reserved;
         lock (_lock)
         {
             if (_reservedMiB + memoryMiB > TotalMemoryMiB || (isAsync && _asyncReservedMiB + memoryMiB > AsyncMemoryMiB))
@@ -83,9 +77,11 @@ internal sealed class ResourceTracker
                 _asyncReservedMiB += memoryMiB;
             }
 
-            _peakReservedMiB = Math.Max(_peakReservedMiB, _reservedMiB);
-            return true;
+            reserved = _reservedMiB;
         }
+
+        _reserved?.Invoke(reserved);
+        return true;
     }
 
     /// <summary>Gives back a reservation made by <see cref="TryReserve"/>.</summary>

@@ -42,8 +42,6 @@ internal sealed class AgentMetrics : IDisposable
         _meter.CreateObservableGauge("fnsharp_cpu_total_cores", () => totalMilliCpus() / 1000.0, null, "CPU the runner counts on for containers, in cores.");
     }
 
-    public Meter Meter => _meter;
-
     public Counter<long> Calls { get; }
 
     public Counter<long> Completed { get; }

@@ -1,6 +1,6 @@
 namespace FnSharp.Agent.Runner;
 
-/// <summary>An exponentially weighted moving average; not thread-safe (its slot queue's lock guards it).</summary>
+/// <summary>An exponentially weighted moving average; not thread-safe (its owner's lock guards it).</summary>
 internal sealed class MovingAverage
 {
     // Weight of the newest sample: recent behaviour counts most, one outlier does not swing it.
@@ -9,12 +9,5 @@ internal sealed class MovingAverage
     /// <summary>The average, or <see langword="null"/> before the first sample.</summary>
     public double? Value { get; private set; }
 
-    /// <summary>How many samples were added.</summary>
-    public long Count { get; private set; }
-
-    public void Add(double sample)
-    {
-        Value = Value is { } value ? value + (Alpha * (sample - value)) : sample;
-        Count++;
-    }
+    public void Add(double sample) => Value = Value is { } value ? value + (Alpha * (sample - value)) : sample;
 }

@@ -7,8 +7,8 @@ namespace FnSharp.Cli.Output;
 /// Progress of work that can take more than a second (a build step, a call that waits for its answer),
 /// on stderr so that stdout stays a command's result. Spectre.Console's status display draws it: on a
 /// terminal, one line with a spinner, the step, the time it has taken and the last line of the step's
-/// output, redrawn in place; elsewhere (a pipe, a file, <c>TERM=dumb</c>), Spectre's plain fallback,
-/// one line per step. Each step ends with a line that says how long it took.
+/// output, redrawn in place; elsewhere (a pipe, a file, <c>TERM=dumb</c>), plain lines: the step's
+/// title when it starts. Each step ends with a line that says how long it took.
 /// </summary>
 internal sealed class ProgressDisplay
 {
@@ -97,10 +97,19 @@ internal sealed class ProgressDisplay
     public static string Elapsed(TimeSpan elapsed) =>
         string.Create(CultureInfo.InvariantCulture, $"{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}");
 
-    private async Task<T> RunAsync<T>(ProgressStep step, Func<ProgressStep, Task<T>> work) =>
-        await _console.Status().StartAsync(step.Description(), async context =>
+    // Off a terminal the step's line is written here, before its work starts: Spectre's plain fallback
+    // writes it from its refresh thread, which can come after the first lines of a fast step's output.
+    private async Task<T> RunAsync<T>(ProgressStep step, Func<ProgressStep, Task<T>> work)
+    {
+        if (!Live)
         {
-            step.Attach(context, Live);
+            _console.MarkupLine(step.Description());
+            return await work(step);
+        }
+
+        return await _console.Status().StartAsync(step.Description(), async context =>
+        {
+            step.Attach(context, live: true);
             try
             {
                 return await work(step);
@@ -110,4 +119,5 @@ internal sealed class ProgressDisplay
                 step.Detach();
             }
         });
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Resources;
@@ -13,22 +14,28 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>A runner on the fake driver and a fake clock, with a fixed amount of memory.</summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null)
+    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
         var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
-        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance);
-        Agent.StateChanged = Driver.Changed;
+        Observer = new HarnessObserver(Driver);
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer);
     }
 
     public FakeContainerDriver Driver { get; } = new();
+
+    /// <summary>What the runner reports of its state; each change wakes the driver's waits.</summary>
+    public HarnessObserver Observer { get; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
 
     public AgentOptions Options { get; }
 
     public RunnerAgent Agent { get; }
+
+    /// <summary>Containers the runner created and has not removed yet (as its observer counts them).</summary>
+    public int LiveContainers => Observer.LiveContainers;
 
     public App App { get; } = Models.App();
 
@@ -68,7 +75,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public SlotStats StatsOf(Fn fn) => Agent.Stats().Single(s => s.FnId == fn.Id);
 
     /// <summary>Lets the calls and launches started so far run until they wait for something else.</summary>
-    public Task SettleAsync(Func<RunnerAgent, bool> condition) => Driver.WaitUntilAsync(_ => condition(Agent));
+    public Task SettleAsync(Func<AgentHarness, bool> condition) => Driver.WaitUntilAsync(_ => condition(this));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,36 +1,28 @@
-using System.Diagnostics.Metrics;
 using FnSharp.Testing;
+using FnSharp.Testing.Metrics;
 
 namespace FnSharp.Agent.Tests.Runner;
 
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class AgentMetricsTests : IAsyncLifetime
 {
-    private readonly AgentHarness _h = new(memoryMiB: 256);
-    private readonly MeterListener _listener = new();
+    private readonly MeasuringMeterFactory _meters = new();
+    private readonly AgentHarness _h;
     private readonly Dictionary<string, double> _sums = [];
     private readonly Dictionary<string, int> _counts = [];
     private readonly Lock _lock = new();
 
-    public Task InitializeAsync()
+    public AgentMetricsTests()
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter == _h.Agent.Metrics.Meter)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.Start();
-        return Task.CompletedTask;
+        _h = new AgentHarness(memoryMiB: 256, meterFactory: _meters);
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
         await _h.DisposeAsync();
+        _meters.Dispose();
     }
 
     [Fact]
@@ -44,6 +36,10 @@ public sealed class AgentMetricsTests : IAsyncLifetime
         await _h.CallAsync(other);
         _h.Clock.Advance(TimeSpan.FromSeconds(10));
         await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        foreach (var measured in _meters.Measurements)
+        {
+            Record(measured);
+        }
 
         lock (_lock)
         {
@@ -64,21 +60,13 @@ public sealed class AgentMetricsTests : IAsyncLifetime
 
     private static string Key(string instrument, string fnId) => instrument + "|" + fnId;
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private void Record(MeasuringMeterFactory.Measured measured)
     {
-        var fnId = "";
-        foreach (var tag in tags)
-        {
-            if (tag.Key == "fn_id")
-            {
-                fnId = tag.Value as string ?? "";
-            }
-        }
-
-        var key = Key(instrument.Name, fnId);
+        var fnId = measured.Tags.TryGetValue("fn_id", out var tag) ? tag as string ?? "" : "";
+        var key = Key(measured.Instrument, fnId);
         lock (_lock)
         {
-            _sums[key] = _sums.GetValueOrDefault(key) + value;
+            _sums[key] = _sums.GetValueOrDefault(key) + measured.Value;
             _counts[key] = _counts.GetValueOrDefault(key) + 1;
         }
     }

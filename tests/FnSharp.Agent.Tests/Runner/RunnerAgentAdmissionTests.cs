@@ -67,7 +67,7 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
         await _h.CallAsync(fn);
         var whileIdle = _h.Agent.ReservedMemoryMiB;
         _h.Clock.Advance(TimeSpan.FromSeconds(10));
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
 
         Assert.Equal(128, whileIdle);
         Assert.Equal(0, _h.Driver.LiveCount);

@@ -38,7 +38,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
         await _h.CallAsync(fn);
 
         _h.Clock.Advance(TimeSpan.FromSeconds(10));
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
         var queues = _h.Agent.Stats().Count;
         var next = await _h.CallAsync(fn);
 
@@ -118,7 +118,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
         Assert.Equal(CallStatus.TooBusy, refused.Status);
         Assert.Equal((CallStatus.Success, "finished"), (finished.Status, finished.Body));
         Assert.Equal(0, _h.Driver.LiveCount);
-        Assert.Equal(0, _h.Agent.LiveContainers);
+        Assert.Equal(0, _h.LiveContainers);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
@@ -144,7 +144,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
         Assert.Equal(CallStatus.TooBusy, refused.Status);
         Assert.Equal(CallStatus.ReceiveFailed, cut.Status);
         Assert.Equal(0, _h.Driver.LiveCount);
-        Assert.Equal(0, _h.Agent.LiveContainers);
+        Assert.Equal(0, _h.LiveContainers);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(status, result.Error!.Status);
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
         Assert.Equal(0, _h.Driver.LiveCount);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
@@ -168,10 +168,11 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     {
         _h.Driver.Handler = context =>
         {
+            // The kernel kills the process: the container's exit says so, and the connection breaks.
+            FakeContainer.Of(context).Exit(new ContainerExit { ExitCode = 137, OomKilled = true, StderrTail = [] });
             context.Abort();
             return Task.CompletedTask;
         };
-        _h.Driver.ExitState = _ => new ContainerExitState(137, OomKilled: true);
 
         await using var result = await _h.SubmitAsync(_h.NewFn());
 
@@ -200,7 +201,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         var containerId = await entered.Task;
         await client.CancelAsync();
         var cancelled = await Assert.ThrowsAsync<CallCancelledException>(() => call);
-        await _h.SettleAsync(a => a.LiveContainers == 0);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
 
         Assert.Equal(client.Token, cancelled.CancellationToken);
         Assert.NotNull(cancelled.Execution);

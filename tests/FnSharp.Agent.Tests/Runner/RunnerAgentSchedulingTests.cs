@@ -146,7 +146,7 @@ public sealed class RunnerAgentSchedulingTests : IAsyncLifetime
         var (calls, release) = await StartSlowBurstAsync(fn, 16);
 
         await _h.Driver.WaitUntilAsync(d => d.CallCount == 8);
-        await _h.SettleAsync(a => a.Stats().Single().Starting == 0);
+        await _h.SettleAsync(h => h.Agent.Stats().Single().Starting == 0);
         var stats = _h.StatsOf(fn);
         var reserved = _h.Agent.ReservedMemoryMiB;
         release.SetResult();
@@ -200,7 +200,7 @@ public sealed class RunnerAgentSchedulingTests : IAsyncLifetime
         Assert.Equal(2, createdWhileHeld);
         Assert.All(outcomes, o => Assert.Equal(CallStatus.Success, o.Status));
         Assert.Equal(6, _h.Driver.CreatedCount);
-        Assert.Equal(2, _h.Agent.Ops.PeakInFlight);
+        Assert.Equal(2, _h.Driver.PeakOperationsInFlight);
     }
 
     /// <summary>

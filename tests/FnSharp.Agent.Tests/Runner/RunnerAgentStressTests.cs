@@ -74,15 +74,15 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         var statuses = await all;
         await _h.Agent.ShutdownAsync(CancellationToken.None);
         _output.WriteLine($"{calls.Count} calls: {string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}");
-        _output.WriteLine($"{_h.Driver.CreatedCount} containers started, peak {_h.Agent.Tracker.PeakReservedMiB} MiB reserved of {TotalMemoryMiB}, peak {_h.Agent.Ops.PeakInFlight} container operations at once");
+        _output.WriteLine($"{_h.Driver.CreatedCount} containers started, peak {_h.Observer.PeakReservedMiB} MiB reserved of {TotalMemoryMiB}, peak {_h.Driver.PeakOperationsInFlight} container operations at once");
 
         Assert.Empty(_violations);
         Assert.Equal(calls.Count, statuses.Length);
         Assert.Contains(CallStatus.Success, statuses);
         Assert.Contains(CallStatus.CannotAllocate, statuses);
-        Assert.InRange(_h.Agent.Tracker.PeakReservedMiB, 1, TotalMemoryMiB);
+        Assert.InRange(_h.Observer.PeakReservedMiB, 1, TotalMemoryMiB);
         Assert.Equal(0, _h.Driver.LiveCount);
-        Assert.Equal(0, _h.Agent.LiveContainers);
+        Assert.Equal(0, _h.LiveContainers);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 

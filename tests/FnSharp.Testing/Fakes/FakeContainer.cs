@@ -115,11 +115,20 @@ public sealed partial class FakeContainer : IFnContainer
     }
 
     /// <inheritdoc/>
-    public Task<ContainerExitState?> GetExitStateAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_driver.ExitState(this));
-
-    /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
+    {
+        _driver.OperationEntered(1);
+        try
+        {
+            await RemoveCoreAsync();
+        }
+        finally
+        {
+            _driver.OperationEntered(-1);
+        }
+    }
+
+    private async Task RemoveCoreAsync()
     {
         WebApplication? app;
         lock (_lock)

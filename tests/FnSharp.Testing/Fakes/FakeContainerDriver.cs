@@ -23,6 +23,8 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     private int _calls;
     private int _pauses;
     private int _unpauses;
+    private int _operations;
+    private int _peakOperations;
 
     /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
     public const string ContainerHeader = "X-Fake-Container";
@@ -44,9 +46,6 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
 
-    /// <summary>What <see cref="IFnContainer.GetExitStateAsync"/> reports; by default <see langword="null"/> (still running).</summary>
-    public Func<FakeContainer, ContainerExitState?> ExitState { get; set; } = _ => null;
-
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
 
@@ -67,6 +66,9 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
 
     /// <summary>How many times a container was unpaused.</summary>
     public int UnpauseCount => Volatile.Read(ref _unpauses);
+
+    /// <summary>The most container operations (create, start, remove) that were in flight at once.</summary>
+    public int PeakOperationsInFlight => Volatile.Read(ref _peakOperations);
 
     /// <summary>The containers that exist now.</summary>
     public IReadOnlyList<FakeContainer> Containers => [.. _containers.Values];
@@ -106,6 +108,7 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     public Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        OperationEntered(1);
         var container = new FakeContainer(this, spec);
         lock (_lock)
         {
@@ -115,6 +118,7 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
             _peakLive.AddOrUpdate(spec.FnId, 1, (_, peak) => Math.Max(peak, LiveCountOf(spec.FnId)));
         }
 
+        OperationEntered(-1);
         Changed();
         return Task.FromResult<IFnContainer>(container);
     }
@@ -142,7 +146,19 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     internal void StartEntered(int delta)
     {
         Interlocked.Add(ref _starting, delta);
+        OperationEntered(delta);
         Changed();
+    }
+
+    /// <summary>Counts a container operation in (+1) or out (-1), keeping the peak.</summary>
+    internal void OperationEntered(int delta)
+    {
+        var now = Interlocked.Add(ref _operations, delta);
+        var peak = Volatile.Read(ref _peakOperations);
+        while (now > peak && Interlocked.CompareExchange(ref _peakOperations, now, peak) != peak)
+        {
+            peak = Volatile.Read(ref _peakOperations);
+        }
     }
 
     internal void CallEntered()

@@ -7,7 +7,8 @@ namespace FnSharp.Testing.Fakes;
 
 /// <summary>
 /// A stand-in for the Docker engine on a unix socket in a temporary directory that answers only
-/// <c>GET /_ping</c> (under any API version prefix) and <c>GET /version</c>; it can be stopped and
+/// <c>GET /_ping</c> (under any API version prefix) and <c>GET /version</c>, and 404 to anything else (as the
+/// engine answers for a container it does not know); it can be stopped and
 /// started again on the same path, so readiness tests never touch the real engine.
 /// </summary>
 public sealed class FakeDockerEngine : IAsyncDisposable
@@ -34,7 +35,7 @@ public sealed class FakeDockerEngine : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(SocketPath));
         var app = builder.Build();
-        app.MapMethods("{**path}", ["GET", "HEAD"], (HttpContext context, string? path) =>
+        app.MapMethods("{**path}", ["GET", "HEAD", "POST", "DELETE"], (HttpContext context, string? path) =>
         {
             if (path is not null && path.EndsWith("_ping", StringComparison.Ordinal))
             {

@@ -1,4 +1,4 @@
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>
 /// Decides how many containers a slot queue starts now: a pure function of its counts and its

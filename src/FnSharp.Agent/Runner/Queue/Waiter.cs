@@ -1,4 +1,4 @@
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>A call waiting in a slot queue for a container. Completed exactly once, under the queue's lock.</summary>
 internal sealed class Waiter

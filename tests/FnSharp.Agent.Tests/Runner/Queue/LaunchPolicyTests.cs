@@ -1,7 +1,7 @@
-using FnSharp.Agent.Runner;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Testing;
 
-namespace FnSharp.Agent.Tests.Runner;
+namespace FnSharp.Agent.Tests.Runner.Queue;
 
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class LaunchPolicyTests

@@ -1,6 +1,6 @@
 using FnSharp.Core.Models;
 
-namespace FnSharp.Agent.Runner;
+namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>
 /// Identifies a slot queue: a fn and the configuration its containers were made with (image,

@@ -1,0 +1,17 @@
+using FnSharp.Agent.Drivers;
+
+namespace FnSharp.Agent.Runner.Containers;
+
+/// <summary>How a launch ended: a started container, no memory for one (even after eviction), or a failed start.</summary>
+/// <param name="Container">The started container, ready for calls.</param>
+/// <param name="ElapsedMs">How long creating and starting it took, in ms.</param>
+/// <param name="Error">Why the start failed.</param>
+internal readonly record struct Launch(HotContainer? Container, double ElapsedMs, ContainerStartError? Error)
+{
+    public static Launch Started(HotContainer container, double elapsedMs) => new(container, elapsedMs, null);
+
+    public static Launch Failed(ContainerStartError error) => new(null, 0, error);
+
+    /// <summary>No memory could be reserved: nothing was created.</summary>
+    public static readonly Launch NoMemory = new(null, 0, null);
+}

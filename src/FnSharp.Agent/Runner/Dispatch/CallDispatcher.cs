@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
+using FnSharp.Agent.Runner.Containers;
+using Microsoft.Extensions.Logging;
+
+namespace FnSharp.Agent.Runner.Dispatch;
+
+/// <summary>
+/// Runs one call in one container and maps how it ended to the typed <see cref="CallResult"/>, one row of
+/// the outcome table of <c>fn-compat.md</c> section 3 each: it thaws the container if it was paused, sends
+/// the call under the fn's timeout (counted from here, the assignment), and gives the container back to its
+/// owner kept (200, 502) or killed (504, any other status, a broken connection, the timeout, an answer the
+/// caller abandoned, a caller gone mid-call). A broken connection is told apart from an OOM kill by the
+/// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>). It holds no state of its own.
+/// </summary>
+internal sealed class CallDispatcher
+{
+    private readonly AgentMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public CallDispatcher(AgentMetrics metrics, TimeProvider time, ILogger logger)
+    {
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> in <paramref name="container"/>, lent by <paramref name="owner"/>. On
+    /// success the result holds the open answer and gives the container back when disposed; every other
+    /// outcome has given it back already.
+    /// </summary>
+    /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the call in its container (the container is killed).</exception>
+    public async Task<CallResult> RunAsync(HotContainer container, CallRequest call, IContainerOwner owner, CancellationToken cancellationToken)
+    {
+        if (!await ThawAsync(container))
+        {
+            Record(call, await owner.ReleaseAsync(container, kill: true, measured: true), CallStatus.ReceiveFailed);
+            return CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
+        }
+
+        var timeout = TimeSpan.FromSeconds(call.Fn.Timeout);
+        var assigned = _time.GetUtcNow();
+        var execution = new CallExecution(container.Container, call.CallId, assigned);
+        var deadline = assigned + timeout;
+        var timeoutSource = new CancellationTokenSource(timeout, _time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        HttpResponseMessage response;
+        var dispatchSpan = AgentTracing.Start("fnsharp.dispatch", call.Fn.Id, call.CallId);
+        dispatchSpan?.SetTag("container_id", container.Container.Id);
+        try
+        {
+            response = await container.Client.SendAsync(call.CallId, deadline, call.Headers, call.Body, call.ContentLength, linked.Token);
+            dispatchSpan?.SetTag("http.response.status_code", (int)response.StatusCode);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && dispatchSpan is not null && Fail(dispatchSpan, e))
+        {
+            // Never runs: Fail returns false so that the handlers below see the exception.
+            throw;
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            RunnerLog.CallTimedOut(_logger, call.CallId, call.Fn.Id, call.Fn.Timeout);
+            return await EndAsync(CallResult.Failed(CallStatus.TimedOut, CallErrors.TimedOut), kill: true);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away mid-call: the container's state is unknown, so it goes. The caller
+            // still learns where the call ran, for its record and its output.
+            await EndAsync(null, kill: true);
+            throw new CallCancelledException(execution, cancellationToken, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            // A cancellation here comes from the container's removal (shutdown) cutting the connection.
+            // The container goes either way; once removed, its exit tells an OOM kill from a broken connection.
+            Dispose(linked, timeoutSource);
+            var elapsed = await owner.ReleaseAsync(container, kill: true, measured: true);
+            var status = BrokenConnectionOutcome(ExitOf(container));
+            if (status == CallStatus.OutOfMemory)
+            {
+                RunnerLog.OutOfMemory(_logger, call.CallId, call.Fn.Id, call.Fn.Memory);
+            }
+            else
+            {
+                RunnerLog.ReceiveFailed(_logger, e, call.CallId, call.Fn.Id);
+            }
+
+            Record(call, elapsed, status);
+            return Failed(status).WithExecution(execution);
+        }
+        finally
+        {
+            dispatchSpan?.Dispose();
+        }
+
+        var (answered, kill) = AnswerOutcome((int)response.StatusCode);
+        if (answered != CallStatus.Success)
+        {
+            response.Dispose();
+            return await EndAsync(Failed(answered), kill);
+        }
+
+        var timedOut = 0;
+        var registration = timeoutSource.Token.Register(() =>
+        {
+            // The fn's timeout also bounds the streaming of the body: cut it off.
+            Volatile.Write(ref timedOut, 1);
+            response.Dispose();
+        });
+        return CallResult.Succeeded(response, async abandoned =>
+        {
+            await registration.DisposeAsync();
+            Dispose(linked, timeoutSource);
+            var expired = Volatile.Read(ref timedOut) == 1;
+            var elapsed = await owner.ReleaseAsync(container, kill: expired || abandoned, measured: true);
+            Record(call, elapsed, expired ? CallStatus.TimedOut : CallStatus.Success);
+        }).WithExecution(execution);
+
+        async Task<CallResult> EndAsync(CallResult? result, bool kill)
+        {
+            Dispose(linked, timeoutSource);
+            var elapsed = await owner.ReleaseAsync(container, kill, measured: result is not null);
+            if (result is not null)
+            {
+                Record(call, elapsed, result.Status);
+            }
+
+            return result?.WithExecution(execution)!;
+        }
+    }
+
+    /// <summary>
+    /// The outcome of an answer by its HTTP status (pure): 200 is the function's success and 502 its failure,
+    /// both keeping the container; 504 is a timeout and anything else an invalid response, both killing it.
+    /// </summary>
+    public static (CallStatus Status, bool Kill) AnswerOutcome(int statusCode) => statusCode switch
+    {
+        200 => (CallStatus.Success, false),
+        502 => (CallStatus.FunctionFailed, false),
+        504 => (CallStatus.TimedOut, true),
+        _ => (CallStatus.InvalidResponse, true),
+    };
+
+    /// <summary>The outcome of a broken connection (pure): out of memory when the container's exit says the kernel killed it for that, else a failed receive.</summary>
+    public static CallStatus BrokenConnectionOutcome(ContainerExit? exit) =>
+        exit is { OomKilled: true } ? CallStatus.OutOfMemory : CallStatus.ReceiveFailed;
+
+    private static CallResult Failed(CallStatus status) => status switch
+    {
+        CallStatus.FunctionFailed => CallResult.Failed(status, CallErrors.FunctionFailed),
+        CallStatus.TimedOut => CallResult.Failed(status, CallErrors.TimedOut),
+        CallStatus.OutOfMemory => CallResult.Failed(status, CallErrors.OutOfMemory),
+        CallStatus.ReceiveFailed => CallResult.Failed(status, CallErrors.ReceiveFailed),
+        _ => CallResult.Failed(CallStatus.InvalidResponse, CallErrors.InvalidResponse),
+    };
+
+    /// <summary>How a removed container ended, as its driver reports it; <see langword="null"/> if the driver does not know.</summary>
+    private static ContainerExit? ExitOf(HotContainer container) =>
+        container.Container.WaitForExitAsync(CancellationToken.None) is { IsCompletedSuccessfully: true } exit ? exit.Result : null;
+
+    private static bool Fail(Activity span, Exception e)
+    {
+        span.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+        return false;
+    }
+
+    private static void Dispose(CancellationTokenSource linked, CancellationTokenSource timeoutSource)
+    {
+        linked.Dispose();
+        timeoutSource.Dispose();
+    }
+
+    /// <summary>Unpauses a container taken from the idle stack if it was paused; false if it cannot be.</summary>
+    private async Task<bool> ThawAsync(HotContainer container)
+    {
+        if (container.TakePause() is not { } pause)
+        {
+            return true;
+        }
+
+        if (!await pause)
+        {
+            return true;
+        }
+
+        try
+        {
+            await container.Container.UnpauseAsync(CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            RunnerLog.PauseFailed(_logger, e, container.Container.Id);
+            return false;
+        }
+    }
+
+    private void Record(CallRequest call, TimeSpan elapsed, CallStatus status) =>
+        _metrics.ExecutionDuration.Record(elapsed.TotalSeconds, AgentMetrics.Fn(call.Fn.Id), new("status", AgentMetrics.Label(status)));
+}

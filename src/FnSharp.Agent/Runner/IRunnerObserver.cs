@@ -1,0 +1,21 @@
+namespace FnSharp.Agent.Runner;
+
+/// <summary>
+/// Hears the runner's state changes as they happen, beyond what its meters and spans say: tests inject
+/// one to wait for a state instead of polling; production has <see cref="RunnerObserver.None"/>. Called
+/// from any thread, never under a lock of the runner's, and must return at once.
+/// </summary>
+internal interface IRunnerObserver
+{
+    /// <summary>After any change of a slot queue's state: a call queued, given a container, refused or ended; a container started, turned idle or removed.</summary>
+    void StateChanged();
+
+    /// <summary>After memory was reserved for a container, with the memory reserved then (this one included), in MiB.</summary>
+    void MemoryReserved(long reservedMiB);
+
+    /// <summary>After a container just created joined the runner's live containers.</summary>
+    void ContainerAdded();
+
+    /// <summary>After a container left the runner's live containers, removed and its memory released.</summary>
+    void ContainerRemoved();
+}

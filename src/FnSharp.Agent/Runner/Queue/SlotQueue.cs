@@ -1,0 +1,530 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
+using FnSharp.Agent.Runner.Containers;
+using FnSharp.Agent.Runner.Dispatch;
+using FnSharp.Core.Models;
+
+namespace FnSharp.Agent.Runner.Queue;
+
+/// <summary>
+/// The calls and containers of one fn and configuration (Fn's slot queue): a LIFO stack of idle hot
+/// containers (the most recently used is reused, so surplus ones idle out), the busy ones, how many are
+/// starting, and a FIFO of waiting calls. It holds that state and makes the launch decision (through
+/// <see cref="LaunchPolicy"/>); the parts it is given (<see cref="SlotQueueParts"/>) admit its waiting
+/// calls, start, evict and remove its containers. One lock guards its state; no I/O runs under it, and
+/// the only other locks taken while it is held are its containers' own.
+/// </summary>
+internal sealed class SlotQueue : IContainerOwner
+{
+    private readonly SlotQueueParts _parts;
+    private readonly Lock _lock = new();
+    private readonly List<HotContainer> _idle = [];
+    private readonly List<HotContainer> _busy = [];
+    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly MovingAverage _callMs = new();
+    private readonly MovingAverage _startMs = new();
+    private readonly Func<HotContainer, bool> _takeForEviction;
+    private readonly Action<HotContainer, int> _onIdleTimeout;
+    private ITimer? _recheck;
+    private int _starting;
+    private bool _stopped;
+    private bool _retired;
+
+    public SlotQueue(string key, App app, Fn fn, SlotQueueParts parts)
+    {
+        Key = key;
+        App = app;
+        Fn = fn;
+        _parts = parts;
+        _takeForEviction = TryTakeForEviction;
+        _onIdleTimeout = OnIdleTimeout;
+    }
+
+    /// <summary>The queue's key (see <see cref="SlotKey"/>).</summary>
+    public string Key { get; }
+
+    public App App { get; }
+
+    public Fn Fn { get; }
+
+    public bool HasWaiters
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count > 0;
+            }
+        }
+    }
+
+    private TimeProvider Time => _parts.Time;
+
+    private RunnerLifetime Lifetime => _parts.Lifetime;
+
+    private AgentMetrics Metrics => _parts.Metrics;
+
+    private KeyValuePair<string, object?> FnTag => AgentMetrics.Fn(Fn.Id);
+
+    /// <summary>
+    /// Gets <paramref name="call"/> a container: an idle one at once, else one that frees up or starts while
+    /// the call waits, within the wait admission allows. The grant is a container (given back through
+    /// <see cref="ReleaseAsync"/>), a refusal, a start failure, or <see cref="Grant.RetiredQueue"/> when the
+    /// queue retired meanwhile (the caller asks a fresh queue).
+    /// </summary>
+    /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the wait.</exception>
+    public async Task<Grant> AcquireAsync(CallRequest call, CancellationToken cancellationToken)
+    {
+        var arrived = Time.GetTimestamp();
+        var waitLimit = _parts.Admission.WaitLimit(call);
+        HotContainer? container;
+        Waiter? waiter = null;
+        List<bool>? launches = null;
+        TooBusyLimit? refusal = null;
+        lock (_lock)
+        {
+            if (_retired)
+            {
+                return Grant.RetiredQueue;
+            }
+
+            if (_stopped || Lifetime.IsStopping)
+            {
+                refusal = TooBusyLimit.ShuttingDown;
+                container = null;
+            }
+            else
+            {
+                container = TakeIdleLocked();
+                if (container is null)
+                {
+                    refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count);
+                    if (refusal is null)
+                    {
+                        waiter = new Waiter(call.IsAsync);
+                        waiter.Node = _waiters.AddLast(waiter);
+                        launches = PumpLocked();
+                    }
+                }
+            }
+        }
+
+        if (refusal is { } limit)
+        {
+            return Grant.Refuse(limit);
+        }
+
+        await AfterChangeAsync(launches);
+        if (waiter is not null)
+        {
+            var grant = await WaitAsync(waiter, call, waitLimit, cancellationToken);
+            if (grant.Container is null)
+            {
+                return grant;
+            }
+
+            container = grant.Container;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseAsync(container, kill: false, measured: false);
+                throw new CallCancelledException(null, cancellationToken);
+            }
+        }
+
+        Metrics.WaitDuration.Record(Time.GetElapsedTime(arrived).TotalSeconds, FnTag);
+        return Grant.Of(container!);
+    }
+
+    /// <summary>
+    /// Retires the queue if it holds no container and no call, so that the runner forgets fns that
+    /// went quiet or changed configuration; a retired queue accepts nothing more.
+    /// </summary>
+    public bool TryRetire()
+    {
+        lock (_lock)
+        {
+            if (_retired || _stopped || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
+            {
+                return _retired;
+            }
+
+            _retired = true;
+            _recheck?.Dispose();
+            _recheck = null;
+            return true;
+        }
+    }
+
+    /// <summary>Reconsiders launches, for example after memory was freed elsewhere or on the recheck timer.</summary>
+    public void Pump()
+    {
+        List<bool>? launches;
+        lock (_lock)
+        {
+            launches = PumpLocked();
+        }
+
+        StartLaunches(launches);
+    }
+
+    public SlotStats Stats()
+    {
+        lock (_lock)
+        {
+            return new SlotStats(Fn.Id, _idle.Count, _busy.Count, _starting, _waiters.Count, _callMs.Value, _startMs.Value)
+            {
+                Paused = _idle.Count(c => c.IsPaused),
+            };
+        }
+    }
+
+    /// <summary>Stops accepting calls: waiting calls are refused, idle containers are returned for removal.</summary>
+    public List<HotContainer> BeginShutdown()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            _recheck?.Dispose();
+            _recheck = null;
+            while (_waiters.First is { } first)
+            {
+                CompleteWaiterLocked(first.Value, Grant.Refuse(TooBusyLimit.ShuttingDown));
+            }
+
+            var idle = new List<HotContainer>(_idle);
+            foreach (var container in idle)
+            {
+                LeaveIdleLocked(container);
+            }
+
+            _idle.Clear();
+            return idle;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
+    {
+        var elapsed = Time.GetElapsedTime(container.AssignedAt);
+        List<bool>? launches;
+        HotContainer? letGo;
+        lock (_lock)
+        {
+            if (_busy.Remove(container))
+            {
+                Lifetime.CallEnded();
+                Metrics.Running.Add(-1, FnTag);
+            }
+
+            if (measured)
+            {
+                _callMs.Add(elapsed.TotalMilliseconds);
+            }
+
+            letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
+        }
+
+        await AfterChangeAsync(launches, letGo);
+        return elapsed;
+    }
+
+    /// <summary>Waits for a grant: a container, the wait's expiry, shutdown, a start failure, or the caller leaving.</summary>
+    private async Task<Grant> WaitAsync(Waiter waiter, CallRequest call, TimeSpan waitLimit, CancellationToken cancellationToken)
+    {
+        Metrics.Queued.Add(1, FnTag);
+        Metrics.Waiting.Add(1, FnTag);
+        Grant grant;
+        using var waitSpan = AgentTracing.Start("fnsharp.queue_wait", Fn.Id, call.CallId);
+        try
+        {
+            using var expiry = Time.CreateTimer(
+                static state =>
+                {
+                    var (queue, expired) = ((SlotQueue, Waiter))state!;
+                    queue.EndWait(expired, Grant.Refuse(TooBusyLimit.WaitTime));
+                },
+                (this, waiter),
+                waitLimit,
+                Timeout.InfiniteTimeSpan);
+            using var abandon = cancellationToken.Register(
+                static state =>
+                {
+                    var (queue, gone) = ((SlotQueue, Waiter))state!;
+                    queue.EndWait(gone, Grant.Gone);
+                },
+                (this, waiter));
+            grant = await waiter.Completion.Task;
+        }
+        finally
+        {
+            Metrics.Waiting.Add(-1, FnTag);
+        }
+
+        if (grant.Abandoned)
+        {
+            throw new CallCancelledException(null, cancellationToken);
+        }
+
+        // A waiting call is refused by its wait's expiry, or by shutdown.
+        return grant.Refusal is not null && Lifetime.IsStopping ? Grant.Refuse(TooBusyLimit.ShuttingDown) : grant;
+    }
+
+    private void EndWait(Waiter waiter, Grant grant)
+    {
+        lock (_lock)
+        {
+            if (waiter.Node?.List is not null)
+            {
+                CompleteWaiterLocked(waiter, grant);
+            }
+        }
+
+        _parts.Observer.StateChanged();
+    }
+
+    private HotContainer? TakeIdleLocked()
+    {
+        if (_idle.Count == 0)
+        {
+            return null;
+        }
+
+        var container = _idle[^1];
+        _idle.RemoveAt(_idle.Count - 1);
+        LeaveIdleLocked(container);
+        MarkBusyLocked(container);
+        return container;
+    }
+
+    /// <summary>Takes <paramref name="container"/> out of the idle stack for eviction; false if it is no longer idle.</summary>
+    private bool TryTakeForEviction(HotContainer container)
+    {
+        lock (_lock)
+        {
+            if (!_idle.Remove(container))
+            {
+                return false;
+            }
+
+            container.EndIdle();
+            return true;
+        }
+    }
+
+    /// <summary>A container leaves the idle stack (the caller removes it from the list): no longer offered for eviction, its idle episode over.</summary>
+    private void LeaveIdleLocked(HotContainer container)
+    {
+        _parts.Evictor.Withdraw(container);
+        container.EndIdle();
+    }
+
+    private void MarkBusyLocked(HotContainer container)
+    {
+        container.Assign(Time.GetTimestamp());
+        _busy.Add(container);
+        Lifetime.CallStarted();
+        Metrics.Running.Add(1, FnTag);
+    }
+
+    private void CompleteWaiterLocked(Waiter waiter, Grant grant)
+    {
+        _waiters.Remove(waiter.Node!);
+        waiter.Node = null;
+        _parts.Admission.LeaveQueue();
+        waiter.Completion.SetResult(grant);
+    }
+
+    /// <summary>
+    /// A container comes back (a call ended, or it started): it serves the oldest waiting call or turns idle,
+    /// unless it is to be killed or the queue stops; then the launch decision. Returns the container to let
+    /// go (the caller removes it), if any.
+    /// </summary>
+    private HotContainer? ReturnLocked(HotContainer container, bool kill, out List<bool>? launches)
+    {
+        var letGo = kill || _stopped || Lifetime.IsStopping;
+        if (!letGo)
+        {
+            HandOverLocked(container);
+        }
+
+        launches = PumpLocked();
+        return letGo ? container : null;
+    }
+
+    /// <summary>After a change of the state: starts the launches decided, tells the observer, removes the container let go.</summary>
+    private async Task AfterChangeAsync(List<bool>? launches, HotContainer? letGo = null)
+    {
+        StartLaunches(launches);
+        _parts.Observer.StateChanged();
+        if (letGo is not null)
+        {
+            await _parts.Containers.RemoveAsync(letGo);
+        }
+    }
+
+    /// <summary>Gives a container that just became free to the oldest waiting call, or makes it idle.</summary>
+    private void HandOverLocked(HotContainer container)
+    {
+        if (_waiters.First is { } first)
+        {
+            MarkBusyLocked(container);
+            CompleteWaiterLocked(first.Value, Grant.Of(container));
+            return;
+        }
+
+        _idle.Add(container);
+        _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
+        var idleTimeout = TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
+        TimeSpan? pauseAfter = _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
+        container.BeginIdle(idleTimeout, pauseAfter, _onIdleTimeout);
+    }
+
+    private void OnIdleTimeout(HotContainer container, int episode)
+    {
+        lock (_lock)
+        {
+            if (!container.IsIdleEpisode(episode) || !_idle.Remove(container))
+            {
+                return;
+            }
+
+            LeaveIdleLocked(container);
+        }
+
+        Metrics.IdleOuts.Add(1, FnTag);
+        RunnerLog.IdleOut(_parts.Logger, container.Container.Id, Fn.Id);
+        Lifetime.Track(_parts.Containers.RemoveAsync(container));
+    }
+
+    /// <summary>Asks the launch policy how many containers to start; counts them as starting.</summary>
+    private List<bool>? PumpLocked()
+    {
+        if (_stopped || Lifetime.IsStopping || _waiters.Count == 0)
+        {
+            return null;
+        }
+
+        var now = Time.GetTimestamp();
+        var oldestMs = 0.0;
+        foreach (var busy in _busy)
+        {
+            oldestMs = Math.Max(oldestMs, Time.GetElapsedTime(busy.AssignedAt, now).TotalMilliseconds);
+        }
+
+        var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
+        var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate);
+        List<bool>? launches = null;
+        if (count > 0)
+        {
+            launches = [];
+            var asyncPool = _waiters.All(w => w.IsAsync);
+            for (var i = 0; i < count; i++)
+            {
+                launches.Add(asyncPool);
+            }
+
+            _starting += count;
+        }
+
+        if (_waiters.Count > _starting)
+        {
+            // Calls still lack a container: look again when a busy one has run for another start time.
+            _recheck ??= Time.CreateTimer(static q => ((SlotQueue)q!).Pump(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _recheck.Change(TimeSpan.FromMilliseconds(Math.Max(1, startEstimate)), Timeout.InfiniteTimeSpan);
+        }
+
+        return launches;
+    }
+
+    private void StartLaunches(List<bool>? launches)
+    {
+        if (launches is null)
+        {
+            return;
+        }
+
+        foreach (var asyncPool in launches)
+        {
+            Lifetime.Track(LaunchAsync(asyncPool));
+        }
+    }
+
+    private async Task LaunchAsync(bool asyncPool)
+    {
+        try
+        {
+            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool);
+            if (launch.Container is { } started)
+            {
+                await StartedAsync(started, launch.ElapsedMs);
+            }
+            else if (launch.Error is { } error)
+            {
+                StartFailed(error);
+            }
+            else
+            {
+                // No memory: waiting calls keep waiting, for a busy container to free up or memory to be released (which pumps again).
+                lock (_lock)
+                {
+                    _starting--;
+                }
+
+                _parts.Observer.StateChanged();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            RunnerLog.LaunchCrashed(_parts.Logger, e, Fn.Id);
+        }
+    }
+
+    private async Task StartedAsync(HotContainer container, double elapsedMs)
+    {
+        List<bool>? launches;
+        HotContainer? letGo;
+        lock (_lock)
+        {
+            _starting--;
+            _startMs.Add(elapsedMs);
+            letGo = ReturnLocked(container, kill: false, out launches);
+        }
+
+        await AfterChangeAsync(launches, letGo);
+    }
+
+    private void StartFailed(ContainerStartError error)
+    {
+        List<bool>? launches;
+        lock (_lock)
+        {
+            _starting--;
+
+            // The oldest waiting call learns why; the others too when nothing else could serve them.
+            // A start cancelled by shutdown fails nobody: shutdown answers the waiting calls itself.
+            var failAll = _busy.Count == 0 && _starting == 0;
+            while (!Lifetime.IsStopping && _waiters.First is { } first)
+            {
+                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error)));
+                if (!failAll)
+                {
+                    break;
+                }
+            }
+
+            launches = PumpLocked();
+        }
+
+        StartLaunches(launches);
+        _parts.ForgetIfEmpty(this);
+        _parts.Observer.StateChanged();
+    }
+
+    private CallResult StartFailure(ContainerStartError error) => error switch
+    {
+        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image)),
+        ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
+    };
+}

@@ -1,0 +1,73 @@
+using FnSharp.Agent.Drivers;
+using Microsoft.Extensions.Logging;
+
+namespace FnSharp.Agent.Runner;
+
+/// <summary>
+/// Every log line of the runner's parts, in one place so that their event ids stay unique: ids 2000-2099
+/// belong to the agent, 2001-2019 to the call path (launcher, slot queues, containers, dispatcher),
+/// 2020-2039 to the runner as a whole (its start, eviction, removal, shutdown), 2040-2049 to refused calls,
+/// one line each naming the limit (and its setting) and the fn.
+/// </summary>
+internal static partial class RunnerLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Started container {ContainerId} for fn {FnId} in {ElapsedMs:F0} ms")]
+    public static partial void ContainerStarted(ILogger logger, string containerId, string fnId, double elapsedMs);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Could not start a container for fn {FnId} with image {Image}: {Error}")]
+    public static partial void ContainerStartFailed(ILogger logger, Exception exception, string fnId, string image, ContainerStartError error);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response from its container")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
+
+    [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction; its calls wait")]
+    public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB);
+
+    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped after its idle timeout")]
+    public static partial void IdleOut(ILogger logger, string containerId, string fnId);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Could not pause or unpause container {ContainerId}")]
+    public static partial void PauseFailed(ILogger logger, Exception exception, string containerId);
+
+    [LoggerMessage(2007, LogLevel.Error, "Launching a container for fn {FnId} failed unexpectedly")]
+    public static partial void LaunchCrashed(ILogger logger, Exception exception, string fnId);
+
+    [LoggerMessage(2008, LogLevel.Information, "Call {CallId} of fn {FnId} exceeded its timeout of {TimeoutSeconds} s; its container is killed")]
+    public static partial void CallTimedOut(ILogger logger, string callId, string fnId, int timeoutSeconds);
+
+    [LoggerMessage(2009, LogLevel.Information, "Call {CallId} of fn {FnId} ran out of its {MemoryMiB} MiB; its container was killed")]
+    public static partial void OutOfMemory(ILogger logger, string callId, string fnId, int memoryMiB);
+
+    [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
+    public static partial void Ready(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);
+
+    [LoggerMessage(2021, LogLevel.Information, "Evicted idle container {ContainerId} of fn {FnId} to make room for fn {ForFnId}")]
+    public static partial void Evicted(ILogger logger, string containerId, string fnId, string forFnId);
+
+    [LoggerMessage(2022, LogLevel.Warning, "Could not remove container {ContainerId}")]
+    public static partial void RemoveFailed(ILogger logger, Exception exception, string containerId);
+
+    [LoggerMessage(2023, LogLevel.Information, "Runner stopping: {Running} call(s) running, {Containers} container(s)")]
+    public static partial void Stopping(ILogger logger, int running, int containers);
+
+    [LoggerMessage(2024, LogLevel.Warning, "Shutdown grace period over with {Running} call(s) still running; their containers are killed")]
+    public static partial void GraceOver(ILogger logger, int running);
+
+    [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s)")]
+    public static partial void Stopped(ILogger logger, int count);
+
+    [LoggerMessage(2040, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no container within FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline")]
+    public static partial void RefusedWaitTime(ILogger logger, string callId, string fnId, int maxWaitMs);
+
+    [LoggerMessage(2041, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the fn already has FN_MAX_QUEUED_PER_FN={MaxQueued} calls waiting")]
+    public static partial void RefusedFnQueue(ILogger logger, string callId, string fnId, int maxQueued);
+
+    [LoggerMessage(2042, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the node already has FN_MAX_QUEUED_TOTAL={MaxQueued} calls waiting")]
+    public static partial void RefusedTotalQueue(ILogger logger, string callId, string fnId, int maxQueued);
+
+    [LoggerMessage(2043, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the runner is shutting down")]
+    public static partial void RefusedShuttingDown(ILogger logger, string callId, string fnId);
+
+    [LoggerMessage(2044, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, cannot allocate: it asks {MemoryMiB} MiB and containers may have {TotalMiB} MiB in total")]
+    public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
+}

@@ -1,0 +1,28 @@
+namespace FnSharp.Agent.Runner;
+
+/// <summary>The observer of production: it hears nothing.</summary>
+internal sealed class RunnerObserver : IRunnerObserver
+{
+    /// <summary>The one instance.</summary>
+    public static readonly IRunnerObserver None = new RunnerObserver();
+
+    private RunnerObserver()
+    {
+    }
+
+    public void StateChanged()
+    {
+    }
+
+    public void MemoryReserved(long reservedMiB)
+    {
+    }
+
+    public void ContainerAdded()
+    {
+    }
+
+    public void ContainerRemoved()
+    {
+    }
+}

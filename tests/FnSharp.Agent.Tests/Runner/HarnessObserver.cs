@@ -1,0 +1,35 @@
+using FnSharp.Agent.Runner;
+using FnSharp.Testing.Fakes;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>
+/// The runner's observer in tests: it counts the runner's live containers and keeps the most memory ever
+/// reserved, and each change wakes the waits of the fake driver (<see cref="FakeContainerDriver.WaitUntilAsync"/>).
+/// </summary>
+internal sealed class HarnessObserver(FakeContainerDriver driver) : IRunnerObserver
+{
+    private int _live;
+    private long _peakReservedMiB;
+
+    /// <summary>Containers the runner created and has not removed yet.</summary>
+    public int LiveContainers => Volatile.Read(ref _live);
+
+    /// <summary>The most memory the runner reserved at once, in MiB.</summary>
+    public long PeakReservedMiB => Volatile.Read(ref _peakReservedMiB);
+
+    public void StateChanged() => driver.Changed();
+
+    public void MemoryReserved(long reservedMiB)
+    {
+        var peak = Volatile.Read(ref _peakReservedMiB);
+        while (reservedMiB > peak && Interlocked.CompareExchange(ref _peakReservedMiB, reservedMiB, peak) != peak)
+        {
+            peak = Volatile.Read(ref _peakReservedMiB);
+        }
+    }
+
+    public void ContainerAdded() => Interlocked.Increment(ref _live);
+
+    public void ContainerRemoved() => Interlocked.Decrement(ref _live);
+}

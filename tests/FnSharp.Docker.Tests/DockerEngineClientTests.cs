@@ -1,0 +1,71 @@
+using Docker.DotNet;
+using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Metrics;
+
+namespace FnSharp.Docker.Tests;
+
+/// <summary>The driver's one Engine API client: each call timed under its operation, engine faults counted, on a stand-in engine.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class DockerEngineClientTests : IAsyncLifetime
+{
+    private readonly FakeDockerEngine _engine = new();
+    private readonly MeasuringMeterFactory _meters = new();
+    private DockerApiMetrics? _metrics;
+    private DockerEngineClient? _client;
+
+    public async Task InitializeAsync()
+    {
+        await _engine.StartAsync();
+        _metrics = new DockerApiMetrics(TimeProvider.System, _meters);
+        _client = new DockerEngineClient(new Uri(_engine.Endpoint), _metrics);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        _metrics?.Dispose();
+        _meters.Dispose();
+        await _engine.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PingAsync_EngineAnswers_TimedAsPingAndNoError()
+    {
+        await _client!.PingAsync(CancellationToken.None);
+
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "ping"));
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "ping"));
+    }
+
+    [Fact]
+    public async Task InspectContainerAsync_UnknownContainer_NotFoundTimedButNoError()
+    {
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => _client!.InspectContainerAsync("no-such-container", CancellationToken.None));
+
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_inspect"));
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_inspect"));
+    }
+
+    [Fact]
+    public async Task WaitContainerAsync_EngineGone_TimedAndCountedAsAnError()
+    {
+        await _engine.StopAsync();
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => _client!.WaitContainerAsync("any", CancellationToken.None));
+
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_wait"));
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_wait"));
+    }
+
+    [Fact]
+    public async Task RemoveContainerAsync_ContainerAlreadyGone_DoneAndTimed()
+    {
+        // The stand-in engine answers 404 to everything but ping and version, as the real one does for a removed container.
+        await _client!.RemoveContainerAsync("gone", CancellationToken.None);
+        await _client.KillContainerAsync("gone", CancellationToken.None);
+
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_remove"));
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_kill"));
+    }
+}
