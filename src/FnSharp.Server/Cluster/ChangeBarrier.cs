@@ -5,11 +5,11 @@ namespace FnSharp.Server.Cluster;
 
 /// <summary>
 /// The acknowledgements that make a change through this node visible to every other live node before
-/// its API answer (<see cref="StoreChangeListener.SyncAsync"/>): each sync has a number, the nodes it
-/// waits for, and a task that completes once all of them acknowledged. Messages travel on the store's
-/// change feed as <c>sync␟N␟WRITER</c> and <c>ack␟N␟WRITER␟NODE</c> (␟ is U+001F). A node that let a sync
-/// time out is skipped until its next heartbeat, so that a node that died does not slow every write
-/// until it counts as gone.
+/// its API answer (<see cref="ChangeSync"/>): each sync has a number, the nodes it waits for, and a task
+/// that completes once all of them acknowledged. Messages travel on the store's change feed as
+/// <c>sync␟N␟WRITER</c> and <c>ack␟N␟WRITER␟NODE</c> (␟ is U+001F). A node that let a sync time out is
+/// skipped, not waited for, until it acknowledges any later sync of this node (which shows it has caught
+/// up), so that a node that died, or whose feed is down, costs one bounded wait and no more.
 /// </summary>
 internal sealed class ChangeBarrier(string self)
 {
@@ -19,8 +19,8 @@ internal sealed class ChangeBarrier(string self)
 
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
 
-    // Node name → the heartbeat it had when it last let a sync time out.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _skipped = new(StringComparer.Ordinal);
+    // The nodes that let a sync time out and have not acknowledged one since (the values are unused).
+    private readonly ConcurrentDictionary<string, bool> _skipped = new(StringComparer.Ordinal);
     private long _next;
 
     /// <summary>The message that asks every node to acknowledge sync <paramref name="number"/> of this node.</summary>
@@ -45,8 +45,8 @@ internal sealed class ChangeBarrier(string self)
     /// <summary>Whether sync messages of <paramref name="writer"/> are this node's own.</summary>
     public bool IsSelf(string writer) => writer == self;
 
-    /// <summary>Whether <paramref name="node"/>, whose last heartbeat is <paramref name="heartbeatAt"/>, is skipped: it let a sync time out since that heartbeat.</summary>
-    public bool Skips(string node, DateTimeOffset heartbeatAt) => _skipped.TryGetValue(node, out var at) && at >= heartbeatAt;
+    /// <summary>Whether <paramref name="node"/> is skipped: it let a sync time out and has not acknowledged one since.</summary>
+    public bool Skips(string node) => _skipped.ContainsKey(node);
 
     /// <summary>Opens a sync that waits for <paramref name="nodes"/>; returns its number and the task that completes when all acknowledged.</summary>
     public (long Number, Task Acknowledged) Open(IReadOnlyCollection<string> nodes)
@@ -57,43 +57,36 @@ internal sealed class ChangeBarrier(string self)
         return (number, pending.Done.Task);
     }
 
-    /// <summary>Records <paramref name="node"/>'s acknowledgement of this node's sync <paramref name="number"/>.</summary>
+    /// <summary>
+    /// Records <paramref name="node"/>'s acknowledgement of this node's sync <paramref name="number"/>, open or
+    /// already closed: either way the node has caught up to it, and is no longer skipped.
+    /// </summary>
     public void Acknowledged(long number, string node)
     {
+        _skipped.TryRemove(node, out _);
         if (_pending.TryGetValue(number, out var pending))
         {
             pending.Remove(node);
         }
     }
 
-    /// <summary>Closes sync <paramref name="number"/> and returns the nodes that did not acknowledge it, each now skipped until its next heartbeat.</summary>
-    public IReadOnlyList<string> Close(long number, IReadOnlyDictionary<string, DateTimeOffset> heartbeats)
+    /// <summary>Closes sync <paramref name="number"/> and returns the nodes that did not acknowledge it.</summary>
+    public IReadOnlyList<string> Close(long number) =>
+        _pending.TryRemove(number, out var pending) ? pending.Missing() : [];
+
+    /// <summary>Skips <paramref name="nodes"/>, which let a sync pass, until each acknowledges a later one.</summary>
+    public void Skip(IEnumerable<string> nodes)
     {
-        ArgumentNullException.ThrowIfNull(heartbeats);
-        if (!_pending.TryRemove(number, out var pending))
+        ArgumentNullException.ThrowIfNull(nodes);
+        foreach (var node in nodes)
         {
-            return [];
+            _skipped[node] = true;
         }
-
-        var missing = pending.Missing();
-        foreach (var node in missing)
-        {
-            _skipped[node] = heartbeats.GetValueOrDefault(node);
-        }
-
-        foreach (var node in pending.All.Except(missing))
-        {
-            _skipped.TryRemove(node, out _);
-        }
-
-        return missing;
     }
 
     private sealed class Pending(IReadOnlyCollection<string> nodes)
     {
         private readonly HashSet<string> _waiting = new(nodes, StringComparer.Ordinal);
-
-        public IReadOnlyCollection<string> All { get; } = nodes;
 
         public TaskCompletionSource Done { get; } = NewDone(nodes.Count == 0);
 

@@ -12,9 +12,6 @@ internal sealed partial class StoreChangeListener
     [LoggerMessage(1922, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, long retryMs);
 
-    [LoggerMessage(1923, LogLevel.Warning, "Node(s) {Nodes} did not acknowledge a change made through this node within {TimeoutMs} ms; answered anyway. They are not waited for again until their next heartbeat")]
-    private static partial void LogUnacknowledged(ILogger logger, string nodes, long timeoutMs);
-
     [LoggerMessage(1924, LogLevel.Warning, "Could not acknowledge a change made through node {Writer}; it answers after its timeout")]
     private static partial void LogAckFailed(ILogger logger, Exception exception, string writer);
 }

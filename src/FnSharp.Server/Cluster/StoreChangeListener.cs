@@ -12,10 +12,10 @@ namespace FnSharp.Server.Cluster;
 /// <list type="bullet">
 /// <item>it drops this node's cache at each change any node commits;</item>
 /// <item>after each change made through this node, before the API answers, it asks every other live node
-/// to acknowledge the change (<see cref="SyncAsync"/>): a node acknowledges a message only after it has
-/// handled every message before it, changes included, so once all have acknowledged, the next call through
-/// any of them sees the change (waiting at most <see cref="AckTimeout"/>; a node that let it pass is
-/// skipped until its next heartbeat);</item>
+/// to acknowledge the change (<see cref="SyncAsync"/>, <see cref="ChangeSync"/>): a node acknowledges a
+/// message only after it has handled every message before it, changes included, so once all have
+/// acknowledged, the next call through any of them sees the change; the wait is bounded
+/// (<see cref="ChangeSync.Timeout"/>) and never fails the write;</item>
 /// <item>until its subscription is in place, and whenever it breaks, the cache is suspended (every lookup
 /// goes to the store), since changes made meanwhile cannot be heard of; it subscribes again after 0.1 s,
 /// doubling up to 10 s, and caches again from empty.</item>
@@ -37,9 +37,6 @@ internal sealed partial class StoreChangeListener(
     private readonly Lazy<ChangeBarrier> _barriers = new(() => new ChangeBarrier(serverOptions.Value.NodeName));
     private volatile bool _listening;
 
-    /// <summary>How long a change through this node waits for the other nodes' acknowledgements, 1 s.</summary>
-    public static TimeSpan AckTimeout { get; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Called once a subscription is in place, and the cache caches again (tests wait on it instead of polling).</summary>
     internal Action? Subscribed { get; set; }
 
@@ -50,47 +47,19 @@ internal sealed partial class StoreChangeListener(
 
     private ChangeBarrier Barrier => _barriers.Value;
 
+    // Made on first use too; two made at once would share the barrier, which holds all the state.
+    private ChangeSync Sync => field ??= new ChangeSync(Barrier, options.Value, time, logger);
+
     /// <summary>
-    /// Waits until every other live node has seen the changes this node committed so far: sends a sync
-    /// message after them, and waits for each node's acknowledgement, at most <see cref="AckTimeout"/>.
+    /// Waits until every other live node has seen the changes this node committed so far
+    /// (<see cref="ChangeSync.SyncAsync"/>: at most <see cref="ChangeSync.Timeout"/>, and never failing).
     /// Returns at once when this node is not listening (it cannot hear acknowledgements; the others still
-    /// drop their caches at the change itself) or when no other node is live.
+    /// drop their caches at the change itself).
     /// </summary>
-    public async Task SyncAsync(CancellationToken cancellationToken)
-    {
-        if (!_listening || Feed is not { } feed || store.Store is not INodeStore nodes)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        var heartbeats = (await nodes.GetNodesAsync(cancellationToken))
-            .Where(n => !Barrier.IsSelf(n.Name) && !NodeHeartbeat.IsGone(n, now, options.Value))
-            .ToDictionary(n => n.Name, n => n.HeartbeatAt, StringComparer.Ordinal);
-        var waitFor = heartbeats.Where(h => !Barrier.Skips(h.Key, h.Value)).Select(h => h.Key).ToList();
-        if (waitFor.Count == 0)
-        {
-            return;
-        }
-
-        var (number, acknowledged) = Barrier.Open(waitFor);
-        try
-        {
-            await feed.NotifyAsync(Barrier.SyncMessage(number), cancellationToken);
-            await acknowledged.WaitAsync(AckTimeout, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Reported below: the change is committed either way, and the silent nodes get it when they hear it.
-        }
-        finally
-        {
-            if (Barrier.Close(number, heartbeats) is { Count: > 0 } missing)
-            {
-                LogUnacknowledged(logger, string.Join(", ", missing), (long)AckTimeout.TotalMilliseconds);
-            }
-        }
-    }
+    public Task SyncAsync(CancellationToken cancellationToken) =>
+        _listening && Feed is { } feed && store.Store is INodeStore nodes
+            ? Sync.SyncAsync(nodes, feed, cancellationToken)
+            : Task.CompletedTask;
 
     /// <summary>Suspends the cache before the server listens, so that nothing is cached before the subscription is in place.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)

@@ -6,7 +6,6 @@ namespace FnSharp.Server.Tests.Cluster;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class ChangeBarrierTests
 {
-    private static readonly DateTimeOffset Beat = new(2026, 11, 30, 10, 29, 7, 577, TimeSpan.Zero);
     private readonly ChangeBarrier _a = new("node-a");
     private readonly ChangeBarrier _b = new("node-b");
 
@@ -31,37 +30,47 @@ public sealed class ChangeBarrierTests
         await acknowledged;
 
         Assert.False(afterOne);
-        Assert.Empty(_a.Close(number, new Dictionary<string, DateTimeOffset> { ["node-b"] = Beat, ["node-c"] = Beat }));
+        Assert.Empty(_a.Close(number));
     }
 
     [Fact]
     public void Open_NoNode_CompletedAtOnce() => Assert.True(_a.Open([]).Acknowledged.IsCompletedSuccessfully);
 
     [Fact]
-    public void Close_NodeSilent_NamedAndSkippedUntilItsNextHeartbeat()
+    public void Close_NodeSilent_NamedAndSkipped()
     {
         var (first, _) = _a.Open(["node-b", "node-c"]);
         _a.Acknowledged(first, "node-b");
 
-        var missing = _a.Close(first, new Dictionary<string, DateTimeOffset> { ["node-b"] = Beat, ["node-c"] = Beat });
+        var missing = _a.Close(first);
+        _a.Skip(missing);
 
         Assert.Equal(["node-c"], missing);
-        Assert.True(_a.Skips("node-c", Beat));
-        Assert.False(_a.Skips("node-c", Beat.AddSeconds(5)));
-        Assert.False(_a.Skips("node-b", Beat));
+        Assert.Equal((true, false), (_a.Skips("node-c"), _a.Skips("node-b")));
     }
 
     [Fact]
-    public void Close_SkippedNodeAcknowledgesLater_NoLongerSkipped()
+    public void Acknowledged_SkippedNodeAcknowledgesALaterSync_NoLongerSkipped()
     {
         var (first, _) = _a.Open(["node-c"]);
-        _a.Close(first, new Dictionary<string, DateTimeOffset> { ["node-c"] = Beat });
-        var (second, _) = _a.Open(["node-c"]);
+        _a.Skip(_a.Close(first));
+        var (second, _) = _a.Open([]);
+        var skippedMeanwhile = _a.Skips("node-c");
+
         _a.Acknowledged(second, "node-c");
 
-        _a.Close(second, new Dictionary<string, DateTimeOffset> { ["node-c"] = Beat });
+        Assert.Equal((true, false), (skippedMeanwhile, _a.Skips("node-c")));
+    }
 
-        Assert.False(_a.Skips("node-c", Beat));
+    [Fact]
+    public void Acknowledged_LateAcknowledgementOfAClosedSync_NoLongerSkipped()
+    {
+        var (first, _) = _a.Open(["node-c"]);
+        _a.Skip(_a.Close(first));
+
+        _a.Acknowledged(first, "node-c");
+
+        Assert.False(_a.Skips("node-c"));
     }
 
     [Fact]

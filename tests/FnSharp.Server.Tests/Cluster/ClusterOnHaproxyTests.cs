@@ -100,6 +100,8 @@ public sealed class ClusterOnHaproxyTests(LocalCluster cluster) : IClassFixture<
 
         var victimsFn = fns.FirstOrDefault(f => homes[f] == victim) ?? await FnHomedOnAsync(appId, victim);
 
+        var changing = await cluster.CreateFnInAppAsync(appId, "changing");
+
         // Detached calls accepted by the victim itself: its worker, woken at once, claims them.
         var slow = await cluster.CreateFnInAppAsync(appId, "slow");
         var detached = new List<string>();
@@ -137,6 +139,18 @@ public sealed class ClusterOnHaproxyTests(LocalCluster cluster) : IClassFixture<
         await cluster.KillAsync(victim);
         var killed = DateTime.UtcNow;
         var afterKill = await cluster.StatusAsync();
+
+        // Changes go on while the victim still counts as live: they wait for it at most a bounded time,
+        // then not at all (docs/cluster.md), and each is seen by the next call through the others.
+        var updated = new List<string?>();
+        foreach (var greeting in new[] { "after-kill-1", "after-kill-2" })
+        {
+            await cluster.SendJsonAsync(HttpMethod.Put, cluster.Balancer, $"/v2/fns/{changing}", $"{{\"config\":{{\"GREETING\":\"{greeting}\"}}}}");
+            foreach (var node in cluster.Nodes.Where(n => n != victim))
+            {
+                updated.Add(Greeting(await cluster.InvokeAsync(await cluster.NodeUrlAsync(node), changing, """{"echo":true}""")));
+            }
+        }
         await LocalCluster.EventuallyAsync(() => Task.FromResult(results.Count(r => r.At > killed.AddSeconds(3) && r.Status == 200) >= 40), "40 calls answered by the others after the kill", Failsafe);
         await LocalCluster.EventuallyAsync(async () => (await NodeStatesAsync())[victim] == "gone", "the victim shown as gone", Failsafe);
         await stop.CancelAsync();
@@ -159,6 +173,7 @@ public sealed class ClusterOnHaproxyTests(LocalCluster cluster) : IClassFixture<
         var states = await NodeStatesAsync();
 
         Assert.Equal("down", afterKill.Single(n => n.Name == victim).State);
+        Assert.Equal(["after-kill-1", "after-kill-1", "after-kill-2", "after-kill-2"], updated);
         var failures = results.Where(r => r.Status != 200).ToList();
         Assert.True(failures.Count <= 4, $"{failures.Count} calls failed; at most the 4 in flight on the victim may: " + string.Join(", ", failures.Select(f => $"{f.Status} {f.Node} at {(f.At - killed).TotalMilliseconds} ms")));
         Assert.All(failures, f => Assert.True(f.Status is 502 or 503 or ClosedWithoutAnswer, $"a call failed with {f.Status} {f.Node} at {(f.At - killed).TotalMilliseconds} ms"));
