@@ -30,13 +30,7 @@ public sealed class ChangeSyncTests
     [Fact]
     public void SyncAsync_EveryOtherNodeAcknowledges_ReturnsWithoutWaiting()
     {
-        _feed.OnSend = (message, _) =>
-        {
-            var (_, number, _, _) = ChangeBarrier.Read(message);
-            _barrier.Acknowledged(number, "node-b");
-            _barrier.Acknowledged(number, "node-c");
-            return Task.CompletedTask;
-        };
+        _feed.OnSend = AcknowledgedBy("node-b", "node-c");
 
         var sync = _sync.SyncAsync(_nodes, _feed, CancellationToken.None);
 
@@ -48,11 +42,7 @@ public sealed class ChangeSyncTests
     [Fact]
     public async Task SyncAsync_NodeDead_AnswersAfterTheTimeout_ThenNoLongerWaitsForIt()
     {
-        _feed.OnSend = (message, _) =>
-        {
-            _barrier.Acknowledged(ChangeBarrier.Read(message).Number, "node-b");
-            return Task.CompletedTask;
-        };
+        _feed.OnSend = AcknowledgedBy("node-b");
 
         var first = _sync.SyncAsync(_nodes, _feed, CancellationToken.None);
         _time.Advance(ChangeSync.Timeout - TimeSpan.FromMilliseconds(1));
@@ -74,11 +64,7 @@ public sealed class ChangeSyncTests
         var first = _sync.SyncAsync(_nodes, _feed, CancellationToken.None);
         _time.Advance(ChangeSync.Timeout);
         await first.WaitAsync(Failsafe);
-        _feed.OnSend = (message, _) =>
-        {
-            _barrier.Acknowledged(ChangeBarrier.Read(message).Number, "node-b");
-            return Task.CompletedTask;
-        };
+        _feed.OnSend = AcknowledgedBy("node-b");
         await _sync.SyncAsync(_nodes, _feed, CancellationToken.None).WaitAsync(Failsafe);
         _feed.OnSend = (_, _) => Task.CompletedTask;
 
@@ -151,6 +137,17 @@ public sealed class ChangeSyncTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync.WaitAsync(Failsafe));
     }
+
+    /// <summary>A send that the given nodes acknowledge at once, as their listeners would.</summary>
+    private Func<string, CancellationToken, Task> AcknowledgedBy(params string[] nodes) => (message, _) =>
+    {
+        foreach (var node in nodes)
+        {
+            _barrier.Acknowledged(ChangeBarrier.Read(message).Number, node);
+        }
+
+        return Task.CompletedTask;
+    };
 
     private Node Live(string name) => new() { Name = name, Url = $"http://{name}:8080", StartedAt = _time.GetUtcNow(), HeartbeatAt = _time.GetUtcNow() };
 }
