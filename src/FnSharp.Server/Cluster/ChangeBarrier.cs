@@ -8,8 +8,8 @@ namespace FnSharp.Server.Cluster;
 /// its API answer (<see cref="ChangeSync"/>): each sync has a number, the nodes it waits for, and a task
 /// that completes once all of them acknowledged. Messages travel on the store's change feed as
 /// <c>sync␟N␟WRITER</c> and <c>ack␟N␟WRITER␟NODE</c> (␟ is U+001F). A node that let a sync time out is
-/// skipped, not waited for, until it acknowledges any later sync of this node (which shows it has caught
-/// up), so that a node that died, or whose feed is down, costs one bounded wait and no more.
+/// skipped, not waited for, until it acknowledges a sync of this node (that one late, or a later one: either shows it has
+/// caught up), so that a node that died, or whose feed is down, costs one bounded wait and no more.
 /// </summary>
 internal sealed class ChangeBarrier(string self)
 {
@@ -74,7 +74,7 @@ internal sealed class ChangeBarrier(string self)
     public IReadOnlyList<string> Close(long number) =>
         _pending.TryRemove(number, out var pending) ? pending.Missing() : [];
 
-    /// <summary>Skips <paramref name="nodes"/>, which let a sync pass, until each acknowledges a later one.</summary>
+    /// <summary>Skips <paramref name="nodes"/>, which let a sync pass, until each acknowledges one, late or later.</summary>
     public void Skip(IEnumerable<string> nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);

@@ -13,7 +13,7 @@ namespace FnSharp.Server.Cluster;
 /// The whole of it (the list, the send and the wait) is bounded by <see cref="Timeout"/>, and nothing in it
 /// fails the write, which has committed already: a node that is slow, dead, or cut off from the feed, or a
 /// store that is slow to answer, only makes this write answer after <see cref="Timeout"/>, with a warning.
-/// A node that let a sync time out is not waited for again until it acknowledges a later one, so a dead node
+/// A node that let a sync time out is not waited for again until it acknowledges one (that one late, or a later one), so a dead node
 /// costs one such wait, not one per write; meanwhile it sees each change when its feed delivers it (a node
 /// whose feed is down caches nothing, so serves nothing stale).
 /// </remarks>
