@@ -1,6 +1,6 @@
 using FnSharp.Core.Storage;
 using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
+using FnSharp.Server.Configuration;
 
 namespace FnSharp.Server.Cluster;
 
@@ -15,10 +15,7 @@ internal static class ClusterExtensions
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services)
     {
-        services.AddSingleton<ClusterOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<ClusterOptions>>(sp => sp.GetRequiredService<ClusterOptionsSetup>());
-        services.AddSingleton<IValidateOptions<ClusterOptions>>(sp => sp.GetRequiredService<ClusterOptionsSetup>());
-        services.AddOptions<ClusterOptions>().ValidateOnStart();
+        services.AddSettings(Settings.Cluster);
 
         // Resolved by the first request, after the store opened.
         services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store as INodeStore

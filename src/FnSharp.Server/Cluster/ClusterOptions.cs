@@ -3,7 +3,7 @@ namespace FnSharp.Server.Cluster;
 /// <summary>
 /// The settings of cluster membership (<see cref="NodeHeartbeat"/>, <c>GET /v2/nodes</c>), read from
 /// FnSharp's own <c>FN_NODE_*</c> names (Fn has no membership: its LB agent held a static list of
-/// runners); checked at start-up by <see cref="ClusterOptionsSetup"/>. <c>docs/configuration.md</c> lists them.
+/// runners); bound and checked at start-up by <see cref="Configuration.Settings.Cluster"/>. <c>docs/configuration.md</c> lists them.
 /// </summary>
 public sealed record ClusterOptions
 {
