@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
 #   scripts/test.sh          every test: ensures the Docker engine, the test images and Debian's Chromium
-#                            (the dashboard's browser tests) first, and starts a throwaway PostgreSQL
+#                            (the dashboard's browser tests), haproxy and docker-compose (the cluster and
+#                            deploy tests) first, and starts a throwaway PostgreSQL
 #                            (scripts/start-postgres.sh) whose URL the PostgreSQL tests read from
 #                            FNSHARP_TEST_POSTGRES, and two throwaway image registries, open and with basic
 #                            auth (scripts/start-registry.sh), which the registry tests read from
@@ -24,6 +25,16 @@ else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
   bash scripts/ensure-chromium.sh
+  # The cluster tests put Debian's HAProxy in front of three servers; the deploy tests check the
+  # Compose file with Debian's docker-compose.
+  missing=()
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "tests: installing Debian's ${missing[*]}..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 log=$(mktemp)

@@ -35,6 +35,7 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapDetachedCallsApi();
+app.MapNodesApi();
 app.MapFnSharpAuthApis();
 app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using FnSharp.Core.Storage;
 using FnSharp.Core.Storage.Sql;
 using Npgsql;
 
@@ -8,9 +10,10 @@ namespace FnSharp.Storage.Postgres;
 /// The PostgreSQL datastore (Npgsql), for several nodes sharing one store. The SQL is
 /// <see cref="SqlDataStore"/>'s; this class owns the Npgsql data source (its connection pool),
 /// migrates the schema (<see cref="PostgresMigrations"/>) under an advisory lock so that nodes
-/// starting together migrate once, and reads PostgreSQL's constraint errors by constraint name.
+/// starting together migrate once, and reads PostgreSQL's constraint errors by constraint name. Its
+/// changes of apps, fns and triggers reach every node through <see cref="PostgresChangeFeed"/>.
 /// </summary>
-public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
+public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDisposable
 {
     /// <summary>The advisory lock key that serializes migrations across nodes (any constant; this one spells "fnsharp").</summary>
     private const long MigrationLockKey = 0x666e7368617270;
@@ -19,10 +22,14 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
     private const string ForeignKeyViolation = "23503";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresChangeFeed _changes;
 
-    private PostgresDataStore(NpgsqlDataSource dataSource)
+    private PostgresDataStore(NpgsqlDataSource dataSource, string connectionString)
     {
         _dataSource = dataSource;
+
+        // Not the data source's ConnectionString, which leaves the password out.
+        _changes = new PostgresChangeFeed(connectionString, dataSource);
     }
 
     /// <summary>The <c>FN_DB_URL</c> schemes this store answers to.</summary>
@@ -106,8 +113,9 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
     /// <exception cref="NpgsqlException">The server cannot be reached or refuses the login.</exception>
     public static async Task<PostgresDataStore> OpenAsync(string url, CancellationToken cancellationToken)
     {
-        var dataSource = NpgsqlDataSource.Create(ConnectionStringFromUrl(url));
-        var store = new PostgresDataStore(dataSource);
+        var connectionString = ConnectionStringFromUrl(url);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresDataStore(dataSource, connectionString);
         try
         {
             await store.MigrateAsync(cancellationToken);
@@ -119,6 +127,13 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
             throw;
         }
     }
+
+    /// <inheritdoc/>
+    public Task ListenAsync(Action subscribed, Action<string> notified, CancellationToken cancellationToken) =>
+        _changes.ListenAsync(subscribed, notified, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task NotifyAsync(string message, CancellationToken cancellationToken) => _changes.NotifyAsync(message, cancellationToken);
 
     /// <summary>Closes the connection pool.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -134,5 +134,21 @@ internal static class SqliteMigrations
         """
         ALTER TABLE calls ADD COLUMN image_digest TEXT NULL;
         """,
+
+        // 6: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
+        """
+        CREATE TABLE nodes (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            memory_total_mib INTEGER NOT NULL,
+            memory_reserved_mib INTEGER NOT NULL,
+            cpu_mcpus INTEGER NOT NULL,
+            hot_containers INTEGER NOT NULL,
+            running_calls INTEGER NOT NULL,
+            waiting_calls INTEGER NOT NULL
+        );
+        """,
     ];
 }

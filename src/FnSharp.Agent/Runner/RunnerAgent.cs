@@ -88,6 +88,9 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     /// <summary>Memory containers reserve now, in MiB.</summary>
     public long ReservedMemoryMiB => _tracker.ReservedMiB;
 
+    /// <summary>The node's CPU, in milli-CPUs (1000 = one core).</summary>
+    public long TotalCpuMilliCpus => _tracker.TotalCpuMilliCpus;
+
     /// <inheritdoc/>
     public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
     {

@@ -80,6 +80,12 @@ internal static class SettingFormats
             ? SettingValue<string?>.Of(text)
             : SettingValue<string?>.Bad($"'{text}' is not an absolute http or https URL, for example http://fn.example.com:8080."));
 
+    /// <summary>The URL other nodes reach this node at (<c>FN_NODE_URL</c>): http or https with a host, without its trailing slash.</summary>
+    public static readonly SettingFormat<string> NodeUrl = new(text =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            ? SettingValue<string>.Of(text.TrimEnd('/'))
+            : SettingValue<string>.Bad($"must be an http or https URL with a host, for example http://10.0.0.7:8080, not '{text}'."));
+
     /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
     public static readonly SettingFormat<string> EngineAddress = new(text =>
         DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));

@@ -3,6 +3,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Registries;
 using FnSharp.Docker;
 using FnSharp.Server.Auth;
+using FnSharp.Server.Cluster;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
 using static FnSharp.Server.Configuration.SettingFormats;
@@ -119,6 +120,17 @@ internal static class Settings
         { "FN_ASYNC_LEASE_MSECS", o => o.LeaseMs, Int("at least 3000 milliseconds (leases are renewed every third of it)", v => v >= 3000) },
     };
 
+    /// <summary>Cluster membership (<see cref="ClusterOptions"/>).</summary>
+    public static readonly SettingGroup<ClusterOptions> Cluster = new()
+    {
+        { "FN_NODE_URL", o => o.Url, NodeUrl },
+        { "FN_NODE_HEARTBEAT_MSECS", o => o.HeartbeatMs, Int("a number of milliseconds from 100 to 600000", v => v is >= 100 and <= 600_000) },
+        {
+            "FN_NODE_FORGET_SECS", o => o.ForgetSecs, Int("a number of seconds of at least three heartbeats", v => v >= 1),
+            o => o.ForgetSecs * 1000.0 >= 3.0 * o.HeartbeatMs ? null : string.Create(CultureInfo.InvariantCulture, $"must be a number of seconds of at least three heartbeats (FN_NODE_HEARTBEAT_MSECS={o.HeartbeatMs}), not {o.ForgetSecs}.")
+        },
+    };
+
     /// <summary>API keys, rate limits, allowed images and the audit log (<see cref="AuthOptions"/>).</summary>
     public static readonly SettingGroup<AuthOptions> Auth = new()
     {
@@ -143,7 +155,7 @@ internal static class Settings
 
     /// <summary>Every key, once each, in the order of the groups.</summary>
     public static IEnumerable<string> Keys =>
-        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
+        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Cluster.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
 
     private static RegistryCredential NodeCredential(RegistryCredential? credential) =>
         credential ?? new RegistryCredential { Registry = "", Source = DockerDriverOptions.RegistrySettingsSource };

@@ -5,6 +5,7 @@ using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
+using FnSharp.Server.Cluster;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Edge;
@@ -53,6 +54,7 @@ public static class FnSharpServerExtensions
         services.AddHostedService<ServerLifetime>();
         services.AddDetachedCalls();
         services.AddFnSharpEdge();
+        services.AddCluster();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.
