@@ -152,7 +152,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
             if (grant.Refusal is { } limit)
             {
-                return _admission.Refuse(call, limit);
+                return _admission.Refuse(call, limit, grant.RetryAfter);
             }
 
             if (grant.Failure is { } failure)

@@ -93,6 +93,9 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/async-retries</c> on a fn is not an integer from 0 to 10.</summary>
     public static readonly ApiError InvalidAsyncRetries = new(400, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)");
 
+    /// <summary>400: <c>fnsharp.io/max-concurrency</c> on a fn is not a whole number from 1 to 100000.</summary>
+    public static readonly ApiError InvalidMaxConcurrency = new(400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap");
+
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 

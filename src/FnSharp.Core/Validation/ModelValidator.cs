@@ -100,7 +100,8 @@ public static class ModelValidator
         }
 
         return ValidateAnnotations(fn.Annotations)
-            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null);
+            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null)
+            ?? (FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is -1 ? ApiErrors.InvalidMaxConcurrency : null);
     }
 
     /// <summary>Checks a trigger to be created or the result of an update, in Fn's order of checks.</summary>

@@ -80,7 +80,7 @@ internal static class ApiJson
     {
         response.StatusCode = error.Status;
         response.ContentType = ContentType;
-        return response.WriteAsJsonAsync(new ErrorBody(error.Message), ReadableErrors.ErrorBody, ContentType);
+        return response.WriteAsJsonAsync(new ErrorBody(error.Message, error.Reason, error.Detail), ReadableErrors.ErrorBody, ContentType);
     }
 
     // Messages are read by people with curl: "2001 > max 2000", not "2001 \u003E max 2000". The body is
