@@ -29,13 +29,14 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly MovingAverage _callMs = new();
     private readonly MovingAverage _startMs = new();
+    private readonly MovingAverage _callGapMs = new();
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
     private readonly int? _cap;
     private ITimer? _recheck;
     private int _starting;
     private long _startDueAt;
-
+    private long _lastArrival;
     private bool _lastLaunchNoMemory;
     private bool _stopped;
     private bool _retired;
@@ -99,6 +100,13 @@ internal sealed class SlotQueue : IContainerOwner
             {
                 return Grant.RetiredQueue;
             }
+
+            if (_lastArrival != 0)
+            {
+                _callGapMs.Add(Time.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds);
+            }
+
+            _lastArrival = arrived;
 
             if (_stopped || Lifetime.IsStopping)
             {
@@ -452,7 +460,7 @@ internal sealed class SlotQueue : IContainerOwner
         _idle.Add(container);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
         var idleTimeout = TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
-        TimeSpan? pauseAfter = _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
+        var pauseAfter = PausePolicy.PauseAfter(_parts.Options.FreezeIdleMs, _callGapMs.Value);
         container.BeginIdle(idleTimeout, pauseAfter, _onIdleTimeout);
     }
 
