@@ -30,6 +30,7 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly MovingAverage _callMs = new();
     private readonly MovingAverage _startMs = new();
     private readonly MovingAverage _callGapMs = new();
+    private readonly MovingAverage _cpuMs = new();
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
     private readonly int? _cap;
@@ -232,6 +233,7 @@ internal sealed class SlotQueue : IContainerOwner
     public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
+        var cpuMs = container.CpuMsSinceMark();
         List<bool>? launches;
         HotContainer? letGo;
         lock (_lock)
@@ -245,6 +247,10 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
+                if (cpuMs is { } cpu)
+                {
+                    _cpuMs.Add(cpu);
+                }
             }
 
             letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
@@ -481,7 +487,7 @@ internal sealed class SlotQueue : IContainerOwner
         Lifetime.Track(_parts.Containers.RemoveAsync(container));
     }
 
-    /// <summary>Asks the launch policy how many containers to start; counts them as starting.</summary>
+    /// <summary>Asks the launch policy how many containers to start (from the fn's call, start and CPU times and the node's CPU); counts them as starting.</summary>
     private List<bool>? PumpLocked()
     {
         if (_stopped || Lifetime.IsStopping || _waiters.Count == 0)
@@ -498,7 +504,9 @@ internal sealed class SlotQueue : IContainerOwner
 
         var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
-        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate);
+        var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : _parts.NodeCpuBusy());
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
         if (_cap is { } cap)
         {
             // Containers busy, idle or starting never outnumber the cap: idle ones serve the calls over it once busy ones finish.
@@ -574,6 +582,7 @@ internal sealed class SlotQueue : IContainerOwner
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)
     {
+        container.MarkCpu();
         List<bool>? launches;
         HotContainer? letGo;
         lock (_lock)
