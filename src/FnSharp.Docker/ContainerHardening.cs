@@ -45,6 +45,13 @@ public sealed record ContainerHardening
         ["msgqueue"] = 819200,
     };
 
+    /// <summary>
+    /// The names of the parts that <see cref="Without"/> turns off (the server's <c>FN_DISABLE_HARDENING</c>):
+    /// <c>user</c>, <c>capdrop</c>, <c>nonewprivileges</c>, <c>readonly</c>, <c>tmpfs</c>, <c>init</c>,
+    /// <c>noswap</c>, <c>pids</c>, <c>ulimits</c>; <c>all</c> names every one.
+    /// </summary>
+    public static IReadOnlyList<string> PartNames { get; } = ["user", "capdrop", "nonewprivileges", "readonly", "tmpfs", "init", "noswap", "pids", "ulimits"];
+
     /// <summary>No hardening at all: the image's user, default capabilities, writable root, no limits but memory.</summary>
     public static ContainerHardening None { get; } = new()
     {
@@ -58,4 +65,40 @@ public sealed record ContainerHardening
         PidsLimit = 0,
         Ulimits = new Dictionary<string, long>(),
     };
+
+    /// <summary>This hardening with the parts named in <paramref name="parts"/> (<see cref="PartNames"/>, or <c>all</c>) turned off.</summary>
+    /// <exception cref="ArgumentException">A name is not a part.</exception>
+    public ContainerHardening Without(IEnumerable<string> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var off = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            if (part == "all")
+            {
+                off.UnionWith(PartNames);
+            }
+            else if (PartNames.Contains(part, StringComparer.Ordinal))
+            {
+                off.Add(part);
+            }
+            else
+            {
+                throw new ArgumentException($"'{part}' is not a hardening part: use all, {string.Join(", ", PartNames)}.", nameof(parts));
+            }
+        }
+
+        return this with
+        {
+            User = off.Contains("user") ? null : User,
+            DropAllCapabilities = DropAllCapabilities && !off.Contains("capdrop"),
+            NoNewPrivileges = NoNewPrivileges && !off.Contains("nonewprivileges"),
+            ReadOnlyRootFilesystem = ReadOnlyRootFilesystem && !off.Contains("readonly"),
+            TmpfsSizeMiB = off.Contains("tmpfs") ? 0 : TmpfsSizeMiB,
+            Init = Init && !off.Contains("init"),
+            NoSwap = NoSwap && !off.Contains("noswap"),
+            PidsLimit = off.Contains("pids") ? 0 : PidsLimit,
+            Ulimits = off.Contains("ulimits") ? new Dictionary<string, long>() : Ulimits,
+        };
+    }
 }

@@ -1,9 +1,13 @@
 namespace FnSharp.Docker;
 
-/// <summary>Settings of the Docker driver; the server fills them from its <c>FN_*</c> settings (<c>docs/configuration.md</c>).</summary>
+/// <summary>
+/// Settings of the Docker driver. The server binds them from its <c>FN_*</c> settings and checks them at
+/// start-up (its <c>Settings.Docker</c>; <c>docs/configuration.md</c> lists them); <see cref="Validate"/>
+/// guards a driver built otherwise.
+/// </summary>
 public sealed record DockerDriverOptions
 {
-    /// <summary>The Engine API endpoint, for example <c>unix:///var/run/docker.sock</c>.</summary>
+    /// <summary>The Engine API endpoint (<c>FN_DOCKER_HOST</c>), for example <c>unix:///var/run/docker.sock</c> or <c>tcp://127.0.0.1:2375</c>.</summary>
     public string Endpoint { get; init; } = "unix:///var/run/docker.sock";
 
     /// <summary>
@@ -15,19 +19,19 @@ public sealed record DockerDriverOptions
     /// <summary>How long a started container may take to create <c>lsnr.sock</c>, in milliseconds (Fn's <c>FN_HOT_START_TIMEOUT_MSECS</c>, default 5000).</summary>
     public int HotStartTimeoutMs { get; init; } = 5000;
 
-    /// <summary>This node's name, kept in the <c>io.fnsharp.node</c> label so that start-up removes only this node's leftovers.</summary>
-    public string Node { get; init; } = "local";
+    /// <summary>This node's name (<c>FN_NODE_NAME</c>, default the host name), kept in the <c>io.fnsharp.node</c> label so that start-up removes only this node's leftovers.</summary>
+    public string Node { get; init; } = Environment.MachineName;
 
-    /// <summary>The Docker network of fn containers (default <c>bridge</c>; <c>none</c> cuts them off the network).</summary>
+    /// <summary>The Docker network of fn containers (<c>FN_DOCKER_NETWORKS</c>, default <c>bridge</c>; <c>none</c> cuts them off the network).</summary>
     public string Network { get; init; } = "bridge";
 
-    /// <summary>The hardening of fn containers; every part on by default.</summary>
+    /// <summary>The hardening of fn containers; every part on by default (<c>FN_DOCKER_USER</c>, <c>FN_MAX_PIDS</c>, <c>FN_TMPFS_SIZE_MB</c>, <c>FN_DISABLE_HARDENING</c>, <c>FN_DISABLE_READONLY_ROOTFS</c>).</summary>
     public ContainerHardening Hardening { get; init; } = new();
 
-    /// <summary>How long pulling a missing image may take, in milliseconds (default 60000); then the call fails naming the image.</summary>
+    /// <summary>How long pulling a missing image may take, in milliseconds (<c>FN_DOCKER_PULL_TIMEOUT_MSECS</c>, default 60000); then the call fails naming the image.</summary>
     public int PullTimeoutMs { get; init; } = 60_000;
 
-    /// <summary>How long a failed pull is remembered, in milliseconds (default 10000), so that a burst of calls does not retry it each time.</summary>
+    /// <summary>How long a failed pull is remembered, in milliseconds (<c>FN_DOCKER_PULL_FAILURE_CACHE_MSECS</c>, default 10000), so that a burst of calls does not retry it each time.</summary>
     public int PullFailureCacheMs { get; init; } = 10_000;
 
     /// <summary>How many of a container's last stderr lines are kept for its exit report (default 20).</summary>

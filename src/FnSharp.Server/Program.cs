@@ -1,6 +1,7 @@
 using FnSharp.Server.Apis;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Dashboard;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -31,7 +32,7 @@ app.MapCallsApi();
 app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
-app.MapAsyncCallsApi();
+app.MapDetachedCallsApi();
 app.MapFnSharpAuthApis();
 app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();

@@ -2,7 +2,7 @@ namespace FnSharp.Agent.Runner;
 
 /// <summary>
 /// Settings of the runner (<see cref="RunnerAgent"/>), read by the server from Fn's <c>FN_*</c> names
-/// where Fn has the same setting. Checked at start-up by <see cref="AgentOptionsValidator"/>.
+/// where Fn has the same setting, and checked there at start-up (its <c>Settings.Agent</c>).
 /// </summary>
 public sealed record AgentOptions
 {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnSharp.Core.Engine;
 
 namespace FnSharp.Cli.Images;
 
@@ -13,9 +14,6 @@ namespace FnSharp.Cli.Images;
 /// </summary>
 internal sealed class DockerEngine : IDisposable
 {
-    /// <summary>The endpoint when <c>DOCKER_HOST</c> is not set.</summary>
-    public const string DefaultEndpoint = "unix:///var/run/docker.sock";
-
     private readonly DockerClient _client;
 
     private DockerEngine(string endpoint, DockerClient client)
@@ -31,10 +29,10 @@ internal sealed class DockerEngine : IDisposable
     /// <exception cref="CliException">The address is not a unix:// or tcp:// URL, or the engine does not answer.</exception>
     public static async Task<DockerEngine> ConnectAsync(string? dockerHost, CancellationToken cancellationToken)
     {
-        var endpoint = dockerHost is { Length: > 0 } ? dockerHost : DefaultEndpoint;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("unix" or "tcp" or "http" or "https"))
+        var endpoint = dockerHost is { Length: > 0 } ? dockerHost : DockerEngineAddress.Default;
+        if (!DockerEngineAddress.TryParse(endpoint, out var uri))
         {
-            throw new CliException($"DOCKER_HOST '{endpoint}' is not a Docker engine address such as {DefaultEndpoint} or tcp://127.0.0.1:2375");
+            throw new CliException($"DOCKER_HOST '{endpoint}' is not {DockerEngineAddress.Expected}");
         }
 
         DockerClient client;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FnSharp.Server.Detached;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using FnSharp.Server.Configuration;
 
 namespace FnSharp.Server.Auth;
 
@@ -14,10 +14,7 @@ public static class AuthExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSingleton<AuthOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
-        services.AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
-        services.AddOptions<AuthOptions>().ValidateOnStart();
+        services.AddSettings(Settings.Auth);
         services.AddSingleton<AuthStore>();
         services.AddSingleton<AccessGate>();
         services.AddSingleton<KeyService>();

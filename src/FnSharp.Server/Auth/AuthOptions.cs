@@ -2,17 +2,23 @@ namespace FnSharp.Server.Auth;
 
 /// <summary>
 /// The settings of authentication, authorization, rate limits, allowed images and the audit log, read
-/// from FnSharp's own <c>FN_*</c> names by <see cref="AuthOptionsSetup"/> and checked at start-up.
+/// from FnSharp's own <c>FN_*</c> names through <see cref="Configuration.Settings.Auth"/>, which checks them at start-up.
 /// <c>docs/configuration.md</c> lists them; <c>docs/api.md</c> ("Keys") says how they act.
 /// </summary>
 public sealed record AuthOptions
 {
+    /// <summary>The shortest <c>FN_ADMIN_TOKEN</c> accepted: a guessable admin token would defeat every other key.</summary>
+    public const int MinAdminTokenLength = 32;
+
+    /// <summary>The highest rate either limit may be set to, per second.</summary>
+    public const int MaxPerSecond = 1_000_000;
+
     /// <summary>Whether keys are required (<c>FN_AUTH</c>: <c>auto</c>, the default, <c>on</c> or <c>off</c>).</summary>
     public AuthMode Mode { get; set; } = AuthMode.Auto;
 
     /// <summary>
     /// A token that works as an <c>admin</c> key without being stored (<c>FN_ADMIN_TOKEN</c>, at least
-    /// <see cref="AuthOptionsSetup.MinAdminTokenLength"/> characters); <see langword="null"/> when unset.
+    /// <see cref="MinAdminTokenLength"/> characters); <see langword="null"/> when unset.
     /// Its key id in the audit log is <c>FN_ADMIN_TOKEN</c>.
     /// </summary>
     public string? AdminToken { get; set; }

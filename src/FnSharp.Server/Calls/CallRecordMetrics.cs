@@ -7,7 +7,7 @@ namespace FnSharp.Server.Calls;
 /// (<c>docs/metrics.md</c> lists them): records written and dropped by <see cref="CallRecorder"/>, calls
 /// removed by <see cref="CallPruner"/>.
 /// </summary>
-internal sealed class CallRecordMetrics : IDisposable
+internal sealed class CallRecordMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "FnSharp.Server";
@@ -21,21 +21,16 @@ internal sealed class CallRecordMetrics : IDisposable
     /// <summary>The <c>reason</c> of a record of a call that ended after the recorder stopped (at shutdown).</summary>
     public const string Stopped = "stopped";
 
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
-
-    public CallRecordMetrics(IMeterFactory? meterFactory = null)
+    public CallRecordMetrics(IMeterFactory meterFactory)
     {
-        // A factory's meters are disposed with the factory (the host's container); one made here is ours.
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        Written = _meter.CreateCounter<long>("fnsharp_call_records_written_total", null, "Records of synchronous calls written to the store.");
-        Dropped = _meter.CreateCounter<long>("fnsharp_call_records_dropped_total", null, "Records of synchronous calls never written, tagged with the reason: queue_full, store_failed or stopped.");
-        Pruned = _meter.CreateCounter<long>("fnsharp_calls_pruned_total", null, "Ended calls removed for being older than FN_CALL_MAX_AGE_SECS, with their logs.");
-    }
+        ArgumentNullException.ThrowIfNull(meterFactory);
 
-    /// <summary>The meter of these instruments.</summary>
-    public Meter Meter => _meter;
+        // The factory owns the meter and disposes it with the container.
+        var meter = meterFactory.Create(MeterName);
+        Written = meter.CreateCounter<long>("fnsharp_call_records_written_total", null, "Records of synchronous calls written to the store.");
+        Dropped = meter.CreateCounter<long>("fnsharp_call_records_dropped_total", null, "Records of synchronous calls never written, tagged with the reason: queue_full, store_failed or stopped.");
+        Pruned = meter.CreateCounter<long>("fnsharp_calls_pruned_total", null, "Ended calls removed for being older than FN_CALL_MAX_AGE_SECS, with their logs.");
+    }
 
     /// <summary>Records written (one per call).</summary>
     public Counter<long> Written { get; }
@@ -48,12 +43,4 @@ internal sealed class CallRecordMetrics : IDisposable
 
     /// <summary>The tag of a drop's reason.</summary>
     public static KeyValuePair<string, object?> Reason(string reason) => new("reason", reason);
-
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
 }

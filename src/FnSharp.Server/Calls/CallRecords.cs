@@ -7,8 +7,8 @@ using FnSharp.Core.Storage;
 namespace FnSharp.Server.Calls;
 
 /// <summary>
-/// Turns the agent's outcome of a call into its stored record and log: shared by the synchronous
-/// path (records written behind) and the worker of detached calls.
+/// The stored form of a call's end and of its output, shared by the synchronous path (records written
+/// behind by <see cref="CallRecorder"/>) and the worker of detached calls.
 /// </summary>
 internal static class CallRecords
 {
@@ -18,23 +18,6 @@ internal static class CallRecords
         CallStatus.Success => CallStates.Success,
         CallStatus.TimedOut or CallStatus.ContainerInitTimedOut => CallStates.Timeout,
         _ => CallStates.Error,
-    };
-
-    /// <summary>
-    /// <paramref name="call"/> ended with <paramref name="result"/> at <paramref name="completedAt"/>: its
-    /// status, status code, error, start time and container filled in from the result. The start time and
-    /// container are the attempt's own: absent when it never reached a container (a detached call's claim
-    /// time is not its start).
-    /// </summary>
-    public static Call Ended(Call call, CallResult result, DateTimeOffset completedAt) => call with
-    {
-        Status = StateOf(result.Status),
-        StatusCode = result.Error?.Status ?? 200,
-        Error = result.Error?.Message,
-        StartedAt = result.Execution?.StartedAt,
-        ContainerId = result.Execution?.ContainerId,
-        CompletedAt = completedAt,
-        NextAttemptAt = null,
     };
 
     /// <summary>

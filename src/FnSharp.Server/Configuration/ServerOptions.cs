@@ -1,8 +1,9 @@
 namespace FnSharp.Server.Configuration;
 
 /// <summary>
-/// The server's settings, read from Fn's <c>FN_*</c> names in any configuration source
-/// (environment, <c>appsettings.json</c>, <c>--FN_PORT=9090</c> switches).
+/// The server's settings (API, store, call records), read from Fn's <c>FN_*</c> names in any
+/// configuration source (environment, <c>appsettings.json</c>, <c>--FN_PORT=9090</c> switches) through
+/// <see cref="Settings.Server"/>, which also checks them at start-up.
 /// </summary>
 public sealed record ServerOptions
 {
@@ -52,15 +53,10 @@ public sealed record ServerOptions
     /// </summary>
     public int LookupCacheMs { get; set; } = 5000;
 
-    /// <summary>How long a started container may take to create its socket, in milliseconds (<c>FN_HOT_START_TIMEOUT_MSECS</c>, default 5000).</summary>
-    public int HotStartTimeoutMs { get; set; } = 5000;
-
-    /// <summary>The Docker Engine API endpoint (<c>FN_DOCKER_HOST</c>, default <c>unix:///var/run/docker.sock</c>).</summary>
-    public string DockerHost { get; set; } = "unix:///var/run/docker.sock";
-
     /// <summary>
-    /// This node's name (<c>FN_NODE_NAME</c>, default the host name), kept in a label on every container;
-    /// start-up removes the containers an earlier run of the same node left behind.
+    /// This node's name (<c>FN_NODE_NAME</c>, default the host name): the detached calls it runs are
+    /// leased to it, and it takes back its own at start-up. The Docker driver reads the same key
+    /// (<see cref="FnSharp.Docker.DockerDriverOptions.Node"/>) for its containers' label.
     /// </summary>
     public string NodeName { get; set; } = Environment.MachineName;
 
@@ -91,32 +87,35 @@ public sealed record ServerOptions
     public bool CallRecords { get; set; } = true;
 
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
-    public string? SqlitePath =>
-        DbUrl.StartsWith(SqliteScheme, StringComparison.Ordinal) && DbUrl.Length > SqliteScheme.Length ? DbUrl[SqliteScheme.Length..] : null;
+    public string? SqlitePath => SqlitePathOf(DbUrl);
 
     /// <summary>Whether <see cref="DbUrl"/> names a PostgreSQL database.</summary>
     public bool UsesPostgres => FnSharp.Storage.Postgres.PostgresDataStore.IsPostgresUrl(DbUrl);
 
     /// <summary><see cref="DbUrl"/> with any password replaced by <c>***</c>, for logs and messages.</summary>
-    public string RedactedDbUrl
-    {
-        get
-        {
-            // scheme://user:password@host...: cut between the first ':' after "://" and the last '@' before the path.
-            var start = DbUrl.IndexOf("://", StringComparison.Ordinal);
-            if (start < 0)
-            {
-                return DbUrl;
-            }
-
-            start += 3;
-            var pathStart = DbUrl.IndexOf('/', start);
-            var authority = pathStart < 0 ? DbUrl[start..] : DbUrl[start..pathStart];
-            var at = authority.LastIndexOf('@');
-            var colon = at < 0 ? -1 : authority.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 || colon > at ? DbUrl : DbUrl[..(start + colon + 1)] + "***" + DbUrl[(start + at)..];
-        }
-    }
+    public string RedactedDbUrl => Redact(DbUrl);
 
     private const string SqliteScheme = "sqlite3://";
+
+    /// <summary>The SQLite file of a <c>sqlite3://</c> URL, or <see langword="null"/> for any other URL.</summary>
+    internal static string? SqlitePathOf(string url) =>
+        url.StartsWith(SqliteScheme, StringComparison.Ordinal) && url.Length > SqliteScheme.Length ? url[SqliteScheme.Length..] : null;
+
+    /// <summary><paramref name="url"/> with any password replaced by <c>***</c>.</summary>
+    internal static string Redact(string url)
+    {
+        // scheme://user:password@host...: cut between the first ':' after "://" and the last '@' before the path.
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return url;
+        }
+
+        start += 3;
+        var pathStart = url.IndexOf('/', start);
+        var authority = pathStart < 0 ? url[start..] : url[start..pathStart];
+        var at = authority.LastIndexOf('@');
+        var colon = at < 0 ? -1 : authority.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 || colon > at ? url : url[..(start + colon + 1)] + "***" + url[(start + at)..];
+    }
 }

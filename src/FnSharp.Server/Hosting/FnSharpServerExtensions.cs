@@ -6,6 +6,7 @@ using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Invocation;
 using Microsoft.Extensions.Options;
 
@@ -19,11 +20,9 @@ public static class FnSharpServerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSingleton<ServerOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
-        services.AddSingleton<IValidateOptions<ServerOptions>>(sp => sp.GetRequiredService<ServerOptionsSetup>());
-        services.AddOptions<ServerOptions>().ValidateOnStart();
-        services.AddDockerSettings();
+        services.AddSettings(Settings.Server);
+        services.AddSettings(Settings.Docker);
+        services.AddSettings(Settings.Agent);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>()));
@@ -35,17 +34,11 @@ public static class FnSharpServerExtensions
 
         // Calls live in the same store as apps and fns; resolvable before the store opens (hosted services need it).
         services.AddSingleton<ICallStore>(sp => new DeferredCallStore(sp.GetRequiredService<StoreHolder>()));
+        services.AddSingleton<CallExecutor>();
         services.AddSingleton<CallServer>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
-            return sp.GetRequiredService<IOptions<DockerSettings>>().Value.ToDriverOptions(options);
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DockerDriverOptions>>().Value);
         services.AddSingleton<DockerDriver>();
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<DockerDriver>());
-        services.AddSingleton<IConfigureOptions<AgentOptions>, AgentOptionsSetup>();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        services.AddOptions<AgentOptions>().ValidateOnStart();
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
 
@@ -58,7 +51,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<CallPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
-        services.AddAsyncCalls();
+        services.AddDetachedCalls();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.
@@ -72,10 +65,9 @@ public static class FnSharpServerExtensions
         // expected ones (bad settings, a port in use) in one plain line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        // A bad FN_PORT or FN_LISTEN_ADDRESS is reported by the settings' validation at start; the address needs only a placeholder.
-        var port = int.TryParse(builder.Configuration["FN_PORT"], System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535 ? p : 8080;
-        var address = builder.Configuration["FN_LISTEN_ADDRESS"]?.Trim() is { Length: > 0 } a && (a is "*" or "localhost" || System.Net.IPAddress.TryParse(a, out _)) ? a : "*";
-        builder.WebHost.UseUrls(new ServerOptions { Port = port, ListenAddress = address }.ListenUrl);
+        // A bad FN_PORT or FN_LISTEN_ADDRESS keeps its default here, a placeholder: the settings' validation at start reports it.
+        var (server, _) = Settings.Server.Read(builder.Configuration);
+        builder.WebHost.UseUrls(server.ListenUrl);
         return builder;
     }
 }

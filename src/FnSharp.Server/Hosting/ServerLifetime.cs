@@ -1,5 +1,6 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
+using FnSharp.Docker;
 using FnSharp.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ internal sealed partial class ServerLifetime(
     IContainerDriver driver,
     RunnerAgent agent,
     IOptions<ServerOptions> options,
+    IOptions<DockerDriverOptions> docker,
     ILogger<ServerLifetime> logger) : IHostedService
 {
     private readonly Lock _stopLock = new();
@@ -32,7 +34,7 @@ internal sealed partial class ServerLifetime(
         catch (HttpRequestException e)
         {
             // The API works without Docker; calls will fail with a clear error until it answers.
-            LogDockerUnreachable(logger, e, options.Value.DockerHost);
+            LogDockerUnreachable(logger, e, docker.Value.Endpoint);
         }
     }
 

@@ -5,9 +5,6 @@ namespace FnSharp.Server.Hosting;
 /// <summary>Runs the server, refusing bad settings with a plain message and exit code 2.</summary>
 public static class ServerRunner
 {
-    /// <summary>The environment name of a server embedded in a test host, which gets start-up failures as exceptions.</summary>
-    public const string EmbeddedEnvironment = "Testing";
-
     /// <summary>Runs the server until shutdown; a bad <c>FN_*</c> setting stops it before it listens.</summary>
     /// <returns>0 after a normal shutdown; 2 when a setting is bad, after printing each problem to stderr.</returns>
     public static async Task<int> RunFnSharpAsync(this WebApplication app)
@@ -15,17 +12,30 @@ public static class ServerRunner
         ArgumentNullException.ThrowIfNull(app);
         try
         {
+            // Every options type is checked here, before the host builds its hosted services: building the
+            // runner's Docker driver reads the driver's options, which would report their failures alone.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
+        {
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {failure}");
+            }
+
+            await app.DisposeAsync();
+            return 2;
+        }
+
+        try
+        {
             await app.RunAsync();
             return 0;
         }
-        catch (OptionsValidationException) when (app.Environment.IsEnvironment(EmbeddedEnvironment))
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
         {
-            // A host that embeds the server (the functional tests) wants the exception itself.
-            throw;
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
+            // A check that needs the open store (auth's refusal to serve a public address without a key).
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {failure}");
             }
@@ -34,12 +44,16 @@ public static class ServerRunner
         {
             await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {e.Message.TrimEnd('.')}; stop what uses the port or set FN_PORT to a free one.");
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            // A value of the wrong type, for example FN_PORT=abc: the binder names the key.
-            await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {e.Message}");
-        }
 
         return 2;
     }
+
+    /// <summary>The messages of a failed start-up validation: one options type's, or several types' at once.</summary>
+    private static List<string> Failures(Exception e) => e switch
+    {
+        OptionsValidationException options => [.. options.Failures],
+        AggregateException many when many.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+            [.. many.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures)],
+        _ => [],
+    };
 }

@@ -6,6 +6,7 @@ using FnSharp.Core.Models;
 using FnSharp.Server.Apis;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -14,16 +15,14 @@ namespace FnSharp.Server.Invocation;
 /// <summary>
 /// Serves one call for <c>/invoke</c> and <c>/t</c> alike (<c>fn-compat.md</c> section 3): gives it
 /// an id (<c>Fn-Call-Id</c> on every answer, errors included), enforces <c>FN_MAX_REQUEST_SIZE</c>,
-/// resolves the fn, runs the call through the agent and streams the answer back within
+/// resolves the fn, and either accepts a detached call (<see cref="DetachedCallAcceptor"/>) or runs the
+/// call through the <see cref="CallExecutor"/>, which streams the answer back within
 /// <c>FN_MAX_RESPONSE_SIZE</c>. For triggers the headers are rewritten both ways (<see cref="TriggerHeaders"/>).
 /// Every call that reached the agent is handed to the <see cref="CallRecorder"/> when it ends, unless
 /// <c>FN_CALL_RECORDS</c> turns the records of synchronous calls off.
 /// </summary>
-internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProvider time, CallRecorder recorder, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
+internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids, TimeProvider time, CallRecorder recorder, IOptions<ServerOptions> settings, ILogger<CallServer> logger)
 {
-    /// <summary>502: the function's answer was over <c>FN_MAX_RESPONSE_SIZE</c> (Fn's message).</summary>
-    public static readonly ApiError ResponseTooLarge = new(502, "function response body too large");
-
     private readonly ServerOptions _options = settings.Value;
 
     /// <summary>What a route resolved a request to.</summary>
@@ -46,12 +45,12 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
         try
         {
             CheckRequestSize(context, callId);
-            var requestedDetached = DetachedCalls.RequestedDetached(context.Request);
+            var requestedDetached = DetachedCallAcceptor.RequestedDetached(context.Request);
             var target = await resolveAsync(context.RequestAborted);
-            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCalls.InvokeTypeAnnotation) ?? false)
+            if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCallAcceptor.InvokeTypeAnnotation) ?? false)
             {
                 // Resolved only here, so that synchronous calls never depend on the call store.
-                var detached = context.RequestServices.GetRequiredService<DetachedCalls>();
+                var detached = context.RequestServices.GetRequiredService<DetachedCallAcceptor>();
                 if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
                 {
                     await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger), _options.MaxRequestSize);
@@ -80,21 +79,20 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
 
         // A chunked body is held to the limit here, with Fn's message, not by Kestrel, whose failure
         // would reach the container's connection as a function that broke off (502): a detached call's
-        // body is read within the limit (DetachedCalls), a synchronous one streams through LimitedRequestBody.
+        // body is read within the limit (DetachedCallAcceptor), a synchronous one streams through LimitedRequestBody.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
         }
     }
 
-    private async Task RunAsync(HttpContext context, Call record, Target target, bool trigger)
+    private async Task RunAsync(HttpContext context, Call call, Target target, bool trigger)
     {
-        var callId = record.Id;
         var request = context.Request;
         var chunked = request.ContentLength is null ? new LimitedRequestBody(request.Body, _options.MaxRequestSize) : null;
-        var call = new CallRequest
+        var callRequest = new CallRequest
         {
-            CallId = callId,
+            CallId = call.Id,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
             Headers = ContainerHeaders(request, trigger),
@@ -102,116 +100,72 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
             ContentLength = request.ContentLength,
         };
 
-        CallResult submitted;
-        try
+        // Disposed last: the client is answered before the container is freed (or killed).
+        await using var outcome = await executor.RunAsync(callRequest, context.Response.Body, answer => Start(context.Response, answer, trigger), context.RequestAborted);
+        if (outcome.Failure is { } failure)
         {
-            submitted = await agent.SubmitAsync(call, context.RequestAborted);
-        }
-        catch (OperationCanceledException e) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // A call cut off in its container is recorded with where it ran (attempts 1, container, start time) and its output.
-            Record(record, (e as CallCancelledException)?.Execution, CallStates.Cancelled, null);
-            throw;
+            // The client went away (the call is recorded as cancelled, with where it ran and its output) or the answer broke off.
+            Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
+            failure.Throw();
         }
 
-        await using var result = submitted;
-        if (result.Response is null && chunked?.Exceeded is { } read)
+        if (!outcome.Answered && chunked?.Exceeded is { } read)
         {
             // The body went over the limit on its way to the container (which lost the call mid-body).
             var tooLarge = ApiErrors.RequestTooLarge(read, _options.MaxRequestSize);
-            LogRequestTooLarge(logger, callId, request.Path, read, _options.MaxRequestSize);
-            Record(record, result.Execution, CallStates.Error, tooLarge);
+            LogRequestTooLarge(logger, call.Id, request.Path, read, _options.MaxRequestSize);
+            Record(outcome.Record(call, ApiTime.Now(time)) with { Status = CallStates.Error, StatusCode = tooLarge.Status, Error = tooLarge.Message }, outcome.Execution);
             await ApiJson.WriteErrorAsync(context.Response, tooLarge);
             return;
         }
 
-        if (result.Response is not { } answer)
+        Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
+        if (!outcome.Answered)
         {
-            Record(record, result.Execution, CallRecords.StateOf(result.Status), result.Error);
-
-            await WriteFailureAsync(context.Response, result);
+            await WriteFailureAsync(context.Response, outcome);
             return;
         }
 
-        var headers = answer.Headers.Concat(answer.Content.Headers)
-            .Where(h => !HopByHopHeaders.Contains(h.Key) && !h.Key.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
-            .ToList();
-        var (status, mapped) = trigger ? TriggerHeaders.FromContainer(StatusCodes.Status200OK, headers) : (StatusCodes.Status200OK, headers);
-        var response = context.Response;
-        var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
-        BodyCopyResult copied;
-        try
-        {
-            copied = await LimitedBodyCopier.CopyAsync(
-                body,
-                answer.Content.Headers.ContentLength,
-                _options.MaxResponseSize,
-                response.Body,
-                () =>
-                {
-                    response.StatusCode = status;
-                    foreach (var (name, values) in mapped)
-                    {
-                        response.Headers[name] = values;
-                    }
-
-                    return Task.CompletedTask;
-                },
-                context.RequestAborted);
-        }
-        catch
-        {
-            // The client went away or the answer broke off: the container's connection is in an unknown state.
-            result.Abandon();
-            var aborted = context.RequestAborted.IsCancellationRequested;
-            Record(record, result.Execution, aborted ? CallStates.Cancelled : CallStates.Error, aborted ? null : CallErrors.ReceiveFailed);
-            throw;
-        }
-
-        if (copied != BodyCopyResult.Completed)
-        {
-            result.Abandon();
-        }
-
-        var streamed = copied == BodyCopyResult.Completed;
-        Record(record, result.Execution, streamed ? CallStates.Success : CallStates.Error, streamed ? null : ResponseTooLarge, status);
-        switch (copied)
+        switch (outcome.Copied)
         {
             case BodyCopyResult.TooLarge:
-                LogResponseTooLarge(logger, callId, target.Fn.Id, _options.MaxResponseSize);
-                await ApiJson.WriteErrorAsync(response, ResponseTooLarge);
+                LogResponseTooLarge(logger, call.Id, target.Fn.Id, _options.MaxResponseSize);
+                await ApiJson.WriteErrorAsync(context.Response, CallExecutor.ResponseTooLarge);
                 break;
             case BodyCopyResult.TooLargeAfterStart:
                 // The status is sent: cutting the connection is the only way to tell the client.
-                LogResponseTooLarge(logger, callId, target.Fn.Id, _options.MaxResponseSize);
+                LogResponseTooLarge(logger, call.Id, target.Fn.Id, _options.MaxResponseSize);
                 context.Abort();
                 break;
         }
     }
 
-    /// <summary>Hands the record of a call that ended here (not by the agent's outcome) to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
-    /// <param name="record">The call as it arrived.</param>
-    /// <param name="execution">Where it ran, when it reached a container.</param>
-    /// <param name="state">Its end state.</param>
-    /// <param name="error">Why it failed; <see langword="null"/> for a success or a cancellation.</param>
-    /// <param name="successStatus">The status the client got on success (a trigger's <c>Fn-Http-Status</c> may change it).</param>
-    private void Record(Call record, CallExecution? execution, string state, ApiError? error, int successStatus = StatusCodes.Status200OK)
+    /// <summary>Commits the function's answer to the client: its status and headers, rewritten for a trigger call; returns the status sent.</summary>
+    private static int Start(HttpResponse response, HttpResponseMessage answer, bool trigger)
     {
-        if (!_options.CallRecords)
+        var headers = answer.Headers.Concat(answer.Content.Headers)
+            .Where(h => !HopByHopHeaders.Contains(h.Key) && !h.Key.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
+            .ToList();
+        var (status, mapped) = trigger ? TriggerHeaders.FromContainer(StatusCodes.Status200OK, headers) : (StatusCodes.Status200OK, headers);
+        response.StatusCode = status;
+        foreach (var (name, values) in mapped)
         {
-            return;
+            response.Headers[name] = values;
         }
 
-        recorder.Record(
-            record with
-            {
-                Status = state,
-                StatusCode = state == CallStates.Cancelled ? null : error?.Status ?? successStatus,
-                Error = error?.Message,
-                CompletedAt = ApiTime.Now(time),
-            },
-            execution);
+        return status;
+    }
+
+    /// <summary>Hands the record of a call that ended to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
+    /// <param name="ended">The call as it ended.</param>
+    /// <param name="execution">Where it ran, when it reached a container: its output becomes the call's log.</param>
+    private void Record(Call ended, CallExecution? execution)
+    {
+        if (_options.CallRecords)
+        {
+            recorder.Record(ended, execution);
+        }
     }
 
     /// <summary>The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.</summary>
@@ -223,14 +177,14 @@ internal sealed partial class CallServer(IAgent agent, IdGenerator ids, TimeProv
             : [.. clientHeaders];
     }
 
-    private static Task WriteFailureAsync(HttpResponse response, CallResult result)
+    private static Task WriteFailureAsync(HttpResponse response, CallOutcome outcome)
     {
-        if (result.RetryAfter is { } retryAfter)
+        if (outcome.RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return ApiJson.WriteErrorAsync(response, result.Error ?? ApiErrors.Internal);
+        return ApiJson.WriteErrorAsync(response, outcome.Error ?? ApiErrors.Internal);
     }
 
     // Event ids 1200-1299 belong to call serving.

@@ -2,6 +2,8 @@ using FnSharp.Agent.Runner;
 using FnSharp.Docker;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Calls;
+using FnSharp.Server.Configuration;
+using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -27,9 +29,10 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddFnSharpTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var configuration = builder.Configuration;
-        var logs = LogSettings.Read(configuration);
-        if (logs.Json)
+        // Read here, since logging is set up before the services exist; a bad value keeps its default
+        // until the start-up validation of AddSettings reports it.
+        var (telemetry, _) = Settings.Telemetry.Read(builder.Configuration);
+        if (telemetry.JsonLogs)
         {
             // The console provider with the built-in JSON formatter: one object per line. It writes a
             // Timestamp only when given a format.
@@ -41,31 +44,22 @@ public static class TelemetryExtensions
         }
 
         // Registered after appsettings' rules, so that FN_LOG_LEVEL wins over their Default.
-        builder.Logging.AddFilter(null, logs.MinimumLevel);
+        builder.Logging.AddFilter(null, telemetry.MinimumLevel);
 
-        var tracingExported = TracingExported(configuration);
         var services = builder.Services;
-        services.AddOptions<TelemetryOptions>()
-            .Configure(o =>
-            {
-                o.Logs = logs;
-                o.TracingExported = tracingExported;
-            })
-            .ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
-
+        services.AddSettings(Settings.Telemetry);
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
-                if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
+                if (telemetry.ServiceName is null)
                 {
                     resource.AddService("fnsharp-server");
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, AsyncCallMetrics.MeterName)
+                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, DetachedCallMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
-        if (tracingExported)
+        if (telemetry.TracingExported)
         {
             otel.WithTracing(tracing => tracing
                 .AddSource(AgentTracing.SourceName)
@@ -88,19 +82,5 @@ public static class TelemetryExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
         return app;
-    }
-
-    /// <summary>Whether the standard variables ask for OTLP trace export: an endpoint set, or <c>OTEL_TRACES_EXPORTER=otlp</c>; <c>none</c> turns it off.</summary>
-    internal static bool TracingExported(IConfiguration configuration)
-    {
-        var exporter = configuration["OTEL_TRACES_EXPORTER"]?.Trim().ToLowerInvariant();
-        if (exporter == "none")
-        {
-            return false;
-        }
-
-        return exporter == "otlp"
-            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
-            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
     }
 }

@@ -96,16 +96,13 @@ public sealed class AuthPartsTests
     [InlineData("FN_KEY_REQUESTS_PER_SEC", "-1", "FN_KEY_REQUESTS_PER_SEC must be a number of requests per second from 0 (no limit) to 1000000, not -1.")]
     [InlineData("FN_APP_CALLS_PER_SEC", "-2", "FN_APP_CALLS_PER_SEC must be a number of calls per second from 0 (no limit) to 1000000, not -2.")]
     [InlineData("FN_AUDIT_MAX_AGE_SECS", "-1", "FN_AUDIT_MAX_AGE_SECS must be a number of seconds (0 keeps the audit log forever), not -1.")]
-    public void AuthOptionsSetup_BadValue_NamesSettingAndValue(string key, string value, string message)
+    public void AuthSettings_BadValue_NamesSettingAndValue(string key, string value, string message)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        var setup = new AuthOptionsSetup(configuration);
-        var options = new AuthOptions();
-        setup.Configure(options);
 
-        var result = setup.Validate(null, options);
+        var failures = Settings.Auth.Read(configuration).Failures;
 
-        Assert.Equal([message], result.Failures);
+        Assert.Equal([message], failures);
     }
 
     [Theory]
@@ -124,13 +121,10 @@ public sealed class AuthPartsTests
     }
 
     [Fact]
-    public void ServerOptionsSetup_ListenAddressNotAnAddress_Refused()
+    public void ServerSettings_ListenAddressNotAnAddress_Refused()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["FN_LISTEN_ADDRESS"] = "example.com" }).Build();
-        var setup = new ServerOptionsSetup(configuration);
-        var options = new ServerOptions();
-        setup.Configure(options);
 
-        Assert.Contains("FN_LISTEN_ADDRESS must be * (every interface), localhost or an IP address such as 127.0.0.1, not 'example.com'.", setup.Validate(null, options).Failures!);
+        Assert.Contains("FN_LISTEN_ADDRESS must be * (every interface), localhost or an IP address such as 127.0.0.1, not 'example.com'.", Settings.Server.Read(configuration).Failures);
     }
 }

@@ -13,19 +13,18 @@ public sealed class CallPrunerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
     private readonly RecordingCallStore _store = new();
-    private readonly CallRecordMetrics _metrics = new();
-    private readonly MeasurementRecorder _measurements;
+    private readonly MeasurementRecorder _measurements = new();
+    private readonly CallRecordMetrics _metrics;
     private readonly CapturingLogger _log = new();
 
     public CallPrunerTests()
     {
-        _measurements = new MeasurementRecorder(_metrics.Meter);
+        _metrics = new CallRecordMetrics(_measurements.MeterFactory);
     }
 
     public void Dispose()
     {
         _measurements.Dispose();
-        _metrics.Dispose();
     }
 
     [Fact]

@@ -22,15 +22,15 @@ public sealed class CallRecorderTests : IAsyncLifetime
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
     private readonly RecordingCallStore _store = new();
-    private readonly CallRecordMetrics _metrics = new();
-    private readonly MeasurementRecorder _measurements;
+    private readonly MeasurementRecorder _measurements = new();
+    private readonly CallRecordMetrics _metrics;
     private readonly CapturingLogger _log = new();
     private readonly FakeContainerDriver _driver = new();
     private CallRecorder? _recorder;
 
     public CallRecorderTests()
     {
-        _measurements = new MeasurementRecorder(_metrics.Meter);
+        _metrics = new CallRecordMetrics(_measurements.MeterFactory);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -44,7 +44,6 @@ public sealed class CallRecorderTests : IAsyncLifetime
         }
 
         _measurements.Dispose();
-        _metrics.Dispose();
         await _driver.DisposeAsync();
     }
 

@@ -1,19 +1,26 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FnSharp.Server.Tests.Calls;
 
-/// <summary>Sums the counters of one meter instance, by instrument name and tags (<c>name{key=value,...}</c>).</summary>
+/// <summary>
+/// A meter factory of its own (as the host's container gives one) and the sums of the counters of the
+/// meters it made, by instrument name and tags (<c>name{key=value,...}</c>): other tests' meters of the
+/// same name are not counted.
+/// </summary>
 internal sealed class MeasurementRecorder : IDisposable
 {
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _sums = new(StringComparer.Ordinal);
 
-    public MeasurementRecorder(Meter meter)
+    public MeasurementRecorder()
     {
+        MeterFactory = _services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter))
+            if (ReferenceEquals(instrument.Meter.Scope, MeterFactory))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -26,8 +33,15 @@ internal sealed class MeasurementRecorder : IDisposable
         _listener.Start();
     }
 
+    /// <summary>The factory whose meters are counted; it disposes them with this recorder.</summary>
+    public IMeterFactory MeterFactory { get; }
+
     /// <summary>The sum of <paramref name="series"/> (for example <c>fnsharp_call_records_dropped_total{reason=queue_full}</c>); 0 when never measured.</summary>
     public long Sum(string series) => _sums.GetValueOrDefault(series);
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
 }

@@ -9,9 +9,9 @@ namespace FnSharp.Server.Tests.Configuration;
 public sealed class DockerSettingsTests
 {
     [Fact]
-    public void ToDriverOptions_NoSettings_FullHardeningOnTheBridge()
+    public void Bind_NoDockerSettings_FullHardeningOnTheBridge()
     {
-        var options = Read().ToDriverOptions(new ServerOptions { HotStartTimeoutMs = 1234, NodeName = "n1" });
+        var options = Read(("FN_HOT_START_TIMEOUT_MSECS", "1234"), ("FN_NODE_NAME", "n1"));
 
         Assert.Equal(new ContainerHardening(), options.Hardening with { Ulimits = new ContainerHardening().Ulimits });
         Assert.Equal(ContainerHardening.DefaultUlimits, options.Hardening.Ulimits);
@@ -21,9 +21,9 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
-    public void ToDriverOptions_Settings_PassedThrough()
+    public void Bind_Settings_PassedThrough()
     {
-        var settings = Read(
+        var options = Read(
             ("FN_DOCKER_NETWORKS", "none other"),
             ("FN_MAX_PIDS", "80"),
             ("FN_DOCKER_USER", "2000:2000"),
@@ -32,8 +32,6 @@ public sealed class DockerSettingsTests
             ("FN_DISABLE_READONLY_ROOTFS", "true"),
             ("FN_DOCKER_PULL_TIMEOUT_MSECS", "5000"),
             ("FN_DOCKER_PULL_FAILURE_CACHE_MSECS", "0"));
-
-        var options = settings.ToDriverOptions(new ServerOptions());
 
         Assert.Equal("none", options.Network);
         Assert.Equal(5000, options.PullTimeoutMs);
@@ -50,9 +48,9 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
-    public void ToDriverOptions_AllDisabled_NoHardening()
+    public void Bind_AllDisabled_NoHardening()
     {
-        var options = Read(("FN_DISABLE_HARDENING", "all")).ToDriverOptions(new ServerOptions());
+        var options = Read(("FN_DISABLE_HARDENING", "all"));
 
         Assert.Equal(ContainerHardening.None with { Ulimits = options.Hardening.Ulimits }, options.Hardening);
         Assert.Empty(options.Hardening.Ulimits);
@@ -62,11 +60,8 @@ public sealed class DockerSettingsTests
     public void Validate_BadValues_MessagesNameTheSettings()
     {
         var config = Config(("FN_MAX_PIDS", "-1"), ("FN_DISABLE_HARDENING", "user,selinux"), ("FN_DOCKER_PULL_TIMEOUT_MSECS", "0"));
-        var setup = new DockerSettingsSetup(config);
-        var settings = new DockerSettings();
-        setup.Configure(settings);
 
-        var result = setup.Validate(null, settings);
+        var failures = Settings.Docker.Read(config).Failures;
 
         Assert.Equal(
             [
@@ -74,16 +69,29 @@ public sealed class DockerSettingsTests
                 "FN_DOCKER_PULL_TIMEOUT_MSECS must be a positive number of milliseconds, not 0.",
                 "FN_DISABLE_HARDENING names 'selinux', which is not one of all, user, capdrop, nonewprivileges, readonly, tmpfs, init, noswap, pids, ulimits.",
             ],
-            result.Failures);
+            failures);
     }
 
-    private static DockerSettings Read(params (string Key, string Value)[] values)
+    [Fact]
+    public void Validate_DockerHostNotAnAddress_MessageNamesIt()
     {
-        var settings = new DockerSettings();
-        var setup = new DockerSettingsSetup(Config(values));
-        setup.Configure(settings);
-        Assert.True(setup.Validate(null, settings).Succeeded);
-        return settings;
+        var failures = Settings.Docker.Read(Config(("FN_DOCKER_HOST", "/var/run/docker.sock"))).Failures;
+
+        Assert.Equal(["FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375."], failures);
+    }
+
+    [Fact]
+    public void Bind_DockerHost_Endpoint()
+    {
+        Assert.Equal("tcp://127.0.0.1:2375", Read(("FN_DOCKER_HOST", "tcp://127.0.0.1:2375")).Endpoint);
+        Assert.Equal("unix:///var/run/docker.sock", Read().Endpoint);
+    }
+
+    private static DockerDriverOptions Read(params (string Key, string Value)[] values)
+    {
+        var (options, failures) = Settings.Docker.Read(Config(values));
+        Assert.Empty(failures);
+        return options;
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>

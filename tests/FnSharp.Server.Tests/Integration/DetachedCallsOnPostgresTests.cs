@@ -1,6 +1,7 @@
 using FnSharp.Core.Models;
-using FnSharp.Server.Calls;
+using FnSharp.Server.Detached;
 using FnSharp.Server.Tests.Calls;
+using FnSharp.Server.Tests.Detached;
 using FnSharp.Testing;
 using FnSharp.Testing.Storage;
 
@@ -44,7 +45,7 @@ public sealed class DetachedCallsOnPostgresTests : IAsyncLifetime
         var attempt = await _b.NextAttemptAsync(callId);
         var call = await _a.GetCallAsync(fnId, callId);
 
-        Assert.Equal(AsyncSettlement.Completed, attempt.Settlement);
+        Assert.Equal(DetachedSettlement.Completed, attempt.Settlement);
         Assert.Equal((CallStates.Success, 200, 1), (call.Status, call.StatusCode, call.Attempts));
         Assert.Equal((0, 1), (_a.Driver.CallCount, _b.Driver.CallCount));
     }
@@ -68,7 +69,7 @@ public sealed class DetachedCallsOnPostgresTests : IAsyncLifetime
 
         Assert.Equal(callId, Assert.Single(claimed).Call.Id);
         Assert.Equal((CallStates.Running, 1), (leased.Status, leased.Attempts));
-        Assert.Equal(AsyncSettlement.Completed, attempt.Settlement);
+        Assert.Equal(DetachedSettlement.Completed, attempt.Settlement);
         Assert.Equal((CallStates.Success, 2), (call.Status, call.Attempts));
 
         // Run by B only after the lease ended, not when it was woken at 30 s.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FnSharp.Testing;
 
 namespace FnSharp.Server.Tests.Integration;
@@ -75,5 +76,36 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.StartsWith("fns_", token, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, without.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, with.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_BadSettings_ExitCode2WithALinePerSetting()
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dataDirectory,
+        };
+        info.Environment["FN_PORT"] = "abc";
+        info.Environment["FN_DOCKER_HOST"] = "/var/run/docker.sock";
+        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+
+        // A failsafe against a server that would start anyway, not a timing assertion.
+        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(failsafe.Token);
+        await output;
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(
+            [
+                "fnsharp-server: cannot start: FN_PORT must be a TCP port from 1 to 65535, not 'abc'.",
+                "fnsharp-server: cannot start: FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375.",
+            ],
+            (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

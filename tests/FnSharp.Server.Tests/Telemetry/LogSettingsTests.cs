@@ -1,3 +1,4 @@
+using FnSharp.Server.Configuration;
 using FnSharp.Server.Telemetry;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
@@ -27,25 +28,21 @@ public sealed class LogSettingsTests
     [InlineData("Trace", LogLevel.Trace)]
     [InlineData("None", LogLevel.None)]
     public void ParseLevel_FnAndDotNetNames_Level(string text, LogLevel expected) =>
-        Assert.Equal(expected, LogSettings.ParseLevel(text));
+        Assert.Equal(expected, Read(new() { ["FN_LOG_LEVEL"] = text }).Options.MinimumLevel);
 
     [Fact]
     public void Read_Unset_TextAtInformation()
     {
-        var settings = LogSettings.Read(new ConfigurationBuilder().Build());
+        var settings = Read([]);
 
-        Assert.Equal(new LogSettings(), settings with { Failures = [] });
+        Assert.Equal(new TelemetryOptions(), settings.Options);
         Assert.Empty(settings.Failures);
     }
 
     [Fact]
     public void Read_BadValues_FailuresNameEachSetting()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["FN_LOG_FORMAT"] = "xml", ["FN_LOG_LEVEL"] = "loud" })
-            .Build();
-
-        var settings = LogSettings.Read(configuration);
+        var settings = Read(new() { ["FN_LOG_FORMAT"] = "xml", ["FN_LOG_LEVEL"] = "loud" });
 
         Assert.Equal(
             [
@@ -114,4 +111,7 @@ public sealed class LogSettingsTests
 
         Assert.Equal(["FN_LOG_LEVEL 'loud' is not a log level: use debug, info, warn, error, fatal or a .NET level (Trace, Debug, Information, Warning, Error, Critical, None)."], e.Failures);
     }
+
+    private static (TelemetryOptions Options, IReadOnlyList<string> Failures) Read(Dictionary<string, string?> settings) =>
+        Settings.Telemetry.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 }

@@ -1,4 +1,4 @@
-using FnSharp.Server.Telemetry;
+using FnSharp.Server.Configuration;
 using FnSharp.Testing;
 using Microsoft.Extensions.Configuration;
 
@@ -26,6 +26,6 @@ public sealed class TracingSettingsTests
             })
             .Build();
 
-        Assert.Equal(expected, TelemetryExtensions.TracingExported(configuration));
+        Assert.Equal(expected, Settings.Telemetry.Read(configuration).Options.TracingExported);
     }
 }

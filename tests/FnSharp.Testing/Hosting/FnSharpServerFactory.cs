@@ -83,6 +83,7 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // Not Development, whose developer exception page would answer errors instead of the server's own handler.
         builder.UseEnvironment("Testing");
         builder.ConfigureServices(services =>
         {

@@ -1,9 +1,0 @@
-using FnSharp.Agent.Calls;
-
-namespace FnSharp.Server.Calls;
-
-/// <summary>What became of one attempt of a detached call (see <see cref="AsyncCallWorker.AttemptSettled"/>).</summary>
-/// <param name="CallId">The call.</param>
-/// <param name="Settlement">Where the call is now.</param>
-/// <param name="Status">How the attempt ended in the agent, when it reached it.</param>
-internal sealed record AsyncAttempt(string CallId, AsyncSettlement Settlement, CallStatus? Status);

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Numerics;
+using FnSharp.Core.Engine;
+using FnSharp.Docker;
+using FnSharp.Server.Auth;
+using FnSharp.Storage.Postgres;
+
+namespace FnSharp.Server.Configuration;
+
+/// <summary>
+/// The formats of the settings in <see cref="Settings"/>. A number that does not parse is named with
+/// quotes (<c>not 'abc'</c>), one that parses but breaks the rule without (<c>not 0</c>).
+/// </summary>
+internal static class SettingFormats
+{
+    /// <summary><c>true</c> or <c>false</c>, in any case.</summary>
+    public static readonly SettingFormat<bool> Bool = new(text =>
+        bool.TryParse(text, out var value) ? SettingValue<bool>.Of(value) : SettingValue<bool>.Bad($"must be true or false, not '{text}'."));
+
+    /// <summary>Any text, as given.</summary>
+    public static readonly SettingFormat<string> Text = new(SettingValue<string>.Of);
+
+    /// <summary>Any text, as given, for an option that may be unset.</summary>
+    public static readonly SettingFormat<string?> OptionalText = new(text => SettingValue<string?>.Of(text));
+
+    /// <summary>The store's URL (<c>FN_DB_URL</c>): a <c>sqlite3://</c> file or a PostgreSQL database; messages show it without its password.</summary>
+    public static readonly SettingFormat<string> DbUrl = new(text =>
+    {
+        if (PostgresDataStore.IsPostgresUrl(text))
+        {
+            try
+            {
+                PostgresDataStore.ConnectionStringFromUrl(text);
+            }
+            catch (FormatException e)
+            {
+                return SettingValue<string>.Bad($"'{ServerOptions.Redact(text)}' is not a valid PostgreSQL URL: {e.Message}.");
+            }
+        }
+        else if (ServerOptions.SqlitePathOf(text) is null)
+        {
+            return SettingValue<string>.Bad($"'{ServerOptions.Redact(text)}' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.");
+        }
+
+        return SettingValue<string>.Of(text);
+    });
+
+    /// <summary>The address the API listens on (<c>FN_LISTEN_ADDRESS</c>): <c>*</c>, <c>localhost</c> or one IP address.</summary>
+    public static readonly SettingFormat<string> ListenAddress = new(text =>
+        text.Trim() is var address && (address is "*" || address.Equals("localhost", StringComparison.OrdinalIgnoreCase) || System.Net.IPAddress.TryParse(address, out _))
+            ? SettingValue<string>.Of(address)
+            : SettingValue<string>.Bad($"must be * (every interface), localhost or an IP address such as 127.0.0.1, not '{address}'."));
+
+    /// <summary>Whether API keys are required (<c>FN_AUTH</c>): <c>auto</c>, <c>on</c> or <c>off</c>, in any case.</summary>
+    public static readonly SettingFormat<AuthMode> AuthModeName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => SettingValue<AuthMode>.Of(AuthMode.Auto),
+        "on" => SettingValue<AuthMode>.Of(AuthMode.On),
+        "off" => SettingValue<AuthMode>.Of(AuthMode.Off),
+        _ => SettingValue<AuthMode>.Bad($"must be auto, on or off, not '{text}'."),
+    });
+
+    /// <summary>A token that is hard to guess (<c>FN_ADMIN_TOKEN</c>); a message about a bad one never shows it.</summary>
+    public static readonly SettingFormat<string?> AdminToken = new(text =>
+        text.Length < AuthOptions.MinAdminTokenLength || text.Any(c => c <= ' ' || c == '\u007f')
+            ? SettingValue<string?>.Bad(string.Create(CultureInfo.InvariantCulture, $"must be at least {AuthOptions.MinAdminTokenLength} characters without spaces or control characters (it has {text.Length}); make one with: openssl rand -hex 32"))
+            : SettingValue<string?>.Of(text));
+
+    /// <summary>Glob patterns of images (<c>FN_ALLOWED_IMAGES</c>), separated by commas or spaces.</summary>
+    public static readonly SettingFormat<IReadOnlyList<string>> ImagePatterns = new(text =>
+    {
+        var patterns = text.Split([',', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = patterns.Where(p => p.Any(char.IsControl)).Select(p => $"has a pattern with a control character: '{p}'.").ToList();
+        return bad.Count == 0 ? SettingValue<IReadOnlyList<string>>.Of(patterns) : SettingValue<IReadOnlyList<string>>.Bad(bad);
+    });
+
+    /// <summary>An absolute http or https URL (<c>FN_PUBLIC_LB_URL</c>).</summary>
+    public static readonly SettingFormat<string?> HttpUrl = new(text =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? SettingValue<string?>.Of(text)
+            : SettingValue<string?>.Bad($"'{text}' is not an absolute http or https URL, for example http://fn.example.com:8080."));
+
+    /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
+    public static readonly SettingFormat<string> EngineAddress = new(text =>
+        DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));
+
+    /// <summary>Fn's space-separated list of Docker networks (<c>FN_DOCKER_NETWORKS</c>), of which the first is used.</summary>
+    public static readonly SettingFormat<string> DockerNetworks = new(text =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..]
+            ? SettingValue<string>.Of(first)
+            : SettingValue<string>.Bad($"must name a Docker network (bridge, none, ...), not '{text}'."));
+
+    /// <summary>A comma-separated list of hardening parts (<c>FN_DISABLE_HARDENING</c>, <see cref="ContainerHardening.PartNames"/> or <c>all</c>), in any case.</summary>
+    public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new(text =>
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToArray();
+        var unknown = parts.Where(p => p != "all" && !ContainerHardening.PartNames.Contains(p, StringComparer.Ordinal))
+            .Select(p => $"names '{p}', which is not one of all, {string.Join(", ", ContainerHardening.PartNames)}.")
+            .ToList();
+        return unknown.Count == 0 ? SettingValue<IReadOnlyList<string>>.Of(parts) : SettingValue<IReadOnlyList<string>>.Bad(unknown);
+    });
+
+    /// <summary><c>text</c> or <c>json</c> (<c>FN_LOG_FORMAT</c>), in any case: whether logs are JSON lines.</summary>
+    public static readonly SettingFormat<bool> LogFormat = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "" or "text" => SettingValue<bool>.Of(false),
+        "json" => SettingValue<bool>.Of(true),
+        _ => SettingValue<bool>.Bad($"'{text}' is not a log format: use text or json."),
+    });
+
+    /// <summary>A log level (<c>FN_LOG_LEVEL</c>): Fn's names (logrus') and .NET's, in any case.</summary>
+    public static readonly SettingFormat<LogLevel> LogLevelName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "trace" => SettingValue<LogLevel>.Of(LogLevel.Trace),
+        "debug" => SettingValue<LogLevel>.Of(LogLevel.Debug),
+        "info" or "information" => SettingValue<LogLevel>.Of(LogLevel.Information),
+        "warn" or "warning" => SettingValue<LogLevel>.Of(LogLevel.Warning),
+        "error" => SettingValue<LogLevel>.Of(LogLevel.Error),
+        "fatal" or "panic" or "critical" => SettingValue<LogLevel>.Of(LogLevel.Critical),
+        "none" => SettingValue<LogLevel>.Of(LogLevel.None),
+        _ => SettingValue<LogLevel>.Bad($"'{text}' is not a log level: use debug, info, warn, error, fatal or a .NET level (Trace, Debug, Information, Warning, Error, Critical, None)."),
+    });
+
+    /// <summary>A whole number that <paramref name="accepts"/> takes.</summary>
+    public static SettingFormat<int> Int(string rule, Func<int, bool> accepts) => Number(rule, accepts);
+
+    /// <summary>A whole number, possibly larger than an <see cref="int"/>, that <paramref name="accepts"/> takes.</summary>
+    public static SettingFormat<long> Long(string rule, Func<long, bool> accepts) => Number(rule, accepts);
+
+    /// <summary>A whole number that <paramref name="accepts"/> takes, for an option that may be unset.</summary>
+    public static SettingFormat<long?> OptionalLong(string rule, Func<long, bool> accepts)
+    {
+        var number = Number(rule, accepts);
+        return new(text => number.Parse(text) is var read && read.Ok ? SettingValue<long?>.Of(read.Value) : SettingValue<long?>.Bad(read.Problems));
+    }
+
+    /// <summary>A decimal number (with a dot) that <paramref name="accepts"/> takes.</summary>
+    public static SettingFormat<double> Double(string rule, Func<double, bool> accepts) => new(text =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? accepts(value) ? SettingValue<double>.Of(value) : BadValue<double>(rule, value)
+            : SettingValue<double>.Bad($"must be {rule}, not '{text}'."));
+
+    /// <summary>A format of its own: <paramref name="parse"/> says what is wrong with a bad text.</summary>
+    public static SettingFormat<TValue> Of<TValue>(Func<string, SettingValue<TValue>> parse) => new(parse);
+
+    private static SettingFormat<T> Number<T>(string rule, Func<T, bool> accepts)
+        where T : IBinaryInteger<T> => new(text =>
+        T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? accepts(value) ? SettingValue<T>.Of(value) : BadValue<T>(rule, value)
+            : SettingValue<T>.Bad($"must be {rule}, not '{text}'."));
+
+    private static SettingValue<T> BadValue<T>(string rule, T value)
+        where T : IFormattable => SettingValue<T>.Bad(string.Create(CultureInfo.InvariantCulture, $"must be {rule}, not {value}."));
+}

@@ -1,0 +1,20 @@
+namespace FnSharp.Server.Detached;
+
+/// <summary>Where a detached call is after an attempt.</summary>
+internal enum DetachedSettlement
+{
+    /// <summary>Stored as ended (success, or an error that is not retried: its fn was deleted).</summary>
+    Completed,
+
+    /// <summary>Queued again for a retry.</summary>
+    Retried,
+
+    /// <summary>Stored as a dead letter.</summary>
+    DeadLettered,
+
+    /// <summary>Cut off by shutdown and queued again, its attempt not counted.</summary>
+    GivenBack,
+
+    /// <summary>Its outcome could not be stored: it is claimed again when its lease ends.</summary>
+    LeftToLease,
+}

@@ -1,0 +1,106 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Core.Errors;
+using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
+using FnSharp.Server.Calls;
+using FnSharp.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Invocation;
+
+/// <summary>
+/// Runs one call for both paths, the synchronous one (<see cref="CallServer"/>, for <c>/invoke</c> and
+/// <c>/t</c>) and the detached one (<see cref="Detached.DetachedCallWorker"/>): submits it to the agent,
+/// takes its answer within <c>FN_MAX_RESPONSE_SIZE</c> into the caller's stream (the client's response,
+/// or nowhere for a detached call), and says how it ended (<see cref="CallOutcome"/>, which makes the
+/// stored record). The call's output becomes its log afterwards: through <see cref="CollectLogAsync"/> for a
+/// detached call, through <see cref="CallRecorder"/>'s batches behind the synchronous path.
+/// </summary>
+internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options, TimeProvider time)
+{
+    /// <summary>502: the function's answer was over <c>FN_MAX_RESPONSE_SIZE</c> (Fn's message).</summary>
+    public static readonly ApiError ResponseTooLarge = new(502, "function response body too large");
+
+    /// <summary>Runs <paramref name="request"/> and copies its answer's body to <paramref name="destination"/>.</summary>
+    /// <param name="request">The call.</param>
+    /// <param name="destination">Where the answer's body goes (<see cref="Stream.Null"/> to read it to its end and keep none).</param>
+    /// <param name="start">
+    /// Commits the answer's status and headers before its first byte and returns the status the caller
+    /// sees; <see langword="null"/> when nothing is committed (the status is then 200).
+    /// </param>
+    /// <param name="cancellationToken">The caller's end: the client going away, or shutdown cutting a detached call off.</param>
+    /// <returns>How the call ended; dispose it to free its container.</returns>
+    public async Task<CallOutcome> RunAsync(CallRequest request, Stream destination, Func<HttpResponseMessage, int>? start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        CallResult result;
+        try
+        {
+            result = await agent.SubmitAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // A call cut off in its container keeps where it ran (its container, start time and output).
+            return CallOutcome.CancelledBeforeAnswer(e);
+        }
+
+        if (result.Response is not { } answer)
+        {
+            return CallOutcome.Unanswered(result);
+        }
+
+        var status = StatusCodes.Status200OK;
+        try
+        {
+            // Not disposed here: the outcome disposes the answer with the result, after the caller has answered its client.
+            var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
+            var copied = await LimitedBodyCopier.CopyAsync(
+                body,
+                answer.Content.Headers.ContentLength,
+                options.Value.MaxResponseSize,
+                destination,
+                () =>
+                {
+                    status = start?.Invoke(answer) ?? status;
+                    return Task.CompletedTask;
+                },
+                cancellationToken);
+            if (copied != BodyCopyResult.Completed)
+            {
+                result.Abandon();
+            }
+
+            return CallOutcome.Taken(result, copied, status);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The caller went away or the answer broke off: the container's connection is in an unknown state.
+            result.Abandon();
+            return CallOutcome.Broken(result, e, cancellationToken.IsCancellationRequested);
+        }
+    }
+
+    /// <summary>
+    /// The log of <paramref name="call"/>, from <paramref name="execution"/>'s output once
+    /// <c>FN_CALL_LOG_WAIT_MSECS</c> have passed: the engine delivers a container's output a little after
+    /// the answer. <paramref name="cancellationToken"/> ends the wait early, with the output that has arrived.
+    /// </summary>
+    /// <returns>The log, or <see langword="null"/> when the call wrote nothing (or reached no container).</returns>
+    public async Task<CallLog?> CollectLogAsync(Call call, CallExecution? execution, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (execution is not null && settings.CallLogWaitMs > 0)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(settings.CallLogWaitMs), time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: the call has ended, and its end is what counts.
+            }
+        }
+
+        return CallRecords.TakeLog(call, execution, settings.MaxLogSizeBytes);
+    }
+}
