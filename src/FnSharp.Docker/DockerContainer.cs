@@ -13,6 +13,7 @@ internal sealed partial class DockerContainer : IFnContainer
     private readonly TimeProvider _time;
     private readonly string _iofsDir;
     private readonly string _logFrameName;
+    private readonly ContainerCgroup _cgroup;
 
     public DockerContainer(DockerEngineClient engine, DockerDriverOptions options, TimeProvider time, string id, string iofsDir, string logFrameName)
     {
@@ -23,6 +24,7 @@ internal sealed partial class DockerContainer : IFnContainer
         _iofsDir = iofsDir;
         _logFrameName = logFrameName;
         SocketPath = Path.Combine(iofsDir, SocketReadiness.SocketName);
+        _cgroup = new ContainerCgroup("/sys/fs/cgroup", id);
     }
 
     public string Id { get; }
@@ -44,6 +46,9 @@ internal sealed partial class DockerContainer : IFnContainer
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _time, cancellationToken);
     }
+
+    /// <summary>The container's CPU time from its cgroup on this host (see <see cref="ContainerCgroup"/>).</summary>
+    public TimeSpan? ReadCpuTime() => _cgroup.Read();
 
     public Task PauseAsync(CancellationToken cancellationToken) => _engine.PauseContainerAsync(Id, cancellationToken);
 

@@ -50,8 +50,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates the agent with given resources (tests use this to fix the memory) and an observer of its state (none by default).</summary>
-    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null)
+    /// <summary>
+    /// Creates the agent with given resources (tests use this to fix the memory), an observer of its state
+    /// (none by default) and the busy share of the node's CPUs (0 to 1; by default this host's <c>/proc/stat</c>).
+    /// </summary>
+    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null, Func<double?>? nodeCpuBusy = null)
     {
         ArgumentNullException.ThrowIfNull(resources);
         _options = options;
@@ -73,6 +76,8 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             Containers = _containers,
             Lifetime = _lifetime,
             ForgetIfEmpty = ForgetIfEmpty,
+            NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
+            NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
             Metrics = _metrics,
             Options = options,
             Time = time,
@@ -156,7 +161,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
             if (grant.Refusal is { } limit)
             {
-                return _admission.Refuse(call, limit);
+                return _admission.Refuse(call, limit, grant.RetryAfter);
             }
 
             if (grant.Failure is { } failure)

@@ -83,6 +83,15 @@ internal static partial class RunnerLog
     [LoggerMessage(2043, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the runner is shutting down")]
     public static partial void RefusedShuttingDown(ILogger logger, string callId, string fnId);
 
+    [LoggerMessage(2045, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the fn has no container and the node's start backlog would start one in about {ReadyInSeconds:F0} s, later than its wait (FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline); the container is started anyway")]
+    public static partial void RefusedStartBacklog(ILogger logger, string callId, string fnId, double readyInSeconds, int maxWaitMs);
+
+    [LoggerMessage(2046, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no memory for a container of {MemoryMiB} MiB within its wait; the node's {TotalMiB} MiB are held by busy containers")]
+    public static partial void RefusedMemory(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
+
+    [LoggerMessage(2047, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the fn ran {MaxConcurrency} calls at once (fnsharp.io/max-concurrency) for the call's whole wait")]
+    public static partial void RefusedConcurrencyCap(ILogger logger, string callId, string fnId, int maxConcurrency);
+
     [LoggerMessage(2044, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, cannot allocate: it asks {MemoryMiB} MiB and containers may have {TotalMiB} MiB in total")]
     public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
 }

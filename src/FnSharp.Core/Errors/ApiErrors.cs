@@ -96,6 +96,9 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/pull-policy</c> on a fn is neither <c>"if-not-present"</c> nor <c>"always"</c>.</summary>
     public static readonly ApiError InvalidPullPolicy = new(400, "Invalid annotation fnsharp.io/pull-policy: use \"if-not-present\" (the default: pull only a missing image) or \"always\" (pull before each start, for moving tags)");
 
+    /// <summary>400: <c>fnsharp.io/max-concurrency</c> on a fn is not a whole number from 1 to 100000.</summary>
+    public static readonly ApiError InvalidMaxConcurrency = new(400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap");
+
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 

@@ -124,6 +124,7 @@ public static class ModelValidator
         return ValidateAnnotations(fn.Annotations)
             ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null)
             ?? (FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is null ? ApiErrors.InvalidPullPolicy : null)
+            ?? (FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is -1 ? ApiErrors.InvalidMaxConcurrency : null)
             ?? ValidateConfig(fn.Config);
     }
 

@@ -89,7 +89,7 @@ internal static class ApiJson
     {
         response.StatusCode = error.Status;
         response.ContentType = ContentType;
-        return response.WriteAsJsonAsync(new ErrorBody(error.Message), ReadableErrors.ErrorBody, ContentType);
+        return response.WriteAsJsonAsync(new ErrorBody(error.Message, error.Reason, error.Detail), ReadableErrors.ErrorBody, ContentType);
     }
 
     /// <summary>The body of <paramref name="error"/> as UTF-8 JSON, <c>{"message":"..."}</c>, for answers written below HTTP (<c>Edge/RejectionRewritingWriter</c>).</summary>

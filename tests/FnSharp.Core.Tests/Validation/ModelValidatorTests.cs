@@ -36,6 +36,34 @@ public sealed class ModelValidatorTests
     [Fact]
     public void ValidateFn_Complete_Valid() => Assert.Null(ModelValidator.ValidateFn(ValidFn));
 
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("\"16\"", 16)]
+    [InlineData("100000", 100000)]
+    public void ValidateFn_MaxConcurrencyWholeNumber_ValidAndRead(string json, int cap)
+    {
+        var fn = ValidFn with { Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse(json).RootElement } };
+
+        Assert.Null(ModelValidator.ValidateFn(fn));
+        Assert.Equal(cap, FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("1.5")]
+    [InlineData("\"many\"")]
+    [InlineData("100001")]
+    public void ValidateFn_MaxConcurrencyNotAPositiveWholeNumber_InvalidMaxConcurrency(string json)
+    {
+        var fn = ValidFn with { Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse(json).RootElement } };
+
+        var error = ModelValidator.ValidateFn(fn);
+
+        Assert.Equal(ApiErrors.InvalidMaxConcurrency, error);
+        Assert.Equal((400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap"), (error!.Status, error.Message));
+    }
+
     [Fact]
     public void ValidateFn_NoAppId_MissingAppId() =>
         Assert.Equal(ApiErrors.MissingAppId, ModelValidator.ValidateFn(ValidFn with { AppId = "" }));

@@ -9,6 +9,8 @@ namespace FnSharp.Testing.Fakes;
 /// <summary>One fake container: a Kestrel on a unix socket, serving the driver's handler for its fn.</summary>
 public sealed partial class FakeContainer : IFnContainer
 {
+    private long _cpuTicks;
+
     private static int s_next;
 
     private readonly FakeContainerDriver _driver;
@@ -46,6 +48,12 @@ public sealed partial class FakeContainer : IFnContainer
 
     /// <summary>Whether the container is paused now.</summary>
     public bool IsPaused { get; private set; }
+
+    /// <summary>Counts <paramref name="cpu"/> of CPU time as used by the container (a handler calls this to play a call that computes).</summary>
+    public void UseCpu(TimeSpan cpu) => Interlocked.Add(ref _cpuTicks, cpu.Ticks);
+
+    /// <summary>The CPU time counted by <see cref="UseCpu"/>, when the driver <see cref="FakeContainerDriver.ReportsCpu"/>; else unknown, as for a driver that cannot tell.</summary>
+    public TimeSpan? ReadCpuTime() => _driver.ReportsCpu ? TimeSpan.FromTicks(Volatile.Read(ref _cpuTicks)) : null;
 
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -62,6 +62,9 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
 
+    /// <summary>Whether containers report their CPU time (<see cref="FakeContainer.UseCpu"/>); off by default, as for a driver that cannot tell.</summary>
+    public bool ReportsCpu { get; set; }
+
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
 

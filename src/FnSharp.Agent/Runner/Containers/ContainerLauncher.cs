@@ -15,6 +15,15 @@ namespace FnSharp.Agent.Runner.Containers;
 /// failed start leaves nothing behind. While the container engine does not answer, starts back off
 /// (<see cref="EngineBackoff"/>) and fail at once with <see cref="ContainerStartError.EngineUnavailable"/>. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
+/// <para>
+/// Starts run in the order they were asked for: a start takes one place in the operations limit for its
+/// create and its start together, and the limit serves its waiters first in, first out. So a burst across
+/// many fns finishes the first starts at the engine's pace instead of spreading the engine over every
+/// waiting fn (where each start is slowed by all the others and few finish within their callers' waits).
+/// A start never depends on its caller: one whose caller left still yields a hot container.
+/// The starts asked and not finished are the start backlog, from which <see cref="ReadyIn()"/> estimates when
+/// a start asked now would finish.
+/// </para>
 /// </summary>
 internal sealed class ContainerLauncher
 {
@@ -33,6 +42,7 @@ internal sealed class ContainerLauncher
     private readonly Lock _lock = new();
     private readonly MovingAverage _startMs = new();
     private readonly EngineBackoff _engine;
+    private int _backlog;
 
     public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, Evictor evictor, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -60,6 +70,23 @@ internal sealed class ContainerLauncher
         }
     }
 
+    /// <summary>Container starts asked (their memory reserved) and not finished: waiting for the operations limit or running.</summary>
+    public int Backlog => Volatile.Read(ref _backlog);
+
+    /// <summary>
+    /// When a start asked now would finish: the backlog ahead of it goes through the operations limit at the
+    /// measured start rate (the limit's width per average start time, the average taken under the same
+    /// contention), then its own start takes one average start time.
+    /// </summary>
+    public TimeSpan ReadyIn() => ReadyIn(Backlog);
+
+    /// <summary>When a start with <paramref name="ahead"/> starts before it would finish (see <see cref="ReadyIn()"/>).</summary>
+    public TimeSpan ReadyIn(int ahead)
+    {
+        var rounds = (Math.Max(0, ahead) / _ops.Limit) + 1;
+        return TimeSpan.FromMilliseconds(rounds * StartEstimateMs);
+    }
+
     /// <summary>
     /// Starts a container of <paramref name="fn"/> for the slot queue <paramref name="slotKey"/>, its memory
     /// counted against the async share when <paramref name="asyncPool"/>. Never throws; a stop of the runner
@@ -82,6 +109,19 @@ internal sealed class ContainerLauncher
             return Launch.NoMemory;
         }
 
+        Interlocked.Increment(ref _backlog);
+        try
+        {
+            return await StartAsync(app, fn, slotKey, asyncPool, memory, turn);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _backlog);
+        }
+    }
+
+    private async Task<Launch> StartAsync(App app, Fn fn, string slotKey, bool asyncPool, long memory, EngineBackoff.Turn turn)
+    {
         var fnTag = AgentMetrics.Fn(fn.Id);
         var began = _time.GetTimestamp();
         var spec = new ContainerSpec
@@ -98,10 +138,16 @@ internal sealed class ContainerLauncher
         using var startSpan = AgentTracing.Start("fnsharp.container_start", fn.Id);
         try
         {
-            var created = await _ops.RunAsync(() => _driver.CreateAsync(spec, stopping), stopping);
-            hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger);
-            _containers.Add(hot);
-            await _ops.RunAsync(() => created.StartAsync(stopping), stopping);
+            // Create and start under one place in the limit, so that starts finish in the order they were asked.
+            await _ops.RunAsync(
+                async () =>
+                {
+                    var created = await _driver.CreateAsync(spec, stopping);
+                    hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger);
+                    _containers.Add(hot);
+                    await created.StartAsync(stopping);
+                },
+                stopping);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -139,19 +185,22 @@ internal sealed class ContainerLauncher
         }
 
         EngineReached();
+
+        // Set inside the operation, which ended without an exception.
+        var started = hot!;
         var elapsed = _time.GetElapsedTime(began);
         var elapsedMs = elapsed.TotalMilliseconds;
-        startSpan?.SetTag("container_id", hot.Container.Id);
+        startSpan?.SetTag("container_id", started.Container.Id);
         startSpan?.Dispose();
         _metrics.ContainerStarts.Add(1, fnTag, new("result", "started"));
         _metrics.ContainerStartDuration.Record(elapsed.TotalSeconds, fnTag);
-        RunnerLog.ContainerStarted(_logger, hot.Container.Id, fn.Id, elapsedMs);
+        RunnerLog.ContainerStarted(_logger, started.Container.Id, fn.Id, elapsedMs);
         lock (_lock)
         {
             _startMs.Add(elapsedMs);
         }
 
-        return Launch.Started(hot, elapsedMs);
+        return Launch.Started(started, elapsedMs);
     }
 
     private void EngineReached()
