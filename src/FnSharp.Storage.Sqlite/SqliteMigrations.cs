@@ -130,7 +130,28 @@ internal static class SqliteMigrations
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
 
-        // 5: how each call had its container (issue 17): its start kind, and the start's phases and the
+        // 5: the digest of the image a call ran.
+        """
+        ALTER TABLE calls ADD COLUMN image_digest TEXT NULL;
+        """,
+
+        // 6: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
+        """
+        CREATE TABLE nodes (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            memory_total_mib INTEGER NOT NULL,
+            memory_reserved_mib INTEGER NOT NULL,
+            cpu_mcpus INTEGER NOT NULL,
+            hot_containers INTEGER NOT NULL,
+            running_calls INTEGER NOT NULL,
+            waiting_calls INTEGER NOT NULL
+        );
+        """,
+
+        // 7: how each call had its container (issue 17): its start kind, and the start's phases and the
         // call's timeline as JSON objects of name to ms.
         """
         ALTER TABLE calls ADD COLUMN start_kind TEXT NULL;

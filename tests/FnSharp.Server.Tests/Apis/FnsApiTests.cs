@@ -61,6 +61,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/min-hot":-1}}""", "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/min-hot":1.5}}""", "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/min-hot":"two"}}""", "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/pull-policy":"Always"}}""", "Invalid annotation fnsharp.io/pull-policy: use \"if-not-present\" (the default: pull only a missing image) or \"always\" (pull before each start, for moving tags)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":null}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e12}""", "Invalid JSON")]

@@ -13,6 +13,12 @@ namespace FnSharp.Agent.Runner.Queue;
 /// <see cref="LaunchPolicy"/>); the parts it is given (<see cref="SlotQueueParts"/>) admit its waiting
 /// calls, start, evict and remove its containers. One lock guards its state; no I/O runs under it, and
 /// the only other locks taken while it is held are its containers' own.
+/// <para>
+/// A fn with a <c>fnsharp.io/max-concurrency</c> cap never has more containers busy or starting than the
+/// cap: calls above it wait in the FIFO like any other. A call that depends on a start (no container of the
+/// fn runs) is told at once when the node's start backlog cannot give it one within its wait; its
+/// container is started all the same, so that its retry finds it hot.
+/// </para>
 /// </summary>
 internal sealed class SlotQueue : IContainerOwner
 {
@@ -23,13 +29,19 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly MovingAverage _callMs = new();
     private readonly MovingAverage _startMs = new();
+    private readonly MovingAverage _callGapMs = new();
+    private readonly MovingAverage _cpuMs = new();
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
+    private readonly int? _cap;
     private ITimer? _recheck;
     private int _starting;
     private int _minHot;
     private long _aheadRetryAt;
     private ITimer? _aheadRetry;
+    private long _startDueAt;
+    private long _lastArrival;
+    private bool _lastLaunchNoMemory;
     private bool _stopped;
     private bool _retired;
 
@@ -41,6 +53,7 @@ internal sealed class SlotQueue : IContainerOwner
         _parts = parts;
         _takeForEviction = TryTakeForEviction;
         _onIdleTimeout = OnIdleTimeout;
+        _cap = FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is > 0 and var cap ? cap : null;
     }
 
     /// <summary>The queue's key (see <see cref="SlotKey"/>).</summary>
@@ -85,12 +98,20 @@ internal sealed class SlotQueue : IContainerOwner
         Waiter? waiter = null;
         List<(bool AsyncPool, bool Ahead)>? launches = null;
         TooBusyLimit? refusal = null;
+        TimeSpan? readyIn = null;
         lock (_lock)
         {
             if (_retired)
             {
                 return Grant.RetiredQueue;
             }
+
+            if (_lastArrival != 0)
+            {
+                _callGapMs.Add(Time.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds);
+            }
+
+            _lastArrival = arrived;
 
             if (_stopped || Lifetime.IsStopping)
             {
@@ -102,12 +123,17 @@ internal sealed class SlotQueue : IContainerOwner
                 container = TakeIdleLocked(out kind);
                 if (container is null)
                 {
-                    refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count);
+                    readyIn = ReadyInLocked();
+                    refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count, readyIn);
                     if (refusal is null)
                     {
                         waiter = new Waiter(call.IsAsync);
                         waiter.Node = _waiters.AddLast(waiter);
                         launches = PumpLocked();
+                    }
+                    else if (refusal == TooBusyLimit.StartBacklog)
+                    {
+                        launches = PrestartLocked(call.IsAsync);
                     }
                 }
             }
@@ -115,7 +141,8 @@ internal sealed class SlotQueue : IContainerOwner
 
         if (refusal is { } limit)
         {
-            return Grant.Refuse(limit);
+            StartLaunches(launches);
+            return Grant.Refuse(limit, limit == TooBusyLimit.StartBacklog ? readyIn : null);
         }
 
         await AfterChangeAsync(launches);
@@ -243,6 +270,7 @@ internal sealed class SlotQueue : IContainerOwner
     public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
+        var cpuMs = container.CpuMsSinceMark();
         List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
         lock (_lock)
@@ -256,6 +284,10 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
+                if (cpuMs is { } cpu)
+                {
+                    _cpuMs.Add(cpu);
+                }
             }
 
             letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
@@ -278,7 +310,7 @@ internal sealed class SlotQueue : IContainerOwner
                 static state =>
                 {
                     var (queue, expired) = ((SlotQueue, Waiter))state!;
-                    queue.EndWait(expired, Grant.Refuse(TooBusyLimit.WaitTime));
+                    queue.EndWait(expired, null);
                 },
                 (this, waiter),
                 waitLimit,
@@ -306,23 +338,82 @@ internal sealed class SlotQueue : IContainerOwner
         return grant.Refusal is not null && Lifetime.IsStopping ? Grant.Refuse(TooBusyLimit.ShuttingDown) : grant;
     }
 
-    private void EndWait(Waiter waiter, Grant grant)
+    /// <summary>Ends a wait with <paramref name="grant"/>, or with the refusal of an expired wait when <see langword="null"/>.</summary>
+    private void EndWait(Waiter waiter, Grant? grant)
     {
         lock (_lock)
         {
             if (waiter.Node?.List is not null)
             {
-                CompleteWaiterLocked(waiter, grant);
+                CompleteWaiterLocked(waiter, grant ?? Grant.Refuse(ExpiredLimitLocked()));
             }
         }
 
         _parts.Observer.StateChanged();
     }
 
+    /// <summary>
+    /// The limit that kept a call whose wait ran out: the fn's cap when its busy containers fill it, memory
+    /// when the fn runs nothing and its last launch found no memory, else the wait itself.
+    /// </summary>
+    private TooBusyLimit ExpiredLimitLocked() =>
+        AtCapLocked() ? TooBusyLimit.ConcurrencyCap
+        : _busy.Count == 0 && _lastLaunchNoMemory ? TooBusyLimit.Memory
+        : TooBusyLimit.WaitTime;
+
+    private bool AtCapLocked() => _cap is { } cap && _busy.Count >= cap;
+
+    /// <summary>
+    /// When a call arriving now would get a container, if it depends on a start: the fn runs no call (so
+    /// none frees a container) and is not at its cap. The start under way, or a new one behind the node's
+    /// start backlog. <see langword="null"/> when a running container will serve it.
+    /// </summary>
+    private TimeSpan? ReadyInLocked()
+    {
+        if (_busy.Count > 0)
+        {
+            return null;
+        }
+
+        if (_starting > 0)
+        {
+            var left = _startDueAt - Time.GetTimestamp();
+            return left > 0 ? TimeSpan.FromSeconds((double)left / Time.TimestampFrequency) : TimeSpan.Zero;
+        }
+
+        return _parts.Launcher.ReadyIn();
+    }
+
+    /// <summary>
+    /// For a call refused for the start backlog: starts the fn's container anyway when none starts, so that
+    /// the retry finds it hot (no start is wasted: a start finishes whether its caller waits or not).
+    /// </summary>
+    private List<(bool AsyncPool, bool Ahead)>? PrestartLocked(bool asyncPool)
+    {
+        if (_stopped || _starting > 0 || _busy.Count > 0 || _idle.Count > 0)
+        {
+            return null;
+        }
+
+        NoteStartsLocked(1);
+        return [(asyncPool, false)];
+    }
+
+    /// <summary>Counts <paramref name="count"/> more starts; the first of a round sets when they are due, from the node's start backlog.</summary>
+    private void NoteStartsLocked(int count)
+    {
+        if (_starting == 0)
+        {
+            _startDueAt = Time.GetTimestamp() + (long)(_parts.Launcher.ReadyIn().TotalSeconds * Time.TimestampFrequency);
+        }
+
+        _starting += count;
+    }
+
     private HotContainer? TakeIdleLocked(out StartKind kind)
     {
         kind = StartKind.Warm;
-        if (_idle.Count == 0)
+        if (_idle.Count == 0 || AtCapLocked())
         {
             return null;
         }
@@ -405,7 +496,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// <summary>Gives a container that just became free to the oldest waiting call, or makes it idle.</summary>
     private void HandOverLocked(HotContainer container)
     {
-        if (_waiters.First is { } first)
+        if (_waiters.First is { } first && !AtCapLocked())
         {
             // A container's first call here waited for its start: a container only comes back unused from one.
             var kind = MarkBusyLocked(container, waitedForStart: true);
@@ -423,7 +514,7 @@ internal sealed class SlotQueue : IContainerOwner
 
     private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
 
-    private TimeSpan? PauseAfter => _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
+    private TimeSpan? PauseAfter => PausePolicy.PauseAfter(_parts.Options.FreezeIdleMs, _callGapMs.Value);
 
     private void OnIdleTimeout(HotContainer container, int episode)
     {
@@ -452,7 +543,7 @@ internal sealed class SlotQueue : IContainerOwner
 
     /// <summary>
     /// Starts ahead the containers min-hot misses, then asks the launch policy how many containers waiting
-    /// calls need; counts them all as starting.
+    /// calls need (from the fn's call, start and CPU times and the node's CPU); counts them all as starting.
     /// </summary>
     private List<(bool AsyncPool, bool Ahead)>? PumpLocked()
     {
@@ -463,10 +554,16 @@ internal sealed class SlotQueue : IContainerOwner
 
         List<(bool AsyncPool, bool Ahead)>? launches = null;
         var missing = _minHot - (_idle.Count + _busy.Count + _starting);
+        if (_cap is { } hotCap)
+        {
+            // The fn's cap bounds the containers kept hot too.
+            missing = Math.Min(missing, hotCap - _busy.Count - _idle.Count - _starting);
+        }
+
         if (missing > 0 && Time.GetTimestamp() >= _aheadRetryAt)
         {
             launches = [.. Enumerable.Repeat((false, true), missing)];
-            _starting += missing;
+            NoteStartsLocked(missing);
         }
 
         if (_waiters.Count == 0)
@@ -483,7 +580,15 @@ internal sealed class SlotQueue : IContainerOwner
 
         var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
-        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate);
+        var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : _parts.NodeCpuBusy());
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
+        if (_cap is { } cap)
+        {
+            // Containers busy, idle or starting never outnumber the cap: idle ones serve the calls over it once busy ones finish.
+            count = Math.Min(count, Math.Max(0, cap - _busy.Count - _idle.Count - _starting));
+        }
+
         if (count > 0)
         {
             launches ??= [];
@@ -493,7 +598,7 @@ internal sealed class SlotQueue : IContainerOwner
                 launches.Add((asyncPool, false));
             }
 
-            _starting += count;
+            NoteStartsLocked(count);
         }
 
         if (_waiters.Count > _starting)
@@ -530,7 +635,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else if (launch.Error is { } error)
             {
-                StartFailed(error, ahead);
+                StartFailed(error, ahead, launch.Detail);
             }
             else
             {
@@ -538,6 +643,7 @@ internal sealed class SlotQueue : IContainerOwner
                 lock (_lock)
                 {
                     _starting--;
+                    _lastLaunchNoMemory = true;
                 }
 
                 _parts.Observer.StateChanged();
@@ -551,14 +657,21 @@ internal sealed class SlotQueue : IContainerOwner
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)
     {
+        container.MarkCpu();
         List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
         bool watch;
         lock (_lock)
         {
             _starting--;
+            _lastLaunchNoMemory = false;
             _startMs.Add(elapsedMs);
             watch = _minHot > 0;
+            if (_starting > 0)
+            {
+                _startDueAt = Time.GetTimestamp() + (long)(_startMs.Value!.Value / 1000 * Time.TimestampFrequency);
+            }
+
             letGo = ReturnLocked(container, kill: false, out launches);
         }
 
@@ -599,7 +712,7 @@ internal sealed class SlotQueue : IContainerOwner
         await _parts.Containers.RemoveAsync(container);
     }
 
-    private void StartFailed(ContainerStartError error, bool ahead)
+    private void StartFailed(ContainerStartError error, bool ahead, string? detail)
     {
         List<(bool AsyncPool, bool Ahead)>? launches;
         lock (_lock)
@@ -618,7 +731,7 @@ internal sealed class SlotQueue : IContainerOwner
             var failAll = _busy.Count == 0 && _starting == 0;
             while (!Lifetime.IsStopping && _waiters.First is { } first)
             {
-                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error)));
+                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error, detail)));
                 if (!failAll)
                 {
                     break;
@@ -633,10 +746,19 @@ internal sealed class SlotQueue : IContainerOwner
         _parts.Observer.StateChanged();
     }
 
-    private CallResult StartFailure(ContainerStartError error) => error switch
+    /// <summary>
+    /// The outcome of waiting calls when a start failed: image failures (missing, refused by its registry, a pull
+    /// past its timeout, a refused image) tell the caller the driver's account, which names the image, the
+    /// registry and what to set; a container that would not start gets Fn's messages.
+    /// </summary>
+    private CallResult StartFailure(ContainerStartError error, string? detail) => error switch
     {
-        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image)),
+        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image, detail)),
+        ContainerStartError.ImageUnauthorized => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageUnauthorized(Fn.Image, detail)),
+        ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail)),
+        ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail)),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };
 }
