@@ -125,5 +125,21 @@ internal static class PostgresMigrations
         CREATE INDEX audit_log_key_id ON audit_log (key_id, id);
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
+
+        // 4 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
+        // app as before; trigger_ticks holds each stored tick of a cron trigger once (the primary key), so
+        // that a tick becomes one call whichever node sees it; a tick skipped for overlap has no call.
+        """
+        DROP INDEX triggers_app_type_source;
+        CREATE UNIQUE INDEX triggers_app_type_source ON triggers (app_id, type, source) WHERE type = 'http';
+        CREATE UNIQUE INDEX triggers_fn_type_source ON triggers (fn_id, type, source) WHERE type <> 'http';
+        CREATE INDEX triggers_type ON triggers (type);
+        CREATE TABLE trigger_ticks (
+            trigger_id TEXT NOT NULL REFERENCES triggers (id) ON DELETE CASCADE,
+            tick_at BIGINT NOT NULL,
+            call_id TEXT NULL,
+            PRIMARY KEY (trigger_id, tick_at)
+        );
+        """,
     ];
 }

@@ -86,7 +86,7 @@ public sealed class TriggerCommandsTests : CliServerTest
     [InlineData(new[] { "update", "trigger", "shop", "orders", "nope", "--source", "/x" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "delete", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "nosla" }, "Error: Missing Trigger Source Prefix '/' (400)")]
-    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "cron" }, "Error: Trigger Type Not Supported (400)")]
+    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "kafka" }, "Error: Trigger Type Not Supported (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "bad name" }, "Error: trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "/taken" }, "Error: Trigger with the same type and source exists on this app (409)")]
     [InlineData(new[] { "update", "trigger", "shop", "orders", "existing", "--source", "bad" }, "Error: Missing Trigger Source Prefix '/' (400)")]

@@ -4,6 +4,7 @@ using FnSharp.Docker;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
+using FnSharp.Server.Triggers;
 using static FnSharp.Server.Configuration.SettingFormats;
 
 namespace FnSharp.Server.Configuration;
@@ -85,6 +86,12 @@ internal static class Settings
         { "FN_ASYNC_LEASE_MSECS", o => o.LeaseMs, Int("at least 3000 milliseconds (leases are renewed every third of it)", v => v >= 3000) },
     };
 
+    /// <summary>Cron and NATS triggers (<see cref="TriggerOptions"/>).</summary>
+    public static readonly SettingGroup<TriggerOptions> Triggers = new()
+    {
+        { "FN_CRON_POLL_MSECS", o => o.CronPollMs, Int("a number of milliseconds (0 turns cron triggers off on this node)", v => v >= 0) },
+    };
+
     /// <summary>API keys, rate limits, allowed images and the audit log (<see cref="AuthOptions"/>).</summary>
     public static readonly SettingGroup<AuthOptions> Auth = new()
     {
@@ -109,5 +116,5 @@ internal static class Settings
 
     /// <summary>Every key, once each, in the order of the groups.</summary>
     public static IEnumerable<string> Keys =>
-        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
+        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Triggers.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
 }

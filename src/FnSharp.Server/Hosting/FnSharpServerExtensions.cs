@@ -8,6 +8,7 @@ using FnSharp.Server.Calls;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Invocation;
+using FnSharp.Server.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
@@ -52,6 +53,7 @@ public static class FnSharpServerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
         services.AddHostedService<ServerLifetime>();
         services.AddDetachedCalls();
+        services.AddTriggers();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.
