@@ -33,7 +33,7 @@ public sealed class TriggerCommandsTests : CliServerTest
         var one = await OkAsync("list", "triggers", "shop", "users", "--output", "json");
 
         Assert.Matches(
-            $@"^FUNCTION\s+NAME\s+TYPE\s+SOURCE\s+ENDPOINT\s+ID\norders\s+o\s+http\s+/orders\s+{Url}/t/shop/orders\s+[0-9A-Z]{{26}}\nusers\s+u\s+http\s+/users\s+{Url}/t/shop/users\s+[0-9A-Z]{{26}}\n$",
+            $@"^FUNCTION\s+NAME\s+TYPE\s+SOURCE\s+ENDPOINT\s+NEXT RUN\s+ID\norders\s+o\s+http\s+/orders\s+{Url}/t/shop/orders\s+[0-9A-Z]{{26}}\nusers\s+u\s+http\s+/users\s+{Url}/t/shop/users\s+[0-9A-Z]{{26}}\n$",
             all);
         Assert.Contains("\"name\": \"u\"", one, StringComparison.Ordinal);
         Assert.Contains("\"public\": 1", one, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class TriggerCommandsTests : CliServerTest
     {
         await OkAsync("create", "app", "empty");
 
-        Assert.Equal("FUNCTION  NAME  TYPE  SOURCE  ENDPOINT  ID\n", await OkAsync("list", "triggers", "empty"));
+        Assert.Equal("FUNCTION  NAME  TYPE  SOURCE  ENDPOINT  NEXT RUN  ID\n", await OkAsync("list", "triggers", "empty"));
     }
 
     [Fact]

@@ -111,9 +111,6 @@ public static class ApiErrors
     /// <summary>400: a NATS trigger's subject is not a valid subject to subscribe to.</summary>
     public static readonly ApiError InvalidNatsSubject = new(400, "Invalid NATS subject: use tokens of printable characters without spaces separated by '.', such as 'orders.created' ('*' and '>' as wildcards)");
 
-    /// <summary>400: <c>fnsharp.io/on-success</c> or <c>fnsharp.io/on-failure</c> on a fn is not a fn name.</summary>
-    public static readonly ApiError InvalidDestination = new(400, "Invalid annotation fnsharp.io/on-success or fnsharp.io/on-failure: use the name of another fn of the same app, as a string");
-
     /// <summary>400: <c>fnsharp.io/rate-limit</c> on an app is not a whole number from 0 to 1000000.</summary>
     public static readonly ApiError InvalidRateLimit = new(400, "Invalid annotation fnsharp.io/rate-limit: use a whole number of calls per second per node from 0 (no limit) to 1000000");
 

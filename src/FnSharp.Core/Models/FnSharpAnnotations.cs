@@ -58,12 +58,6 @@ public static class FnSharpAnnotations
     /// <summary>The value of <see cref="CronOverlap"/> that queues every tick (the default).</summary>
     public const string CronOverlapQueue = "queue";
 
-    /// <summary>On a fn: the name of another fn of its app, called detached with the result of each of its detached calls that succeeds.</summary>
-    public const string OnSuccess = "fnsharp.io/on-success";
-
-    /// <summary>On a fn: the name of another fn of its app, called detached with the result of each of its detached calls that becomes a dead letter.</summary>
-    public const string OnFailure = "fnsharp.io/on-failure";
-
     /// <summary>The value of a string annotation, <see langword="null"/> when absent; <paramref name="valid"/> is <see langword="false"/> when present but not a string.</summary>
     public static string? StringOf(IReadOnlyDictionary<string, JsonElement> annotations, string key, out bool valid)
     {

@@ -101,14 +101,7 @@ public static class ModelValidator
         }
 
         return ValidateAnnotations(fn.Annotations)
-            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null)
-            ?? (IsDestination(fn.Annotations, FnSharpAnnotations.OnSuccess) && IsDestination(fn.Annotations, FnSharpAnnotations.OnFailure) ? null : ApiErrors.InvalidDestination);
-    }
-
-    private static bool IsDestination(IReadOnlyDictionary<string, JsonElement> annotations, string key)
-    {
-        var name = FnSharpAnnotations.StringOf(annotations, key, out var valid);
-        return valid && (name is null || (name.Length is > 0 and <= MaxNameLength && !name.AsSpan().ContainsAnyExcept(FnNameCharacters)));
+            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null);
     }
 
     /// <summary>Checks a trigger to be created or the result of an update, in Fn's order of checks.</summary>

@@ -193,13 +193,6 @@ public sealed class ModelValidatorTests
     public void IsNatsSubject_Tokens(string subject, bool valid) =>
         Assert.Equal(valid, ModelValidator.IsNatsSubject(subject));
 
-    [Theory]
-    [InlineData("\"audit\"", true)]
-    [InlineData("\"no such/name\"", false)]
-    [InlineData("1", false)]
-    public void ValidateFn_Destination(string json, bool valid) =>
-        Assert.Equal(valid ? null : ApiErrors.InvalidDestination, ModelValidator.ValidateFn(ValidFn with { Annotations = Annotation(FnSharpAnnotations.OnSuccess, json) }));
-
     private static Dictionary<string, JsonElement> Annotation(string key, string json) =>
         new(StringComparer.Ordinal) { [key] = JsonDocument.Parse(json).RootElement.Clone() };
 
