@@ -5,8 +5,9 @@
 # and checks that no container of the run is left. Writes bench/results/latest.json and latest.md.
 #   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
 #   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
-#   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, auth; with or
-#                                      without --quick), written to latest-NAME.json and latest-NAME.md
+#   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, cluster,
+#                                      fairness, auth, overload; with or without --quick), written to latest-NAME.json and .md
+# The cluster scenario runs scripts/cluster.sh (PostgreSQL and HAProxy from Debian, installed when missing).
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
 

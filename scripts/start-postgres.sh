@@ -6,11 +6,12 @@
 # Idempotent: when this checkout's server already runs, it prints the URL again and returns.
 #   scripts/start-postgres.sh          print the URL
 #   scripts/start-postgres.sh --env    print "export FNSHARP_TEST_POSTGRES=URL", for eval
-# scripts/stop-postgres.sh stops it and removes its data.
+# scripts/stop-postgres.sh stops it and removes its data. FNSHARP_PG_STATE names another state
+# directory (default artifacts/postgres), for a second server beside the tests' (scripts/cluster.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/artifacts/postgres"
+STATE=${FNSHARP_PG_STATE:-"$ROOT/artifacts/postgres"}
 PORT=${FNSHARP_PG_PORT:-55432}
 
 print_url() {

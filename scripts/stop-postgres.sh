@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Stops the PostgreSQL server that scripts/start-postgres.sh started for this checkout and removes its
-# temporary data. Idempotent: does nothing when none runs.
+# temporary data. Idempotent: does nothing when none runs. FNSHARP_PG_STATE as for start-postgres.sh.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/artifacts/postgres"
+STATE=${FNSHARP_PG_STATE:-"$ROOT/artifacts/postgres"}
 
 if [ ! -f "$STATE/datadir" ]; then
   exit 0

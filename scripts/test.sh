@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs FnSharp's tests and ends with one summary line: "N passed, N failed[, N skipped]".
 #   scripts/test.sh          every test: ensures the Docker engine, the test images and Debian's Chromium
-#                            (the dashboard's browser tests) first, and starts a throwaway PostgreSQL
+#                            (the dashboard's browser tests), haproxy and docker-compose (the cluster and
+#                            deploy tests) first, and starts a throwaway PostgreSQL
 #                            (scripts/start-postgres.sh) whose URL the PostgreSQL tests read from
-#                            FNSHARP_TEST_POSTGRES; it is stopped at exit
+#                            FNSHARP_TEST_POSTGRES, and two throwaway image registries, open and with basic
+#                            auth (scripts/start-registry.sh), which the registry tests read from
+#                            FNSHARP_TEST_REGISTRY*; all are stopped at exit
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -22,14 +25,28 @@ else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
   bash scripts/ensure-chromium.sh
+  # The cluster tests put Debian's HAProxy in front of three servers; the deploy tests check the
+  # Compose file with Debian's docker-compose.
+  missing=()
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "tests: installing Debian's ${missing[*]}..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 log=$(mktemp)
 started_postgres=0
+started_registry=0
 cleanup() {
   rm -f "$log"
   if [ "$started_postgres" -eq 1 ]; then
     bash scripts/stop-postgres.sh >/dev/null 2>&1 || true
+  fi
+  if [ "$started_registry" -eq 1 ]; then
+    bash scripts/stop-registry.sh >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
@@ -38,6 +55,11 @@ if [ ${#filter[@]} -eq 0 ] && [ -z "${FNSHARP_TEST_POSTGRES:-}" ]; then
   FNSHARP_TEST_POSTGRES=$(bash scripts/start-postgres.sh)
   export FNSHARP_TEST_POSTGRES
   started_postgres=1
+fi
+if [ ${#filter[@]} -eq 0 ] && [ -z "${FNSHARP_TEST_REGISTRY:-}" ]; then
+  registry_settings=$(bash scripts/start-registry.sh --env)
+  eval "$registry_settings"
+  started_registry=1
 fi
 set +e
 dotnet test FnSharp.sln "${filter[@]}" "$@" 2>&1 | tee "$log"

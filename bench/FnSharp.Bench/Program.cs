@@ -3,7 +3,7 @@
 // each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
 // Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
 //   fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
-// --scenario runs one scenario only (warm, cold, api, many, pressure, records, auth) and writes
+// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness, auth, overload) and writes
 // latest-NAME.json and latest-NAME.md instead, so that a partial run never replaces the full report.
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -11,7 +11,7 @@ using FnSharp.Bench;
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "auth"];
+string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "cluster", "fairness", "auth", "overload"];
 var only = Arg("--scenario");
 if (only is not null && !scenarioNames.Contains(only))
 {
@@ -117,6 +117,31 @@ try
         await using var on = await ServerProcess.StartAsync(serverPath, onNode, oneContainer, ct);
         await using var off = await ServerProcess.StartAsync(serverPath, offNode, new Dictionary<string, string>(oneContainer) { ["FN_CALL_RECORDS"] = "false" }, ct);
         await Step("call records", () => scenarios.CallRecordsAsync(on, off, ct));
+    }
+
+    if (Runs("cluster"))
+    {
+        // Three clusters in turn (scripts/cluster.sh): hashed, round robin, one node; their nodes are named RUN-h-N, RUN-r-N, RUN-1-N.
+        foreach (var node in (string[])["h-1", "h-2", "h-3", "r-1", "r-2", "r-3", "1-1"])
+        {
+            nodes.Add($"{run}-{node}");
+        }
+
+        await Step("cluster", () => scenarios.ClusterAsync(serverPath + ".dll", run, ct));
+    }
+
+    if (Runs("fairness"))
+    {
+        await Step("detached fairness", () => scenarios.FairnessAsync(ct));
+    }
+
+    // Not in the full run (it adds about four minutes): scripts/bench.sh --scenario overload.
+    if (only == "overload")
+    {
+        var overloadNode = run + "-v";
+        nodes.Add(overloadNode);
+        await using var server = await ServerProcess.StartAsync(serverPath, overloadNode, new Dictionary<string, string>(), ct);
+        await Step("overload", () => scenarios.OverloadAsync(server, ct));
     }
 
     // Not in the full run (it would add about two minutes): scripts/bench.sh --scenario auth.

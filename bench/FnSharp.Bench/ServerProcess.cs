@@ -105,25 +105,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The sum of every series of Prometheus metric <paramref name="name"/> on <c>/metrics</c>.</summary>
-    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken)
-    {
-        var text = await Http.GetStringAsync("metrics", cancellationToken);
-        double sum = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && (line[name.Length] == '{' || line[name.Length] == ' '))
-            {
-                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                // "name{labels} value [timestamp]": the value follows the closing brace.
-                var valueIndex = line.Contains('}', StringComparison.Ordinal) ? Array.FindIndex(parts, p => p.EndsWith('}')) + 1 : 1;
-                if (valueIndex > 0 && valueIndex < parts.Length && double.TryParse(parts[valueIndex], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                {
-                    sum += value;
-                }
-            }
-        }
-        return sum;
-    }
+    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken) =>
+        PrometheusText.Sum(await Http.GetStringAsync("metrics", cancellationToken), name);
 
     /// <summary>Stops the server with SIGTERM (it removes its containers as it stops) and waits up to 40 s.</summary>
     public async ValueTask DisposeAsync()

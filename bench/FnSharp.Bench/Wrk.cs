@@ -17,6 +17,16 @@ internal static class Wrk
         if authorization ~= nil and authorization ~= "" then
           wrk.headers["Authorization"] = authorization
         end
+        -- BENCH_PATHS (comma-separated), when set: each request takes one of the paths at random. Not in
+        -- turn: with 30 paths in turn and 3 servers in turn, each path would always meet the same server.
+        paths = {}
+        for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "[^,]+") do paths[#paths + 1] = path end
+        if #paths > 0 then
+          math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000))
+          request = function()
+            return wrk.format(nil, paths[math.random(#paths)])
+          end
+        end
         done = function(summary, latency, requests)
           local e = summary.errors
           io.write(string.format('\nWRKJSON {"requests":%d,"duration_us":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"status":%d,"socket":%d}\n',
@@ -27,14 +37,16 @@ internal static class Wrk
 
     /// <summary>
     /// Runs wrk against <paramref name="url"/> with <paramref name="connections"/> connections for <paramref name="seconds"/> s, POSTing
-    /// <paramref name="body"/>, with the header <c>Authorization: <paramref name="authorization"/></c> when set.
+    /// <paramref name="body"/>, with the header <c>Authorization: <paramref name="authorization"/></c> when set; with
+    /// <paramref name="paths"/>, each request goes to one of them at random (on the URL's host).
     /// </summary>
-    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, string? authorization = null)
+    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, string? authorization = null, IReadOnlyList<string>? paths = null)
     {
         Environment.SetEnvironmentVariable("BENCH_AUTHORIZATION", authorization ?? "");
         var script = Path.Combine(Path.GetTempPath(), "fnsharp-bench-wrk.lua");
         await File.WriteAllTextAsync(script, Script, cancellationToken);
         Environment.SetEnvironmentVariable("BENCH_BODY", body);
+        Environment.SetEnvironmentVariable("BENCH_PATHS", paths is null ? "" : string.Join(',', paths));
         var threads = Math.Min(connections, 2);
         var (code, output) = await Shell.RunAsync("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
             "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "10s", "-s", script, url], cancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FnSharp.Client;
 using FnSharp.Cli.Output;
 using FnSharp.Core.Models;
@@ -16,6 +15,7 @@ internal sealed class CliContext : IDisposable
     public const string DefaultApiUrl = "http://localhost:8080";
 
     private readonly HttpClient _http;
+    private CliConfigFile? _config;
 
     public CliContext(string apiUrl, string? apiUrlOption, OutputFormat format, CliIo io, string? token = null)
     {
@@ -59,7 +59,7 @@ internal sealed class CliContext : IDisposable
     {
         var url = option is { Length: > 0 } ? option
             : environment is { Length: > 0 } ? environment
-            : ReadConfigString(configFile, "api_url") ?? DefaultApiUrl;
+            : CliConfigFile.Read(configFile).ApiUrl ?? DefaultApiUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw CliException.Usage($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
@@ -72,15 +72,19 @@ internal sealed class CliContext : IDisposable
     /// The API key: <c>--token</c>, else <c>FN_TOKEN</c> (Fn's CLI reads the same variable), else <c>token</c> in
     /// <c>~/.fnsharp/config.json</c>, else none.
     /// </summary>
-    /// <exception cref="CliException">The config file is not valid JSON.</exception>
+    /// <exception cref="CliException">The config file is not valid.</exception>
     public static string? ResolveToken(string? option, string? environment, string? configFile) =>
         option is { Length: > 0 } ? option
         : environment is { Length: > 0 } ? environment
-        : ReadConfigString(configFile, "token");
+        : CliConfigFile.Read(configFile).Token;
 
-    /// <summary>The user's config file: <c>~/.fnsharp/config.json</c>.</summary>
-    public static string ConfigFilePath =>
+    /// <summary>The user's config file by default: <c>~/.fnsharp/config.json</c>.</summary>
+    public static string DefaultConfigFilePath =>
         Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".fnsharp", "config.json");
+
+    /// <summary>The user's config file (<see cref="CliIo.ConfigFile"/>), read when first asked for.</summary>
+    /// <exception cref="CliException">The file is not valid.</exception>
+    public CliConfigFile Config => _config ??= CliConfigFile.Read(Io.ConfigFile);
 
     /// <summary>
     /// A message for people (<c>Successfully created app: shop</c>): on stdout in table output, on stderr
@@ -140,24 +144,4 @@ internal sealed class CliContext : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    private static string? ReadConfigString(string? path, string name)
-    {
-        if (path is null || !File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException e)
-        {
-            throw new CliException($"{path} is not valid JSON ({e.Message}); it should look like {{\"api_url\": \"{DefaultApiUrl}\"}}");
-        }
-    }
 }

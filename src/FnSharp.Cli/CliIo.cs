@@ -28,6 +28,9 @@ internal sealed record CliIo
     /// <summary>Reads an environment variable (<c>FN_API_URL</c>, <c>DOCKER_HOST</c>, <c>FN_REGISTRY</c>).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>The user's config file (<see cref="CliConfigFile"/>): <c>~/.fnsharp/config.json</c>, or a test's own.</summary>
+    public string ConfigFile { get; init; } = CliContext.DefaultConfigFilePath;
+
     /// <summary>The clock of progress lines and waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -13,6 +13,7 @@ internal sealed partial class DockerContainer : IFnContainer
     private readonly TimeProvider _time;
     private readonly string _iofsDir;
     private readonly string _logFrameName;
+    private readonly ContainerCgroup _cgroup;
 
     public DockerContainer(DockerEngineClient engine, DockerDriverOptions options, TimeProvider time, string id, string iofsDir, string logFrameName)
     {
@@ -23,6 +24,7 @@ internal sealed partial class DockerContainer : IFnContainer
         _iofsDir = iofsDir;
         _logFrameName = logFrameName;
         SocketPath = Path.Combine(iofsDir, SocketReadiness.SocketName);
+        _cgroup = new ContainerCgroup("/sys/fs/cgroup", id);
     }
 
     public string Id { get; }
@@ -31,11 +33,22 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _engine.StartContainerAsync(Id, cancellationToken);
+        try
+        {
+            await _engine.StartContainerAsync(Id, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _time, cancellationToken);
     }
+
+    /// <summary>The container's CPU time from its cgroup on this host (see <see cref="ContainerCgroup"/>).</summary>
+    public TimeSpan? ReadCpuTime() => _cgroup.Read();
 
     public Task PauseAsync(CancellationToken cancellationToken) => _engine.PauseContainerAsync(Id, cancellationToken);
 

@@ -28,6 +28,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
+    private readonly ImageCleaner _cleaner;
     private int _disposed;
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
@@ -46,17 +47,44 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _metrics = new DockerApiMetrics(time, meterFactory);
         _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
         _puller = new ImagePuller(_engine, options, time, logger);
+        _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
     }
+
+    /// <summary>
+    /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
+    /// <see cref="DockerDriverOptions.ImageCleanMaxBytes"/>, removes the least recently used of them that have been
+    /// unused for <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/> and that no fn names. Nothing when the
+    /// clean-up is off (the default).
+    /// </summary>
+    /// <param name="imagesInUse">The images the fns of the store name, as they name them: never removed.</param>
+    /// <param name="cancellationToken">Ends the round.</param>
+    /// <returns>The names removed.</returns>
+    public Task<IReadOnlyList<string>> CleanImagesAsync(IReadOnlyCollection<string> imagesInUse, CancellationToken cancellationToken) =>
+        _cleaner.CleanAsync(imagesInUse, cancellationToken);
 
     /// <inheritdoc/>
     /// <exception cref="ContainerStartException">
-    /// <see cref="ContainerStartError.ImageNotFound"/> or <see cref="ContainerStartError.ImagePullTimedOut"/> (the
-    /// message names the image), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>.
+    /// <see cref="ContainerStartError.ImageNotFound"/>, <see cref="ContainerStartError.ImageUnauthorized"/> or
+    /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>;
+    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.
     /// </exception>
     public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var image = await _puller.EnsureAsync(spec.Image, cancellationToken);
+        try
+        {
+            return await CreateCoreAsync(spec, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+    }
+
+    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var ensured = await _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
+        var image = ensured.Image;
         if (image.Config?.Volumes is { Count: > 0 } volumes)
         {
             throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares VOLUME {string.Join(", ", volumes.Keys)}: fn images may not declare volumes");
@@ -100,7 +128,11 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         try
         {
             var created = await _engine.CreateContainerAsync(parameters, cancellationToken);
-            return new DockerContainer(_engine, _options, _time, created.ID, iofsDir, logFrameName);
+            return new DockerContainer(_engine, _options, _time, created.ID, iofsDir, logFrameName)
+            {
+                ImageDigest = ImagePuller.DigestOf(image, spec.Image),
+                PullTime = ensured.PullTime,
+            };
         }
         catch (DockerImageNotFoundException e)
         {

@@ -1,3 +1,5 @@
+using FnSharp.Core.Registries;
+
 namespace FnSharp.Docker;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace FnSharp.Docker;
 /// </summary>
 public sealed record DockerDriverOptions
 {
+    /// <summary>The <see cref="RegistryCredential.Source"/> of <see cref="RegistryCredential"/> when the server's settings give it.</summary>
+    public const string RegistrySettingsSource = "FN_REGISTRY_USERNAME/FN_REGISTRY_TOKEN";
+
     /// <summary>The Engine API endpoint (<c>FN_DOCKER_HOST</c>), for example <c>unix:///var/run/docker.sock</c> or <c>tcp://127.0.0.1:2375</c>.</summary>
     public string Endpoint { get; init; } = "unix:///var/run/docker.sock";
 
@@ -28,8 +33,38 @@ public sealed record DockerDriverOptions
     /// <summary>The hardening of fn containers; every part on by default (<c>FN_DOCKER_USER</c>, <c>FN_MAX_PIDS</c>, <c>FN_TMPFS_SIZE_MB</c>, <c>FN_DISABLE_HARDENING</c>, <c>FN_DISABLE_READONLY_ROOTFS</c>).</summary>
     public ContainerHardening Hardening { get; init; } = new();
 
-    /// <summary>How long pulling a missing image may take, in milliseconds (<c>FN_DOCKER_PULL_TIMEOUT_MSECS</c>, default 60000); then the call fails naming the image.</summary>
+    /// <summary>How long pulling an image may take, in milliseconds (<c>FN_IMAGE_PULL_TIMEOUT_SECS</c> in seconds, default 60 s); then the calls waiting for it fail naming the image.</summary>
     public int PullTimeoutMs { get; init; } = 60_000;
+
+    /// <summary>
+    /// How long a pull of a fn whose pull policy is <c>always</c> stands for the next starts, in milliseconds
+    /// (<c>FN_IMAGE_PULL_ALWAYS_CACHE_MSECS</c>, default 5000), so that a burst of starts pulls once; 0 pulls before every start.
+    /// </summary>
+    public int PullAlwaysCacheMs { get; init; } = 5_000;
+
+    /// <summary>
+    /// How many bytes the images this node pulled may take before the clean-up removes the least recently used of
+    /// them (Fn's <c>FN_IMAGE_CLEAN_MAX_SIZE</c>); 0 (the default) never removes an image.
+    /// </summary>
+    public long ImageCleanMaxBytes { get; init; }
+
+    /// <summary>How long a pulled image must have gone unused before the clean-up may remove it, in milliseconds (<c>FN_IMAGE_CLEAN_MIN_AGE_SECS</c> in seconds, default 3600 s).</summary>
+    public long ImageCleanMinAgeMs { get; init; } = 3_600_000;
+
+    /// <summary>
+    /// The node's own registry credentials, for one registry host, tried first (<c>FN_REGISTRY_HOST</c> with
+    /// <c>FN_REGISTRY_USERNAME</c> and <c>FN_REGISTRY_PASSWORD</c>, or <c>FN_REGISTRY_TOKEN</c>); never logged.
+    /// </summary>
+    public RegistryCredential? RegistryCredential { get; init; }
+
+    /// <summary>A Docker config file's JSON given as a setting (Fn's <c>FN_DOCKER_AUTH</c>), tried next; never logged.</summary>
+    public string? DockerAuthJson { get; init; }
+
+    /// <summary>
+    /// The Docker config file read at each pull (<c>$DOCKER_CONFIG/config.json</c>, default <c>~/.docker/config.json</c>
+    /// of the server's user, as the Docker CLI finds it); <see langword="null"/> reads none.
+    /// </summary>
+    public string? DockerConfigPath { get; init; } = DockerConfigFile.PathFor(null);
 
     /// <summary>How long a failed pull is remembered, in milliseconds (<c>FN_DOCKER_PULL_FAILURE_CACHE_MSECS</c>, default 10000), so that a burst of calls does not retry it each time.</summary>
     public int PullFailureCacheMs { get; init; } = 10_000;
@@ -50,6 +85,11 @@ public sealed record DockerDriverOptions
     /// <summary>The longest line kept, in characters (default 4096); longer lines are cut.</summary>
     public int LogLineMaxLength { get; init; } = 4096;
 
+    /// <summary>The endpoint, node, network and where registry credentials come from; never a password, token or <see cref="DockerAuthJson"/>.</summary>
+    public override string ToString() =>
+        $"DockerDriverOptions {{ Endpoint = {Endpoint}, Node = {Node}, Network = {Network}, RegistryCredential = {RegistryCredential?.ToString() ?? "none"}, "
+        + $"DockerAuthJson = {(DockerAuthJson is null ? "none" : "set")}, DockerConfigPath = {DockerConfigPath ?? "none"} }}";
+
     /// <summary>Checks the settings; the message names the bad property and value.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -60,6 +100,16 @@ public sealed record DockerDriverOptions
         Positive(LogLinesPerCall, nameof(LogLinesPerCall));
         Positive(LogLinesKept, nameof(LogLinesKept));
         Positive(LogLineMaxLength, nameof(LogLineMaxLength));
+        if (ImageCleanMaxBytes < 0 || ImageCleanMinAgeMs < 0)
+        {
+            throw new ArgumentException($"{nameof(ImageCleanMaxBytes)} ({ImageCleanMaxBytes}) and {nameof(ImageCleanMinAgeMs)} ({ImageCleanMinAgeMs}) must be 0 or more.");
+        }
+
+        if (PullAlwaysCacheMs < 0)
+        {
+            throw new ArgumentException($"{nameof(PullAlwaysCacheMs)} must be 0 or more milliseconds, not {PullAlwaysCacheMs}.");
+        }
+
         if (PullFailureCacheMs < 0)
         {
             throw new ArgumentException($"{nameof(PullFailureCacheMs)} must be 0 or more milliseconds, not {PullFailureCacheMs}.");

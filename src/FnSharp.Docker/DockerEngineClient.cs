@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 
@@ -22,6 +24,20 @@ internal sealed class DockerEngineClient : IDisposable
         _metrics = metrics;
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown by a call of this client, means the engine did not answer
+    /// (no connection: it is down or restarting) rather than that it refused the request.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) =>
+        exception is HttpRequestException or SocketException || exception.InnerException is SocketException;
+
+    /// <summary>
+    /// A <see cref="ContainerStartException"/> of <see cref="ContainerStartError.EngineUnavailable"/> for a
+    /// start that found the engine at <paramref name="endpoint"/> unreachable (<see cref="IsUnreachable"/>).
+    /// </summary>
+    public static ContainerStartException Unreachable(string endpoint, Exception exception) =>
+        new(ContainerStartError.EngineUnavailable, $"the container engine at {endpoint} does not answer: {exception.Message}", exception);
+
     /// <summary><c>GET /_ping</c>: throws when the engine does not answer.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
         _metrics.TimeAsync("ping", () => _client.System.PingAsync(cancellationToken));
@@ -31,9 +47,23 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken cancellationToken) =>
         _metrics.TimeAsync("image_inspect", () => _client.Images.InspectImageAsync(image, cancellationToken));
 
-    /// <summary><c>POST /images/create</c>: pulls an image; the stream's messages go to <paramref name="progress"/> (an error may arrive there instead of as an exception).</summary>
-    public Task PullImageAsync(string reference, IProgress<JSONMessage> progress, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("image_pull", () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, cancellationToken));
+    /// <summary>
+    /// <c>POST /images/create</c>: pulls an image with <paramref name="auth"/> as <c>X-Registry-Auth</c>; the stream's
+    /// messages go to <paramref name="progress"/> (an error may arrive there instead of as an exception).
+    /// </summary>
+    public Task PullImageAsync(string reference, AuthConfig auth, IProgress<JSONMessage> progress, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_pull", () => _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, auth, progress, cancellationToken));
+
+    /// <summary><c>GET /images/json</c>: the images on the host (tagged ones; intermediate layers left out), with their sizes in bytes.</summary>
+    public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_list", () => _client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
+
+    /// <summary>
+    /// <c>DELETE /images/{name}</c> without force: removes a name, and the image when no other name holds it. The
+    /// engine refuses (409) an image a container uses.
+    /// </summary>
+    public Task DeleteImageAsync(string name, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("image_remove", () => _client.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = false }, cancellationToken));
 
     /// <summary><c>POST /containers/create</c>.</summary>
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>

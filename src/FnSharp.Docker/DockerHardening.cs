@@ -4,11 +4,20 @@ using Docker.DotNet.Models;
 namespace FnSharp.Docker;
 
 /// <summary>
-/// Turns <see cref="ContainerHardening"/>, the memory limit and the network into the Engine API's
+/// Turns <see cref="ContainerHardening"/>, the memory limit (and the CPU weight that follows it) and the network into the Engine API's
 /// container settings. Pure, so that the settings can be checked without an engine.
 /// </summary>
 internal static class DockerHardening
 {
+    /// <summary>
+    /// The container's CPU weight (Docker's <c>CpuShares</c>, cgroup v2 <c>cpu.weight</c> by the engine's
+    /// conversion): its memory in MiB (1024 for 1 GiB, Docker's default), at least 2, so that under contention
+    /// each container gets CPU in proportion to its memory, as Lambda scales CPU with memory, and a fn with
+    /// many busy containers does not starve a fn with few (issue 16's fairness).
+    /// </summary>
+    /// <param name="memoryBytes">The container's memory limit, in bytes.</param>
+    public static long CpuSharesOf(long memoryBytes) => Math.Max(2, memoryBytes / (1024 * 1024));
+
     /// <summary>Sets the user, limits and security options on <paramref name="parameters"/> and its <see cref="HostConfig"/>.</summary>
     /// <param name="parameters">The container being created; its <see cref="CreateContainerParameters.HostConfig"/> must be set.</param>
     /// <param name="hardening">Which parts apply.</param>
@@ -18,6 +27,7 @@ internal static class DockerHardening
     {
         var host = parameters.HostConfig ?? throw new ArgumentException("HostConfig must be set.", nameof(parameters));
         host.Memory = memoryBytes;
+        host.CPUShares = CpuSharesOf(memoryBytes);
         host.NetworkMode = network;
         if (hardening.User is { Length: > 0 } user)
         {

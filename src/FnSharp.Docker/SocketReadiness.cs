@@ -6,8 +6,10 @@ namespace FnSharp.Docker;
 
 /// <summary>
 /// Waits until a started container's FDK has created <c>lsnr.sock</c> in its socket directory
-/// (<c>fn-compat.md</c> section 4): inotify (<see cref="FileSystemWatcher"/>) signals new names, a poll
-/// only catches an event the watcher missed; the container's exit ends the wait at once.
+/// (<c>fn-compat.md</c> section 4): the process's one inotify instance (<see cref="InotifyWatcher"/>)
+/// signals new names, a poll every 100 ms only catches what it missed (a socket bound before it
+/// listens); the container's exit ends the wait at once. When the host has no inotify instance or
+/// watch to spare, the wait polls alone, at 5 ms and then twice as long each time up to 100 ms.
 /// </summary>
 internal static class SocketReadiness
 {
@@ -19,22 +21,30 @@ internal static class SocketReadiness
     // Only a fallback: inotify normally wakes the wait as soon as the link appears.
     private static readonly TimeSpan FallbackPoll = TimeSpan.FromMilliseconds(100);
 
+    // Without inotify, polls start this soon after the start and back off to FallbackPoll.
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Returns once <c>lsnr.sock</c> passes the checks and accepts connections.</summary>
     /// <exception cref="ContainerStartException">
     /// <see cref="ContainerStartError.InitFailed"/> when the socket fails the checks or the container exits,
     /// <see cref="ContainerStartError.OutOfMemory"/> when it was OOM-killed, and
     /// <see cref="ContainerStartError.InitTimedOut"/> after <paramref name="timeout"/>.
     /// </exception>
-    public static async Task WaitAsync(string containerId, string directory, Task<ContainerExit> exited, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static Task WaitAsync(string containerId, string directory, Task<ContainerExit> exited, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        WaitAsync(containerId, directory, exited, timeout, InotifyWatcher.Shared(time), time, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WaitAsync(string, string, Task{ContainerExit}, TimeSpan, TimeProvider, CancellationToken)"/>
+    /// with the given <paramref name="watcher"/>, or by polling alone when it is <see langword="null"/>.
+    /// </summary>
+    internal static async Task WaitAsync(string containerId, string directory, Task<ContainerExit> exited, TimeSpan timeout, InotifyWatcher? watcher, TimeProvider time, CancellationToken cancellationToken)
     {
         var socketPath = Path.Combine(directory, SocketName);
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var watcher = new FileSystemWatcher(directory) { NotifyFilter = NotifyFilters.FileName };
-        watcher.Created += (_, _) => Volatile.Read(ref signal).TrySetResult();
-        watcher.Renamed += (_, _) => Volatile.Read(ref signal).TrySetResult();
-        watcher.EnableRaisingEvents = true;
+        using var watch = watcher?.TryWatch(directory, () => Volatile.Read(ref signal).TrySetResult());
+        var poll = watch is null ? FirstPoll : FallbackPoll;
         try
         {
             while (true)
@@ -58,8 +68,9 @@ internal static class SocketReadiness
                     throw new ContainerStartException(ContainerStartError.InitFailed, $"container {containerId} created an invalid {SocketName}: {detail}");
                 }
 
-                await Task.WhenAny(current.Task, Task.Delay(FallbackPoll, time, linked.Token), exited);
+                await Task.WhenAny(current.Task, Task.Delay(poll, time, linked.Token), exited);
                 linked.Token.ThrowIfCancellationRequested();
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, FallbackPoll.Ticks));
             }
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using FnSharp.Server.Apis;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Dashboard;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Edge;
 using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
@@ -23,6 +24,7 @@ if (KeysCommand.IsKeysCommand(args))
 }
 
 app.UseFnSharpErrors();
+app.UseFnSharpEdge();
 app.UseFnSharpAuth();
 app.MapFnSharpTelemetry();
 app.MapVersionApi();
@@ -33,6 +35,7 @@ app.MapTriggersApi();
 app.MapInvokeApi();
 app.MapHttpTriggerApi();
 app.MapDetachedCallsApi();
+app.MapNodesApi();
 app.MapFnSharpAuthApis();
 app.MapFnSharpDashboard();
 return await app.RunFnSharpAsync();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using FnSharp.Core.Storage;
 using FnSharp.Core.Storage.Sql;
 using Npgsql;
 
@@ -9,9 +10,10 @@ namespace FnSharp.Storage.Postgres;
 /// The PostgreSQL datastore (Npgsql), for several nodes sharing one store. The SQL is
 /// <see cref="SqlDataStore"/>'s; this class owns the Npgsql data source (its connection pool),
 /// migrates the schema (<see cref="PostgresMigrations"/>) under an advisory lock so that nodes
-/// starting together migrate once, and reads PostgreSQL's constraint errors by constraint name.
+/// starting together migrate once, and reads PostgreSQL's constraint errors by constraint name. Its
+/// changes of apps, fns and triggers reach every node through <see cref="PostgresChangeFeed"/>.
 /// </summary>
-public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
+public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDisposable
 {
     /// <summary>The advisory lock key that serializes migrations across nodes (any constant; this one spells "fnsharp").</summary>
     private const long MigrationLockKey = 0x666e7368617270;
@@ -20,10 +22,14 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
     private const string ForeignKeyViolation = "23503";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresChangeFeed _changes;
 
-    private PostgresDataStore(NpgsqlDataSource dataSource)
+    private PostgresDataStore(NpgsqlDataSource dataSource, string connectionString)
     {
         _dataSource = dataSource;
+
+        // Not the data source's ConnectionString, which leaves the password out.
+        _changes = new PostgresChangeFeed(connectionString, dataSource);
     }
 
     /// <summary>The <c>FN_DB_URL</c> schemes this store answers to.</summary>
@@ -107,8 +113,9 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
     /// <exception cref="NpgsqlException">The server cannot be reached or refuses the login.</exception>
     public static async Task<PostgresDataStore> OpenAsync(string url, CancellationToken cancellationToken)
     {
-        var dataSource = NpgsqlDataSource.Create(ConnectionStringFromUrl(url));
-        var store = new PostgresDataStore(dataSource);
+        var connectionString = ConnectionStringFromUrl(url);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresDataStore(dataSource, connectionString);
         try
         {
             await store.MigrateAsync(cancellationToken);
@@ -120,6 +127,13 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
             throw;
         }
     }
+
+    /// <inheritdoc/>
+    public Task ListenAsync(Action subscribed, Action<string> notified, CancellationToken cancellationToken) =>
+        _changes.ListenAsync(subscribed, notified, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task NotifyAsync(string message, CancellationToken cancellationToken) => _changes.NotifyAsync(message, cancellationToken);
 
     /// <summary>Closes the connection pool.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
@@ -150,28 +164,7 @@ public sealed class PostgresDataStore : SqlDataStore, IAsyncDisposable
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        int version;
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-            version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        if (version > PostgresMigrations.Scripts.Count)
-        {
-            throw new InvalidOperationException($"The PostgreSQL store is at schema version {version}, newer than this FnSharp's {PostgresMigrations.Scripts.Count}; upgrade FnSharp.");
-        }
-
-        for (var next = version; next < PostgresMigrations.Scripts.Count; next++)
-        {
-            await using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = PostgresMigrations.Scripts[next] + "\nDELETE FROM schema_version;\nINSERT INTO schema_version (version) VALUES (@version);";
-            migrate.Parameters.AddWithValue("version", next + 1);
-            await migrate.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await ApplyMigrationsAsync(connection, transaction, PostgresMigrations.Scripts, "PostgreSQL", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -126,7 +126,43 @@ internal static class PostgresMigrations
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
 
-        // 4 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
+        // 4: the digest of the image a call ran.
+        """
+        ALTER TABLE calls ADD COLUMN image_digest text NULL;
+        """,
+
+        // 5: node membership, one row per node, written by its heartbeat.
+        """
+        CREATE TABLE nodes (
+            name text COLLATE "C" PRIMARY KEY,
+            url text NOT NULL,
+            started_at bigint NOT NULL,
+            heartbeat_at bigint NOT NULL,
+            memory_total_mib bigint NOT NULL,
+            memory_reserved_mib bigint NOT NULL,
+            cpu_mcpus bigint NOT NULL,
+            hot_containers integer NOT NULL,
+            running_calls integer NOT NULL,
+            waiting_calls integer NOT NULL
+        );
+        """,
+
+        // 6: every committed change of apps, fns and triggers notifies the channel fnsharp_changes (payload:
+        // the table's name), so that every node drops its cached lookups at once (PostgresChangeFeed).
+        // Per statement, and PostgreSQL folds equal notifications of one transaction into one.
+        """
+        CREATE FUNCTION fnsharp_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('fnsharp_changes', TG_TABLE_NAME);
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER apps_changed AFTER INSERT OR UPDATE OR DELETE ON apps FOR EACH STATEMENT EXECUTE FUNCTION fnsharp_notify_change();
+        CREATE TRIGGER fns_changed AFTER INSERT OR UPDATE OR DELETE ON fns FOR EACH STATEMENT EXECUTE FUNCTION fnsharp_notify_change();
+        CREATE TRIGGER triggers_changed AFTER INSERT OR UPDATE OR DELETE ON triggers FOR EACH STATEMENT EXECUTE FUNCTION fnsharp_notify_change();
+        """,
+
+        // 7 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
         // app as before; trigger_ticks holds each stored tick of a cron trigger once (the primary key), so
         // that a tick becomes one call whichever node sees it; a tick skipped for overlap has no call.
         """

@@ -100,24 +100,7 @@ public sealed class SqliteDataStore : SqlDataStore
 
         // BEGIN IMMEDIATE: a second process opening the same file waits here instead of migrating too.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > SqliteMigrations.Scripts.Count)
-        {
-            throw new InvalidOperationException($"The SQLite store is at schema version {version}, newer than this FnSharp's {SqliteMigrations.Scripts.Count}; upgrade FnSharp.");
-        }
-
-        for (var next = version; next < SqliteMigrations.Scripts.Count; next++)
-        {
-            await using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = SqliteMigrations.Scripts[next] + "\nDELETE FROM schema_version;\nINSERT INTO schema_version (version) VALUES ($version);";
-            migrate.Parameters.AddWithValue("$version", next + 1);
-            await migrate.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await ApplyMigrationsAsync(connection, transaction, SqliteMigrations.Scripts, "SQLite", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -130,7 +130,28 @@ internal static class SqliteMigrations
         CREATE INDEX audit_log_app_id ON audit_log (app_id, id);
         """,
 
-        // 5 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
+        // 5: the digest of the image a call ran.
+        """
+        ALTER TABLE calls ADD COLUMN image_digest TEXT NULL;
+        """,
+
+        // 6: node membership, one row per node, written by its heartbeat (on SQLite, the one node).
+        """
+        CREATE TABLE nodes (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            memory_total_mib INTEGER NOT NULL,
+            memory_reserved_mib INTEGER NOT NULL,
+            cpu_mcpus INTEGER NOT NULL,
+            hot_containers INTEGER NOT NULL,
+            running_calls INTEGER NOT NULL,
+            waiting_calls INTEGER NOT NULL
+        );
+        """,
+
+        // 7 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
         // app as before; trigger_ticks holds each stored tick of a cron trigger once (the primary key), so
         // that a tick becomes one call whichever node sees it; a tick skipped for overlap has no call.
         """

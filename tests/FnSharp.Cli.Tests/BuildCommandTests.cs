@@ -57,11 +57,16 @@ public sealed class BuildCommandTests : IAsyncLifetime
         _fn.WithDockerFunction();
         _fn.OtherRepositories.Add($"localhost:5000/clitest/{_fn.Name}");
         _fn.OtherRepositories.Add($"option.example/{_fn.Name}");
+        _fn.OtherRepositories.Add($"config.example/team/{_fn.Name}");
+        _fn.Write("fnsharp.json", """{"registry": "config.example/team"}""");
+        CliIo WithConfig(CliIo io) => io with { ConfigFile = Path.Combine(_fn.Path, "fnsharp.json") };
 
-        var fromEnvironment = await CliRun.RunAsync(["build", "--path", _fn.Path], new Dictionary<string, string?> { ["FN_REGISTRY"] = "localhost:5000/clitest" });
-        var fromOption = await CliRun.RunAsync(["build", "--path", _fn.Path, "--registry", "option.example/"], new Dictionary<string, string?> { ["FN_REGISTRY"] = "localhost:5000/clitest" });
+        var fromConfig = await CliRun.RunAsync(["build", "--path", _fn.Path], with: WithConfig);
+        var fromEnvironment = await CliRun.RunAsync(["build", "--path", _fn.Path], new Dictionary<string, string?> { ["FN_REGISTRY"] = "localhost:5000/clitest" }, WithConfig);
+        var fromOption = await CliRun.RunAsync(["build", "--path", _fn.Path, "--registry", "option.example/"], new Dictionary<string, string?> { ["FN_REGISTRY"] = "localhost:5000/clitest" }, WithConfig);
 
-        Assert.Equal((0, 0), (fromEnvironment.Code, fromOption.Code));
+        Assert.Equal((0, 0, 0), (fromConfig.Code, fromEnvironment.Code, fromOption.Code));
+        Assert.Equal([$"config.example/team/{_fn.Name}:0.0.1"], await _fn.ImagesAsync($"config.example/team/{_fn.Name}"));
         Assert.Equal([$"localhost:5000/clitest/{_fn.Name}:0.0.1"], await _fn.ImagesAsync($"localhost:5000/clitest/{_fn.Name}"));
         Assert.Equal([$"option.example/{_fn.Name}:0.0.1"], await _fn.ImagesAsync($"option.example/{_fn.Name}"));
     }

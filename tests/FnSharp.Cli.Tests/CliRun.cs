@@ -16,13 +16,17 @@ internal static class CliRun
         return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 
-    /// <summary>The streams and environment of a test run: not a terminal, no stdin.</summary>
+    /// <summary>A config file no test run finds, so that the machine's <c>~/.fnsharp/config.json</c> cannot change a test.</summary>
+    public const string NoConfigFile = "/nonexistent/fnsharp-test/config.json";
+
+    /// <summary>The streams and environment of a test run: not a terminal, no stdin, no config file.</summary>
     public static CliIo Io(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? environment = null, Func<CliIo, CliIo>? with = null)
     {
         var io = new CliIo
         {
             Output = output,
             Error = error,
+            ConfigFile = NoConfigFile,
             Environment = name =>
                 environment is not null && environment.TryGetValue(name, out var value) ? value
                 : name is "FN_REGISTRY" or "FN_API_URL" or "FN_TOKEN" ? null

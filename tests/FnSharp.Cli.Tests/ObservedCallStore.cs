@@ -34,16 +34,18 @@ internal sealed class ObservedCallStore(ICallStore inner) : ICallStore
         // A failsafe against a hung test, not a timing assertion.
         ChannelOf(callId).Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-    public async Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken)
     {
-        await inner.CompleteCallAsync(call, log, cancellationToken);
+        var write = await inner.CompleteCallAsync(call, lease, log, cancellationToken);
         ChannelOf(call.Id).Writer.TryWrite(new StoredAttempt(call.Status, call.DeadLetter));
+        return write;
     }
 
-    public async Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
     {
-        await inner.RequeueCallAsync(callId, nextAttemptAt, error, countAttempt, cancellationToken);
+        var write = await inner.RequeueCallAsync(callId, lease, nextAttemptAt, error, countAttempt, cancellationToken);
         ChannelOf(callId).Writer.TryWrite(new StoredAttempt(CallStates.Queued, DeadLetter: false));
+        return write;
     }
 
     public Task EnqueueCallAsync(Call call, CallPayload payload, CancellationToken cancellationToken) => inner.EnqueueCallAsync(call, payload, cancellationToken);

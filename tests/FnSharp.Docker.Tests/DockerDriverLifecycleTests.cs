@@ -140,7 +140,7 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
         var second = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
 
         Assert.Equal(ContainerStartError.ImageNotFound, first.Error);
-        Assert.StartsWith("image 'fnsharp/never-built:1' is not on this host and could not be pulled: ", first.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Failed to pull image 'fnsharp/never-built:1': it is not on this host and the registry did not provide it: ", first.Message, StringComparison.Ordinal);
         Assert.Equal(first.Message, second.Message);
     }
 
@@ -199,7 +199,7 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec(image), CancellationToken.None).WaitAsync(Guard));
 
         Assert.Equal(ContainerStartError.ImagePullTimedOut, e.Error);
-        Assert.Equal($"image '{image}' is not on this host and pulling it did not finish within 1000 ms", e.Message);
+        Assert.Equal($"Timed out pulling image '{image}': the pull did not finish within 1 s (FN_IMAGE_PULL_TIMEOUT_SECS)", e.Message);
         await stop.CancelAsync();
         await accepting;
         held.ForEach(c => c.Dispose());

@@ -30,6 +30,19 @@ public sealed class DockerHardeningTests
         Assert.Equal("bridge", host.NetworkMode);
     }
 
+    [Theory]
+    [InlineData(128, 128)]
+    [InlineData(1024, 1024)]
+    [InlineData(1, 2)]
+    public void Apply_AnyHardening_CpuWeightProportionalToMemory(long memoryMiB, long shares)
+    {
+        var parameters = new CreateContainerParameters { HostConfig = new HostConfig() };
+
+        DockerHardening.Apply(parameters, ContainerHardening.None, memoryMiB * 1024 * 1024, "none");
+
+        Assert.Equal(shares, parameters.HostConfig.CPUShares);
+    }
+
     [Fact]
     public void Apply_EverythingOff_OnlyMemoryAndNetwork()
     {

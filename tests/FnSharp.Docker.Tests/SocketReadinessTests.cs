@@ -103,7 +103,73 @@ public sealed class SocketReadinessTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
 
+    [Fact]
+    public async Task WaitAsync_NoInotifyOnTheHost_ReadyByPolling()
+    {
+        // No watcher: nothing but the poll can see the socket.
+        var waiting = SocketReadiness.WaitAsync("c1", _directory, _exit.Task, Timeout, watcher: null, _time, CancellationToken.None);
+        Listen("lsnr.sock");
+        Assert.False(waiting.IsCompleted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+
+        await waiting;
+    }
+
+    [Fact]
+    public async Task WaitAsync_ManyWaitsOnOneWatcher_OneWatchEachAndNoneLeft()
+    {
+        using var watcher = InotifyWatcher.TryCreate() ?? throw new InvalidOperationException("no inotify instance to spare on this host");
+        var directories = Enumerable.Range(0, 20).Select(i => Directory.CreateDirectory(Path.Combine(_directory, "c" + i)).FullName).ToList();
+
+        var waits = directories.Select(d => SocketReadiness.WaitAsync(Path.GetFileName(d), d, _exit.Task, Timeout, watcher, _time, CancellationToken.None)).ToList();
+        var watchedWhileWaiting = watcher.WatchedDirectories;
+        directories.ForEach(ListenThenLink);
+
+        // Only inotify wakes them: the fake clock never reaches a poll.
+        await Task.WhenAll(waits);
+        Assert.Equal((20, 0), (watchedWhileWaiting, watcher.WatchedDirectories));
+    }
+
+    [Fact]
+    public async Task WaitAsync_ManyAtOnce_TheProcessGainsAtMostOneInotifyInstance()
+    {
+        var before = InotifyInstancesOfThisProcess();
+        var directories = Enumerable.Range(0, 20).Select(i => Directory.CreateDirectory(Path.Combine(_directory, "s" + i)).FullName).ToList();
+
+        var waits = directories.Select(d => SocketReadiness.WaitAsync(Path.GetFileName(d), d, _exit.Task, Timeout, _time, CancellationToken.None)).ToList();
+        var during = InotifyInstancesOfThisProcess();
+        directories.ForEach(ListenThenLink);
+
+        await Task.WhenAll(waits);
+        Assert.InRange(during - before, 0, 1);
+    }
+
+    private static int InotifyInstancesOfThisProcess() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFiles().Count(fd =>
+        {
+            try
+            {
+                return fd.LinkTarget == "anon_inode:inotify";
+            }
+            catch (IOException)
+            {
+                return false; // closed while listed
+            }
+        });
+
     private Task WaitAsync() => SocketReadiness.WaitAsync("c1", _directory, _exit.Task, Timeout, _time, CancellationToken.None);
+
+    /// <summary>
+    /// A listening socket, then <c>lsnr.sock</c> linked to it, as FDKs do: the link's creation is the
+    /// event, and the socket already listens (a socket bound as <c>lsnr.sock</c> is seen at its bind,
+    /// before it listens, and only the poll, which a fake clock never reaches, would look again).
+    /// </summary>
+    private void ListenThenLink(string directory)
+    {
+        Listen(Path.Combine(directory, "phonylsnr.sock"));
+        File.CreateSymbolicLink(Path.Combine(directory, "lsnr.sock"), "phonylsnr.sock");
+    }
 
     private void Listen(string name)
     {

@@ -29,10 +29,46 @@ public static class CallErrors
     /// <summary>503: no capacity within the wait limit; answered with <c>Retry-After</c>.</summary>
     public static readonly ApiError TooBusy = new(503, "Timed out - server too busy");
 
-    /// <summary>400: the fn's memory exceeds what the host can ever give one container.</summary>
-    public static readonly ApiError CannotAllocate = new(400, "Requested CPU/Memory cannot be allocated");
+    /// <summary>503: the container engine does not answer (down or restarting); answered with <c>Retry-After</c>.</summary>
+    public static readonly ApiError EngineUnavailable = new(503, "container engine unavailable: the engine that runs this server's containers does not answer, so no container could start for this call (not a fault of the function or its FDK); retry shortly");
+
+    /// <summary>The start of the 400 for a fn bigger than the node (Fn's message, which said no more).</summary>
+    public const string CannotAllocatePrefix = "Requested CPU/Memory cannot be allocated";
+
+    /// <summary>
+    /// 400: the fn's memory exceeds what the node can ever give one container: Fn's message with the amounts
+    /// and the setting that bounds them (Fn gave none, and users asked, as in openwhisk#4526).
+    /// </summary>
+    /// <param name="memoryMiB">What the fn asks, in MiB.</param>
+    /// <param name="totalMiB">The most containers may reserve (the async share for a detached call), in MiB.</param>
+    /// <param name="detached">Whether the call is detached, bounded by the async share.</param>
+    public static ApiError CannotAllocate(long memoryMiB, long totalMiB, bool detached) => new(
+        400,
+        detached
+            ? $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and detached calls on this node may use {totalMiB} MiB in all (FN_ASYNC_MEMORY_SHARE of its memory); lower the fn's memory"
+            : $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and containers on this node may use {totalMiB} MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory");
 
     /// <summary>502: the image is not on the host and could not be pulled.</summary>
     /// <param name="image">The image reference.</param>
-    public static ApiError ImageNotFound(string image) => new(502, $"Failed to pull image '{image}': it is not on this host and no registry could provide it");
+    /// <param name="detail">The driver's account (it names the image and the registry's answer), or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageNotFound(string image, string? detail = null) =>
+        new(502, detail ?? $"Failed to pull image '{image}': it is not on this host and no registry could provide it");
+
+    /// <summary>502: the image's registry refused the pull (no credentials, or wrong ones); the message names the registry and what to set.</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageUnauthorized(string image, string? detail = null) =>
+        new(502, detail ?? $"Failed to pull image '{image}': its registry refused this node's credentials (set FN_REGISTRY_USERNAME and FN_REGISTRY_PASSWORD, or docker login on the node)");
+
+    /// <summary>504: pulling the image did not finish within <c>FN_IMAGE_PULL_TIMEOUT_SECS</c>.</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImagePullTimedOut(string image, string? detail = null) =>
+        new(504, detail ?? $"Timed out pulling image '{image}' (FN_IMAGE_PULL_TIMEOUT_SECS)");
+
+    /// <summary>502: the image may not run as a fn (it declares a <c>VOLUME</c>).</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="detail">The driver's account, or <see langword="null"/> for the generic text.</param>
+    public static ApiError ImageRefused(string image, string? detail = null) =>
+        new(502, detail ?? $"Image '{image}' cannot run as a fn");
 }

@@ -24,6 +24,9 @@ public sealed class CallExecution
     /// <summary>The engine's id of the container the call ran in.</summary>
     public string ContainerId => _container.Id;
 
+    /// <summary>The digest of the image the call ran (see <see cref="IFnContainer.ImageDigest"/>), or <see langword="null"/>.</summary>
+    public string? ImageDigest => _container.ImageDigest;
+
     /// <summary>When a container was assigned to the call (UTC); the fn's timeout counts from here.</summary>
     public DateTimeOffset StartedAt { get; }
 

@@ -33,7 +33,10 @@ public sealed class CallResult : IAsyncDisposable
     /// <summary>Where and when the call ran, once it reached a container; <see langword="null"/> for calls refused or failed before that.</summary>
     public CallExecution? Execution { get; private set; }
 
-    /// <summary>When the client may retry, sent as <c>Retry-After</c> (whole seconds); set on <see cref="CallStatus.TooBusy"/>.</summary>
+    /// <summary>The limit that refused the call, on <see cref="CallStatus.TooBusy"/>.</summary>
+    public Runner.TooBusyLimit? Limit { get; private init; }
+
+    /// <summary>When the client may retry, sent as <c>Retry-After</c> (whole seconds); set on <see cref="CallStatus.TooBusy"/> and <see cref="CallStatus.EngineUnavailable"/>.</summary>
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>A successful call whose <paramref name="response"/> is still open.</summary>
@@ -47,6 +50,19 @@ public sealed class CallResult : IAsyncDisposable
 
     /// <summary>A call refused for lack of capacity: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>.</summary>
     public static CallResult TooBusy(TimeSpan retryAfter) => new(CallStatus.TooBusy, CallErrors.TooBusy, null, null, retryAfter);
+
+    /// <summary>A call that found the container engine unreachable: 503 <see cref="CallErrors.EngineUnavailable"/> with <c>Retry-After</c>.</summary>
+    public static CallResult EngineUnavailable(TimeSpan retryAfter) => new(CallStatus.EngineUnavailable, CallErrors.EngineUnavailable, null, null, retryAfter);
+
+    /// <summary>
+    /// A call refused by <paramref name="limit"/>: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>,
+    /// the body's <c>reason</c> the limit's label and its <c>detail</c> <paramref name="detail"/>.
+    /// </summary>
+    public static CallResult TooBusy(TimeSpan retryAfter, Runner.TooBusyLimit limit, string detail) =>
+        new(CallStatus.TooBusy, CallErrors.TooBusy with { Reason = Runner.AgentMetrics.Label(limit), Detail = detail }, null, null, retryAfter)
+        {
+            Limit = limit,
+        };
 
     /// <summary>Sets <see cref="Execution"/>; the agent calls this once, before handing the result out.</summary>
     internal CallResult WithExecution(CallExecution execution)

@@ -38,4 +38,7 @@ public enum CallStatus
 
     /// <summary>The fn asks for more memory than this host has in total (400, refused at once).</summary>
     CannotAllocate,
+
+    /// <summary>The container engine does not answer, so no container could start (503 with <c>Retry-After</c>; not the function's fault).</summary>
+    EngineUnavailable,
 }

@@ -18,6 +18,12 @@ public enum ContainerStartError
     /// <summary>The image is not on the host and pulling it did not finish within the pull timeout.</summary>
     ImagePullTimedOut,
 
+    /// <summary>The image's registry refused to give it: it asked for credentials the node does not have, or refused the ones it has.</summary>
+    ImageUnauthorized,
+
     /// <summary>The container was killed for exceeding its memory limit before it created its socket.</summary>
     OutOfMemory,
+
+    /// <summary>The container engine did not answer (it is down or restarting): not the function's fault.</summary>
+    EngineUnavailable,
 }

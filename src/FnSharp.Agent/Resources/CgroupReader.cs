@@ -112,4 +112,58 @@ public static class CgroupReader
 
         return Math.Max(1, quota * 1000 / period);
     }
+
+    /// <summary>cgroup v2 <c>cpu.stat</c>: its <c>usage_usec</c> line, the CPU time of the group in microseconds.</summary>
+    /// <returns>The CPU time, or <see langword="null"/> for a missing or malformed file.</returns>
+    public static TimeSpan? ParseCpuStatUsage(string? content)
+    {
+        foreach (var line in (content ?? "").Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0] == "usage_usec")
+            {
+                return long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var micros) ? TimeSpan.FromMicroseconds(micros) : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>cgroup v1 <c>cpuacct.usage</c>: the CPU time of the group in nanoseconds.</summary>
+    /// <returns>The CPU time, or <see langword="null"/> for a missing or malformed file.</returns>
+    public static TimeSpan? ParseCpuacctUsage(string? content) =>
+        long.TryParse(content?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var nanos) ? TimeSpan.FromTicks(nanos / 100) : null;
+
+    /// <summary>
+    /// <c>/proc/stat</c>'s first line (<c>cpu  user nice system idle iowait irq softirq steal ...</c>, in clock
+    /// ticks): the ticks the node's CPUs were busy (all but idle and iowait) and in all.
+    /// </summary>
+    /// <returns>The two counts, or <see langword="null"/> for a missing or malformed file.</returns>
+    public static (long Busy, long Total)? ParseProcStatCpu(string? content)
+    {
+        var first = (content ?? "").Split('\n', 2)[0];
+        var parts = first.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 5 || parts[0] != "cpu")
+        {
+            return null;
+        }
+
+        long total = 0;
+        long idle = 0;
+        for (var i = 1; i < parts.Length && i <= 8; i++)
+        {
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            {
+                return null;
+            }
+
+            total += ticks;
+            if (i is 4 or 5)
+            {
+                idle += ticks;
+            }
+        }
+
+        return (total - idle, total);
+    }
 }

@@ -32,9 +32,12 @@ public sealed record AgentOptions
 
     /// <summary>
     /// How long a container stays idle before it is paused, in milliseconds (<c>FN_FREEZE_IDLE_MSECS</c>,
-    /// default 50 as in Fn); 0 pauses at once; a negative value never pauses.
+    /// default 30000; Fn's was 50), at least four of its fn's mean gaps between calls so that a fn being
+    /// called is never paused between calls; 0 pauses at once when the fn is quiet; a negative value never
+    /// pauses. The default comes from measurements (<see cref="Queue.PausePolicy"/>): a pause frees no
+    /// memory and saves under 1 ms of CPU per second of idle, while an unpause costs the next call tens of ms.
     /// </summary>
-    public int FreezeIdleMs { get; set; } = 50;
+    public int FreezeIdleMs { get; set; } = 30_000;
 
     /// <summary>How long shutdown lets running calls finish before it kills their containers, in milliseconds (<c>FN_SHUTDOWN_GRACE_MSECS</c>, default 20000).</summary>
     public int ShutdownGraceMs { get; set; } = 20_000;

@@ -17,7 +17,7 @@ namespace FnSharp.Agent.Runner;
 /// The runner (Fn's <c>agent</c>, redesigned): a slot queue per fn and configuration with its own
 /// launch policy, hot containers reused last-in first-out, a global bound on container operations,
 /// memory reservations with eviction of other fns' idle containers, bounded waiting (503 with
-/// <c>Retry-After</c>), idle timeouts and pausing, and a graceful shutdown that leaves no container.
+/// <c>Retry-After</c>), idle timeouts and pausing, and a graceful shutdown that leaves no container (or names those the engine could not remove).
 /// Like Fn's agent it holds its parts and passes each the others it needs: admission
 /// (<see cref="CallAdmission"/>), the table of slot queues, the launcher, the evictor, the live
 /// containers and the dispatcher (<c>docs/architecture.md</c> shows how a call moves through them).
@@ -50,8 +50,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates the agent with given resources (tests use this to fix the memory) and an observer of its state (none by default).</summary>
-    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null)
+    /// <summary>
+    /// Creates the agent with given resources (tests use this to fix the memory), an observer of its state
+    /// (none by default) and the busy share of the node's CPUs (0 to 1; by default this host's <c>/proc/stat</c>).
+    /// </summary>
+    internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null, Func<double?>? nodeCpuBusy = null)
     {
         ArgumentNullException.ThrowIfNull(resources);
         _options = options;
@@ -62,7 +65,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _ops = new ContainerOpsLimiter(options.MaxContainerOps);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
-        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved);
+        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved, time);
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
         _parts = new SlotQueueParts
@@ -73,6 +76,8 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             Containers = _containers,
             Lifetime = _lifetime,
             ForgetIfEmpty = ForgetIfEmpty,
+            NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
+            NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
             Metrics = _metrics,
             Options = options,
             Time = time,
@@ -87,6 +92,9 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
     /// <summary>Memory containers reserve now, in MiB.</summary>
     public long ReservedMemoryMiB => _tracker.ReservedMiB;
+
+    /// <summary>The node's CPU, in milli-CPUs (1000 = one core).</summary>
+    public long TotalCpuMilliCpus => _tracker.TotalCpuMilliCpus;
 
     /// <inheritdoc/>
     public async Task<CallResult> SubmitAsync(CallRequest call, CancellationToken cancellationToken)
@@ -133,6 +141,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     {
         await ShutdownAsync(CancellationToken.None);
         _metrics.Dispose();
+        _containers.Dispose();
         _ops.Dispose();
         _lifetime.Dispose();
     }
@@ -152,7 +161,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
             if (grant.Refusal is { } limit)
             {
-                return _admission.Refuse(call, limit);
+                return _admission.Refuse(call, limit, grant.RetryAfter);
             }
 
             if (grant.Failure is { } failure)
@@ -200,6 +209,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
         RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
+        var removedBefore = _containers.RemovedCount;
         await _lifetime.StopAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
         await Task.WhenAll(idle.Select(_containers.RemoveAsync));
@@ -209,16 +219,23 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
 
         // Kill what is left, then wait for launches and removals in flight, which remove their own containers.
-        var removed = 0;
         while (_containers.Count > 0 || _lifetime.HasBackground)
         {
-            var left = _containers.Snapshot();
-            removed += left.Count;
-            await Task.WhenAll(left.Select(_containers.RemoveAsync));
+            await Task.WhenAll(_containers.Snapshot().Select(_containers.RemoveAsync));
             await _lifetime.BackgroundAsync();
         }
 
-        RunnerLog.Stopped(_logger, removed + idle.Count);
+        // Only what the engine removed is counted: a removal that failed (the engine does not answer) is tried once more, then named.
+        var notRemoved = await _containers.RetryFailedRemovalsAsync();
+        var removed = _containers.RemovedCount - removedBefore;
+        if (notRemoved.Count == 0)
+        {
+            RunnerLog.Stopped(_logger, removed);
+        }
+        else
+        {
+            RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
+        }
     }
 
     private static HostResources Detect(IOptions<AgentOptions> options)

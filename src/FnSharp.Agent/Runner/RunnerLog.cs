@@ -38,6 +38,21 @@ internal static partial class RunnerLog
     [LoggerMessage(2009, LogLevel.Information, "Call {CallId} of fn {FnId} ran out of its {MemoryMiB} MiB; its container was killed")]
     public static partial void OutOfMemory(ILogger logger, string callId, string fnId, int memoryMiB);
 
+    [LoggerMessage(2010, LogLevel.Warning, "The container engine does not answer: container starts back off ({BackoffMs:F0} ms, doubling up to {MaxMs:F0} ms between tries) and calls that need a container get 503 until it answers")]
+    public static partial void EngineUnavailable(ILogger logger, Exception exception, double backoffMs, double maxMs);
+
+    [LoggerMessage(2011, LogLevel.Information, "The container engine answers again after {OutageMs:F0} ms; container starts resume")]
+    public static partial void EngineAnswers(ILogger logger, double outageMs);
+
+    [LoggerMessage(2012, LogLevel.Warning, "Could not remove container {ContainerId}; it is tried again, first in {RetryMs:F0} ms, until it is removed")]
+    public static partial void RemoveFailed(ILogger logger, Exception exception, string containerId, double retryMs);
+
+    [LoggerMessage(2013, LogLevel.Information, "Removed container {ContainerId}, whose removal had failed")]
+    public static partial void RemovedAfterFailure(ILogger logger, string containerId);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Runner stopped; removed {Count} container(s), but {Left} could not be removed (the engine does not answer) and stay on it until the next start removes them by label: {ContainerIds}")]
+    public static partial void StoppedWithLeftovers(ILogger logger, long count, int left, string containerIds);
+
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
     public static partial void Ready(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);
 
@@ -53,8 +68,8 @@ internal static partial class RunnerLog
     [LoggerMessage(2024, LogLevel.Warning, "Shutdown grace period over with {Running} call(s) still running; their containers are killed")]
     public static partial void GraceOver(ILogger logger, int running);
 
-    [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s)")]
-    public static partial void Stopped(ILogger logger, int count);
+    [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s), none left on the engine")]
+    public static partial void Stopped(ILogger logger, long count);
 
     [LoggerMessage(2040, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no container within FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline")]
     public static partial void RefusedWaitTime(ILogger logger, string callId, string fnId, int maxWaitMs);
@@ -67,6 +82,15 @@ internal static partial class RunnerLog
 
     [LoggerMessage(2043, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the runner is shutting down")]
     public static partial void RefusedShuttingDown(ILogger logger, string callId, string fnId);
+
+    [LoggerMessage(2045, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the fn has no container and the node's start backlog would start one in about {ReadyInSeconds:F0} s, later than its wait (FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline); the container is started anyway")]
+    public static partial void RefusedStartBacklog(ILogger logger, string callId, string fnId, double readyInSeconds, int maxWaitMs);
+
+    [LoggerMessage(2046, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no memory for a container of {MemoryMiB} MiB within its wait; the node's {TotalMiB} MiB are held by busy containers")]
+    public static partial void RefusedMemory(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
+
+    [LoggerMessage(2047, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: the fn ran {MaxConcurrency} calls at once (fnsharp.io/max-concurrency) for the call's whole wait")]
+    public static partial void RefusedConcurrencyCap(ILogger logger, string callId, string fnId, int maxConcurrency);
 
     [LoggerMessage(2044, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, cannot allocate: it asks {MemoryMiB} MiB and containers may have {TotalMiB} MiB in total")]
     public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);

@@ -11,20 +11,15 @@ internal static class Annotations
         var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var entry in entries ?? [])
         {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw CliException.Usage($"annotation '{entry}' is not KEY=JSON");
-            }
-
+            var (key, value) = KeyValues.Split(entry, "annotation", "KEY=JSON");
             try
             {
-                using var document = JsonDocument.Parse(entry[(equals + 1)..]);
-                result[entry[..equals]] = document.RootElement.Clone();
+                using var document = JsonDocument.Parse(value);
+                result[key] = document.RootElement.Clone();
             }
             catch (JsonException)
             {
-                throw CliException.Usage($"annotation '{entry}' has a value that is not JSON; quote strings, for example {entry[..equals]}='\"text\"'");
+                throw CliException.Usage($"annotation '{entry}' has a value that is not JSON; quote strings, for example {key}='\"text\"'");
             }
         }
 

@@ -26,15 +26,7 @@ internal static class AppCommands
         var command = Noun.App.ListCommand("List the apps, by name.\n\nExample:\n  fnsharp list apps --output json");
         runner.SetAction(command, async (_, context, cancellationToken) =>
         {
-            var apps = new List<App>();
-            string? cursor = null;
-            do
-            {
-                var page = await context.Client.ListAppsAsync(cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-                apps.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
+            var apps = await AllPages.ReadAsync(cursor => context.Client.ListAppsAsync(cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken));
 
             await ResourcePrinter.AppsAsync(context, apps);
             return 0;

@@ -20,7 +20,7 @@ internal sealed partial class BuildOptions
 
     public Option<string?> Registry { get; } = new("--registry")
     {
-        Description = "A prefix for the image name, [REGISTRY/]NAME:VERSION (default: $FN_REGISTRY). Nothing is pushed: the local engine runs the image.",
+        Description = "The registry and namespace of the image, HOST[:PORT]/NAMESPACE, which prefixes its name: HOST[:PORT]/NAMESPACE/NAME:VERSION (default: $FN_REGISTRY, else registry in ~/.fnsharp/config.json; none: NAME:VERSION on the local engine only).",
     };
 
     /// <summary>Reads and checks func.yaml in <c>--path</c>, and prints its warnings (the fields it ignores) to stderr.</summary>
@@ -36,11 +36,13 @@ internal sealed partial class BuildOptions
         return file;
     }
 
-    /// <summary>The registry prefix: <c>--registry</c>, else <c>FN_REGISTRY</c>, else none.</summary>
-    /// <exception cref="CliException">The prefix has characters an image name cannot hold.</exception>
+    /// <summary>The registry prefix: <c>--registry</c>, else <c>FN_REGISTRY</c>, else <c>registry</c> in the CLI's config file, else none.</summary>
+    /// <exception cref="CliException">The prefix has characters an image name cannot hold, or the config file is not valid.</exception>
     public string? ResolveRegistry(ParseResult parse, CliContext context)
     {
-        var registry = parse.GetValue(Registry) is { Length: > 0 } given ? given : context.Environment("FN_REGISTRY");
+        var registry = parse.GetValue(Registry) is { Length: > 0 } given ? given
+            : context.Environment("FN_REGISTRY") is { Length: > 0 } environment ? environment
+            : context.Config.Registry;
         if (registry is not { Length: > 0 })
         {
             return null;

@@ -26,8 +26,8 @@ internal sealed class CommandRunner(CliOptions options, CliIo io)
             try
             {
                 var given = parse.GetValue(options.ApiUrl);
-                url = CliContext.ResolveApiUrl(given, io.Environment("FN_API_URL"), CliContext.ConfigFilePath);
-                var token = CliContext.ResolveToken(parse.GetValue(options.Token), io.Environment("FN_TOKEN"), CliContext.ConfigFilePath);
+                url = CliContext.ResolveApiUrl(given, io.Environment("FN_API_URL"), io.ConfigFile);
+                var token = CliContext.ResolveToken(parse.GetValue(options.Token), io.Environment("FN_TOKEN"), io.ConfigFile);
                 using var context = new CliContext(url, given, parse.GetValue(options.Output), io, token);
                 return await body(parse, context, cancellationToken);
             }

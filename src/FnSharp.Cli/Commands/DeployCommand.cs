@@ -11,10 +11,12 @@ namespace FnSharp.Cli.Commands;
 
 /// <summary>
 /// <c>deploy --app APP</c>, as Fn's <c>fn deploy</c>: bumps the patch version of func.yaml, builds the
-/// image, then creates or updates the fn and its triggers from func.yaml. func.yaml (with the server's
-/// rules), the app and the trigger sources taken in it are checked before the build, so a mistake costs no
-/// build and changes nothing on the server. As in Fn, the bump is said first; func.yaml is written with it
-/// before the build and put back as it was when the build fails.
+/// image, pushes it when a registry is set (<c>--registry</c>, <c>FN_REGISTRY</c> or the config file's
+/// <c>registry</c>; <c>--local</c> skips the push, as in Fn), then creates or updates the fn and its triggers
+/// from func.yaml. func.yaml (with the server's rules), the app, the trigger sources taken in it and the
+/// registry are checked before the build, so a mistake costs no build and changes nothing on the server. As
+/// in Fn, the bump is said first; func.yaml is written with it before the build and put back as it was when
+/// the build or the push fails.
 /// </summary>
 internal static class DeployCommand
 {
@@ -25,13 +27,19 @@ internal static class DeployCommand
         var verbose = CliOptions.BuildVerbose();
         var createApp = new Option<bool>("--create-app") { Description = "Create the app when it does not exist." };
         var noBump = new Option<bool>("--no-bump") { Description = "Keep the version of func.yaml instead of increasing its patch number." };
+        var local = new Option<bool>("--local") { Description = "Do not push the image, even when a registry is set: the server runs it from the local engine (as Fn's --local)." };
+        var insecure = new Option<bool>("--insecure-registry")
+        {
+            Description = "Allow a registry that speaks plain HTTP (the image and your credentials cross the network unencrypted); the Docker engine must allow it too (insecure-registries in /etc/docker/daemon.json, except for 127.0.0.0/8).",
+        };
         var command = new Command(
             "deploy",
-            "Deploy the function in the current directory (or --path): check func.yaml with the server's rules, bump the patch version in func.yaml, build the image NAME:VERSION on the local Docker engine, " +
+            "Deploy the function in the current directory (or --path): check func.yaml with the server's rules, bump the patch version in func.yaml, build the image [REGISTRY/]NAME:VERSION on the local Docker engine, " +
+            "push it when a registry is set (--registry, $FN_REGISTRY or registry in ~/.fnsharp/config.json; credentials from docker login), " +
             "then create or update the fn (image, memory, timeout, idle_timeout, config and annotations, merged into what the fn has) and its triggers, by name, from func.yaml.\n\n" +
-            "Examples:\n  fnsharp deploy --app myapp --create-app\n  fnsharp deploy --app myapp --path ./hello --no-bump -v")
+            "Examples:\n  fnsharp deploy --app myapp --create-app\n  fnsharp deploy --app myapp --registry registry.example:5000/team\n  fnsharp deploy --app myapp --path ./hello --no-bump --local -v")
         {
-            app, createApp, noBump, options.Path, options.NoCache, options.Registry, verbose,
+            app, createApp, noBump, options.Path, options.NoCache, options.Registry, local, insecure, verbose,
         };
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
@@ -40,7 +48,8 @@ internal static class DeployCommand
             var file = await options.ReadFuncFileAsync(parse, context);
             var bump = !parse.GetValue(noBump);
             var version = bump ? FuncFileVersion.Bump(file) : file.Version;
-            var image = file.ImageName(options.ResolveRegistry(parse, context), version);
+            var registry = options.ResolveRegistry(parse, context);
+            var image = file.ImageName(registry, version);
             FunctionBuilder.CheckFiles(file);
             var appName = parse.GetValue(app)!;
             if (!ModelValidator.IsValidAppName(appName))
@@ -59,6 +68,9 @@ internal static class DeployCommand
                 await CheckTriggerSourcesAsync(context, owner, file, cancellationToken);
             }
 
+            var push = registry is not null && !parse.GetValue(local)
+                ? await ImagePush.PrepareAsync(image, parse.GetValue(insecure), context, cancellationToken)
+                : null;
             using var engine = await DockerEngine.ConnectAsync(context.Environment("DOCKER_HOST"), cancellationToken);
             await context.SayAsync($"Deploying {file.Name} to app: {appName}");
             var original = file.Text;
@@ -69,15 +81,23 @@ internal static class DeployCommand
             }
 
             await context.SayAsync($"Building image {image}");
+            string? digest = null;
+            var stage = "build";
             try
             {
                 await FunctionBuilder.BuildAsync(file, image, parse.GetValue(options.NoCache), engine, context.Progress, parse.GetValue(verbose), cancellationToken);
+                if (push is not null)
+                {
+                    stage = "push";
+                    await context.SayAsync($"Pushing {image} to registry {push.Reference.Registry}");
+                    digest = await push.RunAsync(engine, context.Progress, parse.GetValue(verbose), cancellationToken);
+                }
             }
             catch when (bump)
             {
-                // The version names an image that was not built: func.yaml goes back as it was.
+                // The version names an image that was not built or not pushed, and no fn runs it: func.yaml goes back as it was.
                 await File.WriteAllTextAsync(file.Path, original, CancellationToken.None);
-                await context.Error.WriteLineAsync($"{file.Path} keeps version {file.Version}: the build failed.");
+                await context.Error.WriteLineAsync($"{file.Path} keeps version {file.Version}: the {stage} failed.");
                 throw;
             }
 
@@ -91,7 +111,7 @@ internal static class DeployCommand
             var triggers = await DeployTriggersAsync(context, owner, fn, file, cancellationToken);
             if (context.Json)
             {
-                await context.WriteJsonAsync(new DeployOutput(image, JsonOutput.Resource(owner), JsonOutput.Resource(fn), [.. triggers.Select(JsonOutput.Resource)]));
+                await context.WriteJsonAsync(new DeployOutput(image, digest, JsonOutput.Resource(owner), JsonOutput.Resource(fn), [.. triggers.Select(JsonOutput.Resource)]));
             }
 
             return ExitCodes.Ok;
@@ -206,18 +226,6 @@ internal static class DeployCommand
     }
 
     /// <summary>The triggers of <paramref name="app"/>, or of its fn <paramref name="fnId"/>, every page.</summary>
-    private static async Task<List<Trigger>> ListTriggersAsync(CliContext context, App app, string? fnId, CancellationToken cancellationToken)
-    {
-        var triggers = new List<Trigger>();
-        string? cursor = null;
-        do
-        {
-            var page = await context.Client.ListTriggersAsync(appId: app.Id, fnId: fnId, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-            triggers.AddRange(page.Items);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return triggers;
-    }
+    private static Task<List<Trigger>> ListTriggersAsync(CliContext context, App app, string? fnId, CancellationToken cancellationToken) =>
+        AllPages.ReadAsync(cursor => context.Client.ListTriggersAsync(appId: app.Id, fnId: fnId, cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken));
 }

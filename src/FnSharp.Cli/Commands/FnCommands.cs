@@ -11,28 +11,13 @@ internal static class FnCommands
         var app = new Argument<string>("app") { Description = "The app's name." };
         var name = new Argument<string>("name") { Description = "The fn's name, unique in the app." };
         var image = new Argument<string>("image") { Description = "The fn's container image, for example fnsharp/hello-csharp:latest." };
-        var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192; default 128)." };
-        var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300; default 30)." };
-        var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600; default 30)." };
-        var command = Noun.Fn.Command("Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64", app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation);
+        var limits = new FnLimitOptions(creating: true);
+        var command = Noun.Fn.Command("Create a fn in an app.\n\nExample:\n  fnsharp create fn myapp hello fnsharp/hello-csharp:latest --memory 64", [app, name, image, .. limits.With(runner.Options)]);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
-            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var fields = limits.Read(parse, runner.Options);
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
-            var fn = await context.Client.CreateFnAsync(
-                new Fn
-                {
-                    AppId = owner.Id,
-                    Name = parse.GetValue(name)!,
-                    Image = parse.GetValue(image)!,
-                    Memory = parse.GetValue(memory),
-                    Timeout = parse.GetValue(timeout),
-                    IdleTimeout = parse.GetValue(idle),
-                    Config = config,
-                    Annotations = annotations,
-                },
-                cancellationToken);
+            var fn = await context.Client.CreateFnAsync(fields with { AppId = owner.Id, Name = parse.GetValue(name)!, Image = parse.GetValue(image)! }, cancellationToken);
             await ResourcePrinter.DoneAsync(context, $"Successfully created fn: {fn.Name} ({fn.Id})", fn);
             return 0;
         });
@@ -46,15 +31,7 @@ internal static class FnCommands
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
-            var fns = new List<Fn>();
-            string? cursor = null;
-            do
-            {
-                var page = await context.Client.ListFnsAsync(appId: owner.Id, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-                fns.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
+            var fns = await AllPages.ReadAsync(cursor => context.Client.ListFnsAsync(appId: owner.Id, cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken));
 
             await ResourcePrinter.FnsAsync(context, fns);
             return 0;
@@ -82,27 +59,13 @@ internal static class FnCommands
         var app = new Argument<string>("app") { Description = "The app's name." };
         var name = new Argument<string>("name") { Description = "The fn's name." };
         var image = new Argument<string?>("image") { Description = "The fn's new container image (optional).", Arity = ArgumentArity.ZeroOrOne };
-        var memory = new Option<int>("--memory", "-m") { Description = "Memory of each container, in MiB (1-8192)." };
-        var timeout = new Option<int>("--timeout") { Description = "Longest a call may run, in seconds (1-300)." };
-        var idle = new Option<int>("--idle-timeout") { Description = "How long a hot container may idle before it stops, in seconds (1-3600)." };
-        var command = Noun.Fn.Command("Update a fn: what is given replaces its value; config entries and annotations are merged in, and KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update fn myapp hello fnsharp/hello-csharp:0.0.2 --memory 256 --config GREETING=hi", app, name, image, memory, timeout, idle, runner.Options.Config, runner.Options.Annotation);
+        var limits = new FnLimitOptions(creating: false);
+        var command = Noun.Fn.Command("Update a fn: what is given replaces its value; config entries and annotations are merged in, and KEY= (empty value) removes a config entry.\n\nExample:\n  fnsharp update fn myapp hello fnsharp/hello-csharp:0.0.2 --memory 256 --config GREETING=hi", [app, name, image, .. limits.With(runner.Options)]);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            var config = KeyValues.Parse(parse.GetValue(runner.Options.Config));
-            var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var fields = limits.Read(parse, runner.Options);
             var (_, current) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(name)!, cancellationToken);
-            var fn = await context.Client.UpdateFnAsync(
-                new Fn
-                {
-                    Id = current.Id,
-                    Image = parse.GetValue(image) ?? "",
-                    Memory = parse.GetValue(memory),
-                    Timeout = parse.GetValue(timeout),
-                    IdleTimeout = parse.GetValue(idle),
-                    Config = config,
-                    Annotations = annotations,
-                },
-                cancellationToken);
+            var fn = await context.Client.UpdateFnAsync(fields with { Id = current.Id, Image = parse.GetValue(image) ?? "" }, cancellationToken);
             await ResourcePrinter.DoneAsync(context, $"Successfully updated fn: {fn.Name} ({fn.Id})", fn);
             return 0;
         });

@@ -53,15 +53,7 @@ internal static class KeyCommands
         var command = new Command("list", "List the API keys, oldest first, revoked ones included (never their tokens).\n\nExample:\n  fnsharp keys list");
         runner.SetAction(command, async (_, context, cancellationToken) =>
         {
-            var keys = new List<ApiKey>();
-            string? cursor = null;
-            do
-            {
-                var page = await context.Client.ListKeysAsync(cursor, 100, cancellationToken);
-                keys.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
+            var keys = await AllPages.ReadAsync(cursor => context.Client.ListKeysAsync(cursor, AllPages.PageSize, cancellationToken));
 
             await ResourcePrinter.ListAsync(context, keys, null, ["ID", "NAME", "SCOPES", "CREATED", "REVOKED"], k =>
                 [k.Id, k.Name, string.Join(' ', k.Scopes), Time(k.CreatedAt), k.RevokedAt is { } at ? Time(at) : ""]);

@@ -79,31 +79,15 @@ internal static class TriggerCommands
             var owner = await context.FindAppAsync(parse.GetValue(app)!, cancellationToken);
             var fnName = parse.GetValue(fn);
             var fnId = fnName is null ? null : (await context.FindFnAsync(owner.Name, fnName, cancellationToken)).Fn.Id;
-            var triggers = new List<Trigger>();
-            string? cursor = null;
-            do
-            {
-                var page = await context.Client.ListTriggersAsync(appId: owner.Id, fnId: fnId, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-                triggers.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
+            var triggers = await AllPages.ReadAsync(cursor => context.Client.ListTriggersAsync(appId: owner.Id, fnId: fnId, cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken));
 
             var fnNames = new Dictionary<string, string>(StringComparer.Ordinal);
             if (!context.Json && triggers.Count > 0)
             {
-                cursor = null;
-                do
+                foreach (var f in await AllPages.ReadAsync(cursor => context.Client.ListFnsAsync(appId: owner.Id, cursor: cursor, perPage: AllPages.PageSize, cancellationToken: cancellationToken)))
                 {
-                    var page = await context.Client.ListFnsAsync(appId: owner.Id, cursor: cursor, perPage: 100, cancellationToken: cancellationToken);
-                    foreach (var f in page.Items)
-                    {
-                        fnNames[f.Id] = f.Name;
-                    }
-
-                    cursor = page.NextCursor;
+                    fnNames[f.Id] = f.Name;
                 }
-                while (cursor is not null);
             }
 
             await ResourcePrinter.TriggersAsync(context, triggers, fnNames);

@@ -57,7 +57,7 @@ internal sealed record FuncFile
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
-    /// Where each field read stands, by its path in messages: <c>memory</c>, <c>annotations[team]</c>,
+    /// Where each field read stands, by its path in messages: <c>memory</c>, <c>config[GREETING]</c>, <c>annotations[team]</c>,
     /// <c>triggers[0]</c>, <c>triggers[0].source</c>, <c>triggers[0].annotations[fnsharp.io/invoke-type]</c>.
     /// </summary>
     public IReadOnlyDictionary<string, FuncFileField> Fields { get; init; } = new Dictionary<string, FuncFileField>(StringComparer.Ordinal);

@@ -284,6 +284,7 @@ internal static partial class FuncFileReader
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, value) in Mapping("config"))
             {
+                read[$"{prefix}config[{key}]"] = Field(value);
                 result[key] = value switch
                 {
                     YamlScalarNode scalar when IsNull(scalar) => "",

@@ -26,6 +26,14 @@ internal static class FuncFileValidator
             throw file.Error(field, $"{field} {Shown(file, field, annotations[FnSharpAnnotations.AsyncRetries])} is not valid: use an integer from 0 to {FnSharpAnnotations.MaxAsyncRetries} (the retries of a detached call after a function failure)");
         }
 
+        if (FnSharpAnnotations.PullAlwaysOf(annotations) is null)
+        {
+            var field = $"annotations[{FnSharpAnnotations.PullPolicy}]";
+            throw file.Error(field, $"{field} {Shown(file, field, annotations[FnSharpAnnotations.PullPolicy])} is not valid: use {FnSharpAnnotations.PullIfNotPresent} (the default: pull only a missing image) or {FnSharpAnnotations.PullAlways} (pull before each start, for moving tags)");
+        }
+
+        CheckConfig(file);
+
         // The app is the server's to check, at deploy; any id stands for it here.
         var fn = new Fn { AppId = "app", Name = file.Name, Image = file.ImageName(null), Memory = file.Memory, Timeout = file.Timeout, IdleTimeout = file.IdleTimeout, Annotations = annotations };
         var fnError = ModelValidator.ValidateFn(fn);
@@ -102,6 +110,26 @@ internal static class FuncFileValidator
             {
                 throw file.Error(at + ".source", $"{at}.source {wanted.Source} is also the source of triggers[{other.ToString(CultureInfo.InvariantCulture)}] ('{file.Triggers[other].Name}'): each trigger of an app needs its own");
             }
+        }
+    }
+
+    /// <summary>
+    /// Checks each config entry alone, so that the message has its line, then their size in all: what a
+    /// container's environment cannot hold (<see cref="ModelValidator.ValidateConfig"/>) the server refuses.
+    /// </summary>
+    private static void CheckConfig(FuncFile file)
+    {
+        foreach (var (key, value) in file.Config)
+        {
+            if (ModelValidator.ValidateConfig(new Dictionary<string, string>(StringComparer.Ordinal) { [key] = value }) is { } error)
+            {
+                throw file.Error($"config[{key}]", error.Message);
+            }
+        }
+
+        if (ModelValidator.ValidateConfig(file.Config) is { } tooLarge)
+        {
+            throw file.Error("config", tooLarge.Message);
         }
     }
 

@@ -12,7 +12,7 @@ namespace FnSharp.Cli.Images;
 /// <c>unix:///var/run/docker.sock</c>. Its failures are <see cref="CliException"/>s that name the
 /// endpoint, or carry the engine's own message.
 /// </summary>
-internal sealed class DockerEngine : IDisposable
+internal sealed partial class DockerEngine : IDisposable
 {
     private readonly DockerClient _client;
 
@@ -122,6 +122,34 @@ internal sealed class DockerEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Pushes <paramref name="image"/> (<c>REGISTRY/PATH:TAG</c>) with <paramref name="auth"/>, as <c>docker push</c>
+    /// does: each layer's status changes are written to <paramref name="output"/> as lines
+    /// (<c>4c604fc695ab: Pushed</c>), its byte counts go to <paramref name="note"/> (the live progress line only).
+    /// </summary>
+    /// <returns>The manifest's digest the registry answered with, or the engine's error (the registry's refusal among them).</returns>
+    /// <exception cref="CliException">The engine failed or went away.</exception>
+    public async Task<PushOutcome> PushAsync(string image, AuthConfig auth, TextWriter output, Action<string> note, CancellationToken cancellationToken)
+    {
+        var colon = image.LastIndexOf(':');
+        var (name, tag) = colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+        var reporter = new PushProgress(output, note);
+        try
+        {
+            await _client.Images.PushImageAsync(name, new ImagePushParameters { Tag = tag }, auth, reporter, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            return new PushOutcome(null, EngineMessage(e));
+        }
+        catch (Exception e) when (IsEngineFault(e))
+        {
+            throw Fault(e);
+        }
+
+        return new PushOutcome(reporter.Digest, reporter.Error);
+    }
+
     /// <summary>Removes the image <paramref name="image"/> (for tests and clean-ups); nothing when it is not there.</summary>
     public async Task RemoveImageAsync(string image, CancellationToken cancellationToken)
     {
@@ -175,6 +203,61 @@ internal sealed class DockerEngine : IDisposable
         }
 
         return e.Message;
+    }
+
+    /// <summary>
+    /// Turns the push's stream into lines (a layer's status when it changes, the final digest line) and notes
+    /// (the bytes pushed so far), synchronously, and keeps the digest and the error.
+    /// </summary>
+    private sealed partial class PushProgress(TextWriter output, Action<string> note) : IProgress<JSONMessage>
+    {
+        private readonly Dictionary<string, string> _status = new(StringComparer.Ordinal);
+
+        public string? Digest { get; private set; }
+
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            if (value.Error?.Message is { Length: > 0 } error)
+            {
+                Error = error.TrimEnd();
+                return;
+            }
+
+            if (value.Status is not { Length: > 0 } status)
+            {
+                return;
+            }
+
+            if (DigestLine().Match(status) is { Success: true } digest)
+            {
+                Digest = digest.Groups[1].Value;
+            }
+
+            if (value.ID is not { Length: > 0 } id || DigestLine().IsMatch(status))
+            {
+                output.WriteLine(status);
+                return;
+            }
+
+            if (value.Progress is { Total: > 0 and var total, Current: { } current })
+            {
+                note($"{id}: {status} {Megabytes(current)}/{Megabytes(total)}");
+            }
+
+            if (!_status.TryGetValue(id, out var last) || last != status)
+            {
+                _status[id] = status;
+                output.WriteLine($"{id}: {status}");
+            }
+        }
+
+        private static string Megabytes(long bytes) =>
+            (bytes / 1_000_000.0).ToString(bytes < 10_000_000 ? "0.0" : "0", System.Globalization.CultureInfo.InvariantCulture) + "MB";
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"digest: (sha256:[0-9a-f]{64})")]
+        private static partial System.Text.RegularExpressions.Regex DigestLine();
     }
 
     /// <summary>

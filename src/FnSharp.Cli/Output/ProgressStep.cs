@@ -73,6 +73,19 @@ internal sealed class ProgressStep
         }
     }
 
+    /// <summary>
+    /// Shows <paramref name="text"/> on the progress line until the next line or note (a push's bytes so far),
+    /// without keeping or printing it: such notes come many times a second.
+    /// </summary>
+    public void Note(string text)
+    {
+        lock (_gate)
+        {
+            _last = text.Trim();
+            Redraw();
+        }
+    }
+
     /// <summary>A <see cref="TextWriter"/> whose lines go to <see cref="Line"/>, for code that writes its progress to a writer.</summary>
     public TextWriter Writer() => new StepWriter(this);
 

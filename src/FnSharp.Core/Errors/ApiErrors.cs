@@ -96,6 +96,12 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/async-retries</c> on a fn is not an integer from 0 to 10.</summary>
     public static readonly ApiError InvalidAsyncRetries = new(400, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)");
 
+    /// <summary>400: <c>fnsharp.io/pull-policy</c> on a fn is neither <c>"if-not-present"</c> nor <c>"always"</c>.</summary>
+    public static readonly ApiError InvalidPullPolicy = new(400, "Invalid annotation fnsharp.io/pull-policy: use \"if-not-present\" (the default: pull only a missing image) or \"always\" (pull before each start, for moving tags)");
+
+    /// <summary>400: <c>fnsharp.io/max-concurrency</c> on a fn is not a whole number from 1 to 100000.</summary>
+    public static readonly ApiError InvalidMaxConcurrency = new(400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap");
+
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 
@@ -177,6 +183,10 @@ public static class ApiErrors
     /// <summary>400: a <c>syslog_url</c> that is not a list of <c>udp</c>, <c>tcp</c>, <c>unix</c>, <c>unixgram</c> or <c>tcp+tls</c> URLs.</summary>
     /// <param name="detail">What is wrong with it, for people.</param>
     public static ApiError InvalidSyslogUrl(string detail) => new(400, "invalid syslog url: " + detail);
+
+    /// <summary>400: a config entry or a whole config that a container's environment cannot hold (<see cref="Validation.ModelValidator.ValidateConfig"/>).</summary>
+    /// <param name="detail">Which key and what is wrong with it, for people.</param>
+    public static ApiError InvalidConfig(string detail) => new(400, detail);
 
     /// <summary>413: a request body over the configured maximum.</summary>
     /// <param name="length">The request's length, in bytes.</param>

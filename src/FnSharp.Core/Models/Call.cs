@@ -9,7 +9,7 @@ namespace FnSharp.Core.Models;
 /// the call model of Fn's v1 API (<c>id</c>, <c>status</c>, <c>app_id</c>, <c>fn_id</c>, <c>created_at</c>,
 /// <c>started_at</c>, <c>completed_at</c>, <c>error</c>), which Fn removed and its users asked back;
 /// FnSharp adds <c>type</c>, <c>attempts</c>, <c>container_id</c>, <c>status_code</c>,
-/// <c>next_attempt_at</c> and <c>dead_letter</c>.
+/// <c>next_attempt_at</c>, <c>dead_letter</c> and <c>image_digest</c>.
 /// </summary>
 public sealed record Call
 {
@@ -84,6 +84,15 @@ public sealed record Call
     /// </summary>
     [JsonPropertyName("dead_letter")]
     public bool DeadLetter { get; init; }
+
+    /// <summary>
+    /// The digest of the image the call ran, so that a user can tell which image ran under a moving tag: the
+    /// registry's manifest digest (<c>sha256:...</c>, as <c>docker images --digests</c> shows it) when the image
+    /// came from a registry, else the engine's image id; absent when the call reached no container.
+    /// </summary>
+    [JsonPropertyName("image_digest")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImageDigest { get; init; }
 
     /// <summary>Whether the call has ended (success, error, timeout or cancelled).</summary>
     [JsonIgnore]

@@ -100,6 +100,50 @@ public static class FnSharpAnnotations
             };
     }
 
+    /// <summary>
+    /// On a fn: when its image is pulled from its registry. <c>"if-not-present"</c> (the default) pulls only
+    /// an image the node lacks; <c>"always"</c> asks the registry again before each container start (at most
+    /// once per short cache, so a burst of starts pulls once), for moving tags such as <c>:latest</c>. As
+    /// Kubernetes' <c>imagePullPolicy</c> spells them.
+    /// </summary>
+    public const string PullPolicy = "fnsharp.io/pull-policy";
+
+    /// <summary>The value of <see cref="PullPolicy"/> that pulls only a missing image (the default).</summary>
+    public const string PullIfNotPresent = "if-not-present";
+
+    /// <summary>The value of <see cref="PullPolicy"/> that pulls before each start.</summary>
+    public const string PullAlways = "always";
+
+    /// <summary>
+    /// On a fn: the most of its calls that run at once on a node, synchronous and detached together (as
+    /// Lambda's reserved concurrency and Knative's container concurrency), a whole number from 1 to
+    /// <see cref="MaxMaxConcurrency"/> (a JSON number or a string of digits); absent means no cap. Calls above
+    /// it wait within the usual bounds, then get 503 with <c>Retry-After</c>; detached calls go back to the queue.
+    /// </summary>
+    public const string MaxConcurrency = "fnsharp.io/max-concurrency";
+
+    /// <summary>The highest <see cref="MaxConcurrency"/>.</summary>
+    public const int MaxMaxConcurrency = 100_000;
+
+    /// <summary>The value of <see cref="MaxConcurrency"/> in <paramref name="annotations"/>: <see langword="null"/> when absent, -1 when it is not a whole number from 1 to <see cref="MaxMaxConcurrency"/>.</summary>
+    public static int? MaxConcurrencyOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(MaxConcurrency, out var value))
+        {
+            return null;
+        }
+
+        var cap = -1;
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out cap),
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out cap),
+            _ => false,
+        };
+        return parsed && cap is >= 1 and <= MaxMaxConcurrency ? cap : -1;
+    }
+
     /// <summary>The value of <see cref="AsyncRetries"/> in <paramref name="annotations"/>: 0 when absent, <see langword="null"/> when it is not an integer from 0 to <see cref="MaxAsyncRetries"/>.</summary>
     public static int? AsyncRetriesOf(IReadOnlyDictionary<string, JsonElement> annotations)
     {
@@ -183,5 +227,27 @@ public static class FnSharpAnnotations
             _ => false,
         };
         return parsed && limit is >= 0 and <= MaxRateLimit ? limit : -1;
+    }
+
+    /// <summary>
+    /// The value of <see cref="PullPolicy"/>: <see langword="true"/> for <c>"always"</c>, <see langword="false"/>
+    /// for <c>"if-not-present"</c> or when absent, <see langword="null"/> for anything else (which validation
+    /// refuses at create and update).
+    /// </summary>
+    public static bool? PullAlwaysOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (!annotations.TryGetValue(PullPolicy, out var value))
+        {
+            return false;
+        }
+
+        return value.ValueKind != JsonValueKind.String ? null
+            : value.GetString() switch
+            {
+                PullAlways => true,
+                PullIfNotPresent => false,
+                _ => null,
+            };
     }
 }

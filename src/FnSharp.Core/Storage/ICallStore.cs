@@ -15,7 +15,9 @@ namespace FnSharp.Core.Storage;
 /// (running, leased to a node) → <see cref="CompleteCallAsync"/> (success, error, timeout, cancelled;
 /// dead letter when retries are exhausted) or <see cref="RequeueCallAsync"/> (queued again for a retry).
 /// A running call whose lease ran out (its node died) is claimed again; a restarted node gives back its
-/// own running calls at once with <see cref="RecoverNodeCallsAsync"/>. Delivery is therefore at least once.
+/// own running calls at once with <see cref="RecoverNodeCallsAsync"/>. Delivery is therefore at least once,
+/// but each attempt's end is exact: only the claim that holds the lease may end a call or queue it again,
+/// so a node whose lease ran out never overwrites the end of an attempt another node ran.
 /// Removing a fn (or its app) removes its calls, logs and queued payloads.
 /// </remarks>
 public interface ICallStore
@@ -28,7 +30,8 @@ public interface ICallStore
     Task EnqueueCallAsync(Call call, CallPayload payload, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> calls for <paramref name="nodeName"/>, oldest first: queued
+    /// Claims up to <paramref name="max"/> calls for <paramref name="nodeName"/>, fairly across fns (the fn
+    /// with the fewest running calls first, then the oldest call, see <see cref="Sql.SqlDataStore.ClaimCallsAsync"/>): queued
     /// calls whose <see cref="Call.NextAttemptAt"/> is unset or not after <paramref name="now"/>, and
     /// running calls whose lease ended before <paramref name="now"/>. Each becomes running, with
     /// <see cref="Call.StartedAt"/> = <paramref name="now"/>, one more attempt and a lease until
@@ -48,18 +51,26 @@ public interface ICallStore
     Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores the end of a detached call's attempt as final: <paramref name="call"/> carries its end
-    /// status, status code, error, times, container and dead-letter flag. Its payload is dropped unless
-    /// it is a dead letter (kept to re-drive it); <paramref name="log"/>, when given, becomes its log.
+    /// Stores the end of a detached call's attempt as final, if <paramref name="lease"/> still holds the
+    /// call: <paramref name="call"/> carries its end status, status code, error, times, container, attempts
+    /// and dead-letter flag. Its payload is dropped unless it is a dead letter (kept to re-drive it);
+    /// <paramref name="log"/>, when given, becomes its log.
     /// </summary>
-    Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken);
+    /// <returns>
+    /// <see cref="LeasedWrite.Stored"/>; <see cref="LeasedWrite.LeaseLost"/> when the call is no longer
+    /// running under <paramref name="lease"/> (another node took it after the lease ran out), and then
+    /// nothing is written; <see cref="LeasedWrite.CallRemoved"/> when the call was removed with its fn.
+    /// </returns>
+    Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts a running detached call back in the queue for another attempt at <paramref name="nextAttemptAt"/>,
-    /// with the failed attempt's <paramref name="error"/>. <paramref name="countAttempt"/> false undoes the
-    /// claim's attempt count (the attempt never reached a container, for example the node was too busy).
+    /// with the failed attempt's <paramref name="error"/>, if <paramref name="lease"/> still holds it.
+    /// <paramref name="countAttempt"/> false undoes the claim's attempt count (the attempt never reached a
+    /// container, for example the node was too busy).
     /// </summary>
-    Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken);
+    /// <returns>As for <see cref="CompleteCallAsync"/>: nothing is written unless the lease still holds the call.</returns>
+    Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Re-drives a dead letter: queues it again, due at <paramref name="now"/>, with its attempts reset to
@@ -97,10 +108,11 @@ public interface ICallStore
 /// <param name="Body">The request body (at most <c>FN_MAX_REQUEST_SIZE</c> bytes).</param>
 public sealed record CallPayload(IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body);
 
-/// <summary>A call a worker claimed, with its payload.</summary>
+/// <summary>A call a worker claimed, with its payload and lease.</summary>
 /// <param name="Call">The call as stored after the claim (running, leased).</param>
 /// <param name="Payload">What to send to its container.</param>
-public sealed record ClaimedCall(Call Call, CallPayload Payload);
+/// <param name="Lease">The claim, which the call's end or return to the queue must name.</param>
+public sealed record ClaimedCall(Call Call, CallPayload Payload, CallLease Lease);
 
 /// <summary>The output of one call, as text.</summary>
 /// <param name="CallId">The call's id.</param>

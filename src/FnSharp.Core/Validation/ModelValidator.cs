@@ -25,7 +25,28 @@ public static class ModelValidator
     /// <summary>Longest annotation value, in bytes of its compact JSON serialization.</summary>
     public const int MaxAnnotationValueBytes = 512;
 
+    /// <summary>
+    /// Longest config entry, as <c>KEY=VALUE</c> in UTF-8 bytes: Linux refuses to start a process with an
+    /// environment string of 128 KiB or more, its terminating NUL included (<c>MAX_ARG_STRLEN</c>).
+    /// </summary>
+    public const int MaxConfigEntryBytes = 128 * 1024 - 1;
+
+    /// <summary>
+    /// Most bytes the config of one app or of one fn may take in a container's environment, counting each
+    /// entry as its key and value in UTF-8 plus <see cref="ConfigEntryOverheadBytes"/>. Linux gives a
+    /// process's arguments and environment together a quarter of its stack limit (2 MiB under the usual
+    /// 8 MiB); an app's config and its fn's, at most 960 KiB each, leave 128 KiB of it for the image's
+    /// command and environment and the <c>FN_*</c> variables.
+    /// </summary>
+    public const int MaxConfigBytes = 960 * 1024;
+
+    /// <summary>What one config entry takes beyond its key and value: the <c>=</c>, the terminating NUL and the 8-byte pointer to it.</summary>
+    public const int ConfigEntryOverheadBytes = 10;
+
     private const int MaxNameLength = 255;
+
+    // Keys are shown in messages up to this many characters.
+    private const int MaxShownKeyLength = 64;
 
     // What Go's url.PathEscape leaves alone (Fn checks PathEscape(name) == name): unreserved characters and "$&+,:;=@".
     private static readonly SearchValues<char> FnNameCharacters =
@@ -53,7 +74,8 @@ public static class ModelValidator
         }
 
         return ValidateSyslogUrl(app.SyslogUrl) ?? ValidateAnnotations(app.Annotations)
-            ?? (FnSharpAnnotations.RateLimitOf(app.Annotations) is -1 ? ApiErrors.InvalidRateLimit : null);
+            ?? (FnSharpAnnotations.RateLimitOf(app.Annotations) is -1 ? ApiErrors.InvalidRateLimit : null)
+            ?? ValidateConfig(app.Config);
     }
 
     /// <summary>Checks a fn to be created or the result of an update, before defaults are applied.</summary>
@@ -101,7 +123,10 @@ public static class ModelValidator
         }
 
         return ValidateAnnotations(fn.Annotations)
-            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null);
+            ?? (FnSharpAnnotations.AsyncRetriesOf(fn.Annotations) is null ? ApiErrors.InvalidAsyncRetries : null)
+            ?? (FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is null ? ApiErrors.InvalidPullPolicy : null)
+            ?? (FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is -1 ? ApiErrors.InvalidMaxConcurrency : null)
+            ?? ValidateConfig(fn.Config);
     }
 
     /// <summary>Checks a trigger to be created or the result of an update, in Fn's order of checks.</summary>
@@ -267,6 +292,50 @@ public static class ModelValidator
     }
 
     /// <summary>
+    /// Checks a config (an app's or a fn's) against what a container's environment can hold, since every
+    /// entry becomes an environment variable of the fn's containers: a key must be non-empty (the engine
+    /// refuses <c>=value</c>) and hold no <c>=</c> (the variable's name would end there, and the function
+    /// would see another name); neither key nor value may hold NUL (runc refuses it); one entry is at most
+    /// <see cref="MaxConfigEntryBytes"/> and all of them <see cref="MaxConfigBytes"/> (Linux refuses to start
+    /// the process otherwise). Anything else, spaces and other characters in keys included, reaches the
+    /// process as Fn passes it. Fn itself checks none of this, and its calls then fail at every start.
+    /// </summary>
+    /// <returns>The first entry that breaks a rule, as a 400 naming its key; <see langword="null"/> when the config is valid.</returns>
+    public static ApiError? ValidateConfig(IReadOnlyDictionary<string, string> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        long total = 0;
+        foreach (var (key, value) in config.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var why = key.Length == 0 ? "it is empty"
+                : key.Contains('=', StringComparison.Ordinal) ? "it contains '=', where the variable's name would end"
+                : key.Contains('\0', StringComparison.Ordinal) ? "it contains NUL (\\0)"
+                : null;
+            if (why is not null)
+            {
+                return ApiErrors.InvalidConfig($"config key '{Shown(key)}' is not valid: {why}; each config key becomes the name of an environment variable in the fn's containers");
+            }
+
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                return ApiErrors.InvalidConfig($"config value of '{Shown(key)}' is not valid: it contains NUL (\\0), which an environment variable cannot hold");
+            }
+
+            var bytes = (long)Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value);
+            if (bytes > MaxConfigEntryBytes)
+            {
+                return ApiErrors.InvalidConfig(string.Create(CultureInfo.InvariantCulture, $"config entry '{Shown(key)}' is too long: {bytes} bytes as KEY=VALUE in UTF-8, more than the {MaxConfigEntryBytes} one environment variable may take"));
+            }
+
+            total += bytes - 1 + ConfigEntryOverheadBytes;
+        }
+
+        return total > MaxConfigBytes
+            ? ApiErrors.InvalidConfig(string.Create(CultureInfo.InvariantCulture, $"config is too large: its {config.Count} entries take {total} bytes of a container's environment (key and value in UTF-8 plus {ConfigEntryOverheadBytes} each), more than {MaxConfigBytes} (960 KiB)"))
+            : null;
+    }
+
+    /// <summary>
     /// Checks a <c>syslog_url</c>: unset, or a comma-separated list of absolute URLs whose schemes are
     /// <c>udp</c>, <c>tcp</c>, <c>unix</c>, <c>unixgram</c> or <c>tcp+tls</c> (Fn <c>validateSyslogURLs</c>).
     /// </summary>
@@ -318,6 +387,24 @@ public static class ModelValidator
 
     // No control characters (NUL among them) and no unpaired surrogates: text that every store can hold and a URL can carry.
     private static bool IsPlainText(string text) => StoredText.IsStorable(text) && !text.Any(char.IsControl);
+
+    /// <summary>A key as shown in a message: control characters escaped (<c>\0</c>, <c>\u001b</c>), at most 64 characters.</summary>
+    private static string Shown(string key)
+    {
+        var shown = new StringBuilder();
+        var cut = key.Length <= MaxShownKeyLength ? key.Length : char.IsHighSurrogate(key[MaxShownKeyLength - 1]) ? MaxShownKeyLength - 1 : MaxShownKeyLength;
+        foreach (var c in key.AsSpan(0, cut))
+        {
+            shown.Append(c switch
+            {
+                '\0' => "\\0",
+                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => c.ToString(),
+            });
+        }
+
+        return cut < key.Length ? shown.Append("...").ToString() : shown.ToString();
+    }
 
     private static int SerializedLength(JsonElement value)
     {

@@ -13,6 +13,15 @@ internal static class ApiJson
     /// <summary>The content type of every JSON response, as Fn sends it.</summary>
     public const string ContentType = "application/json; charset=utf-8";
 
+    /// <summary>Reads a resource to be created, as <see cref="ReadAsync{T}"/> does; it may not carry an id (<paramref name="idOf"/>), which the server assigns.</summary>
+    /// <exception cref="ApiException">The errors of <see cref="ReadAsync{T}"/>; <see cref="ApiErrors.IdProvided"/> for an id.</exception>
+    public static async Task<T> ReadNewAsync<T>(HttpRequest request, long maxBytes, Func<T, string> idOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        var resource = await ReadAsync<T>(request, maxBytes, cancellationToken);
+        return idOf(resource).Length > 0 ? throw new ApiException(ApiErrors.IdProvided) : resource;
+    }
+
     /// <summary>
     /// Reads the body, at most <paramref name="maxBytes"/> bytes, as <typeparamref name="T"/> with the
     /// server's JSON options (which refuse <c>null</c> for non-nullable fields). The content type is
@@ -80,7 +89,14 @@ internal static class ApiJson
     {
         response.StatusCode = error.Status;
         response.ContentType = ContentType;
-        return response.WriteAsJsonAsync(new ErrorBody(error.Message), ReadableErrors.ErrorBody, ContentType);
+        return response.WriteAsJsonAsync(new ErrorBody(error.Message, error.Reason, error.Detail), ReadableErrors.ErrorBody, ContentType);
+    }
+
+    /// <summary>The body of <paramref name="error"/> as UTF-8 JSON, <c>{"message":"..."}</c>, for answers written below HTTP (<c>Edge/RejectionRewritingWriter</c>).</summary>
+    public static byte[] ErrorBytes(ApiError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error.Message), ReadableErrors.ErrorBody);
     }
 
     // Messages are read by people with curl: "2001 > max 2000", not "2001 \u003E max 2000". The body is

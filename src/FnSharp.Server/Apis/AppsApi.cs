@@ -27,11 +27,7 @@ internal static class AppsApi
     /// <summary>200 with the full app; 400 for an id, a bad name, shape, syslog URL or annotations; 409 for a taken name.</summary>
     public static async Task<IResult> CreateApp(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var app = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
-        if (app.Id.Length > 0)
-        {
-            throw new ApiException(ApiErrors.IdProvided);
-        }
+        var app = await ApiJson.ReadNewAsync<App>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
         app = app with { Config = ModelMerger.CleanConfig(app.Config), SyslogUrl = app.SyslogUrl is "" ? null : app.SyslogUrl };
         if (ModelValidator.ValidateApp(app) is { } error)

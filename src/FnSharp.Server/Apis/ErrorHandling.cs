@@ -1,3 +1,4 @@
+using FnSharp.Agent.Protocol;
 using FnSharp.Core.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -6,10 +7,13 @@ namespace FnSharp.Server.Apis;
 /// <summary>
 /// Turns every failure into Fn's JSON error body: <see cref="ApiException"/>s into their error,
 /// unknown paths into 404 <c>Path not found</c>, wrong methods into 405 <c>Method not allowed</c>,
-/// and anything unexpected into 500 <c>internal server error</c>, logged but never shown.
+/// and anything unexpected into 500 <c>internal server error</c>, logged but never shown; a call's
+/// <c>Fn-Call-Id</c> stays on its error.
 /// </summary>
 internal static partial class ErrorHandling
 {
+    private const string CallIdItem = "FnSharp.CallId";
+
     public static WebApplication UseFnSharpErrors(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -21,7 +25,31 @@ internal static partial class ErrorHandling
             SuppressDiagnosticsCallback = context => IsExpected(context.Exception),
         });
         app.UseStatusCodePages(context => WriteStatusBodyAsync(context.HttpContext));
+
+        // The exception handler clears the response's headers: a call's id, given before the failure, is
+        // kept aside here (in a filter, so the exception flows on untouched) and put back on the error.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception) when (KeepCallId(context))
+            {
+                throw;
+            }
+        });
         return app;
+    }
+
+    private static bool KeepCallId(HttpContext context)
+    {
+        if (context.Response.Headers.TryGetValue(FnHeaders.CallId, out var callId))
+        {
+            context.Items[CallIdItem] = callId.ToString();
+        }
+
+        return false;
     }
 
     private static async Task HandleExceptionAsync(HttpContext context)
@@ -40,6 +68,17 @@ internal static partial class ErrorHandling
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FnSharp.Server.Errors");
             LogUnexpected(logger, exception, context.Request.Method, context.Request.Path);
             error = ApiErrors.Internal;
+        }
+
+        if (context.Items[CallIdItem] is string callId)
+        {
+            context.Response.Headers[FnHeaders.CallId] = callId;
+        }
+
+        if (error.Status == StatusCodes.Status408RequestTimeout)
+        {
+            // A client too slow to send its request is not kept (RFC 9110 section 15.5.9).
+            context.Response.Headers.Connection = "close";
         }
 
         await ApiJson.WriteErrorAsync(context.Response, error);

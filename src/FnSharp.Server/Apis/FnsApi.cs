@@ -17,16 +17,8 @@ namespace FnSharp.Server.Apis;
 /// </summary>
 internal static class FnsApi
 {
-    public static IEndpointRouteBuilder MapFnsApi(this IEndpointRouteBuilder routes)
-    {
-        var fns = routes.MapGroup("/v2/fns");
-        fns.MapPost("", CreateFn).RequireScopeOnSomeApp(KeyScopes.Deploy);
-        fns.MapGet("", ListFns).RequireScopeOnSomeApp(KeyScopes.Deploy);
-        fns.MapGet("/{fnID}", GetFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
-        fns.MapPut("/{fnID}", UpdateFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
-        fns.MapDelete("/{fnID}", DeleteFn).RequireAppScope(KeyScopes.Deploy, AppFrom.FnId, "fnID");
-        return routes;
-    }
+    public static IEndpointRouteBuilder MapFnsApi(this IEndpointRouteBuilder routes) =>
+        routes.MapDeployResource("/v2/fns", "fnID", AppFrom.FnId, create: CreateFn, list: ListFns, get: GetFn, update: UpdateFn, delete: DeleteFn);
 
     /// <summary>
     /// 200 with the full fn, defaults applied and the app's shape copied; 400 (also for an image
@@ -34,11 +26,7 @@ internal static class FnsApi
     /// </summary>
     public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var fn = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
-        if (fn.Id.Length > 0)
-        {
-            throw new ApiException(ApiErrors.IdProvided);
-        }
+        var fn = await ApiJson.ReadNewAsync<Fn>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
         fn = fn with
         {

@@ -19,16 +19,8 @@ namespace FnSharp.Server.Apis;
 /// </summary>
 internal static class TriggersApi
 {
-    public static IEndpointRouteBuilder MapTriggersApi(this IEndpointRouteBuilder routes)
-    {
-        var triggers = routes.MapGroup("/v2/triggers");
-        triggers.MapPost("", CreateTrigger).RequireScopeOnSomeApp(KeyScopes.Deploy);
-        triggers.MapGet("", ListTriggers).RequireScopeOnSomeApp(KeyScopes.Deploy);
-        triggers.MapGet("/{triggerID}", GetTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
-        triggers.MapPut("/{triggerID}", UpdateTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
-        triggers.MapDelete("/{triggerID}", DeleteTrigger).RequireAppScope(KeyScopes.Deploy, AppFrom.TriggerId, "triggerID");
-        return routes;
-    }
+    public static IEndpointRouteBuilder MapTriggersApi(this IEndpointRouteBuilder routes) =>
+        routes.MapDeployResource("/v2/triggers", "triggerID", AppFrom.TriggerId, create: CreateTrigger, list: ListTriggers, get: GetTrigger, update: UpdateTrigger, delete: DeleteTrigger);
 
     /// <summary>
     /// 200 with the full trigger; 400 for an id, times, bad fields or a fn of another app; 404 for a
@@ -36,11 +28,7 @@ internal static class TriggersApi
     /// </summary>
     public static async Task<IResult> CreateTrigger(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var trigger = await ApiJson.ReadAsync<Trigger>(request, options.Value.MaxRequestSize, cancellationToken);
-        if (trigger.Id.Length > 0)
-        {
-            throw new ApiException(ApiErrors.IdProvided);
-        }
+        var trigger = await ApiJson.ReadNewAsync<Trigger>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
         if (trigger.CreatedAt != default)
         {

@@ -18,32 +18,17 @@ internal sealed partial class AuditPruner(AuthStore store, IOptions<AuthOptions>
     protected override TimeSpan Period => Interval;
 
     /// <inheritdoc/>
-    protected override bool Enabled => MaxAge > TimeSpan.Zero;
+    protected override TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.AuditMaxAgeSecs);
 
-    // Read when used, not when built: the host builds hosted services before it reports bad settings.
-    private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.AuditMaxAgeSecs);
+    /// <inheritdoc/>
+    protected override Task<int> RemoveOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        store.Audit.PruneAuditEntriesAsync(before, cancellationToken);
 
-    /// <summary>One round: removes the entries older than now minus <c>FN_AUDIT_MAX_AGE_SECS</c>; a failure is logged and the next round tries again.</summary>
-    /// <returns>How many entries were removed (0 when the store failed).</returns>
-    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
-    {
-        var before = Time.GetUtcNow() - MaxAge;
-        try
-        {
-            var removed = await store.Audit.PruneAuditEntriesAsync(before, cancellationToken);
-            if (removed > 0)
-            {
-                LogPruned(logger, removed, before, options.Value.AuditMaxAgeSecs);
-            }
+    /// <inheritdoc/>
+    protected override void OnPruned(int removed, DateTimeOffset before) => LogPruned(logger, removed, before, options.Value.AuditMaxAgeSecs);
 
-            return removed;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            LogPruneFailed(logger, e, Interval.TotalMinutes);
-            return 0;
-        }
-    }
+    /// <inheritdoc/>
+    protected override void OnFailed(Exception exception) => LogPruneFailed(logger, exception, Interval.TotalMinutes);
 
     // Event ids 1700-1799 belong to auth: 1750-1759 to pruning the audit log.
     [LoggerMessage(1750, LogLevel.Information, "Pruned {Count} audit entr(ies) older than {Before:O} (FN_AUDIT_MAX_AGE_SECS={MaxAgeSeconds})")]

@@ -1,4 +1,5 @@
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Auth;
 
@@ -22,8 +23,7 @@ public static class AuthExtensions
         services.AddSingleton<ImagePolicy>();
         services.AddFnSharpRateLimits();
         services.AddHostedService<AuthStartup>();
-        services.AddSingleton<AuditPruner>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditPruner>());
+        services.AddHostedSingleton<AuditPruner>();
         return builder;
     }
 

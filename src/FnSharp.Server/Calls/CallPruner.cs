@@ -21,36 +21,19 @@ internal sealed partial class CallPruner(ICallStore store, IOptions<ServerOption
     protected override TimeSpan Period => Interval;
 
     /// <inheritdoc/>
-    protected override bool Enabled => MaxAge > TimeSpan.Zero;
+    protected override TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
 
-    // Read when used, not when built: the host builds hosted services before it reports bad settings.
-    private TimeSpan MaxAge => TimeSpan.FromSeconds(options.Value.CallMaxAgeSecs);
+    /// <inheritdoc/>
+    protected override Task<int> RemoveOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        store.PruneCallsAsync(before, cancellationToken);
 
-    /// <summary>
-    /// One round: removes the calls completed before now minus <c>FN_CALL_MAX_AGE_SECS</c>. A failure of
-    /// the store is logged and the next round tries again.
-    /// </summary>
-    /// <returns>How many calls were removed (0 when the store failed).</returns>
-    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override void OnPruned(int removed, DateTimeOffset before)
     {
-        var before = Time.GetUtcNow() - MaxAge;
-        int removed;
-        try
-        {
-            removed = await store.PruneCallsAsync(before, cancellationToken);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            LogPruneFailed(logger, e, Interval.TotalMinutes);
-            return 0;
-        }
-
-        if (removed > 0)
-        {
-            metrics.Pruned.Add(removed);
-            LogPruned(logger, removed, before, options.Value.CallMaxAgeSecs);
-        }
-
-        return removed;
+        metrics.Pruned.Add(removed);
+        LogPruned(logger, removed, before, options.Value.CallMaxAgeSecs);
     }
+
+    /// <inheritdoc/>
+    protected override void OnFailed(Exception exception) => LogPruneFailed(logger, exception, Interval.TotalMinutes);
 }

@@ -106,7 +106,7 @@ internal sealed partial class CallRecorder : BackgroundService
 
     /// <summary>
     /// Queues the record of a synchronous call that ended: <paramref name="call"/> carries its end
-    /// (status, status code, error, <see cref="Call.CompletedAt"/>); the start time, container and
+    /// (status, status code, error, <see cref="Call.CompletedAt"/>); the start time, container, image digest and
     /// attempts (1 when it reached a container, else 0) come from <paramref name="execution"/>, whose
     /// output becomes the call's log. Never waits; drops the record when the queue is full.
     /// </summary>
@@ -120,6 +120,7 @@ internal sealed partial class CallRecorder : BackgroundService
             Attempts = execution is null ? 0 : 1,
             StartedAt = execution?.StartedAt ?? call.StartedAt,
             ContainerId = execution?.ContainerId ?? call.ContainerId,
+            ImageDigest = execution?.ImageDigest ?? call.ImageDigest,
         };
         if (_queue.Writer.TryWrite(new Pending(record, execution, null)))
         {

@@ -47,6 +47,14 @@ public sealed record ServerOptions
     public long MaxResponseSize { get; set; }
 
     /// <summary>
+    /// How much of a function's answer is held back before its status is sent, in bytes
+    /// (<c>FN_RESPONSE_HOLD_BACK_BYTES</c>, default 64 KiB): an answer over <see cref="MaxResponseSize"/>
+    /// within it gets a clean 502; past it the status is sent and the connection can only be cut. Set it
+    /// to <see cref="MaxResponseSize"/> for a 502 always, at the cost of holding that much per call in memory.
+    /// </summary>
+    public int ResponseHoldBackBytes { get; set; } = Invocation.LimitedBodyCopier.HoldBackBytes;
+
+    /// <summary>
     /// How long the invoke path may reuse a fn, app or trigger it looked up, in milliseconds
     /// (<c>FN_LOOKUP_CACHE_MSECS</c>, default 5000). Writes through this node invalidate at once; the
     /// time only bounds how late a write made through another node sharing the store is seen.
@@ -85,6 +93,39 @@ public sealed record ServerOptions
     /// very hot fns whose records nobody reads; detached calls keep theirs, since the queue is their record.
     /// </summary>
     public bool CallRecords { get; set; } = true;
+
+    /// <summary>The time between two rounds of the image clean-up, in seconds (<c>FN_IMAGE_CLEAN_INTERVAL_SECS</c>, default 300); it runs only with <c>FN_IMAGE_CLEAN_MAX_SIZE</c>.</summary>
+    public int ImageCleanIntervalSecs { get; set; } = 300;
+
+    /// <summary>
+    /// The most bytes of request headers, names and values, on every route (<c>FN_MAX_REQUEST_HEADERS_SIZE</c>,
+    /// default 12 KiB); more get 431. Kestrel's own limit, set below its 32 KiB default so that what a
+    /// container receives (the client's headers, FnSharp's own and, for a trigger, the URL and the
+    /// <c>Fn-Http-H-</c> prefixes) stays within the 16 KiB Fn's Node FDK accepts.
+    /// </summary>
+    public int MaxRequestHeadersSize { get; set; } = 12 * 1024;
+
+    /// <summary>The most request headers on every route (<c>FN_MAX_REQUEST_HEADER_COUNT</c>, default 100 as Kestrel's); more get 431.</summary>
+    public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>The longest request line (method, URL, version), in bytes (<c>FN_MAX_REQUEST_LINE_SIZE</c>, default 8 KiB as Kestrel's); longer get 414.</summary>
+    public int MaxRequestLineSize { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// How long a client may take to send a request's headers once it started, in milliseconds
+    /// (<c>FN_REQUEST_HEADERS_TIMEOUT_MSECS</c>, default 10000; Kestrel's own is 30000); then 408.
+    /// </summary>
+    public int RequestHeadersTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// The window over which a request body's pace is measured, in milliseconds of waiting for it
+    /// (<c>FN_REQUEST_BODY_TIMEOUT_MSECS</c>, default 10000): each window must bring at least
+    /// <see cref="MinRequestBodyRate"/> bytes per second of it, and at least one byte, else 408.
+    /// </summary>
+    public int RequestBodyTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>The slowest pace of a request body, in bytes per second over each <see cref="RequestBodyTimeoutMs"/> (<c>FN_MIN_REQUEST_BODY_RATE</c>, default 240 as Kestrel's).</summary>
+    public int MinRequestBodyRate { get; set; } = 240;
 
     /// <summary>The SQLite file named by <see cref="DbUrl"/>, or <see langword="null"/> when it names no SQLite file.</summary>
     public string? SqlitePath => SqlitePathOf(DbUrl);

@@ -80,6 +80,12 @@ internal static class SettingFormats
             ? SettingValue<string?>.Of(text)
             : SettingValue<string?>.Bad($"'{text}' is not an absolute http or https URL, for example http://fn.example.com:8080."));
 
+    /// <summary>The URL other nodes reach this node at (<c>FN_NODE_URL</c>): http or https with a host, without its trailing slash.</summary>
+    public static readonly SettingFormat<string> NodeUrl = new(text =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            ? SettingValue<string>.Of(text.TrimEnd('/'))
+            : SettingValue<string>.Bad($"must be an http or https URL with a host, for example http://10.0.0.7:8080, not '{text}'."));
+
     /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
     public static readonly SettingFormat<string> EngineAddress = new(text =>
         DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));
@@ -98,6 +104,29 @@ internal static class SettingFormats
             .Select(p => $"names '{p}', which is not one of all, {string.Join(", ", ContainerHardening.PartNames)}.")
             .ToList();
         return unknown.Count == 0 ? SettingValue<IReadOnlyList<string>>.Of(parts) : SettingValue<IReadOnlyList<string>>.Bad(unknown);
+    });
+
+    /// <summary>A registry host (<c>FN_REGISTRY_HOST</c>): <c>HOST[:PORT]</c>, or a URL whose host is taken, as Docker config files key it.</summary>
+    public static readonly SettingFormat<string> RegistryHost = new(text =>
+        text.Trim() is var host && host.Length > 0 && !host.Any(char.IsWhiteSpace) && !host.Contains('@', StringComparison.Ordinal)
+            && FnSharp.Core.Registries.ImageReference.RegistryOfAddress(host) is { Length: > 0 } registry
+            ? SettingValue<string>.Of(registry)
+            : SettingValue<string>.Bad($"must be a registry host, as HOST[:PORT] (for example registry.example.com:5000), not '{text}'."));
+
+    /// <summary>A Docker config file's JSON (<c>FN_DOCKER_AUTH</c>); a message about a bad one never shows it.</summary>
+    public static readonly SettingFormat<string?> DockerConfigJson = new(text =>
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? SettingValue<string?>.Of(text)
+                : SettingValue<string?>.Bad("must be a Docker config file's JSON object, {\"auths\": {\"HOST\": {\"auth\": \"BASE64(user:password)\"}}}.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return SettingValue<string?>.Bad($"must be a Docker config file's JSON object, {{\"auths\": {{\"HOST\": {{\"auth\": \"BASE64(user:password)\"}}}}}}: {e.Message}");
+        }
     });
 
     /// <summary><c>text</c> or <c>json</c> (<c>FN_LOG_FORMAT</c>), in any case: whether logs are JSON lines.</summary>

@@ -34,10 +34,11 @@ internal sealed class SettingGroup<TOptions> : IEnumerable<Setting<TOptions>>
     /// <param name="property">The option refined.</param>
     /// <param name="format">How the text is read and which values are good.</param>
     /// <param name="update">The option's new value from its current one and the value read.</param>
-    public void Add<TProperty, TValue>(string key, Expression<Func<TOptions, TProperty>> property, SettingFormat<TValue> format, Func<TProperty, TValue, TProperty> update)
+    /// <param name="check">A check of the bound options as a whole, for a rule between settings; its message follows the key.</param>
+    public void Add<TProperty, TValue>(string key, Expression<Func<TOptions, TProperty>> property, SettingFormat<TValue> format, Func<TProperty, TValue, TProperty> update, Func<TOptions, string?>? check = null)
     {
         var (get, set) = Compile(property);
-        _settings.Add(new Setting<TOptions>(key, (options, text) => Bind(options, text, format, value => set(options, update(get(options), value))), null));
+        _settings.Add(new Setting<TOptions>(key, (options, text) => Bind(options, text, format, value => set(options, update(get(options), value))), check));
     }
 
     /// <summary>Binds every key of <paramref name="configuration"/> that is set into <paramref name="options"/>; a bad text leaves the default.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using FnSharp.Agent.Runner;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Dashboard;
@@ -17,7 +18,7 @@ public static class DashboardExtensions
         // Nothing is resolved until the first sample or answer: reading the options while the host
         // resolves its hosted services would throw a bad setting from there, before the host could
         // report it (and stop) as a start-up failure.
-        services.AddSingleton(sp => new LiveStats(
+        services.AddHostedSingleton(sp => new LiveStats(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>(),
             () =>
@@ -27,7 +28,6 @@ public static class DashboardExtensions
             },
             () => sp.GetRequiredService<IOptions<ServerOptions>>().Value.NodeName,
             sp.GetRequiredService<ILogger<LiveStats>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<LiveStats>());
         return builder;
     }
 

@@ -28,6 +28,7 @@ internal sealed class DetachedCallMetrics
         Retries = meter.CreateCounter<long>("fnsharp_async_retries_total", null, "Detached calls queued again for a retry, tagged with whose fault the attempt's end was.");
         DeadLetters = meter.CreateCounter<long>("fnsharp_async_dead_letters_total", null, "Detached calls that became dead letters, tagged with the reason.");
         Redrives = meter.CreateCounter<long>("fnsharp_async_redrives_total", null, "Dead letters queued again through the API.");
+        LeasesLost = meter.CreateCounter<long>("fnsharp_async_leases_lost_total", null, "Attempts whose end was not stored because their lease ran out and another claim took the call.");
         meter.CreateObservableGauge("fnsharp_async_calls_running", () => Volatile.Read(ref _running), null, "Detached calls running on this node now.");
     }
 
@@ -42,6 +43,8 @@ internal sealed class DetachedCallMetrics
     public Counter<long> DeadLetters { get; }
 
     public Counter<long> Redrives { get; }
+
+    public Counter<long> LeasesLost { get; }
 
     public static KeyValuePair<string, object?> Fn(string fnId) => new("fn_id", fnId);
 

@@ -59,4 +59,7 @@ internal sealed partial class DetachedCallWorker
 
     [LoggerMessage(1518, LogLevel.Warning, "Stopping: cutting off {Count} running detached call(s); they are queued again")]
     private static partial void LogCuttingOff(ILogger logger, int count);
+
+    [LoggerMessage(1519, LogLevel.Warning, "Detached call {CallId} of fn {FnId}: the end of attempt {Attempt} was not stored, because its lease (FN_ASYNC_LEASE_MSECS={LeaseMs}) ran out and another claim took the call; that claim's outcome stands")]
+    private static partial void LogLeaseLost(ILogger logger, string callId, string fnId, int attempt, long leaseMs);
 }

@@ -260,7 +260,7 @@ internal sealed partial class DetachedCallWorker(
         }
         catch (OperationCanceledException) when (_cutOff.IsCancellationRequested)
         {
-            settled = await GiveBackAsync(calls, call);
+            settled = await GiveBackAsync(calls, item);
         }
         catch (Exception e)
         {
@@ -279,6 +279,7 @@ internal sealed partial class DetachedCallWorker(
     private async Task<DetachedAttempt> AttemptAsync(ICallStore calls, IDataStore store, ClaimedCall item, Slot slot)
     {
         var call = item.Call;
+        var lease = item.Lease;
         var now = time.GetUtcNow();
         if (now > DetachedRetryPolicy.ExpiresAt(call, Settings))
         {
@@ -292,11 +293,15 @@ internal sealed partial class DetachedCallWorker(
                 CompletedAt = now,
                 NextAttemptAt = null,
                 DeadLetter = true,
-            };
 
-            // The claim counted an attempt that never ran: undo it first (the end keeps the attempts).
-            await calls.RequeueCallAsync(call.Id, now, call.Error, countAttempt: false, CancellationToken.None);
-            await calls.CompleteCallAsync(expired, null, CancellationToken.None);
+                // The claim counted an attempt that never ran.
+                Attempts = call.Attempts - 1,
+            };
+            if (await calls.CompleteCallAsync(expired, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             metrics.DeadLetters.Add(1, DetachedCallMetrics.Fn(call.FnId), new("reason", DetachedCallMetrics.SnakeCase(nameof(DetachedDeadLetterReason.MaxEventAge))));
             return new DetachedAttempt(call.Id, DetachedSettlement.DeadLettered, null);
         }
@@ -307,7 +312,11 @@ internal sealed partial class DetachedCallWorker(
         {
             LogFnDeleted(logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
-            await calls.CompleteCallAsync(orphan, null, CancellationToken.None);
+            if (await calls.CompleteCallAsync(orphan, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
             return new DetachedAttempt(call.Id, DetachedSettlement.Completed, null);
         }
@@ -316,7 +325,7 @@ internal sealed partial class DetachedCallWorker(
 
         if (outcome.Cancelled)
         {
-            return await GiveBackAsync(calls, call);
+            return await GiveBackAsync(calls, item);
         }
 
         var (status, error) = (outcome.Status, outcome.Error);
@@ -334,7 +343,7 @@ internal sealed partial class DetachedCallWorker(
         if (_stopping && status == CallStatus.TooBusy)
         {
             // Refused because the node is stopping: not the call's fault.
-            return await GiveBackAsync(calls, call);
+            return await GiveBackAsync(calls, item);
         }
 
         var retries = 0;
@@ -356,19 +365,31 @@ internal sealed partial class DetachedCallWorker(
         switch (decision.Kind)
         {
             case DetachedDecisionKind.Complete:
-                await calls.CompleteCallAsync(ended, log, CancellationToken.None);
+                if (await calls.CompleteCallAsync(ended, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 LogCompleted(logger, call.Id, call.FnId, call.Attempts);
                 return new DetachedAttempt(call.Id, DetachedSettlement.Completed, status);
             case DetachedDecisionKind.Retry:
                 var next = decision.NextAttemptAt!.Value;
-                await calls.RequeueCallAsync(call.Id, next, error?.Message, decision.CountAttempt, CancellationToken.None);
+                if (await calls.RequeueCallAsync(call.Id, lease, next, error?.Message, decision.CountAttempt, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 metrics.Retries.Add(1, fnTag, new("fault", DetachedCallMetrics.SnakeCase(decision.Fault.ToString())));
                 LogRetry(logger, call.Id, call.FnId, call.Attempts, DetachedCallMetrics.SnakeCase(decision.Fault.ToString()), error?.Message ?? "", (long)(next - now).TotalMilliseconds, decision.CountAttempt);
                 return new DetachedAttempt(call.Id, DetachedSettlement.Retried, status);
             default:
                 var reason = decision.Reason!.Value;
                 var dead = ended with { DeadLetter = true, Error = reason == DetachedDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
-                await calls.CompleteCallAsync(dead, log, CancellationToken.None);
+                if (await calls.CompleteCallAsync(dead, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                {
+                    return LeaseLost(call, status);
+                }
+
                 metrics.DeadLetters.Add(1, fnTag, new("reason", DetachedCallMetrics.SnakeCase(reason.ToString())));
                 switch (reason)
                 {
@@ -407,11 +428,16 @@ internal sealed partial class DetachedCallWorker(
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>
-    private async Task<DetachedAttempt> GiveBackAsync(ICallStore calls, Call call)
+    private async Task<DetachedAttempt> GiveBackAsync(ICallStore calls, ClaimedCall item)
     {
+        var call = item.Call;
         try
         {
-            await calls.RequeueCallAsync(call.Id, time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None);
+            if (await calls.RequeueCallAsync(call.Id, item.Lease, time.GetUtcNow(), call.Error, countAttempt: false, CancellationToken.None) == LeasedWrite.LeaseLost)
+            {
+                return LeaseLost(call, null);
+            }
+
             LogGivenBack(logger, call.Id, call.FnId);
             return new DetachedAttempt(call.Id, DetachedSettlement.GivenBack, null);
         }
@@ -420,6 +446,17 @@ internal sealed partial class DetachedCallWorker(
             LogAttemptFailed(logger, e, call.Id, call.FnId, (long)Settings.LeaseMs);
             return new DetachedAttempt(call.Id, DetachedSettlement.LeftToLease, null);
         }
+    }
+
+    /// <summary>
+    /// The end of an attempt was not stored: the call's lease ran out (this node could not renew it in
+    /// time) and another claim took it, so that claim's outcome stands.
+    /// </summary>
+    private DetachedAttempt LeaseLost(Call call, CallStatus? status)
+    {
+        LogLeaseLost(logger, call.Id, call.FnId, call.Attempts, (long)Settings.LeaseMs);
+        metrics.LeasesLost.Add(1, DetachedCallMetrics.Fn(call.FnId));
+        return new DetachedAttempt(call.Id, DetachedSettlement.LeaseLost, status);
     }
 
     private async Task RenewLeasesAsync(ICallStore calls, CancellationToken cancellationToken)

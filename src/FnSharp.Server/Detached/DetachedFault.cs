@@ -6,7 +6,7 @@ internal enum DetachedFault
     /// <summary>The attempt succeeded.</summary>
     None,
 
-    /// <summary>The node had no room in time: retried without counting the attempt.</summary>
+    /// <summary>The node had no room in time, or its container engine did not answer: retried without counting the attempt.</summary>
     Busy,
 
     /// <summary>The platform failed (the container did not start, the image is missing): retried until the maximum event age.</summary>

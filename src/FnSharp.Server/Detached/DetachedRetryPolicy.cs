@@ -21,7 +21,7 @@ internal static class DetachedRetryPolicy
     public static DetachedFault Classify(CallStatus status) => status switch
     {
         CallStatus.Success => DetachedFault.None,
-        CallStatus.TooBusy => DetachedFault.Busy,
+        CallStatus.TooBusy or CallStatus.EngineUnavailable => DetachedFault.Busy,
         CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => DetachedFault.Platform,
 
         // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for

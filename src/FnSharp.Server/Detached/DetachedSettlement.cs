@@ -17,4 +17,10 @@ internal enum DetachedSettlement
 
     /// <summary>Its outcome could not be stored: it is claimed again when its lease ends.</summary>
     LeftToLease,
+
+    /// <summary>
+    /// Its outcome was not stored because its lease had passed to another claim (the lease ran out
+    /// before this node stored the end): the other attempt's outcome stands.
+    /// </summary>
+    LeaseLost,
 }

@@ -26,11 +26,11 @@ internal sealed class DeferredCallStore(StoreHolder holder) : ICallStore
     public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken) =>
         Calls.RecoverNodeCallsAsync(nodeName, cancellationToken);
 
-    public Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken) =>
-        Calls.CompleteCallAsync(call, log, cancellationToken);
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken) =>
+        Calls.CompleteCallAsync(call, lease, log, cancellationToken);
 
-    public Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) =>
-        Calls.RequeueCallAsync(callId, nextAttemptAt, error, countAttempt, cancellationToken);
+    public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) =>
+        Calls.RequeueCallAsync(callId, lease, nextAttemptAt, error, countAttempt, cancellationToken);
 
     public Task<Call?> RedriveCallAsync(string fnId, string callId, DateTimeOffset now, CancellationToken cancellationToken) =>
         Calls.RedriveCallAsync(fnId, callId, now, cancellationToken);

@@ -5,8 +5,10 @@ using FnSharp.Core.Ids;
 using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
+using FnSharp.Server.Cluster;
 using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Edge;
 using FnSharp.Server.Invocation;
 using FnSharp.Server.Triggers;
 using Microsoft.Extensions.Options;
@@ -47,12 +49,13 @@ public static class FnSharpServerExtensions
         // writes the records of calls that end while the runner shuts down. Neither uses the store before
         // ServerLifetime has opened it (the first record can only come from a request).
         services.AddSingleton<CallRecordMetrics>();
-        services.AddSingleton<CallRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallRecorder>());
-        services.AddSingleton<CallPruner>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallPruner>());
+        services.AddHostedSingleton<CallRecorder>();
+        services.AddHostedSingleton<CallPruner>();
+        services.AddHostedSingleton<ImageCleanup>();
         services.AddHostedService<ServerLifetime>();
         services.AddDetachedCalls();
+        services.AddFnSharpEdge();
+        services.AddCluster();
         services.AddTriggers();
         services.AddProblemDetails();
 

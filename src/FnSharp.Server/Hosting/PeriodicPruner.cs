@@ -1,64 +1,54 @@
 namespace FnSharp.Server.Hosting;
 
 /// <summary>
-/// A background service that runs <see cref="PruneAsync"/> every <see cref="Period"/> from start-up, on the
-/// injected clock, while <see cref="Enabled"/> says so at start; the base of the call and audit pruners.
+/// A <see cref="PeriodicService"/> that removes what is older than <see cref="MaxAge"/> (off when it is zero)
+/// each round; the base of the call and audit pruners, which say what to remove and how to log it.
 /// </summary>
-internal abstract class PeriodicPruner(TimeProvider time) : BackgroundService
+internal abstract class PeriodicPruner(TimeProvider time) : PeriodicService(time)
 {
-    private PeriodicTimer? _timer;
+    /// <summary>
+    /// The age beyond which items are removed; zero turns pruning off. Read when used, not when built: the
+    /// host builds hosted services before it reports bad settings.
+    /// </summary>
+    protected abstract TimeSpan MaxAge { get; }
 
-    /// <summary>The clock of the rounds, for the implementation's "now".</summary>
-    protected TimeProvider Time { get; } = time;
-
-    /// <summary>The time between two rounds; the first comes one period after start-up.</summary>
-    protected abstract TimeSpan Period { get; }
-
-    /// <summary>Whether to prune at all (read at start, after the settings are checked).</summary>
-    protected abstract bool Enabled { get; }
-
-    /// <summary>One round; a failure of the store is the implementation's to log, and the next round tries again.</summary>
+    /// <summary>Removes the items older than <paramref name="before"/> from the store.</summary>
     /// <returns>How many items were removed.</returns>
-    public abstract Task<int> PruneAsync(CancellationToken cancellationToken);
+    protected abstract Task<int> RemoveOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>Reports a round that removed <paramref name="removed"/> (at least one) items older than <paramref name="before"/>.</summary>
+    protected abstract void OnPruned(int removed, DateTimeOffset before);
+
+    /// <summary>Reports a round whose store failed; the next round tries again.</summary>
+    protected abstract void OnFailed(Exception exception);
 
     /// <inheritdoc/>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Made here, not in ExecuteAsync (which .NET 10 runs later on the thread pool): the first round is
-        // due one period after start-up, whenever the loop gets to wait for it.
-        if (Enabled)
-        {
-            _timer = new PeriodicTimer(Period, Time);
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
+    protected override bool Enabled => MaxAge > TimeSpan.Zero;
 
     /// <inheritdoc/>
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => PruneAsync(cancellationToken);
 
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One round: removes the items older than now minus <see cref="MaxAge"/>; a failure of the store is reported and the next round tries again.</summary>
+    /// <returns>How many items were removed (0 when the store failed).</returns>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
-        if (_timer is not { } timer)
-        {
-            return;
-        }
-
+        var before = Time.GetUtcNow() - MaxAge;
+        int removed;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await PruneAsync(stoppingToken);
-            }
+            removed = await RemoveOlderThanAsync(before, cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            // Shutting down.
+            OnFailed(e);
+            return 0;
         }
+
+        if (removed > 0)
+        {
+            OnPruned(removed, before);
+        }
+
+        return removed;
     }
 }

@@ -54,8 +54,8 @@ internal sealed partial class ServerLifetime(
 
     private async Task RemoveContainersAsync(CancellationToken cancellationToken)
     {
+        // The runner logs what it removed and what it could not (it alone knows).
         await agent.ShutdownAsync(cancellationToken);
-        LogContainersRemoved(logger);
     }
 
     // Event ids 1000-1099 belong to the server's hosting.
@@ -67,7 +67,4 @@ internal sealed partial class ServerLifetime(
 
     [LoggerMessage(1003, LogLevel.Warning, "The Docker engine at {DockerHost} does not answer; calls will fail until it does. Start it with scripts/ensure-docker.sh")]
     private static partial void LogDockerUnreachable(ILogger logger, Exception exception, string dockerHost);
-
-    [LoggerMessage(1004, LogLevel.Information, "Removed every container of this run")]
-    private static partial void LogContainersRemoved(ILogger logger);
 }

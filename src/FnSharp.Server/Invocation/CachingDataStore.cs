@@ -8,8 +8,11 @@ namespace FnSharp.Server.Invocation;
 /// The datastore as the server uses it: every call passes through to the real store, and the four
 /// lookups of the invoke path (fn by id, app by id and by name, trigger by source) are cached.
 /// Every write through this node invalidates the whole cache at once, so this node never serves a
-/// stale fn after a change it made (Fn's cache lags writes by up to 5 s). Entries also expire after
-/// a time, which bounds how late a write made by another node on a shared store is seen.
+/// stale fn after a change it made (Fn's cache lags writes by up to 5 s). On a store shared by several
+/// nodes, <see cref="Cluster.StoreChangeListener"/> invalidates it for each change another node commits
+/// (<see cref="Invalidate"/>), suspends it while it cannot hear of them, and makes each write through this
+/// node wait until the other nodes have seen it (<see cref="AfterWrite"/>). Entries also expire after a
+/// time, which bounds how late a change is seen should every other means fail.
 /// </summary>
 /// <remarks>
 /// Entries carry the generation in which their read began; a write bumps the generation after it
@@ -23,6 +26,7 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
 
     private readonly ConcurrentDictionary<(char Kind, string Key), Entry> _entries = new();
     private long _generation;
+    private volatile bool _suspended;
 
     /// <summary>The store behind the cache.</summary>
     public IDataStore Inner => inner;
@@ -39,26 +43,26 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
     public Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken) =>
         CachedAsync('t', string.Join('\u001f', appId, type, source), () => inner.GetTriggerBySourceAsync(appId, type, source, cancellationToken));
 
-    public Task<App> InsertAppAsync(App app, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertAppAsync(app, cancellationToken));
+    public Task<App> InsertAppAsync(App app, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertAppAsync(app, cancellationToken), cancellationToken);
 
     public Task<App> UpdateAppAsync(string appId, Func<App, App> update, CancellationToken cancellationToken) =>
-        WriteAsync(() => inner.UpdateAppAsync(appId, update, cancellationToken));
+        WriteAsync(() => inner.UpdateAppAsync(appId, update, cancellationToken), cancellationToken);
 
-    public Task<bool> RemoveAppAsync(string appId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveAppAsync(appId, cancellationToken));
+    public Task<bool> RemoveAppAsync(string appId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveAppAsync(appId, cancellationToken), cancellationToken);
 
-    public Task<Fn> InsertFnAsync(Fn fn, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertFnAsync(fn, cancellationToken));
+    public Task<Fn> InsertFnAsync(Fn fn, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertFnAsync(fn, cancellationToken), cancellationToken);
 
     public Task<Fn> UpdateFnAsync(string fnId, Func<Fn, Fn> update, CancellationToken cancellationToken) =>
-        WriteAsync(() => inner.UpdateFnAsync(fnId, update, cancellationToken));
+        WriteAsync(() => inner.UpdateFnAsync(fnId, update, cancellationToken), cancellationToken);
 
-    public Task<bool> RemoveFnAsync(string fnId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveFnAsync(fnId, cancellationToken));
+    public Task<bool> RemoveFnAsync(string fnId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveFnAsync(fnId, cancellationToken), cancellationToken);
 
-    public Task<Trigger> InsertTriggerAsync(Trigger trigger, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertTriggerAsync(trigger, cancellationToken));
+    public Task<Trigger> InsertTriggerAsync(Trigger trigger, CancellationToken cancellationToken) => WriteAsync(() => inner.InsertTriggerAsync(trigger, cancellationToken), cancellationToken);
 
     public Task<Trigger> UpdateTriggerAsync(string triggerId, Func<Trigger, Trigger> update, CancellationToken cancellationToken) =>
-        WriteAsync(() => inner.UpdateTriggerAsync(triggerId, update, cancellationToken));
+        WriteAsync(() => inner.UpdateTriggerAsync(triggerId, update, cancellationToken), cancellationToken);
 
-    public Task<bool> RemoveTriggerAsync(string triggerId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveTriggerAsync(triggerId, cancellationToken));
+    public Task<bool> RemoveTriggerAsync(string triggerId, CancellationToken cancellationToken) => WriteAsync(() => inner.RemoveTriggerAsync(triggerId, cancellationToken), cancellationToken);
 
     public Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken) => inner.GetAppsAsync(filter, cancellationToken);
 
@@ -68,10 +72,40 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
 
     public Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken) => inner.GetTriggersAsync(filter, cancellationToken);
 
+    /// <summary>
+    /// Runs after each successful write through this node, before the write returns: on a shared store,
+    /// <see cref="Cluster.StoreChangeListener.SyncAsync"/>, which waits until the other nodes have seen it.
+    /// </summary>
+    public Func<CancellationToken, Task>? AfterWrite { get; set; }
+
+    /// <summary>Drops every cached lookup: a change was committed elsewhere.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    /// <summary>
+    /// Stops caching until <see cref="Resume"/>: every lookup goes to the store, because changes committed
+    /// elsewhere cannot be heard of meanwhile (the store's change feed is down).
+    /// </summary>
+    public void Suspend()
+    {
+        _suspended = true;
+        Invalidate();
+    }
+
+    /// <summary>Caches again from empty: the change feed is back, and what was cached before it may be stale.</summary>
+    public void Resume()
+    {
+        Invalidate();
+        _suspended = false;
+    }
+
     private async Task<T?> CachedAsync<T>(char kind, string key, Func<Task<T?>> read)
         where T : class
     {
-        if (lifetime <= TimeSpan.Zero)
+        if (lifetime <= TimeSpan.Zero || _suspended)
         {
             return await read();
         }
@@ -93,18 +127,25 @@ internal sealed class CachingDataStore(IDataStore inner, TimeProvider time, Time
         return value;
     }
 
-    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
+        T written;
         try
         {
-            return await write();
+            written = await write();
         }
         finally
         {
             // Also after a failed write: it may have committed before failing.
-            Interlocked.Increment(ref _generation);
-            _entries.Clear();
+            Invalidate();
         }
+
+        if (AfterWrite is { } afterWrite)
+        {
+            await afterWrite(cancellationToken);
+        }
+
+        return written;
     }
 
     private sealed record Entry(object? Value, long Generation, long ReadAt);

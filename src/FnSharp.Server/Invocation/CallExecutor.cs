@@ -58,6 +58,7 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
                 body,
                 answer.Content.Headers.ContentLength,
                 options.Value.MaxResponseSize,
+                options.Value.ResponseHoldBackBytes,
                 destination,
                 () =>
                 {

@@ -73,8 +73,8 @@ internal sealed class CallOutcome : IAsyncDisposable
 
     /// <summary>
     /// <paramref name="call"/> as it ended at <paramref name="completedAt"/>: status (<c>cancelled</c>, or
-    /// success, timeout or error from <see cref="Status"/>), status code, error, and the start time and
-    /// container of this attempt (absent when it reached none: a detached call's claim is not its start).
+    /// success, timeout or error from <see cref="Status"/>), status code, error, and the start time,
+    /// container and image digest of this attempt (absent when it reached none: a detached call's claim is not its start).
     /// </summary>
     public Call Record(Call call, DateTimeOffset completedAt)
     {
@@ -86,6 +86,7 @@ internal sealed class CallOutcome : IAsyncDisposable
             Error = Error?.Message,
             StartedAt = Execution?.StartedAt,
             ContainerId = Execution?.ContainerId,
+            ImageDigest = Execution?.ImageDigest,
             CompletedAt = completedAt,
             NextAttemptAt = null,
         };

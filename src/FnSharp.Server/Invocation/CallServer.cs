@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
 using FnSharp.Core.Errors;
@@ -77,9 +78,8 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
             throw new ApiException(ApiErrors.RequestTooLarge(length, max));
         }
 
-        // A chunked body is held to the limit here, with Fn's message, not by Kestrel, whose failure
-        // would reach the container's connection as a function that broke off (502): a detached call's
-        // body is read within the limit (DetachedCallAcceptor), a synchronous one streams through LimitedRequestBody.
+        // A chunked body is held to the limit with Fn's message when it is read (ReadBodyAsync here,
+        // DetachedCallAcceptor for a detached call), not by Kestrel, whose bare 413 would carry no message.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
@@ -89,15 +89,15 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
     private async Task RunAsync(HttpContext context, Call call, Target target, bool trigger)
     {
         var request = context.Request;
-        var chunked = request.ContentLength is null ? new LimitedRequestBody(request.Body, _options.MaxRequestSize) : null;
+        var requestBody = await ReadBodyAsync(context, call.Id);
         var callRequest = new CallRequest
         {
             CallId = call.Id,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
             Headers = ContainerHeaders(request, trigger),
-            Body = chunked ?? request.Body,
-            ContentLength = request.ContentLength,
+            Body = requestBody,
+            ContentLength = requestBody.Length,
         };
 
         // Disposed last: the client is answered before the container is freed (or killed).
@@ -107,16 +107,6 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
             // The client went away (the call is recorded as cancelled, with where it ran and its output) or the answer broke off.
             Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
             failure.Throw();
-        }
-
-        if (!outcome.Answered && chunked?.Exceeded is { } read)
-        {
-            // The body went over the limit on its way to the container (which lost the call mid-body).
-            var tooLarge = ApiErrors.RequestTooLarge(read, _options.MaxRequestSize);
-            LogRequestTooLarge(logger, call.Id, request.Path, read, _options.MaxRequestSize);
-            Record(outcome.Record(call, ApiTime.Now(time)) with { Status = CallStates.Error, StatusCode = tooLarge.Status, Error = tooLarge.Message }, outcome.Execution);
-            await ApiJson.WriteErrorAsync(context.Response, tooLarge);
-            return;
         }
 
         Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
@@ -157,6 +147,33 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
         return status;
     }
 
+    /// <summary>
+    /// Reads the client's whole body within <c>FN_MAX_REQUEST_SIZE</c> before the call reaches the agent,
+    /// as Fn's server does: a body that is malformed (400), stalls (408, <c>Edge/RequestBodyGuard</c>), runs
+    /// over the limit (413) or is cut off by its client is the client's fault, answered here, never sent to
+    /// a container and never recorded against the fn. Streamed to the container instead, it broke the
+    /// container's connection mid-call: the warm container was killed and the call recorded as its 502.
+    /// </summary>
+    /// <exception cref="ApiException">413 <see cref="ApiErrors.RequestTooLarge"/>.</exception>
+    /// <exception cref="BadHttpRequestException">Kestrel's or the edge's 400 or 408.</exception>
+    private async Task<MemoryStream> ReadBodyAsync(HttpContext context, string callId)
+    {
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await ApiJson.ReadBodyAsync(context.Request, _options.MaxRequestSize, context.RequestAborted);
+        }
+        catch (ApiException e) when (e.Error.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            LogChunkedRequestTooLarge(logger, callId, context.Request.Path, _options.MaxRequestSize);
+            throw;
+        }
+
+        return MemoryMarshal.TryGetArray(body, out var bytes)
+            ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+    }
+
     /// <summary>Hands the record of a call that ended to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
     /// <param name="ended">The call as it ended.</param>
     /// <param name="execution">Where it ran, when it reached a container: its output becomes the call's log.</param>
@@ -193,4 +210,7 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
 
     [LoggerMessage(1202, LogLevel.Warning, "Call {CallId} to {Path} refused, request too large: {Length} bytes, more than FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
     private static partial void LogRequestTooLarge(ILogger logger, string callId, string path, long length, long maxBytes);
+
+    [LoggerMessage(1203, LogLevel.Warning, "Call {CallId} to {Path} refused, chunked request body over FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
+    private static partial void LogChunkedRequestTooLarge(ILogger logger, string callId, string path, long maxBytes);
 }

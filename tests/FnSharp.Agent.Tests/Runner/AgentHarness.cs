@@ -20,10 +20,13 @@ internal sealed class AgentHarness : IAsyncDisposable
         var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
         Observer = new HarnessObserver(Driver);
-        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer);
+        Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer, () => NodeCpuBusy);
     }
 
     public FakeContainerDriver Driver { get; } = new();
+
+    /// <summary>The busy share of the node's 2 CPUs the runner sees (0 to 1); unknown unless a test sets it.</summary>
+    public double? NodeCpuBusy { get; set; }
 
     /// <summary>What the runner reports of its state; each change wakes the driver's waits.</summary>
     public HarnessObserver Observer { get; }

@@ -81,6 +81,30 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FreezeIdle_FnCalledEvery100Ms_NotPausedBetweenCallsButOnceItGoesQuiet()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
+        var fn = _h.NewFn();
+        await _h.CallAsync(fn);
+        for (var i = 0; i < 3; i++)
+        {
+            _h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            await _h.CallAsync(fn);
+        }
+
+        var pausesWhileCalled = _h.Driver.PauseCount;
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        var pausesOneGapLater = _h.Driver.PauseCount;
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(300));
+        await _h.Driver.WaitUntilAsync(d => d.PauseCount == pausesWhileCalled + 1);
+
+        // The first gap paused the container (nothing was measured yet): the first call only.
+        Assert.Equal((1, 1), (pausesWhileCalled, pausesOneGapLater));
+        Assert.True(_h.Driver.Containers.Single().IsPaused);
+    }
+
+    [Fact]
     public async Task FreezeIdle_Disabled_NeverPauses()
     {
         var fn = _h.NewFn();

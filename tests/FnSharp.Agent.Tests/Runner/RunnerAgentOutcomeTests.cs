@@ -81,6 +81,38 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
+    [Theory]
+    [InlineData(ContainerStartError.ImageNotFound, 502)]
+    [InlineData(ContainerStartError.ImageUnauthorized, 502)]
+    public async Task SubmitAsync_ImageCannotBePulled_CallerGetsTheDriversAccountNotContainerFailedToInitialize(ContainerStartError error, int status)
+    {
+        _h.Driver.StartFailure = error;
+        var fn = _h.NewFn();
+
+        await using var result = await _h.SubmitAsync(fn);
+
+        Assert.Equal(CallStatus.ImageNotFound, result.Status);
+        Assert.Equal((status, $"Failed to pull image '{fn.Image}': fake start failure {error}"), (result.Error!.Status, result.Error.Message));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("\"if-not-present\"", false)]
+    [InlineData("\"always\"", true)]
+    public async Task SubmitAsync_PullPolicyAnnotation_PassedToTheDriversSpec(string? policy, bool pullAlways)
+    {
+        var fn = _h.NewFn();
+        if (policy is not null)
+        {
+            fn = fn with { Annotations = new Dictionary<string, System.Text.Json.JsonElement> { [FnSharp.Core.Models.FnSharpAnnotations.PullPolicy] = System.Text.Json.JsonDocument.Parse(policy).RootElement.Clone() } };
+        }
+
+        await using var result = await _h.SubmitAsync(fn);
+
+        Assert.Equal(CallStatus.Success, result.Status);
+        Assert.Equal(pullAlways, Assert.Single(_h.Driver.Created).PullAlways);
+    }
+
     [Fact]
     public async Task SubmitAsync_ImageMissing_EveryWaitingCallGetsTheError()
     {
@@ -265,14 +297,15 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
             [CallStatus.ContainerInitTimedOut] = (504, CallErrors.ContainerInitTimedOut.Message),
             [CallStatus.ContainerInitFailed] = (502, CallErrors.ContainerInitFailed.Message),
             [CallStatus.TooBusy] = (503, "Timed out - server too busy"),
-            [CallStatus.CannotAllocate] = (400, "Requested CPU/Memory cannot be allocated"),
+            [CallStatus.CannotAllocate] = (400, CallErrors.CannotAllocate(8192, 200, detached: false).Message),
             [CallStatus.OutOfMemory] = (502, CallErrors.OutOfMemory.Message),
             [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
+            [CallStatus.EngineUnavailable] = (503, CallErrors.EngineUnavailable.Message),
         };
 
         Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);
         Assert.Equal(expected.Count, expected.Values.Distinct().Count());
         Assert.Equal((503, "Timed out - server too busy"), (CallErrors.TooBusy.Status, CallErrors.TooBusy.Message));
-        Assert.Equal((400, "Requested CPU/Memory cannot be allocated"), (CallErrors.CannotAllocate.Status, CallErrors.CannotAllocate.Message));
+        Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"), (CallErrors.CannotAllocate(8192, 200, detached: false).Status, CallErrors.CannotAllocate(8192, 200, detached: false).Message));
     }
 }

@@ -36,6 +36,34 @@ public sealed class ModelValidatorTests
     [Fact]
     public void ValidateFn_Complete_Valid() => Assert.Null(ModelValidator.ValidateFn(ValidFn));
 
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("\"16\"", 16)]
+    [InlineData("100000", 100000)]
+    public void ValidateFn_MaxConcurrencyWholeNumber_ValidAndRead(string json, int cap)
+    {
+        var fn = ValidFn with { Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse(json).RootElement } };
+
+        Assert.Null(ModelValidator.ValidateFn(fn));
+        Assert.Equal(cap, FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("1.5")]
+    [InlineData("\"many\"")]
+    [InlineData("100001")]
+    public void ValidateFn_MaxConcurrencyNotAPositiveWholeNumber_InvalidMaxConcurrency(string json)
+    {
+        var fn = ValidFn with { Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse(json).RootElement } };
+
+        var error = ModelValidator.ValidateFn(fn);
+
+        Assert.Equal(ApiErrors.InvalidMaxConcurrency, error);
+        Assert.Equal((400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap"), (error!.Status, error.Message));
+    }
+
     [Fact]
     public void ValidateFn_NoAppId_MissingAppId() =>
         Assert.Equal(ApiErrors.MissingAppId, ModelValidator.ValidateFn(ValidFn with { AppId = "" }));
@@ -195,6 +223,80 @@ public sealed class ModelValidatorTests
 
     private static Dictionary<string, JsonElement> Annotation(string key, string json) =>
         new(StringComparer.Ordinal) { [key] = JsonDocument.Parse(json).RootElement.Clone() };
+
+    [Theory]
+    [InlineData("", "config key '' is not valid: it is empty; each config key becomes the name of an environment variable in the fn's containers")]
+    [InlineData("A=B", "config key 'A=B' is not valid: it contains '=', where the variable's name would end; each config key becomes the name of an environment variable in the fn's containers")]
+    [InlineData("A\0B", "config key 'A\\0B' is not valid: it contains NUL (\\0); each config key becomes the name of an environment variable in the fn's containers")]
+    public void ValidateConfig_KeyTheEngineRefuses_400NamingTheKey(string key, string message)
+    {
+        var error = ModelValidator.ValidateConfig(new Dictionary<string, string> { ["GOOD"] = "1", [key] = "v" });
+
+        Assert.Equal((400, message), (error?.Status, error?.Message));
+    }
+
+    [Fact]
+    public void ValidateConfig_NulInValue_400NamingTheKey()
+    {
+        var error = ModelValidator.ValidateConfig(new Dictionary<string, string> { ["TOKEN"] = "ab\0c" });
+
+        Assert.Equal((400, "config value of 'TOKEN' is not valid: it contains NUL (\\0), which an environment variable cannot hold"), (error?.Status, error?.Message));
+    }
+
+    [Theory]
+    [InlineData("A B")]
+    [InlineData("1A")]
+    [InlineData("a.b-c")]
+    [InlineData("ÄÖ")]
+    [InlineData("A\nB")]
+    [InlineData("\u001b")]
+    public void ValidateConfig_KeysAProcessReceives_ValidAsInFn(string key) =>
+        Assert.Null(ModelValidator.ValidateConfig(new Dictionary<string, string> { [key] = "value\nwith lines", ["EMPTY"] = "" }));
+
+    [Fact]
+    public void ValidateConfig_EntryAtTheKernelsLimit_Valid() =>
+        Assert.Null(ModelValidator.ValidateConfig(new Dictionary<string, string> { ["A"] = new string('x', ModelValidator.MaxConfigEntryBytes - 2) }));
+
+    [Fact]
+    public void ValidateConfig_EntryOneByteOver_400WithItsLength()
+    {
+        // "é" takes two bytes of UTF-8: the limit is in bytes, not characters.
+        var error = ModelValidator.ValidateConfig(new Dictionary<string, string> { ["A"] = "é" + new string('x', ModelValidator.MaxConfigEntryBytes - 3) });
+
+        Assert.Equal("config entry 'A' is too long: 131072 bytes as KEY=VALUE in UTF-8, more than the 131071 one environment variable may take", error?.Message);
+    }
+
+    [Fact]
+    public void ValidateConfig_TotalAtTheLimit_ValidAndOneByteMoreRefused()
+    {
+        // Eight entries of K0..K7 (2 bytes) plus a value, 10 bytes each besides: 983040 bytes in all.
+        var value = new string('x', (ModelValidator.MaxConfigBytes / 8) - 2 - ModelValidator.ConfigEntryOverheadBytes);
+        var config = Enumerable.Range(0, 8).ToDictionary(i => "K" + i, _ => value);
+
+        Assert.Null(ModelValidator.ValidateConfig(config));
+        config["K0"] += "x";
+        Assert.Equal(
+            "config is too large: its 8 entries take 983041 bytes of a container's environment (key and value in UTF-8 plus 10 each), more than 983040 (960 KiB)",
+            ModelValidator.ValidateConfig(config)?.Message);
+    }
+
+    [Fact]
+    public void ValidateConfig_LongKey_ShownCut()
+    {
+        var error = ModelValidator.ValidateConfig(new Dictionary<string, string> { [new string('K', 100) + "="] = "v" });
+
+        Assert.Equal($"config key '{new string('K', 64)}...' is not valid: it contains '=', where the variable's name would end; each config key becomes the name of an environment variable in the fn's containers", error?.Message);
+    }
+
+    [Fact]
+    public void ValidateAppAndFn_BadConfig_RefusedAfterFnsOwnChecks()
+    {
+        var config = new Dictionary<string, string> { [""] = "v" };
+
+        Assert.Equal(400, ModelValidator.ValidateApp(new App { Name = "a", Config = config })?.Status);
+        Assert.Equal(400, ModelValidator.ValidateFn(ValidFn with { Config = config })?.Status);
+        Assert.Equal(ApiErrors.MissingImage, ModelValidator.ValidateFn(ValidFn with { Image = "", Config = config }));
+    }
 
     private static readonly Trigger ValidTrigger = new() { AppId = "app", FnId = "fn", Name = "триггер", Type = "http", Source = "/hook" };
 }

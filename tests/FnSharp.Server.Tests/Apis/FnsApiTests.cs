@@ -57,6 +57,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":99}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":"lots"}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/async-retries":-1}}""", "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/pull-policy":"Always"}}""", "Invalid annotation fnsharp.io/pull-policy: use \"if-not-present\" (the default: pull only a missing image) or \"always\" (pull before each start, for moving tags)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":null}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e12}""", "Invalid JSON")]

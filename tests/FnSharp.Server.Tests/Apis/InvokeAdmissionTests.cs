@@ -51,6 +51,36 @@ public sealed class InvokeAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_Refused_BodyNamesTheLimitAndWhatItWas()
+    {
+        _server.Settings["FN_MAX_WAIT_MSECS"] = "0";
+        var http = _server.CreateClient();
+        var fn = await CreateFnAsync(new FnSharpClient(http), memory: 128);
+
+        using var response = await http.PostAsync(new Uri($"/invoke/{fn.Id}", UriKind.Relative), new StringContent("x"));
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(
+            ("Timed out - server too busy", "wait_time", "No container of the fn was free within the wait of 0 ms (FN_MAX_WAIT_MSECS) or the call's deadline."),
+            (body.RootElement.GetProperty("message").GetString(), body.RootElement.GetProperty("reason").GetString(), body.RootElement.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task CreateFn_MaxConcurrencyNotAPositiveWholeNumber_400NamingTheAnnotation()
+    {
+        var http = _server.CreateClient();
+        var app = await new FnSharpClient(http).CreateAppAsync(new App { Name = "capped" });
+
+        using var response = await http.PostAsync(
+            new Uri("/v2/fns", UriKind.Relative),
+            new StringContent($$$"""{"app_id":"{{{app.Id}}}","name":"f","image":"img","annotations":{"fnsharp.io/max-concurrency":0}}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000", body.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Invoke_FnMemoryBeyondHost_400CannotBeAllocated()
     {
         _server.Settings["FN_MAX_TOTAL_MEMORY_BYTES"] = (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -60,7 +90,7 @@ public sealed class InvokeAdmissionTests : IAsyncLifetime
         var result = await client.InvokeAsync(fn.Id, "x");
 
         Assert.Equal(HttpStatusCode.BadRequest, result.StatusCode);
-        Assert.Equal("""{"message":"Requested CPU/Memory cannot be allocated"}""", result.Body);
+        Assert.StartsWith("""{"message":"Requested CPU/Memory cannot be allocated: the fn asks 128 MiB and containers on this node may use 64 MiB in all""", result.Body, StringComparison.Ordinal);
         Assert.Equal(0, _driver.CreatedCount);
     }
 

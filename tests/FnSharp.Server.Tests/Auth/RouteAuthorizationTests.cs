@@ -87,6 +87,7 @@ public sealed class RouteAuthorizationTests
         ("DELETE", "/v2/keys/{keyID}", "/v2/keys/{K}", null, Allowed.Admin),
         ("GET", "/v2/audit", "/v2/audit", null, Allowed.Admin),
         ("GET", "/v2/stats", "/v2/stats", null, Allowed.Admin),
+        ("GET", "/v2/nodes", "/v2/nodes", null, Allowed.Admin),
         ("GET", "/v2/fns/{fnID}/stats", "/v2/fns/{FA}/stats", null, Allowed.DeployA),
         ("GET", "/ui/{**path}", "/ui/", null, Allowed.Public),
         ("HEAD", "/ui/{**path}", "/ui/index.html", null, Allowed.Public),

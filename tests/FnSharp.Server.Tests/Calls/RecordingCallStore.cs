@@ -58,9 +58,9 @@ internal sealed class RecordingCallStore : ICallStore
 
     public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<Call?> RedriveCallAsync(string fnId, string callId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -30,12 +30,18 @@ public sealed class DockerSettingsTests
             ("FN_TMPFS_SIZE_MB", "16"),
             ("FN_DISABLE_HARDENING", "Init, ulimits"),
             ("FN_DISABLE_READONLY_ROOTFS", "true"),
-            ("FN_DOCKER_PULL_TIMEOUT_MSECS", "5000"),
-            ("FN_DOCKER_PULL_FAILURE_CACHE_MSECS", "0"));
+            ("FN_IMAGE_PULL_TIMEOUT_SECS", "5"),
+            ("FN_DOCKER_PULL_FAILURE_CACHE_MSECS", "0"),
+            ("FN_IMAGE_PULL_ALWAYS_CACHE_MSECS", "250"),
+            ("FN_IMAGE_CLEAN_MAX_SIZE", "1073741824"),
+            ("FN_IMAGE_CLEAN_MIN_AGE_SECS", "60"));
 
         Assert.Equal("none", options.Network);
         Assert.Equal(5000, options.PullTimeoutMs);
         Assert.Equal(0, options.PullFailureCacheMs);
+        Assert.Equal(250, options.PullAlwaysCacheMs);
+        Assert.Equal(1L << 30, options.ImageCleanMaxBytes);
+        Assert.Equal(60_000, options.ImageCleanMinAgeMs);
         var hardening = options.Hardening;
         Assert.Equal("2000:2000", hardening.User);
         Assert.Equal(80, hardening.PidsLimit);
@@ -59,14 +65,14 @@ public sealed class DockerSettingsTests
     [Fact]
     public void Validate_BadValues_MessagesNameTheSettings()
     {
-        var config = Config(("FN_MAX_PIDS", "-1"), ("FN_DISABLE_HARDENING", "user,selinux"), ("FN_DOCKER_PULL_TIMEOUT_MSECS", "0"));
+        var config = Config(("FN_MAX_PIDS", "-1"), ("FN_DISABLE_HARDENING", "user,selinux"), ("FN_IMAGE_PULL_TIMEOUT_SECS", "0"));
 
         var failures = Settings.Docker.Read(config).Failures;
 
         Assert.Equal(
             [
                 "FN_MAX_PIDS must be 0 (no limit) or a positive number of processes, not -1.",
-                "FN_DOCKER_PULL_TIMEOUT_MSECS must be a positive number of milliseconds, not 0.",
+                "FN_IMAGE_PULL_TIMEOUT_SECS must be a positive number of seconds, at most 2000000, not 0.",
                 "FN_DISABLE_HARDENING names 'selinux', which is not one of all, user, capdrop, nonewprivileges, readonly, tmpfs, init, noswap, pids, ulimits.",
             ],
             failures);
@@ -85,6 +91,51 @@ public sealed class DockerSettingsTests
     {
         Assert.Equal("tcp://127.0.0.1:2375", Read(("FN_DOCKER_HOST", "tcp://127.0.0.1:2375")).Endpoint);
         Assert.Equal("unix:///var/run/docker.sock", Read().Endpoint);
+    }
+
+    [Fact]
+    public void Bind_RegistryUserForAHost_CredentialForThatRegistryNeverShowingThePassword()
+    {
+        var options = Read(("FN_REGISTRY_HOST", "https://registry.example.com:5000/"), ("FN_REGISTRY_USERNAME", "deployer"), ("FN_REGISTRY_PASSWORD", "s3cret-value"));
+
+        var credential = Assert.IsType<FnSharp.Core.Registries.RegistryCredential>(options.RegistryCredential);
+        Assert.Equal("registry.example.com:5000", credential.Registry);
+        Assert.Equal(("deployer", "s3cret-value"), (credential.Username, credential.Password));
+        Assert.DoesNotContain("s3cret-value", credential.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-value", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_RegistryToken_BearerTokenWithoutUser()
+    {
+        var options = Read(("FN_REGISTRY_HOST", "registry.example.com"), ("FN_REGISTRY_TOKEN", "tok"));
+
+        Assert.Equal((null, "tok"), (options.RegistryCredential!.Username, options.RegistryCredential.RegistryToken));
+    }
+
+    [Fact]
+    public void Bind_DockerConfig_ConfigFileInThatDirectoryElseTheUsersOwn()
+    {
+        Assert.Equal("/etc/fnsharp/docker/config.json", Read(("DOCKER_CONFIG", "/etc/fnsharp/docker")).DockerConfigPath);
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "config.json"), Read().DockerConfigPath);
+        Assert.Null(Read().RegistryCredential);
+    }
+
+    [Theory]
+    [InlineData("FN_REGISTRY_USERNAME", "u", "FN_REGISTRY_USERNAME is set without FN_REGISTRY_PASSWORD")]
+    [InlineData("FN_REGISTRY_PASSWORD", "secret-here", "FN_REGISTRY_PASSWORD is set without FN_REGISTRY_USERNAME")]
+    [InlineData("FN_REGISTRY_TOKEN", "secret-here", "FN_REGISTRY_TOKEN needs FN_REGISTRY_HOST")]
+    [InlineData("FN_REGISTRY_HOST", "r.example", "FN_REGISTRY_HOST is 'r.example' without credentials")]
+    [InlineData("FN_REGISTRY_HOST", "user@r.example", "FN_REGISTRY_HOST must be a registry host, as HOST[:PORT]")]
+    [InlineData("FN_DOCKER_AUTH", "[1]", "FN_DOCKER_AUTH must be a Docker config file's JSON object")]
+    [InlineData("FN_DOCKER_AUTH", "{secret-here", "FN_DOCKER_AUTH must be a Docker config file's JSON object")]
+    [InlineData("FN_IMAGE_CLEAN_MAX_SIZE", "-1", "FN_IMAGE_CLEAN_MAX_SIZE must be 0 (no clean-up) or a positive number of bytes, not -1.")]
+    public void Read_PartialRegistrySettings_MessageNamesWhatToSetNeverTheSecret(string key, string value, string expected)
+    {
+        var failures = Settings.Docker.Read(Config((key, value))).Failures;
+
+        Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("secret-here", StringComparison.Ordinal));
     }
 
     private static DockerDriverOptions Read(params (string Key, string Value)[] values)

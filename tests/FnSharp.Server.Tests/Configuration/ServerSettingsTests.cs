@@ -45,6 +45,25 @@ public sealed class ServerSettingsTests
     }
 
     [Fact]
+    public void Configure_EdgeSettings_DefaultsAndValuesRead()
+    {
+        var defaults = Read([]);
+        var set = Read(new()
+        {
+            ["FN_MAX_REQUEST_HEADERS_SIZE"] = "32768",
+            ["FN_MAX_REQUEST_HEADER_COUNT"] = "50",
+            ["FN_MAX_REQUEST_LINE_SIZE"] = "4096",
+            ["FN_REQUEST_HEADERS_TIMEOUT_MSECS"] = "5000",
+            ["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "20000",
+            ["FN_MIN_REQUEST_BODY_RATE"] = "0",
+        });
+
+        Assert.Equal((12288, 100, 8192, 10000, 10000, 240), (defaults.MaxRequestHeadersSize, defaults.MaxRequestHeaderCount, defaults.MaxRequestLineSize, defaults.RequestHeadersTimeoutMs, defaults.RequestBodyTimeoutMs, defaults.MinRequestBodyRate));
+        Assert.Equal((32768, 50, 4096, 5000, 20000, 0), (set.MaxRequestHeadersSize, set.MaxRequestHeaderCount, set.MaxRequestLineSize, set.RequestHeadersTimeoutMs, set.RequestBodyTimeoutMs, set.MinRequestBodyRate));
+        Assert.Empty(Failures(set));
+    }
+
+    [Fact]
     public void Configure_EverySetting_Read()
     {
         var options = Read(new()
@@ -82,6 +101,12 @@ public sealed class ServerSettingsTests
     [InlineData("FN_CALL_MAX_AGE_SECS", "-1", "FN_CALL_MAX_AGE_SECS must be a number of seconds (0 keeps calls forever), not -1.")]
     [InlineData("FN_CALL_LOG_WAIT_MSECS", "60001", "FN_CALL_LOG_WAIT_MSECS must be a number of milliseconds from 0 to 60000, not 60001.")]
     [InlineData("FN_CALL_RECORDS", "off", "FN_CALL_RECORDS must be true or false, not 'off'.")]
+    [InlineData("FN_MAX_REQUEST_HEADERS_SIZE", "1023", "FN_MAX_REQUEST_HEADERS_SIZE must be a number of bytes from 1024 to 1048576, not 1023.")]
+    [InlineData("FN_MAX_REQUEST_HEADER_COUNT", "0", "FN_MAX_REQUEST_HEADER_COUNT must be a number of headers from 1 to 10000, not 0.")]
+    [InlineData("FN_MAX_REQUEST_LINE_SIZE", "2000000", "FN_MAX_REQUEST_LINE_SIZE must be a number of bytes from 256 to 1048576, not 2000000.")]
+    [InlineData("FN_REQUEST_HEADERS_TIMEOUT_MSECS", "0", "FN_REQUEST_HEADERS_TIMEOUT_MSECS must be a number of milliseconds from 100 to 600000, not 0.")]
+    [InlineData("FN_REQUEST_BODY_TIMEOUT_MSECS", "600001", "FN_REQUEST_BODY_TIMEOUT_MSECS must be a number of milliseconds from 100 to 600000, not 600001.")]
+    [InlineData("FN_MIN_REQUEST_BODY_RATE", "-1", "FN_MIN_REQUEST_BODY_RATE must be a number of bytes per second (0: one byte per FN_REQUEST_BODY_TIMEOUT_MSECS is enough), not -1.")]
     public void Validate_BadSetting_MessageNamesIt(string key, string value, string message) =>
         Assert.Equal([message], Validate(new() { [key] = value }));
 

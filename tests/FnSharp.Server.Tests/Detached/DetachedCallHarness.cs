@@ -63,6 +63,9 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public IServiceProvider Services => Server.Services;
 
+    /// <summary>The server's <c>FN_NODE_NAME</c>.</summary>
+    public string NodeName => _factory.Settings.TryGetValue("FN_NODE_NAME", out var name) ? name : _factory.NodeName;
+
     /// <summary>The directory of the server's SQLite file.</summary>
     public string DataDirectory => _factory.DataDirectory;
 

@@ -470,6 +470,29 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaseLost_AnotherClaimTookTheCallWhileItRan_ItsEndIsNotStored()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Driver.Handler = async context =>
+        {
+            await release.Task;
+            context.Response.StatusCode = 502;
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        // While this node runs the call, its lease passes on: another node claims the call and runs it.
+        await _h.Calls.RecoverNodeCallsAsync(_h.NodeName, CancellationToken.None);
+        var other = Assert.Single(await _h.Calls.ClaimCallsAsync("other-node", _h.Time.GetUtcNow(), TimeSpan.FromMinutes(1), 1, CancellationToken.None));
+        release.SetResult();
+        var attempt = await _h.NextAttemptAsync(callId);
+
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.LeaseLost, CallStatus.FunctionFailed), attempt);
+        Assert.Equal(other.Call, await _h.GetCallAsync(fnId, callId));
+    }
+
+    [Fact]
     public async Task Shutdown_HostBeginsToStop_NothingClaimedWhileTheWebServerDrains()
     {
         await _h.DisposeAsync();

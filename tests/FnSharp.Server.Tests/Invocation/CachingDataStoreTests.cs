@@ -87,6 +87,55 @@ public sealed class CachingDataStoreTests
         Assert.Equal(2, _inner.Reads);
     }
 
+    [Fact]
+    public async Task Invalidate_ChangeCommittedElsewhere_NextLookupReadsTheStore()
+    {
+        _inner.Fn = new Fn { Id = "F", Image = "v1" };
+        await _store.GetFnAsync("F", CancellationToken.None);
+        _inner.Fn = new Fn { Id = "F", Image = "v2" };
+
+        _store.Invalidate();
+        var after = await _store.GetFnAsync("F", CancellationToken.None);
+
+        Assert.Equal(("v2", 2), (after?.Image, _inner.Reads));
+    }
+
+    [Fact]
+    public async Task Suspend_EveryLookupReadsTheStoreUntilResumed()
+    {
+        _inner.Fn = new Fn { Id = "F", Image = "v1" };
+        await _store.GetFnAsync("F", CancellationToken.None);
+
+        _store.Suspend();
+        await _store.GetFnAsync("F", CancellationToken.None);
+        await _store.GetFnAsync("F", CancellationToken.None);
+        var whileSuspended = _inner.Reads;
+        _store.Resume();
+        await _store.GetFnAsync("F", CancellationToken.None);
+        await _store.GetFnAsync("F", CancellationToken.None);
+
+        Assert.Equal((3, 4), (whileSuspended, _inner.Reads));
+    }
+
+    [Fact]
+    public async Task Resume_ReadBegunWhileSuspended_NotServedAfterwards()
+    {
+        _inner.Fn = new Fn { Id = "F", Image = "v1" };
+        _store.Suspend();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inner.ReadGate = gate.Task;
+        var slowRead = _store.GetFnAsync("F", CancellationToken.None);
+        _inner.ReadGate = null;
+        _inner.Fn = new Fn { Id = "F", Image = "v2" };
+
+        _store.Resume();
+        gate.SetResult();
+        await slowRead;
+        var after = await _store.GetFnAsync("F", CancellationToken.None);
+
+        Assert.Equal("v2", after?.Image);
+    }
+
     /// <summary>A store with one fn; <see cref="ReadGate"/> holds a read after it has read the value.</summary>
     public class ScriptedStore : DispatchProxy
     {

@@ -18,7 +18,7 @@ public sealed class LimitedBodyCopierTests
         using var destination = new MemoryStream();
         var started = 0;
 
-        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(body), null, max, destination, () => Start(ref started, destination), CancellationToken.None);
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(body), null, max, LimitedBodyCopier.HoldBackBytes, destination, () => Start(ref started, destination), CancellationToken.None);
 
         Assert.Equal(BodyCopyResult.Completed, result);
         Assert.Equal(1, started);
@@ -31,7 +31,7 @@ public sealed class LimitedBodyCopierTests
         using var destination = new MemoryStream();
         var started = 0;
 
-        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(10)), 5000, 1000, destination, () => Start(ref started, destination), CancellationToken.None);
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(10)), 5000, 1000, LimitedBodyCopier.HoldBackBytes, destination, () => Start(ref started, destination), CancellationToken.None);
 
         Assert.Equal((BodyCopyResult.TooLarge, 0, 0L), (result, started, destination.Length));
     }
@@ -42,7 +42,7 @@ public sealed class LimitedBodyCopierTests
         using var destination = new MemoryStream();
         var started = 0;
 
-        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(1001)), null, 1000, destination, () => Start(ref started, destination), CancellationToken.None);
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(1001)), null, 1000, LimitedBodyCopier.HoldBackBytes, destination, () => Start(ref started, destination), CancellationToken.None);
 
         Assert.Equal((BodyCopyResult.TooLarge, 0, 0L), (result, started, destination.Length));
     }
@@ -54,11 +54,23 @@ public sealed class LimitedBodyCopierTests
         using var destination = new MemoryStream();
         var started = 0;
 
-        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes((int)Max + 1)), null, Max, destination, () => Start(ref started, destination), CancellationToken.None);
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes((int)Max + 1)), null, Max, LimitedBodyCopier.HoldBackBytes, destination, () => Start(ref started, destination), CancellationToken.None);
 
         Assert.Equal(BodyCopyResult.TooLargeAfterStart, result);
         Assert.Equal(1, started);
         Assert.True(destination.Length <= Max);
+    }
+
+    [Fact]
+    public async Task CopyAsync_HoldBackAsLargeAsTheLimit_ThirtyTimesTheLimitTooLargeAndNothingSent()
+    {
+        const int Max = 10 * 1024 * 1024;
+        using var destination = new MemoryStream();
+        var started = 0;
+
+        var result = await LimitedBodyCopier.CopyAsync(new MemoryStream(Bytes(30 * 1024 * 1024)), null, Max, Max, destination, () => Start(ref started, destination), CancellationToken.None);
+
+        Assert.Equal((BodyCopyResult.TooLarge, 0, 0L), (result, started, destination.Length));
     }
 
     private static Task Start(ref int started, MemoryStream destination)

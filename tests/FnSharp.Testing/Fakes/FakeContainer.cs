@@ -9,6 +9,8 @@ namespace FnSharp.Testing.Fakes;
 /// <summary>One fake container: a Kestrel on a unix socket, serving the driver's handler for its fn.</summary>
 public sealed partial class FakeContainer : IFnContainer
 {
+    private long _cpuTicks;
+
     private static int s_next;
 
     private readonly FakeContainerDriver _driver;
@@ -47,6 +49,12 @@ public sealed partial class FakeContainer : IFnContainer
     /// <summary>Whether the container is paused now.</summary>
     public bool IsPaused { get; private set; }
 
+    /// <summary>Counts <paramref name="cpu"/> of CPU time as used by the container (a handler calls this to play a call that computes).</summary>
+    public void UseCpu(TimeSpan cpu) => Interlocked.Add(ref _cpuTicks, cpu.Ticks);
+
+    /// <summary>The CPU time counted by <see cref="UseCpu"/>, when the driver <see cref="FakeContainerDriver.ReportsCpu"/>; else unknown, as for a driver that cannot tell.</summary>
+    public TimeSpan? ReadCpuTime() => _driver.ReportsCpu ? TimeSpan.FromTicks(Volatile.Read(ref _cpuTicks)) : null;
+
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +68,10 @@ public sealed partial class FakeContainer : IFnContainer
 
             if (_driver.StartFailure is { } failure)
             {
-                throw new ContainerStartException(failure, $"fake start failure {failure}");
+                // Image failures' messages reach the caller, as the Docker driver's do: they name the image.
+                throw new ContainerStartException(failure, failure is ContainerStartError.ImageNotFound or ContainerStartError.ImageUnauthorized
+                    ? $"Failed to pull image '{Spec.Image}': fake start failure {failure}"
+                    : $"fake start failure {failure}");
             }
 
             var builder = WebApplication.CreateSlimBuilder();
@@ -117,6 +128,11 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
+        if (_driver.EngineDown)
+        {
+            throw new HttpRequestException("Connection refused (the fake engine does not answer)");
+        }
+
         _driver.OperationEntered(1);
         try
         {

@@ -25,6 +25,8 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     private int _unpauses;
     private int _operations;
     private int _peakOperations;
+    private int _unansweredCreates;
+    private bool _engineDown;
 
     /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
     public const string ContainerHeader = "X-Fake-Container";
@@ -41,10 +43,27 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     public ContainerStartError? StartFailure { get; set; }
 
     /// <summary>
+    /// When true, the engine does not answer, as during a restart: creating a container fails with
+    /// <see cref="ContainerStartError.EngineUnavailable"/> (counted in <see cref="UnansweredCreates"/>) and
+    /// removing one throws the <see cref="HttpRequestException"/> Docker's client throws, the container left as it is.
+    /// </summary>
+    public bool EngineDown
+    {
+        get => Volatile.Read(ref _engineDown);
+        set => Volatile.Write(ref _engineDown, value);
+    }
+
+    /// <summary>How many creations were tried while <see cref="EngineDown"/>.</summary>
+    public int UnansweredCreates => Volatile.Read(ref _unansweredCreates);
+
+    /// <summary>
     /// Runs at the start of every <see cref="IFnContainer.StartAsync"/>, before the socket listens:
     /// a test awaits a barrier here (and may advance a fake clock) to control when containers become ready.
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
+
+    /// <summary>Whether containers report their CPU time (<see cref="FakeContainer.UseCpu"/>); off by default, as for a driver that cannot tell.</summary>
+    public bool ReportsCpu { get; set; }
 
     /// <summary>The specs of every container created, in order.</summary>
     public ConcurrentQueue<ContainerSpec> Created { get; } = new();
@@ -108,6 +127,13 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     public Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (EngineDown)
+        {
+            Interlocked.Increment(ref _unansweredCreates);
+            Changed();
+            return Task.FromException<IFnContainer>(new ContainerStartException(ContainerStartError.EngineUnavailable, "the fake engine does not answer"));
+        }
+
         OperationEntered(1);
         var container = new FakeContainer(this, spec);
         lock (_lock)

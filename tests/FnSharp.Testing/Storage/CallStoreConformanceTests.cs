@@ -99,6 +99,64 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_TwoFnsWithBacklogs_TakesTurnsOldestOfEachFirst()
+    {
+        var busy = await FnAsync();
+        var quiet = await FnAsync();
+        var backlog = Enumerable.Range(0, 4).Select(i => Queued(busy, Now.AddMinutes(-10).AddSeconds(i))).ToList();
+        var later = Enumerable.Range(0, 2).Select(i => Queued(quiet, Now.AddSeconds(i - 5))).ToList();
+        foreach (var call in backlog.Concat(later))
+        {
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        var claimed = await Calls.ClaimCallsAsync("node-a", Now, Lease, 5, None);
+
+        Assert.Equal([backlog[0].Id, later[0].Id, backlog[1].Id, later[1].Id, backlog[2].Id], claimed.Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Claim_OneFnsBacklogAlreadyRunning_AnotherFnsNewerCallGoesFirst()
+    {
+        var busy = await FnAsync();
+        var quiet = await FnAsync();
+        var backlog = Enumerable.Range(0, 5).Select(i => Queued(busy, Now.AddMinutes(-10).AddSeconds(i))).ToList();
+        foreach (var call in backlog)
+        {
+            await Calls.EnqueueCallAsync(call, Payload(), None);
+        }
+
+        // Two of the backlog run (on any node); then a call of another fn arrives, and one slot frees up.
+        await Calls.ClaimCallsAsync("node-b", Now.AddMinutes(-1), Lease, 2, None);
+        var newer = Queued(quiet, Now.AddSeconds(-1));
+        await Calls.EnqueueCallAsync(newer, Payload(), None);
+
+        var first = await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(-30), Lease, 1, None);
+        var second = await Calls.ClaimCallsAsync("node-a", Now.AddSeconds(-30), Lease, 1, None);
+
+        Assert.Equal([newer.Id], first.Select(c => c.Call.Id));
+        Assert.Equal([backlog[2].Id], second.Select(c => c.Call.Id));
+    }
+
+    [Fact]
+    public async Task Claim_RunningCallWhoseLeaseEnded_CountsAsDueNotAsRunning()
+    {
+        var stalled = await FnAsync();
+        var other = await FnAsync();
+        var dead = Queued(stalled, Now.AddMinutes(-10));
+        var waiting = Queued(stalled, Now.AddMinutes(-9));
+        var newer = Queued(other, Now.AddMinutes(-1));
+        await Calls.EnqueueCallAsync(dead, Payload(), None);
+        await Calls.ClaimCallsAsync("dead-node", Now.AddMinutes(-5), Lease, 1, None);
+        await Calls.EnqueueCallAsync(waiting, Payload(), None);
+        await Calls.EnqueueCallAsync(newer, Payload(), None);
+
+        var claimed = await Calls.ClaimCallsAsync("node-a", Now, Lease, 3, None);
+
+        Assert.Equal([dead.Id, newer.Id, waiting.Id], claimed.Select(c => c.Call.Id));
+    }
+
+    [Fact]
     public async Task Claim_EightConcurrentClaimers_DisjointAndComplete()
     {
         var fn = await FnAsync();
@@ -204,9 +262,9 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var call = Queued(fn, Now.AddSeconds(-1));
         await Calls.EnqueueCallAsync(call, Payload(), None);
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
-        var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee" };
+        var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee", ImageDigest = "sha256:0123abcd" };
 
-        await Calls.CompleteCallAsync(ended, new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), None);
+        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(ended, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), None));
 
         Assert.Equal(ended, await Calls.GetCallAsync(fn.Id, call.Id, None));
         Assert.Equal(new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), await Calls.GetCallLogAsync(fn.Id, call.Id, None));
@@ -223,7 +281,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         await Calls.EnqueueCallAsync(call, Payload(), None);
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
 
-        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Timeout, StatusCode = 504, Error = "Timed out", CompletedAt = Now }, null, None);
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Timeout, StatusCode = 504, Error = "Timed out", CompletedAt = Now }, LeaseOf(claimed), null, None);
 
         var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
         Assert.Equal((CallStates.Timeout, 504, "Timed out"), (stored?.Status, stored?.StatusCode, stored?.Error));
@@ -239,8 +297,9 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
         await Store.RemoveFnAsync(fn.Id, None);
 
-        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, new CallLog(call.Id, fn.Id, "x\n"), None);
+        var write = await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "x\n"), None);
 
+        Assert.Equal(LeasedWrite.CallRemoved, write);
         Assert.Null(await Calls.GetCallAsync(fn.Id, call.Id, None));
         Assert.Equal(0, await CountRowsAsync("call_logs", call.Id));
     }
@@ -255,6 +314,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now.AddMinutes(-9), Lease, 1, None)).Call;
         await Calls.CompleteCallAsync(
             claimed with { Status = CallStates.Error, StatusCode = 502, Error = "function failed", CompletedAt = Now.AddMinutes(-8), ContainerId = "c1", DeadLetter = true },
+            LeaseOf(claimed),
             new CallLog(call.Id, fn.Id, "first\n"),
             None);
         Assert.Equal(1, await CountRowsAsync("call_payloads", call.Id));
@@ -269,10 +329,98 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         Assert.Equal(payload.Body, again.Payload.Body);
         Assert.Equal(payload.Headers, again.Payload.Headers);
 
-        await Calls.CompleteCallAsync(again.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(1) }, new CallLog(call.Id, fn.Id, "second\n"), None);
+        await Calls.CompleteCallAsync(again.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(1) }, again.Lease, new CallLog(call.Id, fn.Id, "second\n"), None);
 
         Assert.Equal("second\n", (await Calls.GetCallLogAsync(fn.Id, call.Id, None))?.Text);
         Assert.Equal(0, await CountRowsAsync("call_payloads", call.Id));
+    }
+
+    [Fact]
+    public async Task Complete_LeaseRanOutAndAnotherNodeEndedIt_LeaseLostAndTheOtherEndStands()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var first = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        var second = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
+        var secondEnd = second.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddMinutes(1), ContainerId = "b" };
+        await Calls.CompleteCallAsync(secondEnd, second.Lease, new CallLog(call.Id, fn.Id, "from b\n"), None);
+
+        var late = await Calls.CompleteCallAsync(
+            first.Call with { Status = CallStates.Error, StatusCode = 502, Error = "function failed", CompletedAt = Now.AddMinutes(2), ContainerId = "a" },
+            first.Lease,
+            new CallLog(call.Id, fn.Id, "from a\n"),
+            None);
+
+        Assert.Equal(LeasedWrite.LeaseLost, late);
+        Assert.Equal(secondEnd, await Calls.GetCallAsync(fn.Id, call.Id, None));
+        Assert.Equal("from b\n", (await Calls.GetCallLogAsync(fn.Id, call.Id, None))?.Text);
+    }
+
+    [Fact]
+    public async Task CompleteAndRequeue_LeaseRanOutAndAnotherNodeRunsIt_LeaseLostAndTheCallStaysWithTheOther()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var first = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        var second = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
+
+        var requeue = await Calls.RequeueCallAsync(call.Id, first.Lease, Now, "node a was too busy", countAttempt: false, None);
+        var complete = await Calls.CompleteCallAsync(first.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, first.Lease, null, None);
+
+        Assert.Equal((LeasedWrite.LeaseLost, LeasedWrite.LeaseLost), (requeue, complete));
+        Assert.Equal(second.Call, await Calls.GetCallAsync(fn.Id, call.Id, None));
+        Assert.Equal(1, await CountRowsAsync("call_payloads", call.Id));
+        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(second.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, second.Lease, null, None));
+    }
+
+    [Fact]
+    public async Task Requeue_LeaseRanOutAndTheSameNodeClaimedItAgain_OnlyTheNewClaimWrites()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var old = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        var again = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
+
+        var stale = await Calls.RequeueCallAsync(call.Id, old.Lease, Now, "stale", countAttempt: false, None);
+        var current = await Calls.RequeueCallAsync(call.Id, again.Lease, Now.AddMinutes(5), "failed", countAttempt: true, None);
+
+        Assert.Equal((LeasedWrite.LeaseLost, LeasedWrite.Stored), (stale, current));
+        var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
+        Assert.Equal((CallStates.Queued, 2, "failed", Now.AddMinutes(5)), (stored?.Status, stored?.Attempts, stored?.Error, stored?.NextAttemptAt));
+    }
+
+    [Fact]
+    public async Task Complete_AfterTheNodeGaveItsCallsBack_LeaseLost()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        await Calls.RecoverNodeCallsAsync("node-a", None);
+
+        var write = await Calls.CompleteCallAsync(claimed.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, claimed.Lease, null, None);
+
+        Assert.Equal(LeasedWrite.LeaseLost, write);
+        Assert.Equal(CallStates.Queued, (await Calls.GetCallAsync(fn.Id, call.Id, None))?.Status);
+    }
+
+    [Fact]
+    public async Task Complete_LeaseRanOutButNobodyClaimedTheCall_StoredWithTheAttemptsGiven()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+
+        // Stored long after the lease ended: no other claim ran the call, so this end is still the only one.
+        var ended = claimed.Call with { Status = CallStates.Timeout, StatusCode = 504, CompletedAt = Now.AddHours(1), Attempts = 0, DeadLetter = true };
+        var write = await Calls.CompleteCallAsync(ended, claimed.Lease, null, None);
+
+        Assert.Equal(LeasedWrite.Stored, write);
+        Assert.Equal(ended, await Calls.GetCallAsync(fn.Id, call.Id, None));
     }
 
     [Fact]
@@ -311,9 +459,9 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var fn = await FnAsync();
         var call = Queued(fn, Now);
         await Calls.EnqueueCallAsync(call, Payload(), None);
-        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
 
-        await Calls.RequeueCallAsync(call.Id, Now.AddSeconds(10), "function failed", countAttempt: true, None);
+        Assert.Equal(LeasedWrite.Stored, await Calls.RequeueCallAsync(call.Id, claimed.Lease, Now.AddSeconds(10), "function failed", countAttempt: true, None));
 
         var requeued = await Calls.GetCallAsync(fn.Id, call.Id, None);
         Assert.Equal((CallStates.Queued, 1, "function failed", Now.AddSeconds(10)), (requeued?.Status, requeued?.Attempts, requeued?.Error, requeued?.NextAttemptAt));
@@ -328,10 +476,12 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var fn = await FnAsync();
         var call = Queued(fn, Now);
         await Calls.EnqueueCallAsync(call, Payload(), None);
-        await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
 
-        await Calls.RequeueCallAsync(call.Id, Now, null, countAttempt: false, None);
-        await Calls.RequeueCallAsync(call.Id, Now, null, countAttempt: false, None);
+        var first = await Calls.RequeueCallAsync(call.Id, claimed.Lease, Now, null, countAttempt: false, None);
+        var second = await Calls.RequeueCallAsync(call.Id, claimed.Lease, Now, null, countAttempt: false, None);
+
+        Assert.Equal((LeasedWrite.Stored, LeasedWrite.LeaseLost), (first, second));
 
         var requeued = await Calls.GetCallAsync(fn.Id, call.Id, None);
         Assert.Equal((CallStates.Queued, 0, (string?)null), (requeued?.Status, requeued?.Attempts, requeued?.Error));
@@ -371,7 +521,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
             [other, record],
             [new CallLog(other.Id, fn.Id, "fine\n"), new CallLog(record.Id, fn.Id, "a\0b\n\ud800|\udc00|\ud83c\udf89\n")],
             None);
-        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, new CallLog(detached.Id, fn.Id, "\0\n"), None);
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(detached.Id, fn.Id, "\0\n"), None);
 
         Assert.Equal("fine\n", (await Calls.GetCallLogAsync(fn.Id, other.Id, None))?.Text);
         Assert.Equal("a\ufffdb\n\ufffd|\ufffd|\ud83c\udf89\n", (await Calls.GetCallLogAsync(fn.Id, record.Id, None))?.Text);
@@ -499,7 +649,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         await Calls.EnqueueCallAsync(running, Payload(), None);
         await Calls.EnqueueCallAsync(queued, Payload(), None);
         var claimed = (await Calls.ClaimCallsAsync("node-a", Now.AddHours(-3), TimeSpan.FromDays(1), 2, None)).Select(c => c.Call).ToList();
-        await Calls.CompleteCallAsync(claimed[0] with { Status = CallStates.Error, StatusCode = 502, CompletedAt = Now.AddHours(-2), DeadLetter = true }, new CallLog(oldDead.Id, fn.Id, "dead\n"), None);
+        await Calls.CompleteCallAsync(claimed[0] with { Status = CallStates.Error, StatusCode = 502, CompletedAt = Now.AddHours(-2), DeadLetter = true }, LeaseOf(claimed[0]), new CallLog(oldDead.Id, fn.Id, "dead\n"), None);
 
         Assert.Equal(2, await Calls.PruneCallsAsync(Now.AddHours(-1), None));
 
@@ -562,7 +712,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = key }, None)).Items);
         Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, BeforeId = key }, None)).Items);
         Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id, Status = key }, None)).Items);
-        await Calls.RequeueCallAsync(key, Now, null, countAttempt: true, None);
+        Assert.Equal(LeasedWrite.CallRemoved, await Calls.RequeueCallAsync(key, new CallLease("node-a", Now), Now, null, countAttempt: true, None));
         await Calls.ExtendLeasesAsync("node-a", [key], Now, None);
         Assert.False(await Store.RemoveFnAsync(key, None));
     }
@@ -623,6 +773,9 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         Assert.Equal([cron.Id], (await ((ITriggerTickStore)Store).GetTriggersOfTypeAsync(Trigger.CronType, None)).Where(t => t.FnId == fn.Id).Select(t => t.Id));
     }
 
+    /// <summary>The lease of <paramref name="claimed"/>, as node-a's claim stored it.</summary>
+    private static CallLease LeaseOf(Call claimed, string node = "node-a") => new(node, claimed.StartedAt!.Value);
+
     private async Task<Fn> FnAsync()
     {
         var app = await Store.InsertAppAsync(M.App(), None);
@@ -654,6 +807,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         CompletedAt = createdAt.AddMilliseconds(15),
         Attempts = 1,
         ContainerId = "container-1",
+        ImageDigest = "sha256:" + new string('e', 64),
     };
 
     private string NextId() => $"CALL{Interlocked.Increment(ref _nextId):D22}";

@@ -12,8 +12,18 @@ namespace FnSharp.Agent.Runner.Containers;
 /// Gets a slot queue a started container: reserves its memory (through the evictor when the node is
 /// short), creates and starts it through the container operations limit with the environment of the
 /// contract, adds it to the live containers, and reports the start (span, count, duration, log line). A
-/// failed start leaves nothing behind. It keeps the node's moving average of start times, the estimate of
+/// failed start leaves nothing behind. While the container engine does not answer, starts back off
+/// (<see cref="EngineBackoff"/>) and fail at once with <see cref="ContainerStartError.EngineUnavailable"/>. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
+/// <para>
+/// Starts run in the order they were asked for: a start takes one place in the operations limit for its
+/// create and its start together, and the limit serves its waiters first in, first out. So a burst across
+/// many fns finishes the first starts at the engine's pace instead of spreading the engine over every
+/// waiting fn (where each start is slowed by all the others and few finish within their callers' waits).
+/// A start never depends on its caller: one whose caller left still yields a hot container.
+/// The starts asked and not finished are the start backlog, from which <see cref="ReadyIn()"/> estimates when
+/// a start asked now would finish.
+/// </para>
 /// </summary>
 internal sealed class ContainerLauncher
 {
@@ -31,6 +41,8 @@ internal sealed class ContainerLauncher
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly MovingAverage _startMs = new();
+    private readonly EngineBackoff _engine;
+    private int _backlog;
 
     public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, Evictor evictor, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -43,6 +55,7 @@ internal sealed class ContainerLauncher
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _engine = new EngineBackoff(time);
     }
 
     /// <summary>The node's moving average of container start times, in ms (a default before the first start).</summary>
@@ -57,6 +70,23 @@ internal sealed class ContainerLauncher
         }
     }
 
+    /// <summary>Container starts asked (their memory reserved) and not finished: waiting for the operations limit or running.</summary>
+    public int Backlog => Volatile.Read(ref _backlog);
+
+    /// <summary>
+    /// When a start asked now would finish: the backlog ahead of it goes through the operations limit at the
+    /// measured start rate (the limit's width per average start time, the average taken under the same
+    /// contention), then its own start takes one average start time.
+    /// </summary>
+    public TimeSpan ReadyIn() => ReadyIn(Backlog);
+
+    /// <summary>When a start with <paramref name="ahead"/> starts before it would finish (see <see cref="ReadyIn()"/>).</summary>
+    public TimeSpan ReadyIn(int ahead)
+    {
+        var rounds = (Math.Max(0, ahead) / _ops.Limit) + 1;
+        return TimeSpan.FromMilliseconds(rounds * StartEstimateMs);
+    }
+
     /// <summary>
     /// Starts a container of <paramref name="fn"/> for the slot queue <paramref name="slotKey"/>, its memory
     /// counted against the async share when <paramref name="asyncPool"/>. Never throws; a stop of the runner
@@ -64,13 +94,34 @@ internal sealed class ContainerLauncher
     /// </summary>
     public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool)
     {
+        var turn = _engine.Begin();
+        if (turn == EngineBackoff.Turn.Wait)
+        {
+            // The engine does not answer: no call to it until the back-off ends (no start counted either).
+            return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
+        }
+
         var memory = (long)fn.Memory;
         if (!_tracker.TryReserve(memory, asyncPool) && !await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool))
         {
+            _engine.Abandon(turn);
             RunnerLog.NoMemory(_logger, fn.Id, memory);
             return Launch.NoMemory;
         }
 
+        Interlocked.Increment(ref _backlog);
+        try
+        {
+            return await StartAsync(app, fn, slotKey, asyncPool, memory, turn);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _backlog);
+        }
+    }
+
+    private async Task<Launch> StartAsync(App app, Fn fn, string slotKey, bool asyncPool, long memory, EngineBackoff.Turn turn)
+    {
         var fnTag = AgentMetrics.Fn(fn.Id);
         var began = _time.GetTimestamp();
         var spec = new ContainerSpec
@@ -79,6 +130,7 @@ internal sealed class ContainerLauncher
             AppId = app.Id,
             FnId = fn.Id,
             MemoryMiB = fn.Memory,
+            PullAlways = FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is true,
             Environment = ContainerEnvironment.Build(app, fn),
         };
         HotContainer? hot = null;
@@ -86,10 +138,16 @@ internal sealed class ContainerLauncher
         using var startSpan = AgentTracing.Start("fnsharp.container_start", fn.Id);
         try
         {
-            var created = await _ops.RunAsync(() => _driver.CreateAsync(spec, stopping), stopping);
-            hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger);
-            _containers.Add(hot);
-            await _ops.RunAsync(() => created.StartAsync(stopping), stopping);
+            // Create and start under one place in the limit, so that starts finish in the order they were asked.
+            await _ops.RunAsync(
+                async () =>
+                {
+                    var created = await _driver.CreateAsync(spec, stopping);
+                    hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger);
+                    _containers.Add(hot);
+                    await created.StartAsync(stopping);
+                },
+                stopping);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -105,27 +163,51 @@ internal sealed class ContainerLauncher
             }
 
             var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
-            if (!_lifetime.IsStopping)
+            if (_lifetime.IsStopping)
             {
+                _engine.Abandon(turn);
+            }
+            else if (error == ContainerStartError.EngineUnavailable)
+            {
+                if (_engine.Unreachable(turn) is { } backoff)
+                {
+                    RunnerLog.EngineUnavailable(_logger, e, backoff.TotalMilliseconds, EngineBackoff.Max.TotalMilliseconds);
+                }
+            }
+            else
+            {
+                EngineReached();
                 RunnerLog.ContainerStartFailed(_logger, e, fn.Id, fn.Image, error);
             }
 
             _metrics.ContainerStarts.Add(1, fnTag, new("result", "failed"));
-            return Launch.Failed(error);
+            return Launch.Failed(error, (e as ContainerStartException)?.Message);
         }
 
+        EngineReached();
+
+        // Set inside the operation, which ended without an exception.
+        var started = hot!;
         var elapsed = _time.GetElapsedTime(began);
         var elapsedMs = elapsed.TotalMilliseconds;
-        startSpan?.SetTag("container_id", hot.Container.Id);
+        startSpan?.SetTag("container_id", started.Container.Id);
         startSpan?.Dispose();
         _metrics.ContainerStarts.Add(1, fnTag, new("result", "started"));
         _metrics.ContainerStartDuration.Record(elapsed.TotalSeconds, fnTag);
-        RunnerLog.ContainerStarted(_logger, hot.Container.Id, fn.Id, elapsedMs);
+        RunnerLog.ContainerStarted(_logger, started.Container.Id, fn.Id, elapsedMs);
         lock (_lock)
         {
             _startMs.Add(elapsedMs);
         }
 
-        return Launch.Started(hot, elapsedMs);
+        return Launch.Started(started, elapsedMs);
+    }
+
+    private void EngineReached()
+    {
+        if (_engine.Reached() is { } outage)
+        {
+            RunnerLog.EngineAnswers(_logger, outage.TotalMilliseconds);
+        }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class HotContainer
     private ITimer? _pauseTimer;
     private Action<HotContainer, int>? _onIdleTimeout;
     private Task<bool>? _pause;
+    private TimeSpan? _cpuMark;
 
     /// <summary>Creates the container of a slot queue, just created by its driver.</summary>
     /// <param name="container">The driver's container.</param>
@@ -75,6 +76,31 @@ internal sealed class HotContainer
     }
 
     public bool IsRemoving => Volatile.Read(ref _removal) is not null;
+
+    /// <summary>Reads the container's CPU time as the start of the next measurement (once started).</summary>
+    public void MarkCpu()
+    {
+        var now = Container.ReadCpuTime();
+        lock (_lock)
+        {
+            _cpuMark = now;
+        }
+    }
+
+    /// <summary>
+    /// The CPU time the container used since the last mark, in ms, and a new mark: the CPU of the call that
+    /// just ended (and of the idle time before it, which is tiny). <see langword="null"/> when the driver cannot tell.
+    /// </summary>
+    public double? CpuMsSinceMark()
+    {
+        var now = Container.ReadCpuTime();
+        lock (_lock)
+        {
+            var used = now - _cpuMark;
+            _cpuMark = now;
+            return used is { } cpu && cpu >= TimeSpan.Zero ? cpu.TotalMilliseconds : null;
+        }
+    }
 
     /// <summary>Records that a call was given the container at <paramref name="timestamp"/> (of the runner's clock).</summary>
     public void Assign(long timestamp) => Volatile.Write(ref _assignedAt, timestamp);

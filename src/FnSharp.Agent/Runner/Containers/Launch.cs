@@ -6,11 +6,12 @@ namespace FnSharp.Agent.Runner.Containers;
 /// <param name="Container">The started container, ready for calls.</param>
 /// <param name="ElapsedMs">How long creating and starting it took, in ms.</param>
 /// <param name="Error">Why the start failed.</param>
-internal readonly record struct Launch(HotContainer? Container, double ElapsedMs, ContainerStartError? Error)
+/// <param name="Detail">The driver's account of a failed start (it names the image), or <see langword="null"/>.</param>
+internal readonly record struct Launch(HotContainer? Container, double ElapsedMs, ContainerStartError? Error, string? Detail = null)
 {
     public static Launch Started(HotContainer container, double elapsedMs) => new(container, elapsedMs, null);
 
-    public static Launch Failed(ContainerStartError error) => new(null, 0, error);
+    public static Launch Failed(ContainerStartError error, string? detail) => new(null, 0, error, detail);
 
     /// <summary>No memory could be reserved: nothing was created.</summary>
     public static readonly Launch NoMemory = new(null, 0, null);

@@ -8,11 +8,27 @@ namespace FnSharp.Agent.Runner.Containers;
 /// The one list of the runner's containers, from creation to removal (the driver keeps none): shutdown
 /// removes whatever is left in it. Each container is removed once, through the container operations limit:
 /// its protocol client closed, thawed first if paused, killed and removed by its driver, then its memory
-/// released; the runner hears of each removal after that.
+/// released; the runner hears of each removal after that. A removal that fails (the engine does not
+/// answer) is kept and tried again with a back-off from <see cref="FirstRetry"/> to <see cref="MaxRetry"/>
+/// until it is done, and once more at shutdown (<see cref="RetryFailedRemovalsAsync"/>), so that an engine
+/// restart leaves no container behind and a stop knows which it could not remove.
 /// </summary>
-internal sealed class LiveContainers
+internal sealed class LiveContainers : IDisposable
 {
+    /// <summary>The wait before a failed removal is tried again.</summary>
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between tries of a failed removal.</summary>
+    public static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<HotContainer, byte> _live = new();
+    private readonly ConcurrentDictionary<HotContainer, byte> _failed = new();
+    private readonly SemaphoreSlim _retryRound = new(1, 1);
+    private readonly ITimer _retryTimer;
+    private readonly Lock _retryLock = new();
+    private TimeSpan _retryDelay = FirstRetry;
+    private bool _retryArmed;
+    private long _removedCount;
     private readonly ContainerOpsLimiter _ops;
     private readonly ResourceTracker _tracker;
     private readonly ILogger _logger;
@@ -25,17 +41,25 @@ internal sealed class LiveContainers
     /// <param name="logger">Logs removals that failed.</param>
     /// <param name="observer">Hears each container added and removed.</param>
     /// <param name="removed">Runs after each removal, its memory released; never throws.</param>
-    public LiveContainers(ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed)
+    /// <param name="time">The clock of the retries of failed removals.</param>
+    public LiveContainers(ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed, TimeProvider time)
     {
         _ops = ops;
         _tracker = tracker;
         _logger = logger;
         _observer = observer;
         _removed = removed;
+        _retryTimer = time.CreateTimer(static l => _ = ((LiveContainers)l!).RetryRoundAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>How many containers are live (created and not yet removed).</summary>
     public int Count => _live.Count;
+
+    /// <summary>How many containers were removed from the engine so far (retries of failed removals included).</summary>
+    public long RemovedCount => Interlocked.Read(ref _removedCount);
+
+    /// <summary>How many containers wait for a removal that failed to be tried again.</summary>
+    public int FailedRemovalCount => _failed.Count;
 
     /// <summary>Adds a container just created.</summary>
     public void Add(HotContainer container)
@@ -61,10 +85,13 @@ internal sealed class LiveContainers
             }
 
             await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            Interlocked.Increment(ref _removedCount);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            RunnerLog.RemoveFailed(_logger, e, container.Container.Id);
+            RunnerLog.RemoveFailed(_logger, e, container.Container.Id, FirstRetry.TotalMilliseconds);
+            _failed.TryAdd(container, 0);
+            ArmRetry();
         }
         finally
         {
@@ -74,6 +101,85 @@ internal sealed class LiveContainers
 
         _observer.ContainerRemoved();
         _removed(container);
+    }
+
+    /// <summary>
+    /// Tries every failed removal again now (at shutdown, after the last removals): returns the ids of the
+    /// containers still not removed, which stay on the engine until a later start removes them by label.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RetryFailedRemovalsAsync()
+    {
+        await RetryRoundAsync();
+        return [.. _failed.Keys.Select(c => c.Container.Id)];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _retryTimer.Dispose();
+        _retryRound.Dispose();
+    }
+
+    private void ArmRetry()
+    {
+        lock (_retryLock)
+        {
+            if (!_retryArmed)
+            {
+                _retryArmed = true;
+                _retryTimer.Change(_retryDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>One round of retries of the failed removals; the next round waits twice as long while some still fail.</summary>
+    private async Task RetryRoundAsync()
+    {
+        lock (_retryLock)
+        {
+            _retryArmed = false;
+        }
+
+        try
+        {
+            await _retryRound.WaitAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var container in _failed.Keys)
+            {
+                try
+                {
+                    await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+                    _failed.TryRemove(container, out _);
+                    Interlocked.Increment(ref _removedCount);
+                    RunnerLog.RemovedAfterFailure(_logger, container.Container.Id);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Still unreachable, most likely: the next round tries again.
+                }
+            }
+
+            lock (_retryLock)
+            {
+                _retryDelay = _failed.IsEmpty ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
+            }
+        }
+        finally
+        {
+            _retryRound.Release();
+        }
+
+        if (!_failed.IsEmpty)
+        {
+            ArmRetry();
+        }
     }
 
     private async Task ThawBeforeRemovalAsync(HotContainer container)

@@ -13,6 +13,12 @@ namespace FnSharp.Agent.Runner.Queue;
 /// <see cref="LaunchPolicy"/>); the parts it is given (<see cref="SlotQueueParts"/>) admit its waiting
 /// calls, start, evict and remove its containers. One lock guards its state; no I/O runs under it, and
 /// the only other locks taken while it is held are its containers' own.
+/// <para>
+/// A fn with a <c>fnsharp.io/max-concurrency</c> cap never has more containers busy or starting than the
+/// cap: calls above it wait in the FIFO like any other. A call that depends on a start (no container of the
+/// fn runs) is told at once when the node's start backlog cannot give it one within its wait; its
+/// container is started all the same, so that its retry finds it hot.
+/// </para>
 /// </summary>
 internal sealed class SlotQueue : IContainerOwner
 {
@@ -23,10 +29,16 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly MovingAverage _callMs = new();
     private readonly MovingAverage _startMs = new();
+    private readonly MovingAverage _callGapMs = new();
+    private readonly MovingAverage _cpuMs = new();
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
+    private readonly int? _cap;
     private ITimer? _recheck;
     private int _starting;
+    private long _startDueAt;
+    private long _lastArrival;
+    private bool _lastLaunchNoMemory;
     private bool _stopped;
     private bool _retired;
 
@@ -38,6 +50,7 @@ internal sealed class SlotQueue : IContainerOwner
         _parts = parts;
         _takeForEviction = TryTakeForEviction;
         _onIdleTimeout = OnIdleTimeout;
+        _cap = FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is > 0 and var cap ? cap : null;
     }
 
     /// <summary>The queue's key (see <see cref="SlotKey"/>).</summary>
@@ -81,12 +94,20 @@ internal sealed class SlotQueue : IContainerOwner
         Waiter? waiter = null;
         List<bool>? launches = null;
         TooBusyLimit? refusal = null;
+        TimeSpan? readyIn = null;
         lock (_lock)
         {
             if (_retired)
             {
                 return Grant.RetiredQueue;
             }
+
+            if (_lastArrival != 0)
+            {
+                _callGapMs.Add(Time.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds);
+            }
+
+            _lastArrival = arrived;
 
             if (_stopped || Lifetime.IsStopping)
             {
@@ -98,12 +119,17 @@ internal sealed class SlotQueue : IContainerOwner
                 container = TakeIdleLocked();
                 if (container is null)
                 {
-                    refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count);
+                    readyIn = ReadyInLocked();
+                    refusal = _parts.Admission.TryEnterQueue(waitLimit, _waiters.Count, readyIn);
                     if (refusal is null)
                     {
                         waiter = new Waiter(call.IsAsync);
                         waiter.Node = _waiters.AddLast(waiter);
                         launches = PumpLocked();
+                    }
+                    else if (refusal == TooBusyLimit.StartBacklog)
+                    {
+                        launches = PrestartLocked(call.IsAsync);
                     }
                 }
             }
@@ -111,7 +137,8 @@ internal sealed class SlotQueue : IContainerOwner
 
         if (refusal is { } limit)
         {
-            return Grant.Refuse(limit);
+            StartLaunches(launches);
+            return Grant.Refuse(limit, limit == TooBusyLimit.StartBacklog ? readyIn : null);
         }
 
         await AfterChangeAsync(launches);
@@ -206,6 +233,7 @@ internal sealed class SlotQueue : IContainerOwner
     public async Task<TimeSpan> ReleaseAsync(HotContainer container, bool kill, bool measured)
     {
         var elapsed = Time.GetElapsedTime(container.AssignedAt);
+        var cpuMs = container.CpuMsSinceMark();
         List<bool>? launches;
         HotContainer? letGo;
         lock (_lock)
@@ -219,6 +247,10 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
+                if (cpuMs is { } cpu)
+                {
+                    _cpuMs.Add(cpu);
+                }
             }
 
             letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
@@ -241,7 +273,7 @@ internal sealed class SlotQueue : IContainerOwner
                 static state =>
                 {
                     var (queue, expired) = ((SlotQueue, Waiter))state!;
-                    queue.EndWait(expired, Grant.Refuse(TooBusyLimit.WaitTime));
+                    queue.EndWait(expired, null);
                 },
                 (this, waiter),
                 waitLimit,
@@ -269,22 +301,81 @@ internal sealed class SlotQueue : IContainerOwner
         return grant.Refusal is not null && Lifetime.IsStopping ? Grant.Refuse(TooBusyLimit.ShuttingDown) : grant;
     }
 
-    private void EndWait(Waiter waiter, Grant grant)
+    /// <summary>Ends a wait with <paramref name="grant"/>, or with the refusal of an expired wait when <see langword="null"/>.</summary>
+    private void EndWait(Waiter waiter, Grant? grant)
     {
         lock (_lock)
         {
             if (waiter.Node?.List is not null)
             {
-                CompleteWaiterLocked(waiter, grant);
+                CompleteWaiterLocked(waiter, grant ?? Grant.Refuse(ExpiredLimitLocked()));
             }
         }
 
         _parts.Observer.StateChanged();
     }
 
+    /// <summary>
+    /// The limit that kept a call whose wait ran out: the fn's cap when its busy containers fill it, memory
+    /// when the fn runs nothing and its last launch found no memory, else the wait itself.
+    /// </summary>
+    private TooBusyLimit ExpiredLimitLocked() =>
+        AtCapLocked() ? TooBusyLimit.ConcurrencyCap
+        : _busy.Count == 0 && _lastLaunchNoMemory ? TooBusyLimit.Memory
+        : TooBusyLimit.WaitTime;
+
+    private bool AtCapLocked() => _cap is { } cap && _busy.Count >= cap;
+
+    /// <summary>
+    /// When a call arriving now would get a container, if it depends on a start: the fn runs no call (so
+    /// none frees a container) and is not at its cap. The start under way, or a new one behind the node's
+    /// start backlog. <see langword="null"/> when a running container will serve it.
+    /// </summary>
+    private TimeSpan? ReadyInLocked()
+    {
+        if (_busy.Count > 0)
+        {
+            return null;
+        }
+
+        if (_starting > 0)
+        {
+            var left = _startDueAt - Time.GetTimestamp();
+            return left > 0 ? TimeSpan.FromSeconds((double)left / Time.TimestampFrequency) : TimeSpan.Zero;
+        }
+
+        return _parts.Launcher.ReadyIn();
+    }
+
+    /// <summary>
+    /// For a call refused for the start backlog: starts the fn's container anyway when none starts, so that
+    /// the retry finds it hot (no start is wasted: a start finishes whether its caller waits or not).
+    /// </summary>
+    private List<bool>? PrestartLocked(bool asyncPool)
+    {
+        if (_stopped || _starting > 0 || _busy.Count > 0 || _idle.Count > 0)
+        {
+            return null;
+        }
+
+        NoteStartsLocked(1);
+        return [asyncPool];
+    }
+
+    /// <summary>Counts <paramref name="count"/> more starts; the first of a round sets when they are due, from the node's start backlog.</summary>
+    private void NoteStartsLocked(int count)
+    {
+        if (_starting == 0)
+        {
+            _startDueAt = Time.GetTimestamp() + (long)(_parts.Launcher.ReadyIn().TotalSeconds * Time.TimestampFrequency);
+        }
+
+        _starting += count;
+    }
+
     private HotContainer? TakeIdleLocked()
     {
-        if (_idle.Count == 0)
+        if (_idle.Count == 0 || AtCapLocked())
         {
             return null;
         }
@@ -365,7 +456,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// <summary>Gives a container that just became free to the oldest waiting call, or makes it idle.</summary>
     private void HandOverLocked(HotContainer container)
     {
-        if (_waiters.First is { } first)
+        if (_waiters.First is { } first && !AtCapLocked())
         {
             MarkBusyLocked(container);
             CompleteWaiterLocked(first.Value, Grant.Of(container));
@@ -375,7 +466,7 @@ internal sealed class SlotQueue : IContainerOwner
         _idle.Add(container);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
         var idleTimeout = TimeSpan.FromSeconds(Math.Max(1, Fn.IdleTimeout));
-        TimeSpan? pauseAfter = _parts.Options.FreezeIdleMs >= 0 ? TimeSpan.FromMilliseconds(_parts.Options.FreezeIdleMs) : null;
+        var pauseAfter = PausePolicy.PauseAfter(_parts.Options.FreezeIdleMs, _callGapMs.Value);
         container.BeginIdle(idleTimeout, pauseAfter, _onIdleTimeout);
     }
 
@@ -396,7 +487,7 @@ internal sealed class SlotQueue : IContainerOwner
         Lifetime.Track(_parts.Containers.RemoveAsync(container));
     }
 
-    /// <summary>Asks the launch policy how many containers to start; counts them as starting.</summary>
+    /// <summary>Asks the launch policy how many containers to start (from the fn's call, start and CPU times and the node's CPU); counts them as starting.</summary>
     private List<bool>? PumpLocked()
     {
         if (_stopped || Lifetime.IsStopping || _waiters.Count == 0)
@@ -413,7 +504,15 @@ internal sealed class SlotQueue : IContainerOwner
 
         var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
-        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate);
+        var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : _parts.NodeCpuBusy());
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
+        if (_cap is { } cap)
+        {
+            // Containers busy, idle or starting never outnumber the cap: idle ones serve the calls over it once busy ones finish.
+            count = Math.Min(count, Math.Max(0, cap - _busy.Count - _idle.Count - _starting));
+        }
+
         List<bool>? launches = null;
         if (count > 0)
         {
@@ -424,7 +523,7 @@ internal sealed class SlotQueue : IContainerOwner
                 launches.Add(asyncPool);
             }
 
-            _starting += count;
+            NoteStartsLocked(count);
         }
 
         if (_waiters.Count > _starting)
@@ -461,7 +560,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else if (launch.Error is { } error)
             {
-                StartFailed(error);
+                StartFailed(error, launch.Detail);
             }
             else
             {
@@ -469,6 +568,7 @@ internal sealed class SlotQueue : IContainerOwner
                 lock (_lock)
                 {
                     _starting--;
+                    _lastLaunchNoMemory = true;
                 }
 
                 _parts.Observer.StateChanged();
@@ -482,19 +582,26 @@ internal sealed class SlotQueue : IContainerOwner
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)
     {
+        container.MarkCpu();
         List<bool>? launches;
         HotContainer? letGo;
         lock (_lock)
         {
             _starting--;
+            _lastLaunchNoMemory = false;
             _startMs.Add(elapsedMs);
+            if (_starting > 0)
+            {
+                _startDueAt = Time.GetTimestamp() + (long)(_startMs.Value!.Value / 1000 * Time.TimestampFrequency);
+            }
+
             letGo = ReturnLocked(container, kill: false, out launches);
         }
 
         await AfterChangeAsync(launches, letGo);
     }
 
-    private void StartFailed(ContainerStartError error)
+    private void StartFailed(ContainerStartError error, string? detail)
     {
         List<bool>? launches;
         lock (_lock)
@@ -506,7 +613,7 @@ internal sealed class SlotQueue : IContainerOwner
             var failAll = _busy.Count == 0 && _starting == 0;
             while (!Lifetime.IsStopping && _waiters.First is { } first)
             {
-                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error)));
+                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error, detail)));
                 if (!failAll)
                 {
                     break;
@@ -521,10 +628,19 @@ internal sealed class SlotQueue : IContainerOwner
         _parts.Observer.StateChanged();
     }
 
-    private CallResult StartFailure(ContainerStartError error) => error switch
+    /// <summary>
+    /// The outcome of waiting calls when a start failed: image failures (missing, refused by its registry, a pull
+    /// past its timeout, a refused image) tell the caller the driver's account, which names the image, the
+    /// registry and what to set; a container that would not start gets Fn's messages.
+    /// </summary>
+    private CallResult StartFailure(ContainerStartError error, string? detail) => error switch
     {
-        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image)),
+        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image, detail)),
+        ContainerStartError.ImageUnauthorized => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageUnauthorized(Fn.Image, detail)),
+        ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail)),
+        ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail)),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
     };
 }

@@ -29,6 +29,12 @@ internal sealed record SlotQueueParts
     /// <summary>The queue's instruments (waits, running calls, idle-outs).</summary>
     public required AgentMetrics Metrics { get; init; }
 
+    /// <summary>The busy share of the node's CPUs lately (0 to 1), or <see langword="null"/> when unknown; for the launch policy.</summary>
+    public required Func<double?> NodeCpuBusy { get; init; }
+
+    /// <summary>The node's CPUs, in cores.</summary>
+    public required double NodeCpus { get; init; }
+
     /// <summary>The runner's settings (the pause of idle containers).</summary>
     public required AgentOptions Options { get; init; }
 

@@ -16,8 +16,11 @@ namespace FnSharp.Core.Storage.Sql;
 // first) so that they cannot deadlock each other.
 public abstract partial class SqlDataStore
 {
-    private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter";
-    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter";
+    private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter, image_digest";
+    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter, @image_digest";
+
+    /// <summary>The condition of a write that only the claim holding a running call's lease may make (see <see cref="AddLeaseParameters"/>).</summary>
+    private const string LeaseHeld = "status = @running AND lease_owner = @owner AND started_at = @claimed_at";
 
     /// <summary>How many ids one statement lists at most (SQLite allows 32766 parameters, PostgreSQL 65535).</summary>
     private const int IdsPerStatement = 500;
@@ -79,8 +82,12 @@ public abstract partial class SqlDataStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Oldest first by <c>created_at</c>, then id, so a call waiting for a retry goes ahead of newer calls
-    /// once due. The claim reads the due calls with their payloads and marks them running in one
+    /// Fair across fns: each due call gets a turn, its place among its fn's due calls (oldest first by
+    /// <c>created_at</c>, then id) plus the calls of its fn running now under a live lease, and the claim
+    /// takes the lowest turns, oldest first among equal turns. So a fn whose backlog already holds many
+    /// running calls waits while another fn has fewer (one fn's backlog no longer delays every other fn's
+    /// calls), and within a fn a call waiting for a retry still goes ahead of newer calls once due. The
+    /// running calls are counted across every node sharing the store. The claim reads the due calls with their payloads and marks them running in one
     /// transaction: on SQLite it is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so one claim
     /// runs at a time; on PostgreSQL the read ends in <see cref="ClaimLockClause"/> (<c>FOR UPDATE OF c SKIP
     /// LOCKED</c>), so concurrent claims from any node lock disjoint calls without waiting for each other.
@@ -105,13 +112,28 @@ public abstract partial class SqlDataStore
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
+            // The due condition is checked again on the locked rows: PostgreSQL re-reads a row another claim
+            // changed meanwhile against the locking query's own conditions, not against the ranking's.
             select.CommandText = $"""
+                WITH due AS (
+                    SELECT id, fn_id, created_at, ROW_NUMBER() OVER (PARTITION BY fn_id ORDER BY created_at, id) AS turn
+                    FROM calls
+                    WHERE (status = @queued AND (next_attempt_at IS NULL OR next_attempt_at <= @now))
+                        OR (status = @running AND lease_until < @now)
+                ),
+                busy AS (
+                    SELECT fn_id, COUNT(*) AS running FROM calls WHERE status = @running AND lease_until >= @now GROUP BY fn_id
+                ),
+                ranked AS (
+                    SELECT due.id, due.created_at, due.turn + COALESCE(busy.running, 0) AS turn
+                    FROM due LEFT JOIN busy ON busy.fn_id = due.fn_id
+                )
                 SELECT c.id, c.app_id, c.fn_id, c.type, c.status, c.status_code, c.error, c.created_at, c.started_at, c.completed_at,
-                    c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body
-                FROM calls c JOIN call_payloads p ON p.call_id = c.id
+                    c.attempts, c.container_id, c.next_attempt_at, c.dead_letter, p.headers, p.body, c.image_digest
+                FROM ranked r JOIN calls c ON c.id = r.id JOIN call_payloads p ON p.call_id = c.id
                 WHERE (c.status = @queued AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= @now))
                     OR (c.status = @running AND c.lease_until < @now)
-                ORDER BY c.created_at, c.id
+                ORDER BY r.turn, r.created_at, r.id
                 LIMIT @max{ClaimLockClause}
                 """;
             AddString(select, "@queued", CallStates.Queued);
@@ -130,7 +152,7 @@ public abstract partial class SqlDataStore
                     NextAttemptAt = null,
                 };
                 var payload = new CallPayload(StoreJson.DeserializeHeaders(reader.GetString(14)), reader.GetFieldValue<byte[]>(15));
-                claimed.Add(new ClaimedCall(call, payload));
+                claimed.Add(new ClaimedCall(call, payload, new CallLease(nodeName, call.StartedAt!.Value)));
             }
         }
 
@@ -198,31 +220,37 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task CompleteCallAsync(Call call, CallLog? log, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The lease is checked in the update itself (<c>status = 'running' AND lease_owner = @owner AND
+    /// started_at = @claimed_at</c>): the claim stored its node and time there, every later claim stores its
+    /// own, and the end of a call clears the owner, so no read-then-write race is left.
+    /// </remarks>
+    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (!StoredText.IsStorable(call.Id))
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!StoredText.IsStorable(call.Id) || !StoredText.IsStorable(lease.NodeName))
         {
-            return;
+            return LeasedWrite.CallRemoved;
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = connection.CreateCommand())
         {
-            // The attempts stay as the claims counted them.
             update.Transaction = transaction;
-            update.CommandText = """
+            update.CommandText = $"""
                 UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
-                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter,
-                    next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
-                WHERE id = @id
+                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter, attempts = @attempts,
+                    image_digest = @image_digest, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+                WHERE id = @id AND {LeaseHeld}
                 """;
             AddCallParameters(update, call);
+            AddLeaseParameters(update, lease);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                // Removed with its fn meanwhile: nothing is left to end, and no log may be left behind.
-                return;
+                // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's.
+                return await LostOrRemovedAsync(connection, transaction, call.Id, cancellationToken);
             }
         }
 
@@ -246,32 +274,62 @@ public abstract partial class SqlDataStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return LeasedWrite.Stored;
     }
 
     /// <inheritdoc/>
-    public async Task RequeueCallAsync(string callId, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
     {
-        if (!StoredText.IsStorable(callId))
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!StoredText.IsStorable(callId) || !StoredText.IsStorable(lease.NodeName))
         {
-            return;
+            return LeasedWrite.CallRemoved;
         }
 
-        // Only a running call: requeueing one already given back (by a recovery) must not uncount twice.
+        // Only the running claim: requeueing one already given back (by a recovery) must not uncount twice.
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = """
-            UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
-                attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
-                lease_owner = NULL, lease_until = NULL
-            WHERE id = @id AND status = @running
-            """;
-        AddString(update, "@queued", CallStates.Queued);
-        AddString(update, "@running", CallStates.Running);
-        AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
-        AddString(update, "@error", error);
-        Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
-        AddString(update, "@id", callId);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = $"""
+                UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
+                    attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
+                    lease_owner = NULL, lease_until = NULL
+                WHERE id = @id AND {LeaseHeld}
+                """;
+            AddString(update, "@queued", CallStates.Queued);
+            AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
+            AddString(update, "@error", error);
+            Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
+            AddString(update, "@id", callId);
+            AddLeaseParameters(update, lease);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return await LostOrRemovedAsync(connection, transaction, callId, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return LeasedWrite.Stored;
+    }
+
+    /// <summary>After a leased write changed no row: whether the call is still there (its lease passed on) or gone.</summary>
+    private static async Task<LeasedWrite> LostOrRemovedAsync(DbConnection connection, DbTransaction transaction, string callId, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT COUNT(*) FROM calls WHERE id = @id";
+        AddString(select, "@id", callId);
+        var exists = Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+        return exists ? LeasedWrite.LeaseLost : LeasedWrite.CallRemoved;
+    }
+
+    private static void AddLeaseParameters(DbCommand command, CallLease lease)
+    {
+        AddString(command, "@running", CallStates.Running);
+        AddString(command, "@owner", lease.NodeName);
+        AddInt64(command, "@claimed_at", lease.ClaimedAt.ToUnixTimeMilliseconds());
     }
 
     /// <inheritdoc/>
@@ -367,20 +425,8 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id";
-        AddString(command, "@id", callId);
-        AddString(command, "@fn_id", fnId);
-        return await ReadOneAsync(command, ReadCall, cancellationToken);
-    }
+    public Task<Call?> GetCallAsync(string fnId, string callId, CancellationToken cancellationToken) =>
+        QueryOneAsync($"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id", [("@id", callId), ("@fn_id", fnId)], ReadCall, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
@@ -428,20 +474,8 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task<CallLog?> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(fnId) || !StoredText.IsStorable(callId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT call_id, fn_id, log FROM call_logs WHERE call_id = @id AND fn_id = @fn_id";
-        AddString(command, "@id", callId);
-        AddString(command, "@fn_id", fnId);
-        return await ReadOneAsync(command, static r => new CallLog(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
-    }
+    public Task<CallLog?> GetCallLogAsync(string fnId, string callId, CancellationToken cancellationToken) =>
+        QueryOneAsync("SELECT call_id, fn_id, log FROM call_logs WHERE call_id = @id AND fn_id = @fn_id", [("@id", callId), ("@fn_id", fnId)], static r => new CallLog(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -555,6 +589,7 @@ public abstract partial class SqlDataStore
         AddString(command, "@container_id", call.ContainerId);
         Add(command, "@next_attempt_at", DbType.Int64, call.NextAttemptAt?.ToUnixTimeMilliseconds());
         Add(command, "@dead_letter", DbType.Boolean, call.DeadLetter);
+        AddString(command, "@image_digest", call.ImageDigest);
     }
 
     private static void AddLogParameters(DbCommand command, CallLog log)
@@ -583,7 +618,15 @@ public abstract partial class SqlDataStore
         ContainerId = reader.IsDBNull(11) ? null : reader.GetString(11),
         NextAttemptAt = ReadTime(reader, 12),
         DeadLetter = reader.GetBoolean(13),
+        ImageDigest = ReadImageDigest(reader),
     };
+
+    // By name: the claim's query has the payload's columns before it.
+    private static string? ReadImageDigest(DbDataReader reader)
+    {
+        var ordinal = reader.GetOrdinal("image_digest");
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
 
     private static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));

@@ -68,34 +68,12 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     }
 
     /// <inheritdoc/>
-    public async Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(appId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SelectApp;
-        AddString(command, "@id", appId);
-        return await ReadOneAsync(command, ReadApp, cancellationToken);
-    }
+    public Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken) =>
+        QueryOneAsync(SelectApp, [("@id", appId)], ReadApp, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<App?> GetAppByNameAsync(string name, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(name))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {AppColumns} FROM apps WHERE name = @name";
-        AddString(command, "@name", name);
-        return await ReadOneAsync(command, ReadApp, cancellationToken);
-    }
+    public Task<App?> GetAppByNameAsync(string name, CancellationToken cancellationToken) =>
+        QueryOneAsync($"SELECT {AppColumns} FROM apps WHERE name = @name", [("@name", name)], ReadApp, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
@@ -159,19 +137,8 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     }
 
     /// <inheritdoc/>
-    public async Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(fnId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SelectFn;
-        AddString(command, "@id", fnId);
-        return await ReadOneAsync(command, ReadFn, cancellationToken);
-    }
+    public Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken) =>
+        QueryOneAsync(SelectFn, [("@id", fnId)], ReadFn, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
@@ -273,36 +240,12 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     }
 
     /// <inheritdoc/>
-    public async Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(triggerId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SelectTrigger;
-        AddString(command, "@id", triggerId);
-        return await ReadOneAsync(command, ReadTrigger, cancellationToken);
-    }
+    public Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken) =>
+        QueryOneAsync(SelectTrigger, [("@id", triggerId)], ReadTrigger, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(appId) || !StoredText.IsStorable(type) || !StoredText.IsStorable(source))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source";
-        AddString(command, "@app_id", appId);
-        AddString(command, "@type", type);
-        AddString(command, "@source", source);
-        return await ReadOneAsync(command, ReadTrigger, cancellationToken);
-    }
+    public Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken) =>
+        QueryOneAsync($"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source", [("@app_id", appId), ("@type", type), ("@source", source)], ReadTrigger, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
@@ -421,6 +364,32 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         {
             throw new ApiException(conflict(violation));
         }
+    }
+
+    /// <summary>
+    /// Reads the one row <paramref name="sql"/> selects with the string <paramref name="parameters"/>, or
+    /// <see langword="null"/> when there is none or a value cannot be stored (so no row holds it).
+    /// </summary>
+    private async Task<T?> QueryOneAsync<T>(string sql, (string Name, string Value)[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        foreach (var (_, value) in parameters)
+        {
+            if (!StoredText.IsStorable(value))
+            {
+                return null;
+            }
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            AddString(command, name, value);
+        }
+
+        return await ReadOneAsync(command, read, cancellationToken);
     }
 
     private static async Task<T?> ReadOneAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)

@@ -44,6 +44,44 @@ public sealed class CallAdmissionTests : IDisposable
     }
 
     [Fact]
+    public void TryEnterQueue_StartReadyAfterTheWait_StartBacklog()
+    {
+        var admission = New(new AgentOptions());
+
+        var refused = admission.TryEnterQueue(TimeSpan.FromSeconds(10), waitingInFn: 0, readyIn: TimeSpan.FromSeconds(12));
+        var admitted = admission.TryEnterQueue(TimeSpan.FromSeconds(10), waitingInFn: 0, readyIn: TimeSpan.FromSeconds(9));
+
+        Assert.Equal((TooBusyLimit.StartBacklog, (TooBusyLimit?)null), (refused, admitted));
+    }
+
+    [Fact]
+    public void Refuse_StartBacklog_RetryAfterFromTheEstimateAndTheReasonInTheBody()
+    {
+        var admission = New(new AgentOptions { RetryAfterSeconds = 1, MaxWaitMs = 10_000 });
+
+        var refused = admission.Refuse(Call(memoryMiB: 128), TooBusyLimit.StartBacklog, TimeSpan.FromMilliseconds(12_300));
+
+        Assert.Equal((CallStatus.TooBusy, TimeSpan.FromSeconds(13), TooBusyLimit.StartBacklog), (refused.Status, refused.RetryAfter, refused.Limit));
+        Assert.Equal((503, "Timed out - server too busy", "start_backlog"), (refused.Error!.Status, refused.Error.Message, refused.Error.Reason));
+        Assert.Equal("The fn has no container yet and the server's backlog of container starts would start one in about 13 s, later than the call may wait (10000 ms, FN_MAX_WAIT_MSECS, or the call's deadline). The container is being started: retry after Retry-After.", refused.Error.Detail);
+        Assert.Equal(1, _meters.CountOf("fnsharp_calls_too_busy_total", "limit", "start_backlog"));
+    }
+
+    [Theory]
+    [InlineData(TooBusyLimit.WaitTime, "wait_time", "No container of the fn was free within the wait of 10000 ms (FN_MAX_WAIT_MSECS) or the call's deadline.")]
+    [InlineData(TooBusyLimit.FnQueue, "fn_queue", "The fn already has 1000 calls waiting for a container (FN_MAX_QUEUED_PER_FN).")]
+    [InlineData(TooBusyLimit.TotalQueue, "total_queue", "The server already has 10000 calls waiting for a container (FN_MAX_QUEUED_TOTAL).")]
+    [InlineData(TooBusyLimit.Memory, "memory", "No memory was free for a container of the fn (128 MiB) within the wait: the server's 4096 MiB for containers are held by containers that are running calls.")]
+    [InlineData(TooBusyLimit.ShuttingDown, "shutting_down", "The server is shutting down.")]
+    public void Refuse_EachLimit_ReasonAndDetailNameIt(TooBusyLimit limit, string reason, string detail)
+    {
+        var refused = New(new AgentOptions { RetryAfterSeconds = 2 }).Refuse(Call(memoryMiB: 128), limit);
+
+        Assert.Equal((TimeSpan.FromSeconds(2), reason, detail), (refused.RetryAfter, refused.Error!.Reason, refused.Error.Detail));
+        Assert.Equal(1, _meters.CountOf("fnsharp_calls_too_busy_total", "limit", reason));
+    }
+
+    [Fact]
     public void Admit_FnBiggerThanTheNode_CannotAllocate()
     {
         var refused = New(new AgentOptions(), memoryMiB: 256).Admit(Call(memoryMiB: 512), stopping: false);

@@ -19,10 +19,14 @@ public sealed class LiveContainersTests : IDisposable
 
     public LiveContainersTests()
     {
-        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, c => _removed.Add((c, _tracker.ReservedMiB)));
+        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, c => _removed.Add((c, _tracker.ReservedMiB)), TimeProvider.System);
     }
 
-    public void Dispose() => _ops.Dispose();
+    public void Dispose()
+    {
+        _live.Dispose();
+        _ops.Dispose();
+    }
 
     [Fact]
     public async Task RemoveAsync_TwiceAtOnce_OneDriverRemovalMemoryReleasedThenReported()

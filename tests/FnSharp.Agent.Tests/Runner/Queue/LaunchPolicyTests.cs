@@ -71,4 +71,50 @@ public sealed class LaunchPolicyTests
     {
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 0, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300));
     }
+
+    [Fact]
+    public void ContainersToStart_CpuBoundFnOnSaturatedNode_NoneMore()
+    {
+        var cpu = new CpuView(CpuShare: 0.9, NodeCpus: 2, NodeBusy: 0.95);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+    }
+
+    [Fact]
+    public void ContainersToStart_CpuBoundFnWithCpuToSpare_NoMoreThanTheNodesCpusCanRun()
+    {
+        // One core per call on 2 cores: a second container adds a core, a third adds nothing.
+        var cpu = new CpuView(CpuShare: 1, NodeCpus: 2, NodeBusy: 0.5);
+
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 2, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 1, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFnOnSaturatedNode_GrowsAsWithoutCpu()
+    {
+        var cpu = new CpuView(CpuShare: 0.01, NodeCpus: 2, NodeBusy: 1);
+
+        Assert.Equal(
+            LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300),
+            LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(4, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+    }
+
+    [Fact]
+    public void ContainersToStart_CpuNotMeasuredYet_AsWithoutCpu()
+    {
+        var cpu = new CpuView(CpuShare: null, NodeCpus: 2, NodeBusy: 1);
+
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+    }
+
+    [Fact]
+    public void ContainersToStart_FirstContainerOfCpuBoundFnOnSaturatedNode_StillOne()
+    {
+        var cpu = new CpuView(CpuShare: 1, NodeCpus: 2, NodeBusy: 1);
+
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 3, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300, cpu));
+    }
 }

@@ -1,0 +1,14 @@
+namespace FnSharp.Agent.Runner.Queue;
+
+/// <summary>What the launch policy knows of CPU when it decides for one fn.</summary>
+/// <param name="CpuShare">
+/// The fn's measured CPU time per call over its measured duration per call (1 = one core busy for the whole
+/// call; more for a call that computes on several cores); <see langword="null"/> before it was measured.
+/// </param>
+/// <param name="NodeCpus">The node's CPUs, in cores (<c>FN_MAX_TOTAL_CPU_MCPUS</c> / 1000, or the host's).</param>
+/// <param name="NodeBusy">The busy share of the node's CPUs lately, from 0 to 1; <see langword="null"/> when unknown.</param>
+internal readonly record struct CpuView(double? CpuShare, double NodeCpus, double? NodeBusy)
+{
+    /// <summary>Nothing known: the policy decides from call and start times alone.</summary>
+    public static readonly CpuView Unknown = new(null, 0, null);
+}

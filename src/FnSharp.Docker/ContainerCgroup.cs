@@ -1,0 +1,70 @@
+using FnSharp.Agent.Resources;
+
+namespace FnSharp.Docker;
+
+/// <summary>
+/// Finds a Docker container's cgroup on this host and reads its CPU time: cgroup v2 with the systemd
+/// driver (<c>system.slice/docker-ID.scope</c>) or the cgroupfs driver (<c>docker/ID</c>), the v2 tree of a
+/// hybrid host (<c>unified/docker/ID</c>), or cgroup v1's <c>cpuacct</c>. A server that does not see the
+/// host's cgroups (in a container itself) finds none, and reads nothing.
+/// </summary>
+internal sealed class ContainerCgroup
+{
+    private readonly string _root;
+    private readonly string _id;
+    private string? _file;
+    private bool _v1;
+    private bool _searched;
+
+    /// <summary>Creates the reader of container <paramref name="id"/>'s cgroup under <paramref name="root"/> (<c>/sys/fs/cgroup</c> on a host).</summary>
+    public ContainerCgroup(string root, string id)
+    {
+        _root = root;
+        _id = id;
+    }
+
+    /// <summary>The paths tried, in order, relative to the cgroup root: (path, whether it is v1's <c>cpuacct.usage</c>).</summary>
+    public static IEnumerable<(string Path, bool V1)> Candidates(string id) =>
+    [
+        ($"system.slice/docker-{id}.scope/cpu.stat", false),
+        ($"docker/{id}/cpu.stat", false),
+        ($"unified/system.slice/docker-{id}.scope/cpu.stat", false),
+        ($"unified/docker/{id}/cpu.stat", false),
+        ($"cpu,cpuacct/system.slice/docker-{id}.scope/cpuacct.usage", true),
+        ($"cpu,cpuacct/docker/{id}/cpuacct.usage", true),
+        ($"cpuacct/docker/{id}/cpuacct.usage", true),
+    ];
+
+    /// <summary>The container's CPU time so far, or <see langword="null"/> when its cgroup cannot be read.</summary>
+    public TimeSpan? Read()
+    {
+        if (!_searched)
+        {
+            _searched = true;
+            foreach (var (path, v1) in Candidates(_id))
+            {
+                var full = Path.Combine(_root, path);
+                if (File.Exists(full))
+                {
+                    (_file, _v1) = (full, v1);
+                    break;
+                }
+            }
+        }
+
+        if (_file is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var content = File.ReadAllText(_file);
+            return _v1 ? CgroupReader.ParseCpuacctUsage(content) : CgroupReader.ParseCpuStatUsage(content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

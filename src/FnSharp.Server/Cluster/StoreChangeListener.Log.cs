@@ -1,0 +1,17 @@
+namespace FnSharp.Server.Cluster;
+
+internal sealed partial class StoreChangeListener
+{
+    // Event ids 1900-1949 belong to the cluster: 1920-1939 to change notifications.
+    [LoggerMessage(1920, LogLevel.Information, "Listening for changes other nodes make to apps, fns and triggers; cached lookups are dropped at each")]
+    private static partial void LogSubscribed(ILogger logger);
+
+    [LoggerMessage(1921, LogLevel.Information, "Listening for changes again after {Failures} failed attempt(s); the lookup cache starts empty")]
+    private static partial void LogResubscribed(ILogger logger, int failures);
+
+    [LoggerMessage(1922, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, long retryMs);
+
+    [LoggerMessage(1924, LogLevel.Warning, "Could not acknowledge a change made through node {Writer}; it answers after its timeout")]
+    private static partial void LogAckFailed(ILogger logger, Exception exception, string writer);
+}

@@ -1,0 +1,169 @@
+using FnSharp.Core.Storage;
+using FnSharp.Server.Configuration;
+using FnSharp.Server.Hosting;
+using FnSharp.Server.Invocation;
+using Microsoft.Extensions.Options;
+
+namespace FnSharp.Server.Cluster;
+
+/// <summary>
+/// Keeps the cached lookups (<see cref="CachingDataStore"/>) of every node true to a store they share
+/// (<see cref="IStoreChangeFeed"/>, PostgreSQL's <c>LISTEN/NOTIFY</c>):
+/// <list type="bullet">
+/// <item>it drops this node's cache at each change any node commits;</item>
+/// <item>after each change made through this node, before the API answers, it asks every other live node
+/// to acknowledge the change (<see cref="SyncAsync"/>, <see cref="ChangeSync"/>): a node acknowledges a
+/// message only after it has handled every message before it, changes included, so once all have
+/// acknowledged, the next call through any of them sees the change; the wait is bounded
+/// (<see cref="ChangeSync.Timeout"/>) and never fails the write;</item>
+/// <item>until its subscription is in place, and whenever it breaks, the cache is suspended (every lookup
+/// goes to the store), since changes made meanwhile cannot be heard of; it subscribes again after 0.1 s,
+/// doubling up to 10 s, and caches again from empty.</item>
+/// </list>
+/// A store without a change feed (SQLite, one node) needs none of this.
+/// </summary>
+internal sealed partial class StoreChangeListener(
+    StoreHolder store,
+    IServiceProvider services,
+    IOptions<ClusterOptions> options,
+    IOptions<ServerOptions> serverOptions,
+    TimeProvider time,
+    ILogger<StoreChangeListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(10);
+    // Made on first use, not here: reading the options validates them, and a bad setting must be reported
+    // by the host's start-up validation, not by the creation of the hosted services.
+    private readonly Lazy<ChangeBarrier> _barriers = new(() => new ChangeBarrier(serverOptions.Value.NodeName));
+    private volatile bool _listening;
+
+    /// <summary>Called once a subscription is in place, and the cache caches again (tests wait on it instead of polling).</summary>
+    internal Action? Subscribed { get; set; }
+
+    /// <summary>Called after each change of a table has dropped the cache, with the table changed.</summary>
+    internal Action<string>? Changed { get; set; }
+
+    private IStoreChangeFeed? Feed => store.Store as IStoreChangeFeed;
+
+    private ChangeBarrier Barrier => _barriers.Value;
+
+    // Made on first use too; two made at once would share the barrier, which holds all the state.
+    private ChangeSync Sync => field ??= new ChangeSync(Barrier, options.Value, time, logger);
+
+    /// <summary>
+    /// Waits until every other live node has seen the changes this node committed so far
+    /// (<see cref="ChangeSync.SyncAsync"/>: at most <see cref="ChangeSync.Timeout"/>, and never failing).
+    /// Returns at once when this node is not listening (it cannot hear acknowledgements; the others still
+    /// drop their caches at the change itself).
+    /// </summary>
+    public Task SyncAsync(CancellationToken cancellationToken) =>
+        _listening && Feed is { } feed && store.Store is INodeStore nodes
+            ? Sync.SyncAsync(nodes, feed, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>Suspends the cache before the server listens, so that nothing is cached before the subscription is in place.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Feed is not null && Cache() is { } cache)
+        {
+            cache.Suspend();
+            cache.AfterWrite = SyncAsync;
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Feed is not { } feed || Cache() is not { } cache)
+        {
+            return;
+        }
+
+        var retry = FirstRetry;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await feed.ListenAsync(
+                    () =>
+                    {
+                        cache.Resume();
+                        _listening = true;
+                        if (failures > 0)
+                        {
+                            LogResubscribed(logger, failures);
+                        }
+                        else
+                        {
+                            LogSubscribed(logger);
+                        }
+
+                        (failures, retry) = (0, FirstRetry);
+                        Subscribed?.Invoke();
+                    },
+                    message => Handle(feed, cache, message, stoppingToken),
+                    stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _listening = false;
+                cache.Suspend();
+                failures++;
+                LogListenFailed(logger, e, failures, (long)retry.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(retry, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetry.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Handles one message, on the feed's reading loop: messages come one at a time, in commit order.</summary>
+    private void Handle(IStoreChangeFeed feed, CachingDataStore cache, string message, CancellationToken stoppingToken)
+    {
+        var (kind, number, writer, node) = ChangeBarrier.Read(message);
+        switch (kind)
+        {
+            case ChangeMessageKind.Change:
+                cache.Invalidate();
+                Changed?.Invoke(message);
+                break;
+            case ChangeMessageKind.Sync when !Barrier.IsSelf(writer):
+                // Every change committed before the sync was handled before it: acknowledge.
+                _ = AcknowledgeAsync(feed, number, writer, stoppingToken);
+                break;
+            case ChangeMessageKind.Ack when Barrier.IsSelf(writer):
+                Barrier.Acknowledged(number, node);
+                break;
+        }
+    }
+
+    private async Task AcknowledgeAsync(IStoreChangeFeed feed, long number, string writer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await feed.NotifyAsync(Barrier.AckMessage(number, writer), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The writer waits its timeout, then answers anyway.
+            LogAckFailed(logger, e, writer);
+        }
+    }
+
+    // The server's own cache; none when a test replaced the datastore.
+    private CachingDataStore? Cache() => services.GetRequiredService<IDataStore>() as CachingDataStore;
+}

@@ -1,0 +1,232 @@
+using FnSharp.Core.Errors;
+
+namespace FnSharp.Server.Edge;
+
+/// <summary>
+/// A request body as every route reads it, held to a pace and with Kestrel's own failures of a
+/// malformed body made a 400 like its others:
+/// <list type="bullet">
+/// <item>Time is counted only while a read waits for the client. Each window of
+/// <paramref name="window"/> of such waiting must bring at least <paramref name="bytesPerWindow"/>
+/// bytes; when one ends short, the read waiting fails with 408 (a <see cref="BadHttpRequestException"/>),
+/// and so does every later read. Kestrel's <c>MinRequestBodyDataRate</c> averages from the body's first
+/// byte, so a client that sends half of a large body at once and then stalls, or sends a byte now and
+/// then, holds its connection and the buffered half for hours; windows catch both.</item>
+/// <item>Kestrel's chunked reader reports a chunk size past what it can count (<c>80000000</c> and
+/// more) as a bare <see cref="IOException"/>, where its other framing errors are
+/// <see cref="BadHttpRequestException"/>s (400): it becomes one too, instead of a 500.</item>
+/// </list>
+/// </summary>
+/// <param name="inner">Kestrel's request body.</param>
+/// <param name="window">How much waiting a window holds (<c>FN_REQUEST_BODY_TIMEOUT_MSECS</c>).</param>
+/// <param name="bytesPerWindow">The least each window must bring (<see cref="EdgeErrors.BodyBytesPerWindow"/>).</param>
+/// <param name="tooSlow">The 408 to answer, naming the settings.</param>
+/// <param name="time">The clock of the windows.</param>
+internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytesPerWindow, ApiError tooSlow, TimeProvider time) : Stream
+{
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stalled = new();
+    private ITimer? _timer;
+
+    // The current window: waiting counted by reads that ended, and the bytes they brought.
+    private TimeSpan _waited;
+    private long _bytes;
+
+    // While a read waits: since when its waiting is counted (its start, or the last window's end).
+    private long _countedSince;
+    private bool _waiting;
+    private bool _failed;
+    private bool _disposed;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _failed))
+        {
+            throw TooSlow();
+        }
+
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token) : null;
+        ValueTask<int> pending;
+        try
+        {
+            pending = inner.ReadAsync(buffer, linked?.Token ?? _stalled.Token);
+        }
+        catch (IOException e) when (IsMalformed(e))
+        {
+            throw Malformed(e);
+        }
+
+        if (pending.IsCompleted)
+        {
+            // Data was there already: no waiting to count.
+            return Count(await Translated(pending, cancellationToken));
+        }
+
+        StartWaiting();
+        int read;
+        try
+        {
+            read = await Translated(pending, cancellationToken);
+        }
+        finally
+        {
+            StopWaiting();
+        }
+
+        return Count(read);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    // Kestrel refuses synchronous reads unless AllowSynchronousIO: they reach it unchanged.
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+                _timer?.Dispose();
+                _timer = null;
+            }
+
+            _stalled.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static bool IsMalformed(IOException e) => e.GetType() == typeof(IOException);
+
+    private static BadHttpRequestException Malformed(IOException e)
+    {
+        var error = EdgeErrors.MalformedBody(e.Message);
+        return new BadHttpRequestException(error.Message, error.Status, e);
+    }
+
+    private async ValueTask<int> Translated(ValueTask<int> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (OperationCanceledException) when (_stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw TooSlow();
+        }
+        catch (IOException e) when (IsMalformed(e))
+        {
+            throw Malformed(e);
+        }
+    }
+
+    private BadHttpRequestException TooSlow() => new(tooSlow.Message, tooSlow.Status);
+
+    private void StartWaiting()
+    {
+        lock (_lock)
+        {
+            _waiting = true;
+            _countedSince = time.GetTimestamp();
+            _timer ??= time.CreateTimer(static state => ((RequestBodyGuard)state!).OnWindowEnd(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(window - _waited, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void StopWaiting()
+    {
+        lock (_lock)
+        {
+            _waiting = false;
+            _waited += time.GetElapsedTime(_countedSince);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Adds a read's bytes to the window; a window whose waiting is over closes here or fails the read.</summary>
+    private int Count(int read)
+    {
+        lock (_lock)
+        {
+            _bytes += read;
+            if (_waited < window)
+            {
+                return read;
+            }
+
+            if (_bytes < bytesPerWindow && read > 0)
+            {
+                _failed = true;
+            }
+            else
+            {
+                _waited = TimeSpan.Zero;
+                _bytes = 0;
+            }
+        }
+
+        return Volatile.Read(ref _failed) ? throw TooSlow() : read;
+    }
+
+    /// <summary>The timer: a read has waited out the window. A window that brought enough starts the next; one that did not fails the read.</summary>
+    private void OnWindowEnd()
+    {
+        lock (_lock)
+        {
+            if (!_waiting || _disposed || _timer is null)
+            {
+                return;
+            }
+
+            var waited = _waited + time.GetElapsedTime(_countedSince);
+            if (waited < window)
+            {
+                _timer.Change(window - waited, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            if (_bytes >= bytesPerWindow)
+            {
+                _waited = TimeSpan.Zero;
+                _bytes = 0;
+                _countedSince = time.GetTimestamp();
+                _timer.Change(window, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _failed = true;
+        }
+
+        try
+        {
+            _stalled.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended meanwhile: nothing waits any more.
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using FnSharp.Agent.Resources;
+using FnSharp.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FnSharp.Agent.Tests.Resources;
+
+/// <summary>The CPU readings the launch policy uses: a container's cgroup counters and the node's <c>/proc/stat</c>.</summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class CpuReadingTests
+{
+    [Fact]
+    public void ParseCpuStatUsage_V2File_UsageInMicroseconds() =>
+        Assert.Equal(TimeSpan.FromMicroseconds(173010), CgroupReader.ParseCpuStatUsage("usage_usec 173010\nuser_usec 120000\nsystem_usec 53010\n"));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("user_usec 5\n")]
+    [InlineData("usage_usec lots\n")]
+    public void ParseCpuStatUsage_MissingOrMalformed_Null(string? content) => Assert.Null(CgroupReader.ParseCpuStatUsage(content));
+
+    [Fact]
+    public void ParseCpuacctUsage_V1File_UsageFromNanoseconds() =>
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), CgroupReader.ParseCpuacctUsage("1500000000\n"));
+
+    [Fact]
+    public void ParseProcStatCpu_FirstLine_BusyWithoutIdleAndIowait() =>
+        Assert.Equal((60L, 100L), CgroupReader.ParseProcStatCpu("cpu  30 0 20 35 5 5 5 0 0 0\ncpu0 1 2 3 4 5 6 7 8\n"));
+
+    [Fact]
+    public void ParseProcStatCpu_NotTheCpuLine_Null() => Assert.Null(CgroupReader.ParseProcStatCpu("intr 1 2 3\n"));
+
+    [Fact]
+    public void Busy_TwoSamplesHalfASecondApart_ShareOfTheIntervalBusy()
+    {
+        var clock = new FakeTimeProvider();
+        var stat = "cpu  100 0 0 100 0 0 0 0\n";
+        var cpu = new NodeCpu(() => stat, clock);
+
+        var first = cpu.Busy();
+        stat = "cpu  190 0 0 110 0 0 0 0\n";
+        var tooSoon = cpu.Busy();
+        clock.Advance(NodeCpu.MinInterval);
+        var second = cpu.Busy();
+
+        Assert.Equal(((double?)null, (double?)null), (first, tooSoon));
+        Assert.Equal(0.9, second!.Value, 6);
+    }
+
+    [Fact]
+    public void Busy_NoProcStat_Null() => Assert.Null(new NodeCpu(() => null, new FakeTimeProvider()).Busy());
+}

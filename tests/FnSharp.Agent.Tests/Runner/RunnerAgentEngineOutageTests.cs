@@ -1,0 +1,139 @@
+using FnSharp.Agent.Calls;
+using FnSharp.Agent.Runner.Containers;
+using FnSharp.Testing;
+using FnSharp.Testing.Logging;
+
+namespace FnSharp.Agent.Tests.Runner;
+
+/// <summary>
+/// The container engine stops answering (a restart) and comes back, on the fake driver and a fake clock:
+/// calls get 503 naming the engine, starts back off instead of hammering it, calls succeed again once it
+/// answers, and removals that failed meanwhile are done once it is back (or named at shutdown).
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
+{
+    private readonly CapturingLogger _log = new();
+    private readonly AgentHarness _h;
+
+    public RunnerAgentEngineOutageTests() => _h = new AgentHarness(logger: _log);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task SubmitAsync_EngineDown_503NamingTheEngineWithRetryAfterAndStartsBackOff()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.EngineDown = true;
+
+        var results = new List<CallResult>();
+        for (var i = 0; i < 200; i++)
+        {
+            results.Add(await _h.SubmitAsync(fn));
+        }
+
+        Assert.All(results, r => Assert.Equal((CallStatus.EngineUnavailable, 503, (TimeSpan?)EngineBackoff.Max), (r.Status, r.Error!.Status, r.RetryAfter)));
+        Assert.StartsWith("container engine unavailable: ", results[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _h.Driver.UnansweredCreates);
+        Assert.Single(_log.Entries, e => e.EventId == 2010);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2002);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_EngineStaysDown_OneProbePerBackoffDoublingToTheMaximum()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.EngineDown = true;
+        await _h.SubmitAsync(fn);
+        var probes = new List<int>();
+
+        // Backoffs of 100, 200, 400, 800, then 1000 ms: a call at each 100 ms sees a probe only when one is due.
+        for (var step = 1; step <= 40; step++)
+        {
+            _h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            var before = _h.Driver.UnansweredCreates;
+            Assert.Equal(CallStatus.EngineUnavailable, (await _h.SubmitAsync(fn)).Status);
+            if (_h.Driver.UnansweredCreates > before)
+            {
+                probes.Add(step * 100);
+            }
+        }
+
+        Assert.Equal([100, 300, 700, 1500, 2500, 3500], probes);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_EngineAnswersAgain_CallsSucceedWithinTheMaximumBackoff()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.EngineDown = true;
+        await _h.SubmitAsync(fn);
+        for (var i = 0; i < 5; i++)
+        {
+            _h.Clock.Advance(EngineBackoff.Max);
+            await _h.SubmitAsync(fn);
+        }
+
+        _h.Driver.EngineDown = false;
+        var during = await _h.CallAsync(fn);
+        _h.Clock.Advance(EngineBackoff.Max);
+        var after = await _h.CallAsync(fn);
+
+        // The back-off had just been renewed when the engine came back; the next probe, within Max, starts.
+        Assert.Equal(CallStatus.EngineUnavailable, during.Status);
+        Assert.Equal(CallStatus.Success, after.Status);
+        Assert.Single(_log.Entries, e => e.EventId == 2011);
+    }
+
+    [Fact]
+    public async Task Remove_EngineDownThenBack_RetriedUntilRemovedAndTheStopSaysNoneLeft()
+    {
+        var fn = _h.NewFn();
+        var answer = new TaskCompletionSource();
+        _h.Driver.Handler = async context =>
+        {
+            // An answer the contract does not allow, once the engine is down: the container is killed and removed.
+            await answer.Task;
+            context.Response.StatusCode = 400;
+        };
+        var call = _h.CallAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+        _h.Driver.EngineDown = true;
+        answer.SetResult();
+        Assert.Equal(CallStatus.InvalidResponse, (await call).Status);
+        await _h.SettleAsync(h => h.LiveContainers == 0);
+
+        Assert.Equal(1, _h.Driver.LiveCount);
+        Assert.Single(_log.Entries, e => e.EventId == 2012);
+        _h.Clock.Advance(LiveContainers.FirstRetry);
+        Assert.Equal(1, _h.Driver.LiveCount);
+
+        _h.Driver.EngineDown = false;
+        _h.Clock.Advance(LiveContainers.FirstRetry * 2);
+        await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+
+        Assert.Single(_log.Entries, e => e.EventId == 2013);
+        Assert.Contains(_log.Entries, e => e.EventId == 2025 && e.Message.EndsWith("none left on the engine", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2014);
+    }
+
+    [Fact]
+    public async Task Shutdown_EngineDown_TheStopNamesTheContainersItCouldNotRemove()
+    {
+        var fn = _h.NewFn();
+        Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
+        var id = Assert.Single(_h.Driver.Containers).Id;
+        _h.Driver.EngineDown = true;
+
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+
+        var stopped = Assert.Single(_log.Entries, e => e.EventId == 2014);
+        Assert.Contains("removed 0 container(s), but 1 could not be removed", stopped.Message, StringComparison.Ordinal);
+        Assert.EndsWith(id, stopped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2025);
+        _h.Driver.EngineDown = false;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using System.Threading.Channels;
+using FnSharp.Core.Models;
+using FnSharp.Server.Cluster;
+using FnSharp.Storage.Postgres;
+using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Hosting;
+using FnSharp.Testing.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// Two nodes on one real PostgreSQL: a change made through one node reaches the other's lookup cache
+/// through the store's notifications, also after the listening connection broke, and the API answers a
+/// change only once the other node has seen it. Fake containers that answer with the config they were
+/// started with; each notification, subscription and first heartbeat is awaited.
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
+{
+    private readonly Node _a = new();
+    private readonly Node _b = new();
+    private PostgresTestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        foreach (var node in new[] { _a, _b })
+        {
+            node.Server.DbUrl = _database.Url;
+            node.Server.Start();
+            await node.NextSubscriptionAsync();
+            await node.NextBeatAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FnUpdatedThroughA_BHearsOfTheChange()
+    {
+        var fn = await CreateFnAsync("v1");
+
+        await _a.Server.CreateFnClient().UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = "v2" } });
+
+        await _b.NextChangeAsync("fns");
+    }
+
+    [Fact]
+    public async Task FnUpdatedThroughA_CallThroughBRightAfterTheAnswerSeesIt()
+    {
+        var fn = await CreateFnAsync("v0");
+        var client = _a.Server.CreateFnClient();
+        var seen = new List<string>();
+
+        // A's answer comes only once B acknowledged the change, so B's next lookup reads the store.
+        for (var round = 1; round <= 20; round++)
+        {
+            seen.Add(await _b.InvokeAsync(fn.Id));
+            await client.UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = $"v{round}" } });
+        }
+
+        seen.Add(await _b.InvokeAsync(fn.Id));
+
+        Assert.Equal(Enumerable.Range(0, 21).Select(r => $"v{r}"), seen);
+    }
+
+    [Fact]
+    public async Task ListeningConnectionBroken_SubscribedAgainAndChangesSeen()
+    {
+        var fn = await CreateFnAsync("v1");
+        var before = await _b.InvokeAsync(fn.Id);
+
+        // Both nodes' listening connections end, as at a database restart.
+        await using (var admin = new NpgsqlConnection(PostgresDataStore.ConnectionStringFromUrl(_database.Url)))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'fnsharp-change-feed' AND datname = current_database()", admin);
+            Assert.Equal(2L, await kill.ExecuteScalarAsync());
+        }
+
+        await _b.NextSubscriptionAsync();
+        await _a.Server.CreateFnClient().UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = "v2" } });
+        await _b.NextChangeAsync("fns");
+        var after = await _b.InvokeAsync(fn.Id);
+
+        Assert.Equal(("v1", "v2"), (before, after));
+    }
+
+    private async Task<Fn> CreateFnAsync(string greeting)
+    {
+        var client = _a.Server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "app" });
+        return await client.CreateFnAsync(new Fn { AppId = app.Id, Name = "fn", Image = "fnsharp/test:1", Config = new Dictionary<string, string> { ["GREETING"] = greeting } });
+    }
+
+    /// <summary>One node: a server whose fake containers answer with their GREETING, and its listener's events as channels.</summary>
+    private sealed class Node : IAsyncDisposable
+    {
+        // Written by the listener's hooks, read by the test; a test sees a handful of events.
+        private readonly Channel<string> _changes = Channel.CreateUnbounded<string>();
+        private readonly Channel<int> _subscriptions = Channel.CreateUnbounded<int>();
+        private readonly Channel<int> _beats = Channel.CreateUnbounded<int>();
+        private readonly FakeContainerDriver _driver = new();
+
+        public Node()
+        {
+            _driver.Handler = context => context.Response.WriteAsync(FakeContainer.Of(context).Spec.Environment["GREETING"]);
+            Server = new FnSharpServerFactory(_driver);
+            Server.TestServices = services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton(sp =>
+                {
+                    var listener = ActivatorUtilities.CreateInstance<StoreChangeListener>(sp);
+                    listener.Subscribed = () => _subscriptions.Writer.TryWrite(0);
+                    listener.Changed = table => _changes.Writer.TryWrite(table);
+                    return listener;
+                }));
+                services.Replace(ServiceDescriptor.Singleton(sp =>
+                {
+                    var heartbeat = ActivatorUtilities.CreateInstance<NodeHeartbeat>(sp);
+                    heartbeat.Beat = () => _beats.Writer.TryWrite(0);
+                    return heartbeat;
+                }));
+            };
+        }
+
+        public FnSharpServerFactory Server { get; }
+
+        // Failsafes against a hung test, not timing assertions.
+        public async Task NextSubscriptionAsync() => await _subscriptions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        public async Task NextBeatAsync() => await _beats.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        public async Task NextChangeAsync(string table)
+        {
+            while (await _changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)) != table)
+            {
+            }
+        }
+
+        public async Task<string> InvokeAsync(string fnId)
+        {
+            using var http = Server.CreateClient();
+            using var response = await http.PostAsync(new Uri($"/invoke/{fnId}", UriKind.Relative), new StringContent("", Encoding.UTF8, "text/plain"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            return body;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await _driver.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using FnSharp.Core.Models;
+using FnSharp.Server.Tests.Edge;
+using FnSharp.Testing;
+using FnSharp.Testing.Docker;
+using FnSharp.Testing.Hosting;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// Protocol abuse aimed at a function, on the real server (Kestrel on loopback) and the real engine:
+/// a 32 KB header and an <c>Expect</c> nobody meets are refused by the server with JSON, no container
+/// is started for them, and the function still answers the next well-formed call.
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class EdgeOnDockerTests : IAsyncLifetime
+{
+    private readonly FnSharpServerFactory _server = new();
+    private readonly EngineProbe _engine = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _engine.Dispose();
+    }
+
+    [Fact]
+    public async Task InvokeAndTrigger_32KBHeaderOrBogusExpect_RefusedByTheServerAndNoContainerStarted()
+    {
+        var url = _server.StartOnLoopback();
+        using var http = new HttpClient { BaseAddress = url };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "edge-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        await client.CreateTriggerAsync(new Trigger { Name = "t", AppId = app.Id, FnId = fn.Id, Type = "http", Source = "/echo" });
+        var big = new string('a', 32 * 1024);
+
+        var invokeHeader = await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\nContent-Length: 2\r\n\r\n{{}}");
+        var triggerHeader = await RawHttp.SendAsync(url, $"POST /t/edge-app/echo HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\nContent-Length: 2\r\n\r\n{{}}");
+        var invokeExpect = await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{{}}");
+        var triggerExpect = await RawHttp.SendAsync(url, "POST /t/edge-app/echo HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{}");
+        var containersAfterRefusals = await _engine.ContainersOfFnAsync(fn.Id);
+        var good = await client.InvokeAsync(fn.Id, """{"body":"still here"}""");
+
+        Assert.Equal([431, 431, 417, 417], new[] { invokeHeader.Status, triggerHeader.Status, invokeExpect.Status, triggerExpect.Status });
+        Assert.All(new[] { invokeHeader, triggerHeader }, r => Assert.StartsWith("request headers too large: ", r.Message, StringComparison.Ordinal));
+        Assert.All(new[] { invokeExpect, triggerExpect }, r => Assert.Equal("Expect: bogus cannot be met: the only expectation this server knows is 100-continue", r.Message));
+        Assert.Empty(containersAfterRefusals);
+        Assert.Equal((HttpStatusCode.OK, "still here"), (good.StatusCode, good.Body));
+    }
+
+    [Fact]
+    public async Task Invoke_MalformedOrStalledBodiesToAWarmFn_400And408AndTheSameContainerServesOn()
+    {
+        _server.Settings["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "200";
+        var url = _server.StartOnLoopback();
+        using var http = new HttpClient { BaseAddress = url };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "edge-body" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        var warm = await client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var containers = await _engine.ContainersOfFnAsync(fn.Id);
+
+        var statuses = new List<int>();
+        var expected = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc")).Status);
+            statuses.Add((await RawHttp.SendAsync(url, $"POST /invoke/{fn.Id} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")).Status);
+            expected.Add(400);
+            expected.Add(408);
+        }
+
+        var after = await client.InvokeAsync(fn.Id, """{"body":"still warm"}""");
+
+        Assert.Equal((HttpStatusCode.OK, "warm"), (warm.StatusCode, warm.Body));
+        Assert.Equal(expected, statuses);
+        Assert.Equal((HttpStatusCode.OK, "still warm"), (after.StatusCode, after.Body));
+        Assert.Single(containers);
+        Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using FnSharp.Core.Models;
+using FnSharp.Testing;
+using FnSharp.Testing.Docker;
+using FnSharp.Testing.Hosting;
+using Xunit.Abstractions;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// The container engine goes down and comes back while calls arrive, on the real server and the real
+/// engine behind an <see cref="EngineProxy"/> of the test's own (the shared engine is never restarted):
+/// calls that need a container get 503 naming the engine with <c>Retry-After</c>, not the function's 502;
+/// calls succeed again once it answers; a container whose removal failed in the outage is removed after.
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    // Only guards so that a broken recovery fails the test instead of hanging it; no assertion is about time.
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    private readonly EngineProxy _proxy = new();
+    private readonly EngineProbe _engine = new();
+    private readonly FnSharpServerFactory _server = new();
+
+    public Task InitializeAsync()
+    {
+        _proxy.Start();
+        _server.Settings["FN_DOCKER_HOST"] = _proxy.Endpoint;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _proxy.Dispose();
+        _engine.Dispose();
+    }
+
+    [Fact]
+    public async Task Invoke_EngineDownThenBack_503NamingTheEngineThenServedAndNoContainerLeft()
+    {
+        using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "engine-restart" });
+        var crashing = await client.CreateFnAsync(new Fn { Name = "crashing", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        var cold = await client.CreateFnAsync(new Fn { Name = "cold", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        Assert.Equal(HttpStatusCode.OK, (await client.InvokeAsync(crashing.Id, """{"body":"warm"}""")).StatusCode);
+
+        _proxy.Stop();
+
+        // The warm container's process exits mid-call: its removal fails while the engine is away.
+        await client.InvokeAsync(crashing.Id, """{"exit":1}""");
+        var during = new List<(HttpStatusCode Status, string? RetryAfter, string Body)>();
+        for (var i = 0; i < 50; i++)
+        {
+            using var response = await http.PostAsync(new Uri("invoke/" + cold.Id, UriKind.Relative), new StringContent("""{"body":"x"}""", Encoding.UTF8, "application/json"));
+            during.Add((response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync()));
+        }
+
+        _proxy.Start();
+        var back = Stopwatch.StartNew();
+        var refusedAfter = 0;
+        using (var guard = new CancellationTokenSource(Guard))
+        {
+            while ((await client.InvokeAsync(cold.Id, """{"body":"back"}""", "application/json", guard.Token)).StatusCode != HttpStatusCode.OK)
+            {
+                refusedAfter++;
+            }
+        }
+
+        var recovered = back.Elapsed;
+        await WaitUntilGoneAsync(crashing.Id);
+        output.WriteLine($"engine back: first call served after {recovered.TotalMilliseconds:F0} ms ({refusedAfter} refused before it); the crashed container was removed once the engine answered");
+
+        Assert.All(during, d => Assert.Equal((HttpStatusCode.ServiceUnavailable, "1"), (d.Status, d.RetryAfter)));
+        Assert.All(during, d => Assert.StartsWith("""{"message":"container engine unavailable: """, d.Body, StringComparison.Ordinal));
+        Assert.Empty(await _engine.ContainersOfFnAsync(crashing.Id));
+    }
+
+    private async Task WaitUntilGoneAsync(string fnId)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        while ((await _engine.ContainersOfFnAsync(fnId)).Count > 0)
+        {
+            // Polls the engine, which tells no one when a container goes; the removal retries run on their own back-off.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, guard.Token);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using FnSharp.Core.Storage;
+using FnSharp.Testing;
+using FnSharp.Testing.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FnSharp.Storage.Sqlite.Tests;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class SqliteNodeStoreConformanceTests : NodeStoreConformanceTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-nodes-").FullName;
+
+    protected override async Task<INodeStore> OpenStoreAsync() => await SqliteDataStore.OpenAsync(Path.Combine(_directory, "fnsharp.db"), CancellationToken.None);
+
+    protected override Task CloseStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
