@@ -66,6 +66,8 @@ internal static class CliApp
             "update", "up", "Update an app, a fn or a trigger.", AppCommands.Update(runner), FnCommands.Update(runner), TriggerCommands.Update(runner)));
         root.Subcommands.Add(Verb.Create(
             "delete", "d", "Delete an app, a fn, a trigger or a config entry.", AppCommands.Delete(runner), FnCommands.Delete(runner), TriggerCommands.Delete(runner), ConfigCommands.Unset(runner)));
+        root.Subcommands.Add(Verb.Create("pause", "pa", "Pause a cron trigger.", TriggerCommands.Pause(runner)));
+        root.Subcommands.Add(Verb.Create("resume", "re", "Resume a paused cron trigger.", TriggerCommands.Resume(runner)));
         root.Subcommands.Add(ConfigCommands.Set(runner).WithAlias("cf"));
         root.Subcommands.Add(Verb.Create("get", "g", "Print a config entry, a call or a call's log.", ConfigCommands.Get(runner), CallCommands.Get(runner, Noun.Call), LogsCommand.Get(runner, Noun.Logs)));
         root.Subcommands.Add(Verb.Create("unset", "un", "Remove a config entry.", ConfigCommands.Unset(runner)));

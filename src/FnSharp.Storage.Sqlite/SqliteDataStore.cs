@@ -83,7 +83,8 @@ public sealed class SqliteDataStore : SqlDataStore
         // SQLite names the columns, not the index: "UNIQUE constraint failed: triggers.app_id, triggers.type, triggers.source".
         var message = sqlite.Message;
         string? index =
-            message.Contains("triggers.source", StringComparison.Ordinal) ? TriggersAppTypeSourceIndex
+            message.Contains("triggers.fn_id, triggers.type, triggers.source", StringComparison.Ordinal) ? TriggersFnTypeSourceIndex
+            : message.Contains("triggers.source", StringComparison.Ordinal) ? TriggersAppTypeSourceIndex
             : message.Contains("triggers.name", StringComparison.Ordinal) ? TriggersAppFnNameIndex
             : message.Contains("fns.name", StringComparison.Ordinal) ? FnsAppNameIndex
             : message.Contains("apps.name", StringComparison.Ordinal) ? AppsNameIndex

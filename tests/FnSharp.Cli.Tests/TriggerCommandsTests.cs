@@ -33,7 +33,7 @@ public sealed class TriggerCommandsTests : CliServerTest
         var one = await OkAsync("list", "triggers", "shop", "users", "--output", "json");
 
         Assert.Matches(
-            $@"^FUNCTION\s+NAME\s+TYPE\s+SOURCE\s+ENDPOINT\s+ID\norders\s+o\s+http\s+/orders\s+{Url}/t/shop/orders\s+[0-9A-Z]{{26}}\nusers\s+u\s+http\s+/users\s+{Url}/t/shop/users\s+[0-9A-Z]{{26}}\n$",
+            $@"^FUNCTION\s+NAME\s+TYPE\s+SOURCE\s+ENDPOINT\s+NEXT RUN\s+ID\norders\s+o\s+http\s+/orders\s+{Url}/t/shop/orders\s+[0-9A-Z]{{26}}\nusers\s+u\s+http\s+/users\s+{Url}/t/shop/users\s+[0-9A-Z]{{26}}\n$",
             all);
         Assert.Contains("\"name\": \"u\"", one, StringComparison.Ordinal);
         Assert.Contains("\"public\": 1", one, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class TriggerCommandsTests : CliServerTest
     {
         await OkAsync("create", "app", "empty");
 
-        Assert.Equal("FUNCTION  NAME  TYPE  SOURCE  ENDPOINT  ID\n", await OkAsync("list", "triggers", "empty"));
+        Assert.Equal("FUNCTION  NAME  TYPE  SOURCE  ENDPOINT  NEXT RUN  ID\n", await OkAsync("list", "triggers", "empty"));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class TriggerCommandsTests : CliServerTest
     [InlineData(new[] { "update", "trigger", "shop", "orders", "nope", "--source", "/x" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "delete", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "nosla" }, "Error: Missing Trigger Source Prefix '/' (400)")]
-    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "cron" }, "Error: Trigger Type Not Supported (400)")]
+    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "kafka" }, "Error: Trigger Type Not Supported (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "bad name" }, "Error: trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "/taken" }, "Error: Trigger with the same type and source exists on this app (409)")]
     [InlineData(new[] { "update", "trigger", "shop", "orders", "existing", "--source", "bad" }, "Error: Missing Trigger Source Prefix '/' (400)")]

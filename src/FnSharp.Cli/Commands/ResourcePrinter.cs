@@ -22,8 +22,8 @@ internal static class ResourcePrinter
             [f.Name, f.Image, f.Memory.ToString(CultureInfo.InvariantCulture) + " MiB", f.Timeout.ToString(CultureInfo.InvariantCulture) + " s", f.Id]);
 
     public static Task TriggersAsync(CliContext context, IReadOnlyList<Trigger> triggers, IReadOnlyDictionary<string, string> fnNames) =>
-        ListAsync(context, triggers, null, ["FUNCTION", "NAME", "TYPE", "SOURCE", "ENDPOINT", "ID"], t =>
-            [fnNames.GetValueOrDefault(t.FnId, t.FnId), t.Name, t.Type, t.Source, Endpoint(t) ?? "", t.Id]);
+        ListAsync(context, triggers, null, ["FUNCTION", "NAME", "TYPE", "SOURCE", "ENDPOINT", "NEXT RUN", "ID"], t =>
+            [fnNames.GetValueOrDefault(t.FnId, t.FnId), t.Name, t.Type, t.Source, Endpoint(t) ?? "", NextRunCell(t), t.Id]);
 
     /// <summary>Config entries, by key: a KEY VALUE table, or <c>{"items": [{"key": ..., "value": ...}]}</c>.</summary>
     public static Task ConfigAsync(CliContext context, IReadOnlyDictionary<string, string> config) =>
@@ -63,6 +63,17 @@ internal static class ResourcePrinter
     /// <summary>The trigger's HTTP endpoint (the annotation the server computes), when it has one.</summary>
     public static string? Endpoint(Trigger trigger) =>
         trigger.Annotations.TryGetValue("fnproject.io/trigger/httpEndpoint", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null;
+
+    /// <summary>A cron trigger's next run times (the annotation the server computes), none for other triggers or a paused one.</summary>
+    public static IReadOnlyList<string> NextRuns(Trigger trigger) =>
+        trigger.Annotations.TryGetValue("fnsharp.io/cron-next-runs", out var runs) && runs.ValueKind == JsonValueKind.Array
+            ? [.. runs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
+            : [];
+
+    private static string NextRunCell(Trigger trigger) =>
+        trigger.Type != Trigger.CronType ? ""
+        : FnSharpAnnotations.PausedOf(trigger.Annotations) is true ? "paused"
+        : NextRuns(trigger) is [var next, ..] ? next : "";
 
     /// <summary>A list: a table of <paramref name="header"/> and one row per item, or <c>{"items": [...]}</c>.</summary>
     public static Task ListAsync<T>(CliContext context, IReadOnlyList<T> items, string? nextCursor, IReadOnlyList<string> header, Func<T, IReadOnlyList<string>> row)

@@ -1,23 +1,45 @@
 using System.CommandLine;
+using System.Text.Json;
 using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 
 /// <summary>
 /// <c>create trigger</c>, <c>list triggers</c>, <c>inspect trigger</c>, <c>update trigger</c>,
-/// <c>delete trigger</c>: a trigger is addressed as APP FN NAME, as in Fn's CLI.
+/// <c>delete trigger</c>, <c>pause trigger</c>, <c>resume trigger</c>: a trigger is addressed as APP FN
+/// NAME, as in Fn's CLI. Cron triggers (<c>--type cron --source '0 */5 * * * *'</c>) show their next run times.
 /// </summary>
 internal static class TriggerCommands
 {
     public static Command Create(CommandRunner runner)
     {
         var (app, fn, name) = Address();
-        var source = new Option<string?>("--source", "-s") { Description = "The path under /t/APP that calls the fn, starting with '/' (default: /NAME)." };
-        var type = new Option<string>("--type", "-t") { Description = "The trigger's type; only http exists.", DefaultValueFactory = _ => Trigger.HttpType };
-        var command = Noun.Trigger.Command("Create a trigger that calls a fn.\n\nExample:\n  fnsharp create trigger myapp hello hello-http --source /hello", app, fn, name, source, type, runner.Options.Annotation);
+        var source = new Option<string?>("--source", "-s") { Description = "For http, the path under /t/APP that calls the fn, starting with '/' (default: /NAME); for cron, the schedule: 5 fields, or 6 with seconds first." };
+        var type = new Option<string>("--type", "-t") { Description = "The trigger's type: http (calls over HTTP) or cron (calls on a schedule, detached).", DefaultValueFactory = _ => Trigger.HttpType };
+        var zone = new Option<string?>("--timezone", "-z") { Description = "For cron, the IANA time zone of the schedule (default: UTC), such as Europe/Paris." };
+        var command = Noun.Trigger.Command(
+            "Create a trigger that calls a fn.\n\nExamples:\n  fnsharp create trigger myapp hello hello-http --source /hello\n  fnsharp create trigger myapp report every-5-min --type cron --source '0 */5 * * * *'\n  fnsharp create trigger myapp report nightly --type cron --source '30 2 * * *' --timezone Europe/Paris",
+            app,
+            fn,
+            name,
+            source,
+            type,
+            zone,
+            runner.Options.Annotation);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
             var annotations = Annotations.Parse(parse.GetValue(runner.Options.Annotation));
+            var triggerType = parse.GetValue(type)!;
+            if (triggerType == Trigger.CronType && parse.GetValue(source) is null)
+            {
+                throw new CliException("a cron trigger needs its schedule: --source '0 */5 * * * *' (5 fields, or 6 with seconds first)");
+            }
+
+            if (parse.GetValue(zone) is { } timezone)
+            {
+                annotations[FnSharpAnnotations.CronTimezone] = StringElement(timezone);
+            }
+
             var (owner, target) = await context.FindFnAsync(parse.GetValue(app)!, parse.GetValue(fn)!, cancellationToken);
             var triggerName = parse.GetValue(name)!;
             var trigger = await context.Client.CreateTriggerAsync(
@@ -26,7 +48,7 @@ internal static class TriggerCommands
                     AppId = owner.Id,
                     FnId = target.Id,
                     Name = triggerName,
-                    Type = parse.GetValue(type)!,
+                    Type = triggerType,
                     Source = parse.GetValue(source) ?? "/" + triggerName,
                     Annotations = annotations,
                 },
@@ -35,6 +57,11 @@ internal static class TriggerCommands
             if (!context.Json && ResourcePrinter.Endpoint(trigger) is { } endpoint)
             {
                 await context.Output.WriteLineAsync($"Trigger Endpoint: {endpoint}");
+            }
+
+            if (!context.Json && trigger.Type == Trigger.CronType)
+            {
+                await context.Output.WriteLineAsync($"Next runs (UTC): {string.Join(", ", ResourcePrinter.NextRuns(trigger))}");
             }
 
             return 0;
@@ -113,8 +140,40 @@ internal static class TriggerCommands
         return command;
     }
 
+    /// <summary><c>pause trigger APP FN NAME</c>: sets <c>fnsharp.io/cron-paused</c> to <c>"true"</c>; its ticks make no calls until it is resumed.</summary>
+    public static Command Pause(CommandRunner runner) => SetPaused(runner, paused: true, "Pause a cron trigger: its ticks make no calls until it is resumed.\n\nExample:\n  fnsharp pause trigger myapp report nightly");
+
+    /// <summary><c>resume trigger APP FN NAME</c>: sets <c>fnsharp.io/cron-paused</c> to <c>"false"</c>; the ticks missed while paused are not run.</summary>
+    public static Command Resume(CommandRunner runner) => SetPaused(runner, paused: false, "Resume a paused cron trigger; the ticks it missed while paused are not run.\n\nExample:\n  fnsharp resume trigger myapp report nightly");
+
+    private static Command SetPaused(CommandRunner runner, bool paused, string description)
+    {
+        var (app, fn, name) = Address();
+        var command = Noun.Trigger.Command(description, app, fn, name);
+        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        {
+            var (_, _, current) = await context.FindTriggerAsync(parse.GetValue(app)!, parse.GetValue(fn)!, parse.GetValue(name)!, cancellationToken);
+            if (current.Type != Trigger.CronType)
+            {
+                throw new CliException($"trigger '{current.Name}' is of type {current.Type}: only cron triggers are paused and resumed");
+            }
+
+            var value = StringElement(paused ? "true" : "false");
+            var trigger = await context.Client.UpdateTriggerAsync(new Trigger { Id = current.Id, Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.CronPaused] = value } }, cancellationToken);
+            await ResourcePrinter.DoneAsync(context, paused ? $"Paused trigger: {trigger.Name}" : $"Resumed trigger: {trigger.Name}; next runs (UTC): {string.Join(", ", ResourcePrinter.NextRuns(trigger))}", trigger);
+            return 0;
+        });
+        return command;
+    }
+
     private static (Argument<string> App, Argument<string> Fn, Argument<string> Name) Address() =>
         (new Argument<string>("app") { Description = "The app's name." },
          new Argument<string>("fn") { Description = "The fn's name." },
          new Argument<string>("name") { Description = "The trigger's name." });
+
+    private static JsonElement StringElement(string value)
+    {
+        using var document = JsonDocument.Parse($"\"{JsonEncodedText.Encode(value)}\"");
+        return document.RootElement.Clone();
+    }
 }

@@ -66,8 +66,11 @@ public static class ApiErrors
     /// <summary>400: a trigger name with characters other than letters, digits, <c>_</c> and <c>-</c>, or too long.</summary>
     public static readonly ApiError InvalidTriggerName = new(400, "trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-'");
 
-    /// <summary>400: a trigger type other than <c>http</c>.</summary>
+    /// <summary>400: a trigger type other than <c>http</c>, <c>cron</c> or <c>nats</c>.</summary>
     public static readonly ApiError TriggerTypeUnknown = new(400, "Trigger Type Not Supported");
+
+    /// <summary>400: an invalid cron expression or time zone of a cron trigger, with what is wrong.</summary>
+    public static ApiError InvalidCron(string message) => new(400, message);
 
     /// <summary>400: a trigger without a source.</summary>
     public static readonly ApiError MissingTriggerSource = new(400, "Missing Trigger Source");
@@ -112,6 +115,15 @@ public static class ApiErrors
 
     /// <summary>400: <c>fnsharp.io/auth</c> on a trigger is neither <c>"key"</c> nor <c>"public"</c>.</summary>
     public static readonly ApiError InvalidTriggerAuth = new(400, "Invalid annotation fnsharp.io/auth: use \"key\" (calls need an invoke key of the app) or \"public\" (the default)");
+
+    /// <summary>400: <c>fnsharp.io/cron-paused</c> on a cron trigger is neither <c>"true"</c> nor <c>"false"</c>.</summary>
+    public static readonly ApiError InvalidCronPaused = new(400, "Invalid annotation fnsharp.io/cron-paused: use \"true\" (paused) or \"false\" (running, the default)");
+
+    /// <summary>400: <c>fnsharp.io/cron-overlap</c> on a cron trigger is neither <c>"skip"</c> nor <c>"queue"</c>.</summary>
+    public static readonly ApiError InvalidCronOverlap = new(400, "Invalid annotation fnsharp.io/cron-overlap: use \"skip\" (skip a tick while the previous call is queued or running) or \"queue\" (the default)");
+
+    /// <summary>400: a NATS trigger's subject is not a valid subject to subscribe to.</summary>
+    public static readonly ApiError InvalidNatsSubject = new(400, "Invalid NATS subject: use tokens of printable characters without spaces separated by '.', such as 'orders.created' ('*' and '>' as wildcards)");
 
     /// <summary>400: <c>fnsharp.io/rate-limit</c> on an app is not a whole number from 0 to 1000000.</summary>
     public static readonly ApiError InvalidRateLimit = new(400, "Invalid annotation fnsharp.io/rate-limit: use a whole number of calls per second per node from 0 (no limit) to 1000000");
@@ -163,6 +175,9 @@ public static class ApiErrors
 
     /// <summary>409: another trigger of the app has the same type and source.</summary>
     public static readonly ApiError TriggerSourceExists = new(409, "Trigger with the same type and source exists on this app");
+
+    /// <summary>409: another cron or NATS trigger of the fn has the same type and source.</summary>
+    public static readonly ApiError TriggerSourceExistsOnFn = new(409, "Trigger with the same type and source exists on this fn");
 
     /// <summary>409: a re-drive asked for a call that is not a dead letter.</summary>
     public static readonly ApiError CallNotDeadLetter = new(409, "Call is not a dead letter");

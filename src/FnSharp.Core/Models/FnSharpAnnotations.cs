@@ -50,6 +50,66 @@ public static class FnSharpAnnotations
     /// <summary>The highest <see cref="RateLimit"/>.</summary>
     public const int MaxRateLimit = 1_000_000;
 
+    /// <summary>On a cron trigger: the IANA time zone its schedule is read in (<c>"Europe/Paris"</c>); UTC when absent.</summary>
+    public const string CronTimezone = "fnsharp.io/cron-timezone";
+
+    /// <summary>On a cron trigger: <c>"true"</c> pauses it (no calls), <c>"false"</c> or absent runs it. A resumed trigger does not catch up the ticks it missed while paused.</summary>
+    public const string CronPaused = "fnsharp.io/cron-paused";
+
+    /// <summary>
+    /// On a cron trigger: <c>"skip"</c> skips a tick while the call of its previous tick is still queued or
+    /// running; <c>"queue"</c> (the default) queues every tick.
+    /// </summary>
+    public const string CronOverlap = "fnsharp.io/cron-overlap";
+
+    /// <summary>The value of <see cref="CronOverlap"/> that skips a tick while the previous call is pending.</summary>
+    public const string CronOverlapSkip = "skip";
+
+    /// <summary>The value of <see cref="CronOverlap"/> that queues every tick (the default).</summary>
+    public const string CronOverlapQueue = "queue";
+
+    /// <summary>The value of a string annotation, <see langword="null"/> when absent; <paramref name="valid"/> is <see langword="false"/> when present but not a string.</summary>
+    public static string? StringOf(IReadOnlyDictionary<string, JsonElement> annotations, string key, out bool valid)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        valid = true;
+        if (!annotations.TryGetValue(key, out var value))
+        {
+            return null;
+        }
+
+        valid = value.ValueKind == JsonValueKind.String;
+        return valid ? value.GetString() : null;
+    }
+
+    /// <summary>The value of <see cref="CronPaused"/>: <see langword="true"/> for <c>"true"</c>, <see langword="false"/> for <c>"false"</c> or absent, <see langword="null"/> otherwise.</summary>
+    public static bool? PausedOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        var value = StringOf(annotations, CronPaused, out var valid);
+        return !valid ? null
+            : value is null ? false
+            : value switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => null,
+            };
+    }
+
+    /// <summary>The value of <see cref="CronOverlap"/>: <see langword="true"/> for <c>"skip"</c>, <see langword="false"/> for <c>"queue"</c> or absent, <see langword="null"/> otherwise.</summary>
+    public static bool? SkipOverlapOf(IReadOnlyDictionary<string, JsonElement> annotations)
+    {
+        var value = StringOf(annotations, CronOverlap, out var valid);
+        return !valid ? null
+            : value is null ? false
+            : value switch
+            {
+                CronOverlapSkip => true,
+                CronOverlapQueue => false,
+                _ => null,
+            };
+    }
+
     /// <summary>
     /// On a fn: when its image is pulled from its registry. <c>"if-not-present"</c> (the default) pulls only
     /// an image the node lacks; <c>"always"</c> asks the registry again before each container start (at most

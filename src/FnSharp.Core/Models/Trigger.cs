@@ -13,6 +13,12 @@ public sealed record Trigger
     /// <summary>The one trigger type Fn knows: calls over HTTP at <c>/t/{appName}{source}</c>.</summary>
     public const string HttpType = "http";
 
+    /// <summary>FnSharp's scheduled trigger: its <see cref="Source"/> is a cron expression, each tick a detached call.</summary>
+    public const string CronType = "cron";
+
+    /// <summary>FnSharp's message trigger: its <see cref="Source"/> is a NATS subject, each message a detached call.</summary>
+    public const string NatsType = "nats";
+
     /// <summary>The trigger's 26-character sortable id, assigned by the server on create.</summary>
     [JsonPropertyName("id")]
     public string Id { get; init; } = "";
@@ -29,11 +35,11 @@ public sealed record Trigger
     [JsonPropertyName("fn_id")]
     public string FnId { get; init; } = "";
 
-    /// <summary>The trigger type; <c>http</c> is the only one.</summary>
+    /// <summary>The trigger type: <c>http</c> (Fn's), <c>cron</c> or <c>nats</c> (FnSharp's).</summary>
     [JsonPropertyName("type")]
     public string Type { get; init; } = "";
 
-    /// <summary>The path under <c>/t/{appName}</c> the trigger answers, starting with <c>/</c>.</summary>
+    /// <summary>For <c>http</c>, the path under <c>/t/{appName}</c> the trigger answers, starting with <c>/</c>; for <c>cron</c>, the cron expression; for <c>nats</c>, the subject.</summary>
     [JsonPropertyName("source")]
     public string Source { get; init; } = "";
 

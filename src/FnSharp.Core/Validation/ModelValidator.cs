@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Models;
+using FnSharp.Core.Scheduling;
 using FnSharp.Core.Storage;
 
 namespace FnSharp.Core.Validation;
@@ -153,7 +154,7 @@ public static class ModelValidator
             return ApiErrors.MissingFnId;
         }
 
-        if (trigger.Type != Trigger.HttpType)
+        if (trigger.Type is not (Trigger.HttpType or Trigger.CronType))
         {
             return ApiErrors.TriggerTypeUnknown;
         }
@@ -161,6 +162,16 @@ public static class ModelValidator
         if (trigger.Source.Length == 0)
         {
             return ApiErrors.MissingTriggerSource;
+        }
+
+        if (trigger.Type == Trigger.CronType)
+        {
+            return ValidateCronTrigger(trigger);
+        }
+
+        if (trigger.Type == Trigger.NatsType)
+        {
+            return !IsNatsSubject(trigger.Source) ? ApiErrors.InvalidNatsSubject : ValidateAnnotations(trigger.Annotations);
         }
 
         if (!trigger.Source.StartsWith('/'))
@@ -176,6 +187,64 @@ public static class ModelValidator
         return ValidateAnnotations(trigger.Annotations)
             ?? (FnSharpAnnotations.DetachedOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerInvokeType : null)
             ?? (FnSharpAnnotations.AuthOf(trigger.Annotations) is null ? ApiErrors.InvalidTriggerAuth : null);
+    }
+
+    /// <summary>
+    /// The schedule of a cron trigger (its source and <c>fnsharp.io/cron-timezone</c>), or <see langword="null"/>
+    /// with <paramref name="error"/> (400, saying what is wrong) when either is invalid.
+    /// </summary>
+    public static CronSchedule? CronScheduleOf(Trigger trigger, out ApiError? error)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var zone = FnSharpAnnotations.StringOf(trigger.Annotations, FnSharpAnnotations.CronTimezone, out var zoneValid);
+        if (!zoneValid)
+        {
+            error = ApiErrors.InvalidCron($"Invalid annotation {FnSharpAnnotations.CronTimezone}: use a string naming an IANA time zone such as 'Europe/Paris'");
+            return null;
+        }
+
+        var schedule = CronSchedule.TryParse(trigger.Source, zone, out var message);
+        error = message is null ? null : ApiErrors.InvalidCron(message);
+        return schedule;
+    }
+
+    private static ApiError? ValidateCronTrigger(Trigger trigger)
+    {
+        if (CronScheduleOf(trigger, out var error) is null)
+        {
+            return error;
+        }
+
+        return ValidateAnnotations(trigger.Annotations)
+            ?? (FnSharpAnnotations.PausedOf(trigger.Annotations) is null ? ApiErrors.InvalidCronPaused : null)
+            ?? (FnSharpAnnotations.SkipOverlapOf(trigger.Annotations) is null ? ApiErrors.InvalidCronOverlap : null);
+    }
+
+    /// <summary>Whether <paramref name="subject"/> is a NATS subject to subscribe to: tokens of printable ASCII without spaces, separated by single dots; <c>*</c> a whole token, <c>&gt;</c> only the last.</summary>
+    public static bool IsNatsSubject(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        if (subject.Length is 0 or > 255)
+        {
+            return false;
+        }
+
+        var tokens = subject.Split('.');
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var token = tokens[i];
+            if (token.Length == 0 || token.Any(c => c is <= ' ' or > '~'))
+            {
+                return false;
+            }
+
+            if ((token.Contains('*', StringComparison.Ordinal) && token != "*") || (token.Contains('>', StringComparison.Ordinal) && (token != ">" || i != tokens.Length - 1)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

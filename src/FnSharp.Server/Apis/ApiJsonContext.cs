@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Triggers;
 
 namespace FnSharp.Server.Apis;
 
@@ -7,5 +8,7 @@ namespace FnSharp.Server.Apis;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(VersionBody))]
 [JsonSerializable(typeof(DetachedCallBody))]
+[JsonSerializable(typeof(CronTickBody))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

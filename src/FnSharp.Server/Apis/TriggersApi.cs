@@ -12,8 +12,9 @@ namespace FnSharp.Server.Apis;
 
 /// <summary>
 /// <c>/v2/triggers</c>: create, list, get, update and delete triggers (<c>fn-compat.md</c> section 2).
-/// Every trigger in a response carries the computed <c>fnproject.io/trigger/httpEndpoint</c>
-/// annotation, <c>&lt;base&gt;/t/&lt;appName&gt;&lt;source&gt;</c>. PUT may change the name, source and
+/// Every HTTP trigger in a response carries the computed <c>fnproject.io/trigger/httpEndpoint</c>
+/// annotation, <c>&lt;base&gt;/t/&lt;appName&gt;&lt;source&gt;</c>; every cron trigger its next run
+/// times, <c>fnsharp.io/cron-next-runs</c> (<c>docs/api.md</c>, "Cron triggers"). PUT may change the name, source and
 /// annotations; the app, fn and type are fixed (409).
 /// </summary>
 internal static class TriggersApi
@@ -39,7 +40,7 @@ internal static class TriggersApi
             throw new ApiException(ApiErrors.UpdatedAtProvided);
         }
 
-        trigger = trigger with { Annotations = ComputedAnnotations.Without(trigger.Annotations, ComputedAnnotations.TriggerHttpEndpoint) };
+        trigger = trigger with { Annotations = ComputedAnnotations.WithoutTriggerComputed(trigger.Annotations) };
         if (ModelValidator.ValidateTrigger(trigger) is { } error)
         {
             throw new ApiException(error);
@@ -87,7 +88,7 @@ internal static class TriggersApi
             throw new ApiException(ApiErrors.TriggerIdMismatch);
         }
 
-        patch = patch with { Annotations = ComputedAnnotations.Without(patch.Annotations, ComputedAnnotations.TriggerHttpEndpoint) };
+        patch = patch with { Annotations = ComputedAnnotations.WithoutTriggerComputed(patch.Annotations) };
         var now = ApiTime.Now(time);
         var updated = await store.UpdateTriggerAsync(triggerID, current => ModelMerger.MergeTrigger(current, patch, now), cancellationToken);
         return TypedResults.Ok(await WithEndpointAsync(updated, request, store, options.Value, null, cancellationToken));
@@ -105,6 +106,16 @@ internal static class TriggersApi
         Dictionary<string, string>? appNames,
         CancellationToken cancellationToken)
     {
+        if (trigger.Type == Trigger.CronType)
+        {
+            return WithNextRuns(trigger, request.HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+        }
+
+        if (trigger.Type != Trigger.HttpType)
+        {
+            return trigger;
+        }
+
         if (appNames is null || !appNames.TryGetValue(trigger.AppId, out var appName))
         {
             // The app can vanish between the two reads (a concurrent delete); the trigger went with it.
@@ -114,5 +125,14 @@ internal static class TriggersApi
 
         var endpoint = $"{ComputedAnnotations.BaseUrl(request, options)}/t/{appName}{trigger.Source}";
         return trigger with { Annotations = ComputedAnnotations.With(trigger.Annotations, ComputedAnnotations.TriggerHttpEndpoint, endpoint) };
+    }
+
+    /// <summary>A cron trigger with its computed <c>fnsharp.io/cron-next-runs</c>: its next run times after now, none while paused.</summary>
+    private static Trigger WithNextRuns(Trigger trigger, TimeProvider time)
+    {
+        var runs = FnSharpAnnotations.PausedOf(trigger.Annotations) is false && ModelValidator.CronScheduleOf(trigger, out _) is { } schedule
+            ? schedule.NextOccurrences(time.GetUtcNow(), ComputedAnnotations.NextRunCount).Select(ApiTime.Format).ToArray()
+            : [];
+        return trigger with { Annotations = ComputedAnnotations.With(trigger.Annotations, ComputedAnnotations.CronNextRuns, runs) };
     }
 }

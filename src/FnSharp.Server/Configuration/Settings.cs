@@ -6,6 +6,7 @@ using FnSharp.Server.Auth;
 using FnSharp.Server.Cluster;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
+using FnSharp.Server.Triggers;
 using static FnSharp.Server.Configuration.SettingFormats;
 
 namespace FnSharp.Server.Configuration;
@@ -131,6 +132,12 @@ internal static class Settings
         },
     };
 
+    /// <summary>Cron and NATS triggers (<see cref="TriggerOptions"/>).</summary>
+    public static readonly SettingGroup<TriggerOptions> Triggers = new()
+    {
+        { "FN_CRON_POLL_MSECS", o => o.CronPollMs, Int("a number of milliseconds (0 turns cron triggers off on this node)", v => v >= 0) },
+    };
+
     /// <summary>API keys, rate limits, allowed images and the audit log (<see cref="AuthOptions"/>).</summary>
     public static readonly SettingGroup<AuthOptions> Auth = new()
     {
@@ -155,7 +162,7 @@ internal static class Settings
 
     /// <summary>Every key, once each, in the order of the groups.</summary>
     public static IEnumerable<string> Keys =>
-        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Cluster.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
+        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Cluster.Keys).Concat(Triggers.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
 
     private static RegistryCredential NodeCredential(RegistryCredential? credential) =>
         credential ?? new RegistryCredential { Registry = "", Source = DockerDriverOptions.RegistrySettingsSource };

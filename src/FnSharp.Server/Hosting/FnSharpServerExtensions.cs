@@ -10,6 +10,7 @@ using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Edge;
 using FnSharp.Server.Invocation;
+using FnSharp.Server.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
@@ -59,6 +60,7 @@ public static class FnSharpServerExtensions
         services.AddDetachedCalls();
         services.AddFnSharpEdge();
         services.AddCluster();
+        services.AddTriggers();
         services.AddProblemDetails();
 
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.

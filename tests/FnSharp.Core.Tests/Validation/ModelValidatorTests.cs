@@ -176,6 +176,55 @@ public sealed class ModelValidatorTests
     }
 
     [Theory]
+    [InlineData("0 */5 * * * *")]
+    [InlineData("*/5 * * * *")]
+    public void ValidateTrigger_CronExpression_Valid(string source) =>
+        Assert.Null(ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = source }));
+
+    [Fact]
+    public void ValidateTrigger_BadCronExpression_400SayingWhat()
+    {
+        var error = ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = "99 * * * *" });
+
+        Assert.Equal(400, error?.Status);
+        Assert.StartsWith("Invalid cron expression '99 * * * *': ", error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateTrigger_UnknownCronZone_400NamingTheAnnotation()
+    {
+        var error = ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = "0 9 * * *", Annotations = Annotation(FnSharpAnnotations.CronTimezone, "\"Europe/Nowhere\"") });
+
+        Assert.Equal(400, error?.Status);
+        Assert.Contains("fnsharp.io/cron-timezone 'Europe/Nowhere'", error?.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FnSharpAnnotations.CronPaused, "\"yes\"")]
+    [InlineData(FnSharpAnnotations.CronPaused, "1")]
+    [InlineData(FnSharpAnnotations.CronOverlap, "\"drop\"")]
+    public void ValidateTrigger_BadCronAnnotation_400(string key, string json)
+    {
+        var error = ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = "* * * * *", Annotations = Annotation(key, json) });
+
+        Assert.Equal(key == FnSharpAnnotations.CronPaused ? ApiErrors.InvalidCronPaused : ApiErrors.InvalidCronOverlap, error);
+    }
+
+    [Theory]
+    [InlineData("orders", true)]
+    [InlineData("orders.*.created", true)]
+    [InlineData("orders.>", true)]
+    [InlineData("orders..created", false)]
+    [InlineData("orders created", false)]
+    [InlineData("orders.>.x", false)]
+    [InlineData("ord*", false)]
+    public void IsNatsSubject_Tokens(string subject, bool valid) =>
+        Assert.Equal(valid, ModelValidator.IsNatsSubject(subject));
+
+    private static Dictionary<string, JsonElement> Annotation(string key, string json) =>
+        new(StringComparer.Ordinal) { [key] = JsonDocument.Parse(json).RootElement.Clone() };
+
+    [Theory]
     [InlineData("", "config key '' is not valid: it is empty; each config key becomes the name of an environment variable in the fn's containers")]
     [InlineData("A=B", "config key 'A=B' is not valid: it contains '=', where the variable's name would end; each config key becomes the name of an environment variable in the fn's containers")]
     [InlineData("A\0B", "config key 'A\\0B' is not valid: it contains NUL (\\0); each config key becomes the name of an environment variable in the fn's containers")]

@@ -46,7 +46,7 @@ public sealed class TriggersApiTests : IAsyncLifetime
     [InlineData("""{"app_id":"APP","fn_id":"FN","type":"http","source":"/s"}""", "Missing Name")]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"a b","type":"http","source":"/s"}""", "trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-'")]
     [InlineData("""{"app_id":"APP","name":"t","type":"http","source":"/s"}""", "Missing Fn ID")]
-    [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"cron","source":"/s"}""", "Trigger Type Not Supported")]
+    [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"kafka","source":"/s"}""", "Trigger Type Not Supported")]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","annotations":{"fnsharp.io/invoke-type":"async"}}""", "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"")]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","source":"/s"}""", "Trigger Type Not Supported")]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http"}""", "Missing Trigger Source")]

@@ -773,6 +773,62 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         Assert.False(await Store.RemoveFnAsync(key, None));
     }
 
+    [Fact]
+    public async Task RecordTick_SameTickEightTimesConcurrently_OneCall()
+    {
+        var fn = await FnAsync();
+        var trigger = await Store.InsertTriggerAsync(M.Trigger(fn) with { Type = Trigger.CronType, Source = "* * * * *" }, None);
+        var ticks = (ITriggerTickStore)Store;
+
+        var stored = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => ticks.RecordTickAsync(trigger.Id, Now, Queued(fn, Now), Payload(), Now.AddHours(-1), None))));
+
+        Assert.Equal(1, stored.Count(s => s));
+        Assert.Single((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id }, None)).Items);
+        Assert.Equal(new TriggerTick(Now, PreviousCallPending: true), await ticks.GetLastTickAsync(trigger.Id, None));
+    }
+
+    [Fact]
+    public async Task RecordTick_OlderThanStored_Refused_SkippedTickKeepsThePendingCall()
+    {
+        var fn = await FnAsync();
+        var trigger = await Store.InsertTriggerAsync(M.Trigger(fn) with { Type = Trigger.CronType, Source = "* * * * *" }, None);
+        var ticks = (ITriggerTickStore)Store;
+        Assert.Null(await ticks.GetLastTickAsync(trigger.Id, None));
+        Assert.True(await ticks.RecordTickAsync(trigger.Id, Now, Queued(fn, Now), Payload(), Now.AddHours(-1), None));
+
+        Assert.False(await ticks.RecordTickAsync(trigger.Id, Now.AddMinutes(-1), Queued(fn, Now), Payload(), Now.AddHours(-1), None));
+        Assert.True(await ticks.RecordTickAsync(trigger.Id, Now.AddMinutes(1), null, null, Now.AddHours(-1), None));
+
+        Assert.Equal(new TriggerTick(Now.AddMinutes(1), PreviousCallPending: true), await ticks.GetLastTickAsync(trigger.Id, None));
+        Assert.Single((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id }, None)).Items);
+    }
+
+    [Fact]
+    public async Task RecordTick_TriggerRemoved_NothingStored()
+    {
+        var fn = await FnAsync();
+        var trigger = await Store.InsertTriggerAsync(M.Trigger(fn) with { Type = Trigger.CronType, Source = "* * * * *" }, None);
+        await Store.RemoveTriggerAsync(trigger.Id, None);
+
+        Assert.False(await ((ITriggerTickStore)Store).RecordTickAsync(trigger.Id, Now, Queued(fn, Now), Payload(), Now.AddHours(-1), None));
+        Assert.Empty((await Calls.GetCallsAsync(new CallFilter { FnId = fn.Id }, None)).Items);
+    }
+
+    [Fact]
+    public async Task CronTriggers_SameSourceOnTwoFnsOfOneApp_AllowedOncePerFn()
+    {
+        var fn = await FnAsync();
+        var other = await Store.InsertFnAsync(M.Fn(await Store.GetAppByIdAsync(fn.AppId, None) ?? throw new InvalidOperationException()), None);
+        var cron = M.Trigger(fn) with { Type = Trigger.CronType, Source = "0 * * * *" };
+        await Store.InsertTriggerAsync(cron, None);
+        await Store.InsertTriggerAsync(M.Trigger(other) with { Type = Trigger.CronType, Source = "0 * * * *" }, None);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => Store.InsertTriggerAsync(M.Trigger(fn) with { Type = Trigger.CronType, Source = "0 * * * *" }, None));
+
+        Assert.Equal(ApiErrors.TriggerSourceExistsOnFn, error.Error);
+        Assert.Equal([cron.Id], (await ((ITriggerTickStore)Store).GetTriggersOfTypeAsync(Trigger.CronType, None)).Where(t => t.FnId == fn.Id).Select(t => t.Id));
+    }
+
     /// <summary>The lease of <paramref name="claimed"/>, as node-a's claim stored it.</summary>
     private static CallLease LeaseOf(Call claimed, string node = "node-a") => new(node, claimed.StartedAt!.Value);
 

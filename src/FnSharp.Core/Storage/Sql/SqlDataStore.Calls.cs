@@ -54,6 +54,13 @@ public abstract partial class SqlDataStore
         ArgumentNullException.ThrowIfNull(payload);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertQueuedCallAsync(connection, transaction, call, payload, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts a queued call and its payload inside <paramref name="transaction"/>.</summary>
+    private static async Task InsertQueuedCallAsync(DbConnection connection, DbTransaction transaction, Call call, CallPayload payload, CancellationToken cancellationToken)
+    {
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -71,8 +78,6 @@ public abstract partial class SqlDataStore
             Add(insert, "@body", DbType.Binary, payload.Body);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc/>

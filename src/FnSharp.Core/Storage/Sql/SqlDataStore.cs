@@ -27,8 +27,11 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     /// <summary>The unique index on <c>triggers (app_id, fn_id, name)</c>.</summary>
     public const string TriggersAppFnNameIndex = "triggers_app_fn_name";
 
-    /// <summary>The unique index on <c>triggers (app_id, type, source)</c>.</summary>
+    /// <summary>The unique index on <c>triggers (app_id, type, source)</c> of HTTP triggers.</summary>
     public const string TriggersAppTypeSourceIndex = "triggers_app_type_source";
+
+    /// <summary>The unique index on <c>triggers (fn_id, type, source)</c> of cron and NATS triggers.</summary>
+    public const string TriggersFnTypeSourceIndex = "triggers_fn_type_source";
 
     private const string AppColumns = "id, name, config, annotations, syslog_url, shape, created_at, updated_at";
     private const string FnColumns = "id, app_id, name, image, memory, timeout, idle_timeout, config, annotations, shape, created_at, updated_at";
@@ -299,6 +302,7 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     {
         { Kind: ConstraintKind.ForeignKey } => ApiErrors.FnNotFound,
         { Index: TriggersAppTypeSourceIndex } => ApiErrors.TriggerSourceExists,
+        { Index: TriggersFnTypeSourceIndex } => ApiErrors.TriggerSourceExistsOnFn,
         _ => ApiErrors.TriggerAlreadyExists,
     };
 
