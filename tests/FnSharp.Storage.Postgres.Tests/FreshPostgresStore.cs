@@ -7,6 +7,9 @@ internal sealed class FreshPostgresStore : IAsyncDisposable
 {
     private PostgresTestDatabase? _database;
 
+    /// <summary>The URL of the fresh database, once <see cref="OpenAsync"/> has run.</summary>
+    public string Url => _database?.Url ?? throw new InvalidOperationException("The database is created by OpenAsync.");
+
     /// <summary>The store, once <see cref="OpenAsync"/> has run.</summary>
     public PostgresDataStore Store { get; private set; } = null!;
 

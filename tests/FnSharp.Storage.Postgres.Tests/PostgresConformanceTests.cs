@@ -8,26 +8,9 @@ namespace FnSharp.Storage.Postgres.Tests;
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class PostgresConformanceTests : DataStoreConformanceTests
 {
-    private PostgresTestDatabase? _database;
-    private PostgresDataStore? _store;
+    private readonly FreshPostgresStore _fresh = new();
 
-    protected override async Task<IDataStore> OpenStoreAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        _store = await PostgresDataStore.OpenAsync(_database.Url, CancellationToken.None);
-        return _store;
-    }
+    protected override async Task<IDataStore> OpenStoreAsync() => await _fresh.OpenAsync();
 
-    protected override async Task CloseStoreAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    protected override async Task CloseStoreAsync() => await _fresh.DisposeAsync();
 }
