@@ -6,7 +6,9 @@
 #                            (scripts/start-postgres.sh) whose URL the PostgreSQL tests read from
 #                            FNSHARP_TEST_POSTGRES, and two throwaway image registries, open and with basic
 #                            auth (scripts/start-registry.sh), which the registry tests read from
-#                            FNSHARP_TEST_REGISTRY*; all are stopped at exit
+#                            FNSHARP_TEST_REGISTRY*, and a throwaway NATS server with JetStream
+#                            (scripts/start-nats.sh) whose URL the nats trigger tests read from
+#                            FNSHARP_TEST_NATS; all are stopped at exit
 #   scripts/test.sh --unit   only the fast tests (no Docker, no database), in seconds
 # Extra arguments go to `dotnet test`, for example: scripts/test.sh --unit --filter FullyQualifiedName~IdGenerator
 set -euo pipefail
@@ -40,6 +42,7 @@ fi
 log=$(mktemp)
 started_postgres=0
 started_registry=0
+started_nats=0
 cleanup() {
   rm -f "$log"
   if [ "$started_postgres" -eq 1 ]; then
@@ -47,6 +50,9 @@ cleanup() {
   fi
   if [ "$started_registry" -eq 1 ]; then
     bash scripts/stop-registry.sh >/dev/null 2>&1 || true
+  fi
+  if [ "$started_nats" -eq 1 ]; then
+    bash scripts/stop-nats.sh >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
@@ -60,6 +66,12 @@ if [ ${#filter[@]} -eq 0 ] && [ -z "${FNSHARP_TEST_REGISTRY:-}" ]; then
   registry_settings=$(bash scripts/start-registry.sh --env)
   eval "$registry_settings"
   started_registry=1
+fi
+# Not FN_NATS_URL: every test server would read it from the environment and connect.
+if [ ${#filter[@]} -eq 0 ] && [ -z "${FNSHARP_TEST_NATS:-}" ]; then
+  FNSHARP_TEST_NATS=$(bash scripts/start-nats.sh)
+  export FNSHARP_TEST_NATS
+  started_nats=1
 fi
 set +e
 dotnet test FnSharp.sln "${filter[@]}" "$@" 2>&1 | tee "$log"

@@ -9,8 +9,19 @@ public abstract class CliServerTest : IAsyncLifetime
     private readonly FnSharpServerFactory _server;
 
     protected CliServerTest()
+        : this(null)
+    {
+    }
+
+    /// <summary>A server with <paramref name="settings"/> beside the test defaults.</summary>
+    protected CliServerTest(IReadOnlyDictionary<string, string>? settings)
     {
         _server = new FnSharpServerFactory(Driver);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _server.Settings[key] = value;
+        }
+
         Url = _server.StartOnLoopback().ToString().TrimEnd('/');
     }
 

@@ -76,7 +76,7 @@ public sealed class DeployCommandErrorTests : CliServerTest
     [Theory]
     [InlineData("memroy: 256\n", "unknown field 'memroy': did you mean 'memory'? (line 5)")]
     [InlineData("memory: 99999999\n", "memory 99999999 is out of range: use 0 to 8192 MiB (0 or none: the server's default, 128) (line 5)")]
-    [InlineData("triggers:\n- name: web\n  type: htpp\n", "triggers[0].type 'htpp' is not supported: use http or cron (line 7)")]
+    [InlineData("triggers:\n- name: web\n  type: htpp\n", "triggers[0].type 'htpp' is not supported: use http, cron or nats (line 7)")]
     [InlineData("triggers:\n- name: web\n  source: t\n", "triggers[0].source 't' must start with '/', for example /t (the path under /t/APP) (line 7)")]
     [InlineData("annotations:\n  fnsharp.io/async-retries: 20\n", "annotations[fnsharp.io/async-retries] 20 is not valid: use an integer from 0 to 10 (the retries of a detached call after a function failure) (line 6)")]
     public async Task Deploy_FuncYamlMistake_ErrorBeforeAnyBuildAndNothingChanged(string extra, string message)
@@ -104,7 +104,7 @@ public sealed class DeployCommandErrorTests : CliServerTest
 
         var (code, _, error) = await RunAsync(NoEngine, "deploy", "--app", "shop", "--create-app", "--path", _fn.Path);
 
-        Assert.Equal((1, $"Error: {_fn.FuncYaml}: triggers[0].type 'htpp' is not supported: use http or cron (line 7)\n"), (code, error));
+        Assert.Equal((1, $"Error: {_fn.FuncYaml}: triggers[0].type 'htpp' is not supported: use http, cron or nats (line 7)\n"), (code, error));
         Assert.Equal("NAME  ID\n", await OkAsync("list", "apps"));
     }
 

@@ -7,18 +7,19 @@ namespace FnSharp.Cli.Commands;
 /// <summary>
 /// <c>create trigger</c>, <c>list triggers</c>, <c>inspect trigger</c>, <c>update trigger</c>,
 /// <c>delete trigger</c>, <c>pause trigger</c>, <c>resume trigger</c>: a trigger is addressed as APP FN
-/// NAME, as in Fn's CLI. Cron triggers (<c>--type cron --source '0 */5 * * * *'</c>) show their next run times.
+/// NAME, as in Fn's CLI. Cron triggers (<c>--type cron --source '0 */5 * * * *'</c>) show their next run times;
+/// nats triggers (<c>--type nats --source orders.created</c>) call the fn for each message on the subject.
 /// </summary>
 internal static class TriggerCommands
 {
     public static Command Create(CommandRunner runner)
     {
         var (app, fn, name) = Address();
-        var source = new Option<string?>("--source", "-s") { Description = "For http, the path under /t/APP that calls the fn, starting with '/' (default: /NAME); for cron, the schedule: 5 fields, or 6 with seconds first." };
-        var type = new Option<string>("--type", "-t") { Description = "The trigger's type: http (calls over HTTP) or cron (calls on a schedule, detached).", DefaultValueFactory = _ => Trigger.HttpType };
+        var source = new Option<string?>("--source", "-s") { Description = "For http, the path under /t/APP that calls the fn, starting with '/' (default: /NAME); for cron, the schedule: 5 fields, or 6 with seconds first; for nats, the subject, such as orders.created." };
+        var type = new Option<string>("--type", "-t") { Description = "The trigger's type: http (calls over HTTP), cron (calls on a schedule, detached) or nats (a detached call per NATS message; the server needs FN_NATS_URL).", DefaultValueFactory = _ => Trigger.HttpType };
         var zone = new Option<string?>("--timezone", "-z") { Description = "For cron, the IANA time zone of the schedule (default: UTC), such as Europe/Paris." };
         var command = Noun.Trigger.Command(
-            "Create a trigger that calls a fn.\n\nExamples:\n  fnsharp create trigger myapp hello hello-http --source /hello\n  fnsharp create trigger myapp report every-5-min --type cron --source '0 */5 * * * *'\n  fnsharp create trigger myapp report nightly --type cron --source '30 2 * * *' --timezone Europe/Paris",
+            "Create a trigger that calls a fn.\n\nExamples:\n  fnsharp create trigger myapp hello hello-http --source /hello\n  fnsharp create trigger myapp report every-5-min --type cron --source '0 */5 * * * *'\n  fnsharp create trigger myapp report nightly --type cron --source '30 2 * * *' --timezone Europe/Paris\n  fnsharp create trigger myapp orders on-order --type nats --source orders.created",
             app,
             fn,
             name,
@@ -33,6 +34,11 @@ internal static class TriggerCommands
             if (triggerType == Trigger.CronType && parse.GetValue(source) is null)
             {
                 throw new CliException("a cron trigger needs its schedule: --source '0 */5 * * * *' (5 fields, or 6 with seconds first)");
+            }
+
+            if (triggerType == Trigger.NatsType && parse.GetValue(source) is null)
+            {
+                throw new CliException("a nats trigger needs its subject: --source orders.created");
             }
 
             if (parse.GetValue(zone) is { } timezone)

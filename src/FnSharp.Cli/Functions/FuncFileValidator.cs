@@ -79,7 +79,7 @@ internal static class FuncFileValidator
 
         if (error == ApiErrors.TriggerTypeUnknown)
         {
-            throw file.Error(at + ".type", $"{at}.type '{wanted.Type}' is not supported: use {Trigger.HttpType} or {Trigger.CronType}");
+            throw file.Error(at + ".type", $"{at}.type '{wanted.Type}' is not supported: use {Trigger.HttpType}, {Trigger.CronType} or {Trigger.NatsType}");
         }
 
         if (error == ApiErrors.MissingTriggerSource)

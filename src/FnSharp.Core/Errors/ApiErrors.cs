@@ -122,8 +122,11 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/cron-overlap</c> on a cron trigger is neither <c>"skip"</c> nor <c>"queue"</c>.</summary>
     public static readonly ApiError InvalidCronOverlap = new(400, "Invalid annotation fnsharp.io/cron-overlap: use \"skip\" (skip a tick while the previous call is queued or running) or \"queue\" (the default)");
 
-    /// <summary>400: a NATS trigger's subject is not a valid subject to subscribe to.</summary>
-    public static readonly ApiError InvalidNatsSubject = new(400, "Invalid NATS subject: use tokens of printable characters without spaces separated by '.', such as 'orders.created' ('*' and '>' as wildcards)");
+    /// <summary>400: a nats trigger is created on a server without <c>FN_NATS_URL</c>.</summary>
+    public static readonly ApiError NatsNotConfigured = new(400, "This server has no NATS configured, so it cannot run nats triggers: set FN_NATS_URL (for example nats://127.0.0.1:4222) on every node and restart it");
+
+    /// <summary>400: a nats trigger's subject is not one to subscribe to.</summary>
+    public static ApiError InvalidNatsSubject(string subject) => new(400, $"Invalid NATS subject '{subject}': use tokens of printable characters without spaces separated by '.', such as 'orders.created' ('*' and '>' as wildcards)");
 
     /// <summary>400: <c>fnsharp.io/rate-limit</c> on an app is not a whole number from 0 to 1000000.</summary>
     public static readonly ApiError InvalidRateLimit = new(400, "Invalid annotation fnsharp.io/rate-limit: use a whole number of calls per second per node from 0 (no limit) to 1000000");

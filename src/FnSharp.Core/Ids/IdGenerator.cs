@@ -53,6 +53,21 @@ public sealed class IdGenerator
         return Encode((ulong)ms, _node, counter);
     }
 
+    /// <summary>
+    /// The id of something that may arrive more than once, such as a message redelivered by a broker: the
+    /// time prefix of <paramref name="at"/> and 80 bits of the SHA-256 of <paramref name="key"/> in place of
+    /// the node and counter, so that the same time and key always give the same id (and other keys, in
+    /// practice, never do). It sorts among generated ids by its time.
+    /// </summary>
+    public static string Derive(DateTimeOffset at, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), hash);
+        var ms = (ulong)Math.Clamp(at.ToUnixTimeMilliseconds(), 0, (1L << 48) - 1);
+        return Encode(ms, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(hash), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash[2..]));
+    }
+
     /// <summary>Whether <paramref name="id"/> has the shape of an id: 26 Crockford base32 characters.</summary>
     public static bool IsValid(string? id) =>
         id is { Length: 26 } && id[0] <= '7' && id.AsSpan().IndexOfAnyExcept(AlphabetValues) < 0;

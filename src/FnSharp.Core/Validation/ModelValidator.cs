@@ -154,7 +154,7 @@ public static class ModelValidator
             return ApiErrors.MissingFnId;
         }
 
-        if (trigger.Type is not (Trigger.HttpType or Trigger.CronType))
+        if (trigger.Type is not (Trigger.HttpType or Trigger.CronType or Trigger.NatsType))
         {
             return ApiErrors.TriggerTypeUnknown;
         }
@@ -171,7 +171,7 @@ public static class ModelValidator
 
         if (trigger.Type == Trigger.NatsType)
         {
-            return !IsNatsSubject(trigger.Source) ? ApiErrors.InvalidNatsSubject : ValidateAnnotations(trigger.Annotations);
+            return !IsNatsSubject(trigger.Source) ? ApiErrors.InvalidNatsSubject(trigger.Source) : ValidateAnnotations(trigger.Annotations);
         }
 
         if (!trigger.Source.StartsWith('/'))

@@ -6,6 +6,7 @@ using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
 using FnSharp.Server.Auth;
 using FnSharp.Server.Configuration;
+using FnSharp.Server.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
@@ -14,8 +15,10 @@ namespace FnSharp.Server.Apis;
 /// <c>/v2/triggers</c>: create, list, get, update and delete triggers (<c>fn-compat.md</c> section 2).
 /// Every HTTP trigger in a response carries the computed <c>fnproject.io/trigger/httpEndpoint</c>
 /// annotation, <c>&lt;base&gt;/t/&lt;appName&gt;&lt;source&gt;</c>; every cron trigger its next run
-/// times, <c>fnsharp.io/cron-next-runs</c> (<c>docs/api.md</c>, "Cron triggers"). PUT may change the name, source and
-/// annotations; the app, fn and type are fixed (409).
+/// times, <c>fnsharp.io/cron-next-runs</c> (<c>docs/api.md</c>, "Cron triggers"). A nats trigger needs
+/// <c>FN_NATS_URL</c> (400 without it); each change of one wakes this node's <see cref="NatsTriggerListener"/>
+/// (<c>docs/api.md</c>, "NATS triggers"). PUT may change the name, source and annotations; the app, fn and
+/// type are fixed (409).
 /// </summary>
 internal static class TriggersApi
 {
@@ -24,9 +27,10 @@ internal static class TriggersApi
 
     /// <summary>
     /// 200 with the full trigger; 400 for an id, times, bad fields or a fn of another app; 404 for a
-    /// missing app or fn; 409 for a taken (app, fn, name) or (app, type, source).
+    /// missing app or fn; 409 for a taken (app, fn, name) or (app, type, source); 400 for a nats trigger
+    /// on a server without <c>FN_NATS_URL</c>.
     /// </summary>
-    public static async Task<IResult> CreateTrigger(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateTrigger(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, IOptions<ServerOptions> options, IOptions<TriggerOptions> triggerOptions, CancellationToken cancellationToken)
     {
         var trigger = await ApiJson.ReadNewAsync<Trigger>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
@@ -46,9 +50,15 @@ internal static class TriggersApi
             throw new ApiException(error);
         }
 
+        if (trigger.Type == Trigger.NatsType && triggerOptions.Value.NatsUrl is null)
+        {
+            throw new ApiException(ApiErrors.NatsNotConfigured);
+        }
+
         Access.Demand(request.HttpContext, KeyScopes.Deploy, trigger.AppId);
         var now = ApiTime.Now(time);
         var created = await store.InsertTriggerAsync(trigger with { Id = ids.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
+        WakeNats(request, created);
         return TypedResults.Ok(await WithEndpointAsync(created, request, store, options.Value, null, cancellationToken));
     }
 
@@ -91,12 +101,31 @@ internal static class TriggersApi
         patch = patch with { Annotations = ComputedAnnotations.WithoutTriggerComputed(patch.Annotations) };
         var now = ApiTime.Now(time);
         var updated = await store.UpdateTriggerAsync(triggerID, current => ModelMerger.MergeTrigger(current, patch, now), cancellationToken);
+        WakeNats(request, updated);
         return TypedResults.Ok(await WithEndpointAsync(updated, request, store, options.Value, null, cancellationToken));
     }
 
     /// <summary>204 after removing the trigger, or 404.</summary>
-    public static async Task<IResult> DeleteTrigger(string triggerID, IDataStore store, CancellationToken cancellationToken) =>
-        await store.RemoveTriggerAsync(triggerID, cancellationToken) ? TypedResults.NoContent() : throw new ApiException(ApiErrors.TriggerNotFound);
+    public static async Task<IResult> DeleteTrigger(string triggerID, HttpRequest request, IDataStore store, CancellationToken cancellationToken)
+    {
+        if (!await store.RemoveTriggerAsync(triggerID, cancellationToken))
+        {
+            throw new ApiException(ApiErrors.TriggerNotFound);
+        }
+
+        // Any type: a deleted trigger's type is not known here, and a wake with nothing to do costs one read.
+        request.HttpContext.RequestServices.GetRequiredService<NatsTriggerListener>().Wake();
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Makes this node's NATS listener follow a change of a nats trigger at once, not at its next poll.</summary>
+    private static void WakeNats(HttpRequest request, Trigger trigger)
+    {
+        if (trigger.Type == Trigger.NatsType)
+        {
+            request.HttpContext.RequestServices.GetRequiredService<NatsTriggerListener>().Wake();
+        }
+    }
 
     private static async Task<Trigger> WithEndpointAsync(
         Trigger trigger,

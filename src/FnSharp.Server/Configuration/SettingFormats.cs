@@ -86,6 +86,23 @@ internal static class SettingFormats
             ? SettingValue<string>.Of(text.TrimEnd('/'))
             : SettingValue<string>.Bad($"must be an http or https URL with a host, for example http://10.0.0.7:8080, not '{text}'."));
 
+    /// <summary>
+    /// NATS servers (<c>FN_NATS_URL</c>): one URL or several separated by commas, each <c>nats</c>,
+    /// <c>tls</c>, <c>ws</c> or <c>wss</c> with a host, as NATS.Net reads them.
+    /// </summary>
+    public static readonly SettingFormat<string?> NatsUrls = new(text =>
+    {
+        var urls = text.Split(',', StringSplitOptions.TrimEntries);
+        var bad = urls.Where(u => !(Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0)).ToList();
+        return bad.Count == 0
+            ? SettingValue<string?>.Of(string.Join(',', urls))
+            : SettingValue<string?>.Bad($"must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not '{WithoutPassword(bad[0])}'.");
+    });
+
+    /// <summary><paramref name="url"/> with the password of its user information hidden, for a message.</summary>
+    private static string WithoutPassword(string url) =>
+        System.Text.RegularExpressions.Regex.Replace(url, "(//[^:/@]*:)[^@/]*@", "$1***@", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+
     /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
     public static readonly SettingFormat<string> EngineAddress = new(text =>
         DockerEngineAddress.TryParse(text, out _) ? SettingValue<string>.Of(text.Trim()) : SettingValue<string>.Bad($"'{text}' is not {DockerEngineAddress.Expected}."));

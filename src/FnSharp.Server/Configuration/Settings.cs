@@ -136,6 +136,8 @@ internal static class Settings
     public static readonly SettingGroup<TriggerOptions> Triggers = new()
     {
         { "FN_CRON_POLL_MSECS", o => o.CronPollMs, Int("a number of milliseconds (0 turns cron triggers off on this node)", v => v >= 0) },
+        { "FN_NATS_URL", o => o.NatsUrl, NatsUrls },
+        { "FN_NATS_POLL_MSECS", o => o.NatsPollMs, Int("a number of milliseconds from 100 to 600000", v => v is >= 100 and <= 600_000) },
     };
 
     /// <summary>API keys, rate limits, allowed images and the audit log (<see cref="AuthOptions"/>).</summary>

@@ -8,9 +8,9 @@ namespace FnSharp.Server.Triggers;
 internal static class TriggersExtensions
 {
     /// <summary>
-    /// Registers <see cref="TriggerOptions"/> (checked at start-up), the store's <see cref="ITriggerTickStore"/>, and <see cref="CronScheduler"/> as a
-    /// hosted service. Call it after <c>AddDetachedCalls</c>: the scheduler queues detached calls and
-    /// wakes their worker, and stops before it.
+    /// Registers <see cref="TriggerOptions"/> (checked at start-up), the store's <see cref="ITriggerTickStore"/>, and <see cref="CronScheduler"/> and
+    /// <see cref="NatsTriggerListener"/> as hosted services. Call it after <c>AddDetachedCalls</c>: both queue detached calls and wake their
+    /// worker, and stop before it.
     /// </summary>
     public static IServiceCollection AddTriggers(this IServiceCollection services)
     {
@@ -20,6 +20,8 @@ internal static class TriggersExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store as ITriggerTickStore ?? throw new InvalidOperationException("The datastore keeps no cron ticks."));
         services.AddSingleton<CronScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<CronScheduler>());
+        services.AddSingleton<NatsTriggerListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<NatsTriggerListener>());
         return services;
     }
 }

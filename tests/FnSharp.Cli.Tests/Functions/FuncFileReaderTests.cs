@@ -153,7 +153,7 @@ public sealed class FuncFileReaderTests : IDisposable
     [InlineData("annotations:\n  fnsharp.io/pull-policy: never\n", "annotations[fnsharp.io/pull-policy] never is not valid: use if-not-present (the default: pull only a missing image) or always (pull before each start, for moving tags) (line 6)")]
     [InlineData("annotations:\n  public: true\n", "annotations[public] true is not valid: use a non-empty text, a number, a mapping or a list (quote it, 'true', for text) (line 6)")]
     [InlineData("annotations:\n  'a b': x\n", "annotations key 'a b' is not valid: use printable ASCII without spaces (line 6)")]
-    [InlineData("triggers:\n- name: t\n  type: htpp\n", "triggers[0].type 'htpp' is not supported: use http or cron (line 7)")]
+    [InlineData("triggers:\n- name: t\n  type: htpp\n", "triggers[0].type 'htpp' is not supported: use http, cron or nats (line 7)")]
     [InlineData("triggers:\n- name: t\n  source: t\n", "triggers[0].source 't' must start with '/', for example /t (the path under /t/APP) (line 7)")]
     [InlineData("triggers:\n- name: t\n  source: ''\n", "triggers[0].source is empty: use a path under /t/APP starting with '/', for example /t (line 7)")]
     [InlineData("triggers:\n- name: a\n- name: 'b c'\n", "triggers[1].name 'b c' is not valid: use 1 to 255 letters, digits, '_' or '-' (line 7)")]

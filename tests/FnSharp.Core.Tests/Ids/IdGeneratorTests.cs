@@ -84,6 +84,21 @@ public sealed class IdGeneratorTests
     [InlineData("81M8P1J06Q0004AM48VSSRJMF2")]
     public void IsValid_NotAnId_False(string? id) => Assert.False(IdGenerator.IsValid(id));
 
+    [Fact]
+    public void Derive_SameTimeAndKey_SameValidIdThatSortsByTime()
+    {
+        var first = IdGenerator.Derive(Start, "nats/T/stream/7");
+        var again = IdGenerator.Derive(Start, "nats/T/stream/7");
+        var otherKey = IdGenerator.Derive(Start, "nats/T/stream/8");
+        var later = IdGenerator.Derive(Start.AddMilliseconds(1), "nats/T/stream/7");
+
+        Assert.True(IdGenerator.IsValid(first));
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, otherKey);
+        Assert.True(string.CompareOrdinal(first, later) < 0);
+        Assert.Equal(new IdGenerator(new FakeTimeProvider(Start)).NewId()[..9], first[..9]);
+    }
+
     /// <summary>A clock that can be set backwards, which <see cref="FakeTimeProvider"/> refuses.</summary>
     private sealed class SettableClock : TimeProvider
     {

@@ -221,6 +221,25 @@ public sealed class ModelValidatorTests
     public void IsNatsSubject_Tokens(string subject, bool valid) =>
         Assert.Equal(valid, ModelValidator.IsNatsSubject(subject));
 
+    [Theory]
+    [InlineData("orders.created")]
+    [InlineData("orders.*")]
+    [InlineData("orders.>")]
+    public void ValidateTrigger_NatsSubject_Valid(string source) =>
+        Assert.Null(ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.NatsType, Source = source }));
+
+    [Theory]
+    [InlineData("orders..created")]
+    [InlineData("orders created")]
+    [InlineData("orders.>.x")]
+    public void ValidateTrigger_BadNatsSubject_400NamingIt(string source)
+    {
+        var error = ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.NatsType, Source = source });
+
+        Assert.Equal(400, error?.Status);
+        Assert.StartsWith($"Invalid NATS subject '{source}': use tokens of printable characters", error?.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, JsonElement> Annotation(string key, string json) =>
         new(StringComparer.Ordinal) { [key] = JsonDocument.Parse(json).RootElement.Clone() };
 

@@ -63,6 +63,9 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
 
     public IServiceProvider Services => Server.Services;
 
+    /// <summary>More test services for the server (an observer, say); set before the first request.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The server's <c>FN_NODE_NAME</c>.</summary>
     public string NodeName => _factory.Settings.TryGetValue("FN_NODE_NAME", out var name) ? name : _factory.NodeName;
 
@@ -161,6 +164,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
             }
 
             services.AddSingleton<IDetachedCallObserver>(new AttemptChannels(this));
+            TestServices?.Invoke(services);
         }));
 
     /// <summary>Writes each attempt to its call's channel.</summary>
