@@ -34,30 +34,41 @@ public sealed class HybridKeepAliveTests
     }
 
     [Fact]
-    public void Windows_AKeepAliveWindowPastTheIdleTimeout_BoundedByTheIdleTimeout()
+    public void Windows_AKeepAliveWindowPastTheIdleTimeout_ItsMiddleIdleTimeout()
     {
-        var histogram = Of(20, TimeSpan.FromMinutes(5));
-        for (var i = 0; i < 5; i++)
-        {
-            histogram.Add(TimeSpan.FromMinutes(50));
-        }
+        var fiveMinutes = TimeSpan.FromMinutes(5);
+        var histogram = Of(20, fiveMinutes);
+        var bin = IdleHistogram.BinOf(fiveMinutes);
+        var idleTimeout = TimeSpan.FromSeconds(10);
 
-        var windows = HybridKeepAlive.Windows(histogram, TimeSpan.FromMinutes(10));
+        var windows = HybridKeepAlive.Windows(histogram, idleTimeout);
 
-        Assert.Equal(KeepAliveBasis.Histogram, windows.Basis);
-        Assert.NotNull(windows.PrewarmAfter);
-        Assert.Equal(TimeSpan.FromMinutes(10), windows.KeepAlive);
+        var middle = ((IdleHistogram.LowerEdge(bin) * 0.9) + (IdleHistogram.UpperEdge(bin) * 1.1)) / 2;
+        Assert.Equal(new KeepAliveWindows(middle - TimeSpan.FromSeconds(5), idleTimeout, KeepAliveBasis.Histogram, 20), windows);
     }
 
     [Fact]
-    public void Windows_IdleTimesUnderTheShortestPrewarm_KeptWithoutAPrewarm()
+    public void Windows_AHeadFarBeforeTheTail_KeptForTheIdleTimeoutWithoutAPrewarm()
     {
-        var histogram = Of(50, TimeSpan.FromSeconds(2));
-        var bin = IdleHistogram.BinOf(TimeSpan.FromSeconds(2));
+        var histogram = Of(2, TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 18; i++)
+        {
+            histogram.Add(TimeSpan.FromMinutes(10));
+        }
 
         var windows = HybridKeepAlive.Windows(histogram, s_hour);
 
-        Assert.Equal(new KeepAliveWindows(null, IdleHistogram.UpperEdge(bin) * 1.1, KeepAliveBasis.Histogram, 50), windows);
+        Assert.Equal(new KeepAliveWindows(null, s_hour, KeepAliveBasis.Histogram, 20), windows);
+    }
+
+    [Fact]
+    public void Windows_IdleTimesUnderTheShortestPrewarm_KeptForTheIdleTimeoutWithoutAPrewarm()
+    {
+        var histogram = Of(50, TimeSpan.FromSeconds(2));
+
+        var windows = HybridKeepAlive.Windows(histogram, s_hour);
+
+        Assert.Equal(new KeepAliveWindows(null, s_hour, KeepAliveBasis.Histogram, 50), windows);
     }
 
     [Fact]
@@ -75,7 +86,7 @@ public sealed class HybridKeepAliveTests
     }
 
     [Fact]
-    public void Windows_MostIdleTimesPastTheRange_PrewarmsAtTheirMedianLessFifteenPercent()
+    public void Windows_MostIdleTimesPastTheRange_KeptTheIdleTimeoutAroundTheirMedian()
     {
         var histogram = new IdleHistogram();
         histogram.Add(TimeSpan.FromHours(6));
@@ -85,7 +96,7 @@ public sealed class HybridKeepAliveTests
 
         var windows = HybridKeepAlive.Windows(histogram, s_hour);
 
-        Assert.Equal(new KeepAliveWindows(TimeSpan.FromHours(6 * 0.85), s_hour, KeepAliveBasis.OutOfBounds, 4), windows);
+        Assert.Equal(new KeepAliveWindows(TimeSpan.FromHours(6 - 0.5), s_hour, KeepAliveBasis.OutOfBounds, 4), windows);
     }
 
     [Fact]
