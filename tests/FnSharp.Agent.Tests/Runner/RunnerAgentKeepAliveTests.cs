@@ -63,43 +63,16 @@ public sealed class RunnerAgentKeepAliveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Hybrid_APrewarmedContainerNotCalled_StoppedWhenItsKeepAliveWindowEnds()
-    {
-        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
-        var windows = EveryFiveMinutes;
-
-        await CallEveryFiveMinutesAsync(fn, calls: 11);
-        _h.Clock.Advance(s_ms);
-        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        _h.Clock.Advance(windows.PrewarmAfter!.Value - s_ms);
-        await _h.SettleAsync(h => h.Agent.Stats().Any(s => s.FnId == fn.Id && s.Idle == 1));
-        _h.Clock.Advance(windows.KeepAlive - s_ms);
-        Assert.Equal(1, _h.Driver.LiveCountOf(fn.Id));
-        _h.Clock.Advance(s_ms);
-
-        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(keep_alive_window)", StringComparison.Ordinal));
-    }
+    public Task Hybrid_APrewarmedContainerNotCalled_StoppedWhenItsKeepAliveWindowEnds() =>
+        AssertPrewarmedStoppedAfterAsync(idleTimeoutSeconds: 3600, EveryFiveMinutes, "(keep_alive_window)");
 
     [Fact]
-    public async Task Hybrid_TheKeepAliveWindowPastTheIdleTimeout_StoppedAtTheIdleTimeout()
+    public Task Hybrid_TheKeepAliveWindowPastTheIdleTimeout_StoppedAtTheIdleTimeout()
     {
-        var fn = _h.NewFn(idleTimeoutSeconds: 60);
-
         // The learned window (about 4.3 to 5.5 minutes) is longer than the fn's minute: its middle minute is kept.
         var windows = EveryFiveMinutesWithin(TimeSpan.FromSeconds(60));
         Assert.Equal(TimeSpan.FromSeconds(60), windows.KeepAlive);
-        await CallEveryFiveMinutesAsync(fn, calls: 11);
-        _h.Clock.Advance(s_ms);
-        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        _h.Clock.Advance(windows.PrewarmAfter!.Value - s_ms);
-        await _h.SettleAsync(h => h.Agent.Stats().Any(s => s.FnId == fn.Id && s.Idle == 1));
-        _h.Clock.Advance(TimeSpan.FromSeconds(60) - s_ms);
-        Assert.Equal(1, _h.Driver.LiveCountOf(fn.Id));
-        _h.Clock.Advance(s_ms);
-
-        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(idle_timeout)", StringComparison.Ordinal));
+        return AssertPrewarmedStoppedAfterAsync(idleTimeoutSeconds: 60, windows, "(idle_timeout)");
     }
 
     [Fact]
@@ -132,6 +105,28 @@ public sealed class RunnerAgentKeepAliveTests : IAsyncLifetime
         await _h.SettleAsync(h => h.StatsOf(fn).Idle == 1);
         Assert.Equal(1, _h.Driver.CreatedCountOf(fn.Id));
         Assert.Equal(1, _h.Driver.LiveCountOf(fn.Id));
+    }
+
+    /// <summary>
+    /// A fn called every five minutes learns <paramref name="windows"/>: its container is stopped after its call, one is
+    /// pre-warmed when the window opens and, not called, stopped exactly <see cref="KeepAliveWindows.KeepAlive"/> later,
+    /// its log line naming <paramref name="reason"/>.
+    /// </summary>
+    private async Task AssertPrewarmedStoppedAfterAsync(int idleTimeoutSeconds, KeepAliveWindows windows, string reason)
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: idleTimeoutSeconds);
+
+        await CallEveryFiveMinutesAsync(fn, calls: 11);
+        _h.Clock.Advance(s_ms);
+        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
+        _h.Clock.Advance(windows.PrewarmAfter!.Value - s_ms);
+        await _h.SettleAsync(h => h.Agent.Stats().Any(s => s.FnId == fn.Id && s.Idle == 1));
+        _h.Clock.Advance(windows.KeepAlive - s_ms);
+        Assert.Equal(1, _h.Driver.LiveCountOf(fn.Id));
+        _h.Clock.Advance(s_ms);
+
+        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains(reason, StringComparison.Ordinal));
     }
 
     /// <summary>Calls <paramref name="fn"/> <paramref name="calls"/> times, five minutes apart; each call runs to its end at once (no clock time).</summary>
