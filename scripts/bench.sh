@@ -6,7 +6,9 @@
 #   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
 #   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
 #   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, cluster,
-#                                      fairness, auth, overload; with or without --quick), written to latest-NAME.json and .md
+#                                      fairness, auth, overload, keepalive; with or without --quick), written to latest-NAME.json and .md
+# The keepalive scenario needs no engine and no server (the runner replays a trace on a fake driver and clock):
+# it builds and runs the harness only.
 # The cluster scenario runs scripts/cluster.sh (PostgreSQL and HAProxy from Debian, installed when missing).
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
@@ -14,6 +16,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [[ " $* " == *" --scenario keepalive "* ]]; then
+  dotnet build bench/FnSharp.Bench -c Release -nologo -clp:ErrorsOnly -v:quiet
+  exec bench/FnSharp.Bench/bin/Release/net10.0/fnsharp-bench "$@"
+fi
 
 bash scripts/ensure-docker.sh
 bash scripts/ensure-node.sh

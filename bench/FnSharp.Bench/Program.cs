@@ -3,7 +3,7 @@
 // each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
 // Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
 //   fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
-// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness, auth, overload) and writes
+// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness, auth, overload, keepalive) and writes
 // latest-NAME.json and latest-NAME.md instead, so that a partial run never replaces the full report.
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -11,7 +11,7 @@ using FnSharp.Bench;
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "cluster", "fairness", "auth", "overload"];
+string[] scenarioNames = ["warm", "cold", "api", "many", "pressure", "records", "cluster", "fairness", "auth", "overload", "keepalive"];
 var only = Arg("--scenario");
 if (only is not null && !scenarioNames.Contains(only))
 {
@@ -142,6 +142,12 @@ try
         nodes.Add(overloadNode);
         await using var server = await ServerProcess.StartAsync(serverPath, overloadNode, new Dictionary<string, string>(), ct);
         await Step("overload", () => scenarios.OverloadAsync(server, ct));
+    }
+
+    // Not in the full run: scripts/bench.sh --scenario keepalive (no server, no Docker: the runner on a fake driver and clock).
+    if (only == "keepalive")
+    {
+        await Step("keep-alive", () => scenarios.KeepAliveAsync(quick, ct));
     }
 
     // Not in the full run (it would add about two minutes): scripts/bench.sh --scenario auth.

@@ -38,7 +38,8 @@ internal sealed class AgentMetrics : IDisposable
         ContainerStartPhase = _meter.CreateHistogram("fnsharp_container_start_phase_seconds", "s", "Time of each phase of a container's start (create, start, ready), tagged with the phase.", advice: seconds);
         StartKinds = _meter.CreateCounter<long>("fnsharp_call_start_kinds_total", null, "Calls that reached a container, tagged with how they had it: cold, warm, thawed or prewarmed.");
         Evictions = _meter.CreateCounter<long>("fnsharp_container_evictions_total", null, "Idle containers stopped to make room for another fn's.");
-        IdleOuts = _meter.CreateCounter<long>("fnsharp_container_idle_outs_total", null, "Containers stopped after the fn's idle_timeout.");
+        IdleOuts = _meter.CreateCounter<long>("fnsharp_container_idle_outs_total", null, "Idle containers stopped by the keep-alive policy, tagged with the reason: idle_timeout, keep_alive_window or until_prewarm.");
+        Prewarms = _meter.CreateCounter<long>("fnsharp_container_prewarms_total", null, "Containers started ahead of a fn's next call when the keep-alive policy's pre-warm window opened, tagged with the result: started, no_memory or failed.");
         _meter.CreateObservableGauge("fnsharp_containers", () => ContainersByState(slots()), null, "Containers now, tagged with their state: starting, idle, busy or paused (paused ones are idle too).");
         _meter.CreateObservableGauge("fnsharp_memory_reserved_bytes", () => reservedMiB() * MiB, "By", "Memory reserved by containers.");
         _meter.CreateObservableGauge("fnsharp_memory_total_bytes", () => totalMiB() * MiB, "By", "Memory containers may reserve in total.");
@@ -76,6 +77,8 @@ internal sealed class AgentMetrics : IDisposable
     public Counter<long> Evictions { get; }
 
     public Counter<long> IdleOuts { get; }
+
+    public Counter<long> Prewarms { get; }
 
     private const long MiB = 1024 * 1024;
 

@@ -42,6 +42,13 @@ public sealed record AgentOptions
     /// <summary>How long shutdown lets running calls finish before it kills their containers, in milliseconds (<c>FN_SHUTDOWN_GRACE_MSECS</c>, default 20000).</summary>
     public int ShutdownGraceMs { get; set; } = 20_000;
 
+    /// <summary>
+    /// How long idle containers are kept, and whether containers are started ahead of calls (<c>FN_KEEPALIVE_POLICY</c>,
+    /// default <see cref="KeepAlive.KeepAlivePolicyKind.Fixed"/>): the fn's <c>idle_timeout</c>, or windows learned
+    /// from each fn's idle times (<see cref="KeepAlive.KeepAlivePolicyKind.Hybrid"/>, bounded by <c>idle_timeout</c>).
+    /// </summary>
+    public KeepAlive.KeepAlivePolicyKind KeepAlivePolicy { get; set; } = KeepAlive.KeepAlivePolicyKind.Fixed;
+
     /// <summary>The <c>Retry-After</c> sent with 503 too busy, in seconds (<c>FN_RETRY_AFTER_SECS</c>, default 1).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 }

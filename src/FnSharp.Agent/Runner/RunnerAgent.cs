@@ -7,6 +7,7 @@ using FnSharp.Agent.Runner.Admission;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Agent.Runner.Eviction;
+using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Agent.Runner.Queue;
 using FnSharp.Core.Models;
 using Microsoft.Extensions.Logging;
@@ -79,6 +80,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             Containers = _containers,
             Lifetime = _lifetime,
             ForgetIfEmpty = ForgetIfEmpty,
+            KeepAlive = new KeepAliveBook(options.KeepAlivePolicy, time),
             NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
             NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
             Metrics = _metrics,

@@ -23,8 +23,11 @@ internal static partial class RunnerLog
     [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction; its calls wait")]
     public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB);
 
-    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped after its idle timeout")]
-    public static partial void IdleOut(ILogger logger, string containerId, string fnId);
+    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped when idle ({Reason}): kept {KeepAliveSeconds:F0} s at most, pre-warm after {PrewarmAfterSeconds} s, windows from {Basis} ({Samples} idle times learned)")]
+    public static partial void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, double? prewarmAfterSeconds, int samples);
+
+    [LoggerMessage(2015, LogLevel.Debug, "Pre-warming a container of fn {FnId}: its pre-warm window opened {PrewarmAfterSeconds:F0} s after its last call; kept {KeepAliveSeconds:F0} s at most, windows from {Basis} ({Samples} idle times learned)")]
+    public static partial void Prewarming(ILogger logger, string fnId, double prewarmAfterSeconds, double keepAliveSeconds, int samples, KeepAlive.KeepAliveBasis basis);
 
     [LoggerMessage(2006, LogLevel.Warning, "Could not pause or unpause container {ContainerId}")]
     public static partial void PauseFailed(ILogger logger, Exception exception, string containerId);

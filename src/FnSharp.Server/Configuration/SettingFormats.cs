@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Core.Engine;
 using FnSharp.Docker;
 using FnSharp.Server.Auth;
@@ -58,6 +59,14 @@ internal static class SettingFormats
         "on" => SettingValue<AuthMode>.Of(AuthMode.On),
         "off" => SettingValue<AuthMode>.Of(AuthMode.Off),
         _ => SettingValue<AuthMode>.Bad($"must be auto, on or off, not '{text}'."),
+    });
+
+    /// <summary>The runner's keep-alive policy (<c>FN_KEEPALIVE_POLICY</c>): <c>fixed</c> or <c>hybrid</c>, in any case.</summary>
+    public static readonly SettingFormat<KeepAlivePolicyKind> KeepAlivePolicyName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "fixed" => SettingValue<KeepAlivePolicyKind>.Of(KeepAlivePolicyKind.Fixed),
+        "hybrid" => SettingValue<KeepAlivePolicyKind>.Of(KeepAlivePolicyKind.Hybrid),
+        _ => SettingValue<KeepAlivePolicyKind>.Bad($"must be fixed or hybrid, not '{text}'."),
     });
 
     /// <summary>A token that is hard to guess (<c>FN_ADMIN_TOKEN</c>); a message about a bad one never shows it.</summary>

@@ -95,9 +95,10 @@ internal sealed class ContainerLauncher
     /// Starts a container of <paramref name="fn"/> for the slot queue <paramref name="slotKey"/>, its memory
     /// counted against the async share when <paramref name="asyncPool"/>; <paramref name="ahead"/> when no
     /// call waits for it (min-hot, a pre-warm), so that its first call is <see cref="StartKind.Prewarmed"/>.
+    /// Without <paramref name="evict"/> it takes only free memory (a pre-warm never evicts another fn's container).
     /// Never throws; a stop of the runner cancels the start.
     /// </summary>
-    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead = false)
+    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead = false, bool evict = true)
     {
         var turn = _engine.Begin();
         if (turn == EngineBackoff.Turn.Wait)
@@ -107,7 +108,7 @@ internal sealed class ContainerLauncher
         }
 
         var memory = (long)fn.Memory;
-        if (!_tracker.TryReserve(memory, asyncPool) && !await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool))
+        if (!_tracker.TryReserve(memory, asyncPool) && !(evict && await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool)))
         {
             _engine.Abandon(turn);
             RunnerLog.NoMemory(_logger, fn.Id, memory);

@@ -65,6 +65,12 @@ internal sealed class HotContainer
     /// <summary>Whether the container was started ahead of demand (min-hot, a pre-warm) rather than for waiting calls.</summary>
     public bool StartedAhead { get; init; }
 
+    /// <summary>Whether a call was ever given the container.</summary>
+    public bool Used => Volatile.Read(ref _calls) > 0;
+
+    /// <summary>Why its idle episode ends when it does (a label of <c>fnsharp_container_idle_outs_total</c>) and the windows it came from; set by its queue as it turns idle.</summary>
+    public (string Reason, KeepAlive.KeepAliveWindows Windows) IdleEnd { get; set; }
+
     /// <summary>The phases of its start, once started.</summary>
     public ContainerStartPhases? StartPhases { get; set; }
 

@@ -2,6 +2,7 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Dispatch;
+using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Core.Models;
 
 namespace FnSharp.Agent.Runner.Queue;
@@ -39,6 +40,8 @@ internal sealed class SlotQueue : IContainerOwner
     private int _minHot;
     private long _aheadRetryAt;
     private ITimer? _aheadRetry;
+    private ITimer? _prewarm;
+    private bool _prewarmPending;
     private long _startDueAt;
     private long _lastArrival;
     private bool _lastLaunchNoMemory;
@@ -112,6 +115,8 @@ internal sealed class SlotQueue : IContainerOwner
             }
 
             _lastArrival = arrived;
+            _parts.KeepAlive.Arrived(Fn.Id, arrived, running: _busy.Count > 0 || _waiters.Count > 0);
+            CancelPrewarmLocked();
 
             if (_stopped || Lifetime.IsStopping)
             {
@@ -175,16 +180,13 @@ internal sealed class SlotQueue : IContainerOwner
     {
         lock (_lock)
         {
-            if (_retired || _stopped || _minHot > 0 || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
+            if (_retired || _stopped || _minHot > 0 || _prewarmPending || _idle.Count > 0 || _busy.Count > 0 || _starting > 0 || _waiters.Count > 0)
             {
                 return _retired;
             }
 
             _retired = true;
-            _recheck?.Dispose();
-            _recheck = null;
-            _aheadRetry?.Dispose();
-            _aheadRetry = null;
+            DisposeTimersLocked();
             return true;
         }
     }
@@ -246,10 +248,8 @@ internal sealed class SlotQueue : IContainerOwner
         lock (_lock)
         {
             _stopped = true;
-            _recheck?.Dispose();
-            _recheck = null;
-            _aheadRetry?.Dispose();
-            _aheadRetry = null;
+            _prewarmPending = false;
+            DisposeTimersLocked();
             while (_waiters.First is { } first)
             {
                 CompleteWaiterLocked(first.Value, Grant.Refuse(TooBusyLimit.ShuttingDown));
@@ -279,6 +279,7 @@ internal sealed class SlotQueue : IContainerOwner
             {
                 Lifetime.CallEnded();
                 Metrics.Running.Add(-1, FnTag);
+                _parts.KeepAlive.Ended(Fn.Id, Time.GetTimestamp());
             }
 
             if (measured)
@@ -506,7 +507,90 @@ internal sealed class SlotQueue : IContainerOwner
 
         _idle.Add(container);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
-        container.BeginIdle(IdleTimeout, PauseAfter, _onIdleTimeout);
+        container.BeginIdle(KeepAliveLocked(container), PauseAfter, _onIdleTimeout);
+    }
+
+    /// <summary>
+    /// How long <paramref name="container"/>, turning idle, is kept (recorded on it for the log and the metric of its
+    /// stop), from the node's keep-alive policy (<see cref="KeepAliveBook"/>): the fn's <c>idle_timeout</c> under the fixed
+    /// policy, for containers kept hot, and when the hybrid policy falls back; else its keep-alive window. A container
+    /// just pre-warmed is kept for the window from its start. One whose call ended while the windows pre-warm is
+    /// stopped at once (unless another container of the queue is busy or starting) and the pre-warm is set.
+    /// </summary>
+    private TimeSpan KeepAliveLocked(HotContainer container)
+    {
+        var windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout);
+        if (_minHot > 0 || windows.Basis is not (KeepAliveBasis.Histogram or KeepAliveBasis.OutOfBounds))
+        {
+            container.IdleEnd = (IdleOutReasons.IdleTimeout, windows);
+            return IdleTimeout;
+        }
+
+        var fresh = !container.Used;
+        if (windows.PrewarmAfter is { } after && !fresh && _busy.Count == 0 && _starting == 0)
+        {
+            container.IdleEnd = (IdleOutReasons.UntilPrewarm, windows);
+            SetPrewarmLocked(after);
+            return TimeSpan.Zero;
+        }
+
+        container.IdleEnd = (windows.KeepAlive >= IdleTimeout ? IdleOutReasons.IdleTimeout : IdleOutReasons.KeepAliveWindow, windows);
+        return windows.KeepAlive;
+    }
+
+    /// <summary>Sets the queue's pre-warm: a container starts <paramref name="after"/> from now, unless a call comes first.</summary>
+    private void SetPrewarmLocked(TimeSpan after)
+    {
+        _prewarm ??= Time.CreateTimer(static q => ((SlotQueue)q!).Prewarm(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _prewarmPending = true;
+        _prewarm.Change(after, Timeout.InfiniteTimeSpan);
+    }
+
+    private void CancelPrewarmLocked()
+    {
+        if (_prewarmPending)
+        {
+            _prewarmPending = false;
+            _prewarm?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// The pre-warm window opened: a container starts ahead of the next call (its first call is
+    /// <see cref="StartKind.Prewarmed"/>) if the queue has none and memory allows without evicting another fn's.
+    /// </summary>
+    private void Prewarm()
+    {
+        KeepAliveWindows windows;
+        lock (_lock)
+        {
+            if (!_prewarmPending || _stopped || Lifetime.IsStopping)
+            {
+                return;
+            }
+
+            _prewarmPending = false;
+            if (_idle.Count + _busy.Count + _starting > 0)
+            {
+                return;
+            }
+
+            windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout);
+            NoteStartsLocked(1);
+        }
+
+        RunnerLog.Prewarming(_parts.Logger, Fn.Id, windows.PrewarmAfter?.TotalSeconds ?? 0, windows.KeepAlive.TotalSeconds, windows.Samples, windows.Basis);
+        Lifetime.Track(LaunchAsync(asyncPool: false, ahead: true, prewarm: true));
+    }
+
+    private void DisposeTimersLocked()
+    {
+        _recheck?.Dispose();
+        _recheck = null;
+        _aheadRetry?.Dispose();
+        _aheadRetry = null;
+        _prewarm?.Dispose();
+        _prewarm = null;
     }
 
     /// <summary>How long after a failed start of a container kept hot the queue tries again.</summary>
@@ -536,8 +620,9 @@ internal sealed class SlotQueue : IContainerOwner
             LeaveIdleLocked(container);
         }
 
-        Metrics.IdleOuts.Add(1, FnTag);
-        RunnerLog.IdleOut(_parts.Logger, container.Container.Id, Fn.Id);
+        var (reason, windows) = container.IdleEnd;
+        Metrics.IdleOuts.Add(1, FnTag, new("reason", reason));
+        RunnerLog.IdleOut(_parts.Logger, container.Container.Id, Fn.Id, reason, windows.Basis, windows.KeepAlive.TotalSeconds, windows.PrewarmAfter?.TotalSeconds, windows.Samples);
         Lifetime.Track(_parts.Containers.RemoveAsync(container));
     }
 
@@ -624,11 +709,17 @@ internal sealed class SlotQueue : IContainerOwner
         }
     }
 
-    private async Task LaunchAsync(bool asyncPool, bool ahead)
+    private async Task LaunchAsync(bool asyncPool, bool ahead, bool prewarm = false)
     {
         try
         {
-            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool, ahead);
+            // A pre-warm takes only free memory: it never evicts another fn's container for a call that may not come.
+            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool, ahead, evict: !prewarm);
+            if (prewarm)
+            {
+                Metrics.Prewarms.Add(1, FnTag, new("result", launch.Container is not null ? "started" : launch.Error is null ? "no_memory" : "failed"));
+            }
+
             if (launch.Container is { } started)
             {
                 await StartedAsync(started, launch.ElapsedMs);
@@ -643,8 +734,13 @@ internal sealed class SlotQueue : IContainerOwner
                 lock (_lock)
                 {
                     _starting--;
-                    _lastLaunchNoMemory = true;
+                    if (!prewarm)
+                    {
+                        _lastLaunchNoMemory = true;
+                    }
                 }
+
+                _parts.ForgetIfEmpty(this);
 
                 _parts.Observer.StateChanged();
             }

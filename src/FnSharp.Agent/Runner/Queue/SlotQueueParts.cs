@@ -1,6 +1,7 @@
 using FnSharp.Agent.Runner.Admission;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Eviction;
+using FnSharp.Agent.Runner.KeepAlive;
 using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Runner.Queue;
@@ -25,6 +26,9 @@ internal sealed record SlotQueueParts
 
     /// <summary>Forgets a queue that holds no container and no call any more (the runner's table of queues).</summary>
     public required Action<SlotQueue> ForgetIfEmpty { get; init; }
+
+    /// <summary>The node's keep-alive policy: each fn's idle times, and how long its idle containers are kept and when one is pre-warmed.</summary>
+    public required KeepAliveBook KeepAlive { get; init; }
 
     /// <summary>The queue's instruments (waits, running calls, idle-outs).</summary>
     public required AgentMetrics Metrics { get; init; }
