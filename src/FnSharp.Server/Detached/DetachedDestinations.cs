@@ -67,15 +67,7 @@ internal sealed partial class DetachedDestinations(IdGenerator ids, TimeProvider
             return null;
         }
 
-        var call = new Call
-        {
-            Id = ids.NewId(),
-            AppId = target.AppId,
-            FnId = target.Id,
-            Type = CallTypes.Detached,
-            Status = CallStates.Queued,
-            CreatedAt = ApiTime.Now(time),
-        };
+        var call = Call.QueuedDetached(ids.NewId(), target.AppId, target.Id, ApiTime.Now(time));
         var kept = answer is null || answer.TotalBytes == 0 ? null : CompleteCharacters(answer.Kept, answer.Truncated);
         var body = new DestinationBody(
             condition,
