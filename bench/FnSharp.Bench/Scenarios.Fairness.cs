@@ -91,7 +91,7 @@ internal sealed partial class Scenarios
                 running.Remove(next);
                 now = next.End;
                 var ended = next.Call.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = now };
-                await store.CompleteCallAsync(ended, next.Call.Lease, null, cancellationToken);
+                await store.CompleteCallAsync(ended, next.Call.Lease, null, null, cancellationToken);
                 lastEnd[ended.FnId] = now;
             }
 

@@ -85,6 +85,27 @@ public sealed class DeployCommandTests : CliServerTest
     }
 
     [Fact]
+    public async Task Deploy_CronTriggerOnTheScheduleOfAnotherFn_CreatedWithNextRunsThenUnchanged()
+    {
+        // Cron schedules are unique per fn: another fn of the app may hold the same one.
+        await OkAsync("create", "app", "shop");
+        await OkAsync("create", "fn", "shop", "other", "img");
+        await OkAsync("create", "trigger", "shop", "other", "tick", "--type", "cron", "--source", "*/5 * * * *");
+        _fn.WithDockerFunction("triggers:\n- name: tick\n  type: cron\n  source: '*/5 * * * *'\n  annotations:\n    fnsharp.io/cron-timezone: Europe/Paris\n");
+
+        var first = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path);
+        var again = await OkAsync("deploy", "--app", "shop", "--path", _fn.Path);
+        var list = await OkAsync("list", "triggers", "shop");
+        var zone = await OkAsync("inspect", "trigger", "shop", _fn.Name, "tick", "annotations.fnsharp.io/cron-timezone");
+
+        Assert.Matches(@"\nSuccessfully created trigger: tick\nNext runs \(UTC\): (\d{4}-\d\d-\d\dT\d\d:\d[05]:00\.000Z, ){4}\d{4}-\d\d-\d\dT\d\d:\d[05]:00\.000Z\n$", first);
+        Assert.Matches(@"\nTrigger unchanged: tick\nNext runs \(UTC\): \d{4}-", again);
+        Assert.Matches(@"\nother\s+tick\s+cron\s+\*/5 \* \* \* \*\s", list);
+        Assert.Matches($@"\n{_fn.Name}\s+tick\s+cron\s+\*/5 \* \* \* \*\s", list);
+        Assert.Contains("Europe/Paris", zone, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deploy_NoBump_VersionAndFileKept()
     {
         _fn.WithDockerFunction(version: "2.0.0");

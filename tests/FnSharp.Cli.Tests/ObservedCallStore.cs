@@ -34,9 +34,9 @@ internal sealed class ObservedCallStore(ICallStore inner) : ICallStore
         // A failsafe against a hung test, not a timing assertion.
         ChannelOf(callId).Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken)
     {
-        var write = await inner.CompleteCallAsync(call, lease, log, cancellationToken);
+        var write = await inner.CompleteCallAsync(call, lease, log, followUp, cancellationToken);
         ChannelOf(call.Id).Writer.TryWrite(new StoredAttempt(call.Status, call.DeadLetter));
         return write;
     }

@@ -188,6 +188,11 @@ internal static class DeployCommand
                 await context.SayAsync($"Trigger Endpoint: {endpoint}");
             }
 
+            if (trigger.Type == Trigger.CronType)
+            {
+                await context.SayAsync($"Next runs (UTC): {string.Join(", ", ResourcePrinter.NextRuns(trigger))}");
+            }
+
             deployed.Add(trigger);
         }
 
@@ -195,8 +200,9 @@ internal static class DeployCommand
     }
 
     /// <summary>
-    /// Refuses, before the build, a trigger of func.yaml whose source another trigger of the app holds: the
-    /// server would refuse it (409) only after the fn is deployed. A trigger of this fn that func.yaml moves
+    /// Refuses, before the build, a trigger of func.yaml whose source another trigger of the app holds (for a
+    /// cron trigger, another trigger of the same fn: schedules are unique per fn): the server would refuse it
+    /// (409) only after the fn is deployed. A trigger of this fn that func.yaml moves
     /// elsewhere first does not hold its source any more when the trigger after it takes it.
     /// </summary>
     private static async Task CheckTriggerSourcesAsync(CliContext context, App app, FuncFile file, CancellationToken cancellationToken)
@@ -211,8 +217,10 @@ internal static class DeployCommand
         for (var i = 0; i < file.Triggers.Count; i++)
         {
             var wanted = file.Triggers[i];
+            // A cron schedule is unique per fn (two fns of an app may share one), an HTTP path per app.
             var holder = held.FirstOrDefault(t =>
                 t.Type == wanted.Type && t.Source == wanted.Source
+                && (wanted.Type != Trigger.CronType || t.FnId == fnId)
                 && !(t.FnId == fnId && (t.Name == wanted.Name || file.Triggers.Take(i).Any(earlier => earlier.Name == t.Name && earlier.Source != t.Source))));
             if (holder is not null)
             {

@@ -103,12 +103,13 @@ internal static class FuncFileValidator
             throw file.Error(at, $"{at} is not valid: {error.Message}");
         }
 
-        // The server refuses a second trigger of the app with the same type and source (409), after the fn is deployed.
+        // The server refuses a second trigger of the app (of the fn, for cron) with the same type and source (409), after the fn is deployed.
         for (var other = 0; other < index; other++)
         {
             if (file.Triggers[other].Type == wanted.Type && file.Triggers[other].Source == wanted.Source)
             {
-                throw file.Error(at + ".source", $"{at}.source {wanted.Source} is also the source of triggers[{other.ToString(CultureInfo.InvariantCulture)}] ('{file.Triggers[other].Name}'): each trigger of an app needs its own");
+                var own = wanted.Type == Trigger.CronType ? "each cron trigger of a fn needs its own schedule" : "each trigger of an app needs its own";
+                throw file.Error(at + ".source", $"{at}.source {wanted.Source} is also the source of triggers[{other.ToString(CultureInfo.InvariantCulture)}] ('{file.Triggers[other].Name}'): {own}");
             }
         }
     }

@@ -110,6 +110,18 @@ public static class ApiErrors
     /// <summary>400: <c>fnsharp.io/max-concurrency</c> on a fn is not a whole number from 1 to 100000.</summary>
     public static readonly ApiError InvalidMaxConcurrency = new(400, "Invalid annotation fnsharp.io/max-concurrency: use a whole number from 1 to 100000 (the most calls of the fn that run at once on a node), or remove it for no cap");
 
+    /// <summary>400: a destination annotation (<c>fnsharp.io/on-success</c>, <c>fnsharp.io/on-failure</c>) that is not a non-empty string.</summary>
+    public static ApiError InvalidDestination(string annotation) =>
+        new(400, $"Invalid annotation {annotation}: name a fn of the same app, by its name or its id, as a string");
+
+    /// <summary>400: a destination annotation that names no fn of the fn's app.</summary>
+    public static ApiError DestinationNotFound(string annotation, string value, string appName) =>
+        new(400, $"Invalid annotation {annotation} '{value}': app '{appName}' has no fn of that name or id; create that fn first, or name another fn of the app");
+
+    /// <summary>400: destination annotations that make a loop (a fn that is its own destination, directly or through others); <paramref name="loop"/> names the fns in order, the first again at the end.</summary>
+    public static ApiError DestinationLoop(string annotation, string value, IEnumerable<string> loop) =>
+        new(400, $"Invalid annotation {annotation} '{value}': it makes a loop of destinations ({string.Join(" -> ", loop)}); a fn may not be its own destination, directly or through other fns' destinations");
+
     /// <summary>400: <c>fnsharp.io/invoke-type</c> on a trigger is neither <c>"sync"</c> nor <c>"detached"</c>.</summary>
     public static readonly ApiError InvalidTriggerInvokeType = new(400, "Invalid annotation fnsharp.io/invoke-type: use \"sync\" (the default) or \"detached\"");
 

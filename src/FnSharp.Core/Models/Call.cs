@@ -119,6 +119,17 @@ public sealed record Call
     /// <summary>Whether the call has ended (success, error, timeout or cancelled).</summary>
     [JsonIgnore]
     public bool IsFinished => CallStates.IsFinal(Status);
+
+    /// <summary>A detached call to queue (<see cref="Storage.ICallStore.EnqueueCallAsync"/>): queued, no attempt yet.</summary>
+    public static Call QueuedDetached(string id, string appId, string fnId, DateTimeOffset createdAt) => new()
+    {
+        Id = id,
+        AppId = appId,
+        FnId = fnId,
+        Type = CallTypes.Detached,
+        Status = CallStates.Queued,
+        CreatedAt = createdAt,
+    };
 }
 
 /// <summary>The values of <see cref="Call.Type"/>.</summary>

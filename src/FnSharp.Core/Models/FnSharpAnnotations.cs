@@ -68,6 +68,18 @@ public static class FnSharpAnnotations
     /// <summary>The value of <see cref="CronOverlap"/> that queues every tick (the default).</summary>
     public const string CronOverlapQueue = "queue";
 
+    /// <summary>
+    /// On a fn: the fn of the same app called (detached) when a detached call of this fn succeeds, named by
+    /// its name or its id (a string); as Lambda's on-success destination. See <see cref="Validation.DestinationGraph"/>.
+    /// </summary>
+    public const string OnSuccess = "fnsharp.io/on-success";
+
+    /// <summary>On a fn: the fn of the same app called (detached) when a detached call of this fn becomes a dead letter, named by its name or its id (a string); as Lambda's on-failure destination.</summary>
+    public const string OnFailure = "fnsharp.io/on-failure";
+
+    /// <summary>The destination annotations, in the order they are checked.</summary>
+    public static readonly IReadOnlyList<string> Destinations = [OnSuccess, OnFailure];
+
     /// <summary>The value of a string annotation, <see langword="null"/> when absent; <paramref name="valid"/> is <see langword="false"/> when present but not a string.</summary>
     public static string? StringOf(IReadOnlyDictionary<string, JsonElement> annotations, string key, out bool valid)
     {

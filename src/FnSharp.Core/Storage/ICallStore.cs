@@ -54,14 +54,15 @@ public interface ICallStore
     /// Stores the end of a detached call's attempt as final, if <paramref name="lease"/> still holds the
     /// call: <paramref name="call"/> carries its end status, status code, error, times, container, attempts
     /// and dead-letter flag. Its payload is dropped unless it is a dead letter (kept to re-drive it);
-    /// <paramref name="log"/>, when given, becomes its log.
+    /// <paramref name="log"/>, when given, becomes its log. <paramref name="followUp"/>, when given, is queued
+    /// in the same transaction (a destination of the call): it is stored exactly when the end is.
     /// </summary>
     /// <returns>
     /// <see cref="LeasedWrite.Stored"/>; <see cref="LeasedWrite.LeaseLost"/> when the call is no longer
     /// running under <paramref name="lease"/> (another node took it after the lease ran out), and then
     /// nothing is written; <see cref="LeasedWrite.CallRemoved"/> when the call was removed with its fn.
     /// </returns>
-    Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken);
+    Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts a running detached call back in the queue for another attempt at <paramref name="nextAttemptAt"/>,

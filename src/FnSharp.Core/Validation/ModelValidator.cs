@@ -127,6 +127,7 @@ public static class ModelValidator
             ?? (FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is null ? ApiErrors.InvalidPullPolicy : null)
             ?? (FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is -1 ? ApiErrors.InvalidMaxConcurrency : null)
             ?? (FnSharpAnnotations.MinHotOf(fn.Annotations) is null ? ApiErrors.InvalidMinHot : null)
+            ?? DestinationGraph.ValidateValues(fn.Annotations)
             ?? ValidateConfig(fn.Config);
     }
 

@@ -9,6 +9,7 @@ namespace FnSharp.Server.Apis;
 [JsonSerializable(typeof(VersionBody))]
 [JsonSerializable(typeof(DetachedCallBody))]
 [JsonSerializable(typeof(CronTickBody))]
+[JsonSerializable(typeof(DestinationBody))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

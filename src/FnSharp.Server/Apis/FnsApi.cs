@@ -23,7 +23,8 @@ internal static class FnsApi
 
     /// <summary>
     /// 200 with the full fn, defaults applied and the app's shape copied; 400 (also for an image
-    /// <c>FN_ALLOWED_IMAGES</c> refuses), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
+    /// <c>FN_ALLOWED_IMAGES</c> refuses, and for a destination that names no fn of the app or makes a loop,
+    /// <see cref="DestinationGraph"/>), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
     /// </summary>
     public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
@@ -44,7 +45,13 @@ internal static class FnsApi
         var app = await store.GetAppByIdAsync(fn.AppId, cancellationToken) ?? throw new ApiException(ApiErrors.AppNotFound);
         var now = ApiTime.Now(time);
         minHot.Check(fn.WithDefaults());
-        var created = await store.InsertFnAsync(fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now }, cancellationToken);
+        fn = fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now };
+        if (DestinationGraph.HasDestinations(fn) && DestinationGraph.Validate(fn, await AppFns.ReadAsync(store, app.Id, cancellationToken), app.Name) is { } destinationError)
+        {
+            throw new ApiException(destinationError);
+        }
+
+        var created = await store.InsertFnAsync(fn, cancellationToken);
         minHot.Keep(app, created);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
@@ -69,7 +76,7 @@ internal static class FnsApi
             ? TypedResults.Ok(WithEndpoint(fn, request, options.Value))
             : throw new ApiException(ApiErrors.FnNotFound);
 
-    /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses), 404 or 409.</summary>
+    /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses, and for destinations <see cref="DestinationGraph"/> refuses), 404 or 409.</summary>
     public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
@@ -80,6 +87,10 @@ internal static class FnsApi
 
         patch = patch with { Annotations = ComputedAnnotations.Without(patch.Annotations, ComputedAnnotations.FnInvokeEndpoint) };
         var now = ApiTime.Now(time);
+
+        // The app's fns are read before the update's transaction, whose check cannot wait for the store: two
+        // concurrent updates may still close a loop, which the worker then refuses to follow (and logs).
+        var destinations = await DestinationsContextAsync(store, fnID, patch, cancellationToken);
         var updated = await store.UpdateFnAsync(
             fnID,
             current =>
@@ -92,6 +103,11 @@ internal static class FnsApi
                 }
 
                 minHot.Check(merged);
+                if (destinations is { } context && DestinationGraph.HasDestinations(merged) && DestinationGraph.Validate(merged, context.Fns, context.AppName) is { } destinationError)
+                {
+                    throw new ApiException(destinationError);
+                }
+
                 return merged;
             },
             cancellationToken);
@@ -113,6 +129,19 @@ internal static class FnsApi
 
         minHot.Forget(fnID);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The app's name and fns when the fn has or gets a destination (only then can it be on a loop), <see langword="null"/> otherwise.</summary>
+    private static async Task<(string AppName, List<Fn> Fns)?> DestinationsContextAsync(IDataStore store, string fnId, Fn patch, CancellationToken cancellationToken)
+    {
+        if (await store.GetFnAsync(fnId, cancellationToken) is not { } current
+            || !(DestinationGraph.HasDestinations(current) || DestinationGraph.HasDestinations(patch))
+            || await store.GetAppByIdAsync(current.AppId, cancellationToken) is not { } app)
+        {
+            return null;
+        }
+
+        return (app.Name, await AppFns.ReadAsync(store, app.Id, cancellationToken));
     }
 
     private static Fn WithEndpoint(Fn fn, HttpRequest request, ServerOptions options) => fn with

@@ -70,15 +70,7 @@ internal sealed partial class DetachedCallAcceptor(ICallStore calls, DetachedCal
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
         var body = (await ApiJson.ReadBodyAsync(context.Request, maxBytes, context.RequestAborted)).ToArray();
-        var call = new Call
-        {
-            Id = callId,
-            AppId = target.App.Id,
-            FnId = target.Fn.Id,
-            Type = CallTypes.Detached,
-            Status = CallStates.Queued,
-            CreatedAt = ApiTime.Now(time),
-        };
+        var call = Call.QueuedDetached(callId, target.App.Id, target.Fn.Id, ApiTime.Now(time));
         try
         {
             // Not cancelled by the client going away: once read, the call is stored or refused as a whole.

@@ -29,6 +29,7 @@ internal sealed class DetachedCallMetrics
         DeadLetters = meter.CreateCounter<long>("fnsharp_async_dead_letters_total", null, "Detached calls that became dead letters, tagged with the reason.");
         Redrives = meter.CreateCounter<long>("fnsharp_async_redrives_total", null, "Dead letters queued again through the API.");
         LeasesLost = meter.CreateCounter<long>("fnsharp_async_leases_lost_total", null, "Attempts whose end was not stored because their lease ran out and another claim took the call.");
+        Destinations = meter.CreateCounter<long>("fnsharp_async_destinations_total", null, "Destinations of ended detached calls, tagged with the condition (success, failure) and the outcome: queued, missing (the fn it names is gone) or loop (refused: the destinations call back).");
         meter.CreateObservableGauge("fnsharp_async_calls_running", () => Volatile.Read(ref _running), null, "Detached calls running on this node now.");
     }
 
@@ -45,6 +46,8 @@ internal sealed class DetachedCallMetrics
     public Counter<long> Redrives { get; }
 
     public Counter<long> LeasesLost { get; }
+
+    public Counter<long> Destinations { get; }
 
     public static KeyValuePair<string, object?> Fn(string fnId) => new("fn_id", fnId);
 

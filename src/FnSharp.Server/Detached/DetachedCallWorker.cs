@@ -15,7 +15,8 @@ namespace FnSharp.Server.Detached;
 /// it stopped; then it claims due calls up to its free slots (<c>FN_ASYNC_MAX_CONCURRENT</c>), every
 /// <c>FN_ASYNC_POLL_MSECS</c> or at once when woken (a call accepted, re-driven or finished here), runs
 /// each through the <see cref="CallExecutor"/> as an async call of the agent (within the async memory
-/// share), and stores the outcome: ended, queued again with backoff (<see cref="DetachedRetryPolicy"/>), or a dead letter. The leases of
+/// share), and stores the outcome: ended, queued again with backoff (<see cref="DetachedRetryPolicy"/>), or a dead letter, with the
+/// call of its destination when its fn names one (<see cref="DetachedDestinations"/>). The leases of
 /// running calls are renewed every third of <c>FN_ASYNC_LEASE_MSECS</c>, so a call is taken by another
 /// node only when this one died. At shutdown it stops claiming, lets running calls finish within
 /// <c>FN_SHUTDOWN_GRACE_MSECS</c>, and gives back the calls it cut off. Delivery is at least once.
@@ -32,6 +33,7 @@ internal sealed partial class DetachedCallWorker(
     IOptions<AgentOptions> agentOptions,
     TimeProvider time,
     DetachedCallMetrics metrics,
+    DetachedDestinations destinations,
     IEnumerable<IDetachedCallObserver> observers,
     ILogger<DetachedCallWorker> logger) : BackgroundService, IHostedLifecycleService
 {
@@ -297,7 +299,9 @@ internal sealed partial class DetachedCallWorker(
                 // The claim counted an attempt that never ran.
                 Attempts = call.Attempts - 1,
             };
-            if (await calls.CompleteCallAsync(expired, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            var expiredFn = await store.GetFnAsync(call.FnId, CancellationToken.None);
+            var onFailure = expiredFn is null ? null : await destinations.PrepareAsync(store, expiredFn, expired, null, CancellationToken.None);
+            if (!await CompleteAsync(calls, expired, lease, null, onFailure))
             {
                 return LeaseLost(call, null);
             }
@@ -312,7 +316,7 @@ internal sealed partial class DetachedCallWorker(
         {
             LogFnDeleted(logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
-            if (await calls.CompleteCallAsync(orphan, lease, null, CancellationToken.None) == LeasedWrite.LeaseLost)
+            if (!await CompleteAsync(calls, orphan, lease, null, null))
             {
                 return LeaseLost(call, null);
             }
@@ -321,7 +325,9 @@ internal sealed partial class DetachedCallWorker(
             return new DetachedAttempt(call.Id, DetachedSettlement.Completed, null);
         }
 
-        var outcome = await SubmitAsync(call, app, fn, item.Payload);
+        // The answer is kept (its first 64 KiB) only for a fn with a destination.
+        using var answer = DetachedDestinations.CaptureFor(fn);
+        var outcome = await SubmitAsync(call, app, fn, item.Payload, answer);
 
         if (outcome.Cancelled)
         {
@@ -365,7 +371,8 @@ internal sealed partial class DetachedCallWorker(
         switch (decision.Kind)
         {
             case DetachedDecisionKind.Complete:
-                if (await calls.CompleteCallAsync(ended, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                var onSuccess = await destinations.PrepareAsync(store, fn, ended, answer, CancellationToken.None);
+                if (!await CompleteAsync(calls, ended, lease, log, onSuccess))
                 {
                     return LeaseLost(call, status);
                 }
@@ -385,7 +392,8 @@ internal sealed partial class DetachedCallWorker(
             default:
                 var reason = decision.Reason!.Value;
                 var dead = ended with { DeadLetter = true, Error = reason == DetachedDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
-                if (await calls.CompleteCallAsync(dead, lease, log, CancellationToken.None) == LeasedWrite.LeaseLost)
+                var onDeadLetter = await destinations.PrepareAsync(store, fn, dead, answer, CancellationToken.None);
+                if (!await CompleteAsync(calls, dead, lease, log, onDeadLetter))
                 {
                     return LeaseLost(call, status);
                 }
@@ -408,8 +416,8 @@ internal sealed partial class DetachedCallWorker(
         }
     }
 
-    /// <summary>Runs one attempt as an async call of the agent (within its async memory share); its answer is read to its end and kept nowhere, and its container freed at once.</summary>
-    private async Task<CallOutcome> SubmitAsync(Call call, App app, Fn fn, CallPayload payload)
+    /// <summary>Runs one attempt as an async call of the agent (within its async memory share); its answer is read to its end and kept only in <paramref name="answer"/> (for a destination), and its container freed at once.</summary>
+    private async Task<CallOutcome> SubmitAsync(Call call, App app, Fn fn, CallPayload payload, AnswerCapture? answer)
     {
         using var body = new MemoryStream(payload.Body, writable: false);
         var request = new CallRequest
@@ -422,9 +430,24 @@ internal sealed partial class DetachedCallWorker(
             ContentLength = payload.Body.Length,
             IsAsync = true,
         };
-        var outcome = await executor.RunAsync(request, Stream.Null, start: null, _cutOff.Token);
+        var outcome = await executor.RunAsync(request, (Stream?)answer ?? Stream.Null, start: null, _cutOff.Token);
         await outcome.DisposeAsync();
         return outcome;
+    }
+
+    /// <summary>
+    /// Stores the end of a call with its destination's call (<paramref name="followUp"/>) in one transaction;
+    /// <see langword="false"/> when the lease was lost (nothing was stored).
+    /// </summary>
+    private async Task<bool> CompleteAsync(ICallStore calls, Call ended, CallLease lease, CallLog? log, FollowUpCall? followUp)
+    {
+        var write = await calls.CompleteCallAsync(ended, lease, log, followUp, CancellationToken.None);
+        if (write == LeasedWrite.Stored && followUp is not null)
+        {
+            destinations.Queued(followUp, ended);
+        }
+
+        return write != LeasedWrite.LeaseLost;
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>

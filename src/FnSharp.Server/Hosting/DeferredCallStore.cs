@@ -26,8 +26,8 @@ internal sealed class DeferredCallStore(StoreHolder holder) : ICallStore
     public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken) =>
         Calls.RecoverNodeCallsAsync(nodeName, cancellationToken);
 
-    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken) =>
-        Calls.CompleteCallAsync(call, lease, log, cancellationToken);
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken) =>
+        Calls.CompleteCallAsync(call, lease, log, followUp, cancellationToken);
 
     public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) =>
         Calls.RequeueCallAsync(callId, lease, nextAttemptAt, error, countAttempt, cancellationToken);

@@ -176,15 +176,7 @@ internal sealed partial class CronScheduler(
             return false;
         }
 
-        var call = new Call
-        {
-            Id = ids.NewId(),
-            AppId = trigger.AppId,
-            FnId = trigger.FnId,
-            Type = CallTypes.Detached,
-            Status = CallStates.Queued,
-            CreatedAt = ApiTime.Now(time),
-        };
+        var call = Call.QueuedDetached(ids.NewId(), trigger.AppId, trigger.FnId, ApiTime.Now(time));
         var body = JsonSerializer.SerializeToUtf8Bytes(new CronTickBody(trigger.Id, trigger.Name, plan.TickAt, plan.CatchUp), ApiJsonContext.Default.CronTickBody);
         var payload = new CallPayload([KeyValuePair.Create("Content-Type", BodyType)], body);
         if (!await store.RecordTickAsync(trigger.Id, plan.TickAt, call, payload, keepAfter, cancellationToken))

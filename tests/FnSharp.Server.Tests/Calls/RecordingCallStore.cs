@@ -58,7 +58,7 @@ internal sealed class RecordingCallStore : ICallStore
 
     public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -8,10 +8,13 @@ using FnSharp.Core.Storage;
 using FnSharp.Server.Detached;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
+using FnSharp.Testing.Logging;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FnSharp.Server.Tests.Detached;
@@ -48,6 +51,9 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
     }
 
     public FakeContainerDriver Driver { get; } = new();
+
+    /// <summary>The server's log lines.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>The server's <c>FN_DB_URL</c> (a PostgreSQL database shared by several harnesses, say); its own SQLite file when unset. Set before the first request.</summary>
     public string? DbUrl
@@ -156,7 +162,7 @@ internal sealed class DetachedCallHarness : IAsyncDisposable
     public void Start() => _ = Services;
 
     private WebApplicationFactory<Program> Create() =>
-        _factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        _factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(Logs)).ConfigureTestServices(services =>
         {
             if (Store is { } store)
             {

@@ -264,7 +264,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
         var ended = claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(2), ContainerId = "c0ffee", ImageDigest = "sha256:0123abcd" };
 
-        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(ended, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), None));
+        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(ended, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), null, None));
 
         Assert.Equal(ended, await Calls.GetCallAsync(fn.Id, call.Id, None));
         Assert.Equal(new CallLog(call.Id, fn.Id, "line 1\nline 2\n"), await Calls.GetCallLogAsync(fn.Id, call.Id, None));
@@ -281,7 +281,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         await Calls.EnqueueCallAsync(call, Payload(), None);
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
 
-        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Timeout, StatusCode = 504, Error = "Timed out", CompletedAt = Now }, LeaseOf(claimed), null, None);
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Timeout, StatusCode = 504, Error = "Timed out", CompletedAt = Now }, LeaseOf(claimed), null, null, None);
 
         var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
         Assert.Equal((CallStates.Timeout, 504, "Timed out"), (stored?.Status, stored?.StatusCode, stored?.Error));
@@ -297,7 +297,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None)).Call;
         await Store.RemoveFnAsync(fn.Id, None);
 
-        var write = await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "x\n"), None);
+        var write = await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(call.Id, fn.Id, "x\n"), null, None);
 
         Assert.Equal(LeasedWrite.CallRemoved, write);
         Assert.Null(await Calls.GetCallAsync(fn.Id, call.Id, None));
@@ -316,6 +316,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
             claimed with { Status = CallStates.Error, StatusCode = 502, Error = "function failed", CompletedAt = Now.AddMinutes(-8), ContainerId = "c1", DeadLetter = true },
             LeaseOf(claimed),
             new CallLog(call.Id, fn.Id, "first\n"),
+            null,
             None);
         Assert.Equal(1, await CountRowsAsync("call_payloads", call.Id));
 
@@ -329,7 +330,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         Assert.Equal(payload.Body, again.Payload.Body);
         Assert.Equal(payload.Headers, again.Payload.Headers);
 
-        await Calls.CompleteCallAsync(again.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(1) }, again.Lease, new CallLog(call.Id, fn.Id, "second\n"), None);
+        await Calls.CompleteCallAsync(again.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddSeconds(1) }, again.Lease, new CallLog(call.Id, fn.Id, "second\n"), null, None);
 
         Assert.Equal("second\n", (await Calls.GetCallLogAsync(fn.Id, call.Id, None))?.Text);
         Assert.Equal(0, await CountRowsAsync("call_payloads", call.Id));
@@ -344,17 +345,53 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var first = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
         var second = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
         var secondEnd = second.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now.AddMinutes(1), ContainerId = "b" };
-        await Calls.CompleteCallAsync(secondEnd, second.Lease, new CallLog(call.Id, fn.Id, "from b\n"), None);
+        await Calls.CompleteCallAsync(secondEnd, second.Lease, new CallLog(call.Id, fn.Id, "from b\n"), null, None);
 
         var late = await Calls.CompleteCallAsync(
             first.Call with { Status = CallStates.Error, StatusCode = 502, Error = "function failed", CompletedAt = Now.AddMinutes(2), ContainerId = "a" },
             first.Lease,
             new CallLog(call.Id, fn.Id, "from a\n"),
+            null,
             None);
 
         Assert.Equal(LeasedWrite.LeaseLost, late);
         Assert.Equal(secondEnd, await Calls.GetCallAsync(fn.Id, call.Id, None));
         Assert.Equal("from b\n", (await Calls.GetCallLogAsync(fn.Id, call.Id, None))?.Text);
+    }
+
+    [Fact]
+    public async Task Complete_WithFollowUp_BothStoredTheFollowUpQueuedWithItsPayload()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        var followUp = new FollowUpCall(Queued(fn, Now.AddSeconds(1)), new CallPayload([KeyValuePair.Create("Content-Type", "application/json")], "{\"condition\":\"success\"}"u8.ToArray()));
+
+        var write = await Calls.CompleteCallAsync(claimed.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, claimed.Lease, null, followUp, None);
+
+        Assert.Equal(LeasedWrite.Stored, write);
+        Assert.Equal(CallStates.Success, (await Calls.GetCallAsync(fn.Id, call.Id, None))?.Status);
+        var next = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now.AddSeconds(2), Lease, 10, None));
+        Assert.Equal((followUp.Call.Id, "{\"condition\":\"success\"}"), (next.Call.Id, System.Text.Encoding.UTF8.GetString(next.Payload.Body)));
+        Assert.Equal(followUp.Payload.Headers, next.Payload.Headers);
+    }
+
+    [Fact]
+    public async Task Complete_WithFollowUpAfterTheLeaseRanOut_NeitherStored()
+    {
+        var fn = await FnAsync();
+        var call = Queued(fn, Now);
+        await Calls.EnqueueCallAsync(call, Payload(), None);
+        var first = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
+        var second = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
+        var followUp = new FollowUpCall(Queued(fn, Now.AddSeconds(1)), Payload());
+
+        var late = await Calls.CompleteCallAsync(first.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, first.Lease, null, followUp, None);
+
+        Assert.Equal(LeasedWrite.LeaseLost, late);
+        Assert.Null(await Calls.GetCallAsync(fn.Id, followUp.Call.Id, None));
+        Assert.Equal(second.Call, await Calls.GetCallAsync(fn.Id, call.Id, None));
     }
 
     [Fact]
@@ -367,12 +404,12 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var second = Assert.Single(await Calls.ClaimCallsAsync("node-b", Now + Lease + TimeSpan.FromMilliseconds(1), Lease, 1, None));
 
         var requeue = await Calls.RequeueCallAsync(call.Id, first.Lease, Now, "node a was too busy", countAttempt: false, None);
-        var complete = await Calls.CompleteCallAsync(first.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, first.Lease, null, None);
+        var complete = await Calls.CompleteCallAsync(first.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, first.Lease, null, null, None);
 
         Assert.Equal((LeasedWrite.LeaseLost, LeasedWrite.LeaseLost), (requeue, complete));
         Assert.Equal(second.Call, await Calls.GetCallAsync(fn.Id, call.Id, None));
         Assert.Equal(1, await CountRowsAsync("call_payloads", call.Id));
-        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(second.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, second.Lease, null, None));
+        Assert.Equal(LeasedWrite.Stored, await Calls.CompleteCallAsync(second.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, second.Lease, null, null, None));
     }
 
     [Fact]
@@ -401,7 +438,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         var claimed = Assert.Single(await Calls.ClaimCallsAsync("node-a", Now, Lease, 1, None));
         await Calls.RecoverNodeCallsAsync("node-a", None);
 
-        var write = await Calls.CompleteCallAsync(claimed.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, claimed.Lease, null, None);
+        var write = await Calls.CompleteCallAsync(claimed.Call with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, claimed.Lease, null, null, None);
 
         Assert.Equal(LeasedWrite.LeaseLost, write);
         Assert.Equal(CallStates.Queued, (await Calls.GetCallAsync(fn.Id, call.Id, None))?.Status);
@@ -417,7 +454,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
 
         // Stored long after the lease ended: no other claim ran the call, so this end is still the only one.
         var ended = claimed.Call with { Status = CallStates.Timeout, StatusCode = 504, CompletedAt = Now.AddHours(1), Attempts = 0, DeadLetter = true };
-        var write = await Calls.CompleteCallAsync(ended, claimed.Lease, null, None);
+        var write = await Calls.CompleteCallAsync(ended, claimed.Lease, null, null, None);
 
         Assert.Equal(LeasedWrite.Stored, write);
         Assert.Equal(ended, await Calls.GetCallAsync(fn.Id, call.Id, None));
@@ -536,6 +573,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
             },
             claimed.Lease,
             null,
+            null,
             None);
 
         var stored = await Calls.GetCallAsync(fn.Id, call.Id, None);
@@ -577,7 +615,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
             [other, record],
             [new CallLog(other.Id, fn.Id, "fine\n"), new CallLog(record.Id, fn.Id, "a\0b\n\ud800|\udc00|\ud83c\udf89\n")],
             None);
-        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(detached.Id, fn.Id, "\0\n"), None);
+        await Calls.CompleteCallAsync(claimed with { Status = CallStates.Success, StatusCode = 200, CompletedAt = Now }, LeaseOf(claimed), new CallLog(detached.Id, fn.Id, "\0\n"), null, None);
 
         Assert.Equal("fine\n", (await Calls.GetCallLogAsync(fn.Id, other.Id, None))?.Text);
         Assert.Equal("a\ufffdb\n\ufffd|\ufffd|\ud83c\udf89\n", (await Calls.GetCallLogAsync(fn.Id, record.Id, None))?.Text);
@@ -705,7 +743,7 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
         await Calls.EnqueueCallAsync(running, Payload(), None);
         await Calls.EnqueueCallAsync(queued, Payload(), None);
         var claimed = (await Calls.ClaimCallsAsync("node-a", Now.AddHours(-3), TimeSpan.FromDays(1), 2, None)).Select(c => c.Call).ToList();
-        await Calls.CompleteCallAsync(claimed[0] with { Status = CallStates.Error, StatusCode = 502, CompletedAt = Now.AddHours(-2), DeadLetter = true }, LeaseOf(claimed[0]), new CallLog(oldDead.Id, fn.Id, "dead\n"), None);
+        await Calls.CompleteCallAsync(claimed[0] with { Status = CallStates.Error, StatusCode = 502, CompletedAt = Now.AddHours(-2), DeadLetter = true }, LeaseOf(claimed[0]), new CallLog(oldDead.Id, fn.Id, "dead\n"), null, None);
 
         Assert.Equal(2, await Calls.PruneCallsAsync(Now.AddHours(-1), None));
 

@@ -225,7 +225,7 @@ public abstract partial class SqlDataStore
     /// started_at = @claimed_at</c>): the claim stored its node and time there, every later claim stores its
     /// own, and the end of a call clears the owner, so no read-then-write race is left.
     /// </remarks>
-    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken)
+    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(lease);
@@ -262,6 +262,12 @@ public abstract partial class SqlDataStore
             delete.CommandText = "DELETE FROM call_payloads WHERE call_id = @id";
             AddString(delete, "@id", call.Id);
             await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (followUp is not null)
+        {
+            // Only with this end: the lease check above lets one claim store it, once.
+            await InsertQueuedCallAsync(connection, transaction, followUp.Call, followUp.Payload, cancellationToken);
         }
 
         if (log is not null)
