@@ -44,7 +44,7 @@ internal sealed partial class Scenarios
             var (status, retryAfter) = await InvokeWithRetryAfterAsync(server.Http, fn.Id, cancellationToken);
             firstWave.Add((status, retryAfter is not null));
             InterlockedMax(ref firstWaveSeconds, watch.Elapsed.TotalSeconds);
-            while (status == 503 && retryAfter is { } after)
+            while (status == 503 && retryAfter?.Delta is { } after)
             {
                 await Task.Delay(after, cancellationToken);
                 Interlocked.Increment(ref retries);
@@ -106,22 +106,6 @@ internal sealed partial class Scenarios
         finally
         {
             await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = ContainerOps }, async (container, _) => await container.DisposeAsync());
-        }
-    }
-
-    /// <summary>One invoke; the status (-1 for a client-side failure) and the <c>Retry-After</c> of a 503, if any.</summary>
-    private static async Task<(int Status, TimeSpan? RetryAfter)> InvokeWithRetryAfterAsync(HttpClient http, string fnId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync("invoke/" + fnId, content, cancellationToken);
-            await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return (-1, null);
         }
     }
 
