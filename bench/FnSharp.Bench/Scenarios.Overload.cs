@@ -26,7 +26,7 @@ internal sealed partial class Scenarios
         foreach (var (label, image, body) in new[] { ("csharp", settings.Image, "{}"), ("node", NodeImage, """{"name":"bench"}""") })
         {
             var levels = new JsonArray();
-            var rates = new List<(int Connections, double Rps, double P99, double Starts)>();
+            var rates = new List<(int Connections, double Rps, double P99, double Starts, string Load)>();
             foreach (var connections in new[] { 1, 16, 64, 256 })
             {
                 var fn = await api.CreateFnAsync(new Fn { Name = $"sat-{label}-{connections}", AppId = app.Id, Image = image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
@@ -34,18 +34,20 @@ internal sealed partial class Scenarios
                 var startsBefore = await server.MetricAsync(StartsMetric, cancellationToken);
                 var run = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{fn.Id}", connections, settings.WrkSeconds, body, cancellationToken);
                 var starts = await server.MetricAsync(StartsMetric, cancellationToken) - startsBefore + 1;
-                rates.Add((connections, run.RequestsPerSecond, run.P99Ms, starts));
+                var load = LoadAverage1();
+                rates.Add((connections, run.RequestsPerSecond, run.P99Ms, starts, load));
                 var level = ToJson(run);
                 level["containers"] = starts;
+                level["load_average_1m"] = load;
                 levels.Add(level);
             }
 
             json["saturation_" + label] = levels;
             var best = rates.Max(r => r.Rps);
-            foreach (var (connections, rps, p99, starts) in rates)
+            foreach (var (connections, rps, p99, starts, load) in rates)
             {
                 report.Add($"9 saturation ({label})", $"{connections} connections", $"{F(rps, "0")} req/s ({F(rps / best)}x best); p99 {F(p99)} ms; {starts} containers",
-                    "", connections >= 64 ? "target: at least 0.9x the best level" : "");
+                    $"load {load}", connections >= 64 ? "target: at least 0.9x the best level" : "");
             }
         }
 
@@ -54,7 +56,7 @@ internal sealed partial class Scenarios
         await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{sleeper.Id}", 64, settings.WrkSeconds, """{"sleepMs":200}""", cancellationToken);
         var sleepRun = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{sleeper.Id}", 64, settings.WrkSeconds, """{"sleepMs":200}""", cancellationToken);
         json["sleep_200ms_64_connections"] = ToJson(sleepRun);
-        report.Add("9 waiting fn", "sleeps 200 ms, 64 connections", $"{F(sleepRun.RequestsPerSecond, "0")} req/s; p99 {F(sleepRun.P99Ms)} ms", "target: 0.8 x 64 / 0.2 s = 256 req/s", "");
+        report.Add("9 waiting fn", "sleeps 200 ms, 64 connections", $"{F(sleepRun.RequestsPerSecond, "0")} req/s; p99 {F(sleepRun.P99Ms)} ms", "target: 0.8 x 64 / 0.2 s = 256 req/s", $"load {LoadAverage1()}");
 
         var quiet = await CreateFnAsync(api, app.Id, "quiet", cancellationToken);
         var noisy = await CreateFnAsync(api, app.Id, "noisy", cancellationToken);
@@ -67,7 +69,7 @@ internal sealed partial class Scenarios
         json["quiet_alone"] = ToJson(alone);
         json["quiet_beside_noisy"] = ToJson(beside);
         json["noisy"] = ToJson(noisyRun);
-        report.Add("9 fairness", "quiet fn p99 at 1 connection, beside a noisy fn at 64", $"{F(beside.P99Ms)} ms ({F(beside.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms", "target: within 3x");
+        report.Add("9 fairness", "quiet fn p99 at 1 connection, beside a noisy fn at 64", $"{F(beside.P99Ms)} ms ({F(beside.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms", $"target: within 3x; load {LoadAverage1()}");
 
         // An idle timeout longer than the warm-up, so that no container of the 100 idles out before the runs.
         var many = new Fn[100];
@@ -82,7 +84,7 @@ internal sealed partial class Scenarios
             var one = await RoundRobinAsync(server.Http, [many[0].Id], concurrency, cancellationToken);
             var all = await RoundRobinAsync(server.Http, [.. many.Select(f => f.Id)], concurrency, cancellationToken);
             json[$"round_robin_{concurrency}"] = new JsonObject { ["one_fn_rps"] = Stats.Round(one), ["hundred_fns_rps"] = Stats.Round(all) };
-            report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn)", $"one fn: {F(one, "0")} req/s", "target: at least 0.5x");
+            report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn)", $"one fn: {F(one, "0")} req/s", $"target: at least 0.5x; load {LoadAverage1()}");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using FnSharp.Client;
 using FnSharp.Core.Models;
@@ -288,16 +289,23 @@ internal sealed partial class Scenarios(BenchSettings settings, Report report)
     /// <summary>One invoke; the status (-1 for a client-side failure) and whether a Retry-After came with it.</summary>
     private static async Task<(int Status, bool RetryAfter)> InvokeAsync(HttpClient http, string fnId, CancellationToken cancellationToken, string body = Body)
     {
+        var (status, retryAfter) = await InvokeWithRetryAfterAsync(http, fnId, cancellationToken, body);
+        return (status, retryAfter is not null);
+    }
+
+    /// <summary>One invoke; the status (-1 for a client-side failure) and its <c>Retry-After</c> header, if any.</summary>
+    private static async Task<(int Status, RetryConditionHeaderValue? RetryAfter)> InvokeWithRetryAfterAsync(HttpClient http, string fnId, CancellationToken cancellationToken, string body = Body)
+    {
         try
         {
             using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
             using var response = await http.PostAsync("invoke/" + fnId, content, cancellationToken);
             await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return ((int)response.StatusCode, response.Headers.RetryAfter is not null);
+            return ((int)response.StatusCode, response.Headers.RetryAfter);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return (-1, false);
+            return (-1, null);
         }
     }
 }

@@ -13,6 +13,12 @@ internal interface IRunnerObserver
     /// <summary>After memory was reserved for a container, with the memory reserved then (this one included), in MiB.</summary>
     void MemoryReserved(long reservedMiB);
 
+    /// <summary>
+    /// After memory was granted to a container start (<see cref="Eviction.MemoryLine"/>): whether it counts against
+    /// the async share, and how many starts of the same pool asked before it were still waiting (0 in order).
+    /// </summary>
+    void MemoryGranted(bool asyncPool, int overtaken);
+
     /// <summary>After a container just created joined the runner's live containers.</summary>
     void ContainerAdded();
 

@@ -42,6 +42,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private readonly CallAdmission _admission;
     private readonly LiveContainers _containers;
     private readonly Evictor _evictor;
+    private readonly MemoryLine _memory;
     private readonly CallDispatcher _dispatcher;
     private readonly SlotQueueParts _parts;
     private readonly Lock _minHotLock = new();
@@ -70,12 +71,13 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
         _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved, time);
-        _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger);
+        _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger, offered: () => _memory!.Kick());
+        _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
         _parts = new SlotQueueParts
         {
             Admission = _admission,
-            Launcher = new ContainerLauncher(driver, _ops, _tracker, _evictor, _containers, _lifetime, _metrics, time, logger),
+            Launcher = new ContainerLauncher(driver, _ops, _tracker, _memory, _containers, _lifetime, _metrics, time, logger),
             Evictor = _evictor,
             Containers = _containers,
             Lifetime = _lifetime,
@@ -281,10 +283,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
     }
 
-    /// <summary>After a removal: its queue may be empty now, and the memory it freed may start containers that calls wait for.</summary>
+    /// <summary>After a removal: its queue may be empty now, and the memory it freed goes to the next start in line, or starts containers that calls wait for.</summary>
     private void OnContainerRemoved(HotContainer container)
     {
         _evictor.Withdraw(container);
+        _memory.Kick();
         var owner = _slots.GetValueOrDefault(container.SlotKey);
         if (owner is not null)
         {

@@ -20,8 +20,8 @@ internal static partial class RunnerLog
     [LoggerMessage(2003, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response from its container")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
 
-    [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction; its calls wait")]
-    public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB);
+    [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction: its start waits for memory behind {Ahead} other starts, in the order asked")]
+    public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB, int ahead);
 
     [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped when idle ({Reason}): kept {KeepAliveSeconds:F0} s at most, pre-warm after {PrewarmAfterSeconds} s, windows from {Basis} ({Samples} idle times learned)")]
     public static partial void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, double? prewarmAfterSeconds, int samples);
@@ -61,6 +61,9 @@ internal static partial class RunnerLog
 
     [LoggerMessage(2049, LogLevel.Information, "Keeping {Count} container(s) of fn {FnId} hot (fnsharp.io/min-hot)")]
     public static partial void KeepingHot(ILogger logger, int count, string fnId);
+
+    [LoggerMessage(2015, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: the node's CPUs are saturated and {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers}; its calls queue")]
+    public static partial void HeldByThroughput(ILogger logger, string fnId, int containers, double rate, int bestContainers, double bestRate, double holdSeconds);
 
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
     public static partial void Ready(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);

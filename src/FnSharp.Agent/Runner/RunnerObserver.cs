@@ -18,6 +18,10 @@ internal sealed class RunnerObserver : IRunnerObserver
     {
     }
 
+    public void MemoryGranted(bool asyncPool, int overtaken)
+    {
+    }
+
     public void ContainerAdded()
     {
     }

@@ -12,4 +12,10 @@ public sealed record SlotStats(string FnId, int Idle, int Busy, int Starting, in
 {
     /// <summary>Idle containers that are paused now (counted in <see cref="Idle"/> too).</summary>
     public int Paused { get; init; }
+
+    /// <summary>Its starts waiting in the node's line for memory (counted in <see cref="Starting"/> too).</summary>
+    public int StartsWaitingForMemory { get; init; }
+
+    /// <summary>The containers the throughput feedback holds the fn at now (its CPUs saturated, more did not serve more), if it does.</summary>
+    public int? HeldAt { get; init; }
 }

@@ -11,6 +11,8 @@ internal sealed class HarnessObserver(FakeContainerDriver driver) : IRunnerObser
 {
     private int _live;
     private long _peakReservedMiB;
+    private int _outOfOrder;
+    private int _grants;
 
     /// <summary>Containers the runner created and has not removed yet.</summary>
     public int LiveContainers => Volatile.Read(ref _live);
@@ -26,6 +28,21 @@ internal sealed class HarnessObserver(FakeContainerDriver driver) : IRunnerObser
         while (reservedMiB > peak && Interlocked.CompareExchange(ref _peakReservedMiB, reservedMiB, peak) != peak)
         {
             peak = Volatile.Read(ref _peakReservedMiB);
+        }
+    }
+
+    /// <summary>Memory granted to a start while starts of its pool asked before it still waited (the line out of order).</summary>
+    public int MemoryGrantsOutOfOrder => Volatile.Read(ref _outOfOrder);
+
+    /// <summary>Memory granted to starts in all.</summary>
+    public int MemoryGrants => Volatile.Read(ref _grants);
+
+    public void MemoryGranted(bool asyncPool, int overtaken)
+    {
+        Interlocked.Increment(ref _grants);
+        if (overtaken > 0)
+        {
+            Interlocked.Increment(ref _outOfOrder);
         }
     }
 

@@ -128,13 +128,51 @@ public sealed class RunnerAgentOverloadTests : IAsyncLifetime
         await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
 
         var call = _h.SubmitAsync(_h.NewFn());
-        await _h.Driver.WaitUntilAsync(_ => _h.Agent.Stats().Any(s => s.Waiting == 1 && s.Starting == 0));
+        await _h.Driver.WaitUntilAsync(_ => _h.Agent.Stats().Any(s => s.Waiting == 1 && s.StartsWaitingForMemory == 1));
         _h.Clock.Advance(TimeSpan.FromMilliseconds(1000));
         await using var refused = await call;
         release.SetResult();
 
         Assert.Equal((CallStatus.TooBusy, TooBusyLimit.Memory), (refused.Status, refused.Limit));
         Assert.Equal(CallStatus.Success, (await running).Status);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_StartsWaitingForMemory_GetItInTheOrderAsked()
+    {
+        await Replace(new AgentHarness(memoryMiB: 256, configure: o => o with { MaxWaitMs = 60_000 }));
+        var release = new TaskCompletionSource();
+        var holders = new[] { _h.NewFn(), _h.NewFn() };
+        foreach (var holder in holders)
+        {
+            _h.Driver.SetHandler(holder.Id, async context =>
+            {
+                await release.Task;
+                await context.Response.WriteAsync("ok");
+            });
+        }
+
+        var running = holders.Select(fn => _h.CallAsync(fn)).ToList();
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+
+        // Three fns ask for a start, one after another, while busy containers hold all the memory.
+        var waiting = new List<Fn>();
+        var calls = new List<Task<AgentHarness.Outcome>>();
+        for (var i = 0; i < 3; i++)
+        {
+            waiting.Add(_h.NewFn());
+            calls.Add(_h.CallAsync(waiting[^1]));
+            await _h.SettleAsync(h => h.Agent.Stats().Sum(s => s.StartsWaitingForMemory) == waiting.Count);
+        }
+
+        // The busy containers turn idle, evictable: the line gets their memory in turn.
+        release.SetResult();
+        var outcomes = await Task.WhenAll(calls);
+
+        Assert.All(outcomes, o => Assert.Equal(CallStatus.Success, o.Status));
+        Assert.All(await Task.WhenAll(running), o => Assert.Equal(CallStatus.Success, o.Status));
+        Assert.Equal(waiting.Select(f => f.Id), _h.Driver.Created.Skip(2).Select(s => s.FnId));
+        Assert.Equal(0, _h.Observer.MemoryGrantsOutOfOrder);
     }
 
     [Fact]

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using FnSharp.Agent.Calls;
+using FnSharp.Agent.Runner;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 
@@ -10,22 +14,31 @@ namespace FnSharp.Agent.Tests.Runner;
 
 /// <summary>
 /// Many fns and calls in parallel with a fixed seed: fast, slow (on the fake clock), failing,
-/// invalid and broken calls, fns too big for the host, little memory, short waits and small queues.
-/// Checks the runner's invariants rather than exact outcomes, since real sockets interleave freely.
+/// invalid and broken calls, fns too big for the host, little memory, short waits and small queues,
+/// fns with a concurrency cap, detached calls. Checks the runner's invariants rather than exact outcomes,
+/// since real sockets interleave freely: containers within demand and memory; memory granted to starts
+/// in the order asked; no fn with a cap runs more calls than its cap; no call refused for its wait, its
+/// fn's cap or memory before its whole wait ran; a detached call to a capped fn is never failed (only
+/// refused as too busy, which the worker queues again).
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class RunnerAgentStressTests : IAsyncLifetime
 {
     private const int TotalMemoryMiB = 1024;
+    private const int MaxWaitMs = 2000;
+    private const int CappedFns = 3;
     private static readonly int[] Memories = [64, 128, 256];
     private static readonly string[] Behaviours = ["ok", "ok", "ok", "ok", "slow:50", "slow:400", "slow:3000", "502", "418", "abort"];
+    private static readonly string[] CappedBehaviours = [.. Behaviours.Where(b => b != "slow:3000")];
 
     private readonly AgentHarness _h = new(
         memoryMiB: TotalMemoryMiB,
-        configure: o => o with { MaxWaitMs = 2000, MaxQueuedPerFn = 12, MaxQueuedTotal = 60, MaxContainerOps = 4, FreezeIdleMs = 100 });
+        configure: o => o with { MaxWaitMs = MaxWaitMs, MaxQueuedPerFn = 12, MaxQueuedTotal = 60, MaxContainerOps = 4, FreezeIdleMs = 100 });
 
     private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _peakDemand = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _caps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _violations = new();
 
     private readonly ITestOutputHelper _output;
@@ -45,6 +58,7 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         var random = new Random(20261130);
         var fns = Enumerable.Range(0, 16)
             .Select(i => _h.NewFn(memoryMiB: i == 15 ? 2048 : Memories[random.Next(Memories.Length)], timeoutSeconds: random.Next(1, 4), idleTimeoutSeconds: random.Next(1, 5)))
+            .Select((fn, i) => i < CappedFns ? Capped(fn, i + 1) : fn)
             .ToList();
         foreach (var fn in fns)
         {
@@ -57,7 +71,13 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
             var burst = random.Next(2, 12);
             for (var i = 0; i < burst; i++)
             {
-                calls.Add(RunCallAsync(fns[random.Next(fns.Count)], Behaviours[random.Next(Behaviours.Length)]));
+                var fn = fns[random.Next(fns.Count)];
+                var detached = _caps.ContainsKey(fn.Id) && random.Next(3) == 0;
+
+                // Detached calls to capped fns run well, so that any failure of theirs would be the cap's; calls of capped
+                // fns end within their timeout, so that no call cut off still runs in a container being removed.
+                var behaviours = detached ? Behaviours[..2] : _caps.ContainsKey(fn.Id) ? CappedBehaviours : Behaviours;
+                calls.Add(RunCallAsync(fn, behaviours[random.Next(behaviours.Length)], detached));
             }
 
             _h.Clock.Advance(TimeSpan.FromMilliseconds(random.Next(0, 100)));
@@ -76,7 +96,10 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         _output.WriteLine($"{calls.Count} calls: {string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}");
         _output.WriteLine($"{_h.Driver.CreatedCount} containers started, peak {_h.Observer.PeakReservedMiB} MiB reserved of {TotalMemoryMiB}, peak {_h.Driver.PeakOperationsInFlight} container operations at once");
 
+        _output.WriteLine($"{_h.Observer.MemoryGrants} memory grants, {_h.Observer.MemoryGrantsOutOfOrder} out of the order asked");
+
         Assert.Empty(_violations);
+        Assert.Equal(0, _h.Observer.MemoryGrantsOutOfOrder);
         Assert.Equal(calls.Count, statuses.Length);
         Assert.Contains(CallStatus.Success, statuses);
         Assert.Contains(CallStatus.CannotAllocate, statuses);
@@ -93,13 +116,15 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
     private static Task<Task> PaceAsync(List<Task<CallStatus>> calls) =>
         Task.WhenAny(Task.WhenAll(calls), Task.Delay(TimeSpan.FromMilliseconds(2)));
 
-    private async Task<CallStatus> RunCallAsync(Fn fn, string behaviour)
+    private async Task<CallStatus> RunCallAsync(Fn fn, string behaviour, bool detached)
     {
         var demand = _inFlight.AddOrUpdate(fn.Id, 1, (_, n) => n + 1);
         _peakDemand.AddOrUpdate(fn.Id, demand, (_, peak) => Math.Max(peak, demand));
+        var submitted = _h.Clock.GetTimestamp();
         try
         {
-            await using var result = await _h.SubmitAsync(fn, behaviour);
+            await using var result = await _h.Agent.SubmitAsync(_h.Request(fn, behaviour) with { IsAsync = detached }, CancellationToken.None);
+            CheckRefusal(fn, result, _h.Clock.GetElapsedTime(submitted), detached);
             if (result.Response is { } response)
             {
                 try
@@ -121,6 +146,20 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         }
     }
 
+    /// <summary>A refusal at the end of a wait comes only after the whole wait; a detached call to a capped fn that runs well is never failed.</summary>
+    private void CheckRefusal(Fn fn, CallResult result, TimeSpan waited, bool detached)
+    {
+        if (result.Limit is TooBusyLimit.WaitTime or TooBusyLimit.ConcurrencyCap or TooBusyLimit.Memory && waited < TimeSpan.FromMilliseconds(MaxWaitMs))
+        {
+            _violations.Enqueue($"call of fn {fn.Id} refused for {result.Limit} after {waited.TotalMilliseconds} ms, within its wait of {MaxWaitMs} ms");
+        }
+
+        if (detached && result.Status is not (CallStatus.Success or CallStatus.TooBusy))
+        {
+            _violations.Enqueue($"detached call of capped fn {fn.Id} failed with {result.Status}");
+        }
+    }
+
     private void CheckContainersWithinDemand()
     {
         foreach (var slot in _h.Agent.Stats())
@@ -131,6 +170,11 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
             {
                 _violations.Enqueue($"fn {slot.FnId} has {containers} containers for a peak demand of {peak}");
             }
+
+            if (_caps.TryGetValue(slot.FnId, out var cap) && containers > cap)
+            {
+                _violations.Enqueue($"fn {slot.FnId} has {containers} containers over its cap of {cap}");
+            }
         }
 
         if (_h.Agent.ReservedMemoryMiB > TotalMemoryMiB)
@@ -139,7 +183,35 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         }
     }
 
+    private Fn Capped(Fn fn, int cap)
+    {
+        _caps[fn.Id] = cap;
+        return fn with
+        {
+            Annotations = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse(cap.ToString(CultureInfo.InvariantCulture)).RootElement },
+        };
+    }
+
     private async Task HandleAsync(HttpContext context)
+    {
+        var fnId = FakeContainer.Of(context).Spec.FnId;
+        var running = _running.AddOrUpdate(fnId, 1, (_, n) => n + 1);
+        try
+        {
+            if (_caps.TryGetValue(fnId, out var cap) && running > cap)
+            {
+                _violations.Enqueue($"fn {fnId} runs {running} calls at once, over its cap of {cap}");
+            }
+
+            await BehaveAsync(context);
+        }
+        finally
+        {
+            _running.AddOrUpdate(fnId, 0, (_, n) => n - 1);
+        }
+    }
+
+    private async Task BehaveAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var behaviour = await reader.ReadToEndAsync();

@@ -33,7 +33,7 @@ internal sealed class ContainerLauncher
     private readonly IContainerDriver _driver;
     private readonly ContainerOpsLimiter _ops;
     private readonly ResourceTracker _tracker;
-    private readonly Evictor _evictor;
+    private readonly MemoryLine _memory;
     private readonly LiveContainers _containers;
     private readonly RunnerLifetime _lifetime;
     private readonly AgentMetrics _metrics;
@@ -44,12 +44,12 @@ internal sealed class ContainerLauncher
     private readonly EngineBackoff _engine;
     private int _backlog;
 
-    public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, Evictor evictor, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
+    public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, MemoryLine memory, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
         _driver = driver;
         _ops = ops;
         _tracker = tracker;
-        _evictor = evictor;
+        _memory = memory;
         _containers = containers;
         _lifetime = lifetime;
         _metrics = metrics;
@@ -74,7 +74,7 @@ internal sealed class ContainerLauncher
         }
     }
 
-    /// <summary>Container starts asked (their memory reserved) and not finished: waiting for the operations limit or running.</summary>
+    /// <summary>Container starts asked and not finished: waiting for their memory, for the operations limit, or running.</summary>
     public int Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>
@@ -95,35 +95,75 @@ internal sealed class ContainerLauncher
     /// Starts a container of <paramref name="fn"/> for the slot queue <paramref name="slotKey"/>, its memory
     /// counted against the async share when <paramref name="asyncPool"/>; <paramref name="ahead"/> when no
     /// call waits for it (min-hot, a pre-warm), so that its first call is <see cref="StartKind.Prewarmed"/>.
-    /// Without <paramref name="evict"/> it takes only free memory (a pre-warm never evicts another fn's container).
-    /// Never throws; a stop of the runner cancels the start.
+    /// Its memory is reserved in the order starts were asked (<see cref="MemoryLine"/>): when the node is short,
+    /// the start waits in line, and <paramref name="memoryWait"/> hears so (true), and again when it leaves the
+    /// line (false: its memory reserved, or the runner stops). Without <paramref name="evict"/> it takes only free
+    /// memory, and only when no start waits in line (a pre-warm never evicts another fn's container nor jumps the
+    /// line): <see cref="Launch.NoMemory"/> at once otherwise. Never throws; a stop of the runner cancels the start
+    /// (<see cref="Launch.NoMemory"/> while it waited for memory, as when its queue withdraws it).
     /// </summary>
-    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead = false, bool evict = true)
+    public async Task<Launch> LaunchAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead = false, Action<bool>? memoryWait = null, bool evict = true)
     {
-        var turn = _engine.Begin();
-        if (turn == EngineBackoff.Turn.Wait)
-        {
-            // The engine does not answer: no call to it until the back-off ends (no start counted either).
-            return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
-        }
-
         var memory = (long)fn.Memory;
-        if (!_tracker.TryReserve(memory, asyncPool) && !(evict && await _evictor.TryReserveAsync(slotKey, fn.Id, memory, asyncPool)))
-        {
-            _engine.Abandon(turn);
-            RunnerLog.NoMemory(_logger, fn.Id, memory);
-            return Launch.NoMemory;
-        }
-
         Interlocked.Increment(ref _backlog);
         try
         {
+            if (!evict)
+            {
+                if (_memory.Count > 0 || !_tracker.TryReserve(memory, asyncPool))
+                {
+                    // Counted by the caller's pre-warm metric (result no_memory); no start waits, so no line is logged.
+                    return Launch.NoMemory;
+                }
+            }
+
+            var waited = false;
+            var reserved = !evict || await _memory.ReserveAsync(
+                slotKey,
+                fn.Id,
+                memory,
+                asyncPool,
+                ahead =>
+                {
+                    waited = true;
+                    RunnerLog.NoMemory(_logger, fn.Id, memory, ahead);
+                    memoryWait?.Invoke(true);
+                },
+                _lifetime.StoppingToken);
+            if (waited)
+            {
+                memoryWait?.Invoke(false);
+            }
+
+            if (!reserved)
+            {
+                return Launch.NoMemory;
+            }
+
+            var turn = _engine.Begin();
+            if (turn == EngineBackoff.Turn.Wait)
+            {
+                // The engine does not answer: no call to it until the back-off ends.
+                ReleaseMemory(memory, asyncPool);
+                return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
+            }
+
             return await StartAsync(app, fn, slotKey, asyncPool, ahead, memory, turn);
         }
         finally
         {
             Interlocked.Decrement(ref _backlog);
         }
+    }
+
+    /// <summary>Withdraws the starts of the slot queue <paramref name="slotKey"/> that wait for memory: its calls no longer need them (they end as <see cref="Launch.NoMemory"/>).</summary>
+    public void WithdrawMemoryWaits(string slotKey) => _memory.Withdraw(slotKey);
+
+    /// <summary>Gives back the memory of a start that created nothing, to the next start in line.</summary>
+    private void ReleaseMemory(long memory, bool asyncPool)
+    {
+        _tracker.Release(memory, asyncPool);
+        _memory.Kick();
     }
 
     private async Task<Launch> StartAsync(App app, Fn fn, string slotKey, bool asyncPool, bool ahead, long memory, EngineBackoff.Turn turn)
@@ -171,7 +211,7 @@ internal sealed class ContainerLauncher
             }
             else
             {
-                _tracker.Release(memory, asyncPool);
+                ReleaseMemory(memory, asyncPool);
             }
 
             var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;

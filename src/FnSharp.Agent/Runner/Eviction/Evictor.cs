@@ -21,14 +21,17 @@ internal sealed class Evictor
     private readonly Func<HotContainer, Task> _remove;
     private readonly AgentMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly Action? _offered;
 
     /// <summary>Creates the evictor.</summary>
     /// <param name="tracker">The memory reservations it frees and then reserves from.</param>
     /// <param name="remove">Removes an evicted container and releases its memory; never throws.</param>
     /// <param name="metrics">Counts evictions.</param>
     /// <param name="logger">Logs each eviction.</param>
-    public Evictor(ResourceTracker tracker, Func<HotContainer, Task> remove, AgentMetrics metrics, ILogger logger)
+    /// <param name="offered">Hears each offer (a start waiting for memory may evict it); called under the offering queue's lock, so it must only schedule work.</param>
+    public Evictor(ResourceTracker tracker, Func<HotContainer, Task> remove, AgentMetrics metrics, ILogger logger, Action? offered = null)
     {
+        _offered = offered;
         _tracker = tracker;
         _remove = remove;
         _metrics = metrics;
@@ -41,9 +44,11 @@ internal sealed class Evictor
     /// out of its queue for eviction and says whether it was still idle there; it is called under no lock
     /// of the queue's and may take that queue's lock.
     /// </summary>
-    public void Offer(HotContainer container, string slotKey, long idleSince, Func<HotContainer, bool> take) =>
+    public void Offer(HotContainer container, string slotKey, long idleSince, Func<HotContainer, bool> take)
+    {
         _offers[container] = new EvictionOffer(slotKey, idleSince, take);
-
+        _offered?.Invoke();
+    }
 
     /// <summary>Withdraws the offer of <paramref name="container"/> (its queue gave it out, or removes it).</summary>
     public void Withdraw(HotContainer container) => _offers.TryRemove(container, out _);

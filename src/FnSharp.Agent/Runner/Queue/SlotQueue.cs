@@ -32,8 +32,10 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly MovingAverage _startMs = new();
     private readonly MovingAverage _callGapMs = new();
     private readonly MovingAverage _cpuMs = new();
+    private readonly ThroughputFeedback _feedback;
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
+    private readonly Action<bool> _memoryWait;
     private readonly int? _cap;
     private ITimer? _recheck;
     private int _starting;
@@ -45,6 +47,9 @@ internal sealed class SlotQueue : IContainerOwner
     private long _startDueAt;
     private long _lastArrival;
     private bool _lastLaunchNoMemory;
+    private int _waitingForMemory;
+    private int _withdrawMemoryWaits;
+    private ThroughputHold? _held;
     private bool _stopped;
     private bool _retired;
 
@@ -56,6 +61,8 @@ internal sealed class SlotQueue : IContainerOwner
         _parts = parts;
         _takeForEviction = TryTakeForEviction;
         _onIdleTimeout = OnIdleTimeout;
+        _memoryWait = MemoryWait;
+        _feedback = new ThroughputFeedback(parts.Time);
         _cap = FnSharpAnnotations.MaxConcurrencyOf(fn.Annotations) is > 0 and var cap ? cap : null;
     }
 
@@ -238,6 +245,8 @@ internal sealed class SlotQueue : IContainerOwner
             return new SlotStats(Fn.Id, _idle.Count, _busy.Count, _starting, _waiters.Count, _callMs.Value, _startMs.Value)
             {
                 Paused = _idle.Count(c => c.IsPaused),
+                StartsWaitingForMemory = _waitingForMemory,
+                HeldAt = _feedback.HeldAt,
             };
         }
     }
@@ -275,6 +284,11 @@ internal sealed class SlotQueue : IContainerOwner
         HotContainer? letGo;
         lock (_lock)
         {
+            if (measured)
+            {
+                _feedback.Completed(_busy.Count + _idle.Count);
+            }
+
             if (_busy.Remove(container))
             {
                 Lifetime.CallEnded();
@@ -347,9 +361,11 @@ internal sealed class SlotQueue : IContainerOwner
             if (waiter.Node?.List is not null)
             {
                 CompleteWaiterLocked(waiter, grant ?? Grant.Refuse(ExpiredLimitLocked()));
+                NoteUnneededMemoryWaitsLocked();
             }
         }
 
+        WithdrawUnneededMemoryWaits();
         _parts.Observer.StateChanged();
     }
 
@@ -473,7 +489,9 @@ internal sealed class SlotQueue : IContainerOwner
     /// </summary>
     private HotContainer? ReturnLocked(HotContainer container, bool kill, out List<(bool AsyncPool, bool Ahead)>? launches)
     {
-        var letGo = kill || _stopped || Lifetime.IsStopping;
+        // A fn held by the throughput feedback lets go of the containers above its hold as they come back.
+        var containers = _busy.Count + _idle.Count + 1;
+        var letGo = kill || _stopped || Lifetime.IsStopping || (containers > _minHot && _feedback.Surplus(containers));
         if (!letGo)
         {
             HandOverLocked(container);
@@ -506,6 +524,7 @@ internal sealed class SlotQueue : IContainerOwner
         }
 
         _idle.Add(container);
+        _feedback.WentIdle(_busy.Count + _idle.Count);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
         container.BeginIdle(KeepAliveLocked(container), PauseAfter, _onIdleTimeout);
     }
@@ -666,8 +685,18 @@ internal sealed class SlotQueue : IContainerOwner
         var callEstimate = Math.Max(_callMs.Value ?? 0, oldestMs);
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
         var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
-        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : _parts.NodeCpuBusy());
+        var nodeBusy = _parts.NodeCpuBusy();
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy);
         var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
+        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, cpuShare, _callMs.Value, out var held) is { } allowed)
+        {
+            count = Math.Min(count, allowed);
+            if (held is not null)
+            {
+                // Logged after the lock, by the launches' start.
+                _held = held;
+            }
+        }
         if (_cap is { } cap)
         {
             // Containers busy, idle or starting never outnumber the cap: idle ones serve the calls over it once busy ones finish.
@@ -686,6 +715,7 @@ internal sealed class SlotQueue : IContainerOwner
             NoteStartsLocked(count);
         }
 
+        NoteUnneededMemoryWaitsLocked();
         if (_waiters.Count > _starting)
         {
             // Calls still lack a container: look again when a busy one has run for another start time.
@@ -696,8 +726,36 @@ internal sealed class SlotQueue : IContainerOwner
         return launches;
     }
 
+    /// <summary>
+    /// Starts of the queue that wait in line for memory are no longer needed once no call waits and the queue
+    /// has containers (as many as it keeps hot): withdrawn (after the lock), so that they hold back no other
+    /// fn's start behind them. A fn with no container keeps its start: a call refused meanwhile retries.
+    /// </summary>
+    private void NoteUnneededMemoryWaitsLocked()
+    {
+        var containers = _busy.Count + _idle.Count;
+        if (_waitingForMemory > 0 && _waiters.Count == 0 && containers > 0 && containers >= _minHot)
+        {
+            _withdrawMemoryWaits = 1;
+        }
+    }
+
+    private void WithdrawUnneededMemoryWaits()
+    {
+        if (Interlocked.Exchange(ref _withdrawMemoryWaits, 0) == 1)
+        {
+            _parts.Launcher.WithdrawMemoryWaits(Key);
+        }
+    }
+
     private void StartLaunches(List<(bool AsyncPool, bool Ahead)>? launches)
     {
+        WithdrawUnneededMemoryWaits();
+        if (Interlocked.Exchange(ref _held, null) is { } held)
+        {
+            RunnerLog.HeldByThroughput(_parts.Logger, Fn.Id, held.Containers, held.Rate, held.HeldAt, held.HeldRate, ThroughputFeedback.Hold.TotalSeconds);
+        }
+
         if (launches is null)
         {
             return;
@@ -714,7 +772,7 @@ internal sealed class SlotQueue : IContainerOwner
         try
         {
             // A pre-warm takes only free memory: it never evicts another fn's container for a call that may not come.
-            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool, ahead, evict: !prewarm);
+            var launch = await _parts.Launcher.LaunchAsync(App, Fn, Key, asyncPool, ahead, _memoryWait, evict: !prewarm);
             if (prewarm)
             {
                 Metrics.Prewarms.Add(1, FnTag, new("result", launch.Container is not null ? "started" : launch.Error is null ? "no_memory" : "failed"));
@@ -730,7 +788,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else
             {
-                // No memory: waiting calls keep waiting, for a busy container to free up or memory to be released (which pumps again).
+                // The runner stopped while the start waited for memory.
                 lock (_lock)
                 {
                     _starting--;
@@ -749,6 +807,21 @@ internal sealed class SlotQueue : IContainerOwner
         {
             RunnerLog.LaunchCrashed(_parts.Logger, e, Fn.Id);
         }
+    }
+
+    /// <summary>
+    /// A start of the queue waits in line for memory (<paramref name="waiting"/>), or left it: its calls keep
+    /// waiting for it (or for a busy container to free up), and one whose wait runs out meanwhile is refused for memory.
+    /// </summary>
+    private void MemoryWait(bool waiting)
+    {
+        lock (_lock)
+        {
+            _lastLaunchNoMemory |= waiting;
+            _waitingForMemory += waiting ? 1 : -1;
+        }
+
+        _parts.Observer.StateChanged();
     }
 
     private async Task StartedAsync(HotContainer container, double elapsedMs)

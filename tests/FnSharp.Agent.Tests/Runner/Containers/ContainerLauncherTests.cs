@@ -23,6 +23,7 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
     private readonly AgentMetrics _metrics = new(null, () => 0, () => 0, () => 0, () => []);
     private readonly RunnerLifetime _lifetime = new();
     private readonly LiveContainers _live;
+    private readonly MemoryLine _memory;
     private readonly ContainerLauncher _launcher;
     private readonly App _app = Models.App();
 
@@ -30,7 +31,8 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
     {
         _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
         var evictor = new Evictor(_tracker, _live.RemoveAsync, _metrics, NullLogger.Instance);
-        _launcher = new ContainerLauncher(_driver, _ops, _tracker, evictor, _live, _lifetime, _metrics, _clock, NullLogger.Instance);
+        _memory = new MemoryLine(_tracker, evictor);
+        _launcher = new ContainerLauncher(_driver, _ops, _tracker, _memory, _live, _lifetime, _metrics, _clock, NullLogger.Instance);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -104,12 +106,33 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LaunchAsync_NoMemoryAndNothingToEvict_NothingCreated()
+    public async Task LaunchAsync_NoMemoryAndNothingToEvict_WaitsInLineAndCreatesNothingUntilTheRunnerStops()
     {
-        var launch = await _launcher.LaunchAsync(_app, Fn(512), "slot", asyncPool: false);
+        _tracker.TryReserve(256, isAsync: false);
+        var told = new List<bool>();
 
-        Assert.Equal(Launch.NoMemory, launch);
-        Assert.Equal(0, _driver.CreatedCount);
+        var launch = _launcher.LaunchAsync(_app, Fn(128), "slot", asyncPool: false, memoryWait: told.Add);
+        Assert.False(launch.IsCompleted);
+        Assert.Equal(1, _launcher.Backlog);
+        await _lifetime.StopAsync();
+
+        Assert.Equal(Launch.NoMemory, await launch);
+        Assert.Equal([true, false], told);
+        Assert.Equal((0, 0), (_driver.CreatedCount, _launcher.Backlog));
+    }
+
+    [Fact]
+    public async Task LaunchAsync_NoMemoryUntilAContainerIsRemoved_StartsWithItsMemory()
+    {
+        var first = await _launcher.LaunchAsync(_app, Fn(256), "slot-a", asyncPool: false);
+
+        var second = _launcher.LaunchAsync(_app, Fn(128), "slot-b", asyncPool: false);
+        Assert.False(second.IsCompleted);
+        await _live.RemoveAsync(first.Container!);
+        await _memory.ServeAsync();
+
+        Assert.NotNull((await second).Container);
+        Assert.Equal(128, _tracker.ReservedMiB);
     }
 
     private Fn Fn(int memoryMiB) => Models.Fn(_app) with { Memory = memoryMiB };

@@ -1,0 +1,174 @@
+namespace FnSharp.Agent.Runner.Queue;
+
+/// <summary>
+/// The throughput-feedback rule of one slot queue: while the node's CPUs are saturated, the fn grows only
+/// as far as its completed calls per second grow with it. It measures the fn's rate at each number of
+/// containers (over a period of at least <see cref="Window"/> in which that number held and no container
+/// stood idle, so demand exceeded what they served) and compares the rate after the last growth with the
+/// rate before it:
+/// <list type="bullet">
+/// <item>the rate rose by at least half of what the added containers would add if each served as many as
+/// before: the next step doubles (1, 2, 4, 8 containers added), so a fn that mostly waits still grows to
+/// its demand in a few periods;</item>
+/// <item>it rose by less than <see cref="NoGainShare"/> of that: the added containers only slowed the
+/// others (64 connections on a fast fn fell to 0.47x of one container's rate on 4 containers). The fn is
+/// held for <see cref="Hold"/> at the number of containers it had before that growth; its calls queue
+/// (within the wait bounds), and containers above the hold are let go as their calls end; after the hold
+/// it measures and probes one more again;</item>
+/// <item>in between: one more container, then measure again.</item>
+/// </list>
+/// While saturated it adds nothing before the current number of containers was measured, and one step at a
+/// time. It complements <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the
+/// wrong signal when other work on the node makes every call wait for a CPU. It does not apply when the
+/// node's CPUs are not saturated, to a fn whose calls barely use the CPU (measured share under
+/// <see cref="WaitingShare"/>: a fn that sleeps or waits on I/O grows to its demand), nor to a fn whose
+/// calls last longer than a quarter of <see cref="Window"/> (its rate cannot be measured in time).
+/// Not thread-safe: its slot queue's lock guards it; times are timestamps of the runner's clock.
+/// </summary>
+internal sealed class ThroughputFeedback
+{
+    /// <summary>The shortest period over which a rate is measured.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a fn is held at the containers that served best, and how long a measured rate is trusted.</summary>
+    public static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
+
+    /// <summary>The calls each container must complete in a period for its rate to count.</summary>
+    public const int CallsPerContainer = 4;
+
+    /// <summary>The share of the ideal gain below which an added container did not raise the rate.</summary>
+    public const double NoGainShare = 0.25;
+
+    /// <summary>The share of the ideal gain from which growth doubles its next step.</summary>
+    public const double ScalingShare = 0.5;
+
+    /// <summary>The CPU share per call (CPU time over call time) under which a fn counts as waiting.</summary>
+    public const double WaitingShare = 0.02;
+
+    private readonly TimeProvider _time;
+    private readonly Dictionary<int, (double Rate, long At)> _rates = [];
+    private int _containers;
+    private long _since;
+    private int _calls;
+    private int _step = 1;
+    private int? _heldAt;
+    private long _heldUntil;
+
+    public ThroughputFeedback(TimeProvider time)
+    {
+        _time = time;
+        _since = time.GetTimestamp();
+    }
+
+    /// <summary>The number of containers the fn is held at now, if it is.</summary>
+    public int? HeldAt => _heldAt is { } held && _time.GetTimestamp() < _heldUntil ? held : null;
+
+    /// <summary>A call of the fn completed on one of its <paramref name="containers"/> (busy and idle).</summary>
+    public void Completed(int containers)
+    {
+        Observe(containers);
+        _calls++;
+    }
+
+    /// <summary>A container turned idle: demand fell below what the containers serve, so the period so far measures demand, not capacity.</summary>
+    public void WentIdle(int containers)
+    {
+        Observe(containers);
+        Restart();
+    }
+
+    /// <summary>
+    /// How many more containers the fn may start now, <see langword="null"/> when the rule sets no bound
+    /// (see <see cref="ThroughputFeedback"/>).
+    /// </summary>
+    /// <param name="containers">The fn's containers, busy and idle.</param>
+    /// <param name="starting">Its containers being started.</param>
+    /// <param name="nodeBusy">The busy share of the node's CPUs lately (0 to 1), or <see langword="null"/> when unknown.</param>
+    /// <param name="cpuShare">The fn's measured CPU time per call over its call time, or <see langword="null"/>.</param>
+    /// <param name="callMs">The fn's average call time in ms, or <see langword="null"/>.</param>
+    /// <param name="held">Set when this decision holds the fn (the rates compared, for the log).</param>
+    public int? Allowed(int containers, int starting, double? nodeBusy, double? cpuShare, double? callMs, out ThroughputHold? held)
+    {
+        held = null;
+        Observe(containers);
+        var now = _time.GetTimestamp();
+        if (nodeBusy is not >= LaunchPolicy.SaturatedBusy || cpuShare < WaitingShare || callMs > Window.TotalMilliseconds / CallsPerContainer || containers == 0)
+        {
+            _step = 1;
+            return null;
+        }
+
+        if (_heldAt is { } at && now < _heldUntil)
+        {
+            return Math.Max(0, at - containers - starting);
+        }
+
+        _heldAt = null;
+        if (starting > 0 || Measure(now) is not { } rate)
+        {
+            return 0;
+        }
+
+        _rates[containers] = (rate, now);
+        if (Before(containers, now) is not { } before)
+        {
+            return _step = 1;
+        }
+
+        var ideal = (double)(containers - before.Containers) / before.Containers;
+        var gain = (rate / before.Rate) - 1;
+        if (gain < NoGainShare * ideal)
+        {
+            // Held where it was before that growth: the fewer containers served about as many calls.
+            _heldAt = before.Containers;
+            _heldUntil = now + (long)(Hold.TotalSeconds * _time.TimestampFrequency);
+            _step = 1;
+            held = new ThroughputHold(containers, rate, before.Containers, before.Rate);
+            return 0;
+        }
+
+        _step = gain >= ScalingShare * ideal ? 2 * (containers - before.Containers) : 1;
+        return _step;
+    }
+
+    /// <summary>Whether the fn holds more containers than it is held at, so that one whose call ends is let go.</summary>
+    public bool Surplus(int containers) => HeldAt is { } held && containers > held;
+
+    /// <summary>Starts a new period when the number of containers changed.</summary>
+    private void Observe(int containers)
+    {
+        if (containers != _containers)
+        {
+            _containers = containers;
+            Restart();
+        }
+    }
+
+    private void Restart()
+    {
+        _since = _time.GetTimestamp();
+        _calls = 0;
+    }
+
+    /// <summary>Completed calls per second of the current period, once it is long enough and counted enough calls.</summary>
+    private double? Measure(long now)
+    {
+        var elapsed = _time.GetElapsedTime(_since, now);
+        return elapsed >= Window && _calls >= CallsPerContainer * _containers ? _calls / elapsed.TotalSeconds : null;
+    }
+
+    /// <summary>The rate measured at the most containers fewer than <paramref name="containers"/>, within <see cref="Hold"/>.</summary>
+    private (int Containers, double Rate)? Before(int containers, long now)
+    {
+        (int Containers, double Rate)? before = null;
+        foreach (var (count, (rate, at)) in _rates)
+        {
+            if (count < containers && _time.GetElapsedTime(at, now) < Hold && (before is null || count > before.Value.Containers))
+            {
+                before = (count, rate);
+            }
+        }
+
+        return before;
+    }
+}

@@ -1,0 +1,8 @@
+namespace FnSharp.Agent.Runner.Queue;
+
+/// <summary>A decision of <see cref="ThroughputFeedback"/> to hold a fn, with the rates it compared (for its log line).</summary>
+/// <param name="Containers">The fn's containers when it was measured.</param>
+/// <param name="Rate">Their completed calls per second.</param>
+/// <param name="HeldAt">The containers the fn is held at: those it had before its last growth.</param>
+/// <param name="HeldRate">Their completed calls per second.</param>
+internal sealed record ThroughputHold(int Containers, double Rate, int HeldAt, double HeldRate);

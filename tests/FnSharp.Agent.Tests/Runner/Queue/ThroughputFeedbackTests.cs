@@ -1,0 +1,163 @@
+using FnSharp.Agent.Runner.Queue;
+using FnSharp.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FnSharp.Agent.Tests.Runner.Queue;
+
+[Trait(TestCategories.Name, TestCategories.Unit)]
+public sealed class ThroughputFeedbackTests
+{
+    private const double Saturated = 0.95;
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly ThroughputFeedback _feedback;
+
+    public ThroughputFeedbackTests()
+    {
+        _feedback = new ThroughputFeedback(_clock);
+    }
+
+    [Fact]
+    public void Allowed_NodeNotSaturated_NoBound()
+    {
+        Assert.Null(Allowed(containers: 1, nodeBusy: 0.5));
+        Assert.Null(Allowed(containers: 1, nodeBusy: null));
+    }
+
+    [Fact]
+    public void Allowed_SaturatedBeforeTheContainersAreMeasured_NoMore()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromMilliseconds(900));
+
+        Assert.Equal(0, Allowed(containers: 1));
+    }
+
+    [Fact]
+    public void Allowed_SaturatedAndMeasuredOnce_OneMore()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, Allowed(containers: 1));
+    }
+
+    [Fact]
+    public void Allowed_WhileAContainerStarts_NoMore()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, Allowed(containers: 1, starting: 1));
+    }
+
+    [Fact]
+    public void Allowed_TooFewCallsPerContainerInTheWindow_NoMore()
+    {
+        // 2 calls a second on 2 containers: fewer than 4 calls each in the window.
+        Serve(containers: 2, callsPerSecond: 2, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(0, Allowed(containers: 2));
+    }
+
+    [Fact]
+    public void Allowed_AddedContainerRaisedNoRate_HeldAtTheContainersBeforeAndTheSurplusLetGo()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 1));
+
+        // CPU-bound on saturated CPUs: two containers complete what one did.
+        Serve(containers: 2, callsPerSecond: 105, TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Allowed(containers: 2, out var held));
+
+        Assert.Equal((2, 1), (held!.Containers, held.HeldAt));
+        Assert.InRange(held.Rate / held.HeldRate, 1.0, 1.1);
+        Assert.Equal(1, _feedback.HeldAt);
+        Assert.True(_feedback.Surplus(2));
+        Assert.False(_feedback.Surplus(1));
+        Assert.Equal(0, Allowed(containers: 1));
+    }
+
+    [Fact]
+    public void Allowed_HoldOver_MeasuresAndProbesOneMoreAgain()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 1);
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 2);
+
+        Serve(containers: 1, callsPerSecond: 100, ThroughputFeedback.Hold);
+
+        Assert.Null(_feedback.HeldAt);
+        Assert.Equal(1, Allowed(containers: 1));
+    }
+
+    [Fact]
+    public void Allowed_EachContainerAddsItsShare_StepsDouble()
+    {
+        Serve(containers: 1, callsPerSecond: 5, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 1));
+        Serve(containers: 2, callsPerSecond: 10, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Allowed(containers: 2));
+        Serve(containers: 4, callsPerSecond: 20, TimeSpan.FromSeconds(1));
+        Assert.Equal(4, Allowed(containers: 4));
+        Serve(containers: 8, callsPerSecond: 40, TimeSpan.FromSeconds(1));
+        Assert.Equal(8, Allowed(containers: 8));
+        Assert.Null(_feedback.HeldAt);
+    }
+
+    [Fact]
+    public void Allowed_AddedContainersRaisedTheRateLessThanHalfTheirShare_OneMoreAtATime()
+    {
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 2));
+
+        // Ideal 150; 120 is a gain of 40% of it.
+        Serve(containers: 3, callsPerSecond: 120, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, Allowed(containers: 3));
+    }
+
+    [Fact]
+    public void Allowed_FnThatMostlyWaits_NoBound()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, cpuShare: 0.01, callMs: 10, out _));
+    }
+
+    [Fact]
+    public void Allowed_CallsTooLongToMeasureInAWindow_NoBound()
+    {
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, cpuShare: null, callMs: 400, out _));
+    }
+
+    [Fact]
+    public void Allowed_AContainerWentIdle_ThePeriodMeasuresDemandAndStartsAgain()
+    {
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        _feedback.WentIdle(2);
+
+        Assert.Equal(0, Allowed(containers: 2));
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 2));
+    }
+
+    /// <summary>Completes calls on <paramref name="containers"/> at <paramref name="callsPerSecond"/> for <paramref name="duration"/> of the fake clock.</summary>
+    private void Serve(int containers, double callsPerSecond, TimeSpan duration)
+    {
+        var calls = (int)Math.Round(callsPerSecond * duration.TotalSeconds);
+        var start = _clock.GetUtcNow();
+
+        // The first completion opens the period of this number of containers; the calls after it are measured.
+        _feedback.Completed(containers);
+        for (var i = 1; i <= calls; i++)
+        {
+            _clock.SetUtcNow(start + (duration * i / calls));
+            _feedback.Completed(containers);
+        }
+    }
+
+    private int? Allowed(int containers, int starting = 0, double? nodeBusy = Saturated) =>
+        _feedback.Allowed(containers, starting, nodeBusy, cpuShare: null, callMs: 5, out _);
+
+    private int? Allowed(int containers, out ThroughputHold? held) =>
+        _feedback.Allowed(containers, 0, Saturated, cpuShare: null, callMs: 5, out held);
+}
