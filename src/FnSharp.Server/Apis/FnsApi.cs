@@ -1,3 +1,4 @@
+using FnSharp.Agent.Runner;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
@@ -25,7 +26,7 @@ internal static class FnsApi
     /// 200 with the full fn, defaults applied and the app's shape copied; 400 (also for an image
     /// <c>FN_ALLOWED_IMAGES</c> refuses), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
     /// </summary>
-    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var fn = await ApiJson.ReadNewAsync<Fn>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
@@ -46,6 +47,7 @@ internal static class FnsApi
         minHot.Check(fn.WithDefaults());
         var created = await store.InsertFnAsync(fn.WithDefaults() with { Id = ids.NewId(), Shape = app.Shape, CreatedAt = now, UpdatedAt = now }, cancellationToken);
         minHot.Keep(app, created);
+        agent.FnChanged(app, created);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
@@ -70,7 +72,7 @@ internal static class FnsApi
             : throw new ApiException(ApiErrors.FnNotFound);
 
     /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses), 404 or 409.</summary>
-    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != fnID)
@@ -98,13 +100,14 @@ internal static class FnsApi
         if (await store.GetAppByIdAsync(updated.AppId, cancellationToken) is { } app)
         {
             minHot.Keep(app, updated);
+            agent.FnChanged(app, updated);
         }
 
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 
     /// <summary>204 after removing the fn with its triggers, or 404.</summary>
-    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, CancellationToken cancellationToken)
     {
         if (!await store.RemoveFnAsync(fnID, cancellationToken))
         {
@@ -112,6 +115,7 @@ internal static class FnsApi
         }
 
         minHot.Forget(fnID);
+        agent.FnRemoved(fnID);
         return TypedResults.NoContent();
     }
 
