@@ -9,9 +9,6 @@ namespace FnSharp.Bench;
 /// <summary>Scenario 3 (issue 17): cold starts, their phases, before and after creating containers ahead, against <c>docker run</c>.</summary>
 internal sealed partial class Scenarios
 {
-    /// <summary>The Node FDK function of the cold-start scenario, when the machine has it (scripts/build-images.sh hello-node).</summary>
-    public const string NodeImage = "fnsharp/hello-node:latest";
-
     // Between a fn's create and its first call: a deploy, then a call a moment later (the CLI's deploy then invoke).
     private static readonly TimeSpan DeployToCall = TimeSpan.FromSeconds(1);
 
