@@ -76,6 +76,15 @@ internal sealed class AgentHarness : IAsyncDisposable
         return new Outcome(result.Status, await response.Content.ReadAsStringAsync(), container);
     }
 
+    /// <summary>Runs a successful call to its end and returns how it had its container.</summary>
+    public async Task<CallExecution> ExecuteAsync(Fn fn)
+    {
+        await using var result = await Agent.SubmitAsync(Request(fn), CancellationToken.None);
+        await ReadAsync(result);
+        Assert.Equal(CallStatus.Success, result.Status);
+        return result.Execution!;
+    }
+
     public SlotStats StatsOf(Fn fn) => Agent.Stats().Single(s => s.FnId == fn.Id);
 
     /// <summary>Lets the calls and launches started so far run until they wait for something else.</summary>

@@ -37,7 +37,7 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
 
         _h.Agent.FnChanged(_h.App, fn);
         await _h.Driver.WaitUntilAsync(d => d.CreatedCountOf(fn.Id) == 1);
-        var first = await RunAsync(fn);
+        var first = await _h.ExecuteAsync(fn);
 
         Assert.Equal(1, _h.Driver.CreatedCountOf(fn.Id));
         Assert.Equal(StartKind.Cold, first.StartKind);
@@ -52,7 +52,7 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
     {
         var fn = _h.NewFn();
 
-        var first = await RunAsync(fn);
+        var first = await _h.ExecuteAsync(fn);
 
         Assert.Equal(StartKind.Cold, first.StartKind);
         Assert.Equal(70, first.StartPhases!.CreateMs);
@@ -62,13 +62,13 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
     public async Task LastContainerIdlesOut_OneCreatedAheadAndTheNextColdStartOnlyStartsIt()
     {
         var fn = _h.NewFn(idleTimeoutSeconds: 30);
-        await RunAsync(fn);
+        await _h.ExecuteAsync(fn);
 
         _h.Clock.Advance(TimeSpan.FromSeconds(30));
         await _h.Driver.WaitUntilAsync(d => d.CreatedCountOf(fn.Id) == 2 && d.LiveCountOf(fn.Id) == 1);
         Assert.Equal(1, _h.Agent.PreCreatedCount);
         Assert.False(_h.Driver.Containers.Single().Removed);
-        var next = await RunAsync(fn);
+        var next = await _h.ExecuteAsync(fn);
 
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
         Assert.Equal(StartKind.Cold, next.StartKind);
@@ -93,7 +93,7 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
     public async Task FnRemoved_RemovedAndItsLastContainerIdlingOutBringsNoneBack()
     {
         var fn = _h.NewFn(idleTimeoutSeconds: 30);
-        await RunAsync(fn);
+        await _h.ExecuteAsync(fn);
         _h.Agent.FnChanged(_h.App, fn);
         await _h.Driver.WaitUntilAsync(d => d.CreatedCountOf(fn.Id) == 2);
 
@@ -182,17 +182,9 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
         await _h.Driver.WaitUntilAsync(d => d.UnansweredCreates == 1);
         _h.Driver.EngineDown = false;
 
-        var first = await RunAsync(fn);
+        var first = await _h.ExecuteAsync(fn);
 
         Assert.Equal(70, first.StartPhases!.CreateMs);
         Assert.Equal(1, _meters.CountOf("fnsharp_container_precreates_total", "outcome", "failed"));
-    }
-
-    private async Task<CallExecution> RunAsync(Fn fn)
-    {
-        await using var result = await _h.Agent.SubmitAsync(_h.Request(fn), CancellationToken.None);
-        await AgentHarness.ReadAsync(result);
-        Assert.Equal(CallStatus.Success, result.Status);
-        return result.Execution!;
     }
 }
