@@ -12,11 +12,15 @@ internal sealed class DirectContainer : IAsyncDisposable
     private readonly string _id;
     private readonly string _dir;
 
-    private DirectContainer(string id, string dir)
+    private DirectContainer(string id, string dir, double runMs)
     {
         _id = id;
         _dir = dir;
+        RunMs = runMs;
     }
+
+    /// <summary>How long <c>docker run -d</c> itself took (the engine's create and start), in ms.</summary>
+    public double RunMs { get; }
 
     public string SocketPath => Path.Combine(_dir, "lsnr.sock");
 
@@ -27,13 +31,14 @@ internal sealed class DirectContainer : IAsyncDisposable
     {
         var dir = Directory.CreateTempSubdirectory("fnsharp-bench-iofs-").FullName;
         File.SetUnixFileMode(dir, (UnixFileMode)0x1FF);
+        var run = Stopwatch.StartNew();
         var (code, output) = await Shell.RunAsync("docker", ["run", "-d", "--label", label, "--memory", "128m", "-v", dir + ":/tmp/iofs",
             "-e", "FN_LISTENER=unix:/tmp/iofs/lsnr.sock", "-e", "FN_FORMAT=http-stream", image], cancellationToken);
         if (code != 0)
         {
             throw new InvalidOperationException("docker run failed: " + output);
         }
-        var container = new DirectContainer(output.Trim(), dir);
+        var container = new DirectContainer(output.Trim(), dir, run.Elapsed.TotalMilliseconds);
         var watch = Stopwatch.StartNew();
         while (!File.Exists(container.SocketPath))
         {

@@ -72,7 +72,11 @@ try
         }
         if (Runs("cold"))
         {
-            await Step("cold start", () => scenarios.ColdStartAsync(server, ct));
+            // Beside the main server, one as it was before containers were created ahead (issue 17), for the same run's before and after.
+            var beforeNode = run + "-c";
+            nodes.Add(beforeNode);
+            await using var before = await ServerProcess.StartAsync(serverPath, beforeNode, new Dictionary<string, string> { ["FN_PRECREATE_MAX"] = "0" }, ct);
+            await Step("cold start", () => scenarios.ColdStartAsync(server, before, ct));
         }
         if (Runs("api"))
         {

@@ -75,56 +75,6 @@ internal sealed partial class Scenarios(BenchSettings settings, Report report)
         report.Json["throughput"] = new JsonObject { ["function"] = "fnsharp/testfn " + Body + ", a fresh (cold) fn per level", ["levels"] = levels };
     }
 
-    /// <summary>Scenario 3: first call of a new fn against <c>docker run</c> of the same image.</summary>
-    public async Task ColdStartAsync(ServerProcess server, CancellationToken cancellationToken)
-    {
-        var api = new FnSharpClient(server.Http);
-        var app = await api.CreateAppAsync(new App { Name = "cold" }, cancellationToken);
-        var platform = new List<double>();
-        var dockerRun = new List<double>();
-        var dockerToAnswer = new List<double>();
-        for (var i = 0; i < settings.ColdRepeats; i++)
-        {
-            var fn = await CreateFnAsync(api, app.Id, "cold-" + i.ToString(CultureInfo.InvariantCulture), cancellationToken);
-            var watch = Stopwatch.StartNew();
-            var (status, _) = await InvokeAsync(server.Http, fn.Id, cancellationToken);
-            platform.Add(watch.Elapsed.TotalMilliseconds);
-            if (status != 200)
-            {
-                throw new InvalidOperationException($"cold call answered {status}");
-            }
-
-            watch.Restart();
-            var (code, output) = await Shell.RunAsync("docker", ["run", "--rm", "--label", settings.DirectLabel, "-e", "TESTFN_EXIT_AT_START=0", settings.Image], cancellationToken);
-            dockerRun.Add(watch.Elapsed.TotalMilliseconds);
-            if (code != 0)
-            {
-                throw new InvalidOperationException("docker run failed: " + output);
-            }
-
-            watch.Restart();
-            await using (var direct = await DirectContainer.StartAsync(settings.Image, settings.DirectLabel, cancellationToken))
-            {
-                await direct.CallAsync(Body, cancellationToken);
-                dockerToAnswer.Add(watch.Elapsed.TotalMilliseconds);
-            }
-        }
-        var p = Stats.Percentile(platform, 50);
-        var d = Stats.Percentile(dockerRun, 50);
-        var a = Stats.Percentile(dockerToAnswer, 50);
-        report.Json["cold_start"] = new JsonObject
-        {
-            ["repeats"] = settings.ColdRepeats,
-            ["fnsharp_first_call_ms"] = new JsonArray([.. platform.Select(v => (JsonNode?)Stats.Round(v))]),
-            ["docker_run_rm_ms"] = new JsonArray([.. dockerRun.Select(v => (JsonNode?)Stats.Round(v))]),
-            ["docker_run_to_first_answer_ms"] = new JsonArray([.. dockerToAnswer.Select(v => (JsonNode?)Stats.Round(v))]),
-            ["median_ratio_to_docker_run"] = Stats.Round(p / d, 3),
-            ["median_ratio_to_docker_run_first_answer"] = Stats.Round(p / a, 3),
-        };
-        report.Add("3 cold start", "first call of a new fn (median)", $"{F(p, "0")} ms", $"`docker run --rm`: {F(d, "0")} ms; `docker run -d` + socket + call: {F(a, "0")} ms; Fn: ~230 ms",
-            $"ratio {F(p / d)} (target <= 1.1); to first answer {F(p / a)}");
-    }
-
     /// <summary>Scenario 4: N distinct fns called at once.</summary>
     public async Task ManyFnsAsync(ServerProcess server, int count, CancellationToken cancellationToken)
     {
@@ -283,8 +233,8 @@ internal sealed partial class Scenarios(BenchSettings settings, Report report)
         ["socket_errors"] = r.SocketErrors,
     };
 
-    private Task<Fn> CreateFnAsync(FnSharpClient api, string appId, string name, CancellationToken cancellationToken) =>
-        api.CreateFnAsync(new Fn { Name = name, AppId = appId, Image = settings.Image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
+    private Task<Fn> CreateFnAsync(FnSharpClient api, string appId, string name, CancellationToken cancellationToken, string? image = null) =>
+        api.CreateFnAsync(new Fn { Name = name, AppId = appId, Image = image ?? settings.Image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
 
     /// <summary>One invoke; the status (-1 for a client-side failure) and whether a Retry-After came with it.</summary>
     private static async Task<(int Status, bool RetryAfter)> InvokeAsync(HttpClient http, string fnId, CancellationToken cancellationToken, string body = Body)

@@ -81,21 +81,79 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// The image check (inspect, and a pull when the image is missing) runs beside the engine's create, not before it:
+    /// the create names the image, so it fails with 404 when the image is missing, and is then made again after the
+    /// pull. An image with a <c>VOLUME</c> is refused once the check tells it, its container removed. With the pull
+    /// policy <c>always</c> the pull comes first. (Fn's agent inspects, then creates; issue 17 takes the inspect off the path.)
+    /// </summary>
     private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
-        var ensured = await _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
-        var image = ensured.Image;
-        if (image.Config?.Volumes is { Count: > 0 } volumes)
+        var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
+        if (spec.PullAlways)
         {
-            throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares VOLUME {string.Join(", ", volumes.Keys)}: fn images may not declare volumes");
+            await ensuring;
         }
 
         var name = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
         var iofsDir = Path.Combine(_options.IofsRoot, name);
         Directory.CreateDirectory(iofsDir);
+        string? containerId = null;
+        try
+        {
+            // The container's user (1000:1000 by default) must be able to create its socket here.
+            File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            var (parameters, logFrameName) = Parameters(spec, name, iofsDir);
+            containerId = await TryCreateAsync(parameters, cancellationToken);
+            var ensured = await ensuring;
+            if (ensured.Image.Config?.Volumes is { Count: > 0 } volumes)
+            {
+                throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares VOLUME {string.Join(", ", volumes.Keys)}: fn images may not declare volumes");
+            }
 
-        // The container's user (1000:1000 by default) must be able to create its socket here.
-        File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            // Missing at the first create: the check pulled it.
+            containerId ??= await TryCreateAsync(parameters, cancellationToken)
+                ?? throw new ContainerStartException(ContainerStartError.ImageNotFound, $"image '{spec.Image}' is not on this host");
+            return new DockerContainer(_engine, _options, _time, containerId, iofsDir, logFrameName)
+            {
+                ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
+                PullTime = ensured.PullTime,
+            };
+        }
+        catch
+        {
+            // The check's own failure, when the create failed first, is not the one to report.
+            _ = ensuring.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (containerId is not null)
+            {
+                await _engine.RemoveContainerAsync(containerId, CancellationToken.None);
+            }
+
+            DeleteDirectory(iofsDir);
+            throw;
+        }
+    }
+
+    /// <summary>The engine's create; <see langword="null"/> when the image is not on the host (404).</summary>
+    private async Task<string?> TryCreateAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _engine.CreateContainerAsync(parameters, cancellationToken)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs and the hardening.</summary>
+    private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir)
+    {
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         if (!environment.TryGetValue("FN_LOGFRAME_NAME", out var logFrameName) || logFrameName.Length == 0)
         {
@@ -124,31 +182,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             },
         };
         DockerHardening.Apply(parameters, _options.Hardening, (long)spec.MemoryMiB * 1024 * 1024, _options.Network);
-
-        try
-        {
-            var created = await _engine.CreateContainerAsync(parameters, cancellationToken);
-            return new DockerContainer(_engine, _options, _time, created.ID, iofsDir, logFrameName)
-            {
-                ImageDigest = ImagePuller.DigestOf(image, spec.Image),
-                PullTime = ensured.PullTime,
-            };
-        }
-        catch (DockerImageNotFoundException e)
-        {
-            DeleteDirectory(iofsDir);
-            throw new ContainerStartException(ContainerStartError.ImageNotFound, $"image '{spec.Image}' is not on this host", e);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            DeleteDirectory(iofsDir);
-            throw new ContainerStartException(ContainerStartError.ImageNotFound, $"image '{spec.Image}' is not on this host", e);
-        }
-        catch
-        {
-            DeleteDirectory(iofsDir);
-            throw;
-        }
+        return (parameters, logFrameName);
     }
 
     /// <inheritdoc/>

@@ -35,8 +35,9 @@ internal sealed class AgentMetrics : IDisposable
         ExecutionDuration = _meter.CreateHistogram("fnsharp_call_execution_seconds", "s", "Time from container assignment until the container was released, tagged with the call's status.", advice: seconds);
         ContainerStarts = _meter.CreateCounter<long>("fnsharp_container_starts_total", null, "Container starts, tagged with their result.");
         ContainerStartDuration = _meter.CreateHistogram("fnsharp_container_start_seconds", "s", "Time to create and start a container until its socket was ready.", advice: seconds);
-        ContainerStartPhase = _meter.CreateHistogram("fnsharp_container_start_phase_seconds", "s", "Time of each phase of a container's start (create, start, ready), tagged with the phase.", advice: seconds);
+        ContainerStartPhase = _meter.CreateHistogram("fnsharp_container_start_phase_seconds", "s", "Time of each phase of a container's start (create, start, ready; pull when the create waited for one), tagged with the phase.", advice: seconds);
         StartKinds = _meter.CreateCounter<long>("fnsharp_call_start_kinds_total", null, "Calls that reached a container, tagged with how they had it: cold, warm, thawed or prewarmed.");
+        PreCreated = _meter.CreateCounter<long>("fnsharp_container_precreates_total", null, "Containers created ahead of demand (not started), tagged with what became of them: created, taken (a cold start only started it), expired (FN_PRECREATE_IDLE_MSECS) or failed.");
         Evictions = _meter.CreateCounter<long>("fnsharp_container_evictions_total", null, "Idle containers stopped to make room for another fn's.");
         IdleOuts = _meter.CreateCounter<long>("fnsharp_container_idle_outs_total", null, "Idle containers stopped by the keep-alive policy, tagged with the reason: idle_timeout, keep_alive_window or until_prewarm.");
         Prewarms = _meter.CreateCounter<long>("fnsharp_container_prewarms_total", null, "Containers started ahead of a fn's next call when the keep-alive policy's pre-warm window opened, tagged with the result: started, no_memory or failed.");
@@ -67,6 +68,8 @@ internal sealed class AgentMetrics : IDisposable
     public Histogram<double> ExecutionDuration { get; }
 
     public Counter<long> ContainerStarts { get; }
+
+    public Counter<long> PreCreated { get; }
 
     public Histogram<double> ContainerStartDuration { get; }
 
@@ -105,6 +108,11 @@ internal sealed class AgentMetrics : IDisposable
     /// <summary>Records each phase of a start on <see cref="ContainerStartPhase"/>.</summary>
     public void RecordStartPhases(ContainerStartPhases phases, KeyValuePair<string, object?> fnTag)
     {
+        if (phases.PullMs > 0)
+        {
+            ContainerStartPhase.Record(phases.PullMs / 1000, fnTag, new("phase", ContainerStartPhases.PullName));
+        }
+
         ContainerStartPhase.Record(phases.CreateMs / 1000, fnTag, new("phase", "create"));
         ContainerStartPhase.Record(phases.StartMs / 1000, fnTag, new("phase", "start"));
         ContainerStartPhase.Record(phases.ReadyMs / 1000, fnTag, new("phase", "ready"));

@@ -49,6 +49,16 @@ public sealed record AgentOptions
     /// </summary>
     public KeepAlive.KeepAlivePolicyKind KeepAlivePolicy { get; set; } = KeepAlive.KeepAlivePolicyKind.Fixed;
 
+    /// <summary>
+    /// Most containers the node creates ahead of demand, not started (<c>FN_PRECREATE_MAX</c>, default 16; 0 turns it off):
+    /// one per fn just created or updated, or whose last container was just removed, so that its next cold start only
+    /// starts it (issue 17, <see cref="Containers.PreCreatedContainers"/>). Each is made only while the node's free memory could start it.
+    /// </summary>
+    public int PreCreateMax { get; set; } = 16;
+
+    /// <summary>How long a container created ahead waits for a call before it is removed, in milliseconds (<c>FN_PRECREATE_IDLE_MSECS</c>, default 600000: 10 minutes).</summary>
+    public int PreCreateIdleMs { get; set; } = 600_000;
+
     /// <summary>The <c>Retry-After</c> sent with 503 too busy, in seconds (<c>FN_RETRY_AFTER_SECS</c>, default 1).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 }

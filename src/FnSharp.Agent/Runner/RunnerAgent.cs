@@ -45,6 +45,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private readonly MemoryLine _memory;
     private readonly CallDispatcher _dispatcher;
     private readonly SlotQueueParts _parts;
+    private readonly PreCreatedContainers _preCreated;
     private readonly Lock _minHotLock = new();
     private readonly Dictionary<string, KeptHot> _minHot = new(StringComparer.Ordinal);
     private Task? _shutdown;
@@ -74,14 +75,15 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger, offered: () => _memory!.Kick());
         _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
+        _preCreated = new PreCreatedContainers(driver, _ops, _tracker, _lifetime, options, _metrics, time, logger);
         _parts = new SlotQueueParts
         {
             Admission = _admission,
-            Launcher = new ContainerLauncher(driver, _ops, _tracker, _memory, _containers, _lifetime, _metrics, time, logger),
+            Launcher = new ContainerLauncher(driver, _ops, _tracker, _memory, _containers, _preCreated, _lifetime, _metrics, time, logger),
             Evictor = _evictor,
             Containers = _containers,
             Lifetime = _lifetime,
-            ForgetIfEmpty = ForgetIfEmpty,
+            ForgetIfEmpty = slot => ForgetIfEmpty(slot),
             KeepAlive = new KeepAliveBook(options.KeepAlivePolicy, time),
             NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
             NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
@@ -219,6 +221,36 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
     }
 
+    /// <summary>How many containers the node holds created ahead of demand, not started (<c>FN_PRECREATE_MAX</c>).</summary>
+    public int PreCreatedCount => _preCreated.Count;
+
+    /// <summary>
+    /// <paramref name="fn"/> was created or updated (it is about to be called): a container of its configuration in
+    /// <paramref name="app"/> is created ahead of demand, not started, when <c>FN_PRECREATE_MAX</c> and the node's free
+    /// memory allow, so that its first cold start only starts it; those held for its earlier configurations are removed.
+    /// </summary>
+    public void FnChanged(App app, Fn fn)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(fn);
+        var key = SlotKey.Of(app, fn);
+        _preCreated.FnChanged(fn.Id, key, _slots.Values.Where(s => s.Fn.Id == fn.Id).Select(s => s.Key).ToList());
+        _preCreated.Offer(app, fn, key);
+    }
+
+    /// <summary>The fn <paramref name="fnId"/> was removed: the containers created ahead for it are removed, and none is made again.</summary>
+    public void FnRemoved(string fnId) => _preCreated.FnRemoved(fnId);
+
+    /// <summary>The app was updated (its config is its fns'): the containers created ahead for configurations it changed are removed.</summary>
+    public void AppChanged(App app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _preCreated.AppChanged(app, _slots.Values.Where(s => s.App.Id == app.Id && SlotKey.Of(app, s.Fn) != s.Key).Select(s => s.Key).ToList());
+    }
+
+    /// <summary>The app <paramref name="appId"/> was removed with its fns: the containers created ahead for them are removed, and none is made again.</summary>
+    public void AppRemoved(string appId) => _preCreated.AppRemoved(appId);
+
     /// <summary>A snapshot of every slot queue.</summary>
     public IReadOnlyList<SlotStats> Stats() => [.. _slots.Values.Select(s => s.Stats())];
 
@@ -274,13 +306,16 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets <paramref name="slot"/> once it holds no container and no call.</summary>
-    private void ForgetIfEmpty(SlotQueue slot)
+    /// <summary>Forgets <paramref name="slot"/> once it holds no container and no call; returns whether it did.</summary>
+    private bool ForgetIfEmpty(SlotQueue slot)
     {
         if (!_lifetime.IsStopping && slot.TryRetire())
         {
             _slots.TryRemove(new KeyValuePair<string, SlotQueue>(slot.Key, slot));
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>After a removal: its queue may be empty now, and the memory it freed goes to the next start in line, or starts containers that calls wait for.</summary>
@@ -289,9 +324,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _evictor.Withdraw(container);
         _memory.Kick();
         var owner = _slots.GetValueOrDefault(container.SlotKey);
-        if (owner is not null)
+        if (owner is not null && ForgetIfEmpty(owner))
         {
-            ForgetIfEmpty(owner);
+            // Its fn's last container went (idle timeout, eviction, a crash): the fn was called recently, so its
+            // next cold start is likely; a container created ahead makes it only a start.
+            _preCreated.Offer(owner.App, owner.Fn, owner.Key);
         }
 
         if (!_lifetime.IsStopping)
@@ -315,6 +352,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
         var removedBefore = _containers.RemovedCount;
         await _lifetime.StopAsync();
+        await _preCreated.RemoveAllAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
         await Task.WhenAll(idle.Select(_containers.RemoveAsync));
         if (!await _lifetime.WaitForCallsAsync(TimeSpan.FromMilliseconds(_options.ShutdownGraceMs), _time, cancellationToken))

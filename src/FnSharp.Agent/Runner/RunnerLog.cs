@@ -106,4 +106,17 @@ internal static partial class RunnerLog
 
     [LoggerMessage(2044, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, cannot allocate: it asks {MemoryMiB} MiB and containers may have {TotalMiB} MiB in total")]
     public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
+
+    // 2080-2089: containers created ahead of demand (issue 17).
+    [LoggerMessage(2080, LogLevel.Debug, "Created container {ContainerId} ahead of demand for fn {FnId}: its next cold start only starts it")]
+    public static partial void PreCreated(ILogger logger, string containerId, string fnId);
+
+    [LoggerMessage(2081, LogLevel.Warning, "Could not create a container ahead of demand for fn {FnId}; its next call creates one")]
+    public static partial void PreCreateFailed(ILogger logger, Exception exception, string fnId);
+
+    [LoggerMessage(2082, LogLevel.Debug, "Removing the container created ahead for fn {FnId}: no call took it within FN_PRECREATE_IDLE_MSECS={IdleMs} ms")]
+    public static partial void PreCreatedExpired(ILogger logger, string fnId, int idleMs);
+
+    [LoggerMessage(2083, LogLevel.Warning, "Could not remove container {ContainerId}, created ahead for fn {FnId}; the node's clean-up by label removes it at its next start")]
+    public static partial void PreCreatedRemovalFailed(ILogger logger, Exception exception, string containerId, string fnId);
 }

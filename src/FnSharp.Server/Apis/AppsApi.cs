@@ -1,3 +1,4 @@
+using FnSharp.Agent.Runner;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
@@ -55,7 +56,7 @@ internal static class AppsApi
         await store.GetAppByIdAsync(appID, cancellationToken) is { } app ? TypedResults.Ok(app) : throw new ApiException(ApiErrors.AppNotFound);
 
     /// <summary>Merges the body into the app (<see cref="ModelMerger.MergeApp"/>): 200 with the result, 400, 404 or 409.</summary>
-    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != appID)
@@ -66,11 +67,12 @@ internal static class AppsApi
         var now = ApiTime.Now(time);
         var updated = await store.UpdateAppAsync(appID, current => ModelMerger.MergeApp(current, patch, now), cancellationToken);
         await minHot.AppChangedAsync(updated, store, cancellationToken);
+        agent.AppChanged(updated);
         return TypedResults.Ok(updated);
     }
 
     /// <summary>204 after removing the app with its fns and triggers, or 404.</summary>
-    public static async Task<IResult> DeleteApp(string appID, IDataStore store, MinHotKeeper minHot, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteApp(string appID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, CancellationToken cancellationToken)
     {
         if (!await store.RemoveAppAsync(appID, cancellationToken))
         {
@@ -78,6 +80,7 @@ internal static class AppsApi
         }
 
         minHot.AppRemoved(appID);
+        agent.AppRemoved(appID);
         return TypedResults.NoContent();
     }
 

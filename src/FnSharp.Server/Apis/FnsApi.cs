@@ -1,3 +1,4 @@
+using FnSharp.Agent.Runner;
 using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Models;
@@ -26,7 +27,7 @@ internal static class FnsApi
     /// <c>FN_ALLOWED_IMAGES</c> refuses, and for a destination that names no fn of the app or makes a loop,
     /// <see cref="DestinationGraph"/>), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
     /// </summary>
-    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var fn = await ApiJson.ReadNewAsync<Fn>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
@@ -53,6 +54,7 @@ internal static class FnsApi
 
         var created = await store.InsertFnAsync(fn, cancellationToken);
         minHot.Keep(app, created);
+        agent.FnChanged(app, created);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
@@ -77,7 +79,7 @@ internal static class FnsApi
             : throw new ApiException(ApiErrors.FnNotFound);
 
     /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses, and for destinations <see cref="DestinationGraph"/> refuses), 404 or 409.</summary>
-    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != fnID)
@@ -114,13 +116,14 @@ internal static class FnsApi
         if (await store.GetAppByIdAsync(updated.AppId, cancellationToken) is { } app)
         {
             minHot.Keep(app, updated);
+            agent.FnChanged(app, updated);
         }
 
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 
     /// <summary>204 after removing the fn with its triggers, or 404.</summary>
-    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, CancellationToken cancellationToken)
     {
         if (!await store.RemoveFnAsync(fnID, cancellationToken))
         {
@@ -128,6 +131,7 @@ internal static class FnsApi
         }
 
         minHot.Forget(fnID);
+        agent.FnRemoved(fnID);
         return TypedResults.NoContent();
     }
 

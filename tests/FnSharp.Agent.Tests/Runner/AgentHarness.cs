@@ -16,8 +16,9 @@ internal sealed class AgentHarness : IAsyncDisposable
 {
     public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
-        // Pausing is off and shutdown kills at once unless a test says otherwise (the fake clock never runs by itself).
-        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0 };
+        // Pausing and creating containers ahead are off and shutdown kills at once unless a test says otherwise (the
+        // fake clock never runs by itself; RunnerAgentPreCreateTests turn creating ahead on).
+        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0, PreCreateMax = 0 };
         Options = configure?.Invoke(options) ?? options;
         Observer = new HarnessObserver(Driver);
         Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer, () => NodeCpuBusy);
@@ -73,6 +74,15 @@ internal sealed class AgentHarness : IAsyncDisposable
 
         var container = response.Headers.TryGetValues(FakeContainerDriver.ContainerHeader, out var values) ? values.Single() : null;
         return new Outcome(result.Status, await response.Content.ReadAsStringAsync(), container);
+    }
+
+    /// <summary>Runs a successful call to its end and returns how it had its container.</summary>
+    public async Task<CallExecution> ExecuteAsync(Fn fn)
+    {
+        await using var result = await Agent.SubmitAsync(Request(fn), CancellationToken.None);
+        await ReadAsync(result);
+        Assert.Equal(CallStatus.Success, result.Status);
+        return result.Execution!;
     }
 
     public SlotStats StatsOf(Fn fn) => Agent.Stats().Single(s => s.FnId == fn.Id);

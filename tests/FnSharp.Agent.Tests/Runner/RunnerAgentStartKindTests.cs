@@ -35,8 +35,8 @@ public sealed class RunnerAgentStartKindTests : IAsyncLifetime
             return Task.CompletedTask;
         };
 
-        var first = await RunAsync(fn);
-        var second = await RunAsync(fn);
+        var first = await _h.ExecuteAsync(fn);
+        var second = await _h.ExecuteAsync(fn);
 
         Assert.Equal(StartKind.Cold, first.StartKind);
         Assert.Equal(new ContainerStartPhases(0, 110, 40), first.StartPhases);
@@ -55,11 +55,11 @@ public sealed class RunnerAgentStartKindTests : IAsyncLifetime
         await _h.DisposeAsync();
         _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 }, meterFactory: _meters);
         var fn = _h.NewFn();
-        await RunAsync(fn);
+        await _h.ExecuteAsync(fn);
         _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
         await _h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
 
-        var thawed = await RunAsync(fn);
+        var thawed = await _h.ExecuteAsync(fn);
 
         Assert.Equal(StartKind.Thawed, thawed.StartKind);
         Assert.Null(thawed.StartPhases);
@@ -79,17 +79,9 @@ public sealed class RunnerAgentStartKindTests : IAsyncLifetime
         gate.SetResult();
         await _h.SettleAsync(h => h.StatsOf(fn).Idle == 1);
 
-        var next = await RunAsync(fn);
+        var next = await _h.ExecuteAsync(fn);
 
         Assert.Equal(StartKind.Warm, next.StartKind);
         Assert.Null(next.StartPhases);
-    }
-
-    private async Task<CallExecution> RunAsync(Core.Models.Fn fn)
-    {
-        await using var result = await _h.Agent.SubmitAsync(_h.Request(fn), CancellationToken.None);
-        await AgentHarness.ReadAsync(result);
-        Assert.Equal(CallStatus.Success, result.Status);
-        return result.Execution!;
     }
 }

@@ -80,6 +80,7 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
     [Fact]
     public async Task ColdThenWarm_RecordsTellTheStartKindAndTheColdStartsPhases()
     {
+        // The call creates its container itself (none is created ahead: the factory's default), so that its create phase is the engine's.
         _server.Settings["FN_FREEZE_IDLE_MSECS"] = "-1";
         Start();
         var fn = await CreateFnAsync("start-kinds");
@@ -133,6 +134,37 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
         Assert.Equal(["prewarmed", "prewarmed"], records.Select(r => r.GetProperty("start_kind").GetString()));
         Assert.All(records, r => Assert.Equal(["create", "start", "ready"], r.GetProperty("start_phases_ms").EnumerateObject().Select(p => p.Name)));
         Assert.Equal(2, (await _engine.ContainersOfFnAsync(fn.Id)).Count);
+    }
+
+    [Fact]
+    public async Task FnCreated_ContainerCreatedAheadServesTheFirstCallColdWithoutACreate()
+    {
+        _server.Settings["FN_PRECREATE_MAX"] = "16";
+        Start();
+        var fn = await CreateFnAsync("precreated");
+        var ahead = Assert.Single(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 1));
+        Assert.Equal("created", await _engine.StateOfAsync(ahead));
+
+        var call = await _client.InvokeAsync(fn.Id, """{"body":"one"}""");
+        var record = Assert.Single(await RecordsAsync(fn.Id, call));
+
+        Assert.Equal(("cold", ahead), (record.GetProperty("start_kind").GetString(), record.GetProperty("container_id").GetString()));
+        Assert.Equal(0, record.GetProperty("start_phases_ms").GetProperty("create").GetInt64());
+        Assert.Equal([ahead], await _engine.ContainersOfFnAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task FnRemoved_ItsContainerCreatedAheadIsRemoved()
+    {
+        _server.Settings["FN_PRECREATE_MAX"] = "16";
+        Start();
+        var fn = await CreateFnAsync("precreated-removed");
+        var ahead = Assert.Single(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 1));
+        Assert.Equal("created", await _engine.StateOfAsync(ahead));
+
+        await _client.DeleteFnAsync(fn.Id);
+
+        Assert.Empty(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 0));
     }
 
     private async Task<List<JsonElement>> RecordsAsync(string fnId, params InvokeResult[] calls)

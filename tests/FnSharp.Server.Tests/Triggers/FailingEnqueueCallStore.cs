@@ -47,7 +47,7 @@ internal sealed class FailingEnqueueCallStore(ICallStore inner, bool storeThenFa
 
     public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken) => inner.RecoverNodeCallsAsync(nodeName, cancellationToken);
 
-    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, CancellationToken cancellationToken) => inner.CompleteCallAsync(call, lease, log, cancellationToken);
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken) => inner.CompleteCallAsync(call, lease, log, followUp, cancellationToken);
 
     public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken) =>
         inner.RequeueCallAsync(callId, lease, nextAttemptAt, error, countAttempt, cancellationToken);

@@ -57,6 +57,62 @@ public sealed class EngineProbe : IDisposable
         }
     }
 
+    /// <summary>
+    /// The containers of the fn <paramref name="fnId"/> once their count satisfies <paramref name="condition"/>: read at
+    /// once and again at each of the engine's <c>create</c> and <c>destroy</c> events for the fn (subscribed before the
+    /// first read, so that none is missed).
+    /// </summary>
+    public async Task<List<string>> WaitForContainersOfFnAsync(string fnId, Func<int, bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+
+        // A failsafe against a hung test, not a timing assertion.
+        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(failsafe.Token);
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = _docker.System.MonitorEventsAsync(
+            new ContainerEventsParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true },
+                    ["event"] = new Dictionary<string, bool> { ["create"] = true, ["destroy"] = true },
+                },
+            },
+            new Progress<Message>(_ => Volatile.Read(ref signal).TrySetResult()),
+            stop.Token);
+        try
+        {
+            while (true)
+            {
+                var current = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref signal, current);
+                var containers = await ContainersOfFnAsync(fnId);
+                if (condition(containers.Count))
+                {
+                    return containers;
+                }
+
+                await current.Task.WaitAsync(failsafe.Token);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await events;
+            }
+            catch (OperationCanceledException)
+            {
+                // The subscription ends here.
+            }
+        }
+    }
+
+    /// <summary>The engine's state of the container <paramref name="containerId"/>: <c>created</c>, <c>running</c>, <c>paused</c>, <c>exited</c>...</summary>
+    public async Task<string> StateOfAsync(string containerId) => (await _docker.Containers.InspectContainerAsync(containerId)).State?.Status ?? "unknown";
+
     /// <inheritdoc/>
     public void Dispose() => _docker.Dispose();
 

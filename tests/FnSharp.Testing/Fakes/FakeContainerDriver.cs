@@ -98,6 +98,9 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// <summary>Gives the containers of <paramref name="fnId"/> their own handler.</summary>
     public void SetHandler(string fnId, Func<HttpContext, Task> handler) => _handlers[fnId] = handler;
 
+    /// <summary>Runs inside each create before the container exists (a test advances its clock here to give the create a duration).</summary>
+    public Action<ContainerSpec>? CreateHook { get; set; }
+
     /// <summary>How many containers of <paramref name="fnId"/> were created.</summary>
     public int CreatedCountOf(string fnId) => Created.Count(s => s.FnId == fnId);
 
@@ -138,6 +141,7 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
         }
 
         OperationEntered(1);
+        CreateHook?.Invoke(spec);
         var container = new FakeContainer(this, spec);
         lock (_lock)
         {

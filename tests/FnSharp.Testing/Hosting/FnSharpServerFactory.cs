@@ -78,6 +78,10 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
 
         // In memory there is no socket, and StartOnLoopback binds 127.0.0.1: a server without keys runs open there.
         builder.UseSetting("FN_LISTEN_ADDRESS", "127.0.0.1");
+
+        // Off unless a test sets it: a container created ahead at each fn's create would add a container, a create and
+        // metric series to every test that counts them. The tests of that feature set FN_PRECREATE_MAX themselves.
+        builder.UseSetting("FN_PRECREATE_MAX", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

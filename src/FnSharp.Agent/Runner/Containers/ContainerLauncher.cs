@@ -12,7 +12,8 @@ namespace FnSharp.Agent.Runner.Containers;
 /// Gets a slot queue a started container: reserves its memory (through the evictor when the node is
 /// short), creates and starts it through the container operations limit with the environment of the
 /// contract, adds it to the live containers, and reports the start (span, count, duration, its phases: create,
-/// start, until the socket is ready; log line). A failed start leaves nothing behind. While the container engine does not answer, starts back off
+/// start, until the socket is ready; log line). A container created ahead of demand for the same configuration
+/// (<see cref="PreCreatedContainers"/>) is only started: its <c>create</c> phase is 0. A failed start leaves nothing behind. While the container engine does not answer, starts back off
 /// (<see cref="EngineBackoff"/>) and fail at once with <see cref="ContainerStartError.EngineUnavailable"/>. It keeps the node's moving average of start times, the estimate of
 /// a queue that has started none yet. It knows no queue: the queue that asked gets the container back.
 /// <para>
@@ -42,11 +43,13 @@ internal sealed class ContainerLauncher
     private readonly Lock _lock = new();
     private readonly MovingAverage _startMs = new();
     private readonly EngineBackoff _engine;
+    private readonly PreCreatedContainers _preCreated;
     private int _backlog;
 
-    public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, MemoryLine memory, LiveContainers containers, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
+    public ContainerLauncher(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, MemoryLine memory, LiveContainers containers, PreCreatedContainers preCreated, RunnerLifetime lifetime, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
         _driver = driver;
+        _preCreated = preCreated;
         _ops = ops;
         _tracker = tracker;
         _memory = memory;
@@ -170,29 +173,26 @@ internal sealed class ContainerLauncher
     {
         var fnTag = AgentMetrics.Fn(fn.Id);
         var began = _time.GetTimestamp();
-        var spec = new ContainerSpec
-        {
-            Image = fn.Image,
-            AppId = app.Id,
-            FnId = fn.Id,
-            MemoryMiB = fn.Memory,
-            PullAlways = FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is true,
-            Environment = ContainerEnvironment.Build(app, fn),
-        };
+        var spec = SpecOf(app, fn);
         HotContainer? hot = null;
         var stopping = _lifetime.StoppingToken;
         using var startSpan = AgentTracing.Start("fnsharp.container_start", fn.Id);
         startSpan?.SetTag("fnsharp.start_ahead", ahead);
         TimeSpan createTime = default, startTime = default;
+        IFnContainer? preCreated = null;
         try
         {
+            // A container created ahead of demand is taken outside the limit: its own create may still hold a place there.
+            preCreated = await _preCreated.TryTakeAsync(slotKey);
+            startSpan?.SetTag("fnsharp.precreated", preCreated is not null);
+
             // Create and start under one place in the limit, so that starts finish in the order they were asked.
             await _ops.RunAsync(
                 async () =>
                 {
                     var at = _time.GetTimestamp();
-                    var created = await _driver.CreateAsync(spec, stopping);
-                    createTime = _time.GetElapsedTime(at);
+                    var created = preCreated ?? await _driver.CreateAsync(spec, stopping);
+                    createTime = preCreated is null ? _time.GetElapsedTime(at) : TimeSpan.Zero;
                     hot = new HotContainer(created, slotKey, fn.Id, memory, asyncPool, _time, _logger) { StartedAhead = ahead };
                     _containers.Add(hot);
                     at = _time.GetTimestamp();
@@ -212,6 +212,18 @@ internal sealed class ContainerLauncher
             else
             {
                 ReleaseMemory(memory, asyncPool);
+                if (preCreated is not null)
+                {
+                    // Taken, then the stop came before it was started: nobody else knows it.
+                    try
+                    {
+                        await preCreated.RemoveAsync(CancellationToken.None);
+                    }
+                    catch (Exception removal) when (removal is not OutOfMemoryException)
+                    {
+                        RunnerLog.PreCreatedRemovalFailed(_logger, removal, preCreated.Id, fn.Id);
+                    }
+                }
             }
 
             var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
@@ -242,7 +254,7 @@ internal sealed class ContainerLauncher
         var started = hot!;
         var elapsed = _time.GetElapsedTime(began);
         var elapsedMs = elapsed.TotalMilliseconds;
-        var phases = Phases(createTime, startTime, started.Container.ReadyWait);
+        var phases = Phases(createTime, startTime, started.Container.ReadyWait, preCreated is null ? started.Container.PullTime : TimeSpan.Zero);
         started.StartPhases = phases;
         startSpan?.SetTag("container_id", started.Container.Id);
         AgentTracing.TagPhases(startSpan, phases);
@@ -262,6 +274,17 @@ internal sealed class ContainerLauncher
         return Launch.Started(started, elapsedMs);
     }
 
+    /// <summary>What the driver needs to create a container of <paramref name="fn"/> in <paramref name="app"/>: its image, memory, labels and the contract's environment.</summary>
+    public static ContainerSpec SpecOf(App app, Fn fn) => new()
+    {
+        Image = fn.Image,
+        AppId = app.Id,
+        FnId = fn.Id,
+        MemoryMiB = fn.Memory,
+        PullAlways = FnSharpAnnotations.PullAlwaysOf(fn.Annotations) is true,
+        Environment = ContainerEnvironment.Build(app, fn),
+    };
+
     private void EngineReached()
     {
         if (_engine.Reached() is { } outage)
@@ -271,12 +294,16 @@ internal sealed class ContainerLauncher
     }
 
     /// <summary>
-    /// The phases of a start (pure): the driver's create, then its start split into the engine's part and the
-    /// wait for the socket the container reports (never more than the whole start).
+    /// The phases of a start (pure): the driver's create split into the wait for a pull it reports and the rest,
+    /// then its start split into the engine's part and the wait for the socket the container reports (each
+    /// reported part never more than its whole).
     /// </summary>
-    public static ContainerStartPhases Phases(TimeSpan create, TimeSpan start, TimeSpan readyWait)
+    public static ContainerStartPhases Phases(TimeSpan create, TimeSpan start, TimeSpan readyWait, TimeSpan pull = default)
     {
-        var ready = readyWait < TimeSpan.Zero ? TimeSpan.Zero : readyWait > start ? start : readyWait;
-        return new ContainerStartPhases(create.TotalMilliseconds, (start - ready).TotalMilliseconds, ready.TotalMilliseconds);
+        var ready = Within(readyWait, start);
+        var pulled = Within(pull, create);
+        return new ContainerStartPhases((create - pulled).TotalMilliseconds, (start - ready).TotalMilliseconds, ready.TotalMilliseconds) { PullMs = pulled.TotalMilliseconds };
     }
+
+    private static TimeSpan Within(TimeSpan part, TimeSpan whole) => part < TimeSpan.Zero ? TimeSpan.Zero : part > whole ? whole : part;
 }

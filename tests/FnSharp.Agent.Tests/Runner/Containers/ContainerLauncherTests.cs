@@ -32,7 +32,8 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
         _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
         var evictor = new Evictor(_tracker, _live.RemoveAsync, _metrics, NullLogger.Instance);
         _memory = new MemoryLine(_tracker, evictor);
-        _launcher = new ContainerLauncher(_driver, _ops, _tracker, _memory, _live, _lifetime, _metrics, _clock, NullLogger.Instance);
+        var preCreated = new PreCreatedContainers(_driver, _ops, _tracker, _lifetime, new AgentOptions { PreCreateMax = 0 }, _metrics, _clock, NullLogger.Instance);
+        _launcher = new ContainerLauncher(_driver, _ops, _tracker, _memory, _live, preCreated, _lifetime, _metrics, _clock, NullLogger.Instance);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

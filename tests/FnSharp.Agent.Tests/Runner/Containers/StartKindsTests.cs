@@ -38,4 +38,14 @@ public sealed class StartKindsTests
     [Fact]
     public void Phases_ReadyWaitLongerThanStart_ReadyIsTheWholeStart() =>
         Assert.Equal(new ContainerStartPhases(10, 0, 50), ContainerLauncher.Phases(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(80)));
+
+    [Fact]
+    public void Phases_CreateWaitedForAPull_PullIsItsOwnPhaseFirst()
+    {
+        var phases = ContainerLauncher.Phases(TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(35), TimeSpan.FromMilliseconds(800));
+
+        Assert.Equal(new ContainerStartPhases(100, 165, 35) { PullMs = 800 }, phases);
+        Assert.Equal(["pull", "create", "start", "ready"], phases.ToMilliseconds().Keys);
+        Assert.Equal(1100, phases.TotalMs);
+    }
 }
