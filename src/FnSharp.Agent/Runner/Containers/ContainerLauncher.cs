@@ -99,7 +99,7 @@ internal sealed class ContainerLauncher
         if (turn == EngineBackoff.Turn.Wait)
         {
             // The engine does not answer: no call to it until the back-off ends (no start counted either).
-            return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
+            return Launch.Failed(ContainerStartError.EngineUnavailable, exception: null);
         }
 
         var memory = (long)fn.Memory;
@@ -188,7 +188,7 @@ internal sealed class ContainerLauncher
             }
 
             _metrics.ContainerStarts.Add(1, fnTag, new("result", "failed"));
-            return Launch.Failed(error, (e as ContainerStartException)?.Message);
+            return Launch.Failed(error, e as ContainerStartException);
         }
 
         EngineReached();
