@@ -176,6 +176,12 @@ internal sealed class ContainerLauncher
             }
             else if (error == ContainerStartError.EngineUnavailable)
             {
+                if (hot is null)
+                {
+                    // The creation went unanswered: the engine may have made the container all the same.
+                    _containers.SweepOrphansSoon();
+                }
+
                 if (_engine.Unreachable(turn) is { } backoff)
                 {
                     RunnerLog.EngineUnavailable(_logger, e, backoff.TotalMilliseconds, EngineBackoff.Max.TotalMilliseconds);

@@ -28,7 +28,7 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
 
     public ContainerLauncherTests()
     {
-        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
+        _live = new LiveContainers(_driver, _ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
         var evictor = new Evictor(_tracker, _live.RemoveAsync, _metrics, NullLogger.Instance);
         _launcher = new ContainerLauncher(_driver, _ops, _tracker, evictor, _live, _lifetime, _metrics, _clock, NullLogger.Instance);
     }
