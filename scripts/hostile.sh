@@ -5,12 +5,4 @@
 # SQLite file and node name, and prints the answers by status. Fails on any 500 or hang.
 #   scripts/hostile.sh [--seed N]      about 2 minutes; needs the Docker engine and fnsharp/testfn:latest
 set -euo pipefail
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-bash scripts/ensure-docker.sh
-bash scripts/build-images.sh aot-runtime testfn
-dotnet build src/FnSharp.Server -c Release -nologo -clp:ErrorsOnly -v:quiet
-exec dotnet run scripts/hostile/HostileRequests.cs -- --server "$ROOT/src/FnSharp.Server/bin/Release/net10.0/fnsharp-server" "$@"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/server-program.sh" scripts/hostile/HostileRequests.cs "$@"

@@ -30,6 +30,8 @@ info.Environment["FN_PORT"] = port.ToString(CultureInfo.InvariantCulture);
 info.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{port}";
 info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDir, "fnsharp.db");
 info.Environment["FN_NODE_NAME"] = node;
+// Loopback only: the server runs without API keys there (it refuses to start on a public address without one).
+info.Environment["FN_LISTEN_ADDRESS"] = "127.0.0.1";
 using var server = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + serverPath);
 var log = new StreamWriter(Path.Combine(dataDir, "server.log")) { AutoFlush = true };
 server.OutputDataReceived += (_, e) => Log(log, e.Data);

@@ -29,6 +29,9 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public string Id { get; }
 
+    /// <summary>Runs once the engine has removed the container (the driver forgets its name).</summary>
+    public Action? Removed { get; init; }
+
     public string SocketPath { get; }
 
     public TimeSpan ReadyWait { get; private set; }
@@ -80,6 +83,7 @@ internal sealed partial class DockerContainer : IFnContainer
         }
 
         await _engine.RemoveContainerAsync(Id, cancellationToken);
+        Removed?.Invoke();
         await StopObservingAsync();
         DockerDriver.DeleteDirectory(_iofsDir);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -15,7 +16,9 @@ namespace FnSharp.Docker;
 /// of <see cref="DockerDriverOptions.Hardening"/>. A missing image is pulled (<see cref="ImagePuller"/>);
 /// images that declare a <c>VOLUME</c> are refused. The driver keeps no list of its containers: the runner
 /// keeps the one list, and the engine finds this node's containers by label, at start-up
-/// (<see cref="RemoveLeftoversAsync"/>) and when the driver is disposed asynchronously.
+/// (<see cref="RemoveLeftoversAsync"/>), while it runs (<see cref="RemoveOrphansAsync"/>: those whose creation
+/// went unanswered, known only by the names the driver is creating or handed out) and when the driver is
+/// disposed asynchronously.
 /// </summary>
 public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
@@ -29,6 +32,10 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
     private readonly ImageCleaner _cleaner;
+
+    // The names of the containers being created or handed out and not yet removed: any other container with
+    // this node's label is an orphan (RemoveOrphansAsync). Names, not containers: the runner keeps the list.
+    private readonly ConcurrentDictionary<string, byte> _owned = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
@@ -104,6 +111,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             // The container's user (1000:1000 by default) must be able to create its socket here.
             File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
             var (parameters, logFrameName) = Parameters(spec, name, iofsDir);
+            // Owned from before the engine is asked: a listing of the node's containers made meanwhile may show it.
+            _owned.TryAdd(name, 0);
             containerId = await TryCreateAsync(parameters, cancellationToken);
             var ensured = await ensuring;
             if (ensured.Image.Config?.Volumes is { Count: > 0 } volumes)
@@ -118,10 +127,14 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
+                Removed = () => _owned.TryRemove(name, out _),
             };
         }
         catch
         {
+            // Not created, or created without an answer (the engine went away): an orphan then, for RemoveOrphansAsync.
+            _owned.TryRemove(name, out _);
+
             // The check's own failure, when the create failed first, is not the one to report.
             _ = ensuring.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             if (containerId is not null)
@@ -186,7 +199,15 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(leftovers: true, cancellationToken);
+    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The orphans are the containers with this node's label whose names this driver is not creating and never
+    /// handed out: those whose creation the engine did, but whose answer never came (it went away meanwhile).
+    /// Containers handed out stay, even when their removal failed: their owner tries it again.
+    /// </remarks>
+    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
 
     /// <summary>Asks the engine whether it answers (<c>GET /_ping</c>), for readiness; throws when it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _engine.PingAsync(cancellationToken);
@@ -214,7 +235,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
 
         try
         {
-            await RemoveNodeContainersAsync(leftovers: false, CancellationToken.None);
+            await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
@@ -230,30 +251,38 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _metrics.Dispose();
     }
 
-    /// <summary>Removes the containers labelled with this node, with their socket directories (each logged when they are an earlier run's <paramref name="leftovers"/>); returns how many.</summary>
-    private async Task<int> RemoveNodeContainersAsync(bool leftovers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the containers labelled with this node (all of them, or only the <see cref="Removal.Orphans"/>), with
+    /// their socket directories, each logged unless all go at shutdown; returns how many.
+    /// </summary>
+    private async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
     {
         var containers = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);
+        var removed = 0;
         foreach (var container in containers)
         {
-            await _engine.RemoveContainerAsync(container.ID, cancellationToken);
-
-            // Its socket directory is named after it (see CreateAsync).
-            foreach (var name in container.Names ?? [])
+            // Its name is the name of its socket directory (see CreateAsync).
+            var names = (container.Names ?? []).Select(n => n.TrimStart('/')).Where(n => n.StartsWith("fnsharp-", StringComparison.Ordinal)).ToList();
+            if (which == Removal.Orphans && (names.Count == 0 || names.Any(_owned.ContainsKey)))
             {
-                if (name.TrimStart('/') is { Length: > 0 } plain && plain.StartsWith("fnsharp-", StringComparison.Ordinal))
-                {
-                    DeleteDirectory(Path.Combine(_options.IofsRoot, plain));
-                }
+                continue;
             }
 
-            if (leftovers)
+            await _engine.RemoveContainerAsync(container.ID, cancellationToken);
+            removed++;
+            names.ForEach(name => DeleteDirectory(Path.Combine(_options.IofsRoot, name)));
+            switch (which)
             {
-                DockerLog.LeftoverRemoved(_logger, container.ID);
+                case Removal.Leftovers:
+                    DockerLog.LeftoverRemoved(_logger, container.ID);
+                    break;
+                case Removal.Orphans:
+                    DockerLog.OrphanRemoved(_logger, container.ID);
+                    break;
             }
         }
 
-        return containers.Count;
+        return removed;
     }
 
     internal static void DeleteDirectory(string path)

@@ -11,6 +11,9 @@ internal static partial class DockerLog
     [LoggerMessage(3001, LogLevel.Information, "Removed container {ContainerId} left by an earlier run")]
     public static partial void LeftoverRemoved(ILogger logger, string containerId);
 
+    [LoggerMessage(3003, LogLevel.Warning, "Removed container {ContainerId}, whose creation the engine did without answering (it went away meanwhile)")]
+    public static partial void OrphanRemoved(ILogger logger, string containerId);
+
     [LoggerMessage(3002, LogLevel.Warning, "Could not remove the containers of node {Node} at shutdown")]
     public static partial void RemovalFailed(ILogger logger, Exception exception, string node);
 

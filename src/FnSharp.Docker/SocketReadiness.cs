@@ -57,7 +57,7 @@ internal static class SocketReadiness
                     throw ExitedError(containerId, await exited);
                 }
 
-                var (state, detail) = await CheckAsync(socketPath, linked.Token);
+                var (state, reason) = await CheckAsync(socketPath, linked.Token);
                 if (state == SocketState.Ready)
                 {
                     return;
@@ -65,7 +65,7 @@ internal static class SocketReadiness
 
                 if (state == SocketState.Invalid)
                 {
-                    throw new ContainerStartException(ContainerStartError.InitFailed, $"container {containerId} created an invalid {SocketName}: {detail}");
+                    throw new ContainerStartException(ContainerStartError.InitFailed, $"container {containerId} created an invalid {SocketName}: {reason}") { Reason = reason };
                 }
 
                 await Task.WhenAny(current.Task, Task.Delay(poll, time, linked.Token), exited);
@@ -89,12 +89,16 @@ internal static class SocketReadiness
         var tail = exit.StderrTail.Count == 0 ? string.Empty : "; last stderr: " + string.Join(" | ", exit.StderrTail.TakeLast(StderrLinesInMessage));
         return exit.OomKilled
             ? new ContainerStartException(ContainerStartError.OutOfMemory, $"container {containerId} ran out of memory (OOM-killed) before it created {SocketName}{tail}")
-            : new ContainerStartException(ContainerStartError.InitFailed, string.Create(CultureInfo.InvariantCulture, $"container {containerId} exited with code {exit.ExitCode} before it created {SocketName}{tail}"));
+            : new ContainerStartException(ContainerStartError.InitFailed, string.Create(CultureInfo.InvariantCulture, $"container {containerId} exited with code {exit.ExitCode} before it created {SocketName}{tail}"))
+            {
+                Reason = string.Create(CultureInfo.InvariantCulture, $"the container exited with code {exit.ExitCode} before it created {SocketName}"),
+            };
     }
 
     /// <summary>
     /// Checks <c>lsnr.sock</c> as the contract asks: a unix socket, or a symbolic link whose target is a
     /// plain name in the same directory and is a unix socket (by <c>lstat</c>); then that it accepts connections.
+    /// An invalid socket comes with the rule it broke, in words the function's caller may read.
     /// </summary>
     private static async Task<(SocketState State, string? Detail)> CheckAsync(string socketPath, CancellationToken cancellationToken)
     {
@@ -106,20 +110,20 @@ internal static class SocketReadiness
                 var target = new FileInfo(socketPath).LinkTarget;
                 if (!SocketLink.IsValidTarget(target))
                 {
-                    return (SocketState.Invalid, $"a symbolic link to '{target}', not to a name in /tmp/iofs");
+                    return (SocketState.Invalid, $"{SocketName} is a symbolic link to '{target}'; the http-stream contract requires a link to a file name in the same directory (such as phonylsnr.sock), not a path");
                 }
 
                 var kind = UnixFiles.GetKind(Path.Combine(Path.GetDirectoryName(socketPath)!, target!));
                 if (kind != UnixFileKind.Socket)
                 {
-                    return (SocketState.Invalid, $"a symbolic link to '{target}', which is {(kind is null ? "missing" : "not a socket")}");
+                    return (SocketState.Invalid, $"{SocketName} is a symbolic link to '{target}', which {(kind is null ? "does not exist" : "is not a unix socket")}");
                 }
 
                 break;
             case UnixFileKind.Socket:
                 break;
             default:
-                return (SocketState.Invalid, "not a socket");
+                return (SocketState.Invalid, $"{SocketName} is not a unix socket");
         }
 
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

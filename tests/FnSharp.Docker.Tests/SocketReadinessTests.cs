@@ -43,10 +43,10 @@ public sealed class SocketReadinessTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/tmp/elsewhere.sock", "a symbolic link to '/tmp/elsewhere.sock', not to a name in /tmp/iofs")]
-    [InlineData("../phonylsnr.sock", "a symbolic link to '../phonylsnr.sock', not to a name in /tmp/iofs")]
-    [InlineData("regular", "a symbolic link to 'regular', which is not a socket")]
-    [InlineData("missing", "a symbolic link to 'missing', which is missing")]
+    [InlineData("/tmp/elsewhere.sock", "lsnr.sock is a symbolic link to '/tmp/elsewhere.sock'; the http-stream contract requires a link to a file name in the same directory (such as phonylsnr.sock), not a path")]
+    [InlineData("../phonylsnr.sock", "lsnr.sock is a symbolic link to '../phonylsnr.sock'; the http-stream contract requires a link to a file name in the same directory (such as phonylsnr.sock), not a path")]
+    [InlineData("regular", "lsnr.sock is a symbolic link to 'regular', which is not a unix socket")]
+    [InlineData("missing", "lsnr.sock is a symbolic link to 'missing', which does not exist")]
     public async Task WaitAsync_LinkFailsTheChecks_InitFailed(string target, string why)
     {
         File.WriteAllText(Path.Combine(_directory, "regular"), "x");
@@ -54,7 +54,7 @@ public sealed class SocketReadinessTests : IDisposable
 
         var e = await Assert.ThrowsAsync<ContainerStartException>(WaitAsync);
 
-        Assert.Equal(ContainerStartError.InitFailed, e.Error);
+        Assert.Equal((ContainerStartError.InitFailed, why), (e.Error, e.Reason));
         Assert.Equal("container c1 created an invalid lsnr.sock: " + why, e.Message);
     }
 
@@ -65,7 +65,7 @@ public sealed class SocketReadinessTests : IDisposable
 
         var e = await Assert.ThrowsAsync<ContainerStartException>(WaitAsync);
 
-        Assert.Equal("container c1 created an invalid lsnr.sock: not a socket", e.Message);
+        Assert.Equal(("container c1 created an invalid lsnr.sock: lsnr.sock is not a unix socket", "lsnr.sock is not a unix socket"), (e.Message, e.Reason));
     }
 
     [Fact]

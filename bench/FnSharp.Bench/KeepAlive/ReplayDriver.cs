@@ -72,6 +72,9 @@ internal sealed class ReplayDriver : IContainerDriver, IAsyncDisposable
 
     public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
+    /// <summary>None: the replay's containers are never lost to an engine that went away.</summary>
+    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)

@@ -23,6 +23,14 @@ public static class CallErrors
     /// <summary>502: the container exited or failed its socket check.</summary>
     public static readonly ApiError ContainerInitFailed = new(502, "Container failed to initialize, please ensure you are using the latest fdk and check the logs");
 
+    /// <summary>
+    /// 502: the container exited or failed its socket check, with the <paramref name="reason"/> the driver gave
+    /// (the rule of the http-stream contract it broke, its exit code) after Fn's message, which stays its start;
+    /// Fn's message alone when there is none.
+    /// </summary>
+    public static ApiError ContainerInitFailedBecause(string? reason) =>
+        reason is null ? ContainerInitFailed : ContainerInitFailed with { Message = ContainerInitFailed.Message + ": " + reason };
+
     /// <summary>502: the kernel killed the container for exceeding its memory (Fn reported this as <see cref="ReceiveFailed"/>).</summary>
     public static readonly ApiError OutOfMemory = new(502, "function failed: it ran out of memory (raise the fn's memory)");
 

@@ -33,6 +33,13 @@ public sealed class CallResult : IAsyncDisposable
     /// <summary>Where and when the call ran, once it reached a container; <see langword="null"/> for calls refused or failed before that.</summary>
     public CallExecution? Execution { get; private set; }
 
+    /// <summary>
+    /// What the platform knows of a failure that the function's own output does not show (the driver's account of a
+    /// container start that failed: the container, its exit, its last lines of stderr), for the call's log;
+    /// <see langword="null"/> otherwise.
+    /// </summary>
+    public string? FailureLog { get; private init; }
+
     /// <summary>The limit that refused the call, on <see cref="CallStatus.TooBusy"/>.</summary>
     public Runner.TooBusyLimit? Limit { get; private init; }
 
@@ -47,6 +54,9 @@ public sealed class CallResult : IAsyncDisposable
 
     /// <summary>A failed call, answered with <paramref name="error"/>.</summary>
     public static CallResult Failed(CallStatus status, ApiError error) => new(status, error, null, null, null);
+
+    /// <summary>A failed call, answered with <paramref name="error"/>, whose log is <paramref name="failureLog"/> (see <see cref="FailureLog"/>).</summary>
+    public static CallResult Failed(CallStatus status, ApiError error, string? failureLog) => new(status, error, null, null, null) { FailureLog = failureLog };
 
     /// <summary>A call refused for lack of capacity: 503 <c>Timed out - server too busy</c> with <c>Retry-After</c>.</summary>
     public static CallResult TooBusy(TimeSpan retryAfter) => new(CallStatus.TooBusy, CallErrors.TooBusy, null, null, retryAfter);

@@ -15,4 +15,11 @@ public sealed class ContainerStartException : Exception
 
     /// <summary>The kind of failure.</summary>
     public ContainerStartError Error { get; }
+
+    /// <summary>
+    /// Why the container failed, in words its caller may read (the rule of the http-stream contract it broke,
+    /// its exit code), without the node's details (container id, the container's output), which stay in
+    /// <see cref="Exception.Message"/>; <see langword="null"/> when there is nothing more to say than <see cref="Error"/>.
+    /// </summary>
+    public string? Reason { get; init; }
 }

@@ -13,4 +13,13 @@ public interface IContainerDriver
     /// <summary>Removes every container an earlier run of this node left behind (found by label).</summary>
     /// <returns>How many containers were removed.</returns>
     Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes this node's containers on the engine (found by label) that no container this driver handed out
+    /// stands for: those whose creation the engine did without its answer reaching the driver (it went away
+    /// meanwhile). Never the containers handed out, even when their removal failed: their owner tries it again.
+    /// </summary>
+    /// <returns>How many containers were removed.</returns>
+    /// <exception cref="HttpRequestException">The engine does not answer (or another error of the driver's engine client).</exception>
+    Task<int> RemoveOrphansAsync(CancellationToken cancellationToken);
 }

@@ -71,7 +71,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _ops = new ContainerOpsLimiter(options.MaxContainerOps);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
-        _containers = new LiveContainers(_ops, _tracker, logger, _observer, OnContainerRemoved, time);
+        _containers = new LiveContainers(driver, _ops, _tracker, logger, _observer, OnContainerRemoved, time);
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger, offered: () => _memory!.Kick());
         _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
@@ -367,16 +367,21 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             await _lifetime.BackgroundAsync();
         }
 
-        // Only what the engine removed is counted: a removal that failed (the engine does not answer) is tried once more, then named.
-        var notRemoved = await _containers.RetryFailedRemovalsAsync();
+        // Only what the engine removed is counted: a removal that failed (the engine does not answer) is tried once more, then
+        // named; the node's containers nobody was handed are swept by label, and "none left" is said only when that sweep answered.
+        var (notRemoved, swept) = await _containers.RetryFailedRemovalsAsync();
         var removed = _containers.RemovedCount - removedBefore;
-        if (notRemoved.Count == 0)
+        if (notRemoved.Count > 0)
         {
-            RunnerLog.Stopped(_logger, removed);
+            RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
+        }
+        else if (!swept)
+        {
+            RunnerLog.StoppedUnswept(_logger, removed);
         }
         else
         {
-            RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
+            RunnerLog.Stopped(_logger, removed);
         }
     }
 

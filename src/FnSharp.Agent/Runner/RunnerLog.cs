@@ -56,6 +56,12 @@ internal static partial class RunnerLog
     [LoggerMessage(2014, LogLevel.Warning, "Runner stopped; removed {Count} container(s), but {Left} could not be removed (the engine does not answer) and stay on it until the next start removes them by label: {ContainerIds}")]
     public static partial void StoppedWithLeftovers(ILogger logger, long count, int left, string containerIds);
 
+    [LoggerMessage(2015, LogLevel.Warning, "Removed {Count} container(s) of this node that the engine created without answering (it went away meanwhile)")]
+    public static partial void OrphansRemoved(ILogger logger, int count);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Runner stopped; removed {Count} container(s), but the engine did not answer when asked for this node's other containers: any it created without answering stay on it until the next start removes them by label")]
+    public static partial void StoppedUnswept(ILogger logger, long count);
+
     [LoggerMessage(2048, LogLevel.Warning, "Container {ContainerId} of fn {FnId}, kept hot by fnsharp.io/min-hot, exited while idle; it is replaced")]
     public static partial void HotContainerDied(ILogger logger, string containerId, string fnId);
 
@@ -80,7 +86,7 @@ internal static partial class RunnerLog
     [LoggerMessage(2024, LogLevel.Warning, "Shutdown grace period over with {Running} call(s) still running; their containers are killed")]
     public static partial void GraceOver(ILogger logger, int running);
 
-    [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s), none left on the engine")]
+    [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s), none of this node's left on the engine")]
     public static partial void Stopped(ILogger logger, long count);
 
     [LoggerMessage(2040, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no container within FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline")]

@@ -108,10 +108,11 @@ internal sealed partial class CallRecorder : BackgroundService
     /// Queues the record of a synchronous call that ended: <paramref name="call"/> carries its end
     /// (status, status code, error, <see cref="Call.CompletedAt"/>); the start time, container, image digest and
     /// attempts (1 when it reached a container, else 0), start kind, start phases and timeline come from
-    /// <paramref name="execution"/>, whose output becomes the call's log. Never waits; drops the record when the queue is full.
+    /// <paramref name="execution"/>, whose output becomes the call's log; a call that reached no container has
+    /// <paramref name="failureLog"/> as its log (see <see cref="CallResult.FailureLog"/>). Never waits; drops the record when the queue is full.
     /// </summary>
     /// <returns>Whether the record was queued.</returns>
-    public bool Record(Call call, CallExecution? execution)
+    public bool Record(Call call, CallExecution? execution, string? failureLog = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         var record = CallRecords.WithStart(call with { Type = CallTypes.Sync }, execution, call.CompletedAt ?? execution?.StartedAt ?? call.CreatedAt) with
@@ -121,7 +122,7 @@ internal sealed partial class CallRecorder : BackgroundService
             ContainerId = execution?.ContainerId ?? call.ContainerId,
             ImageDigest = execution?.ImageDigest ?? call.ImageDigest,
         };
-        if (_queue.Writer.TryWrite(new Pending(record, execution, null)))
+        if (_queue.Writer.TryWrite(new Pending(record, execution, failureLog, null)))
         {
             return true;
         }
@@ -146,7 +147,7 @@ internal sealed partial class CallRecorder : BackgroundService
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(new Pending(null, null, done), cancellationToken);
+        await _queue.Writer.WriteAsync(new Pending(null, null, null, done), cancellationToken);
         await done.Task.WaitAsync(cancellationToken);
     }
 
@@ -350,7 +351,7 @@ internal sealed partial class CallRecorder : BackgroundService
         _calls.Add(call);
         try
         {
-            if (CallRecords.TakeLog(call, item.Execution, _options.Value.MaxLogSizeBytes) is { } log)
+            if (CallRecords.TakeLog(call, item.Execution, item.FailureLog, _options.Value.MaxLogSizeBytes) is { } log)
             {
                 _logs.Add(log);
             }
@@ -420,5 +421,5 @@ internal sealed partial class CallRecorder : BackgroundService
     }
 
     /// <summary>A queued record, or (with <see cref="Flushed"/>) a flush marker.</summary>
-    private readonly record struct Pending(Call? Call, CallExecution? Execution, TaskCompletionSource? Flushed);
+    private readonly record struct Pending(Call? Call, CallExecution? Execution, string? FailureLog, TaskCompletionSource? Flushed);
 }

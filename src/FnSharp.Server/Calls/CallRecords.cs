@@ -114,7 +114,20 @@ internal static class CallRecords
         return text.ToString();
     }
 
-    /// <summary>Takes the call's output from its container (see <see cref="CallExecution.TakeLogs"/>) as a <see cref="CallLog"/>, or <see langword="null"/> when it wrote nothing.</summary>
-    public static CallLog? TakeLog(Call call, CallExecution? execution, long maxBytes) =>
-        execution is not null && FormatLog(execution.TakeLogs(), maxBytes) is { } text ? new CallLog(call.Id, call.FnId, text) : null;
+    /// <summary>
+    /// Takes the call's output from its container (see <see cref="CallExecution.TakeLogs"/>) as a <see cref="CallLog"/>;
+    /// for a call that reached no container, the platform's <paramref name="failureLog"/> (why its container would not
+    /// start, <see cref="CallResult.FailureLog"/>) as one line starting <c>[fnsharp]</c>. <see langword="null"/> when there is neither.
+    /// </summary>
+    public static CallLog? TakeLog(Call call, CallExecution? execution, string? failureLog, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        IReadOnlyList<ContainerLogLine> lines = execution is not null ? execution.TakeLogs()
+            : failureLog is not null ? [new ContainerLogLine(ContainerOutput.Stderr, FailureLogPrefix + failureLog)]
+            : [];
+        return FormatLog(lines, maxBytes) is { } text ? new CallLog(call.Id, call.FnId, text) : null;
+    }
+
+    /// <summary>The start of the line the platform writes in the log of a call whose container would not start.</summary>
+    public const string FailureLogPrefix = "[fnsharp] the call's container would not start: ";
 }

@@ -343,7 +343,7 @@ internal sealed partial class DetachedCallWorker(
         // Done with its container: another call may run while this one waits for its output. The call
         // stays leased to this node until its end is stored; a shutdown's cut-off ends the wait.
         slot.Release();
-        var log = await executor.CollectLogAsync(call, outcome.Execution, _cutOff.Token);
+        var log = await executor.CollectLogAsync(call, outcome.Execution, outcome.FailureLog, _cutOff.Token);
         var ended = outcome.Record(call, time.GetUtcNow());
         metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", error == CallExecutor.ResponseTooLarge ? "response_too_large" : DetachedCallMetrics.Label(status)));
         if (_stopping && status == CallStatus.TooBusy)

@@ -85,9 +85,10 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
     /// The log of <paramref name="call"/>, from <paramref name="execution"/>'s output once
     /// <c>FN_CALL_LOG_WAIT_MSECS</c> have passed: the engine delivers a container's output a little after
     /// the answer. <paramref name="cancellationToken"/> ends the wait early, with the output that has arrived.
+    /// A call that reached no container has the platform's <paramref name="failureLog"/> as its log, when there is one.
     /// </summary>
-    /// <returns>The log, or <see langword="null"/> when the call wrote nothing (or reached no container).</returns>
-    public async Task<CallLog?> CollectLogAsync(Call call, CallExecution? execution, CancellationToken cancellationToken)
+    /// <returns>The log, or <see langword="null"/> when the call wrote nothing (or reached no container and has no failure log).</returns>
+    public async Task<CallLog?> CollectLogAsync(Call call, CallExecution? execution, string? failureLog, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (execution is not null && settings.CallLogWaitMs > 0)
@@ -102,6 +103,6 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
             }
         }
 
-        return CallRecords.TakeLog(call, execution, settings.MaxLogSizeBytes);
+        return CallRecords.TakeLog(call, execution, failureLog, settings.MaxLogSizeBytes);
     }
 }

@@ -26,6 +26,9 @@ internal sealed class CallOutcome : IAsyncDisposable
     /// <summary>Where and when the call ran, once it reached a container.</summary>
     public CallExecution? Execution { get; private init; }
 
+    /// <summary>What the platform knows of a failure before the call reached a container, for its log (<see cref="CallResult.FailureLog"/>).</summary>
+    public string? FailureLog => _result?.FailureLog;
+
     /// <summary>When the caller may try again (<see cref="CallStatus.TooBusy"/>).</summary>
     public TimeSpan? RetryAfter => _result?.RetryAfter;
 

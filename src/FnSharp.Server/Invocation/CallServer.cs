@@ -105,11 +105,11 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
         if (outcome.Failure is { } failure)
         {
             // The client went away (the call is recorded as cancelled, with where it ran and its output) or the answer broke off.
-            Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
+            Record(outcome.Record(call, ApiTime.Now(time)), outcome);
             failure.Throw();
         }
 
-        Record(outcome.Record(call, ApiTime.Now(time)), outcome.Execution);
+        Record(outcome.Record(call, ApiTime.Now(time)), outcome);
         if (!outcome.Answered)
         {
             await WriteFailureAsync(context.Response, outcome);
@@ -176,12 +176,12 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
 
     /// <summary>Hands the record of a call that ended to the recorder, unless <c>FN_CALL_RECORDS</c> is off.</summary>
     /// <param name="ended">The call as it ended.</param>
-    /// <param name="execution">Where it ran, when it reached a container: its output becomes the call's log.</param>
-    private void Record(Call ended, CallExecution? execution)
+    /// <param name="outcome">How it ended: where it ran, when it reached a container (its output becomes the call's log), or why its container would not start.</param>
+    private void Record(Call ended, CallOutcome outcome)
     {
         if (_options.CallRecords)
         {
-            recorder.Record(ended, execution);
+            recorder.Record(ended, outcome.Execution, outcome.FailureLog);
         }
     }
 

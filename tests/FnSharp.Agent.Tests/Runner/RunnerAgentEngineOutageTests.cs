@@ -116,8 +116,36 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
         await _h.Agent.ShutdownAsync(CancellationToken.None);
 
         Assert.Single(_log.Entries, e => e.EventId == 2013);
-        Assert.Contains(_log.Entries, e => e.EventId == 2025 && e.Message.EndsWith("none left on the engine", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2025 && e.Message.EndsWith("none of this node's left on the engine", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Entries, e => e.EventId == 2014);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_CreationUnansweredThenEngineBack_TheContainerItLeftIsSweptByLabel()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.EngineDown = true;
+        Assert.Equal(CallStatus.EngineUnavailable, (await _h.SubmitAsync(fn)).Status);
+        Assert.Equal(1, _h.Driver.Orphans);
+
+        _h.Driver.EngineDown = false;
+        _h.Clock.Advance(LiveContainers.FirstRetry);
+        await _h.Driver.WaitUntilAsync(d => d.OrphanSweeps == 1);
+
+        Assert.Equal(0, _h.Driver.Orphans);
+        Assert.Contains(_log.Entries, e => e.EventId == 2015 && e.Message.StartsWith("Removed 1 container(s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Shutdown_EngineDownAndNoContainer_TheStopDoesNotClaimNoneLeft()
+    {
+        _h.Driver.EngineDown = true;
+
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+
+        Assert.Single(_log.Entries, e => e.EventId == 2016);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId is 2025 or 2014);
+        _h.Driver.EngineDown = false;
     }
 
     [Fact]

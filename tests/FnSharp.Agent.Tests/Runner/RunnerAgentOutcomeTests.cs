@@ -81,6 +81,18 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
     }
 
+    [Fact]
+    public async Task SubmitAsync_ContainerFailsToInitialize_CallerGetsTheReasonAndTheLogTheDriversAccount()
+    {
+        _h.Driver.StartFailure = ContainerStartError.InitFailed;
+
+        await using var result = await _h.SubmitAsync(_h.NewFn());
+
+        Assert.Equal((CallStatus.ContainerInitFailed, 502), (result.Status, result.Error!.Status));
+        Assert.Equal(CallErrors.ContainerInitFailed.Message + ": fake reason", result.Error.Message);
+        Assert.Equal("fake start failure InitFailed", result.FailureLog);
+    }
+
     [Theory]
     [InlineData(ContainerStartError.ImageNotFound, 502)]
     [InlineData(ContainerStartError.ImageUnauthorized, 502)]

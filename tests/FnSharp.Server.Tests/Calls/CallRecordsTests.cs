@@ -1,6 +1,7 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Core.Models;
+using FnSharp.Core.Storage;
 using FnSharp.Server.Calls;
 using FnSharp.Testing;
 
@@ -80,6 +81,18 @@ public sealed class CallRecordsTests
 
         Assert.Same(call, CallRecords.WithStart(call, null, T0));
     }
+
+    [Fact]
+    public void TakeLog_NoContainerAndAFailureLog_OneLineSayingWhyItsContainerWouldNotStart()
+    {
+        var log = CallRecords.TakeLog(new Call { Id = "c", FnId = "f", CreatedAt = T0 }, null, "container x exited with code 2 before it created lsnr.sock", maxBytes: 1000);
+
+        Assert.Equal(new CallLog("c", "f", "[fnsharp] the call's container would not start: container x exited with code 2 before it created lsnr.sock\n"), log);
+    }
+
+    [Fact]
+    public void TakeLog_NoContainerAndNoFailureLog_None() =>
+        Assert.Null(CallRecords.TakeLog(new Call { Id = "c", FnId = "f", CreatedAt = T0 }, null, null, maxBytes: 1000));
 
     private static readonly DateTimeOffset T0 = new(2026, 12, 4, 10, 0, 0, TimeSpan.Zero);
 

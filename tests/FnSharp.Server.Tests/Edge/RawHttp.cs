@@ -24,6 +24,79 @@ internal static class RawHttp
         return await ReadAsync(stream, [], guard.Token);
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> (latin-1) and reads everything the server sends until it closes or resets the
+    /// connection: the head, and the body as sent (still chunked, when it is). For answers that may be cut off.
+    /// </summary>
+    public static async Task<RawAnswer> SendAndReadToEndAsync(Uri server, string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        using var guard = new CancellationTokenSource(Guard);
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        var reset = false;
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, guard.Token)) > 0)
+            {
+                received.AddRange(buffer.AsSpan(0, read));
+            }
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            reset = true;
+        }
+
+        var headEnd = IndexOf(received, "\r\n\r\n"u8);
+        if (headEnd < 0)
+        {
+            throw new IOException($"the server ended the connection before a whole head: '{Encoding.Latin1.GetString([.. received])}'");
+        }
+
+        var lines = Encoding.Latin1.GetString([.. received.Take(headEnd)]).Split("\r\n");
+        var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        return new RawAnswer(status, headers, [.. received.Skip(headEnd + 4)], reset);
+    }
+
+    /// <summary>
+    /// Reads a chunked body that may be cut off (pure): the payload of its whole chunks, and whether it ended with
+    /// the last (zero-length) chunk, as every whole chunked body does.
+    /// </summary>
+    public static (byte[] Payload, bool Terminated) ReadChunks(byte[] chunked)
+    {
+        ArgumentNullException.ThrowIfNull(chunked);
+        var payload = new List<byte>();
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = chunked.AsSpan(at).IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                return ([.. payload], false);
+            }
+
+            var size = long.Parse(Encoding.Latin1.GetString(chunked, at, lineEnd).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (size == 0)
+            {
+                return ([.. payload], true);
+            }
+
+            var next = at + lineEnd + 2 + size + 2;
+            if (next > chunked.Length)
+            {
+                return ([.. payload], false);
+            }
+
+            payload.AddRange(chunked.AsSpan(at + lineEnd + 2, (int)size));
+            at = (int)next;
+        }
+    }
+
     private static async Task<RawResponse> ReadAsync(NetworkStream stream, List<byte> received, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];

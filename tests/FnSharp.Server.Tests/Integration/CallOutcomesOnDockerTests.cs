@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using FnSharp.Client;
 using FnSharp.Core.Models;
+using FnSharp.Server.Calls;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FnSharp.Server.Tests.Integration;
 
@@ -136,14 +138,33 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExitsAtStart_502InitFailed()
+    public async Task ExitsAtStart_502InitFailedWithTheExitCodeAndItsStderrInTheLog()
     {
         var fn = await CreateFnAsync("exitstart", config: new Dictionary<string, string> { ["TESTFN_EXIT_AT_START"] = "2" });
 
         var result = await _client.InvokeAsync(fn.Id, "{}");
+        var log = await CallLogAsync(fn.Id, result.CallId!);
 
         Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
-        Assert.Equal("""{"message":"Container failed to initialize, please ensure you are using the latest fdk and check the logs"}""", result.Body);
+        Assert.Equal("Container failed to initialize, please ensure you are using the latest fdk and check the logs: the container exited with code 2 before it created lsnr.sock", Message(result.Body));
+        Assert.StartsWith("[fnsharp] the call's container would not start: container ", log, StringComparison.Ordinal);
+        Assert.EndsWith(" exited with code 2 before it created lsnr.sock; last stderr: testfn: exiting at start with code 2\n", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SocketLinkedByAbsolutePath_502NamesTheContractRuleInTheBodyAndTheLog()
+    {
+        const string Rule = "lsnr.sock is a symbolic link to '/tmp/iofs/phonylsnr.sock'; the http-stream contract requires a link to a file name in the same directory (such as phonylsnr.sock), not a path";
+        var fn = await CreateFnAsync("abslink", config: new Dictionary<string, string> { ["TESTFN_ABSOLUTE_LINK"] = "1" });
+
+        var result = await _client.InvokeAsync(fn.Id, "{}");
+        var log = await CallLogAsync(fn.Id, result.CallId!);
+
+        Assert.Equal(HttpStatusCode.BadGateway, result.StatusCode);
+        Assert.Equal("Container failed to initialize, please ensure you are using the latest fdk and check the logs: " + Rule, Message(result.Body));
+        Assert.StartsWith("[fnsharp] the call's container would not start: container ", log, StringComparison.Ordinal);
+        Assert.EndsWith(" created an invalid lsnr.sock: " + Rule + "\n", log, StringComparison.Ordinal);
+        Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
     }
 
     [Fact]
@@ -174,6 +195,19 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
         headers.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: not JsonValueKind.Undefined } value
             ? value.ValueKind == JsonValueKind.Array ? value[0].GetString() : value.GetString()
             : null;
+
+    private static string? Message(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("message").GetString();
+    }
+
+    /// <summary>The log of a call, once the recorder has written what was queued before.</summary>
+    private async Task<string> CallLogAsync(string fnId, string callId)
+    {
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        return await _http.GetStringAsync(new Uri($"/v2/fns/{fnId}/calls/{callId}/log", UriKind.Relative));
+    }
 
     private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null)
     {

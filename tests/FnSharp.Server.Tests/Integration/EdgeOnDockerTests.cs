@@ -1,16 +1,20 @@
 using System.Net;
 using FnSharp.Core.Models;
+using FnSharp.Server.Calls;
 using FnSharp.Server.Tests.Edge;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FnSharp.Server.Tests.Integration;
 
 /// <summary>
 /// Protocol abuse aimed at a function, on the real server (Kestrel on loopback) and the real engine:
 /// a 32 KB header and an <c>Expect</c> nobody meets are refused by the server with JSON, no container
-/// is started for them, and the function still answers the next well-formed call.
+/// is started for them, and the function still answers the next well-formed call; a malformed or stalled
+/// body sent to a warm fn never reaches its container nor is recorded against it; on <c>/v2</c>, a chunk size
+/// past 2^31 is a 400 and a body that stalls halfway a 408, and the server serves on.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class EdgeOnDockerTests : IAsyncLifetime
@@ -80,5 +84,28 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "still warm"), (after.StatusCode, after.Body));
         Assert.Single(containers);
         Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        var recorded = (await client.ListCallsAsync(fn.Id)).Items.Select(c => c.Id).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { warm.CallId, after.CallId }.Order(StringComparer.Ordinal), recorded);
+    }
+
+    [Fact]
+    public async Task V2_ChunkSizePast2To31OrBodyStalledHalfway_400And408AndTheServerServesOn()
+    {
+        _server.Settings["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "200";
+        var url = _server.StartOnLoopback();
+        using var http = new HttpClient { BaseAddress = url };
+        var client = new FnSharp.Client.FnSharpClient(http);
+
+        var chunk = await RawHttp.SendAsync(url, "POST /v2/apps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n80000000\r\nabc");
+        var stalled = await RawHttp.SendAsync(url, $"POST /v2/apps HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n{{\"name\":\"{new string('n', 100_000)}");
+        var app = await client.CreateAppAsync(new App { Name = "edge-v2" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        var good = await client.InvokeAsync(fn.Id, """{"body":"served"}""");
+
+        Assert.Equal((400, "malformed request body: Bad chunk size data."), (chunk.Status, chunk.Message));
+        Assert.Equal(408, stalled.Status);
+        Assert.StartsWith("request body too slow: ", stalled.Message, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "served"), (good.StatusCode, good.Body));
     }
 }

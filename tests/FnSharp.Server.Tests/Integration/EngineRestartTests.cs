@@ -13,7 +13,8 @@ namespace FnSharp.Server.Tests.Integration;
 /// The container engine goes down and comes back while calls arrive, on the real server and the real
 /// engine behind an <see cref="EngineProxy"/> of the test's own (the shared engine is never restarted):
 /// calls that need a container get 503 naming the engine with <c>Retry-After</c>, not the function's 502;
-/// calls succeed again once it answers; a container whose removal failed in the outage is removed after.
+/// calls succeed again once it answers; a container whose removal failed in the outage is removed after, and
+/// so is one the engine created without its answer reaching the server (found by the node's label).
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetime
@@ -80,10 +81,45 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Empty(await _engine.ContainersOfFnAsync(crashing.Id));
     }
 
-    private async Task WaitUntilGoneAsync(string fnId)
+    [Fact]
+    public async Task Invoke_EngineGoesDownAfterCreatingAContainer_503AndTheContainerNobodyHeardOfRemovedOnceItAnswers()
+    {
+        using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "engine-orphan" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+
+        // The engine creates the container and goes down before its answer reaches the server.
+        _proxy.GoDownAfterNext("/containers/create");
+        var refused = await client.InvokeAsync(fn.Id, """{"body":"x"}""");
+        var orphan = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
+
+        _proxy.Start();
+        await WaitUntilGoneAsync(fn.Id, orphan);
+        FnSharp.Client.InvokeResult served;
+        using (var guard = new CancellationTokenSource(Guard))
+        {
+            // A start within the engine back-off of the refused call is refused too; the next one is served.
+            while ((served = await client.InvokeAsync(fn.Id, """{"body":"back"}""", "application/json", guard.Token)).StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+            }
+        }
+
+        var after = await _engine.ContainersOfFnAsync(fn.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.StartsWith("""{"message":"container engine unavailable: """, refused.Body, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "back"), (served.StatusCode, served.Body));
+        Assert.NotEqual(orphan, Assert.Single(after));
+    }
+
+    private Task WaitUntilGoneAsync(string fnId) => WaitUntilGoneAsync(fnId, containerId: null);
+
+    /// <summary>Waits until the fn has no container on the engine, or none of id <paramref name="containerId"/> when given.</summary>
+    private async Task WaitUntilGoneAsync(string fnId, string? containerId)
     {
         using var guard = new CancellationTokenSource(Guard);
-        while ((await _engine.ContainersOfFnAsync(fnId)).Count > 0)
+        while (await _engine.ContainersOfFnAsync(fnId) is { Count: > 0 } left && (containerId is null || left.Contains(containerId)))
         {
             // Polls the engine, which tells no one when a container goes; the removal retries run on their own back-off.
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, guard.Token);

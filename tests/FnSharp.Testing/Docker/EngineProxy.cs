@@ -7,7 +7,8 @@ namespace FnSharp.Testing.Docker;
 /// A stand-in for a container engine that restarts, without restarting the shared one: a unix socket of
 /// its own that forwards every connection to the real engine (<c>/var/run/docker.sock</c>). <see cref="Stop"/>
 /// cuts every connection and removes the socket, as an engine going down does (new connections fail);
-/// <see cref="Start"/> listens again. The containers stay on the real engine throughout.
+/// <see cref="Start"/> listens again. The containers stay on the real engine throughout. <see cref="GoDownAfterNext"/>
+/// plays an engine that goes down in the middle of a request: it did the request, but its answer never comes.
 /// </summary>
 public sealed class EngineProxy : IDisposable
 {
@@ -16,6 +17,7 @@ public sealed class EngineProxy : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-engine-proxy-").FullName;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private Socket? _listener;
+    private string? _goDownAfter;
 
     /// <summary>The path of the proxy's socket.</summary>
     public string SocketPath => Path.Combine(_directory, "docker.sock");
@@ -43,6 +45,13 @@ public sealed class EngineProxy : IDisposable
             Close(socket);
         }
     }
+
+    /// <summary>
+    /// Arms one fault: the next request whose head contains <paramref name="marker"/> (for example
+    /// <c>/containers/create</c>) reaches the engine, but when the engine answers, the proxy goes down
+    /// (<see cref="Stop"/>) instead of passing the answer on.
+    /// </summary>
+    public void GoDownAfterNext(string marker) => Volatile.Write(ref _goDownAfter, marker);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -77,7 +86,8 @@ public sealed class EngineProxy : IDisposable
         try
         {
             await engine.ConnectAsync(new UnixDomainSocketEndPoint(Engine));
-            await Task.WhenAny(PumpAsync(client, engine), PumpAsync(engine, client));
+            var fault = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Task.WhenAny(PumpAsync(client, engine, request => ArmsFault(request, fault)), PumpAsync(engine, client, _ => fault.Task.IsCompleted ? GoDown() : true));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
@@ -90,7 +100,28 @@ public sealed class EngineProxy : IDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    /// <summary>Whether a request's bytes arm the fault on this connection (set before they are passed on, so before any answer).</summary>
+    private bool ArmsFault(ReadOnlyMemory<byte> request, TaskCompletionSource fault)
+    {
+        if (Volatile.Read(ref _goDownAfter) is { } marker
+            && System.Text.Encoding.Latin1.GetString(request.Span).Contains(marker, StringComparison.Ordinal)
+            && Interlocked.CompareExchange(ref _goDownAfter, null, marker) == marker)
+        {
+            fault.TrySetResult();
+        }
+
+        return true;
+    }
+
+    /// <summary>The engine's answer to the faulted request arrived: drop it and go down; returns false (not passed on).</summary>
+    private bool GoDown()
+    {
+        Stop();
+        return false;
+    }
+
+    /// <summary>Passes bytes from one side to the other while <paramref name="pass"/> says so for each read.</summary>
+    private static async Task PumpAsync(Socket from, Socket to, Func<ReadOnlyMemory<byte>, bool> pass)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -98,6 +129,11 @@ public sealed class EngineProxy : IDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None)) > 0)
             {
+                if (!pass(buffer.AsMemory(0, read)))
+                {
+                    return;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
             }
 

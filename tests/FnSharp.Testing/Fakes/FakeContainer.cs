@@ -74,7 +74,11 @@ public sealed partial class FakeContainer : IFnContainer
                 // Image failures' messages reach the caller, as the Docker driver's do: they name the image.
                 throw new ContainerStartException(failure, failure is ContainerStartError.ImageNotFound or ContainerStartError.ImageUnauthorized
                     ? $"Failed to pull image '{Spec.Image}': fake start failure {failure}"
-                    : $"fake start failure {failure}");
+                    : $"fake start failure {failure}")
+                {
+                    // As the Docker driver's socket check does: the rule broken, in words the caller may read.
+                    Reason = failure == ContainerStartError.InitFailed ? "fake reason" : null,
+                };
             }
 
             var builder = WebApplication.CreateSlimBuilder();

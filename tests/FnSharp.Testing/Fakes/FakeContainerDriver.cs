@@ -26,6 +26,8 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     private int _operations;
     private int _peakOperations;
     private int _unansweredCreates;
+    private int _orphans;
+    private int _orphanSweeps;
     private bool _engineDown;
 
     /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
@@ -55,6 +57,15 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
 
     /// <summary>How many creations were tried while <see cref="EngineDown"/>.</summary>
     public int UnansweredCreates => Volatile.Read(ref _unansweredCreates);
+
+    /// <summary>
+    /// Containers the fake engine holds that nobody was handed: each creation tried while <see cref="EngineDown"/>
+    /// leaves one, as an engine that created a container and went away before it answered; <see cref="RemoveOrphansAsync"/> removes them.
+    /// </summary>
+    public int Orphans => Volatile.Read(ref _orphans);
+
+    /// <summary>How many times <see cref="RemoveOrphansAsync"/> found the engine answering and swept.</summary>
+    public int OrphanSweeps => Volatile.Read(ref _orphanSweeps);
 
     /// <summary>
     /// Runs at the start of every <see cref="IFnContainer.StartAsync"/>, before the socket listens:
@@ -136,6 +147,7 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
         if (EngineDown)
         {
             Interlocked.Increment(ref _unansweredCreates);
+            Interlocked.Increment(ref _orphans);
             Changed();
             return Task.FromException<IFnContainer>(new ContainerStartException(ContainerStartError.EngineUnavailable, "the fake engine does not answer"));
         }
@@ -158,6 +170,20 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
 
     /// <inheritdoc/>
     public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <inheritdoc/>
+    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken)
+    {
+        if (EngineDown)
+        {
+            return Task.FromException<int>(new HttpRequestException("the fake engine does not answer"));
+        }
+
+        var removed = Interlocked.Exchange(ref _orphans, 0);
+        Interlocked.Increment(ref _orphanSweeps);
+        Changed();
+        return Task.FromResult(removed);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

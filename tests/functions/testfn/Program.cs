@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FnSharp.Fdk;
@@ -22,6 +23,21 @@ if (Environment.GetEnvironmentVariable("TESTFN_START_DELAY_MS") is { Length: > 0
 if (Environment.GetEnvironmentVariable("TESTFN_NO_SOCKET") is "1" or "true")
 {
     Console.Error.WriteLine("testfn: never opening the socket");
+    await Task.Delay(Timeout.Infinite);
+}
+
+if (Environment.GetEnvironmentVariable("TESTFN_ABSOLUTE_LINK") is "1" or "true")
+{
+    // Breaks the contract's rule on the link (fn-compat.md section 4): a listening socket, linked by its absolute path.
+    var listener = Environment.GetEnvironmentVariable("FN_LISTENER") ?? "unix:/tmp/iofs/lsnr.sock";
+    var linkPath = listener["unix:".Length..];
+    var phonyPath = Path.Combine(Path.GetDirectoryName(linkPath)!, "phonylsnr.sock");
+    using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    socket.Bind(new UnixDomainSocketEndPoint(phonyPath));
+    socket.Listen(1);
+    File.SetUnixFileMode(phonyPath, (UnixFileMode)0b110_110_110);
+    File.CreateSymbolicLink(linkPath, phonyPath);
+    Console.Error.WriteLine("testfn: lsnr.sock links to the absolute path " + phonyPath);
     await Task.Delay(Timeout.Infinite);
 }
 

@@ -148,7 +148,7 @@ internal sealed class ContainerLauncher
             {
                 // The engine does not answer: no call to it until the back-off ends.
                 ReleaseMemory(memory, asyncPool);
-                return Launch.Failed(ContainerStartError.EngineUnavailable, detail: null);
+                return Launch.Failed(ContainerStartError.EngineUnavailable, exception: null);
             }
 
             return await StartAsync(app, fn, slotKey, asyncPool, ahead, memory, turn);
@@ -233,6 +233,12 @@ internal sealed class ContainerLauncher
             }
             else if (error == ContainerStartError.EngineUnavailable)
             {
+                if (hot is null)
+                {
+                    // The creation went unanswered: the engine may have made the container all the same.
+                    _containers.SweepOrphansSoon();
+                }
+
                 if (_engine.Unreachable(turn) is { } backoff)
                 {
                     RunnerLog.EngineUnavailable(_logger, e, backoff.TotalMilliseconds, EngineBackoff.Max.TotalMilliseconds);
@@ -245,7 +251,7 @@ internal sealed class ContainerLauncher
             }
 
             _metrics.ContainerStarts.Add(1, fnTag, new("result", "failed"));
-            return Launch.Failed(error, (e as ContainerStartException)?.Message);
+            return Launch.Failed(error, e as ContainerStartException);
         }
 
         EngineReached();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,9 @@ namespace FnSharp.Agent.Runner.Containers;
 /// released; the runner hears of each removal after that. A removal that fails (the engine does not
 /// answer) is kept and tried again with a back-off from <see cref="FirstRetry"/> to <see cref="MaxRetry"/>
 /// until it is done, and once more at shutdown (<see cref="RetryFailedRemovalsAsync"/>), so that an engine
-/// restart leaves no container behind and a stop knows which it could not remove.
+/// restart leaves no container behind and a stop knows which it could not remove. A creation that went
+/// unanswered may have left a container nobody was handed: <see cref="SweepOrphansSoon"/> has the driver remove
+/// this node's containers it never handed out (by label) on the same back-off, until one sweep reaches the engine.
 /// </summary>
 internal sealed class LiveContainers : IDisposable
 {
@@ -28,7 +31,9 @@ internal sealed class LiveContainers : IDisposable
     private readonly Lock _retryLock = new();
     private TimeSpan _retryDelay = FirstRetry;
     private bool _retryArmed;
+    private int _sweepWanted;
     private long _removedCount;
+    private readonly IContainerDriver _driver;
     private readonly ContainerOpsLimiter _ops;
     private readonly ResourceTracker _tracker;
     private readonly ILogger _logger;
@@ -36,14 +41,16 @@ internal sealed class LiveContainers : IDisposable
     private readonly Action<HotContainer> _removed;
 
     /// <summary>Creates the list.</summary>
+    /// <param name="driver">Removes the node's orphans (<see cref="SweepOrphansSoon"/>).</param>
     /// <param name="ops">The bound on container operations in flight.</param>
     /// <param name="tracker">Where a removed container's memory goes back.</param>
     /// <param name="logger">Logs removals that failed.</param>
     /// <param name="observer">Hears each container added and removed.</param>
     /// <param name="removed">Runs after each removal, its memory released; never throws.</param>
     /// <param name="time">The clock of the retries of failed removals.</param>
-    public LiveContainers(ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed, TimeProvider time)
+    public LiveContainers(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed, TimeProvider time)
     {
+        _driver = driver;
         _ops = ops;
         _tracker = tracker;
         _logger = logger;
@@ -55,11 +62,25 @@ internal sealed class LiveContainers : IDisposable
     /// <summary>How many containers are live (created and not yet removed).</summary>
     public int Count => _live.Count;
 
-    /// <summary>How many containers were removed from the engine so far (retries of failed removals included).</summary>
+    /// <summary>How many containers were removed from the engine so far (retries of failed removals and orphans included).</summary>
     public long RemovedCount => Interlocked.Read(ref _removedCount);
 
     /// <summary>How many containers wait for a removal that failed to be tried again.</summary>
     public int FailedRemovalCount => _failed.Count;
+
+    /// <summary>Whether a sweep of orphans is wanted and has not yet reached the engine.</summary>
+    public bool SweepPending => Volatile.Read(ref _sweepWanted) == 1;
+
+    /// <summary>
+    /// Asks for a sweep of orphans (<see cref="IContainerDriver.RemoveOrphansAsync"/>) after a creation that went
+    /// unanswered: tried after <see cref="FirstRetry"/>, then on the back-off of failed removals, until one sweep
+    /// reaches the engine.
+    /// </summary>
+    public void SweepOrphansSoon()
+    {
+        Volatile.Write(ref _sweepWanted, 1);
+        ArmRetry();
+    }
 
     /// <summary>Adds a container just created.</summary>
     public void Add(HotContainer container)
@@ -104,13 +125,15 @@ internal sealed class LiveContainers : IDisposable
     }
 
     /// <summary>
-    /// Tries every failed removal again now (at shutdown, after the last removals): returns the ids of the
-    /// containers still not removed, which stay on the engine until a later start removes them by label.
+    /// Tries every failed removal again now, and sweeps the node's orphans (at shutdown, after the last removals):
+    /// returns the ids of the containers still not removed, which stay on the engine until a later start removes
+    /// them by label, and whether the sweep reached the engine (else orphans may stay too).
     /// </summary>
-    public async Task<IReadOnlyList<string>> RetryFailedRemovalsAsync()
+    public async Task<(IReadOnlyList<string> NotRemoved, bool Swept)> RetryFailedRemovalsAsync()
     {
+        Volatile.Write(ref _sweepWanted, 1);
         await RetryRoundAsync();
-        return [.. _failed.Keys.Select(c => c.Container.Id)];
+        return ([.. _failed.Keys.Select(c => c.Container.Id)], !SweepPending);
     }
 
     /// <inheritdoc/>
@@ -132,7 +155,7 @@ internal sealed class LiveContainers : IDisposable
         }
     }
 
-    /// <summary>One round of retries of the failed removals; the next round waits twice as long while some still fail.</summary>
+    /// <summary>One round of retries of the failed removals and of a wanted sweep; the next round waits twice as long while some still fail.</summary>
     private async Task RetryRoundAsync()
     {
         lock (_retryLock)
@@ -166,9 +189,14 @@ internal sealed class LiveContainers : IDisposable
                 }
             }
 
+            if (SweepPending)
+            {
+                await SweepAsync();
+            }
+
             lock (_retryLock)
             {
-                _retryDelay = _failed.IsEmpty ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
+                _retryDelay = _failed.IsEmpty && !SweepPending ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
             }
         }
         finally
@@ -176,9 +204,29 @@ internal sealed class LiveContainers : IDisposable
             _retryRound.Release();
         }
 
-        if (!_failed.IsEmpty)
+        if (!_failed.IsEmpty || SweepPending)
         {
             ArmRetry();
+        }
+    }
+
+    private async Task SweepAsync()
+    {
+        // Cleared before the sweep: a creation unanswered while it runs asks for the next one.
+        Volatile.Write(ref _sweepWanted, 0);
+        try
+        {
+            var removed = await _ops.RunAsync(() => _driver.RemoveOrphansAsync(CancellationToken.None), CancellationToken.None);
+            Interlocked.Add(ref _removedCount, removed);
+            if (removed > 0)
+            {
+                RunnerLog.OrphansRemoved(_logger, removed);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Still unreachable, most likely: the next round sweeps again.
+            Volatile.Write(ref _sweepWanted, 1);
         }
     }
 

@@ -784,7 +784,7 @@ internal sealed class SlotQueue : IContainerOwner
             }
             else if (launch.Error is { } error)
             {
-                StartFailed(error, ahead, launch.Detail);
+                StartFailed(error, ahead, launch);
             }
             else
             {
@@ -881,7 +881,7 @@ internal sealed class SlotQueue : IContainerOwner
         await _parts.Containers.RemoveAsync(container);
     }
 
-    private void StartFailed(ContainerStartError error, bool ahead, string? detail)
+    private void StartFailed(ContainerStartError error, bool ahead, Launch launch)
     {
         List<(bool AsyncPool, bool Ahead)>? launches;
         lock (_lock)
@@ -900,7 +900,7 @@ internal sealed class SlotQueue : IContainerOwner
             var failAll = _busy.Count == 0 && _starting == 0;
             while (!Lifetime.IsStopping && _waiters.First is { } first)
             {
-                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error, detail)));
+                CompleteWaiterLocked(first.Value, Grant.Fail(StartFailure(error, launch.Detail, launch.Reason)));
                 if (!failAll)
                 {
                     break;
@@ -918,16 +918,18 @@ internal sealed class SlotQueue : IContainerOwner
     /// <summary>
     /// The outcome of waiting calls when a start failed: image failures (missing, refused by its registry, a pull
     /// past its timeout, a refused image) tell the caller the driver's account, which names the image, the
-    /// registry and what to set; a container that would not start gets Fn's messages.
+    /// registry and what to set; a container that would not start gets Fn's messages, followed by the reason the
+    /// driver gave (the contract rule its socket broke, its exit code). The driver's whole account (the container
+    /// and its last output lines) becomes the call's log.
     /// </summary>
-    private CallResult StartFailure(ContainerStartError error, string? detail) => error switch
+    private CallResult StartFailure(ContainerStartError error, string? detail, string? reason) => error switch
     {
-        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image, detail)),
-        ContainerStartError.ImageUnauthorized => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageUnauthorized(Fn.Image, detail)),
-        ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail)),
-        ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail)),
-        ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut),
+        ContainerStartError.ImageNotFound => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageNotFound(Fn.Image, detail), detail),
+        ContainerStartError.ImageUnauthorized => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImageUnauthorized(Fn.Image, detail), detail),
+        ContainerStartError.ImagePullTimedOut => CallResult.Failed(CallStatus.ImageNotFound, CallErrors.ImagePullTimedOut(Fn.Image, detail), detail),
+        ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail), detail),
+        ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut, detail),
         ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
-        _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailed),
+        _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailedBecause(reason), detail),
     };
 }

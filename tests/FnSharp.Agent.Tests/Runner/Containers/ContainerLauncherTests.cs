@@ -29,7 +29,7 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
 
     public ContainerLauncherTests()
     {
-        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
+        _live = new LiveContainers(_driver, _ops, _tracker, NullLogger.Instance, RunnerObserver.None, _ => { }, _clock);
         var evictor = new Evictor(_tracker, _live.RemoveAsync, _metrics, NullLogger.Instance);
         _memory = new MemoryLine(_tracker, evictor);
         var preCreated = new PreCreatedContainers(_driver, _ops, _tracker, _lifetime, new AgentOptions { PreCreateMax = 0 }, _metrics, _clock, NullLogger.Instance);

@@ -2,6 +2,7 @@ using FnSharp.Agent.Resources;
 using FnSharp.Agent.Runner;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,7 +20,7 @@ public sealed class LiveContainersTests : IDisposable
 
     public LiveContainersTests()
     {
-        _live = new LiveContainers(_ops, _tracker, NullLogger.Instance, RunnerObserver.None, c => _removed.Add((c, _tracker.ReservedMiB)), TimeProvider.System);
+        _live = new LiveContainers(new FakeContainerDriver(), _ops, _tracker, NullLogger.Instance, RunnerObserver.None, c => _removed.Add((c, _tracker.ReservedMiB)), TimeProvider.System);
     }
 
     public void Dispose()
