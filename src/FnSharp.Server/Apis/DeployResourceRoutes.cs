@@ -1,4 +1,3 @@
-using FnSharp.Core.Models;
 using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Apis;

@@ -1,5 +1,3 @@
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 using FnSharp.Server.Apis;
 
 namespace FnSharp.Server.Auth;

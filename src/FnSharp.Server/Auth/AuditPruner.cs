@@ -1,5 +1,4 @@
 using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Auth;
 

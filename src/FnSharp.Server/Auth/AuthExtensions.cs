@@ -1,4 +1,3 @@
-using FnSharp.Server.Configuration;
 using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Auth;

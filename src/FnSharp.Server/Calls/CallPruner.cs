@@ -1,7 +1,4 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
 using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Calls;
 

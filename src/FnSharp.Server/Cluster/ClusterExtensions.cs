@@ -1,6 +1,4 @@
-using FnSharp.Core.Storage;
 using FnSharp.Server.Hosting;
-using FnSharp.Server.Configuration;
 
 namespace FnSharp.Server.Cluster;
 
