@@ -1,6 +1,3 @@
-using System.Text.Json;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
 
 namespace FnSharp.Core.Updates;

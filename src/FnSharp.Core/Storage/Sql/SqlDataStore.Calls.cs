@@ -2,8 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 

@@ -1,7 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
