@@ -1,8 +1,6 @@
 using FnSharp.Core.Ids;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
-using FnSharp.Server.Auth;
-using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,4 +1,3 @@
-using FnSharp.Server.Auth;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Apis;

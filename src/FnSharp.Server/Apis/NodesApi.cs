@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Cluster;
 
 namespace FnSharp.Server.Apis;

@@ -1,7 +1,6 @@
 using FnSharp.Core.Ids;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
-using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,5 +1,4 @@
 using FnSharp.Core.Ids;
-using FnSharp.Server.Apis;
 
 namespace FnSharp.Server.Auth;
 

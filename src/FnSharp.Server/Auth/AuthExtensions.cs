@@ -1,5 +1,3 @@
-using FnSharp.Server.Hosting;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>Composes authentication, authorization, rate limits, allowed images and the audit log.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using FnSharp.Server.Apis;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Net.Http.Headers;
 

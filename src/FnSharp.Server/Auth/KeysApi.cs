@@ -1,5 +1,3 @@
-using FnSharp.Server.Apis;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Auth;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using FnSharp.Server.Apis;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace FnSharp.Server.Auth;

@@ -1,5 +1,3 @@
-using FnSharp.Server.Hosting;
-
 namespace FnSharp.Server.Cluster;
 
 /// <summary>Registers cluster mode: membership by heartbeat and, on PostgreSQL, cache invalidation by the store's change notifications.</summary>

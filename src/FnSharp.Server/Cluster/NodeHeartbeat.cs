@@ -1,5 +1,4 @@
 using FnSharp.Agent.Runner;
-using FnSharp.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

@@ -1,4 +1,3 @@
-using FnSharp.Server.Hosting;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Cluster;

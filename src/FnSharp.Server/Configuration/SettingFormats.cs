@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using FnSharp.Core.Engine;
 using FnSharp.Docker;
-using FnSharp.Server.Auth;
 using FnSharp.Storage.Postgres;
 
 namespace FnSharp.Server.Configuration;

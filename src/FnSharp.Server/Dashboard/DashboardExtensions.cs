@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using FnSharp.Agent.Runner;
-using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Dashboard;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using FnSharp.Server.Apis;
-using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Dashboard;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FnSharp.Server.Apis;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Detached;

@@ -1,6 +1,3 @@
-using FnSharp.Server.Apis;
-using FnSharp.Server.Auth;
-
 namespace FnSharp.Server.Detached;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using FnSharp.Server.Apis;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 

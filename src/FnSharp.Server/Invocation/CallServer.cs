@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
 using FnSharp.Core.Ids;
-using FnSharp.Server.Apis;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,4 +1,3 @@
-using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FnSharp.Server.Telemetry;

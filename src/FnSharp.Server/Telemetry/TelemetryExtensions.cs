@@ -1,6 +1,5 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
