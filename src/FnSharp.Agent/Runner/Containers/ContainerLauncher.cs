@@ -58,7 +58,11 @@ internal sealed class ContainerLauncher
         _engine = new EngineBackoff(time);
     }
 
-    /// <summary>The node's moving average of container start times, in ms (a default before the first start).</summary>
+    /// <summary>
+    /// The node's moving average of container start times, in ms (a default before the first start): the time
+    /// a start holds its place in the operations limit, from its create until its socket is ready, measured
+    /// under the contention of the other places; its wait for a place is not in it.
+    /// </summary>
     public double StartEstimateMs
     {
         get
@@ -208,7 +212,10 @@ internal sealed class ContainerLauncher
         RunnerLog.ContainerStarted(_logger, started.Container.Id, fn.Id, elapsedMs);
         lock (_lock)
         {
-            _startMs.Add(elapsedMs);
+            // The estimate is the time a start holds its place in the operations limit (create, start, ready),
+            // not its wait for the place: ReadyIn counts the wait from the backlog already, and a burst's wait
+            // in the estimate would count it twice (the 100-fn burst refused calls it could have served).
+            _startMs.Add((createTime + startTime).TotalMilliseconds);
         }
 
         return Launch.Started(started, elapsedMs);

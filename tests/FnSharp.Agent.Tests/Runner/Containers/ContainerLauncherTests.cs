@@ -69,6 +69,30 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LaunchAsync_WaitedForAPlaceInTheOperationsLimit_TheEstimateLeavesTheWaitOut()
+    {
+        // Every place held by other operations: the launch waits 1000 ms for one, then starts in 300 ms.
+        var held = new TaskCompletionSource();
+        var others = Enumerable.Range(0, _ops.Limit).Select(_ => _ops.RunAsync(() => held.Task, CancellationToken.None)).ToList();
+        _driver.StartHook = (_, _) =>
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(300));
+            return Task.CompletedTask;
+        };
+
+        var launching = _launcher.LaunchAsync(_app, Fn(128), "slot", asyncPool: false);
+        _clock.Advance(TimeSpan.FromMilliseconds(1000));
+        var createdBeforeAPlace = _driver.CreatedCount;
+        held.SetResult();
+        await Task.WhenAll(others);
+        var launch = await launching;
+
+        Assert.Equal(0, createdBeforeAPlace);
+        Assert.Equal(1300, launch.ElapsedMs);
+        Assert.Equal(300, _launcher.StartEstimateMs);
+    }
+
+    [Fact]
     public async Task LaunchAsync_StartFails_TheErrorAndNothingLeft()
     {
         _driver.StartFailure = ContainerStartError.InitTimedOut;
