@@ -1,6 +1,4 @@
 using FnSharp.Client;
-using FnSharp.Cli.Output;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Cli;
 

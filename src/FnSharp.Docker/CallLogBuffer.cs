@@ -1,5 +1,4 @@
 using System.Globalization;
-using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 

@@ -1,6 +1,3 @@
-using Docker.DotNet;
-using FnSharp.Agent.Drivers;
-
 namespace FnSharp.Docker;
 
 /// <summary>

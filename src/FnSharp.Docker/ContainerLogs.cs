@@ -1,7 +1,3 @@
-using Docker.DotNet;
-using Docker.DotNet.Models;
-using FnSharp.Agent.Drivers;
-
 namespace FnSharp.Docker;
 
 /// <summary>

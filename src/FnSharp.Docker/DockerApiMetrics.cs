@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Docker.DotNet;
 
 namespace FnSharp.Docker;
 

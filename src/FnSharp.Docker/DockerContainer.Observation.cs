@@ -1,5 +1,3 @@
-using FnSharp.Agent.Drivers;
-
 namespace FnSharp.Docker;
 
 /// <summary>The container's output capture and exit watch, from its start to its removal.</summary>

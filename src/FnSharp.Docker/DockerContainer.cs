@@ -1,5 +1,3 @@
-using FnSharp.Agent.Drivers;
-
 namespace FnSharp.Docker;
 
 /// <summary>A fn container on the Docker engine, with its socket directory on the host.</summary>

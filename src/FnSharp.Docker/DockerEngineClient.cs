@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Docker.DotNet;
-using Docker.DotNet.Models;
-using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 

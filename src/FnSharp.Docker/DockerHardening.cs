@@ -1,5 +1,4 @@
 using System.Globalization;
-using Docker.DotNet.Models;
 
 namespace FnSharp.Docker;
 

@@ -1,5 +1,3 @@
-using Docker.DotNet.Models;
-
 namespace FnSharp.Docker;
 
 /// <summary>An image on the host, ready for a container.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Docker.DotNet;
 using FnSharp.Core.Registries;
 using Microsoft.Extensions.Logging;
 

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Docker.DotNet;
-using Docker.DotNet.Models;
-using FnSharp.Agent.Drivers;
 using FnSharp.Core.Registries;
 using Microsoft.Extensions.Logging;
 

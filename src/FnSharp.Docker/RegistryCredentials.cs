@@ -1,4 +1,3 @@
-using Docker.DotNet.Models;
 using FnSharp.Core.Registries;
 
 namespace FnSharp.Docker;

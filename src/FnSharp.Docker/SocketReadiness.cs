@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using FnSharp.Agent.Drivers;
 
 namespace FnSharp.Docker;
 

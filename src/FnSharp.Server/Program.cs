@@ -1,9 +1,6 @@
-using FnSharp.Server.Apis;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Dashboard;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Edge;
-using FnSharp.Server.Hosting;
 using FnSharp.Server.Telemetry;
 
 // The content root is the binary's directory, not the working directory: appsettings.json (the log

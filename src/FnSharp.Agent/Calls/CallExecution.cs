@@ -1,5 +1,3 @@
-using FnSharp.Agent.Drivers;
-
 namespace FnSharp.Agent.Calls;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FnSharp.Core.Models;
-
 namespace FnSharp.Agent.Calls;
 
 /// <summary>One call of a fn, as the agent receives it from an endpoint.</summary>

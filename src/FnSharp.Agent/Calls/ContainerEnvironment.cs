@@ -1,5 +1,4 @@
 using System.Globalization;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Agent.Calls;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FnSharp.Agent.Calls;
 
 namespace FnSharp.Agent.Runner;
 

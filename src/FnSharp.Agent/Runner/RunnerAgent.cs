@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using FnSharp.Agent.Calls;
-using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
 using FnSharp.Agent.Runner.Admission;
 using FnSharp.Agent.Runner.Containers;
@@ -9,8 +7,6 @@ using FnSharp.Agent.Runner.Dispatch;
 using FnSharp.Agent.Runner.Eviction;
 using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Agent.Runner.Queue;
-using FnSharp.Core.Models;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FnSharp.Agent.Runner;

@@ -1,6 +1,3 @@
-using FnSharp.Agent.Drivers;
-using Microsoft.Extensions.Logging;
-
 namespace FnSharp.Agent.Runner;
 
 /// <summary>

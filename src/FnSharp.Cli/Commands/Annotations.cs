@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>Parses <c>KEY=JSON</c> annotation arguments, as Fn's <c>--annotation</c> takes them.</summary>

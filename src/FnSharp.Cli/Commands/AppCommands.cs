@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary><c>create app</c>, <c>list apps</c>, <c>inspect app</c>, <c>update app</c>, <c>delete app</c>.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using FnSharp.Cli.Images;
 
 namespace FnSharp.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FnSharp.Cli.Output;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>The options every command takes (<c>--api-url</c>, <c>--output</c>), and those several share.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using FnSharp.Client;
 
 namespace FnSharp.Cli.Commands;

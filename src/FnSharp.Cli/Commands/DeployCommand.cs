@@ -1,10 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using FnSharp.Cli.Functions;
 using FnSharp.Cli.Images;
-using FnSharp.Cli.Output;
-using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
 
 namespace FnSharp.Cli.Commands;

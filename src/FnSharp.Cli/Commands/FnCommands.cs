@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary><c>create fn</c>, <c>list fns</c>, <c>inspect fn</c>, <c>update fn</c>, <c>delete fn</c>.</summary>

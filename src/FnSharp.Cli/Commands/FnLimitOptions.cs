@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using FnSharp.Cli.Output;
 
 namespace FnSharp.Cli.Commands;
 

@@ -1,9 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using FnSharp.Client;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using FnSharp.Cli.Output;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Net;
 using FnSharp.Client;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using FnSharp.Cli.Output;
 using FnSharp.Client;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Cli.Commands;
 

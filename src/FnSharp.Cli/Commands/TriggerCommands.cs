@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace FnSharp.Cli.Commands;
 
 /// <summary>The top-level commands that take a noun (<c>create app</c>), with Fn's short forms (<c>c</c>, <c>ls</c>, ...).</summary>

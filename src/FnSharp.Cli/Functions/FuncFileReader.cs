@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using FnSharp.Core.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

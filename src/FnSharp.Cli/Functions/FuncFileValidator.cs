@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
 
 namespace FnSharp.Cli.Functions;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace FnSharp.Cli.Functions;
 
 /// <summary>A trigger of <c>func.yaml</c>: <c>{name, type, source}</c> as in Fn, and FnSharp's <c>annotations</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using FnSharp.Core.Engine;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using FnSharp.Cli.Functions;
-using FnSharp.Cli.Output;
 
 namespace FnSharp.Cli.Images;
 

@@ -1,5 +1,4 @@
 using Docker.DotNet.Models;
-using FnSharp.Cli.Output;
 using FnSharp.Core.Registries;
 
 namespace FnSharp.Cli.Images;
@@ -12,28 +11,12 @@ namespace FnSharp.Cli.Images;
 /// <c>~/.docker/config.json</c>, with its credential helpers), as the Docker CLI does. Refusals name the registry
 /// and what to do.
 /// </summary>
-internal sealed class ImagePush
+/// <param name="Image">The image pushed, <c>REGISTRY/PATH:TAG</c>.</param>
+/// <param name="Reference">Its parts.</param>
+/// <param name="Credential">The credentials found for the registry, or <see langword="null"/> (an anonymous push).</param>
+/// <param name="Transport">How the registry speaks.</param>
+internal sealed record ImagePush(string Image, ImageReference Reference, RegistryCredential? Credential, RegistryTransport Transport)
 {
-    internal ImagePush(string image, ImageReference reference, RegistryCredential? credential, RegistryTransport transport)
-    {
-        Image = image;
-        Reference = reference;
-        Credential = credential;
-        Transport = transport;
-    }
-
-    /// <summary>The image pushed, <c>REGISTRY/PATH:TAG</c>.</summary>
-    public string Image { get; }
-
-    /// <summary>Its parts.</summary>
-    public ImageReference Reference { get; }
-
-    /// <summary>The credentials found for the registry, or <see langword="null"/> (an anonymous push).</summary>
-    public RegistryCredential? Credential { get; }
-
-    /// <summary>How the registry speaks.</summary>
-    public RegistryTransport Transport { get; }
-
     /// <summary>
     /// Checks what can be checked before the build: the name, the Docker config file, and the registry's
     /// transport; a plain-HTTP registry needs <paramref name="insecureAllowed"/> or its name in

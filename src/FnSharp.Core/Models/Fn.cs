@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using FnSharp.Core.Json;
-
 namespace FnSharp.Core.Models;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using FnSharp.Core.Json;
-
 namespace FnSharp.Core.Models;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-
 namespace FnSharp.Core.Storage;
 
 /// <summary>

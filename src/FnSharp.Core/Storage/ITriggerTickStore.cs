@@ -1,5 +1,3 @@
-using FnSharp.Core.Models;
-
 namespace FnSharp.Core.Storage;
 
 /// <summary>

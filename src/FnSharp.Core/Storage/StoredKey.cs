@@ -1,5 +1,3 @@
-using FnSharp.Core.Models;
-
 namespace FnSharp.Core.Storage;
 
 /// <summary>An <see cref="ApiKey"/> as the store holds it, with the SHA-256 hash of its token's secret.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 using FnSharp.Core.Validation;
 
 namespace FnSharp.Core.Updates;
@@ -23,15 +20,8 @@ public static class ModelMerger
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(patch);
-        if (patch.Id.Length > 0 && patch.Id != current.Id)
-        {
-            throw new ApiException(ApiErrors.AppIdMismatch);
-        }
-
-        if (patch.Name.Length > 0 && patch.Name != current.Name)
-        {
-            throw new ApiException(ApiErrors.AppNameImmutable);
-        }
+        Refuse(Differs(patch.Id, current.Id), ApiErrors.AppIdMismatch);
+        Refuse(Differs(patch.Name, current.Name), ApiErrors.AppNameImmutable);
 
         var merged = current with
         {
@@ -43,11 +33,11 @@ public static class ModelMerger
                 "" => null,
                 var url => url,
             },
-            Shape = patch.Shape.Length > 0 ? patch.Shape : current.Shape,
+            Shape = Keep(patch.Shape, current.Shape),
         };
-        Check(ModelValidator.ValidateApp(merged));
+        Refuse(ModelValidator.ValidateApp(merged));
         return Changed(current.Config, merged.Config) || Changed(current.Annotations, merged.Annotations)
-            || current.SyslogUrl != merged.SyslogUrl || current.Shape != merged.Shape
+            || merged with { Config = current.Config, Annotations = current.Annotations } != current
             ? merged with { UpdatedAt = now }
             : current;
     }
@@ -61,30 +51,21 @@ public static class ModelMerger
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(patch);
-        if (patch.Id.Length > 0 && patch.Id != current.Id)
-        {
-            throw new ApiException(ApiErrors.FnIdMismatch);
-        }
-
-        if (patch.AppId.Length > 0 && patch.AppId != current.AppId)
-        {
-            throw new ApiException(ApiErrors.FnAppIdImmutable);
-        }
-
+        Refuse(Differs(patch.Id, current.Id), ApiErrors.FnIdMismatch);
+        Refuse(Differs(patch.AppId, current.AppId), ApiErrors.FnAppIdImmutable);
         var merged = current with
         {
-            Name = patch.Name.Length > 0 ? patch.Name : current.Name,
-            Image = patch.Image.Length > 0 ? patch.Image : current.Image,
+            Name = Keep(patch.Name, current.Name),
+            Image = Keep(patch.Image, current.Image),
             Memory = patch.Memory != 0 ? patch.Memory : current.Memory,
             Timeout = patch.Timeout != 0 ? patch.Timeout : current.Timeout,
             IdleTimeout = patch.IdleTimeout != 0 ? patch.IdleTimeout : current.IdleTimeout,
             Config = MergeConfig(current.Config, patch.Config),
             Annotations = MergeAnnotations(current.Annotations, patch.Annotations),
         };
-        Check(ModelValidator.ValidateFn(merged));
+        Refuse(ModelValidator.ValidateFn(merged));
         return Changed(current.Config, merged.Config) || Changed(current.Annotations, merged.Annotations)
-            || current.Name != merged.Name || current.Image != merged.Image || current.Memory != merged.Memory
-            || current.Timeout != merged.Timeout || current.IdleTimeout != merged.IdleTimeout
+            || merged with { Config = current.Config, Annotations = current.Annotations } != current
             ? merged with { UpdatedAt = now }
             : current;
     }
@@ -98,26 +79,16 @@ public static class ModelMerger
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(patch);
-        if (patch.Id.Length > 0 && patch.Id != current.Id)
-        {
-            throw new ApiException(ApiErrors.TriggerIdMismatch);
-        }
-
-        if ((patch.AppId.Length > 0 && patch.AppId != current.AppId)
-            || (patch.FnId.Length > 0 && patch.FnId != current.FnId)
-            || (patch.Type.Length > 0 && patch.Type != current.Type))
-        {
-            throw new ApiException(ApiErrors.TriggerImmutableField);
-        }
-
+        Refuse(Differs(patch.Id, current.Id), ApiErrors.TriggerIdMismatch);
+        Refuse(Differs(patch.AppId, current.AppId) || Differs(patch.FnId, current.FnId) || Differs(patch.Type, current.Type), ApiErrors.TriggerImmutableField);
         var merged = current with
         {
-            Name = patch.Name.Length > 0 ? patch.Name : current.Name,
-            Source = patch.Source.Length > 0 ? patch.Source : current.Source,
+            Name = Keep(patch.Name, current.Name),
+            Source = Keep(patch.Source, current.Source),
             Annotations = MergeAnnotations(current.Annotations, patch.Annotations),
         };
-        Check(ModelValidator.ValidateTrigger(merged));
-        return Changed(current.Annotations, merged.Annotations) || current.Name != merged.Name || current.Source != merged.Source
+        Refuse(ModelValidator.ValidateTrigger(merged));
+        return Changed(current.Annotations, merged.Annotations) || merged with { Annotations = current.Annotations } != current
             ? merged with { UpdatedAt = now }
             : current;
     }
@@ -174,7 +145,21 @@ public static class ModelMerger
     private static bool Changed(IReadOnlyDictionary<string, JsonElement> before, IReadOnlyDictionary<string, JsonElement> after) =>
         before.Count != after.Count || before.Any(e => !after.TryGetValue(e.Key, out var v) || !JsonElement.DeepEquals(v, e.Value));
 
-    private static void Check(ApiError? error)
+    /// <summary>Whether a patch's field asks for another value: an empty field asks for none.</summary>
+    private static bool Differs(string patch, string current) => patch.Length > 0 && patch != current;
+
+    /// <summary>The patch's value of a text field, or the current one when the patch leaves it empty.</summary>
+    private static string Keep(string patch, string current) => patch.Length > 0 ? patch : current;
+
+    private static void Refuse(bool refused, ApiError error)
+    {
+        if (refused)
+        {
+            throw new ApiException(error);
+        }
+    }
+
+    private static void Refuse(ApiError? error)
     {
         if (error is not null)
         {

@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 using FnSharp.Core.Scheduling;
 using FnSharp.Core.Storage;
 

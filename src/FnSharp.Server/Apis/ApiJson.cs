@@ -1,9 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using FnSharp.Core.Errors;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 

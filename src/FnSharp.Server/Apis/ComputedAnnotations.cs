@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FnSharp.Server.Configuration;
 
 namespace FnSharp.Server.Apis;
 

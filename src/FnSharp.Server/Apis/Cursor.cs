@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
-using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
-using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,6 +1,3 @@
-using FnSharp.Core.Models;
-using FnSharp.Server.Auth;
-
 namespace FnSharp.Server.Apis;
 
 /// <summary>The routes of a resource that belongs to an app and is managed with a <c>deploy</c> key on that app (fns, triggers).</summary>

@@ -1,5 +1,4 @@
 using FnSharp.Agent.Protocol;
-using FnSharp.Core.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FnSharp.Server.Apis;

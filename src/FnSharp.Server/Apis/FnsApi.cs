@@ -1,14 +1,7 @@
 using FnSharp.Agent.Runner;
-using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
-using FnSharp.Server.Auth;
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 

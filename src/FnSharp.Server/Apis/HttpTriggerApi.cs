@@ -1,6 +1,3 @@
-using FnSharp.Core.Errors;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Apis;

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Cluster;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Apis;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Auth;
 

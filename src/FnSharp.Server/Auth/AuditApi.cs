@@ -1,7 +1,3 @@
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary><c>GET /v2/audit</c>, an FnSharp extension (<c>docs/api.md</c>, "Audit log"): the changes made through the API, newest first. Admin keys only.</summary>

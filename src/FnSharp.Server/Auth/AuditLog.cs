@@ -1,6 +1,4 @@
 using FnSharp.Core.Ids;
-using FnSharp.Core.Models;
-using FnSharp.Server.Apis;
 
 namespace FnSharp.Server.Auth;
 

@@ -1,6 +1,3 @@
-using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FnSharp.Core.Errors;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>The answers of authentication and authorization (<c>docs/api.md</c>, "Keys").</summary>

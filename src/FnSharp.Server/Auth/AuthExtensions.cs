@@ -1,6 +1,3 @@
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>Composes authentication, authorization, rate limits, allowed images and the audit log.</summary>

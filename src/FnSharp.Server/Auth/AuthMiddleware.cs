@@ -1,8 +1,4 @@
 using System.Net;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Net.Http.Headers;
 

@@ -1,6 +1,3 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Hosting;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>

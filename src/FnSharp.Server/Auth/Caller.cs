@@ -1,5 +1,3 @@
-using FnSharp.Core.Models;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>Who made a request: the key it carried and what that key may do.</summary>

@@ -1,6 +1,4 @@
 using System.IO.Enumeration;
-using FnSharp.Core.Errors;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Auth;
 

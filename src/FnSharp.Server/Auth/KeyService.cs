@@ -1,8 +1,4 @@
-using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
 
 namespace FnSharp.Server.Auth;
 

@@ -1,9 +1,3 @@
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Server.Apis;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Auth;
 
 /// <summary>

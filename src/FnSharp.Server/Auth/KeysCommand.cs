@@ -1,6 +1,4 @@
 using System.Globalization;
-using FnSharp.Core.Errors;
-using FnSharp.Server.Hosting;
 
 namespace FnSharp.Server.Auth;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Server.Apis;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Auth;
 

@@ -1,8 +1,3 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Calls;
 
 /// <summary>

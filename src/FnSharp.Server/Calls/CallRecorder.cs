@@ -1,9 +1,5 @@
 using System.Threading.Channels;
 using FnSharp.Agent.Calls;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Calls;
 

@@ -1,8 +1,6 @@
 using System.Text;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Calls;
 

@@ -1,5 +1,3 @@
-using FnSharp.Core.Storage;
-
 namespace FnSharp.Server.Cluster;
 
 /// <summary>

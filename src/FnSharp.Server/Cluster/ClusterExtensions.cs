@@ -1,7 +1,3 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Hosting;
-using FnSharp.Server.Configuration;
-
 namespace FnSharp.Server.Cluster;
 
 /// <summary>Registers cluster mode: membership by heartbeat and, on PostgreSQL, cache invalidation by the store's change notifications.</summary>

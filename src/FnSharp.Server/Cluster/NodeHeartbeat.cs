@@ -1,11 +1,6 @@
 using FnSharp.Agent.Runner;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Cluster;
 

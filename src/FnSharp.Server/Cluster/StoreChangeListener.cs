@@ -1,8 +1,4 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
 using FnSharp.Server.Invocation;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Cluster;
 

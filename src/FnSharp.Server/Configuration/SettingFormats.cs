@@ -3,7 +3,6 @@ using System.Numerics;
 using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Core.Engine;
 using FnSharp.Docker;
-using FnSharp.Server.Auth;
 using FnSharp.Storage.Postgres;
 
 namespace FnSharp.Server.Configuration;

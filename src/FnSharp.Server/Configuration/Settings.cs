@@ -2,7 +2,6 @@ using System.Globalization;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Registries;
 using FnSharp.Docker;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Cluster;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Configuration;
 
 /// <summary>

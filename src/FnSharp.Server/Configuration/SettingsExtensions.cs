@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Configuration;
 
 /// <summary>Registers options bound from <see cref="Settings"/>.</summary>

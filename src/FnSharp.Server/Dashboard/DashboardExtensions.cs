@@ -1,8 +1,5 @@
 using System.Diagnostics.Metrics;
 using FnSharp.Agent.Runner;
-using FnSharp.Server.Configuration;
-using FnSharp.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Dashboard;
 

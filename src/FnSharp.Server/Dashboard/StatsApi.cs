@@ -1,9 +1,4 @@
 using System.Globalization;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
-using FnSharp.Server.Auth;
 
 namespace FnSharp.Server.Dashboard;
 

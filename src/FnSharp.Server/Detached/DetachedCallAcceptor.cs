@@ -1,8 +1,4 @@
 using System.Text.Json;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Detached;

@@ -1,8 +1,3 @@
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-using FnSharp.Server.Apis;
-using FnSharp.Server.Auth;
-
 namespace FnSharp.Server.Detached;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FnSharp.Server.Configuration;
-
 namespace FnSharp.Server.Detached;
 
 /// <summary>Registers detached calls: their settings, acceptance, worker and metrics.</summary>

@@ -1,5 +1,4 @@
 using FnSharp.Agent.Calls;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Server.Detached;
 

@@ -1,8 +1,5 @@
-using FnSharp.Server.Apis;
-using FnSharp.Server.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Edge;
 

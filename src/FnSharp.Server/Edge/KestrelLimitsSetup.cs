@@ -1,6 +1,4 @@
-using FnSharp.Server.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Edge;
 

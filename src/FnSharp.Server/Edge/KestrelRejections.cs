@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using FnSharp.Server.Configuration;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Edge;
 

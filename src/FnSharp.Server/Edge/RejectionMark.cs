@@ -1,5 +1,3 @@
-using FnSharp.Core.Errors;
-
 namespace FnSharp.Server.Edge;
 
 /// <summary>

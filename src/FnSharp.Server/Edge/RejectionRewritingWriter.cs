@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using FnSharp.Server.Apis;
 
 namespace FnSharp.Server.Edge;
 

@@ -1,6 +1,3 @@
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
-
 namespace FnSharp.Server.Hosting;
 
 /// <summary>

@@ -2,16 +2,13 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
-using FnSharp.Core.Storage;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Cluster;
-using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Edge;
 using FnSharp.Server.Invocation;
 using FnSharp.Server.Triggers;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
 

@@ -1,8 +1,5 @@
 using FnSharp.Agent.Drivers;
-using FnSharp.Core.Storage;
 using FnSharp.Docker;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
 

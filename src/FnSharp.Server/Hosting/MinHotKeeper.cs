@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using FnSharp.Agent.Runner;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Hosting;
 

@@ -1,8 +1,6 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace FnSharp.Server.Hosting;
 
 /// <summary>Runs the server, refusing bad settings with a plain message and exit code 2.</summary>

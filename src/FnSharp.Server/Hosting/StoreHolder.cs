@@ -1,8 +1,5 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Configuration;
 using FnSharp.Storage.Postgres;
 using FnSharp.Storage.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Hosting;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Invocation;
 

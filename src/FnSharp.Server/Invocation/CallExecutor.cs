@@ -1,10 +1,5 @@
 using FnSharp.Agent.Calls;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
-using FnSharp.Core.Storage;
 using FnSharp.Server.Calls;
-using FnSharp.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Invocation;
 

@@ -1,7 +1,5 @@
 using System.Runtime.ExceptionServices;
 using FnSharp.Agent.Calls;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 using FnSharp.Server.Calls;
 
 namespace FnSharp.Server.Invocation;

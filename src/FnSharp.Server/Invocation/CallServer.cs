@@ -1,15 +1,10 @@
 using System.Runtime.InteropServices;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
-using FnSharp.Core.Errors;
 using FnSharp.Core.Ids;
-using FnSharp.Core.Models;
-using FnSharp.Server.Apis;
 using FnSharp.Server.Calls;
-using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace FnSharp.Server.Invocation;
 

@@ -1,5 +1,3 @@
-using FnSharp.Core.Storage;
-using FnSharp.Server.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FnSharp.Server.Telemetry;

@@ -1,8 +1,6 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
-using FnSharp.Server.Auth;
 using FnSharp.Server.Calls;
-using FnSharp.Server.Configuration;
 using FnSharp.Server.Detached;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

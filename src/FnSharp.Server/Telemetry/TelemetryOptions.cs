@@ -1,5 +1,3 @@
-using FnSharp.Server.Configuration;
-
 namespace FnSharp.Server.Telemetry;
 
 /// <summary>

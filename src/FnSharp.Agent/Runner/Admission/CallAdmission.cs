@@ -1,6 +1,4 @@
-using FnSharp.Agent.Calls;
 using FnSharp.Agent.Resources;
-using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Runner.Admission;
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using FnSharp.Agent.Calls;
-using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner.Containers;
-using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Runner.Dispatch;
 

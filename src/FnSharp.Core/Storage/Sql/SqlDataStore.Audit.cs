@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
@@ -30,30 +29,28 @@ public abstract partial class SqlDataStore : IAuditStore
     }
 
     /// <inheritdoc/>
-    public async Task<Page<AuditEntry>> GetAuditEntriesAsync(AuditFilter filter, CancellationToken cancellationToken)
+    public Task<Page<AuditEntry>> GetAuditEntriesAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!StoredText.IsStorable(filter.BeforeId) || !StoredText.IsStorable(filter.KeyId) || !StoredText.IsStorable(filter.AppId))
-        {
-            return new Page<AuditEntry>([], false);
-        }
-
-        var perPage = Math.Clamp(filter.PerPage, 1, ListFilter.MaxPerPage);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return QueryPageAsync(
+            [filter.BeforeId, filter.KeyId, filter.AppId],
+            $"""
             SELECT {AuditColumns} FROM audit_log
             WHERE (@before IS NULL OR id < @before) AND (@key_id IS NULL OR key_id = @key_id) AND (@app_id IS NULL OR app_id = @app_id)
                 AND (@from IS NULL OR time >= @from) AND (@to IS NULL OR time < @to)
             ORDER BY id DESC LIMIT @limit
-            """;
-        AddString(command, "@before", filter.BeforeId);
-        AddString(command, "@key_id", filter.KeyId);
-        AddString(command, "@app_id", filter.AppId);
-        Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
-        Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
-        Add(command, "@limit", DbType.Int32, perPage);
-        return await ReadPageAsync(command, ReadAuditEntry, perPage, cancellationToken);
+            """,
+            filter.PerPage,
+            command =>
+            {
+                AddString(command, "@before", filter.BeforeId);
+                AddString(command, "@key_id", filter.KeyId);
+                AddString(command, "@app_id", filter.AppId);
+                Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
+                Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
+            },
+            ReadAuditEntry,
+            cancellationToken);
     }
 
     /// <inheritdoc/>

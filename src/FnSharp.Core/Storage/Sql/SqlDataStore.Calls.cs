@@ -2,8 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
@@ -436,32 +434,30 @@ public abstract partial class SqlDataStore
         QueryOneAsync($"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id", [("@id", callId), ("@fn_id", fnId)], ReadCall, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
+    public Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!StoredText.IsStorable(filter.FnId) || !StoredText.IsStorable(filter.BeforeId) || !StoredText.IsStorable(filter.Status))
-        {
-            return new Page<Call>([], false);
-        }
-
-        var perPage = Math.Clamp(filter.PerPage, 1, ListFilter.MaxPerPage);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return QueryPageAsync(
+            [filter.FnId, filter.BeforeId, filter.Status],
+            $"""
             SELECT {CallColumns} FROM calls
             WHERE fn_id = @fn_id AND (@before IS NULL OR id < @before) AND (@status IS NULL OR status = @status)
                 AND (@dead_letter IS NULL OR dead_letter = @dead_letter)
                 AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
             ORDER BY id DESC LIMIT @limit
-            """;
-        AddString(command, "@fn_id", filter.FnId);
-        AddString(command, "@before", filter.BeforeId);
-        AddString(command, "@status", filter.Status);
-        Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
-        Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
-        Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
-        Add(command, "@limit", DbType.Int32, perPage);
-        return await ReadPageAsync(command, ReadCall, perPage, cancellationToken);
+            """,
+            filter.PerPage,
+            command =>
+            {
+                AddString(command, "@fn_id", filter.FnId);
+                AddString(command, "@before", filter.BeforeId);
+                AddString(command, "@status", filter.Status);
+                Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
+                Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
+                Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
+            },
+            ReadCall,
+            cancellationToken);
     }
 
     /// <summary>

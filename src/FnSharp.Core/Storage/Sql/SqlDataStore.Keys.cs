@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
@@ -45,21 +44,14 @@ public abstract partial class SqlDataStore : IKeyStore
     }
 
     /// <inheritdoc/>
-    public async Task<Page<ApiKey>> GetKeysAsync(string? afterId, int perPage, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(afterId))
-        {
-            return new Page<ApiKey>([], false);
-        }
-
-        perPage = Math.Clamp(perPage, 1, ListFilter.MaxPerPage);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {KeyColumns} FROM api_keys WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit";
-        AddString(command, "@after", afterId);
-        Add(command, "@limit", DbType.Int32, perPage);
-        return await ReadPageAsync(command, ReadKey, perPage, cancellationToken);
-    }
+    public Task<Page<ApiKey>> GetKeysAsync(string? afterId, int perPage, CancellationToken cancellationToken) =>
+        QueryPageAsync(
+            [afterId],
+            $"SELECT {KeyColumns} FROM api_keys WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit",
+            perPage,
+            command => AddString(command, "@after", afterId),
+            ReadKey,
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<ApiKey?> RevokeKeyAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken)

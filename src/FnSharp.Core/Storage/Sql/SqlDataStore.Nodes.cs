@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 

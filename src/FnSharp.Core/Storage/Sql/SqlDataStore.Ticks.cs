@@ -1,5 +1,4 @@
 using System.Data.Common;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 

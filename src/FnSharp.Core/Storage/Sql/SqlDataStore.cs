@@ -1,7 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using FnSharp.Core.Errors;
-using FnSharp.Core.Models;
 
 namespace FnSharp.Core.Storage.Sql;
 
@@ -59,11 +57,11 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     public async Task<App> InsertAppAsync(App app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO apps ({AppColumns}) VALUES (@id, @name, @config, @annotations, @syslog_url, @shape, @created_at, @updated_at)";
-        AddAppParameters(command, app);
-        await ExecuteWriteAsync(command, static _ => ApiErrors.AppAlreadyExists, cancellationToken);
+        await InsertAsync(
+            $"INSERT INTO apps ({AppColumns}) VALUES (@id, @name, @config, @annotations, @syslog_url, @shape, @created_at, @updated_at)",
+            command => AddAppParameters(command, app),
+            static _ => ApiErrors.AppAlreadyExists,
+            cancellationToken);
         return app;
     }
 
@@ -76,23 +74,20 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         QueryOneAsync($"SELECT {AppColumns} FROM apps WHERE name = @name", [("@name", name)], ReadApp, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
+    public Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!IsStorable(filter))
-        {
-            return new Page<App>([], false);
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return QueryPageAsync(
+            FilterKeys(filter),
+            $"""
             SELECT {AppColumns} FROM apps
             WHERE {AfterClause} AND (@name IS NULL OR name = @name)
             ORDER BY name, id LIMIT @limit
-            """;
-        AddFilterParameters(command, filter);
-        return await ReadPageAsync(command, ReadApp, filter.PerPage, cancellationToken);
+            """,
+            filter.PerPage,
+            command => AddFilterParameters(command, filter),
+            ReadApp,
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -128,11 +123,11 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
             throw new ApiException(ApiErrors.AppNotFound);
         }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO fns ({FnColumns}) VALUES (@id, @app_id, @name, @image, @memory, @timeout, @idle_timeout, @config, @annotations, @shape, @created_at, @updated_at)";
-        AddFnParameters(command, fn);
-        await ExecuteWriteAsync(command, static v => v.Kind == ConstraintKind.ForeignKey ? ApiErrors.AppNotFound : ApiErrors.FnAlreadyExists, cancellationToken);
+        await InsertAsync(
+            $"INSERT INTO fns ({FnColumns}) VALUES (@id, @app_id, @name, @image, @memory, @timeout, @idle_timeout, @config, @annotations, @shape, @created_at, @updated_at)",
+            command => AddFnParameters(command, fn),
+            static v => v.Kind == ConstraintKind.ForeignKey ? ApiErrors.AppNotFound : ApiErrors.FnAlreadyExists,
+            cancellationToken);
         return fn;
     }
 
@@ -141,23 +136,20 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         QueryOneAsync(SelectFn, [("@id", fnId)], ReadFn, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
+    public Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!IsStorable(filter))
-        {
-            return new Page<Fn>([], false);
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return QueryPageAsync(
+            FilterKeys(filter),
+            $"""
             SELECT {FnColumns} FROM fns
             WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id)
             ORDER BY name, id LIMIT @limit
-            """;
-        AddFilterParameters(command, filter);
-        return await ReadPageAsync(command, ReadFn, filter.PerPage, cancellationToken);
+            """,
+            filter.PerPage,
+            command => AddFilterParameters(command, filter),
+            ReadFn,
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -248,24 +240,24 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         QueryOneAsync($"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source", [("@app_id", appId), ("@type", type), ("@source", source)], ReadTrigger, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
+    public Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!IsStorable(filter))
-        {
-            return new Page<Trigger>([], false);
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return QueryPageAsync(
+            FilterKeys(filter),
+            $"""
             SELECT {TriggerColumns} FROM triggers
             WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id) AND (@fn_id IS NULL OR fn_id = @fn_id)
             ORDER BY name, id LIMIT @limit
-            """;
-        AddFilterParameters(command, filter);
-        AddString(command, "@fn_id", filter.FnId);
-        return await ReadPageAsync(command, ReadTrigger, filter.PerPage, cancellationToken);
+            """,
+            filter.PerPage,
+            command =>
+            {
+                AddFilterParameters(command, filter);
+                AddString(command, "@fn_id", filter.FnId);
+            },
+            ReadTrigger,
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -354,6 +346,16 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>Runs the one-row write <paramref name="sql"/> on a connection of its own, a constraint error as <paramref name="conflict"/> says.</summary>
+    private async Task InsertAsync(string sql, Action<DbCommand> addParameters, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        addParameters(command);
+        await ExecuteWriteAsync(command, conflict, cancellationToken);
+    }
+
     private async Task ExecuteWriteAsync(DbCommand command, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
     {
         try
@@ -399,8 +401,31 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
     }
 
-    private static async Task<Page<T>> ReadPageAsync<T>(DbCommand command, Func<DbDataReader, T> read, int perPage, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one page: the rows <paramref name="sql"/> selects with the parameters <paramref name="addParameters"/>
+    /// adds and <c>@limit</c>, <paramref name="perPage"/> within 1..<see cref="ListFilter.MaxPerPage"/>; the page
+    /// is full when it holds that many. A page of nothing, without a query, when one of <paramref name="keys"/>
+    /// cannot be stored (so no row holds it).
+    /// </summary>
+    private async Task<Page<T>> QueryPageAsync<T>(
+        string?[] keys,
+        string sql,
+        int perPage,
+        Action<DbCommand> addParameters,
+        Func<DbDataReader, T> read,
+        CancellationToken cancellationToken)
     {
+        if (!keys.All(StoredText.IsStorable))
+        {
+            return new Page<T>([], false);
+        }
+
+        var limit = Math.Clamp(perPage, 1, ListFilter.MaxPerPage);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        addParameters(command);
+        Add(command, "@limit", DbType.Int32, limit);
         var items = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -408,12 +433,10 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
             items.Add(read(reader));
         }
 
-        return new Page<T>(items, items.Count == perPage);
+        return new Page<T>(items, items.Count == limit);
     }
 
-    private static bool IsStorable(ListFilter filter) =>
-        StoredText.IsStorable(filter.AfterName) && StoredText.IsStorable(filter.AfterId) && StoredText.IsStorable(filter.AppId)
-        && StoredText.IsStorable(filter.FnId) && StoredText.IsStorable(filter.Name);
+    private static string?[] FilterKeys(ListFilter filter) => [filter.AfterName, filter.AfterId, filter.AppId, filter.FnId, filter.Name];
 
     private static void AddFilterParameters(DbCommand command, ListFilter filter)
     {
@@ -421,7 +444,6 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         AddString(command, "@after_id", filter.AfterName is null ? null : filter.AfterId);
         AddString(command, "@name", filter.Name);
         AddString(command, "@app_id", filter.AppId);
-        Add(command, "@limit", DbType.Int32, Math.Clamp(filter.PerPage, 1, ListFilter.MaxPerPage));
     }
 
     private static void AddAppParameters(DbCommand command, App app)
