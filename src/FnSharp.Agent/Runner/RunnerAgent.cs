@@ -224,14 +224,20 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     /// <paramref name="fn"/> was created or updated (it is about to be called): a container of its configuration in
     /// <paramref name="app"/> is created ahead of demand, not started, when <c>FN_PRECREATE_MAX</c> and the node's free
     /// memory allow, so that its first cold start only starts it; those held for its earlier configurations are removed.
+    /// Without <paramref name="createAhead"/> (a node sharing its store with others, where the load balancer sends the
+    /// fn's calls to its home node, most often not the one that took the API request) none is created: a container
+    /// created here would wait unused. The node that served the fn still creates one when the fn's last container goes.
     /// </summary>
-    public void FnChanged(App app, Fn fn)
+    public void FnChanged(App app, Fn fn, bool createAhead = true)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(fn);
         var key = SlotKey.Of(app, fn);
         _preCreated.FnChanged(fn.Id, key, _slots.Values.Where(s => s.Fn.Id == fn.Id).Select(s => s.Key).ToList());
-        _preCreated.Offer(app, fn, key);
+        if (createAhead)
+        {
+            _preCreated.Offer(app, fn, key);
+        }
     }
 
     /// <summary>The fn <paramref name="fnId"/> was removed: the containers created ahead for it are removed, and none is made again.</summary>

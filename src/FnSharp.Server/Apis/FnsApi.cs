@@ -47,7 +47,8 @@ internal static class FnsApi
 
         var created = await store.InsertFnAsync(fn, cancellationToken);
         minHot.Keep(app, created);
-        agent.FnChanged(app, created);
+        // On a store shared by nodes the fn's calls go to its home node, most often not this one.
+        agent.FnChanged(app, created, createAhead: !options.Value.UsesPostgres);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
@@ -109,7 +110,7 @@ internal static class FnsApi
         if (await store.GetAppByIdAsync(updated.AppId, cancellationToken) is { } app)
         {
             minHot.Keep(app, updated);
-            agent.FnChanged(app, updated);
+            agent.FnChanged(app, updated, createAhead: !options.Value.UsesPostgres);
         }
 
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));

@@ -48,6 +48,19 @@ public sealed class RunnerAgentPreCreateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FnChanged_NotToCreateAhead_NoneCreatedAndTheFirstCallCreatesItsOwn()
+    {
+        var fn = _h.NewFn();
+
+        _h.Agent.FnChanged(_h.App, fn, createAhead: false);
+        var first = await _h.ExecuteAsync(fn);
+
+        Assert.Equal(1, _h.Driver.CreatedCountOf(fn.Id));
+        Assert.Equal(70, first.StartPhases!.CreateMs);
+        Assert.Equal(0, _meters.CountOf("fnsharp_container_precreates_total", "outcome", "created"));
+    }
+
+    [Fact]
     public async Task SubmitAsync_NoneCreatedAhead_CreatesItselfWithTheCreatePhase()
     {
         var fn = _h.NewFn();
