@@ -17,6 +17,7 @@ internal static class ContainerExitWatcher
     {
         var exitCode = UnknownExitCode;
         var oomKilled = false;
+        var engineLost = false;
         try
         {
             var waited = await engine.WaitContainerAsync(containerId, cancellationToken);
@@ -28,7 +29,12 @@ internal static class ContainerExitWatcher
                 exitCode = state.ExitCode;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The engine's connection broke (it stopped or restarted): the container's fate is unknown.
+            engineLost = true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or DockerApiException or ObjectDisposedException or IOException or HttpRequestException)
         {
             // Removed, or the driver stopped: what is known so far is the answer.
         }
@@ -42,6 +48,6 @@ internal static class ContainerExitWatcher
             // The tail holds what arrived.
         }
 
-        return new ContainerExit { ExitCode = exitCode, OomKilled = oomKilled, StderrTail = logs.Buffer.StderrTail() };
+        return new ContainerExit { ExitCode = exitCode, OomKilled = oomKilled, StderrTail = logs.Buffer.StderrTail(), EngineLost = engineLost };
     }
 }

@@ -86,6 +86,12 @@ internal static class SocketReadiness
     public static ContainerStartException ExitedError(string containerId, ContainerExit exit)
     {
         var tail = exit.StderrTail.Count == 0 ? string.Empty : "; last stderr: " + string.Join(" | ", exit.StderrTail.TakeLast(StderrLinesInMessage));
+        if (exit.EngineLost)
+        {
+            // Not the container's fault: the caller gets 503 naming the engine, as for a create the engine did not answer.
+            return new ContainerStartException(ContainerStartError.EngineUnavailable, $"the container engine stopped answering while container {containerId} started, before it created {SocketName}{tail}");
+        }
+
         return exit.OomKilled
             ? new ContainerStartException(ContainerStartError.OutOfMemory, $"container {containerId} ran out of memory (OOM-killed) before it created {SocketName}{tail}")
             : new ContainerStartException(ContainerStartError.InitFailed, string.Create(CultureInfo.InvariantCulture, $"container {containerId} exited with code {exit.ExitCode} before it created {SocketName}{tail}"))

@@ -81,6 +81,18 @@ public sealed class SocketReadinessTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitAsync_EngineLostWhileWaiting_EngineUnavailableNotTheFdk()
+    {
+        var waiting = WaitAsync();
+
+        _exit.SetResult(new ContainerExit { ExitCode = -1, OomKilled = false, StderrTail = ["testfn: serving"], EngineLost = true });
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => waiting);
+        Assert.Equal(ContainerStartError.EngineUnavailable, e.Error);
+        Assert.Equal("the container engine stopped answering while container c1 started, before it created lsnr.sock; last stderr: testfn: serving", e.Message);
+    }
+
+    [Fact]
     public async Task WaitAsync_NothingBeforeTheTimeout_InitTimedOut()
     {
         var waiting = WaitAsync();

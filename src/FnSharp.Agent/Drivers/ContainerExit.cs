@@ -14,4 +14,10 @@ public sealed record ContainerExit
 
     /// <summary>The container's last stderr lines (oldest first; a bounded number), for the logs.</summary>
     public required IReadOnlyList<string> StderrTail { get; init; }
+
+    /// <summary>
+    /// Whether the exit was not seen but assumed: the engine's connection broke while it was awaited (the engine
+    /// stopped or restarted), so <see cref="ExitCode"/> is unknown and the container may still run.
+    /// </summary>
+    public bool EngineLost { get; init; }
 }

@@ -113,6 +113,26 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.NotEqual(orphan, Assert.Single(after));
     }
 
+    [Fact]
+    public async Task Invoke_EngineGoesDownWhileTheContainerStarts_503NamingTheEngineNotTheFdk()
+    {
+        using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "engine-midstart" });
+        var config = new Dictionary<string, string> { ["TESTFN_START_DELAY_MS"] = "3000" };
+        var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fnsharp/testfn:latest", Config = config });
+
+        // The container is started and its output followed (the logs request comes after the start); then the
+        // engine goes down while the FDK is still starting, before it made its socket.
+        _proxy.GoDownAfterNext("/logs");
+        var refused = await client.InvokeAsync(fn.Id, """{"body":"x"}""");
+        _proxy.Start();
+        await WaitUntilGoneAsync(fn.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.StartsWith("""{"message":"container engine unavailable: """, refused.Body, StringComparison.Ordinal);
+    }
+
     private Task WaitUntilGoneAsync(string fnId) => WaitUntilGoneAsync(fnId, containerId: null);
 
     /// <summary>Waits until the fn has no container on the engine, or none of id <paramref name="containerId"/> when given.</summary>
