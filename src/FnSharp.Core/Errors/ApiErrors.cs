@@ -140,6 +140,9 @@ public static class ApiErrors
     /// <summary>400: a nats trigger's subject is not one to subscribe to.</summary>
     public static ApiError InvalidNatsSubject(string subject) => new(400, $"Invalid NATS subject '{subject}': use tokens of printable characters without spaces separated by '.', such as 'orders.created' ('*' and '>' as wildcards)");
 
+    /// <summary>400: a nats trigger's subject that reaches NATS's own traffic (replies, JetStream's API, the system account).</summary>
+    public static ApiError ReservedNatsSubject(string subject) => new(400, $"NATS subject '{subject}' is reserved or would capture NATS's own traffic: subjects starting with '$' or '_INBOX', or whose first token is a wildcard ('*' or '>'), carry replies and JetStream's API, and a trigger on them would call its fn for each; start with a name of your own, such as 'orders.>'");
+
     /// <summary>400: <c>fnsharp.io/rate-limit</c> on an app is not a whole number from 0 to 1000000.</summary>
     public static readonly ApiError InvalidRateLimit = new(400, "Invalid annotation fnsharp.io/rate-limit: use a whole number of calls per second per node from 0 (no limit) to 1000000");
 

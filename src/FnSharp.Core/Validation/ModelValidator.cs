@@ -169,7 +169,9 @@ public static class ModelValidator
 
         if (trigger.Type == Trigger.NatsType)
         {
-            return !IsNatsSubject(trigger.Source) ? ApiErrors.InvalidNatsSubject(trigger.Source) : ValidateAnnotations(trigger.Annotations);
+            return !IsNatsSubject(trigger.Source) ? ApiErrors.InvalidNatsSubject(trigger.Source)
+                : IsReservedNatsSubject(trigger.Source) ? ApiErrors.ReservedNatsSubject(trigger.Source)
+                : ValidateAnnotations(trigger.Annotations);
         }
 
         if (!trigger.Source.StartsWith('/'))
@@ -216,6 +218,19 @@ public static class ModelValidator
         return ValidateAnnotations(trigger.Annotations)
             ?? (FnSharpAnnotations.PausedOf(trigger.Annotations) is null ? ApiErrors.InvalidCronPaused : null)
             ?? (FnSharpAnnotations.SkipOverlapOf(trigger.Annotations) is null ? ApiErrors.InvalidCronOverlap : null);
+    }
+
+    /// <summary>
+    /// Whether the valid subject <paramref name="subject"/> reaches NATS's own traffic: a first token starting with
+    /// <c>$</c> (JetStream's API, the system account) or <c>_INBOX</c> (replies), or a wildcard first token, which
+    /// matches those too. A stream on such a subject captures the replies of the trigger's own consumer, so that
+    /// each of them becomes a call (found from outside: about 400 calls a second with nothing published).
+    /// </summary>
+    public static bool IsReservedNatsSubject(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var first = subject.Split('.')[0];
+        return first is "*" or ">" || first.StartsWith('$') || first.StartsWith("_INBOX", StringComparison.Ordinal);
     }
 
     /// <summary>Whether <paramref name="subject"/> is a NATS subject to subscribe to: tokens of printable ASCII without spaces, separated by single dots; <c>*</c> a whole token, <c>&gt;</c> only the last.</summary>

@@ -9,6 +9,16 @@ internal static class EdgeErrors
     public static ApiError HeadersTooLarge(ServerOptions options) => new(431, string.Create(CultureInfo.InvariantCulture,
         $"request headers too large: at most {options.MaxRequestHeaderCount} headers of {options.MaxRequestHeadersSize} bytes in all, names and values (FN_MAX_REQUEST_HEADER_COUNT, FN_MAX_REQUEST_HEADERS_SIZE)"));
 
+    /// <summary>
+    /// The most bytes of header names and values a trigger call may forward to its container: 15 KiB, the 16 KiB
+    /// Fn's Node FDK accepts (Node's default <c>maxHeaderSize</c>) less room for FnSharp's own headers.
+    /// </summary>
+    public const int ForwardedHeadersMax = 15 * 1024;
+
+    /// <summary>431: a trigger call whose headers, as forwarded to the container, would exceed <see cref="ForwardedHeadersMax"/>.</summary>
+    public static ApiError ForwardedHeadersTooLarge(long bytes) => new(431, string.Create(CultureInfo.InvariantCulture,
+        $"request headers too large for the function: a trigger call forwards its URL again (Fn-Http-Request-Url) and each header as Fn-Http-H-NAME, which would make {bytes} bytes, more than the {ForwardedHeadersMax} a function's FDK is sure to accept; send a shorter URL or fewer or shorter headers"));
+
     /// <summary>414: a request line (method, URL, version) over <c>FN_MAX_REQUEST_LINE_SIZE</c>.</summary>
     public static ApiError RequestLineTooLong(ServerOptions options) => new(414, string.Create(CultureInfo.InvariantCulture,
         $"request line too long: at most {options.MaxRequestLineSize} bytes of method, URL and version (FN_MAX_REQUEST_LINE_SIZE)"));

@@ -4,6 +4,7 @@ using FnSharp.Agent.Protocol;
 using FnSharp.Core.Ids;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Edge;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace FnSharp.Server.Invocation;
@@ -49,7 +50,7 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
                 var detached = context.RequestServices.GetRequiredService<DetachedCallAcceptor>();
                 if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
                 {
-                    await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger), _options.MaxRequestSize);
+                    await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger, callId), _options.MaxRequestSize);
                     return;
                 }
             }
@@ -90,7 +91,7 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
             CallId = call.Id,
             App = target.App,
             Fn = target.Fn.WithDefaults(),
-            Headers = ContainerHeaders(request, trigger),
+            Headers = ContainerHeaders(request, trigger, call.Id),
             Body = requestBody,
             ContentLength = requestBody.Length,
         };
@@ -180,13 +181,31 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
         }
     }
 
-    /// <summary>The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.</summary>
-    private static List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger)
+    /// <summary>
+    /// The headers sent to the container for <paramref name="request"/>: the client's, rewritten for a trigger call.
+    /// A trigger call's headers grow on the way (the URL again in <c>Fn-Http-Request-Url</c>, <c>Fn-Http-H-</c> before
+    /// each name), so a request within <c>FN_MAX_REQUEST_LINE_SIZE</c> and <c>FN_MAX_REQUEST_HEADERS_SIZE</c> can still
+    /// exceed what the function's FDK accepts, which would break the container's connection and kill it: such a call
+    /// is refused here, before any container is involved.
+    /// </summary>
+    /// <exception cref="ApiException">431 <see cref="EdgeErrors.ForwardedHeadersTooLarge"/>.</exception>
+    private List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger, string callId)
     {
         var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
-        return trigger
-            ? TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}")
-            : [.. clientHeaders];
+        if (!trigger)
+        {
+            return [.. clientHeaders];
+        }
+
+        var headers = TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");
+        var bytes = headers.Sum(h => (long)h.Key.Length + h.Value.Length);
+        if (bytes > EdgeErrors.ForwardedHeadersMax)
+        {
+            LogForwardedHeadersTooLarge(logger, callId, request.Path, bytes, EdgeErrors.ForwardedHeadersMax);
+            throw new ApiException(EdgeErrors.ForwardedHeadersTooLarge(bytes));
+        }
+
+        return headers;
     }
 
     private static Task WriteFailureAsync(HttpResponse response, CallOutcome outcome)
@@ -205,6 +224,9 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
 
     [LoggerMessage(1202, LogLevel.Warning, "Call {CallId} to {Path} refused, request too large: {Length} bytes, more than FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
     private static partial void LogRequestTooLarge(ILogger logger, string callId, string path, long length, long maxBytes);
+
+    [LoggerMessage(1204, LogLevel.Warning, "Call {CallId} to {Path} refused, its headers as forwarded to the container would be {Bytes} bytes, more than the {MaxBytes} an FDK is sure to accept")]
+    private static partial void LogForwardedHeadersTooLarge(ILogger logger, string callId, string path, long bytes, int maxBytes);
 
     [LoggerMessage(1203, LogLevel.Warning, "Call {CallId} to {Path} refused, chunked request body over FN_MAX_REQUEST_SIZE={MaxBytes} bytes")]
     private static partial void LogChunkedRequestTooLarge(ILogger logger, string callId, string path, long maxBytes);

@@ -265,12 +265,30 @@ internal sealed partial class NatsTriggerListener(
         return subscription;
     }
 
-    /// <summary>The stream that captures the trigger's subject, created (interest retention, on file) when none does.</summary>
+    /// <summary>
+    /// The stream that captures the whole of the trigger's subject, created (interest retention, on file) when none
+    /// overlaps it. A stream that captures only part of it (a narrower trigger's stream, for a wider wildcard) is not
+    /// used: the consumer would miss the rest without a word. NATS refuses a second stream on overlapping subjects,
+    /// so the subscription fails with a message that names the stream to widen, logged at each try.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Streams overlap the subject, and none captures all of it.</exception>
     private async Task<string> StreamOfAsync(NatsJSContext js, Trigger trigger, CancellationToken cancellationToken)
     {
+        var partial = new List<string>();
         await foreach (var existing in js.ListStreamNamesAsync(trigger.Source, cancellationToken))
         {
-            return existing;
+            var stream = await js.GetStreamAsync(existing, cancellationToken: cancellationToken);
+            if (stream.Info.Config.Subjects?.Any(s => NatsSubjects.Covers(s, trigger.Source)) == true)
+            {
+                return existing;
+            }
+
+            partial.Add(existing);
+        }
+
+        if (partial.Count > 0)
+        {
+            throw new InvalidOperationException($"the JetStream stream(s) {string.Join(", ", partial)} capture only part of subject '{trigger.Source}', and NATS allows no second stream on it: add '{trigger.Source}' to the subjects of one of them (or use a narrower subject), so that no message on it is missed");
         }
 
         var name = ConsumerNameOf(trigger);

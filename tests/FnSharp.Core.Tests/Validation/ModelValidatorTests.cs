@@ -222,6 +222,19 @@ public sealed class ModelValidatorTests
         Assert.Equal(valid, ModelValidator.IsNatsSubject(subject));
 
     [Theory]
+    [InlineData("_INBOX.>", true)]
+    [InlineData("_INBOX_abc.x", true)]
+    [InlineData("$JS.API.>", true)]
+    [InlineData("$SYS.>", true)]
+    [InlineData(">", true)]
+    [InlineData("*.created", true)]
+    [InlineData("orders.>", false)]
+    [InlineData("orders.*.created", false)]
+    [InlineData("inbox.x", false)]
+    public void IsReservedNatsSubject_NatsOwnTrafficOrAWildcardFirstToken(string subject, bool reserved) =>
+        Assert.Equal(reserved, ModelValidator.IsReservedNatsSubject(subject));
+
+    [Theory]
     [InlineData("orders.created")]
     [InlineData("orders.*")]
     [InlineData("orders.>")]

@@ -56,6 +56,34 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trigger_UrlAndHeadersEachWithinTheLimitsButTooLargeAsForwarded_431NothingRecordedAndTheWarmContainerServesOn()
+    {
+        var url = _server.StartOnLoopback();
+        using var http = new HttpClient { BaseAddress = url };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "edge-grow" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        await client.CreateTriggerAsync(new Trigger { Name = "t", AppId = app.Id, FnId = fn.Id, Type = "http", Source = "/echo" });
+        var warm = await RawHttp.SendAsync(url, "POST /t/edge-grow/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"body\":\"warm\"}");
+        var containers = await _engine.ContainersOfFnAsync(fn.Id);
+
+        // A 4.5 KB URL (under FN_MAX_REQUEST_LINE_SIZE) and a 12,000-byte header (under FN_MAX_REQUEST_HEADERS_SIZE):
+        // forwarded as Fn-Http-Request-Url and Fn-Http-H-X-Big they would pass the 16 KiB Fn's Node FDK accepts.
+        var query = new string('q', 4500);
+        var big = new string('a', 12_000);
+        var grown = await RawHttp.SendAsync(url, $"POST /t/edge-grow/echo?{query} HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\nContent-Length: 2\r\n\r\n{{}}");
+        var after = await RawHttp.SendAsync(url, "POST /t/edge-grow/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 21\r\n\r\n{\"body\":\"still warm\"}");
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        var recorded = (await client.ListCallsAsync(fn.Id)).Items.Count;
+
+        Assert.Equal((200, 431, 200), (warm.Status, grown.Status, after.Status));
+        Assert.StartsWith("request headers too large for the function: ", grown.Message, StringComparison.Ordinal);
+        Assert.Single(containers);
+        Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
+        Assert.Equal(2, recorded);
+    }
+
+    [Fact]
     public async Task Invoke_MalformedOrStalledBodiesToAWarmFn_400And408AndTheSameContainerServesOn()
     {
         _server.Settings["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "200";
