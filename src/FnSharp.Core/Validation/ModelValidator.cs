@@ -210,9 +210,15 @@ public static class ModelValidator
 
     private static ApiError? ValidateCronTrigger(Trigger trigger)
     {
-        if (CronScheduleOf(trigger, out var error) is null)
+        if (CronScheduleOf(trigger, out var error) is not { } schedule)
         {
             return error;
+        }
+
+        if (schedule.Next(DateTimeOffset.UnixEpoch) is null)
+        {
+            // Valid fields that name a date that never comes: accepted, it would look like a paused trigger.
+            return ApiErrors.InvalidCron($"Invalid cron expression '{trigger.Source}': it never runs (its day and month name a date that does not exist, such as 30 February)");
         }
 
         return ValidateAnnotations(trigger.Annotations)

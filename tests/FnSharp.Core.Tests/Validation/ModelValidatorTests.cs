@@ -178,6 +178,7 @@ public sealed class ModelValidatorTests
     [Theory]
     [InlineData("0 */5 * * * *")]
     [InlineData("*/5 * * * *")]
+    [InlineData("0 0 29 2 *")]
     public void ValidateTrigger_CronExpression_Valid(string source) =>
         Assert.Null(ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = source }));
 
@@ -188,6 +189,15 @@ public sealed class ModelValidatorTests
 
         Assert.Equal(400, error?.Status);
         Assert.StartsWith("Invalid cron expression '99 * * * *': ", error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateTrigger_CronOnADateThatNeverComes_400SayingItNeverRuns()
+    {
+        var error = ModelValidator.ValidateTrigger(ValidTrigger with { Type = Trigger.CronType, Source = "0 0 30 2 *" });
+
+        Assert.Equal(400, error?.Status);
+        Assert.StartsWith("Invalid cron expression '0 0 30 2 *': it never runs", error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
