@@ -29,14 +29,11 @@ internal static class ContainerExitWatcher
                 exitCode = state.ExitCode;
             }
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
         {
-            // The engine's connection broke (it stopped or restarted): the container's fate is unknown.
-            engineLost = true;
-        }
-        catch (Exception e) when (e is OperationCanceledException or DockerApiException or ObjectDisposedException or IOException or HttpRequestException)
-        {
-            // Removed, or the driver stopped: what is known so far is the answer.
+            // Removed, or the driver stopped: what is known so far is the answer. A broken connection while nobody
+            // stopped the watch is the engine going away (it stopped or restarted): the container's fate is unknown.
+            engineLost = e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested;
         }
 
         try
