@@ -1,6 +1,4 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 
 namespace FnSharp.Cli.Commands;
 
@@ -65,11 +63,9 @@ internal static class InspectField
         }
     }
 
-    /// <summary>The JSON names of <paramref name="type"/>'s fields, in declaration order.</summary>
+    /// <summary>The JSON names of <paramref name="type"/>'s fields, in the order its JSON has them.</summary>
     public static IReadOnlyList<string> Fields(Type type) =>
-        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
-            .OfType<string>()];
+        [.. JsonOutput.Options.GetTypeInfo(type).Properties.Select(p => p.Name)];
 
     /// <summary>
     /// Follows <paramref name="path"/> into <paramref name="node"/>: the whole path when the object has it as

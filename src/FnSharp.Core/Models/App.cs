@@ -4,16 +4,8 @@ namespace FnSharp.Core.Models;
 /// An application: a named group of fns and triggers that share configuration.
 /// Field names follow Fn's v2 API (<c>fn-swagger-v2.yml</c>, definition <c>App</c>).
 /// </summary>
-public sealed record App
+public sealed record App : Resource
 {
-    /// <summary>The app's 26-character sortable id, assigned by the server on create.</summary>
-    [JsonPropertyName("id")]
-    public string Id { get; init; } = "";
-
-    /// <summary>The app's unique name: 1..255 Unicode letters, digits, <c>_</c> or <c>-</c>.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; init; } = "";
-
     /// <summary>Environment given to every container of the app's fns; a fn's own config wins on conflict.</summary>
     [JsonPropertyName("config")]
     public IReadOnlyDictionary<string, string> Config { get; init; } = EmptyConfig;
@@ -30,16 +22,6 @@ public sealed record App
     /// <summary>The processor architecture the app's images are built for (<c>""</c>, <c>GENERIC_X86</c>, ...).</summary>
     [JsonPropertyName("shape")]
     public string Shape { get; init; } = "";
-
-    /// <summary>When the app was created (UTC).</summary>
-    [JsonPropertyName("created_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>When the app was last changed (UTC).</summary>
-    [JsonPropertyName("updated_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>The shapes an app may have: <c>""</c> (unset, run as <c>GENERIC_X86</c>), <c>GENERIC_X86</c>, <c>GENERIC_ARM</c>, <c>GENERIC_X86_ARM</c>.</summary>
     public static IReadOnlySet<string> Shapes { get; } = new HashSet<string>(StringComparer.Ordinal) { "", "GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM" };

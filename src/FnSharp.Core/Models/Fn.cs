@@ -4,7 +4,7 @@ namespace FnSharp.Core.Models;
 /// A function: a container image with its memory, timeout and configuration, owned by an app.
 /// Field names follow Fn's v2 API (<c>fn-swagger-v2.yml</c>, definition <c>Fn</c>).
 /// </summary>
-public sealed record Fn
+public sealed record Fn : Resource
 {
     /// <summary>Memory given to a fn when none is asked for, in MiB (as Fn's server does).</summary>
     public const int DefaultMemoryMiB = 128;
@@ -23,14 +23,6 @@ public sealed record Fn
 
     /// <summary>Largest idle timeout, in seconds.</summary>
     public const int MaxIdleTimeoutSeconds = 3600;
-
-    /// <summary>The fn's 26-character sortable id, assigned by the server on create.</summary>
-    [JsonPropertyName("id")]
-    public string Id { get; init; } = "";
-
-    /// <summary>The fn's name, unique within its app.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; init; } = "";
 
     /// <summary>The id of the app that owns the fn.</summary>
     [JsonPropertyName("app_id")]
@@ -63,16 +55,6 @@ public sealed record Fn
     /// <summary>The processor architecture, copied from the app.</summary>
     [JsonPropertyName("shape")]
     public string Shape { get; init; } = "";
-
-    /// <summary>When the fn was created (UTC).</summary>
-    [JsonPropertyName("created_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>When the fn was last changed (UTC).</summary>
-    [JsonPropertyName("updated_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>Returns this fn with zero memory, timeout and idle timeout replaced by their defaults.</summary>
     public Fn WithDefaults() => this with

@@ -4,7 +4,7 @@ namespace FnSharp.Core.Models;
 /// A trigger: a way to call a fn other than by its id. Fn knows one type, <c>http</c>, served at
 /// <c>/t/{appName}{source}</c>. Field names follow Fn's v2 API (definition <c>Trigger</c>).
 /// </summary>
-public sealed record Trigger
+public sealed record Trigger : Resource
 {
     /// <summary>The one trigger type Fn knows: calls over HTTP at <c>/t/{appName}{source}</c>.</summary>
     public const string HttpType = "http";
@@ -14,14 +14,6 @@ public sealed record Trigger
 
     /// <summary>FnSharp's message trigger: its <see cref="Source"/> is a NATS subject, each message a detached call.</summary>
     public const string NatsType = "nats";
-
-    /// <summary>The trigger's 26-character sortable id, assigned by the server on create.</summary>
-    [JsonPropertyName("id")]
-    public string Id { get; init; } = "";
-
-    /// <summary>The trigger's name, unique for its app and fn.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; init; } = "";
 
     /// <summary>The id of the app that owns the trigger.</summary>
     [JsonPropertyName("app_id")]
@@ -42,14 +34,4 @@ public sealed record Trigger
     /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
     [JsonPropertyName("annotations")]
     public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = App.EmptyAnnotations;
-
-    /// <summary>When the trigger was created (UTC).</summary>
-    [JsonPropertyName("created_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>When the trigger was last changed (UTC).</summary>
-    [JsonPropertyName("updated_at")]
-    [JsonConverter(typeof(Rfc3339MillisecondsConverter))]
-    public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -41,7 +41,7 @@ internal static class AppsApi
         var filter = Cursor.Filter(cursor, per_page) with { Name = NullIfEmpty(name) };
         var page = await store.GetAppsAsync(filter, cancellationToken);
         var items = Access.SeesAll(context) ? page.Items : page.Items.Where(a => Access.CanSee(context, a.Id)).ToList();
-        return TypedResults.Ok(new ListBody<App>(items, Cursor.Next(page, a => a.Name, a => a.Id)));
+        return TypedResults.Ok(new ListBody<App>(items, Cursor.Next(page)));
     }
 
     /// <summary>200 with the app, or 404.</summary>

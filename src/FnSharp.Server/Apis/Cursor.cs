@@ -59,8 +59,9 @@ internal static class Cursor
     }
 
     /// <summary>The <c>next_cursor</c> of a page: present only when the page is full.</summary>
-    public static string? Next<T>(Page<T> page, Func<T, string> name, Func<T, string> id) =>
-        page.Full && page.Items.Count > 0 ? Encode(name(page.Items[^1]), id(page.Items[^1])) : null;
+    public static string? Next<T>(Page<T> page)
+        where T : Resource =>
+        page.Full && page.Items.Count > 0 ? Encode(page.Items[^1].Name, page.Items[^1].Id) : null;
 
     private static string Decode(string cursor)
     {

@@ -63,7 +63,7 @@ internal static class FnsApi
 
         var page = await store.GetFnsAsync(filter, cancellationToken);
         var items = page.Items.Where(fn => Access.CanSee(request.HttpContext, fn.AppId)).Select(fn => WithEndpoint(fn, request, options.Value)).ToList();
-        return TypedResults.Ok(new ListBody<Fn>(items, Cursor.Next(page, f => f.Name, f => f.Id)));
+        return TypedResults.Ok(new ListBody<Fn>(items, Cursor.Next(page)));
     }
 
     /// <summary>200 with the fn, or 404.</summary>

@@ -73,7 +73,7 @@ internal static class TriggersApi
             items.Add(await WithEndpointAsync(trigger, request, store, options.Value, appNames, cancellationToken));
         }
 
-        return TypedResults.Ok(new ListBody<Trigger>(items, Cursor.Next(page, t => t.Name, t => t.Id)));
+        return TypedResults.Ok(new ListBody<Trigger>(items, Cursor.Next(page)));
     }
 
     /// <summary>200 with the trigger, or 404.</summary>

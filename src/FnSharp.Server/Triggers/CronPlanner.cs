@@ -7,7 +7,7 @@ namespace FnSharp.Server.Triggers;
 /// <summary>
 /// The pure rule of cron triggers (<c>docs/api.md</c>, "Cron triggers"): which tick, if any, a trigger
 /// stores at a given time. Ticks count from the later of the trigger's latest stored tick and its last
-/// change (<see cref="Trigger.UpdatedAt"/>: a new, changed or resumed trigger does not run ticks from
+/// change (<see cref="Resource.UpdatedAt"/>: a new, changed or resumed trigger does not run ticks from
 /// before it), so a tick is never run twice and the ticks missed while no node ran collapse into one
 /// catch-up call, the latest of them; then the schedule resumes.
 /// </summary>
