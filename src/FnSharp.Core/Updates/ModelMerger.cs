@@ -36,10 +36,7 @@ public static class ModelMerger
             Shape = Keep(patch.Shape, current.Shape),
         };
         Refuse(ModelValidator.ValidateApp(merged));
-        return Changed(current.Config, merged.Config) || Changed(current.Annotations, merged.Annotations)
-            || merged with { Config = current.Config, Annotations = current.Annotations } != current
-            ? merged with { UpdatedAt = now }
-            : current;
+        return Stamped(current, merged, now);
     }
 
     /// <summary>Merges <paramref name="patch"/> into <paramref name="current"/>; a fn may be renamed but never moved to another app.</summary>
@@ -64,10 +61,7 @@ public static class ModelMerger
             Annotations = MergeAnnotations(current.Annotations, patch.Annotations),
         };
         Refuse(ModelValidator.ValidateFn(merged));
-        return Changed(current.Config, merged.Config) || Changed(current.Annotations, merged.Annotations)
-            || merged with { Config = current.Config, Annotations = current.Annotations } != current
-            ? merged with { UpdatedAt = now }
-            : current;
+        return Stamped(current, merged, now);
     }
 
     /// <summary>Merges <paramref name="patch"/> into <paramref name="current"/>; name, source and annotations may change.</summary>
@@ -88,9 +82,7 @@ public static class ModelMerger
             Annotations = MergeAnnotations(current.Annotations, patch.Annotations),
         };
         Refuse(ModelValidator.ValidateTrigger(merged));
-        return Changed(current.Annotations, merged.Annotations) || merged with { Annotations = current.Annotations } != current
-            ? merged with { UpdatedAt = now }
-            : current;
+        return Stamped(current, merged, now);
     }
 
     /// <summary>
@@ -103,7 +95,17 @@ public static class ModelMerger
         return config.Values.Any(v => v is null) ? config.ToDictionary(e => e.Key, e => e.Value ?? "", StringComparer.Ordinal) : config;
     }
 
-    private static Dictionary<string, string> MergeConfig(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> patch)
+    /// <summary>
+    /// <paramref name="merged"/> with <c>updated_at</c> moved to <paramref name="now"/> when it differs from
+    /// <paramref name="current"/>, else <paramref name="current"/> itself. Record equality compares config and
+    /// annotations by reference, which says "changed" right because the merges keep a config or annotations
+    /// whose content did not change as the current instance.
+    /// </summary>
+    private static T Stamped<T>(T current, T merged, DateTimeOffset now)
+        where T : Resource =>
+        merged != current ? (T)((Resource)merged with { UpdatedAt = now }) : current;
+
+    private static IReadOnlyDictionary<string, string> MergeConfig(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> patch)
     {
         var merged = new Dictionary<string, string>(current, StringComparer.Ordinal);
         foreach (var (key, value) in patch)
@@ -118,10 +120,10 @@ public static class ModelMerger
             }
         }
 
-        return merged;
+        return Changed(current, merged) ? merged : current;
     }
 
-    private static Dictionary<string, JsonElement> MergeAnnotations(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, JsonElement> patch)
+    private static IReadOnlyDictionary<string, JsonElement> MergeAnnotations(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, JsonElement> patch)
     {
         var merged = new Dictionary<string, JsonElement>(current, StringComparer.Ordinal);
         foreach (var (key, value) in patch)
@@ -136,13 +138,13 @@ public static class ModelMerger
             }
         }
 
-        return merged;
+        return Changed(current, merged) ? merged : current;
     }
 
-    private static bool Changed(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
+    private static bool Changed(IReadOnlyDictionary<string, string> before, Dictionary<string, string> after) =>
         before.Count != after.Count || before.Any(e => !after.TryGetValue(e.Key, out var v) || v != e.Value);
 
-    private static bool Changed(IReadOnlyDictionary<string, JsonElement> before, IReadOnlyDictionary<string, JsonElement> after) =>
+    private static bool Changed(IReadOnlyDictionary<string, JsonElement> before, Dictionary<string, JsonElement> after) =>
         before.Count != after.Count || before.Any(e => !after.TryGetValue(e.Key, out var v) || !JsonElement.DeepEquals(v, e.Value));
 
     /// <summary>Whether a patch's field asks for another value: an empty field asks for none.</summary>
