@@ -1,3 +1,5 @@
+using FnSharp.Core.Storage.Sql;
+
 namespace FnSharp.Storage.Sqlite;
 
 /// <summary>
@@ -151,28 +153,10 @@ internal static class SqliteMigrations
         );
         """,
 
-        // 7 (issue 20, triggers): cron and NATS triggers are unique per fn (type, source), HTTP triggers per
-        // app as before; trigger_ticks holds each stored tick of a cron trigger once (the primary key), so
-        // that a tick becomes one call whichever node sees it; a tick skipped for overlap has no call.
-        """
-        DROP INDEX triggers_app_type_source;
-        CREATE UNIQUE INDEX triggers_app_type_source ON triggers (app_id, type, source) WHERE type = 'http';
-        CREATE UNIQUE INDEX triggers_fn_type_source ON triggers (fn_id, type, source) WHERE type <> 'http';
-        CREATE INDEX triggers_type ON triggers (type);
-        CREATE TABLE trigger_ticks (
-            trigger_id TEXT NOT NULL REFERENCES triggers (id) ON DELETE CASCADE,
-            tick_at INTEGER NOT NULL,
-            call_id TEXT NULL,
-            PRIMARY KEY (trigger_id, tick_at)
-        );
-        """,
+        // 7 (issue 20, triggers): cron and NATS triggers unique per fn, and each stored tick of a cron trigger.
+        SharedMigrations.TriggerTicks("INTEGER"),
 
-        // 8: how each call had its container (issue 17): its start kind, and the start's phases and the
-        // call's timeline as JSON objects of name to ms.
-        """
-        ALTER TABLE calls ADD COLUMN start_kind TEXT NULL;
-        ALTER TABLE calls ADD COLUMN start_phases TEXT NULL;
-        ALTER TABLE calls ADD COLUMN timeline TEXT NULL;
-        """,
+        // 8: how each call had its container (issue 17).
+        SharedMigrations.CallStarts,
     ];
 }
