@@ -234,23 +234,24 @@ public abstract partial class SqlDataStore
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var update = connection.CreateCommand())
+        var ended = await UpdateLeasedAsync(
+            connection,
+            transaction,
+            $"""
+            UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
+                completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter, attempts = @attempts,
+                start_kind = @start_kind, start_phases = @start_phases, timeline = @timeline,
+                image_digest = @image_digest, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND {LeaseHeld}
+            """,
+            update => AddCallParameters(update, call),
+            call.Id,
+            lease,
+            cancellationToken);
+        if (ended is { } notStored)
         {
-            update.Transaction = transaction;
-            update.CommandText = $"""
-                UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
-                    completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter, attempts = @attempts,
-                    start_kind = @start_kind, start_phases = @start_phases, timeline = @timeline,
-                    image_digest = @image_digest, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
-                WHERE id = @id AND {LeaseHeld}
-                """;
-            AddCallParameters(update, call);
-            AddLeaseParameters(update, lease);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's.
-                return await LostOrRemovedAsync(connection, transaction, call.Id, cancellationToken);
-            }
+            // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's.
+            return notStored;
         }
 
         if (!call.DeadLetter)
@@ -294,29 +295,58 @@ public abstract partial class SqlDataStore
         // Only the running claim: requeueing one already given back (by a recovery) must not uncount twice.
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var update = connection.CreateCommand())
-        {
-            update.Transaction = transaction;
-            update.CommandText = $"""
-                UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
-                    attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
-                    lease_owner = NULL, lease_until = NULL
-                WHERE id = @id AND {LeaseHeld}
-                """;
-            AddString(update, "@queued", CallStates.Queued);
-            AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
-            AddString(update, "@error", error);
-            Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
-            AddString(update, "@id", callId);
-            AddLeaseParameters(update, lease);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        var requeued = await UpdateLeasedAsync(
+            connection,
+            transaction,
+            $"""
+            UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
+                attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
+                lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND {LeaseHeld}
+            """,
+            update =>
             {
-                return await LostOrRemovedAsync(connection, transaction, callId, cancellationToken);
-            }
+                AddString(update, "@queued", CallStates.Queued);
+                AddInt64(update, "@next_attempt_at", nextAttemptAt.ToUnixTimeMilliseconds());
+                AddString(update, "@error", error);
+                Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
+                AddString(update, "@id", callId);
+            },
+            callId,
+            lease,
+            cancellationToken);
+        if (requeued is { } notStored)
+        {
+            return notStored;
         }
 
         await transaction.CommitAsync(cancellationToken);
         return LeasedWrite.Stored;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, an update of the call <paramref name="callId"/> whose condition holds
+    /// <see cref="LeaseHeld"/>, with the parameters <paramref name="addParameters"/> adds and the lease's, in
+    /// <paramref name="transaction"/>: <see langword="null"/> when it changed the row, else whether the lease
+    /// was lost or the call removed.
+    /// </summary>
+    private static async Task<LeasedWrite?> UpdateLeasedAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string sql,
+        Action<DbCommand> addParameters,
+        string callId,
+        CallLease lease,
+        CancellationToken cancellationToken)
+    {
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = sql;
+        addParameters(update);
+        AddLeaseParameters(update, lease);
+        return await update.ExecuteNonQueryAsync(cancellationToken) == 0
+            ? await LostOrRemovedAsync(connection, transaction, callId, cancellationToken)
+            : null;
     }
 
     /// <summary>After a leased write changed no row: whether the call is still there (its lease passed on) or gone.</summary>
