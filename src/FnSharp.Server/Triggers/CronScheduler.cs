@@ -101,15 +101,8 @@ internal sealed partial class CronScheduler(
             return;
         }
 
-        // Resolved here: the store opens when the server starts (ServerLifetime), after hosted services are built.
-        ITriggerTickStore store;
-        try
+        if (TriggerTickStores.Resolve(services, e => LogNoTickStore(logger, e)) is not { } store)
         {
-            store = services.GetRequiredService<ITriggerTickStore>();
-        }
-        catch (InvalidOperationException e)
-        {
-            LogNoTickStore(logger, e);
             return;
         }
 

@@ -80,15 +80,8 @@ internal sealed partial class NatsTriggerListener(
             return;
         }
 
-        // Resolved here: the store opens when the server starts (ServerLifetime), after hosted services are built.
-        ITriggerTickStore store;
-        try
+        if (TriggerTickStores.Resolve(services, e => LogNoStore(logger, e)) is not { } store)
         {
-            store = services.GetRequiredService<ITriggerTickStore>();
-        }
-        catch (InvalidOperationException e)
-        {
-            LogNoStore(logger, e);
             return;
         }
 
