@@ -65,7 +65,7 @@ internal static class InspectField
 
     /// <summary>The JSON names of <paramref name="type"/>'s fields, in the order its JSON has them.</summary>
     public static IReadOnlyList<string> Fields(Type type) =>
-        [.. JsonOutput.Options.GetTypeInfo(type).Properties.Select(p => p.Name)];
+        [.. JsonSerializerOptions.Default.GetTypeInfo(type).Properties.Select(p => p.Name)];
 
     /// <summary>
     /// Follows <paramref name="path"/> into <paramref name="node"/>: the whole path when the object has it as
