@@ -81,6 +81,18 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         await AssertServingAsync();
     }
 
+    [Theory]
+    [InlineData("POST /v2/apps")]
+    [InlineData("POST /invoke/FN")]
+    public async Task Request_ChunkedBodyWithTrailersOver12KB_431JsonNamingTheLimitsAndNoCall(string target)
+    {
+        var response = await SendAsync($"{target.Replace("FN", _fnId, StringComparison.Ordinal)} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\nX-Trailer: {new string('t', 20_000)}\r\n\r\n");
+
+        Assert.Equal((431, HeadersTooLarge), (response.Status, response.Message));
+        Assert.Equal(0, _driver.CallCount);
+        await AssertServingAsync();
+    }
+
     [Fact]
     public async Task Head_TooManyHeaders_431WithoutABody()
     {
