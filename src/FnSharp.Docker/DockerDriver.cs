@@ -52,7 +52,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _time = time;
         _logger = logger;
         _metrics = new DockerApiMetrics(time, meterFactory);
-        _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
+        _engine = new DockerEngineClient(options, _metrics, time);
         _puller = new ImagePuller(_engine, options, time, logger);
         _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
     }
@@ -239,6 +239,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
+            // HttpRequestException: the engine does not answer, or not in time (DockerEngineTimeoutException).
             DockerLog.RemovalFailed(_logger, e, _options.Node);
         }
 

@@ -86,6 +86,7 @@ internal static class Settings
         { "FN_DOCKER_HOST", o => o.Endpoint, EngineAddress },
         { "FN_NODE_NAME", o => o.Node, Text },
         { "FN_HOT_START_TIMEOUT_MSECS", o => o.HotStartTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
+        { "FN_DOCKER_API_TIMEOUT_MSECS", o => o.ApiTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_NETWORKS", o => o.Network, DockerNetworks },
         { "FN_DOCKER_USER", o => o.Hardening.User, OptionalText },
         { "FN_MAX_PIDS", o => o.Hardening.PidsLimit, Long("0 (no limit) or a positive number of processes", v => v >= 0) },
