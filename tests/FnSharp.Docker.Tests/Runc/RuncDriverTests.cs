@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
@@ -41,16 +40,10 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         var container = await _runc.Driver.CreateAsync(spec, CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
-        using var response = await TestFnContainers.CallAsync(container, "call-echo", """{"echo":true}""");
+        var env = await TestFnContainers.AssertEchoesTheContractAsync(container, spec);
 
-        Assert.Equal(200, (int)response.StatusCode);
-        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var env = echo.RootElement.GetProperty("env");
-        Assert.Equal("unix:/tmp/iofs/lsnr.sock", env.GetProperty("FN_LISTENER").GetString());
-        Assert.Equal(spec.FnId, env.GetProperty("FN_FN_ID").GetString());
-        Assert.Equal("Fn-Call-Id", env.GetProperty("FN_LOGFRAME_HDR").GetString());
-        Assert.Equal(container.Id, env.GetProperty("FN_LOGFRAME_NAME").GetString());
-        Assert.Equal("call-echo", echo.RootElement.GetProperty("headers").GetProperty("Fn-Call-Id").GetString());
+        Assert.Equal(container.Id, env["FN_LOGFRAME_NAME"]);
+        Assert.Equal("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", env["PATH"]);
         Assert.NotNull(container.ImageDigest);
     }
 
