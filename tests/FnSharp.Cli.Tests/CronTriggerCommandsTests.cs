@@ -22,6 +22,17 @@ public sealed class CronTriggerCommandsTests : CliServerTest
     }
 
     [Fact]
+    public async Task CreateCronTrigger_Paused_SaysItRunsOnceResumed()
+    {
+        await OkAsync("create", "app", "shop");
+        await OkAsync("create", "fn", "shop", "report", "img");
+
+        var output = await OkAsync("create", "trigger", "shop", "report", "nightly", "--type", "cron", "--source", "@daily", "--annotation", "fnsharp.io/cron-paused=\"true\"");
+
+        Assert.Equal("Successfully created trigger: nightly\nPaused: no runs until it is resumed ('fnsharp resume trigger', or the annotation fnsharp.io/cron-paused: \"false\")\n", output);
+    }
+
+    [Fact]
     public async Task PauseThenResume_ListShowsPausedThenTheNextRun()
     {
         await OkAsync("create", "app", "shop");
