@@ -81,6 +81,10 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
         CallAsync("container_create", _timeout, ApiTimeoutSetting, token => _client.Containers.CreateContainerAsync(parameters, token), cancellationToken);
 
+    /// <summary><c>GET /containers/{id}/export</c>: the container's file system as a tar stream (timed until it opens, not while it is read).</summary>
+    public Task<Stream> ExportContainerAsync(string id, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("container_export", () => _client.Containers.ExportContainerAsync(id, cancellationToken));
+
     /// <summary><c>POST /containers/{id}/start</c>.</summary>
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
         CallAsync("container_start", _timeout, ApiTimeoutSetting, token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token), cancellationToken);
