@@ -76,7 +76,20 @@ try
             var beforeNode = run + "-c";
             nodes.Add(beforeNode);
             await using var before = await ServerProcess.StartAsync(serverPath, beforeNode, new Dictionary<string, string> { ["FN_PRECREATE_MAX"] = "0" }, ct);
-            await Step("cold start", () => scenarios.ColdStartAsync(server, before, ct));
+
+            // And one on runc (FN_DRIVER=runc), when this machine has it and runs the bench as root.
+            var runcNode = run + "-r";
+            ServerProcess? runc = null;
+            if (Environment.IsPrivilegedProcess && ((string[])["/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc"]).Any(File.Exists))
+            {
+                nodes.Add(runcNode);
+                runc = await ServerProcess.StartAsync(serverPath, runcNode, new Dictionary<string, string> { ["FN_DRIVER"] = "runc" }, ct);
+            }
+
+            await using (runc)
+            {
+                await Step("cold start", () => scenarios.ColdStartAsync(server, before, runc, ct));
+            }
         }
         if (Runs("api"))
         {
@@ -193,6 +206,18 @@ foreach (var label in nodes.Select(n => "io.fnsharp.node=" + n).Append(runLabel)
     left[label] = n;
     total += Math.Max(n, 0);
 }
+// The runc server's containers are runc's, one directory each in its node's state directory (FN_RUNC_STATE_DIR's default).
+foreach (var node in nodes)
+{
+    var state = Path.Combine("/var/lib/fnsharp/runc/nodes", node, "state");
+    if (Directory.Exists(state))
+    {
+        var n = Directory.GetDirectories(state).Length;
+        left["runc " + node] = n;
+        total += n;
+    }
+}
+
 report.Json["containers_left_after_stop"] = left;
 report.Add("all", "containers left after the servers stopped", total.ToString(CultureInfo.InvariantCulture), "", "target 0");
 report.Json["load_average_at_end"] = LoadAverage();

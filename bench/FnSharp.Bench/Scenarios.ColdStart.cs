@@ -20,9 +20,10 @@ internal sealed partial class Scenarios
     /// (containers created ahead, the default) and on <paramref name="before"/> (<c>FN_PRECREATE_MAX=0</c>: each cold
     /// start creates its container), alternating, beside <c>docker run --rm</c> and <c>docker run -d</c> (+ socket + call)
     /// of the same image; each call's phases from its record, the Engine API calls from <c>/metrics</c>; then a burst
-    /// of fresh fns called at once against as many <c>docker run -d</c> at once.
+    /// of fresh fns called at once against as many <c>docker run -d</c> at once. The same on <paramref name="runc"/>
+    /// (<c>FN_DRIVER=runc</c>, containers created ahead) when the machine has runc.
     /// </summary>
-    public async Task ColdStartAsync(ServerProcess server, ServerProcess before, CancellationToken cancellationToken)
+    public async Task ColdStartAsync(ServerProcess server, ServerProcess before, ServerProcess? runc, CancellationToken cancellationToken)
     {
         var images = new JsonObject();
         foreach (var image in (string[])[settings.Image, NodeImage])
@@ -33,34 +34,38 @@ internal sealed partial class Scenarios
                 continue;
             }
 
-            images[image] = await ColdStartOfAsync(image, server, before, cancellationToken);
+            images[image] = await ColdStartOfAsync(image, Servers(server, before, runc), cancellationToken);
         }
 
         report.Json["cold_start"] = new JsonObject
         {
-            ["method"] = $"a fresh fn per call, created {DeployToCall.TotalSeconds} s before it; 'before' is a server with FN_PRECREATE_MAX=0, 'after' the default; rounds alternate",
+            ["method"] = $"a fresh fn per call, created {DeployToCall.TotalSeconds} s before it; 'before' is a server with FN_PRECREATE_MAX=0, 'after' the default, 'runc' the default with FN_DRIVER=runc{(runc is null ? " (not run: no runc or not root)" : string.Empty)}; rounds alternate",
             ["images"] = images,
-            ["burst"] = await BurstAsync(server, before, cancellationToken),
+            ["burst"] = await BurstAsync(Servers(server, before, runc), cancellationToken),
         };
     }
 
-    private async Task<JsonObject> ColdStartOfAsync(string image, ServerProcess after, ServerProcess before, CancellationToken cancellationToken)
+    // The servers of the scenario, by the name of their row.
+    private static (string Name, ServerProcess Server)[] Servers(ServerProcess after, ServerProcess before, ServerProcess? runc) =>
+        runc is null ? [("before", before), ("after", after)] : [("before", before), ("after", after), ("runc", runc)];
+
+    private async Task<JsonObject> ColdStartOfAsync(string image, (string Name, ServerProcess Server)[] servers, CancellationToken cancellationToken)
     {
         var node = image == NodeImage;
-        var runs = new Dictionary<string, List<(double Ms, IReadOnlyDictionary<string, long>? Phases)>>(StringComparer.Ordinal) { ["before"] = [], ["after"] = [] };
-        var engineCalls = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal) { ["before"] = [], ["after"] = [] };
+        var runs = servers.ToDictionary(s => s.Name, _ => new List<(double Ms, IReadOnlyDictionary<string, long>? Phases)>(), StringComparer.Ordinal);
+        var engineCalls = servers.ToDictionary(s => s.Name, _ => new Dictionary<string, double>(StringComparer.Ordinal), StringComparer.Ordinal);
         var dockerRm = new List<double>();
         var dockerD = new List<double>();
         var dockerDAnswer = new List<double>();
         var apps = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, server) in new[] { ("before", before), ("after", after) })
+        foreach (var (name, server) in servers)
         {
             apps[name] = (await new FnSharpClient(server.Http).CreateAppAsync(new App { Name = "cold-" + (node ? "node" : "cs") }, cancellationToken)).Id;
         }
 
         for (var i = 0; i < settings.ColdRepeats; i++)
         {
-            foreach (var (name, server) in new[] { ("before", before), ("after", after) })
+            foreach (var (name, server) in servers)
             {
                 var api = new FnSharpClient(server.Http);
                 var fn = await CreateFnAsync(api, apps[name], $"c{i}", cancellationToken, image);
@@ -147,7 +152,7 @@ internal sealed partial class Scenarios
             };
             report.Add("3 cold start", $"{label}, first call of a new fn, {name} (p50)", $"{F(p50, "0")} ms; phases {Describe(phases)}",
                 $"`docker run --rm`: {F(rmP50, "0")} ms; `docker run -d`: {F(Stats.Percentile(dockerD, 50), "0")} ms, + socket + call: {F(Stats.Percentile(dockerDAnswer, 50), "0")} ms",
-                $"ratio {F(p50 / rmP50)}" + (name == "after" ? " (target <= 0.5)" : ""));
+                $"ratio {F(p50 / rmP50)}" + (name is "after" or "runc" ? " (target <= 0.5)" : ""));
         }
 
         return json;
@@ -157,12 +162,12 @@ internal sealed partial class Scenarios
     /// A burst: as many fresh fns as <c>FN_PRECREATE_MAX</c> holds by default (16), created, then called all at once,
     /// on each server; against 16 <c>docker run -d</c> at once of the same image. Starts per second = fns answered / seconds.
     /// </summary>
-    private async Task<JsonObject> BurstAsync(ServerProcess after, ServerProcess before, CancellationToken cancellationToken)
+    private async Task<JsonObject> BurstAsync((string Name, ServerProcess Server)[] servers, CancellationToken cancellationToken)
     {
         const int parallelism = 16;
         var json = new JsonObject { ["parallelism"] = parallelism };
         var rates = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, server) in new[] { ("before", before), ("after", after) })
+        foreach (var (name, server) in servers)
         {
             var api = new FnSharpClient(server.Http);
             var app = await api.CreateAppAsync(new App { Name = "burst" }, cancellationToken);
@@ -191,7 +196,7 @@ internal sealed partial class Scenarios
         {
             json[name + "_ratio_to_docker_run_d"] = Stats.Round(rate / dockerRate, 3);
             report.Add("3 cold start", $"burst of {parallelism} fresh fns at once, {name}", $"{F(rate, "0.0")} starts/s (to first answers)",
-                $"{parallelism} `docker run -d` at once: {F(dockerRate, "0.0")}/s", $"ratio {F(rate / dockerRate)}" + (name == "after" ? " (target >= 2)" : ""));
+                $"{parallelism} `docker run -d` at once: {F(dockerRate, "0.0")}/s", $"ratio {F(rate / dockerRate)}" + (name is "after" or "runc" ? " (target >= 2)" : ""));
         }
 
         return json;

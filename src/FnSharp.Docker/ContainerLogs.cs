@@ -29,6 +29,38 @@ internal sealed class ContainerLogs
         return logs;
     }
 
+    /// <summary>
+    /// Starts reading the output of a container whose stdout and stderr arrive as two plain streams (the runc driver's
+    /// child process) until both end.
+    /// </summary>
+    public static ContainerLogs Read(Stream stdout, Stream stderr, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
+    {
+        var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogLinesKept, options.StderrTailLines));
+        logs.Completion = Task.WhenAll(
+            Task.Run(() => logs.ReadStreamAsync(stdout, new StreamState(ContainerOutput.Stdout, new LogLineAssembler(options.LogLineMaxLength), new LogFrameSplitter(frameName)), cancellationToken), CancellationToken.None),
+            Task.Run(() => logs.ReadStreamAsync(stderr, new StreamState(ContainerOutput.Stderr, new LogLineAssembler(options.LogLineMaxLength), new LogFrameSplitter(frameName)), cancellationToken), CancellationToken.None));
+        return logs;
+    }
+
+    private async Task ReadStreamAsync(Stream stream, StreamState state, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[ChunkSize];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                Append(state, chunk.AsSpan(0, read));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The container is gone or being removed: its output ends here.
+        }
+
+        Finish(state);
+    }
+
     private async Task ReadAsync(DockerEngineClient engine, string containerId, string frameName, int maxLineLength, CancellationToken cancellationToken)
     {
         var stdout = new StreamState(ContainerOutput.Stdout, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
@@ -48,10 +80,7 @@ internal sealed class ContainerLogs
                     break;
                 }
 
-                var state = read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
-                state.Lines.Clear();
-                state.Assembler.Append(chunk.AsSpan(0, read.Count), state.Lines);
-                Attribute(state, flush: false);
+                Append(read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout, chunk.AsSpan(0, read.Count));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or DockerApiException or HttpRequestException or ObjectDisposedException)
@@ -59,12 +88,22 @@ internal sealed class ContainerLogs
             // The container is gone or being removed, or the driver closed: its output ends here.
         }
 
-        foreach (var state in (StreamState[])[stdout, stderr])
-        {
-            state.Lines.Clear();
-            state.Assembler.Flush(state.Lines);
-            Attribute(state, flush: true);
-        }
+        Finish(stdout);
+        Finish(stderr);
+    }
+
+    private void Append(StreamState state, ReadOnlySpan<byte> chunk)
+    {
+        state.Lines.Clear();
+        state.Assembler.Append(chunk, state.Lines);
+        Attribute(state, flush: false);
+    }
+
+    private void Finish(StreamState state)
+    {
+        state.Lines.Clear();
+        state.Assembler.Flush(state.Lines);
+        Attribute(state, flush: true);
     }
 
     private void Attribute(StreamState state, bool flush)

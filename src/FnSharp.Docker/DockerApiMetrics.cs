@@ -5,8 +5,8 @@ namespace FnSharp.Docker;
 /// <summary>
 /// The driver's instruments on the meter <c>FnSharp.Docker</c>, fed by <see cref="DockerEngineClient"/>, through
 /// which every Engine API call passes: <c>fnsharp_docker_api_duration_seconds</c> per operation and
-/// <c>fnsharp_docker_api_errors_total</c> per operation for calls the engine failed (unreachable, or a 5xx
-/// answer). An answer such as 404 or 409 is the engine working and is not an error; a cancelled call is
+/// <c>fnsharp_docker_api_errors_total</c> per operation for calls the engine failed (unreachable, no answer in
+/// time, or a 5xx answer). An answer such as 404 or 409 is the engine working and is not an error; a cancelled call is
 /// neither timed nor counted. <c>docs/metrics.md</c> lists the operations.
 /// </summary>
 public sealed class DockerApiMetrics : IDisposable
@@ -31,7 +31,7 @@ public sealed class DockerApiMetrics : IDisposable
         _errors = _meter.CreateCounter<long>(
             "fnsharp_docker_api_errors_total",
             null,
-            "Engine API calls that failed (engine unreachable or a 5xx answer), tagged with their operation.");
+            "Engine API calls that failed (engine unreachable, no answer in time, or a 5xx answer), tagged with their operation.");
     }
 
     /// <summary>Runs and times <paramref name="call"/>, the Engine API operation <paramref name="operation"/>.</summary>

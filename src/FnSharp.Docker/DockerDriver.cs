@@ -52,7 +52,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _time = time;
         _logger = logger;
         _metrics = new DockerApiMetrics(time, meterFactory);
-        _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
+        _engine = new DockerEngineClient(options, _metrics, time);
         _puller = new ImagePuller(_engine, options, time, logger);
         _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
     }
@@ -117,7 +117,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             var ensured = await ensuring;
             if (ensured.Image.Config?.Volumes is { Count: > 0 } volumes)
             {
-                throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares VOLUME {string.Join(", ", volumes.Keys)}: fn images may not declare volumes");
+                throw VolumeRefused(spec.Image, volumes.Keys);
             }
 
             // Missing at the first create: the check pulled it.
@@ -167,15 +167,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs and the hardening.</summary>
     private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir)
     {
-        var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
-        if (!environment.TryGetValue("FN_LOGFRAME_NAME", out var logFrameName) || logFrameName.Length == 0)
-        {
-            // Unique per container, so that a line of ordinary output is not mistaken for a marker.
-            logFrameName = name;
-            environment["FN_LOGFRAME_NAME"] = logFrameName;
-        }
-
-        environment.TryAdd("FN_LOGFRAME_HDR", LogFrameHeader);
+        var (environment, logFrameName) = EnvironmentOf(spec, name);
         var parameters = new CreateContainerParameters
         {
             Name = name,
@@ -196,6 +188,28 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         };
         DockerHardening.Apply(parameters, _options.Hardening, (long)spec.MemoryMiB * 1024 * 1024, _options.Network);
         return (parameters, logFrameName);
+    }
+
+    /// <summary>The refusal of an image that declares <c>VOLUME</c>s, which fn containers may not have.</summary>
+    internal static ContainerStartException VolumeRefused(string image, IEnumerable<string> volumes) =>
+        new(ContainerStartError.ImageRefused, $"image '{image}' declares VOLUME {string.Join(", ", volumes)}: fn images may not declare volumes");
+
+    /// <summary>
+    /// The container's environment: <paramref name="spec"/>'s with the log frame variables (<c>FN_LOGFRAME_NAME</c>, unless the
+    /// fn's config sets it, is the container's <paramref name="name"/>; <c>FN_LOGFRAME_HDR</c> is <see cref="LogFrameHeader"/>).
+    /// </summary>
+    internal static (Dictionary<string, string> Environment, string LogFrameName) EnvironmentOf(ContainerSpec spec, string name)
+    {
+        var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
+        if (!environment.TryGetValue("FN_LOGFRAME_NAME", out var logFrameName) || logFrameName.Length == 0)
+        {
+            // Unique per container, so that a line of ordinary output is not mistaken for a marker.
+            logFrameName = name;
+            environment["FN_LOGFRAME_NAME"] = logFrameName;
+        }
+
+        environment.TryAdd("FN_LOGFRAME_HDR", LogFrameHeader);
+        return (environment, logFrameName);
     }
 
     /// <inheritdoc/>
@@ -239,6 +253,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
+            // HttpRequestException: the engine does not answer, or not in time (DockerEngineTimeoutException).
             DockerLog.RemovalFailed(_logger, e, _options.Node);
         }
 

@@ -24,6 +24,15 @@ public sealed record DockerDriverOptions
     /// <summary>How long a started container may take to create <c>lsnr.sock</c>, in milliseconds (Fn's <c>FN_HOT_START_TIMEOUT_MSECS</c>, default 5000).</summary>
     public int HotStartTimeoutMs { get; init; } = 5000;
 
+    /// <summary>
+    /// How long an Engine API call may go unanswered, in milliseconds (<c>FN_DOCKER_API_TIMEOUT_MSECS</c>, default 5000):
+    /// then it fails as if the engine were down, so that a start on a hung engine ends with 503 naming the engine
+    /// (and starts back off) within the call's wait (<c>FN_MAX_WAIT_MSECS</c>, 10 s by default), instead of the
+    /// call waiting out its wait. Pulls have their own time (<see cref="PullTimeoutMs"/>), which image listing and
+    /// removal share; the exit watch (<c>wait</c>, a long poll) has none.
+    /// </summary>
+    public int ApiTimeoutMs { get; init; } = 5000;
+
     /// <summary>This node's name (<c>FN_NODE_NAME</c>, default the host name), kept in the <c>io.fnsharp.node</c> label so that start-up removes only this node's leftovers.</summary>
     public string Node { get; init; } = Environment.MachineName;
 
@@ -95,6 +104,7 @@ public sealed record DockerDriverOptions
     public void Validate()
     {
         Positive(HotStartTimeoutMs, nameof(HotStartTimeoutMs));
+        Positive(ApiTimeoutMs, nameof(ApiTimeoutMs));
         Positive(PullTimeoutMs, nameof(PullTimeoutMs));
         Positive(StderrTailLines, nameof(StderrTailLines));
         Positive(LogLinesPerCall, nameof(LogLinesPerCall));

@@ -8,22 +8,37 @@ namespace FnSharp.Docker;
 /// every call the driver makes passes here and is timed per operation on <see cref="DockerApiMetrics"/>
 /// (the operation names are the <c>operation</c> label of <c>docs/metrics.md</c>). Nothing else in the
 /// driver holds a <see cref="DockerClient"/>. The methods are the engine's, one each; only removal and
-/// kill, which the driver repeats freely, treat a container already gone as done.
+/// kill, which the driver repeats freely, treat a container already gone as done. Each call has a time to
+/// answer (<see cref="DockerDriverOptions.ApiTimeoutMs"/>; image listing and removal the pull's,
+/// <see cref="DockerDriverOptions.PullTimeoutMs"/>; a pull its own; <c>wait</c>, a long poll, none), after which it
+/// fails with <see cref="DockerEngineTimeoutException"/>: an engine that accepts connections and never answers is
+/// an engine that does not answer, not a wait as long as the engine likes.
 /// </summary>
 internal sealed class DockerEngineClient : IDisposable
 {
+    private const string ApiTimeoutSetting = "FN_DOCKER_API_TIMEOUT_MSECS";
+    private const string ImageTimeoutSetting = "FN_IMAGE_PULL_TIMEOUT_SECS";
+
     private readonly DockerClient _client;
     private readonly DockerApiMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _imageTimeout;
 
-    public DockerEngineClient(Uri endpoint, DockerApiMetrics metrics)
+    /// <summary>A client of the engine at <see cref="DockerDriverOptions.Endpoint"/> with the times of <paramref name="options"/>.</summary>
+    public DockerEngineClient(DockerDriverOptions options, DockerApiMetrics metrics, TimeProvider time)
     {
-        _client = new DockerClientBuilder().WithEndpoint(endpoint).Build();
+        _client = new DockerClientBuilder().WithEndpoint(new Uri(options.Endpoint)).Build();
         _metrics = metrics;
+        _time = time;
+        _timeout = TimeSpan.FromMilliseconds(options.ApiTimeoutMs);
+        _imageTimeout = TimeSpan.FromMilliseconds(Math.Max(options.ApiTimeoutMs, options.PullTimeoutMs));
     }
 
     /// <summary>
     /// Whether <paramref name="exception"/>, thrown by a call of this client, means the engine did not answer
-    /// (no connection: it is down or restarting) rather than that it refused the request.
+    /// (no connection: it is down or restarting; or no answer in time, <see cref="DockerEngineTimeoutException"/>)
+    /// rather than that it refused the request.
     /// </summary>
     public static bool IsUnreachable(Exception exception) =>
         exception is HttpRequestException or SocketException || exception.InnerException is SocketException;
@@ -37,12 +52,12 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>GET /_ping</c>: throws when the engine does not answer.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("ping", () => _client.System.PingAsync(cancellationToken));
+        CallAsync("ping", _timeout, ApiTimeoutSetting, token => _client.System.PingAsync(token), cancellationToken);
 
     /// <summary><c>GET /images/{name}/json</c>.</summary>
     /// <exception cref="DockerImageNotFoundException">The image is not on the host.</exception>
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("image_inspect", () => _client.Images.InspectImageAsync(image, cancellationToken));
+        CallAsync("image_inspect", _timeout, ApiTimeoutSetting, token => _client.Images.InspectImageAsync(image, token), cancellationToken);
 
     /// <summary>
     /// <c>POST /images/create</c>: pulls an image with <paramref name="auth"/> as <c>X-Registry-Auth</c>; the stream's
@@ -53,30 +68,34 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>GET /images/json</c>: the images on the host (tagged ones; intermediate layers left out), with their sizes in bytes.</summary>
     public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("image_list", () => _client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
+        CallAsync("image_list", _imageTimeout, ImageTimeoutSetting, token => _client.Images.ListImagesAsync(new ImagesListParameters(), token), cancellationToken);
 
     /// <summary>
     /// <c>DELETE /images/{name}</c> without force: removes a name, and the image when no other name holds it. The
     /// engine refuses (409) an image a container uses.
     /// </summary>
     public Task DeleteImageAsync(string name, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("image_remove", () => _client.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = false }, cancellationToken));
+        CallAsync("image_remove", _imageTimeout, ImageTimeoutSetting, token => _client.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = false }, token), cancellationToken);
 
     /// <summary><c>POST /containers/create</c>.</summary>
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_create", () => _client.Containers.CreateContainerAsync(parameters, cancellationToken));
+        CallAsync("container_create", _timeout, ApiTimeoutSetting, token => _client.Containers.CreateContainerAsync(parameters, token), cancellationToken);
+
+    /// <summary><c>GET /containers/{id}/export</c>: the container's file system as a tar stream (timed until it opens, not while it is read).</summary>
+    public Task<Stream> ExportContainerAsync(string id, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync("container_export", () => _client.Containers.ExportContainerAsync(id, cancellationToken));
 
     /// <summary><c>POST /containers/{id}/start</c>.</summary>
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_start", () => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken));
+        CallAsync("container_start", _timeout, ApiTimeoutSetting, token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/pause</c>.</summary>
     public Task PauseContainerAsync(string id, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_pause", () => _client.Containers.PauseContainerAsync(id, cancellationToken));
+        CallAsync("container_pause", _timeout, ApiTimeoutSetting, token => _client.Containers.PauseContainerAsync(id, token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/unpause</c>.</summary>
     public Task UnpauseContainerAsync(string id, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_unpause", () => _client.Containers.UnpauseContainerAsync(id, cancellationToken));
+        CallAsync("container_unpause", _timeout, ApiTimeoutSetting, token => _client.Containers.UnpauseContainerAsync(id, token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/wait</c>: a long poll that answers when the container stops; its time is the container's remaining life.</summary>
     public Task<ContainerWaitResponse> WaitContainerAsync(string id, CancellationToken cancellationToken) =>
@@ -85,18 +104,18 @@ internal sealed class DockerEngineClient : IDisposable
     /// <summary><c>GET /containers/{id}/json</c>.</summary>
     /// <exception cref="DockerContainerNotFoundException">The engine no longer knows the container.</exception>
     public Task<ContainerInspectResponse> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_inspect", () => _client.Containers.InspectContainerAsync(id, cancellationToken));
+        CallAsync("container_inspect", _timeout, ApiTimeoutSetting, token => _client.Containers.InspectContainerAsync(id, token), cancellationToken);
 
     /// <summary><c>GET /containers/{id}/logs</c>: opens the output stream (timed until it opens, not while it is read).</summary>
     public Task<MultiplexedStream> GetContainerLogsAsync(string id, ContainerLogsParameters parameters, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_logs", () => _client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken));
+        CallAsync("container_logs", _timeout, ApiTimeoutSetting, token => _client.Containers.GetContainerLogsAsync(id, parameters, token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/kill</c> with <c>SIGKILL</c>; a container that is gone or no longer running is left as it is.</summary>
     public async Task KillContainerAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            await _metrics.TimeAsync("container_kill", () => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken));
+            await CallAsync("container_kill", _timeout, ApiTimeoutSetting, token => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -113,7 +132,7 @@ internal sealed class DockerEngineClient : IDisposable
     {
         try
         {
-            await _metrics.TimeAsync("container_remove", () => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken));
+            await CallAsync("container_remove", _timeout, ApiTimeoutSetting, token => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -127,17 +146,54 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>GET /containers/json?all=true</c> with <paramref name="labels"/> as filters.</summary>
     public Task<IList<ContainerListResponse>> ListContainersAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_list", () => _client.Containers.ListContainersAsync(
-            new ContainersListParameters
-            {
-                All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>>
+        CallAsync(
+            "container_list",
+            _timeout,
+            ApiTimeoutSetting,
+            token => _client.Containers.ListContainersAsync(
+                new ContainersListParameters
                 {
-                    ["label"] = labels.ToDictionary(label => label, _ => true),
+                    All = true,
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = labels.ToDictionary(label => label, _ => true),
+                    },
                 },
-            },
-            cancellationToken));
+                token),
+            cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Times <paramref name="call"/>, the operation <paramref name="operation"/>, and ends it after <paramref name="timeout"/>
+    /// with a <see cref="DockerEngineTimeoutException"/> (counted as an engine fault); the caller's own cancellation stays one.
+    /// </summary>
+    private Task<T> CallAsync<T>(string operation, TimeSpan timeout, string setting, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync(operation, async () =>
+        {
+            using var timer = new CancellationTokenSource(timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            try
+            {
+                return await call(linked.Token);
+            }
+            catch (Exception e) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is not DockerApiException)
+            {
+                // Cancelled by the timer, whatever the client made of it (a cancellation, a broken stream).
+                throw new DockerEngineTimeoutException(operation, timeout, setting, e);
+            }
+        });
+
+    private async Task CallAsync(string operation, TimeSpan timeout, string setting, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await CallAsync(
+            operation,
+            timeout,
+            setting,
+            async token =>
+            {
+                await call(token);
+                return true;
+            },
+            cancellationToken);
 }

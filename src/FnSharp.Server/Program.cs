@@ -7,7 +7,10 @@ using FnSharp.Server.Telemetry;
 // levels that keep ASP.NET Core's per-request lines out) sits beside the binary, and the server is
 // started from anywhere (the quick start runs it from the repository's root). FN_DB_URL's relative
 // paths stay relative to the working directory.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// appsettings.json is read once: the settings are checked at start-up and never reloaded, and a watcher of the file
+// takes an inotify instance, of which a host has few (128 per user, dockerd's log followers among them): on a host
+// that had none left the server failed to start.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
 builder.AddFnSharpAuth();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Docker.DotNet.Models;
 using FnSharp.Testing;
 
@@ -61,16 +60,9 @@ public sealed class DockerDriverHardeningTests : IAsyncLifetime
         var container = await _driver.CreateAsync(spec, CancellationToken.None);
         await container.StartAsync(CancellationToken.None);
 
-        using var response = await TestFnContainers.CallAsync(container, "call-echo", """{"echo":true}""");
+        var env = await TestFnContainers.AssertEchoesTheContractAsync(container, spec);
 
-        Assert.Equal(200, (int)response.StatusCode);
-        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var env = echo.RootElement.GetProperty("env");
-        Assert.Equal("unix:/tmp/iofs/lsnr.sock", env.GetProperty("FN_LISTENER").GetString());
-        Assert.Equal(spec.FnId, env.GetProperty("FN_FN_ID").GetString());
-        Assert.Equal("Fn-Call-Id", env.GetProperty("FN_LOGFRAME_HDR").GetString());
-        Assert.StartsWith("fnsharp-", env.GetProperty("FN_LOGFRAME_NAME").GetString(), StringComparison.Ordinal);
-        Assert.Equal("call-echo", echo.RootElement.GetProperty("headers").GetProperty("Fn-Call-Id").GetString());
+        Assert.StartsWith("fnsharp-", env["FN_LOGFRAME_NAME"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,11 +1,13 @@
 using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Time.Testing;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Metrics;
 
 namespace FnSharp.Docker.Tests;
 
-/// <summary>The driver's one Engine API client: each call timed under its operation, engine faults counted, on a stand-in engine.</summary>
+/// <summary>The driver's one Engine API client: each call timed under its operation, engine faults counted, an engine that never answers given up on, on stand-in engines.</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class DockerEngineClientTests : IAsyncLifetime
 {
@@ -18,7 +20,7 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     {
         await _engine.StartAsync();
         _metrics = new DockerApiMetrics(TimeProvider.System, _meters);
-        _client = new DockerEngineClient(new Uri(_engine.Endpoint), _metrics);
+        _client = new DockerEngineClient(new DockerDriverOptions { Endpoint = _engine.Endpoint }, _metrics, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
@@ -56,6 +58,44 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
 
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_wait"));
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_wait"));
+    }
+
+    [Fact]
+    public async Task CreateContainerAsync_EngineNeverAnswers_FailsAsUnreachableAfterTheTimeoutAndCountedAsAnError()
+    {
+        using var silent = new SilentDockerEngine();
+        var time = new FakeTimeProvider();
+        using var metrics = new DockerApiMetrics(time, _meters);
+        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = silent.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+
+        var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
+        await silent.RequestRead;
+        time.Advance(TimeSpan.FromMilliseconds(2999));
+        var early = create.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var failure = await Assert.ThrowsAsync<DockerEngineTimeoutException>(() => create);
+
+        Assert.False(early);
+        Assert.True(DockerEngineClient.IsUnreachable(failure));
+        Assert.Equal("container_create got no answer within 3000 ms (FN_DOCKER_API_TIMEOUT_MSECS)", failure.Message);
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_create"));
+    }
+
+    [Fact]
+    public async Task PingAsync_EngineNeverAnswersAndTheCallerCancels_CancelledNotATimeout()
+    {
+        using var silent = new SilentDockerEngine();
+        var time = new FakeTimeProvider();
+        using var metrics = new DockerApiMetrics(time, _meters);
+        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = silent.Endpoint }, metrics, time);
+        using var cancel = new CancellationTokenSource();
+
+        var ping = client.PingAsync(cancel.Token);
+        await silent.RequestRead;
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ping);
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "ping"));
     }
 
     [Fact]

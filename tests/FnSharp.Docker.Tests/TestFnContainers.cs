@@ -48,6 +48,24 @@ internal static class TestFnContainers
         return new ContainerSpec { Image = image, AppId = app.Id, FnId = fn.Id, MemoryMiB = fn.Memory, Environment = environment };
     }
 
+    /// <summary>
+    /// Calls the started test function with <c>echo</c> and checks what every driver must give it: 200, the contract's
+    /// listener, the fn's id, the log frame header and the call's id; returns the environment it saw.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> AssertEchoesTheContractAsync(IFnContainer container, ContainerSpec spec)
+    {
+        using var response = await CallAsync(container, "call-echo", """{"echo":true}""");
+
+        Xunit.Assert.Equal(200, (int)response.StatusCode);
+        using var echo = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var env = echo.RootElement.GetProperty("env").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
+        Xunit.Assert.Equal("unix:/tmp/iofs/lsnr.sock", env["FN_LISTENER"]);
+        Xunit.Assert.Equal(spec.FnId, env["FN_FN_ID"]);
+        Xunit.Assert.Equal("Fn-Call-Id", env["FN_LOGFRAME_HDR"]);
+        Xunit.Assert.Equal("call-echo", echo.RootElement.GetProperty("headers").GetProperty("Fn-Call-Id").GetString());
+        return env;
+    }
+
     /// <summary>Sends one call with a JSON command to the test function.</summary>
     public static async Task<HttpResponseMessage> CallAsync(IFnContainer container, string callId, string json)
     {

@@ -67,7 +67,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _ops = new ContainerOpsLimiter(options.MaxContainerOps);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
-        _containers = new LiveContainers(driver, _ops, _tracker, logger, _observer, OnContainerRemoved, time);
+        _containers = new LiveContainers(driver, _ops, _tracker, logger, _observer, OnContainerRemoved, time, () => _lifetime.IsStopping);
         _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger, offered: () => _memory!.Kick());
         _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
@@ -352,7 +352,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
         RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
-        var removedBefore = _containers.RemovedCount;
+        var removedBefore = RemovedCount;
         await _lifetime.StopAsync();
         await _preCreated.RemoveAllAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
@@ -372,7 +372,8 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         // Only what the engine removed is counted: a removal that failed (the engine does not answer) is tried once more, then
         // named; the node's containers nobody was handed are swept by label, and "none left" is said only when that sweep answered.
         var (notRemoved, swept) = await _containers.RetryFailedRemovalsAsync();
-        var removed = _containers.RemovedCount - removedBefore;
+        notRemoved = [.. notRemoved, .. await _preCreated.RetryFailedRemovalsAsync()];
+        var removed = RemovedCount - removedBefore;
         if (notRemoved.Count > 0)
         {
             RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
@@ -386,6 +387,9 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             RunnerLog.Stopped(_logger, removed);
         }
     }
+
+    /// <summary>The containers removed from the engine so far: the runner's, orphans swept and those created ahead.</summary>
+    private long RemovedCount => _containers.RemovedCount + _preCreated.RemovedCount;
 
     private static HostResources Detect(IOptions<AgentOptions> options)
     {

@@ -47,6 +47,9 @@ internal static partial class RunnerLog
     [LoggerMessage(2012, LogLevel.Warning, "Could not remove container {ContainerId}; it is tried again, first in {RetryMs:F0} ms, until it is removed")]
     public static partial void RemoveFailed(ILogger logger, Exception exception, string containerId, double retryMs);
 
+    [LoggerMessage(2018, LogLevel.Warning, "Could not remove container {ContainerId} while the runner stops; it is tried once more before the runner stops, and named in the runner's last line if it is still there")]
+    public static partial void RemoveFailedStopping(ILogger logger, Exception exception, string containerId);
+
     [LoggerMessage(2013, LogLevel.Information, "Removed container {ContainerId}, whose removal had failed")]
     public static partial void RemovedAfterFailure(ILogger logger, string containerId);
 
@@ -120,6 +123,6 @@ internal static partial class RunnerLog
     [LoggerMessage(2082, LogLevel.Debug, "Removing the container created ahead for fn {FnId}: no call took it within FN_PRECREATE_IDLE_MSECS={IdleMs} ms")]
     public static partial void PreCreatedExpired(ILogger logger, string fnId, int idleMs);
 
-    [LoggerMessage(2083, LogLevel.Warning, "Could not remove container {ContainerId}, created ahead for fn {FnId}; the node's clean-up by label removes it at its next start")]
+    [LoggerMessage(2083, LogLevel.Warning, "Could not remove container {ContainerId}, created ahead for fn {FnId}; it is tried again when the runner stops, and the node's clean-up by label removes it at its next start if that fails too")]
     public static partial void PreCreatedRemovalFailed(ILogger logger, Exception exception, string containerId, string fnId);
 }

@@ -1,4 +1,5 @@
 using FnSharp.Agent.Protocol;
+using FnSharp.Server.Edge;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FnSharp.Server.Apis;
@@ -58,6 +59,8 @@ internal static partial class ErrorHandling
         {
             ApiException api => api.Error,
             BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
+            // Trailers of a chunked body that Kestrel refuses as it reads the body: its limits are the headers' (both count).
+            BadHttpRequestException { StatusCode: 431 } => EdgeErrors.HeadersTooLarge(context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value),
             // The framework's own message names what was wrong (a query parameter that is not a number, say) and no internals.
             BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.Message),
             _ => null,

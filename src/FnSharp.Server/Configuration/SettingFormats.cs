@@ -3,6 +3,7 @@ using System.Numerics;
 using FnSharp.Agent.Runner.KeepAlive;
 using FnSharp.Core.Engine;
 using FnSharp.Docker;
+using FnSharp.Docker.Runc;
 using FnSharp.Storage.Postgres;
 
 namespace FnSharp.Server.Configuration;
@@ -121,6 +122,14 @@ internal static class SettingFormats
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..]
             ? SettingValue<string>.Of(first)
             : SettingValue<string>.Bad($"must name a Docker network (bridge, none, ...), not '{text}'."));
+
+    /// <summary>The driver of fn containers (<c>FN_DRIVER</c>): <c>docker</c> or <c>runc</c>, in any case.</summary>
+    public static readonly SettingFormat<ContainerDriverKind> DriverName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "docker" => SettingValue<ContainerDriverKind>.Of(ContainerDriverKind.Docker),
+        "runc" => SettingValue<ContainerDriverKind>.Of(ContainerDriverKind.Runc),
+        _ => SettingValue<ContainerDriverKind>.Bad($"must be docker or runc, not '{text}'."),
+    });
 
     /// <summary>A comma-separated list of hardening parts (<c>FN_DISABLE_HARDENING</c>, <see cref="ContainerHardening.PartNames"/> or <c>all</c>), in any case.</summary>
     public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new(text =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Registries;
 using FnSharp.Docker;
+using FnSharp.Docker.Runc;
 using FnSharp.Server.Cluster;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Telemetry;
@@ -87,6 +88,7 @@ internal static class Settings
         { "FN_DOCKER_HOST", o => o.Endpoint, EngineAddress },
         { "FN_NODE_NAME", o => o.Node, Text },
         { "FN_HOT_START_TIMEOUT_MSECS", o => o.HotStartTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
+        { "FN_DOCKER_API_TIMEOUT_MSECS", o => o.ApiTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_NETWORKS", o => o.Network, DockerNetworks },
         { "FN_DOCKER_USER", o => o.Hardening.User, OptionalText },
         { "FN_MAX_PIDS", o => o.Hardening.PidsLimit, Long("0 (no limit) or a positive number of processes", v => v >= 0) },
@@ -108,6 +110,20 @@ internal static class Settings
         // After the hardening's values, which they turn off.
         { "FN_DISABLE_HARDENING", o => o.Hardening, HardeningParts, (hardening, parts) => hardening.Without(parts) },
         { "FN_DISABLE_READONLY_ROOTFS", o => o.Hardening, Bool, (hardening, off) => off ? hardening.Without(["readonly"]) : hardening },
+    };
+
+    /// <summary>The choice of driver and the runc driver's own settings (<see cref="RuncDriverOptions"/>); the rest of its settings are the Docker driver's.</summary>
+    public static readonly SettingGroup<RuncDriverOptions> Runc = new()
+    {
+        { "FN_DRIVER", o => o.Driver, DriverName, o => o.Problem() },
+        { "FN_RUNC_PATH", o => o.RuncPath, Text },
+        { "FN_RUNC_STATE_DIR", o => o.StateDir, Text },
+        { "FN_RUNC_INIT_PATH", o => o.InitPath, Text },
+
+        // Read here too, never failing (the Docker group reports a bad value): the runc driver refuses a writable root,
+        // since an image's root filesystem is shared; FN_DRIVER's check says so.
+        { "FN_DISABLE_HARDENING", o => o.WritableRootAsked, Of(text => SettingValue<bool>.Of(text.Split(',').Select(p => p.Trim().ToLowerInvariant()).Any(p => p is "readonly" or "all"))), (asked, off) => asked || off },
+        { "FN_DISABLE_READONLY_ROOTFS", o => o.WritableRootAsked, Of(text => SettingValue<bool>.Of(bool.TryParse(text, out var off) && off)), (asked, off) => asked || off },
     };
 
     /// <summary>The worker of detached calls (<see cref="DetachedCallOptions"/>).</summary>
@@ -167,7 +183,7 @@ internal static class Settings
 
     /// <summary>Every key, once each, in the order of the groups.</summary>
     public static IEnumerable<string> Keys =>
-        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Detached.Keys).Concat(Cluster.Keys).Concat(Triggers.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
+        Server.Keys.Concat(Agent.Keys).Concat(Docker.Keys).Concat(Runc.Keys).Concat(Detached.Keys).Concat(Cluster.Keys).Concat(Triggers.Keys).Concat(Auth.Keys).Concat(Telemetry.Keys).Distinct(StringComparer.Ordinal);
 
     private static RegistryCredential NodeCredential(RegistryCredential? credential) =>
         credential ?? new RegistryCredential { Registry = "", Source = DockerDriverOptions.RegistrySettingsSource };

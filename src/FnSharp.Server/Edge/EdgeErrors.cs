@@ -5,7 +5,7 @@ namespace FnSharp.Server.Edge;
 /// <summary>The answers to requests refused at the edge, each naming the setting that refused it.</summary>
 internal static class EdgeErrors
 {
-    /// <summary>431: too many request headers, or too many bytes of them.</summary>
+    /// <summary>431: too many request headers, or too many bytes of them (a chunked body's trailers count with them).</summary>
     public static ApiError HeadersTooLarge(ServerOptions options) => new(431, string.Create(CultureInfo.InvariantCulture,
         $"request headers too large: at most {options.MaxRequestHeaderCount} headers of {options.MaxRequestHeadersSize} bytes in all, names and values (FN_MAX_REQUEST_HEADER_COUNT, FN_MAX_REQUEST_HEADERS_SIZE)"));
 

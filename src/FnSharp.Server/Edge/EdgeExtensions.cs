@@ -28,6 +28,7 @@ internal static class EdgeExtensions
         ArgumentNullException.ThrowIfNull(app);
         var settings = app.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>();
         var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestBodyGuard).FullName!);
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
@@ -41,11 +42,12 @@ internal static class EdgeExtensions
             {
                 var options = settings.Value;
                 var guard = new RequestBodyGuard(
-                    request.Body,
+                    request.BodyReader,
                     TimeSpan.FromMilliseconds(options.RequestBodyTimeoutMs),
                     EdgeErrors.BodyBytesPerWindow(options),
                     EdgeErrors.BodyTooSlow(options),
-                    time);
+                    time,
+                    () => EdgeLog.BodyTooSlow(logger, request.Method, request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "?", options.RequestBodyTimeoutMs));
                 context.Response.RegisterForDispose(guard);
                 request.Body = guard;
             }

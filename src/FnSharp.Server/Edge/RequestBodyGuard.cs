@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
 namespace FnSharp.Server.Edge;
 
 /// <summary>
@@ -14,16 +17,22 @@ namespace FnSharp.Server.Edge;
 /// more) as a bare <see cref="IOException"/>, where its other framing errors are
 /// <see cref="BadHttpRequestException"/>s (400): it becomes one too, instead of a 500.</item>
 /// </list>
+/// It reads Kestrel's body as a <see cref="PipeReader"/> and ends a read that waits (a stall, or the caller's
+/// cancellation) with <see cref="PipeReader.CancelPendingRead"/>, then gives the read back
+/// (<see cref="PipeReader.AdvanceTo(SequencePosition)"/>): the way Kestrel's body expects a read to end. A
+/// cancellation token passed into Kestrel's read instead leaves its body "reading" for good, and the end of the
+/// request then failed with "Reading is already in progress", logged by Kestrel as an error with its stack trace
+/// for every stalled client.
 /// </summary>
-/// <param name="inner">Kestrel's request body.</param>
+/// <param name="inner">Kestrel's request body (<c>HttpRequest.BodyReader</c>, taken before the body is replaced).</param>
 /// <param name="window">How much waiting a window holds (<c>FN_REQUEST_BODY_TIMEOUT_MSECS</c>).</param>
 /// <param name="bytesPerWindow">The least each window must bring (<see cref="EdgeErrors.BodyBytesPerWindow"/>).</param>
 /// <param name="tooSlow">The 408 to answer, naming the settings.</param>
 /// <param name="time">The clock of the windows.</param>
-internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytesPerWindow, ApiError tooSlow, TimeProvider time) : Stream
+/// <param name="stalled">Runs once when a window ends short (the edge's one log line for the request); none by default.</param>
+internal sealed class RequestBodyGuard(PipeReader inner, TimeSpan window, long bytesPerWindow, ApiError tooSlow, TimeProvider time, Action? stalled = null) : Stream
 {
     private readonly Lock _lock = new();
-    private readonly CancellationTokenSource _stalled = new();
     private ITimer? _timer;
 
     // The current window: waiting counted by reads that ended, and the bytes they brought.
@@ -33,7 +42,7 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
     // While a read waits: since when its waiting is counted (its start, or the last window's end).
     private long _countedSince;
     private bool _waiting;
-    private bool _failed;
+    private int _failed;
     private bool _disposed;
 
     public override bool CanRead => true;
@@ -46,49 +55,82 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    private bool Failed => Volatile.Read(ref _failed) == 1;
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _failed))
+        if (buffer.IsEmpty)
         {
-            throw TooSlow();
+            return 0;
         }
 
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token) : null;
-        ValueTask<int> pending;
-        try
+        while (true)
         {
-            pending = inner.ReadAsync(buffer, linked?.Token ?? _stalled.Token);
-        }
-        catch (IOException e) when (IsMalformed(e))
-        {
-            throw Malformed(e);
-        }
+            if (Failed)
+            {
+                throw TooSlow();
+            }
 
-        if (pending.IsCompleted)
-        {
-            // Data was there already: no waiting to count.
-            return Count(await Translated(pending, cancellationToken));
-        }
+            cancellationToken.ThrowIfCancellationRequested();
+            var pending = Start();
+            ReadResult result;
+            if (pending.IsCompleted)
+            {
+                // Data was there already: no waiting to count.
+                result = await Translated(pending);
+            }
+            else
+            {
+                StartWaiting();
+                try
+                {
+                    using (cancellationToken.UnsafeRegister(static r => ((PipeReader)r!).CancelPendingRead(), inner))
+                    {
+                        result = await Translated(pending);
+                    }
+                }
+                finally
+                {
+                    StopWaiting();
+                }
+            }
 
-        StartWaiting();
-        int read;
-        try
-        {
-            read = await Translated(pending, cancellationToken);
-        }
-        finally
-        {
-            StopWaiting();
-        }
+            var data = result.Buffer;
+            if (result.IsCanceled)
+            {
+                // Ended by the window's timer or the caller: the read is given back untouched, then the reason told.
+                inner.AdvanceTo(data.Start);
+                if (Failed)
+                {
+                    throw TooSlow();
+                }
 
-        return Count(read);
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // A cancellation meant for a read that had completed already: this read goes on.
+                continue;
+            }
+
+            if (data.IsEmpty && !result.IsCompleted)
+            {
+                inner.AdvanceTo(data.End);
+                continue;
+            }
+
+            var read = (int)Math.Min(data.Length, buffer.Length);
+            var taken = data.Slice(0, read);
+            taken.CopyTo(buffer.Span);
+            inner.AdvanceTo(taken.End);
+            return Count(read);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    // Kestrel refuses synchronous reads unless AllowSynchronousIO: they reach it unchanged.
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    // Kestrel refuses synchronous reads unless AllowSynchronousIO, which the server never sets.
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new InvalidOperationException("Synchronous reads of a request body are not allowed; read it asynchronously.");
 
     public override void Flush()
     {
@@ -110,8 +152,6 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
                 _timer?.Dispose();
                 _timer = null;
             }
-
-            _stalled.Dispose();
         }
 
         base.Dispose(disposing);
@@ -125,15 +165,24 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
         return new BadHttpRequestException(error.Message, error.Status, e);
     }
 
-    private async ValueTask<int> Translated(ValueTask<int> pending, CancellationToken cancellationToken)
+    /// <summary>Kestrel's read, never with a token (see the class); its plain I/O error for a bad chunk made a 400.</summary>
+    private ValueTask<ReadResult> Start()
+    {
+        try
+        {
+            return inner.ReadAsync(CancellationToken.None);
+        }
+        catch (IOException e) when (IsMalformed(e))
+        {
+            throw Malformed(e);
+        }
+    }
+
+    private static async ValueTask<ReadResult> Translated(ValueTask<ReadResult> pending)
     {
         try
         {
             return await pending;
-        }
-        catch (OperationCanceledException) when (_stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw TooSlow();
         }
         catch (IOException e) when (IsMalformed(e))
         {
@@ -177,7 +226,7 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
 
             if (_bytes < bytesPerWindow && read > 0)
             {
-                _failed = true;
+                Fail();
             }
             else
             {
@@ -186,7 +235,16 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
             }
         }
 
-        return Volatile.Read(ref _failed) ? throw TooSlow() : read;
+        return Failed ? throw TooSlow() : read;
+    }
+
+    /// <summary>Marks the body too slow, once (under the lock).</summary>
+    private void Fail()
+    {
+        if (Interlocked.Exchange(ref _failed, 1) == 0)
+        {
+            stalled?.Invoke();
+        }
     }
 
     /// <summary>The timer: a read has waited out the window. A window that brought enough starts the next; one that did not fails the read.</summary>
@@ -215,14 +273,15 @@ internal sealed class RequestBodyGuard(Stream inner, TimeSpan window, long bytes
                 return;
             }
 
-            _failed = true;
+            Fail();
         }
 
         try
         {
-            _stalled.Cancel();
+            // The read waiting ends with a cancelled result (ReadAsync answers 408).
+            inner.CancelPendingRead();
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
         {
             // The request ended meanwhile: nothing waits any more.
         }

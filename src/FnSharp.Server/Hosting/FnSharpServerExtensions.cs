@@ -3,6 +3,7 @@ using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Docker;
+using FnSharp.Docker.Runc;
 using FnSharp.Server.Calls;
 using FnSharp.Server.Cluster;
 using FnSharp.Server.Detached;
@@ -12,7 +13,7 @@ using FnSharp.Server.Triggers;
 
 namespace FnSharp.Server.Hosting;
 
-/// <summary>Composes the FnSharp server: options, store, Docker driver, agent and their lifetimes.</summary>
+/// <summary>Composes the FnSharp server: options, store, container driver (Docker, or runc with <c>FN_DRIVER=runc</c>), agent and their lifetimes.</summary>
 public static class FnSharpServerExtensions
 {
     /// <summary>Registers every service the server needs and makes Kestrel listen on <c>FN_LISTEN_ADDRESS</c> and <c>FN_PORT</c>.</summary>
@@ -22,6 +23,7 @@ public static class FnSharpServerExtensions
         var services = builder.Services;
         services.AddSettings(Settings.Server);
         services.AddSettings(Settings.Docker);
+        services.AddSettings(Settings.Runc);
         services.AddSettings(Settings.Agent);
 
         services.AddSingleton(TimeProvider.System);
@@ -37,8 +39,12 @@ public static class FnSharpServerExtensions
         services.AddSingleton<CallExecutor>();
         services.AddSingleton<CallServer>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DockerDriverOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RuncDriverOptions>>().Value);
         services.AddSingleton<DockerDriver>();
-        services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<DockerDriver>());
+        services.AddSingleton<RuncDriver>();
+        services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<RuncDriverOptions>().Driver == ContainerDriverKind.Runc
+            ? sp.GetRequiredService<RuncDriver>()
+            : sp.GetRequiredService<DockerDriver>());
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
 

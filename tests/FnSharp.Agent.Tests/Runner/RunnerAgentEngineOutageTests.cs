@@ -8,7 +8,8 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>
 /// The container engine stops answering (a restart) and comes back, on the fake driver and a fake clock:
 /// calls get 503 naming the engine, starts back off instead of hammering it, calls succeed again once it
-/// answers, and removals that failed meanwhile are done once it is back (or named at shutdown).
+/// answers, and removals that failed meanwhile are done once it is back (or named at shutdown); the stop counts
+/// exactly what it removed, containers created ahead included.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
@@ -158,10 +159,55 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
 
         await _h.Agent.ShutdownAsync(CancellationToken.None);
 
-        var stopped = Assert.Single(_log.Entries, e => e.EventId == 2014);
+        AssertStopNamesOnly(_log, id);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2025);
+
+        // The failed removal's own line says what the stop does, not a retry that never comes.
+        Assert.Single(_log.Entries, e => e.EventId == 2018 && e.Message.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2012);
+        _h.Driver.EngineDown = false;
+    }
+
+    [Fact]
+    public async Task Shutdown_ContainersCreatedAhead_TheStopCountsThemWithTheOthers()
+    {
+        var log = new CapturingLogger();
+        await using var h = new AgentHarness(configure: o => o with { PreCreateMax = 4 }, logger: log);
+        var hot = h.NewFn();
+        var ahead = h.NewFn();
+        Assert.Equal(CallStatus.Success, (await h.CallAsync(hot)).Status);
+        h.Agent.FnChanged(h.App, ahead);
+        await h.Driver.WaitUntilAsync(d => d.CreatedCountOf(ahead.Id) == 1);
+
+        await h.Agent.ShutdownAsync(CancellationToken.None);
+
+        var stopped = Assert.Single(log.Entries, e => e.EventId == 2025);
+        Assert.Equal("Runner stopped; removed 2 container(s), none of this node's left on the engine", stopped.Message);
+        Assert.Equal(0, h.Driver.LiveCount);
+    }
+
+    [Fact]
+    public async Task Shutdown_EngineDownWithAContainerCreatedAhead_TheStopNamesIt()
+    {
+        var log = new CapturingLogger();
+        await using var h = new AgentHarness(configure: o => o with { PreCreateMax = 4 }, logger: log);
+        var ahead = h.NewFn();
+        h.Agent.FnChanged(h.App, ahead);
+        await h.Driver.WaitUntilAsync(d => d.CreatedCountOf(ahead.Id) == 1);
+        var id = Assert.Single(h.Driver.Containers).Id;
+        h.Driver.EngineDown = true;
+
+        await h.Agent.ShutdownAsync(CancellationToken.None);
+
+        AssertStopNamesOnly(log, id);
+        h.Driver.EngineDown = false;
+    }
+
+    /// <summary>The stop's last line says it removed none and names <paramref name="id"/>, the one container it could not remove.</summary>
+    private static void AssertStopNamesOnly(CapturingLogger log, string id)
+    {
+        var stopped = Assert.Single(log.Entries, e => e.EventId == 2014);
         Assert.Contains("removed 0 container(s), but 1 could not be removed", stopped.Message, StringComparison.Ordinal);
         Assert.EndsWith(id, stopped.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2025);
-        _h.Driver.EngineDown = false;
     }
 }

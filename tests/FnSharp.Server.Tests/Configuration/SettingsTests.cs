@@ -64,7 +64,7 @@ public sealed partial class SettingsTests
     public void Rows_EveryKeyOncePerGroup()
     {
         Assert.All(
-            [Settings.Server.Keys, Settings.Agent.Keys, Settings.Docker.Keys, Settings.Detached.Keys, Settings.Triggers.Keys, Settings.Telemetry.Keys],
+            [Settings.Server.Keys, Settings.Agent.Keys, Settings.Docker.Keys, Settings.Runc.Keys, Settings.Detached.Keys, Settings.Triggers.Keys, Settings.Telemetry.Keys],
             keys => Assert.Equal(keys.Count(), keys.Distinct(StringComparer.OrdinalIgnoreCase).Count()));
     }
 

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
+using FnSharp.Testing.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Server.Tests.Edge;
 
@@ -21,6 +23,7 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
     private const string HeadersTooLarge = "request headers too large: at most 100 headers of 12288 bytes in all, names and values (FN_MAX_REQUEST_HEADER_COUNT, FN_MAX_REQUEST_HEADERS_SIZE)";
 
     private readonly FakeContainerDriver _driver = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly FnSharpServerFactory _server;
     private Uri _url = null!;
     private string _fnId = "";
@@ -32,6 +35,10 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         // Short waits, so that the timeouts below come soon; the default limits otherwise.
         _server.Settings["FN_REQUEST_HEADERS_TIMEOUT_MSECS"] = "100";
         _server.Settings["FN_REQUEST_BODY_TIMEOUT_MSECS"] = "200";
+
+        // Every log line of the server, the edge's debug lines included.
+        _server.Settings["Logging:LogLevel:FnSharp.Server.Edge"] = "Debug";
+        _server.TestServices = services => services.AddSingleton<ILoggerProvider>(_logs);
     }
 
     public async Task InitializeAsync()
@@ -71,6 +78,18 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
 
         Assert.Equal((431, HeadersTooLarge), (response.Status, response.Message));
         Assert.Equal("close", response.Headers["Connection"]);
+        await AssertServingAsync();
+    }
+
+    [Theory]
+    [InlineData("POST /v2/apps")]
+    [InlineData("POST /invoke/FN")]
+    public async Task Request_ChunkedBodyWithTrailersOver12KB_431JsonNamingTheLimitsAndNoCall(string target)
+    {
+        var response = await SendAsync($"{target.Replace("FN", _fnId, StringComparison.Ordinal)} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\nX-Trailer: {new string('t', 20_000)}\r\n\r\n");
+
+        Assert.Equal((431, HeadersTooLarge), (response.Status, response.Message));
+        Assert.Equal(0, _driver.CallCount);
         await AssertServingAsync();
     }
 
@@ -137,6 +156,23 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         Assert.Equal("request body too slow: less than 48 bytes came in 200 ms of waiting for it (FN_MIN_REQUEST_BODY_RATE=240 bytes per second, FN_REQUEST_BODY_TIMEOUT_MSECS=200)", response.Message);
         Assert.Equal("close", response.Headers["Connection"]);
         await AssertServingAsync();
+    }
+
+    [Fact]
+    public async Task Requests_BodiesThatStall_408WithOneDebugLineEachAndNothingLoggedAtWarningOrAbove()
+    {
+        // Read to the end: Kestrel has finished each request (and would have logged its failure) when its connection closes.
+        var before = _logs.Logger.Entries.Count;
+        var stalled = await Task.WhenAll(
+            RawHttp.SendAndReadToEndAsync(_url, $"POST /v2/apps HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n{{\"name\":\"{new string('n', 100_000)}"),
+            RawHttp.SendAndReadToEndAsync(_url, $"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789"),
+            RawHttp.SendAndReadToEndAsync(_url, "PUT /v2/apps/edge HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{\"config\":"));
+        await AssertServingAsync();
+
+        Assert.All(stalled, answer => Assert.Equal(408, answer.Status));
+        var logged = _logs.Logger.Entries.Skip(before).ToList();
+        Assert.Equal(3, logged.Count(e => e.EventId == 1602));
+        Assert.DoesNotContain(logged, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]

@@ -18,11 +18,12 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
     private readonly Pipe _client = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0));
     private readonly RequestBodyGuard _body;
     private readonly byte[] _buffer = new byte[1024 * 1024];
+    private int _stalls;
 
     public RequestBodyGuardTests()
     {
         // 2400 bytes per window of 10 s: 240 bytes per second.
-        _body = new RequestBodyGuard(_client.Reader.AsStream(), Window, 2400, TooSlow, _time);
+        _body = new RequestBodyGuard(_client.Reader, Window, 2400, TooSlow, _time, () => _stalls++);
     }
 
     public async ValueTask DisposeAsync()
@@ -42,6 +43,7 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
 
         var e = await Assert.ThrowsAsync<BadHttpRequestException>(() => waiting);
         Assert.Equal((408, "too slow"), (e.StatusCode, e.Message));
+        Assert.Equal(1, _stalls);
     }
 
     [Fact]
@@ -120,7 +122,7 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
     [Fact]
     public async Task ReadAsync_KestrelsPlainIOExceptionForABadChunk_400()
     {
-        await using var guard = new RequestBodyGuard(new ThrowingStream(new IOException("Bad chunk size data.", new OverflowException())), Window, 2400, TooSlow, _time);
+        await using var guard = new RequestBodyGuard(new ThrowingReader(new IOException("Bad chunk size data.", new OverflowException())), Window, 2400, TooSlow, _time);
 
         var e = await Assert.ThrowsAsync<BadHttpRequestException>(() => guard.ReadAsync(_buffer).AsTask());
 
@@ -128,7 +130,7 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ReadAsync_CallerCancels_CancelledNot408()
+    public async Task ReadAsync_CallerCancels_CancelledNot408AndTheBodyStillReadable()
     {
         using var cancel = new CancellationTokenSource();
         var waiting = _body.ReadAsync(_buffer, cancel.Token).AsTask();
@@ -136,6 +138,25 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await SendAsync(7);
+        Assert.Equal(7, await _body.ReadAsync(_buffer));
+    }
+
+    [Fact]
+    public async Task ReadAsync_Stalled_TheReadEndsTheWayThePipeExpects()
+    {
+        // A read ended by a token instead would leave the pipe reading: Kestrel's end of the request then failed
+        // with "Reading is already in progress", an error with its stack trace for each stalled client.
+        await SendAsync(10);
+        await ReadAllAvailableAsync();
+        var waiting = _body.ReadAsync(_buffer).AsTask();
+        _time.Advance(Window);
+        await Assert.ThrowsAsync<BadHttpRequestException>(() => waiting);
+
+        await SendAsync(5);
+        Assert.True(_client.Reader.TryRead(out var rest));
+        Assert.Equal(5, rest.Buffer.Length);
+        _client.Reader.AdvanceTo(rest.Buffer.End);
     }
 
     [Fact]
@@ -170,8 +191,26 @@ public sealed class RequestBodyGuardTests : IAsyncDisposable
     }
 
     /// <summary>A body whose every read throws what Kestrel's chunked reader throws for a chunk size it cannot count.</summary>
-    private sealed class ThrowingStream(IOException failure) : MemoryStream
+    private sealed class ThrowingReader(IOException failure) : PipeReader
     {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw failure;
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => throw failure;
+
+        public override bool TryRead(out ReadResult result) => throw failure;
+
+        public override void AdvanceTo(SequencePosition consumed)
+        {
+        }
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+        {
+        }
+
+        public override void CancelPendingRead()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
     }
 }

@@ -14,7 +14,8 @@ namespace FnSharp.Server.Tests.Integration;
 /// engine behind an <see cref="EngineProxy"/> of the test's own (the shared engine is never restarted):
 /// calls that need a container get 503 naming the engine with <c>Retry-After</c>, not the function's 502;
 /// calls succeed again once it answers; a container whose removal failed in the outage is removed after, and
-/// so is one the engine created without its answer reaching the server (found by the node's label).
+/// so is one the engine created without its answer reaching the server (found by the node's label). An engine
+/// that hangs (accepts, reads, never answers) is the same outage, noticed by the Engine API calls' time limit.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetime
@@ -133,7 +134,73 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.StartsWith("""{"message":"container engine unavailable: """, refused.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_EngineHangsThenAnswers_503NamingTheEngineStartsBackOffThenServedAndNoContainerLeft()
+    {
+        // A hung engine is noticed by the Engine API calls' time limit; 3 s here, well under the calls' wait (10 s).
+        _server.Settings["FN_DOCKER_API_TIMEOUT_MSECS"] = "3000";
+        using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "engine-hang" });
+        var warm = await client.CreateFnAsync(new Fn { Name = "warm", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        var cold = await client.CreateFnAsync(new Fn { Name = "cold", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        using (var guard = new CancellationTokenSource(Guard))
+        {
+            // The engine answers (on a loaded host a start may still take longer than the limit: then the next call is served).
+            while ((await client.InvokeAsync(warm.Id, """{"body":"warm"}""", "application/json", guard.Token)).StatusCode != HttpStatusCode.OK)
+            {
+            }
+        }
+
+        // The engine accepts connections and reads requests, and answers none.
+        _proxy.Hang();
+        var createsBefore = _proxy.RequestsWith("/containers/create");
+        var during = new List<(HttpStatusCode Status, string? RetryAfter, string Body)>();
+        for (var i = 0; i < 50; i++)
+        {
+            using var response = await http.PostAsync(new Uri("invoke/" + cold.Id, UriKind.Relative), new StringContent("""{"body":"x"}""", Encoding.UTF8, "application/json"));
+            during.Add((response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync()));
+        }
+
+        var creates = _proxy.RequestsWith("/containers/create") - createsBefore;
+        _proxy.Resume();
+        var back = Stopwatch.StartNew();
+        FnSharp.Client.InvokeResult served;
+        var refusedAfter = 0;
+        using (var guard = new CancellationTokenSource(Guard))
+        {
+            while ((served = await client.InvokeAsync(cold.Id, """{"body":"back"}""", "application/json", guard.Token)).StatusCode != HttpStatusCode.OK)
+            {
+                refusedAfter++;
+            }
+        }
+
+        var recovered = back.Elapsed;
+        var right = (await _engine.ContainersOfFnAsync(cold.Id)).Count;
+
+        // The creations the hung engine held were done once it answered, for callers long gone: swept by label.
+        await WaitUntilAtMostAsync(cold.Id, 1);
+        output.WriteLine($"engine hung: {during.Count} calls refused, {creates} container creations sent to it; answering again: first call served after {recovered.TotalMilliseconds:F0} ms ({refusedAfter} refused before it); the fn's containers on the engine then: {right}, after the sweep: 1");
+
+        Assert.All(during, d => Assert.Equal((HttpStatusCode.ServiceUnavailable, "1"), (d.Status, d.RetryAfter)));
+        Assert.All(during, d => Assert.StartsWith("""{"message":"container engine unavailable: """, d.Body, StringComparison.Ordinal));
+        Assert.InRange(creates, 1, during.Count / 2);
+        Assert.Equal("back", served.Body);
+        Assert.Single(await _engine.ContainersOfFnAsync(cold.Id));
+    }
+
     private Task WaitUntilGoneAsync(string fnId) => WaitUntilGoneAsync(fnId, containerId: null);
+
+    /// <summary>Waits until the fn has at most <paramref name="count"/> containers on the engine.</summary>
+    private async Task WaitUntilAtMostAsync(string fnId, int count)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        while ((await _engine.ContainersOfFnAsync(fnId)).Count > count)
+        {
+            // Polls the engine, which tells no one when a container goes; the sweeps run on their own back-off.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, guard.Token);
+        }
+    }
 
     /// <summary>Waits until the fn has no container on the engine, or none of id <paramref name="containerId"/> when given.</summary>
     private async Task WaitUntilGoneAsync(string fnId, string? containerId)

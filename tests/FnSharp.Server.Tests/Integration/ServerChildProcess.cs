@@ -26,6 +26,9 @@ internal sealed class ServerChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id (to look at its <c>/proc</c> entries).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the server and waits until <c>/version</c> answers (a start-up failsafe of 30 s).</summary>
     public static async Task<ServerChildProcess> StartAsync(string dataDirectory, string node, string logName, IReadOnlyDictionary<string, string> settings)
     {

@@ -14,6 +14,15 @@ public sealed class EngineProbe : IDisposable
     /// <summary>The ids of every container (running or not) created by the node <paramref name="node"/>.</summary>
     public Task<List<string>> ContainersOfNodeAsync(string node) => ContainersWithLabelAsync($"io.fnsharp.node={node}");
 
+    /// <summary>Removes every container of the node <paramref name="node"/> (a failed test's, whose server could not).</summary>
+    public async Task RemoveContainersOfNodeAsync(string node)
+    {
+        foreach (var id in await ContainersOfNodeAsync(node))
+        {
+            await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
     /// <summary>
     /// Completes once the container <paramref name="containerId"/> is paused: at once if it is, else at the
     /// engine's <c>pause</c> event for it (subscribed before the state is read, so that none is missed).

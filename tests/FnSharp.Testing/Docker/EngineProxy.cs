@@ -9,6 +9,8 @@ namespace FnSharp.Testing.Docker;
 /// cuts every connection and removes the socket, as an engine going down does (new connections fail);
 /// <see cref="Start"/> listens again. The containers stay on the real engine throughout. <see cref="GoDownAfterNext"/>
 /// plays an engine that goes down in the middle of a request: it did the request, but its answer never comes.
+/// <see cref="Hang"/> plays a hung engine: connections are accepted and requests read, but nothing passes either
+/// way until <see cref="Resume"/>, when what was held goes on (a hung engine that recovers answers what it was asked).
 /// </summary>
 public sealed class EngineProxy : IDisposable
 {
@@ -16,8 +18,10 @@ public sealed class EngineProxy : IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-engine-proxy-").FullName;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly ConcurrentQueue<string> _requestLines = new();
     private Socket? _listener;
     private string? _goDownAfter;
+    private TaskCompletionSource _flowing = NewGate(open: true);
 
     /// <summary>The path of the proxy's socket.</summary>
     public string SocketPath => Path.Combine(_directory, "docker.sock");
@@ -46,6 +50,22 @@ public sealed class EngineProxy : IDisposable
         }
     }
 
+    /// <summary>Hangs: connections are still accepted and read, but no byte passes either way until <see cref="Resume"/>.</summary>
+    public void Hang()
+    {
+        var flowing = Volatile.Read(ref _flowing);
+        if (flowing.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _flowing, NewGate(open: false), flowing);
+        }
+    }
+
+    /// <summary>Answers again: what was held while hung passes on, in order on each connection.</summary>
+    public void Resume() => Volatile.Read(ref _flowing).TrySetResult();
+
+    /// <summary>How many requests the server sent so far whose request line contains <paramref name="marker"/> (for example <c>/containers/create</c>), those held while hung included.</summary>
+    public int RequestsWith(string marker) => _requestLines.Count(line => line.Contains(marker, StringComparison.Ordinal));
+
     /// <summary>
     /// Arms one fault: the next request whose head contains <paramref name="marker"/> (for example
     /// <c>/containers/create</c>) reaches the engine, but when the engine answers, the proxy goes down
@@ -57,6 +77,7 @@ public sealed class EngineProxy : IDisposable
     public void Dispose()
     {
         Stop();
+        Resume();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -87,7 +108,7 @@ public sealed class EngineProxy : IDisposable
         {
             await engine.ConnectAsync(new UnixDomainSocketEndPoint(Engine));
             var fault = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await Task.WhenAny(PumpAsync(client, engine, request => ArmsFault(request, fault)), PumpAsync(engine, client, _ => fault.Task.IsCompleted ? GoDown() : true));
+            await Task.WhenAny(PumpAsync(client, engine, request => Seen(request) && ArmsFault(request, fault)), PumpAsync(engine, client, _ => fault.Task.IsCompleted ? GoDown() : true));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
@@ -98,6 +119,20 @@ public sealed class EngineProxy : IDisposable
             Close(client);
             Close(engine);
         }
+    }
+
+    /// <summary>Keeps the request lines among a read's bytes (for <see cref="RequestsWith"/>); returns true.</summary>
+    private bool Seen(ReadOnlyMemory<byte> request)
+    {
+        foreach (var line in System.Text.Encoding.Latin1.GetString(request.Span).Split("\r\n"))
+        {
+            if (line.EndsWith(" HTTP/1.1", StringComparison.Ordinal) && line.IndexOf(' ', StringComparison.Ordinal) is > 0 and < 8)
+            {
+                _requestLines.Enqueue(line);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether a request's bytes arm the fault on this connection (set before they are passed on, so before any answer).</summary>
@@ -120,8 +155,22 @@ public sealed class EngineProxy : IDisposable
         return false;
     }
 
-    /// <summary>Passes bytes from one side to the other while <paramref name="pass"/> says so for each read.</summary>
-    private static async Task PumpAsync(Socket from, Socket to, Func<ReadOnlyMemory<byte>, bool> pass)
+    private static TaskCompletionSource NewGate(bool open)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (open)
+        {
+            gate.SetResult();
+        }
+
+        return gate;
+    }
+
+    /// <summary>
+    /// Passes bytes from one side to the other while <paramref name="pass"/> says so for each read; while the proxy
+    /// hangs (<see cref="Hang"/>), each read is held until it resumes.
+    /// </summary>
+    private async Task PumpAsync(Socket from, Socket to, Func<ReadOnlyMemory<byte>, bool> pass)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -134,6 +183,7 @@ public sealed class EngineProxy : IDisposable
                     return;
                 }
 
+                await Volatile.Read(ref _flowing).Task;
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
             }
 

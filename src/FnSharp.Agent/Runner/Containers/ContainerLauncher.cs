@@ -215,14 +215,7 @@ internal sealed class ContainerLauncher
                 if (preCreated is not null)
                 {
                     // Taken, then the stop came before it was started: nobody else knows it.
-                    try
-                    {
-                        await preCreated.RemoveAsync(CancellationToken.None);
-                    }
-                    catch (Exception removal) when (removal is not OutOfMemoryException)
-                    {
-                        RunnerLog.PreCreatedRemovalFailed(_logger, removal, preCreated.Id, fn.Id);
-                    }
+                    await _preCreated.RemoveAsync(preCreated, fn.Id);
                 }
             }
 
@@ -296,6 +289,10 @@ internal sealed class ContainerLauncher
         if (_engine.Reached() is { } outage)
         {
             RunnerLog.EngineAnswers(_logger, outage.TotalMilliseconds);
+
+            // An engine that hung rather than went down does what it was asked once it answers again, creations whose
+            // callers gave up included: those may have appeared after the sweeps of the outage, so one more.
+            _containers.SweepOrphansSoon();
         }
     }
 

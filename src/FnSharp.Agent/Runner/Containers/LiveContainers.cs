@@ -39,6 +39,7 @@ internal sealed class LiveContainers : IDisposable
     private readonly ILogger _logger;
     private readonly IRunnerObserver _observer;
     private readonly Action<HotContainer> _removed;
+    private readonly Func<bool> _stopping;
 
     /// <summary>Creates the list.</summary>
     /// <param name="driver">Removes the node's orphans (<see cref="SweepOrphansSoon"/>).</param>
@@ -48,8 +49,10 @@ internal sealed class LiveContainers : IDisposable
     /// <param name="observer">Hears each container added and removed.</param>
     /// <param name="removed">Runs after each removal, its memory released; never throws.</param>
     /// <param name="time">The clock of the retries of failed removals.</param>
-    public LiveContainers(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed, TimeProvider time)
+    /// <param name="stopping">Whether the runner stops (a failed removal then gets only the stop's one more try); never, by default.</param>
+    public LiveContainers(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, ILogger logger, IRunnerObserver observer, Action<HotContainer> removed, TimeProvider time, Func<bool>? stopping = null)
     {
+        _stopping = stopping ?? (static () => false);
         _driver = driver;
         _ops = ops;
         _tracker = tracker;
@@ -110,7 +113,16 @@ internal sealed class LiveContainers : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            RunnerLog.RemoveFailed(_logger, e, container.Container.Id, FirstRetry.TotalMilliseconds);
+            if (_stopping())
+            {
+                // No retry round comes after the stop's own (RetryFailedRemovalsAsync): say so.
+                RunnerLog.RemoveFailedStopping(_logger, e, container.Container.Id);
+            }
+            else
+            {
+                RunnerLog.RemoveFailed(_logger, e, container.Container.Id, FirstRetry.TotalMilliseconds);
+            }
+
             _failed.TryAdd(container, 0);
             ArmRetry();
         }

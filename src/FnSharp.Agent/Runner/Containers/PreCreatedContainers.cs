@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Resources;
@@ -14,7 +15,8 @@ namespace FnSharp.Agent.Runner.Containers;
 /// (it was called recently: its idle timeout or an eviction ended it); <see cref="PreCreateRules"/> decides, bounded
 /// by <c>FN_PRECREATE_MAX</c> and by the node's free memory. One not taken within <c>FN_PRECREATE_IDLE_MSECS</c> is
 /// removed, as are a fn's when it is updated or removed, an app's when it changes or is removed, and all of them
-/// when the runner stops. Creates and removals go through the container operations limit like every other.
+/// when the runner stops (counted in its last line, and a removal that failed tried once more there). Creates and removals
+/// go through the container operations limit like every other.
 /// A call that takes one is still <see cref="StartKind.Cold"/>: it waited for a start; its <c>create</c> phase is 0.
 /// </summary>
 internal sealed class PreCreatedContainers
@@ -36,6 +38,9 @@ internal sealed class PreCreatedContainers
     private readonly Dictionary<string, Held> _byKey = new(StringComparer.Ordinal);
     // "fn:ID", "app:ID" and "key:SLOTKEY" of what was removed or replaced, with when.
     private readonly Dictionary<string, long> _retired = new(StringComparer.Ordinal);
+    // Containers whose removal failed, with their fn: tried again when the runner stops.
+    private readonly ConcurrentDictionary<IFnContainer, string> _failedRemovals = new();
+    private long _removedCount;
 
     public PreCreatedContainers(IContainerDriver driver, ContainerOpsLimiter ops, ResourceTracker tracker, RunnerLifetime lifetime, AgentOptions options, AgentMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -61,6 +66,9 @@ internal sealed class PreCreatedContainers
             }
         }
     }
+
+    /// <summary>How many containers created ahead were removed from the engine so far (for the stop's count).</summary>
+    public long RemovedCount => Interlocked.Read(ref _removedCount);
 
     /// <summary>Creates one for <paramref name="fn"/> in the configuration <paramref name="slotKey"/> when the rules allow; returns the decision.</summary>
     public PreCreateDecision Offer(App app, Fn fn, string slotKey)
@@ -161,6 +169,47 @@ internal sealed class PreCreatedContainers
     /// <summary>At the runner's stop: removes every one held (the stop has cancelled the creates in flight).</summary>
     public Task RemoveAllAsync() => Task.WhenAll(Take(_ => true).Select(RemoveAsync));
 
+    /// <summary>
+    /// At the runner's stop, after <see cref="RemoveAllAsync"/>: tries every removal that failed once more; returns the ids
+    /// of the containers still not removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RetryFailedRemovalsAsync()
+    {
+        foreach (var (container, _) in _failedRemovals)
+        {
+            try
+            {
+                await _ops.RunAsync(() => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+                _failedRemovals.TryRemove(container, out _);
+                Interlocked.Increment(ref _removedCount);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Still not removed: named by the caller.
+            }
+        }
+
+        return [.. _failedRemovals.Keys.Select(c => c.Id)];
+    }
+
+    /// <summary>
+    /// Removes <paramref name="container"/>, created ahead for <paramref name="fnId"/> and taken by a start that did not
+    /// start it (the runner stops), counted with the others; never throws (a failure is kept for the stop's retry).
+    /// </summary>
+    public async Task RemoveAsync(IFnContainer container, string fnId)
+    {
+        try
+        {
+            await _ops.RunAsync(() => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            Interlocked.Increment(ref _removedCount);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failedRemovals.TryAdd(container, fnId);
+            RunnerLog.PreCreatedRemovalFailed(_logger, e, container.Id, fnId);
+        }
+    }
+
     private void Retire(IEnumerable<string> names, string? unretire)
     {
         lock (_lock)
@@ -253,21 +302,12 @@ internal sealed class PreCreatedContainers
         }
     }
 
-    /// <summary>Removes a held container once its create ended; never throws (a removal the engine refuses is logged; the node's clean-up by label finds it later).</summary>
+    /// <summary>Removes a held container once its create ended; never throws (a removal the engine refuses is logged and tried again at the stop).</summary>
     private async Task RemoveAsync(Held held)
     {
-        if (await held.Creation is not { } container)
+        if (await held.Creation is { } container)
         {
-            return;
-        }
-
-        try
-        {
-            await _ops.RunAsync(() => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            RunnerLog.PreCreatedRemovalFailed(_logger, e, container.Id, held.Fn.Id);
+            await RemoveAsync(container, held.Fn.Id);
         }
     }
 

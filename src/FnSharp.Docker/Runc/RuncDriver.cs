@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ContainerSpec = FnSharp.Agent.Drivers.ContainerSpec;
+
+namespace FnSharp.Docker.Runc;
+
+/// <summary>
+/// Runs fn containers on the OCI runtime <c>runc</c> directly (<c>FN_DRIVER=runc</c>), without the engine's start:
+/// the images still come from the Docker engine (inspected and pulled as the Docker driver does,
+/// <see cref="ImagePuller"/>), each unpacked once into a root filesystem shared read-only by its containers
+/// (<see cref="RootfsCache"/>); a container is a bundle with its own <c>config.json</c> (<see cref="OciSpecBuilder"/>:
+/// the image's process, the contract's environment, the Docker driver's hardening, its socket directory at
+/// <c>/tmp/iofs</c>, a cgroup <c>/fnsharp-NODE/ID</c>) started by <c>runc run</c> as a child process of the server.
+/// The containers of this node are those in its own runc state directory (<c>runc --root</c>): they are found there
+/// at start-up (leftovers), while it runs (orphans) and when the driver is disposed. Containers have no network
+/// (a new, empty network namespace), whatever <c>FN_DOCKER_NETWORKS</c> says.
+/// </summary>
+public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
+{
+    private readonly DockerDriverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RuncDriver> _logger;
+    private readonly DockerApiMetrics _metrics;
+    private readonly DockerEngineClient _engine;
+    private readonly ImagePuller _puller;
+    private readonly RootfsCache _rootfs;
+    private readonly RuncCli _runc;
+    private readonly string _bundlesDir;
+    private readonly string _cgroupParent;
+    private readonly string? _initPath;
+
+    // The ids of the containers being created or handed out and not yet removed: any other in this node's state
+    // directory is an orphan (RemoveOrphansAsync).
+    private readonly ConcurrentDictionary<string, byte> _owned = new(StringComparer.Ordinal);
+    private int _disposed;
+
+    /// <summary>Creates the driver; nothing runs until the first container.</summary>
+    /// <param name="runc">Where runc, its state and the init process are.</param>
+    /// <param name="options">The Docker driver's settings this driver shares: the engine of images, the node, hardening, start timeout, log limits.</param>
+    /// <param name="time">The clock of timeouts.</param>
+    /// <param name="logger">The driver's log.</param>
+    /// <param name="meterFactory">Creates the meter <c>FnSharp.Docker</c> of the engine calls this driver makes.</param>
+    /// <exception cref="ArgumentException">A setting is out of range, runc is missing, the server is not root, or the root filesystem is asked writable.</exception>
+    public RuncDriver(RuncDriverOptions runc, DockerDriverOptions options, TimeProvider time, ILogger<RuncDriver> logger, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(runc);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        runc = runc with { Driver = ContainerDriverKind.Runc, WritableRootAsked = runc.WritableRootAsked || !options.Hardening.ReadOnlyRootFilesystem };
+        if (runc.Problem() is { } problem)
+        {
+            throw new ArgumentException("FN_DRIVER " + problem, nameof(runc));
+        }
+
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _metrics = new DockerApiMetrics(time, meterFactory);
+        _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
+        _puller = new ImagePuller(_engine, options, time, logger);
+        var node = RootfsCache.Sanitize(options.Node);
+        var nodeDir = Path.Combine(runc.StateDir, "nodes", node);
+        _bundlesDir = Path.Combine(nodeDir, "bundles");
+        _rootfs = new RootfsCache(_engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
+        var runcPath = runc.ResolveRuncPath()!;
+        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"));
+        _cgroupParent = "/fnsharp-" + node;
+        _initPath = runc.HasInit ? runc.InitPath : null;
+        RuncLog.Started(logger, runcPath, runc.StateDir);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ContainerStartException">
+    /// As the Docker driver's for the image (not found, unauthorized, pull timed out, a <c>VOLUME</c>); also
+    /// <see cref="ContainerStartError.ImageRefused"/> when the image has no command, names a user it does not have,
+    /// or its file system cannot serve as a read-only root.
+    /// </exception>
+    public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            return await CreateCoreAsync(spec, cancellationToken);
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+    }
+
+    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var ensured = await _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
+        var config = ensured.Image.Config;
+        if (config?.Volumes is { Count: > 0 } volumes)
+        {
+            throw DockerDriver.VolumeRefused(spec.Image, volumes.Keys);
+        }
+
+        var args = OciSpecBuilder.ArgsOf(config?.Entrypoint, config?.Cmd);
+        if (args.Count == 0)
+        {
+            throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares neither ENTRYPOINT nor CMD: there is nothing to run");
+        }
+
+        var rootfs = await _rootfs.EnsureAsync(ensured.Image.ID, config?.WorkingDir, cancellationToken);
+        var (user, problem) = OciUser.Resolve(
+            _options.Hardening.User is { Length: > 0 } forced ? forced : config?.User,
+            ReadImageFile(rootfs, "passwd"),
+            ReadImageFile(rootfs, "group"));
+        if (user is null)
+        {
+            throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}': {problem}");
+        }
+
+        var id = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
+        var iofsDir = Path.Combine(_options.IofsRoot, id);
+        var bundleDir = Path.Combine(_bundlesDir, id);
+        _owned.TryAdd(id, 0);
+        try
+        {
+            Directory.CreateDirectory(iofsDir);
+
+            // The container's user (1000:1000 by default) must be able to create its socket here.
+            File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            Directory.CreateDirectory(bundleDir);
+            var (environment, logFrameName) = DockerDriver.EnvironmentOf(spec, id);
+            var cgroupsPath = _cgroupParent + "/" + id;
+            var input = new OciSpecInput
+            {
+                ContainerId = id,
+                RootfsPath = rootfs,
+                Args = args,
+                Env = OciSpecBuilder.EnvOf(config?.Env, environment, id, user.Home),
+                Cwd = config?.WorkingDir is { Length: > 0 } cwd ? cwd : "/",
+                User = user,
+                IofsDir = iofsDir,
+                MemoryBytes = (long)spec.MemoryMiB * 1024 * 1024,
+                Hardening = _options.Hardening,
+                CgroupsPath = cgroupsPath,
+                InitPath = _initPath,
+                CgroupV2 = RuncCgroup.IsV2,
+            };
+            await File.WriteAllTextAsync(Path.Combine(bundleDir, "config.json"), OciSpecBuilder.Build(input).ToJsonString(), cancellationToken);
+            return new RuncContainer(_runc, _options, _time, id, bundleDir, iofsDir, logFrameName, new RuncCgroup(cgroupsPath))
+            {
+                ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
+                PullTime = ensured.PullTime,
+                Removed = () => _owned.TryRemove(id, out _),
+            };
+        }
+        catch
+        {
+            _owned.TryRemove(id, out _);
+            DockerDriver.DeleteDirectory(bundleDir);
+            DockerDriver.DeleteDirectory(iofsDir);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The containers in this node's runc state directory, the bundles of containers never started, unpacks left half
+    /// done, and the engine's containers this node made to unpack an image.
+    /// </remarks>
+    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>The containers in this node's runc state directory that this driver is not creating and never handed out.</remarks>
+    /// <exception cref="IOException">runc failed to list them.</exception>
+    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
+
+    /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Removes every container of this node (its runc state directory), then closes the engine client; only the first call of this or <see cref="Dispose"/> acts.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
+            RuncCgroup.RemoveParent(_cgroupParent);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or DockerApiException or JsonException)
+        {
+            RuncLog.RemovalFailed(_logger, e, _options.Node);
+        }
+
+        Close();
+    }
+
+    private void Close()
+    {
+        _engine.Dispose();
+        _metrics.Dispose();
+    }
+
+    private async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var id in await _runc.ListAsync(cancellationToken))
+        {
+            if (which == Removal.Orphans && _owned.ContainsKey(id))
+            {
+                continue;
+            }
+
+            if (await _runc.DeleteAsync(id, cancellationToken) is { } error)
+            {
+                RuncLog.CommandFailed(_logger, "delete", id, error);
+                continue;
+            }
+
+            removed++;
+            DockerDriver.DeleteDirectory(Path.Combine(_bundlesDir, id));
+            DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
+            switch (which)
+            {
+                case Removal.Leftovers:
+                    RuncLog.LeftoverRemoved(_logger, id);
+                    break;
+                case Removal.Orphans:
+                    RuncLog.OrphanRemoved(_logger, id);
+                    break;
+            }
+        }
+
+        if (which != Removal.Orphans)
+        {
+            await RemoveUnstartedAsync(which, cancellationToken);
+        }
+
+        return removed;
+    }
+
+    /// <summary>The bundles of containers never started (at shutdown, those not handed out are none), and at start-up what unpacks left.</summary>
+    private async Task RemoveUnstartedAsync(Removal which, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(_bundlesDir))
+        {
+            foreach (var bundle in Directory.GetDirectories(_bundlesDir))
+            {
+                var id = Path.GetFileName(bundle);
+                DockerDriver.DeleteDirectory(bundle);
+                DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
+            }
+        }
+
+        if (which != Removal.Leftovers)
+        {
+            return;
+        }
+
+        _rootfs.RemoveUnfinished();
+        try
+        {
+            var unpacking = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);
+            foreach (var container in unpacking.Where(c => (c.Names ?? []).Any(n => n.TrimStart('/').StartsWith(RootfsCache.UnpackPrefix, StringComparison.Ordinal))))
+            {
+                await _engine.RemoveContainerAsync(container.ID, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or DockerApiException)
+        {
+            // The engine is down: its containers of unpacks go at the next start.
+            RuncLog.RemovalFailed(_logger, e, _options.Node);
+        }
+    }
+
+    /// <summary>
+    /// The image's <c>/etc/NAME</c>, or <see langword="null"/> when it has none or it is a link (which could point
+    /// anywhere on the host).
+    /// </summary>
+    private static string? ReadImageFile(string rootfs, string name)
+    {
+        var etc = Path.Combine(rootfs, "etc");
+        var file = Path.Combine(etc, name);
+        return new DirectoryInfo(etc).LinkTarget is null && new FileInfo(file) is { Exists: true, LinkTarget: null } ? File.ReadAllText(file) : null;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using FnSharp.Agent.Drivers;
+using FnSharp.Testing;
+using FnSharp.Testing.Docker;
+
+namespace FnSharp.Docker.Tests.Runc;
+
+/// <summary>The runc driver on the real runtime: the test function served, its hardening seen in its process, exits, OOM kills, logs, leftovers.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClassFixture<RuncStateDir>
+{
+    // Only a guard so that a broken driver fails the test instead of hanging it; no assertion is about time.
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    private RuncTestDriver _runc = null!;
+
+    public Task InitializeAsync()
+    {
+        if (Environment.IsPrivilegedProcess && new FnSharp.Docker.Runc.RuncDriverOptions().ResolveRuncPath() is not null)
+        {
+            _runc = new RuncTestDriver(stateDir: state.Path);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_runc is not null)
+        {
+            await _runc.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_TestFn_ServesACallWithTheContractsEnvironment()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var spec = TestFnContainers.Spec(TestFnContainers.TestFnImage);
+        var container = await _runc.Driver.CreateAsync(spec, CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        var env = await TestFnContainers.AssertEchoesTheContractAsync(container, spec);
+
+        Assert.Equal(container.Id, env["FN_LOGFRAME_NAME"]);
+        Assert.Equal("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", env["PATH"]);
+        Assert.NotNull(container.ImageDigest);
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_DefaultHardening_SeenInTheFunctionsProcess()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 96), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        // PID 1 is the init process (tini); the function is its one child.
+        var init = _runc.State(container.Id).Pid;
+        var fn = int.Parse(File.ReadAllText($"/proc/{init}/task/{init}/children").Trim(), CultureInfo.InvariantCulture);
+        var status = File.ReadAllLines($"/proc/{fn}/status").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim(), StringComparer.Ordinal);
+        var root = File.ReadAllLines($"/proc/{fn}/mountinfo").Select(l => l.Split(' ')).Single(f => f[4] == "/");
+        var tmp = File.ReadAllLines($"/proc/{fn}/mountinfo").Select(l => l.Split(' ')).Single(f => f[4] == "/tmp");
+        var interfaces = File.ReadAllLines($"/proc/{fn}/net/dev").Skip(2).Select(l => l.Split(':')[0].Trim()).ToList();
+
+        Assert.Equal("1000\t1000\t1000\t1000", status["Uid"]);
+        Assert.Equal("1000\t1000\t1000\t1000", status["Gid"]);
+        Assert.Equal("0000000000000000", status["CapEff"]);
+        Assert.Equal("0000000000000000", status["CapPrm"]);
+        Assert.Equal("0000000000000000", status["CapBnd"]);
+        Assert.Equal("1", status["NoNewPrivs"]);
+        Assert.StartsWith("ro,", root[5], StringComparison.Ordinal);
+        Assert.Contains("noexec", tmp[5], StringComparison.Ordinal);
+        Assert.Equal(["lo"], interfaces);
+        Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{fn}/ns/net").LinkTarget);
+        Assert.NotEqual(new FileInfo("/proc/self/ns/pid").LinkTarget, new FileInfo($"/proc/{fn}/ns/pid").LinkTarget);
+        var limits = File.ReadAllLines($"/proc/{fn}/limits");
+        Assert.Equal(["350", "350"], limits.Single(l => l.StartsWith("Max open files", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(3).Take(2));
+        Assert.Equal(96L * 1024 * 1024, long.Parse(ReadCgroup(fn, "memory", "memory.limit_in_bytes", "memory.max"), CultureInfo.InvariantCulture));
+        Assert.Equal("50", ReadCgroup(fn, "pids", "pids.max", "pids.max"));
+    }
+
+    [SkippableFact]
+    public async Task WaitForExitAsync_ProcessExitsDuringACall_CrashNoticedWithItsCodeAndStderr()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-crash", """{"stderr":["going down"],"exit":7}"""));
+        var exit = await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.Equal((7L, false), (exit.ExitCode, exit.OomKilled));
+        Assert.Equal(["testfn: serving", "going down"], exit.StderrTail);
+    }
+
+    [SkippableFact]
+    public async Task RemoveAsync_RightAfterAnOomKillBrokeTheCall_ExitSaysOomKilled()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 64), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-oom", """{"allocMiB":512}"""));
+
+        await container.RemoveAsync(CancellationToken.None).WaitAsync(Guard);
+        var exited = container.WaitForExitAsync(CancellationToken.None);
+
+        Assert.True(exited.IsCompletedSuccessfully);
+        var exit = await exited;
+        Assert.Equal((137L, true), (exit.ExitCode, exit.OomKilled));
+        Assert.Equal(["testfn: serving", "testfn: allocating 512 MiB"], exit.StderrTail);
+        Assert.Equal(string.Empty, _runc.ListIds());
+        Assert.False(Directory.Exists(Path.GetDirectoryName(container.SocketPath)));
+    }
+
+    [SkippableFact]
+    public async Task TakeCallLogs_OutputOfTwoCalls_SplitPerCallByTheFdksMarkers()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"],"stderr":["one err"]}"""))
+        using (await TestFnContainers.CallAsync(container, "call-2", """{"stdout":["two out"]}"""))
+        {
+            // The container's own exit ends its output, so every line has been read when the exit is reported.
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        var first = container.TakeCallLogs("call-1");
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out")], first.Where(l => l.Stream == ContainerOutput.Stdout));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stderr, "one err")], first.Where(l => l.Stream == ContainerOutput.Stderr));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out")], container.TakeCallLogs("call-2"));
+    }
+
+    [SkippableFact]
+    public async Task PauseAsync_ThenUnpause_FrozenThenServesAgain()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        await container.PauseAsync(CancellationToken.None);
+        var paused = _runc.State(container.Id).Status;
+        await container.UnpauseAsync(CancellationToken.None);
+        var resumed = _runc.State(container.Id).Status;
+        await container.UnpauseAsync(CancellationToken.None);
+        using var response = await TestFnContainers.CallAsync(container, "call-1", """{"body":"thawed"}""");
+
+        Assert.Equal(("paused", "running"), (paused, resumed));
+        Assert.Equal("thawed", await response.Content.ReadAsStringAsync());
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_ExitsBeforeItsSocket_InitFailedWithItsStderr()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, extraEnvironment: new Dictionary<string, string> { ["TESTFN_EXIT_AT_START"] = "3" }), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => container.StartAsync(CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.InitFailed, e.Error);
+        Assert.Equal($"container {container.Id} exited with code 3 before it created lsnr.sock; last stderr: testfn: exiting at start with code 3", e.Message);
+        await container.RemoveAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
+    public async Task CreateAsync_MissingImage_ImageNotFoundNamingTheImage()
+    {
+        RuncProbe.SkipUnlessAvailable();
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => _runc.Driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.ImageNotFound, e.Error);
+        Assert.StartsWith("Failed to pull image 'fnsharp/never-built:1'", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task CreateAsync_ImageWithAVolume_Refused()
+    {
+        RuncProbe.SkipUnlessAvailable();
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.VolumeImage), CancellationToken.None).WaitAsync(Guard));
+
+        Assert.Equal(ContainerStartError.ImageRefused, e.Error);
+    }
+
+    [SkippableFact]
+    public async Task RemoveLeftoversAsync_ContainersOfAStoppedDriverOfThisNode_RemovedOthersKept()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var stopped = new RuncTestDriver(node: _runc.Node, stateDir: _runc.StateDir);
+        var running = await stopped.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await running.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        var created = await stopped.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        stopped.Driver.Dispose();
+        await using var other = new RuncTestDriver(stateDir: state.Path);
+        var others = await other.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await others.StartAsync(CancellationToken.None).WaitAsync(Guard);
+
+        var removed = await _runc.Driver.RemoveLeftoversAsync(CancellationToken.None);
+
+        Assert.Equal(1, removed);
+        Assert.Equal(string.Empty, _runc.ListIds());
+        Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
+        Assert.Equal(others.Id, other.ListIds());
+    }
+
+    // The container's cgroup file: v1 under the controller's hierarchy, v2 in the unified one.
+    private static string ReadCgroup(int pid, string controller, string v1File, string v2File)
+    {
+        foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
+        {
+            var parts = line.Split(':', 3);
+            if (parts[1].Split(',').Contains(controller))
+            {
+                return File.ReadAllText($"/sys/fs/cgroup/{parts[1]}{parts[2]}/{v1File}").Trim();
+            }
+
+            if (parts[0] == "0" && File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+            {
+                return File.ReadAllText($"/sys/fs/cgroup{parts[2]}/{v2File}").Trim();
+            }
+        }
+
+        throw new InvalidOperationException($"no {controller} cgroup for process {pid}");
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Threading.Channels;
+using FnSharp.Agent.Calls;
+using FnSharp.Core.Models;
+using FnSharp.Docker;
+using FnSharp.Docker.Runc;
+using FnSharp.Server.Detached;
+using FnSharp.Testing;
+using FnSharp.Testing.Builders;
+using FnSharp.Testing.Docker;
+using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using ContainerSpec = FnSharp.Agent.Drivers.ContainerSpec;
+
+namespace FnSharp.Server.Tests.Integration;
+
+/// <summary>
+/// Calls through the real server with <c>FN_DRIVER=runc</c>: <c>fnsharp/testfn:latest</c> runs in runc containers (the
+/// image from the Docker engine, unpacked once), synchronously and detached, and a missing image fails as on Docker.
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public sealed class InvokeOnRuncTests : IAsyncLifetime
+{
+    private const string Image = "fnsharp/testfn:latest";
+
+    // A failsafe against a hung test, not a timing assertion.
+    private static readonly TimeSpan Failsafe = TimeSpan.FromMinutes(2);
+
+    private readonly FnSharpServerFactory _server = new();
+    private readonly string _stateDir = RuncProbe.NewStateDir();
+
+    // Written by the worker (one attempt each), read by the test; unbounded: a handful of attempts.
+    private readonly Channel<DetachedAttempt> _attempts = Channel.CreateUnbounded<DetachedAttempt>();
+
+    public Task InitializeAsync()
+    {
+        _server.Settings["FN_DRIVER"] = "runc";
+        _server.Settings["FN_RUNC_STATE_DIR"] = _stateDir;
+        _server.TestServices = services => services.AddSingleton<IDetachedCallObserver>(new AttemptWriter(_attempts.Writer));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_stateDir, recursive: true);
+    }
+
+    [SkippableFact]
+    public async Task Invoke_TestFnTwice_BothAnsweredByOneRuncContainer()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "runc-app" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "echo", AppId = app.Id, Image = Image, Memory = 128 });
+
+        var first = await client.InvokeAsync(fn.Id, """{"body":"one"}""");
+        var second = await client.InvokeAsync(fn.Id, """{"body":"two"}""");
+        var containers = Directory.GetDirectories(Path.Combine(_stateDir, "nodes", _server.NodeName, "bundles"));
+
+        Assert.Equal((HttpStatusCode.OK, "one"), (first.StatusCode, first.Body));
+        Assert.Equal((HttpStatusCode.OK, "two"), (second.StatusCode, second.Body));
+        Assert.Single(containers);
+        Assert.Single(Directory.GetDirectories(Path.Combine(_stateDir, "images")));
+    }
+
+    [SkippableFact]
+    public async Task InvokeDetached_TestFn_RunsToSuccess()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "runc-detached" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "later", AppId = app.Id, Image = Image, Memory = 128 });
+
+        var accepted = await client.InvokeDetachedAsync(fn.Id, """{"body":"later"}""");
+        using var failsafe = new CancellationTokenSource(Failsafe);
+        var attempt = await _attempts.Reader.ReadAsync(failsafe.Token);
+        var call = await client.GetCallAsync(fn.Id, accepted.CallId!);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal((accepted.CallId, DetachedSettlement.Completed), (attempt.CallId, attempt.Settlement));
+        Assert.Equal((CallTypes.Detached, CallStates.Success), (call.Type, call.Status));
+    }
+
+    [SkippableFact]
+    public async Task Invoke_ImageMissing_SameAnswerAsOnDocker()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        await using var docker = new FnSharpServerFactory();
+
+        var onRunc = await InvokeMissingImageAsync(_server);
+        var onDocker = await InvokeMissingImageAsync(docker);
+
+        Assert.Equal(HttpStatusCode.BadGateway, onRunc.StatusCode);
+        Assert.Contains("fnsharp/never-built:1", onRunc.Body, StringComparison.Ordinal);
+        Assert.Equal((onDocker.StatusCode, onDocker.Body), (onRunc.StatusCode, onRunc.Body));
+    }
+
+    [SkippableFact]
+    public async Task Start_ContainerOfAKilledServerOfThisNode_Removed()
+    {
+        RuncProbe.SkipUnlessAvailable();
+
+        // The "killed" server: its driver starts a container and never removes it.
+        var killed = new RuncDriver(
+            new RuncDriverOptions { Driver = ContainerDriverKind.Runc, StateDir = _stateDir },
+            new DockerDriverOptions { Node = _server.NodeName },
+            TimeProvider.System,
+            NullLogger<RuncDriver>.Instance);
+        var appModel = Models.App();
+        var fnModel = Models.Fn(appModel, Image);
+        var running = await killed.CreateAsync(new ContainerSpec { Image = Image, AppId = appModel.Id, FnId = fnModel.Id, MemoryMiB = fnModel.Memory, Environment = ContainerEnvironment.Build(appModel, fnModel) }, CancellationToken.None);
+        await running.StartAsync(CancellationToken.None);
+        killed.Dispose();
+        var runcState = Path.Combine(_stateDir, "nodes", _server.NodeName, "state");
+        Assert.Single(Directory.GetDirectories(runcState));
+
+        _server.CreateClient().Dispose();
+
+        Assert.Empty(Directory.GetDirectories(runcState));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_stateDir, "nodes", _server.NodeName, "bundles")));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
+    }
+
+    private static async Task<FnSharp.Client.InvokeResult> InvokeMissingImageAsync(FnSharpServerFactory server)
+    {
+        var client = server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "missing" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "missing", AppId = app.Id, Image = "fnsharp/never-built:1" });
+        return await client.InvokeAsync(fn.Id, "{}");
+    }
+
+    private sealed class AttemptWriter(ChannelWriter<DetachedAttempt> writer) : IDetachedCallObserver
+    {
+        public void AttemptSettled(DetachedAttempt attempt) => writer.TryWrite(attempt);
+    }
+}
