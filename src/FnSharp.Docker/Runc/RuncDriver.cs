@@ -58,7 +58,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         _time = time;
         _logger = logger;
         _metrics = new DockerApiMetrics(time, meterFactory);
-        _engine = new DockerEngineClient(new Uri(options.Endpoint), _metrics);
+        _engine = new DockerEngineClient(options, _metrics, time);
         _puller = new ImagePuller(_engine, options, time, logger);
         var node = RootfsCache.Sanitize(options.Node);
         var nodeDir = Path.Combine(runc.StateDir, "nodes", node);
