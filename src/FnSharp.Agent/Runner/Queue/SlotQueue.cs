@@ -647,7 +647,8 @@ internal sealed class SlotQueue : IContainerOwner
 
     /// <summary>
     /// Starts ahead the containers min-hot misses, then asks the launch policy how many containers waiting
-    /// calls need (from the fn's call, start and CPU times and the node's CPU); counts them all as starting.
+    /// calls need (from the fn's call, start and CPU times, the node's CPU, and for a fn that mostly waits the
+    /// node's free places for starts and the fn's memory); counts them all as starting.
     /// </summary>
     private List<(bool AsyncPool, bool Ahead)>? PumpLocked()
     {
@@ -687,7 +688,10 @@ internal sealed class SlotQueue : IContainerOwner
         var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
         var nodeBusy = _parts.NodeCpuBusy();
         var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy);
-        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
+
+        // The backlog counts this queue's starts once they are under way; those just decided are in _starting first.
+        var room = new LaunchRoom(_parts.Options.MaxContainerOps - Math.Max(_parts.Launcher.Backlog, _starting), _waitingForMemory > 0);
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu, room);
         if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, cpuShare, _callMs.Value, out var held) is { } allowed)
         {
             count = Math.Min(count, allowed);
