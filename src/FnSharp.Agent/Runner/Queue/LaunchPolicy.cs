@@ -18,8 +18,8 @@ namespace FnSharp.Agent.Runner.Queue;
 /// wait bounds.
 /// </para>
 /// <para>
-/// A fn whose calls mostly wait (sleep, I/O: measured CPU time under <see cref="CpuBoundShare"/> of their
-/// duration) grows to its demand instead, whatever the start time: each of its calls gets a container, started
+/// A fn whose calls mostly wait (sleep, I/O: each call's measured CPU time under <see cref="CpuBoundShare"/> of
+/// its duration lately, <see cref="CpuView.PeakShare"/>) grows to its demand instead, whatever the start time: each of its calls gets a container, started
 /// now or already starting, saturated CPUs or not, as long as its containers together stay within the node's
 /// CPUs at its share, the starts fit in the node's container operations without a wait
 /// (<see cref="LaunchRoom.FreeStarts"/>, so that other fns' starts do not queue behind its growth) and none of its
@@ -27,7 +27,8 @@ namespace FnSharp.Agent.Runner.Queue;
 /// there, not what the CPUs do: a fn that sleeps 200 ms at 64 connections stopped at 3 or 4 containers (16 req/s)
 /// under the start-time rule when a start took 4 s. Each start that ends, and each call, asks again, so the fn
 /// grows at the node's start rate. Its fn's concurrency cap and the throughput feedback (which holds a fn whose
-/// growth served no more calls, the check for a share that waiting on busy CPUs made look small) bound it after.
+/// growth served no more calls) bound it after. A fn whose average share is low but whose least delayed calls
+/// compute keeps the start-time rule: on busy CPUs a fast fn's calls wait for a CPU and look like waiting.
 /// </para>
 /// </summary>
 internal static class LaunchPolicy
@@ -54,12 +55,12 @@ internal static class LaunchPolicy
             return count;
         }
 
-        if (share < CpuBoundShare)
+        if (cpu.PeakShare is { } peak && peak < CpuBoundShare)
         {
-            return Math.Max(count, ToDemand(waiting, starting, busy, share, cpu.NodeCpus, room));
+            return Math.Max(count, ToDemand(waiting, starting, busy, peak, cpu.NodeCpus, room));
         }
 
-        if (count == 0 || busy == 0)
+        if (count == 0 || busy == 0 || share < CpuBoundShare)
         {
             return count;
         }
