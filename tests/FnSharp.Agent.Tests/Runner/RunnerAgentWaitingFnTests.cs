@@ -101,10 +101,10 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
         var peakStarting = 0;
         for (var i = 0; i < ticks; i++)
         {
+            // Every call running ends at the tick (not those that begin at it): each container serves one call per tick.
+            var ending = _running.Count;
             _h.Clock.Advance(Tick);
-
-            // Every call running ends at the tick: each container serves one call per tick.
-            for (var k = _running.Count; k > 0 && _running.TryDequeue(out var call); k--)
+            for (var k = ending; k > 0 && _running.TryDequeue(out var call); k--)
             {
                 call.SetResult();
             }

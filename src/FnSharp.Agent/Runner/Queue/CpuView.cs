@@ -13,7 +13,12 @@ namespace FnSharp.Agent.Runner.Queue;
 /// also waits for a CPU, which makes the average share of a fast fn look like a fn that waits; the call that waited
 /// least shows it computes. A fn whose peak is low mostly waits (sleep, I/O).
 /// </param>
-internal readonly record struct CpuView(double? CpuShare, double NodeCpus, double? NodeBusy, double? PeakShare = null)
+/// <param name="FastestCallMs">
+/// The shortest call of the fn lately, in ms, rising back (from 1 ms at least) by 1 / <see cref="PeakDecay"/> at each longer call;
+/// <see langword="null"/> before it was measured. A call also spends the platform's own time (its request and
+/// answer forwarded), which is most of a fast fn's call: only a fn whose fastest call is long waits on its own.
+/// </param>
+internal readonly record struct CpuView(double? CpuShare, double NodeCpus, double? NodeBusy, double? PeakShare = null, double? FastestCallMs = null)
 {
     /// <summary>Nothing known: the policy decides from call and start times alone.</summary>
     public static readonly CpuView Unknown = new(null, 0, null);

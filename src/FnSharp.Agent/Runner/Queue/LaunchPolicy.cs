@@ -19,7 +19,8 @@ namespace FnSharp.Agent.Runner.Queue;
 /// </para>
 /// <para>
 /// A fn whose calls mostly wait (sleep, I/O: each call's measured CPU time under <see cref="CpuBoundShare"/> of
-/// its duration lately, <see cref="CpuView.PeakShare"/>) grows to its demand instead, whatever the start time: each of its calls gets a container, started
+/// its duration lately, <see cref="CpuView.PeakShare"/>, and its fastest call at least <see cref="WaitingCallMs"/>,
+/// <see cref="MostlyWaits"/>) grows to its demand instead, whatever the start time: each of its calls gets a container, started
 /// now or already starting, saturated CPUs or not, as long as its containers together stay within the node's
 /// CPUs at its share, the starts fit in the node's container operations without a wait
 /// (<see cref="LaunchRoom.FreeStarts"/>, so that other fns' starts do not queue behind its growth) and none of its
@@ -28,13 +29,17 @@ namespace FnSharp.Agent.Runner.Queue;
 /// under the start-time rule when a start took 4 s. Each start that ends, and each call, asks again, so the fn
 /// grows at the node's start rate. Its fn's concurrency cap and the throughput feedback (which holds a fn whose
 /// growth served no more calls) bound it after. A fn whose average share is low but whose least delayed calls
-/// compute keeps the start-time rule: on busy CPUs a fast fn's calls wait for a CPU and look like waiting.
+/// compute, or whose fastest call is short (a fast fn, whose call time is mostly the platform's forwarding), keeps the
+/// start-time rule: on busy CPUs a fast fn's calls wait for a CPU and look like waiting.
 /// </para>
 /// </summary>
 internal static class LaunchPolicy
 {
     /// <summary>The share of a call's duration spent on CPU from which a fn counts as CPU-bound.</summary>
     public const double CpuBoundShare = 0.25;
+
+    /// <summary>The shortest call time lately, in ms, from which a fn whose calls barely use the CPU counts as waiting on its own (sleep, I/O).</summary>
+    public const double WaitingCallMs = 50;
 
     /// <summary>The busy share of the node's CPUs from which they count as saturated.</summary>
     public const double SaturatedBusy = 0.9;
@@ -55,9 +60,9 @@ internal static class LaunchPolicy
             return count;
         }
 
-        if (cpu.PeakShare is { } peak && peak < CpuBoundShare)
+        if (MostlyWaits(cpu))
         {
-            return Math.Max(count, ToDemand(waiting, starting, busy, peak, cpu.NodeCpus, room));
+            return Math.Max(count, ToDemand(waiting, starting, busy, cpu.PeakShare!.Value, cpu.NodeCpus, room));
         }
 
         if (count == 0 || busy == 0 || share < CpuBoundShare)
@@ -74,6 +79,12 @@ internal static class LaunchPolicy
         var useful = Math.Max(1, (int)Math.Floor(cpu.NodeCpus / share));
         return Math.Min(count, Math.Max(0, useful - busy - starting));
     }
+
+    /// <summary>
+    /// Whether the fn mostly waits on its own (sleep, I/O): each of its calls lately spent under <see cref="CpuBoundShare"/>
+    /// of its time on the CPU, and even its fastest call took at least <see cref="WaitingCallMs"/>.
+    /// </summary>
+    public static bool MostlyWaits(CpuView cpu) => cpu.PeakShare < CpuBoundShare && cpu.FastestCallMs >= WaitingCallMs;
 
     /// <summary>
     /// For a fn that mostly waits: a container for each waiting call that none starts for yet, within the starts the

@@ -33,6 +33,7 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly MovingAverage _callGapMs = new();
     private readonly MovingAverage _cpuMs = new();
     private double? _peakCpuShare;
+    private double? _fastestCallMs;
     private readonly ThroughputFeedback _feedback;
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
@@ -300,6 +301,7 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
+                _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
                 if (cpuMs is { } cpu)
                 {
                     _cpuMs.Add(cpu);
@@ -693,12 +695,12 @@ internal sealed class SlotQueue : IContainerOwner
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
         var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
         var nodeBusy = _parts.NodeCpuBusy();
-        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy, _peakCpuShare);
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy, _peakCpuShare, _fastestCallMs);
 
         // The backlog counts this queue's starts once they are under way; those just decided are in _starting first.
         var room = new LaunchRoom(_parts.Options.MaxContainerOps - Math.Max(_parts.Launcher.Backlog, _starting), _waitingForMemory > 0);
         var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu, room);
-        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, _peakCpuShare, _callMs.Value, out var held) is { } allowed)
+        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, LaunchPolicy.MostlyWaits(cpu), _callMs.Value, out var held) is { } allowed)
         {
             count = Math.Min(count, allowed);
             if (held is not null)

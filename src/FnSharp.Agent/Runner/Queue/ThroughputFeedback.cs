@@ -21,8 +21,8 @@ namespace FnSharp.Agent.Runner.Queue;
 /// time. It complements <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the
 /// wrong signal when other work on the node makes every call wait for a CPU. It does not apply when the
 /// node's CPUs are not saturated, nor to a fn whose calls last longer than a quarter of <see cref="Window"/>
-/// (its rate cannot be measured in time). A fn whose calls mostly wait (each call's CPU share lately under
-/// <see cref="LaunchPolicy.CpuBoundShare"/>: it sleeps or waits on I/O) is not held back by steps: it grows to its demand
+/// (its rate cannot be measured in time). A fn that mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>:
+/// it sleeps or waits on I/O) is not held back by steps: it grows to its demand
 /// as the launch policy says, and its rate is measured at each number of containers all the same, so that
 /// it is held when a growth served no more calls (a fast fn whose calls only looked like waiting because
 /// they waited for the busy CPUs).
@@ -84,10 +84,10 @@ internal sealed class ThroughputFeedback
     /// <param name="containers">The fn's containers, busy and idle.</param>
     /// <param name="starting">Its containers being started.</param>
     /// <param name="nodeBusy">The busy share of the node's CPUs lately (0 to 1), or <see langword="null"/> when unknown.</param>
-    /// <param name="peakCpuShare">The highest CPU share of one call of the fn lately (<see cref="CpuView.PeakShare"/>), or <see langword="null"/>.</param>
+    /// <param name="mostlyWaits">Whether the fn mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>).</param>
     /// <param name="callMs">The fn's average call time in ms, or <see langword="null"/>.</param>
     /// <param name="held">Set when this decision holds the fn (the rates compared, for the log).</param>
-    public int? Allowed(int containers, int starting, double? nodeBusy, double? peakCpuShare, double? callMs, out ThroughputHold? held)
+    public int? Allowed(int containers, int starting, double? nodeBusy, bool mostlyWaits, double? callMs, out ThroughputHold? held)
     {
         held = null;
         Observe(containers);
@@ -106,7 +106,7 @@ internal sealed class ThroughputFeedback
         _heldAt = null;
 
         // A fn that mostly waits grows as the launch policy says, starts under way or not; it is held only when a growth served no more.
-        var waiting = peakCpuShare < LaunchPolicy.CpuBoundShare;
+        var waiting = mostlyWaits;
         if ((starting > 0 && !waiting) || Measure(now) is not { } rate)
         {
             return waiting ? null : 0;

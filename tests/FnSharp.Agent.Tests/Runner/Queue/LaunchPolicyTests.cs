@@ -97,7 +97,7 @@ public sealed class LaunchPolicyTests
     [Fact]
     public void ContainersToStart_WaitingFnOnSaturatedNode_AContainerForEachWaitingCall()
     {
-        var cpu = new CpuView(CpuShare: 0.01, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.01);
+        var cpu = new CpuView(CpuShare: 0.01, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.01, FastestCallMs: 150);
 
         Assert.Equal(15, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
     }
@@ -106,7 +106,7 @@ public sealed class LaunchPolicyTests
     public void ContainersToStart_WaitingFnWithStartsSlowerThanItsCalls_GrowsToItsDemandAnyway()
     {
         // 200 ms calls, 4 s starts: by call and start times alone 3 busy containers serve 60 waiting calls in a start time.
-        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005);
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
 
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000));
         Assert.Equal(60, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
@@ -115,7 +115,7 @@ public sealed class LaunchPolicyTests
     [Fact]
     public void ContainersToStart_WaitingFn_OnlyForCallsNoStartServesYet()
     {
-        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005);
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005, FastestCallMs: 150);
 
         Assert.Equal(4, LaunchPolicy.ContainersToStart(waiting: 10, starting: 6, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 6, starting: 6, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
@@ -124,7 +124,7 @@ public sealed class LaunchPolicyTests
     [Fact]
     public void ContainersToStart_WaitingFn_NoMoreThanTheNodeStartsWithoutAWait()
     {
-        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005);
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
 
         Assert.Equal(8, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(8, MemoryShort: false)));
 
@@ -138,7 +138,7 @@ public sealed class LaunchPolicyTests
     [Fact]
     public void ContainersToStart_WaitingFnWhoseStartWaitsForMemory_OnlyWhatCallAndStartTimesAsk()
     {
-        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005);
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
 
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 1, busy: 16, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(8, MemoryShort: true)));
     }
@@ -147,7 +147,7 @@ public sealed class LaunchPolicyTests
     public void ContainersToStart_FnThatWaitsForMostOfItsCalls_NoMoreThanTheNodesCpusCanRun()
     {
         // A tenth of each call on the CPU, 2 CPUs: 20 containers at most.
-        var cpu = new CpuView(CpuShare: 0.1, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.1);
+        var cpu = new CpuView(CpuShare: 0.1, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.1, FastestCallMs: 150);
 
         Assert.Equal(6, LaunchPolicy.ContainersToStart(waiting: 40, starting: 4, busy: 10, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 40, starting: 0, busy: 20, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
@@ -157,15 +157,24 @@ public sealed class LaunchPolicyTests
     public void ContainersToStart_FastFnWhoseCallsWaitedForBusyCpus_OnlyWhatCallAndStartTimesAsk()
     {
         // On average a call spends 2% of its time on the CPU, but the least delayed one spent half.
-        var cpu = new CpuView(CpuShare: 0.02, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.5);
+        var cpu = new CpuView(CpuShare: 0.02, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.5, FastestCallMs: 150);
 
         Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 4, callEstimateMs: 20, startEstimateMs: 4000, cpu, Room));
     }
 
     [Fact]
+    public void ContainersToStart_FastFnWhoseCallsAreMostlyThePlatformsTime_OnlyWhatCallAndStartTimesAsk()
+    {
+        // Its calls barely use the CPU, but even the fastest takes 2 ms: forwarding, not waiting of its own.
+        var cpu = new CpuView(CpuShare: 0.05, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.1, FastestCallMs: 2);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 4, callEstimateMs: 5, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
     public void ContainersToStart_WaitingFnWithNoContainerLeft_StartsForEveryWaitingCall()
     {
-        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005);
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005, FastestCallMs: 150);
 
         Assert.Equal(5, LaunchPolicy.ContainersToStart(waiting: 5, starting: 0, busy: 0, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
     }
