@@ -68,9 +68,25 @@ echo "$DATA" >"$STATE/datadir"
 as_postgres "$BIN/initdb" -D "$DATA/data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$STATE/initdb.log" 2>&1 \
   || { cat "$STATE/initdb.log" >&2; exit 1; }
 # fsync off: the data is thrown away after the tests, and the tests run faster without it.
-as_postgres "$BIN/pg_ctl" -D "$DATA/data" -l "$DATA/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c max_connections=300" start >&2 \
-  || { cat "$DATA/server.log" >&2; exit 1; }
+# Another process may take the probed port before PostgreSQL binds it (tests and helpers start servers
+# on loopback at the same time): then the next free port is tried, up to 20 times, never an empty URL.
+tries=0
+until as_postgres "$BIN/pg_ctl" -D "$DATA/data" -l "$DATA/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c max_connections=300" start >&2; do
+  tries=$((tries + 1))
+  if ! grep -q "could not bind\|Address already in use\|could not create any TCP/IP sockets" "$DATA/server.log" 2>/dev/null \
+    || [ "$tries" -ge 20 ]; then
+    cat "$DATA/server.log" >&2
+    echo "postgres: could not start on 127.0.0.1:$PORT (see the log above)" >&2
+    exit 1
+  fi
+  echo "postgres: port $PORT was taken before PostgreSQL bound it; trying the next free port" >&2
+  : >"$DATA/server.log"
+  PORT=$((PORT + 1))
+  while port_in_use "$PORT"; do
+    PORT=$((PORT + 1))
+  done
+done
 as_postgres "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE fnsharp" >&2
 
 echo "postgres://postgres@127.0.0.1:$PORT/fnsharp" >"$STATE/url"

@@ -36,7 +36,8 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, CliIo io)
     {
         var root = Build(io);
-        var parse = root.Parse(args);
+        // No response files: an argument that starts with '@' is itself (a cron source such as @daily, a body), not a file to read.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Action is ParseErrorAction)
         {
             await UsageErrors.WriteAsync(parse, io.Error);

@@ -22,6 +22,17 @@ public sealed class CronTriggerCommandsTests : CliServerTest
     }
 
     [Fact]
+    public async Task CreateCronTrigger_Paused_SaysItRunsOnceResumed()
+    {
+        await OkAsync("create", "app", "shop");
+        await OkAsync("create", "fn", "shop", "report", "img");
+
+        var output = await OkAsync("create", "trigger", "shop", "report", "nightly", "--type", "cron", "--source", "@daily", "--annotation", "fnsharp.io/cron-paused=\"true\"");
+
+        Assert.Equal("Successfully created trigger: nightly\nPaused: no runs until it is resumed ('fnsharp resume trigger', or the annotation fnsharp.io/cron-paused: \"false\")\n", output);
+    }
+
+    [Fact]
     public async Task PauseThenResume_ListShowsPausedThenTheNextRun()
     {
         await OkAsync("create", "app", "shop");
@@ -41,7 +52,7 @@ public sealed class CronTriggerCommandsTests : CliServerTest
 
     [Theory]
     [InlineData(new[] { "create", "trigger", "shop", "report", "t", "--type", "cron" }, "Error: a cron trigger needs its schedule: --source '0 */5 * * * *' (5 fields, or 6 with seconds first)")]
-    [InlineData(new[] { "create", "trigger", "shop", "report", "t", "--type", "cron", "--source", "* * *" }, "Error: Invalid cron expression '* * *': it has 3 fields; use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first), as in '0 */5 * * * *' (400)")]
+    [InlineData(new[] { "create", "trigger", "shop", "report", "t", "--type", "cron", "--source", "* * *" }, "Error: Invalid cron expression '* * *': it has 3 fields; use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first), as in '0 */5 * * * *', or a macro such as @daily (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "report", "t", "--type", "cron", "--source", "0 9 * * *", "--timezone", "Mars/Base" }, "Error: Invalid annotation fnsharp.io/cron-timezone 'Mars/Base': name an IANA time zone such as 'Europe/Paris' or 'UTC' (400)")]
     [InlineData(new[] { "pause", "trigger", "shop", "report", "web" }, "Error: trigger 'web' is of type http: only cron triggers are paused and resumed")]
     public async Task CronCommand_BadInput_ErrorLineAndExit1(string[] args, string message)

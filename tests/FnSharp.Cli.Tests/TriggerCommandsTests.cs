@@ -86,6 +86,8 @@ public sealed class TriggerCommandsTests : CliServerTest
     [InlineData(new[] { "update", "trigger", "shop", "orders", "nope", "--source", "/x" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "delete", "trigger", "shop", "orders", "nope" }, "Error: trigger 'nope' not found on fn 'orders' in app 'shop'\nSee its triggers: fnsharp list triggers shop orders --api-url URL")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "nosla" }, "Error: Missing Trigger Source Prefix '/' (400)")]
+    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "0 * * * *" }, "Error: Missing Trigger Source Prefix '/': '0 * * * *' is a cron schedule, so the trigger needs \"type\": \"cron\" (fnsharp create trigger ... --type cron); an http trigger's source is a path such as /hello (400)")]
+    [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "@hourly" }, "Error: Missing Trigger Source Prefix '/': '@hourly' is a cron schedule, so the trigger needs \"type\": \"cron\" (fnsharp create trigger ... --type cron); an http trigger's source is a path such as /hello (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--type", "kafka" }, "Error: Trigger Type Not Supported (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "bad name" }, "Error: trigger name must be 1 to 255 characters, each a letter, a digit, '_' or '-' (400)")]
     [InlineData(new[] { "create", "trigger", "shop", "orders", "t", "--source", "/taken" }, "Error: Trigger with the same type and source exists on this app (409)")]

@@ -41,7 +41,8 @@ internal static class KeepAliveReplay
         var clock = new ReplayClock();
         await using var driver = new ReplayDriver(clock);
         await driver.StartAsync();
-        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0, KeepAlivePolicy = policy };
+        // No containers created ahead (FN_PRECREATE_MAX): they would count memory the keep-alive policy did not keep.
+        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0, KeepAlivePolicy = policy, PreCreateMax = 0 };
         var memory = trace.Fns.Sum(f => (long)f.MemoryMiB) + 1024;
         var agent = new RunnerAgent(driver, new HostResources(memory, 2000), options, clock, NullLogger.Instance, nodeCpuBusy: () => null);
         var app = new App { Id = "APPKEEPALIVEREPLAY00000000", Name = "replay" };

@@ -45,9 +45,18 @@ public sealed record AgentOptions
     /// <summary>
     /// How long idle containers are kept, and whether containers are started ahead of calls (<c>FN_KEEPALIVE_POLICY</c>,
     /// default <see cref="KeepAlive.KeepAlivePolicyKind.Fixed"/>): the fn's <c>idle_timeout</c>, or windows learned
-    /// from each fn's idle times (<see cref="KeepAlive.KeepAlivePolicyKind.Hybrid"/>, bounded by <c>idle_timeout</c>).
+    /// from each fn's idle times (<see cref="KeepAlive.KeepAlivePolicyKind.Hybrid"/> or <see cref="KeepAlive.KeepAlivePolicyKind.Cost"/>,
+    /// bounded by <c>idle_timeout</c>).
     /// </summary>
     public KeepAlive.KeepAlivePolicyKind KeepAlivePolicy { get; set; } = KeepAlive.KeepAlivePolicyKind.Fixed;
+
+    /// <summary>
+    /// The price of one cold start under the cost keep-alive policy, in GiB-seconds of idle container memory
+    /// (<c>FN_KEEPALIVE_COLD_START_GIB_SECS</c>, default 300): a fn's container is kept after a call, or pre-warmed, where
+    /// the memory it keeps costs less than the cold starts it saves at this price (<see cref="KeepAlive.CostKeepAlive"/>).
+    /// Higher keeps more memory for fewer cold starts.
+    /// </summary>
+    public double KeepAliveColdStartGiBSeconds { get; set; } = KeepAlive.CostKeepAlive.DefaultColdStartPriceGiBSeconds;
 
     /// <summary>
     /// Most containers the node creates ahead of demand, not started (<c>FN_PRECREATE_MAX</c>, default 16; 0 turns it off):

@@ -80,7 +80,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             Containers = _containers,
             Lifetime = _lifetime,
             ForgetIfEmpty = slot => ForgetIfEmpty(slot),
-            KeepAlive = new KeepAliveBook(options.KeepAlivePolicy, time),
+            KeepAlive = new KeepAliveBook(options.KeepAlivePolicy, time, options.KeepAliveColdStartGiBSeconds),
             NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
             NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
             Metrics = _metrics,

@@ -185,7 +185,7 @@ internal static class DeployCommand
 
             if (trigger.Type == Trigger.CronType)
             {
-                await context.SayAsync($"Next runs (UTC): {string.Join(", ", ResourcePrinter.NextRuns(trigger))}");
+                await context.SayAsync(ResourcePrinter.NextRunsLine(trigger));
             }
 
             deployed.Add(trigger);

@@ -66,6 +66,15 @@ internal static class ResourcePrinter
             ? [.. runs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
             : [];
 
+    /// <summary>
+    /// The line that follows a cron trigger's creation or deploy: its next run times, or, for a paused trigger
+    /// (whose next runs are empty), that it runs only once resumed.
+    /// </summary>
+    public static string NextRunsLine(Trigger trigger) =>
+        FnSharpAnnotations.PausedOf(trigger.Annotations) is true
+            ? "Paused: no runs until it is resumed ('fnsharp resume trigger', or the annotation fnsharp.io/cron-paused: \"false\")"
+            : $"Next runs (UTC): {string.Join(", ", NextRuns(trigger))}";
+
     private static string NextRunCell(Trigger trigger) =>
         trigger.Type != Trigger.CronType ? ""
         : FnSharpAnnotations.PausedOf(trigger.Annotations) is true ? "paused"

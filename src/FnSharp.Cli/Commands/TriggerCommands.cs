@@ -63,7 +63,7 @@ internal static class TriggerCommands
 
             if (!context.Json && trigger.Type == Trigger.CronType)
             {
-                await context.Output.WriteLineAsync($"Next runs (UTC): {string.Join(", ", ResourcePrinter.NextRuns(trigger))}");
+                await context.Output.WriteLineAsync(ResourcePrinter.NextRunsLine(trigger));
             }
 
             return 0;

@@ -78,6 +78,10 @@ public static class ApiErrors
     /// <summary>400: a trigger source that does not start with <c>/</c>.</summary>
     public static readonly ApiError MissingTriggerSourcePrefix = new(400, "Missing Trigger Source Prefix '/'");
 
+    /// <summary>400: an http trigger (the default type) whose source is a cron schedule: its type was left out.</summary>
+    public static ApiError CronSourceOnHttpTrigger(string source) =>
+        new(400, $"Missing Trigger Source Prefix '/': '{source}' is a cron schedule, so the trigger needs \"type\": \"cron\" (fnsharp create trigger ... --type cron); an http trigger's source is a path such as /hello");
+
     /// <summary>400: a trigger names a fn of another app.</summary>
     public static readonly ApiError TriggerFnNotInApp = new(400, "Invalid Fn ID - not owned by specified app");
 

@@ -4,7 +4,7 @@ namespace FnSharp.Core.Scheduling;
 
 /// <summary>
 /// The schedule of a cron trigger: a cron expression of 5 fields (minute, hour, day of month, month, day
-/// of week) or 6 (seconds first), parsed by Cronos, in a time zone (UTC unless the trigger's annotation
+/// of week) or 6 (seconds first), or a macro such as <c>@daily</c>, parsed by Cronos, in a time zone (UTC unless the trigger's annotation
 /// <c>fnsharp.io/cron-timezone</c> names an IANA zone). Occurrences follow Cronos's rules for daylight
 /// saving: a time skipped by a spring-forward change runs at the end of the gap, a time repeated by a
 /// fall-back change runs once (except for schedules of every second, minute or hour, which run in both).
@@ -20,6 +20,10 @@ public sealed class CronSchedule
         Zone = zone;
     }
 
+    /// <summary>The macros accepted in place of the fields (Cronos's): <c>@daily</c> is <c>0 0 * * *</c>, <c>@hourly</c> is <c>0 * * * *</c>, and so on.</summary>
+    public static IReadOnlyList<string> Macros { get; } =
+        ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@every_minute", "@every_second"];
+
     /// <summary>The expression as the trigger holds it.</summary>
     public string Source { get; }
 
@@ -27,7 +31,7 @@ public sealed class CronSchedule
     public TimeZoneInfo Zone { get; }
 
     /// <summary>
-    /// Parses <paramref name="source"/> (5 or 6 fields, separated by spaces) in the zone <paramref name="zoneId"/>
+    /// Parses <paramref name="source"/> (5 or 6 fields, separated by spaces, or one of <see cref="Macros"/>) in the zone <paramref name="zoneId"/>
     /// (an IANA id such as <c>Europe/Paris</c>; <see langword="null"/> for UTC).
     /// </summary>
     /// <returns>The schedule, or <see langword="null"/> with <paramref name="error"/> saying what is wrong.</returns>
@@ -35,16 +39,26 @@ public sealed class CronSchedule
     {
         ArgumentNullException.ThrowIfNull(source);
         var fields = source.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length is not (5 or 6))
+        var macro = fields is [{ } only] && only.StartsWith('@');
+        if (macro && !Macros.Contains(fields[0], StringComparer.OrdinalIgnoreCase))
         {
-            error = $"Invalid cron expression '{source}': it has {fields.Length} fields; use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first), as in '0 */5 * * * *'";
+            error = $"Invalid cron expression '{source}': unknown macro; use one of {string.Join(", ", Macros)}, or 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first)";
+            return null;
+        }
+
+        if (!macro && fields.Length is not (5 or 6))
+        {
+            var count = fields.Length == 1 ? "1 field" : $"{fields.Length} fields";
+            error = $"Invalid cron expression '{source}': it has {count}; use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first), as in '0 */5 * * * *', or a macro such as @daily";
             return null;
         }
 
         CronExpression expression;
         try
         {
-            expression = CronExpression.Parse(string.Join(' ', fields), fields.Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            // @every_second needs the seconds format; every other macro reads the same in both.
+            var format = fields.Length == 6 || (macro && fields[0].Equals("@every_second", StringComparison.OrdinalIgnoreCase)) ? CronFormat.IncludeSeconds : CronFormat.Standard;
+            expression = CronExpression.Parse(string.Join(' ', fields), format);
         }
         catch (CronFormatException e)
         {

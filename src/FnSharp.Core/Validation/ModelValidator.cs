@@ -176,7 +176,10 @@ public static class ModelValidator
 
         if (!trigger.Source.StartsWith('/'))
         {
-            return ApiErrors.MissingTriggerSourcePrefix;
+            // A schedule given without its type (the default type is http) gets a hint, not only Fn's bare message.
+            return CronSchedule.TryParse(trigger.Source, null, out _) is not null
+                ? ApiErrors.CronSourceOnHttpTrigger(trigger.Source)
+                : ApiErrors.MissingTriggerSourcePrefix;
         }
 
         if (!IsPlainText(trigger.Source))

@@ -19,7 +19,7 @@ public static class AuthExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ImagePolicy>();
         services.AddFnSharpRateLimits();
-        services.AddHostedService<AuthStartup>();
+        services.AddSingleton<IStartupCheck, AuthStartup>();
         services.AddHostedSingleton<AuditPruner>();
         return builder;
     }

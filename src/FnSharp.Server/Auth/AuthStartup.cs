@@ -1,19 +1,19 @@
 namespace FnSharp.Server.Auth;
 
 /// <summary>
-/// Safe by default, at start-up (after the store is open, before the server listens): with
+/// Safe by default, at start-up (after the store is open, before any hosted service starts or the server listens): with
 /// <c>FN_AUTH=auto</c>, no <c>FN_ADMIN_TOKEN</c> and no key in the store, a server whose
 /// <c>FN_LISTEN_ADDRESS</c> is not loopback refuses to start, saying how to create a key; with
 /// <c>FN_AUTH=off</c> it starts with a warning. Logs which state it starts in.
 /// </summary>
-internal sealed partial class AuthStartup(AuthStore store, IOptions<AuthOptions> auth, IOptions<ServerOptions> server, ILogger<AuthStartup> logger) : IHostedService
+internal sealed partial class AuthStartup(AuthStore store, IOptions<AuthOptions> auth, IOptions<ServerOptions> server, ILogger<AuthStartup> logger) : IStartupCheck
 {
     /// <summary>What the refusal says, after the address.</summary>
     public const string HowToCreateAKey =
         "create an admin key with 'fnsharp-server keys create --scope admin' (it prints the token once; send it as 'Authorization: Bearer <token>'), "
         + "or set FN_ADMIN_TOKEN, or listen on loopback only with FN_LISTEN_ADDRESS=127.0.0.1, or turn auth off with FN_AUTH=off";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task CheckAsync(CancellationToken cancellationToken)
     {
         var settings = auth.Value;
         var address = server.Value.ListenAddress;
@@ -46,8 +46,6 @@ internal sealed partial class AuthStartup(AuthStore store, IOptions<AuthOptions>
 
         LogOpen(logger, address);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // Event ids 1700-1799 belong to auth: 1760-1769 to start-up.
     [LoggerMessage(1760, LogLevel.Warning, "FN_AUTH=off: every request is served without an API key on {Address}; anyone who reaches the port can run any image")]

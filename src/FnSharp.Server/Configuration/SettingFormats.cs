@@ -60,12 +60,13 @@ internal static class SettingFormats
         _ => SettingValue<AuthMode>.Bad($"must be auto, on or off, not '{text}'."),
     });
 
-    /// <summary>The runner's keep-alive policy (<c>FN_KEEPALIVE_POLICY</c>): <c>fixed</c> or <c>hybrid</c>, in any case.</summary>
+    /// <summary>The runner's keep-alive policy (<c>FN_KEEPALIVE_POLICY</c>): <c>fixed</c>, <c>hybrid</c> or <c>cost</c>, in any case.</summary>
     public static readonly SettingFormat<KeepAlivePolicyKind> KeepAlivePolicyName = new(text => text.Trim().ToLowerInvariant() switch
     {
         "fixed" => SettingValue<KeepAlivePolicyKind>.Of(KeepAlivePolicyKind.Fixed),
         "hybrid" => SettingValue<KeepAlivePolicyKind>.Of(KeepAlivePolicyKind.Hybrid),
-        _ => SettingValue<KeepAlivePolicyKind>.Bad($"must be fixed or hybrid, not '{text}'."),
+        "cost" => SettingValue<KeepAlivePolicyKind>.Of(KeepAlivePolicyKind.Cost),
+        _ => SettingValue<KeepAlivePolicyKind>.Bad($"must be fixed, hybrid or cost, not '{text}'."),
     });
 
     /// <summary>A token that is hard to guess (<c>FN_ADMIN_TOKEN</c>); a message about a bad one never shows it.</summary>

@@ -76,6 +76,7 @@ internal static class Settings
         { "FN_SHUTDOWN_GRACE_MSECS", o => o.ShutdownGraceMs, Int("0 or more milliseconds", v => v >= 0) },
         { "FN_RETRY_AFTER_SECS", o => o.RetryAfterSeconds, Int("at least 1 second", v => v >= 1) },
         { "FN_KEEPALIVE_POLICY", o => o.KeepAlivePolicy, KeepAlivePolicyName },
+        { "FN_KEEPALIVE_COLD_START_GIB_SECS", o => o.KeepAliveColdStartGiBSeconds, Double("a positive number of GiB-seconds", v => v > 0) },
         { "FN_PRECREATE_MAX", o => o.PreCreateMax, Int("0 (off) or more containers", v => v >= 0) },
         { "FN_PRECREATE_IDLE_MSECS", o => o.PreCreateIdleMs, Int("at least 1000 milliseconds", v => v >= 1000) },
     };

@@ -15,15 +15,30 @@ internal sealed partial class ServerLifetime(
     RunnerAgent agent,
     IOptions<ServerOptions> options,
     IOptions<DockerDriverOptions> docker,
-    ILogger<ServerLifetime> logger) : IHostedService
+    IEnumerable<IStartupCheck> checks,
+    ILogger<ServerLifetime> logger) : IHostedLifecycleService
 {
     private readonly Lock _stopLock = new();
     private Task? _stopped;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the store and makes the start-up checks, before any hosted service starts: a refusal then stops the
+    /// server with its one plain line, without background services cancelled half-started (each of which the
+    /// host would report as a critical failure).
+    /// </summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await store.OpenAsync(cancellationToken);
         LogStoreOpened(logger, options.Value.RedactedDbUrl);
+        foreach (var check in checks)
+        {
+            await check.CheckAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Removes the containers an earlier run of this node left behind.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
         try
         {
             var removed = await driver.RemoveLeftoversAsync(cancellationToken);
@@ -49,6 +64,12 @@ internal sealed partial class ServerLifetime(
             return _stopped ??= RemoveContainersAsync(cancellationToken);
         }
     }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task RemoveContainersAsync(CancellationToken cancellationToken)
     {

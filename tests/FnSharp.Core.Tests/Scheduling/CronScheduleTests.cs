@@ -37,6 +37,35 @@ public sealed class CronScheduleTests
     }
 
     [Theory]
+    [InlineData("@daily", "0 0 * * *")]
+    [InlineData("@hourly", "0 * * * *")]
+    [InlineData("@weekly", "0 0 * * 0")]
+    [InlineData("@Monthly", "0 0 1 * *")]
+    [InlineData("@every_minute", "* * * * *")]
+    [InlineData("@every_second", "* * * * * *")]
+    public void TryParse_Macro_SameTimesAsItsFields(string macro, string fields)
+    {
+        Assert.Equal(Parse(fields).NextOccurrences(Noon, 3), Parse(macro).NextOccurrences(Noon, 3));
+    }
+
+    [Theory]
+    [InlineData("@nightly")]
+    [InlineData("@reboot")]
+    public void TryParse_UnknownMacro_ListsTheMacros(string source)
+    {
+        Assert.Null(CronSchedule.TryParse(source, null, out var error));
+        Assert.StartsWith($"Invalid cron expression '{source}': unknown macro; use one of @yearly, ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_OneField_SaysFieldInTheSingular()
+    {
+        Assert.Null(CronSchedule.TryParse("daily", null, out var error));
+        Assert.Contains("it has 1 field;", error, StringComparison.Ordinal);
+        Assert.Contains("or a macro such as @daily", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("61 * * * *")]
     [InlineData("* * 32 * *")]
     [InlineData("a b c d e")]

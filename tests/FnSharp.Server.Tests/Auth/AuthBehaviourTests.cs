@@ -1,5 +1,6 @@
 using System.Net;
 using FnSharp.Server.Auth;
+using FnSharp.Server.Hosting;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,7 +103,7 @@ public sealed class AuthBehaviourTests
             // The host disposes itself after a failed start; the wrapper keeps what the check threw.
             var check = services.Single(d => d.ImplementationType == typeof(AuthStartup));
             services.Remove(check);
-            services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new RecordingHostedService(ActivatorUtilities.CreateInstance<AuthStartup>(sp), e => startFailure = e));
+            services.AddSingleton<IStartupCheck>(sp => new RecordingStartupCheck(ActivatorUtilities.CreateInstance<AuthStartup>(sp), e => startFailure = e));
         };
 
         await Assert.ThrowsAnyAsync<Exception>(() => harness.SendAsync("GET", "/version", null));
@@ -286,13 +287,13 @@ public sealed class AuthBehaviourTests
         Assert.Empty(AuthHarness.Ok(await harness.SendAsync("GET", $"/v2/audit?key_id={keyId}", AuthHarness.AdminToken)).GetProperty("items").EnumerateArray());
     }
 
-    private sealed class RecordingHostedService(Microsoft.Extensions.Hosting.IHostedService inner, Action<Exception> record) : Microsoft.Extensions.Hosting.IHostedService
+    private sealed class RecordingStartupCheck(IStartupCheck inner, Action<Exception> record) : IStartupCheck
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public async Task CheckAsync(CancellationToken cancellationToken)
         {
             try
             {
-                await inner.StartAsync(cancellationToken);
+                await inner.CheckAsync(cancellationToken);
             }
             catch (Exception e)
             {
@@ -300,8 +301,6 @@ public sealed class AuthBehaviourTests
                 throw;
             }
         }
-
-        public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
     }
 
     private static HttpRequestMessage WithAuthorization(string path, string value)

@@ -26,6 +26,8 @@ public sealed class AgentSettingsTests
     [InlineData("FN_MEMORY_HEADROOM_MIB", "-7")]
     [InlineData("FN_SHUTDOWN_GRACE_MSECS", "-8")]
     [InlineData("FN_RETRY_AFTER_SECS", "0")]
+    [InlineData("FN_KEEPALIVE_POLICY", "learned")]
+    [InlineData("FN_KEEPALIVE_COLD_START_GIB_SECS", "-9")]
     public void Validate_BadValue_MessageNamesSettingAndValue(string setting, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = value }).Build();
@@ -35,5 +37,20 @@ public sealed class AgentSettingsTests
         var failure = Assert.Single(failures);
         Assert.StartsWith(setting, failure, StringComparison.Ordinal);
         Assert.Contains(value, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TheCostKeepAlivePolicyAndItsPrice_BoundIntoTheOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FN_KEEPALIVE_POLICY"] = "Cost",
+            ["FN_KEEPALIVE_COLD_START_GIB_SECS"] = "120.5",
+        }).Build();
+        var (options, failures) = Settings.Agent.Read(configuration);
+
+        Assert.Empty(failures);
+        Assert.Equal(FnSharp.Agent.Runner.KeepAlive.KeepAlivePolicyKind.Cost, options.KeepAlivePolicy);
+        Assert.Equal(120.5, options.KeepAliveColdStartGiBSeconds);
     }
 }

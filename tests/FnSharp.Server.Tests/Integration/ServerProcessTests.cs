@@ -47,6 +47,10 @@ public sealed class ServerProcessTests : IAsyncLifetime
         var log = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "refused.log"));
         Assert.Contains("fnsharp-server: cannot start: no API key exists and FN_LISTEN_ADDRESS=* is not loopback", log, StringComparison.Ordinal);
         Assert.Contains("fnsharp-server keys create --scope admin", log, StringComparison.Ordinal);
+
+        // The refusal comes before any background service starts: none is reported cancelled as a critical failure.
+        Assert.DoesNotContain("crit:", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("BackgroundService", log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,15 +67,9 @@ internal static class HybridKeepAlive
     {
         ArgumentNullException.ThrowIfNull(histogram);
         var samples = histogram.Count;
-        if (histogram.OutOfBounds >= MinForecastSamples && histogram.OutOfBounds >= OutOfBoundsShare * samples)
+        if (Unlearned(histogram, idleTimeout) is { } unlearned)
         {
-            var forecast = Median(histogram.LatestOutOfBounds);
-            return Bounded(forecast * (1 - ForecastMargin), forecast * (1 + ForecastMargin), idleTimeout, KeepAliveBasis.OutOfBounds, samples);
-        }
-
-        if (samples < MinSamples)
-        {
-            return KeepAliveWindows.Fixed(idleTimeout, KeepAliveBasis.TooFewSamples, samples);
+            return unlearned;
         }
 
         if (histogram.BinCountCv() < CvThreshold)
@@ -86,6 +80,23 @@ internal static class HybridKeepAlive
         var head = IdleHistogram.LowerEdge(histogram.PercentileBin(HeadPercentile)) * (1 - Margin);
         var tail = IdleHistogram.UpperEdge(histogram.PercentileBin(TailPercentile)) * (1 + Margin);
         return Bounded(head, tail, idleTimeout, KeepAliveBasis.Histogram, samples);
+    }
+
+    /// <summary>
+    /// The windows of a fn whose histogram does not hold a pattern to learn from, shared by the hybrid and the cost
+    /// policies: the out-of-bounds forecast when most idle times are past the range, the fixed <paramref name="idleTimeout"/>
+    /// when there are fewer than <see cref="MinSamples"/>; <see langword="null"/> when the histogram is to be used.
+    /// </summary>
+    public static KeepAliveWindows? Unlearned(IdleHistogram histogram, TimeSpan idleTimeout)
+    {
+        var samples = histogram.Count;
+        if (histogram.OutOfBounds >= MinForecastSamples && histogram.OutOfBounds >= OutOfBoundsShare * samples)
+        {
+            var forecast = Median(histogram.LatestOutOfBounds);
+            return Bounded(forecast * (1 - ForecastMargin), forecast * (1 + ForecastMargin), idleTimeout, KeepAliveBasis.OutOfBounds, samples);
+        }
+
+        return samples < MinSamples ? KeepAliveWindows.Fixed(idleTimeout, KeepAliveBasis.TooFewSamples, samples) : null;
     }
 
     /// <summary>

@@ -49,6 +49,9 @@ internal sealed class IdleHistogram
     /// <summary>The latest out-of-bounds idle times, oldest first (at most <see cref="OutOfBoundsKept"/>).</summary>
     public IReadOnlyCollection<TimeSpan> LatestOutOfBounds => _outOfBounds;
 
+    /// <summary>How many idle times <paramref name="bin"/> holds.</summary>
+    public int CountIn(int bin) => _bins[bin];
+
     /// <summary>Counts one idle time (a negative one counts as 0).</summary>
     public void Add(TimeSpan idle)
     {

@@ -15,6 +15,9 @@ internal enum KeepAliveBasis
     /// <summary>The windows come from the histogram's head and tail percentiles.</summary>
     Histogram,
 
+    /// <summary>The windows cost least over the histogram: the memory they keep plus the price of the cold starts they leave (<see cref="CostKeepAlive"/>).</summary>
+    Cost,
+
     /// <summary>Most idle times were longer than the histogram's range: the windows come from a forecast of the next one (the median of the latest long ones).</summary>
     OutOfBounds,
 }

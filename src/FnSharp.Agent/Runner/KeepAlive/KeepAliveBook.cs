@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace FnSharp.Agent.Runner.KeepAlive;
 
 /// <summary>
-/// The keep-alive policy of the node (<c>FN_KEEPALIVE_POLICY</c>): under <see cref="KeepAlivePolicyKind.Hybrid"/>, each
-/// fn's histogram of idle times (from the end of its last call to the arrival of the next, counted only when
-/// none of its calls runs) and the windows taken from it (<see cref="HybridKeepAlive"/>); under
+/// The keep-alive policy of the node (<c>FN_KEEPALIVE_POLICY</c>): under <see cref="KeepAlivePolicyKind.Hybrid"/> and
+/// <see cref="KeepAlivePolicyKind.Cost"/>, each fn's histogram of idle times (from the end of its last call to the
+/// arrival of the next, counted only when none of its calls runs) and the windows taken from it
+/// (<see cref="HybridKeepAlive"/>, <see cref="CostKeepAlive"/>); under
 /// <see cref="KeepAlivePolicyKind.Fixed"/> it learns nothing and every window is the fn's <c>idle_timeout</c>. It
 /// outlives the fn's slot queues (a queue is forgotten when it holds nothing), so a fn called every few hours
 /// keeps its history. It holds at most <see cref="MaxFns"/> fns (about 1 KiB each); past that, fns it does not
@@ -19,10 +20,16 @@ internal sealed class KeepAliveBook
     private readonly ConcurrentDictionary<string, Entry> _fns = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    public KeepAliveBook(KeepAlivePolicyKind policy, TimeProvider time)
+    private readonly double _coldStartGiBSeconds;
+
+    /// <param name="policy">The node's policy.</param>
+    /// <param name="time">The runner's clock.</param>
+    /// <param name="coldStartGiBSeconds">The cost policy's price of a cold start, in GiB-seconds (<see cref="CostKeepAlive"/>).</param>
+    public KeepAliveBook(KeepAlivePolicyKind policy, TimeProvider time, double coldStartGiBSeconds = CostKeepAlive.DefaultColdStartPriceGiBSeconds)
     {
         Policy = policy;
         _time = time;
+        _coldStartGiBSeconds = coldStartGiBSeconds;
     }
 
     /// <summary>The node's policy.</summary>
@@ -76,8 +83,11 @@ internal sealed class KeepAliveBook
         }
     }
 
-    /// <summary>The windows of <paramref name="fnId"/> now, none longer than <paramref name="idleTimeout"/> (the fn's <c>idle_timeout</c>).</summary>
-    public KeepAliveWindows Windows(string fnId, TimeSpan idleTimeout)
+    /// <summary>
+    /// The windows of <paramref name="fnId"/> now, none longer than <paramref name="idleTimeout"/> (the fn's
+    /// <c>idle_timeout</c>); the cost policy weighs its containers' <paramref name="memoryMiB"/>.
+    /// </summary>
+    public KeepAliveWindows Windows(string fnId, TimeSpan idleTimeout, int memoryMiB)
     {
         if (Policy == KeepAlivePolicyKind.Fixed)
         {
@@ -91,7 +101,7 @@ internal sealed class KeepAliveBook
 
         lock (entry)
         {
-            return HybridKeepAlive.Windows(entry.Histogram, idleTimeout);
+            return Policy == KeepAlivePolicyKind.Hybrid ? HybridKeepAlive.Windows(entry.Histogram, idleTimeout) : entry.CostWindows(idleTimeout, memoryMiB, _coldStartGiBSeconds);
         }
     }
 
@@ -102,5 +112,29 @@ internal sealed class KeepAliveBook
 
         /// <summary>When the fn's last call ended (a timestamp), 0 once an arrival counted the idle time since.</summary>
         public long LastEnd { get; set; }
+
+        private (int Count, TimeSpan IdleTimeout, int MemoryMiB, KeepAliveWindows Windows)? _cost;
+
+        /// <summary>
+        /// The cost policy's windows, worked out again only when they may have moved: the fn's settings changed, or its
+        /// histogram grew, by one idle time while it holds few and by 1/64 once it holds many (the windows go over
+        /// every pair of filled bins, up to tens of microseconds for a fn called at random, too much after each call of
+        /// a fn called many times a second).
+        /// </summary>
+        public KeepAliveWindows CostWindows(TimeSpan idleTimeout, int memoryMiB, double coldStartGiBSeconds)
+        {
+            var count = Histogram.Count;
+            if (_cost is { } cached && cached.IdleTimeout == idleTimeout && cached.MemoryMiB == memoryMiB
+                && (cached.Count == count || (count >= RecostEvery && count - cached.Count < count / RecostEvery)))
+            {
+                return cached.Windows;
+            }
+
+            var windows = CostKeepAlive.Windows(Histogram, idleTimeout, memoryMiB, coldStartGiBSeconds);
+            _cost = (count, idleTimeout, memoryMiB, windows);
+            return windows;
+        }
+
+        private const int RecostEvery = 64;
     }
 }

@@ -12,4 +12,11 @@ public enum KeepAlivePolicyKind
     /// a container idle longer than the fn's <c>idle_timeout</c> (see <see cref="HybridKeepAlive"/>).
     /// </summary>
     Hybrid,
+
+    /// <summary>
+    /// Each fn's windows are those that keep the least memory plus a node-wide price for each cold start, over the
+    /// histogram of its idle times (see <see cref="CostKeepAlive"/>), never keeping a container idle longer than the
+    /// fn's <c>idle_timeout</c>.
+    /// </summary>
+    Cost,
 }

@@ -546,8 +546,8 @@ internal sealed class SlotQueue : IContainerOwner
     /// </summary>
     private TimeSpan KeepAliveLocked(HotContainer container)
     {
-        var windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout);
-        if (_minHot > 0 || windows.Basis is not (KeepAliveBasis.Histogram or KeepAliveBasis.OutOfBounds))
+        var windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout, Fn.Memory);
+        if (_minHot > 0 || windows.Basis is not (KeepAliveBasis.Histogram or KeepAliveBasis.OutOfBounds or KeepAliveBasis.Cost))
         {
             container.IdleEnd = (IdleOutReasons.IdleTimeout, windows);
             return IdleTimeout;
@@ -602,7 +602,7 @@ internal sealed class SlotQueue : IContainerOwner
                 return;
             }
 
-            windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout);
+            windows = _parts.KeepAlive.Windows(Fn.Id, IdleTimeout, Fn.Memory);
             NoteStartsLocked(1);
         }
 

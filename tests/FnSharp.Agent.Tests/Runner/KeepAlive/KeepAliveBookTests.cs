@@ -17,7 +17,7 @@ public sealed class KeepAliveBookTests
 
         CallEvery(book, TimeSpan.FromMinutes(5), calls: 11);
 
-        var windows = book.Windows("fn", s_idleTimeout);
+        var windows = book.Windows("fn", s_idleTimeout, 128);
         Assert.Equal(KeepAliveBasis.Histogram, windows.Basis);
         Assert.Equal(10, windows.Samples);
     }
@@ -31,7 +31,7 @@ public sealed class KeepAliveBookTests
         _clock.Advance(TimeSpan.FromMinutes(1));
         book.Arrived("fn", _clock.GetTimestamp(), running: true);
 
-        Assert.Equal(2, book.Windows("fn", s_idleTimeout).Samples);
+        Assert.Equal(2, book.Windows("fn", s_idleTimeout, 128).Samples);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class KeepAliveBookTests
 
         CallEvery(book, TimeSpan.FromMinutes(5), calls: 11);
 
-        Assert.Equal(KeepAliveWindows.Fixed(s_idleTimeout), book.Windows("fn", s_idleTimeout));
+        Assert.Equal(KeepAliveWindows.Fixed(s_idleTimeout), book.Windows("fn", s_idleTimeout, 128));
         Assert.Equal(0, book.Count);
     }
 
