@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
-using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
-using Microsoft.AspNetCore.Http;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -22,10 +19,8 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StartTime = TimeSpan.FromSeconds(4);
 
-    private readonly ConcurrentQueue<TaskCompletionSource> _running = new();
     private AgentHarness _h = null!;
     private int _inStart;
-    private volatile bool _stop;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -87,66 +82,32 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
     private async Task<Run> RunAsync(TimeSpan cpuPerCall, int ticks)
     {
         var fn = _h.NewFn();
-        _h.Driver.SetHandler(fn.Id, async context =>
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running.Enqueue(done);
-            _h.Driver.Changed();
-            await done.Task;
-            FakeContainer.Of(context).UseCpu(cpuPerCall);
-            await context.Response.WriteAsync("ok");
-        });
-        var callers = Enumerable.Range(0, Callers).Select(_ => CallInLoopAsync(fn)).ToList();
-        await SettleAsync(fn);
+        var loop = new ClosedLoop(_h, fn, Callers, context => FakeContainer.Of(context).UseCpu(cpuPerCall));
+        await SettleAsync(fn, loop);
         var peakStarting = 0;
         for (var i = 0; i < ticks; i++)
         {
             // Every call running ends at the tick (not those that begin at it): each container serves one call per tick.
-            var ending = _running.Count;
+            var ending = loop.Running;
             _h.Clock.Advance(Tick);
-            for (var k = ending; k > 0 && _running.TryDequeue(out var call); k--)
-            {
-                call.SetResult();
-            }
-
-            await SettleAsync(fn);
+            loop.End(ending);
+            await SettleAsync(fn, loop);
             peakStarting = Math.Max(peakStarting, _h.StatsOf(fn).Starting);
         }
 
         var run = new Run(_h.StatsOf(fn), _h.Driver.CreatedCountOf(fn.Id), peakStarting);
-        _stop = true;
-        var all = Task.WhenAll(callers);
-        while (!all.IsCompleted)
-        {
-            while (_running.TryDequeue(out var call))
-            {
-                call.SetResult();
-            }
-
-            _h.Clock.Advance(Tick);
-            await Task.WhenAny(all, _h.Driver.WaitUntilAsync(_ => !_running.IsEmpty));
-        }
-
-        await all;
+        await loop.StopAsync(Tick);
         return run;
-    }
-
-    private async Task CallInLoopAsync(Fn fn)
-    {
-        while (!_stop)
-        {
-            Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
-        }
     }
 
     /// <summary>
     /// Until every caller runs in a container or waits for one, and each start the fn counts (but those waiting for
     /// memory) waits out its start time on the clock, or for its place among the node's starts.
     /// </summary>
-    private Task SettleAsync(Fn fn) => _h.SettleAsync(h =>
+    private Task SettleAsync(Fn fn, ClosedLoop loop) => _h.SettleAsync(h =>
         h.Agent.Stats().SingleOrDefault(s => s.FnId == fn.Id) is { } s
         && s.Busy + s.Waiting == Callers
-        && _running.Count == s.Busy
+        && loop.Running == s.Busy
         && Volatile.Read(ref _inStart) == Math.Min(s.Starting - s.StartsWaitingForMemory, Width));
 
     private sealed record Run(SlotStats Stats, int Created, int PeakStarting);
