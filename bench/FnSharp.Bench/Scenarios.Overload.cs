@@ -26,7 +26,7 @@ internal sealed partial class Scenarios
         foreach (var (label, image, body) in new[] { ("csharp", settings.Image, "{}"), ("node", NodeImage, """{"name":"bench"}""") })
         {
             var levels = new JsonArray();
-            var rates = new List<(int Connections, double Rps, double P99, double Starts, string Load)>();
+            var rates = new List<(int Connections, double Rps, double P99, double Starts, int Held, string Load)>();
             foreach (var connections in new[] { 1, 16, 64, 256 })
             {
                 var fn = await api.CreateFnAsync(new Fn { Name = $"sat-{label}-{connections}", AppId = app.Id, Image = image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
@@ -35,28 +35,77 @@ internal sealed partial class Scenarios
                 var run = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{fn.Id}", connections, settings.WrkSeconds, body, cancellationToken);
                 var starts = await server.MetricAsync(StartsMetric, cancellationToken) - startsBefore + 1;
                 var load = LoadAverage1();
-                rates.Add((connections, run.RequestsPerSecond, run.P99Ms, starts, load));
+                var held = HeldCount(server, fn.Id);
+                rates.Add((connections, run.RequestsPerSecond, run.P99Ms, starts, held, load));
                 var level = ToJson(run);
                 level["containers"] = starts;
+                level["held_by_throughput_feedback"] = held;
                 level["load_average_1m"] = load;
                 levels.Add(level);
             }
 
             json["saturation_" + label] = levels;
-            var best = rates.Max(r => r.Rps);
-            foreach (var (connections, rps, p99, starts, load) in rates)
+
+            // The same image's container alone, wrk through the harness's forwarder to its socket at 64 and 256 connections:
+            // what wrk, loopback and the container do at 256 without FnSharp in between.
+            var direct = new JsonObject();
+            await using (var container = await DirectContainer.StartAsync(image, settings.DirectLabel, cancellationToken))
             {
-                report.Add($"9 saturation ({label})", $"{connections} connections", $"{F(rps, "0")} req/s ({F(rps / best)}x best); p99 {F(p99)} ms; {starts} containers",
+                await container.CallAsync(body, cancellationToken);
+                await using var forwarder = new Forwarder(container.EndPoint);
+                foreach (var connections in new[] { 64, 256 })
+                {
+                    var run = await Wrk.RunAsync($"http://127.0.0.1:{forwarder.Port}/call", connections, settings.WrkSeconds, body, cancellationToken);
+                    var level = ToJson(run);
+                    level["load_average_1m"] = LoadAverage1();
+                    direct[connections.ToString(CultureInfo.InvariantCulture)] = level;
+                    report.Add($"9 saturation ({label})", $"{connections} connections, direct container", $"{F(run.RequestsPerSecond, "0")} req/s; p99 {F(run.P99Ms)} ms",
+                        $"load {level["load_average_1m"]}", "wrk -> forwarder -> one container's socket, no FnSharp");
+                }
+            }
+
+            json["direct_" + label] = direct;
+            var best = rates.Max(r => r.Rps);
+            foreach (var (connections, rps, p99, starts, held, load) in rates)
+            {
+                report.Add($"9 saturation ({label})", $"{connections} connections", $"{F(rps, "0")} req/s ({F(rps / best)}x best); p99 {F(p99)} ms; {starts} containers; held {held} times",
                     $"load {load}", connections >= 64 ? "target: at least 0.9x the best level" : "");
             }
         }
 
-        // Warmed by a first run of the same length, so that the measured run sees its containers grown.
+        // One long run: a client that gives up on a call (as wrk does with every call in flight when a run ends) gets
+        // its container killed, so separate warm-up runs would leave the measured one without containers. The rate is
+        // measured from the server's successful calls over the last part of the run, once its containers grew (at the
+        // engine's start rate on a loaded machine, 64 take half a minute or more).
         var sleeper = await CreateFnAsync(api, app.Id, "sleep-200", cancellationToken);
-        await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{sleeper.Id}", 64, settings.WrkSeconds, """{"sleepMs":200}""", cancellationToken);
-        var sleepRun = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{sleeper.Id}", 64, settings.WrkSeconds, """{"sleepMs":200}""", cancellationToken);
-        json["sleep_200ms_64_connections"] = ToJson(sleepRun);
-        report.Add("9 waiting fn", "sleeps 200 ms, 64 connections", $"{F(sleepRun.RequestsPerSecond, "0")} req/s; p99 {F(sleepRun.P99Ms)} ms", "target: 0.8 x 64 / 0.2 s = 256 req/s", $"load {LoadAverage1()}");
+        var sleeperStarted = $"for fn {sleeper.Id} in ";
+        var warmUpSeconds = settings.WrkSeconds >= 10 ? 60 : 30;
+        var sleepBody = """{"sleepMs":200}""";
+        var wholeRun = Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{sleeper.Id}", 64, warmUpSeconds + settings.WrkSeconds + 2, sleepBody, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(warmUpSeconds), cancellationToken);
+        var okBefore = await SuccessesAsync(server, sleeper.Id, cancellationToken);
+        var startedBefore = server.CountLogLines(sleeperStarted);
+        var window = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(settings.WrkSeconds), cancellationToken);
+        var sleepRps = (await SuccessesAsync(server, sleeper.Id, cancellationToken) - okBefore) / window.Elapsed.TotalSeconds;
+        var startedInWindow = server.CountLogLines(sleeperStarted) - startedBefore;
+        var sleepLoad = LoadAverage1();
+        var sleepRun = await wholeRun;
+        var sleeperContainers = server.CountLogLines(sleeperStarted);
+        var sleeperJson = new JsonObject
+        {
+            ["requests_per_s"] = Stats.Round(sleepRps, 1),
+            ["window_s"] = settings.WrkSeconds,
+            ["warm_up_s"] = warmUpSeconds,
+            ["containers_started"] = sleeperContainers,
+            ["containers_started_in_window"] = startedInWindow,
+            ["held_by_throughput_feedback"] = HeldCount(server, sleeper.Id),
+            ["whole_run"] = ToJson(sleepRun),
+            ["load_average_1m"] = sleepLoad,
+        };
+        json["sleep_200ms_64_connections"] = sleeperJson;
+        report.Add("9 waiting fn", "sleeps 200 ms, 64 connections", $"{F(sleepRps, "0")} req/s over the last {settings.WrkSeconds} s of a {warmUpSeconds + settings.WrkSeconds + 2} s run; {sleeperContainers} containers started ({startedInWindow} in those {settings.WrkSeconds} s)",
+            $"whole run: {F(sleepRun.RequestsPerSecond, "0")} req/s, p99 {F(sleepRun.P99Ms)} ms", $"target: 0.8 x 64 / 0.2 s = 256 req/s; load {sleepLoad}");
 
         var quiet = await CreateFnAsync(api, app.Id, "quiet", cancellationToken);
         var noisy = await CreateFnAsync(api, app.Id, "noisy", cancellationToken);
@@ -87,6 +136,17 @@ internal sealed partial class Scenarios
             report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn)", $"one fn: {F(one, "0")} req/s", $"target: at least 0.5x; load {LoadAverage1()}");
         }
     }
+
+    /// <summary>The successful calls of <paramref name="fnId"/> the server counted so far (<c>fnsharp_calls_completed_total</c>).</summary>
+    private static async Task<double> SuccessesAsync(ServerProcess server, string fnId, CancellationToken cancellationToken)
+    {
+        var text = await server.Http.GetStringAsync("metrics", cancellationToken);
+        var successes = string.Join('\n', text.Split('\n').Where(l => l.Contains("status=\"success\"", StringComparison.Ordinal)));
+        return PrometheusText.Sum(successes, "fnsharp_calls_completed_total", $"fn_id=\"{fnId}\"");
+    }
+
+    /// <summary>How many times the throughput feedback held <paramref name="fnId"/> so far (its log line, event 2030).</summary>
+    private static int HeldCount(ServerProcess server, string fnId) => server.CountLogLines($"Fn {fnId} held at ");
 
     /// <summary>Calls <paramref name="fnIds"/> in turn from <paramref name="concurrency"/> callers for the wrk duration; answered calls per second.</summary>
     private async Task<double> RoundRobinAsync(HttpClient http, IReadOnlyList<string> fnIds, int concurrency, CancellationToken cancellationToken)

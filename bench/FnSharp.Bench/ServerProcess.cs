@@ -32,6 +32,23 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>How many lines of the server's log so far contain <paramref name="text"/> (the log is written as the server runs).</summary>
+    public int CountLogLines(string text)
+    {
+        using var stream = new FileStream(Path.Combine(_dataDir, "server.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The <c>Authorization</c> header of <see cref="Http"/>'s requests (an admin key, for the API and <c>/metrics</c>) on a server with keys; <see langword="null"/> for one without.</summary>
     public string? Authorization
     {
@@ -69,6 +86,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDir, "fnsharp.db");
         info.Environment["FN_NODE_NAME"] = node;
         info.Environment["FN_LOG_LEVEL"] = "warn";
+
+        // The runner's decisions (containers started, fns held by the throughput feedback) at Information, into the log
+        // file, so that a run shows why it scaled as it did; a category rule wins over FN_LOG_LEVEL's default for all.
+        info.Environment["Logging__LogLevel__FnSharp.Agent.Runner"] = "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

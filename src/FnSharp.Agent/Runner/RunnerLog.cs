@@ -68,7 +68,7 @@ internal static partial class RunnerLog
     [LoggerMessage(2049, LogLevel.Information, "Keeping {Count} container(s) of fn {FnId} hot (fnsharp.io/min-hot)")]
     public static partial void KeepingHot(ILogger logger, int count, string fnId);
 
-    [LoggerMessage(2015, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: the node's CPUs are saturated and {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers}; its calls queue")]
+    [LoggerMessage(2030, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: the node's CPUs are saturated and {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers}; its calls queue")]
     public static partial void HeldByThroughput(ILogger logger, string fnId, int containers, double rate, int bestContainers, double bestRate, double holdSeconds);
 
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]

@@ -15,7 +15,8 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>
 /// Many fns and calls in parallel with a fixed seed: fast, slow (on the fake clock), failing,
 /// invalid and broken calls, fns too big for the host, little memory, short waits and small queues,
-/// fns with a concurrency cap, detached calls. Checks the runner's invariants rather than exact outcomes,
+/// fns with a concurrency cap, detached calls, fns that compute and fns that wait (their CPU measured) on CPUs
+/// saturated or not, so that waiting fns grow to their demand. Checks the runner's invariants rather than exact outcomes,
 /// since real sockets interleave freely: containers within demand and memory; memory granted to starts
 /// in the order asked; no fn with a cap runs more calls than its cap; no call refused for its wait, its
 /// fn's cap or memory before its whole wait ran; a detached call to a capped fn is never failed (only
@@ -40,6 +41,7 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
     private readonly ConcurrentDictionary<string, int> _caps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _violations = new();
+    private HashSet<string> _computing = [];
 
     private readonly ITestOutputHelper _output;
 
@@ -48,7 +50,11 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
         _output = output;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        _h.Driver.ReportsCpu = true;
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
@@ -65,9 +71,13 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
             _h.Driver.SetHandler(fn.Id, HandleAsync);
         }
 
+        // Every other fn computes for the whole of its calls; the others barely use the CPU.
+        _computing = [.. fns.Where((_, i) => i % 2 == 1).Select(f => f.Id)];
+
         var calls = new List<Task<CallStatus>>();
         for (var round = 0; round < 40; round++)
         {
+            _h.NodeCpuBusy = random.Next(3) == 0 ? 0.95 : 0.4;
             var burst = random.Next(2, 12);
             for (var i = 0; i < burst; i++)
             {
@@ -227,10 +237,14 @@ public sealed class RunnerAgentStressTests : IAsyncLifetime
                 context.Abort();
                 return;
             default:
-                if (behaviour.StartsWith("slow:", StringComparison.Ordinal))
+                var duration = behaviour.StartsWith("slow:", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(int.Parse(behaviour[5..], CultureInfo.InvariantCulture)) : TimeSpan.Zero;
+                if (duration > TimeSpan.Zero)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(int.Parse(behaviour[5..], System.Globalization.CultureInfo.InvariantCulture)), _h.Clock, context.RequestAborted);
+                    await Task.Delay(duration, _h.Clock, context.RequestAborted);
                 }
+
+                var container = FakeContainer.Of(context);
+                container.UseCpu(_computing.Contains(container.Spec.FnId) ? duration : TimeSpan.FromMilliseconds(0.1));
 
                 await context.Response.WriteAsync("ok");
                 return;

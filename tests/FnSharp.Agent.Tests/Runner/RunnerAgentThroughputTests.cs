@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
-using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
-using Microsoft.AspNetCore.Http;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -20,8 +17,6 @@ public sealed class RunnerAgentThroughputTests : IAsyncLifetime
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
     private readonly AgentHarness _h = new();
-    private readonly ConcurrentQueue<TaskCompletionSource> _running = new();
-    private volatile bool _stop;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -63,57 +58,23 @@ public sealed class RunnerAgentThroughputTests : IAsyncLifetime
     private async Task<(SlotStats Stats, int Created)> RunAsync(bool cpuBound, int ticks)
     {
         var fn = _h.NewFn();
-        _h.Driver.SetHandler(fn.Id, async context =>
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running.Enqueue(done);
-            _h.Driver.Changed();
-            await done.Task;
-            await context.Response.WriteAsync("ok");
-        });
-        var callers = Enumerable.Range(0, Callers).Select(_ => CallInLoopAsync(fn)).ToList();
-        await SettleAsync(fn);
+        var loop = new ClosedLoop(_h, fn, Callers);
+        await SettleAsync(fn, loop);
         for (var i = 0; i < ticks; i++)
         {
             _h.Clock.Advance(Tick);
 
             // A CPU-bound fn completes one call per tick on any number of containers; a waiting one, a call per container.
-            var completing = cpuBound ? 1 : _running.Count;
-            for (var k = 0; k < completing && _running.TryDequeue(out var call); k++)
-            {
-                call.SetResult();
-            }
-
-            await SettleAsync(fn);
+            loop.End(cpuBound ? 1 : loop.Running);
+            await SettleAsync(fn, loop);
         }
 
         var result = (_h.StatsOf(fn), _h.Driver.CreatedCountOf(fn.Id));
-        _stop = true;
-        var all = Task.WhenAll(callers);
-        while (!all.IsCompleted)
-        {
-            while (_running.TryDequeue(out var call))
-            {
-                call.SetResult();
-            }
-
-            _h.Clock.Advance(Tick);
-            await Task.WhenAny(all, _h.Driver.WaitUntilAsync(_ => !_running.IsEmpty));
-        }
-
-        await all;
+        await loop.StopAsync(Tick);
         return result;
     }
 
-    private async Task CallInLoopAsync(Fn fn)
-    {
-        while (!_stop)
-        {
-            Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
-        }
-    }
-
     /// <summary>Until every caller either runs in a container or waits for one, and no container starts.</summary>
-    private Task SettleAsync(Fn fn) => _h.SettleAsync(h =>
-        h.Agent.Stats().SingleOrDefault(s => s.FnId == fn.Id) is { } s && s.Starting == 0 && _running.Count == s.Busy && s.Busy + s.Waiting == Callers);
+    private Task SettleAsync(Fn fn, ClosedLoop loop) => _h.SettleAsync(h =>
+        h.Agent.Stats().SingleOrDefault(s => s.FnId == fn.Id) is { } s && s.Starting == 0 && loop.Running == s.Busy && s.Busy + s.Waiting == Callers);
 }

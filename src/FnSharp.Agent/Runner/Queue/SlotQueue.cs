@@ -32,6 +32,8 @@ internal sealed class SlotQueue : IContainerOwner
     private readonly MovingAverage _startMs = new();
     private readonly MovingAverage _callGapMs = new();
     private readonly MovingAverage _cpuMs = new();
+    private double? _peakCpuShare;
+    private double? _fastestCallMs;
     private readonly ThroughputFeedback _feedback;
     private readonly Func<HotContainer, bool> _takeForEviction;
     private readonly Action<HotContainer, int> _onIdleTimeout;
@@ -299,9 +301,15 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
+                _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
                 if (cpuMs is { } cpu)
                 {
                     _cpuMs.Add(cpu);
+                    if (elapsed > TimeSpan.Zero)
+                    {
+                        // The call that waited least for a busy CPU shows best whether the fn computes: the peak, decaying.
+                        _peakCpuShare = Math.Max(cpu / elapsed.TotalMilliseconds, (_peakCpuShare ?? 0) * CpuView.PeakDecay);
+                    }
                 }
             }
 
@@ -647,7 +655,8 @@ internal sealed class SlotQueue : IContainerOwner
 
     /// <summary>
     /// Starts ahead the containers min-hot misses, then asks the launch policy how many containers waiting
-    /// calls need (from the fn's call, start and CPU times and the node's CPU); counts them all as starting.
+    /// calls need (from the fn's call, start and CPU times, the node's CPU, and for a fn that mostly waits the
+    /// node's free places for starts and the fn's memory); counts them all as starting.
     /// </summary>
     private List<(bool AsyncPool, bool Ahead)>? PumpLocked()
     {
@@ -686,9 +695,12 @@ internal sealed class SlotQueue : IContainerOwner
         var startEstimate = _startMs.Value ?? _parts.Launcher.StartEstimateMs;
         var cpuShare = _cpuMs.Value is { } cpuMs && _callMs.Value is > 0 and var callMs ? cpuMs / callMs : (double?)null;
         var nodeBusy = _parts.NodeCpuBusy();
-        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy);
-        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu);
-        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, cpuShare, _callMs.Value, out var held) is { } allowed)
+        var cpu = new CpuView(cpuShare, _parts.NodeCpus, cpuShare is null ? null : nodeBusy, _peakCpuShare, _fastestCallMs);
+
+        // The backlog counts this queue's starts once they are under way; those just decided are in _starting first.
+        var room = new LaunchRoom(_parts.Options.MaxContainerOps - Math.Max(_parts.Launcher.Backlog, _starting), _waitingForMemory > 0);
+        var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu, room);
+        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, LaunchPolicy.MostlyWaits(cpu), _callMs.Value, out var held) is { } allowed)
         {
             count = Math.Min(count, allowed);
             if (held is not null)

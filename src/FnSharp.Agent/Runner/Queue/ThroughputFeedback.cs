@@ -8,8 +8,8 @@ namespace FnSharp.Agent.Runner.Queue;
 /// rate before it:
 /// <list type="bullet">
 /// <item>the rate rose by at least half of what the added containers would add if each served as many as
-/// before: the next step doubles (1, 2, 4, 8 containers added), so a fn that mostly waits still grows to
-/// its demand in a few periods;</item>
+/// before: the next step doubles (1, 2, 4, 8 containers added), so a fn whose containers each add their
+/// share grows to its demand in a few periods;</item>
 /// <item>it rose by less than <see cref="NoGainShare"/> of that: the added containers only slowed the
 /// others (64 connections on a fast fn fell to 0.47x of one container's rate on 4 containers). The fn is
 /// held for <see cref="Hold"/> at the number of containers it had before that growth; its calls queue
@@ -20,9 +20,12 @@ namespace FnSharp.Agent.Runner.Queue;
 /// While saturated it adds nothing before the current number of containers was measured, and one step at a
 /// time. It complements <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the
 /// wrong signal when other work on the node makes every call wait for a CPU. It does not apply when the
-/// node's CPUs are not saturated, to a fn whose calls barely use the CPU (measured share under
-/// <see cref="WaitingShare"/>: a fn that sleeps or waits on I/O grows to its demand), nor to a fn whose
-/// calls last longer than a quarter of <see cref="Window"/> (its rate cannot be measured in time).
+/// node's CPUs are not saturated, nor to a fn whose calls last longer than a quarter of <see cref="Window"/>
+/// (its rate cannot be measured in time). A fn that mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>:
+/// it sleeps or waits on I/O) is not held back by steps: it grows to its demand
+/// as the launch policy says, and its rate is measured at each number of containers all the same, so that
+/// it is held when a growth served no more calls (a fast fn whose calls only looked like waiting because
+/// they waited for the busy CPUs).
 /// Not thread-safe: its slot queue's lock guards it; times are timestamps of the runner's clock.
 /// </summary>
 internal sealed class ThroughputFeedback
@@ -41,9 +44,6 @@ internal sealed class ThroughputFeedback
 
     /// <summary>The share of the ideal gain from which growth doubles its next step.</summary>
     public const double ScalingShare = 0.5;
-
-    /// <summary>The CPU share per call (CPU time over call time) under which a fn counts as waiting.</summary>
-    public const double WaitingShare = 0.02;
 
     private readonly TimeProvider _time;
     private readonly Dictionary<int, (double Rate, long At)> _rates = [];
@@ -84,15 +84,15 @@ internal sealed class ThroughputFeedback
     /// <param name="containers">The fn's containers, busy and idle.</param>
     /// <param name="starting">Its containers being started.</param>
     /// <param name="nodeBusy">The busy share of the node's CPUs lately (0 to 1), or <see langword="null"/> when unknown.</param>
-    /// <param name="cpuShare">The fn's measured CPU time per call over its call time, or <see langword="null"/>.</param>
+    /// <param name="mostlyWaits">Whether the fn mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>).</param>
     /// <param name="callMs">The fn's average call time in ms, or <see langword="null"/>.</param>
     /// <param name="held">Set when this decision holds the fn (the rates compared, for the log).</param>
-    public int? Allowed(int containers, int starting, double? nodeBusy, double? cpuShare, double? callMs, out ThroughputHold? held)
+    public int? Allowed(int containers, int starting, double? nodeBusy, bool mostlyWaits, double? callMs, out ThroughputHold? held)
     {
         held = null;
         Observe(containers);
         var now = _time.GetTimestamp();
-        if (nodeBusy is not >= LaunchPolicy.SaturatedBusy || cpuShare < WaitingShare || callMs > Window.TotalMilliseconds / CallsPerContainer || containers == 0)
+        if (nodeBusy is not >= LaunchPolicy.SaturatedBusy || callMs > Window.TotalMilliseconds / CallsPerContainer || containers == 0)
         {
             _step = 1;
             return null;
@@ -104,15 +104,18 @@ internal sealed class ThroughputFeedback
         }
 
         _heldAt = null;
-        if (starting > 0 || Measure(now) is not { } rate)
+
+        // A fn that mostly waits grows as the launch policy says, starts under way or not; it is held only when a growth served no more.
+        var waiting = mostlyWaits;
+        if ((starting > 0 && !waiting) || Measure(now) is not { } rate)
         {
-            return 0;
+            return waiting ? null : 0;
         }
 
         _rates[containers] = (rate, now);
         if (Before(containers, now) is not { } before)
         {
-            return _step = 1;
+            return waiting ? null : _step = 1;
         }
 
         var ideal = (double)(containers - before.Containers) / before.Containers;
@@ -125,6 +128,11 @@ internal sealed class ThroughputFeedback
             _step = 1;
             held = new ThroughputHold(containers, rate, before.Containers, before.Rate);
             return 0;
+        }
+
+        if (waiting)
+        {
+            return null;
         }
 
         _step = gain >= ScalingShare * ideal ? 2 * (containers - before.Containers) : 1;

@@ -6,6 +6,9 @@ namespace FnSharp.Agent.Tests.Runner.Queue;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class LaunchPolicyTests
 {
+    // Room for 64 more starts, memory not short: the bounds of a fn that mostly waits set nothing.
+    private static readonly LaunchRoom Room = new(64, MemoryShort: false);
+
     [Fact]
     public void ContainersToStart_FirstCallsOfFn_ExactlyOne()
     {
@@ -77,7 +80,7 @@ public sealed class LaunchPolicyTests
     {
         var cpu = new CpuView(CpuShare: 0.9, NodeCpus: 2, NodeBusy: 0.95);
 
-        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
     }
 
     [Fact]
@@ -86,20 +89,94 @@ public sealed class LaunchPolicyTests
         // One core per call on 2 cores: a second container adds a core, a third adds nothing.
         var cpu = new CpuView(CpuShare: 1, NodeCpus: 2, NodeBusy: 0.5);
 
-        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
-        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 2, callEstimateMs: 1000, startEstimateMs: 300, cpu));
-        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 1, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 2, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 15, starting: 1, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
     }
 
     [Fact]
-    public void ContainersToStart_WaitingFnOnSaturatedNode_GrowsAsWithoutCpu()
+    public void ContainersToStart_WaitingFnOnSaturatedNode_AContainerForEachWaitingCall()
     {
-        var cpu = new CpuView(CpuShare: 0.01, NodeCpus: 2, NodeBusy: 1);
+        var cpu = new CpuView(CpuShare: 0.01, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.01, FastestCallMs: 150);
 
+        Assert.Equal(15, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFnWithStartsSlowerThanItsCalls_GrowsToItsDemandAnyway()
+    {
+        // 200 ms calls, 4 s starts: by call and start times alone 3 busy containers serve 60 waiting calls in a start time.
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000));
+        Assert.Equal(60, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFn_OnlyForCallsNoStartServesYet()
+    {
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005, FastestCallMs: 150);
+
+        Assert.Equal(4, LaunchPolicy.ContainersToStart(waiting: 10, starting: 6, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 6, starting: 6, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFn_NoMoreThanTheNodeStartsWithoutAWait()
+    {
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
+
+        Assert.Equal(8, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 3, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(8, MemoryShort: false)));
+
+        // No room: what call and start times ask (here one more, for calls the busy ones cannot serve in a start time).
         Assert.Equal(
-            LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300),
-            LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu));
-        Assert.Equal(4, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 4, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+            LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 1, callEstimateMs: 200, startEstimateMs: 4000),
+            LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 1, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(0, MemoryShort: false)));
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 1, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(-3, MemoryShort: false)));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFnWhoseStartWaitsForMemory_OnlyWhatCallAndStartTimesAsk()
+    {
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.005, FastestCallMs: 150);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 1, busy: 16, callEstimateMs: 200, startEstimateMs: 4000, cpu, new LaunchRoom(8, MemoryShort: true)));
+    }
+
+    [Fact]
+    public void ContainersToStart_FnThatWaitsForMostOfItsCalls_NoMoreThanTheNodesCpusCanRun()
+    {
+        // A tenth of each call on the CPU, 2 CPUs: 20 containers at most.
+        var cpu = new CpuView(CpuShare: 0.1, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.1, FastestCallMs: 150);
+
+        Assert.Equal(6, LaunchPolicy.ContainersToStart(waiting: 40, starting: 4, busy: 10, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 40, starting: 0, busy: 20, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_FastFnWhoseCallsWaitedForBusyCpus_OnlyWhatCallAndStartTimesAsk()
+    {
+        // On average a call spends 2% of its time on the CPU, but the least delayed one spent half.
+        var cpu = new CpuView(CpuShare: 0.02, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.5, FastestCallMs: 150);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 4, callEstimateMs: 20, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_FastFnWhoseCallsAreMostlyThePlatformsTime_OnlyWhatCallAndStartTimesAsk()
+    {
+        // Its calls barely use the CPU, but even the fastest takes 2 ms: forwarding, not waiting of its own.
+        var cpu = new CpuView(CpuShare: 0.05, NodeCpus: 2, NodeBusy: 1, PeakShare: 0.1, FastestCallMs: 2);
+
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 60, starting: 0, busy: 4, callEstimateMs: 5, startEstimateMs: 4000, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_WaitingFnWithNoContainerLeft_StartsForEveryWaitingCall()
+    {
+        var cpu = new CpuView(CpuShare: 0.005, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.005, FastestCallMs: 150);
+
+        Assert.Equal(5, LaunchPolicy.ContainersToStart(waiting: 5, starting: 0, busy: 0, callEstimateMs: 200, startEstimateMs: 4000, cpu, Room));
     }
 
     [Fact]
@@ -107,7 +184,7 @@ public sealed class LaunchPolicyTests
     {
         var cpu = new CpuView(CpuShare: null, NodeCpus: 2, NodeBusy: 1);
 
-        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu));
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 15, starting: 0, busy: 1, callEstimateMs: 1000, startEstimateMs: 300, cpu, Room));
     }
 
     [Fact]
@@ -115,6 +192,6 @@ public sealed class LaunchPolicyTests
     {
         var cpu = new CpuView(CpuShare: 1, NodeCpus: 2, NodeBusy: 1);
 
-        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 3, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300, cpu));
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 3, starting: 0, busy: 0, callEstimateMs: 0, startEstimateMs: 300, cpu, Room));
     }
 }

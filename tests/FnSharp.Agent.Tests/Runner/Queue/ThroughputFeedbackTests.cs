@@ -120,13 +120,48 @@ public sealed class ThroughputFeedbackTests
     {
         Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
 
-        Assert.Null(_feedback.Allowed(1, 0, Saturated, cpuShare: 0.01, callMs: 10, out _));
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: true, callMs: 10, out _));
+    }
+
+    [Fact]
+    public void Allowed_FnThatMostlyWaitsWhileItsContainersStart_NoBound()
+    {
+        Serve(containers: 1, callsPerSecond: 5, TimeSpan.FromSeconds(1));
+
+        Assert.Null(Waiting(containers: 1, starting: 8));
+    }
+
+    [Fact]
+    public void Allowed_FnThatMostlyWaitsAndEachContainerAddsItsShare_NeverHeld()
+    {
+        Serve(containers: 1, callsPerSecond: 5, TimeSpan.FromSeconds(1));
+        Assert.Null(Waiting(containers: 1, starting: 8));
+        Serve(containers: 9, callsPerSecond: 45, TimeSpan.FromSeconds(1));
+        Assert.Null(Waiting(containers: 9, starting: 8));
+        Serve(containers: 17, callsPerSecond: 85, TimeSpan.FromSeconds(1));
+
+        Assert.Null(Waiting(containers: 17, starting: 0));
+        Assert.Null(_feedback.HeldAt);
+    }
+
+    [Fact]
+    public void Allowed_FnThatLookedWaitingWhoseGrowthServedNoMore_HeldAtTheContainersBefore()
+    {
+        // A fast fn whose calls waited for the saturated CPUs: its CPU share looks small, but 9 containers serve what 1 did.
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Null(Waiting(containers: 1, starting: 8));
+        Serve(containers: 9, callsPerSecond: 110, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, _feedback.Allowed(9, 0, Saturated, mostlyWaits: true, callMs: 10, out var held));
+        Assert.Equal((9, 1), (held!.Containers, held.HeldAt));
+        Assert.True(_feedback.Surplus(9));
+        Assert.Equal(0, Waiting(containers: 1, starting: 0));
     }
 
     [Fact]
     public void Allowed_CallsTooLongToMeasureInAWindow_NoBound()
     {
-        Assert.Null(_feedback.Allowed(1, 0, Saturated, cpuShare: null, callMs: 400, out _));
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: false, callMs: 400, out _));
     }
 
     [Fact]
@@ -156,8 +191,11 @@ public sealed class ThroughputFeedbackTests
     }
 
     private int? Allowed(int containers, int starting = 0, double? nodeBusy = Saturated) =>
-        _feedback.Allowed(containers, starting, nodeBusy, cpuShare: null, callMs: 5, out _);
+        _feedback.Allowed(containers, starting, nodeBusy, mostlyWaits: false, callMs: 5, out _);
+
+    private int? Waiting(int containers, int starting) =>
+        _feedback.Allowed(containers, starting, Saturated, mostlyWaits: true, callMs: 200, out _);
 
     private int? Allowed(int containers, out ThroughputHold? held) =>
-        _feedback.Allowed(containers, 0, Saturated, cpuShare: null, callMs: 5, out held);
+        _feedback.Allowed(containers, 0, Saturated, mostlyWaits: false, callMs: 5, out held);
 }
