@@ -1,4 +1,5 @@
 using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
 using FnSharp.Testing.Logging;
@@ -40,6 +41,30 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
         Assert.Equal(1, _h.Driver.UnansweredCreates);
         Assert.Single(_log.Entries, e => e.EventId == 2010);
         Assert.DoesNotContain(_log.Entries, e => e.EventId == 2002);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_StartUnansweredAndRemovalHangs_503NamingTheEngineWithoutWaitingForTheRemoval()
+    {
+        // The engine created the container, then stopped answering: the start times out and so would the removal.
+        var fn = _h.NewFn();
+        var hung = new TaskCompletionSource();
+        _h.Driver.StartFailure = ContainerStartError.EngineUnavailable;
+        _h.Driver.RemoveHook = _ => hung.Task;
+
+        try
+        {
+            // A guard, not a timing: before the fix the answer waited for the removal, which never ends here.
+            var result = await _h.SubmitAsync(fn).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal((CallStatus.EngineUnavailable, 503), (result.Status, result.Error!.Status));
+            Assert.StartsWith("container engine unavailable: ", result.Error.Message, StringComparison.Ordinal);
+            Assert.False(hung.Task.IsCompleted);
+        }
+        finally
+        {
+            hung.SetResult();
+        }
     }
 
     [Fact]

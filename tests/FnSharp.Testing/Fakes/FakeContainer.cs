@@ -141,6 +141,11 @@ public sealed partial class FakeContainer : IFnContainer
             throw new HttpRequestException("Connection refused (the fake engine does not answer)");
         }
 
+        if (_driver.RemoveHook is { } hook)
+        {
+            await hook(this);
+        }
+
         _driver.OperationEntered(1);
         try
         {

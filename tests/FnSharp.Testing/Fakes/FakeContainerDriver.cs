@@ -73,6 +73,12 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     /// </summary>
     public Func<FakeContainer, CancellationToken, Task>? StartHook { get; set; }
 
+    /// <summary>
+    /// Runs at the start of every <see cref="IFnContainer.RemoveAsync"/>: a test awaits a task that never ends here to
+    /// stand for an engine that accepts the removal and never answers.
+    /// </summary>
+    public Func<FakeContainer, Task>? RemoveHook { get; set; }
+
     /// <summary>What every container reports as its start's wait for the socket (<see cref="IFnContainer.ReadyWait"/>); zero by default.</summary>
     public TimeSpan ReadyWait { get; set; }
 

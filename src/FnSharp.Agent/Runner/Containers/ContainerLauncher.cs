@@ -205,9 +205,18 @@ internal sealed class ContainerLauncher
         {
             startSpan?.SetStatus(ActivityStatusCode.Error, e.Message);
             startSpan?.Dispose();
+            var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
             if (hot is not null)
             {
-                await _containers.RemoveAsync(hot);
+                var removal = _containers.RemoveAsync(hot);
+                if (error != ContainerStartError.EngineUnavailable)
+                {
+                    await removal;
+                }
+
+                // Else the removal goes on behind: on an engine that does not answer it takes its own API timeout,
+                // which would hold the callers' engine-unavailable 503 past their wait (they got 'too busy' instead).
+                // A removal that fails is retried once the engine answers (LiveContainers).
             }
             else
             {
@@ -219,7 +228,6 @@ internal sealed class ContainerLauncher
                 }
             }
 
-            var error = e is ContainerStartException start ? start.Error : ContainerStartError.InitFailed;
             if (_lifetime.IsStopping)
             {
                 _engine.Abandon(turn);

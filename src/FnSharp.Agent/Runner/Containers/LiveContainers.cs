@@ -186,20 +186,9 @@ internal sealed class LiveContainers : IDisposable
 
         try
         {
-            foreach (var container in _failed.Keys)
-            {
-                try
-                {
-                    await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
-                    _failed.TryRemove(container, out _);
-                    Interlocked.Increment(ref _removedCount);
-                    RunnerLog.RemovedAfterFailure(_logger, container.Container.Id);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Still unreachable, most likely: the next round tries again.
-                }
-            }
+            // Together, within the operations limit: on an engine that does not answer each waits out its API
+            // timeout, and one after another they held a stop for minutes.
+            await Task.WhenAll(_failed.Keys.Select(RetryRemovalAsync));
 
             if (SweepPending)
             {
@@ -219,6 +208,21 @@ internal sealed class LiveContainers : IDisposable
         if (!_failed.IsEmpty || SweepPending)
         {
             ArmRetry();
+        }
+    }
+
+    private async Task RetryRemovalAsync(HotContainer container)
+    {
+        try
+        {
+            await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            _failed.TryRemove(container, out _);
+            Interlocked.Increment(ref _removedCount);
+            RunnerLog.RemovedAfterFailure(_logger, container.Container.Id);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Still unreachable, most likely: the next round tries again.
         }
     }
 

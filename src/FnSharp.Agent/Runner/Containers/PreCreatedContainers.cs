@@ -175,7 +175,8 @@ internal sealed class PreCreatedContainers
     /// </summary>
     public async Task<IReadOnlyList<string>> RetryFailedRemovalsAsync()
     {
-        foreach (var (container, _) in _failedRemovals)
+        // Together, within the operations limit (one after another, a hung engine held the stop for minutes).
+        await Task.WhenAll(_failedRemovals.Keys.Select(async container =>
         {
             try
             {
@@ -187,7 +188,7 @@ internal sealed class PreCreatedContainers
             {
                 // Still not removed: named by the caller.
             }
-        }
+        }));
 
         return [.. _failedRemovals.Keys.Select(c => c.Id)];
     }
