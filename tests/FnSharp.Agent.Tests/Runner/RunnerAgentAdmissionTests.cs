@@ -20,6 +20,7 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
 
         Assert.Equal(CallStatus.CannotAllocate, result.Status);
         Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 512 MiB and containers on this node may use 256 MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"), (result.Error!.Status, result.Error.Message));
+        Assert.Equal(result.Error.Message, result.FailureLog);
         Assert.Equal(0, _h.Driver.CreatedCount);
     }
 

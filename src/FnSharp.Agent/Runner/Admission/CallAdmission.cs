@@ -47,7 +47,9 @@ internal sealed class CallAdmission
         {
             var totalMiB = call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB;
             RunnerLog.CannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, totalMiB);
-            return CallResult.Failed(CallStatus.CannotAllocate, CallErrors.CannotAllocate(call.Fn.Memory, totalMiB, call.IsAsync));
+            // The amounts go into the call's log too, as a start failure's reason does (issue 15).
+            var refusal = CallErrors.CannotAllocate(call.Fn.Memory, totalMiB, call.IsAsync);
+            return CallResult.Failed(CallStatus.CannotAllocate, refusal, refusal.Message);
         }
 
         return null;
