@@ -11,7 +11,7 @@ internal static class TriggerCommands
     public static Command Create(CommandRunner runner)
     {
         var (app, fn, name) = Address();
-        var source = new Option<string?>("--source", "-s") { Description = "For http, the path under /t/APP that calls the fn, starting with '/' (default: /NAME); for cron, the schedule: 5 fields, or 6 with seconds first; for nats, the subject, such as orders.created." };
+        var source = new Option<string?>("--source", "-s") { Description = "For http, the path under /t/APP that calls the fn, starting with '/' (default: /NAME); for cron, the schedule: 5 fields, 6 with seconds first, or a macro such as @daily; for nats, the subject, such as orders.created." };
         var type = new Option<string>("--type", "-t") { Description = "The trigger's type: http (calls over HTTP), cron (calls on a schedule, detached) or nats (a detached call per NATS message; the server needs FN_NATS_URL).", DefaultValueFactory = _ => Trigger.HttpType };
         var zone = new Option<string?>("--timezone", "-z") { Description = "For cron, the IANA time zone of the schedule (default: UTC), such as Europe/Paris." };
         var command = Noun.Trigger.Command(
