@@ -303,11 +303,18 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
-                _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
+                // Whether the fn mostly waits is judged on calls after a container's first: a cold container's first call
+                // (152 ms at 3% CPU for the fast C# fn under load) would make a CPU-bound fn look like a waiting one.
+                var judged = !container.OnFirstCall;
+                if (judged)
+                {
+                    _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
+                }
+
                 if (cpuMs is { } cpu)
                 {
                     _cpuMs.Add(cpu);
-                    if (elapsed > TimeSpan.Zero)
+                    if (judged && elapsed > TimeSpan.Zero)
                     {
                         // The call that waited least for a busy CPU shows best whether the fn computes: the peak, decaying.
                         _peakCpuShare = Math.Max(cpu / elapsed.TotalMilliseconds, (_peakCpuShare ?? 0) * CpuView.PeakDecay);
