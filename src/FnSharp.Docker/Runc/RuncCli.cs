@@ -31,16 +31,9 @@ internal sealed class RuncCli
         return process;
     }
 
-    /// <summary>Runs one <c>runc</c> command to its end; returns its exit code and stderr.</summary>
-    public async Task<(int ExitCode, string Output, string Error)> ExecAsync(string[] args, CancellationToken cancellationToken)
-    {
-        using var process = Process.Start(Start(args)) ?? throw new InvalidOperationException("runc did not start");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await output, (await error).Trim());
-    }
+    /// <summary>Runs one <c>runc</c> command to its end; returns its exit code, stdout and stderr.</summary>
+    public Task<(int ExitCode, string Output, string Error)> ExecAsync(string[] args, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync(_runc, ["--root", _root, .. args], null, cancellationToken);
 
     /// <summary>The ids of the containers in this node's state directory (<c>runc list</c>).</summary>
     /// <exception cref="IOException">runc failed.</exception>

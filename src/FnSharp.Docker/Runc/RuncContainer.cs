@@ -51,8 +51,8 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
     /// <inheritdoc/>
     public TimeSpan PullTime { get; init; }
 
-    /// <summary>Runs once the container is removed (the driver forgets its id).</summary>
-    public Action? Removed { get; init; }
+    /// <summary>Runs once the container is removed (the driver frees its network and forgets its id).</summary>
+    public Func<Task>? Removed { get; init; }
 
     /// <summary>
     /// Starts <c>runc run</c> and waits for the socket. runc's own set-up (namespaces, cgroup, mounts) happens in the
@@ -114,7 +114,11 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
             await _exit.Task;
         }
 
-        Removed?.Invoke();
+        if (Removed is { } removed)
+        {
+            await removed();
+        }
+
         DockerDriver.DeleteDirectory(_bundleDir);
         DockerDriver.DeleteDirectory(_iofsDir);
         Dispose();

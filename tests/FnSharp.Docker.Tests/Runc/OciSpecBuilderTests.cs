@@ -81,6 +81,21 @@ public sealed class OciSpecBuilderTests
     }
 
     [Fact]
+    public void Build_NetworkNamespaceAndEtcFiles_JoinedAndBoundReadOnly()
+    {
+        var spec = OciSpecBuilder.Build(Input() with
+        {
+            NetworkNamespacePath = "/run/netns/fnsharp-abc",
+            FileMounts = [("/etc/hosts", "/srv/bundle/hosts"), ("/etc/resolv.conf", "/srv/bundle/resolv.conf")],
+        });
+
+        var network = spec["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "network")!;
+        Assert.Equal("/run/netns/fnsharp-abc", (string?)network["path"]);
+        Assert.Equal("/srv/bundle/hosts", (string?)Mount(spec, "/etc/hosts")["source"]);
+        Assert.Equal(["rbind", "rprivate", "ro", "nosuid", "nodev", "noexec"], Strings(Mount(spec, "/etc/resolv.conf")["options"]));
+    }
+
+    [Fact]
     public void Build_DefaultHardening_TmpfsAndSocketDirectoryAsDocker()
     {
         var spec = OciSpecBuilder.Build(Input());

@@ -70,7 +70,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         Assert.Equal("1", status["NoNewPrivs"]);
         Assert.StartsWith("ro,", root[5], StringComparison.Ordinal);
         Assert.Contains("noexec", tmp[5], StringComparison.Ordinal);
-        Assert.Equal(["lo"], interfaces);
+        Assert.Equal(["eth0", "lo"], interfaces.Order(StringComparer.Ordinal));
         Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{fn}/ns/net").LinkTarget);
         Assert.NotEqual(new FileInfo("/proc/self/ns/pid").LinkTarget, new FileInfo($"/proc/{fn}/ns/pid").LinkTarget);
         var limits = File.ReadAllLines($"/proc/{fn}/limits");

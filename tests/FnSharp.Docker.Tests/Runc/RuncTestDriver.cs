@@ -47,6 +47,19 @@ internal sealed class RuncTestDriver : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>
+    /// Runs <paramref name="args"/> in the running container with <c>runc exec</c>: as its process runs (its user,
+    /// capabilities, no-new-privileges, seccomp profile and namespaces, from its bundle); returns the exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Error)> ExecAsync(string containerId, params string[] args)
+    {
+        using var exec = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Runc, ["--root", RuncRoot, "exec", containerId, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = exec.StandardOutput.ReadToEndAsync();
+        var error = exec.StandardError.ReadToEndAsync();
+        await exec.WaitForExitAsync();
+        return (exec.ExitCode, (await output).Trim(), (await error).Trim());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Driver.DisposeAsync();
