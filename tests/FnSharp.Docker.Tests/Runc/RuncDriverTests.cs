@@ -208,6 +208,25 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         Assert.Equal(others.Id, other.ListIds());
     }
 
+    [SkippableFact]
+    public async Task CreateAsync_EngineStopsAnsweringDuringTheUnpacksExport_EngineUnavailableNamingTheSetting()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        using var proxy = new EngineProxy();
+        proxy.Start();
+
+        // A state directory of its own: the image is not unpacked there yet.
+        await using var runc = new RuncTestDriver(o => o with { Endpoint = proxy.Endpoint, ApiTimeoutMs = 2000, PullTimeoutMs = 2000 });
+        proxy.HangOnNext("/export");
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None).WaitAsync(Guard));
+        proxy.Resume();
+
+        Assert.Equal(ContainerStartError.EngineUnavailable, e.Error);
+        Assert.EndsWith("container_export got no answer within 2000 ms (FN_IMAGE_PULL_TIMEOUT_SECS)", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(runc.StateDir, "images")));
+    }
+
     // The container's cgroup file: v1 under the controller's hierarchy, v2 in the unified one.
     private static string ReadCgroup(int pid, string controller, string v1File, string v2File)
     {
