@@ -7,7 +7,8 @@ namespace FnSharp.Docker.Runc;
 /// Writes a container's OCI runtime spec (<c>config.json</c>, runtime-spec 1.0.2) with the hardening the Docker driver
 /// asks of the engine (<see cref="DockerHardening"/>, <c>fn-compat.md</c> section 4): the user, every capability
 /// dropped, no new privileges, the read-only root with a tmpfs at <c>/tmp</c>, memory without swap, pids, rlimits,
-/// a CPU weight from the memory, an init process as PID 1, and its own pid, ipc, uts, mount and network namespaces (the network one made beforehand and wired to the host's
+/// a CPU weight from the memory, an init process as PID 1, FnSharp's seccomp profile (<see cref="OciSeccompProfile"/>),
+/// and its own pid, ipc, uts, mount and network namespaces (the network one made beforehand and wired to the host's
 /// bridge, <see cref="RuncNetwork"/>, or a new, empty one: no network). The mounts, masked and read-only paths are
 /// those of <c>runc spec</c>, as Docker's, with the container's own <c>/etc/hosts</c>, <c>/etc/hostname</c> and
 /// <c>/etc/resolv.conf</c> bound read-only. Pure: the same input gives the same JSON.
@@ -189,6 +190,7 @@ internal static class OciSpecBuilder
                 ["namespaces"] = new JsonArray([.. ((string[])["pid", "ipc", "uts", "mount"]).Select(n => (JsonNode)new JsonObject { ["type"] = n }), Network(input.NetworkNamespacePath)]),
                 ["maskedPaths"] = Strings(MaskedPaths),
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
+                ["seccomp"] = OciSeccompProfile.Build(),
             },
         };
     }

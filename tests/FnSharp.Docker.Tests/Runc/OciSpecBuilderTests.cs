@@ -78,6 +78,7 @@ public sealed class OciSpecBuilderTests
         Assert.Contains("/proc/kcore", Strings(linux["maskedPaths"]));
         Assert.Contains("/proc/sys", Strings(linux["readonlyPaths"]));
         Assert.Equal([(false, "rwm")], linux["resources"]!["devices"]!.AsArray().Select(d => ((bool)d!["allow"]!, (string)d["access"]!)));
+        Assert.Equal(OciSeccompProfile.Build().ToJsonString(), linux["seccomp"]!.ToJsonString());
     }
 
     [Fact]

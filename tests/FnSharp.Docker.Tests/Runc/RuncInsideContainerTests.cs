@@ -10,7 +10,8 @@ namespace FnSharp.Docker.Tests.Runc;
 /// A runc container on the real runtime seen from a process inside a running Node FDK container (<c>runc exec</c>:
 /// the fn's user, namespaces and seccomp profile): its network (the host reached on the bridge, its own name and the
 /// host's name servers in its files, a public name resolved when the host resolves it, all of it gone with the
-/// container) and, with <c>FN_DOCKER_NETWORKS=none</c>, none.
+/// container) and, with <c>FN_DOCKER_NETWORKS=none</c>, none; the seccomp profile refusing a new user namespace while
+/// the FDK serves.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetime, IClassFixture<RuncStateDir>
@@ -95,6 +96,25 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
 
         Assert.Equal(0, resolved.ExitCode);
         Assert.Contains(name, resolved.Output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_NodeFdkFn_ANewUserNamespaceRefusedBySeccompWhileTheFdkServes()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var container = await StartNodeFnAsync();
+
+        // Allowed to an unprivileged process without the profile (user namespaces are on here): only the profile refuses it.
+        var unshare = await _runc.ExecAsync(container.Id, "unshare", "--user", "true").WaitAsync(Guard);
+        using var response = await TestFnContainers.CallAsync(container, "call-seccomp", """{"name":"Seccomp"}""");
+        var init = _runc.State(container.Id).Pid;
+        var fn = int.Parse(File.ReadAllText($"/proc/{init}/task/{init}/children").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var seccomp = File.ReadAllLines($"/proc/{fn}/status").Single(l => l.StartsWith("Seccomp:", StringComparison.Ordinal));
+
+        Assert.NotEqual(0, unshare.ExitCode);
+        Assert.Contains("Operation not permitted", unshare.Error, StringComparison.Ordinal);
+        Assert.Equal("Seccomp:\t2", seccomp);
+        Assert.Equal("""{"message":"Hello, Seccomp!"}""", await response.Content.ReadAsStringAsync());
     }
 
     [SkippableFact]
