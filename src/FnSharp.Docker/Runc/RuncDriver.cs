@@ -67,7 +67,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         _bundlesDir = Path.Combine(nodeDir, "bundles");
         _rootfs = new RootfsCache(_engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
         var runcPath = runc.ResolveRuncPath()!;
-        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"));
+        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), _metrics, time);
         _cgroupParent = "/fnsharp-" + node;
         _initPath = runc.HasInit ? runc.InitPath : null;
         _network = options.Network == "none" ? null : new RuncNetwork(runc.ParseSubnet()!.Value, runc.StateDir, options.Node, time, logger);

@@ -2,6 +2,7 @@ using System.Globalization;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
+using FnSharp.Testing.Metrics;
 
 namespace FnSharp.Docker.Tests.Runc;
 
@@ -206,6 +207,30 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
         Assert.Equal(others.Id, other.ListIds());
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_ThenRemove_RuncsCommandsTimedByNameAndItsSetUpIsTheStart()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        using var meters = new MeasuringMeterFactory();
+        await using var runc = new RuncTestDriver(stateDir: state.Path, meterFactory: meters);
+        var container = await runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        var startAsync = watch.Elapsed;
+
+        await container.RemoveAsync(CancellationToken.None).WaitAsync(Guard);
+
+        const string duration = "fnsharp_runc_command_duration_seconds";
+        Assert.Equal((1, 1, 1), (meters.CountOf(duration, "command", "run"), meters.CountOf(duration, "command", "kill"), meters.CountOf(duration, "command", "delete")));
+
+        // The set-up (runc's namespaces, cgroup, mounts and exec, until its pid file) and the wait for the socket
+        // split StartAsync's time between them: the set-up is the record's start phase, as the engine's start on Docker.
+        var setUp = TimeSpan.FromSeconds(meters.Measurements.Single(m => m.Instrument == duration && Equals(m.Tags["command"], "run")).Value);
+        Assert.InRange(setUp, TimeSpan.FromTicks(1), startAsync);
+        Assert.InRange(container.ReadyWait, TimeSpan.Zero, startAsync - setUp);
+        Assert.DoesNotContain(meters.Measurements, m => m.Instrument == "fnsharp_runc_command_errors_total");
     }
 
     [SkippableFact]

@@ -11,13 +11,13 @@ internal sealed class RuncTestDriver : IAsyncDisposable
 
     private readonly bool _ownsStateDir;
 
-    public RuncTestDriver(Func<DockerDriverOptions, DockerDriverOptions>? configure = null, string? node = null, string? stateDir = null)
+    public RuncTestDriver(Func<DockerDriverOptions, DockerDriverOptions>? configure = null, string? node = null, string? stateDir = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         Node = node ?? TestFnContainers.NewNode();
         _ownsStateDir = stateDir is null;
         StateDir = stateDir ?? RuncProbe.NewStateDir();
         var options = new DockerDriverOptions { Node = Node, HotStartTimeoutMs = 20_000 };
-        Driver = new RuncDriver(new RuncDriverOptions { Driver = ContainerDriverKind.Runc, StateDir = StateDir }, configure is null ? options : configure(options), TimeProvider.System, NullLogger<RuncDriver>.Instance);
+        Driver = new RuncDriver(new RuncDriverOptions { Driver = ContainerDriverKind.Runc, StateDir = StateDir }, configure is null ? options : configure(options), TimeProvider.System, NullLogger<RuncDriver>.Instance, meterFactory);
     }
 
     public string Node { get; }
