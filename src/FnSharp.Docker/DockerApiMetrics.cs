@@ -15,6 +15,9 @@ public sealed class DockerApiMetrics : IDisposable
     /// <summary>The meter's name.</summary>
     public const string MeterName = "FnSharp.Docker";
 
+    // Seconds, from a quick command to a long pull.
+    private static readonly InstrumentAdvice<double> DurationBuckets = new() { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] };
+
     private readonly Meter _meter;
     private readonly TimeProvider _time;
     private readonly Histogram<double> _duration;
@@ -30,7 +33,7 @@ public sealed class DockerApiMetrics : IDisposable
             "fnsharp_docker_api_duration_seconds",
             "s",
             "Time of an Engine API call, tagged with its operation.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+            advice: DurationBuckets);
         _errors = _meter.CreateCounter<long>(
             "fnsharp_docker_api_errors_total",
             null,
@@ -39,7 +42,7 @@ public sealed class DockerApiMetrics : IDisposable
             "fnsharp_runc_command_duration_seconds",
             "s",
             "Time of a runc command of the runc driver, tagged with the command (run: from its spawn until the container's process runs).",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+            advice: DurationBuckets);
         _runcErrors = _meter.CreateCounter<long>(
             "fnsharp_runc_command_errors_total",
             null,

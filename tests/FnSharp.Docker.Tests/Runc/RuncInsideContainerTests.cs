@@ -14,32 +14,9 @@ namespace FnSharp.Docker.Tests.Runc;
 /// the FDK serves.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
-public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetime, IClassFixture<RuncStateDir>
+public sealed class RuncInsideContainerTests(RuncStateDir state) : RuncTestClass(state), IClassFixture<RuncStateDir>
 {
     private const string NodeImage = "fnsharp/hello-node:latest";
-
-    // Only a guard so that a broken driver fails the test instead of hanging it; no assertion is about time.
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-
-    private RuncTestDriver _runc = null!;
-
-    public Task InitializeAsync()
-    {
-        if (Environment.IsPrivilegedProcess && new RuncDriverOptions().ResolveRuncPath() is not null)
-        {
-            _runc = new RuncTestDriver(stateDir: state.Path);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_runc is not null)
-        {
-            await _runc.DisposeAsync();
-        }
-    }
 
     [SkippableFact]
     public async Task StartAsync_NodeFdkFn_ReachesAListenerOnTheHostsBridgeAddress()
@@ -52,7 +29,7 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
         var accepted = listener.AcceptTcpClientAsync();
 
         var script = $"const s = require('net').connect({port}, '10.213.0.1', () => s.end('from ' + require('os').hostname())); s.on('error', e => {{ console.error(e.message); process.exit(1); }});";
-        var exec = _runc.ExecAsync(container.Id, "node", "-e", script);
+        var exec = Runc.ExecAsync(container.Id, "node", "-e", script);
         string received;
         EndPoint? from;
         using (var client = await accepted.WaitAsync(Guard))
@@ -75,9 +52,9 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
         RuncProbe.SkipUnlessAvailable();
         var container = await StartNodeFnAsync();
 
-        var hosts = await _runc.ExecAsync(container.Id, "getent", "hosts", container.Id).WaitAsync(Guard);
-        var hostname = await _runc.ExecAsync(container.Id, "cat", "/etc/hostname").WaitAsync(Guard);
-        var resolv = await _runc.ExecAsync(container.Id, "cat", "/etc/resolv.conf").WaitAsync(Guard);
+        var hosts = await Runc.ExecAsync(container.Id, "getent", "hosts", container.Id).WaitAsync(Guard);
+        var hostname = await Runc.ExecAsync(container.Id, "cat", "/etc/hostname").WaitAsync(Guard);
+        var resolv = await Runc.ExecAsync(container.Id, "cat", "/etc/resolv.conf").WaitAsync(Guard);
 
         Assert.Matches($@"^10\.213\.\d+\.\d+\s+{container.Id}$", hosts.Output);
         Assert.Equal(container.Id, hostname.Output);
@@ -92,7 +69,7 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
         Skip.If(!await ResolvesAsync(name), $"the host itself does not resolve {name} (no reachable name server here)");
         var container = await StartNodeFnAsync();
 
-        var resolved = await _runc.ExecAsync(container.Id, "getent", "hosts", name).WaitAsync(Guard);
+        var resolved = await Runc.ExecAsync(container.Id, "getent", "hosts", name).WaitAsync(Guard);
 
         Assert.Equal(0, resolved.ExitCode);
         Assert.Contains(name, resolved.Output, StringComparison.Ordinal);
@@ -105,9 +82,9 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
         var container = await StartNodeFnAsync();
 
         // Allowed to an unprivileged process without the profile (user namespaces are on here): only the profile refuses it.
-        var unshare = await _runc.ExecAsync(container.Id, "unshare", "--user", "true").WaitAsync(Guard);
+        var unshare = await Runc.ExecAsync(container.Id, "unshare", "--user", "true").WaitAsync(Guard);
         using var response = await TestFnContainers.CallAsync(container, "call-seccomp", """{"name":"Seccomp"}""");
-        var init = _runc.State(container.Id).Pid;
+        var init = Runc.State(container.Id).Pid;
         var fn = int.Parse(File.ReadAllText($"/proc/{init}/task/{init}/children").Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var seccomp = File.ReadAllLines($"/proc/{fn}/status").Single(l => l.StartsWith("Seccomp:", StringComparison.Ordinal));
 
@@ -121,10 +98,10 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
     public async Task RemoveAsync_ContainerWithANetwork_ItsNamespaceAndAddressFreed()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
-        var leases = Path.Combine(_runc.StateDir, "net", "leases");
-        var lease = Directory.GetFiles(leases).Single(f => File.ReadAllText(f) == _runc.Node + " " + container.Id);
+        var leases = Path.Combine(Runc.StateDir, "net", "leases");
+        var lease = Directory.GetFiles(leases).Single(f => File.ReadAllText(f) == Runc.Node + " " + container.Id);
         var hadNamespace = File.Exists(RuncNetwork.NamespacePath(container.Id));
 
         await container.RemoveAsync(CancellationToken.None).WaitAsync(Guard);
@@ -138,7 +115,7 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
     public async Task StartAsync_NetworkNone_OnlyLoopbackAndNoNamespaceMade()
     {
         RuncProbe.SkipUnlessAvailable();
-        await using var isolated = new RuncTestDriver(o => o with { Network = "none" }, stateDir: state.Path);
+        await using var isolated = new RuncTestDriver(o => o with { Network = "none" }, stateDir: State.Path);
         var container = await isolated.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
@@ -151,7 +128,7 @@ public sealed class RuncInsideContainerTests(RuncStateDir state) : IAsyncLifetim
 
     private async Task<FnSharp.Agent.Drivers.IFnContainer> StartNodeFnAsync()
     {
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(NodeImage), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(NodeImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
         return container;
     }
