@@ -119,6 +119,7 @@ internal static class Settings
         { "FN_RUNC_PATH", o => o.RuncPath, Text },
         { "FN_RUNC_STATE_DIR", o => o.StateDir, Text },
         { "FN_RUNC_INIT_PATH", o => o.InitPath, Text },
+        { "FN_RUNC_SUBNET", o => o.Subnet, Text },
 
         // Read here too, never failing (the Docker group reports a bad value): the runc driver refuses a writable root,
         // since an image's root filesystem is shared; FN_DRIVER's check says so.
