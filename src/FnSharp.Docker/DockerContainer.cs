@@ -83,6 +83,6 @@ internal sealed partial class DockerContainer : IFnContainer
         await _engine.RemoveContainerAsync(Id, cancellationToken);
         Removed?.Invoke();
         await StopObservingAsync();
-        DockerDriver.DeleteDirectory(_iofsDir);
+        SocketDirectories.Delete(_iofsDir);
     }
 }

@@ -40,6 +40,17 @@ public static class CallErrors
     /// <summary>503: the container engine does not answer (down or restarting); answered with <c>Retry-After</c>.</summary>
     public static readonly ApiError EngineUnavailable = new(503, "container engine unavailable: the engine that runs this server's containers does not answer, so no container could start for this call (not a fault of the function or its FDK); retry shortly");
 
+    /// <summary>The start of the 500 for a start that failed on the node's side (<see cref="NodeFault"/>).</summary>
+    public const string NodeFaultPrefix = "node fault: this server could not prepare a container for the call";
+
+    /// <summary>
+    /// 500: the node could not prepare what a container needs on its side (its socket directory), with the
+    /// <paramref name="reason"/> the driver gave (it names the directory and what to set), and whose fault it is not.
+    /// </summary>
+    public static ApiError NodeFault(string? reason) => new(
+        500,
+        (reason is null ? NodeFaultPrefix : NodeFaultPrefix + ": " + reason) + " (not a fault of the function or its FDK: the server's operator must fix the node)");
+
     /// <summary>The start of the 400 for a fn bigger than the node (Fn's message, which said no more).</summary>
     public const string CannotAllocatePrefix = "Requested CPU/Memory cannot be allocated";
 

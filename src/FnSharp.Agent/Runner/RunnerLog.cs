@@ -14,6 +14,9 @@ internal static partial class RunnerLog
     [LoggerMessage(2002, LogLevel.Warning, "Could not start a container for fn {FnId} with image {Image}: {Error}")]
     public static partial void ContainerStartFailed(ILogger logger, Exception exception, string fnId, string image, ContainerStartError error);
 
+    [LoggerMessage(2017, LogLevel.Error, "Could not start a container for fn {FnId}, through no fault of the fn: {Reason}. Calls that need a new container get 500 until the node is fixed")]
+    public static partial void NodeFault(ILogger logger, string fnId, string reason);
+
     [LoggerMessage(2003, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response from its container")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
 

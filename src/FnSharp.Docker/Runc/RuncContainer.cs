@@ -116,7 +116,7 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
 
         Removed?.Invoke();
         DockerDriver.DeleteDirectory(_bundleDir);
-        DockerDriver.DeleteDirectory(_iofsDir);
+        SocketDirectories.Delete(_iofsDir);
         Dispose();
     }
 

@@ -68,6 +68,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     [InlineData(ContainerStartError.ImageNotFound, CallStatus.ImageNotFound, 502)]
     [InlineData(ContainerStartError.InitFailed, CallStatus.ContainerInitFailed, 502)]
     [InlineData(ContainerStartError.InitTimedOut, CallStatus.ContainerInitTimedOut, 504)]
+    [InlineData(ContainerStartError.NodeFault, CallStatus.NodeFault, 500)]
     public async Task SubmitAsync_ContainerCannotStart_TypedFailureNoContainerAndNoMemoryLeft(ContainerStartError error, CallStatus expected, int status)
     {
         _h.Driver.StartFailure = error;
@@ -313,6 +314,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
             [CallStatus.OutOfMemory] = (502, CallErrors.OutOfMemory.Message),
             [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
             [CallStatus.EngineUnavailable] = (503, CallErrors.EngineUnavailable.Message),
+            [CallStatus.NodeFault] = (500, CallErrors.NodeFault(null).Message),
         };
 
         Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);

@@ -77,7 +77,7 @@ public sealed partial class FakeContainer : IFnContainer
                     : $"fake start failure {failure}")
                 {
                     // As the Docker driver's socket check does: the rule broken, in words the caller may read.
-                    Reason = failure == ContainerStartError.InitFailed ? "fake reason" : null,
+                    Reason = failure is ContainerStartError.InitFailed or ContainerStartError.NodeFault ? "fake reason" : null,
                 };
             }
 
