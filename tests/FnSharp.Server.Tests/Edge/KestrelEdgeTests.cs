@@ -176,17 +176,20 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DetachedInvoke_BodyStopsHalfway_408WithItsCallId()
+    public async Task DetachedInvoke_BodyStopsHalfway_408WithItsCallIdWhichNamesTheRefusal()
     {
         var response = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nFn-Invoke-Type: detached\r\nContent-Length: 1000\r\n\r\n{{\"a\":");
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
 
         Assert.Equal(408, response.Status);
-        Assert.Equal(26, response.Headers["Fn-Call-Id"].Length);
         Assert.Equal(0, _driver.CallCount);
+        var record = await _server.Services.GetRequiredService<ICallStore>().GetCallAsync(_fnId, response.Headers["Fn-Call-Id"], CancellationToken.None);
+        Assert.NotNull(record);
+        Assert.Equal((CallTypes.Detached, CallStates.Error, (int?)408, (string?)response.Message, 0), (record.Type, record.Status, record.StatusCode, record.Error, record.Attempts));
     }
 
     [Fact]
-    public async Task Invoke_MalformedOrStalledBodyToAWarmFn_400And408NothingRecordedAndTheContainerKept()
+    public async Task Invoke_MalformedOrStalledBodyToAWarmFn_400And408RecordedAsRefusalsAndTheContainerKept()
     {
         var warm = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}");
 
@@ -200,9 +203,15 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         Assert.StartsWith("request body too slow: ", stalled.Message, StringComparison.Ordinal);
         Assert.Equal((1, 2), (_driver.CreatedCount, _driver.CallCount));
         var calls = _server.Services.GetRequiredService<ICallStore>();
-        Assert.Null(await calls.GetCallAsync(_fnId, malformed.Headers["Fn-Call-Id"], CancellationToken.None));
-        Assert.Null(await calls.GetCallAsync(_fnId, stalled.Headers["Fn-Call-Id"], CancellationToken.None));
-        Assert.NotNull(await calls.GetCallAsync(_fnId, after.Headers["Fn-Call-Id"], CancellationToken.None));
+        foreach (var refused in new[] { malformed, stalled })
+        {
+            // The id the client got names the refusal, as it did the 503s and 400s of the runner: no attempt, no container.
+            var record = await calls.GetCallAsync(_fnId, refused.Headers["Fn-Call-Id"], CancellationToken.None);
+            Assert.NotNull(record);
+            Assert.Equal((CallTypes.Sync, CallStates.Error, (int?)refused.Status, (string?)refused.Message, 0, (string?)null), (record.Type, record.Status, record.StatusCode, record.Error, record.Attempts, record.ContainerId));
+        }
+
+        Assert.Equal(CallStates.Success, (await calls.GetCallAsync(_fnId, after.Headers["Fn-Call-Id"], CancellationToken.None))?.Status);
     }
 
     [Theory]
