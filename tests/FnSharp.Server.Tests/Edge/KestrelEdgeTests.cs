@@ -26,6 +26,7 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
     private readonly CapturingLoggerProvider _logs = new();
     private readonly FnSharpServerFactory _server;
     private Uri _url = null!;
+    private string _appId = "";
     private string _fnId = "";
 
     public KestrelEdgeTests()
@@ -46,8 +47,8 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         _url = _server.StartOnLoopback();
         using var http = new HttpClient { BaseAddress = _url };
         var app = await http.PostAsJsonAsync("v2/apps", new { name = "edge" });
-        var appId = (await app.Content.ReadFromJsonAsync<App>())!.Id;
-        var fn = await http.PostAsJsonAsync("v2/fns", new { app_id = appId, name = "f", image = "fnsharp/fake:1" });
+        _appId = (await app.Content.ReadFromJsonAsync<App>())!.Id;
+        var fn = await http.PostAsJsonAsync("v2/fns", new { app_id = _appId, name = "f", image = "fnsharp/fake:1" });
         _fnId = (await fn.Content.ReadFromJsonAsync<Fn>())!.Id;
         _driver.SetHandler(_fnId, context => context.Response.WriteAsync("called"));
     }
@@ -143,6 +144,22 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         var response = await SendAsync($"POST /v2/apps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\nabc");
 
         Assert.Equal((400, "malformed request body: Bad chunk size data."), (response.Status, response.Message));
+    }
+
+    [Theory]
+    [InlineData("PUT /v2/apps/APP", "zz")]
+    [InlineData("PUT /v2/apps/APP", "ffffffffffffffff")]
+    [InlineData("PUT /v2/fns/FN", "zz")]
+    [InlineData("POST /invoke/FN", "zz")]
+    public async Task Request_ChunkSizeNotHexOrPastWhatKestrelCounts_SameJson400OnEveryRoute(string target, string size)
+    {
+        var request = target.Replace("APP", _appId, StringComparison.Ordinal).Replace("FN", _fnId, StringComparison.Ordinal);
+
+        var response = await SendAsync($"{request} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\nabc");
+
+        Assert.Equal((400, "malformed request body: Bad chunk size data."), (response.Status, response.Message));
+        Assert.StartsWith("application/json", response.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.Equal(0, _driver.CallCount);
     }
 
     [Fact]
