@@ -131,7 +131,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
         catch
         {
-            // Not created, or created without an answer (the engine went away): an orphan then, for RemoveOrphansAsync.
+            // Not created, or created without an answer (the engine went down or hung): an orphan then, for RemoveOrphansAsync.
             _owned.TryRemove(name, out _);
 
             // The check's own failure, when the create failed first, is not the one to report.
@@ -217,7 +217,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <inheritdoc/>
     /// <remarks>
     /// The orphans are the containers with this node's label whose names this driver is not creating and never
-    /// handed out: those whose creation the engine did, but whose answer never came (it went away meanwhile).
+    /// handed out: those whose creation the engine did, but whose answer never came (it went down or hung meanwhile).
     /// Containers handed out stay, even when their removal failed: their owner tries it again.
     /// </remarks>
     public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
