@@ -56,16 +56,20 @@ public static class CallErrors
 
     /// <summary>
     /// 400: the fn's memory exceeds what the node can ever give one container: Fn's message with the amounts
-    /// and the setting that bounds them (Fn gave none, and users asked, as in openwhisk#4526).
+    /// and what bounds them (Fn gave none, and users asked, as in openwhisk#4526).
     /// </summary>
     /// <param name="memoryMiB">What the fn asks, in MiB.</param>
     /// <param name="totalMiB">The most containers may reserve (the async share for a detached call), in MiB.</param>
     /// <param name="detached">Whether the call is detached, bounded by the async share.</param>
-    public static ApiError CannotAllocate(long memoryMiB, long totalMiB, bool detached) => new(
+    /// <param name="bound">
+    /// What bounds the memory of the node's containers, in words (<see cref="Resources.HostResources.MemoryBound"/>): the
+    /// setting <c>FN_MAX_TOTAL_MEMORY_BYTES</c> when its cap is the limit, else the host's limit less <c>FN_MEMORY_HEADROOM_MIB</c>.
+    /// </param>
+    public static ApiError CannotAllocate(long memoryMiB, long totalMiB, bool detached, string bound) => new(
         400,
         detached
-            ? $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and detached calls on this node may use {totalMiB} MiB in all (FN_ASYNC_MEMORY_SHARE of its memory); lower the fn's memory"
-            : $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and containers on this node may use {totalMiB} MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory");
+            ? $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and detached calls on this node may use {totalMiB} MiB in all (FN_ASYNC_MEMORY_SHARE of what its containers may use, bounded by {bound}); lower the fn's memory"
+            : $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and containers on this node may use {totalMiB} MiB in all (bounded by {bound}); lower the fn's memory");
 
     /// <summary>502: the image is not on the host and could not be pulled.</summary>
     /// <param name="image">The image reference.</param>
