@@ -26,6 +26,27 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Fact]
+    public async Task SubmitAsync_PausedContainerWhileTheEngineIsDown_503NamingTheEngineNotTheFn()
+    {
+        await using var h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 }, logger: _log);
+        var fn = h.NewFn();
+        await h.ExecuteAsync(fn);
+        h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
+        h.Driver.EngineDown = true;
+
+        await using var result = await h.SubmitAsync(fn);
+
+        Assert.Equal((CallStatus.EngineUnavailable, 503, (TimeSpan?)EngineBackoff.Max), (result.Status, result.Error!.Status, result.RetryAfter));
+        Assert.Equal(CallErrors.EngineUnavailable.Message, result.Error.Message);
+
+        // The paused container, in a state the runner no longer knows, is removed once the engine answers.
+        h.Driver.EngineDown = false;
+        h.Clock.Advance(LiveContainers.FirstRetry);
+        await h.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0);
+    }
+
+    [Fact]
     public async Task SubmitAsync_NodeCannotMakeTheSocketDirectory_500BlamingTheNodeNotTheFnAndNoEngineBackOff()
     {
         var fn = _h.NewFn();

@@ -128,6 +128,12 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public Task UnpauseAsync(CancellationToken cancellationToken)
     {
+        if (_driver.EngineDown)
+        {
+            // As the Docker driver reports an unpause the engine does not answer.
+            return Task.FromException(new ContainerStartException(ContainerStartError.EngineUnavailable, "the fake engine does not answer"));
+        }
+
         IsPaused = false;
         _driver.Paused(false);
         return Task.CompletedTask;
