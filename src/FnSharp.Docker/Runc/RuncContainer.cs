@@ -128,7 +128,7 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
         }
 
         DockerDriver.DeleteDirectory(_bundleDir);
-        DockerDriver.DeleteDirectory(_iofsDir);
+        SocketDirectories.Delete(_iofsDir);
         Dispose();
     }
 

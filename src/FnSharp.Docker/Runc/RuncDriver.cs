@@ -124,10 +124,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         _owned.TryAdd(id, 0);
         try
         {
-            Directory.CreateDirectory(iofsDir);
-
-            // The container's user (1000:1000 by default) must be able to create its socket here.
-            File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            SocketDirectories.Create(_options.IofsRoot, id);
             Directory.CreateDirectory(bundleDir);
             var (environment, logFrameName) = DockerDriver.EnvironmentOf(spec, id);
             var cgroupsPath = _cgroupParent + "/" + id;

@@ -87,6 +87,7 @@ internal static class Settings
     {
         { "FN_DOCKER_HOST", o => o.Endpoint, EngineAddress },
         { "FN_NODE_NAME", o => o.Node, Text },
+        { SocketDirectories.Setting, o => o.IofsRoot, IofsPath },
         { "FN_HOT_START_TIMEOUT_MSECS", o => o.HotStartTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_API_TIMEOUT_MSECS", o => o.ApiTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_NETWORKS", o => o.Network, DockerNetworks },

@@ -970,6 +970,7 @@ internal sealed class SlotQueue : IContainerOwner
         ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail), detail),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut, detail),
         ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
+        ContainerStartError.NodeFault => CallResult.Failed(CallStatus.NodeFault, CallErrors.NodeFault(reason), detail),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailedBecause(reason), detail),
     };
 }
