@@ -34,68 +34,60 @@ internal static class ConfigCommands
 
     private static Command SetOf(CommandRunner runner, Noun noun, string description)
     {
-        var (owner, key) = (new ConfigOwnerArguments(noun), KeyArgument());
-        var value = new Argument<string>("value") { Description = "The value." };
-        var command = noun.Command(description, [.. owner.All, key, value]);
-        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        var (key, value) = (KeyArgument(), new Argument<string>("value") { Description = "The value." });
+        return OwnerCommand(runner, noun, description, [key, value], async (owner, parse, context, cancellationToken) =>
         {
-            var target = await owner.FindAsync(parse, context, cancellationToken);
             var (name, text) = (parse.GetValue(key)!, parse.GetValue(value)!);
-            await target.UpdateAsync(Entry(name, text), cancellationToken);
-            await (context.Json ? context.WriteJsonAsync(new ConfigEntry(name, text)) : context.Output.WriteLineAsync($"{target.Name} updated {name} with {text}"));
-            return 0;
+            await owner.UpdateAsync(Entry(name, text), cancellationToken);
+            await (context.Json ? context.WriteJsonAsync(new ConfigEntry(name, text)) : context.Output.WriteLineAsync($"{owner.Name} updated {name} with {text}"));
         });
-        return command;
     }
 
     private static Command GetOf(CommandRunner runner, Noun noun, string description)
     {
-        var (owner, key) = (new ConfigOwnerArguments(noun), KeyArgument());
-        var command = noun.Command(description, [.. owner.All, key]);
-        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        var key = KeyArgument();
+        return OwnerCommand(runner, noun, description, [key], async (owner, parse, context, _) =>
         {
-            var target = await owner.FindAsync(parse, context, cancellationToken);
             var name = parse.GetValue(key)!;
-            if (!target.Config.TryGetValue(name, out var value))
+            if (!owner.Config.TryGetValue(name, out var value))
             {
-                throw new CliException($"config key '{name}' not found in {target.Label}", $"See its config: {context.Command(["list", "config", .. target.Words])}");
+                throw new CliException($"config key '{name}' not found in {owner.Label}", $"See its config: {context.Command(["list", "config", .. owner.Words])}");
             }
 
             await (context.Json ? context.WriteJsonAsync(new ConfigEntry(name, value)) : context.Output.WriteLineAsync(value));
-            return 0;
         });
-        return command;
     }
 
     /// <summary>As Fn's <c>unset config</c>: a key that is not set is nothing to do, and no error.</summary>
     private static Command UnsetOf(CommandRunner runner, Noun noun, string description)
     {
-        var (owner, key) = (new ConfigOwnerArguments(noun), KeyArgument());
-        var command = noun.Command(description, [.. owner.All, key]);
-        runner.SetAction(command, async (parse, context, cancellationToken) =>
+        var key = KeyArgument();
+        return OwnerCommand(runner, noun, description, [key], async (owner, parse, context, cancellationToken) =>
         {
-            var target = await owner.FindAsync(parse, context, cancellationToken);
             var name = parse.GetValue(key)!;
-            var removed = target.Config.ContainsKey(name);
+            var removed = owner.Config.ContainsKey(name);
             if (removed)
             {
-                await target.UpdateAsync(Entry(name, ""), cancellationToken);
+                await owner.UpdateAsync(Entry(name, ""), cancellationToken);
             }
 
             await (context.Json ? context.WriteJsonAsync(new ConfigEntry(name, null))
-                : context.Output.WriteLineAsync(removed ? $"Removed key '{name}' from {target.Label}" : $"Config key '{name}' is not set in {target.Label}. Nothing to do."));
-            return 0;
+                : context.Output.WriteLineAsync(removed ? $"Removed key '{name}' from {owner.Label}" : $"Config key '{name}' is not set in {owner.Label}. Nothing to do."));
         });
-        return command;
     }
 
-    private static Command ListOf(CommandRunner runner, Noun noun, string description)
+    private static Command ListOf(CommandRunner runner, Noun noun, string description) =>
+        OwnerCommand(runner, noun, description, [], (owner, _, context, _) => ResourcePrinter.ConfigAsync(context, owner.Config));
+
+    /// <summary>The subcommand of <paramref name="noun"/> with the owner's arguments, then <paramref name="arguments"/>, whose action runs on the owner they name.</summary>
+    private static Command OwnerCommand(
+        CommandRunner runner, Noun noun, string description, Argument<string>[] arguments, Func<ConfigOwner, ParseResult, CliContext, CancellationToken, Task> action)
     {
         var owner = new ConfigOwnerArguments(noun);
-        var command = noun.Command(description, owner.All);
+        var command = noun.Command(description, [.. owner.All, .. arguments]);
         runner.SetAction(command, async (parse, context, cancellationToken) =>
         {
-            await ResourcePrinter.ConfigAsync(context, (await owner.FindAsync(parse, context, cancellationToken)).Config);
+            await action(await owner.FindAsync(parse, context, cancellationToken), parse, context, cancellationToken);
             return 0;
         });
         return command;
