@@ -34,22 +34,16 @@ public abstract partial class SqlDataStore : IAuditStore
     public Task<Page<AuditEntry>> GetAuditEntriesAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            [filter.BeforeId, filter.KeyId, filter.AppId],
-            $"""
-            SELECT {AuditColumns} FROM audit_log
-            WHERE (@before IS NULL OR id < @before) AND (@key_id IS NULL OR key_id = @key_id) AND (@app_id IS NULL OR app_id = @app_id)
-                AND (@from IS NULL OR time >= @from) AND (@to IS NULL OR time < @to)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            filter.PerPage,
+        return ListNewestFirstAsync(
+            $"SELECT {AuditColumns} FROM audit_log",
+            "time",
+            filter,
+            [filter.KeyId, filter.AppId],
+            " AND (@key_id IS NULL OR key_id = @key_id) AND (@app_id IS NULL OR app_id = @app_id)",
             command =>
             {
-                AddString(command, "@before", filter.BeforeId);
                 AddString(command, "@key_id", filter.KeyId);
                 AddString(command, "@app_id", filter.AppId);
-                Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
-                Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
             },
             ReadAuditEntry,
             cancellationToken);

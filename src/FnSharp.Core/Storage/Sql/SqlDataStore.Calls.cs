@@ -440,28 +440,54 @@ public abstract partial class SqlDataStore
     public Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            [filter.FnId, filter.BeforeId, filter.Status],
+        return ListNewestFirstAsync(
+            $"SELECT {CallColumns} FROM calls",
+            "created_at",
+            filter,
+            [filter.FnId, filter.Status],
+            " AND fn_id = @fn_id AND (@status IS NULL OR status = @status) AND (@dead_letter IS NULL OR dead_letter = @dead_letter)",
+            command =>
+            {
+                AddString(command, "@fn_id", filter.FnId);
+                AddString(command, "@status", filter.Status);
+                Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
+            },
+            ReadCall,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of records newest first (by id, descending), as <paramref name="select"/> (<c>SELECT ... FROM table</c>)
+    /// reads them: before the filter's id and within its time window on <paramref name="timeColumn"/> (Unix
+    /// milliseconds), and as <paramref name="filters"/> (<c>" AND ..."</c>) says with the parameters
+    /// <paramref name="addParameters"/> adds; nothing when the cursor or one of <paramref name="keys"/> cannot be stored.
+    /// </summary>
+    private Task<Page<T>> ListNewestFirstAsync<T>(
+        string select,
+        string timeColumn,
+        NewestFirstFilter filter,
+        string?[] keys,
+        string filters,
+        Action<DbCommand> addParameters,
+        Func<DbDataReader, T> read,
+        CancellationToken cancellationToken) =>
+        QueryPageAsync(
+            [filter.BeforeId, .. keys],
             $"""
-            SELECT {CallColumns} FROM calls
-            WHERE fn_id = @fn_id AND (@before IS NULL OR id < @before) AND (@status IS NULL OR status = @status)
-                AND (@dead_letter IS NULL OR dead_letter = @dead_letter)
-                AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
+            {select}
+            WHERE (@before IS NULL OR id < @before) AND (@from IS NULL OR {timeColumn} >= @from) AND (@to IS NULL OR {timeColumn} < @to){filters}
             ORDER BY id DESC LIMIT @limit
             """,
             filter.PerPage,
             command =>
             {
-                AddString(command, "@fn_id", filter.FnId);
                 AddString(command, "@before", filter.BeforeId);
-                AddString(command, "@status", filter.Status);
-                Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
                 Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
                 Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
+                addParameters(command);
             },
-            ReadCall,
+            read,
             cancellationToken);
-    }
 
     /// <summary>
     /// A time bound in whole Unix milliseconds, as <c>created_at</c> is stored, rounded up: for whole
