@@ -86,6 +86,45 @@ public sealed record RuncDriverOptions
             : null;
 
     /// <summary>
+    /// What <paramref name="subnet"/> overlaps that the containers' network must not take, in words, or
+    /// <see langword="null"/>: a reserved range (<c>0.0.0.0/8</c>, loopback <c>127.0.0.0/8</c>, link-local
+    /// <c>169.254.0.0/16</c>, multicast and above <c>224.0.0.0/3</c>), whose bridge address and masquerading rule
+    /// would take the host's own traffic, or a network of <paramref name="hostNetworks"/> (an interface's name and
+    /// network; the bridge <c>fnsharp0</c> itself is skipped), whose routes it would shadow.
+    /// </summary>
+    internal static string? SubnetClash(System.Net.IPNetwork subnet, IEnumerable<(string Interface, System.Net.IPNetwork Network)> hostNetworks)
+    {
+        string[] reserved = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"];
+        if (reserved.Select(System.Net.IPNetwork.Parse).FirstOrDefault(r => Overlap(subnet, r)) is { PrefixLength: > 0 } range)
+        {
+            return $"the reserved range {range}";
+        }
+
+        return hostNetworks
+            .Where(h => h.Interface != RuncNetwork.BridgeName && Overlap(subnet, h.Network))
+            .Select(h => $"the network {h.Network} of the host's interface {h.Interface}")
+            .FirstOrDefault();
+    }
+
+    private static bool Overlap(System.Net.IPNetwork a, System.Net.IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+
+    /// <summary>The IPv4 networks of the host's interfaces (name and network), read from the running system.</summary>
+    private static IEnumerable<(string Interface, System.Net.IPNetwork Network)> HostNetworks() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses
+                .Where(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a.Address))
+                .Select(a => (i.Name, new System.Net.IPNetwork(Masked(a.Address, a.PrefixLength), a.PrefixLength))));
+
+    private static System.Net.IPAddress Masked(System.Net.IPAddress address, int prefixLength)
+    {
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes());
+        var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, value & mask);
+        return new System.Net.IPAddress(bytes);
+    }
+
+    /// <summary>
     /// What makes this driver unable to run here, in words that name the setting to change; <see langword="null"/>
     /// when the Docker driver is chosen or nothing is wrong.
     /// </summary>
@@ -111,9 +150,14 @@ public sealed record RuncDriverOptions
             return $"is runc, whose FN_RUNC_STATE_DIR must be an absolute path, not '{StateDir}'.";
         }
 
-        if (ParseSubnet() is null)
+        if (ParseSubnet() is not { } subnet)
         {
             return $"is runc, whose FN_RUNC_SUBNET must be an IPv4 subnet of at least 8 addresses such as 10.213.0.0/16, not '{Subnet}'.";
+        }
+
+        if (SubnetClash(subnet, HostNetworks()) is { } clash)
+        {
+            return $"is runc, whose FN_RUNC_SUBNET {Subnet} overlaps {clash}: pick a private subnet the host's own networks do not use, such as 10.213.0.0/16.";
         }
 
         if (HasInit && !File.Exists(InitPath))

@@ -38,6 +38,26 @@ public sealed class RuncDriverOptionsTests
         Assert.Equal(valid, new RuncDriverOptions { Subnet = subnet }.ParseSubnet() is not null);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0/0", "the reserved range 0.0.0.0/8")]
+    [InlineData("127.0.0.0/16", "the reserved range 127.0.0.0/8")]
+    [InlineData("169.254.8.0/24", "the reserved range 169.254.0.0/16")]
+    [InlineData("240.0.0.0/8", "the reserved range 224.0.0.0/3")]
+    [InlineData("172.16.0.0/12", "the network 172.17.0.0/16 of the host's interface docker0")]
+    [InlineData("192.0.2.8/29", "the network 192.0.2.0/24 of the host's interface eth0")]
+    [InlineData("10.213.0.0/16", null)]
+    public void SubnetClash_Subnet_NamesWhatItOverlaps(string subnet, string? clash)
+    {
+        (string, System.Net.IPNetwork)[] host =
+        [
+            ("eth0", System.Net.IPNetwork.Parse("192.0.2.0/24")),
+            ("docker0", System.Net.IPNetwork.Parse("172.17.0.0/16")),
+            ("fnsharp0", System.Net.IPNetwork.Parse("10.213.0.0/16")),
+        ];
+
+        Assert.Equal(clash, RuncDriverOptions.SubnetClash(System.Net.IPNetwork.Parse(subnet), host));
+    }
+
     [SkippableFact]
     public void Problem_BadSubnet_NamesTheSettingAndTheValue()
     {
@@ -45,5 +65,14 @@ public sealed class RuncDriverOptionsTests
         var problem = new RuncDriverOptions { Driver = ContainerDriverKind.Runc, RuncPath = "/bin/sh", InitPath = "none", Subnet = "10.213.0.0/31" }.Problem();
 
         Assert.Equal("is runc, whose FN_RUNC_SUBNET must be an IPv4 subnet of at least 8 addresses such as 10.213.0.0/16, not '10.213.0.0/31'.", problem);
+    }
+
+    [SkippableFact]
+    public void Problem_LoopbackSubnet_NamesTheRangeAndTheFix()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "the subnet is checked after root");
+        var problem = new RuncDriverOptions { Driver = ContainerDriverKind.Runc, RuncPath = "/bin/sh", InitPath = "none", Subnet = "127.0.0.0/16" }.Problem();
+
+        Assert.Equal("is runc, whose FN_RUNC_SUBNET 127.0.0.0/16 overlaps the reserved range 127.0.0.0/8: pick a private subnet the host's own networks do not use, such as 10.213.0.0/16.", problem);
     }
 }
