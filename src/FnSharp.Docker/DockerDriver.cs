@@ -32,6 +32,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
     private readonly ImageCleaner _cleaner;
+    private readonly FnCgroups _cgroups;
+    private int _engineCgroupsChecked;
 
     // The names of the containers being created or handed out and not yet removed: any other container with
     // this node's label is an orphan (RemoveOrphansAsync). Names, not containers: the runner keeps the list.
@@ -55,7 +57,18 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _engine = new DockerEngineClient(options, _metrics, time);
         _puller = new ImagePuller(_engine, options, time, logger);
         _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
+        _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
+        if (!options.Endpoint.StartsWith("unix://", StringComparison.Ordinal))
+        {
+            _cgroups.Disable($"the engine at {options.Endpoint} may be on another host, whose cgroups this server cannot write");
+        }
     }
+
+    /// <summary>Why fns do not get a CPU cgroup of their own (<see cref="FnCgroups"/>), or <see langword="null"/> while they do.</summary>
+    internal string? FnCgroupsUnavailable => _cgroups.Unavailable;
+
+    /// <summary>The cgroup, relative to the cgroup root, that the containers of fn <paramref name="fnId"/> are put under.</summary>
+    internal string FnCgroupOf(string fnId) => _cgroups.PathOf(fnId);
 
     /// <summary>
     /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
@@ -96,6 +109,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// </summary>
     private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
+        await CheckEngineCgroupsAsync(cancellationToken);
         var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         if (spec.PullAlways)
         {
@@ -106,11 +120,12 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         var iofsDir = Path.Combine(_options.IofsRoot, name);
         Directory.CreateDirectory(iofsDir);
         string? containerId = null;
+        var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
             // The container's user (1000:1000 by default) must be able to create its socket here.
             File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
-            var (parameters, logFrameName) = Parameters(spec, name, iofsDir);
+            var (parameters, logFrameName) = Parameters(spec, name, iofsDir, cgroup.Path);
             // Owned from before the engine is asked: a listing of the node's containers made meanwhile may show it.
             _owned.TryAdd(name, 0);
             containerId = await TryCreateAsync(parameters, cancellationToken);
@@ -127,13 +142,18 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
-                Removed = () => _owned.TryRemove(name, out _),
+                Removed = () =>
+                {
+                    _owned.TryRemove(name, out _);
+                    cgroup.Dispose();
+                },
             };
         }
         catch
         {
             // Not created, or created without an answer (the engine went away): an orphan then, for RemoveOrphansAsync.
             _owned.TryRemove(name, out _);
+            cgroup.Dispose();
 
             // The check's own failure, when the create failed first, is not the one to report.
             _ = ensuring.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -145,6 +165,26 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             DeleteDirectory(iofsDir);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Once, before the first container: fn cgroups are paths of the engine's <c>cgroupfs</c> driver; with the
+    /// <c>systemd</c> driver a parent must be a slice, which FnSharp does not make, so each container keeps its own weight.
+    /// </summary>
+    private async Task CheckEngineCgroupsAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _engineCgroupsChecked) == 1 || _cgroups.Unavailable is not null)
+        {
+            return;
+        }
+
+        var info = await _engine.GetSystemInfoAsync(cancellationToken);
+        if (!string.Equals(info.CgroupDriver, "cgroupfs", StringComparison.Ordinal))
+        {
+            _cgroups.Disable($"the engine's cgroup driver is '{info.CgroupDriver}', and FnSharp makes fn cgroups for the 'cgroupfs' driver only");
+        }
+
+        Volatile.Write(ref _engineCgroupsChecked, 1);
     }
 
     /// <summary>The engine's create; <see langword="null"/> when the image is not on the host (404).</summary>
@@ -164,8 +204,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
     }
 
-    /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs and the hardening.</summary>
-    private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir)
+    /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs, the hardening and the fn's cgroup (the engine's default when null).</summary>
+    private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir, string? cgroupParent)
     {
         var (environment, logFrameName) = EnvironmentOf(spec, name);
         var parameters = new CreateContainerParameters
@@ -183,6 +223,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             HostConfig = new HostConfig
             {
                 Binds = [$"{iofsDir}:/tmp/iofs"],
+                CgroupParent = cgroupParent ?? string.Empty,
                 LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m" } },
             },
         };
@@ -295,6 +336,12 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
                     DockerLog.OrphanRemoved(_logger, container.ID);
                     break;
             }
+        }
+
+        if (which != Removal.Orphans)
+        {
+            // Every container of the node is gone, and their cgroups with them: the fns' and the node's go now.
+            _cgroups.RemoveAll();
         }
 
         return removed;
