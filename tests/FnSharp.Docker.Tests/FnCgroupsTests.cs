@@ -45,8 +45,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Enter_TwoFns_EachItsOwnCgroupWeightedByItsMemory()
     {
-        Write("cpu/cpu.shares", "1024\n");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cpu/cpu.shares", "1024\n"));
 
         using var small = cgroups.Enter("A", 128 * MiB);
         using var large = cgroups.Enter("B", 512 * MiB);
@@ -59,9 +58,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Enter_V2_CpuEnabledDownToTheFnAndItsWeightWritten()
     {
-        Write("cgroup.controllers", "cpuset cpu io memory pids\n");
-        Write("cgroup.subtree_control", "memory pids\n");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cgroup.controllers", "cpuset cpu io memory pids\n"), ("cgroup.subtree_control", "memory pids\n"));
 
         using var lease = cgroups.Enter("A", 1024 * MiB);
 
@@ -73,7 +70,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Enter_NoCpuController_NoCgroupAndOneWarning()
     {
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups();
 
         using var first = cgroups.Enter("A", 128 * MiB);
         using var second = cgroups.Enter("B", 128 * MiB);
@@ -88,9 +85,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Enter_CgroupCannotBeMade_NoCgroupAndTheWarningNamesThePath()
     {
-        Write("cpu/cpu.shares", "1024\n");
-        Write("cpu/fnsharp-n1", "a file where the node's cgroup would be");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cpu/cpu.shares", "1024\n"), ("cpu/fnsharp-n1", "a file where the node's cgroup would be"));
 
         using var lease = cgroups.Enter("A", 128 * MiB);
         using var again = cgroups.Enter("A", 128 * MiB);
@@ -102,8 +97,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Enter_Disabled_NoCgroupAndNothingWritten()
     {
-        Write("cpu/cpu.shares", "1024\n");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cpu/cpu.shares", "1024\n"));
         cgroups.Disable("the engine's cgroup driver is 'systemd'");
 
         using var lease = cgroups.Enter("A", 128 * MiB);
@@ -116,8 +110,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Dispose_LastContainerOfTheFn_ItsCgroupGoesInEveryHierarchy()
     {
-        Write("cpu/cpu.shares", "1024\n");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cpu/cpu.shares", "1024\n"));
         var first = cgroups.Enter("A", 128 * MiB);
         var second = cgroups.Enter("A", 128 * MiB);
         var memory = Path.Combine(_root, "memory", "fnsharp-n1", "fn-A");
@@ -139,7 +132,7 @@ public sealed class FnCgroupsTests : IDisposable
         Directory.CreateDirectory(Path.Combine(node, "fn-OLD"));
         Directory.CreateDirectory(Path.Combine(_root, "pids", "fnsharp-n1", "fn-OLD"));
         Directory.CreateDirectory(otherNode);
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups();
 
         cgroups.RemoveAll();
 
@@ -149,8 +142,7 @@ public sealed class FnCgroupsTests : IDisposable
     [Fact]
     public void Dispose_LeaseFromBeforeRemoveAll_LeavesTheFnsNewCgroupAlone()
     {
-        Write("cpu/cpu.shares", "1024\n");
-        var cgroups = new FnCgroups(_root, "n1", _logger);
+        var cgroups = Cgroups(("cpu/cpu.shares", "1024\n"));
         var before = cgroups.Enter("A", 128 * MiB);
         cgroups.RemoveAll();
         var after = cgroups.Enter("A", 128 * MiB);
@@ -162,6 +154,17 @@ public sealed class FnCgroupsTests : IDisposable
         after.Dispose();
 
         Assert.Equal((true, false), (afterStaleLease, Directory.Exists(memory)));
+    }
+
+    /// <summary>Node n1's fn cgroups under the root once <paramref name="files"/> are written there.</summary>
+    private FnCgroups Cgroups(params (string Path, string Content)[] files)
+    {
+        foreach (var (path, content) in files)
+        {
+            Write(path, content);
+        }
+
+        return new FnCgroups(_root, "n1", _logger);
     }
 
     private void Write(string path, string content)
