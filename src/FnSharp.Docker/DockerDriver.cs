@@ -296,6 +296,9 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         {
             // HttpRequestException: the engine does not answer, or not in time (DockerEngineTimeoutException).
             DockerLog.RemovalFailed(_logger, e, _options.Node);
+
+            // The fn cgroups no container still holds (the engine's containers left hold theirs until the next start-up).
+            _cgroups.RemoveAll();
         }
 
         Close();
