@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ensures a Docker engine answers on /var/run/docker.sock: installs Debian's docker.io when dockerd
-# is missing, starts dockerd when the socket does not answer, and waits for it. Idempotent: when the
-# engine already answers it returns at once.
+# is missing (and iproute2 when ip is: the runc driver's container network), starts dockerd when the
+# socket does not answer, and waits for it. Idempotent: when the engine already answers it returns at once.
 set -euo pipefail
 
 SOCKET=/var/run/docker.sock
@@ -11,6 +11,13 @@ LOG=/var/log/fnsharp-dockerd.log
 answers() {
   curl --silent --fail --max-time 2 --unix-socket "$SOCKET" http://localhost/_ping >/dev/null 2>&1
 }
+
+# The runc driver wires its containers' network with iproute2's ip (iptables comes with docker.io).
+if ! command -v ip >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "docker: installing Debian's iproute2 (the runc driver's container network)..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
 
 if answers; then
   echo "docker: engine answers on $SOCKET"

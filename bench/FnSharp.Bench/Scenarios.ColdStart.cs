@@ -6,7 +6,7 @@ using FnSharp.Core.Models;
 
 namespace FnSharp.Bench;
 
-/// <summary>Scenario 3 (issue 17): cold starts, their phases, before and after creating containers ahead, against <c>docker run</c>.</summary>
+/// <summary>Scenario 3 (issue 17): cold starts, their phases, before and after creating containers ahead, against <c>docker run</c>; containers kept hot (<c>fnsharp.io/min-hot</c>).</summary>
 internal sealed partial class Scenarios
 {
     // Between a fn's create and its first call: a deploy, then a call a moment later (the CLI's deploy then invoke).
@@ -42,7 +42,66 @@ internal sealed partial class Scenarios
             ["method"] = $"a fresh fn per call, created {DeployToCall.TotalSeconds} s before it; 'before' is a server with FN_PRECREATE_MAX=0, 'after' the default, 'runc' the default with FN_DRIVER=runc{(runc is null ? " (not run: no runc or not root)" : string.Empty)}; rounds alternate",
             ["images"] = images,
             ["burst"] = await BurstAsync(Servers(server, before, runc), cancellationToken),
+            ["min_hot"] = await MinHotAsync(runc is null ? [("docker", server)] : [("docker", server), ("runc", runc)], cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// <c>fnsharp.io/min-hot: 2</c> (issue 17's target): on each server (containers created ahead, the default), a fresh
+    /// fn with the annotation, then <see cref="DeployToCall"/> later 2 calls at once; the start kind of each from its
+    /// record. Repeated <c>ColdRepeats</c> times; each fn is deleted after its round, so that its hot containers do not
+    /// hold the node's memory for the next.
+    /// </summary>
+    private async Task<JsonObject> MinHotAsync((string Name, ServerProcess Server)[] servers, CancellationToken cancellationToken)
+    {
+        const int minHot = 2;
+        var json = new JsonObject { ["min_hot"] = minHot, ["concurrent_calls"] = minHot, ["deploy_to_call_s"] = DeployToCall.TotalSeconds, ["rounds"] = settings.ColdRepeats };
+        foreach (var (name, server) in servers)
+        {
+            var api = new FnSharpClient(server.Http);
+            var app = await api.CreateAppAsync(new App { Name = "min-hot" }, cancellationToken);
+            var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < settings.ColdRepeats; i++)
+            {
+                var fn = await api.CreateFnAsync(
+                    new Fn
+                    {
+                        Name = "h" + i.ToString(CultureInfo.InvariantCulture),
+                        AppId = app.Id,
+                        Image = settings.Image,
+                        Memory = FnMemoryMiB,
+                        Timeout = 30,
+                        Annotations = new Dictionary<string, System.Text.Json.JsonElement> { ["fnsharp.io/min-hot"] = System.Text.Json.JsonSerializer.SerializeToElement(minHot) },
+                    },
+                    cancellationToken);
+                await Task.Delay(DeployToCall, cancellationToken);
+                var callIds = await Task.WhenAll(Enumerable.Range(0, minHot).Select(_ => InvokeForCallIdAsync(server.Http, fn.Id, cancellationToken)));
+                foreach (var callId in callIds)
+                {
+                    var kind = callId is null ? "failed" : await StartKindAsync(api, fn.Id, callId, cancellationToken) ?? "unrecorded";
+                    kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+                }
+
+                await api.DeleteFnAsync(fn.Id, cancellationToken);
+            }
+
+            var calls = minHot * settings.ColdRepeats;
+            var hot = kinds.GetValueOrDefault(CallStartKinds.Prewarmed) + kinds.GetValueOrDefault(CallStartKinds.Warm);
+            json[name] = new JsonObject([.. kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => new KeyValuePair<string, JsonNode?>(k.Key, k.Value))]);
+            report.Add("3 cold start", $"`fnsharp.io/min-hot: {minHot}`, {minHot} calls at once {DeployToCall.TotalSeconds} s after the create, {name}", $"{hot} of {calls} prewarmed or warm, {kinds.GetValueOrDefault(CallStartKinds.Cold)} cold",
+                string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")), "target: none cold");
+        }
+
+        return json;
+    }
+
+    /// <summary>One invoke of <see cref="Body"/>; the call's id when it answered 2xx, else <see langword="null"/>.</summary>
+    private static async Task<string?> InvokeForCallIdAsync(HttpClient http, string fnId, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("invoke/" + fnId, content, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.IsSuccessStatusCode && response.Headers.TryGetValues("Fn-Call-Id", out var ids) ? ids.First() : null;
     }
 
     // The servers of the scenario, by the name of their row.
@@ -214,14 +273,21 @@ internal sealed partial class Scenarios
     }
 
     /// <summary>The call's <c>start_phases_ms</c> from its record, written behind the call path (waited for up to 5 s).</summary>
-    private static async Task<IReadOnlyDictionary<string, long>?> PhasesAsync(FnSharpClient api, string fnId, string callId, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyDictionary<string, long>?> PhasesAsync(FnSharpClient api, string fnId, string callId, CancellationToken cancellationToken) =>
+        (await RecordAsync(api, fnId, callId, cancellationToken))?.StartPhasesMs;
+
+    /// <summary>The call's <c>start_kind</c> from its record.</summary>
+    private static async Task<string?> StartKindAsync(FnSharpClient api, string fnId, string callId, CancellationToken cancellationToken) =>
+        (await RecordAsync(api, fnId, callId, cancellationToken))?.StartKind;
+
+    /// <summary>The call's record, written behind the call path (waited for up to 5 s); <see langword="null"/> when it is not there by then.</summary>
+    private static async Task<Call?> RecordAsync(FnSharpClient api, string fnId, string callId, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 50; i++)
         {
             try
             {
-                var call = await api.GetCallAsync(fnId, callId, cancellationToken);
-                return call.StartPhasesMs;
+                return await api.GetCallAsync(fnId, callId, cancellationToken);
             }
             catch (FnApiException)
             {

@@ -36,15 +36,7 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await _engine.StartContainerAsync(Id, cancellationToken);
-        }
-        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
-        {
-            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
-        }
-
+        await AnsweredAsync(_engine.StartContainerAsync(Id, cancellationToken));
         var started = _time.GetTimestamp();
         var exited = Observe();
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
@@ -57,7 +49,22 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public Task PauseAsync(CancellationToken cancellationToken) => _engine.PauseContainerAsync(Id, cancellationToken);
 
-    public Task UnpauseAsync(CancellationToken cancellationToken) => _engine.UnpauseContainerAsync(Id, cancellationToken);
+    /// <exception cref="ContainerStartException"><see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.</exception>
+    public Task UnpauseAsync(CancellationToken cancellationToken) => AnsweredAsync(_engine.UnpauseContainerAsync(Id, cancellationToken));
+
+    /// <summary>Awaits an Engine API call whose failure to be answered is the engine's outage, not the container's.</summary>
+    /// <exception cref="ContainerStartException"><see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.</exception>
+    private async Task AnsweredAsync(Task engineCall)
+    {
+        try
+        {
+            await engineCall;
+        }
+        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
+        {
+            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
+        }
+    }
 
     /// <summary>
     /// Kills the container, lets the exit watch report how it ended, then removes it. A call's connection
@@ -83,6 +90,6 @@ internal sealed partial class DockerContainer : IFnContainer
         await _engine.RemoveContainerAsync(Id, cancellationToken);
         Removed?.Invoke();
         await StopObservingAsync();
-        DockerDriver.DeleteDirectory(_iofsDir);
+        SocketDirectories.Delete(_iofsDir);
     }
 }

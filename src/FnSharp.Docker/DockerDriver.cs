@@ -86,7 +86,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <exception cref="ContainerStartException">
     /// <see cref="ContainerStartError.ImageNotFound"/>, <see cref="ContainerStartError.ImageUnauthorized"/> or
     /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>;
-    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer.
+    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer;
+    /// <see cref="ContainerStartError.NodeFault"/> when the container's socket directory cannot be made (<see cref="SocketDirectories"/>).
     /// </exception>
     public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
@@ -110,21 +111,20 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         await CheckEngineCgroupsAsync(cancellationToken);
-        var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
-        if (spec.PullAlways)
-        {
-            await ensuring;
-        }
 
+        // First: a node that cannot make it fails the start as its own fault, before the engine is asked anything.
         var name = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
-        var iofsDir = Path.Combine(_options.IofsRoot, name);
-        Directory.CreateDirectory(iofsDir);
+        var iofsDir = SocketDirectories.Create(_options.IofsRoot, name);
+        var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         string? containerId = null;
         var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
-            // The container's user (1000:1000 by default) must be able to create its socket here.
-            File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            if (spec.PullAlways)
+            {
+                await ensuring;
+            }
+
             var (parameters, logFrameName) = Parameters(spec, name, iofsDir, cgroup.Path);
             // Owned from before the engine is asked: a listing of the node's containers made meanwhile may show it.
             _owned.TryAdd(name, 0);
@@ -151,7 +151,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
         catch
         {
-            // Not created, or created without an answer (the engine went away): an orphan then, for RemoveOrphansAsync.
+            // Not created, or created without an answer (the engine went down or hung): an orphan then, for RemoveOrphansAsync.
             _owned.TryRemove(name, out _);
             cgroup.Dispose();
 
@@ -259,7 +259,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <inheritdoc/>
     /// <remarks>
     /// The orphans are the containers with this node's label whose names this driver is not creating and never
-    /// handed out: those whose creation the engine did, but whose answer never came (it went away meanwhile).
+    /// handed out: those whose creation the engine did, but whose answer never came (it went down or hung meanwhile).
     /// Containers handed out stay, even when their removal failed: their owner tries it again.
     /// </remarks>
     public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
@@ -329,7 +329,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
 
             await _engine.RemoveContainerAsync(container.ID, cancellationToken);
             removed++;
-            names.ForEach(name => DeleteDirectory(Path.Combine(_options.IofsRoot, name)));
+            names.ForEach(name => SocketDirectories.Delete(Path.Combine(_options.IofsRoot, name)));
             switch (which)
             {
                 case Removal.Leftovers:

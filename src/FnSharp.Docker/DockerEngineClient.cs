@@ -85,9 +85,18 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
         CallAsync("container_create", _timeout, ApiTimeoutSetting, token => _client.Containers.CreateContainerAsync(parameters, token), cancellationToken);
 
-    /// <summary><c>GET /containers/{id}/export</c>: the container's file system as a tar stream (timed until it opens, not while it is read).</summary>
+    /// <summary>
+    /// <c>GET /containers/{id}/export</c>: the container's file system as a tar stream (timed until it opens, not while
+    /// it is read), opened within <see cref="ImageTimeout"/>; the reader bounds its reading (an image's size is the pull's).
+    /// </summary>
     public Task<Stream> ExportContainerAsync(string id, CancellationToken cancellationToken) =>
-        _metrics.TimeAsync("container_export", () => _client.Containers.ExportContainerAsync(id, cancellationToken));
+        CallAsync("container_export", _imageTimeout, ImageTimeoutSetting, token => _client.Containers.ExportContainerAsync(id, token), cancellationToken);
+
+    /// <summary>The time of the calls whose work grows with an image's size (list, remove, export): the pull's time, at least the API's.</summary>
+    public TimeSpan ImageTimeout => _imageTimeout;
+
+    /// <summary>The timeout error of a call that took longer than <see cref="ImageTimeout"/>, naming its setting.</summary>
+    public static DockerEngineTimeoutException ImageTimedOut(string operation, TimeSpan timeout, Exception? inner) => new(operation, timeout, ImageTimeoutSetting, inner);
 
     /// <summary><c>POST /containers/{id}/start</c>.</summary>
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>

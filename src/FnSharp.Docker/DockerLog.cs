@@ -11,7 +11,7 @@ internal static partial class DockerLog
     [LoggerMessage(3001, LogLevel.Information, "Removed container {ContainerId} left by an earlier run")]
     public static partial void LeftoverRemoved(ILogger logger, string containerId);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Removed container {ContainerId}, whose creation the engine did without answering (it went away meanwhile)")]
+    [LoggerMessage(3003, LogLevel.Warning, "Removed container {ContainerId}, which the engine created while its answer never reached the server (the engine was down or did not answer in time)")]
     public static partial void OrphanRemoved(ILogger logger, string containerId);
 
     [LoggerMessage(3002, LogLevel.Warning, "Could not remove the containers of node {Node} at shutdown")]

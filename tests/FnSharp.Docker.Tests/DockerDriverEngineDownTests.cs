@@ -35,6 +35,26 @@ public sealed class DockerDriverEngineDownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAsync_SocketRootUnusable_NodeFaultBeforeTheEngineIsAsked()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "fnsharp-iofs-file-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllTextAsync(root, "");
+        try
+        {
+            using var driver = new DockerDriver(new DockerDriverOptions { Endpoint = _engine.Endpoint, Node = TestFnContainers.NewNode(), IofsRoot = root }, TimeProvider.System, NullLogger<DockerDriver>.Instance);
+
+            var e = await Assert.ThrowsAsync<ContainerStartException>(() => driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None));
+
+            Assert.Equal(ContainerStartError.NodeFault, e.Error);
+            Assert.StartsWith($"the containers' socket directory {root} is not usable", e.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(root);
+        }
+    }
+
+    [Fact]
     public void IsUnreachable_AnswerOfTheEngine_NotAnOutage()
     {
         var refused = new global::Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.InternalServerError, "invalid environment");

@@ -40,21 +40,36 @@ public static class CallErrors
     /// <summary>503: the container engine does not answer (down or restarting); answered with <c>Retry-After</c>.</summary>
     public static readonly ApiError EngineUnavailable = new(503, "container engine unavailable: the engine that runs this server's containers does not answer, so no container could start for this call (not a fault of the function or its FDK); retry shortly");
 
+    /// <summary>The start of the 500 for a start that failed on the node's side (<see cref="NodeFault"/>).</summary>
+    public const string NodeFaultPrefix = "node fault: this server could not prepare a container for the call";
+
+    /// <summary>
+    /// 500: the node could not prepare what a container needs on its side (its socket directory), with the
+    /// <paramref name="reason"/> the driver gave (it names the directory and what to set), and whose fault it is not.
+    /// </summary>
+    public static ApiError NodeFault(string? reason) => new(
+        500,
+        (reason is null ? NodeFaultPrefix : NodeFaultPrefix + ": " + reason) + " (not a fault of the function or its FDK: the server's operator must fix the node)");
+
     /// <summary>The start of the 400 for a fn bigger than the node (Fn's message, which said no more).</summary>
     public const string CannotAllocatePrefix = "Requested CPU/Memory cannot be allocated";
 
     /// <summary>
     /// 400: the fn's memory exceeds what the node can ever give one container: Fn's message with the amounts
-    /// and the setting that bounds them (Fn gave none, and users asked, as in openwhisk#4526).
+    /// and what bounds them (Fn gave none, and users asked, as in openwhisk#4526).
     /// </summary>
     /// <param name="memoryMiB">What the fn asks, in MiB.</param>
     /// <param name="totalMiB">The most containers may reserve (the async share for a detached call), in MiB.</param>
     /// <param name="detached">Whether the call is detached, bounded by the async share.</param>
-    public static ApiError CannotAllocate(long memoryMiB, long totalMiB, bool detached) => new(
+    /// <param name="bound">
+    /// What bounds the memory of the node's containers, in words (<see cref="Resources.HostResources.MemoryBound"/>): the
+    /// setting <c>FN_MAX_TOTAL_MEMORY_BYTES</c> when its cap is the limit, else the host's limit less <c>FN_MEMORY_HEADROOM_MIB</c>.
+    /// </param>
+    public static ApiError CannotAllocate(long memoryMiB, long totalMiB, bool detached, string bound) => new(
         400,
         detached
-            ? $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and detached calls on this node may use {totalMiB} MiB in all (FN_ASYNC_MEMORY_SHARE of its memory); lower the fn's memory"
-            : $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and containers on this node may use {totalMiB} MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory");
+            ? $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and detached calls on this node may use {totalMiB} MiB in all (FN_ASYNC_MEMORY_SHARE of what its containers may use, bounded by {bound}); lower the fn's memory"
+            : $"{CannotAllocatePrefix}: the fn asks {memoryMiB} MiB and containers on this node may use {totalMiB} MiB in all (bounded by {bound}); lower the fn's memory");
 
     /// <summary>502: the image is not on the host and could not be pulled.</summary>
     /// <param name="image">The image reference.</param>

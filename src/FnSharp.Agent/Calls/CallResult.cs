@@ -5,7 +5,8 @@ namespace FnSharp.Agent.Calls;
 /// <summary>
 /// The outcome of a call. On <see cref="CallStatus.Success"/> the container's <see cref="Response"/>
 /// is open for streaming; disposing the result releases the container for the fn's next call, so
-/// the caller disposes it after copying the body out.
+/// the caller disposes it after copying the body out (or calls <see cref="AnswerReadAsync"/> as soon as it
+/// read the body whole, before forwarding it).
 /// </summary>
 public sealed class CallResult : IAsyncDisposable
 {
@@ -87,6 +88,21 @@ public sealed class CallResult : IAsyncDisposable
     /// container instead of reusing it.
     /// </summary>
     public void Abandon() => Volatile.Write(ref _abandoned, 1);
+
+    /// <summary>
+    /// Ends the call in its container once its answer's body was read whole from the container, before the caller
+    /// forwards it: the container goes back to its fn's queue for the next call (kept, or killed if the fn's timeout
+    /// cut the answer off), so that forwarding to a slow client is not on the container's path from call to call.
+    /// As Fn's agent does, which frees the slot once the answer is in its buffer. Disposing the result afterwards
+    /// disposes the response only. Does nothing once the container was given back.
+    /// </summary>
+    public async ValueTask AnswerReadAsync()
+    {
+        if (Interlocked.Exchange(ref _release, null) is { } release)
+        {
+            await release(false);
+        }
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -41,4 +41,7 @@ public enum CallStatus
 
     /// <summary>The container engine does not answer, so no container could start (503 with <c>Retry-After</c>; not the function's fault).</summary>
     EngineUnavailable,
+
+    /// <summary>The node could not prepare a container for the call (its socket directory could not be made): 500, the node's fault, not the function's.</summary>
+    NodeFault,
 }

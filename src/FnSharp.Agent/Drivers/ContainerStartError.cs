@@ -26,4 +26,10 @@ public enum ContainerStartError
 
     /// <summary>The container engine did not answer (it is down or restarting): not the function's fault.</summary>
     EngineUnavailable,
+
+    /// <summary>
+    /// The node could not prepare what a container needs on its side (the container's socket directory under
+    /// <c>FN_IOFS_PATH</c> could not be made): the node's fault, neither the function's nor the engine's.
+    /// </summary>
+    NodeFault,
 }

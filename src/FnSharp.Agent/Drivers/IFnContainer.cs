@@ -26,6 +26,7 @@ public partial interface IFnContainer
     Task PauseAsync(CancellationToken cancellationToken);
 
     /// <summary>Thaws a container frozen by <see cref="PauseAsync"/>; a no-op for a running container.</summary>
+    /// <exception cref="ContainerStartException"><see cref="ContainerStartError.EngineUnavailable"/> when the container engine does not answer (the caller's 503, not the function's fault).</exception>
     Task UnpauseAsync(CancellationToken cancellationToken);
 
     /// <summary>

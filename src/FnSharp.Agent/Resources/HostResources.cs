@@ -10,6 +10,13 @@ namespace FnSharp.Agent.Resources;
 /// <param name="TotalCpuMilliCpus">CPU of the node, in milli-CPUs (1000 = one core).</param>
 public sealed record HostResources(long TotalMemoryMiB, long TotalCpuMilliCpus)
 {
+    /// <summary>
+    /// What bounds <see cref="TotalMemoryMiB"/>, in words for a refusal's message: the setting <c>FN_MAX_TOTAL_MEMORY_BYTES</c>
+    /// when its cap is the limit, else the host's limit that applied (the cgroup's, or the available memory) less
+    /// <c>FN_MEMORY_HEADROOM_MIB</c> and its value.
+    /// </summary>
+    public string MemoryBound { get; init; } = "its memory less FN_MEMORY_HEADROOM_MIB";
+
     /// <summary>The files read by <see cref="Detect"/>, relative to the root file system.</summary>
     public static readonly IReadOnlyList<string> Files =
     [
@@ -42,9 +49,11 @@ public sealed record HostResources(long TotalMemoryMiB, long TotalCpuMilliCpus)
         var memoryBytes = memoryLimits.Where(l => l is not null).Select(l => l!.Value).DefaultIfEmpty(long.MaxValue).Min();
         var memoryMiB = memoryBytes == long.MaxValue ? long.MaxValue / (1024 * 1024) : memoryBytes / (1024 * 1024);
         memoryMiB = Math.Max(0, memoryMiB - headroomMiB);
-        if (maxMemoryBytes is > 0 and var cap)
+        var bound = $"{MemorySource(memoryLimits, memoryBytes)} less FN_MEMORY_HEADROOM_MIB={headroomMiB}";
+        if (maxMemoryBytes is > 0 and var cap && cap / (1024 * 1024) <= memoryMiB)
         {
-            memoryMiB = Math.Min(memoryMiB, cap / (1024 * 1024));
+            memoryMiB = cap / (1024 * 1024);
+            bound = $"FN_MAX_TOTAL_MEMORY_BYTES={cap}";
         }
 
         long?[] cpuLimits =
@@ -55,8 +64,17 @@ public sealed record HostResources(long TotalMemoryMiB, long TotalCpuMilliCpus)
             maxCpuMilliCpus is > 0 ? maxCpuMilliCpus : null,
         ];
         var cpu = cpuLimits.Where(l => l is not null).Select(l => l!.Value).Min();
-        return new HostResources(memoryMiB, cpu);
+        return new HostResources(memoryMiB, cpu) { MemoryBound = bound };
     }
+
+    /// <summary>Which of the host's limits (in the order of <see cref="Files"/>) is <paramref name="memoryBytes"/>, in words.</summary>
+    private static string MemorySource(long?[] limits, long memoryBytes) => Array.IndexOf(limits, (long?)memoryBytes) switch
+    {
+        0 => "its cgroup's memory.max",
+        1 => "its cgroup's memory.limit_in_bytes",
+        2 => "its available memory, MemAvailable,",
+        _ => "its memory",
+    };
 
     private static string? ReadOrNull(string path)
     {

@@ -22,7 +22,11 @@ internal sealed class ResourceTracker
         TotalMemoryMiB = resources.TotalMemoryMiB;
         TotalCpuMilliCpus = resources.TotalCpuMilliCpus;
         AsyncMemoryMiB = (long)(resources.TotalMemoryMiB * asyncShare);
+        MemoryBound = resources.MemoryBound;
     }
+
+    /// <summary>What bounds <see cref="TotalMemoryMiB"/>, in words (<see cref="HostResources.MemoryBound"/>).</summary>
+    public string MemoryBound { get; }
 
     /// <summary>Memory containers may reserve in total, in MiB.</summary>
     public long TotalMemoryMiB { get; }

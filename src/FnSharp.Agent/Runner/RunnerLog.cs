@@ -14,6 +14,9 @@ internal static partial class RunnerLog
     [LoggerMessage(2002, LogLevel.Warning, "Could not start a container for fn {FnId} with image {Image}: {Error}")]
     public static partial void ContainerStartFailed(ILogger logger, Exception exception, string fnId, string image, ContainerStartError error);
 
+    [LoggerMessage(2017, LogLevel.Error, "Could not start a container for fn {FnId}, through no fault of the fn: {Reason}. Calls that need a new container get 500 until the node is fixed")]
+    public static partial void NodeFault(ILogger logger, string fnId, string reason);
+
     [LoggerMessage(2003, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response from its container")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
 
@@ -23,7 +26,7 @@ internal static partial class RunnerLog
     [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped when idle ({Reason}): kept {KeepAliveSeconds:F0} s at most, pre-warm after {PrewarmAfterSeconds} s, windows from {Basis} ({Samples} idle times learned)")]
     public static partial void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, double? prewarmAfterSeconds, int samples);
 
-    [LoggerMessage(2015, LogLevel.Debug, "Pre-warming a container of fn {FnId}: its pre-warm window opened {PrewarmAfterSeconds:F0} s after its last call; kept {KeepAliveSeconds:F0} s at most, windows from {Basis} ({Samples} idle times learned)")]
+    [LoggerMessage(2019, LogLevel.Debug, "Pre-warming a container of fn {FnId}: its pre-warm window opened {PrewarmAfterSeconds:F0} s after its last call; kept {KeepAliveSeconds:F0} s at most, windows from {Basis} ({Samples} idle times learned)")]
     public static partial void Prewarming(ILogger logger, string fnId, double prewarmAfterSeconds, double keepAliveSeconds, int samples, KeepAlive.KeepAliveBasis basis);
 
     [LoggerMessage(2006, LogLevel.Warning, "Could not pause or unpause container {ContainerId}")]
@@ -56,7 +59,7 @@ internal static partial class RunnerLog
     [LoggerMessage(2014, LogLevel.Warning, "Runner stopped; removed {Count} container(s), but {Left} could not be removed (the engine does not answer) and stay on it until the next start removes them by label: {ContainerIds}")]
     public static partial void StoppedWithLeftovers(ILogger logger, long count, int left, string containerIds);
 
-    [LoggerMessage(2015, LogLevel.Warning, "Removed {Count} container(s) of this node that the engine created without answering (it went away meanwhile)")]
+    [LoggerMessage(2015, LogLevel.Warning, "Removed {Count} container(s) of this node that the engine created while its answer never reached the server (the engine was down or did not answer in time)")]
     public static partial void OrphansRemoved(ILogger logger, int count);
 
     [LoggerMessage(2016, LogLevel.Warning, "Runner stopped; removed {Count} container(s), but the engine did not answer when asked for this node's other containers: any it created without answering stay on it until the next start removes them by label")]
@@ -68,8 +71,11 @@ internal static partial class RunnerLog
     [LoggerMessage(2049, LogLevel.Information, "Keeping {Count} container(s) of fn {FnId} hot (fnsharp.io/min-hot)")]
     public static partial void KeepingHot(ILogger logger, int count, string fnId);
 
-    [LoggerMessage(2030, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: the node's CPUs are saturated and {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers}; its calls queue")]
-    public static partial void HeldByThroughput(ILogger logger, string fnId, int containers, double rate, int bestContainers, double bestRate, double holdSeconds);
+    [LoggerMessage(2030, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers} (the node's CPUs {NodeBusyPercent} busy); its calls queue")]
+    public static partial void HeldByThroughput(ILogger logger, string fnId, int containers, double rate, int bestContainers, double bestRate, double holdSeconds, string nodeBusyPercent);
+
+    [LoggerMessage(2031, LogLevel.Debug, "Starting {Count} container(s) for fn {FnId}: {Waiting} calls waiting, {Busy} busy, {Starting} starting; call {CallMs:F1} ms (oldest running {OldestMs:F0} ms), start {StartMs:F0} ms; CPU share {CpuShare} (peak {PeakShare}), node CPUs {NodeBusyPercent} busy; throughput feedback allows {Allowed}")]
+    public static partial void LaunchDecided(ILogger logger, int count, string fnId, int waiting, int busy, int starting, double callMs, double oldestMs, double startMs, string cpuShare, string peakShare, string nodeBusyPercent, string allowed);
 
     [LoggerMessage(2020, LogLevel.Information, "Runner ready: {TotalMemoryMiB} MiB for containers, {MilliCpus} milli-CPUs, at most {MaxOps} container operations at once")]
     public static partial void Ready(ILogger logger, long totalMemoryMiB, long milliCpus, int maxOps);

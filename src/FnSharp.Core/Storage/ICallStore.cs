@@ -118,27 +118,15 @@ public sealed record ClaimedCall(Call Call, CallPayload Payload, CallLease Lease
 /// <param name="Text">The lines the container wrote during the call, each ending in <c>\n</c>, at most <c>FN_MAX_LOG_SIZE_BYTES</c> of UTF-8 plus a truncation marker line.</param>
 public sealed record CallLog(string CallId, string FnId, string Text);
 
-/// <summary>Which calls of a fn a list returns, newest first.</summary>
-public sealed record CallFilter
+/// <summary>Which calls of a fn a list returns, newest first; its time window is on their creation.</summary>
+public sealed record CallFilter : NewestFirstFilter
 {
     /// <summary>The fn whose calls are listed (required).</summary>
     public required string FnId { get; init; }
-
-    /// <summary>Only calls whose id sorts before this one (the cursor: the last id of the previous page); <see langword="null"/> from the newest.</summary>
-    public string? BeforeId { get; init; }
 
     /// <summary>Only calls with this status (one of <see cref="CallStates"/>), when set.</summary>
     public string? Status { get; init; }
 
     /// <summary>Only dead letters (<see langword="true"/>) or only others (<see langword="false"/>), when set.</summary>
     public bool? DeadLetter { get; init; }
-
-    /// <summary>Only calls created at or after this time, when set.</summary>
-    public DateTimeOffset? From { get; init; }
-
-    /// <summary>Only calls created before this time, when set.</summary>
-    public DateTimeOffset? To { get; init; }
-
-    /// <summary>How many calls a page holds, 1..100.</summary>
-    public int PerPage { get; init; } = ListFilter.DefaultPerPage;
 }

@@ -7,9 +7,11 @@ namespace FnSharp.Docker.Runc;
 /// Writes a container's OCI runtime spec (<c>config.json</c>, runtime-spec 1.0.2) with the hardening the Docker driver
 /// asks of the engine (<see cref="DockerHardening"/>, <c>fn-compat.md</c> section 4): the user, every capability
 /// dropped, no new privileges, the read-only root with a tmpfs at <c>/tmp</c>, memory without swap, pids, rlimits,
-/// a CPU weight from the memory, an init process as PID 1, and its own pid, ipc, uts, mount and network namespaces
-/// (a new, empty network namespace: no network). The mounts, masked and read-only paths are those of
-/// <c>runc spec</c>, as Docker's. Pure: the same input gives the same JSON.
+/// a CPU weight from the memory, an init process as PID 1, FnSharp's seccomp profile (<see cref="OciSeccompProfile"/>),
+/// and its own pid, ipc, uts, mount and network namespaces (the network one made beforehand and wired to the host's
+/// bridge, <see cref="RuncNetwork"/>, or a new, empty one: no network). The mounts, masked and read-only paths are
+/// those of <c>runc spec</c>, as Docker's, with the container's own <c>/etc/hosts</c>, <c>/etc/hostname</c> and
+/// <c>/etc/resolv.conf</c> bound read-only. Pure: the same input gives the same JSON.
 /// </summary>
 internal static class OciSpecBuilder
 {
@@ -143,6 +145,11 @@ internal static class OciSpecBuilder
         }
 
         mounts.Add(Mount("/tmp/iofs", "bind", input.IofsDir, "rbind", "rprivate", "rw"));
+        foreach (var (destination, source) in input.FileMounts)
+        {
+            mounts.Add(Mount(destination, "bind", source, "rbind", "rprivate", "ro", "nosuid", "nodev", "noexec"));
+        }
+
         if (withInit)
         {
             mounts.Add(Mount(InitMountPoint, "bind", input.InitPath!, "bind", "ro", "nosuid", "nodev"));
@@ -180,12 +187,16 @@ internal static class OciSpecBuilder
             {
                 ["resources"] = resources,
                 ["cgroupsPath"] = input.CgroupsPath,
-                ["namespaces"] = new JsonArray([.. ((string[])["pid", "ipc", "uts", "mount", "network"]).Select(n => (JsonNode)new JsonObject { ["type"] = n })]),
+                ["namespaces"] = new JsonArray([.. ((string[])["pid", "ipc", "uts", "mount"]).Select(n => (JsonNode)new JsonObject { ["type"] = n }), Network(input.NetworkNamespacePath)]),
                 ["maskedPaths"] = Strings(MaskedPaths),
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
+                ["seccomp"] = OciSeccompProfile.Build(),
             },
         };
     }
+
+    private static JsonObject Network(string? path) =>
+        path is null ? new JsonObject { ["type"] = "network" } : new JsonObject { ["type"] = "network", ["path"] = path };
 
     private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
     {

@@ -36,6 +36,15 @@ internal sealed record OciSpecInput
     /// <summary>The host path of the init process bound at <c>/dev/init</c>, or <see langword="null"/> for none.</summary>
     public string? InitPath { get; init; }
 
+    /// <summary>
+    /// The network namespace the container joins (<c>/run/netns/ID</c>, wired to the host's bridge), or
+    /// <see langword="null"/> for a new, empty one (no network).
+    /// </summary>
+    public string? NetworkNamespacePath { get; init; }
+
+    /// <summary>Host files bind-mounted read-only into the container (its <c>/etc/hosts</c>, <c>/etc/hostname</c>, <c>/etc/resolv.conf</c>).</summary>
+    public IReadOnlyList<(string Destination, string Source)> FileMounts { get; init; } = [];
+
     /// <summary>Whether the host runs cgroup v2 alone (no swappiness there).</summary>
     public bool CgroupV2 { get; init; }
 }

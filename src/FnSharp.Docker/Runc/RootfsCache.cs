@@ -116,7 +116,11 @@ internal sealed class RootfsCache
         }
     }
 
-    /// <summary>Creates a container of the image on the engine (never started), pipes its export into <c>tar -x</c>, removes it.</summary>
+    /// <summary>
+    /// Creates a container of the image on the engine (never started), pipes its export into <c>tar -x</c>, removes it.
+    /// The export has the image time (<see cref="DockerEngineClient.ImageTimeout"/>, as a pull): an engine that stops
+    /// sending fails it with <see cref="DockerEngineTimeoutException"/>, the engine taken as not answering.
+    /// </summary>
     private async Task ExportAsync(string imageId, string rootfs)
     {
         var created = await _engine.CreateContainerAsync(
@@ -133,35 +137,59 @@ internal sealed class RootfsCache
             CancellationToken.None);
         try
         {
-            using var tar = Process.Start(new ProcessStartInfo("tar")
+            await UnpackExportAsync(imageId, created.ID, rootfs);
+        }
+        catch
+        {
+            // The export's error is the one to report; an engine that does not answer leaves the container to the next start's sweep.
+            try
             {
-                ArgumentList = { "-x", "--numeric-owner", "--same-owner", "--same-permissions", "-C", rootfs, "-f", "-" },
-                RedirectStandardInput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            }) ?? throw new InvalidOperationException("tar did not start");
-            var errors = tar.StandardError.ReadToEndAsync(CancellationToken.None);
-            await using (var export = await _engine.ExportContainerAsync(created.ID, CancellationToken.None))
+                await _engine.RemoveContainerAsync(created.ID, CancellationToken.None);
+            }
+            catch (Exception e) when (e is HttpRequestException or DockerApiException)
             {
-                try
-                {
-                    await export.CopyToAsync(tar.StandardInput.BaseStream, CancellationToken.None);
-                }
-                finally
-                {
-                    tar.StandardInput.Close();
-                }
+                RuncLog.RemovalFailed(_logger, e, _node);
             }
 
-            await tar.WaitForExitAsync(CancellationToken.None);
-            if (tar.ExitCode != 0)
+            throw;
+        }
+
+        await _engine.RemoveContainerAsync(created.ID, CancellationToken.None);
+    }
+
+    private async Task UnpackExportAsync(string imageId, string containerId, string rootfs)
+    {
+        using var tar = Process.Start(new ProcessStartInfo("tar")
+        {
+            ArgumentList = { "-x", "--numeric-owner", "--same-owner", "--same-permissions", "-C", rootfs, "-f", "-" },
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("tar did not start");
+        var errors = tar.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timer = new CancellationTokenSource(_engine.ImageTimeout, _time);
+        try
+        {
+            await using var export = await _engine.ExportContainerAsync(containerId, timer.Token);
+            try
             {
-                throw new ContainerStartException(ContainerStartError.ImageRefused, $"unpacking image {imageId} for runc failed: tar exited with code {tar.ExitCode}: {(await errors).Trim()}");
+                await export.CopyToAsync(tar.StandardInput.BaseStream, timer.Token);
+            }
+            finally
+            {
+                tar.StandardInput.Close();
             }
         }
-        finally
+        catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
-            await _engine.RemoveContainerAsync(created.ID, CancellationToken.None);
+            tar.Kill();
+            throw DockerEngineClient.ImageTimedOut("container_export", _engine.ImageTimeout, e);
+        }
+
+        await tar.WaitForExitAsync(CancellationToken.None);
+        if (tar.ExitCode != 0)
+        {
+            throw new ContainerStartException(ContainerStartError.ImageRefused, $"unpacking image {imageId} for runc failed: tar exited with code {tar.ExitCode}: {(await errors).Trim()}");
         }
     }
 

@@ -51,23 +51,31 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
     /// <inheritdoc/>
     public TimeSpan PullTime { get; init; }
 
-    /// <summary>Runs once the container is removed (the driver forgets its id).</summary>
-    public Action? Removed { get; init; }
+    /// <summary>Runs once the container is removed (the driver frees its network and forgets its id).</summary>
+    public Func<Task>? Removed { get; init; }
 
     /// <summary>
-    /// Starts <c>runc run</c> and waits for the socket. runc's own set-up (namespaces, cgroup, mounts) happens in the
-    /// child process, so it counts in <see cref="ReadyWait"/>; the start itself is only the spawn of runc.
+    /// Starts <c>runc run</c> and waits for the socket. The start, as the engine's <c>start</c> on the Docker path, is
+    /// runc's set-up until the container's process runs (namespaces, cgroup, mounts, exec): until runc writes the
+    /// pid file, whose time of writing ends it; <see cref="ReadyWait"/> is the rest, until the socket.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var process = _runc.Run(Id, _bundleDir);
-        var started = _time.GetTimestamp();
+        var pidFile = Path.Combine(_bundleDir, "pid");
+        var spawned = _time.GetUtcNow();
+        var process = _runc.Run(Id, _bundleDir, pidFile);
         var logs = ContainerLogs.Read(process.StandardOutput.BaseStream, process.StandardError.BaseStream, _logFrameName, _options, _lifetime.Token);
         Volatile.Write(ref _logs, logs);
         Volatile.Write(ref _process, process);
         _ = WatchAsync(process, logs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, _exit.Task, TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs), _time, cancellationToken);
-        ReadyWait = _time.GetElapsedTime(started);
+        var ready = _time.GetUtcNow();
+
+        // The file's time is the kernel's clock, as the TimeProvider's on a real host (this class runs only there).
+        var running = File.Exists(pidFile) ? new DateTimeOffset(File.GetLastWriteTimeUtc(pidFile)) : spawned;
+        var setUp = running < spawned ? TimeSpan.Zero : running > ready ? ready - spawned : running - spawned;
+        _runc.RecordRun(setUp);
+        ReadyWait = ready - spawned - setUp;
     }
 
     public Task<ContainerExit> WaitForExitAsync(CancellationToken cancellationToken) => _exit.Task.WaitAsync(cancellationToken);
@@ -114,9 +122,13 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
             await _exit.Task;
         }
 
-        Removed?.Invoke();
+        if (Removed is { } removed)
+        {
+            await removed();
+        }
+
         DockerDriver.DeleteDirectory(_bundleDir);
-        DockerDriver.DeleteDirectory(_iofsDir);
+        SocketDirectories.Delete(_iofsDir);
         Dispose();
     }
 

@@ -14,8 +14,9 @@ namespace FnSharp.Docker.Runc;
 /// the image's process, the contract's environment, the Docker driver's hardening, its socket directory at
 /// <c>/tmp/iofs</c>, a cgroup <c>/fnsharp-NODE/fn-FNID/ID</c> under its fn's, <see cref="FnCgroups"/>) started by <c>runc run</c> as a child process of the server.
 /// The containers of this node are those in its own runc state directory (<c>runc --root</c>): they are found there
-/// at start-up (leftovers), while it runs (orphans) and when the driver is disposed. Containers have no network
-/// (a new, empty network namespace), whatever <c>FN_DOCKER_NETWORKS</c> says.
+/// at start-up (leftovers), while it runs (orphans) and when the driver is disposed. Containers have an outbound
+/// network through the host's bridge <c>fnsharp0</c> (<see cref="RuncNetwork"/>), made when they are created, or none
+/// (a new, empty network namespace) when <c>FN_DOCKER_NETWORKS</c> is <c>none</c>.
 /// </summary>
 public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
@@ -30,6 +31,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
     private readonly string _bundlesDir;
     private readonly FnCgroups _cgroups;
     private readonly string? _initPath;
+    private readonly RuncNetwork? _network;
 
     // The ids of the containers being created or handed out and not yet removed: any other in this node's state
     // directory is an orphan (RemoveOrphansAsync).
@@ -65,9 +67,10 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         _bundlesDir = Path.Combine(nodeDir, "bundles");
         _rootfs = new RootfsCache(_engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
         var runcPath = runc.ResolveRuncPath()!;
-        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"));
+        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), _metrics, time);
         _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
         _initPath = runc.HasInit ? runc.InitPath : null;
+        _network = options.Network == "none" ? null : new RuncNetwork(runc.ParseSubnet()!.Value, runc.StateDir, options.Node, time, logger);
         RuncLog.Started(logger, runcPath, runc.StateDir);
     }
 
@@ -122,14 +125,18 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
-            Directory.CreateDirectory(iofsDir);
-
-            // The container's user (1000:1000 by default) must be able to create its socket here.
-            File.SetUnixFileMode(iofsDir, (UnixFileMode)0b111_111_111);
+            SocketDirectories.Create(_options.IofsRoot, id);
             Directory.CreateDirectory(bundleDir);
             var (environment, logFrameName) = DockerDriver.EnvironmentOf(spec, id);
             // Under the fn's cgroup, or the node's when fns get none.
             var cgroupsPath = (cgroup.Path ?? _cgroups.NodePath) + "/" + id;
+            IReadOnlyList<(string, string)> fileMounts = [];
+            if (_network is not null)
+            {
+                var address = await _network.AttachAsync(id, cancellationToken);
+                fileMounts = await RuncNetwork.WriteEtcFilesAsync(bundleDir, id, address, cancellationToken);
+            }
+
             var input = new OciSpecInput
             {
                 ContainerId = id,
@@ -144,6 +151,8 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
                 CgroupsPath = cgroupsPath,
                 InitPath = _initPath,
                 CgroupV2 = RuncCgroup.IsV2,
+                NetworkNamespacePath = _network is null ? null : RuncNetwork.NamespacePath(id),
+                FileMounts = fileMounts,
             };
             await File.WriteAllTextAsync(Path.Combine(bundleDir, "config.json"), OciSpecBuilder.Build(input).ToJsonString(), cancellationToken);
             return new RuncContainer(_runc, _options, _time, id, bundleDir, iofsDir, logFrameName, new RuncCgroup(cgroupsPath))
@@ -152,25 +161,35 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
                 PullTime = ensured.PullTime,
                 Removed = () =>
                 {
-                    _owned.TryRemove(id, out _);
                     cgroup.Dispose();
+                    return ForgetAsync(id);
                 },
             };
         }
         catch
         {
-            _owned.TryRemove(id, out _);
             cgroup.Dispose();
+            await ForgetAsync(id);
             DockerDriver.DeleteDirectory(bundleDir);
             DockerDriver.DeleteDirectory(iofsDir);
             throw;
         }
     }
 
+    /// <summary>Frees what a container of this driver holds besides its bundle: its network and its place among the owned.</summary>
+    private async Task ForgetAsync(string id)
+    {
+        await ReleaseNetworkAsync(id);
+        _owned.TryRemove(id, out _);
+    }
+
+    /// <summary>Deletes the container's network namespace and frees its address (<see cref="RuncNetwork.DetachAsync"/>), when containers have a network.</summary>
+    private Task ReleaseNetworkAsync(string id) => _network?.DetachAsync(id) ?? Task.CompletedTask;
+
     /// <inheritdoc/>
     /// <remarks>
-    /// The containers in this node's runc state directory, the bundles of containers never started, unpacks left half
-    /// done, and the engine's containers this node made to unpack an image.
+    /// The containers in this node's runc state directory, their network namespaces and addresses, the bundles of
+    /// containers never started, unpacks left half done, and the engine's containers this node made to unpack an image.
     /// </remarks>
     public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
 
@@ -231,6 +250,8 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
             }
 
             removed++;
+            await ReleaseNetworkAsync(id);
+
             DockerDriver.DeleteDirectory(Path.Combine(_bundlesDir, id));
             DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
             switch (which)
@@ -261,6 +282,8 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
             foreach (var bundle in Directory.GetDirectories(_bundlesDir))
             {
                 var id = Path.GetFileName(bundle);
+                await ReleaseNetworkAsync(id);
+
                 DockerDriver.DeleteDirectory(bundle);
                 DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
             }
@@ -272,6 +295,11 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         }
 
         _rootfs.RemoveUnfinished();
+        if (_network is not null)
+        {
+            await _network.RemoveLeftoversAsync();
+        }
+
         try
         {
             var unpacking = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);

@@ -2,7 +2,7 @@ namespace FnSharp.Docker.Runc;
 
 /// <summary>
 /// Settings of the OCI-runtime driver (<see cref="RuncDriver"/>) and the choice of driver. The server binds them
-/// from <c>FN_DRIVER</c>, <c>FN_RUNC_PATH</c>, <c>FN_RUNC_STATE_DIR</c> and <c>FN_RUNC_INIT_PATH</c> and checks
+/// from <c>FN_DRIVER</c>, <c>FN_RUNC_PATH</c>, <c>FN_RUNC_STATE_DIR</c>, <c>FN_RUNC_INIT_PATH</c> and <c>FN_RUNC_SUBNET</c> and checks
 /// them at start-up (<c>docs/configuration.md</c>); the rest of the driver's settings are the Docker driver's
 /// (<see cref="DockerDriverOptions"/>: the engine its images come from, the node, the hardening, the start timeout).
 /// </summary>
@@ -29,6 +29,13 @@ public sealed record RuncDriverOptions
     /// </summary>
     public string InitPath { get; init; } = "/usr/bin/docker-init";
 
+    /// <summary>
+    /// The IPv4 subnet of the containers' network (<c>FN_RUNC_SUBNET</c>, default <c>10.213.0.0/16</c>): the host's
+    /// bridge <c>fnsharp0</c> takes its first address, each container one of the others; at most a /29. Unused when
+    /// <c>FN_DOCKER_NETWORKS</c> is <c>none</c>.
+    /// </summary>
+    public string Subnet { get; init; } = "10.213.0.0/16";
+
     /// <summary>Whether <see cref="InitPath"/> names an init process.</summary>
     public bool HasInit => InitPath is { Length: > 0 } and not "none";
 
@@ -44,19 +51,39 @@ public sealed record RuncDriverOptions
     /// none: a path is taken as it is, a name is looked up in <c>PATH</c>, then in <c>/usr/sbin</c>, <c>/usr/bin</c>,
     /// <c>/sbin</c> and <c>/bin</c> (a service's <c>PATH</c> often lacks the <c>sbin</c> directories).
     /// </summary>
-    public string? ResolveRuncPath()
+    public string? ResolveRuncPath() => FindProgram(RuncPath);
+
+    /// <summary>
+    /// The full path of the program <paramref name="name"/>, or <see langword="null"/> when there is none: a path is
+    /// taken as it is, a name is looked up in <c>PATH</c>, then in <c>/usr/sbin</c>, <c>/usr/bin</c>, <c>/sbin</c> and <c>/bin</c>.
+    /// </summary>
+    public static string? FindProgram(string name)
     {
-        if (RuncPath.Contains('/', StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Contains('/', StringComparison.Ordinal))
         {
-            return File.Exists(RuncPath) ? Path.GetFullPath(RuncPath) : null;
+            return File.Exists(name) ? Path.GetFullPath(name) : null;
         }
 
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"])
-            .Select(directory => Path.Combine(directory, RuncPath))
+            .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
     }
+
+    /// <summary>
+    /// The subnet of <see cref="Subnet"/>, or <see langword="null"/> when it is not an IPv4 subnet of at least 8
+    /// addresses written with its first address (<c>10.213.0.0/16</c>, not <c>10.213.0.5/16</c>).
+    /// </summary>
+    public System.Net.IPNetwork? ParseSubnet() =>
+        System.Net.IPNetwork.TryParse(Subnet, out var subnet)
+        && subnet.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        && subnet.PrefixLength <= 29
+        && subnet.BaseAddress.ToString() == Subnet.Split('/')[0]
+        && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(subnet.BaseAddress.GetAddressBytes()) & (uint.MaxValue >> subnet.PrefixLength)) == 0
+            ? subnet
+            : null;
 
     /// <summary>
     /// What makes this driver unable to run here, in words that name the setting to change; <see langword="null"/>
@@ -82,6 +109,11 @@ public sealed record RuncDriverOptions
         if (!Path.IsPathRooted(StateDir))
         {
             return $"is runc, whose FN_RUNC_STATE_DIR must be an absolute path, not '{StateDir}'.";
+        }
+
+        if (ParseSubnet() is null)
+        {
+            return $"is runc, whose FN_RUNC_SUBNET must be an IPv4 subnet of at least 8 addresses such as 10.213.0.0/16, not '{Subnet}'.";
         }
 
         if (HasInit && !File.Exists(InitPath))

@@ -57,20 +57,14 @@ internal static class CallsApi
         string? to_time,
         CancellationToken cancellationToken)
     {
-        var filter = new CallFilter
+        var filter = Cursor.NewestFirst(new CallFilter { FnId = fnID }, cursor, per_page, from_time, to_time) with
         {
-            FnId = fnID,
-            BeforeId = Cursor.DecodeId(cursor),
-            PerPage = Cursor.PageSize(per_page),
             Status = ParseStatus(status),
             DeadLetter = ParseDeadLetter(dead_letter),
-            From = ParseTime("from_time", from_time),
-            To = ParseTime("to_time", to_time),
         };
         _ = await store.GetFnAsync(fnID, cancellationToken) ?? throw new ApiException(ApiErrors.FnNotFound);
         var page = await calls.GetCallsAsync(filter, cancellationToken);
-        var next = page.Full && page.Items.Count > 0 ? Cursor.EncodeId(page.Items[^1].Id) : null;
-        return TypedResults.Ok(new ListBody<Call>(page.Items, next));
+        return TypedResults.Ok(new ListBody<Call>(page.Items, Cursor.NextId(page, static c => c.Id)));
     }
 
     /// <summary>200 with the call; 404 <c>Call not found</c>, or <c>Fn not found</c> when the fn does not exist.</summary>

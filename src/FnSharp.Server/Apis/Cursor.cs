@@ -45,6 +45,24 @@ internal static class Cursor
     /// <summary>The cursor of a list ordered by id alone (calls, newest first): the URL-safe base64 of the last item's id.</summary>
     public static string EncodeId(string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(id));
 
+    /// <summary>
+    /// <paramref name="filter"/> with the position, page size and time window of a request for a list newest first
+    /// (<c>cursor</c>, <c>per_page</c>, <c>from_time</c> and <c>to_time</c>, RFC 3339 or Unix seconds).
+    /// </summary>
+    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/>, or <see cref="CallsApi.InvalidTime"/>.</exception>
+    public static T NewestFirst<T>(T filter, string? cursor, int? perPage, string? fromTime, string? toTime)
+        where T : NewestFirstFilter =>
+        (T)(filter with
+        {
+            BeforeId = DecodeId(cursor),
+            PerPage = PageSize(perPage),
+            From = CallsApi.ParseTime("from_time", fromTime),
+            To = CallsApi.ParseTime("to_time", toTime),
+        });
+
+    /// <summary>The cursor of the page after <paramref name="page"/> of a list by id (calls and audit entries newest first, keys oldest first): the last item's id, when the page is full.</summary>
+    public static string? NextId<T>(Page<T> page, Func<T, string> idOf) => page.Full && page.Items.Count > 0 ? EncodeId(idOf(page.Items[^1])) : null;
+
     /// <summary>The id a cursor of <see cref="EncodeId"/> resumes after; <see langword="null"/> without a cursor.</summary>
     /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/> when the cursor does not decode to an id.</exception>
     public static string? DecodeId(string? cursor)

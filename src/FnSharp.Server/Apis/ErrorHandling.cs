@@ -52,19 +52,25 @@ internal static partial class ErrorHandling
         return false;
     }
 
+    /// <summary>
+    /// The answer to an expected failure of a request: an <see cref="ApiException"/>'s error, or a
+    /// <see cref="BadHttpRequestException"/> (a body Kestrel or the edge refused) as JSON; <see langword="null"/> for anything else.
+    /// </summary>
+    public static ApiError? ErrorOf(Exception? exception, HttpContext context) => exception switch
+    {
+        ApiException api => api.Error,
+        BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
+        // Trailers of a chunked body that Kestrel refuses as it reads the body: its limits are the headers' (both count).
+        BadHttpRequestException { StatusCode: 431 } => EdgeErrors.HeadersTooLarge(context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value),
+        // The framework's own message names what was wrong (a query parameter that is not a number, say) and no internals.
+        BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.Message),
+        _ => null,
+    };
+
     private static async Task HandleExceptionAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var error = exception switch
-        {
-            ApiException api => api.Error,
-            BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
-            // Trailers of a chunked body that Kestrel refuses as it reads the body: its limits are the headers' (both count).
-            BadHttpRequestException { StatusCode: 431 } => EdgeErrors.HeadersTooLarge(context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value),
-            // The framework's own message names what was wrong (a query parameter that is not a number, say) and no internals.
-            BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.Message),
-            _ => null,
-        };
+        var error = ErrorOf(exception, context);
         if (error is null)
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FnSharp.Server.Errors");

@@ -16,17 +16,8 @@ internal static class AuditApi
     /// </summary>
     public static async Task<IResult> ListAudit(AuthStore store, string? cursor, int? per_page, string? key_id, string? app_id, string? from_time, string? to_time, CancellationToken cancellationToken)
     {
-        var filter = new AuditFilter
-        {
-            BeforeId = Cursor.DecodeId(cursor),
-            PerPage = Cursor.PageSize(per_page),
-            KeyId = AppsApi.NullIfEmpty(key_id),
-            AppId = AppsApi.NullIfEmpty(app_id),
-            From = CallsApi.ParseTime("from_time", from_time),
-            To = CallsApi.ParseTime("to_time", to_time),
-        };
+        var filter = Cursor.NewestFirst(new AuditFilter { KeyId = AppsApi.NullIfEmpty(key_id), AppId = AppsApi.NullIfEmpty(app_id) }, cursor, per_page, from_time, to_time);
         var page = await store.Audit.GetAuditEntriesAsync(filter, cancellationToken);
-        var next = page.Full && page.Items.Count > 0 ? Cursor.EncodeId(page.Items[^1].Id) : null;
-        return TypedResults.Ok(new ListBody<AuditEntry>(page.Items, next));
+        return TypedResults.Ok(new ListBody<AuditEntry>(page.Items, Cursor.NextId(page, static e => e.Id)));
     }
 }

@@ -30,8 +30,7 @@ internal static class KeysApi
     public static async Task<IResult> ListKeys(AuthStore store, string? cursor, int? per_page, CancellationToken cancellationToken)
     {
         var page = await store.Keys.GetKeysAsync(Cursor.DecodeId(cursor), Cursor.PageSize(per_page), cancellationToken);
-        var next = page.Full && page.Items.Count > 0 ? Cursor.EncodeId(page.Items[^1].Id) : null;
-        return TypedResults.Ok(new ListBody<ApiKey>(page.Items, next));
+        return TypedResults.Ok(new ListBody<ApiKey>(page.Items, Cursor.NextId(page, static k => k.Id)));
     }
 
     /// <summary>200 with the key, or 404.</summary>

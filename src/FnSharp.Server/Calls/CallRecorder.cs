@@ -111,7 +111,7 @@ internal sealed partial class CallRecorder : BackgroundService
     public bool Record(Call call, CallExecution? execution, string? failureLog = null)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var record = CallRecords.WithStart(call with { Type = CallTypes.Sync }, execution, call.CompletedAt ?? execution?.StartedAt ?? call.CreatedAt) with
+        var record = CallRecords.WithStart(call, execution, call.CompletedAt ?? execution?.StartedAt ?? call.CreatedAt) with
         {
             Attempts = execution is null ? 0 : 1,
             StartedAt = execution?.StartedAt ?? call.StartedAt,

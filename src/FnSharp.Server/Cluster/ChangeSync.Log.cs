@@ -2,7 +2,7 @@ namespace FnSharp.Server.Cluster;
 
 internal sealed partial class ChangeSync
 {
-    // Event ids 1920-1939 belong to change notifications (StoreChangeListener has the others).
+    // Event ids 1920-1929 belong to change notifications (StoreChangeListener has the others).
     [LoggerMessage(1923, LogLevel.Warning, "Node(s) {Nodes} did not acknowledge a change made through this node within {TimeoutMs} ms; answered anyway. They are not waited for again until they acknowledge one, this one late or a later one (they see this one when their change feed delivers it)")]
     private static partial void LogUnacknowledged(ILogger logger, string nodes, long timeoutMs);
 

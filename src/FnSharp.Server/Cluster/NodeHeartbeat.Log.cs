@@ -2,7 +2,7 @@ namespace FnSharp.Server.Cluster;
 
 internal sealed partial class NodeHeartbeat
 {
-    // Event ids 1900-1949 belong to the cluster: 1900-1919 to membership.
+    // Event ids 1900-1929 belong to the cluster: 1900-1919 to membership.
     [LoggerMessage(1900, LogLevel.Information, "Node {Node} joined the cluster at {Url}; heartbeat every {HeartbeatMs} ms (FN_NODE_HEARTBEAT_MSECS)")]
     private static partial void LogJoined(ILogger logger, string node, string url, int heartbeatMs);
 

@@ -2,7 +2,7 @@ namespace FnSharp.Server.Cluster;
 
 internal sealed partial class StoreChangeListener
 {
-    // Event ids 1900-1949 belong to the cluster: 1920-1939 to change notifications.
+    // Event ids 1900-1929 belong to the cluster: 1920-1929 to change notifications.
     [LoggerMessage(1920, LogLevel.Information, "Listening for changes other nodes make to apps, fns and triggers; cached lookups are dropped at each")]
     private static partial void LogSubscribed(ILogger logger);
 

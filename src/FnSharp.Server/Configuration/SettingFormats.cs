@@ -123,6 +123,18 @@ internal static class SettingFormats
             ? SettingValue<string>.Of(first)
             : SettingValue<string>.Bad($"must name a Docker network (bridge, none, ...), not '{text}'."));
 
+    /// <summary>
+    /// The root of the containers' socket directories (<c>FN_IOFS_PATH</c>): an absolute path of at most
+    /// <see cref="SocketDirectories.MaxRootBytes"/> bytes, so that the server can connect to each container's socket.
+    /// </summary>
+    public static readonly SettingFormat<string> IofsPath = new(text =>
+    {
+        var path = text.Trim();
+        return !Path.IsPathFullyQualified(path) ? SettingValue<string>.Bad($"must be an absolute directory path such as /tmp/fnsharp-iofs, not '{text}'.")
+            : System.Text.Encoding.UTF8.GetByteCount(path) > SocketDirectories.MaxRootBytes ? SettingValue<string>.Bad($"must be at most {SocketDirectories.MaxRootBytes} bytes long (a unix socket's path may not exceed 107 bytes, and each container's is this plus {SocketDirectories.SocketPathBytes}), not '{text}'.")
+            : SettingValue<string>.Of(Path.TrimEndingDirectorySeparator(path));
+    });
+
     /// <summary>The driver of fn containers (<c>FN_DRIVER</c>): <c>docker</c> or <c>runc</c>, in any case.</summary>
     public static readonly SettingFormat<ContainerDriverKind> DriverName = new(text => text.Trim().ToLowerInvariant() switch
     {

@@ -87,6 +87,7 @@ internal static class Settings
     {
         { "FN_DOCKER_HOST", o => o.Endpoint, EngineAddress },
         { "FN_NODE_NAME", o => o.Node, Text },
+        { SocketDirectories.Setting, o => o.IofsRoot, IofsPath },
         { "FN_HOT_START_TIMEOUT_MSECS", o => o.HotStartTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_API_TIMEOUT_MSECS", o => o.ApiTimeoutMs, Int("a positive number of milliseconds", v => v >= 1) },
         { "FN_DOCKER_NETWORKS", o => o.Network, DockerNetworks },
@@ -119,6 +120,7 @@ internal static class Settings
         { "FN_RUNC_PATH", o => o.RuncPath, Text },
         { "FN_RUNC_STATE_DIR", o => o.StateDir, Text },
         { "FN_RUNC_INIT_PATH", o => o.InitPath, Text },
+        { "FN_RUNC_SUBNET", o => o.Subnet, Text },
 
         // Read here too, never failing (the Docker group reports a bad value): the runc driver refuses a writable root,
         // since an image's root filesystem is shared; FN_DRIVER's check says so.

@@ -21,7 +21,7 @@ internal static class DetachedRetryPolicy
     {
         CallStatus.Success => DetachedFault.None,
         CallStatus.TooBusy or CallStatus.EngineUnavailable => DetachedFault.Busy,
-        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut => DetachedFault.Platform,
+        CallStatus.ContainerInitFailed or CallStatus.ContainerInitTimedOut or CallStatus.NodeFault => DetachedFault.Platform,
 
         // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for
         // FN_ASYNC_MAX_EVENT_AGE_SECS would only hide it.

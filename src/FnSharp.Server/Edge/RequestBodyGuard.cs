@@ -15,7 +15,8 @@ namespace FnSharp.Server.Edge;
 /// then, holds its connection and the buffered half for hours; windows catch both.</item>
 /// <item>Kestrel's chunked reader reports a chunk size past what it can count (<c>80000000</c> and
 /// more) as a bare <see cref="IOException"/>, where its other framing errors are
-/// <see cref="BadHttpRequestException"/>s (400): it becomes one too, instead of a 500.</item>
+/// <see cref="BadHttpRequestException"/>s (400): it becomes one too, instead of a 500, and every framing
+/// error reads <c>malformed request body: </c> and Kestrel's reason, on every route.</item>
 /// </list>
 /// It reads Kestrel's body as a <see cref="PipeReader"/> and ends a read that waits (a stall, or the caller's
 /// cancellation) with <see cref="PipeReader.CancelPendingRead"/>, then gives the read back
@@ -157,9 +158,13 @@ internal sealed class RequestBodyGuard(PipeReader inner, TimeSpan window, long b
         base.Dispose(disposing);
     }
 
-    private static bool IsMalformed(IOException e) => e.GetType() == typeof(IOException);
+    /// <summary>
+    /// Whether Kestrel's body read failed on the body's framing: its plain <see cref="IOException"/> (a chunk size it
+    /// cannot count) or its own 400 (a chunk size that is not hex, a missing CRLF), both answered the same way.
+    /// </summary>
+    private static bool IsMalformed(Exception e) => e.GetType() == typeof(IOException) || e is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest };
 
-    private static BadHttpRequestException Malformed(IOException e)
+    private static BadHttpRequestException Malformed(Exception e)
     {
         var error = EdgeErrors.MalformedBody(e.Message);
         return new BadHttpRequestException(error.Message, error.Status, e);
@@ -172,7 +177,7 @@ internal sealed class RequestBodyGuard(PipeReader inner, TimeSpan window, long b
         {
             return inner.ReadAsync(CancellationToken.None);
         }
-        catch (IOException e) when (IsMalformed(e))
+        catch (Exception e) when (IsMalformed(e))
         {
             throw Malformed(e);
         }
@@ -184,7 +189,7 @@ internal sealed class RequestBodyGuard(PipeReader inner, TimeSpan window, long b
         {
             return await pending;
         }
-        catch (IOException e) when (IsMalformed(e))
+        catch (Exception e) when (IsMalformed(e))
         {
             throw Malformed(e);
         }

@@ -45,6 +45,7 @@ public static class FnSharpServerExtensions
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<RuncDriverOptions>().Driver == ContainerDriverKind.Runc
             ? sp.GetRequiredService<RuncDriver>()
             : sp.GetRequiredService<DockerDriver>());
+        services.AddSingleton<IStartupCheck, SocketDirectoryStartup>();
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
 

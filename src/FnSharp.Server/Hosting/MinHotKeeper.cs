@@ -130,13 +130,13 @@ internal sealed partial class MinHotKeeper(RunnerAgent agent, IServiceProvider s
         }
     }
 
-    // Event ids 1900-1909 belong to min-hot.
-    [LoggerMessage(1900, LogLevel.Information, "Keeping the containers of {Count} fn(s) hot (fnsharp.io/min-hot)")]
+    // Event ids 1960-1969 belong to min-hot (1900-1919 are the cluster's membership).
+    [LoggerMessage(1960, LogLevel.Information, "Keeping the containers of {Count} fn(s) hot (fnsharp.io/min-hot)")]
     private static partial void LogStarted(ILogger logger, int count);
 
-    [LoggerMessage(1901, LogLevel.Warning, "Fn {FnId} asks fnsharp.io/min-hot {MinHot} of {MemoryMiB} MiB, more than this node can keep hot: keeping {Fits}")]
+    [LoggerMessage(1961, LogLevel.Warning, "Fn {FnId} asks fnsharp.io/min-hot {MinHot} of {MemoryMiB} MiB, more than this node can keep hot: keeping {Fits}")]
     private static partial void LogTooMuchMemory(ILogger logger, string fnId, int minHot, int memoryMiB, int fits);
 
-    [LoggerMessage(1902, LogLevel.Error, "Could not read the fns kept hot (fnsharp.io/min-hot) at start; they start with their first calls")]
+    [LoggerMessage(1962, LogLevel.Error, "Could not read the fns kept hot (fnsharp.io/min-hot) at start; they start with their first calls")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
 }

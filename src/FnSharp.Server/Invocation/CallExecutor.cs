@@ -8,8 +8,12 @@ namespace FnSharp.Server.Invocation;
 /// <c>/t</c>) and the detached one (<see cref="Detached.DetachedCallWorker"/>): submits it to the agent,
 /// takes its answer within <c>FN_MAX_RESPONSE_SIZE</c> into the caller's stream (the client's response,
 /// or nowhere for a detached call), and says how it ended (<see cref="CallOutcome"/>, which makes the
-/// stored record). The call's output becomes its log afterwards: through <see cref="CollectLogAsync"/> for a
-/// detached call, through <see cref="CallRecorder"/>'s batches behind the synchronous path.
+/// stored record). An answer read whole before anything is sent (one within the hold-back, arrived already when
+/// there is no limit: <see cref="LimitedBodyCopier"/>) gives its container back to the fn before the caller is
+/// answered, as Fn's agent does, so that forwarding to the client is off the path of the container's next call; a
+/// longer or streamed answer keeps its container until the caller has taken it all. The call's output becomes its
+/// log afterwards: through <see cref="CollectLogAsync"/> for a detached call, through <see cref="CallRecorder"/>'s
+/// batches behind the synchronous path.
 /// </summary>
 internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options, TimeProvider time)
 {
@@ -47,7 +51,8 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
         var status = StatusCodes.Status200OK;
         try
         {
-            // Not disposed here: the outcome disposes the answer with the result, after the caller has answered its client.
+            // Not disposed here: the outcome disposes the answer with the result, after the caller has answered its client
+            // (the container went back as soon as the body was read whole, when it was before anything was sent).
             var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
             var copied = await LimitedBodyCopier.CopyAsync(
                 body,
@@ -60,6 +65,7 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
                     status = start?.Invoke(answer) ?? status;
                     return Task.CompletedTask;
                 },
+                result.AnswerReadAsync,
                 cancellationToken);
             if (copied != BodyCopyResult.Completed)
             {

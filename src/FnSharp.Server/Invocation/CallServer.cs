@@ -39,29 +39,56 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
         var callId = ids.NewId();
         var arrived = ApiTime.Now(time);
         context.Response.Headers[FnHeaders.CallId] = callId;
+        Call? call = null;
         try
         {
             CheckRequestSize(context, callId);
             var requestedDetached = DetachedCallAcceptor.RequestedDetached(context.Request);
             var target = await resolveAsync(context.RequestAborted);
+            call = new Call { Id = callId, AppId = target.App.Id, FnId = target.Fn.Id, CreatedAt = arrived };
             if (requestedDetached ?? target.Trigger?.Annotations.ContainsKey(DetachedCallAcceptor.InvokeTypeAnnotation) ?? false)
             {
                 // Resolved only here, so that synchronous calls never depend on the call store.
                 var detached = context.RequestServices.GetRequiredService<DetachedCallAcceptor>();
                 if (requestedDetached is true || detached.TriggerDetached(target.Trigger))
                 {
+                    call = call with { Type = CallTypes.Detached };
                     await detached.AcceptAsync(context, callId, target, ContainerHeaders(context.Request, trigger, callId), _options.MaxRequestSize);
                     return;
                 }
             }
 
-            await RunAsync(context, new Call { Id = callId, AppId = target.App.Id, FnId = target.Fn.Id, CreatedAt = arrived }, target, trigger);
+            await RunAsync(context, call, target, trigger);
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
             // Answered here rather than by the error handler, which would drop Fn-Call-Id.
+            RecordRefusal(context, call, e.Error);
             await ApiJson.WriteErrorAsync(context.Response, e.Error);
         }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // A body Kestrel or the edge refused (400, 408, 431): answered by the error handler, which closes a slow client's connection.
+            RecordRefusal(context, call, ErrorHandling.ErrorOf(e, context)!);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Records a call refused before it reached the agent (its body malformed, too slow or too large, its headers too
+    /// large for the function), so that the <c>Fn-Call-Id</c> its client got names a call: <c>error</c> with the status
+    /// and message of the answer, no attempt (Fn gives the id too, and kept no record of a call that never ran). A request
+    /// refused before its fn was found (404, or 413 by <c>Content-Length</c>) has no fn to file it under; a client gone
+    /// gets no answer and no record.
+    /// </summary>
+    private void RecordRefusal(HttpContext context, Call? call, ApiError error)
+    {
+        if (call is null || !_options.CallRecords || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        recorder.Record(call with { Status = CallStates.Error, StatusCode = error.Status, Error = error.Message, CompletedAt = ApiTime.Now(time) }, execution: null);
     }
 
     private void CheckRequestSize(HttpContext context, string callId)

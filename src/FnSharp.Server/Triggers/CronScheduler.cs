@@ -189,28 +189,28 @@ internal sealed partial class CronScheduler(
         return true;
     }
 
-    // Event ids 1900-1999 belong to triggers: 1900-1929 to cron triggers.
-    [LoggerMessage(1900, LogLevel.Information, "Cron triggers do not fire on this node: FN_CRON_POLL_MSECS=0")]
+    // Event ids 1930-1999 belong to triggers: 1970-1989 to cron triggers (1900-1929 are the cluster's).
+    [LoggerMessage(1970, LogLevel.Information, "Cron triggers do not fire on this node: FN_CRON_POLL_MSECS=0")]
     private static partial void LogSchedulerOff(ILogger logger);
 
-    [LoggerMessage(1901, LogLevel.Critical, "Cron triggers do not fire: the datastore keeps no ticks")]
+    [LoggerMessage(1971, LogLevel.Critical, "Cron triggers do not fire: the datastore keeps no ticks")]
     private static partial void LogNoTickStore(ILogger logger, Exception exception);
 
-    [LoggerMessage(1902, LogLevel.Error, "A pass over the cron triggers failed; the next one runs in {PollMs} ms")]
+    [LoggerMessage(1972, LogLevel.Error, "A pass over the cron triggers failed; the next one runs in {PollMs} ms")]
     private static partial void LogPassFailed(ILogger logger, Exception exception, long pollMs);
 
-    [LoggerMessage(1903, LogLevel.Error, "The tick of cron trigger {TriggerId} (fn {FnId}) could not be stored; it is tried again at the next pass")]
+    [LoggerMessage(1973, LogLevel.Error, "The tick of cron trigger {TriggerId} (fn {FnId}) could not be stored; it is tried again at the next pass")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string triggerId, string fnId);
 
-    [LoggerMessage(1904, LogLevel.Warning, "Cron trigger {TriggerId} does not fire on this node: {Reason}")]
+    [LoggerMessage(1974, LogLevel.Warning, "Cron trigger {TriggerId} does not fire on this node: {Reason}")]
     private static partial void LogBadSchedule(ILogger logger, string triggerId, string reason);
 
-    [LoggerMessage(1905, LogLevel.Debug, "Cron trigger {TriggerId} queued call {CallId} of fn {FnId} for its tick at {TickAt:O}")]
+    [LoggerMessage(1975, LogLevel.Debug, "Cron trigger {TriggerId} queued call {CallId} of fn {FnId} for its tick at {TickAt:O}")]
     private static partial void LogQueued(ILogger logger, string triggerId, string fnId, DateTimeOffset tickAt, string callId);
 
-    [LoggerMessage(1906, LogLevel.Information, "Cron trigger {TriggerId} missed ticks while no node ran it; queued one catch-up call {CallId} of fn {FnId} for its tick at {TickAt:O}, the others are not run")]
+    [LoggerMessage(1976, LogLevel.Information, "Cron trigger {TriggerId} missed ticks while no node ran it; queued one catch-up call {CallId} of fn {FnId} for its tick at {TickAt:O}, the others are not run")]
     private static partial void LogCaughtUp(ILogger logger, string triggerId, string fnId, DateTimeOffset tickAt, string callId);
 
-    [LoggerMessage(1907, LogLevel.Information, "Cron trigger {TriggerId} skipped its tick at {TickAt:O}: the previous call of fn {FnId} is still queued or running (fnsharp.io/cron-overlap: skip)")]
+    [LoggerMessage(1977, LogLevel.Information, "Cron trigger {TriggerId} skipped its tick at {TickAt:O}: the previous call of fn {FnId} is still queued or running (fnsharp.io/cron-overlap: skip)")]
     private static partial void LogSkipped(ILogger logger, string triggerId, string fnId, DateTimeOffset tickAt);
 }

@@ -3,7 +3,7 @@ namespace FnSharp.Server.Triggers;
 /// <summary>The log lines of <see cref="NatsTriggerListener"/>.</summary>
 internal sealed partial class NatsTriggerListener
 {
-    // Event ids 1900-1999 belong to triggers: 1930-1959 to nats triggers.
+    // Event ids 1930-1999 belong to triggers: 1930-1959 to nats triggers.
     [LoggerMessage(1930, LogLevel.Information, "NATS triggers are off on this node: FN_NATS_URL is not set (creating a nats trigger is refused with 400)")]
     private static partial void LogOff(ILogger logger);
 

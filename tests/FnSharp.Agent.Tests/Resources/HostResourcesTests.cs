@@ -16,6 +16,7 @@ public sealed class HostResourcesTests
         var resources = HostResources.Compute(files, processorCount: 8, headroomMiB: 256, maxMemoryBytes: null, maxCpuMilliCpus: null);
 
         Assert.Equal(4096 - 256, resources.TotalMemoryMiB);
+        Assert.Equal("its cgroup's memory.max less FN_MEMORY_HEADROOM_MIB=256", resources.MemoryBound);
         Assert.Equal(8000, resources.TotalCpuMilliCpus);
     }
 
@@ -31,6 +32,7 @@ public sealed class HostResourcesTests
         var resources = HostResources.Compute(files, processorCount: 4, headroomMiB: 0, maxMemoryBytes: null, maxCpuMilliCpus: null);
 
         Assert.Equal(2048, resources.TotalMemoryMiB);
+        Assert.Equal("its cgroup's memory.limit_in_bytes less FN_MEMORY_HEADROOM_MIB=0", resources.MemoryBound);
         Assert.Equal(1500, resources.TotalCpuMilliCpus);
     }
 
@@ -48,6 +50,7 @@ public sealed class HostResourcesTests
         var resources = HostResources.Compute(files, processorCount: 2, headroomMiB: 256, maxMemoryBytes: null, maxCpuMilliCpus: null);
 
         Assert.Equal(8192 - 256, resources.TotalMemoryMiB);
+        Assert.Equal("its available memory, MemAvailable, less FN_MEMORY_HEADROOM_MIB=256", resources.MemoryBound);
         Assert.Equal(2000, resources.TotalCpuMilliCpus);
     }
 
@@ -59,7 +62,19 @@ public sealed class HostResourcesTests
         var resources = HostResources.Compute(files, processorCount: 8, headroomMiB: 256, maxMemoryBytes: 1 * GiB, maxCpuMilliCpus: 500);
 
         Assert.Equal(1024, resources.TotalMemoryMiB);
+        Assert.Equal("FN_MAX_TOTAL_MEMORY_BYTES=1073741824", resources.MemoryBound);
         Assert.Equal(500, resources.TotalCpuMilliCpus);
+    }
+
+    [Fact]
+    public void Compute_CapAboveTheHostLessHeadroom_TheHostsLimitBoundsIt()
+    {
+        var files = Files(("/proc/meminfo", "MemAvailable:   1048576 kB\n"));
+
+        var resources = HostResources.Compute(files, processorCount: 8, headroomMiB: 256, maxMemoryBytes: 1 * GiB, maxCpuMilliCpus: null);
+
+        Assert.Equal(1024 - 256, resources.TotalMemoryMiB);
+        Assert.Equal("its available memory, MemAvailable, less FN_MEMORY_HEADROOM_MIB=256", resources.MemoryBound);
     }
 
     [Fact]

@@ -32,6 +32,22 @@ internal sealed class ClosedLoop
         _callers = [.. Enumerable.Range(0, callers).Select(_ => CallInLoopAsync(fn))];
     }
 
+    /// <summary>
+    /// Starts <paramref name="callers"/> callers of <paramref name="fn"/> after one call that ran <paramref name="callTime"/> on the
+    /// fake clock, as the benchmark's warm-up: the fn's call time is known before its callers come.
+    /// </summary>
+    public static async Task<ClosedLoop> AfterOneCallAsync(AgentHarness h, Fn fn, int callers, TimeSpan callTime)
+    {
+        var loop = new ClosedLoop(h, fn, 0);
+        var first = h.CallAsync(fn);
+        await h.Driver.WaitUntilAsync(_ => !loop._running.IsEmpty);
+        h.Clock.Advance(callTime);
+        loop.End(1);
+        Assert.Equal(CallStatus.Success, (await first).Status);
+        loop._callers.AddRange(Enumerable.Range(0, callers).Select(_ => loop.CallInLoopAsync(fn)));
+        return loop;
+    }
+
     /// <summary>Calls running in a container now.</summary>
     public int Running => _running.Count;
 

@@ -19,7 +19,7 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
         await using var result = await _h.SubmitAsync(_h.NewFn(memoryMiB: 512));
 
         Assert.Equal(CallStatus.CannotAllocate, result.Status);
-        Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 512 MiB and containers on this node may use 256 MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"), (result.Error!.Status, result.Error.Message));
+        Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 512 MiB and containers on this node may use 256 MiB in all (bounded by its memory less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"), (result.Error!.Status, result.Error.Message));
         Assert.Equal(result.Error.Message, result.FailureLog);
         Assert.Equal(0, _h.Driver.CreatedCount);
     }
@@ -34,6 +34,7 @@ public sealed class RunnerAgentAdmissionTests : IAsyncLifetime
         var syncOutcome = await _h.CallAsync(fn);
 
         Assert.Equal(CallStatus.CannotAllocate, asyncResult.Status);
+        Assert.Equal("Requested CPU/Memory cannot be allocated: the fn asks 600 MiB and detached calls on this node may use 500 MiB in all (FN_ASYNC_MEMORY_SHARE of what its containers may use, bounded by its memory less FN_MEMORY_HEADROOM_MIB); lower the fn's memory", asyncResult.Error!.Message);
         Assert.Equal(CallStatus.Success, syncOutcome.Status);
     }
 

@@ -57,7 +57,7 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
 
         await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
         Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(keep_alive_window)", StringComparison.Ordinal) && e.Message.Contains("Cost (10 idle times", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2015);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2019);
     }
 
     [Fact]

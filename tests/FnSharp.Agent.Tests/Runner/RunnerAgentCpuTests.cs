@@ -56,7 +56,42 @@ public sealed class RunnerAgentCpuTests : IAsyncLifetime
         Assert.Equal(new(16, 0, 0, 16), stats);
     }
 
-    /// <summary>A fn whose first call took 100 ms and <paramref name="cpuPerCall"/> of CPU; its later calls wait for the release and compute at the same share.</summary>
+    [Fact]
+    public async Task SubmitAsync_CpuBoundFnWhoseColdFirstCallLookedWaiting_DoesNotGrowToItsDemand()
+    {
+        // Its container's first call took 150 ms at 2% CPU (the FDK's warm-up), as the fast C# fn's did under load;
+        // its calls after that compute all their time.
+        _h.NodeCpuBusy = 1;
+        var fn = _h.NewFn();
+        var calls = 0;
+        _h.Driver.SetHandler(fn.Id, async context =>
+        {
+            var container = Testing.Fakes.FakeContainer.Of(context);
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                _h.Clock.Advance(TimeSpan.FromMilliseconds(150));
+                container.UseCpu(TimeSpan.FromMilliseconds(3));
+            }
+            else
+            {
+                var began = _h.Clock.GetTimestamp();
+                await _release.Task;
+                container.UseCpu(_h.Clock.GetElapsedTime(began));
+            }
+
+            await context.Response.WriteAsync("done");
+        });
+        Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
+
+        var stats = await BurstAsync(fn, 16, runningBefore: 2);
+
+        Assert.Equal(new(1, 0, 15, 1), stats);
+    }
+
+    /// <summary>
+    /// A fn whose first two calls (on its one container: its warm-up call, then one the runner judges it by) took 100 ms
+    /// and <paramref name="cpuPerCall"/> of CPU each; its later calls wait for the release and compute at the same share.
+    /// </summary>
     private async Task<Fn> MeasuredFnAsync(TimeSpan cpuPerCall)
     {
         var fn = _h.NewFn();
@@ -64,7 +99,7 @@ public sealed class RunnerAgentCpuTests : IAsyncLifetime
         _h.Driver.SetHandler(fn.Id, async context =>
         {
             var container = Testing.Fakes.FakeContainer.Of(context);
-            if (Interlocked.Increment(ref measured) == 1)
+            if (Interlocked.Increment(ref measured) <= 2)
             {
                 _h.Clock.Advance(TimeSpan.FromMilliseconds(100));
                 container.UseCpu(cpuPerCall);
@@ -80,14 +115,19 @@ public sealed class RunnerAgentCpuTests : IAsyncLifetime
             await context.Response.WriteAsync("done");
         });
         Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
+        Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
         return fn;
     }
 
-    /// <summary>Sends <paramref name="count"/> calls that run until released, lets ten start times pass, and returns the fn's state then.</summary>
-    private async Task<SlotStatsView> BurstAsync(Fn fn, int count)
+    /// <summary>
+    /// Sends <paramref name="count"/> calls that run until released, waits until the fake driver counts
+    /// <paramref name="runningBefore"/> calls (those before and the first of these), lets ten start times pass, and
+    /// returns the fn's state then.
+    /// </summary>
+    private async Task<SlotStatsView> BurstAsync(Fn fn, int count, int runningBefore = 3)
     {
         var calls = Enumerable.Range(0, count).Select(_ => _h.CallAsync(fn)).ToList();
-        await _h.Driver.WaitUntilAsync(d => d.CallCount >= 2);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount >= runningBefore);
         for (var i = 0; i < 10; i++)
         {
             _h.Clock.Advance(TimeSpan.FromMilliseconds(300));

@@ -3,6 +3,7 @@ using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
 using FnSharp.Testing.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -23,6 +24,49 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task SubmitAsync_PausedContainerWhileTheEngineIsDown_503NamingTheEngineNotTheFn()
+    {
+        await using var h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 }, logger: _log);
+        var fn = h.NewFn();
+        await h.ExecuteAsync(fn);
+        h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
+        h.Driver.EngineDown = true;
+
+        await using var result = await h.SubmitAsync(fn);
+
+        Assert.Equal((CallStatus.EngineUnavailable, 503, (TimeSpan?)EngineBackoff.Max), (result.Status, result.Error!.Status, result.RetryAfter));
+        Assert.Equal(CallErrors.EngineUnavailable.Message, result.Error.Message);
+
+        // The paused container, in a state the runner no longer knows, is removed once the engine answers.
+        h.Driver.EngineDown = false;
+        h.Clock.Advance(LiveContainers.FirstRetry);
+        await h.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NodeCannotMakeTheSocketDirectory_500BlamingTheNodeNotTheFnAndNoEngineBackOff()
+    {
+        var fn = _h.NewFn();
+        _h.Driver.StartFailure = ContainerStartError.NodeFault;
+
+        await using var refused = await _h.SubmitAsync(fn);
+        _h.Driver.StartFailure = null;
+        await using var served = await _h.SubmitAsync(fn);
+
+        Assert.Equal((CallStatus.NodeFault, 500), (refused.Status, refused.Error!.Status));
+        Assert.Equal(CallErrors.NodeFaultPrefix + ": fake reason (not a fault of the function or its FDK: the server's operator must fix the node)", refused.Error.Message);
+        Assert.Equal("fake start failure NodeFault", refused.FailureLog);
+        var logged = Assert.Single(_log.Entries, e => e.EventId == 2017);
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains("through no fault of the fn: fake start failure NodeFault", logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId is 2002 or 2010);
+
+        // Not an engine outage: the next start goes to the engine at once.
+        Assert.Equal(CallStatus.Success, served.Status);
+    }
 
     [Fact]
     public async Task SubmitAsync_EngineDown_503NamingTheEngineWithRetryAfterAndStartsBackOff()
@@ -159,7 +203,7 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
         await _h.Driver.WaitUntilAsync(d => d.OrphanSweeps == 1);
 
         Assert.Equal(0, _h.Driver.Orphans);
-        Assert.Contains(_log.Entries, e => e.EventId == 2015 && e.Message.StartsWith("Removed 1 container(s)", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2015 && e.Message == "Removed 1 container(s) of this node that the engine created while its answer never reached the server (the engine was down or did not answer in time)");
     }
 
     [Fact]

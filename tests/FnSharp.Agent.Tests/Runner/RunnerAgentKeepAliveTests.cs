@@ -59,7 +59,7 @@ public sealed class RunnerAgentKeepAliveTests : IAsyncLifetime
         Assert.Equal(StartKind.Prewarmed, result.Execution!.StartKind);
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
         Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(until_prewarm)", StringComparison.Ordinal) && e.Message.Contains("Histogram (10 idle times", StringComparison.Ordinal));
-        Assert.Contains(_log.Entries, e => e.EventId == 2015 && e.Message.Contains(fn.Id, StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2019 && e.Message.Contains(fn.Id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class RunnerAgentKeepAliveTests : IAsyncLifetime
 
         Assert.Equal(StartKind.Cold, early.Execution!.StartKind);
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
-        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2015);
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2019);
     }
 
     [Fact]

@@ -68,6 +68,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     [InlineData(ContainerStartError.ImageNotFound, CallStatus.ImageNotFound, 502)]
     [InlineData(ContainerStartError.InitFailed, CallStatus.ContainerInitFailed, 502)]
     [InlineData(ContainerStartError.InitTimedOut, CallStatus.ContainerInitTimedOut, 504)]
+    [InlineData(ContainerStartError.NodeFault, CallStatus.NodeFault, 500)]
     public async Task SubmitAsync_ContainerCannotStart_TypedFailureNoContainerAndNoMemoryLeft(ContainerStartError error, CallStatus expected, int status)
     {
         _h.Driver.StartFailure = error;
@@ -309,15 +310,17 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
             [CallStatus.ContainerInitTimedOut] = (504, CallErrors.ContainerInitTimedOut.Message),
             [CallStatus.ContainerInitFailed] = (502, CallErrors.ContainerInitFailed.Message),
             [CallStatus.TooBusy] = (503, "Timed out - server too busy"),
-            [CallStatus.CannotAllocate] = (400, CallErrors.CannotAllocate(8192, 200, detached: false).Message),
+            [CallStatus.CannotAllocate] = (400, CallErrors.CannotAllocate(8192, 200, detached: false, "FN_MAX_TOTAL_MEMORY_BYTES=209715200").Message),
             [CallStatus.OutOfMemory] = (502, CallErrors.OutOfMemory.Message),
             [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
             [CallStatus.EngineUnavailable] = (503, CallErrors.EngineUnavailable.Message),
+            [CallStatus.NodeFault] = (500, CallErrors.NodeFault(null).Message),
         };
 
         Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);
         Assert.Equal(expected.Count, expected.Values.Distinct().Count());
         Assert.Equal((503, "Timed out - server too busy"), (CallErrors.TooBusy.Status, CallErrors.TooBusy.Message));
-        Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"), (CallErrors.CannotAllocate(8192, 200, detached: false).Status, CallErrors.CannotAllocate(8192, 200, detached: false).Message));
+        var refusal = CallErrors.CannotAllocate(8192, 200, detached: false, "FN_MAX_TOTAL_MEMORY_BYTES=209715200");
+        Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (bounded by FN_MAX_TOTAL_MEMORY_BYTES=209715200); lower the fn's memory"), (refusal.Status, refusal.Message));
     }
 }

@@ -78,6 +78,22 @@ public sealed class OciSpecBuilderTests
         Assert.Contains("/proc/kcore", Strings(linux["maskedPaths"]));
         Assert.Contains("/proc/sys", Strings(linux["readonlyPaths"]));
         Assert.Equal([(false, "rwm")], linux["resources"]!["devices"]!.AsArray().Select(d => ((bool)d!["allow"]!, (string)d["access"]!)));
+        Assert.Equal(OciSeccompProfile.Build().ToJsonString(), linux["seccomp"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Build_NetworkNamespaceAndEtcFiles_JoinedAndBoundReadOnly()
+    {
+        var spec = OciSpecBuilder.Build(Input() with
+        {
+            NetworkNamespacePath = "/run/netns/fnsharp-abc",
+            FileMounts = [("/etc/hosts", "/srv/bundle/hosts"), ("/etc/resolv.conf", "/srv/bundle/resolv.conf")],
+        });
+
+        var network = spec["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "network")!;
+        Assert.Equal("/run/netns/fnsharp-abc", (string?)network["path"]);
+        Assert.Equal("/srv/bundle/hosts", (string?)Mount(spec, "/etc/hosts")["source"]);
+        Assert.Equal(["rbind", "rprivate", "ro", "nosuid", "nodev", "noexec"], Strings(Mount(spec, "/etc/resolv.conf")["options"]));
     }
 
     [Fact]

@@ -2,42 +2,20 @@ using System.Globalization;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
+using FnSharp.Testing.Metrics;
 
 namespace FnSharp.Docker.Tests.Runc;
 
 /// <summary>The runc driver on the real runtime: the test function served, its hardening seen in its process, exits, OOM kills, logs, leftovers.</summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
-public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClassFixture<RuncStateDir>
+public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), IClassFixture<RuncStateDir>
 {
-    // Only a guard so that a broken driver fails the test instead of hanging it; no assertion is about time.
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-
-    private RuncTestDriver _runc = null!;
-
-    public Task InitializeAsync()
-    {
-        if (Environment.IsPrivilegedProcess && new FnSharp.Docker.Runc.RuncDriverOptions().ResolveRuncPath() is not null)
-        {
-            _runc = new RuncTestDriver(stateDir: state.Path);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_runc is not null)
-        {
-            await _runc.DisposeAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task StartAsync_TestFn_ServesACallWithTheContractsEnvironment()
     {
         RuncProbe.SkipUnlessAvailable();
         var spec = TestFnContainers.Spec(TestFnContainers.TestFnImage);
-        var container = await _runc.Driver.CreateAsync(spec, CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(spec, CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
         var env = await TestFnContainers.AssertEchoesTheContractAsync(container, spec);
@@ -51,11 +29,11 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task StartAsync_DefaultHardening_SeenInTheFunctionsProcess()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 96), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 96), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
         // PID 1 is the init process (tini); the function is its one child.
-        var init = _runc.State(container.Id).Pid;
+        var init = Runc.State(container.Id).Pid;
         var fn = int.Parse(File.ReadAllText($"/proc/{init}/task/{init}/children").Trim(), CultureInfo.InvariantCulture);
         var status = File.ReadAllLines($"/proc/{fn}/status").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim(), StringComparer.Ordinal);
         var root = File.ReadAllLines($"/proc/{fn}/mountinfo").Select(l => l.Split(' ')).Single(f => f[4] == "/");
@@ -70,7 +48,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         Assert.Equal("1", status["NoNewPrivs"]);
         Assert.StartsWith("ro,", root[5], StringComparison.Ordinal);
         Assert.Contains("noexec", tmp[5], StringComparison.Ordinal);
-        Assert.Equal(["lo"], interfaces);
+        Assert.Equal(["eth0", "lo"], interfaces.Order(StringComparer.Ordinal));
         Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{fn}/ns/net").LinkTarget);
         Assert.NotEqual(new FileInfo("/proc/self/ns/pid").LinkTarget, new FileInfo($"/proc/{fn}/ns/pid").LinkTarget);
         var limits = File.ReadAllLines($"/proc/{fn}/limits");
@@ -83,7 +61,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task WaitForExitAsync_ProcessExitsDuringACall_CrashNoticedWithItsCodeAndStderr()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
         await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-crash", """{"stderr":["going down"],"exit":7}"""));
@@ -97,7 +75,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task RemoveAsync_RightAfterAnOomKillBrokeTheCall_ExitSaysOomKilled()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 64), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, memoryMiB: 64), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
         await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-oom", """{"allocMiB":512}"""));
 
@@ -108,7 +86,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
         var exit = await exited;
         Assert.Equal((137L, true), (exit.ExitCode, exit.OomKilled));
         Assert.Equal(["testfn: serving", "testfn: allocating 512 MiB"], exit.StderrTail);
-        Assert.Equal(string.Empty, _runc.ListIds());
+        Assert.Equal(string.Empty, Runc.ListIds());
         Assert.False(Directory.Exists(Path.GetDirectoryName(container.SocketPath)));
     }
 
@@ -116,7 +94,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task TakeCallLogs_OutputOfTwoCalls_SplitPerCallByTheFdksMarkers()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
         using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"],"stderr":["one err"]}"""))
@@ -138,13 +116,13 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task PauseAsync_ThenUnpause_FrozenThenServesAgain()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
         await container.PauseAsync(CancellationToken.None);
-        var paused = _runc.State(container.Id).Status;
+        var paused = Runc.State(container.Id).Status;
         await container.UnpauseAsync(CancellationToken.None);
-        var resumed = _runc.State(container.Id).Status;
+        var resumed = Runc.State(container.Id).Status;
         await container.UnpauseAsync(CancellationToken.None);
         using var response = await TestFnContainers.CallAsync(container, "call-1", """{"body":"thawed"}""");
 
@@ -156,7 +134,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task StartAsync_ExitsBeforeItsSocket_InitFailedWithItsStderr()
     {
         RuncProbe.SkipUnlessAvailable();
-        var container = await _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, extraEnvironment: new Dictionary<string, string> { ["TESTFN_EXIT_AT_START"] = "3" }), CancellationToken.None);
+        var container = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage, extraEnvironment: new Dictionary<string, string> { ["TESTFN_EXIT_AT_START"] = "3" }), CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<ContainerStartException>(() => container.StartAsync(CancellationToken.None).WaitAsync(Guard));
 
@@ -170,7 +148,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     {
         RuncProbe.SkipUnlessAvailable();
 
-        var e = await Assert.ThrowsAsync<ContainerStartException>(() => _runc.Driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => Runc.Driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));
 
         Assert.Equal(ContainerStartError.ImageNotFound, e.Error);
         Assert.StartsWith("Failed to pull image 'fnsharp/never-built:1'", e.Message, StringComparison.Ordinal);
@@ -181,7 +159,7 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     {
         RuncProbe.SkipUnlessAvailable();
 
-        var e = await Assert.ThrowsAsync<ContainerStartException>(() => _runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.VolumeImage), CancellationToken.None).WaitAsync(Guard));
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.VolumeImage), CancellationToken.None).WaitAsync(Guard));
 
         Assert.Equal(ContainerStartError.ImageRefused, e.Error);
     }
@@ -190,22 +168,65 @@ public sealed class RuncDriverTests(RuncStateDir state) : IAsyncLifetime, IClass
     public async Task RemoveLeftoversAsync_ContainersOfAStoppedDriverOfThisNode_RemovedOthersKept()
     {
         RuncProbe.SkipUnlessAvailable();
-        var stopped = new RuncTestDriver(node: _runc.Node, stateDir: _runc.StateDir);
+        var stopped = new RuncTestDriver(node: Runc.Node, stateDir: Runc.StateDir);
         var running = await stopped.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await running.StartAsync(CancellationToken.None).WaitAsync(Guard);
         var created = await stopped.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         stopped.Driver.Dispose();
-        await using var other = new RuncTestDriver(stateDir: state.Path);
+        await using var other = new RuncTestDriver(stateDir: State.Path);
         var others = await other.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
         await others.StartAsync(CancellationToken.None).WaitAsync(Guard);
 
-        var removed = await _runc.Driver.RemoveLeftoversAsync(CancellationToken.None);
+        var removed = await Runc.Driver.RemoveLeftoversAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);
-        Assert.Equal(string.Empty, _runc.ListIds());
+        Assert.Equal(string.Empty, Runc.ListIds());
         Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
         Assert.Equal(others.Id, other.ListIds());
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_ThenRemove_RuncsCommandsTimedByNameAndItsSetUpIsTheStart()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        using var meters = new MeasuringMeterFactory();
+        await using var runc = new RuncTestDriver(stateDir: State.Path, meterFactory: meters);
+        var container = await runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await container.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        var startAsync = watch.Elapsed;
+
+        await container.RemoveAsync(CancellationToken.None).WaitAsync(Guard);
+
+        const string duration = "fnsharp_runc_command_duration_seconds";
+        Assert.Equal((1, 1, 1), (meters.CountOf(duration, "command", "run"), meters.CountOf(duration, "command", "kill"), meters.CountOf(duration, "command", "delete")));
+
+        // The set-up (runc's namespaces, cgroup, mounts and exec, until its pid file) and the wait for the socket
+        // split StartAsync's time between them: the set-up is the record's start phase, as the engine's start on Docker.
+        var setUp = TimeSpan.FromSeconds(meters.Measurements.Single(m => m.Instrument == duration && Equals(m.Tags["command"], "run")).Value);
+        Assert.InRange(setUp, TimeSpan.FromTicks(1), startAsync);
+        Assert.InRange(container.ReadyWait, TimeSpan.Zero, startAsync - setUp);
+        Assert.DoesNotContain(meters.Measurements, m => m.Instrument == "fnsharp_runc_command_errors_total");
+    }
+
+    [SkippableFact]
+    public async Task CreateAsync_EngineStopsAnsweringDuringTheUnpacksExport_EngineUnavailableNamingTheSetting()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        using var proxy = new EngineProxy();
+        proxy.Start();
+
+        // A state directory of its own: the image is not unpacked there yet.
+        await using var runc = new RuncTestDriver(o => o with { Endpoint = proxy.Endpoint, ApiTimeoutMs = 2000, PullTimeoutMs = 2000 });
+        proxy.HangOnNext("/export");
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None).WaitAsync(Guard));
+        proxy.Resume();
+
+        Assert.Equal(ContainerStartError.EngineUnavailable, e.Error);
+        Assert.EndsWith("container_export got no answer within 2000 ms (FN_IMAGE_PULL_TIMEOUT_SECS)", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(runc.StateDir, "images")));
     }
 
     // The container's cgroup file: v1 under the controller's hierarchy, v2 in the unified one.

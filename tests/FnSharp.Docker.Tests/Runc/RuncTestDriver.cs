@@ -11,13 +11,13 @@ internal sealed class RuncTestDriver : IAsyncDisposable
 
     private readonly bool _ownsStateDir;
 
-    public RuncTestDriver(Func<DockerDriverOptions, DockerDriverOptions>? configure = null, string? node = null, string? stateDir = null)
+    public RuncTestDriver(Func<DockerDriverOptions, DockerDriverOptions>? configure = null, string? node = null, string? stateDir = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         Node = node ?? TestFnContainers.NewNode();
         _ownsStateDir = stateDir is null;
         StateDir = stateDir ?? RuncProbe.NewStateDir();
         var options = new DockerDriverOptions { Node = Node, HotStartTimeoutMs = 20_000 };
-        Driver = new RuncDriver(new RuncDriverOptions { Driver = ContainerDriverKind.Runc, StateDir = StateDir }, configure is null ? options : configure(options), TimeProvider.System, NullLogger<RuncDriver>.Instance);
+        Driver = new RuncDriver(new RuncDriverOptions { Driver = ContainerDriverKind.Runc, StateDir = StateDir }, configure is null ? options : configure(options), TimeProvider.System, NullLogger<RuncDriver>.Instance, meterFactory);
     }
 
     public string Node { get; }
@@ -45,6 +45,19 @@ internal sealed class RuncTestDriver : IAsyncDisposable
         var ids = list.StandardOutput.ReadToEnd().Trim();
         list.WaitForExit();
         return ids;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="args"/> in the running container with <c>runc exec</c>: as its process runs (its user,
+    /// capabilities, no-new-privileges, seccomp profile and namespaces, from its bundle); returns the exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Error)> ExecAsync(string containerId, params string[] args)
+    {
+        using var exec = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Runc, ["--root", RuncRoot, "exec", containerId, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = exec.StandardOutput.ReadToEndAsync();
+        var error = exec.StandardError.ReadToEndAsync();
+        await exec.WaitForExitAsync();
+        return (exec.ExitCode, (await output).Trim(), (await error).Trim());
     }
 
     public async ValueTask DisposeAsync()

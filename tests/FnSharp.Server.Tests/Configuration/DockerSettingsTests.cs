@@ -87,6 +87,24 @@ public sealed class DockerSettingsTests
     }
 
     [Fact]
+    public void Bind_IofsPath_TheRootOfTheSocketDirectoriesElseTheTempDirectorys()
+    {
+        Assert.Equal("/srv/fnsharp/iofs", Read(("FN_IOFS_PATH", " /srv/fnsharp/iofs/ ")).IofsRoot);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "fnsharp-iofs"), Read().IofsRoot);
+    }
+
+    [Fact]
+    public void Validate_IofsPathRelativeOrTooLong_MessagesNameTheRuleAndTheValue()
+    {
+        var tooLong = "/" + new string('d', SocketDirectories.MaxRootBytes);
+
+        Assert.Equal(["FN_IOFS_PATH must be an absolute directory path such as /tmp/fnsharp-iofs, not 'iofs'."], Settings.Docker.Read(Config(("FN_IOFS_PATH", "iofs"))).Failures);
+        Assert.Equal(
+            [$"FN_IOFS_PATH must be at most 68 bytes long (a unix socket's path may not exceed 107 bytes, and each container's is this plus 39), not '{tooLong}'."],
+            Settings.Docker.Read(Config(("FN_IOFS_PATH", tooLong))).Failures);
+    }
+
+    [Fact]
     public void Bind_DockerHost_Endpoint()
     {
         Assert.Equal("tcp://127.0.0.1:2375", Read(("FN_DOCKER_HOST", "tcp://127.0.0.1:2375")).Endpoint);

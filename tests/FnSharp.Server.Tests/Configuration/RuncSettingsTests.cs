@@ -20,6 +20,15 @@ public sealed class RuncSettingsTests
     }
 
     [Fact]
+    public void Read_Subnet_Bound()
+    {
+        var (options, failures) = Settings.Runc.Read(Configuration(("FN_RUNC_SUBNET", "10.9.0.0/24")));
+
+        Assert.Equal(("10.9.0.0/24", "10.213.0.0/16"), (options.Subnet, new RuncDriverOptions().Subnet));
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void Read_UnknownDriver_NamedWithTheChoices()
     {
         Assert.Equal(["FN_DRIVER must be docker or runc, not 'podman'."], Settings.Runc.Read(Configuration(("FN_DRIVER", "podman"))).Failures);

@@ -18,6 +18,7 @@ public sealed class DetachedRetryPolicyTests
     [InlineData(CallStatus.TooBusy, nameof(DetachedFault.Busy))]
     [InlineData(CallStatus.ContainerInitFailed, nameof(DetachedFault.Platform))]
     [InlineData(CallStatus.ContainerInitTimedOut, nameof(DetachedFault.Platform))]
+    [InlineData(CallStatus.NodeFault, nameof(DetachedFault.Platform))]
     [InlineData(CallStatus.ImageNotFound, nameof(DetachedFault.Function))]
     [InlineData(CallStatus.FunctionFailed, nameof(DetachedFault.Function))]
     [InlineData(CallStatus.InvalidResponse, nameof(DetachedFault.Function))]

@@ -26,6 +26,7 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
     private readonly CapturingLoggerProvider _logs = new();
     private readonly FnSharpServerFactory _server;
     private Uri _url = null!;
+    private string _appId = "";
     private string _fnId = "";
 
     public KestrelEdgeTests()
@@ -46,8 +47,8 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         _url = _server.StartOnLoopback();
         using var http = new HttpClient { BaseAddress = _url };
         var app = await http.PostAsJsonAsync("v2/apps", new { name = "edge" });
-        var appId = (await app.Content.ReadFromJsonAsync<App>())!.Id;
-        var fn = await http.PostAsJsonAsync("v2/fns", new { app_id = appId, name = "f", image = "fnsharp/fake:1" });
+        _appId = (await app.Content.ReadFromJsonAsync<App>())!.Id;
+        var fn = await http.PostAsJsonAsync("v2/fns", new { app_id = _appId, name = "f", image = "fnsharp/fake:1" });
         _fnId = (await fn.Content.ReadFromJsonAsync<Fn>())!.Id;
         _driver.SetHandler(_fnId, context => context.Response.WriteAsync("called"));
     }
@@ -145,6 +146,22 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         Assert.Equal((400, "malformed request body: Bad chunk size data."), (response.Status, response.Message));
     }
 
+    [Theory]
+    [InlineData("PUT /v2/apps/APP", "zz")]
+    [InlineData("PUT /v2/apps/APP", "ffffffffffffffff")]
+    [InlineData("PUT /v2/fns/FN", "zz")]
+    [InlineData("POST /invoke/FN", "zz")]
+    public async Task Request_ChunkSizeNotHexOrPastWhatKestrelCounts_SameJson400OnEveryRoute(string target, string size)
+    {
+        var request = target.Replace("APP", _appId, StringComparison.Ordinal).Replace("FN", _fnId, StringComparison.Ordinal);
+
+        var response = await SendAsync($"{request} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\nabc");
+
+        Assert.Equal((400, "malformed request body: Bad chunk size data."), (response.Status, response.Message));
+        Assert.StartsWith("application/json", response.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.Equal(0, _driver.CallCount);
+    }
+
     [Fact]
     public async Task CreateApp_BodyStopsHalfway_408JsonAndConnectionClosed()
     {
@@ -176,17 +193,20 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DetachedInvoke_BodyStopsHalfway_408WithItsCallId()
+    public async Task DetachedInvoke_BodyStopsHalfway_408WithItsCallIdWhichNamesTheRefusal()
     {
         var response = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nFn-Invoke-Type: detached\r\nContent-Length: 1000\r\n\r\n{{\"a\":");
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
 
         Assert.Equal(408, response.Status);
-        Assert.Equal(26, response.Headers["Fn-Call-Id"].Length);
         Assert.Equal(0, _driver.CallCount);
+        var record = await _server.Services.GetRequiredService<ICallStore>().GetCallAsync(_fnId, response.Headers["Fn-Call-Id"], CancellationToken.None);
+        Assert.NotNull(record);
+        Assert.Equal((CallTypes.Detached, CallStates.Error, (int?)408, (string?)response.Message, 0), (record.Type, record.Status, record.StatusCode, record.Error, record.Attempts));
     }
 
     [Fact]
-    public async Task Invoke_MalformedOrStalledBodyToAWarmFn_400And408NothingRecordedAndTheContainerKept()
+    public async Task Invoke_MalformedOrStalledBodyToAWarmFn_400And408RecordedAsRefusalsAndTheContainerKept()
     {
         var warm = await SendAsync($"POST /invoke/{_fnId} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}");
 
@@ -200,9 +220,15 @@ public sealed class KestrelEdgeTests : IAsyncLifetime
         Assert.StartsWith("request body too slow: ", stalled.Message, StringComparison.Ordinal);
         Assert.Equal((1, 2), (_driver.CreatedCount, _driver.CallCount));
         var calls = _server.Services.GetRequiredService<ICallStore>();
-        Assert.Null(await calls.GetCallAsync(_fnId, malformed.Headers["Fn-Call-Id"], CancellationToken.None));
-        Assert.Null(await calls.GetCallAsync(_fnId, stalled.Headers["Fn-Call-Id"], CancellationToken.None));
-        Assert.NotNull(await calls.GetCallAsync(_fnId, after.Headers["Fn-Call-Id"], CancellationToken.None));
+        foreach (var refused in new[] { malformed, stalled })
+        {
+            // The id the client got names the refusal, as it did the 503s and 400s of the runner: no attempt, no container.
+            var record = await calls.GetCallAsync(_fnId, refused.Headers["Fn-Call-Id"], CancellationToken.None);
+            Assert.NotNull(record);
+            Assert.Equal((CallTypes.Sync, CallStates.Error, (int?)refused.Status, (string?)refused.Message, 0, (string?)null), (record.Type, record.Status, record.StatusCode, record.Error, record.Attempts, record.ContainerId));
+        }
+
+        Assert.Equal(CallStates.Success, (await calls.GetCallAsync(_fnId, after.Headers["Fn-Call-Id"], CancellationToken.None))?.Status);
     }
 
     [Theory]

@@ -22,11 +22,15 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
 
     private readonly FnSharpServerFactory _server = new();
     private readonly EngineProbe _engine = new();
+
+    // The containers' socket directories under a root of the test's own (FN_IOFS_PATH), which a test can break.
+    private readonly string _iofs = Directory.CreateTempSubdirectory("fnsharp-iofs-").FullName;
     private HttpClient _http = null!;
     private FnSharpClient _client = null!;
 
     public Task InitializeAsync()
     {
+        _server.Settings["FN_IOFS_PATH"] = _iofs;
         _server.Settings["FN_MAX_RESPONSE_SIZE"] = "1000";
         _server.Settings["FN_HOT_START_TIMEOUT_MSECS"] = "1500";
         _http = _server.CreateClient();
@@ -39,6 +43,14 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
         _http.Dispose();
         await _server.DisposeAsync();
         _engine.Dispose();
+        if (File.Exists(_iofs))
+        {
+            File.Delete(_iofs);
+        }
+        else
+        {
+            Directory.Delete(_iofs, recursive: true);
+        }
     }
 
     [Fact]
@@ -164,6 +176,33 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
         Assert.Equal("Container failed to initialize, please ensure you are using the latest fdk and check the logs: " + Rule, Message(result.Body));
         Assert.StartsWith("[fnsharp] the call's container would not start: container ", log, StringComparison.Ordinal);
         Assert.EndsWith(" created an invalid lsnr.sock: " + Rule + "\n", log, StringComparison.Ordinal);
+        Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task SocketRootUnusableAfterStart_500BlamingTheNodeRecordedAndCountedAsItsOwnKind()
+    {
+        await _client.ListAppsAsync();
+
+        // The root turns unusable while the server runs (a file where the directory was: the tests may run as root,
+        // whom a directory's owner and mode do not stop).
+        Directory.Delete(_iofs, recursive: true);
+        await File.WriteAllTextAsync(_iofs, "");
+        var fn = await CreateFnAsync("nodefault");
+
+        var result = await _client.InvokeAsync(fn.Id, "{}");
+        var log = await CallLogAsync(fn.Id, result.CallId!);
+        var record = await _client.GetCallAsync(fn.Id, result.CallId!);
+        var metrics = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, result.StatusCode);
+        Assert.StartsWith($"node fault: this server could not prepare a container for the call: the containers' socket directory {_iofs} is not usable by this server's user", Message(result.Body), StringComparison.Ordinal);
+        Assert.EndsWith("or set FN_IOFS_PATH to one (not a fault of the function or its FDK: the server's operator must fix the node)", Message(result.Body), StringComparison.Ordinal);
+        Assert.StartsWith($"[fnsharp] the call's container would not start: the containers' socket directory {_iofs} is not usable", log, StringComparison.Ordinal);
+        Assert.Equal(("error", 500), (record.Status, record.StatusCode));
+        var samples = Telemetry.PrometheusText.Samples(metrics, $"fn_id=\"{fn.Id}\"");
+        Assert.Equal(1, samples["fnsharp_calls_completed_total{status=\"node_fault\"}"]);
+        Assert.Equal(1, samples["fnsharp_call_errors_total{kind=\"node_fault\"}"]);
         Assert.Empty(await _engine.ContainersOfFnAsync(fn.Id));
     }
 

@@ -56,7 +56,7 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Trigger_UrlAndHeadersEachWithinTheLimitsButTooLargeAsForwarded_431NothingRecordedAndTheWarmContainerServesOn()
+    public async Task Trigger_UrlAndHeadersEachWithinTheLimitsButTooLargeAsForwarded_431RecordedAsARefusalAndTheWarmContainerServesOn()
     {
         var url = _server.StartOnLoopback();
         using var http = new HttpClient { BaseAddress = url };
@@ -74,13 +74,15 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
         var grown = await RawHttp.SendAsync(url, $"POST /t/edge-grow/echo?{query} HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\nContent-Length: 2\r\n\r\n{{}}");
         var after = await RawHttp.SendAsync(url, "POST /t/edge-grow/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 21\r\n\r\n{\"body\":\"still warm\"}");
         await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
-        var recorded = (await client.ListCallsAsync(fn.Id)).Items.Count;
+        var recorded = (await client.ListCallsAsync(fn.Id)).Items.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => $"{c.Status} {c.StatusCode} {c.Attempts}");
 
         Assert.Equal((200, 431, 200), (warm.Status, grown.Status, after.Status));
         Assert.StartsWith("request headers too large for the function: ", grown.Message, StringComparison.Ordinal);
         Assert.Single(containers);
         Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
-        Assert.Equal(2, recorded);
+
+        // The refusal is recorded as what the client got, with no attempt: its Fn-Call-Id names it.
+        Assert.Equal(["success 200 1", "error 431 0", "success 200 1"], recorded);
     }
 
     [Fact]
@@ -113,8 +115,11 @@ public sealed class EdgeOnDockerTests : IAsyncLifetime
         Assert.Single(containers);
         Assert.Equal(containers, await _engine.ContainersOfFnAsync(fn.Id));
         await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
-        var recorded = (await client.ListCallsAsync(fn.Id)).Items.Select(c => c.Id).Order(StringComparer.Ordinal);
-        Assert.Equal(new[] { warm.CallId, after.CallId }.Order(StringComparer.Ordinal), recorded);
+        var recorded = (await client.ListCallsAsync(fn.Id)).Items;
+
+        // The bad requests are recorded as the refusals their clients got, never reaching a container.
+        Assert.Equal(new[] { warm.CallId, after.CallId }.Order(StringComparer.Ordinal), recorded.Where(c => c.Status == CallStates.Success).Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Order(), recorded.Where(c => c.Status != CallStates.Success).Select(c => c.Attempts == 0 && c.ContainerId is null && c.Status == CallStates.Error ? c.StatusCode ?? 0 : -1).Order());
     }
 
     [Fact]

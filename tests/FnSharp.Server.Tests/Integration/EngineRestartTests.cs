@@ -135,6 +135,29 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Invoke_PausedContainerWhileTheEngineIsDown_503NamingTheEngineNotTheFnAndTheContainerRemovedOnceItAnswers()
+    {
+        // An idle container is paused at once, so the next call must unpause it through the engine.
+        _server.Settings["FN_FREEZE_IDLE_MSECS"] = "0";
+        using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
+        var client = new FnSharp.Client.FnSharpClient(http);
+        var app = await client.CreateAppAsync(new App { Name = "engine-paused" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fnsharp/testfn:latest" });
+        Assert.Equal(HttpStatusCode.OK, (await client.InvokeAsync(fn.Id, """{"body":"warm"}""")).StatusCode);
+        var paused = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
+        await WaitUntilPauseAnsweredAsync(http);
+
+        _proxy.Stop();
+        using var refused = await http.PostAsync(new Uri("invoke/" + fn.Id, UriKind.Relative), new StringContent("""{"body":"x"}""", Encoding.UTF8, "application/json"));
+        var body = await refused.Content.ReadAsStringAsync();
+        _proxy.Start();
+        await WaitUntilGoneAsync(fn.Id, paused);
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, (TimeSpan?)TimeSpan.FromSeconds(1)), (refused.StatusCode, refused.Headers.RetryAfter?.Delta));
+        Assert.StartsWith("""{"message":"container engine unavailable: """, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_EngineHangsThenAnswers_503NamingTheEngineStartsBackOffThenServedAndNoContainerLeft()
     {
         // A hung engine is noticed by the Engine API calls' time limit; 3 s here, well under the calls' wait (10 s).
@@ -190,6 +213,21 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     private Task WaitUntilGoneAsync(string fnId) => WaitUntilGoneAsync(fnId, containerId: null);
+
+    /// <summary>
+    /// Waits until the server has the engine's answer to a pause (the Engine API call is timed once answered): the
+    /// engine's own pause event comes before its answer, which a proxy stopped then would cut off.
+    /// </summary>
+    private static async Task WaitUntilPauseAnsweredAsync(HttpClient http)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        while (!(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), guard.Token)).Split('\n')
+            .Any(line => line.StartsWith("fnsharp_docker_api_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("operation=\"container_pause\"", StringComparison.Ordinal)))
+        {
+            // The server tells no one when a pause is answered; its metrics say so.
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, guard.Token);
+        }
+    }
 
     /// <summary>Waits until the fn has at most <paramref name="count"/> containers on the engine.</summary>
     private async Task WaitUntilAtMostAsync(string fnId, int count)

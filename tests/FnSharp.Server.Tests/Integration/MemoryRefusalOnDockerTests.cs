@@ -36,7 +36,7 @@ public sealed class MemoryRefusalOnDockerTests : IAsyncLifetime
         var served = await client.InvokeAsync(small.Id, """{"body":"fits"}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("""{"message":"Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (its memory, FN_MAX_TOTAL_MEMORY_BYTES, less FN_MEMORY_HEADROOM_MIB); lower the fn's memory"}""", refused.Body);
+        Assert.Equal("""{"message":"Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (bounded by FN_MAX_TOTAL_MEMORY_BYTES=209715200); lower the fn's memory"}""", refused.Body);
         Assert.Equal((HttpStatusCode.OK, "fits"), (served.StatusCode, served.Body));
     }
 }

@@ -54,6 +54,23 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_SocketRootUnusable_ExitsNamingTheDirectoryAndTheFix()
+    {
+        // A file where the directory should be: the tests may run as root, whom a directory's owner and mode do not stop.
+        var root = Path.Combine(_dataDirectory, "iofs");
+        await File.WriteAllTextAsync(root, "");
+        var start = ServerChildProcess.StartAsync(_dataDirectory, "test-process-" + Guid.NewGuid().ToString("N")[..12], "refused.log", new Dictionary<string, string> { ["FN_IOFS_PATH"] = root });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
+
+        Assert.StartsWith("fnsharp-server exited at start", failure.Message, StringComparison.Ordinal);
+        var log = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "refused.log"));
+        Assert.Contains($"fnsharp-server: cannot start: the containers' socket directory {root} is not usable by this server's user ({Environment.UserName}): ", log, StringComparison.Ordinal);
+        Assert.Contains($"make it a directory that user can write (for example 'sudo chown {Environment.UserName} {root}', or remove it and the server makes it), or set FN_IOFS_PATH to one.", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("crit:", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeysCreate_OnTheServersStore_KeyRequiredOnceItRuns()
     {
         var db = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");

@@ -172,7 +172,7 @@ public sealed class CallServingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invoke_ChunkedRequestOverLimit_413WithFnsMessageNoContainerNothingRecorded()
+    public async Task Invoke_ChunkedRequestOverLimit_413WithFnsMessageNoContainerRecordedAsTheRefusal()
     {
         _driver.Handler = async context =>
         {
@@ -193,7 +193,8 @@ public sealed class CallServingTests : IAsyncLifetime
         Assert.Equal("""{"message":"Content-Length too large for this server, 2001 > max 2000"}""", await response.Content.ReadAsStringAsync());
         var callId = response.Headers.GetValues("Fn-Call-Id").Single();
         var record = await _server.Services.GetRequiredService<ICallStore>().GetCallAsync(fn.Id, callId, CancellationToken.None);
-        Assert.Null(record);
+        Assert.NotNull(record);
+        Assert.Equal((CallStates.Error, (int?)413, (string?)"Content-Length too large for this server, 2001 > max 2000", 0), (record.Status, record.StatusCode, record.Error, record.Attempts));
         Assert.Equal(0, _driver.CreatedCount);
     }
 

@@ -21,6 +21,7 @@ public sealed class EngineProxy : IDisposable
     private readonly ConcurrentQueue<string> _requestLines = new();
     private Socket? _listener;
     private string? _goDownAfter;
+    private string? _hangOn;
     private TaskCompletionSource _flowing = NewGate(open: true);
 
     /// <summary>The path of the proxy's socket.</summary>
@@ -73,6 +74,13 @@ public sealed class EngineProxy : IDisposable
     /// </summary>
     public void GoDownAfterNext(string marker) => Volatile.Write(ref _goDownAfter, marker);
 
+    /// <summary>
+    /// Arms a hang: when the next request whose head contains <paramref name="marker"/> (for example <c>/export</c>)
+    /// arrives, the proxy hangs (<see cref="Hang"/>) before passing it on, so that this request and every later one get
+    /// no answer until <see cref="Resume"/>.
+    /// </summary>
+    public void HangOnNext(string marker) => Volatile.Write(ref _hangOn, marker);
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -108,7 +116,7 @@ public sealed class EngineProxy : IDisposable
         {
             await engine.ConnectAsync(new UnixDomainSocketEndPoint(Engine));
             var fault = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await Task.WhenAny(PumpAsync(client, engine, request => Seen(request) && ArmsFault(request, fault)), PumpAsync(engine, client, _ => fault.Task.IsCompleted ? GoDown() : true));
+            await Task.WhenAny(PumpAsync(client, engine, request => Seen(request) && ArmsFault(request, fault) && ArmsHang(request)), PumpAsync(engine, client, _ => fault.Task.IsCompleted ? GoDown() : true));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
@@ -143,6 +151,19 @@ public sealed class EngineProxy : IDisposable
             && Interlocked.CompareExchange(ref _goDownAfter, null, marker) == marker)
         {
             fault.TrySetResult();
+        }
+
+        return true;
+    }
+
+    /// <summary>Hangs the proxy when a request's bytes match <see cref="HangOnNext"/>'s marker (before they are passed on); returns true.</summary>
+    private bool ArmsHang(ReadOnlyMemory<byte> request)
+    {
+        if (Volatile.Read(ref _hangOn) is { } marker
+            && System.Text.Encoding.Latin1.GetString(request.Span).Contains(marker, StringComparison.Ordinal)
+            && Interlocked.CompareExchange(ref _hangOn, null, marker) == marker)
+        {
+            Hang();
         }
 
         return true;

@@ -77,7 +77,7 @@ public sealed partial class FakeContainer : IFnContainer
                     : $"fake start failure {failure}")
                 {
                     // As the Docker driver's socket check does: the rule broken, in words the caller may read.
-                    Reason = failure == ContainerStartError.InitFailed ? "fake reason" : null,
+                    Reason = failure is ContainerStartError.InitFailed or ContainerStartError.NodeFault ? "fake reason" : null,
                 };
             }
 
@@ -128,6 +128,12 @@ public sealed partial class FakeContainer : IFnContainer
     /// <inheritdoc/>
     public Task UnpauseAsync(CancellationToken cancellationToken)
     {
+        if (_driver.EngineDown)
+        {
+            // As the Docker driver reports an unpause the engine does not answer.
+            return Task.FromException(new ContainerStartException(ContainerStartError.EngineUnavailable, "the fake engine does not answer"));
+        }
+
         IsPaused = false;
         _driver.Paused(false);
         return Task.CompletedTask;

@@ -48,7 +48,7 @@ internal sealed class CallAdmission
             var totalMiB = call.IsAsync ? _tracker.AsyncMemoryMiB : _tracker.TotalMemoryMiB;
             RunnerLog.CannotAllocate(_logger, call.CallId, call.Fn.Id, call.Fn.Memory, totalMiB);
             // The amounts go into the call's log too, as a start failure's reason does (issue 15).
-            var refusal = CallErrors.CannotAllocate(call.Fn.Memory, totalMiB, call.IsAsync);
+            var refusal = CallErrors.CannotAllocate(call.Fn.Memory, totalMiB, call.IsAsync, _tracker.MemoryBound);
             return CallResult.Failed(CallStatus.CannotAllocate, refusal, refusal.Message);
         }
 

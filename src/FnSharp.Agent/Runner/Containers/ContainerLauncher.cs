@@ -232,6 +232,12 @@ internal sealed class ContainerLauncher
             {
                 _engine.Abandon(turn);
             }
+            else if (error == ContainerStartError.NodeFault)
+            {
+                // Failed on the node's side before the engine was asked: it tells nothing of the engine.
+                _engine.Abandon(turn);
+                RunnerLog.NodeFault(_logger, fn.Id, e.Message);
+            }
             else if (error == ContainerStartError.EngineUnavailable)
             {
                 if (hot is null)

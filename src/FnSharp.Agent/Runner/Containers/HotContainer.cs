@@ -68,6 +68,12 @@ internal sealed class HotContainer
     /// <summary>Whether a call was ever given the container.</summary>
     public bool Used => Volatile.Read(ref _calls) > 0;
 
+    /// <summary>
+    /// Whether the call it serves (or last served) is its first: a first call also pays the container's own warm-up
+    /// (the FDK's first request, the connection), so it says little about how the fn's calls use the CPU.
+    /// </summary>
+    public bool OnFirstCall => Volatile.Read(ref _calls) == 1;
+
     /// <summary>Why its idle episode ends when it does (a label of <c>fnsharp_container_idle_outs_total</c>) and the windows it came from; set by its queue as it turns idle.</summary>
     public (string Reason, KeepAlive.KeepAliveWindows Windows) IdleEnd { get; set; }
 

@@ -33,11 +33,12 @@ internal sealed class CallDispatcher
     /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the call in its container (the container is killed).</exception>
     public async Task<CallResult> RunAsync(HotContainer container, StartKind kind, CallRequest call, IContainerOwner owner, CancellationToken cancellationToken)
     {
-        var (thawedOk, thawed) = await ThawAsync(container);
-        if (!thawedOk)
+        var (thawFailure, thawed) = await ThawAsync(container);
+        if (thawFailure is { } failure)
         {
-            Record(call, await owner.ReleaseAsync(container, kill: true, measured: true), CallStatus.ReceiveFailed);
-            return CallResult.Failed(CallStatus.ReceiveFailed, CallErrors.ReceiveFailed);
+            // Its state unknown, the container goes (on an engine that does not answer, its removal is retried once it does).
+            Record(call, await owner.ReleaseAsync(container, kill: true, measured: true), failure);
+            return failure == CallStatus.EngineUnavailable ? CallResult.EngineUnavailable(EngineBackoff.Max) : CallResult.Failed(failure, CallErrors.ReceiveFailed);
         }
 
         kind = StartKinds.AfterThaw(kind, thawed);
@@ -181,28 +182,32 @@ internal sealed class CallDispatcher
         timeoutSource.Dispose();
     }
 
-    /// <summary>Unpauses a container taken from the idle stack if it was paused: whether it can serve, and whether it was thawed.</summary>
-    private async Task<(bool Ok, bool Thawed)> ThawAsync(HotContainer container)
+    /// <summary>
+    /// Unpauses a container taken from the idle stack if it was paused: why it cannot serve (<see langword="null"/> when it
+    /// can): <see cref="CallStatus.EngineUnavailable"/> when the engine does not answer (503, not the function's fault), else
+    /// <see cref="CallStatus.ReceiveFailed"/>; and whether it was thawed.
+    /// </summary>
+    private async Task<(CallStatus? Failure, bool Thawed)> ThawAsync(HotContainer container)
     {
         if (container.TakePause() is not { } pause)
         {
-            return (true, false);
+            return (null, false);
         }
 
         if (!await pause)
         {
-            return (true, false);
+            return (null, false);
         }
 
         try
         {
             await container.Container.UnpauseAsync(CancellationToken.None);
-            return (true, true);
+            return (null, true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             RunnerLog.PauseFailed(_logger, e, container.Container.Id);
-            return (false, false);
+            return (e is ContainerStartException { Error: ContainerStartError.EngineUnavailable } ? CallStatus.EngineUnavailable : CallStatus.ReceiveFailed, false);
         }
     }
 

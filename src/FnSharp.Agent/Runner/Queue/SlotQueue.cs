@@ -52,6 +52,7 @@ internal sealed class SlotQueue : IContainerOwner
     private int _waitingForMemory;
     private int _withdrawMemoryWaits;
     private ThroughputHold? _held;
+    private LaunchDecision? _decided;
     private bool _stopped;
     private bool _retired;
 
@@ -284,6 +285,7 @@ internal sealed class SlotQueue : IContainerOwner
         var cpuMs = container.CpuMsSinceMark();
         List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
+        bool surplus;
         lock (_lock)
         {
             if (measured)
@@ -301,11 +303,18 @@ internal sealed class SlotQueue : IContainerOwner
             if (measured)
             {
                 _callMs.Add(elapsed.TotalMilliseconds);
-                _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
+                // Whether the fn mostly waits is judged on calls after a container's first: a cold container's first call
+                // (152 ms at 3% CPU for the fast C# fn under load) would make a CPU-bound fn look like a waiting one.
+                var judged = !container.OnFirstCall;
+                if (judged)
+                {
+                    _fastestCallMs = Math.Min(elapsed.TotalMilliseconds, Math.Max(_fastestCallMs ?? double.MaxValue, 1) / CpuView.PeakDecay);
+                }
+
                 if (cpuMs is { } cpu)
                 {
                     _cpuMs.Add(cpu);
-                    if (elapsed > TimeSpan.Zero)
+                    if (judged && elapsed > TimeSpan.Zero)
                     {
                         // The call that waited least for a busy CPU shows best whether the fn computes: the peak, decaying.
                         _peakCpuShare = Math.Max(cpu / elapsed.TotalMilliseconds, (_peakCpuShare ?? 0) * CpuView.PeakDecay);
@@ -313,7 +322,16 @@ internal sealed class SlotQueue : IContainerOwner
                 }
             }
 
-            letGo = ReturnLocked(container, kill || container.IsRemoving, out launches);
+            var killed = kill || container.IsRemoving;
+            letGo = ReturnLocked(container, killed, out launches);
+            surplus = letGo is not null && !killed && !_stopped && !Lifetime.IsStopping;
+        }
+
+        if (surplus)
+        {
+            // A container let go above the throughput feedback's hold: the call that ended on it does not wait for its removal.
+            Lifetime.Track(_parts.Containers.RemoveAsync(letGo!));
+            letGo = null;
         }
 
         await AfterChangeAsync(launches, letGo);
@@ -700,15 +718,18 @@ internal sealed class SlotQueue : IContainerOwner
         // The backlog counts this queue's starts once they are under way; those just decided are in _starting first.
         var room = new LaunchRoom(_parts.Options.MaxContainerOps - Math.Max(_parts.Launcher.Backlog, _starting), _waitingForMemory > 0);
         var count = LaunchPolicy.ContainersToStart(_waiters.Count, _starting, _busy.Count, callEstimate, startEstimate, cpu, room);
-        if (count > 0 && _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, LaunchPolicy.MostlyWaits(cpu), _callMs.Value, out var held) is { } allowed)
+        int? allowed = null;
+        if (count > 0)
         {
-            count = Math.Min(count, allowed);
+            allowed = _feedback.Allowed(_busy.Count + _idle.Count, _starting, nodeBusy, LaunchPolicy.MostlyWaits(cpu), _callMs.Value, oldestMs, out var held);
+            count = Math.Min(count, allowed ?? count);
             if (held is not null)
             {
                 // Logged after the lock, by the launches' start.
                 _held = held;
             }
         }
+
         if (_cap is { } cap)
         {
             // Containers busy, idle or starting never outnumber the cap: idle ones serve the calls over it once busy ones finish.
@@ -717,6 +738,11 @@ internal sealed class SlotQueue : IContainerOwner
 
         if (count > 0)
         {
+            if (_parts.Logger.IsEnabled(LogLevel.Debug))
+            {
+                _decided = new LaunchDecision(count, _waiters.Count, _busy.Count, _starting, _callMs.Value ?? 0, oldestMs, startEstimate, cpu, nodeBusy, allowed);
+            }
+
             launches ??= [];
             var asyncPool = _waiters.All(w => w.IsAsync);
             for (var i = 0; i < count; i++)
@@ -765,8 +791,10 @@ internal sealed class SlotQueue : IContainerOwner
         WithdrawUnneededMemoryWaits();
         if (Interlocked.Exchange(ref _held, null) is { } held)
         {
-            RunnerLog.HeldByThroughput(_parts.Logger, Fn.Id, held.Containers, held.Rate, held.HeldAt, held.HeldRate, ThroughputFeedback.Hold.TotalSeconds);
+            RunnerLog.HeldByThroughput(_parts.Logger, Fn.Id, held.Containers, held.Rate, held.HeldAt, held.HeldRate, ThroughputFeedback.Hold.TotalSeconds, LaunchDecision.Percent(held.NodeBusy));
         }
+
+        Interlocked.Exchange(ref _decided, null)?.Log(_parts.Logger, Fn.Id);
 
         if (launches is null)
         {
@@ -942,6 +970,7 @@ internal sealed class SlotQueue : IContainerOwner
         ContainerStartError.ImageRefused => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ImageRefused(Fn.Image, detail), detail),
         ContainerStartError.InitTimedOut => CallResult.Failed(CallStatus.ContainerInitTimedOut, CallErrors.ContainerInitTimedOut, detail),
         ContainerStartError.EngineUnavailable => CallResult.EngineUnavailable(EngineBackoff.Max),
+        ContainerStartError.NodeFault => CallResult.Failed(CallStatus.NodeFault, CallErrors.NodeFault(reason), detail),
         _ => CallResult.Failed(CallStatus.ContainerInitFailed, CallErrors.ContainerInitFailedBecause(reason), detail),
     };
 }

@@ -1,11 +1,10 @@
 namespace FnSharp.Agent.Runner.Queue;
 
 /// <summary>
-/// The throughput-feedback rule of one slot queue: while the node's CPUs are saturated, the fn grows only
-/// as far as its completed calls per second grow with it. It measures the fn's rate at each number of
-/// containers (over a period of at least <see cref="Window"/> in which that number held and no container
-/// stood idle, so demand exceeded what they served) and compares the rate after the last growth with the
-/// rate before it:
+/// The throughput-feedback rule of one slot queue: a fn grows only as far as its completed calls per second
+/// grow with it. It measures the fn's rate at each number of containers (over a period of at least
+/// <see cref="Window"/> in which that number held and no container stood idle, so demand exceeded what they
+/// served) and compares the rate after the last growth with the rate before it:
 /// <list type="bullet">
 /// <item>the rate rose by at least half of what the added containers would add if each served as many as
 /// before: the next step doubles (1, 2, 4, 8 containers added), so a fn whose containers each add their
@@ -17,15 +16,19 @@ namespace FnSharp.Agent.Runner.Queue;
 /// it measures and probes one more again;</item>
 /// <item>in between: one more container, then measure again.</item>
 /// </list>
-/// While saturated it adds nothing before the current number of containers was measured, and one step at a
-/// time. It complements <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the
-/// wrong signal when other work on the node makes every call wait for a CPU. It does not apply when the
-/// node's CPUs are not saturated, nor to a fn whose calls last longer than a quarter of <see cref="Window"/>
-/// (its rate cannot be measured in time). A fn that mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>:
-/// it sleeps or waits on I/O) is not held back by steps: it grows to its demand
-/// as the launch policy says, and its rate is measured at each number of containers all the same, so that
-/// it is held when a growth served no more calls (a fast fn whose calls only looked like waiting because
-/// they waited for the busy CPUs).
+/// It adds nothing before the current number of containers was measured, and one step at a time. It complements
+/// <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the wrong signal when other work
+/// on the node makes every call wait for a CPU, and whose reading of the node's CPUs is the wrong signal when
+/// something else bounds the fn: on a quiet 2-core node a fast fn at 64 and 256 connections grew to 14 and 28
+/// containers where 2 served best, the rule being off while its CPUs read under <see cref="LaunchPolicy.SaturatedBusy"/>
+/// busy. So it holds whatever the node's CPUs read, for every fn whose calls are short enough to measure its rate in
+/// time (at most a quarter of <see cref="Window"/> on average): on saturated CPUs always; on others once its call time
+/// was measured and while none of its calls has run longer than a window (a fn whose first calls have not ended, or
+/// whose calls turned long, grows by the start-time and CPU rules).
+/// A fn that mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>: it sleeps or waits on I/O) is not
+/// held back by steps: it grows to its demand as the launch policy says. On saturated CPUs its rate is measured at
+/// each number of containers all the same, so that it is held when a growth served no more calls (a fast fn whose
+/// calls only looked like waiting because they waited for the busy CPUs); on CPUs with room it is left alone.
 /// Not thread-safe: its slot queue's lock guards it; times are timestamps of the runner's clock.
 /// </summary>
 internal sealed class ThroughputFeedback
@@ -85,14 +88,15 @@ internal sealed class ThroughputFeedback
     /// <param name="starting">Its containers being started.</param>
     /// <param name="nodeBusy">The busy share of the node's CPUs lately (0 to 1), or <see langword="null"/> when unknown.</param>
     /// <param name="mostlyWaits">Whether the fn mostly waits on its own (<see cref="LaunchPolicy.MostlyWaits"/>).</param>
-    /// <param name="callMs">The fn's average call time in ms, or <see langword="null"/>.</param>
+    /// <param name="callMs">The fn's average call time in ms, or <see langword="null"/> before one was measured.</param>
+    /// <param name="oldestCallMs">How long the fn's oldest running call has run, in ms (0 when none runs).</param>
     /// <param name="held">Set when this decision holds the fn (the rates compared, for the log).</param>
-    public int? Allowed(int containers, int starting, double? nodeBusy, bool mostlyWaits, double? callMs, out ThroughputHold? held)
+    public int? Allowed(int containers, int starting, double? nodeBusy, bool mostlyWaits, double? callMs, double oldestCallMs, out ThroughputHold? held)
     {
         held = null;
         Observe(containers);
         var now = _time.GetTimestamp();
-        if (nodeBusy is not >= LaunchPolicy.SaturatedBusy || callMs > Window.TotalMilliseconds / CallsPerContainer || containers == 0)
+        if (!Applies(containers, nodeBusy, mostlyWaits, callMs, oldestCallMs))
         {
             _step = 1;
             return null;
@@ -126,7 +130,7 @@ internal sealed class ThroughputFeedback
             _heldAt = before.Containers;
             _heldUntil = now + (long)(Hold.TotalSeconds * _time.TimestampFrequency);
             _step = 1;
-            held = new ThroughputHold(containers, rate, before.Containers, before.Rate);
+            held = new ThroughputHold(containers, rate, before.Containers, before.Rate, nodeBusy);
             return 0;
         }
 
@@ -137,6 +141,22 @@ internal sealed class ThroughputFeedback
 
         _step = gain >= ScalingShare * ideal ? 2 * (containers - before.Containers) : 1;
         return _step;
+    }
+
+    /// <summary>
+    /// Whether the rule bounds the fn now (see <see cref="ThroughputFeedback"/>): it has a container and its calls are
+    /// short enough to measure its rate in a <see cref="Window"/>; then, on saturated CPUs, always; on CPUs that read
+    /// otherwise (or unknown), once its call time was measured, unless it mostly waits or one of its calls has run
+    /// longer than a window (its rate cannot be measured now; the launch policy's start-time and CPU rules decide).
+    /// </summary>
+    private static bool Applies(int containers, double? nodeBusy, bool mostlyWaits, double? callMs, double oldestCallMs)
+    {
+        if (containers == 0 || callMs > Window.TotalMilliseconds / CallsPerContainer)
+        {
+            return false;
+        }
+
+        return nodeBusy >= LaunchPolicy.SaturatedBusy || (callMs is not null && !mostlyWaits && oldestCallMs <= Window.TotalMilliseconds);
     }
 
     /// <summary>Whether the fn holds more containers than it is held at, so that one whose call ends is let go.</summary>

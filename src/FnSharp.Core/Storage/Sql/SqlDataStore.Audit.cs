@@ -9,59 +9,49 @@ public abstract partial class SqlDataStore : IAuditStore
     private const string AuditColumns = "id, time, key_id, key_name, remote_addr, action, path, status, resource_id, app_id";
 
     /// <inheritdoc/>
-    public async Task InsertAuditEntryAsync(AuditEntry entry, CancellationToken cancellationToken)
+    public Task InsertAuditEntryAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO audit_log ({AuditColumns}) VALUES (@id, @time, @key_id, @key_name, @remote_addr, @action, @path, @status, @resource_id, @app_id)";
-        AddString(command, "@id", entry.Id);
-        AddInt64(command, "@time", entry.Time.ToUnixTimeMilliseconds());
-        AddString(command, "@key_id", entry.KeyId);
-        AddString(command, "@key_name", StoredText.ToStorable(entry.KeyName));
-        AddString(command, "@remote_addr", entry.RemoteAddress);
-        AddString(command, "@action", StoredText.ToStorable(entry.Action));
-        AddString(command, "@path", StoredText.ToStorable(entry.Path));
-        Add(command, "@status", DbType.Int32, entry.Status);
-        AddString(command, "@resource_id", entry.ResourceId is null ? null : StoredText.ToStorable(entry.ResourceId));
-        AddString(command, "@app_id", entry.AppId is null ? null : StoredText.ToStorable(entry.AppId));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return ExecuteAsync(
+            $"INSERT INTO audit_log ({AuditColumns}) VALUES ({SqlParameters.Of(AuditColumns)})",
+            command =>
+            {
+                AddString(command, "@id", entry.Id);
+                AddInt64(command, "@time", entry.Time.ToUnixTimeMilliseconds());
+                AddString(command, "@key_id", entry.KeyId);
+                AddString(command, "@key_name", StoredText.ToStorable(entry.KeyName));
+                AddString(command, "@remote_addr", entry.RemoteAddress);
+                AddString(command, "@action", StoredText.ToStorable(entry.Action));
+                AddString(command, "@path", StoredText.ToStorable(entry.Path));
+                Add(command, "@status", DbType.Int32, entry.Status);
+                AddString(command, "@resource_id", entry.ResourceId is null ? null : StoredText.ToStorable(entry.ResourceId));
+                AddString(command, "@app_id", entry.AppId is null ? null : StoredText.ToStorable(entry.AppId));
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<Page<AuditEntry>> GetAuditEntriesAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            [filter.BeforeId, filter.KeyId, filter.AppId],
-            $"""
-            SELECT {AuditColumns} FROM audit_log
-            WHERE (@before IS NULL OR id < @before) AND (@key_id IS NULL OR key_id = @key_id) AND (@app_id IS NULL OR app_id = @app_id)
-                AND (@from IS NULL OR time >= @from) AND (@to IS NULL OR time < @to)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            filter.PerPage,
+        return ListNewestFirstAsync(
+            $"SELECT {AuditColumns} FROM audit_log",
+            "time",
+            filter,
+            [filter.KeyId, filter.AppId],
+            " AND (@key_id IS NULL OR key_id = @key_id) AND (@app_id IS NULL OR app_id = @app_id)",
             command =>
             {
-                AddString(command, "@before", filter.BeforeId);
                 AddString(command, "@key_id", filter.KeyId);
                 AddString(command, "@app_id", filter.AppId);
-                Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
-                Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
             },
             ReadAuditEntry,
             cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<int> PruneAuditEntriesAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM audit_log WHERE time < @before";
-        AddInt64(command, "@before", before.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> PruneAuditEntriesAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM audit_log WHERE time < @before", command => AddInt64(command, "@before", before.ToUnixTimeMilliseconds()), cancellationToken);
 
     private static AuditEntry ReadAuditEntry(DbDataReader reader) => new()
     {

@@ -15,7 +15,7 @@ namespace FnSharp.Core.Storage.Sql;
 public abstract partial class SqlDataStore
 {
     private const string CallColumns = "id, app_id, fn_id, type, status, status_code, error, created_at, started_at, completed_at, attempts, container_id, next_attempt_at, dead_letter, start_kind, start_phases, timeline, image_digest";
-    private const string CallValues = "@id, @app_id, @fn_id, @type, @status, @status_code, @error, @created_at, @started_at, @completed_at, @attempts, @container_id, @next_attempt_at, @dead_letter, @start_kind, @start_phases, @timeline, @image_digest";
+    private static readonly string CallValues = SqlParameters.Of(CallColumns);
 
     /// <summary>The condition of a write that only the claim holding a running call's lease may make (see <see cref="AddLeaseParameters"/>).</summary>
     private const string LeaseHeld = "status = @running AND lease_owner = @owner AND started_at = @claimed_at";
@@ -59,18 +59,14 @@ public abstract partial class SqlDataStore
     /// <summary>Inserts a queued call and its payload inside <paramref name="transaction"/>.</summary>
     private static async Task InsertQueuedCallAsync(DbConnection connection, DbTransaction transaction, Call call, CallPayload payload, CancellationToken cancellationToken)
     {
-        await using (var insert = connection.CreateCommand())
+        await using (var insert = Command(connection, transaction, $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues})"))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues})";
             AddCallParameters(insert, call);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var insert = connection.CreateCommand())
+        await using (var insert = Command(connection, transaction, "INSERT INTO call_payloads (call_id, headers, body) VALUES (@call_id, @headers, @body)"))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO call_payloads (call_id, headers, body) VALUES (@call_id, @headers, @body)";
             AddString(insert, "@call_id", call.Id);
             AddString(insert, "@headers", StoreJson.SerializeHeaders(payload.Headers));
             Add(insert, "@body", DbType.Binary, payload.Body);
@@ -106,13 +102,11 @@ public abstract partial class SqlDataStore
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var claimed = new List<ClaimedCall>();
-        await using (var select = connection.CreateCommand())
-        {
-            select.Transaction = transaction;
-            // The due condition is checked again on the locked rows: PostgreSQL re-reads a row another claim
-            // changed meanwhile against the locking query's own conditions, not against the ranking's.
-            select.CommandText = $"""
+        List<ClaimedCall> claimed;
+
+        // The due condition is checked again on the locked rows: PostgreSQL re-reads a row another claim
+        // changed meanwhile against the locking query's own conditions, not against the ranking's.
+        await using (var select = Command(connection, transaction, $"""
                 WITH due AS (
                     SELECT id, fn_id, created_at, ROW_NUMBER() OVER (PARTITION BY fn_id ORDER BY created_at, id) AS turn
                     FROM calls
@@ -133,25 +127,28 @@ public abstract partial class SqlDataStore
                     OR (c.status = @running AND c.lease_until < @now)
                 ORDER BY r.turn, r.created_at, r.id
                 LIMIT @max{ClaimLockClause}
-                """;
+                """))
+        {
             AddString(select, "@queued", CallStates.Queued);
             AddString(select, "@running", CallStates.Running);
             AddInt64(select, "@now", nowMs);
             Add(select, "@max", DbType.Int32, max);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var read = ReadCall(reader);
-                var call = read with
+            claimed = await ReadAllAsync(
+                select,
+                reader =>
                 {
-                    Status = CallStates.Running,
-                    StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(nowMs),
-                    Attempts = read.Attempts + 1,
-                    NextAttemptAt = null,
-                };
-                var payload = new CallPayload(StoreJson.DeserializeHeaders(reader.GetString(17)), reader.GetFieldValue<byte[]>(18));
-                claimed.Add(new ClaimedCall(call, payload, new CallLease(nodeName, call.StartedAt!.Value)));
-            }
+                    var read = ReadCall(reader);
+                    var call = read with
+                    {
+                        Status = CallStates.Running,
+                        StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(nowMs),
+                        Attempts = read.Attempts + 1,
+                        NextAttemptAt = null,
+                    };
+                    var payload = new CallPayload(StoreJson.DeserializeHeaders(reader.GetString(17)), reader.GetFieldValue<byte[]>(18));
+                    return new ClaimedCall(call, payload, new CallLease(nodeName, call.StartedAt!.Value));
+                },
+                cancellationToken);
         }
 
         if (claimed.Count == 0)
@@ -202,19 +199,21 @@ public abstract partial class SqlDataStore
     }
 
     /// <inheritdoc/>
-    public async Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken)
+    public Task<int> RecoverNodeCallsAsync(string nodeName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = """
+        return ExecuteAsync(
+            """
             UPDATE calls SET status = @queued, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
             WHERE status = @running AND lease_owner = @owner
-            """;
-        AddString(update, "@queued", CallStates.Queued);
-        AddString(update, "@running", CallStates.Running);
-        AddString(update, "@owner", nodeName);
-        return await update.ExecuteNonQueryAsync(cancellationToken);
+            """,
+            update =>
+            {
+                AddString(update, "@queued", CallStates.Queued);
+                AddString(update, "@running", CallStates.Running);
+                AddString(update, "@owner", nodeName);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -223,20 +222,15 @@ public abstract partial class SqlDataStore
     /// started_at = @claimed_at</c>): the claim stored its node and time there, every later claim stores its
     /// own, and the end of a call clears the owner, so no read-then-write race is left.
     /// </remarks>
-    public async Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken)
+    public Task<LeasedWrite> CompleteCallAsync(Call call, CallLease lease, CallLog? log, FollowUpCall? followUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(lease);
-        if (!StoredText.IsStorable(call.Id) || !StoredText.IsStorable(lease.NodeName))
-        {
-            return LeasedWrite.CallRemoved;
-        }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ended = await UpdateLeasedAsync(
-            connection,
-            transaction,
+        // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's: nothing else is written.
+        return WriteLeasedAsync(
+            call.Id,
+            lease,
             $"""
             UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
                 completed_at = @completed_at, container_id = @container_id, dead_letter = @dead_letter, attempts = @attempts,
@@ -245,59 +239,41 @@ public abstract partial class SqlDataStore
             WHERE id = @id AND {LeaseHeld}
             """,
             update => AddCallParameters(update, call),
-            call.Id,
-            lease,
+            async (connection, transaction) =>
+            {
+                if (!call.DeadLetter)
+                {
+                    await using var delete = Command(connection, transaction, "DELETE FROM call_payloads WHERE call_id = @id");
+                    AddString(delete, "@id", call.Id);
+                    await delete.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                if (followUp is not null)
+                {
+                    // Only with this end: the lease check lets one claim store it, once.
+                    await InsertQueuedCallAsync(connection, transaction, followUp.Call, followUp.Payload, cancellationToken);
+                }
+
+                if (log is not null)
+                {
+                    // A re-driven call ends again: its new log replaces the old one.
+                    await using var upsert = Command(connection, transaction, "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO UPDATE SET log = excluded.log");
+                    AddLogParameters(upsert, log with { CallId = call.Id, FnId = call.FnId });
+                    await upsert.ExecuteNonQueryAsync(cancellationToken);
+                }
+            },
             cancellationToken);
-        if (ended is { } notStored)
-        {
-            // Removed with its fn meanwhile (no log may be left behind), or no longer this claim's.
-            return notStored;
-        }
-
-        if (!call.DeadLetter)
-        {
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM call_payloads WHERE call_id = @id";
-            AddString(delete, "@id", call.Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        if (followUp is not null)
-        {
-            // Only with this end: the lease check above lets one claim store it, once.
-            await InsertQueuedCallAsync(connection, transaction, followUp.Call, followUp.Payload, cancellationToken);
-        }
-
-        if (log is not null)
-        {
-            // A re-driven call ends again: its new log replaces the old one.
-            await using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO UPDATE SET log = excluded.log";
-            AddLogParameters(upsert, log with { CallId = call.Id, FnId = call.FnId });
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return LeasedWrite.Stored;
     }
 
     /// <inheritdoc/>
-    public async Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
+    public Task<LeasedWrite> RequeueCallAsync(string callId, CallLease lease, DateTimeOffset nextAttemptAt, string? error, bool countAttempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        if (!StoredText.IsStorable(callId) || !StoredText.IsStorable(lease.NodeName))
-        {
-            return LeasedWrite.CallRemoved;
-        }
 
         // Only the running claim: requeueing one already given back (by a recovery) must not uncount twice.
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var requeued = await UpdateLeasedAsync(
-            connection,
-            transaction,
+        return WriteLeasedAsync(
+            callId,
+            lease,
             $"""
             UPDATE calls SET status = @queued, next_attempt_at = @next_attempt_at, error = @error,
                 attempts = CASE WHEN @uncount = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END,
@@ -312,49 +288,54 @@ public abstract partial class SqlDataStore
                 Add(update, "@uncount", DbType.Int32, countAttempt ? 0 : 1);
                 AddString(update, "@id", callId);
             },
-            callId,
-            lease,
+            andThen: null,
             cancellationToken);
-        if (requeued is { } notStored)
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, an update of the call <paramref name="callId"/> whose condition holds
+    /// <see cref="LeaseHeld"/>, with the parameters <paramref name="addParameters"/> adds and the lease's, then
+    /// what <paramref name="andThen"/> writes, in one transaction: <see cref="LeasedWrite.Stored"/>, or, when the
+    /// update changed no row and nothing is written, whether the lease was lost or the call removed.
+    /// </summary>
+    private async Task<LeasedWrite> WriteLeasedAsync(
+        string callId,
+        CallLease lease,
+        string sql,
+        Action<DbCommand> addParameters,
+        Func<DbConnection, DbTransaction, Task>? andThen,
+        CancellationToken cancellationToken)
+    {
+        if (!StoredText.IsStorable(callId) || !StoredText.IsStorable(lease.NodeName))
         {
-            return notStored;
+            return LeasedWrite.CallRemoved;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = Command(connection, transaction, sql))
+        {
+            addParameters(update);
+            AddLeaseParameters(update, lease);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return await LostOrRemovedAsync(connection, transaction, callId, cancellationToken);
+            }
+        }
+
+        if (andThen is not null)
+        {
+            await andThen(connection, transaction);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return LeasedWrite.Stored;
     }
 
-    /// <summary>
-    /// Runs <paramref name="sql"/>, an update of the call <paramref name="callId"/> whose condition holds
-    /// <see cref="LeaseHeld"/>, with the parameters <paramref name="addParameters"/> adds and the lease's, in
-    /// <paramref name="transaction"/>: <see langword="null"/> when it changed the row, else whether the lease
-    /// was lost or the call removed.
-    /// </summary>
-    private static async Task<LeasedWrite?> UpdateLeasedAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        string sql,
-        Action<DbCommand> addParameters,
-        string callId,
-        CallLease lease,
-        CancellationToken cancellationToken)
-    {
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = sql;
-        addParameters(update);
-        AddLeaseParameters(update, lease);
-        return await update.ExecuteNonQueryAsync(cancellationToken) == 0
-            ? await LostOrRemovedAsync(connection, transaction, callId, cancellationToken)
-            : null;
-    }
-
     /// <summary>After a leased write changed no row: whether the call is still there (its lease passed on) or gone.</summary>
     private static async Task<LeasedWrite> LostOrRemovedAsync(DbConnection connection, DbTransaction transaction, string callId, CancellationToken cancellationToken)
     {
-        await using var select = connection.CreateCommand();
-        select.Transaction = transaction;
-        select.CommandText = "SELECT COUNT(*) FROM calls WHERE id = @id";
+        await using var select = Command(connection, transaction, "SELECT COUNT(*) FROM calls WHERE id = @id");
         AddString(select, "@id", callId);
         var exists = Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
         return exists ? LeasedWrite.LeaseLost : LeasedWrite.CallRemoved;
@@ -378,10 +359,8 @@ public abstract partial class SqlDataStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Call? current;
-        await using (var select = connection.CreateCommand())
+        await using (var select = Command(connection, transaction, $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id" + (LocksRowsForUpdate ? ForUpdate : "")))
         {
-            select.Transaction = transaction;
-            select.CommandText = $"SELECT {CallColumns} FROM calls WHERE id = @id AND fn_id = @fn_id" + (LocksRowsForUpdate ? ForUpdate : "");
             AddString(select, "@id", callId);
             AddString(select, "@fn_id", fnId);
             current = await ReadOneAsync(select, ReadCall, cancellationToken);
@@ -409,15 +388,13 @@ public abstract partial class SqlDataStore
             NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()),
             DeadLetter = false,
         };
-        await using (var update = connection.CreateCommand())
-        {
-            update.Transaction = transaction;
-            update.CommandText = """
+        await using (var update = Command(connection, transaction, """
                 UPDATE calls SET status = @status, status_code = @status_code, error = @error, started_at = @started_at,
                     completed_at = @completed_at, attempts = @attempts, container_id = @container_id,
                     next_attempt_at = @next_attempt_at, dead_letter = @dead_letter, lease_owner = NULL, lease_until = NULL
                 WHERE id = @id
-                """;
+                """))
+        {
             AddCallParameters(update, redriven);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -440,18 +417,14 @@ public abstract partial class SqlDataStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var call in calls)
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues}) ON CONFLICT (id) DO NOTHING";
+            await using var insert = Command(connection, transaction, $"INSERT INTO calls ({CallColumns}) VALUES ({CallValues}) ON CONFLICT (id) DO NOTHING");
             AddCallParameters(insert, call);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var log in logs)
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO NOTHING";
+            await using var insert = Command(connection, transaction, "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO NOTHING");
             AddLogParameters(insert, log);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -467,28 +440,54 @@ public abstract partial class SqlDataStore
     public Task<Page<Call>> GetCallsAsync(CallFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            [filter.FnId, filter.BeforeId, filter.Status],
+        return ListNewestFirstAsync(
+            $"SELECT {CallColumns} FROM calls",
+            "created_at",
+            filter,
+            [filter.FnId, filter.Status],
+            " AND fn_id = @fn_id AND (@status IS NULL OR status = @status) AND (@dead_letter IS NULL OR dead_letter = @dead_letter)",
+            command =>
+            {
+                AddString(command, "@fn_id", filter.FnId);
+                AddString(command, "@status", filter.Status);
+                Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
+            },
+            ReadCall,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of records newest first (by id, descending), as <paramref name="select"/> (<c>SELECT ... FROM table</c>)
+    /// reads them: before the filter's id and within its time window on <paramref name="timeColumn"/> (Unix
+    /// milliseconds), and as <paramref name="filters"/> (<c>" AND ..."</c>) says with the parameters
+    /// <paramref name="addParameters"/> adds; nothing when the cursor or one of <paramref name="keys"/> cannot be stored.
+    /// </summary>
+    private Task<Page<T>> ListNewestFirstAsync<T>(
+        string select,
+        string timeColumn,
+        NewestFirstFilter filter,
+        string?[] keys,
+        string filters,
+        Action<DbCommand> addParameters,
+        Func<DbDataReader, T> read,
+        CancellationToken cancellationToken) =>
+        QueryPageAsync(
+            [filter.BeforeId, .. keys],
             $"""
-            SELECT {CallColumns} FROM calls
-            WHERE fn_id = @fn_id AND (@before IS NULL OR id < @before) AND (@status IS NULL OR status = @status)
-                AND (@dead_letter IS NULL OR dead_letter = @dead_letter)
-                AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
+            {select}
+            WHERE (@before IS NULL OR id < @before) AND (@from IS NULL OR {timeColumn} >= @from) AND (@to IS NULL OR {timeColumn} < @to){filters}
             ORDER BY id DESC LIMIT @limit
             """,
             filter.PerPage,
             command =>
             {
-                AddString(command, "@fn_id", filter.FnId);
                 AddString(command, "@before", filter.BeforeId);
-                AddString(command, "@status", filter.Status);
-                Add(command, "@dead_letter", DbType.Boolean, filter.DeadLetter);
                 Add(command, "@from", DbType.Int64, CeilingMilliseconds(filter.From));
                 Add(command, "@to", DbType.Int64, CeilingMilliseconds(filter.To));
+                addParameters(command);
             },
-            ReadCall,
+            read,
             cancellationToken);
-    }
 
     /// <summary>
     /// A time bound in whole Unix milliseconds, as <c>created_at</c> is stored, rounded up: for whole
@@ -522,21 +521,15 @@ public abstract partial class SqlDataStore
         while (true)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var ids = new List<string>();
-            await using (var select = connection.CreateCommand())
+            List<string> ids;
+            var selectSql = "SELECT id FROM calls WHERE completed_at < @before AND status <> @queued AND status <> @running ORDER BY completed_at LIMIT @limit";
+            await using (var select = Command(connection, transaction, LocksRowsForUpdate ? selectSql + ForUpdate : selectSql))
             {
-                select.Transaction = transaction;
-                select.CommandText = "SELECT id FROM calls WHERE completed_at < @before AND status <> @queued AND status <> @running ORDER BY completed_at LIMIT @limit"
-                    + (LocksRowsForUpdate ? ForUpdate : "");
                 AddInt64(select, "@before", completedBefore.ToUnixTimeMilliseconds());
                 AddString(select, "@queued", CallStates.Queued);
                 AddString(select, "@running", CallStates.Running);
                 Add(select, "@limit", DbType.Int32, IdsPerStatement);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    ids.Add(reader.GetString(0));
-                }
+                ids = await ReadAllAsync(select, static reader => reader.GetString(0), cancellationToken);
             }
 
             if (ids.Count == 0)
@@ -570,20 +563,17 @@ public abstract partial class SqlDataStore
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var calls = connection.CreateCommand())
+
+        // PostgreSQL: lock the calls before their payloads and logs, in the order every writer takes them.
+        await using (var calls = Command(connection, transaction, LocksRowsForUpdate ? lockCalls + ";\n" + deleteCalls : deleteCalls))
         {
-            // PostgreSQL: lock the calls before their payloads and logs, in the order every writer takes them.
-            calls.Transaction = transaction;
-            calls.CommandText = LocksRowsForUpdate ? lockCalls + ";\n" + deleteCalls : deleteCalls;
             AddString(calls, "@id", id);
             await calls.ExecuteNonQueryAsync(cancellationToken);
         }
 
         bool removed;
-        await using (var parent = connection.CreateCommand())
+        await using (var parent = Command(connection, transaction, deleteParent))
         {
-            parent.Transaction = transaction;
-            parent.CommandText = deleteParent;
             AddString(parent, "@id", id);
             removed = await parent.ExecuteNonQueryAsync(cancellationToken) > 0;
         }

@@ -8,40 +8,31 @@ namespace FnSharp.Core.Storage.Sql;
 public abstract partial class SqlDataStore : IKeyStore
 {
     private const string KeyColumns = "id, name, scopes, created_at, created_by, revoked_at, token_hash";
+    private const string SelectKey = $"SELECT {KeyColumns} FROM api_keys WHERE id = @id";
 
     /// <inheritdoc/>
-    public async Task InsertKeyAsync(ApiKey key, byte[] tokenHash, CancellationToken cancellationToken)
+    public Task InsertKeyAsync(ApiKey key, byte[] tokenHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(tokenHash);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO api_keys ({KeyColumns}) VALUES (@id, @name, @scopes, @created_at, @created_by, @revoked_at, @token_hash)";
-        AddString(command, "@id", key.Id);
-        AddString(command, "@name", key.Name);
-        AddString(command, "@scopes", string.Join(' ', key.Scopes));
-        AddInt64(command, "@created_at", key.CreatedAt.ToUnixTimeMilliseconds());
-        AddString(command, "@created_by", key.CreatedBy);
-        Add(command, "@revoked_at", DbType.Int64, key.RevokedAt?.ToUnixTimeMilliseconds());
-        Add(command, "@token_hash", DbType.Binary, tokenHash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return ExecuteAsync(
+            $"INSERT INTO api_keys ({KeyColumns}) VALUES ({SqlParameters.Of(KeyColumns)})",
+            command =>
+            {
+                AddString(command, "@id", key.Id);
+                AddString(command, "@name", key.Name);
+                AddString(command, "@scopes", string.Join(' ', key.Scopes));
+                AddInt64(command, "@created_at", key.CreatedAt.ToUnixTimeMilliseconds());
+                AddString(command, "@created_by", key.CreatedBy);
+                Add(command, "@revoked_at", DbType.Int64, key.RevokedAt?.ToUnixTimeMilliseconds());
+                Add(command, "@token_hash", DbType.Binary, tokenHash);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<StoredKey?> GetKeyAsync(string keyId, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(keyId))
-        {
-            return null;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {KeyColumns} FROM api_keys WHERE id = @id";
-        AddString(command, "@id", keyId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new StoredKey(ReadKey(reader), (byte[])reader.GetValue(6)) : null;
-    }
+    public Task<StoredKey?> GetKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        QueryOneAsync(SelectKey, [("@id", keyId)], static reader => new StoredKey(ReadKey(reader), (byte[])reader.GetValue(6)), cancellationToken);
 
     /// <inheritdoc/>
     public Task<Page<ApiKey>> GetKeysAsync(string? afterId, int perPage, CancellationToken cancellationToken) =>
@@ -62,16 +53,14 @@ public abstract partial class SqlDataStore : IKeyStore
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using (var update = connection.CreateCommand())
+        await using (var update = Command(connection, null, "UPDATE api_keys SET revoked_at = @revoked_at WHERE id = @id AND revoked_at IS NULL"))
         {
-            update.CommandText = "UPDATE api_keys SET revoked_at = @revoked_at WHERE id = @id AND revoked_at IS NULL";
             AddString(update, "@id", keyId);
             AddInt64(update, "@revoked_at", revokedAt.ToUnixTimeMilliseconds());
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {KeyColumns} FROM api_keys WHERE id = @id";
+        await using var command = Command(connection, null, SelectKey);
         AddString(command, "@id", keyId);
         return await ReadOneAsync(command, ReadKey, cancellationToken);
     }
@@ -80,8 +69,7 @@ public abstract partial class SqlDataStore : IKeyStore
     public async Task<bool> HasActiveKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1";
+        await using var command = Command(connection, null, "SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1");
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 

@@ -10,78 +10,52 @@ public abstract partial class SqlDataStore : INodeStore
     private const string NodeColumns = "name, url, started_at, heartbeat_at, memory_total_mib, memory_reserved_mib, cpu_mcpus, hot_containers, running_calls, waiting_calls";
 
     /// <inheritdoc/>
-    public async Task PutNodeAsync(Node node, CancellationToken cancellationToken)
+    public Task PutNodeAsync(Node node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentException.ThrowIfNullOrEmpty(node.Name);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var upsert = connection.CreateCommand();
-        upsert.CommandText = $"""
+        return ExecuteAsync(
+            $"""
             INSERT INTO nodes ({NodeColumns})
-            VALUES (@name, @url, @started_at, @heartbeat_at, @memory_total_mib, @memory_reserved_mib, @cpu_mcpus, @hot_containers, @running_calls, @waiting_calls)
+            VALUES ({SqlParameters.Of(NodeColumns)})
             ON CONFLICT (name) DO UPDATE SET url = excluded.url, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
                 memory_total_mib = excluded.memory_total_mib, memory_reserved_mib = excluded.memory_reserved_mib, cpu_mcpus = excluded.cpu_mcpus,
                 hot_containers = excluded.hot_containers, running_calls = excluded.running_calls, waiting_calls = excluded.waiting_calls
-            """;
-        AddString(upsert, "@name", StoredText.ToStorable(node.Name));
-        AddString(upsert, "@url", StoredText.ToStorable(node.Url));
-        AddInt64(upsert, "@started_at", node.StartedAt.ToUnixTimeMilliseconds());
-        AddInt64(upsert, "@heartbeat_at", node.HeartbeatAt.ToUnixTimeMilliseconds());
-        AddInt64(upsert, "@memory_total_mib", node.MemoryTotalMiB);
-        AddInt64(upsert, "@memory_reserved_mib", node.MemoryReservedMiB);
-        AddInt64(upsert, "@cpu_mcpus", node.CpuMilliCpus);
-        Add(upsert, "@hot_containers", DbType.Int32, node.HotContainers);
-        Add(upsert, "@running_calls", DbType.Int32, node.RunningCalls);
-        Add(upsert, "@waiting_calls", DbType.Int32, node.WaitingCalls);
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """,
+            upsert =>
+            {
+                AddString(upsert, "@name", StoredText.ToStorable(node.Name));
+                AddString(upsert, "@url", StoredText.ToStorable(node.Url));
+                AddInt64(upsert, "@started_at", node.StartedAt.ToUnixTimeMilliseconds());
+                AddInt64(upsert, "@heartbeat_at", node.HeartbeatAt.ToUnixTimeMilliseconds());
+                AddInt64(upsert, "@memory_total_mib", node.MemoryTotalMiB);
+                AddInt64(upsert, "@memory_reserved_mib", node.MemoryReservedMiB);
+                AddInt64(upsert, "@cpu_mcpus", node.CpuMilliCpus);
+                Add(upsert, "@hot_containers", DbType.Int32, node.HotContainers);
+                Add(upsert, "@running_calls", DbType.Int32, node.RunningCalls);
+                Add(upsert, "@waiting_calls", DbType.Int32, node.WaitingCalls);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<Node>> GetNodesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var select = connection.CreateCommand();
-        select.CommandText = $"SELECT {NodeColumns} FROM nodes ORDER BY name";
-        var nodes = new List<Node>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            nodes.Add(ReadNode(reader));
-        }
-
-        return nodes;
-    }
+    public async Task<IReadOnlyList<Node>> GetNodesAsync(CancellationToken cancellationToken) =>
+        await QueryAllAsync($"SELECT {NodeColumns} FROM nodes ORDER BY name", static _ => { }, ReadNode, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<bool> RemoveNodeAsync(string name, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(name))
-        {
-            return false;
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM nodes WHERE name = @name";
-        AddString(delete, "@name", name);
-        return await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public async Task<bool> RemoveNodeAsync(string name, CancellationToken cancellationToken) =>
+        StoredText.IsStorable(name)
+        && await ExecuteAsync("DELETE FROM nodes WHERE name = @name", command => AddString(command, "@name", name), cancellationToken) > 0;
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> RemoveNodesAsync(DateTimeOffset heartbeatBefore, CancellationToken cancellationToken)
     {
         // One statement, so that two nodes pruning at once never both report a node removed.
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM nodes WHERE heartbeat_at < @before RETURNING name";
-        AddInt64(delete, "@before", heartbeatBefore.ToUnixTimeMilliseconds());
-        var names = new List<string>();
-        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-
+        var names = await QueryAllAsync(
+            "DELETE FROM nodes WHERE heartbeat_at < @before RETURNING name",
+            command => AddInt64(command, "@before", heartbeatBefore.ToUnixTimeMilliseconds()),
+            static reader => reader.GetString(0),
+            cancellationToken);
         names.Sort(StringComparer.Ordinal);
         return names;
     }

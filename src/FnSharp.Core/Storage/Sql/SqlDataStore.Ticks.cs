@@ -12,18 +12,7 @@ public abstract partial class SqlDataStore : ITriggerTickStore
     public async Task<IReadOnlyList<Trigger>> GetTriggersOfTypeAsync(string type, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {TriggerColumns} FROM triggers WHERE type = @type ORDER BY id";
-        AddString(command, "@type", type);
-        var triggers = new List<Trigger>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            triggers.Add(ReadTrigger(reader));
-        }
-
-        return triggers;
+        return await QueryAllAsync($"SELECT {TriggerColumns} FROM triggers WHERE type = @type ORDER BY id", command => AddString(command, "@type", type), ReadTrigger, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -31,12 +20,11 @@ public abstract partial class SqlDataStore : ITriggerTickStore
     {
         ArgumentException.ThrowIfNullOrEmpty(triggerId);
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        await using var command = Command(connection, null, """
             SELECT (SELECT MAX(tick_at) FROM trigger_ticks WHERE trigger_id = @trigger_id),
                 (SELECT c.status FROM trigger_ticks t JOIN calls c ON c.id = t.call_id
                  WHERE t.trigger_id = @trigger_id ORDER BY t.tick_at DESC LIMIT 1)
-            """;
+            """);
         AddString(command, "@trigger_id", triggerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
@@ -59,18 +47,16 @@ public abstract partial class SqlDataStore : ITriggerTickStore
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = connection.CreateCommand())
+        // The WHERE keeps a slow node from storing a tick older than one already stored, and a tick of a
+        // trigger removed meanwhile; the primary key keeps two nodes from storing the same tick.
+        await using (var insert = Command(connection, transaction, """
+            INSERT INTO trigger_ticks (trigger_id, tick_at, call_id)
+            SELECT @trigger_id, @tick_at, @call_id
+            WHERE EXISTS (SELECT 1 FROM triggers WHERE id = @trigger_id)
+                AND NOT EXISTS (SELECT 1 FROM trigger_ticks WHERE trigger_id = @trigger_id AND tick_at >= @tick_at)
+            ON CONFLICT (trigger_id, tick_at) DO NOTHING
+            """))
         {
-            // The WHERE keeps a slow node from storing a tick older than one already stored, and a tick of a
-            // trigger removed meanwhile; the primary key keeps two nodes from storing the same tick.
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO trigger_ticks (trigger_id, tick_at, call_id)
-                SELECT @trigger_id, @tick_at, @call_id
-                WHERE EXISTS (SELECT 1 FROM triggers WHERE id = @trigger_id)
-                    AND NOT EXISTS (SELECT 1 FROM trigger_ticks WHERE trigger_id = @trigger_id AND tick_at >= @tick_at)
-                ON CONFLICT (trigger_id, tick_at) DO NOTHING
-                """;
             AddString(insert, "@trigger_id", triggerId);
             AddInt64(insert, "@tick_at", tickAt.ToUnixTimeMilliseconds());
             AddString(insert, "@call_id", call?.Id);
@@ -91,10 +77,8 @@ public abstract partial class SqlDataStore : ITriggerTickStore
             }
         }
 
-        await using (var prune = connection.CreateCommand())
+        await using (var prune = Command(connection, transaction, "DELETE FROM trigger_ticks WHERE trigger_id = @trigger_id AND tick_at < @keep_after"))
         {
-            prune.Transaction = transaction;
-            prune.CommandText = "DELETE FROM trigger_ticks WHERE trigger_id = @trigger_id AND tick_at < @keep_after";
             AddString(prune, "@trigger_id", triggerId);
             AddInt64(prune, "@keep_after", keepAfter.ToUnixTimeMilliseconds());
             await prune.ExecuteNonQueryAsync(cancellationToken);

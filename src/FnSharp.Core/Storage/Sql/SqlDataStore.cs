@@ -36,10 +36,11 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     private const string TriggerColumns = "id, app_id, fn_id, name, type, source, annotations, created_at, updated_at";
     private const string AfterClause = "(@after IS NULL OR name > @after OR (name = @after AND @after_id IS NOT NULL AND id > @after_id))";
 
-    private const string SelectApp = $"SELECT {AppColumns} FROM apps WHERE id = @id";
-    private const string SelectFn = $"SELECT {FnColumns} FROM fns WHERE id = @id";
-    private const string SelectTrigger = $"SELECT {TriggerColumns} FROM triggers WHERE id = @id";
     private const string ForUpdate = " FOR UPDATE";
+
+    private static readonly ResourceTable<App> Apps = new("apps", AppColumns, ReadApp, AddAppParameters, ApiErrors.AppNotFound);
+    private static readonly ResourceTable<Fn> Fns = new("fns", FnColumns, ReadFn, AddFnParameters, ApiErrors.FnNotFound);
+    private static readonly ResourceTable<Trigger> Triggers = new("triggers", TriggerColumns, ReadTrigger, AddTriggerParameters, ApiErrors.TriggerNotFound);
 
     /// <summary>Opens a connection to the database, with foreign keys enforced.</summary>
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
@@ -57,55 +58,29 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     public async Task<App> InsertAppAsync(App app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        await InsertAsync(
-            $"INSERT INTO apps ({AppColumns}) VALUES (@id, @name, @config, @annotations, @syslog_url, @shape, @created_at, @updated_at)",
-            command => AddAppParameters(command, app),
-            static _ => ApiErrors.AppAlreadyExists,
-            cancellationToken);
+        await InsertAsync(Apps, app, static _ => ApiErrors.AppAlreadyExists, cancellationToken);
         return app;
     }
 
     /// <inheritdoc/>
-    public Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken) =>
-        QueryOneAsync(SelectApp, [("@id", appId)], ReadApp, cancellationToken);
+    public Task<App?> GetAppByIdAsync(string appId, CancellationToken cancellationToken) => GetByIdAsync(Apps, appId, cancellationToken);
 
     /// <inheritdoc/>
     public Task<App?> GetAppByNameAsync(string name, CancellationToken cancellationToken) =>
         QueryOneAsync($"SELECT {AppColumns} FROM apps WHERE name = @name", [("@name", name)], ReadApp, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            FilterKeys(filter),
-            $"""
-            SELECT {AppColumns} FROM apps
-            WHERE {AfterClause} AND (@name IS NULL OR name = @name)
-            ORDER BY name, id LIMIT @limit
-            """,
-            filter.PerPage,
-            command => AddFilterParameters(command, filter),
-            ReadApp,
-            cancellationToken);
-    }
+    public Task<Page<App>> GetAppsAsync(ListFilter filter, CancellationToken cancellationToken) => ListAsync(Apps, filter, "", cancellationToken);
 
     /// <inheritdoc/>
     public async Task<App> UpdateAppAsync(string appId, Func<App, App> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         return await UpdateAsync(
+            Apps,
             appId,
-            LocksRowsForUpdate ? SelectApp + ForUpdate : SelectApp,
-            ReadApp,
-            ApiErrors.AppNotFound,
-            (current, command) =>
-            {
-                var updated = update(current) with { Id = current.Id, Name = current.Name, CreatedAt = current.CreatedAt };
-                command.CommandText = "UPDATE apps SET config = @config, annotations = @annotations, syslog_url = @syslog_url, shape = @shape, updated_at = @updated_at WHERE id = @id";
-                AddAppParameters(command, updated);
-                return updated;
-            },
+            current => update(current) with { Id = current.Id, Name = current.Name, CreatedAt = current.CreatedAt },
+            "UPDATE apps SET config = @config, annotations = @annotations, syslog_url = @syslog_url, shape = @shape, updated_at = @updated_at WHERE id = @id",
             static _ => ApiErrors.AppAlreadyExists,
             cancellationToken);
     }
@@ -123,55 +98,30 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
             throw new ApiException(ApiErrors.AppNotFound);
         }
 
-        await InsertAsync(
-            $"INSERT INTO fns ({FnColumns}) VALUES (@id, @app_id, @name, @image, @memory, @timeout, @idle_timeout, @config, @annotations, @shape, @created_at, @updated_at)",
-            command => AddFnParameters(command, fn),
-            static v => v.Kind == ConstraintKind.ForeignKey ? ApiErrors.AppNotFound : ApiErrors.FnAlreadyExists,
-            cancellationToken);
+        await InsertAsync(Fns, fn, static v => v.Kind == ConstraintKind.ForeignKey ? ApiErrors.AppNotFound : ApiErrors.FnAlreadyExists, cancellationToken);
         return fn;
     }
 
     /// <inheritdoc/>
-    public Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken) =>
-        QueryOneAsync(SelectFn, [("@id", fnId)], ReadFn, cancellationToken);
+    public Task<Fn?> GetFnAsync(string fnId, CancellationToken cancellationToken) => GetByIdAsync(Fns, fnId, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            FilterKeys(filter),
-            $"""
-            SELECT {FnColumns} FROM fns
-            WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id)
-            ORDER BY name, id LIMIT @limit
-            """,
-            filter.PerPage,
-            command => AddFilterParameters(command, filter),
-            ReadFn,
-            cancellationToken);
-    }
+    public Task<Page<Fn>> GetFnsAsync(ListFilter filter, CancellationToken cancellationToken) =>
+        ListAsync(Fns, filter, " AND (@app_id IS NULL OR app_id = @app_id)", cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Fn> UpdateFnAsync(string fnId, Func<Fn, Fn> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         return await UpdateAsync(
+            Fns,
             fnId,
-            LocksRowsForUpdate ? SelectFn + ForUpdate : SelectFn,
-            ReadFn,
-            ApiErrors.FnNotFound,
-            (current, command) =>
-            {
-                var updated = update(current) with { Id = current.Id, AppId = current.AppId, Shape = current.Shape, CreatedAt = current.CreatedAt };
-                command.CommandText = """
-                    UPDATE fns SET name = @name, image = @image, memory = @memory, timeout = @timeout, idle_timeout = @idle_timeout,
-                        config = @config, annotations = @annotations, updated_at = @updated_at
-                    WHERE id = @id
-                    """;
-                AddFnParameters(command, updated);
-                return updated;
-            },
+            current => update(current) with { Id = current.Id, AppId = current.AppId, Shape = current.Shape, CreatedAt = current.CreatedAt },
+            """
+            UPDATE fns SET name = @name, image = @image, memory = @memory, timeout = @timeout, idle_timeout = @idle_timeout,
+                config = @config, annotations = @annotations, updated_at = @updated_at
+            WHERE id = @id
+            """,
             static _ => ApiErrors.FnAlreadyExists,
             cancellationToken);
     }
@@ -194,10 +144,8 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
 
         // The checks give Fn's messages; the foreign keys and unique indexes keep the rows right
         // whatever runs between them.
-        await using (var app = connection.CreateCommand())
+        await using (var app = Command(connection, transaction, "SELECT 1 FROM apps WHERE id = @id"))
         {
-            app.Transaction = transaction;
-            app.CommandText = "SELECT 1 FROM apps WHERE id = @id";
             AddString(app, "@id", trigger.AppId);
             if (await app.ExecuteScalarAsync(cancellationToken) is null)
             {
@@ -210,10 +158,8 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
             throw new ApiException(ApiErrors.FnNotFound);
         }
 
-        await using (var fn = connection.CreateCommand())
+        await using (var fn = Command(connection, transaction, "SELECT app_id FROM fns WHERE id = @id"))
         {
-            fn.Transaction = transaction;
-            fn.CommandText = "SELECT app_id FROM fns WHERE id = @id";
             AddString(fn, "@id", trigger.FnId);
             var owner = await fn.ExecuteScalarAsync(cancellationToken) as string ?? throw new ApiException(ApiErrors.FnNotFound);
             if (owner != trigger.AppId)
@@ -222,9 +168,7 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
             }
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO triggers ({TriggerColumns}) VALUES (@id, @app_id, @fn_id, @name, @type, @source, @annotations, @created_at, @updated_at)";
+        await using var command = Command(connection, transaction, Triggers.Insert);
         AddTriggerParameters(command, trigger);
         await ExecuteWriteAsync(command, TriggerConflict, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -232,57 +176,33 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
     }
 
     /// <inheritdoc/>
-    public Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken) =>
-        QueryOneAsync(SelectTrigger, [("@id", triggerId)], ReadTrigger, cancellationToken);
+    public Task<Trigger?> GetTriggerAsync(string triggerId, CancellationToken cancellationToken) => GetByIdAsync(Triggers, triggerId, cancellationToken);
 
     /// <inheritdoc/>
     public Task<Trigger?> GetTriggerBySourceAsync(string appId, string type, string source, CancellationToken cancellationToken) =>
         QueryOneAsync($"SELECT {TriggerColumns} FROM triggers WHERE app_id = @app_id AND type = @type AND source = @source", [("@app_id", appId), ("@type", type), ("@source", source)], ReadTrigger, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return QueryPageAsync(
-            FilterKeys(filter),
-            $"""
-            SELECT {TriggerColumns} FROM triggers
-            WHERE {AfterClause} AND (@name IS NULL OR name = @name) AND (@app_id IS NULL OR app_id = @app_id) AND (@fn_id IS NULL OR fn_id = @fn_id)
-            ORDER BY name, id LIMIT @limit
-            """,
-            filter.PerPage,
-            command =>
-            {
-                AddFilterParameters(command, filter);
-                AddString(command, "@fn_id", filter.FnId);
-            },
-            ReadTrigger,
-            cancellationToken);
-    }
+    public Task<Page<Trigger>> GetTriggersAsync(ListFilter filter, CancellationToken cancellationToken) =>
+        ListAsync(Triggers, filter, " AND (@app_id IS NULL OR app_id = @app_id) AND (@fn_id IS NULL OR fn_id = @fn_id)", cancellationToken);
 
     /// <inheritdoc/>
     public async Task<Trigger> UpdateTriggerAsync(string triggerId, Func<Trigger, Trigger> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         return await UpdateAsync(
+            Triggers,
             triggerId,
-            LocksRowsForUpdate ? SelectTrigger + ForUpdate : SelectTrigger,
-            ReadTrigger,
-            ApiErrors.TriggerNotFound,
-            (current, command) =>
-            {
-                var updated = update(current) with { Id = current.Id, AppId = current.AppId, FnId = current.FnId, Type = current.Type, CreatedAt = current.CreatedAt };
-                command.CommandText = "UPDATE triggers SET name = @name, source = @source, annotations = @annotations, updated_at = @updated_at WHERE id = @id";
-                AddTriggerParameters(command, updated);
-                return updated;
-            },
+            current => update(current) with { Id = current.Id, AppId = current.AppId, FnId = current.FnId, Type = current.Type, CreatedAt = current.CreatedAt },
+            "UPDATE triggers SET name = @name, source = @source, annotations = @annotations, updated_at = @updated_at WHERE id = @id",
             TriggerConflict,
             cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<bool> RemoveTriggerAsync(string triggerId, CancellationToken cancellationToken) =>
-        RemoveAsync("DELETE FROM triggers WHERE id = @id", triggerId, cancellationToken);
+    public async Task<bool> RemoveTriggerAsync(string triggerId, CancellationToken cancellationToken) =>
+        StoredText.IsStorable(triggerId)
+        && await ExecuteAsync("DELETE FROM triggers WHERE id = @id", command => AddString(command, "@id", triggerId), cancellationToken) > 0;
 
     /// <summary>Adds a text parameter; <see langword="null"/> becomes SQL <c>NULL</c> of type text.</summary>
     protected static void AddString(DbCommand command, string name, string? value) => Add(command, name, DbType.String, value);
@@ -298,69 +218,98 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         _ => ApiErrors.TriggerAlreadyExists,
     };
 
+    /// <summary>
+    /// Reads the row <paramref name="id"/> of <paramref name="table"/> (locked for update where the dialect needs
+    /// it), writes <paramref name="update"/>'s result with <paramref name="updateSql"/> and returns it, in one
+    /// transaction; the table's 404 when there is no such row, a constraint error as <paramref name="conflict"/> says.
+    /// </summary>
     private async Task<T> UpdateAsync<T>(
+        ResourceTable<T> table,
         string id,
-        string select,
-        Func<DbDataReader, T> read,
-        ApiError notFound,
-        Func<T, DbCommand, T> prepareUpdate,
+        Func<T, T> update,
+        string updateSql,
         Func<ConstraintViolation, ApiError> conflict,
         CancellationToken cancellationToken)
         where T : class
     {
         if (!StoredText.IsStorable(id))
         {
-            throw new ApiException(notFound);
+            throw new ApiException(table.NotFound);
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         T current;
-        await using (var query = connection.CreateCommand())
+        await using (var query = Command(connection, transaction, LocksRowsForUpdate ? table.SelectById + ForUpdate : table.SelectById))
         {
-            query.Transaction = transaction;
-            query.CommandText = select;
             AddString(query, "@id", id);
-            current = await ReadOneAsync(query, read, cancellationToken) ?? throw new ApiException(notFound);
+            current = await ReadOneAsync(query, table.Read, cancellationToken) ?? throw new ApiException(table.NotFound);
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var updated = prepareUpdate(current, command);
+        var updated = update(current);
+        await using var command = Command(connection, transaction, updateSql);
+        table.AddParameters(command, updated);
         await ExecuteWriteAsync(command, conflict, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return updated;
     }
 
-    private async Task<bool> RemoveAsync(string sql, string id, CancellationToken cancellationToken)
-    {
-        if (!StoredText.IsStorable(id))
-        {
-            return false;
-        }
+    /// <summary>Inserts <paramref name="row"/> into <paramref name="table"/>, a constraint error as <paramref name="conflict"/> says.</summary>
+    private async Task InsertAsync<T>(ResourceTable<T> table, T row, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken) =>
+        await ExecuteAsync(table.Insert, command => table.AddParameters(command, row), conflict, cancellationToken);
 
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddString(command, "@id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    private Task<T?> GetByIdAsync<T>(ResourceTable<T> table, string id, CancellationToken cancellationToken)
+        where T : class =>
+        QueryOneAsync(table.SelectById, [("@id", id)], table.Read, cancellationToken);
+
+    /// <summary>
+    /// One page of <paramref name="table"/> in Fn's order, by name and then id: the rows after the cursor's name
+    /// and id, of the filter's name, and as <paramref name="filters"/> (<c>" AND ..."</c> on the filter's
+    /// <c>@app_id</c> and <c>@fn_id</c>) says.
+    /// </summary>
+    private Task<Page<T>> ListAsync<T>(ResourceTable<T> table, ListFilter filter, string filters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return QueryPageAsync(
+            FilterKeys(filter),
+            $"""
+            SELECT {table.Columns} FROM {table.Name}
+            WHERE {AfterClause} AND (@name IS NULL OR name = @name){filters}
+            ORDER BY name, id LIMIT @limit
+            """,
+            filter.PerPage,
+            command => AddFilterParameters(command, filter),
+            table.Read,
+            cancellationToken);
     }
 
-    /// <summary>Runs the one-row write <paramref name="sql"/> on a connection of its own, a constraint error as <paramref name="conflict"/> says.</summary>
-    private async Task InsertAsync(string sql, Action<DbCommand> addParameters, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
+    /// <summary>A command of <paramref name="connection"/> with the text <paramref name="sql"/>, in <paramref name="transaction"/> when there is one.</summary>
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Runs the statement <paramref name="sql"/> on a connection of its own with the parameters <paramref name="addParameters"/> adds; the rows it changed.</summary>
+    private Task<int> ExecuteAsync(string sql, Action<DbCommand> addParameters, CancellationToken cancellationToken) =>
+        ExecuteAsync(sql, addParameters, conflict: null, cancellationToken);
+
+    /// <summary>As <see cref="ExecuteAsync(string, Action{DbCommand}, CancellationToken)"/>, a constraint error as <paramref name="conflict"/> says.</summary>
+    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> addParameters, Func<ConstraintViolation, ApiError>? conflict, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        await using var command = Command(connection, null, sql);
         addParameters(command);
-        await ExecuteWriteAsync(command, conflict, cancellationToken);
+        return conflict is null ? await command.ExecuteNonQueryAsync(cancellationToken) : await ExecuteWriteAsync(command, conflict, cancellationToken);
     }
 
-    private async Task ExecuteWriteAsync(DbCommand command, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
+    private async Task<int> ExecuteWriteAsync(DbCommand command, Func<ConstraintViolation, ApiError> conflict, CancellationToken cancellationToken)
     {
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (DbException e) when (Classify(e) is { } violation)
         {
@@ -384,8 +333,7 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        await using var command = Command(connection, null, sql);
         foreach (var (name, value) in parameters)
         {
             AddString(command, name, value);
@@ -394,11 +342,32 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         return await ReadOneAsync(command, read, cancellationToken);
     }
 
+    /// <summary>Every row <paramref name="sql"/> selects (or a statement returns) with the parameters <paramref name="addParameters"/> adds, on a connection of its own.</summary>
+    private async Task<List<T>> QueryAllAsync<T>(string sql, Action<DbCommand> addParameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, sql);
+        addParameters(command);
+        return await ReadAllAsync(command, read, cancellationToken);
+    }
+
     private static async Task<T?> ReadOneAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
         where T : class
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(read(reader));
+        }
+
+        return items;
     }
 
     /// <summary>
@@ -421,18 +390,15 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         }
 
         var limit = Math.Clamp(perPage, 1, ListFilter.MaxPerPage);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        addParameters(command);
-        Add(command, "@limit", DbType.Int32, limit);
-        var items = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(read(reader));
-        }
-
+        var items = await QueryAllAsync(
+            sql,
+            command =>
+            {
+                addParameters(command);
+                Add(command, "@limit", DbType.Int32, limit);
+            },
+            read,
+            cancellationToken);
         return new Page<T>(items, items.Count == limit);
     }
 
@@ -444,6 +410,7 @@ public abstract partial class SqlDataStore : IDataStore, ICallStore
         AddString(command, "@after_id", filter.AfterName is null ? null : filter.AfterId);
         AddString(command, "@name", filter.Name);
         AddString(command, "@app_id", filter.AppId);
+        AddString(command, "@fn_id", filter.FnId);
     }
 
     private static void AddAppParameters(DbCommand command, App app)

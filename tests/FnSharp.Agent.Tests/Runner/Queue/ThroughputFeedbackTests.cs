@@ -18,10 +18,58 @@ public sealed class ThroughputFeedbackTests
     }
 
     [Fact]
-    public void Allowed_NodeNotSaturated_NoBound()
+    public void Allowed_NodeNotSaturatedAndNoCallMeasuredYet_NoBound()
     {
-        Assert.Null(Allowed(containers: 1, nodeBusy: 0.5));
-        Assert.Null(Allowed(containers: 1, nodeBusy: null));
+        // A slow fn's first calls have not ended: the start-time rule grows it from the age of its running calls.
+        Assert.Null(_feedback.Allowed(1, 0, 0.5, mostlyWaits: false, callMs: null, oldestCallMs: 0, out _));
+        Assert.Null(_feedback.Allowed(1, 0, null, mostlyWaits: false, callMs: null, oldestCallMs: 0, out _));
+    }
+
+    [Fact]
+    public void Allowed_FnThatMostlyWaitsOnNodeNotSaturated_NoBound()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+
+        Assert.Null(_feedback.Allowed(1, 0, 0.5, mostlyWaits: true, callMs: 200, oldestCallMs: 0, out _));
+        Assert.Null(_feedback.Allowed(1, 0, null, mostlyWaits: true, callMs: 200, oldestCallMs: 0, out _));
+    }
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(1.0)]
+    [InlineData(null)]
+    public void Allowed_AddedContainerRaisedNoRate_HeldWhateverTheNodesCpusRead(double? nodeBusy)
+    {
+        // A fast fn bound by something other than its CPUs' reading (the platform's forwarding on a quiet node, say).
+        Serve(containers: 1, callsPerSecond: 1000, TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Allowed(containers: 1, starting: 1, nodeBusy));
+        Assert.Equal(1, Allowed(containers: 1, starting: 0, nodeBusy));
+        Serve(containers: 2, callsPerSecond: 2000, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Allowed(containers: 2, starting: 0, nodeBusy));
+        Serve(containers: 4, callsPerSecond: 2050, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, _feedback.Allowed(4, 0, nodeBusy, mostlyWaits: false, callMs: 2, oldestCallMs: 0, out var held));
+        Assert.Equal((4, 2, nodeBusy), (held!.Containers, held.HeldAt, held.NodeBusy));
+        Assert.Equal(2, _feedback.HeldAt);
+        Assert.True(_feedback.Surplus(3));
+        Assert.Equal(0, Allowed(containers: 2, starting: 0, nodeBusy));
+    }
+
+    [Fact]
+    public void Allowed_NodeNotSaturatedAndACallRunsLongerThanAWindow_NoBound()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromMilliseconds(900));
+
+        Assert.Null(_feedback.Allowed(1, 0, 0.5, mostlyWaits: false, callMs: 10, oldestCallMs: 1001, out _));
+        Assert.Equal(0, _feedback.Allowed(1, 0, 0.5, mostlyWaits: false, callMs: 10, oldestCallMs: 1000, out _));
+    }
+
+    [Fact]
+    public void Allowed_NodeNotSaturatedBeforeTheContainersAreMeasured_NoMore()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromMilliseconds(900));
+
+        Assert.Equal(0, Allowed(containers: 1, nodeBusy: 0.5));
     }
 
     [Fact]
@@ -120,7 +168,7 @@ public sealed class ThroughputFeedbackTests
     {
         Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
 
-        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: true, callMs: 10, out _));
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: true, callMs: 10, oldestCallMs: 0, out _));
     }
 
     [Fact]
@@ -152,7 +200,7 @@ public sealed class ThroughputFeedbackTests
         Assert.Null(Waiting(containers: 1, starting: 8));
         Serve(containers: 9, callsPerSecond: 110, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(0, _feedback.Allowed(9, 0, Saturated, mostlyWaits: true, callMs: 10, out var held));
+        Assert.Equal(0, _feedback.Allowed(9, 0, Saturated, mostlyWaits: true, callMs: 10, oldestCallMs: 0, out var held));
         Assert.Equal((9, 1), (held!.Containers, held.HeldAt));
         Assert.True(_feedback.Surplus(9));
         Assert.Equal(0, Waiting(containers: 1, starting: 0));
@@ -161,7 +209,7 @@ public sealed class ThroughputFeedbackTests
     [Fact]
     public void Allowed_CallsTooLongToMeasureInAWindow_NoBound()
     {
-        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: false, callMs: 400, out _));
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: false, callMs: 400, oldestCallMs: 0, out _));
     }
 
     [Fact]
@@ -191,11 +239,11 @@ public sealed class ThroughputFeedbackTests
     }
 
     private int? Allowed(int containers, int starting = 0, double? nodeBusy = Saturated) =>
-        _feedback.Allowed(containers, starting, nodeBusy, mostlyWaits: false, callMs: 5, out _);
+        _feedback.Allowed(containers, starting, nodeBusy, mostlyWaits: false, callMs: 5, oldestCallMs: 0, out _);
 
     private int? Waiting(int containers, int starting) =>
-        _feedback.Allowed(containers, starting, Saturated, mostlyWaits: true, callMs: 200, out _);
+        _feedback.Allowed(containers, starting, Saturated, mostlyWaits: true, callMs: 200, oldestCallMs: 0, out _);
 
     private int? Allowed(int containers, out ThroughputHold? held) =>
-        _feedback.Allowed(containers, 0, Saturated, mostlyWaits: false, callMs: 5, out held);
+        _feedback.Allowed(containers, 0, Saturated, mostlyWaits: false, callMs: 5, oldestCallMs: 0, out held);
 }
