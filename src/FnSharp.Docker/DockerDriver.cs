@@ -110,11 +110,19 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// </summary>
     private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
-        await CheckEngineCgroupsAsync(cancellationToken);
-
         // First: a node that cannot make it fails the start as its own fault, before the engine is asked anything.
         var name = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
         var iofsDir = SocketDirectories.Create(_options.IofsRoot, name);
+        try
+        {
+            await CheckEngineCgroupsAsync(cancellationToken);
+        }
+        catch
+        {
+            DeleteDirectory(iofsDir);
+            throw;
+        }
+
         var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         string? containerId = null;
         var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
