@@ -32,6 +32,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     private readonly ILogger<DockerDriver> _logger;
     private readonly ImagePuller _puller;
     private readonly ImageCleaner _cleaner;
+    private readonly FnCgroups _cgroups;
+    private int _engineCgroupsChecked;
 
     // The names of the containers being created or handed out and not yet removed: any other container with
     // this node's label is an orphan (RemoveOrphansAsync). Names, not containers: the runner keeps the list.
@@ -55,7 +57,18 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         _engine = new DockerEngineClient(options, _metrics, time);
         _puller = new ImagePuller(_engine, options, time, logger);
         _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
+        _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
+        if (!options.Endpoint.StartsWith("unix://", StringComparison.Ordinal))
+        {
+            _cgroups.Disable($"the engine at {options.Endpoint} may be on another host, whose cgroups this server cannot write");
+        }
     }
+
+    /// <summary>Why fns do not get a CPU cgroup of their own (<see cref="FnCgroups"/>), or <see langword="null"/> while they do.</summary>
+    internal string? FnCgroupsUnavailable => _cgroups.Unavailable;
+
+    /// <summary>The cgroup, relative to the cgroup root, that the containers of fn <paramref name="fnId"/> are put under.</summary>
+    internal string FnCgroupOf(string fnId) => _cgroups.PathOf(fnId);
 
     /// <summary>
     /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
@@ -100,8 +113,19 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         // First: a node that cannot make it fails the start as its own fault, before the engine is asked anything.
         var name = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
         var iofsDir = SocketDirectories.Create(_options.IofsRoot, name);
+        try
+        {
+            await CheckEngineCgroupsAsync(cancellationToken);
+        }
+        catch
+        {
+            DeleteDirectory(iofsDir);
+            throw;
+        }
+
         var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         string? containerId = null;
+        var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
             if (spec.PullAlways)
@@ -109,7 +133,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
                 await ensuring;
             }
 
-            var (parameters, logFrameName) = Parameters(spec, name, iofsDir);
+            var (parameters, logFrameName) = Parameters(spec, name, iofsDir, cgroup.Path);
             // Owned from before the engine is asked: a listing of the node's containers made meanwhile may show it.
             _owned.TryAdd(name, 0);
             containerId = await TryCreateAsync(parameters, cancellationToken);
@@ -126,13 +150,18 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
-                Removed = () => _owned.TryRemove(name, out _),
+                Removed = () =>
+                {
+                    _owned.TryRemove(name, out _);
+                    cgroup.Dispose();
+                },
             };
         }
         catch
         {
             // Not created, or created without an answer (the engine went down or hung): an orphan then, for RemoveOrphansAsync.
             _owned.TryRemove(name, out _);
+            cgroup.Dispose();
 
             // The check's own failure, when the create failed first, is not the one to report.
             _ = ensuring.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -144,6 +173,26 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             DeleteDirectory(iofsDir);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Once, before the first container: fn cgroups are paths of the engine's <c>cgroupfs</c> driver; with the
+    /// <c>systemd</c> driver a parent must be a slice, which FnSharp does not make, so each container keeps its own weight.
+    /// </summary>
+    private async Task CheckEngineCgroupsAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _engineCgroupsChecked) == 1 || _cgroups.Unavailable is not null)
+        {
+            return;
+        }
+
+        var info = await _engine.GetSystemInfoAsync(cancellationToken);
+        if (!string.Equals(info.CgroupDriver, "cgroupfs", StringComparison.Ordinal))
+        {
+            _cgroups.Disable($"the engine's cgroup driver is '{info.CgroupDriver}', and FnSharp makes fn cgroups for the 'cgroupfs' driver only");
+        }
+
+        Volatile.Write(ref _engineCgroupsChecked, 1);
     }
 
     /// <summary>The engine's create; <see langword="null"/> when the image is not on the host (404).</summary>
@@ -163,8 +212,8 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         }
     }
 
-    /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs and the hardening.</summary>
-    private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir)
+    /// <summary>The create's parameters: the socket directory, the contract's environment with the log frame variables, labels, logs, the hardening and the fn's cgroup (the engine's default when null).</summary>
+    private (CreateContainerParameters Parameters, string LogFrameName) Parameters(ContainerSpec spec, string name, string iofsDir, string? cgroupParent)
     {
         var (environment, logFrameName) = EnvironmentOf(spec, name);
         var parameters = new CreateContainerParameters
@@ -182,6 +231,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             HostConfig = new HostConfig
             {
                 Binds = [$"{iofsDir}:/tmp/iofs"],
+                CgroupParent = cgroupParent ?? string.Empty,
                 LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m" } },
             },
         };
@@ -254,6 +304,9 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         {
             // HttpRequestException: the engine does not answer, or not in time (DockerEngineTimeoutException).
             DockerLog.RemovalFailed(_logger, e, _options.Node);
+
+            // The fn cgroups no container still holds (the engine's containers left hold theirs until the next start-up).
+            _cgroups.RemoveAll();
         }
 
         Close();
@@ -294,6 +347,12 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
                     DockerLog.OrphanRemoved(_logger, container.ID);
                     break;
             }
+        }
+
+        if (which != Removal.Orphans)
+        {
+            // Every container of the node is gone, and their cgroups with them: the fns' and the node's go now.
+            _cgroups.RemoveAll();
         }
 
         return removed;

@@ -78,6 +78,12 @@ public sealed record DockerDriverOptions
     /// <summary>How long a failed pull is remembered, in milliseconds (<c>FN_DOCKER_PULL_FAILURE_CACHE_MSECS</c>, default 10000), so that a burst of calls does not retry it each time.</summary>
     public int PullFailureCacheMs { get; init; } = 10_000;
 
+    /// <summary>
+    /// Where the host's cgroup file system is mounted (default <c>/sys/fs/cgroup</c>), in which each fn gets a CPU cgroup of
+    /// its own (<c>fnsharp-NODE/fn-ID</c>, weighted by the fn's memory) holding its containers; not a server setting.
+    /// </summary>
+    public string CgroupRoot { get; init; } = "/sys/fs/cgroup";
+
     /// <summary>How many of a container's last stderr lines are kept for its exit report (default 20).</summary>
     public int StderrTailLines { get; init; } = 20;
 

@@ -54,6 +54,10 @@ internal sealed class DockerEngineClient : IDisposable
     public Task PingAsync(CancellationToken cancellationToken) =>
         CallAsync("ping", _timeout, ApiTimeoutSetting, token => _client.System.PingAsync(token), cancellationToken);
 
+    /// <summary><c>GET /info</c>: the engine's description of itself (its cgroup driver and version among it).</summary>
+    public Task<SystemInfoResponse> GetSystemInfoAsync(CancellationToken cancellationToken) =>
+        CallAsync("info", _timeout, ApiTimeoutSetting, token => _client.System.GetSystemInfoAsync(token), cancellationToken);
+
     /// <summary><c>GET /images/{name}/json</c>.</summary>
     /// <exception cref="DockerImageNotFoundException">The image is not on the host.</exception>
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken cancellationToken) =>

@@ -9,10 +9,11 @@ namespace FnSharp.Docker;
 internal static class DockerHardening
 {
     /// <summary>
-    /// The container's CPU weight (Docker's <c>CpuShares</c>, cgroup v2 <c>cpu.weight</c> by the engine's
-    /// conversion): its memory in MiB (1024 for 1 GiB, Docker's default), at least 2, so that under contention
-    /// each container gets CPU in proportion to its memory, as Lambda scales CPU with memory, and a fn with
-    /// many busy containers does not starve a fn with few (issue 16's fairness).
+    /// The CPU weight of a memory limit (Docker's <c>CpuShares</c>, cgroup v2 <c>cpu.weight</c> by the engine's
+    /// conversion): the memory in MiB (1024 for 1 GiB, Docker's default), at least 2, so that under contention
+    /// CPU goes in proportion to memory, as Lambda scales CPU with memory. A fn's cgroup gets it from the fn's
+    /// memory (<see cref="FnCgroups"/>), so that a fn with many busy containers does not starve a fn with few
+    /// (issue 16's fairness); each container gets it too, which is all there is where fn cgroups cannot be made.
     /// </summary>
     /// <param name="memoryBytes">The container's memory limit, in bytes.</param>
     public static long CpuSharesOf(long memoryBytes) => Math.Max(2, memoryBytes / (1024 * 1024));

@@ -4,7 +4,7 @@ namespace FnSharp.Docker;
 
 /// <summary>
 /// Every log line of the Docker driver, in one place so that their event ids stay unique: ids 3000-3099
-/// belong to the driver, 3001-3009 to its containers, 3010-3019 to image pulls, 3020-3029 to the image clean-up.
+/// belong to the driver, 3001-3009 to its containers and fn cgroups, 3010-3019 to image pulls, 3020-3029 to the image clean-up.
 /// </summary>
 internal static partial class DockerLog
 {
@@ -16,6 +16,9 @@ internal static partial class DockerLog
 
     [LoggerMessage(3002, LogLevel.Warning, "Could not remove the containers of node {Node} at shutdown")]
     public static partial void RemovalFailed(ILogger logger, Exception exception, string node);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Fns do not get a CPU cgroup of their own, so each container has a CPU weight from its memory and a fn with many containers gets more CPU than one with few: {Reason}")]
+    public static partial void FnCgroupsUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(3010, LogLevel.Information, "Pulling image {Image} from {Registry} with {Credentials}")]
     public static partial void Pulling(ILogger logger, string image, string registry, string credentials);

@@ -4,7 +4,7 @@ using FnSharp.Agent.Resources;
 namespace FnSharp.Docker.Runc;
 
 /// <summary>
-/// A runc container's cgroup (<c>linux.cgroupsPath</c>, <c>/fnsharp-NODE/ID</c>) on this host: its OOM kills
+/// A runc container's cgroup (<c>linux.cgroupsPath</c>, <c>/fnsharp-NODE/fn-FNID/ID</c>) on this host: its OOM kills
 /// (cgroup v2 <c>memory.events</c>, v1 <c>memory.oom_control</c>, both <c>oom_kill N</c>) and its CPU time.
 /// </summary>
 internal sealed class RuncCgroup
@@ -29,25 +29,6 @@ internal sealed class RuncCgroup
     public TimeSpan? ReadCpuTime() => IsV2
         ? CgroupReader.ParseCpuStatUsage(Read(Path.Combine(Root, _path, "cpu.stat")))
         : CgroupReader.ParseCpuacctUsage(Read(Path.Combine(Root, "cpuacct", _path, "cpuacct.usage")) ?? Read(Path.Combine(Root, "cpu,cpuacct", _path, "cpuacct.usage")));
-
-    /// <summary>Removes the parent cgroup of a node's containers, in every hierarchy, once it is empty; what is busy or gone stays as it is.</summary>
-    public static void RemoveParent(string parent)
-    {
-        var relative = parent.TrimStart('/');
-        string[] hierarchies = IsV2 ? [Root] : Directory.GetDirectories(Root);
-        foreach (var hierarchy in hierarchies)
-        {
-            try
-            {
-                // rmdir: a cgroup's files go with it.
-                Directory.Delete(Path.Combine(hierarchy, relative));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Not there in this hierarchy, or a container of it still runs.
-            }
-        }
-    }
 
     /// <summary>The <c>oom_kill</c> count of <c>memory.events</c> or <c>memory.oom_control</c>; 0 when absent.</summary>
     public static long ParseOomKills(string? content)

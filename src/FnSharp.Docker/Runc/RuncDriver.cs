@@ -12,7 +12,7 @@ namespace FnSharp.Docker.Runc;
 /// <see cref="ImagePuller"/>), each unpacked once into a root filesystem shared read-only by its containers
 /// (<see cref="RootfsCache"/>); a container is a bundle with its own <c>config.json</c> (<see cref="OciSpecBuilder"/>:
 /// the image's process, the contract's environment, the Docker driver's hardening, its socket directory at
-/// <c>/tmp/iofs</c>, a cgroup <c>/fnsharp-NODE/ID</c>) started by <c>runc run</c> as a child process of the server.
+/// <c>/tmp/iofs</c>, a cgroup <c>/fnsharp-NODE/fn-FNID/ID</c> under its fn's, <see cref="FnCgroups"/>) started by <c>runc run</c> as a child process of the server.
 /// The containers of this node are those in its own runc state directory (<c>runc --root</c>): they are found there
 /// at start-up (leftovers), while it runs (orphans) and when the driver is disposed. Containers have an outbound
 /// network through the host's bridge <c>fnsharp0</c> (<see cref="RuncNetwork"/>), made when they are created, or none
@@ -29,7 +29,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
     private readonly RootfsCache _rootfs;
     private readonly RuncCli _runc;
     private readonly string _bundlesDir;
-    private readonly string _cgroupParent;
+    private readonly FnCgroups _cgroups;
     private readonly string? _initPath;
     private readonly RuncNetwork? _network;
 
@@ -68,7 +68,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         _rootfs = new RootfsCache(_engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
         var runcPath = runc.ResolveRuncPath()!;
         _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), _metrics, time);
-        _cgroupParent = "/fnsharp-" + node;
+        _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
         _initPath = runc.HasInit ? runc.InitPath : null;
         _network = options.Network == "none" ? null : new RuncNetwork(runc.ParseSubnet()!.Value, runc.StateDir, options.Node, time, logger);
         RuncLog.Started(logger, runcPath, runc.StateDir);
@@ -122,12 +122,14 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         var iofsDir = Path.Combine(_options.IofsRoot, id);
         var bundleDir = Path.Combine(_bundlesDir, id);
         _owned.TryAdd(id, 0);
+        var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
             SocketDirectories.Create(_options.IofsRoot, id);
             Directory.CreateDirectory(bundleDir);
             var (environment, logFrameName) = DockerDriver.EnvironmentOf(spec, id);
-            var cgroupsPath = _cgroupParent + "/" + id;
+            // Under the fn's cgroup, or the node's when fns get none.
+            var cgroupsPath = (cgroup.Path ?? _cgroups.NodePath) + "/" + id;
             IReadOnlyList<(string, string)> fileMounts = [];
             if (_network is not null)
             {
@@ -157,11 +159,16 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
-                Removed = () => ForgetAsync(id),
+                Removed = () =>
+                {
+                    cgroup.Dispose();
+                    return ForgetAsync(id);
+                },
             };
         }
         catch
         {
+            cgroup.Dispose();
             await ForgetAsync(id);
             DockerDriver.DeleteDirectory(bundleDir);
             DockerDriver.DeleteDirectory(iofsDir);
@@ -211,7 +218,6 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         try
         {
             await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
-            RuncCgroup.RemoveParent(_cgroupParent);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or DockerApiException or JsonException)
         {
@@ -262,6 +268,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         if (which != Removal.Orphans)
         {
             await RemoveUnstartedAsync(which, cancellationToken);
+            _cgroups.RemoveAll();
         }
 
         return removed;
