@@ -12,20 +12,36 @@ internal sealed class ContainerCgroup
 {
     private readonly string _root;
     private readonly string _id;
+    private readonly string? _parent;
     private string? _file;
     private bool _v1;
     private bool _searched;
 
-    /// <summary>Creates the reader of container <paramref name="id"/>'s cgroup under <paramref name="root"/> (<c>/sys/fs/cgroup</c> on a host).</summary>
-    public ContainerCgroup(string root, string id)
+    /// <summary>
+    /// Creates the reader of container <paramref name="id"/>'s cgroup under <paramref name="root"/> (<c>/sys/fs/cgroup</c>
+    /// on a host); <paramref name="parent"/> is the cgroup parent it was created under (its fn's cgroup, see
+    /// <see cref="FnCgroups"/>), or <see langword="null"/> for the engine's default.
+    /// </summary>
+    public ContainerCgroup(string root, string id, string? parent = null)
     {
         _root = root;
         _id = id;
+        _parent = string.IsNullOrEmpty(parent) ? null : parent.Trim('/');
     }
 
-    /// <summary>The paths tried, in order, relative to the cgroup root: (path, whether it is v1's <c>cpuacct.usage</c>).</summary>
-    public static IEnumerable<(string Path, bool V1)> Candidates(string id) =>
+    /// <summary>
+    /// The paths tried, in order, relative to the cgroup root: (path, whether it is v1's <c>cpuacct.usage</c>); under
+    /// <paramref name="parent"/> first (the cgroupfs driver puts a container with a cgroup parent at <c>PARENT/ID</c>).
+    /// </summary>
+    public static IEnumerable<(string Path, bool V1)> Candidates(string id, string? parent = null) =>
     [
+        .. parent is null ? [] : new (string, bool)[]
+        {
+            ($"{parent}/{id}/cpu.stat", false),
+            ($"unified/{parent}/{id}/cpu.stat", false),
+            ($"cpu,cpuacct/{parent}/{id}/cpuacct.usage", true),
+            ($"cpuacct/{parent}/{id}/cpuacct.usage", true),
+        },
         ($"system.slice/docker-{id}.scope/cpu.stat", false),
         ($"docker/{id}/cpu.stat", false),
         ($"unified/system.slice/docker-{id}.scope/cpu.stat", false),
@@ -41,7 +57,7 @@ internal sealed class ContainerCgroup
         if (!_searched)
         {
             _searched = true;
-            foreach (var (path, v1) in Candidates(_id))
+            foreach (var (path, v1) in Candidates(_id, _parent))
             {
                 var full = Path.Combine(_root, path);
                 if (File.Exists(full))

@@ -13,7 +13,7 @@ internal sealed partial class DockerContainer : IFnContainer
     private readonly string _logFrameName;
     private readonly ContainerCgroup _cgroup;
 
-    public DockerContainer(DockerEngineClient engine, DockerDriverOptions options, TimeProvider time, string id, string iofsDir, string logFrameName)
+    public DockerContainer(DockerEngineClient engine, DockerDriverOptions options, TimeProvider time, string id, string iofsDir, string logFrameName, string? cgroupParent = null)
     {
         _engine = engine;
         _options = options;
@@ -22,7 +22,7 @@ internal sealed partial class DockerContainer : IFnContainer
         _iofsDir = iofsDir;
         _logFrameName = logFrameName;
         SocketPath = Path.Combine(iofsDir, SocketReadiness.SocketName);
-        _cgroup = new ContainerCgroup("/sys/fs/cgroup", id);
+        _cgroup = new ContainerCgroup("/sys/fs/cgroup", id, cgroupParent);
     }
 
     public string Id { get; }

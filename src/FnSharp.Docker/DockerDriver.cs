@@ -146,7 +146,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             // Missing at the first create: the check pulled it.
             containerId ??= await TryCreateAsync(parameters, cancellationToken)
                 ?? throw new ContainerStartException(ContainerStartError.ImageNotFound, $"image '{spec.Image}' is not on this host");
-            return new DockerContainer(_engine, _options, _time, containerId, iofsDir, logFrameName)
+            return new DockerContainer(_engine, _options, _time, containerId, iofsDir, logFrameName, cgroup.Path)
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,

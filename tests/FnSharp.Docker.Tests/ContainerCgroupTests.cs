@@ -22,6 +22,19 @@ public sealed class ContainerCgroupTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(ms), new ContainerCgroup(_root, "abc").Read());
     }
 
+    [Theory]
+    [InlineData("fnsharp-node/fn-1/abc/cpu.stat", "usage_usec 2500\n", 2.5)]
+    [InlineData("unified/fnsharp-node/fn-1/abc/cpu.stat", "usage_usec 2500\n", 2.5)]
+    [InlineData("cpu,cpuacct/fnsharp-node/fn-1/abc/cpuacct.usage", "2500000\n", 2.5)]
+    [InlineData("cpuacct/fnsharp-node/fn-1/abc/cpuacct.usage", "2500000\n", 2.5)]
+    public void Read_UnderItsFnsCgroup_TheContainersCpuTime(string path, string content, double ms)
+    {
+        // The cgroupfs driver puts a container created with a cgroup parent (its fn's cgroup) at PARENT/ID.
+        Write(path, content);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(ms), new ContainerCgroup(_root, "abc", "/fnsharp-node/fn-1").Read());
+    }
+
     [Fact]
     public void Read_NoCgroupOfTheContainer_Null() => Assert.Null(new ContainerCgroup(_root, "abc").Read());
 

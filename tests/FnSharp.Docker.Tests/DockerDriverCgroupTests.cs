@@ -57,6 +57,9 @@ public sealed class DockerDriverCgroupTests : IAsyncLifetime
             [FnDir(cpu, small), FnDir(cpu, large), FnDir(cpu, large)],
             containers.Select(c => Path.GetDirectoryName(Directory.GetDirectories(cpu, c.Id, SearchOption.AllDirectories).Single())!));
 
+        // The runner's CPU rules read each container's CPU time from its cgroup: found under its fn's cgroup too.
+        Assert.All(containers, c => Assert.NotNull(c.ReadCpuTime()));
+
         foreach (var container in containers)
         {
             await container.RemoveAsync(CancellationToken.None);
