@@ -13,6 +13,12 @@
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
 set -euo pipefail
 
+if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
+  # The usage is this file's header comment; the harness's own options: bench/FnSharp.Bench --help once built.
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
