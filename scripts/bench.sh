@@ -5,6 +5,7 @@
 # and checks that no container of the run is left. Writes bench/results/latest.json and latest.md.
 #   scripts/bench.sh                   the full run (about 6 minutes of scenarios, at most 14)
 #   scripts/bench.sh --quick           a smoke run (about 1.5 minutes)
+#   scripts/bench.sh --help            this text
 #   scripts/bench.sh --scenario NAME   one scenario (warm, cold, api, many, pressure, records, cluster,
 #                                      fairness, auth, overload, keepalive; with or without --quick), written to latest-NAME.json and .md
 # The keepalive scenario needs no engine and no server (the runner replays a trace on a fake driver and clock):
