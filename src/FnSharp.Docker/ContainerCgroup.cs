@@ -5,7 +5,8 @@ namespace FnSharp.Docker;
 /// <summary>
 /// Finds a Docker container's cgroup on this host and reads its CPU time: cgroup v2 with the systemd
 /// driver (<c>system.slice/docker-ID.scope</c>) or the cgroupfs driver (<c>docker/ID</c>), the v2 tree of a
-/// hybrid host (<c>unified/docker/ID</c>), or cgroup v1's <c>cpuacct</c>. A server that does not see the
+/// hybrid host (<c>unified/docker/ID</c>), or cgroup v1's <c>cpuacct</c>; a container created under its fn's
+/// cgroup (<see cref="FnCgroups"/>, the cgroupfs driver) at <c>PARENT/ID</c> in each. A server that does not see the
 /// host's cgroups (in a container itself) finds none, and reads nothing.
 /// </summary>
 internal sealed class ContainerCgroup

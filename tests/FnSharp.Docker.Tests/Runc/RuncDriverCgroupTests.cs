@@ -35,6 +35,9 @@ public sealed class RuncDriverCgroupTests
         var weights = (File.ReadAllText($"{cpu}{node}/fn-{small.FnId}/{(v2 ? "cpu.weight" : "cpu.shares")}").Trim(), File.ReadAllText($"{cpu}{node}/fn-{large.FnId}/{(v2 ? "cpu.weight" : "cpu.shares")}").Trim());
         Assert.Equal(v2 ? ($"{FnCgroups.WeightOf(128)}", $"{FnCgroups.WeightOf(256)}") : ("128", "256"), weights);
 
+        // The runner's CPU rules read each container's CPU time from its cgroup, under its fn's.
+        Assert.Equal((true, true), (first.ReadCpuTime() is not null, second.ReadCpuTime() is not null));
+
         await first.RemoveAsync(CancellationToken.None);
         await second.RemoveAsync(CancellationToken.None);
 
