@@ -2,12 +2,41 @@
 // fnsharp-server it starts (and a second one with capped memory for the memory-pressure scenario),
 // each beside its baseline measured in the same run. Writes bench/results/latest.json and latest.md.
 // Slow numbers never fail it: exit 0 unless a scenario could not run (then 1, with the error in the JSON).
-//   fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
-// --scenario runs one scenario only (warm, cold, api, many, pressure, records, cluster, fairness, auth, overload, keepalive) and writes
-// latest-NAME.json and latest-NAME.md instead, so that a partial run never replaces the full report.
+// Its options: Usage below (fnsharp-bench --help); a --scenario run writes latest-NAME.json and .md, so that a partial
+// run never replaces the full report.
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FnSharp.Bench;
+
+const string Usage = """
+    Usage: fnsharp-bench [--quick] [--scenario NAME] [--server PATH] [--out DIR]
+      --quick            shorter levels and fewer rounds (a smoke run)
+      --scenario NAME    one scenario only: warm, cold, api, many, pressure, records, cluster, fairness, auth,
+                         overload, keepalive; writes latest-NAME.json and .md instead of latest.json and .md
+      --server PATH      the fnsharp-server to measure (default src/FnSharp.Server/bin/Release/net10.0/fnsharp-server)
+      --out DIR          where the results go (default bench/results)
+    scripts/bench.sh builds the images and FnSharp, then runs this; docs/benchmarks.md explains the figures.
+    """;
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+// An option it does not know would otherwise start a full run of several minutes.
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] is "--scenario" or "--server" or "--out" && i + 1 < args.Length)
+    {
+        i++;
+    }
+    else if (args[i] != "--quick")
+    {
+        Console.Error.WriteLine($"bench: unknown argument '{args[i]}' (or an option without its value)");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
