@@ -27,4 +27,55 @@ public sealed class PrometheusTextTests
 
     [Fact]
     public void Sum_Absent_Zero() => Assert.Equal(0, PrometheusText.Sum(Metrics, "fnsharp_nothing_total"));
+
+    private const string Before = """
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.001"} 90
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.01"} 99
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="+Inf"} 100
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.001"} 5
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.01"} 5
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="+Inf"} 5
+        fnsharp_call_execution_seconds_sum{fn_id="Q",status="success"} 0.5
+        """;
+
+    // Between the readings Q made 200 successful observations: 150 up to 1 ms, 48 more up to 10 ms, 2 above (and one error).
+    private const string After = """
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.001"} 240
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.01"} 297
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="+Inf"} 300
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="0.001"} 0
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="0.01"} 0
+        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="+Inf"} 1
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.001"} 500
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.01"} 900
+        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="+Inf"} 1000
+        """;
+
+    [Fact]
+    public void Buckets_SeriesWithTheLabel_SummedByUpperBound()
+    {
+        var buckets = PrometheusText.Buckets(After, "fnsharp_call_execution_seconds", "fn_id=\"Q\"");
+
+        Assert.Equal([0.001, 0.01, double.PositiveInfinity], buckets.Keys);
+        Assert.Equal([240, 297, 301], buckets.Values);
+    }
+
+    [Fact]
+    public void QuantileUpperBound_ObservationsBetweenReadings_BucketHoldingTheQuantile()
+    {
+        var quietBefore = PrometheusText.Buckets(Before, "fnsharp_call_execution_seconds", "fn_id=\"Q\",status=\"success\"");
+        var quietAfter = PrometheusText.Buckets(After, "fnsharp_call_execution_seconds", "fn_id=\"Q\",status=\"success\"");
+
+        Assert.Equal(0.001, PrometheusText.QuantileUpperBound(quietBefore, quietAfter, 0.5));
+        Assert.Equal(0.01, PrometheusText.QuantileUpperBound(quietBefore, quietAfter, 0.99));
+        Assert.Equal(double.PositiveInfinity, PrometheusText.QuantileUpperBound(quietBefore, quietAfter, 0.995));
+    }
+
+    [Fact]
+    public void QuantileUpperBound_NoObservationBetweenReadings_Null()
+    {
+        var buckets = PrometheusText.Buckets(After, "fnsharp_call_execution_seconds", "fn_id=\"Q\"");
+
+        Assert.Null(PrometheusText.QuantileUpperBound(buckets, buckets, 0.99));
+    }
 }
