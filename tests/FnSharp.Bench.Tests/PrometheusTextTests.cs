@@ -16,6 +16,11 @@ public sealed class PrometheusTextTests
         fnsharp_calls_total 12
         """;
 
+    // Q's successful calls: 100 before, then 200 more: 150 up to 1 ms, 48 more up to 10 ms, 2 above (and one error after).
+    private static readonly string Before = Histogram("Q", "success", 90, 99, 100) + Histogram("N", "success", 5, 5, 5) + "fnsharp_call_execution_seconds_sum{fn_id=\"Q\",status=\"success\"} 0.5\n";
+
+    private static readonly string After = Histogram("Q", "success", 240, 297, 300) + Histogram("Q", "error", 0, 0, 1) + Histogram("N", "success", 500, 900, 1000);
+
     [Fact]
     public void Sum_EverySeriesOfTheMetric() => Assert.Equal(8, PrometheusText.Sum(Metrics, "fnsharp_container_starts_total"));
 
@@ -27,29 +32,6 @@ public sealed class PrometheusTextTests
 
     [Fact]
     public void Sum_Absent_Zero() => Assert.Equal(0, PrometheusText.Sum(Metrics, "fnsharp_nothing_total"));
-
-    private const string Before = """
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.001"} 90
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.01"} 99
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="+Inf"} 100
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.001"} 5
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.01"} 5
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="+Inf"} 5
-        fnsharp_call_execution_seconds_sum{fn_id="Q",status="success"} 0.5
-        """;
-
-    // Between the readings Q made 200 successful observations: 150 up to 1 ms, 48 more up to 10 ms, 2 above (and one error).
-    private const string After = """
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.001"} 240
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="0.01"} 297
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="success",le="+Inf"} 300
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="0.001"} 0
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="0.01"} 0
-        fnsharp_call_execution_seconds_bucket{fn_id="Q",status="error",le="+Inf"} 1
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.001"} 500
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="0.01"} 900
-        fnsharp_call_execution_seconds_bucket{fn_id="N",status="success",le="+Inf"} 1000
-        """;
 
     [Fact]
     public void Buckets_SeriesWithTheLabel_SummedByUpperBound()
@@ -78,4 +60,9 @@ public sealed class PrometheusTextTests
 
         Assert.Null(PrometheusText.QuantileUpperBound(buckets, buckets, 0.99));
     }
+
+    /// <summary>The cumulative buckets (1 ms, 10 ms, +Inf) of fn <paramref name="fn"/>'s round trips with <paramref name="status"/>, as the server writes them.</summary>
+    private static string Histogram(string fn, string status, int upTo1Ms, int upTo10Ms, int all) =>
+        string.Join('\n', new[] { ("0.001", upTo1Ms), ("0.01", upTo10Ms), ("+Inf", all) }.Select(b =>
+            $"fnsharp_call_execution_seconds_bucket{{otel_scope_name=\"FnSharp.Agent\",fn_id=\"{fn}\",status=\"{status}\",le=\"{b.Item1}\"}} {b.Item2}")) + "\n";
 }
