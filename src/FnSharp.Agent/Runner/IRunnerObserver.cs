@@ -24,4 +24,7 @@ internal interface IRunnerObserver
 
     /// <summary>After a container left the runner's live containers, removed and its memory released.</summary>
     void ContainerRemoved();
+
+    /// <summary>After a container operation of <paramref name="kind"/> began to wait for a place in the engine operations' limit.</summary>
+    void ContainerOpWaiting(Containers.ContainerOpKind kind);
 }

@@ -64,11 +64,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _logger = logger;
         _observer = observer ?? RunnerObserver.None;
         _tracker = new ResourceTracker(resources, options.AsyncMemoryShare, _observer.MemoryReserved);
-        _ops = new ContainerOpsLimiter(options.MaxContainerOps);
+        _ops = new ContainerOpsLimiter(options.MaxContainerOps, _observer.ContainerOpWaiting);
         _metrics = new AgentMetrics(meterFactory, () => _tracker.ReservedMiB, () => _tracker.TotalMemoryMiB, () => _tracker.TotalCpuMilliCpus, () => _slots.Values.Select(s => s.Stats()));
         _admission = new CallAdmission(options, _tracker, _metrics, time, logger);
         _containers = new LiveContainers(driver, _ops, _tracker, logger, _observer, OnContainerRemoved, time, () => _lifetime.IsStopping);
-        _evictor = new Evictor(_tracker, _containers.RemoveAsync, _metrics, logger, offered: () => _memory!.Kick());
+        _evictor = new Evictor(_tracker, _containers.EvictAsync, _metrics, logger, offered: () => _memory!.Kick());
         _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
         _dispatcher = new CallDispatcher(_metrics, time, logger);
         _preCreated = new PreCreatedContainers(driver, _ops, _tracker, _lifetime, options, _metrics, time, logger);
@@ -276,7 +276,6 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         await ShutdownAsync(CancellationToken.None);
         _metrics.Dispose();
         _containers.Dispose();
-        _ops.Dispose();
         _lifetime.Dispose();
     }
 

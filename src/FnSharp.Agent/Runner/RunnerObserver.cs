@@ -29,4 +29,8 @@ internal sealed class RunnerObserver : IRunnerObserver
     public void ContainerRemoved()
     {
     }
+
+    public void ContainerOpWaiting(Containers.ContainerOpKind kind)
+    {
+    }
 }

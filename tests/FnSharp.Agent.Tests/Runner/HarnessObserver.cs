@@ -13,6 +13,7 @@ internal sealed class HarnessObserver(FakeContainerDriver driver) : IRunnerObser
     private long _peakReservedMiB;
     private int _outOfOrder;
     private int _grants;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Agent.Runner.Containers.ContainerOpKind, int> _opsWaited = new();
 
     /// <summary>Containers the runner created and has not removed yet.</summary>
     public int LiveContainers => Volatile.Read(ref _live);
@@ -49,4 +50,13 @@ internal sealed class HarnessObserver(FakeContainerDriver driver) : IRunnerObser
     public void ContainerAdded() => Interlocked.Increment(ref _live);
 
     public void ContainerRemoved() => Interlocked.Decrement(ref _live);
+
+    /// <summary>Container operations that waited for a place in the engine operations' limit, by kind.</summary>
+    public int OpsWaited(Agent.Runner.Containers.ContainerOpKind kind) => _opsWaited.GetValueOrDefault(kind);
+
+    public void ContainerOpWaiting(Agent.Runner.Containers.ContainerOpKind kind)
+    {
+        _opsWaited.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        driver.Changed();
+    }
 }

@@ -1,4 +1,5 @@
 using FnSharp.Agent.Calls;
+using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
 
@@ -59,6 +60,49 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
 
         Assert.Equal(1, _h.Driver.LiveCount);
         Assert.Equal(1, _h.Driver.CreatedCount);
+    }
+
+    [Fact]
+    public async Task IdleTimeout_RemovalsOfOtherFnsQueued_AColdStartGoesAheadOfThem()
+    {
+        // One engine operation at a time: two fns' containers idle out, the first removal hangs and the second waits.
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { MaxContainerOps = 1 });
+        var (first, rest) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var removalsBegun = 0;
+        _h.Driver.RemoveHook = _ => Interlocked.Increment(ref removalsBegun) == 1 ? first.Task : rest.Task;
+        try
+        {
+            var idle = new[] { _h.NewFn(idleTimeoutSeconds: 10), _h.NewFn(idleTimeoutSeconds: 10) };
+            foreach (var fn in idle)
+            {
+                await _h.CallAsync(fn);
+            }
+
+            _h.Clock.Advance(TimeSpan.FromSeconds(10));
+            await _h.SettleAsync(h => h.Observer.OpsWaited(ContainerOpKind.Cleanup) == 1);
+            var cold = _h.NewFn();
+            var removalsBegunAtColdStart = -1;
+            _h.Driver.StartHook = (_, _) =>
+            {
+                removalsBegunAtColdStart = Volatile.Read(ref removalsBegun);
+                return Task.CompletedTask;
+            };
+            var call = _h.CallAsync(cold);
+            await _h.SettleAsync(h => h.Observer.OpsWaited(ContainerOpKind.Start) == 1);
+            first.SetResult();
+
+            // A guard, not a timing: before starts went first, the cold start waited for the second removal, which hangs here.
+            var outcome = await call.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal((CallStatus.Success, 1), (outcome.Status, removalsBegunAtColdStart));
+        }
+        finally
+        {
+            // The removals end, so that the runner's stop does not wait for them.
+            first.TrySetResult();
+            rest.TrySetResult();
+        }
     }
 
     [Fact]

@@ -188,6 +188,7 @@ internal sealed class ContainerLauncher
 
             // Create and start under one place in the limit, so that starts finish in the order they were asked.
             await _ops.RunAsync(
+                ContainerOpKind.Start,
                 async () =>
                 {
                     var at = _time.GetTimestamp();

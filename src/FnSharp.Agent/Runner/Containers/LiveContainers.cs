@@ -95,10 +95,19 @@ internal sealed class LiveContainers : IDisposable
     /// <summary>The containers live now.</summary>
     public IReadOnlyList<HotContainer> Snapshot() => [.. _live.Keys];
 
-    /// <summary>Removes <paramref name="container"/> once; every caller gets the one removal's task, which never throws.</summary>
-    public Task RemoveAsync(HotContainer container) => container.RemoveOnce(RemoveCoreAsync);
+    /// <summary>
+    /// Removes <paramref name="container"/> once, as a clean-up (behind the starts waiting on the engine); every caller
+    /// gets the one removal's task, which never throws.
+    /// </summary>
+    public Task RemoveAsync(HotContainer container) => container.RemoveOnce(c => RemoveCoreAsync(c, ContainerOpKind.Cleanup));
 
-    private async Task RemoveCoreAsync(HotContainer container)
+    /// <summary>
+    /// Removes <paramref name="container"/>, evicted to make room for a start, once, in line with the starts (a start
+    /// waits on its memory); every caller gets the one removal's task, which never throws.
+    /// </summary>
+    public Task EvictAsync(HotContainer container) => container.RemoveOnce(c => RemoveCoreAsync(c, ContainerOpKind.Start));
+
+    private async Task RemoveCoreAsync(HotContainer container, ContainerOpKind kind)
     {
         try
         {
@@ -108,7 +117,7 @@ internal sealed class LiveContainers : IDisposable
                 await ThawBeforeRemovalAsync(container);
             }
 
-            await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            await _ops.RunAsync(kind, () => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
             Interlocked.Increment(ref _removedCount);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -215,7 +224,7 @@ internal sealed class LiveContainers : IDisposable
     {
         try
         {
-            await _ops.RunAsync(() => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            await _ops.RunAsync(ContainerOpKind.Cleanup, () => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
             _failed.TryRemove(container, out _);
             Interlocked.Increment(ref _removedCount);
             RunnerLog.RemovedAfterFailure(_logger, container.Container.Id);
@@ -232,7 +241,7 @@ internal sealed class LiveContainers : IDisposable
         Volatile.Write(ref _sweepWanted, 0);
         try
         {
-            var removed = await _ops.RunAsync(() => _driver.RemoveOrphansAsync(CancellationToken.None), CancellationToken.None);
+            var removed = await _ops.RunAsync(ContainerOpKind.Cleanup, () => _driver.RemoveOrphansAsync(CancellationToken.None), CancellationToken.None);
             Interlocked.Add(ref _removedCount, removed);
             if (removed > 0)
             {

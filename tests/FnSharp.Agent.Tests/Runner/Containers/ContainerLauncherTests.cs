@@ -48,7 +48,6 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
         await _driver.DisposeAsync();
         _metrics.Dispose();
         _live.Dispose();
-        _ops.Dispose();
         _lifetime.Dispose();
     }
 
@@ -76,7 +75,7 @@ public sealed class ContainerLauncherTests : IAsyncLifetime
     {
         // Every place held by other operations: the launch waits 1000 ms for one, then starts in 300 ms.
         var held = new TaskCompletionSource();
-        var others = Enumerable.Range(0, _ops.Limit).Select(_ => _ops.RunAsync(() => held.Task, CancellationToken.None)).ToList();
+        var others = Enumerable.Range(0, _ops.Limit).Select(_ => _ops.RunAsync(ContainerOpKind.Start, () => held.Task, CancellationToken.None)).ToList();
         _driver.StartHook = (_, _) =>
         {
             _clock.Advance(TimeSpan.FromMilliseconds(300));

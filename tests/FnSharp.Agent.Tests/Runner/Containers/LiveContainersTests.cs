@@ -26,7 +26,6 @@ public sealed class LiveContainersTests : IDisposable
     public void Dispose()
     {
         _live.Dispose();
-        _ops.Dispose();
     }
 
     [Fact]
