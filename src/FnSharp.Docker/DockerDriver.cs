@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -16,29 +15,17 @@ namespace FnSharp.Docker;
 /// of <see cref="DockerDriverOptions.Hardening"/>. A missing image is pulled (<see cref="ImagePuller"/>);
 /// images that declare a <c>VOLUME</c> are refused. The driver keeps no list of its containers: the runner
 /// keeps the one list, and the engine finds this node's containers by label, at start-up
-/// (<see cref="RemoveLeftoversAsync"/>), while it runs (<see cref="RemoveOrphansAsync"/>: those whose creation
+/// (<see cref="NodeContainerDriver.RemoveLeftoversAsync"/>), while it runs (<see cref="NodeContainerDriver.RemoveOrphansAsync"/>: those whose creation
 /// went unanswered, known only by the names the driver is creating or handed out) and when the driver is
 /// disposed asynchronously.
 /// </summary>
-public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposable
+public sealed class DockerDriver : NodeContainerDriver
 {
     /// <summary>The header whose value the FDK writes in its log frame markers, unless the fn's config names another.</summary>
     public const string LogFrameHeader = "Fn-Call-Id";
 
-    private readonly DockerEngineClient _engine;
-    private readonly DockerApiMetrics _metrics;
-    private readonly DockerDriverOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<DockerDriver> _logger;
-    private readonly ImagePuller _puller;
     private readonly ImageCleaner _cleaner;
-    private readonly FnCgroups _cgroups;
     private int _engineCgroupsChecked;
-
-    // The names of the containers being created or handed out and not yet removed: any other container with
-    // this node's label is an orphan (RemoveOrphansAsync). Names, not containers: the runner keeps the list.
-    private readonly ConcurrentDictionary<string, byte> _owned = new(StringComparer.Ordinal);
-    private int _disposed;
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
     /// <param name="options">The driver's settings.</param>
@@ -47,28 +34,20 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// <param name="meterFactory">Creates the meter <c>FnSharp.Docker</c> (<see cref="DockerApiMetrics"/>); without one the driver makes its own.</param>
     /// <exception cref="ArgumentException">An option is out of range (<see cref="DockerDriverOptions.Validate"/>).</exception>
     public DockerDriver(DockerDriverOptions options, TimeProvider time, ILogger<DockerDriver> logger, IMeterFactory? meterFactory = null)
+        : base(options, time, logger, meterFactory)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _options = options;
-        _time = time;
-        _logger = logger;
-        _metrics = new DockerApiMetrics(time, meterFactory);
-        _engine = new DockerEngineClient(options, _metrics, time);
-        _puller = new ImagePuller(_engine, options, time, logger);
-        _cleaner = new ImageCleaner(_engine, options, _puller.Pulled, time, logger);
-        _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
+        _cleaner = new ImageCleaner(Engine, options, Puller.Pulled, time, logger);
         if (!options.Endpoint.StartsWith("unix://", StringComparison.Ordinal))
         {
-            _cgroups.Disable($"the engine at {options.Endpoint} may be on another host, whose cgroups this server cannot write");
+            Cgroups.Disable($"the engine at {options.Endpoint} may be on another host, whose cgroups this server cannot write");
         }
     }
 
     /// <summary>Why fns do not get a CPU cgroup of their own (<see cref="FnCgroups"/>), or <see langword="null"/> while they do.</summary>
-    internal string? FnCgroupsUnavailable => _cgroups.Unavailable;
+    internal string? FnCgroupsUnavailable => Cgroups.Unavailable;
 
     /// <summary>The cgroup, relative to the cgroup root, that the containers of fn <paramref name="fnId"/> are put under.</summary>
-    internal string FnCgroupOf(string fnId) => _cgroups.PathOf(fnId);
+    internal string FnCgroupOf(string fnId) => Cgroups.PathOf(fnId);
 
     /// <summary>
     /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
@@ -82,37 +61,22 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     public Task<IReadOnlyList<string>> CleanImagesAsync(IReadOnlyCollection<string> imagesInUse, CancellationToken cancellationToken) =>
         _cleaner.CleanAsync(imagesInUse, cancellationToken);
 
-    /// <inheritdoc/>
-    /// <exception cref="ContainerStartException">
-    /// <see cref="ContainerStartError.ImageNotFound"/>, <see cref="ContainerStartError.ImageUnauthorized"/> or
-    /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>;
-    /// <see cref="ContainerStartError.EngineUnavailable"/> when the engine does not answer;
-    /// <see cref="ContainerStartError.NodeFault"/> when the container's socket directory cannot be made (<see cref="SocketDirectories"/>).
-    /// </exception>
-    public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        try
-        {
-            return await CreateCoreAsync(spec, cancellationToken);
-        }
-        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
-        {
-            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
-        }
-    }
-
     /// <summary>
     /// The image check (inspect, and a pull when the image is missing) runs beside the engine's create, not before it:
     /// the create names the image, so it fails with 404 when the image is missing, and is then made again after the
     /// pull. An image with a <c>VOLUME</c> is refused once the check tells it, its container removed. With the pull
     /// policy <c>always</c> the pull comes first. (Fn's agent inspects, then creates; issue 17 takes the inspect off the path.)
     /// </summary>
-    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    /// <exception cref="ContainerStartException">
+    /// <see cref="ContainerStartError.ImageNotFound"/>, <see cref="ContainerStartError.ImageUnauthorized"/> or
+    /// <see cref="ContainerStartError.ImagePullTimedOut"/> (the message names the image, and the registry), or <see cref="ContainerStartError.ImageRefused"/> for an image with a <c>VOLUME</c>;
+    /// <see cref="ContainerStartError.NodeFault"/> when the container's socket directory cannot be made (<see cref="SocketDirectories"/>).
+    /// </exception>
+    private protected override async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         // First: a node that cannot make it fails the start as its own fault, before the engine is asked anything.
         var name = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
-        var iofsDir = SocketDirectories.Create(_options.IofsRoot, name);
+        var iofsDir = SocketDirectories.Create(Options.IofsRoot, name);
         try
         {
             await CheckEngineCgroupsAsync(cancellationToken);
@@ -123,9 +87,9 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             throw;
         }
 
-        var ensuring = _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
+        var ensuring = Puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         string? containerId = null;
-        var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
+        var cgroup = Cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
             if (spec.PullAlways)
@@ -135,7 +99,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
 
             var (parameters, logFrameName) = Parameters(spec, name, iofsDir, cgroup.Path);
             // Owned from before the engine is asked: a listing of the node's containers made meanwhile may show it.
-            _owned.TryAdd(name, 0);
+            Owned.TryAdd(name, 0);
             containerId = await TryCreateAsync(parameters, cancellationToken);
             var ensured = await ensuring;
             if (ensured.Image.Config?.Volumes is { Count: > 0 } volumes)
@@ -146,13 +110,13 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             // Missing at the first create: the check pulled it.
             containerId ??= await TryCreateAsync(parameters, cancellationToken)
                 ?? throw new ContainerStartException(ContainerStartError.ImageNotFound, $"image '{spec.Image}' is not on this host");
-            return new DockerContainer(_engine, _options, _time, containerId, iofsDir, logFrameName, cgroup.Path)
+            return new DockerContainer(Engine, Options, Time, containerId, iofsDir, logFrameName, cgroup.Path)
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
                 Removed = () =>
                 {
-                    _owned.TryRemove(name, out _);
+                    Owned.TryRemove(name, out _);
                     cgroup.Dispose();
                 },
             };
@@ -160,14 +124,14 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         catch
         {
             // Not created, or created without an answer (the engine went down or hung): an orphan then, for RemoveOrphansAsync.
-            _owned.TryRemove(name, out _);
+            Owned.TryRemove(name, out _);
             cgroup.Dispose();
 
             // The check's own failure, when the create failed first, is not the one to report.
             _ = ensuring.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             if (containerId is not null)
             {
-                await _engine.RemoveContainerAsync(containerId, CancellationToken.None);
+                await Engine.RemoveContainerAsync(containerId, CancellationToken.None);
             }
 
             DeleteDirectory(iofsDir);
@@ -181,15 +145,15 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     /// </summary>
     private async Task CheckEngineCgroupsAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _engineCgroupsChecked) == 1 || _cgroups.Unavailable is not null)
+        if (Volatile.Read(ref _engineCgroupsChecked) == 1 || Cgroups.Unavailable is not null)
         {
             return;
         }
 
-        var info = await _engine.GetSystemInfoAsync(cancellationToken);
+        var info = await Engine.GetSystemInfoAsync(cancellationToken);
         if (!string.Equals(info.CgroupDriver, "cgroupfs", StringComparison.Ordinal))
         {
-            _cgroups.Disable($"the engine's cgroup driver is '{info.CgroupDriver}', and FnSharp makes fn cgroups for the 'cgroupfs' driver only");
+            Cgroups.Disable($"the engine's cgroup driver is '{info.CgroupDriver}', and FnSharp makes fn cgroups for the 'cgroupfs' driver only");
         }
 
         Volatile.Write(ref _engineCgroupsChecked, 1);
@@ -200,7 +164,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
     {
         try
         {
-            return (await _engine.CreateContainerAsync(parameters, cancellationToken)).ID;
+            return (await Engine.CreateContainerAsync(parameters, cancellationToken)).ID;
         }
         catch (DockerImageNotFoundException)
         {
@@ -224,7 +188,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
             Labels = new Dictionary<string, string>
             {
                 [DockerLabels.Managed] = "true",
-                [DockerLabels.Node] = _options.Node,
+                [DockerLabels.Node] = Options.Node,
                 [DockerLabels.AppId] = spec.AppId,
                 [DockerLabels.FnId] = spec.FnId,
             },
@@ -235,7 +199,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
                 LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m" } },
             },
         };
-        DockerHardening.Apply(parameters, _options.Hardening, (long)spec.MemoryMiB * 1024 * 1024, _options.Network);
+        DockerHardening.Apply(parameters, Options.Hardening, (long)spec.MemoryMiB * 1024 * 1024, Options.Network);
         return (parameters, logFrameName);
     }
 
@@ -261,90 +225,48 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         return (environment, logFrameName);
     }
 
-    /// <inheritdoc/>
-    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// The orphans are the containers with this node's label whose names this driver is not creating and never
-    /// handed out: those whose creation the engine did, but whose answer never came (it went down or hung meanwhile).
-    /// Containers handed out stay, even when their removal failed: their owner tries it again.
-    /// </remarks>
-    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
-
     /// <summary>Asks the engine whether it answers (<c>GET /_ping</c>), for readiness; throws when it does not.</summary>
-    public Task PingAsync(CancellationToken cancellationToken) => _engine.PingAsync(cancellationToken);
+    public Task PingAsync(CancellationToken cancellationToken) => Engine.PingAsync(cancellationToken);
 
-    /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
-    public void Dispose()
+    /// <summary>HttpRequestException: the engine does not answer, or not in time (<see cref="DockerEngineTimeoutException"/>).</summary>
+    private protected override bool IsRemovalFailure(Exception exception) => exception is HttpRequestException or IOException or DockerApiException;
+
+    /// <summary>Logs it; the fn cgroups no container still holds go (the engine's containers left hold theirs until the next start-up).</summary>
+    private protected override void RemovalFailed(Exception exception)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            Close();
-        }
-    }
-
-    /// <summary>
-    /// Removes every container of this node still on the engine (found by label), then closes the engine
-    /// client. Only the first call of this or <see cref="Dispose"/> does anything (a host may dispose one
-    /// instance under two registrations).
-    /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
-        {
-            // HttpRequestException: the engine does not answer, or not in time (DockerEngineTimeoutException).
-            DockerLog.RemovalFailed(_logger, e, _options.Node);
-
-            // The fn cgroups no container still holds (the engine's containers left hold theirs until the next start-up).
-            _cgroups.RemoveAll();
-        }
-
-        Close();
-    }
-
-    private void Close()
-    {
-        _engine.Dispose();
-        _metrics.Dispose();
+        DockerLog.RemovalFailed(Logger, exception, Options.Node);
+        Cgroups.RemoveAll();
     }
 
     /// <summary>
     /// Removes the containers labelled with this node (all of them, or only the <see cref="Removal.Orphans"/>), with
-    /// their socket directories, each logged unless all go at shutdown; returns how many.
+    /// their socket directories, each logged unless all go at shutdown; returns how many. The orphans are the
+    /// containers with this node's label whose names this driver is not creating and never handed out: those whose
+    /// creation the engine did, but whose answer never came (it went down or hung meanwhile).
     /// </summary>
-    private async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
+    private protected override async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
     {
-        var containers = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);
+        var containers = await Engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={Options.Node}"], cancellationToken);
         var removed = 0;
         foreach (var container in containers)
         {
             // Its name is the name of its socket directory (see CreateAsync).
             var names = (container.Names ?? []).Select(n => n.TrimStart('/')).Where(n => n.StartsWith("fnsharp-", StringComparison.Ordinal)).ToList();
-            if (which == Removal.Orphans && (names.Count == 0 || names.Any(_owned.ContainsKey)))
+            if (which == Removal.Orphans && (names.Count == 0 || names.Any(Owned.ContainsKey)))
             {
                 continue;
             }
 
-            await _engine.RemoveContainerAsync(container.ID, cancellationToken);
+            await Engine.RemoveContainerAsync(container.ID, cancellationToken);
             removed++;
-            names.ForEach(name => SocketDirectories.Delete(Path.Combine(_options.IofsRoot, name)));
+            names.ForEach(name => SocketDirectories.Delete(Path.Combine(Options.IofsRoot, name)));
             switch (which)
             {
                 case Removal.Leftovers:
-                    DockerLog.LeftoverRemoved(_logger, container.ID);
+                    DockerLog.LeftoverRemoved(Logger, container.ID);
                     break;
                 case Removal.Orphans:
-                    DockerLog.OrphanRemoved(_logger, container.ID);
+                    DockerLog.OrphanRemoved(Logger, container.ID);
                     break;
             }
         }
@@ -352,7 +274,7 @@ public sealed class DockerDriver : IContainerDriver, IDisposable, IAsyncDisposab
         if (which != Removal.Orphans)
         {
             // Every container of the node is gone, and their cgroups with them: the fns' and the node's go now.
-            _cgroups.RemoveAll();
+            Cgroups.RemoveAll();
         }
 
         return removed;

@@ -105,47 +105,47 @@ public static class ModelMerger
         where T : Resource =>
         merged != current ? (T)((Resource)merged with { UpdatedAt = now }) : current;
 
-    private static IReadOnlyDictionary<string, string> MergeConfig(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> patch)
+    /// <summary>Config entries set to <c>""</c> are deleted.</summary>
+    private static IReadOnlyDictionary<string, string> MergeConfig(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> patch) =>
+        MergeEntries(current, patch, deletes: string.IsNullOrEmpty, copy: static value => value, same: string.Equals);
+
+    /// <summary>Annotations set to <c>""</c> or <c>null</c> are deleted; the others are kept as copies, apart from the body they came in.</summary>
+    private static IReadOnlyDictionary<string, JsonElement> MergeAnnotations(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, JsonElement> patch) =>
+        MergeEntries(
+            current,
+            patch,
+            deletes: static value => value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined || (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0),
+            copy: static value => value.Clone(),
+            same: JsonElement.DeepEquals);
+
+    /// <summary>
+    /// <paramref name="current"/> with each entry of <paramref name="patch"/> set (a <paramref name="copy"/> of it), or
+    /// removed where <paramref name="deletes"/> says; <paramref name="current"/> itself when no entry changed by
+    /// <paramref name="same"/>, so that record equality says "unchanged" (see <see cref="Stamped"/>).
+    /// </summary>
+    private static IReadOnlyDictionary<string, T> MergeEntries<T>(
+        IReadOnlyDictionary<string, T> current,
+        IReadOnlyDictionary<string, T> patch,
+        Func<T, bool> deletes,
+        Func<T, T> copy,
+        Func<T, T, bool> same)
     {
-        var merged = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        var merged = new Dictionary<string, T>(current, StringComparer.Ordinal);
         foreach (var (key, value) in patch)
         {
-            if (string.IsNullOrEmpty(value))
+            if (deletes(value))
             {
                 merged.Remove(key);
             }
             else
             {
-                merged[key] = value;
+                merged[key] = copy(value);
             }
         }
 
-        return Changed(current, merged) ? merged : current;
+        var changed = current.Count != merged.Count || current.Any(e => !merged.TryGetValue(e.Key, out var v) || !same(v, e.Value));
+        return changed ? merged : current;
     }
-
-    private static IReadOnlyDictionary<string, JsonElement> MergeAnnotations(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, JsonElement> patch)
-    {
-        var merged = new Dictionary<string, JsonElement>(current, StringComparer.Ordinal);
-        foreach (var (key, value) in patch)
-        {
-            if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined || (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0))
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value.Clone();
-            }
-        }
-
-        return Changed(current, merged) ? merged : current;
-    }
-
-    private static bool Changed(IReadOnlyDictionary<string, string> before, Dictionary<string, string> after) =>
-        before.Count != after.Count || before.Any(e => !after.TryGetValue(e.Key, out var v) || v != e.Value);
-
-    private static bool Changed(IReadOnlyDictionary<string, JsonElement> before, Dictionary<string, JsonElement> after) =>
-        before.Count != after.Count || before.Any(e => !after.TryGetValue(e.Key, out var v) || !JsonElement.DeepEquals(v, e.Value));
 
     /// <summary>Whether a patch's field asks for another value: an empty field asks for none.</summary>
     private static bool Differs(string patch, string current) => patch.Length > 0 && patch != current;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -18,25 +17,13 @@ namespace FnSharp.Docker.Runc;
 /// network through the host's bridge <c>fnsharp0</c> (<see cref="RuncNetwork"/>), made when they are created, or none
 /// (a new, empty network namespace) when <c>FN_DOCKER_NETWORKS</c> is <c>none</c>.
 /// </summary>
-public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
+public sealed class RuncDriver : NodeContainerDriver
 {
-    private readonly DockerDriverOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<RuncDriver> _logger;
-    private readonly DockerApiMetrics _metrics;
-    private readonly DockerEngineClient _engine;
-    private readonly ImagePuller _puller;
     private readonly RootfsCache _rootfs;
     private readonly RuncCli _runc;
     private readonly string _bundlesDir;
-    private readonly FnCgroups _cgroups;
     private readonly string? _initPath;
     private readonly RuncNetwork? _network;
-
-    // The ids of the containers being created or handed out and not yet removed: any other in this node's state
-    // directory is an orphan (RemoveOrphansAsync).
-    private readonly ConcurrentDictionary<string, byte> _owned = new(StringComparer.Ordinal);
-    private int _disposed;
 
     /// <summary>Creates the driver; nothing runs until the first container.</summary>
     /// <param name="runc">Where runc, its state and the init process are.</param>
@@ -46,56 +33,46 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
     /// <param name="meterFactory">Creates the meter <c>FnSharp.Docker</c> of the engine calls this driver makes.</param>
     /// <exception cref="ArgumentException">A setting is out of range, runc is missing, the server is not root, or the root filesystem is asked writable.</exception>
     public RuncDriver(RuncDriverOptions runc, DockerDriverOptions options, TimeProvider time, ILogger<RuncDriver> logger, IMeterFactory? meterFactory = null)
+        : this(options, Checked(runc, options), time, logger, meterFactory)
     {
-        ArgumentNullException.ThrowIfNull(runc);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        runc = runc with { Driver = ContainerDriverKind.Runc, WritableRootAsked = runc.WritableRootAsked || !options.Hardening.ReadOnlyRootFilesystem };
-        if (runc.Problem() is { } problem)
-        {
-            throw new ArgumentException("FN_DRIVER " + problem, nameof(runc));
-        }
+    }
 
-        _options = options;
-        _time = time;
-        _logger = logger;
-        _metrics = new DockerApiMetrics(time, meterFactory);
-        _engine = new DockerEngineClient(options, _metrics, time);
-        _puller = new ImagePuller(_engine, options, time, logger);
+    // The settings in the other order: runc's checked by the public constructor, before the base makes anything.
+    private RuncDriver(DockerDriverOptions options, RuncDriverOptions runc, TimeProvider time, ILogger<RuncDriver> logger, IMeterFactory? meterFactory)
+        : base(options, time, logger, meterFactory)
+    {
         var node = RootfsCache.Sanitize(options.Node);
         var nodeDir = Path.Combine(runc.StateDir, "nodes", node);
         _bundlesDir = Path.Combine(nodeDir, "bundles");
-        _rootfs = new RootfsCache(_engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
+        _rootfs = new RootfsCache(Engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
         var runcPath = runc.ResolveRuncPath()!;
-        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), _metrics, time);
-        _cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
+        _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), Metrics, time);
         _initPath = runc.HasInit ? runc.InitPath : null;
         _network = options.Network == "none" ? null : new RuncNetwork(runc.ParseSubnet()!.Value, runc.StateDir, options.Node, time, logger);
         RuncLog.Started(logger, runcPath, runc.StateDir);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// <paramref name="runc"/> as this driver reads it (a root filesystem the hardening leaves writable is asked
+    /// writable); throws as the public constructor says.
+    /// </summary>
+    private static RuncDriverOptions Checked(RuncDriverOptions runc, DockerDriverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(runc);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        runc = runc with { Driver = ContainerDriverKind.Runc, WritableRootAsked = runc.WritableRootAsked || !options.Hardening.ReadOnlyRootFilesystem };
+        return runc.Problem() is { } problem ? throw new ArgumentException("FN_DRIVER " + problem, nameof(runc)) : runc;
+    }
+
     /// <exception cref="ContainerStartException">
     /// As the Docker driver's for the image (not found, unauthorized, pull timed out, a <c>VOLUME</c>); also
     /// <see cref="ContainerStartError.ImageRefused"/> when the image has no command, names a user it does not have,
     /// or its file system cannot serve as a read-only root.
     /// </exception>
-    public async Task<IFnContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    private protected override async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        try
-        {
-            return await CreateCoreAsync(spec, cancellationToken);
-        }
-        catch (Exception e) when (DockerEngineClient.IsUnreachable(e))
-        {
-            throw DockerEngineClient.Unreachable(_options.Endpoint, e);
-        }
-    }
-
-    private async Task<IFnContainer> CreateCoreAsync(ContainerSpec spec, CancellationToken cancellationToken)
-    {
-        var ensured = await _puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
+        var ensured = await Puller.EnsureAsync(spec.Image, spec.PullAlways, cancellationToken);
         var config = ensured.Image.Config;
         if (config?.Volumes is { Count: > 0 } volumes)
         {
@@ -110,7 +87,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
 
         var rootfs = await _rootfs.EnsureAsync(ensured.Image.ID, config?.WorkingDir, cancellationToken);
         var (user, problem) = OciUser.Resolve(
-            _options.Hardening.User is { Length: > 0 } forced ? forced : config?.User,
+            Options.Hardening.User is { Length: > 0 } forced ? forced : config?.User,
             ReadImageFile(rootfs, "passwd"),
             ReadImageFile(rootfs, "group"));
         if (user is null)
@@ -119,17 +96,17 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         }
 
         var id = "fnsharp-" + Guid.NewGuid().ToString("N")[..20];
-        var iofsDir = Path.Combine(_options.IofsRoot, id);
+        var iofsDir = Path.Combine(Options.IofsRoot, id);
         var bundleDir = Path.Combine(_bundlesDir, id);
-        _owned.TryAdd(id, 0);
-        var cgroup = _cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
+        Owned.TryAdd(id, 0);
+        var cgroup = Cgroups.Enter(spec.FnId, (long)spec.MemoryMiB * 1024 * 1024);
         try
         {
-            SocketDirectories.Create(_options.IofsRoot, id);
+            SocketDirectories.Create(Options.IofsRoot, id);
             Directory.CreateDirectory(bundleDir);
             var (environment, logFrameName) = DockerDriver.EnvironmentOf(spec, id);
             // Under the fn's cgroup, or the node's when fns get none.
-            var cgroupsPath = (cgroup.Path ?? _cgroups.NodePath) + "/" + id;
+            var cgroupsPath = (cgroup.Path ?? Cgroups.NodePath) + "/" + id;
             IReadOnlyList<(string, string)> fileMounts = [];
             if (_network is not null)
             {
@@ -147,7 +124,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
                 User = user,
                 IofsDir = iofsDir,
                 MemoryBytes = (long)spec.MemoryMiB * 1024 * 1024,
-                Hardening = _options.Hardening,
+                Hardening = Options.Hardening,
                 CgroupsPath = cgroupsPath,
                 InitPath = _initPath,
                 CgroupV2 = RuncCgroup.IsV2,
@@ -155,7 +132,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
                 FileMounts = fileMounts,
             };
             await File.WriteAllTextAsync(Path.Combine(bundleDir, "config.json"), OciSpecBuilder.Build(input).ToJsonString(), cancellationToken);
-            return new RuncContainer(_runc, _options, _time, id, bundleDir, iofsDir, logFrameName, new RuncCgroup(cgroupsPath))
+            return new RuncContainer(_runc, Options, Time, id, bundleDir, iofsDir, logFrameName, new RuncCgroup(cgroupsPath))
             {
                 ImageDigest = ImagePuller.DigestOf(ensured.Image, spec.Image),
                 PullTime = ensured.PullTime,
@@ -180,72 +157,37 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
     private async Task ForgetAsync(string id)
     {
         await ReleaseNetworkAsync(id);
-        _owned.TryRemove(id, out _);
+        Owned.TryRemove(id, out _);
     }
 
     /// <summary>Deletes the container's network namespace and frees its address (<see cref="RuncNetwork.DetachAsync"/>), when containers have a network.</summary>
     private Task ReleaseNetworkAsync(string id) => _network?.DetachAsync(id) ?? Task.CompletedTask;
 
-    /// <inheritdoc/>
-    /// <remarks>
-    /// The containers in this node's runc state directory, their network namespaces and addresses, the bundles of
-    /// containers never started, unpacks left half done, and the engine's containers this node made to unpack an image.
-    /// </remarks>
-    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
+    private protected override bool IsRemovalFailure(Exception exception) =>
+        exception is IOException or HttpRequestException or DockerApiException or JsonException;
 
-    /// <inheritdoc/>
-    /// <remarks>The containers in this node's runc state directory that this driver is not creating and never handed out.</remarks>
+    private protected override void RemovalFailed(Exception exception) => RuncLog.RemovalFailed(Logger, exception, Options.Node);
+
+    /// <summary>
+    /// The containers in this node's runc state directory (orphans: those this driver is not creating and never handed
+    /// out), with their network namespaces and addresses and their bundles; at start-up and shutdown also the bundles of
+    /// containers never started, and at start-up unpacks left half done and the engine's containers this node made to
+    /// unpack an image.
+    /// </summary>
     /// <exception cref="IOException">runc failed to list them.</exception>
-    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
-
-    /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            Close();
-        }
-    }
-
-    /// <summary>Removes every container of this node (its runc state directory), then closes the engine client; only the first call of this or <see cref="Dispose"/> acts.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or DockerApiException or JsonException)
-        {
-            RuncLog.RemovalFailed(_logger, e, _options.Node);
-        }
-
-        Close();
-    }
-
-    private void Close()
-    {
-        _engine.Dispose();
-        _metrics.Dispose();
-    }
-
-    private async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
+    private protected override async Task<int> RemoveNodeContainersAsync(Removal which, CancellationToken cancellationToken)
     {
         var removed = 0;
         foreach (var id in await _runc.ListAsync(cancellationToken))
         {
-            if (which == Removal.Orphans && _owned.ContainsKey(id))
+            if (which == Removal.Orphans && Owned.ContainsKey(id))
             {
                 continue;
             }
 
             if (await _runc.DeleteAsync(id, cancellationToken) is { } error)
             {
-                RuncLog.CommandFailed(_logger, "delete", id, error);
+                RuncLog.CommandFailed(Logger, "delete", id, error);
                 continue;
             }
 
@@ -253,14 +195,14 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
             await ReleaseNetworkAsync(id);
 
             DockerDriver.DeleteDirectory(Path.Combine(_bundlesDir, id));
-            DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
+            DockerDriver.DeleteDirectory(Path.Combine(Options.IofsRoot, id));
             switch (which)
             {
                 case Removal.Leftovers:
-                    RuncLog.LeftoverRemoved(_logger, id);
+                    RuncLog.LeftoverRemoved(Logger, id);
                     break;
                 case Removal.Orphans:
-                    RuncLog.OrphanRemoved(_logger, id);
+                    RuncLog.OrphanRemoved(Logger, id);
                     break;
             }
         }
@@ -268,7 +210,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
         if (which != Removal.Orphans)
         {
             await RemoveUnstartedAsync(which, cancellationToken);
-            _cgroups.RemoveAll();
+            Cgroups.RemoveAll();
         }
 
         return removed;
@@ -285,7 +227,7 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
                 await ReleaseNetworkAsync(id);
 
                 DockerDriver.DeleteDirectory(bundle);
-                DockerDriver.DeleteDirectory(Path.Combine(_options.IofsRoot, id));
+                DockerDriver.DeleteDirectory(Path.Combine(Options.IofsRoot, id));
             }
         }
 
@@ -302,16 +244,16 @@ public sealed class RuncDriver : IContainerDriver, IDisposable, IAsyncDisposable
 
         try
         {
-            var unpacking = await _engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={_options.Node}"], cancellationToken);
+            var unpacking = await Engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={Options.Node}"], cancellationToken);
             foreach (var container in unpacking.Where(c => (c.Names ?? []).Any(n => n.TrimStart('/').StartsWith(RootfsCache.UnpackPrefix, StringComparison.Ordinal))))
             {
-                await _engine.RemoveContainerAsync(container.ID, cancellationToken);
+                await Engine.RemoveContainerAsync(container.ID, cancellationToken);
             }
         }
         catch (Exception e) when (e is HttpRequestException or DockerApiException)
         {
             // The engine is down: its containers of unpacks go at the next start.
-            RuncLog.RemovalFailed(_logger, e, _options.Node);
+            RuncLog.RemovalFailed(Logger, e, Options.Node);
         }
     }
 
