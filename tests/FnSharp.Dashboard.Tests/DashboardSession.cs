@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FnSharp.Client;
 using FnSharp.Testing.Hosting;
 using Microsoft.Playwright;
@@ -14,6 +15,9 @@ internal sealed class DashboardSession : IAsyncDisposable
     private readonly FnSharpServerFactory _server = new();
     private readonly HttpClient _http;
     private readonly List<IBrowserContext> _contexts = [];
+
+    // The pages' requests not answered yet (nor failed), with when each was sent.
+    private readonly ConcurrentDictionary<IRequest, DateTimeOffset> _pending = new();
 
     public DashboardSession(IBrowser browser, Action<Dictionary<string, string>>? settings = null)
     {
@@ -39,8 +43,11 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <summary>Where screenshots go: <c>artifacts/dashboard/</c> at the repository's root.</summary>
     public static string ArtifactsDirectory { get; } = FindArtifactsDirectory();
 
-    /// <summary>A new page of <paramref name="width"/> by <paramref name="height"/> CSS pixels in light or dark mode, at the dashboard's <paramref name="hash"/>.</summary>
-    public async Task<IPage> OpenAsync(string hash = "#/", int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)
+    /// <summary>
+    /// A new page of <paramref name="width"/> by <paramref name="height"/> CSS pixels in light or dark mode, at the dashboard's
+    /// <paramref name="hash"/>; <paramref name="before"/> prepares the page before it loads (routes, the page's clock).
+    /// </summary>
+    public async Task<IPage> OpenAsync(string hash = "#/", int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light, Func<IPage, Task>? before = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -50,6 +57,9 @@ internal sealed class DashboardSession : IAsyncDisposable
         });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
+        page.Request += (_, request) => _pending[request] = TimeProvider.System.GetUtcNow();
+        page.RequestFinished += (_, request) => _pending.TryRemove(request, out var _);
+        page.RequestFailed += (_, request) => _pending.TryRemove(request, out var _);
         page.PageError += (_, error) => PageErrors.Add($"page error: {error}");
         page.Console += (_, message) =>
         {
@@ -59,8 +69,36 @@ internal sealed class DashboardSession : IAsyncDisposable
                 PageErrors.Add($"console: {message.Text}");
             }
         };
+        if (before is not null)
+        {
+            await before(page);
+        }
+
         await page.GotoAsync(new Uri(BaseUrl, "/ui/" + hash).ToString());
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the dashboard shows the page at <paramref name="hash"/> whole: the old page stays on screen until the
+    /// new one is ready, so a check made right after a navigation could read the old one. Nothing in it is still
+    /// loading, and no read of it failed (every read is bounded by the dashboard, whose alert names what did not answer).
+    /// </summary>
+    public async Task ExpectShownAsync(IPage page, string hash)
+    {
+        var main = page.Locator($"main[data-hash='{hash}']");
+        try
+        {
+            await Assertions.Expect(main).ToHaveAttributeAsync("aria-busy", "false");
+            await Assertions.Expect(main.Locator("[aria-busy='true']")).ToHaveCountAsync(0);
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the page was waiting for: its requests the server had not answered.
+            var pending = _pending.Select(r => $"{r.Value:HH:mm:ss.fff} {r.Key.Method} {r.Key.Url}").Order().ToList();
+            throw new InvalidOperationException($"{hash} was not shown at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}; requests not answered: {(pending.Count == 0 ? "none" : string.Join(", ", pending))}", e);
+        }
+
+        Assert.Empty(await main.GetByRole(AriaRole.Alert).AllTextContentsAsync());
     }
 
     /// <summary>Saves a screenshot of the page as <c>artifacts/dashboard/NAME.png</c> (the caller has waited for what it shows).</summary>
