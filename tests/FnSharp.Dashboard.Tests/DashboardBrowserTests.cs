@@ -222,6 +222,33 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task SharedLists_FirstPageLeftWhileTheyAreRead_NextPageShowsThem()
+    {
+        await CreateShopAsync(triggers: false);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The apps list is held until the apps page is left; the page's clock stands still, so the lists the apps page
+        // asked for are still the fresh ones when the fns page asks (they are kept two seconds).
+        var page = await _session.OpenAsync("#/apps", before: async page =>
+        {
+            await page.Clock.SetFixedTimeAsync(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            await page.RouteAsync(new Regex(@"/v2/apps\?"), route => HoldAsync(route, held, release));
+        });
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.GotoAsync(new Uri(_session.BaseUrl, "/ui/#/fns").ToString());
+
+        // The fns page names itself as it asks for the lists: the apps page is left by then.
+        await Expect(page).Not.ToHaveTitleAsync("Apps · FnSharp");
+        release.SetResult();
+
+        // The lists were not aborted with the apps page: the fns page shows them (it got the apps page's abort before).
+        await _session.ExpectShownAsync(page, "#/fns");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Fns" }).GetByRole(AriaRole.Link, new() { Name = "checkout" })).ToBeVisibleAsync();
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
     public async Task Read_NotAnsweredWithinItsTime_PageNamesItAndTryAgainShowsIt()
     {
         await CreateShopAsync(triggers: false);
