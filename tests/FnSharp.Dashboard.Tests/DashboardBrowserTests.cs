@@ -276,6 +276,28 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task NetworkFailure_OfAModuleAndOfARead_ThePageLoadsAgainAndTheReadIsSentAgain()
+    {
+        await CreateShopAsync(triggers: false);
+        var modules = 0;
+        var reads = 0;
+
+        // Chromium fails the requests in flight when a network interface comes or goes, as at each container start on the
+        // host (net::ERR_NETWORK_CHANGED; seen to leave the page "Loading…"): here the first load of a page's module, then
+        // the first read of the apps list, fail on the way.
+        var page = await _session.OpenAsync("#/apps", before: async page =>
+        {
+            await page.RouteAsync("**/ui/pages/call.js", route => Interlocked.Increment(ref modules) == 1 ? route.AbortAsync("connectionreset") : route.ContinueAsync());
+            await page.RouteAsync(new Regex(@"/v2/apps\?"), route => Interlocked.Increment(ref reads) == 1 ? route.AbortAsync("connectionreset") : route.ContinueAsync());
+        });
+
+        await _session.ExpectShownAsync(page, "#/apps");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "shop" })).ToBeVisibleAsync();
+        Assert.Equal((2, 2), (modules, reads));
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
     public async Task Keyboard_SearchThenTabAndEnter_OpensTheApp()
     {
         var (app, _) = await CreateShopAsync(triggers: false);

@@ -19,6 +19,9 @@ internal sealed class DashboardSession : IAsyncDisposable
     // The pages' requests not answered yet (nor failed), with when each was sent.
     private readonly ConcurrentDictionary<IRequest, DateTimeOffset> _pending = new();
 
+    // What the pages did, one line each (requests, their answers or failures, the console, errors), for a failure's message.
+    private readonly ConcurrentQueue<string> _journal = new();
+
     public DashboardSession(IBrowser browser, Action<Dictionary<string, string>>? settings = null)
     {
         Browser = browser;
@@ -57,12 +60,28 @@ internal sealed class DashboardSession : IAsyncDisposable
         });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
-        page.Request += (_, request) => _pending[request] = TimeProvider.System.GetUtcNow();
+        page.Request += (_, request) =>
+        {
+            _pending[request] = TimeProvider.System.GetUtcNow();
+            Note($"{request.Method} {request.Url}");
+        };
+        page.Response += (_, response) => Note($"{response.Status} {response.Url}");
         page.RequestFinished += (_, request) => _pending.TryRemove(request, out var _);
-        page.RequestFailed += (_, request) => _pending.TryRemove(request, out var _);
-        page.PageError += (_, error) => PageErrors.Add($"page error: {error}");
+        page.RequestFailed += (_, request) =>
+        {
+            _pending.TryRemove(request, out var _);
+            Note($"failed {request.Method} {request.Url}: {request.Failure}");
+        };
+        page.FrameNavigated += (_, frame) => Note($"navigated {frame.Url}");
+        page.Load += (_, _) => Note("load");
+        page.PageError += (_, error) =>
+        {
+            PageErrors.Add($"page error: {error}");
+            Note($"page error: {error}");
+        };
         page.Console += (_, message) =>
         {
+            Note($"console {message.Type}: {message.Text}");
             // The browser logs every 4xx of a fetch: a call record not written yet and a call without a log are expected ones.
             if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
@@ -95,11 +114,15 @@ internal sealed class DashboardSession : IAsyncDisposable
         {
             // Say what the page was waiting for: its requests the server had not answered.
             var pending = _pending.Select(r => $"{r.Value:HH:mm:ss.fff} {r.Key.Method} {r.Key.Url}").Order().ToList();
-            throw new InvalidOperationException($"{hash} was not shown at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}; requests not answered: {(pending.Count == 0 ? "none" : string.Join(", ", pending))}", e);
+            throw new InvalidOperationException(
+                $"{hash} was not shown at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}; requests not answered: {(pending.Count == 0 ? "none" : string.Join(", ", pending))}; what the pages did:{Environment.NewLine}{string.Join(Environment.NewLine, _journal)}",
+                e);
         }
 
         Assert.Empty(await main.GetByRole(AriaRole.Alert).AllTextContentsAsync());
     }
+
+    private void Note(string line) => _journal.Enqueue($"{TimeProvider.System.GetUtcNow():HH:mm:ss.fff} {line}");
 
     /// <summary>Saves a screenshot of the page as <c>artifacts/dashboard/NAME.png</c> (the caller has waited for what it shows).</summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)

@@ -29,7 +29,8 @@ export const ANSWER_TIMEOUT_MS = 20_000;
  * Sends a request to the API and returns the raw Response. A 401 also raises the event
  * `fnsharp:unauthorized` on window, so that the page asks for a key. The answer, its body too, is waited
  * for `timeoutMs` at most: then the request is aborted, and the fetch or the read of the body fails with an
- * Error that names the request. `signal` aborts it earlier (the reader left the page).
+ * Error that names the request. `signal` aborts it earlier (the reader left the page). A GET that fails on
+ * the way is sent again, twice at most.
  */
 export async function send(path, { method = 'GET', body, headers = {}, signal, timeoutMs = ANSWER_TIMEOUT_MS } = {}) {
   const all = { ...headers };
@@ -40,7 +41,18 @@ export async function send(path, { method = 'GET', body, headers = {}, signal, t
   const bound = new AbortController();
   setTimeout(() => bound.abort(new Error(
     `The server did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000} s. Try again; if it persists, see the server's log.`)), timeoutMs);
-  const response = await fetch(path, { method, body, headers: all, signal: signal ? AbortSignal.any([signal, bound.signal]) : bound.signal, cache: 'no-store' });
+  const aborts = signal ? AbortSignal.any([signal, bound.signal]) : bound.signal;
+  let response;
+  for (let tries = 1; !response; tries++) {
+    try {
+      response = await fetch(path, { method, body, headers: all, signal: aborts, cache: 'no-store' });
+    } catch (error) {
+      // A read that failed on the way (TypeError) is sent again, twice at most: a network change fails the requests in
+      // flight (see boot.js). A change (POST, PUT, DELETE) is never sent twice.
+      if (!(error instanceof TypeError) || aborts.aborted) throw error;
+      if (method !== 'GET' || tries > 2) throw new Error(`${method} ${path.split('?')[0]} did not reach the server (${error.message}). Try again.`);
+    }
+  }
   if (response.status === 401) {
     window.dispatchEvent(new CustomEvent('fnsharp:unauthorized', { detail: await messageOf(response.clone()) }));
   }
