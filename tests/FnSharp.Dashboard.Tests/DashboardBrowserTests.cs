@@ -149,8 +149,10 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
         });
 
         await page.GotoAsync(new Uri(_session.BaseUrl, $"/ui/#/fns/{fn.Id}/calls").ToString());
+        await _session.ExpectShownAsync(page, $"#/fns/{fn.Id}/calls");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = call.CallId! })).ToContainTextAsync("cold");
         await page.GotoAsync(new Uri(_session.BaseUrl, $"/ui/#/fns/{fn.Id}/calls/{call.CallId}").ToString());
+        await _session.ExpectShownAsync(page, $"#/fns/{fn.Id}/calls/{call.CallId}");
 
         await Expect(page.Locator(".call-status")).ToContainTextAsync("cold");
         await Expect(page.Locator(".timeline .legend")).ToHaveTextAsync("queued: 5.0 mswaiting: 240 msrunning: 40.0 ms");
@@ -200,6 +202,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
         foreach (var hash in pages)
         {
             await page.GotoAsync(new Uri(_session.BaseUrl, "/ui/" + hash).ToString());
+            await _session.ExpectShownAsync(page, hash);
             await Expect(page.Locator("main h1")).ToBeVisibleAsync();
             await Expect(page.Locator("main")).Not.ToContainTextAsync("Loading");
             var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
@@ -215,6 +218,82 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
         await page.GotoAsync(new Uri(_session.BaseUrl, $"/ui/#/fns/{fn.Id}/live").ToString());
         await Expect(page.Locator(".chart canvas")).ToHaveCountAsync(4);
         await DashboardSession.ScreenshotAsync(page, $"fn-live-{suffix}");
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
+    public async Task SharedLists_FirstPageLeftWhileTheyAreRead_NextPageShowsThem()
+    {
+        await CreateShopAsync(triggers: false);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The apps list is held until the apps page is left; the page's clock stands still, so the lists the apps page
+        // asked for are still the fresh ones when the fns page asks (they are kept two seconds).
+        var page = await _session.OpenAsync("#/apps", before: async page =>
+        {
+            await page.Clock.SetFixedTimeAsync(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            await page.RouteAsync(new Regex(@"/v2/apps\?"), route => HoldAsync(route, held, release));
+        });
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.GotoAsync(new Uri(_session.BaseUrl, "/ui/#/fns").ToString());
+
+        // The fns page names itself as it asks for the lists: the apps page is left by then.
+        await Expect(page).Not.ToHaveTitleAsync("Apps · FnSharp");
+        release.SetResult();
+
+        // The lists were not aborted with the apps page: the fns page shows them (it got the apps page's abort before).
+        await _session.ExpectShownAsync(page, "#/fns");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Fns" }).GetByRole(AriaRole.Link, new() { Name = "checkout" })).ToBeVisibleAsync();
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
+    public async Task Read_NotAnsweredWithinItsTime_PageNamesItAndTryAgainShowsIt()
+    {
+        await CreateShopAsync(triggers: false);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var page = await _session.OpenAsync("#/apps", before: async page =>
+        {
+            await page.Clock.InstallAsync();
+            await page.RouteAsync(new Regex(@"/v2/apps\?"), route => HoldAsync(route, held, release));
+        });
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // 20 s on the page's clock without the apps list: the page says which request did not answer, and stops loading.
+        await page.Clock.RunForAsync(20_000);
+        var alert = page.Locator("main").GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("The server did not answer GET /v2/apps within 20 s.");
+        await Expect(page.Locator("main")).ToHaveAttributeAsync("aria-busy", "false");
+        await DashboardSession.ScreenshotAsync(page, "no-answer", fullPage: false);
+
+        release.SetResult();
+        await alert.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await _session.ExpectShownAsync(page, "#/apps");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "shop" })).ToBeVisibleAsync();
+        Assert.Empty(_session.PageErrors);
+    }
+
+    [Fact]
+    public async Task NetworkFailure_OfAModuleAndOfARead_ThePageLoadsAgainAndTheReadIsSentAgain()
+    {
+        await CreateShopAsync(triggers: false);
+        var modules = 0;
+        var reads = 0;
+
+        // Chromium fails the requests in flight when a network interface comes or goes, as at each container start on the
+        // host (net::ERR_NETWORK_CHANGED; seen to leave the page "Loading…"): here the first load of a page's module, then
+        // the first read of the apps list, fail on the way.
+        var page = await _session.OpenAsync("#/apps", before: async page =>
+        {
+            await page.RouteAsync("**/ui/pages/call.js", route => Interlocked.Increment(ref modules) == 1 ? route.AbortAsync("connectionreset") : route.ContinueAsync());
+            await page.RouteAsync(new Regex(@"/v2/apps\?"), route => Interlocked.Increment(ref reads) == 1 ? route.AbortAsync("connectionreset") : route.ContinueAsync());
+        });
+
+        await _session.ExpectShownAsync(page, "#/apps");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "shop" })).ToBeVisibleAsync();
+        Assert.Equal((2, 2), (modules, reads));
         Assert.Empty(_session.PageErrors);
     }
 
@@ -267,6 +346,21 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IAsyncLifeti
         Assert.Equal("s3cret-key", await page.EvaluateAsync<string>("sessionStorage.getItem('fnsharp.apiKey')"));
         Assert.Contains("Bearer s3cret-key", authorizations);
         Assert.Equal("Bearer s3cret-key", authorizations[^1]);
+    }
+
+    /// <summary>Holds a request until <paramref name="release"/> (telling <paramref name="held"/>), then lets it go to the server, unless the page gave it up.</summary>
+    private static async Task HoldAsync(IRoute route, TaskCompletionSource held, TaskCompletionSource release)
+    {
+        held.TrySetResult();
+        await release.Task;
+        try
+        {
+            await route.ContinueAsync();
+        }
+        catch (PlaywrightException)
+        {
+            // The page aborted the request meanwhile (it left the page, or the request's time ran out).
+        }
     }
 
     private async Task<(App App, Fn Fn)> CreateShopAsync(bool triggers = true)

@@ -20,14 +20,39 @@ export function setApiKey(key) {
 }
 
 /**
- * Sends a request to the API and returns the raw Response. A 401 also raises the event
- * `fnsharp:unauthorized` on window, so that the page asks for a key.
+ * How long a request waits for the server's whole answer, body included, in ms, before the page says that it did not
+ * come: the API answers reads in milliseconds, and a page must never stay "Loading…" with nothing to do about it.
  */
-export async function send(path, { method = 'GET', body, headers = {}, signal } = {}) {
+export const ANSWER_TIMEOUT_MS = 20_000;
+
+/**
+ * Sends a request to the API and returns the raw Response. A 401 also raises the event
+ * `fnsharp:unauthorized` on window, so that the page asks for a key. The answer, its body too, is waited
+ * for `timeoutMs` at most: then the request is aborted, and the fetch or the read of the body fails with an
+ * Error that names the request. `signal` aborts it earlier (the reader left the page). A GET that fails on
+ * the way is sent again, twice at most.
+ */
+export async function send(path, { method = 'GET', body, headers = {}, signal, timeoutMs = ANSWER_TIMEOUT_MS } = {}) {
   const all = { ...headers };
   const key = apiKey();
   if (key) all.Authorization = `Bearer ${key}`;
-  const response = await fetch(path, { method, body, headers: all, signal, cache: 'no-store' });
+  // A timer rather than AbortSignal.timeout, whose clock a test cannot move. The abort's reason is what the fetch,
+  // and a read of the body, fail with; once the body is read, the abort changes nothing.
+  const bound = new AbortController();
+  setTimeout(() => bound.abort(new Error(
+    `The server did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000} s. Try again; if it persists, see the server's log.`)), timeoutMs);
+  const aborts = signal ? AbortSignal.any([signal, bound.signal]) : bound.signal;
+  let response;
+  for (let tries = 1; !response; tries++) {
+    try {
+      response = await fetch(path, { method, body, headers: all, signal: aborts, cache: 'no-store' });
+    } catch (error) {
+      // A read that failed on the way (TypeError) is sent again, twice at most: a network change fails the requests in
+      // flight (see boot.js). A change (POST, PUT, DELETE) is never sent twice.
+      if (!(error instanceof TypeError) || aborts.aborted) throw error;
+      if (method !== 'GET' || tries > 2) throw new Error(`${method} ${path.split('?')[0]} did not reach the server (${error.message}). Try again.`);
+    }
+  }
   if (response.status === 401) {
     window.dispatchEvent(new CustomEvent('fnsharp:unauthorized', { detail: await messageOf(response.clone()) }));
   }

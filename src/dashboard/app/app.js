@@ -38,6 +38,9 @@ async function show() {
   current?.controller.abort();
   for (const cleanup of current?.cleanups ?? []) cleanup();
   const { path, params } = location();
+  const hash = window.location.hash;
+  // Busy until the page is shown (or its failure): assistive technology waits for it, and so can a reader's script.
+  main.setAttribute('aria-busy', 'true');
   const controller = new AbortController();
   const page = { controller, cleanups: [] };
   current = page;
@@ -54,19 +57,26 @@ async function show() {
     title: text => { document.title = text ? `${text} · FnSharp` : 'FnSharp'; },
     rerender: () => { if (current === page) show(); },
   };
+  // `data-hash` names the page shown, with `aria-busy` false once it is: the old page stays until the new one is ready.
+  const shown = (...content) => {
+    replace(main, ...content);
+    main.dataset.hash = hash;
+    main.setAttribute('aria-busy', 'false');
+  };
   if (!match) {
     ctx.title('Not found');
-    replace(main, h('h1', {}, 'Page not found'), h('p', {}, 'No page here. ', h('a', { href: '#/apps' }, 'See the apps.')));
+    shown(h('h1', {}, 'Page not found'), h('p', {}, 'No page here. ', h('a', { href: '#/apps' }, 'See the apps.')));
     return;
   }
 
   try {
     const content = await match[1]()(ctx, ...match[0].slice(1).map(decodeURIComponent));
-    if (current === page) replace(main, content);
+    if (current === page) shown(content);
   } catch (error) {
     if (controller.signal.aborted || current !== page) return;
     ctx.title('Error');
-    replace(main, failure(error), error instanceof ApiError && error.status === 401
+    const unauthorized = error instanceof ApiError && error.status === 401;
+    shown(failure(error, unauthorized ? null : ctx.rerender), unauthorized
       ? h('p', {}, h('button', { type: 'button', class: 'primary', onclick: () => askForKey() }, 'Enter an API key'))
       : null);
   }

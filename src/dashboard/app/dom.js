@@ -58,8 +58,9 @@ export function empty(message, command) {
     command ? h('pre', { class: 'command' }, h('code', {}, command)) : null);
 }
 
-/** A failure shown in place of content. */
-export function failure(error) {
+/** A failure shown in place of content; with `retry`, a "Try again" button that calls it. */
+export function failure(error, retry) {
   return h('div', { class: 'error-box', role: 'alert' },
-    h('strong', {}, error.status ? `${error.status}: ` : 'Error: '), error.message ?? String(error));
+    h('strong', {}, error.status ? `${error.status}: ` : 'Error: '), error.message ?? String(error),
+    retry ? [' ', h('button', { type: 'button', onclick: () => retry() }, 'Try again')] : null);
 }

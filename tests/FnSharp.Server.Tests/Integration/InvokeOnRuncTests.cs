@@ -24,6 +24,11 @@ public sealed class InvokeOnRuncTests : IAsyncLifetime
 {
     private const string Image = "fnsharp/testfn:latest";
 
+    // An image whose registry is a closed loopback port: each pull fails at once with the same engine message
+    // ("connection refused"). A Docker Hub name would fail at the DNS lookup, whose message varies with the
+    // resolver's mood under load ("no such host", "server misbehaving", "read udp ...:41234->...: i/o timeout").
+    private const string MissingImage = "127.0.0.1:1/fnsharp/never-built:1";
+
     // A failsafe against a hung test, not a timing assertion.
     private static readonly TimeSpan Failsafe = TimeSpan.FromMinutes(2);
 
@@ -93,7 +98,7 @@ public sealed class InvokeOnRuncTests : IAsyncLifetime
         var onDocker = await InvokeMissingImageAsync(docker);
 
         Assert.Equal(HttpStatusCode.BadGateway, onRunc.StatusCode);
-        Assert.Contains("fnsharp/never-built:1", onRunc.Body, StringComparison.Ordinal);
+        Assert.Contains(MissingImage, onRunc.Body, StringComparison.Ordinal);
         Assert.Equal((onDocker.StatusCode, onDocker.Body), (onRunc.StatusCode, onRunc.Body));
     }
 
@@ -127,7 +132,7 @@ public sealed class InvokeOnRuncTests : IAsyncLifetime
     {
         var client = server.CreateFnClient();
         var app = await client.CreateAppAsync(new App { Name = "missing" });
-        var fn = await client.CreateFnAsync(new Fn { Name = "missing", AppId = app.Id, Image = "fnsharp/never-built:1" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "missing", AppId = app.Id, Image = MissingImage });
         return await client.InvokeAsync(fn.Id, "{}");
     }
 

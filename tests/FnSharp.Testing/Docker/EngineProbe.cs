@@ -1,3 +1,4 @@
+using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -24,52 +25,26 @@ public sealed class EngineProbe : IDisposable
     }
 
     /// <summary>
-    /// Completes once the container <paramref name="containerId"/> is paused: at once if it is, else at the
-    /// engine's <c>pause</c> event for it (subscribed before the state is read, so that none is missed).
+    /// Completes once the container <paramref name="containerId"/> is paused: at once if it is, else once its state reads
+    /// paused again at one of the engine's <c>pause</c> events for it.
     /// </summary>
     public async Task WaitUntilPausedAsync(string containerId)
     {
         // A failsafe against a hung test, not a timing assertion.
         using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(failsafe.Token);
-        var events = _docker.System.MonitorEventsAsync(
-            new ContainerEventsParameters
+        await WaitForEventsAsync(
+            new Dictionary<string, IDictionary<string, bool>>
             {
-                Filters = new Dictionary<string, IDictionary<string, bool>>
-                {
-                    ["container"] = new Dictionary<string, bool> { [containerId] = true },
-                    ["event"] = new Dictionary<string, bool> { ["pause"] = true },
-                },
+                ["container"] = new Dictionary<string, bool> { [containerId] = true },
+                ["event"] = new Dictionary<string, bool> { ["pause"] = true },
             },
-            new Progress<Message>(_ => paused.TrySetResult()),
-            stop.Token);
-        try
-        {
-            var state = await _docker.Containers.InspectContainerAsync(containerId, failsafe.Token);
-            if (state.State is not { Paused: true })
-            {
-                await paused.Task.WaitAsync(failsafe.Token);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await events;
-            }
-            catch (OperationCanceledException)
-            {
-                // The subscription ends here.
-            }
-        }
+            async () => ((await _docker.Containers.InspectContainerAsync(containerId, failsafe.Token)).State is { Paused: true }, true),
+            failsafe.Token);
     }
 
     /// <summary>
     /// The containers of the fn <paramref name="fnId"/> once their count satisfies <paramref name="condition"/>: read at
-    /// once and again at each of the engine's <c>create</c> and <c>destroy</c> events for the fn (subscribed before the
-    /// first read, so that none is missed).
+    /// once and again at each of the engine's <c>create</c> and <c>destroy</c> events for the fn.
     /// </summary>
     public async Task<List<string>> WaitForContainersOfFnAsync(string fnId, Func<int, bool> condition)
     {
@@ -77,17 +52,40 @@ public sealed class EngineProbe : IDisposable
 
         // A failsafe against a hung test, not a timing assertion.
         using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(failsafe.Token);
+        return await WaitForEventsAsync(
+            new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true },
+                ["event"] = new Dictionary<string, bool> { ["create"] = true, ["destroy"] = true },
+            },
+            async () =>
+            {
+                var containers = await ContainersOfFnAsync(fnId);
+                return (condition(containers.Count), containers);
+            },
+            failsafe.Token);
+    }
+
+    /// <summary>The engine's state of the container <paramref name="containerId"/>: <c>created</c>, <c>running</c>, <c>paused</c>, <c>exited</c>...</summary>
+    public async Task<string> StateOfAsync(string containerId) => (await _docker.Containers.InspectContainerAsync(containerId)).State?.Status ?? "unknown";
+
+    /// <inheritdoc/>
+    public void Dispose() => _docker.Dispose();
+
+    /// <summary>
+    /// Reads <paramref name="read"/> now and again at each of the engine's events that match <paramref name="filters"/>,
+    /// until it says it is done; returns the value of that read. The subscription asks for the events since a second before the first read: the
+    /// engine registers a subscriber some time after the request is sent (later still on a loaded machine), and an
+    /// event between the read and the registration would otherwise be missed and the wait would hang; an event
+    /// replayed from before the read only causes one more read.
+    /// </summary>
+    private async Task<T> WaitForEventsAsync<T>(IDictionary<string, IDictionary<string, bool>> filters, Func<Task<(bool Done, T Value)>> read, CancellationToken cancellationToken)
+    {
+        var since = TimeProvider.System.GetUtcNow().AddSeconds(-1).ToUnixTimeMilliseconds() / 1000.0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var events = _docker.System.MonitorEventsAsync(
-            new ContainerEventsParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>>
-                {
-                    ["label"] = new Dictionary<string, bool> { [$"io.fnsharp.fn_id={fnId}"] = true },
-                    ["event"] = new Dictionary<string, bool> { ["create"] = true, ["destroy"] = true },
-                },
-            },
+            new ContainerEventsParameters { Since = since.ToString("0.000", CultureInfo.InvariantCulture), Filters = filters },
             new Progress<Message>(_ => Volatile.Read(ref signal).TrySetResult()),
             stop.Token);
         try
@@ -96,13 +94,13 @@ public sealed class EngineProbe : IDisposable
             {
                 var current = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref signal, current);
-                var containers = await ContainersOfFnAsync(fnId);
-                if (condition(containers.Count))
+                var (done, value) = await read();
+                if (done)
                 {
-                    return containers;
+                    return value;
                 }
 
-                await current.Task.WaitAsync(failsafe.Token);
+                await current.Task.WaitAsync(cancellationToken);
             }
         }
         finally
@@ -118,12 +116,6 @@ public sealed class EngineProbe : IDisposable
             }
         }
     }
-
-    /// <summary>The engine's state of the container <paramref name="containerId"/>: <c>created</c>, <c>running</c>, <c>paused</c>, <c>exited</c>...</summary>
-    public async Task<string> StateOfAsync(string containerId) => (await _docker.Containers.InspectContainerAsync(containerId)).State?.Status ?? "unknown";
-
-    /// <inheritdoc/>
-    public void Dispose() => _docker.Dispose();
 
     private async Task<List<string>> ContainersWithLabelAsync(string label)
     {

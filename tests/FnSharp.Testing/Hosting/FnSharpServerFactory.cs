@@ -82,6 +82,11 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         // Off unless a test sets it: a container created ahead at each fn's create would add a container, a create and
         // metric series to every test that counts them. The tests of that feature set FN_PRECREATE_MAX themselves.
         builder.UseSetting("FN_PRECREATE_MAX", "0");
+
+        // The shared engine of a loaded machine (2 cores, several test runs at once) was seen to take 5.0 s for a
+        // docker rm -f: at the default 5 s bound such a removal is given up and retried later, and a test that counts
+        // the fn's containers sees one too many. The tests do not assert the bound; those of a hung engine set their own.
+        builder.UseSetting("FN_DOCKER_API_TIMEOUT_MSECS", "60000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -8,7 +8,7 @@ import { setParams } from '../router.js';
 
 export async function renderList(ctx) {
   ctx.title('Apps');
-  const [apps, fns] = await Promise.all([appsList(ctx.signal), fnsList(ctx.signal)]);
+  const [apps, fns] = await Promise.all([appsList(), fnsList()]);
   const fnCount = new Map();
   for (const fn of fns.items) fnCount.set(fn.app_id, (fnCount.get(fn.app_id) ?? 0) + 1);
 

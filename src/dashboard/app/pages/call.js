@@ -13,32 +13,50 @@ const MAX_MISSING_POLLS = 15;
 export async function render(ctx, fnId, callId) {
   const { fn, app } = await loadFn(fnId, ctx.signal);
   ctx.title(`Call ${callId}`);
-  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading the call…'));
+  // Busy while the record is awaited (the first read, or a record not written yet), not while a call still running is read again.
+  const body = h('div', { 'aria-live': 'polite', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading the call…'));
+  const show = (busy, ...content) => {
+    replace(body, ...content);
+    body.setAttribute('aria-busy', String(busy));
+  };
   let missing = 0;
   let timer = null;
   ctx.cleanup(() => clearTimeout(timer));
 
-  const load = async () => {
+  const read = async () => {
     let call;
     try {
       call = await json(`/v2/fns/${encodeURIComponent(fn.id)}/calls/${encodeURIComponent(callId)}`, { signal: ctx.signal });
     } catch (error) {
       if (ctx.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404 && error.message === 'Call not found' && missing++ < MAX_MISSING_POLLS) {
-        replace(body, empty('No record of this call yet: a synchronous call\'s record is written about half a second after it ends. Looking again…'));
+        show(true, empty('No record of this call yet: a synchronous call\'s record is written about half a second after it ends. Looking again…'));
         timer = setTimeout(load, POLL_MS);
         return;
       }
 
-      replace(body, failure(error));
-      return;
+      throw error;
     }
 
     const final = ['success', 'error', 'timeout', 'cancelled'].includes(call.status);
     const log = call.started_at || final ? await textOrNull(`/v2/fns/${encodeURIComponent(fn.id)}/calls/${encodeURIComponent(callId)}/log`, { signal: ctx.signal }).catch(() => null) : null;
     if (ctx.signal.aborted) return;
-    replace(body, view(ctx, fn, call, log, final));
+    show(false, view(ctx, fn, call, log, final));
     if (!final) timer = setTimeout(load, POLL_MS);
+  };
+
+  // Whatever fails (the read, or drawing what it read) is shown with a way to try again, never left as "Loading".
+  const load = async () => {
+    try {
+      await read();
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      show(false, failure(error, () => {
+        missing = 0;
+        show(true, h('p', { class: 'muted' }, 'Loading the call…'));
+        load();
+      }));
+    }
   };
   load();
   return [fnHeader(fn, app, 'calls'), h('h2', { class: 'call-title' }, 'Call ', h('code', {}, callId)), body];

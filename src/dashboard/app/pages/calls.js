@@ -28,14 +28,16 @@ export async function render(ctx, fnId) {
     const more = h('div', { class: 'more' });
     const body = h('div');
     const page = async cursor => {
+      results.setAttribute('aria-busy', 'true');
       try {
         const answer = await json(`/v2/fns/${encodeURIComponent(fn.id)}/calls${query({ ...filters, per_page: 50, cursor })}`, { signal: ctx.signal });
         rows.push(...answer.items);
         replace(body, rows.length ? callsTable(fn, rows) : noCalls(fn, Boolean(filters.status || filters.from_time || filters.to_time)));
         replace(more, answer.next_cursor ? h('button', { type: 'button', onclick: () => page(answer.next_cursor) }, 'Load more') : null);
       } catch (error) {
-        if (!ctx.signal.aborted) replace(more, failure(error));
+        if (!ctx.signal.aborted) replace(more, failure(error, () => page(cursor)));
       }
+      results.setAttribute('aria-busy', 'false');
     };
     replace(results, body, more);
     await page(null);

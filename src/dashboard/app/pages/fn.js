@@ -100,7 +100,8 @@ function invokeForm(fn, invokeUrl) {
     try {
       const headers = { 'Content-Type': contentType.value };
       if (detached.checked) headers['Fn-Invoke-Type'] = 'detached';
-      const response = await send(`/invoke/${encodeURIComponent(fn.id)}`, { method: 'POST', body: body.value, headers });
+      // The server answers within the fn's timeout once the call has a container; a minute more covers the wait for one.
+      const response = await send(`/invoke/${encodeURIComponent(fn.id)}`, { method: 'POST', body: body.value, headers, timeoutMs: ((fn.timeout || 30) + 60) * 1000 });
       const text = await response.text();
       replace(result, answer(fn, response, text, performance.now() - began));
     } catch (error) {

@@ -7,7 +7,7 @@ import { setParams } from '../router.js';
 
 export async function renderList(ctx) {
   ctx.title('Fns');
-  const [apps, fns] = await Promise.all([appsList(ctx.signal), fnsList(ctx.signal)]);
+  const [apps, fns] = await Promise.all([appsList(), fnsList()]);
   const head = h('header', { class: 'page-head' }, h('h1', {}, 'Fns'));
   if (!fns.items.length) {
     return [head, empty(apps.items.length

@@ -14,7 +14,7 @@ const COLUMNS = ['t', 'calls', 'errors', 'p50_ms', 'p99_ms', 'wait_p99_ms', 'idl
 
 export async function renderNode(ctx) {
   ctx.title('Live');
-  const fns = await fnsList(ctx.signal).catch(() => null);
+  const fns = await fnsList().catch(() => null);
   const view = liveView(ctx, null, fns);
   return [h('header', { class: 'page-head' }, h('h1', {}, 'Live'), view.subtitle), view.node];
 }
