@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Protocol;
@@ -156,10 +157,9 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
     /// <summary>Commits the function's answer to the client: its status and headers, rewritten for a trigger call; returns the status sent.</summary>
     private static int Start(HttpResponse response, HttpResponseMessage answer, bool trigger)
     {
-        var headers = answer.Headers.Concat(answer.Content.Headers)
-            .Where(h => !HopByHopHeaders.Contains(h.Key) && !h.Key.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
-            .ToList();
+        var headers = new List<KeyValuePair<string, string[]>>();
+        AddForwarded(answer.Headers, headers);
+        AddForwarded(answer.Content.Headers, headers);
         var (status, mapped) = trigger ? TriggerHeaders.FromContainer(StatusCodes.Status200OK, headers) : (StatusCodes.Status200OK, headers);
         response.StatusCode = status;
         foreach (var (name, values) in mapped)
@@ -168,6 +168,31 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// Adds the headers of the function's answer that go on to the client to <paramref name="forwarded"/>: as the
+    /// container sent them (not parsed and written again, as a proxy passes them on), without hop-by-hop ones,
+    /// <c>Fn-Call-Id</c> and <c>Content-Length</c>.
+    /// </summary>
+    private static void AddForwarded(HttpHeaders headers, List<KeyValuePair<string, string[]>> forwarded)
+    {
+        foreach (var (name, values) in headers.NonValidated)
+        {
+            if (HopByHopHeaders.Contains(name) || name.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var array = new string[values.Count];
+            var i = 0;
+            foreach (var value in values)
+            {
+                array[i++] = value;
+            }
+
+            forwarded.Add(KeyValuePair.Create(name, array));
+        }
     }
 
     /// <summary>
@@ -218,10 +243,18 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
     /// <exception cref="ApiException">431 <see cref="EdgeErrors.ForwardedHeadersTooLarge"/>.</exception>
     private List<KeyValuePair<string, string>> ContainerHeaders(HttpRequest request, bool trigger, string callId)
     {
-        var clientHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")));
+        var clientHeaders = new List<KeyValuePair<string, string>>(request.Headers.Count);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                clientHeaders.Add(KeyValuePair.Create(name, value ?? ""));
+            }
+        }
+
         if (!trigger)
         {
-            return [.. clientHeaders];
+            return clientHeaders;
         }
 
         var headers = TriggerHeaders.ToContainer(clientHeaders, request.Method, $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");

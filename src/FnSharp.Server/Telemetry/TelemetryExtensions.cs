@@ -20,6 +20,9 @@ public static class TelemetryExtensions
 {
     private const string ReadyTag = "ready";
 
+    /// <summary>The log category of ASP.NET Core's per-request diagnostics (request lines, the request's Activity and log scope).</summary>
+    internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>The <c>Timestamp</c> of JSON log lines: RFC 3339 UTC with milliseconds, as every time of the API.</summary>
     internal const string JsonTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
@@ -43,6 +46,15 @@ public static class TelemetryExtensions
 
         // Registered after appsettings' rules, so that FN_LOG_LEVEL wins over their Default.
         builder.Logging.AddFilter(null, telemetry.MinimumLevel);
+
+        // ASP.NET Core's hosting starts an Activity and a log scope for every request whenever this category logs at
+        // any level (it checks Critical), even with no tracing and nothing logged per request (Microsoft.AspNetCore is
+        // at Warning): work on every call's path for nothing. Off unless the configuration names the category (to
+        // see its request lines); with tracing exported, OpenTelemetry's listener still gets each request's span.
+        if (builder.Configuration[$"Logging:LogLevel:{HostingDiagnosticsCategory}"] is null)
+        {
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
 
         var services = builder.Services;
         services.AddSettings(Settings.Telemetry);

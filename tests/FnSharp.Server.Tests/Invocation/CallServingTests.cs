@@ -82,6 +82,32 @@ public sealed class CallServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_AnswerHeaders_PassedOnAsTheContainerSentThem()
+    {
+        _driver.Handler = async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.Headers.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache,no-store";
+            context.Response.Headers["X-Multi"] = new[] { "one", "two" };
+            context.Response.Headers["Fn-Call-Id"] = "not-the-call";
+            context.Response.Headers["Keep-Alive"] = "timeout=5";
+            await context.Response.WriteAsync("{}");
+        };
+        var fn = await CreateFnAsync("headers", "f");
+
+        using var response = await _http.PostAsync(new Uri($"/invoke/{fn.Id}", UriKind.Relative), new StringContent(""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-cache,no-store", response.Headers.NonValidated["Cache-Control"].ToString());
+        Assert.Equal(["one", "two"], response.Headers.NonValidated["X-Multi"]);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.NonValidated["Content-Type"].ToString());
+        Assert.NotEqual("not-the-call", Assert.Single(response.Headers.GetValues("Fn-Call-Id")));
+        Assert.False(response.Headers.Contains("Keep-Alive"));
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Trigger_AppRootSource_Served()
     {
         await CreateTriggerAsync("root", "index", "/");

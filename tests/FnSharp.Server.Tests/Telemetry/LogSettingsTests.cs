@@ -52,6 +52,37 @@ public sealed class LogSettingsTests
             settings.Failures);
     }
 
+    [Theory]
+    [InlineData("info")]
+    [InlineData("debug")]
+    [InlineData("Trace")]
+    public async Task Start_AnyLevel_HostingDiagnosticsOff(string level)
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["FN_LOG_LEVEL"] = level;
+        server.CreateClient().Dispose();
+
+        // Enabled at any level, ASP.NET Core's hosting would start an Activity and a log scope for every call.
+        var logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger(TelemetryExtensions.HostingDiagnosticsCategory);
+
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
+    public async Task Start_HostingDiagnosticsConfigured_ConfiguredLevelKept()
+    {
+        await using var driver = new FakeContainerDriver();
+        await using var server = new FnSharpServerFactory(driver);
+        server.Settings["Logging:LogLevel:" + TelemetryExtensions.HostingDiagnosticsCategory] = "Information";
+        server.CreateClient().Dispose();
+
+        var logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger(TelemetryExtensions.HostingDiagnosticsCategory);
+
+        Assert.True(logger.IsEnabled(LogLevel.Information));
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+    }
+
     [Fact]
     public async Task Start_JsonFormatAndDebugLevel_JsonConsoleAndDebugEnabled()
     {
