@@ -109,19 +109,36 @@ internal sealed partial class Scenarios
 
         var quiet = await CreateFnAsync(api, app.Id, "quiet", cancellationToken);
         var noisy = await CreateFnAsync(api, app.Id, "noisy", cancellationToken);
+        var noisyStarted = $"for fn {noisy.Id} in ";
         await InvokeAsync(server.Http, quiet.Id, cancellationToken, "{}");
         await InvokeAsync(server.Http, noisy.Id, cancellationToken, "{}");
-        var alone = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{quiet.Id}", 1, settings.WrkSeconds, "{}", cancellationToken);
+        var (alone, aloneTrip, _) = await QuietRunAsync(server, quiet.Id, noisyStarted, cancellationToken);
+
         // wrk's end cuts its last call, and a call cut mid-way has its container killed: without this call the run beside
         // the noisy fn would begin with a cold start (behind the noisy fn's starts) that the run alone did not have.
         await InvokeAsync(server.Http, quiet.Id, cancellationToken, "{}");
-        var noise = Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{noisy.Id}", 64, settings.WrkSeconds + 2, "{}", cancellationToken);
-        var beside = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{quiet.Id}", 1, settings.WrkSeconds, "{}", cancellationToken);
+
+        // The noisy fn runs through two runs of the quiet fn: the target's, which starts with it (so the noisy fn's
+        // growth, its container starts among it, falls in the window), and one more once its containers stand, to tell
+        // the cost of its starts from that of its calls. Its run is long enough for the re-warm call between the two.
+        var noise = Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{noisy.Id}", 64, (2 * settings.WrkSeconds) + 15, "{}", cancellationToken);
+        var (beside, besideTrip, besideStarts) = await QuietRunAsync(server, quiet.Id, noisyStarted, cancellationToken);
+        await InvokeAsync(server.Http, quiet.Id, cancellationToken, "{}");
+        var (besideWarm, warmTrip, warmStarts) = await QuietRunAsync(server, quiet.Id, noisyStarted, cancellationToken);
+        var noiseOutlasted = !noise.IsCompleted;
         var noisyRun = await noise;
         json["quiet_alone"] = ToJson(alone);
         json["quiet_beside_noisy"] = ToJson(beside);
+        json["quiet_beside_warm_noisy"] = ToJson(besideWarm);
         json["noisy"] = ToJson(noisyRun);
+        json["noisy_container_starts"] = new JsonObject { ["beside"] = besideStarts, ["beside_warm"] = warmStarts };
+        json["noisy_outlasted_the_runs"] = noiseOutlasted;
+        json["quiet_container_round_trip_p99_at_most_ms"] = new JsonObject { ["alone"] = aloneTrip, ["beside"] = besideTrip, ["beside_warm"] = warmTrip };
         report.Add("9 fairness", "quiet fn p99 at 1 connection, beside a noisy fn at 64", $"{F(beside.P99Ms)} ms ({F(beside.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms", $"target: within 3x; load {LoadAverage1()}");
+        report.Add("9 fairness", "the same, a second run right after (the noisy fn past its first growth)", $"{F(besideWarm.P99Ms)} ms ({F(besideWarm.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms",
+            $"noisy fn's container starts in the runs: {besideStarts} and {warmStarts}{(noiseOutlasted ? "" : "; the noisy fn's run ended first")}; load {LoadAverage1()}");
+        report.Add("9 fairness", "quiet fn's container round trip p99 (the runner's histogram: at most)", $"{RoundTripText(besideTrip)} and {RoundTripText(warmTrip)} beside the noisy fn", $"alone: {RoundTripText(aloneTrip)}",
+            "from the container's assignment to its release; wrk's p99s above include its correction for coordinated omission (docs/benchmarks.md)");
 
         // An idle timeout longer than the warm-up, so that no container of the 100 idles out before the runs.
         var many = new Fn[100];
@@ -141,6 +158,27 @@ internal sealed partial class Scenarios
             report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn); {thawed} calls waited for an unpause", $"one fn: {F(one, "0")} req/s", $"target: at least 0.5x; load {LoadAverage1()}");
         }
     }
+
+    /// <summary>
+    /// One wrk run of the quiet fn at 1 connection; with the p99 of its container round trips in that run (the runner's
+    /// histogram <c>fnsharp_call_execution_seconds</c>, from the container's assignment to its release: the upper bound of
+    /// the bucket holding it, in ms, or <see langword="null"/> without calls) and the noisy fn's container starts meanwhile.
+    /// </summary>
+    private async Task<(WrkResult Run, double? RoundTripP99Ms, int NoisyStarts)> QuietRunAsync(ServerProcess server, string quietId, string noisyStarted, CancellationToken cancellationToken)
+    {
+        var before = await RoundTripsAsync(server, quietId, cancellationToken);
+        var started = server.CountLogLines(noisyStarted);
+        var run = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{quietId}", 1, settings.WrkSeconds, "{}", cancellationToken);
+        var startsDuring = server.CountLogLines(noisyStarted) - started;
+        var p99 = PrometheusText.QuantileUpperBound(before, await RoundTripsAsync(server, quietId, cancellationToken), 0.99);
+        return (run, p99 is { } seconds && double.IsFinite(seconds) ? Stats.Round(seconds * 1000, 3) : null, startsDuring);
+    }
+
+    /// <summary>The runner's histogram of <paramref name="fnId"/>'s successful container round trips (seconds), as it stands.</summary>
+    private static async Task<SortedDictionary<double, double>> RoundTripsAsync(ServerProcess server, string fnId, CancellationToken cancellationToken) =>
+        PrometheusText.Buckets(await server.Http.GetStringAsync("metrics", cancellationToken), "fnsharp_call_execution_seconds", $"fn_id=\"{fnId}\",status=\"success\"");
+
+    private static string RoundTripText(double? ms) => ms is { } value ? $"<= {F(value)} ms" : "none";
 
     /// <summary>The successful calls of <paramref name="fnId"/> the server counted so far (<c>fnsharp_calls_completed_total</c>).</summary>
     private static async Task<double> SuccessesAsync(ServerProcess server, string fnId, CancellationToken cancellationToken)
