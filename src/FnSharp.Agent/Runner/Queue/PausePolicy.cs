@@ -30,7 +30,8 @@ internal static class PausePolicy
     /// <summary>
     /// The CPU a pause and its unpause cost the node, in ms: runc (about 24 ms, the Engine API's
     /// <c>pause</c> and <c>unpause</c> each run it), containerd (about 4 ms) and dockerd (about 8 ms). Measured on
-    /// the 2-core test machine on 2026-12-05 (30 cycles on a quiet engine; docs/benchmarks.md, "Pausing").
+    /// the 2-core test machine on 2026-12-05 (30 cycles on a quiet engine); measured again under load, 13-26 ms
+    /// (docs/benchmarks.md, "Pausing"). The higher figure is kept: it only makes an idle container wait longer.
     /// </summary>
     public const double PauseCycleCpuMs = 36;
 
