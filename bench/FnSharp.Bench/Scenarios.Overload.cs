@@ -151,9 +151,11 @@ internal sealed partial class Scenarios
         foreach (var concurrency in new[] { 4, 16 })
         {
             var one = await RoundRobinAsync(server.Http, [many[0].Id], concurrency, cancellationToken);
+            var thawedBefore = await ThawedCallsAsync(server, cancellationToken);
             var all = await RoundRobinAsync(server.Http, [.. many.Select(f => f.Id)], concurrency, cancellationToken);
-            json[$"round_robin_{concurrency}"] = new JsonObject { ["one_fn_rps"] = Stats.Round(one), ["hundred_fns_rps"] = Stats.Round(all) };
-            report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn)", $"one fn: {F(one, "0")} req/s", $"target: at least 0.5x; load {LoadAverage1()}");
+            var thawed = await ThawedCallsAsync(server, cancellationToken) - thawedBefore;
+            json[$"round_robin_{concurrency}"] = new JsonObject { ["one_fn_rps"] = Stats.Round(one), ["hundred_fns_rps"] = Stats.Round(all), ["hundred_fns_thawed_calls"] = thawed };
+            report.Add("9 many warm fns", $"100 fns round-robin, {concurrency} connections", $"{F(all, "0")} req/s ({F(all / one)}x one fn); {thawed} calls waited for an unpause", $"one fn: {F(one, "0")} req/s", $"target: at least 0.5x; load {LoadAverage1()}");
         }
     }
 
@@ -185,6 +187,10 @@ internal sealed partial class Scenarios
         var successes = string.Join('\n', text.Split('\n').Where(l => l.Contains("status=\"success\"", StringComparison.Ordinal)));
         return PrometheusText.Sum(successes, "fnsharp_calls_completed_total", $"fn_id=\"{fnId}\"");
     }
+
+    /// <summary>The calls so far whose container was paused and had to be unpaused first (<c>fnsharp_call_start_kinds_total</c>, kind <c>thawed</c>).</summary>
+    private static async Task<double> ThawedCallsAsync(ServerProcess server, CancellationToken cancellationToken) =>
+        PrometheusText.Sum(await server.Http.GetStringAsync("metrics", cancellationToken), "fnsharp_call_start_kinds_total", "kind=\"thawed\"");
 
     /// <summary>How many times the throughput feedback held <paramref name="fnId"/> so far (its log line, event 2030).</summary>
     private static int HeldCount(ServerProcess server, string fnId) => server.CountLogLines($"Fn {fnId} held at ");

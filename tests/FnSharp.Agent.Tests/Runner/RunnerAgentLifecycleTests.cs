@@ -1,5 +1,6 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner.Containers;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
 
@@ -146,6 +147,64 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
         // The first gap paused the container (nothing was measured yet): the first call only.
         Assert.Equal((1, 1), (pausesWhileCalled, pausesOneGapLater));
         Assert.True(_h.Driver.Containers.Single().IsPaused);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_IdleContainerSpentLessCpuThanAPauseCosts_NotPausedAndNextCallWarm()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
+        _h.Driver.ReportsCpu = true;
+        var fn = _h.NewFn();
+        await _h.ExecuteAsync(fn);
+        _h.Driver.Containers.Single().UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs / 2));
+
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        var next = await _h.ExecuteAsync(fn);
+
+        // The look at 50 ms found half a pause's CPU: a pause would have cost more than it saved, so none began.
+        Assert.Equal(StartKind.Warm, next.StartKind);
+        Assert.Equal(0, _h.Driver.PauseCount);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_IdleContainerSpendsAPausesCpu_PausedAtTheNextLook()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
+        _h.Driver.ReportsCpu = true;
+        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
+        await _h.ExecuteAsync(fn);
+        var container = _h.Driver.Containers.Single();
+        container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs / 4));
+
+        // At 50 ms a quarter of the cost: the next look is when the rate seen would reach it (4 x 50 ms), at least 1 s on.
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs));
+        _h.Clock.Advance(PausePolicy.MinLookAgain);
+        await _h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
+        var thawed = await _h.ExecuteAsync(fn);
+
+        Assert.Equal(StartKind.Thawed, thawed.StartKind);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_IdleContainerSpendsNoCpu_LookedAtAgainOnlyAfterTheLongestWait()
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
+        _h.Driver.ReportsCpu = true;
+        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
+        await _h.ExecuteAsync(fn);
+        var container = _h.Driver.Containers.Single();
+
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs));
+        _h.Clock.Advance(PausePolicy.MaxLookAgain - TimeSpan.FromMilliseconds(1));
+        var beforeTheLook = await _h.ExecuteAsync(fn);
+
+        Assert.Equal(StartKind.Warm, beforeTheLook.StartKind);
+        Assert.Equal(0, _h.Driver.PauseCount);
     }
 
     [Fact]

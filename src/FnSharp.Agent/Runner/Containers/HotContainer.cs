@@ -25,6 +25,7 @@ internal sealed class HotContainer
     private Task<bool>? _pause;
     private int _calls;
     private TimeSpan? _cpuMark;
+    private long _cpuMarkedAt;
 
     /// <summary>Creates the container of a slot queue, just created by its driver.</summary>
     /// <param name="container">The driver's container.</param>
@@ -104,6 +105,7 @@ internal sealed class HotContainer
         lock (_lock)
         {
             _cpuMark = now;
+            _cpuMarkedAt = _time.GetTimestamp();
         }
     }
 
@@ -116,9 +118,10 @@ internal sealed class HotContainer
         var now = Container.ReadCpuTime();
         lock (_lock)
         {
-            var used = now - _cpuMark;
+            var used = UsedSinceMarkLocked(now);
             _cpuMark = now;
-            return used is { } cpu && cpu >= TimeSpan.Zero ? cpu.TotalMilliseconds : null;
+            _cpuMarkedAt = _time.GetTimestamp();
+            return used;
         }
     }
 
@@ -135,7 +138,9 @@ internal sealed class HotContainer
     /// <summary>
     /// Begins an idle episode: after <paramref name="idleTimeout"/> <paramref name="onIdleTimeout"/> runs with the
     /// episode's number, and after <paramref name="pauseAfter"/> (<see langword="null"/>: never) the container
-    /// pauses, unless the episode ended first. Both due times are at least 1 ms away, so no timer fires here.
+    /// is weighed for a pause (<see cref="Queue.PausePolicy.LookAgainAfter"/>, from the CPU it used since its last call
+    /// ended, or since it started: the mark of <see cref="CpuMsSinceMark"/> or <see cref="MarkCpu"/>), unless the
+    /// episode ended first. Both due times are at least 1 ms away, so no timer fires here.
     /// </summary>
     /// <returns>The episode's number, for <see cref="IsIdleEpisode"/>.</returns>
     public int BeginIdle(TimeSpan idleTimeout, TimeSpan? pauseAfter, Action<HotContainer, int> onIdleTimeout)
@@ -241,14 +246,28 @@ internal sealed class HotContainer
 
     private void OnPauseTimer(int episode)
     {
+        // Read before the lock, which is never held while anything else is called.
+        var now = Container.ReadCpuTime();
         lock (_lock)
         {
-            if (_episode == episode && _pauseTimer is not null && _pause is null)
+            if (_episode != episode || _pauseTimer is null || _pause is not null)
             {
-                _pause = Task.Run(PauseAsync);
+                return;
             }
+
+            if (Queue.PausePolicy.LookAgainAfter(UsedSinceMarkLocked(now), _time.GetElapsedTime(_cpuMarkedAt)) is { } again)
+            {
+                _pauseTimer.Change(again, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _pause = Task.Run(PauseAsync);
         }
     }
+
+    /// <summary>The CPU used since the mark, in ms, from <paramref name="now"/>; <see langword="null"/> when the driver cannot tell.</summary>
+    private double? UsedSinceMarkLocked(TimeSpan? now) =>
+        now - _cpuMark is { } cpu && cpu >= TimeSpan.Zero ? cpu.TotalMilliseconds : null;
 
     private async Task<bool> PauseAsync()
     {
