@@ -5,10 +5,18 @@ namespace FnSharp.Bench;
 /// <summary>Runs a command and captures its output.</summary>
 internal static class Shell
 {
-    /// <summary>Runs <paramref name="file"/> with <paramref name="args"/>; returns the exit code and stdout (stderr appended when it fails).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="file"/> with <paramref name="args"/>, and <paramref name="environment"/> added to this process's
+    /// environment for it alone; returns the exit code and stdout (stderr appended when it fails).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -42,14 +42,29 @@ internal static class Wrk
     /// </summary>
     public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, string body, CancellationToken cancellationToken, string? authorization = null, IReadOnlyList<string>? paths = null)
     {
-        Environment.SetEnvironmentVariable("BENCH_AUTHORIZATION", authorization ?? "");
-        var script = Path.Combine(Path.GetTempPath(), "fnsharp-bench-wrk.lua");
+        // Runs overlap (the noisy fn's beside the quiet fn's): each has its own script file and its own environment. One
+        // shared file, written again by the next run, was read empty by a wrk starting then, which sent GETs (405) unseen.
+        var script = Path.Combine(Path.GetTempPath(), $"fnsharp-bench-wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, Script, cancellationToken);
-        Environment.SetEnvironmentVariable("BENCH_BODY", body);
-        Environment.SetEnvironmentVariable("BENCH_PATHS", paths is null ? "" : string.Join(',', paths));
+        var environment = new Dictionary<string, string>
+        {
+            ["BENCH_AUTHORIZATION"] = authorization ?? "",
+            ["BENCH_BODY"] = body,
+            ["BENCH_PATHS"] = paths is null ? "" : string.Join(',', paths),
+        };
         var threads = Math.Min(connections, 2);
-        var (code, output) = await Shell.RunAsync("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-            "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "10s", "-s", script, url], cancellationToken);
+        (int Code, string Output) run;
+        try
+        {
+            run = await Shell.RunAsync("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+                "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "10s", "-s", script, url], cancellationToken, environment);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        var (code, output) = run;
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("WRKJSON ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk printed no summary (exit {code}): {output}");
         using var json = JsonDocument.Parse(line["WRKJSON ".Length..]);
