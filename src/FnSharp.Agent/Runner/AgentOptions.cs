@@ -39,6 +39,14 @@ public sealed record AgentOptions
     /// </summary>
     public int FreezeIdleMs { get; set; } = 30_000;
 
+    /// <summary>
+    /// The CPU an idle container must have used since its last call before it is paused, in milliseconds
+    /// (<c>FN_FREEZE_CPU_MSECS</c>, default <see cref="Queue.PausePolicy.PauseCycleCpuMs"/>: what a pause and its
+    /// unpause cost the node, the rent-or-buy rule of <see cref="Queue.PausePolicy"/>); 0 pauses as soon as
+    /// <see cref="FreezeIdleMs"/> is past, as Fn's agent does. Containers whose CPU the driver cannot tell are paused then too.
+    /// </summary>
+    public double FreezeCpuMs { get; set; } = Queue.PausePolicy.PauseCycleCpuMs;
+
     /// <summary>How long shutdown lets running calls finish before it kills their containers, in milliseconds (<c>FN_SHUTDOWN_GRACE_MSECS</c>, default 20000).</summary>
     public int ShutdownGraceMs { get; set; } = 20_000;
 

@@ -74,6 +74,7 @@ internal static class Settings
         { "FN_MAX_QUEUED_TOTAL", o => o.MaxQueuedTotal, Int("0 or more calls", v => v >= 0) },
         { "FN_MAX_CONTAINER_OPS", o => o.MaxContainerOps, Int("at least 1", v => v >= 1) },
         { "FN_FREEZE_IDLE_MSECS", o => o.FreezeIdleMs, Int("a number of milliseconds (0 pauses at once, a negative number never)", _ => true) },
+        { "FN_FREEZE_CPU_MSECS", o => o.FreezeCpuMs, Double("0 or more milliseconds of CPU", v => v >= 0) },
         { "FN_SHUTDOWN_GRACE_MSECS", o => o.ShutdownGraceMs, Int("0 or more milliseconds", v => v >= 0) },
         { "FN_RETRY_AFTER_SECS", o => o.RetryAfterSeconds, Int("at least 1 second", v => v >= 1) },
         { "FN_KEEPALIVE_POLICY", o => o.KeepAlivePolicy, KeepAlivePolicyName },

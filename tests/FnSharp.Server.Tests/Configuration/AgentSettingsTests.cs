@@ -28,6 +28,7 @@ public sealed class AgentSettingsTests
     [InlineData("FN_RETRY_AFTER_SECS", "0")]
     [InlineData("FN_KEEPALIVE_POLICY", "learned")]
     [InlineData("FN_KEEPALIVE_COLD_START_GIB_SECS", "-9")]
+    [InlineData("FN_FREEZE_CPU_MSECS", "-10")]
     public void Validate_BadValue_MessageNamesSettingAndValue(string setting, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = value }).Build();
@@ -52,5 +53,16 @@ public sealed class AgentSettingsTests
         Assert.Empty(failures);
         Assert.Equal(FnSharp.Agent.Runner.KeepAlive.KeepAlivePolicyKind.Cost, options.KeepAlivePolicy);
         Assert.Equal(120.5, options.KeepAliveColdStartGiBSeconds);
+    }
+
+    [Fact]
+    public void Read_FreezeCpu_BoundIntoTheOptionsAndTheRentOrBuyCostByDefault()
+    {
+        var set = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["FN_FREEZE_CPU_MSECS"] = "0" }).Build();
+        var unset = new ConfigurationBuilder().Build();
+
+        Assert.Equal(
+            (0d, 36d),
+            (Settings.Agent.Read(set).Options.FreezeCpuMs, Settings.Agent.Read(unset).Options.FreezeCpuMs));
     }
 }

@@ -102,8 +102,9 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
     [Fact]
     public async Task PausedContainer_NextCallThawed()
     {
-        // Paused as soon as idle (FN_FREEZE_IDLE_MSECS=0).
+        // Paused as soon as idle, whatever CPU it spent idle (FN_FREEZE_IDLE_MSECS=0, FN_FREEZE_CPU_MSECS=0).
         _server.Settings["FN_FREEZE_IDLE_MSECS"] = "0";
+        _server.Settings["FN_FREEZE_CPU_MSECS"] = "0";
         Start();
         var fn = await CreateFnAsync("start-thawed");
 

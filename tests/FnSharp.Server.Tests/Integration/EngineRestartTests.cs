@@ -139,6 +139,7 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
     {
         // An idle container is paused at once, so the next call must unpause it through the engine.
         _server.Settings["FN_FREEZE_IDLE_MSECS"] = "0";
+        _server.Settings["FN_FREEZE_CPU_MSECS"] = "0";
         using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
         var client = new FnSharp.Client.FnSharpClient(http);
         var app = await client.CreateAppAsync(new App { Name = "engine-paused" });

@@ -26,6 +26,7 @@ internal sealed class HotContainer
     private int _calls;
     private TimeSpan? _cpuMark;
     private long _cpuMarkedAt;
+    private double _pauseCpuMs = Queue.PausePolicy.PauseCycleCpuMs;
 
     /// <summary>Creates the container of a slot queue, just created by its driver.</summary>
     /// <param name="container">The driver's container.</param>
@@ -142,12 +143,17 @@ internal sealed class HotContainer
     /// ended, or since it started: the mark of <see cref="CpuMsSinceMark"/> or <see cref="MarkCpu"/>), unless the
     /// episode ended first. Both due times are at least 1 ms away, so no timer fires here.
     /// </summary>
+    /// <param name="idleTimeout">How long the episode lasts before <paramref name="onIdleTimeout"/>.</param>
+    /// <param name="pauseAfter">When the container is first weighed for a pause; <see langword="null"/>: never.</param>
+    /// <param name="onIdleTimeout">Runs with the episode's number once it lasted <paramref name="idleTimeout"/>.</param>
+    /// <param name="pauseCpuMs">The idle CPU, in ms, at which a pause pays (<c>FN_FREEZE_CPU_MSECS</c>; 0 pauses when due).</param>
     /// <returns>The episode's number, for <see cref="IsIdleEpisode"/>.</returns>
-    public int BeginIdle(TimeSpan idleTimeout, TimeSpan? pauseAfter, Action<HotContainer, int> onIdleTimeout)
+    public int BeginIdle(TimeSpan idleTimeout, TimeSpan? pauseAfter, Action<HotContainer, int> onIdleTimeout, double pauseCpuMs = Queue.PausePolicy.PauseCycleCpuMs)
     {
         lock (_lock)
         {
             StopTimersLocked();
+            _pauseCpuMs = pauseCpuMs;
             var episode = ++_episode;
             _onIdleTimeout = onIdleTimeout;
             var state = new EpisodeTimer(this, episode);
@@ -255,7 +261,7 @@ internal sealed class HotContainer
                 return;
             }
 
-            if (Queue.PausePolicy.LookAgainAfter(UsedSinceMarkLocked(now), _time.GetElapsedTime(_cpuMarkedAt)) is { } again)
+            if (Queue.PausePolicy.LookAgainAfter(UsedSinceMarkLocked(now), _time.GetElapsedTime(_cpuMarkedAt), _pauseCpuMs) is { } again)
             {
                 _pauseTimer.Change(again, Timeout.InfiniteTimeSpan);
                 return;

@@ -58,7 +58,7 @@ internal static class PausePolicy
     /// <summary>
     /// Whether an idle container is paused now, weighed when its pause is due: <see langword="null"/> pauses it;
     /// otherwise how long to wait before weighing it again. It is paused once the CPU it used since it turned idle
-    /// is at least <see cref="PauseCycleCpuMs"/> (what the pause would save from then on is at least what it
+    /// is at least <paramref name="pauseCpuMs"/> (what the pause would save from then on is at least what it
     /// costs only if it stays idle as long again, so this spends at most twice the CPU of the best choice made in
     /// hindsight, as in the ski-rental problem), or when the driver cannot tell its CPU (as Fn's agent, which always pauses).
     /// Else it is weighed again when, at the rate it used so far, its idle CPU would reach that cost: not sooner
@@ -66,9 +66,10 @@ internal static class PausePolicy
     /// </summary>
     /// <param name="idleCpuMs">The CPU the container used since it turned idle, in ms; <see langword="null"/> when unknown.</param>
     /// <param name="idleFor">How long it has been idle.</param>
-    public static TimeSpan? LookAgainAfter(double? idleCpuMs, TimeSpan idleFor)
+    /// <param name="pauseCpuMs">The idle CPU at which the pause pays, in ms (<c>FN_FREEZE_CPU_MSECS</c>, default <see cref="PauseCycleCpuMs"/>; 0 pauses at once).</param>
+    public static TimeSpan? LookAgainAfter(double? idleCpuMs, TimeSpan idleFor, double pauseCpuMs = PauseCycleCpuMs)
     {
-        if (idleCpuMs is not { } used || used >= PauseCycleCpuMs)
+        if (idleCpuMs is not { } used || used >= pauseCpuMs)
         {
             return null;
         }
@@ -78,7 +79,7 @@ internal static class PausePolicy
             return MaxLookAgain;
         }
 
-        var more = idleFor * (PauseCycleCpuMs / used) - idleFor;
+        var more = idleFor * (pauseCpuMs / used) - idleFor;
         return more < MinLookAgain ? MinLookAgain : more > MaxLookAgain ? MaxLookAgain : more;
     }
 }

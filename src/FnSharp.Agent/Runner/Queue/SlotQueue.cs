@@ -552,7 +552,7 @@ internal sealed class SlotQueue : IContainerOwner
         _idle.Add(container);
         _feedback.WentIdle(_busy.Count + _idle.Count);
         _parts.Evictor.Offer(container, Key, Time.GetTimestamp(), _takeForEviction);
-        container.BeginIdle(KeepAliveLocked(container), PauseAfter, _onIdleTimeout);
+        container.BeginIdle(KeepAliveLocked(container), PauseAfter, _onIdleTimeout, _parts.Options.FreezeCpuMs);
     }
 
     /// <summary>
@@ -657,7 +657,7 @@ internal sealed class SlotQueue : IContainerOwner
             if (KeptHotLocked)
             {
                 // Kept hot (min-hot): never idled out; look again after another idle timeout.
-                container.BeginIdle(IdleTimeout, PauseAfter, _onIdleTimeout);
+                container.BeginIdle(IdleTimeout, PauseAfter, _onIdleTimeout, _parts.Options.FreezeCpuMs);
                 return;
             }
 

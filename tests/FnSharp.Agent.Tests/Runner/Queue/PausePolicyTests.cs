@@ -46,6 +46,14 @@ public sealed class PausePolicyTests
         Assert.Equal(PausePolicy.MinLookAgain, PausePolicy.LookAgainAfter(PausePolicy.PauseCycleCpuMs - 0.01, TimeSpan.FromSeconds(30)));
 
     [Fact]
+    public void LookAgainAfter_CostSetToZero_PausesNowWhateverItsIdleCpu() =>
+        Assert.Equal([null, null], new[] { PausePolicy.LookAgainAfter(0, TimeSpan.FromSeconds(30), pauseCpuMs: 0), PausePolicy.LookAgainAfter(0.5, TimeSpan.FromSeconds(30), pauseCpuMs: 0) });
+
+    [Fact]
+    public void LookAgainAfter_CostSetLower_WhenItsIdleCpuWouldReachThatCost() =>
+        Assert.Equal(TimeSpan.FromSeconds(30), PausePolicy.LookAgainAfter(5, TimeSpan.FromSeconds(30), pauseCpuMs: 10));
+
+    [Fact]
     public void LookAgainAfter_NoIdleCpu_TheLongestWait() =>
         Assert.Equal(PausePolicy.MaxLookAgain, PausePolicy.LookAgainAfter(0, TimeSpan.FromSeconds(30)));
 
