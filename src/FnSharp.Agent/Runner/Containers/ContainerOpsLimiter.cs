@@ -10,7 +10,7 @@ internal enum ContainerOpKind
     Start,
 
     /// <summary>
-    /// Work no call waits on: the removal of a container idled out, let go, dead, failed or of a removed fn; a container
+    /// Work no call waits on: the removal of a container idled out, let go, dead or of a failed start; a container
     /// created ahead of demand, or its removal; the sweep of orphans.
     /// </summary>
     Cleanup,
