@@ -81,7 +81,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
             }
 
             _h.Clock.Advance(TimeSpan.FromSeconds(10));
-            await _h.SettleAsync(h => h.Observer.OpsWaited(ContainerOpKind.Cleanup) == 1);
+            await _h.SettleAsync(h => h.Observer.OpsWaited(ContainerOpKind.Background) == 1);
             var cold = _h.NewFn();
             var removalsBegunAtColdStart = -1;
             _h.Driver.StartHook = (_, _) =>

@@ -10,27 +10,27 @@ internal enum ContainerOpKind
     Start,
 
     /// <summary>
-    /// Work no call waits on: the removal of a container idled out, let go, dead or of a failed start; a container
-    /// created ahead of demand, or its removal; the sweep of orphans.
+    /// Work no call waits on: the removal of a container idled out, let go, dead or of a failed start; the create of a
+    /// container ahead of demand, or its removal; the sweep of orphans.
     /// </summary>
-    Cleanup,
+    Background,
 }
 
 /// <summary>
 /// Bounds the container operations (create, start, remove) in flight on the engine, so that a burst across many fns
 /// never overwhelms it. Operations beyond the bound wait: starts first, in the order asked, so the starts asked first
-/// finish first; a clean-up runs when no start waits, or once <see cref="Limit"/> starts in a row have gone ahead of a
-/// clean-up that waited, so that clean-ups are never starved. So a fn's cold start does not wait behind the removal of
-/// another fn's 64 containers (Fn's agent and the previous single queue served them in one FIFO order).
+/// finish first; a background operation runs when no start waits, or once <see cref="Limit"/> starts in a row have gone
+/// ahead of one that waited, so that background work is never starved. So a fn's cold start does not wait behind the
+/// removal of another fn's 64 containers (Fn's agent and the previous single queue served them in one FIFO order).
 /// </summary>
 internal sealed class ContainerOpsLimiter
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource> _starts = new();
-    private readonly LinkedList<TaskCompletionSource> _cleanups = new();
+    private readonly LinkedList<TaskCompletionSource> _background = new();
     private readonly Action<ContainerOpKind>? _waiting;
     private int _free;
-    private int _startsPassedCleanup;
+    private int _startsPassedBackground;
 
     /// <summary>Creates the limiter.</summary>
     /// <param name="maxInFlight">The most operations in flight at once (<c>FN_MAX_CONTAINER_OPS</c>); at least 1.</param>
@@ -78,13 +78,13 @@ internal sealed class ContainerOpsLimiter
         LinkedListNode<TaskCompletionSource> node;
         lock (_lock)
         {
-            if (_free > 0 && _starts.Count == 0 && _cleanups.Count == 0)
+            if (_free > 0 && _starts.Count == 0 && _background.Count == 0)
             {
                 _free--;
                 return Task.CompletedTask;
             }
 
-            var queue = kind == ContainerOpKind.Start ? _starts : _cleanups;
+            var queue = kind == ContainerOpKind.Start ? _starts : _background;
             node = queue.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
 
@@ -132,15 +132,15 @@ internal sealed class ContainerOpsLimiter
     /// <summary>The waiter given the place just left, taken off its queue; <see langword="null"/> when none waits.</summary>
     private TaskCompletionSource? NextLocked()
     {
-        var cleanupsTurn = _cleanups.Count > 0 && (_starts.Count == 0 || _startsPassedCleanup >= Limit);
-        var queue = cleanupsTurn ? _cleanups : _starts;
+        var backgroundsTurn = _background.Count > 0 && (_starts.Count == 0 || _startsPassedBackground >= Limit);
+        var queue = backgroundsTurn ? _background : _starts;
         if (queue.First is not { } first)
         {
             return null;
         }
 
         queue.RemoveFirst();
-        _startsPassedCleanup = cleanupsTurn || _cleanups.Count == 0 ? 0 : _startsPassedCleanup + 1;
+        _startsPassedBackground = backgroundsTurn || _background.Count == 0 ? 0 : _startsPassedBackground + 1;
         return first.Value;
     }
 }

@@ -96,10 +96,10 @@ internal sealed class LiveContainers : IDisposable
     public IReadOnlyList<HotContainer> Snapshot() => [.. _live.Keys];
 
     /// <summary>
-    /// Removes <paramref name="container"/> once, as a clean-up (behind the starts waiting on the engine); every caller
+    /// Removes <paramref name="container"/> once, as background work (behind the starts waiting on the engine); every caller
     /// gets the one removal's task, which never throws.
     /// </summary>
-    public Task RemoveAsync(HotContainer container) => container.RemoveOnce(c => RemoveCoreAsync(c, ContainerOpKind.Cleanup));
+    public Task RemoveAsync(HotContainer container) => container.RemoveOnce(c => RemoveCoreAsync(c, ContainerOpKind.Background));
 
     /// <summary>
     /// Removes <paramref name="container"/>, evicted to make room for a start, once, in line with the starts (a start
@@ -224,7 +224,7 @@ internal sealed class LiveContainers : IDisposable
     {
         try
         {
-            await _ops.RunAsync(ContainerOpKind.Cleanup, () => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            await _ops.RunAsync(ContainerOpKind.Background, () => container.Container.RemoveAsync(CancellationToken.None), CancellationToken.None);
             _failed.TryRemove(container, out _);
             Interlocked.Increment(ref _removedCount);
             RunnerLog.RemovedAfterFailure(_logger, container.Container.Id);
@@ -241,7 +241,7 @@ internal sealed class LiveContainers : IDisposable
         Volatile.Write(ref _sweepWanted, 0);
         try
         {
-            var removed = await _ops.RunAsync(ContainerOpKind.Cleanup, () => _driver.RemoveOrphansAsync(CancellationToken.None), CancellationToken.None);
+            var removed = await _ops.RunAsync(ContainerOpKind.Background, () => _driver.RemoveOrphansAsync(CancellationToken.None), CancellationToken.None);
             Interlocked.Add(ref _removedCount, removed);
             if (removed > 0)
             {

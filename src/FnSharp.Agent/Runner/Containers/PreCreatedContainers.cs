@@ -180,7 +180,7 @@ internal sealed class PreCreatedContainers
         {
             try
             {
-                await _ops.RunAsync(ContainerOpKind.Cleanup, () => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+                await _ops.RunAsync(ContainerOpKind.Background, () => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
                 _failedRemovals.TryRemove(container, out _);
                 Interlocked.Increment(ref _removedCount);
             }
@@ -201,7 +201,7 @@ internal sealed class PreCreatedContainers
     {
         try
         {
-            await _ops.RunAsync(ContainerOpKind.Cleanup, () => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
+            await _ops.RunAsync(ContainerOpKind.Background, () => container.RemoveAsync(CancellationToken.None), CancellationToken.None);
             Interlocked.Increment(ref _removedCount);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -277,7 +277,7 @@ internal sealed class PreCreatedContainers
         var stopping = _lifetime.StoppingToken;
         try
         {
-            var container = await _ops.RunAsync(ContainerOpKind.Cleanup, () => _driver.CreateAsync(spec, stopping), stopping);
+            var container = await _ops.RunAsync(ContainerOpKind.Background, () => _driver.CreateAsync(spec, stopping), stopping);
             _metrics.PreCreated.Add(1, AgentMetrics.Fn(held.Fn.Id), new("outcome", "created"));
             RunnerLog.PreCreated(_logger, container.Id, held.Fn.Id);
             return container;

@@ -4,7 +4,7 @@ using FnSharp.Testing;
 
 namespace FnSharp.Agent.Tests.Runner.Containers;
 
-/// <summary>The engine operations' limit: starts first in the order asked, clean-ups when no start waits and never starved.</summary>
+/// <summary>The engine operations' limit: starts first in the order asked, background work when no start waits and never starved.</summary>
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class ContainerOpsLimiterTests
 {
@@ -12,12 +12,12 @@ public sealed class ContainerOpsLimiterTests
     private readonly Dictionary<string, TaskCompletionSource> _gates = [];
 
     [Fact]
-    public async Task RunAsync_StartAskedAfterACleanup_GoesFirst()
+    public async Task RunAsync_StartAskedAfterBackgroundWork_GoesFirst()
     {
         var ops = new ContainerOpsLimiter(1);
         var running = Run(ops, ContainerOpKind.Start, "held");
         Assert.Equal("held", await NextAsync());
-        var waiting = new[] { Run(ops, ContainerOpKind.Cleanup, "remove a"), Run(ops, ContainerOpKind.Cleanup, "remove b"), Run(ops, ContainerOpKind.Start, "start c") };
+        var waiting = new[] { Run(ops, ContainerOpKind.Background, "remove a"), Run(ops, ContainerOpKind.Background, "remove b"), Run(ops, ContainerOpKind.Start, "start c") };
 
         var order = await DrainAsync("held", 3);
 
@@ -26,14 +26,14 @@ public sealed class ContainerOpsLimiterTests
     }
 
     [Fact]
-    public async Task RunAsync_StartsKeepComing_ACleanupRunsAfterLimitStartsPassedIt()
+    public async Task RunAsync_StartsKeepComing_BackgroundWorkRunsAfterLimitStartsPassedIt()
     {
         var ops = new ContainerOpsLimiter(2);
         var running = new[] { Run(ops, ContainerOpKind.Start, "held 1"), Run(ops, ContainerOpKind.Start, "held 2") };
         Assert.Equal(["held 1", "held 2"], new[] { await NextAsync(), await NextAsync() }.Order());
         var waiting = new[]
         {
-            Run(ops, ContainerOpKind.Cleanup, "remove"),
+            Run(ops, ContainerOpKind.Background, "remove"),
             Run(ops, ContainerOpKind.Start, "start 1"),
             Run(ops, ContainerOpKind.Start, "start 2"),
             Run(ops, ContainerOpKind.Start, "start 3"),
@@ -57,7 +57,7 @@ public sealed class ContainerOpsLimiterTests
         Assert.Equal("held", await NextAsync());
         using var cancel = new CancellationTokenSource();
         var cancelled = ops.RunAsync(ContainerOpKind.Start, () => Task.FromResult(1), cancel.Token);
-        var after = Run(ops, ContainerOpKind.Cleanup, "remove");
+        var after = Run(ops, ContainerOpKind.Background, "remove");
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
@@ -73,7 +73,7 @@ public sealed class ContainerOpsLimiterTests
         var ops = new ContainerOpsLimiter(1);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => ops.RunAsync(ContainerOpKind.Start, () => Task.FromException(new InvalidOperationException("engine said no")), CancellationToken.None));
-        var next = Run(ops, ContainerOpKind.Cleanup, "remove");
+        var next = Run(ops, ContainerOpKind.Background, "remove");
 
         Assert.Equal("remove", await NextAsync());
         _gates["remove"].SetResult();
