@@ -1,7 +1,9 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Queue;
+using FnSharp.Core.Models;
 using FnSharp.Testing;
+using FnSharp.Testing.Fakes;
 using Microsoft.AspNetCore.Http;
 
 namespace FnSharp.Agent.Tests.Runner;
@@ -152,12 +154,8 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task FreezeIdle_IdleContainerSpentLessCpuThanAPauseCosts_NotPausedAndNextCallWarm()
     {
-        await _h.DisposeAsync();
-        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
-        _h.Driver.ReportsCpu = true;
-        var fn = _h.NewFn();
-        await _h.ExecuteAsync(fn);
-        _h.Driver.Containers.Single().UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs / 2));
+        var (fn, container) = await OneIdleContainerReportingCpuAsync(idleTimeoutSeconds: 30);
+        container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs / 2));
 
         _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
         var next = await _h.ExecuteAsync(fn);
@@ -170,12 +168,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task FreezeIdle_IdleContainerSpendsAPausesCpu_PausedAtTheNextLook()
     {
-        await _h.DisposeAsync();
-        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
-        _h.Driver.ReportsCpu = true;
-        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
-        await _h.ExecuteAsync(fn);
-        var container = _h.Driver.Containers.Single();
+        var (fn, container) = await OneIdleContainerReportingCpuAsync(idleTimeoutSeconds: 3600);
         container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs / 4));
 
         // At 50 ms a quarter of the cost: the next look is when the rate seen would reach it (4 x 50 ms), at least 1 s on.
@@ -191,12 +184,7 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task FreezeIdle_IdleContainerSpendsNoCpu_LookedAtAgainOnlyAfterTheLongestWait()
     {
-        await _h.DisposeAsync();
-        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50 });
-        _h.Driver.ReportsCpu = true;
-        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
-        await _h.ExecuteAsync(fn);
-        var container = _h.Driver.Containers.Single();
+        var (fn, container) = await OneIdleContainerReportingCpuAsync(idleTimeoutSeconds: 3600);
 
         _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
         container.UseCpu(TimeSpan.FromMilliseconds(PausePolicy.PauseCycleCpuMs));
@@ -205,6 +193,19 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
 
         Assert.Equal(StartKind.Warm, beforeTheLook.StartKind);
         Assert.Equal(0, _h.Driver.PauseCount);
+    }
+
+    [Fact]
+    public async Task FreezeIdle_FreezeCpuZero_PausedWhenDueWhateverItsIdleCpu()
+    {
+        var (fn, _) = await OneIdleContainerReportingCpuAsync(idleTimeoutSeconds: 3600, freezeCpuMs: 0);
+
+        // No CPU spent idle: under the default cost it would be looked at again in 10 minutes; at 0 it is paused at 50 ms.
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await _h.Driver.WaitUntilAsync(d => d.PauseCount == 1);
+        var thawed = await _h.ExecuteAsync(fn);
+
+        Assert.Equal(StartKind.Thawed, thawed.StartKind);
     }
 
     [Fact]
@@ -287,5 +288,19 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
 
         Assert.Equal(CallStatus.TooBusy, result.Status);
         Assert.Equal(0, _h.Driver.LiveCount);
+    }
+
+    /// <summary>
+    /// A new harness whose containers are weighed for a pause after 50 ms idle and whose driver reports their CPU (with
+    /// <paramref name="freezeCpuMs"/> as <c>FN_FREEZE_CPU_MSECS</c> when given), and one fn's container, idle after a call.
+    /// </summary>
+    private async Task<(Fn Fn, FakeContainer Container)> OneIdleContainerReportingCpuAsync(int idleTimeoutSeconds, double? freezeCpuMs = null)
+    {
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { FreezeIdleMs = 50, FreezeCpuMs = freezeCpuMs ?? o.FreezeCpuMs });
+        _h.Driver.ReportsCpu = true;
+        var fn = _h.NewFn(idleTimeoutSeconds: idleTimeoutSeconds);
+        await _h.ExecuteAsync(fn);
+        return (fn, _h.Driver.Containers.Single());
     }
 }

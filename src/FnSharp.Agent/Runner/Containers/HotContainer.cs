@@ -26,7 +26,7 @@ internal sealed class HotContainer
     private int _calls;
     private TimeSpan? _cpuMark;
     private long _cpuMarkedAt;
-    private double _pauseCpuMs = Queue.PausePolicy.PauseCycleCpuMs;
+    private double _pauseCpuMs;
 
     /// <summary>Creates the container of a slot queue, just created by its driver.</summary>
     /// <param name="container">The driver's container.</param>
@@ -148,7 +148,7 @@ internal sealed class HotContainer
     /// <param name="onIdleTimeout">Runs with the episode's number once it lasted <paramref name="idleTimeout"/>.</param>
     /// <param name="pauseCpuMs">The idle CPU, in ms, at which a pause pays (<c>FN_FREEZE_CPU_MSECS</c>; 0 pauses when due).</param>
     /// <returns>The episode's number, for <see cref="IsIdleEpisode"/>.</returns>
-    public int BeginIdle(TimeSpan idleTimeout, TimeSpan? pauseAfter, Action<HotContainer, int> onIdleTimeout, double pauseCpuMs = Queue.PausePolicy.PauseCycleCpuMs)
+    public int BeginIdle(TimeSpan idleTimeout, TimeSpan? pauseAfter, Action<HotContainer, int> onIdleTimeout, double pauseCpuMs)
     {
         lock (_lock)
         {

@@ -67,7 +67,7 @@ internal static class PausePolicy
     /// <param name="idleCpuMs">The CPU the container used since it turned idle, in ms; <see langword="null"/> when unknown.</param>
     /// <param name="idleFor">How long it has been idle.</param>
     /// <param name="pauseCpuMs">The idle CPU at which the pause pays, in ms (<c>FN_FREEZE_CPU_MSECS</c>, default <see cref="PauseCycleCpuMs"/>; 0 pauses at once).</param>
-    public static TimeSpan? LookAgainAfter(double? idleCpuMs, TimeSpan idleFor, double pauseCpuMs = PauseCycleCpuMs)
+    public static TimeSpan? LookAgainAfter(double? idleCpuMs, TimeSpan idleFor, double pauseCpuMs)
     {
         if (idleCpuMs is not { } used || used >= pauseCpuMs)
         {

@@ -1,4 +1,5 @@
 using FnSharp.Agent.Runner.Containers;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,7 @@ public sealed class HotContainerTests
     [Fact]
     public void BeginIdle_IdleTimeoutPasses_CallbackWithTheCurrentEpisode()
     {
-        var episode = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout);
+        var episode = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
 
         _clock.Advance(IdleTimeout - TimeSpan.FromMilliseconds(1));
         var before = _idleTimeouts.Count;
@@ -38,7 +39,7 @@ public sealed class HotContainerTests
     [Fact]
     public void EndIdle_BeforeTheTimeout_NoCallbackAndTheEpisodeIsOver()
     {
-        var episode = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout);
+        var episode = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
 
         _container.EndIdle();
         _clock.Advance(IdleTimeout);
@@ -50,11 +51,11 @@ public sealed class HotContainerTests
     [Fact]
     public void BeginIdle_AgainAfterACall_OnlyTheNewEpisodeTimesOut()
     {
-        var first = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout);
+        var first = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
         _clock.Advance(TimeSpan.FromSeconds(8));
         _container.EndIdle();
 
-        var second = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout);
+        var second = _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
         _clock.Advance(TimeSpan.FromSeconds(8));
         var afterFirstWouldHaveEnded = _idleTimeouts.Count;
         _clock.Advance(TimeSpan.FromSeconds(2));
@@ -67,7 +68,7 @@ public sealed class HotContainerTests
     [Fact]
     public async Task BeginIdle_PauseAfterPasses_PausedAndTakenPauseSaysSo()
     {
-        _container.BeginIdle(IdleTimeout, TimeSpan.FromMilliseconds(50), OnIdleTimeout);
+        _container.BeginIdle(IdleTimeout, TimeSpan.FromMilliseconds(50), OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
 
         _clock.Advance(TimeSpan.FromMilliseconds(50));
         var pause = _container.TakePause();
@@ -81,7 +82,7 @@ public sealed class HotContainerTests
     [Fact]
     public void EndIdle_BeforeThePause_NeverPaused()
     {
-        _container.BeginIdle(IdleTimeout, TimeSpan.FromMilliseconds(50), OnIdleTimeout);
+        _container.BeginIdle(IdleTimeout, TimeSpan.FromMilliseconds(50), OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
 
         _container.EndIdle();
         _clock.Advance(TimeSpan.FromMilliseconds(50));
@@ -93,7 +94,7 @@ public sealed class HotContainerTests
     [Fact]
     public void BeginIdle_NoPause_NeverPaused()
     {
-        _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout);
+        _container.BeginIdle(IdleTimeout, pauseAfter: null, OnIdleTimeout, PausePolicy.PauseCycleCpuMs);
 
         _clock.Advance(TimeSpan.FromSeconds(5));
 

@@ -1,6 +1,7 @@
 using FnSharp.Agent.Resources;
 using FnSharp.Agent.Runner;
 using FnSharp.Agent.Runner.Containers;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,7 +51,7 @@ public sealed class LiveContainersTests : IDisposable
     public async Task RemoveAsync_PausedContainer_ThawedBeforeItsRemoval()
     {
         var (container, stub) = Add(128, asyncPool: false);
-        container.BeginIdle(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1), (_, _) => { });
+        container.BeginIdle(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1), (_, _) => { }, PausePolicy.PauseCycleCpuMs);
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         container.EndIdle();
 

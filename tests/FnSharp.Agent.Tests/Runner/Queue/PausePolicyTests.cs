@@ -26,24 +26,24 @@ public sealed class PausePolicyTests
         Assert.Equal(TimeSpan.FromMilliseconds(50), PausePolicy.PauseAfter(50, 60_000));
 
     [Fact]
-    public void LookAgainAfter_CpuUnknown_PausesNow() => Assert.Null(PausePolicy.LookAgainAfter(null, TimeSpan.FromSeconds(30)));
+    public void LookAgainAfter_CpuUnknown_PausesNow() => Assert.Null(PausePolicy.LookAgainAfter(null, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs));
 
     [Fact]
     public void LookAgainAfter_IdleCpuReachedThePauseCost_PausesNow() =>
-        Assert.Null(PausePolicy.LookAgainAfter(PausePolicy.PauseCycleCpuMs, TimeSpan.FromSeconds(30)));
+        Assert.Null(PausePolicy.LookAgainAfter(PausePolicy.PauseCycleCpuMs, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs));
 
     [Fact]
     public void LookAgainAfter_NativeAotRate_WhenItsIdleCpuWouldReachTheCost()
     {
         // 0.09 ms per second over 30 s: 2.7 ms; the cost of 36 ms is reached at 400 s, 370 s on.
-        var again = PausePolicy.LookAgainAfter(2.7, TimeSpan.FromSeconds(30));
+        var again = PausePolicy.LookAgainAfter(2.7, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs);
 
         Assert.Equal(370, again!.Value.TotalSeconds, precision: 6);
     }
 
     [Fact]
     public void LookAgainAfter_AlmostThere_NotSoonerThanTheShortestWait() =>
-        Assert.Equal(PausePolicy.MinLookAgain, PausePolicy.LookAgainAfter(PausePolicy.PauseCycleCpuMs - 0.01, TimeSpan.FromSeconds(30)));
+        Assert.Equal(PausePolicy.MinLookAgain, PausePolicy.LookAgainAfter(PausePolicy.PauseCycleCpuMs - 0.01, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs));
 
     [Fact]
     public void LookAgainAfter_CostSetToZero_PausesNowWhateverItsIdleCpu() =>
@@ -55,9 +55,9 @@ public sealed class PausePolicyTests
 
     [Fact]
     public void LookAgainAfter_NoIdleCpu_TheLongestWait() =>
-        Assert.Equal(PausePolicy.MaxLookAgain, PausePolicy.LookAgainAfter(0, TimeSpan.FromSeconds(30)));
+        Assert.Equal(PausePolicy.MaxLookAgain, PausePolicy.LookAgainAfter(0, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs));
 
     [Fact]
     public void LookAgainAfter_TinyIdleCpu_NotLaterThanTheLongestWait() =>
-        Assert.Equal(PausePolicy.MaxLookAgain, PausePolicy.LookAgainAfter(0.001, TimeSpan.FromSeconds(30)));
+        Assert.Equal(PausePolicy.MaxLookAgain, PausePolicy.LookAgainAfter(0.001, TimeSpan.FromSeconds(30), PausePolicy.PauseCycleCpuMs));
 }
