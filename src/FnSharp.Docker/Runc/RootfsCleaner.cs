@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+
+namespace FnSharp.Docker.Runc;
+
+/// <summary>
+/// Removes the root filesystems the runc driver unpacked (<see cref="RootfsCache"/>) when they take more than
+/// <see cref="DockerDriverOptions.ImageCleanMaxBytes"/> (<c>FN_IMAGE_CLEAN_MAX_SIZE</c>), by the rule of the pulled
+/// images' clean-up (<see cref="LeastRecentlyUsedCleanup"/>): the least recently used first, only those unused for
+/// <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/>, until they fit again. Never one of an image a fn of the store
+/// names (so a fn's containers created ahead or kept hot find theirs), and never one a container holds
+/// (<see cref="RootfsLock"/>: taken exclusive without waiting, held only to move the directory aside, then deleted).
+/// Sizes are what <see cref="RootfsCache.MeasureBytes"/> measured on disk at the unpack. The images are those of
+/// every node of the host: the directory is shared.
+/// </summary>
+internal sealed class RootfsCleaner
+{
+    private const double Mib = 1024 * 1024;
+
+    private readonly string _imagesDir;
+    private readonly string _node;
+    private readonly DockerDriverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>A clean-up of the images unpacked under <paramref name="imagesDir"/>, run by node <paramref name="node"/>.</summary>
+    public RootfsCleaner(string imagesDir, string node, DockerDriverOptions options, TimeProvider time, ILogger logger)
+    {
+        _imagesDir = imagesDir;
+        _node = node;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>One round; returns the ids of the images whose root filesystems were removed, least recently used first.</summary>
+    /// <param name="namedImageIds">The engine's ids (<c>sha256:...</c>) of the images the fns of the store name: kept.</param>
+    /// <param name="cancellationToken">Ends the round between two removals.</param>
+    public async Task<IReadOnlyList<string>> CleanAsync(IReadOnlySet<string> namedImageIds, CancellationToken cancellationToken)
+    {
+        if (_options.ImageCleanMaxBytes <= 0)
+        {
+            return [];
+        }
+
+        var unpacked = RootfsCache.ListUnpacked(_imagesDir);
+        var named = new HashSet<string>(namedImageIds.Select(RootfsCache.DirectoryName), StringComparer.Ordinal);
+        var total = unpacked.Sum(u => u.SizeBytes);
+        var max = _options.ImageCleanMaxBytes;
+        var removed = await LeastRecentlyUsedCleanup.RunAsync(
+            unpacked,
+            u => u.SizeBytes,
+            u => u.LastUsed,
+            max,
+            _time.GetUtcNow() - TimeSpan.FromMilliseconds(_options.ImageCleanMinAgeMs),
+            bytes => RuncLog.RootfsOverBudget(_logger, unpacked.Count, bytes / Mib, max / Mib),
+            u => Task.FromResult(TryRemove(u)),
+            cancellationToken);
+        return [.. removed.Select(u => u.ImageId)];
+
+        long? TryRemove(UnpackedImage image)
+        {
+            if (named.Contains(Path.GetFileName(image.Directory)))
+            {
+                return null;
+            }
+
+            string removing;
+            using (var held = RootfsLock.TryExclusive(image.Directory, out var inUse))
+            {
+                if (held is null)
+                {
+                    if (inUse)
+                    {
+                        RuncLog.RootfsInUse(_logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib);
+                    }
+
+                    return null;
+                }
+
+                // Moved aside under the lock, deleted after it: a container that comes for the image meanwhile finds
+                // no directory and unpacks it again, and a removal cut off is a directory the node's next start removes.
+                removing = image.Directory + RootfsCache.RemovingMark + RootfsCache.Sanitize(_node) + "-" + Guid.NewGuid().ToString("N")[..8];
+                Directory.Move(image.Directory, removing);
+            }
+
+            DockerDriver.DeleteDirectory(removing);
+            RuncLog.RootfsRemoved(_logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib, image.LastUsed, total / Mib, max / Mib);
+            total -= image.SizeBytes;
+            return image.SizeBytes;
+        }
+    }
+}
