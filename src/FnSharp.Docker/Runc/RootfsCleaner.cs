@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Docker.Runc;
@@ -8,7 +9,8 @@ namespace FnSharp.Docker.Runc;
 /// images' clean-up (<see cref="LeastRecentlyUsedCleanup"/>): the least recently used first, only those unused for
 /// <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/>, until they fit again. Never one of an image a fn of the store
 /// names (so a fn's containers created ahead or kept hot find theirs), and never one a container holds
-/// (<see cref="RootfsLock"/>: taken exclusive without waiting, held only to move the directory aside, then deleted).
+/// (<see cref="RootfsLock"/>: taken exclusive without waiting, held only to move the directory aside, then deleted),
+/// nor one a bundle of any node of the host names (a container its node left running when it stopped).
 /// Sizes are what <see cref="RootfsCache.MeasureBytes"/> measured on disk at the unpack. The images are those of
 /// every node of the host: the directory is shared.
 /// </summary>
@@ -44,6 +46,7 @@ internal sealed class RootfsCleaner
 
         var unpacked = RootfsCache.ListUnpacked(_imagesDir);
         var named = new HashSet<string>(namedImageIds.Select(RootfsCache.DirectoryName), StringComparer.Ordinal);
+        var inBundles = RootsOfBundles();
         var total = unpacked.Sum(u => u.SizeBytes);
         var max = _options.ImageCleanMaxBytes;
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
@@ -67,7 +70,8 @@ internal sealed class RootfsCleaner
             string removing;
             using (var held = RootfsLock.TryExclusive(image.Directory, out var inUse))
             {
-                if (held is null)
+                inUse |= inBundles.Contains(Normal(Path.Combine(image.Directory, "rootfs")));
+                if (held is null || inUse)
                 {
                     if (inUse)
                     {
@@ -87,6 +91,60 @@ internal sealed class RootfsCleaner
             RuncLog.RootfsRemoved(_logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib, image.LastUsed, total / Mib, max / Mib);
             total -= image.SizeBytes;
             return image.SizeBytes;
+        }
+    }
+
+    /// <summary>
+    /// The root filesystems that the bundles of every node of the host name (<c>nodes/*/bundles/*/config.json</c>):
+    /// a container whose node stopped without removing it (its lock went with the node's process) still has its
+    /// bundle, and keeps its root filesystem until that node's next start removes it.
+    /// </summary>
+    private HashSet<string> RootsOfBundles()
+    {
+        var roots = new HashSet<string>(StringComparer.Ordinal);
+        var nodes = Path.Combine(Path.GetDirectoryName(_imagesDir)!, "nodes");
+        if (!Directory.Exists(nodes))
+        {
+            return roots;
+        }
+
+        foreach (var bundles in Directory.GetDirectories(nodes).Select(n => Path.Combine(n, "bundles")).Where(Directory.Exists))
+        {
+            try
+            {
+                foreach (var bundle in Directory.GetDirectories(bundles))
+                {
+                    var config = Path.Combine(bundle, "config.json");
+                    if (RootOf(config) is { } rootfs)
+                    {
+                        roots.Add(Normal(rootfs));
+                    }
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // That node's bundles went meanwhile.
+            }
+        }
+
+        return roots;
+    }
+
+    // A path spelled one way, whatever the node's FN_RUNC_STATE_DIR looked like.
+    private static string Normal(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+    /// <summary>The root filesystem a bundle's <c>config.json</c> names, or <see langword="null"/> when it has none (yet).</summary>
+    private static string? RootOf(string config)
+    {
+        try
+        {
+            using var spec = JsonDocument.Parse(File.ReadAllBytes(config));
+            return spec.RootElement.TryGetProperty("root", out var root) && root.TryGetProperty("path", out var path) ? path.GetString() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            // Removed with its container meanwhile, or being written: a container being created holds its lock.
+            return null;
         }
     }
 }

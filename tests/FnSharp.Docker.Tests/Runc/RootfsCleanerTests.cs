@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using FnSharp.Docker.Runc;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -120,6 +121,22 @@ public sealed class RootfsCleanerTests : IDisposable
         Assert.True(stillThere);
         Assert.Equal(["sha256:aa"], released);
         Assert.Empty(Directory.GetDirectories(ImagesDir));
+    }
+
+    [Fact]
+    public async Task CleanAsync_RootfsABundleOfAStoppedNodeNames_Kept()
+    {
+        var named = Unpacked("aa", size: 200, lastUsed: Start.AddMinutes(-30));
+        Unpacked("bb", size: 100, lastUsed: Start.AddMinutes(-20));
+        var bundle = Directory.CreateDirectory(Path.Combine(_stateDir, "nodes", "node-b", "bundles", "fnsharp-left-running")).FullName;
+        var spec = new JsonObject { ["ociVersion"] = "1.0.2", ["root"] = new JsonObject { ["path"] = Path.Combine(named, "rootfs") + "/", ["readonly"] = true } };
+        File.WriteAllText(Path.Combine(bundle, "config.json"), spec.ToJsonString());
+        Directory.CreateDirectory(Path.Combine(_stateDir, "nodes", "node-c"));
+
+        var removed = await Cleaner(maxBytes: 1).CleanAsync(new HashSet<string>(), CancellationToken.None);
+
+        Assert.Equal(["sha256:bb"], removed);
+        Assert.True(Directory.Exists(named));
     }
 
     [Fact]
