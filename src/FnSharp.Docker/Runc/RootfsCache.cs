@@ -149,8 +149,7 @@ internal sealed class RootfsCache
             {
                 if (!(File.Exists(sizeFile) && long.TryParse(File.ReadAllText(sizeFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size)))
                 {
-                    size = MeasureBytes(directory);
-                    File.WriteAllText(sizeFile, size.ToString(CultureInfo.InvariantCulture));
+                    size = MeasureAndKeep(directory);
                 }
 
                 var lastUsed = new DateTimeOffset(File.Exists(usedFile) ? File.GetLastWriteTimeUtc(usedFile) : Directory.GetLastWriteTimeUtc(directory), TimeSpan.Zero);
@@ -204,6 +203,19 @@ internal sealed class RootfsCache
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Measures <paramref name="directory"/> (<see cref="MeasureBytes"/>) and keeps the size in its <c>size</c>,
+    /// which is written first so that the size counts it too (its one block).
+    /// </summary>
+    private static long MeasureAndKeep(string directory)
+    {
+        var sizeFile = Path.Combine(directory, SizeFile);
+        File.WriteAllText(sizeFile, "0");
+        var size = MeasureBytes(directory);
+        File.WriteAllText(sizeFile, size.ToString(CultureInfo.InvariantCulture));
+        return size;
     }
 
     /// <summary>The root filesystem of the image <paramref name="imageId"/>, unpacked first when missing.</summary>
@@ -273,8 +285,7 @@ internal sealed class RootfsCache
             File.SetUnixFileMode(Path.Combine(rootfs, "tmp"), (UnixFileMode)0b1_111_111_111);
             await File.WriteAllTextAsync(Path.Combine(temporary, ImageFile), image, CancellationToken.None);
             Touch(temporary);
-            var size = MeasureBytes(temporary);
-            await File.WriteAllTextAsync(Path.Combine(temporary, SizeFile), size.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+            var size = MeasureAndKeep(temporary);
             try
             {
                 Directory.Move(temporary, final);
