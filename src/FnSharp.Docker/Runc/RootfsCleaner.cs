@@ -14,48 +14,37 @@ namespace FnSharp.Docker.Runc;
 /// Sizes are what <see cref="RootfsCache.MeasureBytes"/> measured on disk at the unpack. The images are those of
 /// every node of the host: the directory is shared.
 /// </summary>
-internal sealed class RootfsCleaner
+/// <param name="imagesDir">The driver's <c>images/</c>, beside the nodes' <c>nodes/</c>.</param>
+/// <param name="node">The node that runs the clean-up, named in the directories it moves aside.</param>
+/// <param name="options">The budget and the minimum age.</param>
+/// <param name="time">The clock of the minimum age.</param>
+/// <param name="logger">The driver's log: a line per removal, and per root filesystem kept because a container holds it.</param>
+internal sealed class RootfsCleaner(string imagesDir, string node, DockerDriverOptions options, TimeProvider time, ILogger logger)
 {
     private const double Mib = 1024 * 1024;
-
-    private readonly string _imagesDir;
-    private readonly string _node;
-    private readonly DockerDriverOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    /// <summary>A clean-up of the images unpacked under <paramref name="imagesDir"/>, run by node <paramref name="node"/>.</summary>
-    public RootfsCleaner(string imagesDir, string node, DockerDriverOptions options, TimeProvider time, ILogger logger)
-    {
-        _imagesDir = imagesDir;
-        _node = node;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>One round; returns the ids of the images whose root filesystems were removed, least recently used first.</summary>
     /// <param name="namedImageIds">The engine's ids (<c>sha256:...</c>) of the images the fns of the store name: kept.</param>
     /// <param name="cancellationToken">Ends the round between two removals.</param>
     public async Task<IReadOnlyList<string>> CleanAsync(IReadOnlySet<string> namedImageIds, CancellationToken cancellationToken)
     {
-        if (_options.ImageCleanMaxBytes <= 0)
+        if (options.ImageCleanMaxBytes <= 0)
         {
             return [];
         }
 
-        var unpacked = RootfsCache.ListUnpacked(_imagesDir);
+        var unpacked = RootfsCache.ListUnpacked(imagesDir);
         var named = new HashSet<string>(namedImageIds.Select(RootfsCache.DirectoryName), StringComparer.Ordinal);
         var inBundles = RootsOfBundles();
         var total = unpacked.Sum(u => u.SizeBytes);
-        var max = _options.ImageCleanMaxBytes;
+        var max = options.ImageCleanMaxBytes;
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
             unpacked,
             u => u.SizeBytes,
             u => u.LastUsed,
             max,
-            _time.GetUtcNow() - TimeSpan.FromMilliseconds(_options.ImageCleanMinAgeMs),
-            bytes => RuncLog.RootfsOverBudget(_logger, unpacked.Count, bytes / Mib, max / Mib),
+            time.GetUtcNow() - TimeSpan.FromMilliseconds(options.ImageCleanMinAgeMs),
+            bytes => RuncLog.RootfsOverBudget(logger, unpacked.Count, bytes / Mib, max / Mib),
             u => Task.FromResult(TryRemove(u)),
             cancellationToken);
         return [.. removed.Select(u => u.ImageId)];
@@ -75,7 +64,7 @@ internal sealed class RootfsCleaner
                 {
                     if (inUse)
                     {
-                        RuncLog.RootfsInUse(_logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib);
+                        RuncLog.RootfsInUse(logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib);
                     }
 
                     return null;
@@ -83,12 +72,12 @@ internal sealed class RootfsCleaner
 
                 // Moved aside under the lock, deleted after it: a container that comes for the image meanwhile finds
                 // no directory and unpacks it again, and a removal cut off is a directory the node's next start removes.
-                removing = image.Directory + RootfsCache.RemovingMark + RootfsCache.Sanitize(_node) + "-" + Guid.NewGuid().ToString("N")[..8];
+                removing = image.Directory + RootfsCache.RemovingMark + RootfsCache.Sanitize(node) + "-" + Guid.NewGuid().ToString("N")[..8];
                 Directory.Move(image.Directory, removing);
             }
 
             DockerDriver.DeleteDirectory(removing);
-            RuncLog.RootfsRemoved(_logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib, image.LastUsed, total / Mib, max / Mib);
+            RuncLog.RootfsRemoved(logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib, image.LastUsed, total / Mib, max / Mib);
             total -= image.SizeBytes;
             return image.SizeBytes;
         }
@@ -102,7 +91,7 @@ internal sealed class RootfsCleaner
     private HashSet<string> RootsOfBundles()
     {
         var roots = new HashSet<string>(StringComparer.Ordinal);
-        var nodes = Path.Combine(Path.GetDirectoryName(_imagesDir)!, "nodes");
+        var nodes = Path.Combine(Path.GetDirectoryName(imagesDir)!, "nodes");
         if (!Directory.Exists(nodes))
         {
             return roots;
