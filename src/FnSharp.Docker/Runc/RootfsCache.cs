@@ -123,7 +123,7 @@ internal sealed class RootfsCache
 
     /// <summary>
     /// The images unpacked under <paramref name="imagesDir"/>, in the order of their ids (unpacks and removals under
-    /// way left out). A directory with no <c>size</c> (unpacked before sizes were kept) is measured now and its size kept;
+    /// way left out). A directory with no <c>size</c> (unpacked before sizes were kept, or its measure cut off) is measured now and its size kept;
     /// one with no <c>used</c> was last used when it was unpacked.
     /// </summary>
     public static IReadOnlyList<UnpackedImage> ListUnpacked(string imagesDir)
@@ -147,7 +147,8 @@ internal sealed class RootfsCache
             var usedFile = Path.Combine(directory, UsedFile);
             try
             {
-                if (!(File.Exists(sizeFile) && long.TryParse(File.ReadAllText(sizeFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size)))
+                // 0 is the placeholder of a measure that was cut off: no directory takes no room.
+                if (!(File.Exists(sizeFile) && long.TryParse(File.ReadAllText(sizeFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0))
                 {
                     size = MeasureAndKeep(directory);
                 }

@@ -222,11 +222,16 @@ public sealed class RootfsCleanerTests : IDisposable
         Assert.Equal(long.Parse(Run("du", "-s", "-B1", directory).Split('\t')[0], CultureInfo.InvariantCulture), measured);
     }
 
-    [Fact]
-    public void ListUnpacked_ImageWithoutAKeptSize_MeasuredAsDuDoesAndKept()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ListUnpacked_ImageWithoutAKeptSize_MeasuredAsDuDoesAndKept(bool measureCutOff)
     {
         var directory = Unpacked("aa", size: 0, lastUsed: Start);
-        File.Delete(Path.Combine(directory, RootfsCache.SizeFile));
+        if (!measureCutOff)
+        {
+            File.Delete(Path.Combine(directory, RootfsCache.SizeFile));
+        }
 
         var listed = RootfsCache.ListUnpacked(ImagesDir).Single();
 
