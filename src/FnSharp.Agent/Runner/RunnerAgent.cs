@@ -309,10 +309,10 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     {
         foreach (var slot in slots.ToList())
         {
-            var (idle, busy, refused) = slot.Drain(removed);
+            var (idle, busy, starting, refused) = slot.Drain(removed);
             if (removed)
             {
-                RunnerLog.FnRemoved(_logger, slot.Fn.Id, idle.Count, busy, refused);
+                RunnerLog.FnRemoved(_logger, slot.Fn.Id, idle.Count, busy, starting, refused);
             }
             else
             {

@@ -120,8 +120,8 @@ internal static partial class RunnerLog
     public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
 
     // 2090-2091: a fn removed or its configuration replaced.
-    [LoggerMessage(2090, LogLevel.Information, "Fn {FnId} was removed: removing its {Idle} idle container(s) now and its {Busy} busy one(s) as their calls end; {Refused} waiting call(s) refused (404)")]
-    public static partial void FnRemoved(ILogger logger, string fnId, int idle, int busy, int refused);
+    [LoggerMessage(2090, LogLevel.Information, "Fn {FnId} was removed: removing its {Idle} idle container(s) now, its {Busy} busy one(s) as their calls end and those of its {Starting} start(s) under way as they end; {Refused} waiting call(s) refused (404)")]
+    public static partial void FnRemoved(ILogger logger, string fnId, int idle, int busy, int starting, int refused);
 
     [LoggerMessage(2091, LogLevel.Debug, "A configuration of fn {FnId} was replaced: removing its {Idle} idle container(s) now and its {Busy} busy one(s) as their calls end")]
     public static partial void ConfigurationReplaced(ILogger logger, string fnId, int idle, int busy);

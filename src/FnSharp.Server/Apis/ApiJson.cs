@@ -54,18 +54,19 @@ internal static class ApiJson
         }
         catch (JsonException e)
         {
-            throw new ApiException(ApiErrors.InvalidJsonAt(WhereInvalid(e, body.Length, options.GetTypeInfo(typeof(T)))));
+            throw new ApiException(ApiErrors.InvalidJsonAt(WhereInvalid(e, body.Span, options.GetTypeInfo(typeof(T)))));
         }
     }
 
     /// <summary>
     /// Says where a body of <paramref name="shape"/> went wrong, from the serializer's <paramref name="error"/>: an empty
-    /// body, a body that stops parsing (its line and byte, both from 1), a body that is not an object, or the field
-    /// whose value is null or of another kind (<c>"memory": "lots"</c>: "memory must be an integer").
+    /// body, a body that stops parsing (its line and byte, both from 1), a body that is not an object, the field
+    /// whose value is null or of another kind (<c>"memory": "lots"</c>: "memory must be an integer"), or the field whose
+    /// string is not text (<c>"name": "\ud800"</c>).
     /// </summary>
-    internal static string WhereInvalid(JsonException error, int bodyLength, JsonTypeInfo shape)
+    internal static string WhereInvalid(JsonException error, ReadOnlySpan<byte> body, JsonTypeInfo shape)
     {
-        if (bodyLength == 0)
+        if (body.IsEmpty)
         {
             return "The body is empty: send a JSON object.";
         }
@@ -84,10 +85,65 @@ internal static class ApiJson
         }
 
         var field = path[2..];
+        if (EndsInvalidText(error, body))
+        {
+            return $"{field} is not text: its string holds bytes that are not UTF-8 or an unpaired surrogate such as \\ud800.";
+        }
+
         var top = field.Split('.', '[')[0];
         var property = shape.Properties.FirstOrDefault(p => p.Name == top);
         var kind = property is null ? null : KindOf(property.PropertyType);
         return kind is null ? $"The value of {field} is null or of the wrong kind." : $"{top} must be {kind}{(field == top ? "" : $": {field} is not")}.";
+    }
+
+    /// <summary>
+    /// Whether the value that ends where <paramref name="error"/> stopped the serializer is a string that is not text
+    /// (bytes that are not UTF-8, or an escaped unpaired surrogate): the serializer refuses it with the same exception as
+    /// a value of the wrong kind, so that the body is read again up to that value to tell them apart.
+    /// </summary>
+    private static bool EndsInvalidText(JsonException error, ReadOnlySpan<byte> body)
+    {
+        if (error.LineNumber is not { } line || error.BytePositionInLine is not { } position)
+        {
+            return false;
+        }
+
+        // The serializer's line (from 0) and byte in it to an offset in the body.
+        long end = 0;
+        for (var skipped = 0L; skipped < line; skipped++)
+        {
+            var newline = body[(int)end..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return false;
+            }
+
+            end += newline + 1;
+        }
+
+        end += position;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read() && reader.BytesConsumed <= end)
+            {
+                if (reader.BytesConsumed == end && reader.TokenType == JsonTokenType.String)
+                {
+                    _ = reader.GetString();
+                    return false;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+        catch (JsonException)
+        {
+            // The body does not parse before that value: not a string that is not text.
+        }
+
+        return false;
     }
 
     // The kind of JSON value a field of this .NET type takes, in the words of the API's docs.

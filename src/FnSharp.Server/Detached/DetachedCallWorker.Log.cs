@@ -62,4 +62,7 @@ internal sealed partial class DetachedCallWorker
 
     [LoggerMessage(1519, LogLevel.Warning, "Detached call {CallId} of fn {FnId}: the end of attempt {Attempt} was not stored, because its lease (FN_ASYNC_LEASE_MSECS={LeaseMs}) ran out and another claim took the call; that claim's outcome stands")]
     private static partial void LogLeaseLost(ILogger logger, string callId, string fnId, int attempt, long leaseMs);
+
+    [LoggerMessage(1520, LogLevel.Information, "Detached call {CallId} of fn {FnId} ended on attempt {Attempt} ({Status}) after its fn (or the fn's app) was deleted: nothing of it is stored, as the fn's calls went with it")]
+    private static partial void LogRemoved(ILogger logger, string callId, string fnId, int attempt, string status);
 }

@@ -286,7 +286,6 @@ internal sealed partial class DetachedCallWorker(
         if (now > DetachedRetryPolicy.ExpiresAt(call, Settings))
         {
             // Queued past its age (the node was down, or too busy for hours): it is not run any more.
-            LogDeadLetterAge(logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
             var expired = call with
             {
                 Status = CallStates.Timeout,
@@ -301,11 +300,12 @@ internal sealed partial class DetachedCallWorker(
             };
             var expiredFn = await store.GetFnAsync(call.FnId, CancellationToken.None);
             var onFailure = expiredFn is null ? null : await destinations.PrepareAsync(store, expiredFn, expired, null, CancellationToken.None);
-            if (!await CompleteAsync(calls, expired, lease, null, onFailure))
+            if (NotStored(await CompleteAsync(calls, expired, lease, null, onFailure), call, null) is { } notStored)
             {
-                return LeaseLost(call, null);
+                return notStored;
             }
 
+            LogDeadLetterAge(logger, call.Id, call.FnId, Settings.MaxEventAgeSeconds, call.Attempts - 1, call.Error ?? "none");
             metrics.DeadLetters.Add(1, DetachedCallMetrics.Fn(call.FnId), new("reason", DetachedCallMetrics.SnakeCase(nameof(DetachedDeadLetterReason.MaxEventAge))));
             return new DetachedAttempt(call.Id, DetachedSettlement.DeadLettered, null);
         }
@@ -316,13 +316,14 @@ internal sealed partial class DetachedCallWorker(
         {
             LogFnDeleted(logger, call.Id, call.FnId);
             var orphan = call with { Status = CallStates.Error, StatusCode = 404, Error = FnDeleted, CompletedAt = now, NextAttemptAt = null };
-            if (!await CompleteAsync(calls, orphan, lease, null, null))
+            var write = await CompleteAsync(calls, orphan, lease, null, null);
+            if (write == LeasedWrite.LeaseLost)
             {
                 return LeaseLost(call, null);
             }
 
             metrics.Attempts.Add(1, DetachedCallMetrics.Fn(call.FnId), new("outcome", "fn_deleted"));
-            return new DetachedAttempt(call.Id, DetachedSettlement.Completed, null);
+            return new DetachedAttempt(call.Id, write == LeasedWrite.CallRemoved ? DetachedSettlement.Removed : DetachedSettlement.Completed, null);
         }
 
         // The answer is kept (its first 64 KiB) only for a fn with a destination.
@@ -372,18 +373,18 @@ internal sealed partial class DetachedCallWorker(
         {
             case DetachedDecisionKind.Complete:
                 var onSuccess = await destinations.PrepareAsync(store, fn, ended, answer, CancellationToken.None);
-                if (!await CompleteAsync(calls, ended, lease, log, onSuccess))
+                if (NotStored(await CompleteAsync(calls, ended, lease, log, onSuccess), call, status) is { } notCompleted)
                 {
-                    return LeaseLost(call, status);
+                    return notCompleted;
                 }
 
                 LogCompleted(logger, call.Id, call.FnId, call.Attempts);
                 return new DetachedAttempt(call.Id, DetachedSettlement.Completed, status);
             case DetachedDecisionKind.Retry:
                 var next = decision.NextAttemptAt!.Value;
-                if (await calls.RequeueCallAsync(call.Id, lease, next, error?.Message, decision.CountAttempt, CancellationToken.None) == LeasedWrite.LeaseLost)
+                if (NotStored(await calls.RequeueCallAsync(call.Id, lease, next, error?.Message, decision.CountAttempt, CancellationToken.None), call, status) is { } notRequeued)
                 {
-                    return LeaseLost(call, status);
+                    return notRequeued;
                 }
 
                 metrics.Retries.Add(1, fnTag, new("fault", DetachedCallMetrics.SnakeCase(decision.Fault.ToString())));
@@ -393,9 +394,9 @@ internal sealed partial class DetachedCallWorker(
                 var reason = decision.Reason!.Value;
                 var dead = ended with { DeadLetter = true, Error = reason == DetachedDeadLetterReason.MaxEventAge ? MaxEventAgeError(ended.Error) : ended.Error };
                 var onDeadLetter = await destinations.PrepareAsync(store, fn, dead, answer, CancellationToken.None);
-                if (!await CompleteAsync(calls, dead, lease, log, onDeadLetter))
+                if (NotStored(await CompleteAsync(calls, dead, lease, log, onDeadLetter), call, status) is { } notDead)
                 {
-                    return LeaseLost(call, status);
+                    return notDead;
                 }
 
                 metrics.DeadLetters.Add(1, fnTag, new("reason", DetachedCallMetrics.SnakeCase(reason.ToString())));
@@ -437,9 +438,9 @@ internal sealed partial class DetachedCallWorker(
 
     /// <summary>
     /// Stores the end of a call with its destination's call (<paramref name="followUp"/>) in one transaction;
-    /// <see langword="false"/> when the lease was lost (nothing was stored).
+    /// whether it was (nothing is when the lease was lost or the call removed with its fn).
     /// </summary>
-    private async Task<bool> CompleteAsync(ICallStore calls, Call ended, CallLease lease, CallLog? log, FollowUpCall? followUp)
+    private async Task<LeasedWrite> CompleteAsync(ICallStore calls, Call ended, CallLease lease, CallLog? log, FollowUpCall? followUp)
     {
         var write = await calls.CompleteCallAsync(ended, lease, log, followUp, CancellationToken.None);
         if (write == LeasedWrite.Stored && followUp is not null)
@@ -447,7 +448,26 @@ internal sealed partial class DetachedCallWorker(
             destinations.Queued(followUp, ended);
         }
 
-        return write != LeasedWrite.LeaseLost;
+        return write;
+    }
+
+    /// <summary>
+    /// What became of an attempt whose end <paramref name="write"/> did not store, or <see langword="null"/> when it
+    /// did: the lease had passed on, or the call went with its fn, so that it is neither logged nor counted as a
+    /// success, a retry or a dead letter.
+    /// </summary>
+    private DetachedAttempt? NotStored(LeasedWrite write, Call call, CallStatus? status) => write switch
+    {
+        LeasedWrite.LeaseLost => LeaseLost(call, status),
+        LeasedWrite.CallRemoved => Removed(call, status),
+        _ => null,
+    };
+
+    /// <summary>The call is gone: its fn (or the fn's app) was deleted while this attempt ran, and its calls went with it.</summary>
+    private DetachedAttempt Removed(Call call, CallStatus? status)
+    {
+        LogRemoved(logger, call.Id, call.FnId, call.Attempts, status is { } ended ? DetachedCallMetrics.Label(ended) : "not run");
+        return new DetachedAttempt(call.Id, DetachedSettlement.Removed, status);
     }
 
     /// <summary>Queues a call cut off by shutdown again, due at once, its attempt not counted.</summary>

@@ -3,7 +3,7 @@ namespace FnSharp.Server.Detached;
 /// <summary>Where a detached call is after an attempt.</summary>
 internal enum DetachedSettlement
 {
-    /// <summary>Stored as ended (success, or an error that is not retried: its fn was deleted).</summary>
+    /// <summary>Stored as ended (success, or an error that is not retried).</summary>
     Completed,
 
     /// <summary>Queued again for a retry.</summary>
@@ -23,4 +23,10 @@ internal enum DetachedSettlement
     /// before this node stored the end): the other attempt's outcome stands.
     /// </summary>
     LeaseLost,
+
+    /// <summary>
+    /// Nothing of it was stored because it is gone: its fn (or the fn's app) was deleted before its end, and its
+    /// calls went with it (<c>docs/api.md</c>, "Deleting a fn or an app"). Neither a success nor a dead letter.
+    /// </summary>
+    Removed,
 }

@@ -2,6 +2,7 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Testing;
 using FnSharp.Testing.Builders;
+using FnSharp.Testing.Logging;
 using Microsoft.AspNetCore.Http;
 
 namespace FnSharp.Agent.Tests.Runner;
@@ -81,6 +82,29 @@ public sealed class RunnerAgentFnRemovalTests : IAsyncLifetime
         Assert.Equal(1, _h.Driver.CreatedCountOf(fn.Id));
         Assert.Equal(0, _h.Driver.CallCount);
         Assert.Empty(_h.Agent.Stats());
+    }
+
+    [Fact]
+    public async Task FnRemoved_StartUnderWay_ItsLogLineCountsTheStart()
+    {
+        await _h.DisposeAsync();
+        var log = new CapturingLogger();
+        _h = new AgentHarness(logger: log);
+        var fn = _h.NewFn();
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var waiting = _h.SubmitAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
+
+        _h.Agent.FnRemoved(fn.Id);
+        await using var refused = await waiting;
+        gate.SetResult();
+        await _h.SettleAsync(h => h.Driver.StartingCount == 0 && h.Driver.LiveCountOf(fn.Id) == 0 && h.LiveContainers == 0);
+
+        var line = Assert.Single(log.Entries, e => e.EventId == 2090);
+        Assert.Equal(
+            $"Fn {fn.Id} was removed: removing its 0 idle container(s) now, its 0 busy one(s) as their calls end and those of its 1 start(s) under way as they end; 1 waiting call(s) refused (404)",
+            line.Message);
     }
 
     [Fact]

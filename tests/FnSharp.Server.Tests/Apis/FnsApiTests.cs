@@ -85,11 +85,29 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f","app_id":"APP","image":null}""", "image must be a string.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","config":{"k":1}}""", "config must be an object of string values: config.k is not.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","created_at":"yesterday"}""", "created_at must be an RFC 3339 time such as \"2026-12-05T10:00:00Z\".")]
+    [InlineData("""{"name":"\ud800","app_id":"APP","image":"i"}""", "name is not text: its string holds bytes that are not UTF-8 or an unpaired surrogate such as \\ud800.")]
+    [InlineData("{\n\"name\": \"f\", \"app_id\": \"APP\", \"image\": \"i\",\n\"config\": {\"k\": \"a\\udc00\"}}", "config.k is not text: its string holds bytes that are not UTF-8 or an unpaired surrogate such as \\ud800.")]
+    [InlineData("""{"name":5,"app_id":"APP","image":"i","config":{"k":"\ud800"}}""", "name must be a string.")]
     public async Task CreateFn_InvalidJson_DetailSaysWhereAndWhatToSend(string body, string detail)
     {
         var response = await _api.PostAsync("/v2/fns", body.Replace("APP", _appId, StringComparison.Ordinal));
 
         Assert.Equal((HttpStatusCode.BadRequest, "Invalid JSON", detail), (response.Status, response.Message, response.Detail));
+    }
+
+    [Fact]
+    public async Task CreateFn_NameNotUtf8_DetailSaysItIsNotText()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/fns")
+        {
+            Content = new ByteArrayContent([.. """{"app_id":"APP","image":"i","name":"f"""u8, 0xFF, .. "\"}"u8]),
+        };
+
+        var response = await _api.SendAsync(request);
+
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "Invalid JSON", "name is not text: its string holds bytes that are not UTF-8 or an unpaired surrogate such as \\ud800."),
+            (response.Status, response.Message, response.Detail));
     }
 
     [Fact]

@@ -583,6 +583,63 @@ public sealed class DetachedCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteFn_DetachedCallWaitingForItsContainer_RemovedNotADeadLetter()
+    {
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
+
+        using var deleted = await _h.Http.DeleteAsync(new Uri($"/v2/fns/{fnId}", UriKind.Relative));
+        var attempt = await _h.NextAttemptAsync(callId);
+        gate.SetResult();
+        var text = await _h.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var samples = Telemetry.PrometheusText.Samples(text, $"fn_id=\"{fnId}\"")
+            .Where(s => s.Key.StartsWith("fnsharp_async_", StringComparison.Ordinal))
+            .ToDictionary();
+
+        // The runner refused it (404, fn_removed), which would make a dead letter, but the call went with its fn.
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Removed, CallStatus.FnRemoved), attempt);
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["fnsharp_async_attempts_total{outcome=\"fn_removed\"}"] = 1,
+                ["fnsharp_async_calls_accepted_total{}"] = 1,
+                ["fnsharp_async_claims_total{}"] = 1,
+            },
+            samples);
+        var line = Assert.Single(_h.Logs.Logger.Entries, e => e.EventId is >= 1506 and <= 1520);
+        Assert.Equal(
+            (1520, $"Detached call {callId} of fn {fnId} ended on attempt 1 (fn_removed) after its fn (or the fn's app) was deleted: nothing of it is stored, as the fn's calls went with it"),
+            (line.EventId, line.Message));
+    }
+
+    [Fact]
+    public async Task DeleteFn_DetachedCallRunning_FinishesAndIsRemovedNotCompleted()
+    {
+        var release = new TaskCompletionSource();
+        _h.Driver.Handler = async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("done");
+        };
+        var (_, fnId) = await _h.CreateFnAsync("app", "fn");
+        var callId = await _h.InvokeDetachedAsync(fnId);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+
+        using var deleted = await _h.Http.DeleteAsync(new Uri($"/v2/fns/{fnId}", UriKind.Relative));
+        release.SetResult();
+        var attempt = await _h.NextAttemptAsync(callId);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(new DetachedAttempt(callId, DetachedSettlement.Removed, CallStatus.Success), attempt);
+        Assert.Null(await _h.Calls.GetCallAsync(fnId, callId, CancellationToken.None));
+        Assert.Equal([1520], _h.Logs.Logger.Entries.Where(e => e.EventId is >= 1506 and <= 1520).Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task Metrics_RetryThenDeadLetter_CountedPerFn()
     {
         _h.Driver.Handler = context =>

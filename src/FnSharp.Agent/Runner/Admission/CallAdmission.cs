@@ -151,7 +151,7 @@ internal sealed class CallAdmission
                 break;
             case TooBusyLimit.Memory:
                 RunnerLog.RefusedMemory(_logger, call.CallId, fnId, call.Fn.Memory, _tracker.TotalMemoryMiB);
-                detail = Invariant($"No memory was free for a container of the fn ({call.Fn.Memory} MiB) within the wait: the server's {_tracker.TotalMemoryMiB} MiB for containers are held by containers that are running calls.");
+                detail = Invariant($"No memory was free for a container of the fn ({call.Fn.Memory} MiB) within the wait: the server's {_tracker.TotalMemoryMiB} MiB for containers are held by containers that are running calls, starting, or kept hot (fnsharp.io/min-hot).");
                 break;
             case TooBusyLimit.ConcurrencyCap:
                 var cap = Core.Models.FnSharpAnnotations.MaxConcurrencyOf(call.Fn.Annotations) ?? 0;

@@ -279,18 +279,19 @@ internal sealed class SlotQueue : IContainerOwner
     /// 404 (<see cref="CallStatus.FnRemoved"/>), no container starts and its starts waiting for memory are withdrawn; the
     /// calls of a replaced configuration keep their place (they were made with it). The queue retires once empty.
     /// </summary>
-    /// <returns>The idle containers, for removal; and how many were busy and how many waiting calls were refused.</returns>
-    public (List<HotContainer> Idle, int Busy, int Refused) Drain(bool removed)
+    /// <returns>The idle containers, for removal; and how many were busy, how many starts were under way (a start waiting for memory included) and how many waiting calls were refused.</returns>
+    public (List<HotContainer> Idle, int Busy, int Starting, int Refused) Drain(bool removed)
     {
         var refused = 0;
         List<HotContainer> idle;
         int busy;
+        int starting;
         lock (_lock)
         {
             _removed |= removed;
             if (_retired || _stopped)
             {
-                return ([], 0, 0);
+                return ([], 0, 0, 0);
             }
 
             _draining = true;
@@ -311,6 +312,7 @@ internal sealed class SlotQueue : IContainerOwner
 
             _idle.Clear();
             busy = _busy.Count;
+            starting = _starting;
         }
 
         if (removed)
@@ -319,7 +321,7 @@ internal sealed class SlotQueue : IContainerOwner
         }
 
         _parts.Observer.StateChanged();
-        return (idle, busy, refused);
+        return (idle, busy, starting, refused);
     }
 
     /// <summary>Stops accepting calls: waiting calls are refused, idle containers are returned for removal.</summary>

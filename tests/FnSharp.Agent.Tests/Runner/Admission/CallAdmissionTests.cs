@@ -71,7 +71,7 @@ public sealed class CallAdmissionTests : IDisposable
     [InlineData(TooBusyLimit.WaitTime, "wait_time", "No container of the fn was free within the wait of 10000 ms (FN_MAX_WAIT_MSECS) or the call's deadline.")]
     [InlineData(TooBusyLimit.FnQueue, "fn_queue", "The fn already has 1000 calls waiting for a container (FN_MAX_QUEUED_PER_FN).")]
     [InlineData(TooBusyLimit.TotalQueue, "total_queue", "The server already has 10000 calls waiting for a container (FN_MAX_QUEUED_TOTAL).")]
-    [InlineData(TooBusyLimit.Memory, "memory", "No memory was free for a container of the fn (128 MiB) within the wait: the server's 4096 MiB for containers are held by containers that are running calls.")]
+    [InlineData(TooBusyLimit.Memory, "memory", "No memory was free for a container of the fn (128 MiB) within the wait: the server's 4096 MiB for containers are held by containers that are running calls, starting, or kept hot (fnsharp.io/min-hot).")]
     [InlineData(TooBusyLimit.ShuttingDown, "shutting_down", "The server is shutting down.")]
     public void Refuse_EachLimit_ReasonAndDetailNameIt(TooBusyLimit limit, string reason, string detail)
     {
