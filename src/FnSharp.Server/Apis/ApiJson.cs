@@ -158,6 +158,7 @@ internal static class ApiJson
             _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "an RFC 3339 time such as \"2026-12-05T10:00:00Z\"",
             _ when type.IsAssignableTo(typeof(IReadOnlyDictionary<string, string>)) => "an object of string values",
             _ when type.IsAssignableTo(typeof(IReadOnlyDictionary<string, JsonElement>)) => "an object",
+            _ when type.IsAssignableTo(typeof(IEnumerable<string>)) => "an array of strings",
             _ => null,
         };
     }

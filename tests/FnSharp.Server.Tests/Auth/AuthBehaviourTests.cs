@@ -93,6 +93,16 @@ public sealed class AuthBehaviourTests
     }
 
     [Fact]
+    public async Task CreateKey_ScopesNotAnArray_InvalidJsonDetailSaysAnArrayOfStrings()
+    {
+        await using var harness = new AuthHarness();
+
+        var reply = await harness.SendAsync("POST", "/v2/keys", AuthHarness.AdminToken, """{"name":"k","scopes":"admin"}""");
+
+        Assert.Equal((400, "Invalid JSON", "scopes must be an array of strings."), (reply.Status, reply.Message, reply.Json!.Value.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
     public async Task Start_PublicAddressWithoutKey_RefusesSayingHowToCreateOne()
     {
         await using var harness = new AuthHarness(adminToken: false);
