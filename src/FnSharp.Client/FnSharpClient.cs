@@ -260,17 +260,9 @@ public sealed class FnSharpClient
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        try
+        if (FnApiException.MessageOf(text) is { } message)
         {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message))
-            {
-                return message.GetString() ?? text;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not Fn's error body: show what the server sent.
+            return message;
         }
 
         return text.Length > 0 ? text : $"{(int)response.StatusCode} {response.ReasonPhrase}";

@@ -24,7 +24,6 @@ public sealed class DockerDriver : NodeContainerDriver
     /// <summary>The header whose value the FDK writes in its log frame markers, unless the fn's config names another.</summary>
     public const string LogFrameHeader = "Fn-Call-Id";
 
-    private readonly ImageCleaner _cleaner;
     private int _engineCgroupsChecked;
 
     /// <summary>Creates a driver for the engine at <see cref="DockerDriverOptions.Endpoint"/>.</summary>
@@ -36,7 +35,6 @@ public sealed class DockerDriver : NodeContainerDriver
     public DockerDriver(DockerDriverOptions options, TimeProvider time, ILogger<DockerDriver> logger, IMeterFactory? meterFactory = null)
         : base(options, time, logger, meterFactory)
     {
-        _cleaner = new ImageCleaner(Engine, options, Puller.Pulled, time, logger);
         if (!options.Endpoint.StartsWith("unix://", StringComparison.Ordinal))
         {
             Cgroups.Disable($"the engine at {options.Endpoint} may be on another host, whose cgroups this server cannot write");
@@ -48,18 +46,6 @@ public sealed class DockerDriver : NodeContainerDriver
 
     /// <summary>The cgroup, relative to the cgroup root, that the containers of fn <paramref name="fnId"/> are put under.</summary>
     internal string FnCgroupOf(string fnId) => Cgroups.PathOf(fnId);
-
-    /// <summary>
-    /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
-    /// <see cref="DockerDriverOptions.ImageCleanMaxBytes"/>, removes the least recently used of them that have been
-    /// unused for <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/> and that no fn names. Nothing when the
-    /// clean-up is off (the default).
-    /// </summary>
-    /// <param name="imagesInUse">The images the fns of the store name, as they name them: never removed.</param>
-    /// <param name="cancellationToken">Ends the round.</param>
-    /// <returns>The names removed.</returns>
-    public Task<IReadOnlyList<string>> CleanImagesAsync(IReadOnlyCollection<string> imagesInUse, CancellationToken cancellationToken) =>
-        _cleaner.CleanAsync(imagesInUse, cancellationToken);
 
     /// <summary>
     /// The image check (inspect, and a pull when the image is missing) runs beside the engine's create, not before it:

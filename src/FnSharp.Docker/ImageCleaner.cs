@@ -7,8 +7,8 @@ namespace FnSharp.Docker;
 /// <summary>
 /// Removes images this node pulled when they take more than <see cref="DockerDriverOptions.ImageCleanMaxBytes"/>
 /// (Fn's <c>FN_IMAGE_CLEAN_MAX_SIZE</c>): the least recently used first, only those unused for
-/// <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/>, until the pulled images fit again. Never an image the
-/// node did not pull (<see cref="PulledImages"/>), never one a fn of the store names, never one a container
+/// <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/>, until the pulled images fit again (the rule of
+/// <see cref="LeastRecentlyUsedCleanup"/>). Never an image the node did not pull (<see cref="PulledImages"/>), never one a fn of the store names, never one a container
 /// uses (the engine refuses it: removal is never forced), and never a name that now points at another image.
 /// </summary>
 internal sealed class ImageCleaner
@@ -52,29 +52,28 @@ internal sealed class ImageCleaner
             }
         }
 
-        var total = pulled.Sum(p => onHost[p.Id].Size);
-        if (total <= _options.ImageCleanMaxBytes)
-        {
-            return [];
-        }
-
         const double mib = 1024 * 1024;
-        DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib);
         var used = new HashSet<string>(imagesInUse.Select(Familiar), StringComparer.Ordinal);
         var oldest = _time.GetUtcNow() - TimeSpan.FromMilliseconds(_options.ImageCleanMinAgeMs);
-        var removed = new List<string>();
-        foreach (var image in pulled.Where(p => p.LastUsed <= oldest).OrderBy(p => p.LastUsed))
-        {
-            if (total <= _options.ImageCleanMaxBytes)
-            {
-                break;
-            }
+        var removed = await LeastRecentlyUsedCleanup.RunAsync(
+            pulled,
+            p => onHost[p.Id].Size,
+            p => p.LastUsed,
+            _options.ImageCleanMaxBytes,
+            oldest,
+            total => DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib),
+            TryRemoveAsync,
+            cancellationToken);
+        return [.. removed.Select(p => Familiar(p.Name))];
 
+        // The bytes the removal freed (none while other names hold the image), or null when it may not go.
+        async Task<long?> TryRemoveAsync(PulledImage image)
+        {
             var listed = onHost[image.Id];
             var names = (listed.RepoTags ?? []).Concat(listed.RepoDigests ?? []).ToList();
             if (used.Contains(Familiar(image.Name)) || names.Any(used.Contains))
             {
-                continue;
+                return null;
             }
 
             // Only the name it was pulled by, and only while that name still points at this image: a name someone
@@ -82,7 +81,7 @@ internal sealed class ImageCleaner
             var name = Familiar(image.Name);
             if (!names.Contains(name, StringComparer.Ordinal))
             {
-                continue;
+                return null;
             }
 
             try
@@ -92,23 +91,21 @@ internal sealed class ImageCleaner
             catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
             {
                 DockerLog.CleanupFailed(_logger, name, e.StatusCode == HttpStatusCode.Conflict ? "a container uses it" : "it is gone");
-                continue;
-            }
-
-            removed.Add(name);
-            if ((listed.RepoTags?.Count ?? 0) <= 1)
-            {
-                // The last name went, and the image with it.
-                total -= listed.Size;
-                _pulled.Remove(image.Id);
+                return null;
             }
 
             DockerLog.CleanupRemoved(_logger, name, image.Id, listed.Size / mib, image.LastUsed);
-        }
+            if ((listed.RepoTags?.Count ?? 0) > 1)
+            {
+                return 0;
+            }
 
-        return removed;
+            // The last name went, and the image with it.
+            _pulled.Remove(image.Id);
+            return listed.Size;
+        }
     }
 
-    // A name as the engine lists it (Docker Hub's prefix left out, :latest added), or the name itself when it does not parse.
-    private static string Familiar(string image) => ImageReference.TryParse(image)?.Familiar ?? image;
+    /// <summary>A name as the engine lists it (Docker Hub's prefix left out, <c>:latest</c> added), or the name itself when it does not parse.</summary>
+    public static string Familiar(string image) => ImageReference.TryParse(image)?.Familiar ?? image;
 }

@@ -16,6 +16,7 @@ namespace FnSharp.Docker;
 /// </summary>
 public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
+    private readonly ImageCleaner _cleaner;
     private int _disposed;
 
     /// <summary>Makes the engine's client, the image puller and the fn cgroups of <paramref name="options"/>' node.</summary>
@@ -31,6 +32,7 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
         Engine = new DockerEngineClient(options, Metrics, time);
         Puller = new ImagePuller(Engine, options, time, logger);
         Cgroups = new FnCgroups(options.CgroupRoot, options.Node, logger);
+        _cleaner = new ImageCleaner(Engine, options, Puller.Pulled, time, logger);
     }
 
     /// <summary>The driver's settings.</summary>
@@ -77,6 +79,18 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
             throw DockerEngineClient.Unreachable(Options.Endpoint, e);
         }
     }
+
+    /// <summary>
+    /// One round of the image clean-up (<see cref="ImageCleaner"/>): when the images this driver pulled take more than
+    /// <see cref="DockerDriverOptions.ImageCleanMaxBytes"/>, removes the least recently used of them that have been
+    /// unused for <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/> and that no fn names. Nothing when the
+    /// clean-up is off (the default).
+    /// </summary>
+    /// <param name="imagesInUse">The images the fns of the store name, as they name them: never removed.</param>
+    /// <param name="cancellationToken">Ends the round.</param>
+    /// <returns>The names removed.</returns>
+    public Task<IReadOnlyList<string>> CleanImagesAsync(IReadOnlyCollection<string> imagesInUse, CancellationToken cancellationToken) =>
+        _cleaner.CleanAsync(imagesInUse, cancellationToken);
 
     /// <inheritdoc/>
     public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);

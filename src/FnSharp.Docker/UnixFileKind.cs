@@ -3,8 +3,11 @@ namespace FnSharp.Docker;
 /// <summary>The type of a file as <c>lstat</c> reports it (the <c>S_IFMT</c> bits of <c>st_mode</c>).</summary>
 internal enum UnixFileKind
 {
-    /// <summary>Any type this driver does not care to tell apart (directory, device, FIFO, ...).</summary>
+    /// <summary>Any type this driver does not care to tell apart (device, FIFO, ...).</summary>
     Other,
+
+    /// <summary>A directory.</summary>
+    Directory,
 
     /// <summary>A regular file.</summary>
     Regular,

@@ -36,7 +36,7 @@ public sealed class SocketLinkTests : IDisposable
         Assert.Equal(UnixFileKind.Socket, UnixFiles.GetKind(socketPath));
         Assert.Equal(UnixFileKind.SymbolicLink, UnixFiles.GetKind(link));
         Assert.Equal(UnixFileKind.Regular, UnixFiles.GetKind(file));
-        Assert.Equal(UnixFileKind.Other, UnixFiles.GetKind(_directory));
+        Assert.Equal(UnixFileKind.Directory, UnixFiles.GetKind(_directory));
         Assert.Null(UnixFiles.GetKind(Path.Combine(_directory, "missing")));
     }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace FnSharp.Storage.Postgres.Tests;
 
-/// <summary>What only the PostgreSQL store does: its migrations under an advisory lock.</summary>
+/// <summary>What only the PostgreSQL store does: its migrations under an advisory lock, its row locks between nodes.</summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class PostgresDataStoreTests : IAsyncLifetime
 {
@@ -60,6 +60,33 @@ public sealed class PostgresDataStoreTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresDataStore.OpenAsync(_database.Url, CancellationToken.None));
 
         Assert.Contains("schema version 999", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoveFnAsync_WhileAnotherNodeWritesACallRecordOfIt_TheRecordRemovedWithTheFn()
+    {
+        // Another node's batch of records, by hand in the shape of InsertCallRecordsAsync: its fns locked FOR SHARE,
+        // then the record; the removal starts before that batch commits, and must not leave its record behind.
+        await using var store = await PostgresDataStore.OpenAsync(_database.Url, CancellationToken.None);
+        var app = await store.InsertAppAsync(new App { Id = "A1", Name = "a" }, CancellationToken.None);
+        var fn = await store.InsertFnAsync(new Fn { Id = "F1", AppId = app.Id, Name = "f", Image = "i" }.WithDefaults(), CancellationToken.None);
+        await using var connection = new NpgsqlConnection(PostgresDataStore.ConnectionStringFromUrl(_database.Url));
+        await connection.OpenAsync();
+        await using var batch = await connection.BeginTransactionAsync();
+        await using (var write = new NpgsqlCommand(
+            "SELECT id FROM fns WHERE id = 'F1' ORDER BY id FOR SHARE; " +
+            "INSERT INTO calls (id, app_id, fn_id, type, status, created_at, attempts, dead_letter) VALUES ('C1', 'A1', 'F1', 'sync', 'success', 0, 1, FALSE)",
+            connection,
+            batch))
+        {
+            await write.ExecuteNonQueryAsync();
+        }
+
+        var removal = store.RemoveFnAsync(fn.Id, CancellationToken.None);
+        await batch.CommitAsync();
+
+        Assert.True(await removal);
+        Assert.Null(await store.GetCallAsync(fn.Id, "C1", CancellationToken.None));
     }
 
     private async Task<List<long>> VersionsAsync()

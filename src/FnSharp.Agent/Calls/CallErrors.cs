@@ -51,6 +51,12 @@ public static class CallErrors
         500,
         (reason is null ? NodeFaultPrefix : NodeFaultPrefix + ": " + reason) + " (not a fault of the function or its FDK: the server's operator must fix the node)");
 
+    /// <summary>
+    /// 404: the fn <paramref name="fnId"/> was removed (or its app) before the call had a container: the message of a fn not
+    /// found (Fn's <c>Fn not found</c>), and when.
+    /// </summary>
+    public static ApiError FnRemoved(string fnId) => new(404, $"Fn not found: fn {fnId} was deleted before this call got a container");
+
     /// <summary>The start of the 400 for a fn bigger than the node (Fn's message, which said no more).</summary>
     public const string CannotAllocatePrefix = "Requested CPU/Memory cannot be allocated";
 

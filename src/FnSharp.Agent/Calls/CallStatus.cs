@@ -44,4 +44,10 @@ public enum CallStatus
 
     /// <summary>The node could not prepare a container for the call (its socket directory could not be made): 500, the node's fault, not the function's.</summary>
     NodeFault,
+
+    /// <summary>
+    /// The fn was removed (or its app) while the call waited for a container, or between its lookup and its arrival at
+    /// the runner (404, <see cref="CallErrors.FnRemoved"/>); calls already running on a container finish.
+    /// </summary>
+    FnRemoved,
 }

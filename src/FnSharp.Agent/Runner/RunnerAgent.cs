@@ -224,6 +224,8 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     /// <paramref name="fn"/> was created or updated (it is about to be called): a container of its configuration in
     /// <paramref name="app"/> is created ahead of demand, not started, when <c>FN_PRECREATE_MAX</c> and the node's free
     /// memory allow, so that its first cold start only starts it; those held for its earlier configurations are removed.
+    /// The hot containers of its earlier configurations (an update of its image, memory, timeouts or config) go too: the
+    /// idle ones at once, the busy ones as their calls end (<see cref="Drain"/>).
     /// Without <paramref name="createAhead"/> (a node sharing its store with others, where the load balancer sends the
     /// fn's calls to its home node, most often not the one that took the API request) none is created: a container
     /// created here would wait unused. The node that served the fn still creates one when the fn's last container goes.
@@ -234,24 +236,43 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(fn);
         var key = SlotKey.Of(app, fn);
         _preCreated.FnChanged(fn.Id, key, _slots.Values.Where(s => s.Fn.Id == fn.Id).Select(s => s.Key).ToList());
+        Drain(_slots.Values.Where(s => s.Fn.Id == fn.Id && s.Key != key), removed: false);
         if (createAhead)
         {
             _preCreated.Offer(app, fn, key);
         }
     }
 
-    /// <summary>The fn <paramref name="fnId"/> was removed: the containers created ahead for it are removed, and none is made again.</summary>
-    public void FnRemoved(string fnId) => _preCreated.FnRemoved(fnId);
+    /// <summary>
+    /// The fn <paramref name="fnId"/> was removed: its containers go (<see cref="Drain"/>): the idle ones at once, through the
+    /// engine operations' limit as background work, the busy ones as their calls end; the calls waiting for one of its
+    /// containers get 404 (<see cref="CallStatus.FnRemoved"/>), as does a call of it that arrives later (it looked the fn
+    /// up before the removal); none of its containers starts or is created ahead again.
+    /// </summary>
+    public void FnRemoved(string fnId)
+    {
+        _preCreated.FnRemoved(fnId);
+        Drain(_slots.Values.Where(s => s.Fn.Id == fnId), removed: true);
+    }
 
-    /// <summary>The app was updated (its config is its fns'): the containers created ahead for configurations it changed are removed.</summary>
+    /// <summary>
+    /// The app was updated (its config is its fns'): the containers created ahead for configurations it changed are removed,
+    /// and the hot containers of those configurations go as after a fn's update (see <see cref="FnChanged"/>).
+    /// </summary>
     public void AppChanged(App app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        _preCreated.AppChanged(app, _slots.Values.Where(s => s.App.Id == app.Id && SlotKey.Of(app, s.Fn) != s.Key).Select(s => s.Key).ToList());
+        var replaced = _slots.Values.Where(s => s.App.Id == app.Id && SlotKey.Of(app, s.Fn) != s.Key).ToList();
+        _preCreated.AppChanged(app, replaced.Select(s => s.Key).ToList());
+        Drain(replaced, removed: false);
     }
 
-    /// <summary>The app <paramref name="appId"/> was removed with its fns: the containers created ahead for them are removed, and none is made again.</summary>
-    public void AppRemoved(string appId) => _preCreated.AppRemoved(appId);
+    /// <summary>The app <paramref name="appId"/> was removed with its fns: each of its fns goes as in <see cref="FnRemoved"/>.</summary>
+    public void AppRemoved(string appId)
+    {
+        _preCreated.AppRemoved(appId);
+        Drain(_slots.Values.Where(s => s.App.Id == appId), removed: true);
+    }
 
     /// <summary>A snapshot of every slot queue.</summary>
     public IReadOnlyList<SlotStats> Stats() => [.. _slots.Values.Select(s => s.Stats())];
@@ -279,13 +300,50 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _lifetime.Dispose();
     }
 
+    /// <summary>
+    /// Drains <paramref name="slots"/> (<see cref="SlotQueue.Drain"/>), whose fn was removed (<paramref name="removed"/>) or
+    /// whose configuration was replaced: their idle containers are removed now, as background work (no call waits on
+    /// them); a queue left with nothing is forgotten at once, the others once their last container is removed.
+    /// </summary>
+    private void Drain(IEnumerable<SlotQueue> slots, bool removed)
+    {
+        foreach (var slot in slots.ToList())
+        {
+            var (idle, busy, refused) = slot.Drain(removed);
+            if (removed)
+            {
+                RunnerLog.FnRemoved(_logger, slot.Fn.Id, idle.Count, busy, refused);
+            }
+            else
+            {
+                RunnerLog.ConfigurationReplaced(_logger, slot.Fn.Id, idle.Count, busy);
+            }
+
+            foreach (var container in idle)
+            {
+                _lifetime.Track(_containers.RemoveAsync(container));
+            }
+
+            ForgetIfEmpty(slot);
+        }
+    }
+
     /// <summary>An admitted call: its slot queue gets it a container (or refuses it), the dispatcher runs it there.</summary>
     private async Task<CallResult> RunAsync(CallRequest call, CancellationToken cancellationToken)
     {
         var key = SlotKey.Of(call.App, call.Fn);
         while (true)
         {
-            var slot = _slots.GetOrAdd(key, static (k, s) => new SlotQueue(k, s.Call.App, s.Call.Fn, s.Parts), (Call: call, Parts: _parts));
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                slot = _slots.GetOrAdd(key, static (k, s) => new SlotQueue(k, s.Call.App, s.Call.Fn, s.Parts), (Call: call, Parts: _parts));
+                if (_preCreated.IsRemoved(call.App.Id, call.Fn.Id))
+                {
+                    // The call looked its fn up before the fn's removal, which drained the queues it saw: this one is
+                    // drained too (the removal is remembered first), so that it refuses the call and starts nothing.
+                    Drain([slot], removed: true);
+                }
+            }
             var grant = await slot.AcquireAsync(call, cancellationToken);
             if (grant.Container is { } container)
             {

@@ -119,6 +119,13 @@ internal static partial class RunnerLog
     [LoggerMessage(2044, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, cannot allocate: it asks {MemoryMiB} MiB and containers may have {TotalMiB} MiB in total")]
     public static partial void CannotAllocate(ILogger logger, string callId, string fnId, long memoryMiB, long totalMiB);
 
+    // 2090-2091: a fn removed or its configuration replaced.
+    [LoggerMessage(2090, LogLevel.Information, "Fn {FnId} was removed: removing its {Idle} idle container(s) now and its {Busy} busy one(s) as their calls end; {Refused} waiting call(s) refused (404)")]
+    public static partial void FnRemoved(ILogger logger, string fnId, int idle, int busy, int refused);
+
+    [LoggerMessage(2091, LogLevel.Debug, "A configuration of fn {FnId} was replaced: removing its {Idle} idle container(s) now and its {Busy} busy one(s) as their calls end")]
+    public static partial void ConfigurationReplaced(ILogger logger, string fnId, int idle, int busy);
+
     // 2080-2089: containers created ahead of demand (issue 17).
     [LoggerMessage(2080, LogLevel.Debug, "Created container {ContainerId} ahead of demand for fn {FnId}: its next cold start only starts it")]
     public static partial void PreCreated(ILogger logger, string containerId, string fnId);

@@ -45,7 +45,7 @@ internal static class InvokeCommand
                 string.Create(CultureInfo.InvariantCulture, $"Waiting for the answer of {owner.Name} {target.Name} (its timeout is {target.Timeout} s)"),
                 cancellationToken);
             var status = (int)result.StatusCode;
-            var serverMessage = status >= 400 ? MessageOf(result.Body) : null;
+            var serverMessage = status >= 400 ? FnApiException.MessageOf(result.Body) : null;
             if (context.Json)
             {
                 await context.WriteJsonAsync(new InvocationOutput(status, result.CallId, result.ContentType, result.Body));
@@ -131,10 +131,8 @@ internal static class InvokeCommand
             throw new CliException(string.Create(CultureInfo.InvariantCulture, $"the server at {context.ApiUrl} ran the call synchronously ({status}) instead of queueing it (202): it does not support detached calls"));
         }
 
-        throw new FnApiException(result.StatusCode, MessageOf(result.Body) ?? (result.Body.Length > 0 ? result.Body : result.StatusCode.ToString()));
+        throw new FnApiException(result.StatusCode, FnApiException.MessageOf(result.Body) ?? (result.Body.Length > 0 ? result.Body : result.StatusCode.ToString()));
     }
-
-    private static string? MessageOf(string body) => JsonProperty(body, "message");
 
     private static string? JsonProperty(string body, string name)
     {

@@ -9,6 +9,13 @@ public static class ApiErrors
     /// <summary>400: the body is not valid JSON.</summary>
     public static readonly ApiError InvalidJson = new(400, "Invalid JSON");
 
+    /// <summary>
+    /// 400 <see cref="InvalidJson"/> with Fn's message, and where the body went wrong in FnSharp's <c>detail</c>
+    /// (the field and the kind of value it takes, or the line and byte at which the body stopped parsing).
+    /// </summary>
+    /// <param name="detail">What to fix, for people: never exception text.</param>
+    public static ApiError InvalidJsonAt(string detail) => InvalidJson with { Detail = detail };
+
     /// <summary>400: the resource has no name.</summary>
     public static readonly ApiError MissingName = new(400, "Missing Name");
 

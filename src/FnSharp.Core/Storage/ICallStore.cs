@@ -80,7 +80,9 @@ public interface ICallStore
 
     /// <summary>
     /// Stores the records (and logs) of ended synchronous calls in one transaction, written in batches
-    /// off the call path. A record whose id exists already is left as it is.
+    /// off the call path. A record whose id exists already is left as it is. A record or log whose fn is no longer
+    /// stored (the call ended after its fn or app was removed) is dropped: a fn's calls go with it, including those that
+    /// were running at its removal.
     /// </summary>
     Task InsertCallRecordsAsync(IReadOnlyList<Call> calls, IReadOnlyList<CallLog> logs, CancellationToken cancellationToken);
 

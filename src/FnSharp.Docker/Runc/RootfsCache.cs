@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Docker.Runc;
@@ -10,12 +11,31 @@ namespace FnSharp.Docker.Runc;
 /// system, and GNU <c>tar</c> unpacks it as root with owners, modes and links kept; the container is removed. The mount
 /// points the spec needs (<c>/proc</c>, <c>/dev</c>, <c>/sys</c>, <c>/tmp</c>, <c>/tmp/iofs</c>, the working
 /// directory) are made at unpack time, since the root is read-only to runc. An unpack goes to a temporary directory
-/// renamed into place at its end, so a half-done one is never used; one unpack per image at a time.
+/// renamed into place at its end, so a half-done one is never used; one unpack per image at a time. Beside
+/// <c>rootfs/</c> each image's directory keeps what the clean-up (<see cref="RootfsCleaner"/>) reads: the bytes it
+/// takes (<c>size</c>, measured once the unpack is done), the name it was unpacked for (<c>image</c>), and its last use
+/// (the time of <c>used</c>, set when a container of it is made and when one is removed). Containers hold their image's
+/// directory with a <see cref="RootfsLease"/>.
 /// </summary>
 internal sealed class RootfsCache
 {
     /// <summary>The name prefix of the engine's containers made to export an image.</summary>
     public const string UnpackPrefix = "fnsharp-unpack-";
+
+    /// <summary>The file, in an image's directory, that holds the bytes the directory takes (decimal text).</summary>
+    public const string SizeFile = "size";
+
+    /// <summary>The file, in an image's directory, that holds the name the image was unpacked for.</summary>
+    public const string ImageFile = "image";
+
+    /// <summary>The file, in an image's directory, whose time of last change is the image's last use.</summary>
+    public const string UsedFile = "used";
+
+    /// <summary>The part of a directory's name under <c>images/</c> that marks an unpack under way, before the node and a random tail.</summary>
+    public const string UnpackingMark = ".unpacking-";
+
+    /// <summary>The part of a directory's name under <c>images/</c> that marks a removal under way, before the node and a random tail.</summary>
+    public const string RemovingMark = ".removing-";
 
     private static readonly string[] MountPoints = ["proc", "dev", "sys", "tmp", "tmp/iofs"];
 
@@ -38,12 +58,169 @@ internal sealed class RootfsCache
     /// <summary>The directory of the image <paramref name="imageId"/>'s root filesystem (it may not exist yet).</summary>
     public string PathOf(string imageId) => Path.Combine(_imagesDir, DirectoryName(imageId), "rootfs");
 
-    /// <summary>The root filesystem of the image <paramref name="imageId"/> (the engine's id), unpacked first when missing.</summary>
+    /// <summary>
+    /// A container's hold on the root filesystem of the image <paramref name="imageId"/> (the engine's id), unpacked
+    /// first when missing: the clean-up leaves it until the lease is disposed. A root filesystem the clean-up took
+    /// between the check and the lock is unpacked again.
+    /// </summary>
     /// <param name="imageId">The engine's image id (<c>sha256:...</c>).</param>
+    /// <param name="image">The image's name as the fn gives it, kept with an unpack for the clean-up's log.</param>
     /// <param name="workingDir">The image's working directory, made in it when missing.</param>
     /// <param name="cancellationToken">Stops waiting; an unpack that others may wait for goes on.</param>
     /// <exception cref="ContainerStartException"><see cref="ContainerStartError.ImageRefused"/> when the image's file system cannot serve as a read-only root.</exception>
-    public async Task<string> EnsureAsync(string imageId, string? workingDir, CancellationToken cancellationToken)
+    /// <exception cref="IOException">The image's directory could not be locked.</exception>
+    public async Task<RootfsLease> AcquireAsync(string imageId, string image, string? workingDir, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var rootfs = await EnsureAsync(imageId, image, workingDir, cancellationToken);
+            var directory = Path.GetDirectoryName(rootfs)!;
+            if (RootfsLock.Shared(directory) is { } held)
+            {
+                try
+                {
+                    if (Directory.Exists(rootfs))
+                    {
+                        Touch(directory);
+                        return new RootfsLease(rootfs, held, () => TryTouch(directory));
+                    }
+                }
+                catch
+                {
+                    held.Dispose();
+                    throw;
+                }
+
+                held.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes what an earlier run of node <paramref name="node"/> left half done under <paramref name="imagesDir"/>:
+    /// unpacks cut off (their temporary directories) and root filesystems whose removal was cut off.
+    /// </summary>
+    /// <returns>The directories removed.</returns>
+    public static IReadOnlyList<string> RemoveUnfinished(string imagesDir, string node)
+    {
+        if (!Directory.Exists(imagesDir))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var mark in new[] { UnpackingMark, RemovingMark })
+        {
+            foreach (var directory in Directory.GetDirectories(imagesDir, "*" + mark + Sanitize(node) + "-*"))
+            {
+                DockerDriver.DeleteDirectory(directory);
+                removed.Add(directory);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// The images unpacked under <paramref name="imagesDir"/>, in the order of their ids (unpacks and removals under
+    /// way left out). A directory with no <c>size</c> (unpacked before sizes were kept, or its measure cut off) is measured now and its size kept;
+    /// one with no <c>used</c> was last used when it was unpacked.
+    /// </summary>
+    public static IReadOnlyList<UnpackedImage> ListUnpacked(string imagesDir)
+    {
+        if (!Directory.Exists(imagesDir))
+        {
+            return [];
+        }
+
+        var unpacked = new List<UnpackedImage>();
+        foreach (var directory in Directory.GetDirectories(imagesDir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Contains('.', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var sizeFile = Path.Combine(directory, SizeFile);
+            var imageFile = Path.Combine(directory, ImageFile);
+            var usedFile = Path.Combine(directory, UsedFile);
+            try
+            {
+                // 0 is the placeholder of a measure that was cut off: no directory takes no room.
+                if (!(File.Exists(sizeFile) && long.TryParse(File.ReadAllText(sizeFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0))
+                {
+                    size = MeasureAndKeep(directory);
+                }
+
+                var lastUsed = new DateTimeOffset(File.Exists(usedFile) ? File.GetLastWriteTimeUtc(usedFile) : Directory.GetLastWriteTimeUtc(directory), TimeSpan.Zero);
+                var image = File.Exists(imageFile) ? File.ReadAllText(imageFile).Trim() : null;
+                unpacked.Add(new UnpackedImage("sha256:" + name, directory, image, size, lastUsed));
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+            {
+                // Removed meanwhile, by another node's clean-up.
+            }
+        }
+
+        return unpacked;
+    }
+
+    /// <summary>
+    /// The bytes <paramref name="directory"/> takes on disk, as <c>du -s -B1</c> counts them: the blocks of every file
+    /// and directory under it, links not followed, a file with several names (hard links) once.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">There is no such directory.</exception>
+    public static long MeasureBytes(string directory)
+    {
+        var seen = new HashSet<(ulong, ulong)>();
+        var pending = new Stack<string>([directory]);
+        long total = 0;
+        while (pending.TryPop(out var path))
+        {
+            if (UnixFiles.Stat(path) is not { } stat)
+            {
+                if (path == directory)
+                {
+                    throw new DirectoryNotFoundException($"{directory} does not exist");
+                }
+
+                continue;
+            }
+
+            if (!seen.Add((stat.Device, stat.Inode)))
+            {
+                continue;
+            }
+
+            total += stat.AllocatedBytes;
+            if (stat.Kind == UnixFileKind.Directory)
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(path))
+                {
+                    pending.Push(entry);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Measures <paramref name="directory"/> (<see cref="MeasureBytes"/>) and keeps the size in its <c>size</c>,
+    /// which is written first so that the size counts it too (its one block).
+    /// </summary>
+    private static long MeasureAndKeep(string directory)
+    {
+        var sizeFile = Path.Combine(directory, SizeFile);
+        File.WriteAllText(sizeFile, "0");
+        var size = MeasureBytes(directory);
+        File.WriteAllText(sizeFile, size.ToString(CultureInfo.InvariantCulture));
+        return size;
+    }
+
+    /// <summary>The root filesystem of the image <paramref name="imageId"/>, unpacked first when missing.</summary>
+    private async Task<string> EnsureAsync(string imageId, string image, string? workingDir, CancellationToken cancellationToken)
     {
         var rootfs = PathOf(imageId);
         if (Directory.Exists(rootfs))
@@ -51,7 +228,7 @@ internal sealed class RootfsCache
             return rootfs;
         }
 
-        var unpack = _unpacks.GetOrAdd(imageId, id => new Lazy<Task<string>>(() => UnpackAsync(id, workingDir)));
+        var unpack = _unpacks.GetOrAdd(imageId, id => new Lazy<Task<string>>(() => UnpackAsync(id, image, workingDir)));
         try
         {
             return await unpack.Value.WaitAsync(cancellationToken);
@@ -65,25 +242,36 @@ internal sealed class RootfsCache
         }
     }
 
-    /// <summary>Removes unpacks that an earlier run left half done (their temporary directories).</summary>
-    public void RemoveUnfinished()
+    /// <summary>Marks the image's directory used now (the clean-up takes the least recently used first).</summary>
+    private void Touch(string directory)
     {
-        if (!Directory.Exists(_imagesDir))
+        var used = Path.Combine(directory, UsedFile);
+        if (!File.Exists(used))
         {
-            return;
+            File.WriteAllBytes(used, []);
         }
 
-        foreach (var directory in Directory.GetDirectories(_imagesDir, "*.unpacking-" + Sanitize(_node) + "-*"))
+        File.SetLastWriteTimeUtc(used, _time.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary><see cref="Touch"/> where a failure must not fail the caller (a container's removal): the use goes unrecorded.</summary>
+    private void TryTouch(string directory)
+    {
+        try
         {
-            DockerDriver.DeleteDirectory(directory);
+            Touch(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RuncLog.UseNotRecorded(_logger, e, directory);
         }
     }
 
-    private async Task<string> UnpackAsync(string imageId, string? workingDir)
+    private async Task<string> UnpackAsync(string imageId, string image, string? workingDir)
     {
         var began = _time.GetTimestamp();
         var final = Path.Combine(_imagesDir, DirectoryName(imageId));
-        var temporary = final + ".unpacking-" + Sanitize(_node) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var temporary = final + UnpackingMark + Sanitize(_node) + "-" + Guid.NewGuid().ToString("N")[..8];
         var rootfs = Path.Combine(temporary, "rootfs");
         Directory.CreateDirectory(rootfs);
         try
@@ -96,6 +284,9 @@ internal sealed class RootfsCache
             }
 
             File.SetUnixFileMode(Path.Combine(rootfs, "tmp"), (UnixFileMode)0b1_111_111_111);
+            await File.WriteAllTextAsync(Path.Combine(temporary, ImageFile), image, CancellationToken.None);
+            Touch(temporary);
+            var size = MeasureAndKeep(temporary);
             try
             {
                 Directory.Move(temporary, final);
@@ -106,7 +297,7 @@ internal sealed class RootfsCache
                 DockerDriver.DeleteDirectory(temporary);
             }
 
-            RuncLog.Unpacked(_logger, imageId, _time.GetElapsedTime(began).TotalMilliseconds);
+            RuncLog.Unpacked(_logger, image, imageId, size / (1024.0 * 1024), _time.GetElapsedTime(began).TotalMilliseconds);
             return Path.Combine(final, "rootfs");
         }
         catch
@@ -221,8 +412,8 @@ internal sealed class RootfsCache
         }
     }
 
-    // An image id (sha256:HEX) as a directory name.
-    private static string DirectoryName(string imageId) => Sanitize(imageId.Replace("sha256:", string.Empty, StringComparison.Ordinal));
+    /// <summary>An image id (<c>sha256:HEX</c>) as the name of its directory under <c>images/</c>.</summary>
+    public static string DirectoryName(string imageId) => Sanitize(imageId.Replace("sha256:", string.Empty, StringComparison.Ordinal));
 
     /// <summary><paramref name="text"/> with every character but letters, digits, <c>_</c>, <c>.</c> and <c>-</c> made <c>_</c>.</summary>
     public static string Sanitize(string text) =>

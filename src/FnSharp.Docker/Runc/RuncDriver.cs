@@ -20,6 +20,8 @@ namespace FnSharp.Docker.Runc;
 public sealed class RuncDriver : NodeContainerDriver
 {
     private readonly RootfsCache _rootfs;
+    private readonly RootfsCleaner _rootfsCleaner;
+    private readonly string _imagesDir;
     private readonly RuncCli _runc;
     private readonly string _bundlesDir;
     private readonly string? _initPath;
@@ -44,7 +46,9 @@ public sealed class RuncDriver : NodeContainerDriver
         var node = RootfsCache.Sanitize(options.Node);
         var nodeDir = Path.Combine(runc.StateDir, "nodes", node);
         _bundlesDir = Path.Combine(nodeDir, "bundles");
-        _rootfs = new RootfsCache(Engine, Path.Combine(runc.StateDir, "images"), options.Node, time, logger);
+        _imagesDir = Path.Combine(runc.StateDir, "images");
+        _rootfs = new RootfsCache(Engine, _imagesDir, options.Node, time, logger);
+        _rootfsCleaner = new RootfsCleaner(_imagesDir, options.Node, options, time, logger);
         var runcPath = runc.ResolveRuncPath()!;
         _runc = new RuncCli(runcPath, Path.Combine(nodeDir, "state"), Metrics, time);
         _initPath = runc.HasInit ? runc.InitPath : null;
@@ -85,13 +89,16 @@ public sealed class RuncDriver : NodeContainerDriver
             throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}' declares neither ENTRYPOINT nor CMD: there is nothing to run");
         }
 
-        var rootfs = await _rootfs.EnsureAsync(ensured.Image.ID, config?.WorkingDir, cancellationToken);
+        // Held until the container is removed, so that the clean-up leaves its root filesystem.
+        var lease = await _rootfs.AcquireAsync(ensured.Image.ID, spec.Image, config?.WorkingDir, cancellationToken);
+        var rootfs = lease.Path;
         var (user, problem) = OciUser.Resolve(
             Options.Hardening.User is { Length: > 0 } forced ? forced : config?.User,
             ReadImageFile(rootfs, "passwd"),
             ReadImageFile(rootfs, "group"));
         if (user is null)
         {
+            lease.Dispose();
             throw new ContainerStartException(ContainerStartError.ImageRefused, $"image '{spec.Image}': {problem}");
         }
 
@@ -139,6 +146,7 @@ public sealed class RuncDriver : NodeContainerDriver
                 Removed = () =>
                 {
                     cgroup.Dispose();
+                    lease.Dispose();
                     return ForgetAsync(id);
                 },
             };
@@ -146,11 +154,43 @@ public sealed class RuncDriver : NodeContainerDriver
         catch
         {
             cgroup.Dispose();
+            lease.Dispose();
             await ForgetAsync(id);
             DockerDriver.DeleteDirectory(bundleDir);
             DockerDriver.DeleteDirectory(iofsDir);
             throw;
         }
+    }
+
+    /// <summary>
+    /// One round of the clean-up of the root filesystems unpacked for runc (<see cref="RootfsCleaner"/>): when they take
+    /// more than <see cref="DockerDriverOptions.ImageCleanMaxBytes"/>, removes the least recently used of them that have
+    /// been unused for <see cref="DockerDriverOptions.ImageCleanMinAgeMs"/>, that no container holds and whose image no
+    /// fn names (by the names the engine lists for each image id). Nothing when the clean-up is off (the default).
+    /// </summary>
+    /// <param name="imagesInUse">The images the fns of the store name, as they name them: their root filesystems stay.</param>
+    /// <param name="cancellationToken">Ends the round.</param>
+    /// <returns>The ids of the images whose root filesystems were removed.</returns>
+    /// <exception cref="DockerApiException">The engine failed to list its images (nothing was removed).</exception>
+    public async Task<IReadOnlyList<string>> CleanRootfsAsync(IReadOnlyCollection<string> imagesInUse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(imagesInUse);
+        if (Options.ImageCleanMaxBytes <= 0)
+        {
+            return [];
+        }
+
+        var used = new HashSet<string>(imagesInUse.Select(ImageCleaner.Familiar), StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var image in await Engine.ListImagesAsync(cancellationToken))
+        {
+            if ((image.RepoTags ?? []).Concat(image.RepoDigests ?? []).Any(used.Contains))
+            {
+                named.Add(image.ID);
+            }
+        }
+
+        return await _rootfsCleaner.CleanAsync(named, cancellationToken);
     }
 
     /// <summary>Frees what a container of this driver holds besides its bundle: its network and its place among the owned.</summary>
@@ -236,7 +276,11 @@ public sealed class RuncDriver : NodeContainerDriver
             return;
         }
 
-        _rootfs.RemoveUnfinished();
+        foreach (var directory in RootfsCache.RemoveUnfinished(_imagesDir, Options.Node))
+        {
+            RuncLog.UnfinishedRemoved(Logger, directory);
+        }
+
         if (_network is not null)
         {
             await _network.RemoveLeftoversAsync();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -13,6 +14,8 @@ internal static class ApiJson
 
     /// <summary>The first room <see cref="ReadBodyAsync"/> gives a body of unknown or large size, and by how much at least it grows, in bytes.</summary>
     public const int ReadChunkBytes = 16 * 1024;
+
+    private const string NotAnObject = "The body must be a JSON object.";
 
     /// <summary>Reads a resource to be created, as <see cref="ReadAsync{T}"/> does; it may not carry an id (<paramref name="idOf"/>), which the server assigns.</summary>
     /// <exception cref="ApiException">The errors of <see cref="ReadAsync{T}"/>; <see cref="ApiErrors.IdProvided"/> for an id.</exception>
@@ -50,12 +53,60 @@ internal static class ApiJson
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw new ApiException(ApiErrors.InvalidJson);
+            return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw new ApiException(ApiErrors.InvalidJsonAt(NotAnObject));
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            throw new ApiException(ApiErrors.InvalidJson);
+            throw new ApiException(ApiErrors.InvalidJsonAt(WhereInvalid(e, body.Length, options.GetTypeInfo(typeof(T)))));
         }
+    }
+
+    /// <summary>
+    /// Says where a body of <paramref name="shape"/> went wrong, from the serializer's <paramref name="error"/>: an empty
+    /// body, a body that stops parsing (its line and byte, both from 1), a body that is not an object, or the field
+    /// whose value is null or of another kind (<c>"memory": "lots"</c>: "memory must be an integer").
+    /// </summary>
+    internal static string WhereInvalid(JsonException error, int bodyLength, JsonTypeInfo shape)
+    {
+        if (bodyLength == 0)
+        {
+            return "The body is empty: send a JSON object.";
+        }
+
+        // The reader's own exception (inner) is a body that does not parse; without it, a value of the wrong kind.
+        if (error.InnerException is JsonException)
+        {
+            var at = error.LineNumber is { } line && error.BytePositionInLine is { } position ? $" at line {line + 1}, byte {position + 1}" : "";
+            return $"The body stops being JSON{at}.";
+        }
+
+        var path = error.Path;
+        if (path is null or "$" || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return NotAnObject;
+        }
+
+        var field = path[2..];
+        var top = field.Split('.', '[')[0];
+        var property = shape.Properties.FirstOrDefault(p => p.Name == top);
+        var kind = property is null ? null : KindOf(property.PropertyType);
+        return kind is null ? $"The value of {field} is null or of the wrong kind." : $"{top} must be {kind}{(field == top ? "" : $": {field} is not")}.";
+    }
+
+    // The kind of JSON value a field of this .NET type takes, in the words of the API's docs.
+    private static string? KindOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(int) || type == typeof(long) || type == typeof(uint) || type == typeof(ulong) => "an integer",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "an RFC 3339 time such as \"2026-12-05T10:00:00Z\"",
+            _ when type.IsAssignableTo(typeof(IReadOnlyDictionary<string, string>)) => "an object of string values",
+            _ when type.IsAssignableTo(typeof(IReadOnlyDictionary<string, JsonElement>)) => "an object",
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Cluster;
 
 namespace FnSharp.Server.Apis;
 
@@ -64,8 +65,8 @@ internal static class AppsApi
         return TypedResults.Ok(updated);
     }
 
-    /// <summary>204 after removing the app with its fns and triggers, or 404.</summary>
-    public static async Task<IResult> DeleteApp(string appID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, CancellationToken cancellationToken)
+    /// <summary>204 after removing the app with its fns, triggers and calls, or 404; its fns' containers go as at a fn's removal (<see cref="FnsApi.DeleteFn"/>).</summary>
+    public static async Task<IResult> DeleteApp(string appID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, StoreChangeListener changes, CancellationToken cancellationToken)
     {
         if (!await store.RemoveAppAsync(appID, cancellationToken))
         {
@@ -74,6 +75,7 @@ internal static class AppsApi
 
         minHot.AppRemoved(appID);
         agent.AppRemoved(appID);
+        await changes.RemovedAsync(RemovalMessage.App, appID, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -2,6 +2,7 @@ using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
+using FnSharp.Server.Cluster;
 
 namespace FnSharp.Server.Apis;
 
@@ -116,8 +117,12 @@ internal static class FnsApi
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 
-    /// <summary>204 after removing the fn with its triggers, or 404.</summary>
-    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, CancellationToken cancellationToken)
+    /// <summary>
+    /// 204 after removing the fn with its triggers and calls, or 404. Its containers go at once on this node (the idle
+    /// ones now, the busy ones as their calls end, <see cref="RunnerAgent.FnRemoved"/>) and on the nodes that hear of it
+    /// (<see cref="StoreChangeListener.RemovedAsync"/>).
+    /// </summary>
+    public static async Task<IResult> DeleteFn(string fnID, IDataStore store, MinHotKeeper minHot, RunnerAgent agent, StoreChangeListener changes, CancellationToken cancellationToken)
     {
         if (!await store.RemoveFnAsync(fnID, cancellationToken))
         {
@@ -126,6 +131,7 @@ internal static class FnsApi
 
         minHot.Forget(fnID);
         agent.FnRemoved(fnID);
+        await changes.RemovedAsync(RemovalMessage.Fn, fnID, cancellationToken);
         return TypedResults.NoContent();
     }
 

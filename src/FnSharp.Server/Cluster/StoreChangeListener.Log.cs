@@ -12,6 +12,12 @@ internal sealed partial class StoreChangeListener
     [LoggerMessage(1922, LogLevel.Warning, "Cannot listen for changes other nodes make (attempt {Failures}); every lookup goes to the store until it can. Trying again in {RetryMs} ms")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, long retryMs);
 
+    [LoggerMessage(1927, LogLevel.Information, "The {What} {Id} was removed through node {Node}: its containers on this node are removed")]
+    private static partial void LogRemovedElsewhere(ILogger logger, string what, string id, string node);
+
+    [LoggerMessage(1928, LogLevel.Warning, "Could not tell the other nodes that the {What} {Id} was removed; their containers of it idle out")]
+    private static partial void LogRemovalNotSent(ILogger logger, Exception exception, string what, string id);
+
     [LoggerMessage(1924, LogLevel.Warning, "Could not acknowledge a change made through node {Writer}; it answers after its timeout")]
     private static partial void LogAckFailed(ILogger logger, Exception exception, string writer);
 }

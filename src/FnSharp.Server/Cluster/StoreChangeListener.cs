@@ -1,3 +1,4 @@
+using FnSharp.Agent.Runner;
 using FnSharp.Server.Invocation;
 
 namespace FnSharp.Server.Cluster;
@@ -12,6 +13,10 @@ namespace FnSharp.Server.Cluster;
 /// message only after it has handled every message before it, changes included, so once all have
 /// acknowledged, the next call through any of them sees the change; the wait is bounded
 /// (<see cref="ChangeSync.Timeout"/>) and never fails the write;</item>
+/// <item>after a fn or an app was removed through this node, it tells the other nodes (<see cref="RemovedAsync"/>,
+/// <see cref="RemovalMessage"/>), and when another node tells it, it removes its own containers of that fn or app at
+/// once and stops keeping them hot (<see cref="RunnerAgent.FnRemoved"/>, <see cref="MinHotKeeper.Forget"/>); a node
+/// that is not listening then lets them idle out;</item>
 /// <item>until its subscription is in place, and whenever it breaks, the cache is suspended (every lookup
 /// goes to the store), since changes made meanwhile cannot be heard of; it subscribes again after 0.1 s,
 /// doubling up to 10 s, and caches again from empty.</item>
@@ -39,6 +44,9 @@ internal sealed partial class StoreChangeListener(
     /// <summary>Called after each change of a table has dropped the cache, with the table changed.</summary>
     internal Action<string>? Changed { get; set; }
 
+    /// <summary>Called after another node's removal of a fn or an app was handled, with its id.</summary>
+    internal Action<string>? Removal { get; set; }
+
     private IStoreChangeFeed? Feed => store.Store as IStoreChangeFeed;
 
     private ChangeBarrier Barrier => _barriers.Value;
@@ -56,6 +64,29 @@ internal sealed partial class StoreChangeListener(
         _listening && Feed is { } feed && store.Store is INodeStore nodes
             ? Sync.SyncAsync(nodes, feed, cancellationToken)
             : Task.CompletedTask;
+
+    /// <summary>
+    /// Tells the other nodes that the <paramref name="what"/> (<see cref="RemovalMessage.Fn"/> or <see cref="RemovalMessage.App"/>)
+    /// <paramref name="id"/> was removed through this node, so that they remove their containers of it at once. Never fails:
+    /// a node that does not hear it (its feed is down, the send failed) lets them idle out. Does nothing on a store
+    /// without a change feed (one node).
+    /// </summary>
+    public async Task RemovedAsync(string what, string id, CancellationToken cancellationToken)
+    {
+        if (Feed is not { } feed)
+        {
+            return;
+        }
+
+        try
+        {
+            await feed.NotifyAsync(RemovalMessage.Of(what, id, serverOptions.Value.NodeName), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRemovalNotSent(logger, e, what, id);
+        }
+    }
 
     /// <summary>Suspends the cache before the server listens, so that nothing is cached before the subscription is in place.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -130,6 +161,16 @@ internal sealed partial class StoreChangeListener(
     /// <summary>Handles one message, on the feed's reading loop: messages come one at a time, in commit order.</summary>
     private void Handle(IStoreChangeFeed feed, CachingDataStore cache, string message, CancellationToken stoppingToken)
     {
+        if (RemovalMessage.TryRead(message, out var what, out var id, out var remover))
+        {
+            if (!Barrier.IsSelf(remover))
+            {
+                Removed(what, id, remover);
+            }
+
+            return;
+        }
+
         var (kind, number, writer, node) = ChangeBarrier.Read(message);
         switch (kind)
         {
@@ -145,6 +186,26 @@ internal sealed partial class StoreChangeListener(
                 Barrier.Acknowledged(number, node);
                 break;
         }
+    }
+
+    /// <summary>Another node removed a fn or an app: this node's containers of it go, as when it is removed through this node.</summary>
+    private void Removed(string what, string id, string remover)
+    {
+        var minHot = services.GetService<MinHotKeeper>();
+        var agent = services.GetService<RunnerAgent>();
+        LogRemovedElsewhere(logger, what, id, remover);
+        if (what == RemovalMessage.Fn)
+        {
+            minHot?.Forget(id);
+            agent?.FnRemoved(id);
+        }
+        else
+        {
+            minHot?.AppRemoved(id);
+            agent?.AppRemoved(id);
+        }
+
+        Removal?.Invoke(id);
     }
 
     private async Task AcknowledgeAsync(IStoreChangeFeed feed, long number, string writer, CancellationToken stoppingToken)

@@ -26,6 +26,9 @@ internal static class DetachedRetryPolicy
         // A missing image is the fn's configuration (most often a typo), not a passing fault: retrying it for
         // FN_ASYNC_MAX_EVENT_AGE_SECS would only hide it.
         CallStatus.ImageNotFound or CallStatus.FunctionFailed or CallStatus.InvalidResponse or CallStatus.ReceiveFailed or CallStatus.TimedOut or CallStatus.OutOfMemory => DetachedFault.Function,
+
+        // A fn removed while its call was claimed: its calls went with it, so the call's end finds no row to write.
+        CallStatus.FnRemoved => DetachedFault.Permanent,
         _ => DetachedFault.Permanent,
     };
 

@@ -1,13 +1,16 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Docker;
+using FnSharp.Docker.Runc;
 
 namespace FnSharp.Server.Hosting;
 
 /// <summary>
 /// The image clean-up's loop: every <c>FN_IMAGE_CLEAN_INTERVAL_SECS</c> while <c>FN_IMAGE_CLEAN_MAX_SIZE</c> is set,
-/// gathers the images every fn of the store names (all apps, page by page) and hands them to the Docker driver's
-/// <see cref="DockerDriver.CleanImagesAsync"/>, which removes only images this node pulled that none of them names.
-/// With another driver (the tests' fake) it does nothing.
+/// gathers the images every fn of the store names (all apps, page by page) and hands them to the driver's
+/// <see cref="NodeContainerDriver.CleanImagesAsync"/>, which removes only images this node pulled that none of them
+/// names, and with <c>FN_DRIVER=runc</c> also to <see cref="RuncDriver.CleanRootfsAsync"/>, which removes the unpacked
+/// root filesystems of images none of them names and no container holds. With another driver (the tests' fake) it
+/// does nothing.
 /// </summary>
 internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder store, IOptions<ServerOptions> server, IOptions<DockerDriverOptions> docker, TimeProvider time, ILogger<ImageCleanup> logger)
     : PeriodicService(time)
@@ -17,16 +20,16 @@ internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder 
     protected override TimeSpan Period => TimeSpan.FromSeconds(server.Value.ImageCleanIntervalSecs);
 
     /// <inheritdoc/>
-    protected override bool Enabled => docker.Value.ImageCleanMaxBytes > 0 && driver is DockerDriver;
+    protected override bool Enabled => docker.Value.ImageCleanMaxBytes > 0 && driver is NodeContainerDriver;
 
     /// <inheritdoc/>
     protected override Task RunRoundAsync(CancellationToken cancellationToken) => CleanAsync(cancellationToken);
 
     /// <summary>One round; a failure (of the store or the engine) is logged and the next round tries again.</summary>
-    /// <returns>How many image names were removed.</returns>
+    /// <returns>How many image names and (with runc) unpacked root filesystems were removed.</returns>
     public async Task<int> CleanAsync(CancellationToken cancellationToken)
     {
-        if (driver is not DockerDriver docker)
+        if (driver is not NodeContainerDriver node)
         {
             return 0;
         }
@@ -34,7 +37,13 @@ internal sealed partial class ImageCleanup(IContainerDriver driver, StoreHolder 
         try
         {
             var inUse = await ImagesOfFnsAsync(store.Store, cancellationToken);
-            return (await docker.CleanImagesAsync(inUse, cancellationToken)).Count;
+            var removed = (await node.CleanImagesAsync(inUse, cancellationToken)).Count;
+            if (node is RuncDriver runc)
+            {
+                removed += (await runc.CleanRootfsAsync(inUse, cancellationToken)).Count;
+            }
+
+            return removed;
         }
         catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

@@ -91,7 +91,8 @@ async function messageOf(response) {
   const text = await response.text();
   try {
     const body = JSON.parse(text);
-    if (body && typeof body.message === 'string') return body.message;
+    // Fn's message, then FnSharp's detail when there is one (which limit refused a call, which field is wrong).
+    if (body && typeof body.message === 'string') return body.detail ? `${body.message}: ${body.detail}` : body.message;
   } catch {
     // Not JSON: the text itself, or the status.
   }

@@ -315,6 +315,7 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
             [CallStatus.ImageNotFound] = (502, CallErrors.ImageNotFound("i").Message),
             [CallStatus.EngineUnavailable] = (503, CallErrors.EngineUnavailable.Message),
             [CallStatus.NodeFault] = (500, CallErrors.NodeFault(null).Message),
+            [CallStatus.FnRemoved] = (404, CallErrors.FnRemoved("F").Message),
         };
 
         Assert.Equal(Enum.GetValues<CallStatus>().Length - 1, expected.Count);

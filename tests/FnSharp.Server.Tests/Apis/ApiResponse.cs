@@ -9,6 +9,9 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? ContentType, J
     /// <summary>The body's <c>message</c> (error bodies).</summary>
     public string? Message => Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("message", out var m) ? m.GetString() : null;
 
+    /// <summary>The body's <c>detail</c> (FnSharp's extension of error bodies), or <see langword="null"/>.</summary>
+    public string? Detail => Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("detail", out var d) ? d.GetString() : null;
+
     /// <summary>The body, which must be there.</summary>
     public JsonElement Json => Body ?? throw new InvalidOperationException($"no body ({Status})");
 }

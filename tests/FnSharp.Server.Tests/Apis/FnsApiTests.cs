@@ -74,6 +74,24 @@ public sealed class FnsApiTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.BadRequest, message), (response.Status, response.Message));
     }
 
+    [Theory]
+    [InlineData("", "The body is empty: send a JSON object.")]
+    [InlineData("""{"name":"f",""", "The body stops being JSON at line 1, byte 12.")]
+    [InlineData("{\n\"name\": \"f\",\n\"memory\": 12x}", "The body stops being JSON at line 3, byte 13.")]
+    [InlineData("""[{"name":"f"}]""", "The body must be a JSON object.")]
+    [InlineData("null", "The body must be a JSON object.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "memory must be an integer.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":null}""", "idle_timeout must be an integer.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":null}""", "image must be a string.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","config":{"k":1}}""", "config must be an object of string values: config.k is not.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","created_at":"yesterday"}""", "created_at must be an RFC 3339 time such as \"2026-12-05T10:00:00Z\".")]
+    public async Task CreateFn_InvalidJson_DetailSaysWhereAndWhatToSend(string body, string detail)
+    {
+        var response = await _api.PostAsync("/v2/fns", body.Replace("APP", _appId, StringComparison.Ordinal));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "Invalid JSON", detail), (response.Status, response.Message, response.Detail));
+    }
+
     [Fact]
     public async Task CreateFn_UnknownApp_404()
     {

@@ -26,12 +26,13 @@ public sealed class DetachedRetryPolicyTests
     [InlineData(CallStatus.TimedOut, nameof(DetachedFault.Function))]
     [InlineData(CallStatus.OutOfMemory, nameof(DetachedFault.Function))]
     [InlineData(CallStatus.CannotAllocate, nameof(DetachedFault.Permanent))]
+    [InlineData(CallStatus.FnRemoved, nameof(DetachedFault.Permanent))]
     public void Classify_EveryStatus_ItsFault(CallStatus status, string fault) =>
         Assert.Equal(fault, DetachedRetryPolicy.Classify(status).ToString());
 
     [Fact]
     public void Classify_EveryStatus_Covered() =>
-        Assert.All(Enum.GetValues<CallStatus>(), s => Assert.True(s == CallStatus.CannotAllocate || DetachedRetryPolicy.Classify(s) != DetachedFault.Permanent, s.ToString()));
+        Assert.All(Enum.GetValues<CallStatus>(), s => Assert.True(s is CallStatus.CannotAllocate or CallStatus.FnRemoved || DetachedRetryPolicy.Classify(s) != DetachedFault.Permanent, s.ToString()));
 
     [Theory]
     [InlineData(null, 0)]

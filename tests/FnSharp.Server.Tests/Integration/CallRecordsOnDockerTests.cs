@@ -14,7 +14,7 @@ namespace FnSharp.Server.Tests.Integration;
 /// Call records and per-call logs on the real Docker engine, with the test function
 /// <c>fnsharp/testfn:latest</c>, whose <c>stdout</c>/<c>stderr</c> input lines it writes during the call.
 /// Its output reaches the server through the engine's log stream and is split per call by the FDK's log
-/// frames.
+/// frames. A deleted fn's containers, hot or created ahead, leave the engine at once.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class CallRecordsOnDockerTests : IAsyncLifetime
@@ -168,6 +168,36 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
         Assert.Empty(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 0));
     }
 
+    [Fact]
+    public async Task DeleteFn_HotContainer_RemovedFromTheEngineAtOnce()
+    {
+        // An idle timeout of an hour: only the removal ends the container within the test.
+        Start();
+        var fn = await CreateFnAsync("removed-fn", idleTimeoutSeconds: 3600);
+        var call = await _client.InvokeAsync(fn.Id, """{"body":"hi"}""");
+        var hot = Assert.Single(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 1));
+        var state = await _engine.StateOfAsync(hot);
+
+        await _client.DeleteFnAsync(fn.Id);
+
+        Assert.Empty(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 0));
+        Assert.Equal((HttpStatusCode.OK, "running"), (call.StatusCode, state));
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.InvokeAsync(fn.Id, "{}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DeleteApp_HotContainersOfItsFns_RemovedFromTheEngineAtOnce()
+    {
+        Start();
+        var fn = await CreateFnAsync("removed-app", idleTimeoutSeconds: 3600);
+        await _client.InvokeAsync(fn.Id, """{"body":"hi"}""");
+        Assert.Single(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 1));
+
+        await _client.DeleteAppAsync(fn.AppId);
+
+        Assert.Empty(await _engine.WaitForContainersOfFnAsync(fn.Id, n => n == 0));
+    }
+
     private async Task<List<JsonElement>> RecordsAsync(string fnId, params InvokeResult[] calls)
     {
         await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
@@ -195,9 +225,9 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
         return [.. text[..^1].Split('\n')];
     }
 
-    private async Task<Fn> CreateFnAsync(string appName)
+    private async Task<Fn> CreateFnAsync(string appName, int idleTimeoutSeconds = 30)
     {
         var app = await _client.CreateAppAsync(new App { Name = appName });
-        return await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn });
+        return await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, IdleTimeout = idleTimeoutSeconds });
     }
 }

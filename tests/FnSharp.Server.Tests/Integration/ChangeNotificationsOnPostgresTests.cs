@@ -17,7 +17,8 @@ namespace FnSharp.Server.Tests.Integration;
 /// <summary>
 /// Two nodes on one real PostgreSQL: a change made through one node reaches the other's lookup cache
 /// through the store's notifications, also after the listening connection broke, and the API answers a
-/// change only once the other node has seen it. Fake containers that answer with the config they were
+/// change only once the other node has seen it, and a fn or app deleted through one node has its containers on the
+/// other removed at once. Fake containers that answer with the config they were
 /// started with; each notification, subscription and first heartbeat is awaited.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
@@ -97,11 +98,37 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         Assert.Equal(("v1", "v2"), (before, after));
     }
 
-    private async Task<Fn> CreateFnAsync(string greeting)
+    [Fact]
+    public async Task FnDeletedThroughA_BRemovesItsHotContainerAtOnce()
+    {
+        // An idle timeout of an hour: only the removal can end B's container within the test.
+        var fn = await CreateFnAsync("v1", idleTimeoutSeconds: 3600);
+        await _b.InvokeAsync(fn.Id);
+        var hotOnB = _b.Driver.LiveCountOf(fn.Id);
+
+        await _a.Server.CreateFnClient().DeleteFnAsync(fn.Id);
+        await _b.NextRemovalAsync(fn.Id);
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, hotOnB);
+    }
+
+    [Fact]
+    public async Task AppDeletedThroughA_BRemovesItsFnsHotContainersAtOnce()
+    {
+        var fn = await CreateFnAsync("v1", idleTimeoutSeconds: 3600);
+        await _b.InvokeAsync(fn.Id);
+
+        await _a.Server.CreateFnClient().DeleteAppAsync(fn.AppId);
+        await _b.NextRemovalAsync(fn.AppId);
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<Fn> CreateFnAsync(string greeting, int idleTimeoutSeconds = 30)
     {
         var client = _a.Server.CreateFnClient();
         var app = await client.CreateAppAsync(new App { Name = "app" });
-        return await client.CreateFnAsync(new Fn { AppId = app.Id, Name = "fn", Image = "fnsharp/test:1", Config = new Dictionary<string, string> { ["GREETING"] = greeting } });
+        return await client.CreateFnAsync(new Fn { AppId = app.Id, Name = "fn", Image = "fnsharp/test:1", IdleTimeout = idleTimeoutSeconds, Config = new Dictionary<string, string> { ["GREETING"] = greeting } });
     }
 
     /// <summary>One node: a server whose fake containers answer with their GREETING, and its listener's events as channels.</summary>
@@ -111,6 +138,7 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         private readonly Channel<string> _changes = Channel.CreateUnbounded<string>();
         private readonly Channel<int> _subscriptions = Channel.CreateUnbounded<int>();
         private readonly Channel<int> _beats = Channel.CreateUnbounded<int>();
+        private readonly Channel<string> _removals = Channel.CreateUnbounded<string>();
         private readonly FakeContainerDriver _driver = new();
 
         public Node()
@@ -124,6 +152,7 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
                     var listener = ActivatorUtilities.CreateInstance<StoreChangeListener>(sp);
                     listener.Subscribed = () => _subscriptions.Writer.TryWrite(0);
                     listener.Changed = table => _changes.Writer.TryWrite(table);
+                    listener.Removal = id => _removals.Writer.TryWrite(id);
                     return listener;
                 }));
                 services.Replace(ServiceDescriptor.Singleton(sp =>
@@ -137,6 +166,8 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
 
         public FnSharpServerFactory Server { get; }
 
+        public FakeContainerDriver Driver => _driver;
+
         // Failsafes against a hung test, not timing assertions.
         public async Task NextSubscriptionAsync() => await _subscriptions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -145,6 +176,13 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         public async Task NextChangeAsync(string table)
         {
             while (await _changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)) != table)
+            {
+            }
+        }
+
+        public async Task NextRemovalAsync(string id)
+        {
+            while (await _removals.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)) != id)
             {
             }
         }

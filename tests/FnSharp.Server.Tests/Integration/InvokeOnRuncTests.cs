@@ -5,6 +5,7 @@ using FnSharp.Core.Models;
 using FnSharp.Docker;
 using FnSharp.Docker.Runc;
 using FnSharp.Server.Detached;
+using FnSharp.Server.Hosting;
 using FnSharp.Testing;
 using FnSharp.Testing.Builders;
 using FnSharp.Testing.Docker;
@@ -17,7 +18,8 @@ namespace FnSharp.Server.Tests.Integration;
 
 /// <summary>
 /// Calls through the real server with <c>FN_DRIVER=runc</c>: <c>fnsharp/testfn:latest</c> runs in runc containers (the
-/// image from the Docker engine, unpacked once), synchronously and detached, and a missing image fails as on Docker.
+/// image from the Docker engine, unpacked once), synchronously and detached, a missing image fails as on Docker, and
+/// the image clean-up removes an unpacked root filesystem no fn names.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class InvokeOnRuncTests : IAsyncLifetime
@@ -68,6 +70,33 @@ public sealed class InvokeOnRuncTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "two"), (second.StatusCode, second.Body));
         Assert.Single(containers);
         Assert.Single(Directory.GetDirectories(Path.Combine(_stateDir, "images")));
+    }
+
+    [SkippableFact]
+    public async Task ImageCleanup_OverBudget_RemovesTheRootfsNoFnNamesAndKeepsTheFnsImage()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        _server.Settings["FN_IMAGE_CLEAN_MAX_SIZE"] = "1";
+        _server.Settings["FN_IMAGE_CLEAN_MIN_AGE_SECS"] = "0";
+        var client = _server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "runc-cleanup" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "kept", AppId = app.Id, Image = Image, Memory = 128 });
+        var first = await client.InvokeAsync(fn.Id, """{"body":"one"}""");
+        var kept = Directory.GetDirectories(Path.Combine(_stateDir, "images")).Single();
+
+        // An image unpacked earlier that no fn names any more (a deploy moved its fn to a new tag).
+        var stale = Path.Combine(_stateDir, "images", new string('a', 64));
+        Directory.CreateDirectory(Path.Combine(stale, "rootfs", "etc"));
+        File.WriteAllText(Path.Combine(stale, "rootfs", "etc", "hostname"), "stale");
+        File.WriteAllText(Path.Combine(stale, "image"), "fnsharp-test/old:1");
+
+        var removed = await _server.Services.GetRequiredService<ImageCleanup>().CleanAsync(CancellationToken.None);
+        var second = await client.InvokeAsync(fn.Id, """{"body":"two"}""");
+
+        Assert.Equal(1, removed);
+        Assert.Equal([kept], Directory.GetDirectories(Path.Combine(_stateDir, "images")));
+        Assert.Equal((HttpStatusCode.OK, "one"), (first.StatusCode, first.Body));
+        Assert.Equal((HttpStatusCode.OK, "two"), (second.StatusCode, second.Body));
     }
 
     [SkippableFact]

@@ -644,15 +644,32 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InsertCallRecords_FnGone_StillStored()
+    public async Task InsertCallRecords_FnRemovedBeforeItsCallEnded_RecordAndLogDroppedOthersOfTheBatchStored()
+    {
+        // A call that ran while its fn was removed ends after the removal: its record must not bring a call of it back.
+        var (gone, kept) = (await FnAsync(), await FnAsync());
+        await Store.RemoveFnAsync(gone.Id, None);
+        var (late, other) = (Ended(gone, CallStates.Success, Now), Ended(kept, CallStates.Success, Now));
+
+        await Calls.InsertCallRecordsAsync([late, other], [new CallLog(late.Id, gone.Id, "x\n"), new CallLog(other.Id, kept.Id, "y\n")], None);
+
+        Assert.Null(await Calls.GetCallAsync(gone.Id, late.Id, None));
+        Assert.Equal(0, await CountRowsAsync("call_logs", late.Id));
+        Assert.Equal(other, await Calls.GetCallAsync(kept.Id, other.Id, None));
+        Assert.Equal("y\n", (await Calls.GetCallLogAsync(kept.Id, other.Id, None))?.Text);
+    }
+
+    [Fact]
+    public async Task InsertCallRecords_AppRemovedBeforeItsCallsEnded_Dropped()
     {
         var fn = await FnAsync();
-        await Store.RemoveFnAsync(fn.Id, None);
-        var record = Ended(fn, CallStates.Success, Now);
+        await Store.RemoveAppAsync(fn.AppId, None);
+        var late = Ended(fn, CallStates.Success, Now);
 
-        await Calls.InsertCallRecordsAsync([record], [new CallLog(record.Id, fn.Id, "x\n")], None);
+        await Calls.InsertCallRecordsAsync([late], [new CallLog(late.Id, fn.Id, "x\n")], None);
 
-        Assert.Equal(record, await Calls.GetCallAsync(fn.Id, record.Id, None));
+        Assert.Null(await Calls.GetCallAsync(fn.Id, late.Id, None));
+        Assert.Equal(0, await CountRowsAsync("call_logs", late.Id));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ internal enum ContainerOpKind
     Start,
 
     /// <summary>
-    /// Work no call waits on: the removal of a container idled out, let go, dead or of a failed start; the create of a
-    /// container ahead of demand, or its removal; the sweep of orphans.
+    /// Work no call waits on: the removal of a container idled out, let go, dead, of a failed start, or of a deleted fn or
+    /// a replaced configuration (<see cref="RunnerAgent.FnRemoved"/>); the create of a container ahead of demand, or its
+    /// removal; the sweep of orphans.
     /// </summary>
     Background,
 }

@@ -211,6 +211,18 @@ internal sealed class PreCreatedContainers
         }
     }
 
+    /// <summary>
+    /// Whether the fn <paramref name="fnId"/> or its app <paramref name="appId"/> was removed (remembered for an hour at
+    /// least): the runner then refuses a call of it that looked the fn up before its removal.
+    /// </summary>
+    public bool IsRemoved(string appId, string fnId)
+    {
+        lock (_lock)
+        {
+            return _retired.ContainsKey("fn:" + fnId) || _retired.ContainsKey("app:" + appId);
+        }
+    }
+
     private void Retire(IEnumerable<string> names, string? unretire)
     {
         lock (_lock)

@@ -55,6 +55,10 @@ internal sealed class SlotQueue : IContainerOwner
     private LaunchDecision? _decided;
     private bool _stopped;
     private bool _retired;
+    // Drained (Drain): the fn was removed or this configuration replaced, so no container of the queue stays idle.
+    private bool _draining;
+    // The fn was removed: calls are refused and nothing starts.
+    private bool _removed;
 
     public SlotQueue(string key, App app, Fn fn, SlotQueueParts parts)
     {
@@ -114,10 +118,21 @@ internal sealed class SlotQueue : IContainerOwner
         TimeSpan? readyIn = null;
         lock (_lock)
         {
+            if (_removed)
+            {
+                // Before the retirement: a removed fn's queue, retired or not, refuses (asking a fresh one would loop).
+                return Grant.Fail(FnRemovedResult());
+            }
+
             if (_retired)
             {
                 return Grant.RetiredQueue;
             }
+
+            // A call of a replaced configuration that comes now: the configuration is live again (the fn or its app
+            // changed back), so that its containers stay idle as usual; a call of the old one racing the change only
+            // lets them idle out as before.
+            _draining = false;
 
             if (_lastArrival != 0)
             {
@@ -229,6 +244,8 @@ internal sealed class SlotQueue : IContainerOwner
                 return false;
             }
 
+            // Kept hot again (the fn changed back to this configuration): its containers stay idle as usual.
+            _draining &= count == 0 || _removed;
             _minHot = count;
             launches = PumpLocked();
         }
@@ -252,6 +269,57 @@ internal sealed class SlotQueue : IContainerOwner
                 HeldAt = _feedback.HeldAt,
             };
         }
+    }
+
+    /// <summary>
+    /// Drains the queue: its fn was removed (<paramref name="removed"/>) or this configuration of it replaced (the fn or its
+    /// app changed). No container of the queue stays idle from now on: the idle ones are returned for removal, and a busy
+    /// one, or one whose start finishes, is let go as it comes back unless a call of the queue waits for it; none is kept
+    /// hot (<c>fnsharp.io/min-hot</c>) or pre-warmed. For a removed fn the waiting calls, and any that comes later, get
+    /// 404 (<see cref="CallStatus.FnRemoved"/>), no container starts and its starts waiting for memory are withdrawn; the
+    /// calls of a replaced configuration keep their place (they were made with it). The queue retires once empty.
+    /// </summary>
+    /// <returns>The idle containers, for removal; and how many were busy and how many waiting calls were refused.</returns>
+    public (List<HotContainer> Idle, int Busy, int Refused) Drain(bool removed)
+    {
+        var refused = 0;
+        List<HotContainer> idle;
+        int busy;
+        lock (_lock)
+        {
+            _removed |= removed;
+            if (_retired || _stopped)
+            {
+                return ([], 0, 0);
+            }
+
+            _draining = true;
+            _minHot = 0;
+            _prewarmPending = false;
+            DisposeTimersLocked();
+            while (_removed && _waiters.First is { } first)
+            {
+                CompleteWaiterLocked(first.Value, Grant.Fail(FnRemovedResult()));
+                refused++;
+            }
+
+            idle = [.. _idle];
+            foreach (var container in idle)
+            {
+                LeaveIdleLocked(container);
+            }
+
+            _idle.Clear();
+            busy = _busy.Count;
+        }
+
+        if (removed)
+        {
+            _parts.Launcher.WithdrawMemoryWaits(Key);
+        }
+
+        _parts.Observer.StateChanged();
+        return (idle, busy, refused);
     }
 
     /// <summary>Stops accepting calls: waiting calls are refused, idle containers are returned for removal.</summary>
@@ -433,7 +501,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// </summary>
     private List<(bool AsyncPool, bool Ahead)>? PrestartLocked(bool asyncPool)
     {
-        if (_stopped || _starting > 0 || _busy.Count > 0 || _idle.Count > 0)
+        if (_stopped || _removed || _starting > 0 || _busy.Count > 0 || _idle.Count > 0)
         {
             return null;
         }
@@ -517,7 +585,7 @@ internal sealed class SlotQueue : IContainerOwner
     {
         // A fn held by the throughput feedback lets go of the containers above its hold as they come back.
         var containers = _busy.Count + _idle.Count + 1;
-        var letGo = kill || _stopped || Lifetime.IsStopping || (containers > _minHot && _feedback.Surplus(containers));
+        var letGo = kill || _stopped || Lifetime.IsStopping || (_draining && _waiters.Count == 0) || (containers > _minHot && _feedback.Surplus(containers));
         if (!letGo)
         {
             HandOverLocked(container);
@@ -609,7 +677,7 @@ internal sealed class SlotQueue : IContainerOwner
         KeepAliveWindows windows;
         lock (_lock)
         {
-            if (!_prewarmPending || _stopped || Lifetime.IsStopping)
+            if (!_prewarmPending || _stopped || _draining || Lifetime.IsStopping)
             {
                 return;
             }
@@ -678,7 +746,7 @@ internal sealed class SlotQueue : IContainerOwner
     /// </summary>
     private List<(bool AsyncPool, bool Ahead)>? PumpLocked()
     {
-        if (_stopped || Lifetime.IsStopping)
+        if (_stopped || _removed || Lifetime.IsStopping)
         {
             return null;
         }
@@ -954,6 +1022,9 @@ internal sealed class SlotQueue : IContainerOwner
         _parts.ForgetIfEmpty(this);
         _parts.Observer.StateChanged();
     }
+
+    /// <summary>The answer of a call of the queue once its fn was removed (404).</summary>
+    private CallResult FnRemovedResult() => CallResult.Failed(CallStatus.FnRemoved, CallErrors.FnRemoved(Fn.Id));
 
     /// <summary>
     /// The outcome of waiting calls when a start failed: image failures (missing, refused by its registry, a pull

@@ -26,14 +26,16 @@ public abstract partial class SqlDataStore
     /// <summary>How many ids one statement lists at most (SQLite allows 32766 parameters, PostgreSQL 65535).</summary>
     private const int IdsPerStatement = 500;
 
-    private const string LockFnCalls = "SELECT id FROM calls WHERE fn_id = @id FOR UPDATE";
+    // PostgreSQL: the fn's row is locked first, as InsertCallRecordsAsync locks the fns of its records (FOR SHARE), so that
+    // a record written at the fn's removal is either dropped there or removed here with the fn's other calls.
+    private const string LockFnCalls = "SELECT id FROM fns WHERE id = @id FOR UPDATE;\nSELECT id FROM calls WHERE fn_id = @id FOR UPDATE";
     private const string DeleteFnCalls = """
         DELETE FROM call_payloads WHERE call_id IN (SELECT id FROM calls WHERE fn_id = @id);
         DELETE FROM call_logs WHERE fn_id = @id;
         DELETE FROM calls WHERE fn_id = @id;
         """;
 
-    private const string LockAppCalls = "SELECT id FROM calls WHERE app_id = @id FOR UPDATE";
+    private const string LockAppCalls = "SELECT id FROM fns WHERE app_id = @id ORDER BY id FOR UPDATE;\nSELECT id FROM calls WHERE app_id = @id FOR UPDATE";
     private const string DeleteAppCalls = """
         DELETE FROM call_payloads WHERE call_id IN (SELECT id FROM calls WHERE app_id = @id);
         DELETE FROM call_logs WHERE fn_id IN (SELECT id FROM fns WHERE app_id = @id) OR call_id IN (SELECT id FROM calls WHERE app_id = @id);
@@ -418,12 +420,13 @@ public abstract partial class SqlDataStore
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var live = await LiveFnsAsync(connection, transaction, [.. calls.Select(c => c.FnId).Concat(logs.Select(l => l.FnId)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], cancellationToken);
 
         // One command per table for the whole batch, run with each record's values: its statement is prepared once, where a
         // command per record made the store parse the same SQL for every call (docs/benchmarks.md).
         await using (var insert = Command(connection, transaction, InsertCallRecord))
         {
-            foreach (var call in calls)
+            foreach (var call in calls.Where(c => live.Contains(c.FnId)))
             {
                 insert.Parameters.Clear();
                 AddCallParameters(insert, call);
@@ -433,7 +436,7 @@ public abstract partial class SqlDataStore
 
         await using (var insert = Command(connection, transaction, "INSERT INTO call_logs (call_id, fn_id, log) VALUES (@call_id, @fn_id, @log) ON CONFLICT (call_id) DO NOTHING"))
         {
-            foreach (var log in logs)
+            foreach (var log in logs.Where(l => live.Contains(l.FnId)))
             {
                 insert.Parameters.Clear();
                 AddLogParameters(insert, log);
@@ -442,6 +445,30 @@ public abstract partial class SqlDataStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Which of <paramref name="fnIds"/> are stored, in the transaction of the records about to be written: a record of a fn
+    /// removed meanwhile (its call ended after the removal) is dropped, since its fn's calls went with it. PostgreSQL locks
+    /// the fns found (<c>FOR SHARE</c>, in id order as a removal locks an app's) until the records commit, so that a removal
+    /// waits for them and then removes them with the fn's other calls; SQLite's write transaction excludes the removal.
+    /// </summary>
+    private async Task<HashSet<string>> LiveFnsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> fnIds, CancellationToken cancellationToken)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        for (var from = 0; from < fnIds.Count; from += IdsPerStatement)
+        {
+            var ids = fnIds.Skip(from).Take(IdsPerStatement).ToList();
+            await using var select = Command(connection, transaction, "");
+            select.CommandText = $"SELECT id FROM fns WHERE id IN ({AddIds(select, ids)}) ORDER BY id" + (LocksRowsForUpdate ? " FOR SHARE" : "");
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                live.Add(reader.GetString(0));
+            }
+        }
+
+        return live;
     }
 
     /// <inheritdoc/>
