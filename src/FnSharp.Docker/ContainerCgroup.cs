@@ -7,16 +7,17 @@ namespace FnSharp.Docker;
 /// driver (<c>system.slice/docker-ID.scope</c>) or the cgroupfs driver (<c>docker/ID</c>), the v2 tree of a
 /// hybrid host (<c>unified/docker/ID</c>), or cgroup v1's <c>cpuacct</c>; a container created under its fn's
 /// cgroup (<see cref="FnCgroups"/>, the cgroupfs driver) at <c>PARENT/ID</c> in each. A server that does not see the
-/// host's cgroups (in a container itself) finds none, and reads nothing.
+/// host's cgroups (in a container itself) finds none, and reads nothing. The file found is kept open
+/// (<see cref="CgroupCpuFile"/>) until <see cref="Dispose"/>, once the container is removed.
 /// </summary>
-internal sealed class ContainerCgroup
+internal sealed class ContainerCgroup : IDisposable
 {
+    private readonly Lock _lock = new();
     private readonly string _root;
     private readonly string _id;
     private readonly string? _parent;
-    private string? _file;
-    private bool _v1;
-    private bool _searched;
+    private CgroupCpuFile? _file;
+    private volatile bool _searched;
 
     /// <summary>
     /// Creates the reader of container <paramref name="id"/>'s cgroup under <paramref name="root"/> (<c>/sys/fs/cgroup</c>
@@ -57,31 +58,43 @@ internal sealed class ContainerCgroup
     {
         if (!_searched)
         {
+            Search();
+        }
+
+        return Volatile.Read(ref _file)?.Read();
+    }
+
+    /// <summary>Closes the cgroup's file (the container is removed); a read from now on says nothing.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
             _searched = true;
+            _file?.Dispose();
+        }
+    }
+
+    /// <summary>Finds and opens the container's file, once: a cgroup not there at the first reading is not looked for again.</summary>
+    private void Search()
+    {
+        lock (_lock)
+        {
+            if (_searched)
+            {
+                return;
+            }
+
             foreach (var (path, v1) in Candidates(_id, _parent))
             {
                 var full = Path.Combine(_root, path);
                 if (File.Exists(full))
                 {
-                    (_file, _v1) = (full, v1);
+                    _file = CgroupCpuFile.Open(full, v1);
                     break;
                 }
             }
-        }
 
-        if (_file is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var content = File.ReadAllText(_file);
-            return _v1 ? CgroupReader.ParseCpuacctUsage(content) : CgroupReader.ParseCpuStatUsage(content);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
+            _searched = true;
         }
     }
 }

@@ -88,6 +88,7 @@ internal sealed partial class DockerContainer : IFnContainer
         }
 
         await _engine.RemoveContainerAsync(Id, cancellationToken);
+        _cgroup.Dispose();
         Removed?.Invoke();
         await StopObservingAsync();
         SocketDirectories.Delete(_iofsDir);

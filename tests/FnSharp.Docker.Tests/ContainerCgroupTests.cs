@@ -41,6 +41,29 @@ public sealed class ContainerCgroupTests : IDisposable
         Assert.Equal((TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4)), (first!.Value, cgroup.Read()!.Value));
     }
 
+    [Fact]
+    public void Read_AfterDispose_Null()
+    {
+        Write("docker/abc/cpu.stat", "usage_usec 1000\n");
+        var cgroup = new ContainerCgroup(_root, "abc");
+        var first = cgroup.Read();
+
+        cgroup.Dispose();
+
+        Assert.Equal((TimeSpan.FromMilliseconds(1), null), (first, cgroup.Read()));
+    }
+
+    [Fact]
+    public void Read_DisposedBeforeTheFirstRead_Null()
+    {
+        Write("docker/abc/cpu.stat", "usage_usec 1000\n");
+        var cgroup = new ContainerCgroup(_root, "abc");
+
+        cgroup.Dispose();
+
+        Assert.Null(cgroup.Read());
+    }
+
     private void Write(string path, string content)
     {
         var full = Path.Combine(_root, path);

@@ -113,26 +113,28 @@ public static class CgroupReader
         return Math.Max(1, quota * 1000 / period);
     }
 
-    /// <summary>cgroup v2 <c>cpu.stat</c>: its <c>usage_usec</c> line, the CPU time of the group in microseconds.</summary>
-    /// <returns>The CPU time, or <see langword="null"/> for a missing or malformed file.</returns>
-    public static TimeSpan? ParseCpuStatUsage(string? content)
+    /// <summary>cgroup v2 <c>cpu.stat</c> as read (UTF-8): its <c>usage_usec</c> line, the CPU time of the group in microseconds.</summary>
+    /// <returns>The CPU time, or <see langword="null"/> for a malformed file or one without that line.</returns>
+    public static TimeSpan? ParseCpuStatUsage(ReadOnlySpan<byte> content)
     {
-        foreach (var line in (content ?? "").Split('\n'))
+        while (!content.IsEmpty)
         {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[0] == "usage_usec")
+            var end = content.IndexOf((byte)'\n');
+            var line = end < 0 ? content : content[..end];
+            content = end < 0 ? default : content[(end + 1)..];
+            if (line.StartsWith("usage_usec "u8))
             {
-                return long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var micros) ? TimeSpan.FromMicroseconds(micros) : null;
+                return ParseCount(line["usage_usec "u8.Length..]) is { } micros ? TimeSpan.FromMicroseconds(micros) : null;
             }
         }
 
         return null;
     }
 
-    /// <summary>cgroup v1 <c>cpuacct.usage</c>: the CPU time of the group in nanoseconds.</summary>
-    /// <returns>The CPU time, or <see langword="null"/> for a missing or malformed file.</returns>
-    public static TimeSpan? ParseCpuacctUsage(string? content) =>
-        long.TryParse(content?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var nanos) ? TimeSpan.FromTicks(nanos / 100) : null;
+    /// <summary>cgroup v1 <c>cpuacct.usage</c> as read (UTF-8): the CPU time of the group in nanoseconds.</summary>
+    /// <returns>The CPU time, or <see langword="null"/> for an empty or malformed file.</returns>
+    public static TimeSpan? ParseCpuacctUsage(ReadOnlySpan<byte> content) =>
+        ParseCount(content) is { } nanos ? TimeSpan.FromTicks(nanos / 100) : null;
 
     /// <summary>
     /// <c>/proc/stat</c>'s first line (<c>cpu  user nice system idle iowait irq softirq steal ...</c>, in clock
@@ -165,5 +167,12 @@ public static class CgroupReader
         }
 
         return (total - idle, total);
+    }
+
+    /// <summary>A count written in decimal digits, with white space around it; <see langword="null"/> for anything else.</summary>
+    private static long? ParseCount(ReadOnlySpan<byte> text)
+    {
+        text = text.Trim(" \t\n"u8);
+        return !text.IsEmpty && char.IsAsciiDigit((char)text[0]) && System.Buffers.Text.Utf8Parser.TryParse(text, out long count, out var consumed) && consumed == text.Length && count >= 0 ? count : null;
     }
 }

@@ -136,6 +136,7 @@ internal sealed class RuncContainer : IFnContainer, IDisposable
     {
         _process?.Dispose();
         _lifetime.Dispose();
+        _cgroup.Dispose();
     }
 
     private async Task CommandAsync(string command, CancellationToken cancellationToken)

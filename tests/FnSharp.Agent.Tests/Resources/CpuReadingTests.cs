@@ -1,3 +1,4 @@
+using System.Text;
 using FnSharp.Agent.Resources;
 using FnSharp.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -10,18 +11,32 @@ public sealed class CpuReadingTests
 {
     [Fact]
     public void ParseCpuStatUsage_V2File_UsageInMicroseconds() =>
-        Assert.Equal(TimeSpan.FromMicroseconds(173010), CgroupReader.ParseCpuStatUsage("usage_usec 173010\nuser_usec 120000\nsystem_usec 53010\n"));
+        Assert.Equal(TimeSpan.FromMicroseconds(173010), CgroupReader.ParseCpuStatUsage("usage_usec 173010\nuser_usec 120000\nsystem_usec 53010\n"u8));
+
+    [Fact]
+    public void ParseCpuStatUsage_UsageOnALaterLine_Found() =>
+        Assert.Equal(TimeSpan.FromMicroseconds(42), CgroupReader.ParseCpuStatUsage("user_usec 40\nusage_usec 42"u8));
 
     [Theory]
-    [InlineData(null)]
     [InlineData("")]
     [InlineData("user_usec 5\n")]
     [InlineData("usage_usec lots\n")]
-    public void ParseCpuStatUsage_MissingOrMalformed_Null(string? content) => Assert.Null(CgroupReader.ParseCpuStatUsage(content));
+    [InlineData("usage_usec -5\n")]
+    [InlineData("usage_usec 5 6\n")]
+    [InlineData("usage_usec_total 5\n")]
+    public void ParseCpuStatUsage_EmptyOrMalformed_Null(string content) => Assert.Null(CgroupReader.ParseCpuStatUsage(Encoding.UTF8.GetBytes(content)));
 
     [Fact]
     public void ParseCpuacctUsage_V1File_UsageFromNanoseconds() =>
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), CgroupReader.ParseCpuacctUsage("1500000000\n"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), CgroupReader.ParseCpuacctUsage("1500000000\n"u8));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("+15\n")]
+    [InlineData("-15\n")]
+    [InlineData("15 16\n")]
+    public void ParseCpuacctUsage_EmptyOrMalformed_Null(string content) => Assert.Null(CgroupReader.ParseCpuacctUsage(Encoding.UTF8.GetBytes(content)));
 
     [Fact]
     public void ParseProcStatCpu_FirstLine_BusyWithoutIdleAndIowait() =>

@@ -602,6 +602,26 @@ public abstract class CallStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertCallRecords_BatchOfRecordsWithAndWithoutEachField_EachStoredAsGiven()
+    {
+        // One statement runs the whole batch, each record with its own values: a field set in one record and absent in
+        // the next (or the other way round) is stored as each record has it.
+        var fn = await FnAsync();
+        var full = Ended(fn, CallStates.Error, Now) with { Error = "function failed", StartKind = CallStartKinds.Cold, StartPhasesMs = new Dictionary<string, long> { ["create"] = 1, ["start"] = 2, ["ready"] = 3 } };
+        var bare = Ended(fn, CallStates.Cancelled, Now.AddSeconds(1)) with { StatusCode = null, StartedAt = null, Attempts = 0, ContainerId = null, ImageDigest = null };
+        var again = Ended(fn, CallStates.Success, Now.AddSeconds(2)) with { StartKind = CallStartKinds.Warm };
+
+        await Calls.InsertCallRecordsAsync([full, bare, again], [new CallLog(full.Id, fn.Id, "full\n"), new CallLog(again.Id, fn.Id, "again\n")], None);
+
+        var stored = new[] { await Calls.GetCallAsync(fn.Id, full.Id, None), await Calls.GetCallAsync(fn.Id, bare.Id, None), await Calls.GetCallAsync(fn.Id, again.Id, None) };
+        Assert.Equal([full with { StartPhasesMs = null }, bare, again], stored.Select(c => c! with { StartPhasesMs = null }));
+        Assert.Equal(full.StartPhasesMs, stored[0]?.StartPhasesMs);
+        Assert.Equal(
+            ("full\n", (string?)null, "again\n"),
+            ((await Calls.GetCallLogAsync(fn.Id, full.Id, None))?.Text, (await Calls.GetCallLogAsync(fn.Id, bare.Id, None))?.Text, (await Calls.GetCallLogAsync(fn.Id, again.Id, None))?.Text));
+    }
+
+    [Fact]
     public async Task Logs_NulAndLoneSurrogates_StoredAsReplacementCharacterWithTheRestOfTheBatch()
     {
         var fn = await FnAsync();
