@@ -46,6 +46,7 @@ public static class FnSharpServerExtensions
             ? sp.GetRequiredService<RuncDriver>()
             : sp.GetRequiredService<DockerDriver>());
         services.AddSingleton<IStartupCheck, SocketDirectoryStartup>();
+        services.AddSingleton<IStartupCheck, NodeLockStartup>();
         services.AddSingleton<RunnerAgent>();
         services.AddSingleton<IAgent>(sp => sp.GetRequiredService<RunnerAgent>());
 

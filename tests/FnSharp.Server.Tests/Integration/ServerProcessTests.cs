@@ -71,6 +71,32 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_NodeNameAnotherServerRuns_ExitsNamingItsProcessAndTheSetting()
+    {
+        var node = "test-process-" + Guid.NewGuid().ToString("N")[..12];
+        var second = Directory.CreateTempSubdirectory("fnsharp-process-").FullName;
+        try
+        {
+            await using var first = await ServerChildProcess.StartAsync(_dataDirectory, node, "first.log", new Dictionary<string, string>());
+
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerChildProcess.StartAsync(second, node, "refused.log", new Dictionary<string, string>()));
+
+            Assert.StartsWith("fnsharp-server exited at start", failure.Message, StringComparison.Ordinal);
+            var log = await File.ReadAllTextAsync(Path.Combine(second, "refused.log"));
+            Assert.Contains($"another FnSharp server (process {first.ProcessId}) runs as node '{node}' on this host", log, StringComparison.Ordinal);
+            Assert.Contains("Stop it, or give this server its own FN_NODE_NAME.", log, StringComparison.Ordinal);
+
+            // The first server was left alone: it still answers.
+            using var response = await first.Http.GetAsync(new Uri("v2/apps", UriKind.Relative));
+            Assert.True(response.IsSuccessStatusCode);
+        }
+        finally
+        {
+            Directory.Delete(second, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task KeysCreate_OnTheServersStore_KeyRequiredOnceItRuns()
     {
         var db = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
