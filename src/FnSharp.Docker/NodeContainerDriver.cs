@@ -18,6 +18,7 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
 {
     private readonly ImageCleaner _cleaner;
     private int _disposed;
+    private volatile bool _disowned;
 
     /// <summary>Makes the engine's client, the image puller and the fn cgroups of <paramref name="options"/>' node.</summary>
     /// <exception cref="ArgumentException">An option is out of range (<see cref="DockerDriverOptions.Validate"/>).</exception>
@@ -93,11 +94,21 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
         _cleaner.CleanAsync(imagesInUse, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
+    /// <remarks>None once <see cref="Disown"/> was called.</remarks>
+    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) =>
+        _disowned ? Task.FromResult(0) : RemoveNodeContainersAsync(Removal.Leftovers, cancellationToken);
 
     /// <inheritdoc/>
-    /// <remarks>Containers handed out stay, even when their removal failed: their owner tries it again.</remarks>
-    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
+    /// <remarks>Containers handed out stay, even when their removal failed: their owner tries it again. None once <see cref="Disown"/> was called.</remarks>
+    public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) =>
+        _disowned ? Task.FromResult(0) : RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
+
+    /// <summary>
+    /// This server does not own its node's containers (another server runs under the node's name on this host, see
+    /// <see cref="NodeLock"/>, and this one is refused at start-up): from now on none of the node's containers is removed,
+    /// as leftovers, as orphans or when this driver is disposed, since they are the other server's.
+    /// </summary>
+    public void Disown() => _disowned = true;
 
     /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
     public void Dispose()
@@ -124,7 +135,10 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
 
         try
         {
-            await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
+            if (!_disowned)
+            {
+                await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
+            }
         }
         catch (Exception e) when (IsRemovalFailure(e))
         {

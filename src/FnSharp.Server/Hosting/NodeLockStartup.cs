@@ -1,6 +1,5 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Docker;
-using FnSharp.Docker.Runc;
 
 namespace FnSharp.Server.Hosting;
 
@@ -17,7 +16,7 @@ internal sealed partial class NodeLockStartup(IContainerDriver driver, IOptions<
     public Task CheckAsync(CancellationToken cancellationToken)
     {
         // A driver of a test's own has no containers of a node to sweep.
-        if (driver is not (DockerDriver or RuncDriver))
+        if (driver is not NodeContainerDriver nodeDriver)
         {
             return Task.CompletedTask;
         }
@@ -26,6 +25,8 @@ internal sealed partial class NodeLockStartup(IContainerDriver driver, IOptions<
         _lock = NodeLock.TryTake(options.IofsRoot, options.Node, out var holder);
         if (_lock is null)
         {
+            // The node's containers are the other server's: this one's shutdown must not remove them as its own.
+            nodeDriver.Disown();
             var who = holder is { } pid ? $"process {pid}" : "another process";
             throw new OptionsValidationException("FN_NODE_NAME", typeof(DockerDriverOptions),
                 [$"another FnSharp server ({who}) runs as node '{options.Node}' on this host (it holds {NodeLock.PathOf(options.IofsRoot, options.Node)}): two servers under one node name remove each other's containers. Stop it, or give this server its own FN_NODE_NAME."]);

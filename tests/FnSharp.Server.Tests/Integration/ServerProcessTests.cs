@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Net;
+using FnSharp.Client;
+using FnSharp.Core.Models;
+using FnSharp.Testing.Docker;
 using FnSharp.Testing;
 
 namespace FnSharp.Server.Tests.Integration;
@@ -71,13 +75,19 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_NodeNameAnotherServerRuns_ExitsNamingItsProcessAndTheSetting()
+    public async Task Start_NodeNameAnotherServerRuns_ExitsNamingItsProcessAndLeavesItsContainers()
     {
         var node = "test-process-" + Guid.NewGuid().ToString("N")[..12];
         var second = Directory.CreateTempSubdirectory("fnsharp-process-").FullName;
+        using var engine = new EngineProbe();
         try
         {
             await using var first = await ServerChildProcess.StartAsync(_dataDirectory, node, "first.log", new Dictionary<string, string>());
+            var client = new FnSharpClient(first.Http);
+            var app = await client.CreateAppAsync(new App { Name = "node-lock" });
+            var fn = await client.CreateFnAsync(new Fn { Name = "hot", AppId = app.Id, Image = "fnsharp/testfn:latest", IdleTimeout = 3600 });
+            Assert.Equal(HttpStatusCode.OK, (await client.InvokeAsync(fn.Id, "{}")).StatusCode);
+            var hot = await engine.ContainersOfNodeAsync(node);
 
             var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerChildProcess.StartAsync(second, node, "refused.log", new Dictionary<string, string>()));
 
@@ -86,12 +96,16 @@ public sealed class ServerProcessTests : IAsyncLifetime
             Assert.Contains($"another FnSharp server (process {first.ProcessId}) runs as node '{node}' on this host", log, StringComparison.Ordinal);
             Assert.Contains("Stop it, or give this server its own FN_NODE_NAME.", log, StringComparison.Ordinal);
 
-            // The first server was left alone: it still answers.
-            using var response = await first.Http.GetAsync(new Uri("v2/apps", UriKind.Relative));
-            Assert.True(response.IsSuccessStatusCode);
+            // The refused server removed none of the node's containers on its way out: the first's hot one still serves.
+            Assert.Single(hot);
+            Assert.Equal(hot, await engine.ContainersOfNodeAsync(node));
+            Assert.Equal(HttpStatusCode.OK, (await client.InvokeAsync(fn.Id, "{}")).StatusCode);
+            Assert.Equal(hot, await engine.ContainersOfNodeAsync(node));
+            await first.StopAsync();
         }
         finally
         {
+            await engine.RemoveContainersOfNodeAsync(node);
             Directory.Delete(second, recursive: true);
         }
     }
