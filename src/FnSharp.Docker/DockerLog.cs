@@ -32,7 +32,7 @@ internal static partial class DockerLog
     [LoggerMessage(3013, LogLevel.Information, "Pulling image {Image}: {LayersDone} of {Layers} layers, {DownloadedMiB:0.0} of {TotalMiB:0.0} MiB downloaded")]
     public static partial void PullProgress(ILogger logger, string image, int layersDone, int layers, double downloadedMiB, double totalMiB);
 
-    [LoggerMessage(3020, LogLevel.Information, "Image clean-up: the {Count} images this node pulled take {SizeMiB:0} MiB, over FN_IMAGE_CLEAN_MAX_SIZE ({MaxMiB:0} MiB)")]
+    [LoggerMessage(3020, LogLevel.Information, "Image clean-up: the image(s) this node pulled ({Count}) take {SizeMiB:0} MiB, over FN_IMAGE_CLEAN_MAX_SIZE ({MaxMiB:0} MiB)")]
     public static partial void CleanupOverBudget(ILogger logger, int count, double sizeMiB, double maxMiB);
 
     [LoggerMessage(3021, LogLevel.Information, "Image clean-up removed {Image} ({Id}, {SizeMiB:0.0} MiB), unused since {LastUsed:O}")]

@@ -23,7 +23,7 @@ internal static partial class RuncLog
     [LoggerMessage(3105, LogLevel.Warning, "runc {Command} of container {ContainerId} failed: {Error}")]
     public static partial void CommandFailed(ILogger logger, string command, string containerId, string error);
 
-    [LoggerMessage(3106, LogLevel.Information, "Root filesystem clean-up: the {Count} images unpacked for runc take {SizeMiB:0} MiB, over FN_IMAGE_CLEAN_MAX_SIZE ({MaxMiB:0} MiB)")]
+    [LoggerMessage(3106, LogLevel.Information, "Root filesystem clean-up: the image(s) unpacked for runc ({Count}) take {SizeMiB:0} MiB, over FN_IMAGE_CLEAN_MAX_SIZE ({MaxMiB:0} MiB)")]
     public static partial void RootfsOverBudget(ILogger logger, int count, double sizeMiB, double maxMiB);
 
     [LoggerMessage(3107, LogLevel.Information, "Root filesystem clean-up removed image {Image} ({ImageId}, {SizeMiB:0.0} MiB) unpacked for runc: the least recently used, unused since {LastUsed:O}, while the unpacked images took {TotalMiB:0} MiB, over FN_IMAGE_CLEAN_MAX_SIZE ({MaxMiB:0} MiB)")]
