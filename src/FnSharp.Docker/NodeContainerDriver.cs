@@ -110,6 +110,9 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
     /// </summary>
     public void Disown() => _disowned = true;
 
+    /// <inheritdoc/>
+    public bool OwnsNodeContainers => !_disowned;
+
     /// <summary>Closes the engine client; the containers stay (see <see cref="DisposeAsync"/>).</summary>
     public void Dispose()
     {

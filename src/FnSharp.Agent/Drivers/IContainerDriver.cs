@@ -22,4 +22,10 @@ public interface IContainerDriver
     /// <returns>How many containers were removed.</returns>
     /// <exception cref="HttpRequestException">The engine does not answer (or another error of the driver's engine client).</exception>
     Task<int> RemoveOrphansAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this server owns its node's containers on the engine: false when another server runs under the node's name on
+    /// this host and this one was refused at start-up, so the containers by the node's label are the other's and none is removed.
+    /// </summary>
+    bool OwnsNodeContainers => true;
 }

@@ -27,6 +27,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, SlotQueue> _slots = new(StringComparer.Ordinal);
     private readonly Lock _shutdownLock = new();
+    private readonly IContainerDriver _driver;
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -59,6 +60,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     internal RunnerAgent(IContainerDriver driver, HostResources resources, AgentOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory = null, IRunnerObserver? observer = null, Func<double?>? nodeCpuBusy = null)
     {
         ArgumentNullException.ThrowIfNull(resources);
+        _driver = driver;
         _options = options;
         _time = time;
         _logger = logger;
@@ -434,6 +436,11 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         if (notRemoved.Count > 0)
         {
             RunnerLog.StoppedWithLeftovers(_logger, removed, notRemoved.Count, string.Join(", ", notRemoved));
+        }
+        else if (!_driver.OwnsNodeContainers)
+        {
+            // Refused at start-up for a node name another server holds: it swept nothing, and what is left is the other's.
+            RunnerLog.StoppedNotOwner(_logger, removed);
         }
         else if (!swept)
         {

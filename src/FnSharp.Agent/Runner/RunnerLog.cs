@@ -95,6 +95,9 @@ internal static partial class RunnerLog
     [LoggerMessage(2025, LogLevel.Information, "Runner stopped; removed {Count} container(s), none of this node's left on the engine")]
     public static partial void Stopped(ILogger logger, long count);
 
+    [LoggerMessage(2026, LogLevel.Information, "Runner stopped; removed {Count} container(s); the node's containers on the engine are the other server's under its name, and stay")]
+    public static partial void StoppedNotOwner(ILogger logger, long count);
+
     [LoggerMessage(2040, LogLevel.Warning, "Call {CallId} of fn {FnId} refused, too busy: no container within FN_MAX_WAIT_MSECS={MaxWaitMs} ms or the call's deadline")]
     public static partial void RefusedWaitTime(ILogger logger, string callId, string fnId, int maxWaitMs);
 

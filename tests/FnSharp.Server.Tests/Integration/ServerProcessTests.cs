@@ -95,6 +95,8 @@ public sealed class ServerProcessTests : IAsyncLifetime
             var log = await File.ReadAllTextAsync(Path.Combine(second, "refused.log"));
             Assert.Contains($"another FnSharp server (process {first.ProcessId}) runs as node '{node}' on this host", log, StringComparison.Ordinal);
             Assert.Contains("Stop it, or give this server its own FN_NODE_NAME.", log, StringComparison.Ordinal);
+            Assert.Contains("the node's containers on the engine are the other server's under its name, and stay", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("none of this node's left on the engine", log, StringComparison.Ordinal);
 
             // The refused server removed none of the node's containers on its way out: the first's hot one still serves.
             Assert.Single(hot);
