@@ -28,47 +28,84 @@ public sealed class NodeLock : IDisposable
 
     /// <summary>
     /// Takes node <paramref name="node"/>'s lock under <paramref name="root"/> (which must exist), without waiting, and
-    /// writes this process's id into it.
+    /// writes this process's id beside it (<c>.node-NAME.pid</c>).
     /// </summary>
     /// <param name="root">The containers' socket directories' root (<c>FN_IOFS_PATH</c>), shared by the host's servers.</param>
     /// <param name="node">The node's name.</param>
     /// <param name="holder">When another process holds the lock: its process id as it wrote it (<see langword="null"/> when unreadable).</param>
     /// <returns>The lock, held until disposed, or <see langword="null"/> when another open file holds it.</returns>
-    /// <exception cref="IOException">The file cannot be opened or locked (a read-only or foreign directory).</exception>
+    /// <exception cref="IOException">The file cannot be opened or locked (a read-only or foreign directory, a link in its place).</exception>
     /// <exception cref="UnauthorizedAccessException">The server's user may not write the file.</exception>
     public static NodeLock? TryTake(string root, string node, out int? holder)
     {
         // Opened through the C library, not .NET's file APIs, which take a flock of their own on every open: the holder's
         // lock would then refuse the open itself, and the pid beside it could not be read.
         var path = PathOf(root, node);
-        if (!File.Exists(path))
+        for (var attempt = 0; attempt < 10; attempt++)
         {
-            File.WriteAllBytes(path, []);
-        }
-
-        var handle = UnixFiles.OpenForLock(path) ?? throw new IOException($"{path} went away while it was being locked");
-        try
-        {
-            if (!UnixFiles.TryLock(handle, exclusive: true, wait: false))
+            if (!File.Exists(path))
             {
-                holder = ReadHolder(PidPathOf(path));
-                handle.Dispose();
-                return null;
+                File.WriteAllBytes(path, []);
             }
 
-            File.WriteAllText(PidPathOf(path), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-            holder = null;
-            return new NodeLock(handle, path);
+            var handle = UnixFiles.OpenForLock(path);
+            if (handle is null)
+            {
+                // Removed by a holder letting go between the check and the open.
+                continue;
+            }
+
+            try
+            {
+                if (!UnixFiles.TryLock(handle, exclusive: true, wait: false))
+                {
+                    holder = ReadHolder(PidPathOf(path));
+                    handle.Dispose();
+                    return null;
+                }
+
+                // A holder that let go removed the file it held: a lock on that file is no one's, take the new one.
+                var locked = UnixFiles.Stat(handle);
+                if (UnixFiles.Stat(path) is not { } current || (current.Device, current.Inode) != (locked.Device, locked.Inode))
+                {
+                    handle.Dispose();
+                    continue;
+                }
+
+                File.WriteAllText(PidPathOf(path), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+                holder = null;
+                return new NodeLock(handle, path);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
+
+        throw new IOException($"{path} kept changing while it was being locked (a link, or another program replacing it): remove it");
     }
 
-    /// <summary>Lets the lock go (the file stays, for the next server of the node).</summary>
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Lets the lock go, and removes its file and the pid beside it while still holding it (a node name a test made up leaves nothing).</summary>
+    public void Dispose()
+    {
+        if (_handle.IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(PidPathOf(Path));
+            File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next server of the node, which takes it as it is.
+        }
+
+        _handle.Dispose();
+    }
 
     // The holder's process id, beside the lock (.node-NAME.pid): the lock file itself is only opened to be locked.
     private static string PidPathOf(string lockPath) => System.IO.Path.ChangeExtension(lockPath, ".pid");

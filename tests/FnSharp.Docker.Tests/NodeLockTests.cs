@@ -35,6 +35,28 @@ public sealed class NodeLockTests : IDisposable
     }
 
     [Fact]
+    public void Dispose_Held_LockAndPidFilesRemoved()
+    {
+        var taken = NodeLock.TryTake(_root, "a", out _)!;
+
+        taken.Dispose();
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void TryTake_ALinkInPlaceOfTheFile_RefusedSayingToRemoveIt()
+    {
+        var target = Path.Combine(_root, "elsewhere");
+        File.WriteAllBytes(target, []);
+        File.CreateSymbolicLink(NodeLock.PathOf(_root, "a"), target);
+
+        var e = Assert.Throws<IOException>(() => NodeLock.TryTake(_root, "a", out _));
+
+        Assert.EndsWith("kept changing while it was being locked (a link, or another program replacing it): remove it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryTake_AfterTheHolderLetItGo_Taken()
     {
         NodeLock.TryTake(_root, "a", out _)!.Dispose();

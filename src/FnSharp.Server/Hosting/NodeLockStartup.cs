@@ -22,7 +22,18 @@ internal sealed partial class NodeLockStartup(IContainerDriver driver, IOptions<
         }
 
         var options = docker.Value;
-        _lock = NodeLock.TryTake(options.IofsRoot, options.Node, out var holder);
+        int? holder;
+        try
+        {
+            _lock = NodeLock.TryTake(options.IofsRoot, options.Node, out holder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            nodeDriver.Disown();
+            throw new OptionsValidationException("FN_NODE_NAME", typeof(DockerDriverOptions),
+                [$"the lock of node '{options.Node}' in {options.IofsRoot} cannot be taken ({e.Message}); make {NodeLock.PathOf(options.IofsRoot, options.Node)} a file this server's user ({Environment.UserName}) can write, or remove it."]);
+        }
+
         if (_lock is null)
         {
             // The node's containers are the other server's: this one's shutdown must not remove them as its own.
