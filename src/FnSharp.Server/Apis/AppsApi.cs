@@ -50,7 +50,7 @@ internal static class AppsApi
         await store.GetAppByIdAsync(appID, cancellationToken) is { } app ? TypedResults.Ok(app) : throw new ApiException(ApiErrors.AppNotFound);
 
     /// <summary>Merges the body into the app (<see cref="ModelMerger.MergeApp"/>): 200 with the result, 400, 404 or 409.</summary>
-    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateApp(string appID, HttpRequest request, IDataStore store, TimeProvider time, MinHotKeeper minHot, RunnerAgent agent, StoreChangeListener changes, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<App>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != appID)
@@ -62,6 +62,7 @@ internal static class AppsApi
         var updated = await store.UpdateAppAsync(appID, current => ModelMerger.MergeApp(current, patch, now), cancellationToken);
         await minHot.AppChangedAsync(updated, store, cancellationToken);
         agent.AppChanged(updated);
+        await changes.ChangedAsync(ResourceMessage.App, updated.Id, cancellationToken);
         return TypedResults.Ok(updated);
     }
 
@@ -75,7 +76,7 @@ internal static class AppsApi
 
         minHot.AppRemoved(appID);
         agent.AppRemoved(appID);
-        await changes.RemovedAsync(RemovalMessage.App, appID, cancellationToken);
+        await changes.RemovedAsync(ResourceMessage.App, appID, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -21,7 +21,7 @@ internal static class FnsApi
     /// <c>FN_ALLOWED_IMAGES</c> refuses, and for a destination that names no fn of the app or makes a loop,
     /// <see cref="DestinationGraph"/>), 403 without <c>deploy</c> on its app, 404 for a missing app, 409 for a taken name.
     /// </summary>
-    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateFn(HttpRequest request, IDataStore store, IdGenerator ids, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, StoreChangeListener changes, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var fn = await ApiJson.ReadNewAsync<Fn>(request, options.Value.MaxRequestSize, r => r.Id, cancellationToken);
 
@@ -50,6 +50,7 @@ internal static class FnsApi
         minHot.Keep(app, created);
         // On a store shared by nodes the fn's calls go to its home node, most often not this one.
         agent.FnChanged(app, created, createAhead: !options.Value.UsesPostgres);
+        await changes.ChangedAsync(ResourceMessage.Fn, created.Id, cancellationToken);
         return TypedResults.Ok(WithEndpoint(created, request, options.Value));
     }
 
@@ -74,7 +75,7 @@ internal static class FnsApi
             : throw new ApiException(ApiErrors.FnNotFound);
 
     /// <summary>Merges the body into the fn (<see cref="ModelMerger.MergeFn"/>): 200 with the result, 400 (also for a new image <c>FN_ALLOWED_IMAGES</c> refuses, and for destinations <see cref="DestinationGraph"/> refuses), 404 or 409.</summary>
-    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateFn(string fnID, HttpRequest request, IDataStore store, TimeProvider time, ImagePolicy images, MinHotKeeper minHot, RunnerAgent agent, StoreChangeListener changes, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var patch = await ApiJson.ReadAsync<Fn>(request, options.Value.MaxRequestSize, cancellationToken);
         if (patch.Id.Length > 0 && patch.Id != fnID)
@@ -114,6 +115,7 @@ internal static class FnsApi
             agent.FnChanged(app, updated, createAhead: !options.Value.UsesPostgres);
         }
 
+        await changes.ChangedAsync(ResourceMessage.Fn, updated.Id, cancellationToken);
         return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
     }
 
@@ -131,7 +133,7 @@ internal static class FnsApi
 
         minHot.Forget(fnID);
         agent.FnRemoved(fnID);
-        await changes.RemovedAsync(RemovalMessage.Fn, fnID, cancellationToken);
+        await changes.RemovedAsync(ResourceMessage.Fn, fnID, cancellationToken);
         return TypedResults.NoContent();
     }
 

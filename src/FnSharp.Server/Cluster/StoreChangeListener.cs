@@ -14,9 +14,15 @@ namespace FnSharp.Server.Cluster;
 /// acknowledged, the next call through any of them sees the change; the wait is bounded
 /// (<see cref="ChangeSync.Timeout"/>) and never fails the write;</item>
 /// <item>after a fn or an app was removed through this node, it tells the other nodes (<see cref="RemovedAsync"/>,
-/// <see cref="RemovalMessage"/>), and when another node tells it, it removes its own containers of that fn or app at
+/// <see cref="ResourceMessage"/>), and when another node tells it, it removes its own containers of that fn or app at
 /// once and stops keeping them hot (<see cref="RunnerAgent.FnRemoved"/>, <see cref="MinHotKeeper.Forget"/>); a node
 /// that is not listening then lets them idle out;</item>
+/// <item>after a fn or an app was created or updated through this node, it tells the other nodes too
+/// (<see cref="ChangedAsync"/>), and each that hears it reads the fn (or the app) from the store and does what the
+/// node that took the request did: keeps its <c>fnsharp.io/min-hot</c> containers hot in the new configuration
+/// (<see cref="MinHotKeeper.Keep"/>) and lets the old configuration's containers go (<see cref="RunnerAgent.FnChanged"/>,
+/// <see cref="RunnerAgent.AppChanged"/>); the messages of removals and changes are handled one after another, in the
+/// order they came;</item>
 /// <item>until its subscription is in place, and whenever it breaks, the cache is suspended (every lookup
 /// goes to the store), since changes made meanwhile cannot be heard of; it subscribes again after 0.1 s,
 /// doubling up to 10 s, and caches again from empty.</item>
@@ -47,6 +53,13 @@ internal sealed partial class StoreChangeListener(
     /// <summary>Called after another node's removal of a fn or an app was handled, with its id.</summary>
     internal Action<string>? Removal { get; set; }
 
+    /// <summary>Called after another node's creation or update of a fn or an app was handled, with its id.</summary>
+    internal Action<string>? Update { get; set; }
+
+    // The handling of other nodes' removals and changes, one after another in the order they came (a change's read of
+    // the store must not run after, and undo, the removal that followed it); only the feed's reading loop sets it.
+    private Task _applying = Task.CompletedTask;
+
     private IStoreChangeFeed? Feed => store.Store as IStoreChangeFeed;
 
     private ChangeBarrier Barrier => _barriers.Value;
@@ -66,12 +79,24 @@ internal sealed partial class StoreChangeListener(
             : Task.CompletedTask;
 
     /// <summary>
-    /// Tells the other nodes that the <paramref name="what"/> (<see cref="RemovalMessage.Fn"/> or <see cref="RemovalMessage.App"/>)
+    /// Tells the other nodes that the <paramref name="what"/> (<see cref="ResourceMessage.Fn"/> or <see cref="ResourceMessage.App"/>)
     /// <paramref name="id"/> was removed through this node, so that they remove their containers of it at once. Never fails:
     /// a node that does not hear it (its feed is down, the send failed) lets them idle out. Does nothing on a store
     /// without a change feed (one node).
     /// </summary>
-    public async Task RemovedAsync(string what, string id, CancellationToken cancellationToken)
+    public Task RemovedAsync(string what, string id, CancellationToken cancellationToken) =>
+        AnnounceAsync(ResourceMessage.Removed, what, id, cancellationToken);
+
+    /// <summary>
+    /// Tells the other nodes that the <paramref name="what"/> (<see cref="ResourceMessage.Fn"/> or <see cref="ResourceMessage.App"/>)
+    /// <paramref name="id"/> was created or updated through this node, so that they keep its min-hot containers hot and let
+    /// its old configuration's containers go. Never fails: a node that does not hear it reads its min-hot fns at its next
+    /// start and lets old containers idle out. Does nothing on a store without a change feed (one node).
+    /// </summary>
+    public Task ChangedAsync(string what, string id, CancellationToken cancellationToken) =>
+        AnnounceAsync(ResourceMessage.Changed, what, id, cancellationToken);
+
+    private async Task AnnounceAsync(string change, string what, string id, CancellationToken cancellationToken)
     {
         if (Feed is not { } feed)
         {
@@ -80,11 +105,11 @@ internal sealed partial class StoreChangeListener(
 
         try
         {
-            await feed.NotifyAsync(RemovalMessage.Of(what, id, serverOptions.Value.NodeName), cancellationToken);
+            await feed.NotifyAsync(ResourceMessage.Of(change, what, id, serverOptions.Value.NodeName), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogRemovalNotSent(logger, e, what, id);
+            LogAnnouncementNotSent(logger, e, what, id, change);
         }
     }
 
@@ -161,28 +186,31 @@ internal sealed partial class StoreChangeListener(
     /// <summary>Handles one message, on the feed's reading loop: messages come one at a time, in commit order.</summary>
     private void Handle(IStoreChangeFeed feed, CachingDataStore cache, string message, CancellationToken stoppingToken)
     {
-        if (RemovalMessage.TryRead(message, out var what, out var id, out var remover))
+        if (ResourceMessage.TryRead(message, out var change, out var what, out var id, out var writer))
         {
-            if (!Barrier.IsSelf(remover))
+            if (!Barrier.IsSelf(writer))
             {
-                Removed(what, id, remover);
+                var before = _applying;
+                _applying = change == ResourceMessage.Removed
+                    ? ApplyAfterAsync(before, () => { Removed(what, id, writer); return Task.CompletedTask; })
+                    : ApplyAfterAsync(before, () => ChangedElsewhereAsync(what, id, writer, stoppingToken));
             }
 
             return;
         }
 
-        var (kind, number, writer, node) = ChangeBarrier.Read(message);
+        var (kind, number, sender, node) = ChangeBarrier.Read(message);
         switch (kind)
         {
             case ChangeMessageKind.Change:
                 cache.Invalidate();
                 Changed?.Invoke(message);
                 break;
-            case ChangeMessageKind.Sync when !Barrier.IsSelf(writer):
+            case ChangeMessageKind.Sync when !Barrier.IsSelf(sender):
                 // Every change committed before the sync was handled before it: acknowledge.
-                _ = AcknowledgeAsync(feed, number, writer, stoppingToken);
+                _ = AcknowledgeAsync(feed, number, sender, stoppingToken);
                 break;
-            case ChangeMessageKind.Ack when Barrier.IsSelf(writer):
+            case ChangeMessageKind.Ack when Barrier.IsSelf(sender):
                 Barrier.Acknowledged(number, node);
                 break;
         }
@@ -194,7 +222,7 @@ internal sealed partial class StoreChangeListener(
         var minHot = services.GetService<MinHotKeeper>();
         var agent = services.GetService<RunnerAgent>();
         LogRemovedElsewhere(logger, what, id, remover);
-        if (what == RemovalMessage.Fn)
+        if (what == ResourceMessage.Fn)
         {
             minHot?.Forget(id);
             agent?.FnRemoved(id);
@@ -206,6 +234,58 @@ internal sealed partial class StoreChangeListener(
         }
 
         Removal?.Invoke(id);
+    }
+
+    /// <summary>
+    /// Another node created or updated a fn or an app: this node reads it from the store (not the cache) and does what the
+    /// node that took the request did, without creating containers ahead (a node sharing its store does not).
+    /// </summary>
+    private async Task ChangedElsewhereAsync(string what, string id, string writer, CancellationToken cancellationToken)
+    {
+        var minHot = services.GetService<MinHotKeeper>();
+        var agent = services.GetService<RunnerAgent>();
+        var data = store.Store;
+        LogChangedElsewhere(logger, what, id, writer);
+        if (what == ResourceMessage.Fn)
+        {
+            // Gone since (its removal's message follows): nothing to keep.
+            if (await data.GetFnAsync(id, cancellationToken) is { } fn && await data.GetAppByIdAsync(fn.AppId, cancellationToken) is { } app)
+            {
+                minHot?.Keep(app, fn);
+                agent?.FnChanged(app, fn, createAhead: false);
+            }
+        }
+        else if (await data.GetAppByIdAsync(id, cancellationToken) is { } app)
+        {
+            if (minHot is not null)
+            {
+                await minHot.AppChangedAsync(app, data, cancellationToken);
+            }
+
+            agent?.AppChanged(app);
+        }
+
+        Update?.Invoke(id);
+    }
+
+    // Runs apply once what came before it has run, whatever became of that; a failure is logged, never thrown.
+    private async Task ApplyAfterAsync(Task before, Func<Task> apply)
+    {
+        try
+        {
+            await before;
+            await apply();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+#pragma warning disable CA1031 // One message's failure must not stop the handling of the next: logged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogApplyFailed(logger, e);
+        }
     }
 
     private async Task AcknowledgeAsync(IStoreChangeFeed feed, long number, string writer, CancellationToken stoppingToken)

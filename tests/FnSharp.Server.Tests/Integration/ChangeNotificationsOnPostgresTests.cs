@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using FnSharp.Core.Models;
 using FnSharp.Server.Cluster;
@@ -124,11 +125,42 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private async Task<Fn> CreateFnAsync(string greeting, int idleTimeoutSeconds = 30)
+    [Fact]
+    public async Task MinHotFnCreatedThroughA_BKeepsItsContainerHot()
+    {
+        var fn = await CreateFnAsync("v1", minHot: 1);
+
+        await _b.NextUpdateAsync(fn.Id);
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 1).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("v1", await _b.InvokeAsync(fn.Id));
+    }
+
+    [Fact]
+    public async Task MinHotFnChangedThroughA_BReplacesItsKeptContainerAndLetsItGoAtZero()
+    {
+        var fn = await CreateFnAsync("v1", minHot: 1);
+        await _b.NextUpdateAsync(fn.Id);
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 1).WaitAsync(TimeSpan.FromSeconds(30));
+        var client = _a.Server.CreateFnClient();
+
+        await client.UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = "v2" } });
+        await _b.NextUpdateAsync(fn.Id);
+        // The old configuration's container goes and one of the new is kept hot.
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 1 && d.Containers.All(c => c.Spec.FnId != fn.Id || c.Spec.Environment["GREETING"] == "v2")).WaitAsync(TimeSpan.FromSeconds(30));
+        await client.UpdateFnAsync(fn with { Config = new Dictionary<string, string> { ["GREETING"] = "v2" }, Annotations = MinHot(0) });
+        await _b.NextUpdateAsync(fn.Id);
+
+        await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static Dictionary<string, JsonElement> MinHot(int count) => new() { ["fnsharp.io/min-hot"] = JsonSerializer.SerializeToElement(count) };
+
+    private async Task<Fn> CreateFnAsync(string greeting, int idleTimeoutSeconds = 30, int minHot = 0)
     {
         var client = _a.Server.CreateFnClient();
         var app = await client.CreateAppAsync(new App { Name = "app" });
-        return await client.CreateFnAsync(new Fn { AppId = app.Id, Name = "fn", Image = "fnsharp/test:1", IdleTimeout = idleTimeoutSeconds, Config = new Dictionary<string, string> { ["GREETING"] = greeting } });
+        return await client.CreateFnAsync(new Fn { AppId = app.Id, Name = "fn", Image = "fnsharp/test:1", IdleTimeout = idleTimeoutSeconds, Config = new Dictionary<string, string> { ["GREETING"] = greeting }, Annotations = MinHot(minHot) });
     }
 
     /// <summary>One node: a server whose fake containers answer with their GREETING, and its listener's events as channels.</summary>
@@ -139,6 +171,7 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         private readonly Channel<int> _subscriptions = Channel.CreateUnbounded<int>();
         private readonly Channel<int> _beats = Channel.CreateUnbounded<int>();
         private readonly Channel<string> _removals = Channel.CreateUnbounded<string>();
+        private readonly Channel<string> _updates = Channel.CreateUnbounded<string>();
         private readonly FakeContainerDriver _driver = new();
 
         public Node()
@@ -153,6 +186,7 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
                     listener.Subscribed = () => _subscriptions.Writer.TryWrite(0);
                     listener.Changed = table => _changes.Writer.TryWrite(table);
                     listener.Removal = id => _removals.Writer.TryWrite(id);
+                    listener.Update = id => _updates.Writer.TryWrite(id);
                     return listener;
                 }));
                 services.Replace(ServiceDescriptor.Singleton(sp =>
@@ -183,6 +217,13 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
         public async Task NextRemovalAsync(string id)
         {
             while (await _removals.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)) != id)
+            {
+            }
+        }
+
+        public async Task NextUpdateAsync(string id)
+        {
+            while (await _updates.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)) != id)
             {
             }
         }
