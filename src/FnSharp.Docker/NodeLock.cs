@@ -48,39 +48,31 @@ public sealed class NodeLock : IDisposable
                 File.WriteAllBytes(path, []);
             }
 
-            var handle = UnixFiles.OpenForLock(path);
+            // A holder that let go removed the file it held: a lock on that file is no one's, take the new one.
+            var handle = UnixFiles.LockAtPath(path, exclusive: true, wait: false, out var held);
+            if (held)
+            {
+                holder = ReadHolder(PidPathOf(path));
+                return null;
+            }
+
             if (handle is null)
             {
-                // Removed by a holder letting go between the check and the open.
                 continue;
             }
 
             try
             {
-                if (!UnixFiles.TryLock(handle, exclusive: true, wait: false))
-                {
-                    holder = ReadHolder(PidPathOf(path));
-                    handle.Dispose();
-                    return null;
-                }
-
-                // A holder that let go removed the file it held: a lock on that file is no one's, take the new one.
-                var locked = UnixFiles.Stat(handle);
-                if (UnixFiles.Stat(path) is not { } current || (current.Device, current.Inode) != (locked.Device, locked.Inode))
-                {
-                    handle.Dispose();
-                    continue;
-                }
-
                 File.WriteAllText(PidPathOf(path), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-                holder = null;
-                return new NodeLock(handle, path);
             }
             catch
             {
                 handle.Dispose();
                 throw;
             }
+
+            holder = null;
+            return new NodeLock(handle, path);
         }
 
         throw new IOException($"{path} kept changing while it was being locked (a link, or another program replacing it): remove it");

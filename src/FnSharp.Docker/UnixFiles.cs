@@ -102,6 +102,51 @@ internal static partial class UnixFiles
         return true;
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> (<see cref="OpenForLock"/>) and takes its lock (<see cref="TryLock"/>), kept only while
+    /// the file at the path is still the one locked: between the open and the lock, a holder letting go may have moved or
+    /// removed it, and another put in its place, whose lock is the one that counts.
+    /// </summary>
+    /// <param name="path">The file or directory to lock.</param>
+    /// <param name="exclusive">Exclusive, else shared.</param>
+    /// <param name="wait">Wait for the lock, else give up when another open file holds one that excludes it.</param>
+    /// <param name="held">When no lock is returned: whether another open file holds one (else the path is gone or was replaced).</param>
+    /// <returns>The handle that holds the lock until it is closed, or <see langword="null"/>.</returns>
+    /// <exception cref="IOException">open, flock or stat failed for another reason.</exception>
+    public static SafeFileHandle? LockAtPath(string path, bool exclusive, bool wait, out bool held)
+    {
+        held = false;
+        var handle = OpenForLock(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (!TryLock(handle, exclusive, wait))
+            {
+                held = true;
+                handle.Dispose();
+                return null;
+            }
+
+            var locked = Stat(handle);
+            if (Stat(path) is not { } current || (current.Device, current.Inode) != (locked.Device, locked.Inode))
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
     private static UnixFileKind KindOf(uint mode) => (mode & TypeMask) switch
     {
         SocketType => UnixFileKind.Socket,

@@ -33,39 +33,8 @@ internal sealed class RootfsLock : IDisposable
     /// <summary>Gives the lock up.</summary>
     public void Dispose() => _handle.Dispose();
 
-    private static RootfsLock? Take(string imageDirectory, bool exclusive, out bool inUse)
-    {
-        inUse = false;
-        var handle = UnixFiles.OpenForLock(imageDirectory);
-        if (handle is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            if (!UnixFiles.TryLock(handle, exclusive, wait: !exclusive))
-            {
-                inUse = true;
-                handle.Dispose();
-                return null;
-            }
-
-            // Between the open and the lock the clean-up may have moved the directory away, and an unpack put
-            // another in its place: the lock holds only on the directory that is at the path now.
-            var locked = UnixFiles.Stat(handle);
-            if (UnixFiles.Stat(imageDirectory) is not { } current || (current.Device, current.Inode) != (locked.Device, locked.Inode))
-            {
-                handle.Dispose();
-                return null;
-            }
-
-            return new RootfsLock(handle);
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
-    }
+    // Between the open and the lock the clean-up may have moved the directory away, and an unpack put another in its
+    // place: the lock holds only on the directory that is at the path now (UnixFiles.LockAtPath).
+    private static RootfsLock? Take(string imageDirectory, bool exclusive, out bool inUse) =>
+        UnixFiles.LockAtPath(imageDirectory, exclusive, wait: !exclusive, out inUse) is { } handle ? new RootfsLock(handle) : null;
 }
