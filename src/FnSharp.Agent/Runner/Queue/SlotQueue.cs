@@ -304,13 +304,7 @@ internal sealed class SlotQueue : IContainerOwner
                 refused++;
             }
 
-            idle = [.. _idle];
-            foreach (var container in idle)
-            {
-                LeaveIdleLocked(container);
-            }
-
-            _idle.Clear();
+            idle = TakeIdleLocked();
             busy = _busy.Count;
             starting = _starting;
         }
@@ -337,15 +331,21 @@ internal sealed class SlotQueue : IContainerOwner
                 CompleteWaiterLocked(first.Value, Grant.Refuse(TooBusyLimit.ShuttingDown));
             }
 
-            var idle = new List<HotContainer>(_idle);
-            foreach (var container in idle)
-            {
-                LeaveIdleLocked(container);
-            }
-
-            _idle.Clear();
-            return idle;
+            return TakeIdleLocked();
         }
+    }
+
+    /// <summary>Takes every idle container out of the queue, for removal: each leaves the idle stack (<see cref="LeaveIdleLocked"/>).</summary>
+    private List<HotContainer> TakeIdleLocked()
+    {
+        var idle = new List<HotContainer>(_idle);
+        foreach (var container in idle)
+        {
+            LeaveIdleLocked(container);
+        }
+
+        _idle.Clear();
+        return idle;
     }
 
     /// <inheritdoc/>
