@@ -456,9 +456,8 @@ public abstract partial class SqlDataStore
     private async Task<HashSet<string>> LiveFnsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> fnIds, CancellationToken cancellationToken)
     {
         var live = new HashSet<string>(StringComparer.Ordinal);
-        for (var from = 0; from < fnIds.Count; from += IdsPerStatement)
+        foreach (var ids in fnIds.Chunk(IdsPerStatement))
         {
-            var ids = fnIds.Skip(from).Take(IdsPerStatement).ToList();
             await using var select = Command(connection, transaction, "");
             select.CommandText = $"SELECT id FROM fns WHERE id IN ({AddIds(select, ids)}) ORDER BY id" + (LocksRowsForUpdate ? " FOR SHARE" : "");
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
