@@ -18,6 +18,7 @@ internal sealed class ImageCleaner
     private readonly PulledImages _pulled;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RoundNotices _notices = new();
 
     public ImageCleaner(DockerEngineClient engine, DockerDriverOptions options, PulledImages pulled, TimeProvider time, ILogger logger)
     {
@@ -55,15 +56,28 @@ internal sealed class ImageCleaner
         const double mib = 1024 * 1024;
         var used = new HashSet<string>(imagesInUse.Select(Familiar), StringComparer.Ordinal);
         var oldest = _time.GetUtcNow() - TimeSpan.FromMilliseconds(_options.ImageCleanMinAgeMs);
+        if (pulled.Sum(p => onHost[p.Id].Size) <= _options.ImageCleanMaxBytes)
+        {
+            _notices.WithinBudget();
+        }
+
+        _notices.BeginRound();
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
             pulled,
             p => onHost[p.Id].Size,
             p => p.LastUsed,
             _options.ImageCleanMaxBytes,
             oldest,
-            total => DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib),
+            total =>
+            {
+                if (_notices.OverBudgetIsNew(pulled.Count, total))
+                {
+                    DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib);
+                }
+            },
             TryRemoveAsync,
             cancellationToken);
+        _notices.EndRound();
         return [.. removed.Select(p => Familiar(p.Name))];
 
         // The bytes the removal freed (none while other names hold the image), or null when it may not go.
@@ -90,7 +104,12 @@ internal sealed class ImageCleaner
             }
             catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
             {
-                DockerLog.CleanupFailed(_logger, name, e.StatusCode == HttpStatusCode.Conflict ? "a container uses it" : "it is gone");
+                var why = e.StatusCode == HttpStatusCode.Conflict ? "a container uses it" : "it is gone";
+                if (_notices.KeptIsNew(name + "\n" + why))
+                {
+                    DockerLog.CleanupFailed(_logger, name, why);
+                }
+
                 return null;
             }
 

@@ -23,6 +23,8 @@ internal sealed class RootfsCleaner(string imagesDir, string node, DockerDriverO
 {
     private const double Mib = 1024 * 1024;
 
+    private readonly RoundNotices _notices = new();
+
     /// <summary>One round; returns the ids of the images whose root filesystems were removed, least recently used first.</summary>
     /// <param name="namedImageIds">The engine's ids (<c>sha256:...</c>) of the images the fns of the store name: kept.</param>
     /// <param name="cancellationToken">Ends the round between two removals.</param>
@@ -38,15 +40,28 @@ internal sealed class RootfsCleaner(string imagesDir, string node, DockerDriverO
         var inBundles = RootsOfBundles();
         var total = unpacked.Sum(u => u.SizeBytes);
         var max = options.ImageCleanMaxBytes;
+        if (total <= max)
+        {
+            _notices.WithinBudget();
+        }
+
+        _notices.BeginRound();
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
             unpacked,
             u => u.SizeBytes,
             u => u.LastUsed,
             max,
             time.GetUtcNow() - TimeSpan.FromMilliseconds(options.ImageCleanMinAgeMs),
-            bytes => RuncLog.RootfsOverBudget(logger, unpacked.Count, bytes / Mib, max / Mib),
+            bytes =>
+            {
+                if (_notices.OverBudgetIsNew(unpacked.Count, bytes))
+                {
+                    RuncLog.RootfsOverBudget(logger, unpacked.Count, bytes / Mib, max / Mib);
+                }
+            },
             u => Task.FromResult(TryRemove(u)),
             cancellationToken);
+        _notices.EndRound();
         return [.. removed.Select(u => u.ImageId)];
 
         long? TryRemove(UnpackedImage image)
@@ -62,7 +77,7 @@ internal sealed class RootfsCleaner(string imagesDir, string node, DockerDriverO
                 inUse |= inBundles.Contains(Normal(Path.Combine(image.Directory, "rootfs")));
                 if (held is null || inUse)
                 {
-                    if (inUse)
+                    if (inUse && _notices.KeptIsNew(image.ImageId))
                     {
                         RuncLog.RootfsInUse(logger, image.Name ?? "?", image.ImageId, image.SizeBytes / Mib);
                     }

@@ -256,7 +256,7 @@ public sealed class RuncDriver : NodeContainerDriver
         return removed;
     }
 
-    /// <summary>The bundles of containers never started (at shutdown, those not handed out are none), and at start-up what unpacks left.</summary>
+    /// <summary>The bundles of containers never started (at shutdown, those not handed out are none), the engine's containers of unpacks, and at start-up what unpacks left.</summary>
     private async Task RemoveUnstartedAsync(Removal which, CancellationToken cancellationToken)
     {
         if (Directory.Exists(_bundlesDir))
@@ -271,21 +271,21 @@ public sealed class RuncDriver : NodeContainerDriver
             }
         }
 
-        if (which != Removal.Leftovers)
+        if (which == Removal.Leftovers)
         {
-            return;
+            foreach (var directory in RootfsCache.RemoveUnfinished(_imagesDir, Options.Node))
+            {
+                RuncLog.UnfinishedRemoved(Logger, directory);
+            }
+
+            if (_network is not null)
+            {
+                await _network.RemoveLeftoversAsync();
+            }
         }
 
-        foreach (var directory in RootfsCache.RemoveUnfinished(_imagesDir, Options.Node))
-        {
-            RuncLog.UnfinishedRemoved(Logger, directory);
-        }
-
-        if (_network is not null)
-        {
-            await _network.RemoveLeftoversAsync();
-        }
-
+        // At shutdown too: an unpack still under way (it goes on for every container waiting for the image, whichever
+        // call asked first) would otherwise leave its container of the image on the engine until the node's next start.
         try
         {
             var unpacking = await Engine.ListContainersAsync([$"{DockerLabels.Managed}=true", $"{DockerLabels.Node}={Options.Node}"], cancellationToken);

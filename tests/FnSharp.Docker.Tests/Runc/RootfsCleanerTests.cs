@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FnSharp.Docker.Runc;
+using FnSharp.Testing.Logging;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -124,6 +126,28 @@ public sealed class RootfsCleanerTests : IDisposable
     }
 
     [Fact]
+    public async Task CleanAsync_RoundsOverBudgetWithNothingToRemove_SayTheExcessAndTheHeldImageOnceUntilTheyChange()
+    {
+        Unpacked("aa", size: 200, lastUsed: Start.AddMinutes(-30));
+        var lease = await Cache().AcquireAsync("sha256:aa", "fn/held:1", null, CancellationToken.None);
+        var log = new CapturingLogger();
+        var cleaner = Cleaner(maxBytes: 1, logger: log);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Empty(await cleaner.CleanAsync(new HashSet<string>(), CancellationToken.None));
+        }
+
+        var firstRounds = log.Entries.Select(e => e.EventId).ToList();
+        Unpacked("bb", size: 100, lastUsed: Start.AddMinutes(-20));
+        await cleaner.CleanAsync(new HashSet<string>(), CancellationToken.None);
+        lease.Dispose();
+
+        Assert.Equal([3106, 3108], firstRounds);
+        Assert.Equal([3106, 3108, 3106, 3107], log.Entries.Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task CleanAsync_RootfsABundleOfAStoppedNodeNames_Kept()
     {
         var named = Unpacked("aa", size: 200, lastUsed: Start.AddMinutes(-30));
@@ -240,8 +264,8 @@ public sealed class RootfsCleanerTests : IDisposable
         Assert.Equal("fn/aa:1", listed.Name);
     }
 
-    private RootfsCleaner Cleaner(long maxBytes = Budget, long minAgeMs = 0) =>
-        new(ImagesDir, Node, new DockerDriverOptions { Node = Node, ImageCleanMaxBytes = maxBytes, ImageCleanMinAgeMs = minAgeMs }, _time, NullLogger.Instance);
+    private RootfsCleaner Cleaner(long maxBytes = Budget, long minAgeMs = 0, ILogger? logger = null) =>
+        new(ImagesDir, Node, new DockerDriverOptions { Node = Node, ImageCleanMaxBytes = maxBytes, ImageCleanMinAgeMs = minAgeMs }, _time, logger ?? NullLogger.Instance);
 
     // Never unpacks here: every image the tests acquire is laid out already, so the engine is not asked.
     private RootfsCache Cache() =>

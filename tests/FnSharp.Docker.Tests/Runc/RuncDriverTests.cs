@@ -1,5 +1,8 @@
 using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using FnSharp.Agent.Drivers;
+using FnSharp.Docker.Runc;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 using FnSharp.Testing.Metrics;
@@ -184,6 +187,42 @@ public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), 
         Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
         Assert.Equal(others.Id, other.ListIds());
+    }
+
+    [SkippableFact]
+    public async Task DisposeAsync_AnUnpacksContainerOfTheNodeOnTheEngine_RemovedOthersKept()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        using var engine = new DockerClientBuilder().WithEndpoint(new Uri(new DockerDriverOptions().Endpoint)).Build();
+        var driver = new RuncTestDriver(stateDir: State.Path);
+        var otherNode = TestFnContainers.NewNode();
+        var unpacking = await CreateUnpackContainerAsync(driver.Node);
+        var others = await CreateUnpackContainerAsync(otherNode);
+        try
+        {
+            await driver.DisposeAsync();
+
+            var left = await engine.Containers.ListContainersAsync(new ContainersListParameters { All = true }, CancellationToken.None);
+            Assert.DoesNotContain(left, c => c.ID == unpacking);
+            Assert.Contains(left, c => c.ID == others);
+        }
+        finally
+        {
+            await engine.Containers.RemoveContainerAsync(others, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+
+        // What an unpack under way has on the engine when its node stops: a container of the image, never started.
+        async Task<string> CreateUnpackContainerAsync(string node) =>
+            (await engine.Containers.CreateContainerAsync(
+                new CreateContainerParameters
+                {
+                    Name = RootfsCache.UnpackPrefix + Guid.NewGuid().ToString("N")[..12],
+                    Image = TestFnContainers.TestFnImage,
+                    Cmd = ["/fnsharp-unpack"],
+                    Labels = new Dictionary<string, string> { [DockerLabels.Managed] = "true", [DockerLabels.Node] = node },
+                    HostConfig = new HostConfig { NetworkMode = "none" },
+                },
+                CancellationToken.None)).ID;
     }
 
     [SkippableFact]

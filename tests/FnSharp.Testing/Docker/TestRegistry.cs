@@ -223,9 +223,17 @@ public sealed partial class TestRegistry : IAsyncDisposable
             {
                 Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [$"{registry}/{Namespace}/*"] = true } },
             });
-            foreach (var tag in images.SelectMany(i => i.RepoTags ?? []).Where(t => t.StartsWith($"{registry}/{Namespace}/", StringComparison.Ordinal)))
+            var prefix = $"{registry}/{Namespace}/";
+            foreach (var tag in images.SelectMany(i => i.RepoTags ?? []).Where(t => t.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 await RemoveLocalAsync(tag);
+            }
+
+            // An image whose tag moved away (a pull after MoveTagAsync) keeps only its digest, which the list above
+            // finds with no tag to remove by: it goes by its id.
+            foreach (var untagged in images.Where(i => (i.RepoTags ?? []).All(t => !t.StartsWith(prefix, StringComparison.Ordinal)) && (i.RepoDigests ?? []).Any(d => d.StartsWith(prefix, StringComparison.Ordinal))))
+            {
+                await RemoveLocalAsync(untagged.ID);
             }
         }
 
