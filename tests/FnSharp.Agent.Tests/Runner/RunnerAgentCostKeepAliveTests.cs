@@ -27,7 +27,7 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
     public async Task Cost_AFnCalledEveryFiveMinutes_StoppedAfterItsCallAndPrewarmedJustBeforeTheNext()
     {
         var fn = _h.NewFn(idleTimeoutSeconds: 600);
-        var gaps = Enumerable.Repeat(TimeSpan.FromMinutes(5), 10).ToArray();
+        var gaps = Enumerable.Repeat(TimeSpan.FromMinutes(5), CostKeepAlive.MinPrewarmSamples).ToArray();
         var prewarm = Learned(gaps, fn).PrewarmAfter!.Value;
 
         await CallAfterAsync(fn, gaps);
@@ -41,7 +41,7 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
         Assert.InRange(prewarm, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         Assert.Equal(StartKind.Prewarmed, result.Execution!.StartKind);
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(until_prewarm)", StringComparison.Ordinal) && e.Message.Contains("Cost (10 idle times", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(until_prewarm)", StringComparison.Ordinal) && e.Message.Contains("Cost (3 idle times", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -53,29 +53,43 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
         Assert.Equal(new KeepAliveWindows(null, TimeSpan.Zero, KeepAliveBasis.Cost, 10), Learned(gaps, fn));
 
         await CallAfterAsync(fn, gaps);
+        // Pre-warms tried while the first idle times looked gathered (20, 28 and 36 minutes) are no business of this test.
+        var prewarmsBefore = _log.Entries.Count(e => e.EventId == 2019);
         _h.Clock.Advance(s_ms);
 
         await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
+        _h.Clock.Advance(TimeSpan.FromHours(4));
+        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
         Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(keep_alive_window)", StringComparison.Ordinal) && e.Message.Contains("Cost (10 idle times", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Entries, e => e.EventId == 2019);
+        Assert.Equal(prewarmsBefore, _log.Entries.Count(e => e.EventId == 2019));
     }
 
     [Fact]
-    public async Task Cost_TooFewIdleTimes_KeptForTheIdleTimeout()
+    public async Task Cost_NoIdleTimeYet_KeptForTheIdleTimeout()
     {
         var fn = _h.NewFn(idleTimeoutSeconds: 600);
 
-        await CallAfterAsync(fn, Enumerable.Range(0, 9).Select(i => TimeSpan.FromMinutes(20 + (8 * i))).ToArray());
-        // The containers idled out in the gaps are removed in the background (a slow removal under load outlasts the
-        // calls after it): the last call's container is the only one once they are gone.
-        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 1);
+        await CallAfterAsync(fn, []);
         _h.Clock.Advance(TimeSpan.FromSeconds(600) - s_ms);
         // Still idle in the runner (an idle-out would take it from there at once; its removal would lag behind).
         Assert.Equal((1, 1), (_h.StatsOf(fn).Idle, _h.Driver.LiveCountOf(fn.Id)));
         _h.Clock.Advance(s_ms);
 
         await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(idle_timeout)", StringComparison.Ordinal) && e.Message.Contains("TooFewSamples (9 idle times", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(idle_timeout)", StringComparison.Ordinal) && e.Message.Contains("TooFewSamples (0 idle times", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cost_OneIdleTimePastTheBound_NotKeptAfterTheSecondCall()
+    {
+        // Called again after an hour against an idle_timeout of 10 minutes: keeping it would have bought no warm call.
+        var fn = _h.NewFn(idleTimeoutSeconds: 600);
+
+        await CallAfterAsync(fn, [TimeSpan.FromHours(1)]);
+        _h.Clock.Advance(s_ms);
+
+        await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(keep_alive_window)", StringComparison.Ordinal) && e.Message.Contains("Cost (1 idle times", StringComparison.Ordinal));
     }
 
     /// <summary>The windows the cost policy learns for <paramref name="fn"/> from <paramref name="gaps"/>.</summary>

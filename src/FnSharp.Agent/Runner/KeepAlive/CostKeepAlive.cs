@@ -11,9 +11,8 @@ namespace FnSharp.Agent.Runner.KeepAlive;
 /// <c>idle_timeout</c>, a bursty one is kept across its bursts only, and a timer is stopped and pre-warmed before its
 /// next call.
 /// <para>
-/// Shared with the hybrid policy (<see cref="HybridKeepAlive.Unlearned"/>): fewer than
-/// <see cref="HybridKeepAlive.MinSamples"/> idle times keep the fixed <c>idle_timeout</c>, and idle times mostly past
-/// the histogram's range are forecast. Not taken from it: the test of the bin counts' coefficient of variation (the
+/// Shared with the hybrid policy (<see cref="HybridKeepAlive.Unlearned"/>): idle times mostly past the histogram's
+/// range are forecast. Not taken from it: the least number of idle times (see <see cref="MinSamples"/>), the test of the bin counts' coefficient of variation (the
 /// cost of keeping a fn whose idle times spread is what tells whether to keep it) and the percentile windows (a
 /// pre-warm opens the paper's 10% margin before a bin that holds idle times, and the cost chooses which bin).
 /// No window is longer than the fn's <c>idle_timeout</c>; a pre-warm opens no sooner than
@@ -43,6 +42,24 @@ internal static class CostKeepAlive
     /// </summary>
     public const double MinPrewarmHeld = 0.5;
 
+    /// <summary>
+    /// The fewest idle times from which the cost decides: one. The hybrid policy waits for
+    /// <see cref="HybridKeepAlive.MinSamples"/> because its percentiles of a few idle times are their extremes; the
+    /// cost of windows is defined over any number, and its ties go to the longest keep-alive, so one idle time keeps the
+    /// fixed <c>idle_timeout</c> unless keeping the container for it would have cost more than a cold start (a fn called
+    /// again after hours is stopped when its call ends instead of being kept idle for nothing). A wrong guess costs a
+    /// cold start and adds the idle time that corrects it. Measured on the keep-alive replay (docs/benchmarks.md),
+    /// bounded by 10 minutes, against waiting for 10 idle times: fewer cold starts and less memory on both seeds.
+    /// </summary>
+    public const int MinSamples = 1;
+
+    /// <summary>
+    /// The fewest idle times from which a pre-warm is chosen: three, so that a pre-warm (a container start after every
+    /// call) is a bet on idle times that gather, not on the one or two seen. On the keep-alive replay, pre-warming from
+    /// the first idle time saved no memory against three and from ten left about twice the timers' cold starts.
+    /// </summary>
+    public const int MinPrewarmSamples = 3;
+
     private static readonly double[] s_middle = Edges(b => (IdleHistogram.LowerEdge(b) + IdleHistogram.UpperEdge(b)).TotalSeconds / 2);
     private static readonly double[] s_lower = Edges(b => IdleHistogram.LowerEdge(b).TotalSeconds);
     private static readonly double[] s_upper = Edges(b => IdleHistogram.UpperEdge(b).TotalSeconds);
@@ -55,7 +72,7 @@ internal static class CostKeepAlive
     public static KeepAliveWindows Windows(IdleHistogram histogram, TimeSpan idleTimeout, int memoryMiB, double coldStartGiBSeconds = DefaultColdStartPriceGiBSeconds)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        if (HybridKeepAlive.Unlearned(histogram, idleTimeout) is { } unlearned)
+        if (HybridKeepAlive.Unlearned(histogram, idleTimeout, MinSamples) is { } unlearned)
         {
             return unlearned;
         }
@@ -78,7 +95,7 @@ internal static class CostKeepAlive
 
         // Pre-warming: from the margin before a bin that holds idle times until the margin after one at or past it; a
         // window longer than the idle_timeout is cut to its middle idle_timeout, as under the hybrid policy.
-        for (var i = 0; i < costs.Filled.Count; i++)
+        for (var i = 0; histogram.Count >= MinPrewarmSamples && i < costs.Filled.Count; i++)
         {
             for (var j = i; j < costs.Filled.Count; j++)
             {

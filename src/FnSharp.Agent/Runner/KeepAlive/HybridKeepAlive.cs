@@ -85,9 +85,9 @@ internal static class HybridKeepAlive
     /// <summary>
     /// The windows of a fn whose histogram does not hold a pattern to learn from, shared by the hybrid and the cost
     /// policies: the out-of-bounds forecast when most idle times are past the range, the fixed <paramref name="idleTimeout"/>
-    /// when there are fewer than <see cref="MinSamples"/>; <see langword="null"/> when the histogram is to be used.
+    /// when there are fewer than <paramref name="minSamples"/>; <see langword="null"/> when the histogram is to be used.
     /// </summary>
-    public static KeepAliveWindows? Unlearned(IdleHistogram histogram, TimeSpan idleTimeout)
+    public static KeepAliveWindows? Unlearned(IdleHistogram histogram, TimeSpan idleTimeout, int minSamples = MinSamples)
     {
         var samples = histogram.Count;
         if (histogram.OutOfBounds >= MinForecastSamples && histogram.OutOfBounds >= OutOfBoundsShare * samples)
@@ -96,7 +96,7 @@ internal static class HybridKeepAlive
             return Bounded(forecast * (1 - ForecastMargin), forecast * (1 + ForecastMargin), idleTimeout, KeepAliveBasis.OutOfBounds, samples);
         }
 
-        return samples < MinSamples ? KeepAliveWindows.Fixed(idleTimeout, KeepAliveBasis.TooFewSamples, samples) : null;
+        return samples < minSamples ? KeepAliveWindows.Fixed(idleTimeout, KeepAliveBasis.TooFewSamples, samples) : null;
     }
 
     /// <summary>

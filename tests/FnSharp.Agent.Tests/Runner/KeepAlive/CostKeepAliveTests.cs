@@ -9,13 +9,29 @@ public sealed class CostKeepAliveTests
     private static readonly TimeSpan s_tenMinutes = TimeSpan.FromMinutes(10);
 
     [Fact]
-    public void Windows_FewerThanTenIdleTimes_TheFixedIdleTimeout()
+    public void Windows_NoIdleTimeYet_TheFixedIdleTimeout()
     {
-        var histogram = Of(Enumerable.Repeat(TimeSpan.FromHours(1), 9));
+        var windows = CostKeepAlive.Windows(new IdleHistogram(), s_tenMinutes, 128);
 
-        var windows = CostKeepAlive.Windows(histogram, s_tenMinutes, 128);
+        Assert.Equal(new KeepAliveWindows(null, s_tenMinutes, KeepAliveBasis.TooFewSamples, 0), windows);
+    }
 
-        Assert.Equal(new KeepAliveWindows(null, s_tenMinutes, KeepAliveBasis.TooFewSamples, 9), windows);
+    [Fact]
+    public void Windows_OneIdleTimeCheaperToKeepThanACold_TheFixedIdleTimeout()
+    {
+        // 5 minutes of 128 MiB is 37.5 GiB-s, well under the default price of a cold start.
+        var windows = CostKeepAlive.Windows(Of([TimeSpan.FromMinutes(5)]), s_tenMinutes, 128);
+
+        Assert.Equal(new KeepAliveWindows(null, s_tenMinutes, KeepAliveBasis.Cost, 1), windows);
+    }
+
+    [Fact]
+    public void Windows_OneIdleTimePastTheIdleTimeout_NotKept()
+    {
+        // Kept for 10 minutes, the next call after an hour would still be cold: the memory buys nothing.
+        var windows = CostKeepAlive.Windows(Of([TimeSpan.FromHours(1)]), s_tenMinutes, 128);
+
+        Assert.Equal(new KeepAliveWindows(null, TimeSpan.Zero, KeepAliveBasis.Cost, 1), windows);
     }
 
     [Fact]
