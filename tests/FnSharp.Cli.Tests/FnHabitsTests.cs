@@ -127,6 +127,16 @@ public sealed class FnHabitsTests : CliServerTest
     }
 
     [Fact]
+    public async Task Inspect_UnknownFieldLikeNone_UsageErrorEndsItsSentence()
+    {
+        var (code, output, error) = await RunAsync("inspect", "fn", "shop", "orders", "bogus");
+
+        Assert.Equal(
+            (2, "", "Error: a fn has no field 'bogus'. Its fields: id, name, app_id, image, memory, timeout, idle_timeout, config, annotations, shape, created_at, updated_at\nSee 'fnsharp inspect fn --help'.\n"),
+            (code, output, error));
+    }
+
+    [Fact]
     public async Task Inspect_MissingKey_ErrorAndTheCommandThatListsTheFields()
     {
         var (code, output, error) = await RunAsync("inspect", "fn", "shop", "orders", "config.NOPE");

@@ -40,7 +40,7 @@ internal static class InspectField
         if (!fields.Contains(top))
         {
             var meant = Spelling.Suggest(top, fields);
-            throw CliException.Usage($"a{(kind.StartsWith('a') ? "n" : "")} {kind} has no field '{top}'{(meant is null ? "" : $": did you mean '{meant}'?")} Its fields: {string.Join(", ", fields)}");
+            throw CliException.Usage($"a{(kind.StartsWith('a') ? "n" : "")} {kind} has no field '{top}'{(meant is null ? "." : $": did you mean '{meant}'?")} Its fields: {string.Join(", ", fields)}");
         }
 
         var node = JsonSerializer.SerializeToNode(resource, JsonOutput.Options)!.AsObject();

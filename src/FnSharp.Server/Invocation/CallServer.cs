@@ -124,8 +124,10 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
             ContentLength = requestBody.Length,
         };
 
-        // Disposed last: the client is answered before the container is freed (or killed).
-        await using var outcome = await executor.RunAsync(callRequest, context.Response.Body, answer => Start(context.Response, answer, trigger), context.RequestAborted);
+        // Disposed last: the client is answered before the container is freed (or killed). Only a trigger's
+        // Fn-Http-Status can give the answer a status without a body, whose bytes are then dropped.
+        var destination = trigger ? new TriggerResponseBody(context.Response) : context.Response.Body;
+        await using var outcome = await executor.RunAsync(callRequest, destination, answer => Start(context.Response, answer, trigger), context.RequestAborted);
         if (outcome.Failure is { } failure)
         {
             // The client went away (the call is recorded as cancelled, with where it ran and its output) or the answer broke off.

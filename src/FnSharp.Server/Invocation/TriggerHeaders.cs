@@ -46,7 +46,8 @@ internal static class TriggerHeaders
     /// <summary>
     /// Maps the container's answer to what the trigger's client sees: the status is
     /// <paramref name="platformStatus"/> when it is 400 or more, else the FDK's <c>Fn-Http-Status</c>
-    /// when valid, else 200; the headers are the <c>Fn-Http-H-*</c> ones without their prefix, plus
+    /// when valid (200 to 999: a 1xx is interim, never an answer's final status, and sent as one it broke the
+    /// client's parsing of the answer), else 200; the headers are the <c>Fn-Http-H-*</c> ones without their prefix, plus
     /// <c>Content-Type</c> and <c>Fn-Call-Id</c>. Every other header is dropped.
     /// </summary>
     /// <param name="platformStatus">The status FnSharp would answer on <c>/invoke</c>.</param>
@@ -69,7 +70,7 @@ internal static class TriggerHeaders
             }
             else if (name.Equals(Status, StringComparison.OrdinalIgnoreCase))
             {
-                fnStatus = values.Length > 0 && int.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is >= 100 and <= 999 ? s : null;
+                fnStatus = values.Length > 0 && int.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is >= 200 and <= 999 ? s : null;
             }
             else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase))
             {

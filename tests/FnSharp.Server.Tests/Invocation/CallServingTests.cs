@@ -81,6 +81,31 @@ public sealed class CallServingTests : IAsyncLifetime
         Assert.False(seen.ContainsKey("X-Custom"));
     }
 
+    [Theory]
+    [InlineData("204", HttpStatusCode.NoContent)]
+    [InlineData("205", HttpStatusCode.ResetContent)]
+    [InlineData("304", HttpStatusCode.NotModified)]
+    public async Task Trigger_StatusWithoutBody_AnsweredWithoutTheFunctionsBodyAndContainerKept(string fdkStatus, HttpStatusCode expected)
+    {
+        _driver.Handler = async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["Fn-Http-Status"] = fdkStatus;
+            context.Response.Headers["Fn-Http-H-ETag"] = "\"v1\"";
+            await context.Response.WriteAsync("{\"dropped\":true}");
+        };
+        await CreateTriggerAsync("bodiless", "f", "/x");
+
+        using var first = await _http.PostAsync(new Uri("/t/bodiless/x", UriKind.Relative), new StringContent(""));
+        using var second = await _http.PostAsync(new Uri("/t/bodiless/x", UriKind.Relative), new StringContent(""));
+
+        Assert.Equal((expected, expected), (first.StatusCode, second.StatusCode));
+        Assert.Equal("", await first.Content.ReadAsStringAsync());
+        Assert.Equal("\"v1\"", first.Headers.ETag?.ToString());
+        Assert.Equal(1, _driver.CreatedCount);
+    }
+
     [Fact]
     public async Task Invoke_AnswerHeaders_PassedOnAsTheContainerSentThem()
     {
