@@ -68,7 +68,7 @@ public static class FnSharpServerExtensions
         services.AddTriggers();
         services.AddProblemDetails();
 
-        // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.
+        // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with what it takes (ParameterErrors) instead of a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.
