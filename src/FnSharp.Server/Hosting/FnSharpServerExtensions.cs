@@ -45,6 +45,8 @@ public static class FnSharpServerExtensions
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<RuncDriverOptions>().Driver == ContainerDriverKind.Runc
             ? sp.GetRequiredService<RuncDriver>()
             : sp.GetRequiredService<DockerDriver>());
+        // The warnings first, so that they are said even when a later check refuses the start.
+        services.AddSingleton<IStartupCheck, FnOnlySettingsStartup>();
         services.AddSingleton<IStartupCheck, SocketDirectoryStartup>();
         services.AddSingleton<IStartupCheck, NodeLockStartup>();
         services.AddSingleton<RunnerAgent>();
