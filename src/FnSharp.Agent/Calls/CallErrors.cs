@@ -14,6 +14,14 @@ public static class CallErrors
     /// <summary>502: the connection broke or the reply was unreadable.</summary>
     public static readonly ApiError ReceiveFailed = new(502, "error receiving function response");
 
+    /// <summary>
+    /// 502: the connection broke because the container exited during the call with <paramref name="exitCode"/> (its own
+    /// exit: a crash, the process returning), said after Fn's message, which stays its start so that clients matching on
+    /// it still do; Fn's message alone when the exit is not known.
+    /// </summary>
+    public static ApiError ReceiveFailedExited(long? exitCode) =>
+        exitCode is not { } code ? ReceiveFailed : ReceiveFailed with { Message = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ReceiveFailed.Message}: the container exited with code {code}") };
+
     /// <summary>504: the call exceeded the fn's timeout.</summary>
     public static readonly ApiError TimedOut = new(504, "Timed out");
 

@@ -62,7 +62,9 @@ internal static partial class ErrorHandling
         BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "request body too large for this server"),
         // Trailers of a chunked body that Kestrel refuses as it reads the body: its limits are the headers' (both count).
         BadHttpRequestException { StatusCode: 431 } => EdgeErrors.HeadersTooLarge(context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value),
-        // The framework's own message names what was wrong (a query parameter that is not a number, say) and no internals.
+        // A query parameter that is not of its type (per_page=abc): what it takes, not the .NET type it binds to.
+        BadHttpRequestException { StatusCode: 400 } bad when ParameterErrors.Of(bad.Message) is { } parameter => parameter,
+        // The framework's other messages name what was wrong and no internals.
         BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.Message),
         _ => null,
     };

@@ -23,6 +23,13 @@ public sealed record ClusterOptions
     /// </summary>
     public int ForgetSecs { get; set; } = 3600;
 
+    /// <summary>
+    /// Fn's node type (<c>FN_NODE_TYPE</c>): <c>full</c> (the default), or <c>api</c> or <c>lb</c>, Fn's split nodes, which
+    /// FnSharp runs as full nodes too, saying so at start (<see cref="Configuration.FnOnlySettings"/>). Fn's
+    /// <c>pure-runner</c> is refused: FnSharp has no node without the API.
+    /// </summary>
+    public string NodeType { get; set; } = "full";
+
     /// <summary>How long after its last heartbeat a node counts as gone: three missed heartbeats.</summary>
     public TimeSpan GoneAfter => TimeSpan.FromMilliseconds(3.0 * HeartbeatMs);
 }

@@ -143,6 +143,18 @@ internal static class SettingFormats
         _ => SettingValue<ContainerDriverKind>.Bad($"must be docker or runc, not '{text}'."),
     });
 
+    /// <summary>
+    /// Fn's node type (<c>FN_NODE_TYPE</c>), in any case: <c>full</c>, <c>api</c> or <c>lb</c>, each a full node in FnSharp;
+    /// Fn's <c>pure-runner</c> (no API, only its runner protocol for its load balancer) is refused, since an FnSharp node
+    /// would serve the whole API there, and so is any other text, which Fn would have run as a full node unsaid.
+    /// </summary>
+    public static readonly SettingFormat<string> NodeTypeName = new(text => text.Trim().ToLowerInvariant() switch
+    {
+        "full" or "api" or "lb" => SettingValue<string>.Of(text.Trim().ToLowerInvariant()),
+        "pure-runner" => SettingValue<string>.Bad($"must be full, api or lb, not '{text}': FnSharp has no runner-only node (Fn's pure runner, which serves only its load balancer's gRPC); every FnSharp node serves the whole API, /invoke and /t. Unset it to run a full node (see docs/cluster.md)."),
+        _ => SettingValue<string>.Bad($"must be full, api or lb (each runs a full node in FnSharp), not '{text}'."),
+    });
+
     /// <summary>A comma-separated list of hardening parts (<c>FN_DISABLE_HARDENING</c>, <see cref="ContainerHardening.PartNames"/> or <c>all</c>), in any case.</summary>
     public static readonly SettingFormat<IReadOnlyList<string>> HardeningParts = new(text =>
     {

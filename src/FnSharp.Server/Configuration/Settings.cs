@@ -146,6 +146,7 @@ internal static class Settings
     /// <summary>Cluster membership (<see cref="ClusterOptions"/>).</summary>
     public static readonly SettingGroup<ClusterOptions> Cluster = new()
     {
+        { "FN_NODE_TYPE", o => o.NodeType, NodeTypeName },
         { "FN_NODE_URL", o => o.Url, NodeUrl },
         { "FN_NODE_HEARTBEAT_MSECS", o => o.HeartbeatMs, Int("a number of milliseconds from 100 to 600000", v => v is >= 100 and <= 600_000) },
         {

@@ -45,6 +45,8 @@ public static class FnSharpServerExtensions
         services.AddSingleton<IContainerDriver>(sp => sp.GetRequiredService<RuncDriverOptions>().Driver == ContainerDriverKind.Runc
             ? sp.GetRequiredService<RuncDriver>()
             : sp.GetRequiredService<DockerDriver>());
+        // The warnings first, so that they are said even when a later check refuses the start.
+        services.AddSingleton<IStartupCheck, FnOnlySettingsStartup>();
         services.AddSingleton<IStartupCheck, SocketDirectoryStartup>();
         services.AddSingleton<IStartupCheck, NodeLockStartup>();
         services.AddSingleton<RunnerAgent>();
@@ -68,7 +70,7 @@ public static class FnSharpServerExtensions
         services.AddTriggers();
         services.AddProblemDetails();
 
-        // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with its message instead of a bare 400.
+        // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with what it takes (ParameterErrors) instead of a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.

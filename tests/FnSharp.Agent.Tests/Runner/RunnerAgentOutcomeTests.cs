@@ -2,6 +2,8 @@ using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
+using FnSharp.Testing.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -206,6 +208,46 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
 
         Assert.Equal(CallStatus.ReceiveFailed, outcome.Status);
         await _h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ContainerExitsDuringCall_ReceiveFailedNamingTheExitCode()
+    {
+        var log = new CapturingLogger();
+        await using var h = new AgentHarness(logger: log);
+        h.Driver.Handler = context =>
+        {
+            // The function's process exits: the container's exit says with what, and the connection breaks.
+            FakeContainer.Of(context).Exit(new ContainerExit { ExitCode = 7, OomKilled = false, StderrTail = [] });
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+        var fn = h.NewFn();
+
+        await using var result = await h.SubmitAsync(fn);
+
+        Assert.Equal(CallStatus.ReceiveFailed, result.Status);
+        Assert.Equal(new(502, "error receiving function response: the container exited with code 7"), result.Error);
+        var line = Assert.Single(log.Entries, e => e.EventId == 2092);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.EndsWith($" of fn {fn.Id} got no readable response: its container exited with code 7 during the call", line.Message, StringComparison.Ordinal);
+        await h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ConnectionBreaksAndRemovalKillsTheContainer_FnsMessageAlone()
+    {
+        // The fake's removal exits with 137, as the drivers' kill: the node's doing, not named as the container's exit.
+        _h.Driver.Handler = context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+        await using var result = await _h.SubmitAsync(_h.NewFn());
+
+        Assert.Equal(CallErrors.ReceiveFailed, result.Error);
     }
 
     [Fact]

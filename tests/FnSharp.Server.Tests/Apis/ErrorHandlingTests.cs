@@ -1,4 +1,6 @@
 using System.Net;
+using FnSharp.Core.Errors;
+using FnSharp.Server.Apis;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
@@ -34,16 +36,39 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Logger.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    [Fact]
-    public async Task QueryParameterOfTheWrongType_400NamingIt()
+    [Theory]
+    [InlineData("/v2/apps?per_page=abc", "abc")]
+    [InlineData("/v2/fns?per_page=1e3", "1e3")]
+    [InlineData("/v2/triggers?per_page=99999999999", "99999999999")]
+    [InlineData("/v2/keys?per_page=1.5", "1.5")]
+    [InlineData("/v2/audit?per_page=x", "x")]
+    [InlineData("/v2/fns/01HZZZZZZZZZZZZZZZZZZZZZZZ/calls?per_page=-", "-")]
+    public async Task QueryParameterOfTheWrongType_400NamingIt(string path, string value)
     {
         using var client = _factory.CreateClient();
 
-        using var response = await client.GetAsync(new Uri("/v2/apps?per_page=abc", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("per_page", body, StringComparison.Ordinal);
-        Assert.Contains("abc", body, StringComparison.Ordinal);
+        Assert.Equal($$"""{"message":"per_page must be an integer (items per page: 30 when absent or below 1, at most 100), not '{{value}}'"}""", body);
     }
+
+    [Theory]
+    [InlineData("Failed to bind parameter \"Nullable<int> per_page\" from \"abc\".", "per_page must be an integer (items per page: 30 when absent or below 1, at most 100), not 'abc'")]
+    [InlineData("Failed to bind parameter \"long size\" from \"\"\".", "size must be an integer, not '\"'")]
+    [InlineData("Failed to bind parameter \"Nullable<bool> all\" from \"yes\".", "all must be true or false, not 'yes'")]
+    [InlineData("Failed to bind parameter \"Nullable<double> share\" from \"half\".", "share must be a number, not 'half'")]
+    public void ParameterErrors_FrameworksMessage_SaysWhatTheParameterTakes(string message, string expected) =>
+        Assert.Equal(new ApiError(400, expected), ParameterErrors.Of(message));
+
+    [Fact]
+    public void ParameterErrors_LongValue_CutInTheMessage() =>
+        Assert.Equal(
+            $"n must be an integer, not '{new string('9', 64)}...'",
+            ParameterErrors.Of($"Failed to bind parameter \"int n\" from \"{new string('9', 100)}\".")!.Message);
+
+    [Fact]
+    public void ParameterErrors_OtherMessage_Null() =>
+        Assert.Null(ParameterErrors.Of("Required parameter \"string name\" was not provided from query string."));
 }

@@ -69,13 +69,14 @@ public sealed class ProtocolTests : IAsyncLifetime
     [InlineData("/v2/apps?per_page=abc")]
     [InlineData("/v2/fns?per_page=1.5")]
     [InlineData("/v2/triggers?per_page=99999999999")]
+    [InlineData("/v2/apps?per_page=1e3")]
     public async Task List_PerPageNotANumber_400Json(string path)
     {
         var response = await _api.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("application/json; charset=utf-8", response.ContentType);
-        Assert.NotNull(response.Message);
+        Assert.StartsWith("per_page must be an integer (items per page: 30 when absent or below 1, at most 100), not '", response.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -86,8 +86,11 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
 
         var crashed = await _client.InvokeAsync(fn.Id, """{"exit":3}""");
         var next = await _client.InvokeAsync(fn.Id, """{"body":"again"}""");
+        await _server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        var record = await _client.GetCallAsync(fn.Id, crashed.CallId!);
 
-        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"error receiving function response"}"""), (crashed.StatusCode, crashed.Body));
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"error receiving function response: the container exited with code 3"}"""), (crashed.StatusCode, crashed.Body));
+        Assert.Equal(("error", 502, "error receiving function response: the container exited with code 3"), (record.Status, record.StatusCode, record.Error));
         Assert.Equal((HttpStatusCode.OK, "again"), (next.StatusCode, next.Body));
         var now = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
         Assert.NotEqual(first, now);

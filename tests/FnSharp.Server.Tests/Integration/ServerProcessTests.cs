@@ -142,6 +142,33 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_PureRunnerNodeType_ExitCode2SayingEveryNodeIsFull()
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dataDirectory,
+        };
+        info.Environment["FN_NODE_TYPE"] = "pure-runner";
+        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+
+        // A failsafe against a server that would start anyway, not a timing assertion.
+        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(failsafe.Token);
+        await output;
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(
+            ["fnsharp-server: cannot start: FN_NODE_TYPE must be full, api or lb, not 'pure-runner': FnSharp has no runner-only node (Fn's pure runner, which serves only its load balancer's gRPC); every FnSharp node serves the whole API, /invoke and /t. Unset it to run a full node (see docs/cluster.md)."],
+            (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_BadSettings_ExitCode2WithALinePerSetting()
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))

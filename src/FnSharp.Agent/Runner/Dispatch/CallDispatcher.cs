@@ -9,10 +9,14 @@ namespace FnSharp.Agent.Runner.Dispatch;
 /// the call under the fn's timeout (counted from here, the assignment), and gives the container back to its
 /// owner kept (200, 502) or killed (504, any other status, a broken connection, the timeout, an answer the
 /// caller abandoned, a caller gone mid-call). A broken connection is told apart from an OOM kill by the
-/// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>). It holds no state of its own.
+/// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>), and a container that exited of its own
+/// accord is named with its exit code. It holds no state of its own.
 /// </summary>
 internal sealed class CallDispatcher
 {
+    // 128 + SIGKILL: the exit of a container the removal killed (docker kill, runc kill KILL).
+    private const long RemovalKillExitCode = 137;
+
     private readonly AgentMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -87,10 +91,16 @@ internal sealed class CallDispatcher
             // The container goes either way; once removed, its exit tells an OOM kill from a broken connection.
             Dispose(linked, timeoutSource);
             var elapsed = await owner.ReleaseAsync(container, kill: true, measured: true);
-            var status = BrokenConnectionOutcome(ExitOf(container));
+            var exit = ExitOf(container);
+            var status = BrokenConnectionOutcome(exit);
+            var exitCode = OwnExitCode(exit);
             if (status == CallStatus.OutOfMemory)
             {
                 RunnerLog.OutOfMemory(_logger, call.CallId, call.Fn.Id, call.Fn.Memory);
+            }
+            else if (exitCode is { } code)
+            {
+                RunnerLog.ExitedDuringCall(_logger, e, call.CallId, call.Fn.Id, code);
             }
             else
             {
@@ -98,7 +108,8 @@ internal sealed class CallDispatcher
             }
 
             Record(call, elapsed, status);
-            return Failed(status).WithExecution(execution);
+            var result = status == CallStatus.ReceiveFailed ? CallResult.Failed(status, CallErrors.ReceiveFailedExited(exitCode)) : Failed(status);
+            return result.WithExecution(execution);
         }
         finally
         {
@@ -156,6 +167,15 @@ internal sealed class CallDispatcher
     /// <summary>The outcome of a broken connection (pure): out of memory when the container's exit says the kernel killed it for that, else a failed receive.</summary>
     public static CallStatus BrokenConnectionOutcome(ContainerExit? exit) =>
         exit is { OomKilled: true } ? CallStatus.OutOfMemory : CallStatus.ReceiveFailed;
+
+    /// <summary>
+    /// The exit code a container ended with of its own accord during a call (pure): a crash or its process returning,
+    /// the exit a user can act on. <see langword="null"/> when the exit is not known, was assumed (the engine lost),
+    /// was an OOM kill (its own outcome), or is 137, the SIGKILL of the removal that follows every broken connection
+    /// (both drivers kill with it), which the container would have had from the node, not from itself.
+    /// </summary>
+    public static long? OwnExitCode(ContainerExit? exit) =>
+        exit is { OomKilled: false, EngineLost: false, ExitCode: >= 0 and <= 255 and not RemovalKillExitCode } ? exit.ExitCode : null;
 
     private static CallResult Failed(CallStatus status) => status switch
     {

@@ -34,4 +34,30 @@ public sealed class CallDispatcherOutcomeTests
         Assert.Equal(CallStatus.ReceiveFailed, CallDispatcher.BrokenConnectionOutcome(new ContainerExit { ExitCode = 137, OomKilled = false, StderrTail = [] }));
         Assert.Equal(CallStatus.ReceiveFailed, CallDispatcher.BrokenConnectionOutcome(null));
     }
+
+    [Theory]
+    [InlineData(7L, false, false, 7L)]
+    [InlineData(0L, false, false, 0L)]
+    [InlineData(1L, false, false, 1L)]
+    [InlineData(137L, false, false, null)]
+    [InlineData(137L, true, false, null)]
+    [InlineData(-1L, false, false, null)]
+    [InlineData(3L, false, true, null)]
+    public void OwnExitCode_Exit_NamedOnlyWhenTheContainerEndedItself(long exitCode, bool oomKilled, bool engineLost, long? expected)
+    {
+        Assert.Equal(expected, CallDispatcher.OwnExitCode(new ContainerExit { ExitCode = exitCode, OomKilled = oomKilled, StderrTail = [], EngineLost = engineLost }));
+    }
+
+    [Fact]
+    public void OwnExitCode_ExitNotKnown_Null()
+    {
+        Assert.Null(CallDispatcher.OwnExitCode(null));
+    }
+
+    [Fact]
+    public void ReceiveFailedExited_ExitCode_AfterFnsMessage()
+    {
+        Assert.Equal(new(502, "error receiving function response: the container exited with code 7"), CallErrors.ReceiveFailedExited(7));
+        Assert.Same(CallErrors.ReceiveFailed, CallErrors.ReceiveFailedExited(null));
+    }
 }

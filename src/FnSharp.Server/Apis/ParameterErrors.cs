@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+using FnSharp.Core.Storage;
+
+namespace FnSharp.Server.Apis;
+
+/// <summary>
+/// The 400 of a query parameter whose text does not bind to its handler's type (<c>per_page=abc</c>), in one place
+/// for every route: ASP.NET Core's message names the .NET type (<c>Failed to bind parameter "Nullable&lt;int&gt; per_page"
+/// from "abc".</c>); this one says what the parameter takes, in Fn's style: <c>per_page must be an integer (items per
+/// page: 30 when absent or below 1, at most 100), not 'abc'</c>. Fn reads a <c>per_page</c> that is no number as absent.
+/// </summary>
+internal static partial class ParameterErrors
+{
+    // A value echoed back is cut here: the query may be as long as the request line.
+    private const int MaxEchoedChars = 64;
+
+    /// <summary>
+    /// The error for the framework's message of a parameter that did not bind, <see langword="null"/> for any
+    /// other message. Parsed from the text, which is all the framework gives (a test holds it to the version in use).
+    /// </summary>
+    public static ApiError? Of(string message)
+    {
+        if (Binding().Match(message) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var name = match.Groups["name"].Value;
+        var value = match.Groups["value"].Value;
+        var shown = value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "...";
+        return new ApiError(400, $"{name} must be {What(match.Groups["type"].Value, name)}, not '{shown}'");
+    }
+
+    private static string What(string type, string name)
+    {
+        var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
+        var what = underlying switch
+        {
+            "int" or "long" or "short" or "byte" or "uint" or "ulong" or "ushort" or "sbyte" => "an integer",
+            "double" or "float" or "decimal" => "a number",
+            "bool" => "true or false",
+            _ => "a valid value",
+        };
+        return name == "per_page"
+            ? $"{what} (items per page: {ListFilter.DefaultPerPage} when absent or below 1, at most {ListFilter.MaxPerPage})"
+            : what;
+    }
+
+    // RequestDelegateFactory's message: Failed to bind parameter "{type} {name}" from "{value}".
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Binding();
+}
