@@ -26,18 +26,29 @@ internal sealed partial class Scenarios
         foreach (var (label, image, body) in new[] { ("csharp", settings.Image, "{}"), ("node", NodeImage, """{"name":"bench"}""") })
         {
             var levels = new JsonArray();
-            var rates = new List<(int Connections, double Rps, double P99, double Starts, int Held, string Load)>();
+            var rates = new List<(int Connections, double Rps, double SteadyRps, double P99, double Starts, int Held, string Load)>();
             foreach (var connections in new[] { 1, 16, 64, 256 })
             {
                 var fn = await api.CreateFnAsync(new Fn { Name = $"sat-{label}-{connections}", AppId = app.Id, Image = image, Memory = FnMemoryMiB, Timeout = 30 }, cancellationToken);
                 await InvokeAsync(server.Http, fn.Id, cancellationToken, body);
                 var startsBefore = await server.MetricAsync(StartsMetric, cancellationToken);
-                var run = await Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{fn.Id}", connections, settings.WrkSeconds, body, cancellationToken);
+
+                // One run of the growth and the steady state after it: wrk's figures are the whole run's (the fn's growth
+                // from one container in it); the steady rate is the server's successful calls over the run's last part.
+                var levelRun = Wrk.RunAsync($"http://127.0.0.1:{server.Port}/invoke/{fn.Id}", connections, settings.WrkSeconds * 2, body, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(settings.WrkSeconds), cancellationToken);
+                var levelOk = await SuccessesAsync(server, fn.Id, cancellationToken);
+                var levelWindow = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(settings.WrkSeconds - 1), cancellationToken);
+                var steady = (await SuccessesAsync(server, fn.Id, cancellationToken) - levelOk) / levelWindow.Elapsed.TotalSeconds;
+                var run = await levelRun;
                 var starts = await server.MetricAsync(StartsMetric, cancellationToken) - startsBefore + 1;
                 var load = LoadAverage1();
                 var held = HeldCount(server, fn.Id);
-                rates.Add((connections, run.RequestsPerSecond, run.P99Ms, starts, held, load));
+                rates.Add((connections, run.RequestsPerSecond, steady, run.P99Ms, starts, held, load));
                 var level = ToJson(run);
+                level["steady_requests_per_s"] = Stats.Round(steady, 1);
+                level["steady_window_s"] = settings.WrkSeconds - 1;
                 level["containers"] = starts;
                 level["held_by_throughput_feedback"] = held;
                 level["load_average_1m"] = load;
@@ -66,9 +77,10 @@ internal sealed partial class Scenarios
 
             json["direct_" + label] = direct;
             var best = rates.Max(r => r.Rps);
-            foreach (var (connections, rps, p99, starts, held, load) in rates)
+            var bestSteady = rates.Max(r => r.SteadyRps);
+            foreach (var (connections, rps, steady, p99, starts, held, load) in rates)
             {
-                report.Add($"9 saturation ({label})", $"{connections} connections", $"{F(rps, "0")} req/s ({F(rps / best)}x best); p99 {F(p99)} ms; {starts} containers; held {held} times",
+                report.Add($"9 saturation ({label})", $"{connections} connections", $"whole run {F(rps, "0")} req/s ({F(rps / best)}x best); steady {F(steady, "0")} req/s ({F(steady / bestSteady)}x best); p99 {F(p99)} ms; {starts} containers; held {held} times",
                     $"load {load}", connections >= 64 ? "target: at least 0.9x the best level" : "");
             }
         }
