@@ -7,7 +7,7 @@ namespace FnSharp.Agent.Protocol;
 /// <summary>
 /// Sends calls to one container over its unix socket with Fn's http-stream contract
 /// (<c>fn-compat.md</c> section 4): <c>POST /call</c> over HTTP/1.1, the client's headers minus
-/// hop-by-hop ones, plus <c>Fn-Call-Id</c> and <c>Fn-Deadline</c>; header values are sent as UTF-8. One
+/// hop-by-hop ones, plus <c>Fn-Call-Id</c> and <c>Fn-Deadline</c> (in place of a client's own); header values are sent as UTF-8. One
 /// connection, one call at a time.
 /// </summary>
 public sealed class HttpStreamClient : IDisposable
@@ -79,7 +79,10 @@ public sealed class HttpStreamClient : IDisposable
         request.Content.Headers.ContentLength = contentLength;
         foreach (var (name, value) in headers)
         {
-            if (HopByHopHeaders.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            // The platform's own Fn-Call-Id and Fn-Deadline replace a client's, as Fn's agent sets them: added beside
+            // them, a client's value was joined into one line ("x, <call id>") that the FDK read as the call's id.
+            if (HopByHopHeaders.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals(FnHeaders.CallId, StringComparison.OrdinalIgnoreCase) || name.Equals(FnHeaders.Deadline, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

@@ -66,6 +66,28 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.False(seen.ContainsKey("Keep-Alive"));
     }
 
+    [Fact]
+    public async Task SubmitAsync_ClientSendsItsOwnCallIdAndDeadline_TheContainerSeesThePlatformsOnly()
+    {
+        Dictionary<string, string>? seen = null;
+        _h.Driver.Handler = context =>
+        {
+            seen = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            context.Response.StatusCode = 200;
+            return Task.CompletedTask;
+        };
+        var fn = _h.NewFn(timeoutSeconds: 7);
+        var request = _h.Request(fn) with { Headers = [new("fn-call-id", "from-the-client"), new("Fn-Deadline", "2099-01-01T00:00:00.000Z")] };
+
+        await using (await _h.Agent.SubmitAsync(request, CancellationToken.None))
+        {
+        }
+
+        Assert.NotNull(seen);
+        Assert.Equal(request.CallId, seen["Fn-Call-Id"]);
+        Assert.Equal("2026-11-30T10:00:07.000Z", seen["Fn-Deadline"]);
+    }
+
     [Theory]
     [InlineData(ContainerStartError.ImageNotFound, CallStatus.ImageNotFound, 502)]
     [InlineData(ContainerStartError.InitFailed, CallStatus.ContainerInitFailed, 502)]
