@@ -44,22 +44,11 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     [Fact]
     public async Task SubmitAsync_CallReachesContainer_WithCallIdDeadlineAndClientHeaders()
     {
-        Dictionary<string, string>? seen = null;
-        _h.Driver.Handler = context =>
-        {
-            // Kestrel reuses its header collections once the request ends: copy them.
-            seen = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            context.Response.StatusCode = 200;
-            return Task.CompletedTask;
-        };
         var fn = _h.NewFn(timeoutSeconds: 7);
         var request = _h.Request(fn) with { Headers = [new("X-Custom", "yes"), new("Connection", "keep-alive"), new("Keep-Alive", "timeout=5")] };
 
-        await using (await _h.Agent.SubmitAsync(request, CancellationToken.None))
-        {
-        }
+        var seen = await HeadersSeenAsync(request);
 
-        Assert.NotNull(seen);
         Assert.Equal(request.CallId, seen["Fn-Call-Id"]);
         Assert.Equal("2026-11-30T10:00:07.000Z", seen["Fn-Deadline"]);
         Assert.Equal("yes", seen["X-Custom"]);
@@ -69,23 +58,33 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     [Fact]
     public async Task SubmitAsync_ClientSendsItsOwnCallIdAndDeadline_TheContainerSeesThePlatformsOnly()
     {
+        var fn = _h.NewFn(timeoutSeconds: 7);
+        var request = _h.Request(fn) with { Headers = [new("fn-call-id", "from-the-client"), new("Fn-Deadline", "2099-01-01T00:00:00.000Z")] };
+
+        var seen = await HeadersSeenAsync(request);
+
+        Assert.Equal(request.CallId, seen["Fn-Call-Id"]);
+        Assert.Equal("2026-11-30T10:00:07.000Z", seen["Fn-Deadline"]);
+    }
+
+    /// <summary>Runs <paramref name="request"/> to its end; the headers its container received.</summary>
+    private async Task<Dictionary<string, string>> HeadersSeenAsync(CallRequest request)
+    {
         Dictionary<string, string>? seen = null;
         _h.Driver.Handler = context =>
         {
+            // Kestrel reuses its header collections once the request ends: copy them.
             seen = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             context.Response.StatusCode = 200;
             return Task.CompletedTask;
         };
-        var fn = _h.NewFn(timeoutSeconds: 7);
-        var request = _h.Request(fn) with { Headers = [new("fn-call-id", "from-the-client"), new("Fn-Deadline", "2099-01-01T00:00:00.000Z")] };
 
         await using (await _h.Agent.SubmitAsync(request, CancellationToken.None))
         {
         }
 
         Assert.NotNull(seen);
-        Assert.Equal(request.CallId, seen["Fn-Call-Id"]);
-        Assert.Equal("2026-11-30T10:00:07.000Z", seen["Fn-Deadline"]);
+        return seen;
     }
 
     [Theory]

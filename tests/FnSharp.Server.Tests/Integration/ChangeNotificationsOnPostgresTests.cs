@@ -139,7 +139,9 @@ public sealed class ChangeNotificationsOnPostgresTests : IAsyncLifetime
     [Fact]
     public async Task MinHotFnChangedThroughA_BReplacesItsKeptContainerAndLetsItGoAtZero()
     {
-        var fn = await CreateFnAsync("v1", minHot: 1);
+        // At min-hot 0 the kept container idles out as any other: after its idle_timeout, here 1 s, well inside the
+        // wait below (with the default 30 s of CreateFnAsync the idle-out raced the 30 s wait).
+        var fn = await CreateFnAsync("v1", idleTimeoutSeconds: 1, minHot: 1);
         await _b.NextUpdateAsync(fn.Id);
         await _b.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 1).WaitAsync(TimeSpan.FromSeconds(30));
         var client = _a.Server.CreateFnClient();

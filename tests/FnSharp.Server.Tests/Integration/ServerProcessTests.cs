@@ -144,32 +144,30 @@ public sealed class ServerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Start_PureRunnerNodeType_ExitCode2SayingEveryNodeIsFull()
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _dataDirectory,
-        };
-        info.Environment["FN_NODE_TYPE"] = "pure-runner";
-        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
+        var (exitCode, error) = await RunRefusedAsync(new() { ["FN_NODE_TYPE"] = "pure-runner" });
 
-        // A failsafe against a server that would start anyway, not a timing assertion.
-        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(failsafe.Token);
-        await output;
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal(
             ["fnsharp-server: cannot start: FN_NODE_TYPE must be full, api or lb, not 'pure-runner': FnSharp has no runner-only node (Fn's pure runner, which serves only its load balancer's gRPC); every FnSharp node serves the whole API, /invoke and /t. Unset it to run a full node (see docs/cluster.md)."],
-            (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public async Task Start_BadSettings_ExitCode2WithALinePerSetting()
+    {
+        var (exitCode, error) = await RunRefusedAsync(new() { ["FN_PORT"] = "abc", ["FN_DOCKER_HOST"] = "/var/run/docker.sock" });
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            [
+                "fnsharp-server: cannot start: FN_PORT must be a TCP port from 1 to 65535, not 'abc'.",
+                "fnsharp-server: cannot start: FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375.",
+            ],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Runs the server with <paramref name="environment"/> (and its own SQLite file) until it exits; its exit code and stderr.</summary>
+    private async Task<(int ExitCode, string Error)> RunRefusedAsync(Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
         {
@@ -178,8 +176,11 @@ public sealed class ServerProcessTests : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = _dataDirectory,
         };
-        info.Environment["FN_PORT"] = "abc";
-        info.Environment["FN_DOCKER_HOST"] = "/var/run/docker.sock";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
         using var process = Process.Start(info)!;
         var error = process.StandardError.ReadToEndAsync();
@@ -189,13 +190,6 @@ public sealed class ServerProcessTests : IAsyncLifetime
         using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(failsafe.Token);
         await output;
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal(
-            [
-                "fnsharp-server: cannot start: FN_PORT must be a TCP port from 1 to 65535, not 'abc'.",
-                "fnsharp-server: cannot start: FN_DOCKER_HOST '/var/run/docker.sock' is not a Docker engine address such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375.",
-            ],
-            (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return (process.ExitCode, await error);
     }
 }
