@@ -89,10 +89,14 @@ internal static class FnOnlySettings
 
     private static string Shown(string value)
     {
-        // A URL may carry credentials (a tracing collector's, a log destination's): never logged.
-        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        // A URL may carry credentials (a tracing collector's, a log destination's): never logged. Cut from the text as
+        // written, from after the scheme's "://" to the last '@', not through Uri, whose UserInfo is the escaped form
+        // ('{' as %7B) and so not found in the text, and which takes no list of URLs; an '@' in a path hides more.
+        var start = value.IndexOf("://", StringComparison.Ordinal);
+        var at = value.LastIndexOf('@');
+        if (start >= 0 && at > start + 3)
         {
-            value = value.Replace(uri.UserInfo, "***", StringComparison.Ordinal);
+            value = string.Concat(value.AsSpan(0, start + 3), "***", value.AsSpan(at));
         }
 
         return value.Length <= MaxShownChars ? value : value[..MaxShownChars] + "...";
