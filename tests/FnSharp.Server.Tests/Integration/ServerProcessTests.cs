@@ -153,6 +153,35 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_StoreUnreachable_ExitCode2WithOneLineNamingItWithoutItsPassword()
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dataDirectory,
+        };
+        info.Environment["FN_NODE_NAME"] = "test-process-" + Guid.NewGuid().ToString("N")[..12];
+        info.Environment["FN_IOFS_PATH"] = Path.Combine(_dataDirectory, "iofs");
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        info.Environment["FN_DB_URL"] = "postgres://fnsharp:s3cret@127.0.0.1:1/fnsharp";
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+
+        // A failsafe against a server that would start anyway, not a timing assertion.
+        using var failsafe = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(failsafe.Token);
+        await output;
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(
+            ["fnsharp-server: cannot start: the store postgres://fnsharp:***@127.0.0.1:1/fnsharp (FN_DB_URL) could not be opened: Failed to connect to 127.0.0.1:1."],
+            (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_BadSettings_ExitCode2WithALinePerSetting()
     {
         var (exitCode, error) = await RunRefusedAsync(new() { ["FN_PORT"] = "abc", ["FN_DOCKER_HOST"] = "/var/run/docker.sock" });
