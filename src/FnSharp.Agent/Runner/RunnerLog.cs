@@ -26,8 +26,15 @@ internal static partial class RunnerLog
     [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction: its start waits for memory behind {Ahead} other starts, in the order asked")]
     public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB, int ahead);
 
-    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped when idle ({Reason}): kept {KeepAliveSeconds:F0} s at most, pre-warm after {PrewarmAfterSeconds} s, windows from {Basis} ({Samples} idle times learned)")]
-    public static partial void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, double? prewarmAfterSeconds, int samples);
+    /// <summary>
+    /// A container stopped when idle (event 2005), with its windows; the pre-warm said as <c>pre-warm after N s</c> or
+    /// <c>no pre-warm</c> (a nullable number would print as nothing: "pre-warm after  s").
+    /// </summary>
+    public static void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, double? prewarmAfterSeconds, int samples) =>
+        IdleOut(logger, containerId, fnId, reason, basis, keepAliveSeconds, prewarmAfterSeconds is { } after ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"pre-warm after {after:F0} s") : "no pre-warm", samples);
+
+    [LoggerMessage(2005, LogLevel.Debug, "Container {ContainerId} of fn {FnId} stopped when idle ({Reason}): kept {KeepAliveSeconds:F0} s at most, {Prewarm}, windows from {Basis} ({Samples} idle times learned)")]
+    private static partial void IdleOut(ILogger logger, string containerId, string fnId, string reason, KeepAlive.KeepAliveBasis basis, double keepAliveSeconds, string prewarm, int samples);
 
     [LoggerMessage(2019, LogLevel.Debug, "Pre-warming a container of fn {FnId}: its pre-warm window opened {PrewarmAfterSeconds:F0} s after its last call; kept {KeepAliveSeconds:F0} s at most, windows from {Basis} ({Samples} idle times learned)")]
     public static partial void Prewarming(ILogger logger, string fnId, double prewarmAfterSeconds, double keepAliveSeconds, int samples, KeepAlive.KeepAliveBasis basis);

@@ -4,7 +4,7 @@ namespace FnSharp.Server.Configuration;
 /// Fn's settings that FnSharp does not honour, with what it does instead, so that a Fn operator's environment is not
 /// ignored unsaid: the server logs one warning per such key that is set (<see cref="Hosting.FnOnlySettingsStartup"/>),
 /// naming it, its value and this text. The keys are Fn's server and agent options (<c>api/server/server.go</c>,
-/// <c>api/agent/config.go</c>) that <see cref="Settings"/> does not read; <c>FN_NODE_TYPE</c> is read there, and its
+/// <c>api/agent/config.go</c>, <c>api/datastore/sql/sql.go</c>) that <see cref="Settings"/> does not read; <c>FN_NODE_TYPE</c> is read there, and its
 /// <c>api</c> and <c>lb</c> are said here. <c>docs/configuration.md</c> lists them.
 /// </summary>
 internal static class FnOnlySettings
@@ -23,6 +23,7 @@ internal static class FnOnlySettings
         ("FN_NODE_TYPE", value => value.Trim().ToLowerInvariant() is "api" or "lb"
             ? $"is Fn's split into API, runner and load-balancer nodes; {Cluster}"
             : null),
+        ("FN_DS_DB_PING_MAX_RETRIES", _ => "is ignored: FnSharp tries the store once at start-up and exits with code 2 when it cannot open it (a restart policy retries)"),
         ("FN_RUNNER_API_URL", _ => $"is ignored: it is the API node of Fn's runner nodes; {Cluster}"),
         ("FN_RUNNER_ADDRESSES", _ => $"is ignored: it is the runners of Fn's load-balancer node; {Cluster}"),
         ("FN_PLACER", _ => $"is ignored: it is the placement of Fn's load-balancer node; {Cluster}, and HAProxy sends each fn to a node by consistent hashing with bounded load"),
@@ -89,10 +90,14 @@ internal static class FnOnlySettings
 
     private static string Shown(string value)
     {
-        // A URL may carry credentials (a tracing collector's, a log destination's): never logged.
-        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        // A URL may carry credentials (a tracing collector's, a log destination's): never logged. Cut from the text as
+        // written, from after the scheme's "://" to the last '@', not through Uri, whose UserInfo is the escaped form
+        // ('{' as %7B) and so not found in the text, and which takes no list of URLs; an '@' in a path hides more.
+        var start = value.IndexOf("://", StringComparison.Ordinal);
+        var at = value.LastIndexOf('@');
+        if (start >= 0 && at > start + 3)
         {
-            value = value.Replace(uri.UserInfo, "***", StringComparison.Ordinal);
+            value = string.Concat(value.AsSpan(0, start + 3), "***", value.AsSpan(at));
         }
 
         return value.Length <= MaxShownChars ? value : value[..MaxShownChars] + "...";

@@ -4,7 +4,7 @@ namespace FnSharp.Server.Hosting;
 public static class ServerRunner
 {
     /// <summary>Runs the server until shutdown; a bad <c>FN_*</c> setting stops it before it listens.</summary>
-    /// <returns>0 after a normal shutdown; 2 when a setting is bad, after printing each problem to stderr.</returns>
+    /// <returns>0 after a normal shutdown; 2 when a setting is bad, the port is taken or the store cannot be opened, after printing each problem to stderr.</returns>
     public static async Task<int> RunFnSharpAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -25,6 +25,8 @@ public static class ServerRunner
             return 2;
         }
 
+        // Read before the run: a failed start disposes the services.
+        var storeUrl = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.RedactedDbUrl;
         try
         {
             await app.RunAsync();
@@ -37,6 +39,12 @@ public static class ServerRunner
             {
                 await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: {failure}");
             }
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The store refused or did not answer as it was opened (PostgreSQL not up yet, a wrong password, an
+            // unwritable SQLite file): one line naming it, its password as ***, not an abort with a stack trace.
+            await Console.Error.WriteLineAsync($"fnsharp-server: cannot start: the store {storeUrl} (FN_DB_URL) could not be opened: {e.Message.TrimEnd('.')}.");
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {

@@ -41,7 +41,7 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
         Assert.InRange(prewarm, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         Assert.Equal(StartKind.Prewarmed, result.Execution!.StartKind);
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(until_prewarm)", StringComparison.Ordinal) && e.Message.Contains("Cost (3 idle times", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(until_prewarm)", StringComparison.Ordinal) && e.Message.Contains($"pre-warm after {prewarm.TotalSeconds:F0} s, windows from Cost (3 idle times", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class RunnerAgentCostKeepAliveTests : IAsyncLifetime
         _h.Clock.Advance(s_ms);
 
         await _h.SettleAsync(h => h.Driver.LiveCountOf(fn.Id) == 0);
-        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(idle_timeout)", StringComparison.Ordinal) && e.Message.Contains("TooFewSamples (0 idle times", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 2005 && e.Message.Contains("(idle_timeout)", StringComparison.Ordinal) && e.Message.Contains("at most, no pre-warm, windows from TooFewSamples (0 idle times", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FnSharp.Agent.Calls;
+using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner.Containers;
 using FnSharp.Agent.Runner.Queue;
 using FnSharp.Core.Models;
@@ -17,6 +18,21 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task SubmitAsync_HotContainerDiedWhileIdle_NextCallGetsANewContainer()
+    {
+        var fn = _h.NewFn(idleTimeoutSeconds: 3600);
+        Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
+        await _h.SettleAsync(h => h.StatsOf(fn).Idle == 1);
+
+        _h.Driver.Containers.Single(c => c.Spec.FnId == fn.Id).Exit(new ContainerExit { ExitCode = 0, OomKilled = false, StderrTail = [] });
+        await _h.Driver.WaitUntilAsync(d => d.LiveCountOf(fn.Id) == 0);
+        var outcome = await _h.CallAsync(fn);
+
+        Assert.Equal(CallStatus.Success, outcome.Status);
+        Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
+    }
 
     [Fact]
     public async Task IdleTimeout_ContainerIdleForFnIdleTimeout_RemovedAndNextCallStartsAnother()

@@ -85,6 +85,23 @@ public sealed class FnOnlySettingsTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("http://user:secret@zipkin:9411/api/v2/spans", "http://***@zipkin:9411/api/v2/spans")]
+    [InlineData("http://user:p{ss|w^rd@zipkin:9411/", "http://***@zipkin:9411/")]
+    [InlineData("http://user:p%41ss@zipkin:9411/", "http://***@zipkin:9411/")]
+    [InlineData("http://user:p@ss@zipkin:9411/", "http://***@zipkin:9411/")]
+    [InlineData("tcp://a:b@logs1:514,tcp://c:d@logs2:514", "tcp://***@logs2:514")]
+    [InlineData("http://zipkin:9411/api/v2/spans", "http://zipkin:9411/api/v2/spans")]
+    [InlineData("user@host", "user@host")]
+    public void Set_UrlWithCredentials_Masked(string url, string shown)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["FN_ZIPKIN_URL"] = url }).Build();
+
+        var (_, value, _) = Assert.Single(FnOnlySettings.Set(configuration));
+
+        Assert.Equal(shown, value);
+    }
+
+    [Theory]
     [InlineData("pure-runner", "FN_NODE_TYPE must be full, api or lb, not 'pure-runner': FnSharp has no runner-only node (Fn's pure runner, which serves only its load balancer's gRPC); every FnSharp node serves the whole API, /invoke and /t. Unset it to run a full node (see docs/cluster.md).")]
     [InlineData("runner", "FN_NODE_TYPE must be full, api or lb (each runs a full node in FnSharp), not 'runner'.")]
     public void Read_NodeTypeFnSharpCannotRun_Refused(string value, string message)

@@ -153,6 +153,24 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_StoreUnreachable_ExitCode2WithOneLineNamingItWithoutItsPassword()
+    {
+        var (exitCode, error) = await RunRefusedAsync(new()
+        {
+            ["FN_NODE_NAME"] = "test-process-" + Guid.NewGuid().ToString("N")[..12],
+            ["FN_IOFS_PATH"] = Path.Combine(_dataDirectory, "iofs"),
+
+            // Port 1 on loopback: nothing listens, the connection is refused at once.
+            ["FN_DB_URL"] = "postgres://fnsharp:s3cret@127.0.0.1:1/fnsharp",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            ["fnsharp-server: cannot start: the store postgres://fnsharp:***@127.0.0.1:1/fnsharp (FN_DB_URL) could not be opened: Failed to connect to 127.0.0.1:1."],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_BadSettings_ExitCode2WithALinePerSetting()
     {
         var (exitCode, error) = await RunRefusedAsync(new() { ["FN_PORT"] = "abc", ["FN_DOCKER_HOST"] = "/var/run/docker.sock" });
@@ -166,7 +184,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
             error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    /// <summary>Runs the server with <paramref name="environment"/> (and its own SQLite file) until it exits; its exit code and stderr.</summary>
+    /// <summary>Runs the server with <paramref name="environment"/> (and its own SQLite file unless it names a store) until it exits; its exit code and stderr.</summary>
     private async Task<(int ExitCode, string Error)> RunRefusedAsync(Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "fnsharp-server"))
@@ -176,12 +194,12 @@ public sealed class ServerProcessTests : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = _dataDirectory,
         };
+        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
         }
 
-        info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(_dataDirectory, "fnsharp.db");
         using var process = Process.Start(info)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();

@@ -939,13 +939,11 @@ internal sealed class SlotQueue : IContainerOwner
         container.MarkCpu();
         List<(bool AsyncPool, bool Ahead)>? launches;
         HotContainer? letGo;
-        bool watch;
         lock (_lock)
         {
             _starting--;
             _lastLaunchNoMemory = false;
             _startMs.Add(elapsedMs);
-            watch = _minHot > 0;
             if (_starting > 0)
             {
                 _startDueAt = Time.GetTimestamp() + (long)(_startMs.Value!.Value / 1000 * Time.TimestampFrequency);
@@ -954,7 +952,7 @@ internal sealed class SlotQueue : IContainerOwner
             letGo = ReturnLocked(container, kill: false, out launches);
         }
 
-        if (watch && letGo is null)
+        if (letGo is null)
         {
             Lifetime.Track(WatchExitAsync(container));
         }
@@ -963,8 +961,10 @@ internal sealed class SlotQueue : IContainerOwner
     }
 
     /// <summary>
-    /// A container of a queue that keeps containers hot is removed as soon as it dies while idle, so that the
-    /// removal starts its replacement (a busy one's call learns of the death itself and gives it back killed).
+    /// A container that dies while idle (killed from outside, its process gone) is removed as soon as its exit is
+    /// known, so that no call is handed a dead container (Fn's agent drops a slot whose container exited), and in a
+    /// queue that keeps containers hot the removal starts its replacement. A busy one's call learns of the death itself
+    /// and gives it back killed.
     /// </summary>
     private async Task WatchExitAsync(HotContainer container)
     {
