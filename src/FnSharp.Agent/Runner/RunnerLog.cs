@@ -21,7 +21,7 @@ internal static partial class RunnerLog
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string callId, string fnId);
 
     [LoggerMessage(2092, LogLevel.Warning, "Call {CallId} of fn {FnId} got no readable response: its container exited with code {ExitCode} during the call")]
-    public static partial void ExitedDuringCall(ILogger logger, Exception exception, string callId, string fnId, long exitCode);
+    public static partial void ExitedDuringCall(ILogger logger, string callId, string fnId, long exitCode);
 
     [LoggerMessage(2004, LogLevel.Debug, "No memory for another container of fn {FnId} ({MemoryMiB} MiB), even after eviction: its start waits for memory behind {Ahead} other starts, in the order asked")]
     public static partial void NoMemory(ILogger logger, string fnId, long memoryMiB, int ahead);

@@ -100,7 +100,8 @@ internal sealed class CallDispatcher
             }
             else if (exitCode is { } code)
             {
-                RunnerLog.ExitedDuringCall(_logger, e, call.CallId, call.Fn.Id, code);
+                // The exit says why the answer broke off: the connection's exception and its stack would add nothing.
+                RunnerLog.ExitedDuringCall(_logger, call.CallId, call.Fn.Id, code);
             }
             else
             {
