@@ -56,28 +56,16 @@ internal sealed class ImageCleaner
         const double mib = 1024 * 1024;
         var used = new HashSet<string>(imagesInUse.Select(Familiar), StringComparer.Ordinal);
         var oldest = _time.GetUtcNow() - TimeSpan.FromMilliseconds(_options.ImageCleanMinAgeMs);
-        if (pulled.Sum(p => onHost[p.Id].Size) <= _options.ImageCleanMaxBytes)
-        {
-            _notices.WithinBudget();
-        }
-
-        _notices.BeginRound();
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
             pulled,
             p => onHost[p.Id].Size,
             p => p.LastUsed,
             _options.ImageCleanMaxBytes,
             oldest,
-            total =>
-            {
-                if (_notices.OverBudgetIsNew(pulled.Count, total))
-                {
-                    DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib);
-                }
-            },
+            total => DockerLog.CleanupOverBudget(_logger, pulled.Count, total / mib, _options.ImageCleanMaxBytes / mib),
             TryRemoveAsync,
+            _notices,
             cancellationToken);
-        _notices.EndRound();
         return [.. removed.Select(p => Familiar(p.Name))];
 
         // The bytes the removal freed (none while other names hold the image), or null when it may not go.

@@ -16,11 +16,12 @@ internal static class LeastRecentlyUsedCleanup
     /// <param name="lastUsedOf">When an item was last used (UTC).</param>
     /// <param name="maxBytes">The budget, in bytes; nothing goes while the items fit in it.</param>
     /// <param name="unusedSince">Only items last used at or before it may go (now less the minimum age).</param>
-    /// <param name="overBudget">Told the items' total, in bytes, once, when it is over the budget.</param>
+    /// <param name="overBudget">Told the items' total, in bytes, when it is over the budget and that excess (its count and total) is news to <paramref name="notices"/>.</param>
     /// <param name="tryRemoveAsync">
     /// Removes an item, returning the bytes that freed (0 when it is gone only in part), or <see langword="null"/> when
     /// the item may not go or could not be removed: the round goes on to the next.
     /// </param>
+    /// <param name="notices">What the caller's earlier rounds said; this round is begun and ended on it.</param>
     /// <param name="cancellationToken">Ends the round.</param>
     public static async Task<IReadOnlyList<T>> RunAsync<T>(
         IReadOnlyCollection<T> items,
@@ -30,15 +31,22 @@ internal static class LeastRecentlyUsedCleanup
         DateTimeOffset unusedSince,
         Action<long> overBudget,
         Func<T, Task<long?>> tryRemoveAsync,
+        RoundNotices notices,
         CancellationToken cancellationToken)
     {
         var total = items.Sum(sizeOf);
         if (total <= maxBytes)
         {
+            notices.WithinBudget();
             return [];
         }
 
-        overBudget(total);
+        if (notices.OverBudgetIsNew(items.Count, total))
+        {
+            overBudget(total);
+        }
+
+        notices.BeginRound();
         var removed = new List<T>();
         foreach (var item in items.Where(i => lastUsedOf(i) <= unusedSince).OrderBy(lastUsedOf))
         {
@@ -55,6 +63,7 @@ internal static class LeastRecentlyUsedCleanup
             }
         }
 
+        notices.EndRound();
         return removed;
     }
 }

@@ -2,7 +2,7 @@ namespace FnSharp.Docker;
 
 /// <summary>
 /// What a clean-up that runs in rounds (<see cref="ImageCleaner"/>, <see cref="Runc.RootfsCleaner"/>, every
-/// pruning period) said in its last round, so that a state that lasts is said once, not every round: the budget
+/// pruning period, through <see cref="LeastRecentlyUsedCleanup"/>, which begins and ends each round) said in its last round, so that a state that lasts is said once, not every round: the budget
 /// exceeded by the same items, an item kept for the same reason. A new state is said again, and an item's notice
 /// again once a round went without it. Not thread-safe: one round at a time.
 /// </summary>
@@ -26,8 +26,12 @@ internal sealed class RoundNotices
         return isNew;
     }
 
-    /// <summary>Marks the items back within the budget, so that a later excess is said however it looks.</summary>
-    public void WithinBudget() => _overBudget = null;
+    /// <summary>Marks the items back within the budget (a round with nothing to do), so that a later excess, and what it keeps, is said however it looks.</summary>
+    public void WithinBudget()
+    {
+        _overBudget = null;
+        _kept = new HashSet<string>(StringComparer.Ordinal);
+    }
 
     /// <summary>Whether <paramref name="key"/> (an item and why it was kept) is news since the round before.</summary>
     public bool KeptIsNew(string key) => _keptThisRound.Add(key) && !_kept.Contains(key);

@@ -40,28 +40,16 @@ internal sealed class RootfsCleaner(string imagesDir, string node, DockerDriverO
         var inBundles = RootsOfBundles();
         var total = unpacked.Sum(u => u.SizeBytes);
         var max = options.ImageCleanMaxBytes;
-        if (total <= max)
-        {
-            _notices.WithinBudget();
-        }
-
-        _notices.BeginRound();
         var removed = await LeastRecentlyUsedCleanup.RunAsync(
             unpacked,
             u => u.SizeBytes,
             u => u.LastUsed,
             max,
             time.GetUtcNow() - TimeSpan.FromMilliseconds(options.ImageCleanMinAgeMs),
-            bytes =>
-            {
-                if (_notices.OverBudgetIsNew(unpacked.Count, bytes))
-                {
-                    RuncLog.RootfsOverBudget(logger, unpacked.Count, bytes / Mib, max / Mib);
-                }
-            },
+            bytes => RuncLog.RootfsOverBudget(logger, unpacked.Count, bytes / Mib, max / Mib),
             u => Task.FromResult(TryRemove(u)),
+            _notices,
             cancellationToken);
-        _notices.EndRound();
         return [.. removed.Select(u => u.ImageId)];
 
         long? TryRemove(UnpackedImage image)

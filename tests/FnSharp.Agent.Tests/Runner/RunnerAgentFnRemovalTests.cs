@@ -1,5 +1,6 @@
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Runner.Containers;
+using FnSharp.Core.Models;
 using FnSharp.Testing;
 using FnSharp.Testing.Builders;
 using FnSharp.Testing.Logging;
@@ -67,15 +68,7 @@ public sealed class RunnerAgentFnRemovalTests : IAsyncLifetime
     public async Task FnRemoved_CallWaitingForAStart_Refused404AndTheStartedContainerRemoved()
     {
         var fn = _h.NewFn();
-        var gate = new TaskCompletionSource();
-        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
-        var waiting = _h.SubmitAsync(fn);
-        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
-
-        _h.Agent.FnRemoved(fn.Id);
-        await using var refused = await waiting;
-        gate.SetResult();
-        await _h.SettleAsync(h => h.Driver.StartingCount == 0 && h.Driver.LiveCountOf(fn.Id) == 0 && h.LiveContainers == 0);
+        await using var refused = await RemoveWhileItsCallWaitsForAStartAsync(fn);
 
         Assert.Equal((CallStatus.FnRemoved, 404), (refused.Status, refused.Error!.Status));
         Assert.Equal($"Fn not found: fn {fn.Id} was deleted before this call got a container", refused.Error.Message);
@@ -91,15 +84,7 @@ public sealed class RunnerAgentFnRemovalTests : IAsyncLifetime
         var log = new CapturingLogger();
         _h = new AgentHarness(logger: log);
         var fn = _h.NewFn();
-        var gate = new TaskCompletionSource();
-        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
-        var waiting = _h.SubmitAsync(fn);
-        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
-
-        _h.Agent.FnRemoved(fn.Id);
-        await using var refused = await waiting;
-        gate.SetResult();
-        await _h.SettleAsync(h => h.Driver.StartingCount == 0 && h.Driver.LiveCountOf(fn.Id) == 0 && h.LiveContainers == 0);
+        await using var refused = await RemoveWhileItsCallWaitsForAStartAsync(fn);
 
         var line = Assert.Single(log.Entries, e => e.EventId == 2090);
         Assert.Equal(
@@ -230,5 +215,23 @@ public sealed class RunnerAgentFnRemovalTests : IAsyncLifetime
 
         Assert.Equal(CallStatus.Success, next.Status);
         Assert.Equal(2, _h.Driver.CreatedCountOf(fn.Id));
+    }
+
+    /// <summary>
+    /// Removes <paramref name="fn"/> while its one call waits for the container it started, then lets the start finish;
+    /// the call's result once the start's container is gone.
+    /// </summary>
+    private async Task<CallResult> RemoveWhileItsCallWaitsForAStartAsync(Fn fn)
+    {
+        var gate = new TaskCompletionSource();
+        _h.Driver.StartHook = (_, ct) => gate.Task.WaitAsync(ct);
+        var waiting = _h.SubmitAsync(fn);
+        await _h.Driver.WaitUntilAsync(d => d.StartingCount == 1);
+
+        _h.Agent.FnRemoved(fn.Id);
+        var refused = await waiting;
+        gate.SetResult();
+        await _h.SettleAsync(h => h.Driver.StartingCount == 0 && h.Driver.LiveCountOf(fn.Id) == 0 && h.LiveContainers == 0);
+        return refused;
     }
 }
