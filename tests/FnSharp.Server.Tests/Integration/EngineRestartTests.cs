@@ -5,6 +5,9 @@ using FnSharp.Core.Models;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
+using FnSharp.Testing.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace FnSharp.Server.Tests.Integration;
@@ -26,17 +29,27 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
     private readonly EngineProxy _proxy = new();
     private readonly EngineProbe _engine = new();
     private readonly FnSharpServerFactory _server = new();
+    private readonly CapturingLoggerProvider _logs = new();
 
     public Task InitializeAsync()
     {
         _proxy.Start();
         _server.Settings["FN_DOCKER_HOST"] = _proxy.Endpoint;
+
+        // The runner's and the driver's lines, Debug included, go to the test's output (shown when it fails).
+        _server.Settings["Logging:LogLevel:FnSharp"] = "Debug";
+        _server.TestServices = services => services.AddSingleton<ILoggerProvider>(_logs);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        foreach (var entry in _logs.Logger.Entries)
+        {
+            output.WriteLine($"{entry.Level} {entry.EventId}: {entry.Message}");
+        }
+
         _proxy.Dispose();
         _engine.Dispose();
     }
@@ -222,11 +235,20 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
     private static async Task WaitUntilPauseAnsweredAsync(HttpClient http)
     {
         using var guard = new CancellationTokenSource(Guard);
-        while (!(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), guard.Token)).Split('\n')
-            .Any(line => line.StartsWith("fnsharp_docker_api_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("operation=\"container_pause\"", StringComparison.Ordinal)))
+        var engineLines = Array.Empty<string>();
+        try
         {
-            // The server tells no one when a pause is answered; its metrics say so.
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, guard.Token);
+            while (!(engineLines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), guard.Token)).Split('\n')
+                .Where(line => line.StartsWith("fnsharp_docker_api_", StringComparison.Ordinal) && !line.Contains("_bucket{", StringComparison.Ordinal)).ToArray())
+                .Any(line => line.StartsWith("fnsharp_docker_api_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("operation=\"container_pause\"", StringComparison.Ordinal)))
+            {
+                // The server tells no one when a pause is answered; its metrics say so.
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, guard.Token);
+            }
+        }
+        catch (OperationCanceledException) when (guard.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No pause answered within {Guard.TotalSeconds} s; the server's Engine API calls then:\n{string.Join('\n', engineLines)}");
         }
     }
 
