@@ -100,7 +100,16 @@ public sealed class EngineProxy : IDisposable
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                return;
+                if (!ReferenceEquals(Volatile.Read(ref _listener), listener))
+                {
+                    return; // Stopped.
+                }
+
+                // A failed accept of a listener still up (a connection reset before it was taken, no file
+                // descriptor left for a moment on a loaded machine) must not end the loop, or every later
+                // connection waits in the backlog and the server's Engine API calls hang as if the engine did.
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+                continue;
             }
 
             _ = ForwardAsync(client);
