@@ -281,7 +281,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
 
     /// <summary>
     /// Stops the agent: new calls get 503, waiting calls get 503, idle containers are removed, running
-    /// calls may finish within <see cref="AgentOptions.ShutdownGraceMs"/>, then every container left is
+    /// calls may finish within <see cref="AgentOptions.ShutdownGraceMs"/> of this call, then every container left is
     /// killed and removed. Safe to call more than once; every call awaits the one shutdown.
     /// </summary>
     /// <param name="cancellationToken">Ends the grace period early (the host's shutdown timeout).</param>
@@ -411,12 +411,16 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
         RunnerLog.Stopping(_logger, _lifetime.Running, _containers.Count);
+
+        // The grace counts from the shutdown's start, not from after the idle containers' removal, however long that takes.
+        var began = _time.GetTimestamp();
         var removedBefore = RemovedCount;
         await _lifetime.StopAsync();
         await _preCreated.RemoveAllAsync();
         var idle = _slots.Values.SelectMany(s => s.BeginShutdown()).ToList();
         await Task.WhenAll(idle.Select(_containers.RemoveAsync));
-        if (!await _lifetime.WaitForCallsAsync(TimeSpan.FromMilliseconds(_options.ShutdownGraceMs), _time, cancellationToken))
+        var graceLeft = TimeSpan.FromMilliseconds(_options.ShutdownGraceMs) - _time.GetElapsedTime(began);
+        if (!await _lifetime.WaitForCallsAsync(graceLeft > TimeSpan.Zero ? graceLeft : TimeSpan.Zero, _time, cancellationToken))
         {
             RunnerLog.GraceOver(_logger, _lifetime.Running);
         }

@@ -292,6 +292,42 @@ public sealed class RunnerAgentLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShutdownAsync_GracePassesWhileIdleContainersAreRemoved_CallKilledWithoutWaitingAnotherGrace()
+    {
+        // The race a test once hung on: the grace must count from the shutdown's start, so a clock that passed it while
+        // the idle containers were being removed ends the wait at once instead of starting the grace then.
+        await _h.DisposeAsync();
+        _h = new AgentHarness(configure: o => o with { ShutdownGraceMs = 5000 });
+        var busy = _h.NewFn();
+        var idle = _h.NewFn();
+        _h.Driver.SetHandler(busy.Id, context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        await using (await _h.SubmitAsync(idle))
+        {
+        }
+
+        var running = _h.SubmitAsync(busy);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 2);
+        var removal = new TaskCompletionSource();
+        var removing = new TaskCompletionSource();
+        _h.Driver.RemoveHook = container =>
+        {
+            removing.TrySetResult();
+            return removal.Task;
+        };
+
+        var shutdown = _h.Agent.ShutdownAsync(CancellationToken.None);
+        await removing.Task;
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+        _h.Driver.RemoveHook = null;
+        removal.SetResult();
+        await shutdown.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System); // only a guard against a hang
+        await using var cut = await running;
+
+        Assert.Equal(CallStatus.ReceiveFailed, cut.Status);
+        Assert.Equal(0, _h.Driver.LiveCount);
+    }
+
+    [Fact]
     public async Task ShutdownAsync_ContainerStarting_StartAbandonedAndNothingLeft()
     {
         var gate = new TaskCompletionSource();
