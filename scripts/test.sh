@@ -22,7 +22,20 @@ bash scripts/ensure-node.sh
 filter=()
 if [ "${1:-}" = "--unit" ]; then
   shift
-  filter=(--filter "Category=Unit")
+  # dotnet test takes one --filter: one given after --unit narrows the unit tests (Category=Unit&(FILTER)).
+  unit="Category=Unit"
+  rest=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--filter" ] && [ $# -gt 1 ]; then
+      unit="Category=Unit&($2)"
+      shift 2
+    else
+      rest+=("$1")
+      shift
+    fi
+  done
+  set -- ${rest[@]+"${rest[@]}"}
+  filter=(--filter "$unit")
 else
   bash scripts/ensure-docker.sh
   bash scripts/build-images.sh
