@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
+using FnSharp.Core.Json;
 using FnSharp.Docker;
 using FnSharp.Docker.Runc;
 using FnSharp.Server.Calls;
@@ -81,6 +83,11 @@ public static class FnSharpServerExtensions
         {
             json.SerializerOptions.RespectNullableAnnotations = true;
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+            // Apps, fns and triggers written as Fn's Go server writes them: empty config, annotations and shape left out
+            // (omitempty), map keys sorted.
+            json.SerializerOptions.TypeInfoResolver = (json.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(GoJsonConventions.Apply);
         });
 
         // A default address only: a host that configures its own endpoints (a test on port 0) wins.

@@ -34,6 +34,36 @@ public sealed class AppsApiTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task CreateApp_NoConfigAnnotationsOrShape_LeftOutAsFnDoes()
+    {
+        var created = await _api.CreateAppAsync("bare");
+
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{created.GetProperty("id").GetString()}"));
+        var listed = ApiHarness.Ok(await _api.GetAsync("/v2/apps")).GetProperty("items")[0];
+
+        // Fn's App has omitempty on config, annotations, syslog_url and shape.
+        foreach (var app in new[] { created, read, listed })
+        {
+            Assert.Equal(["id", "name", "created_at", "updated_at"], app.EnumerateObject().Select(p => p.Name));
+        }
+    }
+
+    [Fact]
+    public async Task UpdateApp_MapsMerged_KeysWrittenSortedAsFnDoes()
+    {
+        var id = (await _api.CreateAppAsync("sorted", ""","config":{"B":"1","A":"2"},"annotations":{"y":1}""")).GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/apps/{id}", """{"config":{"C":"3","0":"4"},"annotations":{"x":2}}"""));
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{id}"));
+
+        foreach (var app in new[] { updated, read })
+        {
+            Assert.Equal("""{"0":"4","A":"2","B":"1","C":"3"}""", app.GetProperty("config").GetRawText());
+            Assert.Equal("""{"x":2,"y":1}""", app.GetProperty("annotations").GetRawText());
+        }
+    }
+
     [Theory]
     [InlineData("", "Invalid JSON")]
     [InlineData("{", "Invalid JSON")]

@@ -18,6 +18,22 @@ public sealed class FnsApiTests : IAsyncLifetime
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
+    public async Task CreateFn_AppWithoutShape_ShapeLeftOutAndConfigWrittenAsFnDoes()
+    {
+        var app = (await _api.CreateAppAsync("noshape")).GetProperty("id").GetString()!;
+
+        var created = await _api.CreateFnAsync(app, "hello");
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{created.GetProperty("id").GetString()}"));
+
+        // Fn's Fn has omitempty on shape and annotations, not on config.
+        foreach (var fn in new[] { created, read })
+        {
+            Assert.False(fn.TryGetProperty("shape", out _));
+            Assert.Equal("{}", fn.GetProperty("config").GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task CreateFn_Minimal_DefaultsShapeOfAppAndInvokeEndpoint()
     {
         var fn = await _api.CreateFnAsync(_appId, "hello");
