@@ -174,7 +174,7 @@ public sealed class AppsApiTests : IAsyncLifetime
     {
         var response = await _api.GetAsync("/v2/apps?cursor=" + cursor);
 
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid cursor"), (response.Status, response.Message));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page"), (response.Status, response.Message));
     }
 
     [Fact]
