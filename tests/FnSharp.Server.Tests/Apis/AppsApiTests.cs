@@ -158,11 +158,13 @@ public sealed class AppsApiTests : IAsyncLifetime
 
         var byDefault = (await _api.GetAsync("/v2/apps")).Json;
         var capped = (await _api.GetAsync("/v2/apps?per_page=500")).Json;
+        var hugeCapped = (await _api.GetAsync("/v2/apps?per_page=99999999999")).Json;
         var rest = (await _api.GetAsync("/v2/apps?per_page=100&cursor=" + capped.GetProperty("next_cursor").GetString())).Json;
 
         Assert.Equal(30, byDefault.GetProperty("items").GetArrayLength());
         Assert.Equal("a000", byDefault.GetProperty("items")[0].GetProperty("name").GetString());
         Assert.Equal(100, capped.GetProperty("items").GetArrayLength());
+        Assert.Equal(capped.GetRawText(), hugeCapped.GetRawText());
         Assert.Equal(["a100", "a101", "a102", "a103", "a104"], rest.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.False(rest.TryGetProperty("next_cursor", out _));
     }
