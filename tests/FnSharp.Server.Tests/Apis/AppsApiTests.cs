@@ -50,6 +50,23 @@ public sealed class AppsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateApp_NestedDeeperThanTheLimit_DetailSaysTheLimit()
+    {
+        // The body's object, annotations, then the value's arrays: 64 levels in all read, 65 refused.
+        static string Nested(int arrays) => $"{{\"name\":\"deep{arrays}\",\"annotations\":{{\"k\":{new string('[', arrays)}1{new string(']', arrays)}}}}}";
+
+        var atLimit = await _api.PostAsync("/v2/apps", Nested(62));
+        var past = await _api.PostAsync("/v2/apps", Nested(63));
+        var broken = await _api.PostAsync("/v2/apps", Nested(63)[..90]);
+
+        Assert.Equal(HttpStatusCode.OK, atLimit.Status);
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "Invalid JSON", "The body nests objects and arrays more than 64 deep at line 1, byte 99: the server reads at most 64 levels, the body's own object the first."),
+            (past.Status, past.Message, past.Detail));
+        Assert.Equal((HttpStatusCode.BadRequest, "The body stops being JSON at line 1, byte 91."), (broken.Status, broken.Detail));
+    }
+
+    [Fact]
     public async Task UpdateApp_MapsMerged_KeysWrittenSortedAsFnDoes()
     {
         var id = (await _api.CreateAppAsync("sorted", ""","config":{"B":"1","A":"2"},"annotations":{"y":1}""")).GetProperty("id").GetString();
