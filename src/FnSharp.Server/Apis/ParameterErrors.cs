@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using FnSharp.Core.Storage;
 
@@ -26,7 +27,13 @@ internal static partial class ParameterErrors
             return null;
         }
 
-        return NotOfItsType(match.Groups["name"].Value, What(match.Groups["type"].Value), match.Groups["value"].Value);
+        var type = match.Groups["type"].Value;
+        var value = match.Groups["value"].Value;
+        var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
+
+        // An integer that is one, past its type's range (limit=99999999999 for an int), is told its range.
+        var what = Integer().IsMatch(value) && RangeOf(underlying) is { } range ? $"an integer from {range}" : What(underlying);
+        return NotOfItsType(match.Groups["name"].Value, what, value);
     }
 
     /// <summary>
@@ -42,17 +49,31 @@ internal static partial class ParameterErrors
         return new ApiError(400, $"{name} must be {what}, not '{shown}'");
     }
 
-    private static string What(string type)
+    private static string? RangeOf(string type) => type switch
     {
-        var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
-        return underlying switch
-        {
-            "int" or "long" or "short" or "byte" or "uint" or "ulong" or "ushort" or "sbyte" => "an integer",
-            "double" or "float" or "decimal" => "a number",
-            "bool" => "true or false",
-            _ => "a valid value",
-        };
-    }
+        "int" => Range(int.MinValue, int.MaxValue),
+        "long" => Range(long.MinValue, long.MaxValue),
+        "short" => Range(short.MinValue, short.MaxValue),
+        "byte" => Range(0, byte.MaxValue),
+        "sbyte" => Range(sbyte.MinValue, sbyte.MaxValue),
+        "uint" => Range(0, uint.MaxValue),
+        "ulong" => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
+        "ushort" => Range(0, ushort.MaxValue),
+        _ => null,
+    };
+
+    private static string Range(long min, long max) => string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
+
+    private static string What(string underlying) => underlying switch
+    {
+        "int" or "long" or "short" or "byte" or "uint" or "ulong" or "ushort" or "sbyte" => "an integer",
+        "double" or "float" or "decimal" => "a number",
+        "bool" => "true or false",
+        _ => "a valid value",
+    };
+
+    [GeneratedRegex("^[+-]?[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Integer();
 
     // RequestDelegateFactory's message: Failed to bind parameter "{type} {name}" from "{value}".
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
