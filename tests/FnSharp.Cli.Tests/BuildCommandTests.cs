@@ -42,11 +42,16 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         _fn.WithDockerFunction();
         await CliRun.RunAsync(["build", "--path", _fn.Path]);
+        var tag = $"{_fn.Name}:0.0.1";
+        var first = await FunctionFolder.ImageIdAsync(tag);
+        _fn.OtherImages.Add(first);
 
         var cached = await CliRun.RunAsync(["build", "--path", _fn.Path, "-v"]);
         var fresh = await CliRun.RunAsync(["build", "--path", _fn.Path, "--no-cache", "-v"]);
 
         Assert.Equal((0, 0), (cached.Code, fresh.Code));
+        // The new image took the tag: the first one, untagged now, is removed at the end by its id.
+        Assert.NotEqual(first, await FunctionFolder.ImageIdAsync(tag));
         Assert.Contains("Using cache", cached.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Using cache", fresh.Error, StringComparison.Ordinal);
     }

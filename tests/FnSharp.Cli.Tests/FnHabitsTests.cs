@@ -111,7 +111,7 @@ public sealed class FnHabitsTests : CliServerTest
         var output = await OkAsync("inspect", "fn", "shop", "orders");
         var json = await OkAsync("inspect", "app", "shop", "-o", "json");
 
-        Assert.Matches(@"^FIELD\s+VALUE\nid\s+[0-9A-Z]{26}\nname\s+orders\napp_id\s+[0-9A-Z]{26}\nimage\s+fnsharp/orders:1\nmemory\s+128\ntimeout\s+30\nidle_timeout\s+30\nconfig\.GREETING\s+hi\nannotations\.team\s+payments\nannotations\.fnproject\.io/fn/invokeEndpoint\s+http://\S+\ncreated_at\s+\S+\nupdated_at\s+\S+\n$", output);
+        Assert.Matches(@"^FIELD\s+VALUE\nid\s+[0-9A-Z]{26}\nname\s+orders\napp_id\s+[0-9A-Z]{26}\nimage\s+fnsharp/orders:1\nmemory\s+128\ntimeout\s+30\nidle_timeout\s+30\nconfig\.GREETING\s+hi\nannotations\.fnproject\.io/fn/invokeEndpoint\s+http://\S+\nannotations\.team\s+payments\ncreated_at\s+\S+\nupdated_at\s+\S+\n$", output);
         Assert.DoesNotContain("shape", output, StringComparison.Ordinal);
         Assert.DoesNotContain("shape", json, StringComparison.Ordinal);
     }

@@ -33,6 +33,13 @@ internal sealed class FunctionFolder : IAsyncDisposable
     /// <summary>Extra image repositories to remove at the end (for example with a registry prefix).</summary>
     public List<string> OtherRepositories { get; } = [];
 
+    /// <summary>
+    /// Ids of images to remove at the end that no tag will name by then: a build that a later build of the same tag
+    /// replaced (<c>--no-cache</c>) is left untagged (<c>&lt;none&gt;</c> in <c>docker images</c>), out of reach of
+    /// the removal by repository.
+    /// </summary>
+    public List<string> OtherImages { get; } = [];
+
     /// <summary>A func.yaml of runtime docker with <paramref name="extra"/> lines, the quick Dockerfile, and the file it copies.</summary>
     public FunctionFolder WithDockerFunction(string extra = "", string version = "0.0.1")
     {
@@ -64,6 +71,13 @@ internal sealed class FunctionFolder : IAsyncDisposable
         return [.. images.SelectMany(i => i.RepoTags ?? []).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The id of the engine's image tagged <paramref name="tag"/>.</summary>
+    public static async Task<string> ImageIdAsync(string tag)
+    {
+        using var docker = Engine();
+        return (await docker.Images.InspectImageAsync(tag)).ID;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Directory.Delete(_root, recursive: true);
@@ -81,6 +95,11 @@ internal sealed class FunctionFolder : IAsyncDisposable
                 {
                     await docker.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = true });
                 }
+            }
+
+            foreach (var id in OtherImages)
+            {
+                await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = true });
             }
         }
         catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)

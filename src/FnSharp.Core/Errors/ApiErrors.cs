@@ -160,8 +160,8 @@ public static class ApiErrors
     /// <summary>400: more than 100 annotations on one resource.</summary>
     public static readonly ApiError TooManyAnnotations = new(400, "Invalid annotation change, new key(s) exceed maximum permitted number of annotations keys (100)");
 
-    /// <summary>400: a list cursor that is not one this server made (Fn answers 500 here).</summary>
-    public static readonly ApiError InvalidCursor = new(400, "invalid cursor");
+    /// <summary>400: a list cursor that is not one this server made (Fn answers 500 here), with where a cursor comes from.</summary>
+    public static readonly ApiError InvalidCursor = new(400, "invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page");
 
     /// <summary>404: no app with that id or name.</summary>
     public static readonly ApiError AppNotFound = new(404, "App not found");

@@ -50,10 +50,12 @@ public sealed record Fn : Resource
 
     /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
     [JsonPropertyName("annotations")]
+    [OmitWhenEmpty]
     public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = App.EmptyAnnotations;
 
     /// <summary>The processor architecture, copied from the app.</summary>
     [JsonPropertyName("shape")]
+    [OmitWhenEmpty]
     public string Shape { get; init; } = "";
 
     /// <summary>Returns this fn with zero memory, timeout and idle timeout replaced by their defaults.</summary>

@@ -33,5 +33,6 @@ public sealed record Trigger : Resource
 
     /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
     [JsonPropertyName("annotations")]
+    [OmitWhenEmpty]
     public IReadOnlyDictionary<string, JsonElement> Annotations { get; init; } = App.EmptyAnnotations;
 }

@@ -17,6 +17,9 @@ internal static class ApiJson
 
     private const string NotAnObject = "The body must be a JSON object.";
 
+    // JsonSerializerOptions.MaxDepth's meaning of 0.
+    private const int DefaultMaxDepth = 64;
+
     /// <summary>Reads a resource to be created, as <see cref="ReadAsync{T}"/> does; it may not carry an id (<paramref name="idOf"/>), which the server assigns.</summary>
     /// <exception cref="ApiException">The errors of <see cref="ReadAsync{T}"/>; <see cref="ApiErrors.IdProvided"/> for an id.</exception>
     public static async Task<T> ReadNewAsync<T>(HttpRequest request, long maxBytes, Func<T, string> idOf, CancellationToken cancellationToken)
@@ -78,7 +81,10 @@ internal static class ApiJson
         if (error.InnerException is JsonException)
         {
             var at = error.LineNumber is { } line && error.BytePositionInLine is { } position ? $" at line {line + 1}, byte {position + 1}" : "";
-            return $"The body stops being JSON{at}.";
+            var limit = shape.Options.MaxDepth > 0 ? shape.Options.MaxDepth : DefaultMaxDepth;
+            return NestsDeeperThan(body, limit)
+                ? $"The body nests objects and arrays more than {limit} deep{at}: the server reads at most {limit} levels, the body's own object the first."
+                : $"The body stops being JSON{at}.";
         }
 
         var path = error.Path;
@@ -97,6 +103,31 @@ internal static class ApiJson
         var property = shape.Properties.FirstOrDefault(p => p.Name == top);
         var kind = property is null ? null : KindOf(property.PropertyType);
         return kind is null ? $"The value of {field} is null or of the wrong kind." : $"{top} must be {kind}{(field == top ? "" : $": {field} is not")}.";
+    }
+
+    /// <summary>
+    /// Whether <paramref name="body"/> opens more than <paramref name="limit"/> objects and arrays inside each other before
+    /// it stops being JSON, if it does: the reader refuses such a body with the same exception as one that does not parse.
+    /// </summary>
+    private static bool NestsDeeperThan(ReadOnlySpan<byte> body, int limit)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = limit + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= limit)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body stops being JSON before it nests that deep.
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal static class AppsApi
     }
 
     /// <summary>One page of apps by name; <c>name</c> filters exactly. A key without <c>admin</c> sees only the apps it may deploy to (a page may then hold fewer items than it could, its cursor unchanged).</summary>
-    public static async Task<IResult> ListApps(HttpContext context, IDataStore store, string? cursor, int? per_page, string? name, CancellationToken cancellationToken)
+    public static async Task<IResult> ListApps(HttpContext context, IDataStore store, string? cursor, string? per_page, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { Name = NullIfEmpty(name) };
         var page = await store.GetAppsAsync(filter, cancellationToken);

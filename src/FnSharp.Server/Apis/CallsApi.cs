@@ -50,7 +50,7 @@ internal static class CallsApi
         IDataStore store,
         ICallStore calls,
         string? cursor,
-        int? per_page,
+        string? per_page,
         string? status,
         string? dead_letter,
         string? from_time,

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 using FnSharp.Core.Ids;
 
@@ -18,8 +19,11 @@ internal static class Cursor
     public static string Encode(string name, string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name + Separator + id));
 
     /// <summary>The filter of a list request: position from the cursor, page size defaulted and capped as Fn does (30, at most 100).</summary>
-    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/> when the cursor is not valid base64url of UTF-8 text.</exception>
-    public static ListFilter Filter(string? cursor, int? perPage)
+    /// <exception cref="ApiException">
+    /// <see cref="ApiErrors.InvalidCursor"/> when the cursor is not valid base64url of UTF-8 text; the error of
+    /// <see cref="PageSize"/>.
+    /// </exception>
+    public static ListFilter Filter(string? cursor, string? perPage)
     {
         var size = PageSize(perPage);
         if (string.IsNullOrEmpty(cursor))
@@ -39,8 +43,41 @@ internal static class Cursor
             : new ListFilter { AfterName = text[..split], AfterId = text[(split + 1)..], PerPage = size };
     }
 
-    /// <summary>The page size of a list request: 30 when absent or below 1, at most 100.</summary>
-    public static int PageSize(int? perPage) => perPage is null or < 1 ? ListFilter.DefaultPerPage : Math.Min(perPage.Value, ListFilter.MaxPerPage);
+    /// <summary>
+    /// The page size of a list request's <c>per_page</c>: 30 when absent, empty or below 1, at most 100, as Fn's
+    /// <c>pageParams</c> takes it; an integer of any size counts (Fn's <c>strconv.Atoi</c> gives the largest int64 for a
+    /// larger one, so <c>per_page=99999999999999999999</c> is 100 there too).
+    /// </summary>
+    /// <exception cref="ApiException">
+    /// 400 <see cref="ParameterErrors.PerPage"/> for a value that is not an integer (<c>abc</c>, <c>1.5</c>, <c>1e3</c>),
+    /// which Fn reads as absent.
+    /// </exception>
+    public static int PageSize(string? perPage)
+    {
+        if (string.IsNullOrEmpty(perPage))
+        {
+            return ListFilter.DefaultPerPage;
+        }
+
+        // Go's Atoi: an optional sign, then ASCII digits, nothing else.
+        var digits = perPage[0] is '+' or '-' ? perPage.AsSpan(1) : perPage.AsSpan();
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            throw new ApiException(ParameterErrors.PerPage(perPage));
+        }
+
+        if (perPage[0] == '-' || digits.TrimStart('0').IsEmpty)
+        {
+            return ListFilter.DefaultPerPage;
+        }
+
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size < ListFilter.MaxPerPage
+            ? (int)size
+            : ListFilter.MaxPerPage;
+    }
+
+    /// <summary>The cursor of a list whose names are unique (nodes): the URL-safe base64 of the last item's name, Fn's form.</summary>
+    public static string EncodeName(string name) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));
 
     /// <summary>The cursor of a list ordered by id alone (calls, newest first): the URL-safe base64 of the last item's id.</summary>
     public static string EncodeId(string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(id));
@@ -49,8 +86,8 @@ internal static class Cursor
     /// <paramref name="filter"/> with the position, page size and time window of a request for a list newest first
     /// (<c>cursor</c>, <c>per_page</c>, <c>from_time</c> and <c>to_time</c>, RFC 3339 or Unix seconds).
     /// </summary>
-    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/>, or <see cref="CallsApi.InvalidTime"/>.</exception>
-    public static T NewestFirst<T>(T filter, string? cursor, int? perPage, string? fromTime, string? toTime)
+    /// <exception cref="ApiException"><see cref="ApiErrors.InvalidCursor"/>, the error of <see cref="PageSize"/>, or <see cref="CallsApi.InvalidTime"/>.</exception>
+    public static T NewestFirst<T>(T filter, string? cursor, string? perPage, string? fromTime, string? toTime)
         where T : NewestFirstFilter =>
         (T)(filter with
         {

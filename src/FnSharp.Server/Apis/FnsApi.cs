@@ -55,7 +55,7 @@ internal static class FnsApi
     }
 
     /// <summary>One page of fns by name; <c>app_id</c> and <c>name</c> filter exactly. 403 for an <c>app_id</c> the key may not deploy to; without one, a key without <c>admin</c> sees only its apps' fns.</summary>
-    public static async Task<IResult> ListFns(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? name, CancellationToken cancellationToken)
+    public static async Task<IResult> ListFns(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, string? per_page, string? app_id, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), Name = AppsApi.NullIfEmpty(name) };
         if (filter.AppId is { } appId)

@@ -18,12 +18,21 @@ internal static class NodesApi
         return routes;
     }
 
-    /// <summary>200 with every node by name: the stored <see cref="Node"/> plus <c>state</c> and <c>load</c>; never paged.</summary>
-    public static async Task<IResult> ListNodes(INodeStore nodes, TimeProvider time, IOptions<ClusterOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// 200 with one page of nodes by name, each the stored <see cref="Node"/> plus <c>state</c> and <c>load</c>; paged as
+    /// every list is (<c>cursor</c>, <c>per_page</c>: 30 by default, at most 100), though a cluster's nodes fit on one page.
+    /// </summary>
+    /// <exception cref="ApiException">400 for a bad <c>cursor</c> or <c>per_page</c> (<see cref="Cursor.Filter"/>).</exception>
+    public static async Task<IResult> ListNodes(INodeStore nodes, TimeProvider time, IOptions<ClusterOptions> options, string? cursor, string? per_page, CancellationToken cancellationToken)
     {
+        var filter = Cursor.Filter(cursor, per_page);
         var now = time.GetUtcNow();
-        var items = (await nodes.GetNodesAsync(cancellationToken)).Select(node => Body(node, now, options.Value)).ToList();
-        return TypedResults.Ok(new ListBody<JsonObject>(items, null));
+        var page = (await nodes.GetNodesAsync(cancellationToken))
+            .Where(node => filter.AfterName is null || string.CompareOrdinal(node.Name, filter.AfterName) > 0)
+            .Take(filter.PerPage)
+            .ToList();
+        var next = page.Count == filter.PerPage ? Cursor.EncodeName(page[^1].Name) : null;
+        return TypedResults.Ok(new ListBody<JsonObject>([.. page.Select(node => Body(node, now, options.Value))], next));
     }
 
     /// <summary>

@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using FnSharp.Core.Storage;
 
 namespace FnSharp.Server.Apis;
 
 /// <summary>
-/// The 400 of a query parameter whose text does not bind to its handler's type (<c>per_page=abc</c>), in one place
-/// for every route: ASP.NET Core's message names the .NET type (<c>Failed to bind parameter "Nullable&lt;int&gt; per_page"
-/// from "abc".</c>); this one says what the parameter takes, in Fn's style: <c>per_page must be an integer (items per
-/// page: 30 when absent or below 1, at most 100), not 'abc'</c>. Fn reads a <c>per_page</c> that is no number as absent.
+/// The 400 of a query parameter whose text is not of its type, in one place for every route: for one that does not
+/// bind to its handler's type (<c>limit=abc</c>), ASP.NET Core's message names the .NET type (<c>Failed to bind
+/// parameter "Nullable&lt;int&gt; limit" from "abc".</c>); this one says what the parameter takes, in Fn's style:
+/// <c>limit must be an integer, not 'abc'</c>. <c>per_page</c>, read as text to take an integer of any size as Fn does
+/// (<see cref="Cursor.PageSize"/>), has its own (<see cref="PerPage"/>).
 /// </summary>
 internal static partial class ParameterErrors
 {
@@ -25,26 +27,53 @@ internal static partial class ParameterErrors
             return null;
         }
 
-        var name = match.Groups["name"].Value;
+        var type = match.Groups["type"].Value;
         var value = match.Groups["value"].Value;
-        var shown = value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "...";
-        return new ApiError(400, $"{name} must be {What(match.Groups["type"].Value, name)}, not '{shown}'");
+        var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
+
+        // An integer that is one, past its type's range (limit=99999999999 for an int), is told its range.
+        var what = Integer().IsMatch(value) && RangeOf(underlying) is { } range ? $"an integer from {range}" : What(underlying);
+        return NotOfItsType(match.Groups["name"].Value, what, value);
     }
 
-    private static string What(string type, string name)
+    /// <summary>
+    /// The error of a <c>per_page</c> that is not an integer: <c>per_page must be an integer (items per page: 30 when
+    /// absent or below 1, at most 100), not 'abc'</c>. Fn reads it as absent.
+    /// </summary>
+    public static ApiError PerPage(string value) =>
+        NotOfItsType("per_page", $"an integer (items per page: {ListFilter.DefaultPerPage} when absent or below 1, at most {ListFilter.MaxPerPage})", value);
+
+    private static ApiError NotOfItsType(string name, string what, string value)
     {
-        var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
-        var what = underlying switch
-        {
-            "int" or "long" or "short" or "byte" or "uint" or "ulong" or "ushort" or "sbyte" => "an integer",
-            "double" or "float" or "decimal" => "a number",
-            "bool" => "true or false",
-            _ => "a valid value",
-        };
-        return name == "per_page"
-            ? $"{what} (items per page: {ListFilter.DefaultPerPage} when absent or below 1, at most {ListFilter.MaxPerPage})"
-            : what;
+        var shown = value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "...";
+        return new ApiError(400, $"{name} must be {what}, not '{shown}'");
     }
+
+    private static string? RangeOf(string type) => type switch
+    {
+        "int" => Range(int.MinValue, int.MaxValue),
+        "long" => Range(long.MinValue, long.MaxValue),
+        "short" => Range(short.MinValue, short.MaxValue),
+        "byte" => Range(0, byte.MaxValue),
+        "sbyte" => Range(sbyte.MinValue, sbyte.MaxValue),
+        "uint" => Range(0, uint.MaxValue),
+        "ulong" => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
+        "ushort" => Range(0, ushort.MaxValue),
+        _ => null,
+    };
+
+    private static string Range(long min, long max) => string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
+
+    private static string What(string underlying) => underlying switch
+    {
+        "int" or "long" or "short" or "byte" or "uint" or "ulong" or "ushort" or "sbyte" => "an integer",
+        "double" or "float" or "decimal" => "a number",
+        "bool" => "true or false",
+        _ => "a valid value",
+    };
+
+    [GeneratedRegex("^[+-]?[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Integer();
 
     // RequestDelegateFactory's message: Failed to bind parameter "{type} {name}" from "{value}".
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline | RegexOptions.CultureInvariant)]

@@ -57,7 +57,7 @@ internal static class TriggersApi
     }
 
     /// <summary>One page of triggers by name; <c>app_id</c>, <c>fn_id</c> and <c>name</c> filter exactly. 403 for an <c>app_id</c> the key may not deploy to; otherwise a key without <c>admin</c> sees only its apps' triggers.</summary>
-    public static async Task<IResult> ListTriggers(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, int? per_page, string? app_id, string? fn_id, string? name, CancellationToken cancellationToken)
+    public static async Task<IResult> ListTriggers(HttpRequest request, IDataStore store, IOptions<ServerOptions> options, string? cursor, string? per_page, string? app_id, string? fn_id, string? name, CancellationToken cancellationToken)
     {
         var filter = Cursor.Filter(cursor, per_page) with { AppId = AppsApi.NullIfEmpty(app_id), FnId = AppsApi.NullIfEmpty(fn_id), Name = AppsApi.NullIfEmpty(name) };
         if (filter.AppId is { } appId)

@@ -14,7 +14,7 @@ internal static class AuditApi
     /// <c>app_id</c>, <c>from_time</c> and <c>to_time</c> (RFC 3339 or Unix seconds), <c>per_page</c> (30, at
     /// most 100); 400 for a bad time or cursor.
     /// </summary>
-    public static async Task<IResult> ListAudit(AuthStore store, string? cursor, int? per_page, string? key_id, string? app_id, string? from_time, string? to_time, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAudit(AuthStore store, string? cursor, string? per_page, string? key_id, string? app_id, string? from_time, string? to_time, CancellationToken cancellationToken)
     {
         var filter = Cursor.NewestFirst(new AuditFilter { KeyId = AppsApi.NullIfEmpty(key_id), AppId = AppsApi.NullIfEmpty(app_id) }, cursor, per_page, from_time, to_time);
         var page = await store.Audit.GetAuditEntriesAsync(filter, cancellationToken);

@@ -27,7 +27,7 @@ internal static class KeysApi
     }
 
     /// <summary>One page of keys, oldest first, revoked ones included: <c>{"items":[...],"next_cursor":"..."}</c>.</summary>
-    public static async Task<IResult> ListKeys(AuthStore store, string? cursor, int? per_page, CancellationToken cancellationToken)
+    public static async Task<IResult> ListKeys(AuthStore store, string? cursor, string? per_page, CancellationToken cancellationToken)
     {
         var page = await store.Keys.GetKeysAsync(Cursor.DecodeId(cursor), Cursor.PageSize(per_page), cancellationToken);
         return TypedResults.Ok(new ListBody<ApiKey>(page.Items, Cursor.NextId(page, static k => k.Id)));

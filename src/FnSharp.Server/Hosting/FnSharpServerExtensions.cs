@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FnSharp.Agent.Calls;
 using FnSharp.Agent.Drivers;
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
+using FnSharp.Core.Json;
 using FnSharp.Docker;
 using FnSharp.Docker.Runc;
 using FnSharp.Server.Calls;
@@ -74,7 +77,18 @@ public static class FnSharpServerExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.RespectNullableAnnotations = true);
+        // A number sent as a string ("memory": "128") is a bad body too, as Go's decoding into Fn's uint64 and int32 refuses it;
+        // ASP.NET Core's web defaults would read it as the number.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.RespectNullableAnnotations = true;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+            // Apps, fns and triggers written as Fn's Go server writes them: empty config, annotations and shape left out
+            // (omitempty), map keys sorted.
+            json.SerializerOptions.TypeInfoResolver = (json.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(GoJsonConventions.Apply);
+        });
 
         // A default address only: a host that configures its own endpoints (a test on port 0) wins.
         // The host logs its own start-up failure with a stack trace; RunFnSharpAsync reports the

@@ -99,7 +99,7 @@ public sealed class AppsAndFnsApiTests : IAsyncLifetime
         var response = await _http.GetAsync(new Uri("/v2/apps?cursor=!!!", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid cursor", await MessageAsync(response));
+        Assert.Equal("invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page", await MessageAsync(response));
     }
 
     [Fact]

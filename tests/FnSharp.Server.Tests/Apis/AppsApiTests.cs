@@ -34,6 +34,53 @@ public sealed class AppsApiTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task CreateApp_NoConfigAnnotationsOrShape_LeftOutAsFnDoes()
+    {
+        var created = await _api.CreateAppAsync("bare");
+
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{created.GetProperty("id").GetString()}"));
+        var listed = ApiHarness.Ok(await _api.GetAsync("/v2/apps")).GetProperty("items")[0];
+
+        // Fn's App has omitempty on config, annotations, syslog_url and shape.
+        foreach (var app in new[] { created, read, listed })
+        {
+            Assert.Equal(["id", "name", "created_at", "updated_at"], app.EnumerateObject().Select(p => p.Name));
+        }
+    }
+
+    [Fact]
+    public async Task CreateApp_NestedDeeperThanTheLimit_DetailSaysTheLimit()
+    {
+        // The body's object, annotations, then the value's arrays: 64 levels in all read, 65 refused.
+        static string Nested(int arrays) => $"{{\"name\":\"deep{arrays}\",\"annotations\":{{\"k\":{new string('[', arrays)}1{new string(']', arrays)}}}}}";
+
+        var atLimit = await _api.PostAsync("/v2/apps", Nested(62));
+        var past = await _api.PostAsync("/v2/apps", Nested(63));
+        var broken = await _api.PostAsync("/v2/apps", Nested(63)[..90]);
+
+        Assert.Equal(HttpStatusCode.OK, atLimit.Status);
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "Invalid JSON", "The body nests objects and arrays more than 64 deep at line 1, byte 99: the server reads at most 64 levels, the body's own object the first."),
+            (past.Status, past.Message, past.Detail));
+        Assert.Equal((HttpStatusCode.BadRequest, "The body stops being JSON at line 1, byte 91."), (broken.Status, broken.Detail));
+    }
+
+    [Fact]
+    public async Task UpdateApp_MapsMerged_KeysWrittenSortedAsFnDoes()
+    {
+        var id = (await _api.CreateAppAsync("sorted", ""","config":{"B":"1","A":"2"},"annotations":{"y":1}""")).GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/apps/{id}", """{"config":{"C":"3","0":"4"},"annotations":{"x":2}}"""));
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{id}"));
+
+        foreach (var app in new[] { updated, read })
+        {
+            Assert.Equal("""{"0":"4","A":"2","B":"1","C":"3"}""", app.GetProperty("config").GetRawText());
+            Assert.Equal("""{"x":2,"y":1}""", app.GetProperty("annotations").GetRawText());
+        }
+    }
+
     [Theory]
     [InlineData("", "Invalid JSON")]
     [InlineData("{", "Invalid JSON")]
@@ -128,11 +175,13 @@ public sealed class AppsApiTests : IAsyncLifetime
 
         var byDefault = (await _api.GetAsync("/v2/apps")).Json;
         var capped = (await _api.GetAsync("/v2/apps?per_page=500")).Json;
+        var hugeCapped = (await _api.GetAsync("/v2/apps?per_page=99999999999")).Json;
         var rest = (await _api.GetAsync("/v2/apps?per_page=100&cursor=" + capped.GetProperty("next_cursor").GetString())).Json;
 
         Assert.Equal(30, byDefault.GetProperty("items").GetArrayLength());
         Assert.Equal("a000", byDefault.GetProperty("items")[0].GetProperty("name").GetString());
         Assert.Equal(100, capped.GetProperty("items").GetArrayLength());
+        Assert.Equal(capped.GetRawText(), hugeCapped.GetRawText());
         Assert.Equal(["a100", "a101", "a102", "a103", "a104"], rest.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.False(rest.TryGetProperty("next_cursor", out _));
     }
@@ -144,7 +193,7 @@ public sealed class AppsApiTests : IAsyncLifetime
     {
         var response = await _api.GetAsync("/v2/apps?cursor=" + cursor);
 
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid cursor"), (response.Status, response.Message));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page"), (response.Status, response.Message));
     }
 
     [Fact]

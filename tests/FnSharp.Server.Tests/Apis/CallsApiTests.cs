@@ -261,8 +261,8 @@ public sealed class CallsApiTests : IAsyncLifetime
     [InlineData("to_time=2026-11-30T10:29:07", "invalid to_time '2026-11-30T10:29:07': use an RFC 3339 time such as 2026-11-30T10:29:07Z, or Unix seconds")]
     [InlineData("to_time=-5", "invalid to_time '-5': use an RFC 3339 time such as 2026-11-30T10:29:07Z, or Unix seconds")]
     [InlineData("from_time=99999999999999", "invalid from_time '99999999999999': use an RFC 3339 time such as 2026-11-30T10:29:07Z, or Unix seconds")]
-    [InlineData("cursor=not-a-cursor!", "invalid cursor")]
-    [InlineData("cursor=YWJj", "invalid cursor")]
+    [InlineData("cursor=not-a-cursor!", "invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page")]
+    [InlineData("cursor=YWJj", "invalid cursor: pass the next_cursor of the list's previous page as it came, or leave cursor out to start from the first page")]
     public async Task List_BadQuery_400WithMessage(string query, string message)
     {
         var (_, fnId) = await CreateFnAsync();

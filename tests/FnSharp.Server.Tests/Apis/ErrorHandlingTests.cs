@@ -39,7 +39,8 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
     [Theory]
     [InlineData("/v2/apps?per_page=abc", "abc")]
     [InlineData("/v2/fns?per_page=1e3", "1e3")]
-    [InlineData("/v2/triggers?per_page=99999999999", "99999999999")]
+    [InlineData("/v2/triggers?per_page=12abc", "12abc")]
+    [InlineData("/v2/nodes?per_page=abc", "abc")]
     [InlineData("/v2/keys?per_page=1.5", "1.5")]
     [InlineData("/v2/audit?per_page=x", "x")]
     [InlineData("/v2/fns/01HZZZZZZZZZZZZZZZZZZZZZZZ/calls?per_page=-", "-")]
@@ -55,7 +56,9 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Failed to bind parameter \"Nullable<int> per_page\" from \"abc\".", "per_page must be an integer (items per page: 30 when absent or below 1, at most 100), not 'abc'")]
+    [InlineData("Failed to bind parameter \"Nullable<int> limit\" from \"abc\".", "limit must be an integer, not 'abc'")]
+    [InlineData("Failed to bind parameter \"Nullable<int> limit\" from \"99999999999\".", "limit must be an integer from -2147483648 to 2147483647, not '99999999999'")]
+    [InlineData("Failed to bind parameter \"uint count\" from \"-1\".", "count must be an integer from 0 to 4294967295, not '-1'")]
     [InlineData("Failed to bind parameter \"long size\" from \"\"\".", "size must be an integer, not '\"'")]
     [InlineData("Failed to bind parameter \"Nullable<bool> all\" from \"yes\".", "all must be true or false, not 'yes'")]
     [InlineData("Failed to bind parameter \"Nullable<double> share\" from \"half\".", "share must be a number, not 'half'")]
@@ -65,7 +68,7 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
     [Fact]
     public void ParameterErrors_LongValue_CutInTheMessage() =>
         Assert.Equal(
-            $"n must be an integer, not '{new string('9', 64)}...'",
+            $"n must be an integer from -2147483648 to 2147483647, not '{new string('9', 64)}...'",
             ParameterErrors.Of($"Failed to bind parameter \"int n\" from \"{new string('9', 100)}\".")!.Message);
 
     [Fact]

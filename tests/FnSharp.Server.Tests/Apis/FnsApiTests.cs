@@ -18,6 +18,22 @@ public sealed class FnsApiTests : IAsyncLifetime
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
+    public async Task CreateFn_AppWithoutShape_ShapeLeftOutAndConfigWrittenAsFnDoes()
+    {
+        var app = (await _api.CreateAppAsync("noshape")).GetProperty("id").GetString()!;
+
+        var created = await _api.CreateFnAsync(app, "hello");
+        var read = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{created.GetProperty("id").GetString()}"));
+
+        // Fn's Fn has omitempty on shape and annotations, not on config.
+        foreach (var fn in new[] { created, read })
+        {
+            Assert.False(fn.TryGetProperty("shape", out _));
+            Assert.Equal("{}", fn.GetProperty("config").GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task CreateFn_Minimal_DefaultsShapeOfAppAndInvokeEndpoint()
     {
         var fn = await _api.CreateFnAsync(_appId, "hello");
@@ -82,6 +98,9 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("null", "The body must be a JSON object.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "memory must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":null}""", "idle_timeout must be an integer.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"128"}""", "memory must be an integer.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","timeout":"30"}""", "timeout must be an integer.")]
+    [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":"30"}""", "idle_timeout must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":null}""", "image must be a string.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","config":{"k":1}}""", "config must be an object of string values: config.k is not.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","created_at":"yesterday"}""", "created_at must be an RFC 3339 time such as \"2026-12-05T10:00:00Z\".")]
@@ -240,6 +259,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"id":"01M8P1J06Q0004AM48VSSRJMF2"}""", HttpStatusCode.BadRequest, "Fn ID in path does not match ID in body")]
     [InlineData("""{"memory":8193}""", HttpStatusCode.BadRequest, "memory value is out of range. It should be between 0 and 8192")]
     [InlineData("""{"timeout":-5}""", HttpStatusCode.BadRequest, "timeout value is out of range, must be between 0 and 300")]
+    [InlineData("""{"memory":"256"}""", HttpStatusCode.BadRequest, "Invalid JSON")]
     [InlineData("""{"name":"a b"}""", HttpStatusCode.BadRequest, "fn name must be 1 to 255 characters that need no escaping in a URL path")]
     [InlineData("""{"annotations":{"":1}}""", HttpStatusCode.BadRequest, "Invalid annotation key, annotation keys must be non-empty ascii strings excluding whitespace")]
     [InlineData("""{"annotations":{"fnsharp.io/async-retries":11}}""", HttpStatusCode.BadRequest, "Invalid annotation fnsharp.io/async-retries: use an integer from 0 to 10 (the retries of a detached call after a function failure)")]

@@ -68,7 +68,8 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Theory]
     [InlineData("/v2/apps?per_page=abc")]
     [InlineData("/v2/fns?per_page=1.5")]
-    [InlineData("/v2/triggers?per_page=99999999999")]
+    [InlineData("/v2/triggers?per_page=+")]
+    [InlineData("/v2/apps?per_page=%2012")]
     [InlineData("/v2/apps?per_page=1e3")]
     public async Task List_PerPageNotANumber_400Json(string path)
     {

@@ -121,6 +121,23 @@ public sealed class NodesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListNodes_PerPageAndCursor_PagedAsEveryList()
+    {
+        await Nodes.PutNodeAsync(new Node { Name = "a-first-node", Url = "http://first:8080", StartedAt = _time.GetUtcNow(), HeartbeatAt = _time.GetUtcNow(), CpuMilliCpus = 1000 }, CancellationToken.None);
+        using var http = _server.CreateClient();
+
+        using var first = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v2/nodes?per_page=1", UriKind.Relative)));
+        var cursor = first.RootElement.GetProperty("next_cursor").GetString();
+        using var second = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/v2/nodes?per_page=1&cursor={cursor}", UriKind.Relative)));
+        using var bad = await http.GetAsync(new Uri("/v2/nodes?per_page=abc", UriKind.Relative));
+
+        Assert.Equal(["a-first-node"], first.RootElement.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal([_server.NodeName], second.RootElement.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("""{"message":"per_page must be an integer (items per page: 30 when absent or below 1, at most 100), not 'abc'"}""", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Stop_Graceful_ThisNodesRowRemoved()
     {
         var before = await Nodes.GetNodesAsync(CancellationToken.None);
