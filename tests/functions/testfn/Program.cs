@@ -77,7 +77,7 @@ static async Task<string> HandleAsync(FnContext context, string input)
     {
         Console.Out.Flush();
         Console.Error.Flush();
-        Environment.Exit(code);
+        ProcessExit.Now(code);
     }
 
     context.ResponseStatusCode = command.Status;
