@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,6 +17,9 @@ internal static class ApiJson
     public const int ReadChunkBytes = 16 * 1024;
 
     private const string NotAnObject = "The body must be a JSON object.";
+
+    // The characters of a refused integer that its error repeats; a longer one is cut there.
+    private const int MaxEchoedChars = 64;
 
     // JsonSerializerOptions.MaxDepth's meaning of 0.
     private const int DefaultMaxDepth = 64;
@@ -101,8 +105,87 @@ internal static class ApiJson
 
         var top = field.Split('.', '[')[0];
         var property = shape.Properties.FirstOrDefault(p => p.Name == top);
+        if (field == top && property is not null && RangeOf(property.PropertyType) is { } range && EndsInteger(error, body) is { } integer)
+        {
+            // An integer past its field's range ("memory": 2147483648) is one: it is told the range it missed.
+            var shown = integer.Length <= MaxEchoedChars ? integer : integer[..MaxEchoedChars] + "...";
+            return $"{top} must be an integer from {range}, not {shown}.";
+        }
+
         var kind = property is null ? null : KindOf(property.PropertyType);
         return kind is null ? $"The value of {field} is null or of the wrong kind." : $"{top} must be {kind}{(field == top ? "" : $": {field} is not")}.";
+    }
+
+    /// <summary>
+    /// The text of the value that ends where <paramref name="error"/> stopped the serializer when it is a JSON integer (no
+    /// fraction or exponent), else <see langword="null"/>: the serializer refuses an integer past the field's range with
+    /// the same exception as a value of the wrong kind.
+    /// </summary>
+    private static string? EndsInteger(JsonException error, ReadOnlySpan<byte> body)
+    {
+        if (EndOf(error, body) is not { } end)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read() && reader.BytesConsumed <= end)
+            {
+                if (reader.BytesConsumed == end && reader.TokenType == JsonTokenType.Number)
+                {
+                    var text = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+                    return text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? text : null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body does not parse before that value: not an integer.
+        }
+
+        return null;
+    }
+
+    // The range of an integer field's .NET type, as the error of a value past it says it.
+    private static string? RangeOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(int) => string.Create(CultureInfo.InvariantCulture, $"{int.MinValue} to {int.MaxValue}"),
+            _ when type == typeof(long) => string.Create(CultureInfo.InvariantCulture, $"{long.MinValue} to {long.MaxValue}"),
+            _ when type == typeof(uint) => string.Create(CultureInfo.InvariantCulture, $"0 to {uint.MaxValue}"),
+            _ when type == typeof(ulong) => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The offset in <paramref name="body"/> where <paramref name="error"/> stopped the serializer (just after the value it
+    /// refused), from the serializer's line (from 0) and byte in it, or <see langword="null"/> when it gives none.
+    /// </summary>
+    private static long? EndOf(JsonException error, ReadOnlySpan<byte> body)
+    {
+        if (error.LineNumber is not { } line || error.BytePositionInLine is not { } position)
+        {
+            return null;
+        }
+
+        long end = 0;
+        for (var skipped = 0L; skipped < line; skipped++)
+        {
+            var newline = body[(int)end..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return null;
+            }
+
+            end += newline + 1;
+        }
+
+        return end + position;
     }
 
     /// <summary>
@@ -137,25 +220,11 @@ internal static class ApiJson
     /// </summary>
     private static bool EndsInvalidText(JsonException error, ReadOnlySpan<byte> body)
     {
-        if (error.LineNumber is not { } line || error.BytePositionInLine is not { } position)
+        if (EndOf(error, body) is not { } end)
         {
             return false;
         }
 
-        // The serializer's line (from 0) and byte in it to an offset in the body.
-        long end = 0;
-        for (var skipped = 0L; skipped < line; skipped++)
-        {
-            var newline = body[(int)end..].IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                return false;
-            }
-
-            end += newline + 1;
-        }
-
-        end += position;
         var reader = new Utf8JsonReader(body);
         try
         {
