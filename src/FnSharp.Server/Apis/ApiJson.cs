@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,9 +16,6 @@ internal static class ApiJson
     public const int ReadChunkBytes = 16 * 1024;
 
     private const string NotAnObject = "The body must be a JSON object.";
-
-    // The characters of a refused integer that its error repeats; a longer one is cut there.
-    private const int MaxEchoedChars = 64;
 
     // JsonSerializerOptions.MaxDepth's meaning of 0.
     private const int DefaultMaxDepth = 64;
@@ -105,11 +101,10 @@ internal static class ApiJson
 
         var top = field.Split('.', '[')[0];
         var property = shape.Properties.FirstOrDefault(p => p.Name == top);
-        if (field == top && property is not null && RangeOf(property.PropertyType) is { } range && EndsInteger(error, body) is { } integer)
+        if (field == top && property is not null && ParameterErrors.IntegerRange(property.PropertyType) is { } range && EndsInteger(error, body) is { } integer)
         {
             // An integer past its field's range ("memory": 2147483648) is one: it is told the range it missed.
-            var shown = integer.Length <= MaxEchoedChars ? integer : integer[..MaxEchoedChars] + "...";
-            return $"{top} must be an integer from {range}, not {shown}.";
+            return $"{top} must be an integer from {range}, not {ParameterErrors.Echo(integer)}.";
         }
 
         var kind = property is null ? null : KindOf(property.PropertyType);
@@ -123,43 +118,43 @@ internal static class ApiJson
     /// </summary>
     private static string? EndsInteger(JsonException error, ReadOnlySpan<byte> body)
     {
-        if (EndOf(error, body) is not { } end)
+        if (!TryReadValueAt(error, body, out var reader) || reader.TokenType != JsonTokenType.Number)
         {
             return null;
         }
 
-        var reader = new Utf8JsonReader(body);
+        var text = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+        return text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? text : null;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="body"/> again up to the value that ends where <paramref name="error"/> stopped the serializer;
+    /// false when the error gives no position or the body does not parse up to there (then it was no such value).
+    /// </summary>
+    private static bool TryReadValueAt(JsonException error, ReadOnlySpan<byte> body, out Utf8JsonReader reader)
+    {
+        reader = new Utf8JsonReader(body);
+        if (EndOf(error, body) is not { } end)
+        {
+            return false;
+        }
+
         try
         {
             while (reader.Read() && reader.BytesConsumed <= end)
             {
-                if (reader.BytesConsumed == end && reader.TokenType == JsonTokenType.Number)
+                if (reader.BytesConsumed == end)
                 {
-                    var text = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
-                    return text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? text : null;
+                    return true;
                 }
             }
         }
         catch (JsonException)
         {
-            // The body does not parse before that value: not an integer.
+            // The body does not parse before that value.
         }
 
-        return null;
-    }
-
-    // The range of an integer field's .NET type, as the error of a value past it says it.
-    private static string? RangeOf(Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        return type switch
-        {
-            _ when type == typeof(int) => string.Create(CultureInfo.InvariantCulture, $"{int.MinValue} to {int.MaxValue}"),
-            _ when type == typeof(long) => string.Create(CultureInfo.InvariantCulture, $"{long.MinValue} to {long.MaxValue}"),
-            _ when type == typeof(uint) => string.Create(CultureInfo.InvariantCulture, $"0 to {uint.MaxValue}"),
-            _ when type == typeof(ulong) => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
-            _ => null,
-        };
+        return false;
     }
 
     /// <summary>
@@ -220,33 +215,20 @@ internal static class ApiJson
     /// </summary>
     private static bool EndsInvalidText(JsonException error, ReadOnlySpan<byte> body)
     {
-        if (EndOf(error, body) is not { } end)
+        if (!TryReadValueAt(error, body, out var reader) || reader.TokenType != JsonTokenType.String)
         {
             return false;
         }
 
-        var reader = new Utf8JsonReader(body);
         try
         {
-            while (reader.Read() && reader.BytesConsumed <= end)
-            {
-                if (reader.BytesConsumed == end && reader.TokenType == JsonTokenType.String)
-                {
-                    _ = reader.GetString();
-                    return false;
-                }
-            }
+            _ = reader.GetString();
+            return false;
         }
         catch (InvalidOperationException)
         {
             return true;
         }
-        catch (JsonException)
-        {
-            // The body does not parse before that value: not a string that is not text.
-        }
-
-        return false;
     }
 
     // The kind of JSON value a field of this .NET type takes, in the words of the API's docs.

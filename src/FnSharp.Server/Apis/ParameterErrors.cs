@@ -13,7 +13,7 @@ namespace FnSharp.Server.Apis;
 /// </summary>
 internal static partial class ParameterErrors
 {
-    // A value echoed back is cut here: the query may be as long as the request line.
+    // A value echoed back is cut here.
     private const int MaxEchoedChars = 64;
 
     /// <summary>
@@ -32,7 +32,7 @@ internal static partial class ParameterErrors
         var underlying = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
 
         // An integer that is one, past its type's range (limit=99999999999 for an int), is told its range.
-        var what = Integer().IsMatch(value) && RangeOf(underlying) is { } range ? $"an integer from {range}" : What(underlying);
+        var what = Integer().IsMatch(value) && IntegerRange(underlying) is { } range ? $"an integer from {range}" : What(underlying);
         return NotOfItsType(match.Groups["name"].Value, what, value);
     }
 
@@ -43,22 +43,39 @@ internal static partial class ParameterErrors
     public static ApiError PerPage(string value) =>
         NotOfItsType("per_page", $"an integer (items per page: {ListFilter.DefaultPerPage} when absent or below 1, at most {ListFilter.MaxPerPage})", value);
 
-    private static ApiError NotOfItsType(string name, string what, string value)
-    {
-        var shown = value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "...";
-        return new ApiError(400, $"{name} must be {what}, not '{shown}'");
-    }
+    /// <summary>A value as an error repeats it: cut after 64 characters (a query may be as long as the request line, a body longer).</summary>
+    public static string Echo(string value) => value.Length <= MaxEchoedChars ? value : value[..MaxEchoedChars] + "...";
 
-    private static string? RangeOf(string type) => type switch
+    /// <summary>
+    /// The range of an integer type, as an error says it (<c>-2147483648 to 2147483647</c>); <see langword="null"/> for any
+    /// other type. A nullable type counts as its underlying one.
+    /// </summary>
+    public static string? IntegerRange(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        "int" => Range(int.MinValue, int.MaxValue),
-        "long" => Range(long.MinValue, long.MaxValue),
-        "short" => Range(short.MinValue, short.MaxValue),
-        "byte" => Range(0, byte.MaxValue),
-        "sbyte" => Range(sbyte.MinValue, sbyte.MaxValue),
-        "uint" => Range(0, uint.MaxValue),
-        "ulong" => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
-        "ushort" => Range(0, ushort.MaxValue),
+        var t when t == typeof(int) => Range(int.MinValue, int.MaxValue),
+        var t when t == typeof(long) => Range(long.MinValue, long.MaxValue),
+        var t when t == typeof(short) => Range(short.MinValue, short.MaxValue),
+        var t when t == typeof(byte) => Range(0, byte.MaxValue),
+        var t when t == typeof(sbyte) => Range(sbyte.MinValue, sbyte.MaxValue),
+        var t when t == typeof(uint) => Range(0, uint.MaxValue),
+        var t when t == typeof(ulong) => string.Create(CultureInfo.InvariantCulture, $"0 to {ulong.MaxValue}"),
+        var t when t == typeof(ushort) => Range(0, ushort.MaxValue),
+        _ => null,
+    };
+
+    private static ApiError NotOfItsType(string name, string what, string value) => new(400, $"{name} must be {what}, not '{Echo(value)}'");
+
+    // The range of the integer type a binding message names by its C# keyword.
+    private static string? IntegerRange(string keyword) => keyword switch
+    {
+        "int" => IntegerRange(typeof(int)),
+        "long" => IntegerRange(typeof(long)),
+        "short" => IntegerRange(typeof(short)),
+        "byte" => IntegerRange(typeof(byte)),
+        "sbyte" => IntegerRange(typeof(sbyte)),
+        "uint" => IntegerRange(typeof(uint)),
+        "ulong" => IntegerRange(typeof(ulong)),
+        "ushort" => IntegerRange(typeof(ushort)),
         _ => null,
     };
 
