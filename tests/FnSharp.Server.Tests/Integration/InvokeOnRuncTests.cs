@@ -51,7 +51,21 @@ public sealed class InvokeOnRuncTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_stateDir, recursive: true);
+
+        // Clean-up, not a check: once in five fresh-clone runs an entry appeared under nodes/ while the directory was being
+        // deleted, after the server had stopped (not understood yet; see the session note). Three tries, then the error.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(_stateDir, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+            }
+        }
     }
 
     [SkippableFact]
