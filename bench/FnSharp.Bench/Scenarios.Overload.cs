@@ -52,6 +52,7 @@ internal sealed partial class Scenarios
                 level["containers"] = starts;
                 level["held_by_throughput_feedback"] = held;
                 level["load_average_1m"] = load;
+                level["clean_up_s"] = await RetireAsync(api, [fn.Id], cancellationToken);
                 levels.Add(level);
             }
 
@@ -115,6 +116,7 @@ internal sealed partial class Scenarios
             ["whole_run"] = ToJson(sleepRun),
             ["load_average_1m"] = sleepLoad,
         };
+        sleeperJson["clean_up_s"] = await RetireAsync(api, [sleeper.Id], cancellationToken);
         json["sleep_200ms_64_connections"] = sleeperJson;
         report.Add("9 waiting fn", "sleeps 200 ms, 64 connections", $"{F(sleepRps, "0")} req/s over the last {settings.WrkSeconds} s of a {warmUpSeconds + settings.WrkSeconds + 2} s run; {sleeperContainers} containers started ({startedInWindow} in those {settings.WrkSeconds} s)",
             $"whole run: {F(sleepRun.RequestsPerSecond, "0")} req/s, p99 {F(sleepRun.P99Ms)} ms", $"target: 0.8 x 64 / 0.2 s = 256 req/s; load {sleepLoad}");
@@ -145,6 +147,7 @@ internal sealed partial class Scenarios
         json["noisy"] = ToJson(noisyRun);
         json["noisy_container_starts"] = new JsonObject { ["beside"] = besideStarts, ["beside_warm"] = warmStarts };
         json["noisy_outlasted_the_runs"] = noiseOutlasted;
+        json["fairness_clean_up_s"] = await RetireAsync(api, [quiet.Id, noisy.Id], cancellationToken);
         json["quiet_container_round_trip_p99_at_most_ms"] = new JsonObject { ["alone"] = aloneTrip, ["beside"] = besideTrip, ["beside_warm"] = warmTrip };
         report.Add("9 fairness", "quiet fn p99 at 1 connection, beside a noisy fn at 64", $"{F(beside.P99Ms)} ms ({F(beside.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms", $"target: within 3x; load {LoadAverage1()}");
         report.Add("9 fairness", "the same, a second run right after (the noisy fn past its first growth)", $"{F(besideWarm.P99Ms)} ms ({F(besideWarm.P99Ms / alone.P99Ms)}x alone)", $"alone: {F(alone.P99Ms)} ms",
@@ -184,6 +187,39 @@ internal sealed partial class Scenarios
         var startsDuring = server.CountLogLines(noisyStarted) - started;
         var p99 = PrometheusText.QuantileUpperBound(before, await RoundTripsAsync(server, quietId, cancellationToken), 0.99);
         return (run, p99 is { } seconds && double.IsFinite(seconds) ? Stats.Round(seconds * 1000, 3) : null, startsDuring);
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="fnIds"/> and waits until the engine lists none of their containers (at most a minute), so
+    /// that the next step starts on a node doing nothing else: the server removes a deleted fn's idle containers at once,
+    /// where its idle timeout would have removed them in the middle of the next step's runs (64 containers of the
+    /// sleeping fn during the fairness runs). Returns the seconds it took, or -1 when containers remained after the minute.
+    /// </summary>
+    private static async Task<double> RetireAsync(FnSharpClient api, IReadOnlyList<string> fnIds, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        foreach (var id in fnIds)
+        {
+            await api.DeleteFnAsync(id, cancellationToken);
+        }
+
+        while (watch.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            var left = 0;
+            foreach (var id in fnIds)
+            {
+                left += Math.Max(0, await Shell.CountContainersAsync("io.fnsharp.fn_id=" + id, cancellationToken));
+            }
+
+            if (left == 0)
+            {
+                return Stats.Round(watch.Elapsed.TotalSeconds, 1);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        return -1;
     }
 
     /// <summary>The runner's histogram of <paramref name="fnId"/>'s successful container round trips (seconds), as it stands.</summary>
