@@ -47,6 +47,14 @@ public sealed record AgentOptions
     /// </summary>
     public double FreezeCpuMs { get; set; } = Queue.PausePolicy.PauseCycleCpuMs;
 
+    /// <summary>
+    /// How long a container whose call's connection broke may take to exit on its own before it is killed, in
+    /// milliseconds (default 250; not a setting): a process that ends through its runtime's exit (.NET's
+    /// <c>Environment.Exit</c>, Java's <c>System.exit</c>) closes its sockets before it exits, and without the wait the
+    /// kill's 137 would hide the exit code it chose. 0 kills at once.
+    /// </summary>
+    public int ExitGraceMs { get; set; } = 250;
+
     /// <summary>How long shutdown lets running calls finish before it kills their containers, in milliseconds (<c>FN_SHUTDOWN_GRACE_MSECS</c>, default 20000).</summary>
     public int ShutdownGraceMs { get; set; } = 20_000;
 

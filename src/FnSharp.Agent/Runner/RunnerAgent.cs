@@ -72,7 +72,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _containers = new LiveContainers(driver, _ops, _tracker, logger, _observer, OnContainerRemoved, time, () => _lifetime.IsStopping);
         _evictor = new Evictor(_tracker, _containers.EvictAsync, _metrics, logger, offered: () => _memory!.Kick());
         _memory = new MemoryLine(_tracker, _evictor, _observer.MemoryGranted);
-        _dispatcher = new CallDispatcher(_metrics, time, logger);
+        _dispatcher = new CallDispatcher(_metrics, time, logger, TimeSpan.FromMilliseconds(options.ExitGraceMs));
         _preCreated = new PreCreatedContainers(driver, _ops, _tracker, _lifetime, options, _metrics, time, logger);
         _parts = new SlotQueueParts
         {

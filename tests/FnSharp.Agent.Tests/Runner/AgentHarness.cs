@@ -14,11 +14,12 @@ namespace FnSharp.Agent.Tests.Runner;
 /// <summary>A runner on the fake driver and a fake clock, with a fixed amount of memory.</summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null, IMeterFactory? meterFactory = null)
+    public AgentHarness(long memoryMiB = 4096, Func<AgentOptions, AgentOptions>? configure = null, Microsoft.Extensions.Logging.ILogger? logger = null, IMeterFactory? meterFactory = null, FakeTimeProvider? clock = null)
     {
-        // Pausing and creating containers ahead are off and shutdown kills at once unless a test says otherwise (the
-        // fake clock never runs by itself; RunnerAgentPreCreateTests turn creating ahead on).
-        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0, PreCreateMax = 0 };
+        Clock = clock ?? new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
+        // Pausing and creating containers ahead are off, and shutdown and a broken connection kill at once, unless a test
+        // says otherwise (the fake clock never runs by itself; RunnerAgentPreCreateTests turn creating ahead on).
+        var options = new AgentOptions { FreezeIdleMs = -1, MaxContainerOps = 64, MaxWaitMs = 60_000, ShutdownGraceMs = 0, PreCreateMax = 0, ExitGraceMs = 0 };
         Options = configure?.Invoke(options) ?? options;
         Observer = new HarnessObserver(Driver);
         Agent = new RunnerAgent(Driver, new HostResources(memoryMiB, 2000), Options, Clock, logger ?? NullLogger.Instance, meterFactory, Observer, () => NodeCpuBusy);
@@ -32,7 +33,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     /// <summary>What the runner reports of its state; each change wakes the driver's waits.</summary>
     public HarnessObserver Observer { get; }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; }
 
     public AgentOptions Options { get; }
 

@@ -4,6 +4,7 @@ using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Logging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FnSharp.Agent.Tests.Runner;
 
@@ -257,6 +258,60 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitAsync_ContainerExitsJustAfterItsConnectionBroke_ExitCodeNamedNotTheKill()
+    {
+        // .NET's Environment.Exit stops the web host (the connection breaks) before the process ends: the runner gives
+        // it the exit grace before the kill, whose 137 would hide the code. The process exits 100 ms after the break,
+        // once the runner waits for it (its grace timer made) or kills it (its removal begun), whichever comes first.
+        var clock = new TimerWatchingClock(TimeSpan.FromMilliseconds(250));
+        await using var h = new AgentHarness(configure: o => o with { ExitGraceMs = 250 }, clock: clock);
+        var removing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Driver.RemoveHook = _ =>
+        {
+            removing.TrySetResult();
+            return Task.CompletedTask;
+        };
+        FakeContainer? called = null;
+        h.Driver.Handler = context =>
+        {
+            called = FakeContainer.Of(context);
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+        var submitted = h.SubmitAsync(h.NewFn());
+        await Task.WhenAny(clock.Created, removing.Task).WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System); // only a guard against a hang
+        h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        called!.Exit(new ContainerExit { ExitCode = 3, OomKilled = false, StderrTail = [] });
+        await using var result = await submitted;
+
+        Assert.Equal(new(502, "error receiving function response: the container exited with code 3"), result.Error);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ConnectionBreaksAndTheContainerRunsOnPastTheGrace_KilledThenAndFnsMessageAlone()
+    {
+        await using var h = new AgentHarness(configure: o => o with { ExitGraceMs = 250 });
+        h.Driver.Handler = context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+        var submitted = h.SubmitAsync(h.NewFn());
+        while (!submitted.IsCompleted)
+        {
+            h.Clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Yield();
+        }
+
+        await using var result = await submitted;
+
+        Assert.Equal(CallErrors.ReceiveFailed, result.Error);
+        await h.Driver.WaitUntilAsync(d => d.LiveCount == 0);
+    }
+
+    [Fact]
     public async Task SubmitAsync_ConnectionBreaksAndRemovalKillsTheContainer_FnsMessageAlone()
     {
         // The fake's removal exits with 137, as the drivers' kill: the node's doing, not named as the container's exit.
@@ -386,5 +441,24 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal((503, "Timed out - server too busy"), (CallErrors.TooBusy.Status, CallErrors.TooBusy.Message));
         var refusal = CallErrors.CannotAllocate(8192, 200, detached: false, "FN_MAX_TOTAL_MEMORY_BYTES=209715200");
         Assert.Equal((400, "Requested CPU/Memory cannot be allocated: the fn asks 8192 MiB and containers on this node may use 200 MiB in all (bounded by FN_MAX_TOTAL_MEMORY_BYTES=209715200); lower the fn's memory"), (refusal.Status, refusal.Message));
+    }
+
+    /// <summary>A fake clock that says when a timer of one due time was made (the runner's exit grace).</summary>
+    private sealed class TimerWatchingClock(TimeSpan watched) : FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero))
+    {
+        private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Created => _created.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == watched)
+            {
+                _created.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 }

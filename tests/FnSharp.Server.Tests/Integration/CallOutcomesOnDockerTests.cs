@@ -97,6 +97,19 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProcessCallsEnvironmentExitDuringCall_502NamesItsCodeNotTheKill()
+    {
+        // Environment.Exit stops the FDK's web host (the connection closes) before the process ends: the runner's exit
+        // grace lets the exit come before its kill.
+        var fn = await CreateFnAsync("environment-exit");
+        await _client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+
+        var exited = await _client.InvokeAsync(fn.Id, """{"environmentExit":5}""");
+
+        Assert.Equal((HttpStatusCode.BadGateway, """{"message":"error receiving function response: the container exited with code 5"}"""), (exited.StatusCode, exited.Body));
+    }
+
+    [Fact]
     public async Task FunctionThrows_502FunctionFailedAndContainerKept()
     {
         var fn = await CreateFnAsync("throws");

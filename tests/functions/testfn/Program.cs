@@ -80,6 +80,11 @@ static async Task<string> HandleAsync(FnContext context, string input)
         ProcessExit.Now(code);
     }
 
+    if (command.EnvironmentExit is { } environmentCode)
+    {
+        Environment.Exit(environmentCode);
+    }
+
     context.ResponseStatusCode = command.Status;
     foreach (var (name, value) in command.Headers)
     {

@@ -23,6 +23,9 @@ internal sealed record TestCommand
     /// <summary>When set, the process exits with this code in the middle of the call (<c>"exit"</c>).</summary>
     public int? Exit { get; init; }
 
+    /// <summary>When set, the process exits through .NET's <c>Environment.Exit</c> with this code in the middle of the call (<c>"environmentExit"</c>): the web host stops first, closing the call's connection before the process ends.</summary>
+    public int? EnvironmentExit { get; init; }
+
     /// <summary>MiB of native memory to allocate and touch (<c>"allocMiB"</c>).</summary>
     public int AllocateMiB { get; init; }
 
@@ -69,6 +72,7 @@ internal sealed record TestCommand
                     : new Dictionary<string, string>(),
                 Throw = root.TryGetProperty("throw", out var message) ? message.ToString() : null,
                 Exit = Int(root, "exit"),
+                EnvironmentExit = Int(root, "environmentExit"),
                 AllocateMiB = Int(root, "allocMiB") ?? 0,
                 OutputBytes = Int(root, "outputBytes") ?? 0,
                 Stdout = Lines(root, "stdout"),

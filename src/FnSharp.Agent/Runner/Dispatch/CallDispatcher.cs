@@ -10,7 +10,8 @@ namespace FnSharp.Agent.Runner.Dispatch;
 /// owner kept (200, 502) or killed (504, any other status, a broken connection, the timeout, an answer the
 /// caller abandoned, a caller gone mid-call). A broken connection is told apart from an OOM kill by the
 /// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>), and a container that exited of its own
-/// accord is named with its exit code. It holds no state of its own.
+/// accord is named with its exit code: it is given a short grace to exit before the kill, since a process that ends
+/// through its runtime's exit closes the connection first. It holds no state of its own.
 /// </summary>
 internal sealed class CallDispatcher
 {
@@ -20,12 +21,18 @@ internal sealed class CallDispatcher
     private readonly AgentMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TimeSpan _exitGrace;
 
-    public CallDispatcher(AgentMetrics metrics, TimeProvider time, ILogger logger)
+    /// <param name="metrics">The runner's metrics.</param>
+    /// <param name="time">The runner's clock (the fn's timeout, the exit grace).</param>
+    /// <param name="logger">The runner's log.</param>
+    /// <param name="exitGrace">How long a container whose connection broke may take to exit on its own before the kill (<see cref="AgentOptions.ExitGraceMs"/>).</param>
+    public CallDispatcher(AgentMetrics metrics, TimeProvider time, ILogger logger, TimeSpan exitGrace)
     {
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _exitGrace = exitGrace;
     }
 
     /// <summary>
@@ -90,6 +97,7 @@ internal sealed class CallDispatcher
             // A cancellation here comes from the container's removal (shutdown) cutting the connection.
             // The container goes either way; once removed, its exit tells an OOM kill from a broken connection.
             Dispose(linked, timeoutSource);
+            await ExitGraceAsync(container);
             var elapsed = await owner.ReleaseAsync(container, kill: true, measured: true);
             var exit = ExitOf(container);
             var status = BrokenConnectionOutcome(exit);
@@ -186,6 +194,33 @@ internal sealed class CallDispatcher
         CallStatus.ReceiveFailed => CallResult.Failed(status, CallErrors.ReceiveFailed),
         _ => CallResult.Failed(CallStatus.InvalidResponse, CallErrors.InvalidResponse),
     };
+
+    /// <summary>
+    /// Waits up to the exit grace for <paramref name="container"/>, whose connection broke, to exit on its own: .NET's
+    /// <c>Environment.Exit</c> stops the web host (closing the call's connection) before the process ends, and the
+    /// removal's kill would otherwise come first and hide the exit code. Returns at once when the exit is known.
+    /// </summary>
+    private async Task ExitGraceAsync(HotContainer container)
+    {
+        if (_exitGrace <= TimeSpan.Zero || container.Container.WaitForExitAsync(CancellationToken.None) is not { IsCompleted: false } exit)
+        {
+            return;
+        }
+
+        using var grace = new CancellationTokenSource(_exitGrace, _time);
+        try
+        {
+            await exit.WaitAsync(grace.Token);
+        }
+        catch (OperationCanceledException) when (grace.IsCancellationRequested)
+        {
+            // Still running after the grace: the removal kills it.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The driver could not tell the exit: the removal's own account decides.
+        }
+    }
 
     /// <summary>How a removed container ended, as its driver reports it; <see langword="null"/> if the driver does not know.</summary>
     private static ContainerExit? ExitOf(HotContainer container) =>
