@@ -13,7 +13,9 @@ namespace FnSharp.Agent.Runner.Queue;
 /// others (64 connections on a fast fn fell to 0.47x of one container's rate on 4 containers). The fn is
 /// held for <see cref="Hold"/> at the number of containers it had before that growth; its calls queue
 /// (within the wait bounds), and containers above the hold are let go as their calls end; after the hold
-/// it measures and probes one more again;</item>
+/// it measures and probes one more again, and each hold in a row lasts twice the one before (up to
+/// <see cref="MaxHold"/>), so that a fn held at its best for long does not start and let go a container
+/// every <see cref="Hold"/>; a growth that raised the rate, or a container gone idle, ends the row;</item>
 /// <item>in between: one more container, then measure again.</item>
 /// </list>
 /// It adds nothing before the current number of containers was measured, and one step at a time. It complements
@@ -39,6 +41,9 @@ internal sealed class ThroughputFeedback
     /// <summary>How long a fn is held at the containers that served best, and how long a measured rate is trusted.</summary>
     public static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest hold, that of a fn held many times in a row: <see cref="Hold"/> doubled three times.</summary>
+    public static readonly TimeSpan MaxHold = Hold * 8;
+
     /// <summary>The calls each container must complete in a period for its rate to count.</summary>
     public const int CallsPerContainer = 4;
 
@@ -56,6 +61,9 @@ internal sealed class ThroughputFeedback
     private int _step = 1;
     private int? _heldAt;
     private long _heldUntil;
+
+    // The holds in a row, each after a probe that raised the rate too little; a gain or an idle container resets it.
+    private int _holds;
 
     public ThroughputFeedback(TimeProvider time)
     {
@@ -78,6 +86,7 @@ internal sealed class ThroughputFeedback
     {
         Observe(containers);
         Restart();
+        _holds = 0;
     }
 
     /// <summary>
@@ -127,13 +136,16 @@ internal sealed class ThroughputFeedback
         if (gain < NoGainShare * ideal)
         {
             // Held where it was before that growth: the fewer containers served about as many calls.
+            var length = Hold * (1 << Math.Min(_holds, 3));
+            _holds++;
             _heldAt = before.Containers;
-            _heldUntil = now + (long)(Hold.TotalSeconds * _time.TimestampFrequency);
+            _heldUntil = now + (long)(length.TotalSeconds * _time.TimestampFrequency);
             _step = 1;
-            held = new ThroughputHold(containers, rate, before.Containers, before.Rate, nodeBusy);
+            held = new ThroughputHold(containers, rate, before.Containers, before.Rate, nodeBusy, length);
             return 0;
         }
 
+        _holds = 0;
         if (waiting)
         {
             return null;

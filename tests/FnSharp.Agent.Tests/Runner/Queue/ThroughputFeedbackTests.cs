@@ -152,6 +152,64 @@ public sealed class ThroughputFeedbackTests
     }
 
     [Fact]
+    public void Allowed_HeldAgainRightAfterAHold_EachHoldInARowTwiceAsLongUpToTheLongest()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 1);
+        var lengths = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            // The probe of one more container serves no more: held at one again.
+            Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+            Assert.Equal(0, Allowed(containers: 2, out var held));
+            lengths.Add(held!.For);
+            Serve(containers: 1, callsPerSecond: 100, held.For);
+            Assert.Null(_feedback.HeldAt);
+            Assert.Equal(1, Allowed(containers: 1));
+        }
+
+        Assert.Equal([30, 60, 120, 240, 240], lengths.Select(l => l.TotalSeconds));
+        Assert.Equal(ThroughputFeedback.MaxHold, lengths[^1]);
+    }
+
+    [Fact]
+    public void Allowed_AGrowthRaisedTheRateBetweenHolds_TheNextHoldIsTheFirstAgain()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 1);
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 2, out var first);
+        Serve(containers: 1, callsPerSecond: 100, first!.For);
+        Allowed(containers: 1);
+
+        // Demand rose: the probe's container now adds its share, and the next two add nothing.
+        Serve(containers: 2, callsPerSecond: 200, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Allowed(containers: 2));
+        Serve(containers: 4, callsPerSecond: 200, TimeSpan.FromSeconds(1));
+        Allowed(containers: 4, out var second);
+
+        Assert.Equal((2, ThroughputFeedback.Hold), (second!.HeldAt, second.For));
+    }
+
+    [Fact]
+    public void Allowed_AContainerWentIdleBetweenHolds_TheNextHoldIsTheFirstAgain()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 1);
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 2, out var first);
+        Serve(containers: 1, callsPerSecond: 100, first!.For);
+        _feedback.WentIdle(1);
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 1));
+
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 2, out var second);
+
+        Assert.Equal(ThroughputFeedback.Hold, second!.For);
+    }
+
+    [Fact]
     public void Allowed_AddedContainersRaisedTheRateLessThanHalfTheirShare_OneMoreAtATime()
     {
         Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
