@@ -175,11 +175,7 @@ public sealed class ThroughputFeedbackTests
     [Fact]
     public void Allowed_AGrowthRaisedTheRateBetweenHolds_TheNextHoldIsTheFirstAgain()
     {
-        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 1);
-        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 2, out var first);
-        Serve(containers: 1, callsPerSecond: 100, first!.For);
+        HeldAtOneThroughItsHold();
         Allowed(containers: 1);
 
         // Demand rose: the probe's container now adds its share, and the next two add nothing.
@@ -194,11 +190,7 @@ public sealed class ThroughputFeedbackTests
     [Fact]
     public void Allowed_AContainerWentIdleBetweenHolds_TheNextHoldIsTheFirstAgain()
     {
-        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 1);
-        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 2, out var first);
-        Serve(containers: 1, callsPerSecond: 100, first!.For);
+        HeldAtOneThroughItsHold();
         _feedback.WentIdle(1);
         Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
         Assert.Equal(1, Allowed(containers: 1));
@@ -279,6 +271,16 @@ public sealed class ThroughputFeedbackTests
         Assert.Equal(0, Allowed(containers: 2));
         Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
         Assert.Equal(1, Allowed(containers: 2));
+    }
+
+    /// <summary>One container serves 100 calls/s and a second adds none: the fn is held at one; the clock then passes its hold, one container serving.</summary>
+    private void HeldAtOneThroughItsHold()
+    {
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 1);
+        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Allowed(containers: 2, out var held);
+        Serve(containers: 1, callsPerSecond: 100, held!.For);
     }
 
     /// <summary>Completes calls on <paramref name="containers"/> at <paramref name="callsPerSecond"/> for <paramref name="duration"/> of the fake clock.</summary>
