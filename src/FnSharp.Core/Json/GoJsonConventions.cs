@@ -3,11 +3,14 @@ using System.Text.Json.Serialization.Metadata;
 namespace FnSharp.Core.Json;
 
 /// <summary>
-/// The two habits of Go's <c>encoding/json</c> that show in Fn's API bodies, applied to apps, fns and triggers as a
+/// The habits of Go's <c>encoding/json</c> that show in Fn's API bodies, applied to apps, fns and triggers as a
 /// modifier of a <see cref="DefaultJsonTypeInfoResolver"/> (<see cref="Apply"/>): a property marked
 /// <see cref="OmitWhenEmptyAttribute"/> is left out when empty (<c>omitempty</c>), and the keys of <c>config</c> and
 /// <c>annotations</c> are written in the order of their UTF-8 bytes (Go sorts a map's keys), not in the order a merge
-/// left them. Reading is untouched.
+/// left them. When reading, a field sent as <c>null</c> (<c>"config": null</c>, <c>"memory": null</c>,
+/// <c>"name": null</c>) reads as if it were left out: Go's decoder leaves a field of the fresh struct Fn's handlers
+/// decode into at its zero value for a <c>null</c> (a map or pointer nil, a string <c>""</c>, a number 0, a time
+/// unset), which Fn's create and merge (<c>App.Update</c>, <c>Fn.Update</c>, <c>Trigger.Update</c>) take as absent.
 /// </summary>
 public static class GoJsonConventions
 {
@@ -25,6 +28,7 @@ public static class GoJsonConventions
 
         foreach (var property in typeInfo.Properties)
         {
+            ReadNullAsAbsent(property);
             if (property.AttributeProvider?.IsDefined(typeof(OmitWhenEmptyAttribute), inherit: true) == true)
             {
                 property.ShouldSerialize = static (_, value) => !IsEmpty(value);
@@ -38,6 +42,40 @@ public static class GoJsonConventions
             {
                 property.Get = owner => Sorted((IReadOnlyDictionary<string, JsonElement>?)getElements(owner));
             }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="property"/> read a JSON <c>null</c> as if it were absent: a reference is not set (it keeps
+    /// its initializer's value), a value type reads as its default (0, an unset time), which the API takes as absent.
+    /// </summary>
+    private static void ReadNullAsAbsent(JsonPropertyInfo property)
+    {
+        if (property.Set is not { } set)
+        {
+            return;
+        }
+
+        if (property.PropertyType.IsValueType)
+        {
+            // The value types of apps, fns and triggers; a new one is a bug found at the first body read.
+            property.CustomConverter = property.PropertyType switch
+            {
+                var type when type == typeof(int) => new NullReadsAsDefault<int>((JsonConverter<int>?)property.CustomConverter ?? JsonMetadataServices.Int32Converter),
+                var type when type == typeof(DateTimeOffset) => new NullReadsAsDefault<DateTimeOffset>((JsonConverter<DateTimeOffset>?)property.CustomConverter ?? JsonMetadataServices.DateTimeOffsetConverter),
+                var type => throw new InvalidOperationException($"{property.DeclaringType.Name}.{property.Name} is of {type.Name}, which GoJsonConventions cannot read null into."),
+            };
+        }
+        else
+        {
+            property.IsSetNullable = true;
+            property.Set = (owner, value) =>
+            {
+                if (value is not null)
+                {
+                    set(owner, value);
+                }
+            };
         }
     }
 

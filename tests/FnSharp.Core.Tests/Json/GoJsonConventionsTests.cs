@@ -42,6 +42,31 @@ public sealed class GoJsonConventionsTests
         Assert.Equal("GENERIC_X86", json.RootElement.GetProperty("shape").GetString());
     }
 
+    [Fact]
+    public void Deserialize_NullFields_ReadAsLeftOut()
+    {
+        var options = new JsonSerializerOptions(Options) { RespectNullableAnnotations = true };
+
+        var app = JsonSerializer.Deserialize<App>("""{"name":null,"config":null,"annotations":null,"syslog_url":null,"shape":null,"created_at":null}""", options)!;
+        var fn = JsonSerializer.Deserialize<Fn>("""{"id":null,"app_id":null,"image":null,"memory":null,"timeout":null,"idle_timeout":null,"config":null,"updated_at":null}""", options)!;
+        var trigger = JsonSerializer.Deserialize<Trigger>("""{"type":null,"source":null,"annotations":null}""", options)!;
+
+        Assert.Equal(new App(), app);
+        Assert.Equal(new Fn(), fn);
+        Assert.Equal(new Trigger(), trigger);
+    }
+
+    [Fact]
+    public void Deserialize_ValuesBesideNulls_ReadAsSent()
+    {
+        var options = new JsonSerializerOptions(Options) { RespectNullableAnnotations = true };
+
+        var fn = JsonSerializer.Deserialize<Fn>("""{"name":"f","memory":256,"config":{"A":"1"},"created_at":"2026-12-05T10:00:00.5Z","image":null}""", options)!;
+
+        Assert.Equal(("f", 256, "1", new DateTimeOffset(2026, 12, 5, 10, 0, 0, 500, TimeSpan.Zero), ""), (fn.Name, fn.Memory, fn.Config["A"], fn.CreatedAt, fn.Image));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Fn>("""{"memory":"lots"}""", options));
+    }
+
     [Theory]
     [InlineData("a", "b", -1)]
     [InlineData("ab", "a", 1)]
