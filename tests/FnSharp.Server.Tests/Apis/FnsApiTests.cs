@@ -24,13 +24,34 @@ public sealed class FnsApiTests : IAsyncLifetime
 
         var created = await _api.CreateFnAsync(app, "hello");
         var read = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{created.GetProperty("id").GetString()}"));
+        var listed = ApiHarness.Ok(await _api.GetAsync($"/v2/fns?app_id={app}")).GetProperty("items")[0];
 
-        // Fn's Fn has omitempty on shape and annotations, not on config.
-        foreach (var fn in new[] { created, read })
-        {
-            Assert.False(fn.TryGetProperty("shape", out _));
-            Assert.Equal("{}", fn.GetProperty("config").GetRawText());
-        }
+        // Fn's Fn has omitempty on shape and annotations, not on config: its create writes the map SetDefaults made, {};
+        // its GET and list the nil map its store reads back for an empty config, null.
+        Assert.Equal(
+            ("{}", "null", "null"),
+            (created.GetProperty("config").GetRawText(), read.GetProperty("config").GetRawText(), listed.GetProperty("config").GetRawText()));
+        Assert.All(new[] { created, read, listed }, fn => Assert.False(fn.TryGetProperty("shape", out _)));
+    }
+
+    [Theory]
+    [InlineData("", """{"image":"i:2"}""", "null")]
+    [InlineData("", """{"config":null}""", "null")]
+    [InlineData("", """{"config":{}}""", "{}")]
+    [InlineData("", """{"config":{"A":""}}""", "{}")]
+    [InlineData("""{"A":"1"}""", """{"image":"i:2"}""", """{"A":"1"}""")]
+    [InlineData("""{"A":"1"}""", """{"config":{"A":""}}""", "{}")]
+    public async Task UpdateFn_EmptyConfigAfter_WrittenAsFnsMergeLeavesIt(string config, string body, string written)
+    {
+        // Fn's Fn.Update makes a map only when the body sent a config (even {}) or the fn had one; else its answer
+        // writes the nil map its store read back, null.
+        var fields = config.Length > 0 ? $",\"config\":{config}" : "";
+        var id = ApiHarness.Ok(await _api.PostAsync("/v2/fns", $$"""{"name":"f","app_id":"{{_appId}}","image":"i:1"{{fields}}}""")).GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", body));
+
+        Assert.Equal(written, updated.GetProperty("config").GetRawText());
+        Assert.Equal(config.Length > 0 && written != "{}" ? config : "null", ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}")).GetProperty("config").GetRawText());
     }
 
     [Fact]
@@ -299,8 +320,8 @@ public sealed class FnsApiTests : IAsyncLifetime
     {
         var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;
         await _api.CreateFnAsync(_appId, "taken");
-        var fn = await _api.CreateFnAsync(_appId, "f");
-        var id = fn.GetProperty("id").GetString();
+        var id = (await _api.CreateFnAsync(_appId, "f")).GetProperty("id").GetString();
+        var fn = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}"));
 
         var response = await _api.PutAsync($"/v2/fns/{id}", body.Replace("OTHER", other, StringComparison.Ordinal));
 
