@@ -93,8 +93,6 @@ public sealed class FnHabitsTests : CliServerTest
     [InlineData(new[] { "inspect", "fn", "shop", "orders", "image", "-o", "json" }, "\"fnsharp/orders:1\"\n")]
     [InlineData(new[] { "inspect", "fn", "shop", "orders", "config", "-o", "json" }, "{\n  \"GREETING\": \"hi\"\n}\n")]
     [InlineData(new[] { "inspect", "app", "shop", "config.REGION" }, "eu\n")]
-    [InlineData(new[] { "inspect", "app", "shop", "shape" }, "\n")]
-    [InlineData(new[] { "inspect", "app", "shop", "syslog_url", "-o", "json" }, "null\n")]
     [InlineData(new[] { "inspect", "trigger", "shop", "orders", "web", "annotations.fnproject.io/trigger/httpEndpoint" }, "URL/t/shop/web\n")]
     public async Task Inspect_Field_PrintsThatFieldAlone(string[] args, string expected)
     {
@@ -134,6 +132,29 @@ public sealed class FnHabitsTests : CliServerTest
         Assert.Equal(
             (2, "", "Error: a fn has no field 'bogus'. Its fields: id, name, app_id, image, memory, timeout, idle_timeout, config, annotations, shape, created_at, updated_at\nSee 'fnsharp inspect fn --help'.\n"),
             (code, output, error));
+    }
+
+    [Theory]
+    [InlineData("syslog_url")]
+    [InlineData("shape")]
+    [InlineData("annotations")]
+    [InlineData("syslog_url", "-o", "json")]
+    public async Task Inspect_FieldWithoutValue_ErrorAsFnCliNotAnEmptyLine(params string[] field)
+    {
+        // Fn's server leaves these out of an app's JSON, and `fn inspect app shop syslog_url` fails: "Failed to inspect field syslog_url".
+        var (code, output, error) = await RunAsync(["inspect", "app", "shop", .. field]);
+
+        Assert.Equal((1, "", $"Error: app 'shop' has no {field[0]}\nSee its fields: fnsharp inspect app shop --api-url {Url}\n"), (code, output, error));
+    }
+
+    [Fact]
+    public async Task Inspect_EmptyConfig_ErrorAsFnCli()
+    {
+        await OkAsync("create", "fn", "shop", "bare", "fnsharp/bare:1");
+
+        var (code, output, error) = await RunAsync("inspect", "fn", "shop", "bare", "config");
+
+        Assert.Equal((1, "", $"Error: fn 'bare' has no config\nSee its fields: fnsharp inspect fn shop bare --api-url {Url}\n"), (code, output, error));
     }
 
     [Fact]

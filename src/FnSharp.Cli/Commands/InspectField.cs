@@ -25,7 +25,11 @@ internal static class InspectField
     /// <param name="resource">The app, fn or trigger.</param>
     /// <param name="field">The field, or <see langword="null"/> for the whole resource.</param>
     /// <param name="inspect">The words of the inspect command that names the resource, for the hint of a missing key.</param>
-    /// <exception cref="CliException">The kind has no such field (usage, exit 2), or the object no such key (exit 1).</exception>
+    /// <exception cref="CliException">
+    /// The kind has no such field (usage, exit 2), or the object no such key or the field no value (exit 1): an unset
+    /// <c>syslog_url</c>, an empty <c>shape</c>, <c>config</c> or <c>annotations</c>, which Fn's server leaves out of its
+    /// JSON and on which Fn's CLI fails too (<c>Failed to inspect field syslog_url</c>), rather than an empty line.
+    /// </exception>
     public static async Task PrintAsync<T>(CliContext context, T resource, string? field, string[] inspect)
     {
         if (field is null)
@@ -44,7 +48,7 @@ internal static class InspectField
         }
 
         var node = JsonSerializer.SerializeToNode(resource, JsonOutput.Options)!.AsObject();
-        if (!TryResolve(node[top], field.Length > top.Length ? field[(top.Length + 1)..] : "", out var value))
+        if (!TryResolve(node[top], field.Length > top.Length ? field[(top.Length + 1)..] : "", out var value) || IsUnset(value))
         {
             throw new CliException($"{kind} '{inspect[^1]}' has no {field}", $"See its fields: {context.Command(["inspect", .. inspect])}");
         }
@@ -62,6 +66,15 @@ internal static class InspectField
             await context.Output.WriteLineAsync(ResourcePrinter.Text(value));
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is no value: null, <c>""</c> or an object without an entry.</summary>
+    private static bool IsUnset(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonObject entries => entries.Count == 0,
+        JsonValue text when text.GetValueKind() == JsonValueKind.String => text.GetValue<string>().Length == 0,
+        _ => false,
+    };
 
     /// <summary>The JSON names of <paramref name="type"/>'s fields, in the order its JSON has them.</summary>
     public static IReadOnlyList<string> Fields(Type type) =>

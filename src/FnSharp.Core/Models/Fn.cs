@@ -44,9 +44,12 @@ public sealed record Fn : Resource
     [JsonPropertyName("idle_timeout")]
     public int IdleTimeout { get; init; }
 
-    /// <summary>Environment given to the fn's containers, merged over the app's config.</summary>
+    /// <summary>
+    /// Environment given to the fn's containers, merged over the app's config. Never null: a JSON <c>null</c>, which Fn's
+    /// server writes for a fn's empty config where it read the fn from its store, reads as empty.
+    /// </summary>
     [JsonPropertyName("config")]
-    public IReadOnlyDictionary<string, string> Config { get; init; } = App.EmptyConfig;
+    public IReadOnlyDictionary<string, string> Config { get; init => field = value ?? App.EmptyConfig; } = App.EmptyConfig;
 
     /// <summary>Free-form annotations: keys are printable ASCII, values any non-empty JSON.</summary>
     [JsonPropertyName("annotations")]

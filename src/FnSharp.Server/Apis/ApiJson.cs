@@ -31,8 +31,10 @@ internal static class ApiJson
 
     /// <summary>
     /// Reads the body, at most <paramref name="maxBytes"/> bytes, as <typeparamref name="T"/> with the
-    /// server's JSON options (which refuse <c>null</c> for non-nullable fields). The content type is
-    /// not checked: Fn's clients always send JSON, so a body that does not parse is what is wrong.
+    /// server's JSON options (which refuse <c>null</c> for non-nullable fields, except those of apps, fns and triggers,
+    /// where a <c>null</c> reads as the field left out, <see cref="FnSharp.Core.Json.GoJsonConventions"/>). A body that is only <c>null</c>
+    /// reads as <c>{}</c> for an app, fn or trigger, as Go's decoder leaves Fn's fresh struct as it is. The content type
+    /// is not checked: Fn's clients always send JSON, so a body that does not parse is what is wrong.
     /// </summary>
     /// <exception cref="ApiException">
     /// 413 <see cref="ApiErrors.RequestTooLarge"/> for a body over <paramref name="maxBytes"/>;
@@ -56,7 +58,8 @@ internal static class ApiJson
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw new ApiException(ApiErrors.InvalidJsonAt(NotAnObject));
+            return JsonSerializer.Deserialize<T>(body.Span, options)
+                ?? (typeof(T).IsAssignableTo(typeof(Resource)) ? JsonSerializer.Deserialize<T>("{}"u8, options)! : throw new ApiException(ApiErrors.InvalidJsonAt(NotAnObject)));
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using FnSharp.Agent.Runner;
 using FnSharp.Core.Ids;
+using FnSharp.Core.Json;
 using FnSharp.Core.Updates;
 using FnSharp.Core.Validation;
 using FnSharp.Server.Cluster;
@@ -51,7 +52,7 @@ internal static class FnsApi
         // On a store shared by nodes the fn's calls go to its home node, most often not this one.
         agent.FnChanged(app, created, createAhead: !options.Value.UsesPostgres);
         await changes.ChangedAsync(ResourceMessage.Fn, created.Id, cancellationToken);
-        return TypedResults.Ok(WithEndpoint(created, request, options.Value));
+        return TypedResults.Ok(WithEndpoint(GoJsonConventions.WithConfigMade(created), request, options.Value));
     }
 
     /// <summary>One page of fns by name; <c>app_id</c> and <c>name</c> filter exactly. 403 for an <c>app_id</c> the key may not deploy to; without one, a key without <c>admin</c> sees only its apps' fns.</summary>
@@ -89,10 +90,12 @@ internal static class FnsApi
         // The app's fns are read before the update's transaction, whose check cannot wait for the store: two
         // concurrent updates may still close a loop, which the worker then refuses to follow (and logs).
         var destinations = await DestinationsContextAsync(store, fnID, patch, cancellationToken);
+        var hadConfig = false;
         var updated = await store.UpdateFnAsync(
             fnID,
             current =>
             {
+                hadConfig = current.Config.Count > 0;
                 var merged = ModelMerger.MergeFn(current, patch, now);
                 if (merged.Image != current.Image)
                 {
@@ -116,7 +119,10 @@ internal static class FnsApi
         }
 
         await changes.ChangedAsync(ResourceMessage.Fn, updated.Id, cancellationToken);
-        return TypedResults.Ok(WithEndpoint(updated, request, options.Value));
+
+        // Fn's answer writes an empty config as {} where its merge made the map: a config sent, or one the fn had.
+        var answer = hadConfig || GoJsonConventions.SentConfig(patch) ? GoJsonConventions.WithConfigMade(updated) : updated;
+        return TypedResults.Ok(WithEndpoint(answer, request, options.Value));
     }
 
     /// <summary>

@@ -73,8 +73,8 @@ internal static class FnOnlySettings
     public static IEnumerable<string> Keys => Rows.Select(r => r.Key);
 
     /// <summary>
-    /// The keys of the table set (not empty) in <paramref name="configuration"/>, each with its value as shown (a URL's
-    /// user information as <c>***</c>, cut after 100 characters) and what FnSharp does instead, in the table's order.
+    /// The keys of the table set (not empty) in <paramref name="configuration"/>, each with its value as shown (its credentials
+    /// hidden by <see cref="CredentialMask"/>, cut after 100 characters) and what FnSharp does instead, in the table's order.
     /// </summary>
     public static IEnumerable<(string Key, string Value, string Explanation)> Set(IConfiguration configuration)
     {
@@ -90,16 +90,8 @@ internal static class FnOnlySettings
 
     private static string Shown(string value)
     {
-        // A URL may carry credentials (a tracing collector's, a log destination's): never logged. Cut from the text as
-        // written, from after the scheme's "://" to the last '@', not through Uri, whose UserInfo is the escaped form
-        // ('{' as %7B) and so not found in the text, and which takes no list of URLs; an '@' in a path hides more.
-        var start = value.IndexOf("://", StringComparison.Ordinal);
-        var at = value.LastIndexOf('@');
-        if (start >= 0 && at > start + 3)
-        {
-            value = string.Concat(value.AsSpan(0, start + 3), "***", value.AsSpan(at));
-        }
-
+        // A URL may carry credentials (a tracing collector's, a log destination's): never logged.
+        value = CredentialMask.Hide(value);
         return value.Length <= MaxShownChars ? value : value[..MaxShownChars] + "...";
     }
 }

@@ -133,8 +133,8 @@ public sealed record ServerOptions
     /// <summary>Whether <see cref="DbUrl"/> names a PostgreSQL database.</summary>
     public bool UsesPostgres => FnSharp.Storage.Postgres.PostgresDataStore.IsPostgresUrl(DbUrl);
 
-    /// <summary><see cref="DbUrl"/> with any password replaced by <c>***</c>, for logs and messages.</summary>
-    public string RedactedDbUrl => Redact(DbUrl);
+    /// <summary><see cref="DbUrl"/> with its credentials hidden (<see cref="CredentialMask"/>), for logs and messages.</summary>
+    public string RedactedDbUrl => CredentialMask.Hide(DbUrl);
 
     private const string SqliteScheme = "sqlite3://";
 
@@ -142,21 +142,4 @@ public sealed record ServerOptions
     internal static string? SqlitePathOf(string url) =>
         url.StartsWith(SqliteScheme, StringComparison.Ordinal) && url.Length > SqliteScheme.Length ? url[SqliteScheme.Length..] : null;
 
-    /// <summary><paramref name="url"/> with any password replaced by <c>***</c>.</summary>
-    internal static string Redact(string url)
-    {
-        // scheme://user:password@host...: cut between the first ':' after "://" and the last '@' before the path.
-        var start = url.IndexOf("://", StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return url;
-        }
-
-        start += 3;
-        var pathStart = url.IndexOf('/', start);
-        var authority = pathStart < 0 ? url[start..] : url[start..pathStart];
-        var at = authority.LastIndexOf('@');
-        var colon = at < 0 ? -1 : authority.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 || colon > at ? url : url[..(start + colon + 1)] + "***" + url[(start + at)..];
-    }
 }

@@ -35,12 +35,12 @@ internal static class SettingFormats
             }
             catch (FormatException e)
             {
-                return SettingValue<string>.Bad($"'{ServerOptions.Redact(text)}' is not a valid PostgreSQL URL: {e.Message}.");
+                return SettingValue<string>.Bad($"'{CredentialMask.Hide(text)}' is not a valid PostgreSQL URL: {e.Message}.");
             }
         }
         else if (ServerOptions.SqlitePathOf(text) is null)
         {
-            return SettingValue<string>.Bad($"'{ServerOptions.Redact(text)}' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.");
+            return SettingValue<string>.Bad($"'{CredentialMask.Hide(text)}' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.");
         }
 
         return SettingValue<string>.Of(text);
@@ -106,12 +106,8 @@ internal static class SettingFormats
         var bad = urls.Where(u => !(Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0)).ToList();
         return bad.Count == 0
             ? SettingValue<string?>.Of(string.Join(',', urls))
-            : SettingValue<string?>.Bad($"must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not '{WithoutPassword(bad[0])}'.");
+            : SettingValue<string?>.Bad($"must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not '{CredentialMask.Hide(bad[0])}'.");
     });
-
-    /// <summary><paramref name="url"/> with the password of its user information hidden, for a message.</summary>
-    private static string WithoutPassword(string url) =>
-        System.Text.RegularExpressions.Regex.Replace(url, "(//[^:/@]*:)[^@/]*@", "$1***@", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
 
     /// <summary>The address of a Docker Engine API (<c>FN_DOCKER_HOST</c>), read as the CLI reads <c>DOCKER_HOST</c>.</summary>
     public static readonly SettingFormat<string> EngineAddress = new(text =>

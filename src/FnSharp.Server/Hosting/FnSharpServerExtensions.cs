@@ -76,7 +76,8 @@ public static class FnSharpServerExtensions
         // A route parameter that does not bind (per_page=abc) throws, so that ErrorHandling answers with what it takes (ParameterErrors) instead of a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        // A JSON null for a field that cannot be null (a name, a config map, a number) is a bad body: 400 Invalid JSON.
+        // A JSON null for a field that cannot be null is a bad body (400 Invalid JSON), except in an app, fn or trigger, where
+        // it reads as the field left out, as in Fn (GoJsonConventions).
         // A number sent as a string ("memory": "128") is a bad body too, as Go's decoding into Fn's uint64 and int32 refuses it;
         // ASP.NET Core's web defaults would read it as the number.
         services.ConfigureHttpJsonOptions(json =>
@@ -85,7 +86,7 @@ public static class FnSharpServerExtensions
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 
             // Apps, fns and triggers written as Fn's Go server writes them: empty config, annotations and shape left out
-            // (omitempty), map keys sorted.
+            // (omitempty), map keys sorted; and read as it reads them: a null field as one left out.
             json.SerializerOptions.TypeInfoResolver = (json.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
                 .WithAddedModifier(GoJsonConventions.Apply);
         });

@@ -85,7 +85,7 @@ internal sealed partial class NatsTriggerListener(
             return;
         }
 
-        var shown = Redacted(url);
+        var shown = CredentialMask.Hide(url);
         await using var connection = new NatsConnection(new NatsOpts
         {
             Url = url,
@@ -401,8 +401,4 @@ internal sealed partial class NatsTriggerListener(
             what(observer);
         }
     }
-
-    /// <summary>The URL with any credentials replaced, for the log.</summary>
-    private static string Redacted(string urls) =>
-        string.Join(',', urls.Split(',').Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? new UriBuilder(uri) { UserName = "***", Password = "" }.Uri.ToString() : u));
 }

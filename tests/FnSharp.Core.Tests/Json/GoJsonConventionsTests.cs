@@ -14,6 +14,9 @@ public sealed class GoJsonConventionsTests
         TypeInfoResolver = new DefaultJsonTypeInfoResolver().WithAddedModifier(GoJsonConventions.Apply),
     };
 
+    // The server's: null refused for a non-nullable field, except where the conventions read it as absent.
+    private static readonly JsonSerializerOptions Strict = new(Options) { RespectNullableAnnotations = true };
+
     [Fact]
     public void Serialize_EmptyMapsAndShape_LeftOutAsGoOmitempty()
     {
@@ -24,8 +27,8 @@ public sealed class GoJsonConventionsTests
         var trigger = JsonSerializer.Serialize(new Trigger { Id = "T", Name = "t", AppId = "A", FnId = "F", Type = "http", Source = "/s", CreatedAt = created, UpdatedAt = created }, Options);
 
         Assert.Equal("""{"id":"A","name":"a","created_at":"2026-12-05T10:00:00.000Z","updated_at":"2026-12-05T10:00:00.000Z"}""", app);
-        // A fn's config has no omitempty in Fn's model: always written.
-        Assert.Equal("""{"id":"F","name":"f","app_id":"A","image":"i","memory":128,"timeout":30,"idle_timeout":30,"config":{},"created_at":"2026-12-05T10:00:00.000Z","updated_at":"2026-12-05T10:00:00.000Z"}""", fn);
+        // A fn's config has no omitempty in Fn's model: always written, null when empty as Fn's store reads it back.
+        Assert.Equal("""{"id":"F","name":"f","app_id":"A","image":"i","memory":128,"timeout":30,"idle_timeout":30,"config":null,"created_at":"2026-12-05T10:00:00.000Z","updated_at":"2026-12-05T10:00:00.000Z"}""", fn);
         Assert.Equal("""{"id":"T","name":"t","app_id":"A","fn_id":"F","type":"http","source":"/s","created_at":"2026-12-05T10:00:00.000Z","updated_at":"2026-12-05T10:00:00.000Z"}""", trigger);
     }
 
@@ -40,6 +43,54 @@ public sealed class GoJsonConventionsTests
         Assert.Equal(["A", "b", "\uFFFF", "\U0001F600"], json.RootElement.GetProperty("config").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["a", "z"], json.RootElement.GetProperty("annotations").EnumerateObject().Select(p => p.Name));
         Assert.Equal("GENERIC_X86", json.RootElement.GetProperty("shape").GetString());
+    }
+
+    [Fact]
+    public void Serialize_FnEmptyConfig_NullUnlessMadeAsFnsCreateAndMergeMakeIt()
+    {
+        var fn = new Fn { Config = new Dictionary<string, string>() };
+
+        Assert.Equal("null", JsonDocument.Parse(JsonSerializer.Serialize(fn, Strict)).RootElement.GetProperty("config").GetRawText());
+        Assert.Equal("{}", JsonDocument.Parse(JsonSerializer.Serialize(GoJsonConventions.WithConfigMade(fn), Strict)).RootElement.GetProperty("config").GetRawText());
+        Assert.Equal("""{"A":"1"}""", JsonDocument.Parse(JsonSerializer.Serialize(GoJsonConventions.WithConfigMade(fn with { Config = new Dictionary<string, string> { ["A"] = "1" } }), Strict)).RootElement.GetProperty("config").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"image":"i"}""", false)]
+    [InlineData("""{"config":null}""", false)]
+    [InlineData("""{"config":{}}""", true)]
+    [InlineData("""{"config":{"A":""}}""", true)]
+    public void SentConfig_Body_WhetherItCarriedAConfigObject(string body, bool sent)
+    {
+        Assert.Equal(sent, GoJsonConventions.SentConfig(JsonSerializer.Deserialize<Fn>(body, Strict)!));
+    }
+
+    [Fact]
+    public void Deserialize_FnConfigNullWithoutTheConventions_Empty()
+    {
+        // A client's plain options (FnSharp.Client's) read Fn's "config": null as no entries, never a null map.
+        Assert.Empty(JsonSerializer.Deserialize<Fn>("""{"config":null}""")!.Config);
+    }
+
+    [Fact]
+    public void Deserialize_NullFields_ReadAsLeftOut()
+    {
+        var app = JsonSerializer.Deserialize<App>("""{"name":null,"config":null,"annotations":null,"syslog_url":null,"shape":null,"created_at":null}""", Strict)!;
+        var fn = JsonSerializer.Deserialize<Fn>("""{"id":null,"app_id":null,"image":null,"memory":null,"timeout":null,"idle_timeout":null,"config":null,"updated_at":null}""", Strict)!;
+        var trigger = JsonSerializer.Deserialize<Trigger>("""{"type":null,"source":null,"annotations":null}""", Strict)!;
+
+        Assert.Equal(new App(), app);
+        Assert.Equal(new Fn(), fn);
+        Assert.Equal(new Trigger(), trigger);
+    }
+
+    [Fact]
+    public void Deserialize_ValuesBesideNulls_ReadAsSent()
+    {
+        var fn = JsonSerializer.Deserialize<Fn>("""{"name":"f","memory":256,"config":{"A":"1"},"created_at":"2026-12-05T10:00:00.5Z","image":null}""", Strict)!;
+
+        Assert.Equal(("f", 256, "1", new DateTimeOffset(2026, 12, 5, 10, 0, 0, 500, TimeSpan.Zero), ""), (fn.Name, fn.Memory, fn.Config["A"], fn.CreatedAt, fn.Image));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Fn>("""{"memory":"lots"}""", Strict));
     }
 
     [Theory]

@@ -85,10 +85,9 @@ public sealed class AppsApiTests : IAsyncLifetime
     [InlineData("", "Invalid JSON")]
     [InlineData("{", "Invalid JSON")]
     [InlineData("[]", "Invalid JSON")]
-    [InlineData("null", "Invalid JSON")]
-    [InlineData("""{"name":null}""", "Invalid JSON")]
+    [InlineData("null", "Missing Name")]
+    [InlineData("""{"name":null}""", "Missing Name")]
     [InlineData("""{"name":5}""", "Invalid JSON")]
-    [InlineData("""{"name":"a","config":null}""", "Invalid JSON")]
     [InlineData("""{"name":"a","config":{"k":1}}""", "Invalid JSON")]
     [InlineData("""{"name":"a","annotations":[]}""", "Invalid JSON")]
     [InlineData("""{"name":"a","created_at":"yesterday"}""", "Invalid JSON")]
@@ -253,12 +252,40 @@ public sealed class AppsApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("""{"name":"nulls","config":null,"annotations":null,"syslog_url":null,"shape":null,"created_at":null}""")]
+    [InlineData("""{"name":"nulls","id":null,"updated_at":null}""")]
+    public async Task CreateApp_NullFields_CreatedAsIfLeftOutAsFnDoes(string body)
+    {
+        // Go's decoder leaves a field of Fn's fresh App at its zero value for a null (a map nil, a pointer nil, a string "").
+        var created = ApiHarness.Ok(await _api.PostAsync("/v2/apps", body));
+
+        Assert.Equal(["id", "name", "created_at", "updated_at"], created.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("nulls", created.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"config":null}""")]
+    [InlineData("""{"annotations":null}""")]
+    [InlineData("""{"config":null,"annotations":null,"syslog_url":null,"shape":null,"name":null,"id":null}""")]
+    [InlineData("null")]
+    public async Task UpdateApp_NullFields_AppUnchangedAsFnDoes(string body)
+    {
+        // Fn's App.Update merges a nil config or annotations as no change, and leaves a nil syslog_url as it is.
+        var app = await _api.CreateAppAsync("kept", ""","config":{"A":"1"},"annotations":{"k":"v"},"syslog_url":"udp://a:1","shape":"GENERIC_X86" """);
+        var id = app.GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/apps/{id}", body));
+
+        Assert.Equal(app.GetRawText(), updated.GetRawText());
+        Assert.Equal(app.GetRawText(), ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{id}")).GetRawText());
+    }
+
+    [Theory]
     [InlineData("""{"name":"renamed"}""", HttpStatusCode.Conflict, "Could not update - name is immutable")]
     [InlineData("""{"id":"01M8P1J06Q0004AM48VSSRJMF2"}""", HttpStatusCode.BadRequest, "App ID in path does not match ID in body")]
     [InlineData("""{"shape":"ARM64"}""", HttpStatusCode.BadRequest, "Invalid app shape")]
     [InlineData("""{"syslog_url":"ftp://x"}""", HttpStatusCode.BadRequest, "invalid syslog url: 'ftp://x' has the scheme 'ftp'; use udp, tcp, unix, unixgram or tcp+tls")]
     [InlineData("""{"annotations":{"k":true}}""", HttpStatusCode.BadRequest, "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
-    [InlineData("""{"config":null}""", HttpStatusCode.BadRequest, "Invalid JSON")]
     [InlineData("[1]", HttpStatusCode.BadRequest, "Invalid JSON")]
     public async Task UpdateApp_Refused_ErrorAndAppUnchanged(string body, HttpStatusCode status, string message)
     {

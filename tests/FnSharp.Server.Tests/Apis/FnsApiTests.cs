@@ -24,13 +24,34 @@ public sealed class FnsApiTests : IAsyncLifetime
 
         var created = await _api.CreateFnAsync(app, "hello");
         var read = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{created.GetProperty("id").GetString()}"));
+        var listed = ApiHarness.Ok(await _api.GetAsync($"/v2/fns?app_id={app}")).GetProperty("items")[0];
 
-        // Fn's Fn has omitempty on shape and annotations, not on config.
-        foreach (var fn in new[] { created, read })
-        {
-            Assert.False(fn.TryGetProperty("shape", out _));
-            Assert.Equal("{}", fn.GetProperty("config").GetRawText());
-        }
+        // Fn's Fn has omitempty on shape and annotations, not on config: its create writes the map SetDefaults made, {};
+        // its GET and list the nil map its store reads back for an empty config, null.
+        Assert.Equal(
+            ("{}", "null", "null"),
+            (created.GetProperty("config").GetRawText(), read.GetProperty("config").GetRawText(), listed.GetProperty("config").GetRawText()));
+        Assert.All(new[] { created, read, listed }, fn => Assert.False(fn.TryGetProperty("shape", out _)));
+    }
+
+    [Theory]
+    [InlineData("", """{"image":"i:2"}""", "null")]
+    [InlineData("", """{"config":null}""", "null")]
+    [InlineData("", """{"config":{}}""", "{}")]
+    [InlineData("", """{"config":{"A":""}}""", "{}")]
+    [InlineData("""{"A":"1"}""", """{"image":"i:2"}""", """{"A":"1"}""")]
+    [InlineData("""{"A":"1"}""", """{"config":{"A":""}}""", "{}")]
+    public async Task UpdateFn_EmptyConfigAfter_WrittenAsFnsMergeLeavesIt(string config, string body, string written)
+    {
+        // Fn's Fn.Update makes a map only when the body sent a config (even {}) or the fn had one; else its answer
+        // writes the nil map its store read back, null.
+        var fields = config.Length > 0 ? $",\"config\":{config}" : "";
+        var id = ApiHarness.Ok(await _api.PostAsync("/v2/fns", $$"""{"name":"f","app_id":"{{_appId}}","image":"i:1"{{fields}}}""")).GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", body));
+
+        Assert.Equal(written, updated.GetProperty("config").GetRawText());
+        Assert.Equal(config.Length > 0 && written != "{}" ? config : "null", ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}")).GetProperty("config").GetRawText());
     }
 
     [Fact]
@@ -79,9 +100,10 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/min-hot":"two"}}""", "Invalid annotation fnsharp.io/min-hot: use an integer from 0 to 100 (the containers of the fn kept hot)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","annotations":{"fnsharp.io/pull-policy":"Always"}}""", "Invalid annotation fnsharp.io/pull-policy: use \"if-not-present\" (the default: pull only a missing image) or \"always\" (pull before each start, for moving tags)")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "Invalid JSON")]
-    [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":null}""", "Invalid JSON")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e12}""", "Invalid JSON")]
-    [InlineData("""{"name":"f","app_id":"APP","image":null}""", "Invalid JSON")]
+    [InlineData("""{"name":"f","app_id":"APP","image":null}""", "Missing image")]
+    [InlineData("""{"name":null,"app_id":"APP","image":"i"}""", "Missing Name")]
+    [InlineData("""{"name":"f","app_id":null,"image":"i"}""", "Missing App ID")]
     [InlineData("""[{"name":"f"}]""", "Invalid JSON")]
     public async Task CreateFn_BadBody_400WithMessage(string body, string message)
     {
@@ -95,9 +117,7 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f",""", "The body stops being JSON at line 1, byte 12.")]
     [InlineData("{\n\"name\": \"f\",\n\"memory\": 12x}", "The body stops being JSON at line 3, byte 13.")]
     [InlineData("""[{"name":"f"}]""", "The body must be a JSON object.")]
-    [InlineData("null", "The body must be a JSON object.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"lots"}""", "memory must be an integer.")]
-    [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":null}""", "idle_timeout must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":"128"}""", "memory must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","timeout":"30"}""", "timeout must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","idle_timeout":"30"}""", "idle_timeout must be an integer.")]
@@ -107,7 +127,6 @@ public sealed class FnsApiTests : IAsyncLifetime
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":128.0}""", "memory must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":1e2}""", "memory must be an integer.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","memory":true}""", "memory must be an integer.")]
-    [InlineData("""{"name":"f","app_id":"APP","image":null}""", "image must be a string.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","config":{"k":1}}""", "config must be an object of string values: config.k is not.")]
     [InlineData("""{"name":"f","app_id":"APP","image":"i","created_at":"yesterday"}""", "created_at must be an RFC 3339 time such as \"2026-12-05T10:00:00Z\".")]
     [InlineData("""{"name":"\ud800","app_id":"APP","image":"i"}""", "name is not text: its string holds bytes that are not UTF-8 or an unpaired surrogate such as \\ud800.")]
@@ -259,6 +278,33 @@ public sealed class FnsApiTests : IAsyncLifetime
         Assert.Equal("new", renamed.GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task CreateFn_NullFields_DefaultsAsIfLeftOutAsFnDoes()
+    {
+        // Go's decoder leaves a field of Fn's fresh Fn at its zero value for a null; SetDefaults then fills memory,
+        // timeouts and config.
+        var fn = ApiHarness.Ok(await _api.PostAsync("/v2/fns", $$"""{"name":"f","app_id":"{{_appId}}","image":"i","memory":null,"timeout":null,"idle_timeout":null,"config":null,"annotations":null,"shape":null,"created_at":null}"""));
+
+        Assert.Equal((128, 30, 30, "{}"), (fn.GetProperty("memory").GetInt32(), fn.GetProperty("timeout").GetInt32(), fn.GetProperty("idle_timeout").GetInt32(), fn.GetProperty("config").GetRawText()));
+    }
+
+    [Theory]
+    [InlineData("""{"config":null}""")]
+    [InlineData("""{"annotations":null}""")]
+    [InlineData("""{"name":null,"image":null,"memory":null,"timeout":null,"idle_timeout":null,"config":null,"annotations":null,"app_id":null,"id":null}""")]
+    [InlineData("null")]
+    public async Task UpdateFn_NullFields_FnUnchangedAsFnDoes(string body)
+    {
+        // Fn's Fn.Update keeps a field whose patch is zero: "", 0, a nil config or annotations.
+        var fn = ApiHarness.Ok(await _api.PostAsync("/v2/fns", $$$"""{"name":"f","app_id":"{{{_appId}}}","image":"i:1","memory":256,"config":{"A":"1"},"annotations":{"k":"v"}}"""));
+        var id = fn.GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/fns/{id}", body));
+
+        Assert.Equal(fn.GetRawText(), updated.GetRawText());
+        Assert.Equal(fn.GetRawText(), ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}")).GetRawText());
+    }
+
     [Theory]
     [InlineData("""{"name":"taken"}""", HttpStatusCode.Conflict, "Fn with specified name already exists")]
     [InlineData("""{"app_id":"OTHER"}""", HttpStatusCode.Conflict, "Could not update - app_id is immutable")]
@@ -274,8 +320,8 @@ public sealed class FnsApiTests : IAsyncLifetime
     {
         var other = (await _api.CreateAppAsync("other")).GetProperty("id").GetString()!;
         await _api.CreateFnAsync(_appId, "taken");
-        var fn = await _api.CreateFnAsync(_appId, "f");
-        var id = fn.GetProperty("id").GetString();
+        var id = (await _api.CreateFnAsync(_appId, "f")).GetProperty("id").GetString();
+        var fn = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{id}"));
 
         var response = await _api.PutAsync($"/v2/fns/{id}", body.Replace("OTHER", other, StringComparison.Ordinal));
 

@@ -147,10 +147,10 @@ public sealed class ProtocolTests : IAsyncLifetime
     public async Task Server_RestartedOnSameSqliteFile_AppsFnsAndTriggersIntact()
     {
         var appId = (await _api.CreateAppAsync("kept", ""","config":{"A":"1"}""")).GetProperty("id").GetString()!;
-        var fn = await _api.CreateFnAsync(appId, "f");
-        var fnId = fn.GetProperty("id").GetString()!;
+        var fnId = (await _api.CreateFnAsync(appId, "f")).GetProperty("id").GetString()!;
         var trigger = await _api.CreateTriggerAsync(appId, fnId, "t", "/t");
         var app = ApiHarness.Ok(await _api.GetAsync($"/v2/apps/{appId}"));
+        var fn = ApiHarness.Ok(await _api.GetAsync($"/v2/fns/{fnId}"));
         await _api.Server.DisposeAsync();
 
         await using var restarted = new ApiHarness(_api.Server.DataDirectory);

@@ -53,7 +53,8 @@ public sealed class TriggersApiTests : IAsyncLifetime
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"s"}""", "Missing Trigger Source Prefix '/'")]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","annotations":{"k":{}}}""", null)]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","annotations":{"k":false}}""", "Invalid annotation value, annotation values may only be non-empty strings, numbers, objects, or arrays")]
-    [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":null}""", "Invalid JSON")]
+    [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":null}""", "Missing Trigger Source")]
+    [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","created_at":null,"annotations":null}""", null)]
     [InlineData("""{"app_id":"APP","fn_id":"FN","name":"t","type":"http","source":"/s","created_at":5}""", "Invalid JSON")]
     public async Task CreateTrigger_BadBody_400WithMessage(string body, string? message)
     {
@@ -157,6 +158,22 @@ public sealed class TriggersApiTests : IAsyncLifetime
             Assert.Equal("http://localhost/t/tapp/new", t.GetProperty("annotations").GetProperty("fnproject.io/trigger/httpEndpoint").GetString());
             Assert.Equal("2026-11-30T10:29:07.587Z", t.GetProperty("updated_at").GetString());
         }
+    }
+
+    [Theory]
+    [InlineData("""{"annotations":null}""")]
+    [InlineData("""{"name":null,"source":null,"type":null,"app_id":null,"fn_id":null,"annotations":null,"id":null}""")]
+    [InlineData("null")]
+    public async Task UpdateTrigger_NullFields_TriggerUnchangedAsFnDoes(string body)
+    {
+        // Fn's Trigger.Update keeps a field whose patch is "" or nil.
+        var trigger = ApiHarness.Ok(await _api.PostAsync("/v2/triggers", $$$"""{"app_id":"{{{_appId}}}","fn_id":"{{{_fnId}}}","name":"t","type":"http","source":"/t","annotations":{"k":"v"}}"""));
+        var id = trigger.GetProperty("id").GetString();
+
+        var updated = ApiHarness.Ok(await _api.PutAsync($"/v2/triggers/{id}", body));
+
+        Assert.Equal(trigger.GetRawText(), updated.GetRawText());
+        Assert.Equal(trigger.GetRawText(), ApiHarness.Ok(await _api.GetAsync($"/v2/triggers/{id}")).GetRawText());
     }
 
     [Theory]

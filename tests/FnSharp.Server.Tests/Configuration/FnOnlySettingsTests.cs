@@ -38,7 +38,7 @@ public sealed class FnOnlySettingsTests : IAsyncLifetime
             [
                 "FN_NODE_TYPE=api is Fn's split into API, runner and load-balancer nodes; FnSharp runs every node as a full node (see docs/cluster.md)",
                 "FN_LOG_DEST=tcp://logs.example.com:514 is ignored: FnSharp writes its log to stderr only (FN_LOG_FORMAT=json for a collector), and a call's output to its call's log",
-                "FN_ZIPKIN_URL=http://***@zipkin:9411/api/v2/spans is ignored: FnSharp exports traces over OTLP only (OTEL_EXPORTER_OTLP_ENDPOINT; Zipkin through an OpenTelemetry collector)",
+                "FN_ZIPKIN_URL=http://user:***@zipkin:9411/api/v2/spans is ignored: FnSharp exports traces over OTLP only (OTEL_EXPORTER_OTLP_ENDPOINT; Zipkin through an OpenTelemetry collector)",
                 "FN_HOT_POLL_MSECS=200 is ignored: FnSharp's runner does not poll; a container started or given back goes to the call waiting longest at once",
                 "FN_MAX_FS_SIZE_MB=100 is ignored: FnSharp sets no size of a container's filesystem; its root is read-only and /tmp is a tmpfs of FN_TMPFS_SIZE_MB",
                 "FN_IOFS_TMPFS=true is ignored: FnSharp mounts no tmpfs for the containers' sockets: each container's socket directory is a directory under FN_IOFS_PATH",
@@ -85,11 +85,10 @@ public sealed class FnOnlySettingsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("http://user:secret@zipkin:9411/api/v2/spans", "http://***@zipkin:9411/api/v2/spans")]
-    [InlineData("http://user:p{ss|w^rd@zipkin:9411/", "http://***@zipkin:9411/")]
-    [InlineData("http://user:p%41ss@zipkin:9411/", "http://***@zipkin:9411/")]
-    [InlineData("http://user:p@ss@zipkin:9411/", "http://***@zipkin:9411/")]
-    [InlineData("tcp://a:b@logs1:514,tcp://c:d@logs2:514", "tcp://***@logs2:514")]
+    [InlineData("http://user:secret@zipkin:9411/api/v2/spans", "http://user:***@zipkin:9411/api/v2/spans")]
+    [InlineData("http://user:p@ss@zipkin:9411/", "http://user:***@zipkin:9411/")]
+    [InlineData("http://token@zipkin:9411/", "http://***@zipkin:9411/")]
+    [InlineData("tcp://a:b@logs1:514,tcp://c:d@logs2:514", "tcp://a:***@logs1:514,tcp://c:***@logs2:514")]
     [InlineData("http://zipkin:9411/api/v2/spans", "http://zipkin:9411/api/v2/spans")]
     [InlineData("user@host", "user@host")]
     public void Set_UrlWithCredentials_Masked(string url, string shown)

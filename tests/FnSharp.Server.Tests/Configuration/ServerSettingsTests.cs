@@ -93,7 +93,7 @@ public sealed class ServerSettingsTests
 
     [Theory]
     [InlineData("FN_PORT", "0", "FN_PORT must be a TCP port from 1 to 65535, not 0.")]
-    [InlineData("FN_DB_URL", "mysql://u@h/db", "FN_DB_URL 'mysql://u@h/db' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.")]
+    [InlineData("FN_DB_URL", "mysql://u@h/db", "FN_DB_URL 'mysql://***@h/db' is not supported: use sqlite3:///absolute/path.db, sqlite3://./relative/path.db or postgres://user:password@host:port/database.")]
     [InlineData("FN_DB_URL", "postgres://u:secret@h", "FN_DB_URL 'postgres://u:***@h' is not a valid PostgreSQL URL: it names no database (the path after the host).")]
     [InlineData("FN_PUBLIC_LB_URL", "fn.example.com", "FN_PUBLIC_LB_URL 'fn.example.com' is not an absolute http or https URL, for example http://fn.example.com:8080.")]
     [InlineData("FN_MAX_REQUEST_SIZE", "0", "FN_MAX_REQUEST_SIZE must be a positive number of bytes, not 0.")]
@@ -125,7 +125,8 @@ public sealed class ServerSettingsTests
     [Theory]
     [InlineData("postgres://fn:s3cr%40t@db:5432/fn", "postgres://fn:***@db:5432/fn")]
     [InlineData("postgres://fn:p@ss@db/fn", "postgres://fn:***@db/fn")]
-    [InlineData("postgres://fn@db/fn", "postgres://fn@db/fn")]
+    [InlineData("postgres://fn@db/fn", "postgres://***@db/fn")]
+    [InlineData("Host=db;Password=secret", "Host=db;Password=***")]
     [InlineData("sqlite3:///data/fn.db", "sqlite3:///data/fn.db")]
     [InlineData("garbage", "garbage")]
     public void RedactedDbUrl_Password_Hidden(string url, string shown) =>

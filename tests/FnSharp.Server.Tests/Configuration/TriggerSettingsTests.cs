@@ -28,6 +28,8 @@ public sealed class TriggerSettingsTests
 
     [Theory]
     [InlineData("FN_NATS_URL", "http://127.0.0.1:4222", "FN_NATS_URL must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not 'http://127.0.0.1:4222'.")]
+    [InlineData("FN_NATS_URL", "http://user:secret@127.0.0.1:4222", "FN_NATS_URL must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not 'http://user:***@127.0.0.1:4222'.")]
+    [InlineData("FN_NATS_URL", "nats://a:4222,http://token@127.0.0.1:4222", "FN_NATS_URL must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not 'http://***@127.0.0.1:4222'.")]
     [InlineData("FN_NATS_URL", "nats://a:4222,127.0.0.1:4222", "FN_NATS_URL must be a NATS server URL such as nats://127.0.0.1:4222 (or several separated by commas), not '127.0.0.1:4222'.")]
     [InlineData("FN_NATS_POLL_MSECS", "50", "FN_NATS_POLL_MSECS must be a number of milliseconds from 100 to 600000, not 50.")]
     public void Validate_BadSetting_MessageNamesIt(string key, string value, string message) =>
