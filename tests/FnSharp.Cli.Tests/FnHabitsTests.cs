@@ -157,6 +157,19 @@ public sealed class FnHabitsTests : CliServerTest
         Assert.Equal((1, "", $"Error: fn 'bare' has no config\nSee its fields: fnsharp inspect fn shop bare --api-url {Url}\n"), (code, output, error));
     }
 
+    [Theory]
+    [InlineData(new string[0], "\n")]
+    [InlineData(new[] { "-o", "json" }, "\"\"\n")]
+    public async Task Inspect_KeyWithEmptyValue_PrintsItAsGetConfigDoes(string[] options, string expected)
+    {
+        // The key is there (list config and get config show it): only a field without a value is an error.
+        await OkAsync("create", "app", "blank", "--config", "EMPTY=");
+
+        var (code, output, error) = await RunAsync(["inspect", "app", "blank", "config.EMPTY", .. options]);
+
+        Assert.Equal((0, expected, ""), (code, output, error));
+    }
+
     [Fact]
     public async Task Inspect_MissingKey_ErrorAndTheCommandThatListsTheFields()
     {

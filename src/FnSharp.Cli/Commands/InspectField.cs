@@ -28,7 +28,8 @@ internal static class InspectField
     /// <exception cref="CliException">
     /// The kind has no such field (usage, exit 2), or the object no such key or the field no value (exit 1): an unset
     /// <c>syslog_url</c>, an empty <c>shape</c>, <c>config</c> or <c>annotations</c>, which Fn's server leaves out of its
-    /// JSON and on which Fn's CLI fails too (<c>Failed to inspect field syslog_url</c>), rather than an empty line.
+    /// JSON and on which Fn's CLI fails too (<c>Failed to inspect field syslog_url</c>), rather than an empty line. A key
+    /// that is there with an empty value (<c>config.KEY</c> set to <c>""</c>) prints it, as <c>get config</c> does.
     /// </exception>
     public static async Task PrintAsync<T>(CliContext context, T resource, string? field, string[] inspect)
     {
@@ -48,7 +49,8 @@ internal static class InspectField
         }
 
         var node = JsonSerializer.SerializeToNode(resource, JsonOutput.Options)!.AsObject();
-        if (!TryResolve(node[top], field.Length > top.Length ? field[(top.Length + 1)..] : "", out var value) || IsUnset(value))
+        var path = field.Length > top.Length ? field[(top.Length + 1)..] : "";
+        if (!TryResolve(node[top], path, out var value) || (path.Length == 0 ? IsUnset(value) : value is null))
         {
             throw new CliException($"{kind} '{inspect[^1]}' has no {field}", $"See its fields: {context.Command(["inspect", .. inspect])}");
         }

@@ -22,6 +22,12 @@ namespace FnSharp.Server.Configuration;
 /// key/value connection string (<c>Host=db;Password=secret</c>, <c>host=db password='secret'</c>) or a URL's query
 /// (<c>?password=secret</c>), is shown with its value as <c>***</c>.
 /// </para>
+/// <para>
+/// A <c>user:password@</c> without a <c>://</c> before it, as in a URL whose scheme is missing or mistyped
+/// (<c>u:secret@db:5432</c>, <c>postgres:/u:secret@db</c>, an entry of a host list such as <c>a:9190,u:secret@b:9190</c>),
+/// which the messages that refuse such a value show: from the start of the entry to its last <c>@</c>, the text
+/// after the first <c>:</c> is shown as <c>***</c>. A lone <c>user@host</c> there is shown as written.
+/// </para>
 /// </remarks>
 internal static partial class CredentialMask
 {
@@ -34,7 +40,7 @@ internal static partial class CredentialMask
     public static string Hide(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return PasswordPair().Replace(HideUserInformation(text), "${1}${2}" + Hidden);
+        return PasswordPair().Replace(SchemelessUserInformation().Replace(HideUserInformation(text), "${1}:" + Hidden + "@"), "${1}${2}" + Hidden);
     }
 
     private static string HideUserInformation(string text)
@@ -57,7 +63,10 @@ internal static partial class CredentialMask
             shown.Append(SchemeEnd);
             if (at >= 0)
             {
+                // The user is shown only when it holds no '@' itself: else it is a token's "TOKEN@host:port" before
+                // another entry's "user:password@" (a list mixing URLs with and without a scheme), hidden whole.
                 var colon = text.IndexOf(':', from, at - from);
+                colon = colon >= 0 && text.IndexOf('@', from, colon - from) >= 0 ? -1 : colon;
                 shown.Append(colon < 0 ? Hidden : string.Concat(text.AsSpan(from, colon - from + 1), Hidden));
                 shown.Append(text, at, end - at);
             }
@@ -71,6 +80,12 @@ internal static partial class CredentialMask
 
         return shown.ToString();
     }
+
+    // An entry's "user:password@" (up to its last '@') at the start of the text, after a separator of a list or
+    // connection string, or after "://" (where HideUserInformation has already left "user:***", matched again as it is);
+    // not a scheme's "x://", whose ':' is followed by "//".
+    [GeneratedRegex("""(?<=^|[,;\s'"]|://)([^,;\s'"@:/]+):(?!//)([^,;\s'"]*)@""", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex SchemelessUserInformation();
 
     // A key ending in "password", or "pwd", then '=' and its value: quoted, or up to a separator of a connection string or query.
     [GeneratedRegex("""(?<![A-Za-z0-9_])([A-Za-z_]*password|pwd)(\s*=\s*)(?:'[^']*'|"[^"]*"|[^;&\s]*)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

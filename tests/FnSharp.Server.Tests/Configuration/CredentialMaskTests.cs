@@ -33,6 +33,13 @@ public sealed class CredentialMaskTests
     [InlineData("user@host", "user@host")]
     [InlineData("://", "://")]
     [InlineData("x://@", "x://***@")]
+    [InlineData("a:9190,b:9190", "a:9190,b:9190")]
+    // A user and password without a scheme, or a mistyped one, as a refused value's message shows it: the password hidden.
+    [InlineData("natsU:s3cret@127.0.0.1:4222", "natsU:***@127.0.0.1:4222")]
+    [InlineData("postgres:/fn:secret@db:5432/fn", "postgres:***@db:5432/fn")]
+    [InlineData("fn:p@ss@db/fn", "fn:***@db/fn")]
+    [InlineData("a:9190,u:secret@b:9190,http://v:p@c:9190", "a:9190,u:***@b:9190,http://v:***@c:9190")]
+    [InlineData("nats://token@h1:4222,u:p@h2:4222", "nats://***@h2:4222")]
     // PostgreSQL key/value connection strings, Npgsql's and libpq's, and a URL's query.
     [InlineData("Host=db;Username=fn;Password=secret;Database=fn", "Host=db;Username=fn;Password=***;Database=fn")]
     [InlineData("host=db user=fn password='se cret' dbname=fn", "host=db user=fn password=*** dbname=fn")]
