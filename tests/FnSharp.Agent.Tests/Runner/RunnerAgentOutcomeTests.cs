@@ -291,7 +291,8 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
     [Fact]
     public async Task SubmitAsync_ConnectionBreaksAndTheContainerRunsOnPastTheGrace_KilledThenAndFnsMessageAlone()
     {
-        await using var h = new AgentHarness(configure: o => o with { ExitGraceMs = 250 });
+        var clock = new TimerWatchingClock(TimeSpan.FromMilliseconds(250));
+        await using var h = new AgentHarness(configure: o => o with { ExitGraceMs = 250 }, clock: clock);
         h.Driver.Handler = context =>
         {
             context.Abort();
@@ -299,12 +300,8 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         };
 
         var submitted = h.SubmitAsync(h.NewFn());
-        while (!submitted.IsCompleted)
-        {
-            h.Clock.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Yield();
-        }
-
+        await clock.Created.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System); // only a guard against a hang
+        h.Clock.Advance(TimeSpan.FromMilliseconds(250));
         await using var result = await submitted;
 
         Assert.Equal(CallErrors.ReceiveFailed, result.Error);
