@@ -190,6 +190,29 @@ public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), 
     }
 
     [SkippableFact]
+    public async Task RemoveAllAsync_ThenDisposeAsync_TheDisposalRunsNoRuncCommandAndTheStateDirectoryStaysGone()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var running = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await running.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        var created = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var nodeDir = Path.Combine(Runc.StateDir, "nodes", Runc.Node);
+
+        await Runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+        var left = Runc.ListIds();
+        var bundles = Directory.GetDirectories(Path.Combine(nodeDir, "bundles"));
+        Directory.Delete(nodeDir, recursive: true);
+        await Runc.Driver.DisposeAsync();
+
+        // Any runc command makes its --root again: the stop's removal was the last one.
+        Assert.False(Directory.Exists(nodeDir));
+        Assert.Equal(string.Empty, left);
+        Assert.Empty(bundles);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
+    }
+
+    [SkippableFact]
     public async Task DisposeAsync_AnUnpacksContainerOfTheNodeOnTheEngine_RemovedOthersKept()
     {
         RuncProbe.SkipUnlessAvailable();
