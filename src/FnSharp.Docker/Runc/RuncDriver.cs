@@ -206,7 +206,12 @@ public sealed class RuncDriver : NodeContainerDriver
     private protected override bool IsRemovalFailure(Exception exception) =>
         exception is IOException or HttpRequestException or DockerApiException or JsonException;
 
-    private protected override void RemovalFailed(Exception exception) => RuncLog.RemovalFailed(Logger, exception, Options.Node);
+    /// <summary>Logs it; the fn cgroups no container still holds go, and the node's once empty (runc's containers left hold theirs until the next start-up), as the Docker driver's.</summary>
+    private protected override void RemovalFailed(Exception exception)
+    {
+        RuncLog.RemovalFailed(Logger, exception, Options.Node);
+        Cgroups.RemoveAll();
+    }
 
     /// <summary>
     /// The containers in this node's runc state directory (orphans: those this driver is not creating and never handed

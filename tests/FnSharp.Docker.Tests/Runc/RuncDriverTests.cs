@@ -213,6 +213,28 @@ public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), 
     }
 
     [SkippableFact]
+    public async Task RemoveAllAsync_RuncCannotListTheNodesContainers_TheNodesEmptyCgroupsRemovedStill()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var cpu = File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "/sys/fs/cgroup" : "/sys/fs/cgroup/cpu";
+        Skip.IfNot(File.Exists(Path.Combine(cpu, "cpu.shares")) || cpu == "/sys/fs/cgroup", "no writable CPU controller at /sys/fs/cgroup (cgroup v2, or v1's cpu hierarchy)");
+        var spec = TestFnContainers.Spec(TestFnContainers.TestFnImage);
+        var created = await Runc.Driver.CreateAsync(spec, CancellationToken.None);
+        await created.RemoveAsync(CancellationToken.None);
+        var node = Path.Combine(cpu, "fnsharp-" + Runc.Node);
+        var nodeBefore = Directory.Exists(node);
+
+        // runc's root is a file: every runc command fails, runc list first.
+        DockerDriver.DeleteDirectory(Runc.RuncRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(Runc.RuncRoot)!);
+        await File.WriteAllTextAsync(Runc.RuncRoot, string.Empty);
+        await Runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+
+        Assert.True(nodeBefore);
+        Assert.False(Directory.Exists(node));
+    }
+
+    [SkippableFact]
     public async Task DisposeAsync_AnUnpacksContainerOfTheNodeOnTheEngine_RemovedOthersKept()
     {
         RuncProbe.SkipUnlessAvailable();
