@@ -235,6 +235,44 @@ public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), 
     }
 
     [SkippableFact]
+    public async Task RemoveAllAsync_AnUnpackItsCreateNoLongerWaitsFor_EndedBeforeItReturns()
+    {
+        RuncProbe.SkipUnlessAvailable();
+
+        // A state directory of its own: the image is unpacked here first.
+        await using var runc = new RuncTestDriver();
+        var images = Directory.CreateDirectory(Path.Combine(runc.StateDir, "images")).FullName;
+        var unpacking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(images) { EnableRaisingEvents = true };
+        watcher.Created += (_, e) =>
+        {
+            if (e.Name?.Contains(RootfsCache.UnpackingMark, StringComparison.Ordinal) == true)
+            {
+                unpacking.TrySetResult();
+            }
+        };
+        using var stopping = new CancellationTokenSource();
+        var create = runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), stopping.Token);
+        await unpacking.Task.WaitAsync(Guard);
+
+        // As the runner's stop cancels the creates in flight, then the stop has the driver remove what is left.
+        await stopping.CancelAsync();
+        try
+        {
+            await create.WaitAsync(Guard);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cut while it waited for the unpack, which goes on.
+        }
+
+        await runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+        var left = Directory.GetDirectories(images);
+
+        Assert.DoesNotContain(left, d => d.Contains(RootfsCache.UnpackingMark, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task DisposeAsync_AnUnpacksContainerOfTheNodeOnTheEngine_RemovedOthersKept()
     {
         RuncProbe.SkipUnlessAvailable();
