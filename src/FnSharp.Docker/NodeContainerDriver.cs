@@ -11,12 +11,14 @@ namespace FnSharp.Docker;
 /// fn's CPU cgroup (<see cref="FnCgroups"/>), the names of the containers being created or handed out (any other
 /// container of this node is an orphan), an engine that does not answer reported as
 /// <see cref="ContainerStartError.EngineUnavailable"/>, and the removal of this node's containers at start-up
-/// (leftovers), while it runs (orphans) and once when disposed asynchronously. A driver says how it creates a
-/// container and how it finds and removes this node's.
+/// (leftovers), while it runs (orphans) and once at the server's stop (<see cref="RemoveAllAsync"/>, or when disposed
+/// asynchronously without a stop). A driver says how it creates a container and how it finds and removes this node's.
 /// </summary>
 public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyncDisposable
 {
     private readonly ImageCleaner _cleaner;
+    private readonly Lock _removalLock = new();
+    private Task? _removedAll;
     private int _disposed;
     private volatile bool _disowned;
 
@@ -103,6 +105,19 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
     public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) =>
         _disowned ? Task.FromResult(0) : RemoveNodeContainersAsync(Removal.Orphans, cancellationToken);
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A removal that fails as <see cref="IsRemovalFailure"/> says is logged (<see cref="RemovalFailed"/>). None once
+    /// <see cref="Disown"/> was called. The engine client stays open (the image clean-up may still run a round).
+    /// </remarks>
+    public Task RemoveAllAsync()
+    {
+        lock (_removalLock)
+        {
+            return _removedAll ??= RemoveAllCoreAsync();
+        }
+    }
+
     /// <summary>
     /// This server does not own its node's containers (another server runs under the node's name on this host, see
     /// <see cref="NodeLock"/>, and this one is refused at start-up): from now on none of the node's containers is removed,
@@ -125,9 +140,9 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
     }
 
     /// <summary>
-    /// Removes every container of this node, then closes the engine client. Only the first call of this or
-    /// <see cref="Dispose"/> does anything (a host may dispose one instance under two registrations). A removal that
-    /// fails as <see cref="IsRemovalFailure"/> says is logged (<see cref="RemovalFailed"/>), and the client closed still.
+    /// Removes every container of this node (<see cref="RemoveAllAsync"/>: nothing more when the server's stop did), then
+    /// closes the engine client. Only the first call of this or <see cref="Dispose"/> does anything (a host may dispose
+    /// one instance under two registrations).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -136,18 +151,7 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
             return;
         }
 
-        try
-        {
-            if (!_disowned)
-            {
-                await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (IsRemovalFailure(e))
-        {
-            RemovalFailed(e);
-        }
-
+        await RemoveAllAsync();
         Close();
         GC.SuppressFinalize(this);
     }
@@ -163,6 +167,21 @@ public abstract class NodeContainerDriver : IContainerDriver, IDisposable, IAsyn
 
     /// <summary>Logs a removal at shutdown that failed, and frees what can go without it.</summary>
     private protected abstract void RemovalFailed(Exception exception);
+
+    private async Task RemoveAllCoreAsync()
+    {
+        try
+        {
+            if (!_disowned)
+            {
+                await RemoveNodeContainersAsync(Removal.All, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (IsRemovalFailure(e))
+        {
+            RemovalFailed(e);
+        }
+    }
 
     private void Close()
     {

@@ -75,6 +75,9 @@ internal sealed class ReplayDriver : IContainerDriver, IAsyncDisposable
     /// <summary>None: the replay's containers are never lost to an engine that went away.</summary>
     public Task<int> RemoveOrphansAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
+    /// <summary>None: the runner removes every container of the replay.</summary>
+    public Task RemoveAllAsync() => Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)

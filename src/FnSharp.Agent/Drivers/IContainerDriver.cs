@@ -24,6 +24,17 @@ public interface IContainerDriver
     Task<int> RemoveOrphansAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// At the server's stop, after the runner removed its containers: removes whatever of this node's containers is left
+    /// (orphans, containers created and never started) with what they hold on the host, once; later calls await the
+    /// same removal, and the driver's disposal removes nothing more. Never throws for an engine that does not answer
+    /// (the driver logs it). Not cancelled: a removal cut half way would leave what it was removing. The stop awaits it,
+    /// so that nothing of the driver works on the node's containers or state once the stop returned; a host disposes
+    /// its services after the stop, and a second caller of that disposal (a test host's, beside the server's own) returns
+    /// before the first has ended it.
+    /// </summary>
+    Task RemoveAllAsync();
+
+    /// <summary>
     /// Whether this server owns its node's containers on the engine: false when another server runs under the node's name on
     /// this host and this one was refused at start-up, so the containers by the node's label are the other's and none is removed.
     /// </summary>

@@ -97,6 +97,16 @@ internal sealed class RootfsCache
     }
 
     /// <summary>
+    /// Awaits the unpacks under way, those nobody waits for any more included (their callers cancelled): none of them
+    /// writes under <c>images/</c> after it. Their outcomes are their callers'.
+    /// </summary>
+    public async Task WaitForUnpacksAsync()
+    {
+        Task unpacks = Task.WhenAll(_unpacks.Values.Where(u => u.IsValueCreated).Select(u => u.Value));
+        await unpacks.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
     /// Removes what an earlier run of node <paramref name="node"/> left half done under <paramref name="imagesDir"/>:
     /// unpacks cut off (their temporary directories) and root filesystems whose removal was cut off.
     /// </summary>

@@ -206,7 +206,12 @@ public sealed class RuncDriver : NodeContainerDriver
     private protected override bool IsRemovalFailure(Exception exception) =>
         exception is IOException or HttpRequestException or DockerApiException or JsonException;
 
-    private protected override void RemovalFailed(Exception exception) => RuncLog.RemovalFailed(Logger, exception, Options.Node);
+    /// <summary>Logs it; the fn cgroups no container still holds go, and the node's once empty (runc's containers left hold theirs until the next start-up), as the Docker driver's.</summary>
+    private protected override void RemovalFailed(Exception exception)
+    {
+        RuncLog.RemovalFailed(Logger, exception, Options.Node);
+        Cgroups.RemoveAll();
+    }
 
     /// <summary>
     /// The containers in this node's runc state directory (orphans: those this driver is not creating and never handed
@@ -256,7 +261,11 @@ public sealed class RuncDriver : NodeContainerDriver
         return removed;
     }
 
-    /// <summary>The bundles of containers never started (at shutdown, those not handed out are none), the engine's containers of unpacks, and at start-up what unpacks left.</summary>
+    /// <summary>
+    /// The bundles of containers never started (at shutdown, those not handed out are none), the engine's containers of
+    /// unpacks, then the end of the unpacks under way (a removal at shutdown returns after them), and at start-up what
+    /// unpacks left.
+    /// </summary>
     private async Task RemoveUnstartedAsync(Removal which, CancellationToken cancellationToken)
     {
         if (Directory.Exists(_bundlesDir))
@@ -296,9 +305,15 @@ public sealed class RuncDriver : NodeContainerDriver
         }
         catch (Exception e) when (e is HttpRequestException or DockerApiException)
         {
-            // The engine is down: its containers of unpacks go at the next start.
+            // The engine is down: its containers of unpacks go at the next start, and so do the unpacks' directories.
             RuncLog.RemovalFailed(Logger, e, Options.Node);
+            return;
         }
+
+        // The unpacks go on without the creates that waited for them (the stop cancelled those), their exports cut short
+        // by the removal above: their ends (a move into place, or the removal of a cut one) are the last writes under
+        // images/, made before the stop returns. Not when the engine does not answer: an export may then wait out its time.
+        await _rootfs.WaitForUnpacksAsync();
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace FnSharp.Server.Hosting;
 /// <summary>
 /// Start-up and shutdown of the server's state: opens the store, removes containers an earlier run
 /// left behind, and on shutdown stops the runner: running calls finish within its grace period,
-/// then every container this run started is removed.
+/// then every container this run started is removed, and the driver removes what of the node is left.
 /// </summary>
 internal sealed partial class ServerLifetime(
     StoreHolder store,
@@ -52,7 +52,9 @@ internal sealed partial class ServerLifetime(
     }
 
     /// <summary>
-    /// Stops the runner and removes this run's containers. The host may call this twice at once (a
+    /// Stops the runner and removes this run's containers, then has the driver remove what of the node is left
+    /// (<see cref="IContainerDriver.RemoveAllAsync"/>), so that nothing of the runner or the driver works on the
+    /// node's containers or state once the stop returned. The host may call this twice at once (a
     /// test host stops the app while <c>RunAsync</c> stops it too); both calls await the one
     /// shutdown, so neither lets the services be disposed under it. <paramref name="cancellationToken"/>
     /// (the host's shutdown timeout) ends the grace period of running calls early.
@@ -75,6 +77,11 @@ internal sealed partial class ServerLifetime(
     {
         // The runner logs what it removed and what it could not (it alone knows).
         await agent.ShutdownAsync(cancellationToken);
+
+        // Here, not at the driver's disposal: the host's disposal of its services may run on the server's own thread
+        // (RunAsync's, after its stop) while a second caller of it returns at once. A test host's dispose returned while
+        // the runc driver's removal still ran runc, which made the node's state directory again under the test's delete.
+        await driver.RemoveAllAsync();
     }
 
     // Event ids 1000-1099 belong to the server's hosting.

@@ -238,6 +238,29 @@ public sealed class RunnerAgentEngineOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_EngineBackAfterTheStop_NoRemovalOrSweepTriedAfterIt()
+    {
+        var fn = _h.NewFn();
+        Assert.Equal(CallStatus.Success, (await _h.CallAsync(fn)).Status);
+        _h.Driver.EngineDown = true;
+        await _h.Agent.ShutdownAsync(CancellationToken.None);
+        var tried = 0;
+        _h.Driver.RemoveHook = _ =>
+        {
+            Interlocked.Increment(ref tried);
+            return Task.CompletedTask;
+        };
+        _h.Driver.EngineDown = false;
+
+        // The retries' longest wait: a retry round the stop left armed would run here (its removal reaches the hook at once).
+        _h.Clock.Advance(LiveContainers.MaxRetry);
+
+        Assert.Equal(0, Volatile.Read(ref tried));
+        Assert.Equal((1, 0), (_h.Driver.LiveCount, _h.Driver.OrphanSweeps));
+        AssertStopNamesOnly(_log, Assert.Single(_h.Driver.Containers).Id);
+    }
+
+    [Fact]
     public async Task Shutdown_ContainersCreatedAhead_TheStopCountsThemWithTheOthers()
     {
         var log = new CapturingLogger();

@@ -190,6 +190,89 @@ public sealed class RuncDriverTests(RuncStateDir state) : RuncTestClass(state), 
     }
 
     [SkippableFact]
+    public async Task RemoveAllAsync_ThenDisposeAsync_TheDisposalRunsNoRuncCommandAndTheStateDirectoryStaysGone()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var running = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        await running.StartAsync(CancellationToken.None).WaitAsync(Guard);
+        var created = await Runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), CancellationToken.None);
+        var nodeDir = Path.Combine(Runc.StateDir, "nodes", Runc.Node);
+
+        await Runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+        var left = Runc.ListIds();
+        var bundles = Directory.GetDirectories(Path.Combine(nodeDir, "bundles"));
+        Directory.Delete(nodeDir, recursive: true);
+        await Runc.Driver.DisposeAsync();
+
+        // Any runc command makes its --root again: the stop's removal was the last one.
+        Assert.False(Directory.Exists(nodeDir));
+        Assert.Equal(string.Empty, left);
+        Assert.Empty(bundles);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(running.SocketPath)));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(created.SocketPath)));
+    }
+
+    [SkippableFact]
+    public async Task RemoveAllAsync_RuncCannotListTheNodesContainers_TheNodesEmptyCgroupsRemovedStill()
+    {
+        RuncProbe.SkipUnlessAvailable();
+        var cpu = File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "/sys/fs/cgroup" : "/sys/fs/cgroup/cpu";
+        Skip.IfNot(File.Exists(Path.Combine(cpu, "cpu.shares")) || cpu == "/sys/fs/cgroup", "no writable CPU controller at /sys/fs/cgroup (cgroup v2, or v1's cpu hierarchy)");
+        var spec = TestFnContainers.Spec(TestFnContainers.TestFnImage);
+        var created = await Runc.Driver.CreateAsync(spec, CancellationToken.None);
+        await created.RemoveAsync(CancellationToken.None);
+        var node = Path.Combine(cpu, "fnsharp-" + Runc.Node);
+        var nodeBefore = Directory.Exists(node);
+
+        // runc's root is a file: every runc command fails, runc list first.
+        DockerDriver.DeleteDirectory(Runc.RuncRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(Runc.RuncRoot)!);
+        await File.WriteAllTextAsync(Runc.RuncRoot, string.Empty);
+        await Runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+
+        Assert.True(nodeBefore);
+        Assert.False(Directory.Exists(node));
+    }
+
+    [SkippableFact]
+    public async Task RemoveAllAsync_AnUnpackItsCreateNoLongerWaitsFor_EndedBeforeItReturns()
+    {
+        RuncProbe.SkipUnlessAvailable();
+
+        // A state directory of its own: the image is unpacked here first.
+        await using var runc = new RuncTestDriver();
+        var images = Directory.CreateDirectory(Path.Combine(runc.StateDir, "images")).FullName;
+        var unpacking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(images) { EnableRaisingEvents = true };
+        watcher.Created += (_, e) =>
+        {
+            if (e.Name?.Contains(RootfsCache.UnpackingMark, StringComparison.Ordinal) == true)
+            {
+                unpacking.TrySetResult();
+            }
+        };
+        using var stopping = new CancellationTokenSource();
+        var create = runc.Driver.CreateAsync(TestFnContainers.Spec(TestFnContainers.TestFnImage), stopping.Token);
+        await unpacking.Task.WaitAsync(Guard);
+
+        // As the runner's stop cancels the creates in flight, then the stop has the driver remove what is left.
+        await stopping.CancelAsync();
+        try
+        {
+            await create.WaitAsync(Guard);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cut while it waited for the unpack, which goes on.
+        }
+
+        await runc.Driver.RemoveAllAsync().WaitAsync(Guard);
+        var left = Directory.GetDirectories(images);
+
+        Assert.DoesNotContain(left, d => d.Contains(RootfsCache.UnpackingMark, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task DisposeAsync_AnUnpacksContainerOfTheNodeOnTheEngine_RemovedOthersKept()
     {
         RuncProbe.SkipUnlessAvailable();

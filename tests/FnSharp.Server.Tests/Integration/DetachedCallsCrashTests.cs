@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using FnSharp.Client;
 using FnSharp.Core.Models;
+using FnSharp.Docker;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FnSharp.Server.Tests.Integration;
 
@@ -41,14 +41,12 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
             await server.DisposeAsync();
         }
 
-        // A failed test leaves no container: the killed server's are removed by the restarted one, but not
-        // when the test failed before.
-        using var docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
-        foreach (var id in await _engine.ContainersOfNodeAsync(_node))
-        {
-            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
-        }
-
+        // Each server was killed (the restarted one here, above): what they left of the node goes as the node's next
+        // start would remove it (the driver's leftovers), its containers and its cgroups (/fnsharp-NODE/fn-ID, in every
+        // cgroup v1 hierarchy), which only a server of the node removes. The killed servers' cgroups stayed on the host
+        // after every run.
+        using var node = new DockerDriver(new DockerDriverOptions { Node = _node }, TimeProvider.System, NullLogger<DockerDriver>.Instance);
+        await node.RemoveLeftoversAsync(CancellationToken.None);
         _engine.Dispose();
     }
 

@@ -28,6 +28,7 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
     private int _unansweredCreates;
     private int _orphans;
     private int _orphanSweeps;
+    private int _removedAll;
     private bool _engineDown;
 
     /// <summary>The response header in which every fake container names itself (its <see cref="FakeContainer.Id"/>).</summary>
@@ -43,6 +44,12 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
 
     /// <summary>When set, <see cref="IFnContainer.StartAsync"/> fails with this error instead of starting.</summary>
     public ContainerStartError? StartFailure { get; set; }
+
+    /// <summary>Awaited by <see cref="RemoveAllAsync"/> before it ends, so that a test can hold the server's stop there; none by default.</summary>
+    public Func<Task>? RemoveAllHook { get; set; }
+
+    /// <summary>How many times <see cref="RemoveAllAsync"/> ran to its end.</summary>
+    public int RemoveAllCount => Volatile.Read(ref _removedAll);
 
     /// <summary>
     /// When true, the engine does not answer, as during a restart: creating a container fails with
@@ -189,6 +196,27 @@ public sealed class FakeContainerDriver : IContainerDriver, IAsyncDisposable
         Interlocked.Increment(ref _orphanSweeps);
         Changed();
         return Task.FromResult(removed);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The fake's containers are the runner's, which removes them itself: this removes the orphans it counts when the
+    /// engine answers (left when it does not, as the real drivers log and leave them), after <see cref="RemoveAllHook"/>.
+    /// </remarks>
+    public async Task RemoveAllAsync()
+    {
+        if (RemoveAllHook is { } hook)
+        {
+            await hook();
+        }
+
+        if (!EngineDown)
+        {
+            Interlocked.Exchange(ref _orphans, 0);
+        }
+
+        Interlocked.Increment(ref _removedAll);
+        Changed();
     }
 
     /// <inheritdoc/>

@@ -15,6 +15,8 @@ namespace FnSharp.Agent.Runner.Containers;
 /// restart leaves no container behind and a stop knows which it could not remove. A creation that went
 /// unanswered may have left a container nobody was handed: <see cref="SweepOrphansSoon"/> has the driver remove
 /// this node's containers it never handed out (by label) on the same back-off, until one sweep reaches the engine.
+/// The stop's round is the last: no retry or sweep runs after it, so that nothing of the runner's works on the engine
+/// (or, with runc, in the node's state directory) once its stop returned.
 /// </summary>
 internal sealed class LiveContainers : IDisposable
 {
@@ -31,6 +33,7 @@ internal sealed class LiveContainers : IDisposable
     private readonly Lock _retryLock = new();
     private TimeSpan _retryDelay = FirstRetry;
     private bool _retryArmed;
+    private bool _retriesOver;
     private int _sweepWanted;
     private long _removedCount;
     private readonly IContainerDriver _driver;
@@ -150,10 +153,18 @@ internal sealed class LiveContainers : IDisposable
     /// returns the ids of the containers still not removed, which stay on the engine until a later start removes
     /// them by label, and whether the sweep reached the engine (else orphans may stay too).
     /// </summary>
+    /// <remarks>The last round: a retry armed before it never comes, and what still fails is not tried again.</remarks>
     public async Task<(IReadOnlyList<string> NotRemoved, bool Swept)> RetryFailedRemovalsAsync()
     {
         Volatile.Write(ref _sweepWanted, 1);
-        await RetryRoundAsync();
+        lock (_retryLock)
+        {
+            _retriesOver = true;
+            _retryArmed = false;
+            _retryTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        await RetryRoundAsync(last: true);
         return ([.. _failed.Keys.Select(c => c.Container.Id)], !SweepPending);
     }
 
@@ -168,7 +179,7 @@ internal sealed class LiveContainers : IDisposable
     {
         lock (_retryLock)
         {
-            if (!_retryArmed)
+            if (!_retryArmed && !_retriesOver)
             {
                 _retryArmed = true;
                 _retryTimer.Change(_retryDelay, Timeout.InfiniteTimeSpan);
@@ -176,8 +187,11 @@ internal sealed class LiveContainers : IDisposable
         }
     }
 
-    /// <summary>One round of retries of the failed removals and of a wanted sweep; the next round waits twice as long while some still fail.</summary>
-    private async Task RetryRoundAsync()
+    /// <summary>
+    /// One round of retries of the failed removals and of a wanted sweep; the next round waits twice as long while some
+    /// still fail. None after the <paramref name="last"/> one, the stop's: a round of the timer that waited for it ends there.
+    /// </summary>
+    private async Task RetryRoundAsync(bool last = false)
     {
         lock (_retryLock)
         {
@@ -195,6 +209,11 @@ internal sealed class LiveContainers : IDisposable
 
         try
         {
+            if (!last && Volatile.Read(ref _retriesOver))
+            {
+                return;
+            }
+
             // Together, within the operations limit: on an engine that does not answer each waits out its API
             // timeout, and one after another they held a stop for minutes.
             await Task.WhenAll(_failed.Keys.Select(RetryRemovalAsync));
