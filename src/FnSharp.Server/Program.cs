@@ -1,3 +1,4 @@
+using FnSharp.Server.Hosting;
 using FnSharp.Server.Dashboard;
 using FnSharp.Server.Detached;
 using FnSharp.Server.Edge;
@@ -10,6 +11,12 @@ using FnSharp.Server.Telemetry;
 // appsettings.json is read once: the settings are checked at start-up and never reloaded, and a watcher of the file
 // takes an inotify instance, of which a host has few (128 per user, dockerd's log followers among them): on a host
 // that had none left the server failed to start.
+if (ServerUsage.Answer(args, Console.Out) is { } answered)
+{
+    // --help, --version: nothing of the server is made.
+    return answered;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = AppContext.BaseDirectory });
 builder.AddFnSharpServer();
 builder.AddFnSharpTelemetry();
