@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using FnSharp.Client;
 
 namespace FnSharp.Cli;
@@ -60,7 +61,7 @@ internal sealed class CliContext : IDisposable
             : CliConfigFile.Read(configFile).ApiUrl ?? DefaultApiUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw CliException.Usage($"the API URL '{url}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
+            throw CliException.Usage($"the API URL '{CredentialMask.Hide(url)}' is not an absolute http(s) URL, for example {DefaultApiUrl}");
         }
 
         return url;

@@ -261,6 +261,21 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("http://au:hsecret4@127.0.0.1:9", "Error: cannot reach the FnSharp server at http://au:***@127.0.0.1:9")]
+    [InlineData("au:hsecret4@127.0.0.1:9", "Error: the API URL 'au:***@127.0.0.1:9' is not an absolute http(s) URL")]
+    public async Task AnyCommand_ApiUrlWithAPassword_ErrorHidesThePassword(string url, string expected)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["list", "apps", "--api-url", url], CliRun.Io(output, error));
+
+        Assert.NotEqual(0, code);
+        Assert.StartsWith(expected, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hsecret4", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("update", "app", "a", "--config", "K=v")]
     [InlineData("delete", "app", "a")]
     [InlineData("update", "fn", "a", "f", "img")]

@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using FnSharp.Client;
 
 namespace FnSharp.Cli.Commands;
@@ -43,7 +44,7 @@ internal sealed class CommandRunner(CliOptions options, CliIo io)
             {
                 await WriteErrorAsync(
                     io.Error,
-                    $"cannot reach the FnSharp server at {url}: {e.Message}",
+                    $"cannot reach the FnSharp server at {CredentialMask.Hide(url ?? "")}: {CredentialMask.Hide(e.Message)}",
                     ["Is it running? scripts/quickstart.sh starts one; --api-url or FN_API_URL names another."]);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -52,7 +53,7 @@ internal sealed class CommandRunner(CliOptions options, CliIo io)
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                await WriteErrorAsync(io.Error, $"the FnSharp server at {url} did not answer in time", []);
+                await WriteErrorAsync(io.Error, $"the FnSharp server at {CredentialMask.Hide(url ?? "")} did not answer in time", []);
             }
 
             return ExitCodes.Failed;

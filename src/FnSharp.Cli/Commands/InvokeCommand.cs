@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using System.Net;
 using FnSharp.Client;
 
@@ -128,7 +129,7 @@ internal static class InvokeCommand
 
         if (status < 400)
         {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"the server at {context.ApiUrl} ran the call synchronously ({status}) instead of queueing it (202): it does not support detached calls"));
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"the server at {CredentialMask.Hide(context.ApiUrl)} ran the call synchronously ({status}) instead of queueing it (202): it does not support detached calls"));
         }
 
         throw new FnApiException(result.StatusCode, FnApiException.MessageOf(result.Body) ?? (result.Body.Length > 0 ? result.Body : result.StatusCode.ToString()));

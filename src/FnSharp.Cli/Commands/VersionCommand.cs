@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using System.Text.Json.Serialization;
 
 namespace FnSharp.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class VersionCommand
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                throw new CliException($"{context.ApiUrl} answered /version with something that is not an Fn server's version");
+                throw new CliException($"{CredentialMask.Hide(context.ApiUrl)} answered /version with something that is not an Fn server's version");
             }
 
             await (context.Json ? context.WriteJsonAsync(new Versions(ClientVersion, server)) : context.Output.WriteLineAsync($"Server version: {server}"));

@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 namespace FnSharp.Server.Configuration;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using System.Globalization;
 using System.Numerics;
 using FnSharp.Agent.Runner.KeepAlive;

@@ -1,3 +1,4 @@
+using FnSharp.Core.Secrets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;

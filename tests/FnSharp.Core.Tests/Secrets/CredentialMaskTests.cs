@@ -1,7 +1,7 @@
-using FnSharp.Server.Configuration;
+using FnSharp.Core.Secrets;
 using FnSharp.Testing;
 
-namespace FnSharp.Server.Tests.Configuration;
+namespace FnSharp.Core.Tests.Secrets;
 
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class CredentialMaskTests

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FnSharp.Server.Configuration;
+namespace FnSharp.Core.Secrets;
 
 /// <summary>
 /// The one way the server hides credentials in a setting's value before it shows it in a log line or a message
@@ -29,7 +29,7 @@ namespace FnSharp.Server.Configuration;
 /// after the first <c>:</c> is shown as <c>***</c>. A lone <c>user@host</c> there is shown as written.
 /// </para>
 /// </remarks>
-internal static partial class CredentialMask
+public static partial class CredentialMask
 {
     /// <summary>What a hidden secret is shown as.</summary>
     public const string Hidden = "***";
