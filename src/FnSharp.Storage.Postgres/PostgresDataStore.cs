@@ -45,9 +45,12 @@ public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDi
     /// <remarks>Concurrent claims, from this node or others, lock disjoint calls and never wait for each other.</remarks>
     protected override string ClaimLockClause => " FOR UPDATE OF c SKIP LOCKED";
 
-    /// <summary>Whether <paramref name="url"/> names a PostgreSQL database (<c>postgres://</c> or <c>postgresql://</c>).</summary>
+    /// <summary>
+    /// Whether <paramref name="url"/> names a PostgreSQL database (<c>postgres://</c> or <c>postgresql://</c>), by its
+    /// scheme as written: a URL with a bad part is still one, for <see cref="ConnectionStringFromUrl"/> to say what is wrong.
+    /// </summary>
     public static bool IsPostgresUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && Schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase);
+        url is not null && Schemes.Any(scheme => url.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Turns <c>postgres://user:password@host:port/database?sslmode=disable</c> into an Npgsql connection
@@ -60,7 +63,7 @@ public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDi
         ArgumentNullException.ThrowIfNull(url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase))
         {
-            throw new FormatException("it is not a URL of the form postgres://user:password@host:port/database");
+            throw new FormatException(WhyNotAUrl(url));
         }
 
         if (uri.Host.Length == 0)
@@ -105,6 +108,32 @@ public sealed class PostgresDataStore : SqlDataStore, IStoreChangeFeed, IAsyncDi
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <summary>Why <paramref name="url"/>, which <see cref="Uri"/> refused, is not a PostgreSQL URL, as far as its text tells.</summary>
+    private static string WhyNotAUrl(string url)
+    {
+        const string Shape = "it is not a URL of the form postgres://user:password@host:port/database";
+        if (!IsPostgresUrl(url))
+        {
+            return Shape;
+        }
+
+        // The authority: after the scheme, up to the path or the query.
+        var rest = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var authority = rest[..(rest.IndexOfAny(['/', '?']) is >= 0 and var end ? end : rest.Length)];
+        if (authority.Count(c => c == '@') > 1)
+        {
+            return "its user or password holds an '@': percent-encode it as %40 (and ':' as %3A, '/' as %2F)";
+        }
+
+        var hostPort = authority[(authority.LastIndexOf('@') + 1)..];
+        if (hostPort.LastIndexOf(':') is >= 0 and var colon && !hostPort.EndsWith(']') && hostPort[(colon + 1)..] is var port && !(port.Length > 0 && port.All(char.IsAsciiDigit)))
+        {
+            return $"its port '{port}' is not a number";
+        }
+
+        return Shape;
     }
 
     /// <summary>Connects to the database named by <paramref name="url"/> and migrates its schema to the newest version.</summary>

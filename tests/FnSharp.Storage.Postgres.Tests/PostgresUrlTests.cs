@@ -25,6 +25,8 @@ public sealed class PostgresUrlTests
     [Theory]
     [InlineData("postgres://localhost", "it names no database (the path after the host)")]
     [InlineData("mysql://u@h/db", "it is not a URL of the form postgres://user:password@host:port/database")]
+    [InlineData("postgres://u:pg@secret@h:1/db", "its user or password holds an '@': percent-encode it as %40 (and ':' as %3A, '/' as %2F)")]
+    [InlineData("postgres://u:p@h:notaport/db", "its port 'notaport' is not a number")]
     [InlineData("postgres://u@h/db?timeout=5", "the query parameter 'timeout' is not supported (only sslmode is)")]
     [InlineData("postgres://u@h/db?sslmode=sometimes", "sslmode 'sometimes' is not one of disable, allow, prefer, require, verify-ca, verify-full")]
     public void ConnectionStringFromUrl_Bad_FormatExceptionSaysWhy(string url, string message) =>
@@ -34,5 +36,6 @@ public sealed class PostgresUrlTests
     [InlineData("postgres://u@h/db", true)]
     [InlineData("POSTGRESQL://u@h/db", true)]
     [InlineData("sqlite3:///tmp/x.db", false)]
+    [InlineData("postgres://u:pg@secret@h:1/db", true)]
     public void IsPostgresUrl_Scheme_Decides(string url, bool expected) => Assert.Equal(expected, PostgresDataStore.IsPostgresUrl(url));
 }
