@@ -163,6 +163,27 @@ public sealed class LaunchPolicyTests
     }
 
     [Fact]
+    public void ContainersToStart_FastFnWhoseLeastDelayedCallComputesOnSaturatedNode_NoneMore()
+    {
+        // A run's figures: 63 calls waiting on 1 busy container, calls 1.1 ms (the oldest running 13 ms), starts 515 ms,
+        // 0.16 of each call on the CPU on average but 0.49 in the least delayed one, the CPUs 93% busy.
+        var cpu = new CpuView(CpuShare: 0.16, NodeCpus: 2, NodeBusy: 0.93, PeakShare: 0.49, FastestCallMs: 0.5);
+
+        Assert.Equal(1, LaunchPolicy.ContainersToStart(waiting: 63, starting: 0, busy: 1, callEstimateMs: 13, startEstimateMs: 515));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 63, starting: 0, busy: 1, callEstimateMs: 13, startEstimateMs: 515, cpu, Room));
+    }
+
+    [Fact]
+    public void ContainersToStart_FastFnWhoseLeastDelayedCallComputesWithCpuToSpare_NoMoreThanItsPeakShareFills()
+    {
+        // Half a core per call at its least delayed, 2 cores: 4 containers at most, not the 12 its average (0.16) would allow.
+        var cpu = new CpuView(CpuShare: 0.16, NodeCpus: 2, NodeBusy: 0.5, PeakShare: 0.5, FastestCallMs: 0.5);
+
+        Assert.Equal(2, LaunchPolicy.ContainersToStart(waiting: 200, starting: 0, busy: 2, callEstimateMs: 13, startEstimateMs: 515, cpu, Room));
+        Assert.Equal(0, LaunchPolicy.ContainersToStart(waiting: 200, starting: 1, busy: 3, callEstimateMs: 13, startEstimateMs: 515, cpu, Room));
+    }
+
+    [Fact]
     public void ContainersToStart_FastFnWhoseCallsAreMostlyThePlatformsTime_OnlyWhatCallAndStartTimesAsk()
     {
         // Its calls barely use the CPU, but even the fastest takes 2 ms: forwarding, not waiting of its own.
