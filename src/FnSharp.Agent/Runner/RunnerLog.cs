@@ -81,8 +81,8 @@ internal static partial class RunnerLog
     [LoggerMessage(2049, LogLevel.Information, "Keeping {Count} container(s) of fn {FnId} hot (fnsharp.io/min-hot)")]
     public static partial void KeepingHot(ILogger logger, int count, string fnId);
 
-    [LoggerMessage(2030, LogLevel.Information, "Fn {FnId} held at {BestContainers} containers for {HoldSeconds:F0} s: {Containers} containers completed {Rate:F1} calls/s against {BestRate:F1} on {BestContainers} (the node's CPUs {NodeBusyPercent} busy); its calls queue")]
-    public static partial void HeldByThroughput(ILogger logger, string fnId, int containers, double rate, int bestContainers, double bestRate, double holdSeconds, string nodeBusyPercent);
+    [LoggerMessage(2030, LogLevel.Information, "Fn {FnId} held at {HeldAt} containers for {HoldSeconds:F0} s: {Containers} containers completed {Rate:F1} calls/s against {BeforeRate:F1} on {BeforeContainers} (the node's CPUs {NodeBusyPercent} busy); its calls queue")]
+    public static partial void HeldByThroughput(ILogger logger, string fnId, int heldAt, double holdSeconds, int containers, double rate, int beforeContainers, double beforeRate, string nodeBusyPercent);
 
     [LoggerMessage(2031, LogLevel.Debug, "Starting {Count} container(s) for fn {FnId}: {Waiting} calls waiting, {Busy} busy, {Starting} starting; call {CallMs:F1} ms (oldest running {OldestMs:F0} ms), start {StartMs:F0} ms; CPU share {CpuShare} (peak {PeakShare}), node CPUs {NodeBusyPercent} busy; throughput feedback allows {Allowed}")]
     public static partial void LaunchDecided(ILogger logger, int count, string fnId, int waiting, int busy, int starting, double callMs, double oldestMs, double startMs, string cpuShare, string peakShare, string nodeBusyPercent, string allowed);

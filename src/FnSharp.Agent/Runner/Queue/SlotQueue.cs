@@ -861,7 +861,7 @@ internal sealed class SlotQueue : IContainerOwner
         WithdrawUnneededMemoryWaits();
         if (Interlocked.Exchange(ref _held, null) is { } held)
         {
-            RunnerLog.HeldByThroughput(_parts.Logger, Fn.Id, held.Containers, held.Rate, held.HeldAt, held.HeldRate, held.For.TotalSeconds, LaunchDecision.Percent(held.NodeBusy));
+            RunnerLog.HeldByThroughput(_parts.Logger, Fn.Id, held.HeldAt, held.For.TotalSeconds, held.Containers, held.Rate, held.Before, held.BeforeRate, LaunchDecision.Percent(held.NodeBusy));
         }
 
         Interlocked.Exchange(ref _decided, null)?.Log(_parts.Logger, Fn.Id);

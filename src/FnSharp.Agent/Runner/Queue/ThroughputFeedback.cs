@@ -9,10 +9,13 @@ namespace FnSharp.Agent.Runner.Queue;
 /// <item>the rate rose by at least half of what the added containers would add if each served as many as
 /// before: the next step doubles (1, 2, 4, 8 containers added), so a fn whose containers each add their
 /// share grows to its demand in a few periods;</item>
-/// <item>it rose by less than <see cref="NoGainShare"/> of that: the added containers only slowed the
-/// others (64 connections on a fast fn fell to 0.47x of one container's rate on 4 containers). The fn is
-/// held for <see cref="Hold"/> at the number of containers it had before that growth; its calls queue
-/// (within the wait bounds), and containers above the hold are let go as their calls end; after the hold
+/// <item>it rose by less than <see cref="NoGainShare"/> of that: the fn is held for <see cref="Hold"/>. When the
+/// rate rose by less than <see cref="MinGain"/>, the added containers only slowed the others (64 connections on a
+/// fast fn fell to 0.47x of one container's rate on 4 containers): it is held at the number of containers it had
+/// before that growth, and containers above the hold are let go as their calls end. When it rose by more, though
+/// far below their share (a Node fn at 256 connections on saturated CPUs: 2,260 calls/s on 2 containers against
+/// 1,880 on 1), it is held at the containers it has, keeping what they add. Its calls queue (within the wait
+/// bounds); after the hold
 /// it measures and probes one more again, and each hold in a row lasts twice the one before (up to
 /// <see cref="MaxHold"/>), so that a fn held at its best for long does not start and let go a container
 /// every <see cref="Hold"/>; a growth that raised the rate, or a container gone idle, ends the row;</item>
@@ -49,6 +52,15 @@ internal sealed class ThroughputFeedback
 
     /// <summary>The share of the ideal gain below which an added container did not raise the rate.</summary>
     public const double NoGainShare = 0.25;
+
+    /// <summary>
+    /// The gain in completed calls per second, as a share of the rate before a growth, from which a growth that fell short of
+    /// <see cref="NoGainShare"/> of its ideal keeps the containers it added (held at them, not at those before): a tenth,
+    /// above the noise of rates measured over a <see cref="Window"/>; and at least two standard deviations of the period's
+    /// count of calls (2 / sqrt(calls): 0.6 for 11 calls, 0.04 for 2,260), so that a fn of a few calls a second is not kept
+    /// on a container for one call more.
+    /// </summary>
+    public const double MinGain = 0.1;
 
     /// <summary>The share of the ideal gain from which growth doubles its next step.</summary>
     public const double ScalingShare = 0.5;
@@ -135,13 +147,14 @@ internal sealed class ThroughputFeedback
         var gain = (rate / before.Rate) - 1;
         if (gain < NoGainShare * ideal)
         {
-            // Held where it was before that growth: the fewer containers served about as many calls.
+            // Held where it was before that growth when the fewer containers served about as many calls; where it is
+            // when the growth served a few more, too few to grow further.
             var length = Hold * (1 << Math.Min(_holds, 3));
             _holds++;
-            _heldAt = before.Containers;
+            _heldAt = gain >= Math.Max(MinGain, 2 / Math.Sqrt(_calls)) ? containers : before.Containers;
             _heldUntil = now + (long)(length.TotalSeconds * _time.TimestampFrequency);
             _step = 1;
-            held = new ThroughputHold(containers, rate, before.Containers, before.Rate, nodeBusy, length);
+            held = new ThroughputHold(containers, rate, before.Containers, before.Rate, _heldAt.Value, nodeBusy, length);
             return 0;
         }
 
