@@ -14,5 +14,5 @@ public static class RuncProbe
     }
 
     /// <summary>A fresh state directory for a runc driver, under the system's temporary directory.</summary>
-    public static string NewStateDir() => Directory.CreateTempSubdirectory("fnsharp-runc-").FullName;
+    public static string NewStateDir() => TestDirectories.Create("fnsharp-runc-");
 }

@@ -26,7 +26,7 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     public FnSharpServerFactory(FakeContainerDriver? driver = null, string? dataDirectory = null)
     {
         _driver = driver;
-        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("fnsharp-test-").FullName;
+        DataDirectory = dataDirectory ?? TestDirectories.Create("fnsharp-test-");
     }
 
     /// <summary>The directory holding the server's SQLite file.</summary>
