@@ -38,12 +38,9 @@ public static class TestDirectories
 
     private static string CreateRoot()
     {
+        // Shared by the users of a machine, as /tmp is (mode 1777): each deletes only what it may.
         Directory.CreateDirectory(s_base);
-        if (!OperatingSystem.IsWindows())
-        {
-            // Shared by the users of a machine, as /tmp is: each deletes only what it may.
-            TrySetMode(s_base, (UnixFileMode)0b1_111_111_111);
-        }
+        TrySetMode(s_base, (UnixFileMode)0b1_111_111_111);
 
         DeleteRootsOfEndedProcesses();
         var root = Path.Combine(s_base, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
