@@ -129,9 +129,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<double> MetricAsync(string name, CancellationToken cancellationToken) =>
         PrometheusText.Sum(await Http.GetStringAsync("metrics", cancellationToken), name);
 
-    /// <summary>Stops the server with SIGTERM (it removes its containers as it stops) and waits up to 40 s.</summary>
+    /// <summary>
+    /// Stops the server with SIGTERM (it removes its containers as it stops) and waits up to 40 s. Its data directory
+    /// (the SQLite store, tens of MB after a run, and the log) is deleted when it stopped so, and kept for its log when it
+    /// had exited before or had to be killed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        var stopped = false;
         if (!_process.HasExited)
         {
             await Shell.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
@@ -139,6 +144,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             try
             {
                 await _process.WaitForExitAsync(timeout.Token);
+                stopped = _process.ExitCode == 0;
             }
             catch (OperationCanceledException)
             {
@@ -147,7 +153,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         _process.Dispose();
         Http.Dispose();
-        Console.Error.WriteLine($"bench: server {Node} stopped (data and log kept in {_dataDir})");
+        if (stopped)
+        {
+            Directory.Delete(_dataDir, recursive: true);
+            Console.Error.WriteLine($"bench: server {Node} stopped (data and log deleted)");
+        }
+        else
+        {
+            Console.Error.WriteLine($"bench: server {Node} had exited or was killed (data and log kept in {_dataDir})");
+        }
     }
 
     private static int FreePort()

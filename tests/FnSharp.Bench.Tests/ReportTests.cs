@@ -18,7 +18,7 @@ public sealed class ReportTests
     [Fact]
     public async Task WriteAsync_Name_BothFilesUnderThatNameOnly()
     {
-        var directory = Directory.CreateTempSubdirectory("fnsharp-bench-tests-").FullName;
+        var directory = TestDirectories.Create("fnsharp-bench-tests-");
         try
         {
             var report = new Report();

@@ -317,7 +317,7 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData(null, null, "http://from-file:3")]
     public void ResolveApiUrl_Precedence_OptionThenEnvironmentThenFile(string? option, string? environment, string expected)
     {
-        var file = Path.GetTempFileName();
+        var file = Path.Combine(TestDirectories.Create("fnsharp-cliconfig-"), "config.json");
         File.WriteAllText(file, """{"api_url":"http://from-file:3"}""");
 
         Assert.Equal(expected, CliContext.ResolveApiUrl(option, environment, file));

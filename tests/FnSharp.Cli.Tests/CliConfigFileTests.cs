@@ -5,7 +5,7 @@ namespace FnSharp.Cli.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class CliConfigFileTests : IDisposable
 {
-    private readonly string _path = Path.Combine(Directory.CreateTempSubdirectory("fnsharp-cliconfig-").FullName, "config.json");
+    private readonly string _path = Path.Combine(TestDirectories.Create("fnsharp-cliconfig-"), "config.json");
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
 

@@ -15,7 +15,7 @@ public sealed class DeployPushTests : CliServerTest
 {
     private readonly FunctionFolder _fn = new();
     private readonly TestRegistry _registry = TestRegistry.FromEnvironment();
-    private readonly string _dockerConfig = Directory.CreateTempSubdirectory("fnsharp-dockercfg-").FullName;
+    private readonly string _dockerConfig = TestDirectories.Create("fnsharp-dockercfg-");
     private readonly HttpClient _http = new();
 
     public override async Task DisposeAsync()

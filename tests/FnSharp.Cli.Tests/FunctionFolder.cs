@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using FnSharp.Testing;
 
 namespace FnSharp.Cli.Tests;
 
@@ -12,7 +13,7 @@ internal sealed class FunctionFolder : IAsyncDisposable
     /// <summary>A Dockerfile that builds in a second from a base image every test machine has.</summary>
     public const string QuickDockerfile = "FROM fnsharp/aot-runtime:latest\nCOPY hello.txt /hello.txt\n";
 
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-fn-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-fn-");
 
     public FunctionFolder()
     {

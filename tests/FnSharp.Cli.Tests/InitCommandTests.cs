@@ -12,7 +12,7 @@ namespace FnSharp.Cli.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class InitCommandTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-init-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-init-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FnSharp.Testing;
 using FnSharp.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,7 @@ namespace FnSharp.Cli.Tests;
 /// </summary>
 public sealed class InstalledTool : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-installed-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-installed-");
     private readonly FnSharpServerFactory _server = new() { TestServices = ObservedCallStore.Register };
 
     /// <summary>Where the tool is installed; <c>fnsharp</c> is there.</summary>

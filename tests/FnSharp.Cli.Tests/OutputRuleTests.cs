@@ -140,7 +140,7 @@ public sealed class OutputRuleTests : CliServerTest
     [Fact]
     public async Task Init_Json_NameRuntimeDirectoryAndFiles()
     {
-        var target = Path.Combine(Path.GetTempPath(), "fnsharp-init-" + Guid.NewGuid().ToString("N"));
+        var target = Path.Combine(TestDirectories.Create("fnsharp-init-"), "hello");
         try
         {
             var output = await OkAsync("init", "--runtime", "node", "hello", "--dir", target, "-o", "json");

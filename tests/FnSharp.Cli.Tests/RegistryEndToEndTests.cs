@@ -16,7 +16,7 @@ public sealed class RegistryEndToEndTests : IAsyncLifetime
 
     private readonly FunctionFolder _fn = new();
     private readonly TestRegistry _registry = TestRegistry.FromEnvironment();
-    private readonly string _dockerConfig = Directory.CreateTempSubdirectory("fnsharp-dockercfg-").FullName;
+    private readonly string _dockerConfig = TestDirectories.Create("fnsharp-dockercfg-");
     private readonly FnSharpServerFactory _server = new();
     private string _url = "";
 

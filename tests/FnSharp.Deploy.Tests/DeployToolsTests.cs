@@ -39,7 +39,7 @@ public sealed class DeployToolsTests
     [Fact]
     public async Task Kubernetes_Haproxy_ConfigValid()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"fnsharp-haproxy-{Guid.NewGuid():N}.cfg");
+        var path = Path.Combine(TestDirectories.Create("fnsharp-haproxy-"), "haproxy.cfg");
         await File.WriteAllTextAsync(path, KubernetesManifestTests.HaproxyConfig());
         try
         {

@@ -6,7 +6,7 @@ namespace FnSharp.Docker.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class ContainerCgroupTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-cgroup-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-cgroup-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

@@ -37,7 +37,7 @@ public sealed class DockerDriverEngineDownTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_SocketRootUnusable_NodeFaultBeforeTheEngineIsAsked()
     {
-        var root = Path.Combine(Path.GetTempPath(), "fnsharp-iofs-file-" + Guid.NewGuid().ToString("N")[..8]);
+        var root = Path.Combine(TestDirectories.Create("fnsharp-iofs-file-"), "iofs");
         await File.WriteAllTextAsync(root, "");
         try
         {

@@ -14,7 +14,7 @@ public sealed class FnCgroupsTests : IDisposable
 {
     private const long MiB = 1024 * 1024;
 
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-fncgroups-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-fncgroups-");
     private readonly CapturingLogger _logger = new();
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -6,7 +6,7 @@ namespace FnSharp.Docker.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class NodeLockTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-nodelock-test-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-nodelock-test-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

@@ -24,7 +24,7 @@ public sealed class RegistryPullTests : IAsyncLifetime
 
     private readonly string _node = TestFnContainers.NewNode();
     private readonly TestRegistry _registry = TestRegistry.FromEnvironment();
-    private readonly string _dockerConfig = Directory.CreateTempSubdirectory("fnsharp-dockercfg-").FullName;
+    private readonly string _dockerConfig = TestDirectories.Create("fnsharp-dockercfg-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -11,7 +11,7 @@ namespace FnSharp.Docker.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SocketDirectoriesTests : IDisposable
 {
-    private readonly string _temp = Directory.CreateTempSubdirectory("fnsharp-iofs-test-").FullName;
+    private readonly string _temp = TestDirectories.Create("fnsharp-iofs-test-");
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 

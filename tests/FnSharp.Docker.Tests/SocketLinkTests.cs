@@ -6,7 +6,7 @@ namespace FnSharp.Docker.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SocketLinkTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-link-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-link-");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -11,7 +11,7 @@ public sealed class SocketReadinessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-ready-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-ready-");
     private readonly FakeTimeProvider _time = new();
     private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Socket> _sockets = [];

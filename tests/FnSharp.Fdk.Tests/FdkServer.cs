@@ -1,12 +1,13 @@
 using System.Text;
 using FnSharp.Agent.Protocol;
+using FnSharp.Testing;
 
 namespace FnSharp.Fdk.Tests;
 
 /// <summary>One FDK served on a socket in a temporary directory, called as the platform calls it.</summary>
 internal sealed class FdkServer : IAsyncDisposable
 {
-    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("fnsharp-fdk-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-fdk-");
     private readonly CancellationTokenSource _stop = new();
     private Task _serving = Task.CompletedTask;
 

@@ -8,7 +8,7 @@ namespace FnSharp.Storage.Sqlite.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteCallStoreConformanceTests : CallStoreConformanceTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-calls-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-sqlite-calls-");
 
     private string DbPath => Path.Combine(_directory, "fnsharp.db");
 

@@ -8,7 +8,7 @@ namespace FnSharp.Storage.Sqlite.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteConformanceTests : DataStoreConformanceTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-conformance-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-sqlite-conformance-");
 
     protected override async Task<IDataStore> OpenStoreAsync() =>
         await SqliteDataStore.OpenAsync(Path.Combine(_directory, "fnsharp.db"), CancellationToken.None);

@@ -8,7 +8,7 @@ namespace FnSharp.Storage.Sqlite.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteDataStoreTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-sqlite-");
 
     private string DbPath => Path.Combine(_directory, "nested", "fnsharp.db");
 

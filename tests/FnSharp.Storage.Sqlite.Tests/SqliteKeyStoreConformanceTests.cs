@@ -8,7 +8,7 @@ namespace FnSharp.Storage.Sqlite.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteKeyStoreConformanceTests : KeyStoreConformanceTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-keys-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-sqlite-keys-");
 
     protected override async Task<IDataStore> OpenStoreAsync() => await SqliteDataStore.OpenAsync(Path.Combine(_directory, "fnsharp.db"), CancellationToken.None);
 

@@ -8,7 +8,7 @@ namespace FnSharp.Storage.Sqlite.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class SqliteNodeStoreConformanceTests : NodeStoreConformanceTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-sqlite-nodes-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-sqlite-nodes-");
 
     protected override async Task<INodeStore> OpenStoreAsync() => await SqliteDataStore.OpenAsync(Path.Combine(_directory, "fnsharp.db"), CancellationToken.None);
 

@@ -10,7 +10,7 @@ public sealed class FuncFileReaderTests : IDisposable
 {
     private const string Path = "/fns/hello/func.yaml";
 
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-funcyaml-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-funcyaml-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

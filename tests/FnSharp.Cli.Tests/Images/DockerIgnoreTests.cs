@@ -7,7 +7,7 @@ namespace FnSharp.Cli.Tests.Images;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class DockerIgnoreTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fnsharp-context-").FullName;
+    private readonly string _root = TestDirectories.Create("fnsharp-context-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

@@ -8,7 +8,7 @@ namespace FnSharp.Core.Tests.Registries;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class DockerConfigFileTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-dockercfg-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-dockercfg-");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

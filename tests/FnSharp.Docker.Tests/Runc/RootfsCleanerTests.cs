@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FnSharp.Docker.Runc;
+using FnSharp.Testing;
 using FnSharp.Testing.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,7 @@ public sealed class RootfsCleanerTests : IDisposable
 
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("fnsharp-rootfsgc-").FullName;
+    private readonly string _stateDir = TestDirectories.Create("fnsharp-rootfsgc-");
     private readonly FakeTimeProvider _time = new(Start);
 
     private string ImagesDir => Path.Combine(_stateDir, "images");

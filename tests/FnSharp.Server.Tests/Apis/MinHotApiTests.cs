@@ -7,7 +7,7 @@ namespace FnSharp.Server.Tests.Apis;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class MinHotApiTests : IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("fnsharp-minhot-").FullName;
+    private readonly string _data = TestDirectories.Create("fnsharp-minhot-");
     private ApiHarness _api;
 
     public MinHotApiTests()

@@ -16,7 +16,7 @@ namespace FnSharp.Server.Tests.Cluster;
 /// </summary>
 public sealed class LocalCluster : IAsyncLifetime
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("fnsharp-cluster-").FullName;
+    private readonly string _state = TestDirectories.Create("fnsharp-cluster-");
     private readonly string _prefix = "ct" + Guid.NewGuid().ToString("N")[..8];
     private PostgresTestDatabase? _database;
 

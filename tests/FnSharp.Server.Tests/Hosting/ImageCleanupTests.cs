@@ -9,7 +9,7 @@ namespace FnSharp.Server.Tests.Hosting;
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class ImageCleanupTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-cleanup-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-cleanup-");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -24,7 +24,7 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     private readonly EngineProbe _engine = new();
 
     // The containers' socket directories under a root of the test's own (FN_IOFS_PATH), which a test can break.
-    private readonly string _iofs = Directory.CreateTempSubdirectory("fnsharp-iofs-").FullName;
+    private readonly string _iofs = TestDirectories.Create("fnsharp-iofs-");
     private HttpClient _http = null!;
     private FnSharpClient _client = null!;
 

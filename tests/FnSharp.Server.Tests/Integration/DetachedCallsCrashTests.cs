@@ -20,7 +20,7 @@ public sealed class DetachedCallsCrashTests : IAsyncLifetime
 {
     private const int CallCount = 10;
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fnsharp-crash-").FullName;
+    private readonly string _dataDirectory = TestDirectories.Create("fnsharp-crash-");
     private readonly string _node = "test-crash-" + Guid.NewGuid().ToString("N")[..12];
     private readonly Dictionary<string, string> _settings = new()
     {

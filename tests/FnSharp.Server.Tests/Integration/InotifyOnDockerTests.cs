@@ -23,7 +23,7 @@ public sealed class InotifyOnDockerTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int ColdStarts = 12;
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fnsharp-inotify-").FullName;
+    private readonly string _dataDirectory = TestDirectories.Create("fnsharp-inotify-");
     private readonly string _node = "test-inotify-" + Guid.NewGuid().ToString("N")[..12];
     private readonly EngineProbe _engine = new();
 

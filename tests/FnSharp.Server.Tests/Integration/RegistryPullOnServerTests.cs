@@ -22,7 +22,7 @@ public sealed class RegistryPullOnServerTests : IAsyncLifetime
 {
     private readonly FnSharpServerFactory _server = new();
     private readonly TestRegistry _registry = TestRegistry.FromEnvironment();
-    private readonly string _dockerConfig = Directory.CreateTempSubdirectory("fnsharp-dockercfg-").FullName;
+    private readonly string _dockerConfig = TestDirectories.Create("fnsharp-dockercfg-");
     private HttpClient _http = null!;
     private FnSharpClient _client = null!;
 

@@ -44,6 +44,10 @@ internal sealed class ServerChildProcess : IAsyncDisposable
         info.Environment["FN_LISTEN_ADDRESS"] = "127.0.0.1";
         info.Environment["FN_DB_URL"] = "sqlite3://" + Path.Combine(dataDirectory, "fnsharp.db");
         info.Environment["FN_NODE_NAME"] = node;
+
+        // Killed with SIGKILL by the crash tests: a .NET process killed so leaves its debugger pipes and diagnostics
+        // socket in /tmp (clr-debug-pipe-PID-*, dotnet-diagnostic-PID-*); nothing attaches to this server.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

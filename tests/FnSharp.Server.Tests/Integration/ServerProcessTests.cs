@@ -11,7 +11,7 @@ namespace FnSharp.Server.Tests.Integration;
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public sealed class ServerProcessTests : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fnsharp-process-").FullName;
+    private readonly string _dataDirectory = TestDirectories.Create("fnsharp-process-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -78,7 +78,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
     public async Task Start_NodeNameAnotherServerRuns_ExitsNamingItsProcessAndLeavesItsContainers()
     {
         var node = "test-process-" + Guid.NewGuid().ToString("N")[..12];
-        var second = Directory.CreateTempSubdirectory("fnsharp-process-").FullName;
+        var second = TestDirectories.Create("fnsharp-process-");
         using var engine = new EngineProbe();
         try
         {

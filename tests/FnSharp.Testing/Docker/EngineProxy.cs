@@ -16,7 +16,7 @@ public sealed class EngineProxy : IDisposable
 {
     private const string Engine = "/var/run/docker.sock";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-engine-proxy-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-engine-proxy-");
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly ConcurrentQueue<string> _requestLines = new();
     private Socket? _listener;

@@ -13,6 +13,6 @@ public static class RuncProbe
         Skip.If(new RuncDriverOptions().ResolveRuncPath() is null, "runc is not installed (apt-get install runc; docker.io installs it)");
     }
 
-    /// <summary>A fresh state directory for a runc driver, under the system's temporary directory.</summary>
-    public static string NewStateDir() => Directory.CreateTempSubdirectory("fnsharp-runc-").FullName;
+    /// <summary>A fresh state directory for a runc driver, under <see cref="TestDirectories"/> (deleted when the test process exits).</summary>
+    public static string NewStateDir() => TestDirectories.Create("fnsharp-runc-");
 }

@@ -23,7 +23,7 @@ public sealed partial class FakeContainer : IFnContainer
         _driver = driver;
         Spec = spec;
         Id = "fake-" + Interlocked.Increment(ref s_next);
-        _directory = Directory.CreateTempSubdirectory("fnsharp-fake-").FullName;
+        _directory = TestDirectories.Create("fnsharp-fake-");
         SocketPath = Path.Combine(_directory, "lsnr.sock");
     }
 

@@ -13,7 +13,7 @@ namespace FnSharp.Testing.Fakes;
 /// </summary>
 public sealed class FakeDockerEngine : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-engine-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-engine-");
     private WebApplication? _app;
 
     /// <summary>The socket's path.</summary>

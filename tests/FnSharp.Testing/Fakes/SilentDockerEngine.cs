@@ -9,7 +9,7 @@ namespace FnSharp.Testing.Fakes;
 /// </summary>
 public sealed class SilentDockerEngine : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("fnsharp-silent-engine-").FullName;
+    private readonly string _directory = TestDirectories.Create("fnsharp-silent-engine-");
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly ConcurrentDictionary<Socket, byte> _accepted = new();
     private readonly TaskCompletionSource _read = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace FnSharp.Testing.Hosting;
 
 /// <summary>
-/// Hosts the real server pipeline in-process on a fresh SQLite file in a temporary directory (or on
+/// Hosts the real server pipeline in-process on a fresh SQLite file in a directory of <see cref="TestDirectories"/> (or on
 /// the database of <see cref="DbUrl"/>). With a <see cref="FakeContainerDriver"/> it needs no Docker
 /// (functional tests); without one it runs calls on the real Docker engine (integration tests).
 /// Set <see cref="Settings"/>, <see cref="DbUrl"/>, <see cref="Time"/> and <see cref="TestServices"/> before the first request.
@@ -26,10 +26,13 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     public FnSharpServerFactory(FakeContainerDriver? driver = null, string? dataDirectory = null)
     {
         _driver = driver;
-        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("fnsharp-test-").FullName;
+        DataDirectory = dataDirectory ?? TestDirectories.Create("fnsharp-test-");
     }
 
-    /// <summary>The directory holding the server's SQLite file.</summary>
+    /// <summary>
+    /// The directory holding the server's SQLite file; it outlives the factory until the test process exits, so that a
+    /// second factory given it plays a restart of the server on the same store.
+    /// </summary>
     public string DataDirectory { get; }
 
     /// <summary>The SQLite file the server uses.</summary>
