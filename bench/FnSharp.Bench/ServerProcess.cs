@@ -131,8 +131,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Stops the server with SIGTERM (it removes its containers as it stops) and waits up to 40 s. Its data directory
-    /// (the SQLite store, tens of MB after a run, and the log) is deleted when it stopped so, and kept for its log when it
-    /// had exited before or had to be killed.
+    /// keeps its log (the runner's decisions at Information level: why a fn grew or was held), small; its SQLite store, tens
+    /// of MB after a run, is deleted when it stopped so, and kept with the log when it had exited before or had to be killed.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -155,8 +155,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         Http.Dispose();
         if (stopped)
         {
-            Directory.Delete(_dataDir, recursive: true);
-            Console.Error.WriteLine($"bench: server {Node} stopped (data and log deleted)");
+            foreach (var store in Directory.EnumerateFiles(_dataDir, "fnsharp.db*"))
+            {
+                File.Delete(store);
+            }
+
+            Console.Error.WriteLine($"bench: server {Node} stopped (its store deleted, its log kept in {_dataDir})");
         }
         else
         {
