@@ -48,6 +48,11 @@ internal sealed class ServerChildProcess : IAsyncDisposable
         // Killed with SIGKILL by the crash tests: a .NET process killed so leaves its debugger pipes and diagnostics
         // socket in /tmp (clr-debug-pipe-PID-*, dotnet-diagnostic-PID-*); nothing attaches to this server.
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+
+        // As FnSharpServerFactory: on a loaded or slow host one Engine API call of 12 cold starts at once took over the
+        // default 5 s bound, and the server answered those calls 503 'container engine unavailable'. No test of a child
+        // server asserts the bound; one that does sets its own.
+        info.Environment["FN_DOCKER_API_TIMEOUT_MSECS"] = "60000";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
