@@ -1,5 +1,6 @@
 using System.Text;
 using FnSharp.Agent.Calls;
+using FnSharp.Agent.Runner.Queue;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
 using Microsoft.AspNetCore.Http;
@@ -134,6 +135,25 @@ public sealed class RunnerAgentSchedulingTests : IAsyncLifetime
 
         Assert.Equal((16, 0, 0), (stats.Busy, stats.Starting, stats.Waiting));
         Assert.Equal(16, _h.Driver.CreatedCount);
+        Assert.All(outcomes, o => Assert.Equal(CallStatus.Success, o.Status));
+    }
+
+    [Fact]
+    public async Task SubmitAsync_SlowFnOnSaturatedCpus_ContainersGrowToDemandBeforeItsFirstCallEnds()
+    {
+        // Seen in a cluster test: detached calls of 10 s each waited behind the first one on a node whose CPUs read
+        // saturated, until FN_MAX_WAIT_MSECS refused them. A first call older than a measuring window shows the fn is slow.
+        _h.NodeCpuBusy = 1;
+        var fn = _h.NewFn();
+        var (calls, release) = await StartSlowBurstAsync(fn, 16);
+        _h.Clock.Advance(ThroughputFeedback.Window);
+
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 16);
+        var stats = _h.StatsOf(fn);
+        release.SetResult();
+        var outcomes = await Task.WhenAll(calls);
+
+        Assert.Equal((16, 0, 0), (stats.Busy, stats.Starting, stats.Waiting));
         Assert.All(outcomes, o => Assert.Equal(CallStatus.Success, o.Status));
     }
 

@@ -173,10 +173,13 @@ internal sealed class ThroughputFeedback
     /// short enough to measure its rate in a <see cref="Window"/>; then, on saturated CPUs, always; on CPUs that read
     /// otherwise (or unknown), once its call time was measured, unless it mostly waits or one of its calls has run
     /// longer than a window (its rate cannot be measured now; the launch policy's start-time and CPU rules decide).
+    /// A fn none of whose calls has ended yet and whose first call has run longer than a window is not short on any
+    /// CPUs: held, it stayed on one container until that call ended (detached calls of 10 s each, on a node whose
+    /// CPUs read saturated, waited out <c>FN_MAX_WAIT_MSECS</c> behind the first and were refused).
     /// </summary>
     private static bool Applies(int containers, double? nodeBusy, bool mostlyWaits, double? callMs, double oldestCallMs)
     {
-        if (containers == 0 || callMs > Window.TotalMilliseconds / CallsPerContainer)
+        if (containers == 0 || callMs > Window.TotalMilliseconds / CallsPerContainer || (callMs is null && oldestCallMs > Window.TotalMilliseconds))
         {
             return false;
         }

@@ -26,6 +26,14 @@ public sealed class ThroughputFeedbackTests
     }
 
     [Fact]
+    public void Allowed_SaturatedAndTheFirstCallRunsLongerThanAWindow_NoBound()
+    {
+        // A fn of 10 s calls whose first call has not ended: the start-time rule grows it, whatever the CPUs read.
+        Assert.Equal(0, _feedback.Allowed(1, 0, Saturated, mostlyWaits: false, callMs: null, oldestCallMs: 1000, out _));
+        Assert.Null(_feedback.Allowed(1, 0, Saturated, mostlyWaits: false, callMs: null, oldestCallMs: 1001, out _));
+    }
+
+    [Fact]
     public void Allowed_FnThatMostlyWaitsOnNodeNotSaturated_NoBound()
     {
         Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
