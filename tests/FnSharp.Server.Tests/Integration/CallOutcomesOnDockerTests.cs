@@ -32,7 +32,6 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     {
         _server.Settings["FN_IOFS_PATH"] = _iofs;
         _server.Settings["FN_MAX_RESPONSE_SIZE"] = "1000";
-        _server.Settings["FN_HOT_START_TIMEOUT_MSECS"] = "1500";
         _http = _server.CreateClient();
         _client = new FnSharpClient(_http);
         return Task.CompletedTask;
@@ -156,9 +155,15 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     [Fact]
     public async Task NeverOpensSocket_504InitTimeout()
     {
-        var fn = await CreateFnAsync("nosocket", config: new Dictionary<string, string> { ["TESTFN_NO_SOCKET"] = "1" });
+        // A server of its own with a short start timeout; the others keep the default of 5 s, which a container
+        // that exits at start needs on a loaded host, for the engine to report its exit.
+        await using var server = new FnSharpServerFactory();
+        server.Settings["FN_HOT_START_TIMEOUT_MSECS"] = "1500";
+        var client = server.CreateFnClient();
+        var app = await client.CreateAppAsync(new App { Name = "nosocket" });
+        var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = 30, Memory = 128, Config = new Dictionary<string, string> { ["TESTFN_NO_SOCKET"] = "1" } });
 
-        var result = await _client.InvokeAsync(fn.Id, "{}");
+        var result = await client.InvokeAsync(fn.Id, "{}");
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, result.StatusCode);
         Assert.Equal("""{"message":"Container initialization timed out, please ensure you are using the latest fdk and check the logs"}""", result.Body);
