@@ -3,10 +3,12 @@ namespace FnSharp.Agent.Resources;
 /// <summary>
 /// How busy the node's CPUs are: the share of the last sampling interval (at least <see cref="MinInterval"/>)
 /// that they spent busy, from <c>/proc/stat</c>, across every process of the host (other fns, the engine,
-/// the server, anything else). Read on demand and cached, so asking on every launch decision costs nothing.
-/// Thread-safe.
+/// the server, anything else). Sampled every <see cref="MinInterval"/> on the runner's clock, so that the reading
+/// covers the last second at most: read only on demand, the first reading after a quiet minute averaged the minute
+/// and showed saturated CPUs as 80% busy (which let a CPU-bound fn grow). Asking on every launch decision costs
+/// nothing. Thread-safe.
 /// </summary>
-internal sealed class NodeCpu
+internal sealed class NodeCpu : IDisposable
 {
     /// <summary>The shortest interval between two samples: shorter ones would measure noise.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
@@ -16,15 +18,17 @@ internal sealed class NodeCpu
     private readonly Lock _lock = new();
     private (long Busy, long Total)? _last;
     private long _lastAt;
+    private readonly ITimer _sampling;
     private double? _busy;
 
-    /// <summary>Creates the meter.</summary>
+    /// <summary>Creates the meter and starts sampling every <see cref="MinInterval"/>.</summary>
     /// <param name="readProcStat">Reads <c>/proc/stat</c> (<see langword="null"/> when it cannot).</param>
     /// <param name="time">The runner's clock.</param>
     public NodeCpu(Func<string?> readProcStat, TimeProvider time)
     {
         _readProcStat = readProcStat;
         _time = time;
+        _sampling = time.CreateTimer(_ => Busy(), null, MinInterval, MinInterval);
     }
 
     /// <summary>The meter of this host's <c>/proc/stat</c>.</summary>
@@ -56,6 +60,9 @@ internal sealed class NodeCpu
             return _busy;
         }
     }
+
+    /// <summary>Stops sampling.</summary>
+    public void Dispose() => _sampling.Dispose();
 
     private static string? ReadProcStat()
     {

@@ -43,6 +43,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
     private readonly CallDispatcher _dispatcher;
     private readonly SlotQueueParts _parts;
     private readonly PreCreatedContainers _preCreated;
+    private readonly NodeCpu? _nodeCpu;
     private readonly Lock _minHotLock = new();
     private readonly Dictionary<string, KeptHot> _minHot = new(StringComparer.Ordinal);
     private Task? _shutdown;
@@ -83,7 +84,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
             Lifetime = _lifetime,
             ForgetIfEmpty = slot => ForgetIfEmpty(slot),
             KeepAlive = new KeepAliveBook(options.KeepAlivePolicy, time, options.KeepAliveColdStartGiBSeconds),
-            NodeCpuBusy = nodeCpuBusy ?? NodeCpu.OfHost(time).Busy,
+            NodeCpuBusy = nodeCpuBusy ?? (_nodeCpu = NodeCpu.OfHost(time)).Busy,
             NodeCpus = resources.TotalCpuMilliCpus / 1000.0,
             Metrics = _metrics,
             Options = options,
@@ -300,6 +301,7 @@ public sealed class RunnerAgent : IAgent, IAsyncDisposable
         _metrics.Dispose();
         _containers.Dispose();
         _lifetime.Dispose();
+        _nodeCpu?.Dispose();
     }
 
     /// <summary>

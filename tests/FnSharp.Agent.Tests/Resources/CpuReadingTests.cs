@@ -50,7 +50,7 @@ public sealed class CpuReadingTests
     {
         var clock = new FakeTimeProvider();
         var stat = "cpu  100 0 0 100 0 0 0 0\n";
-        var cpu = new NodeCpu(() => stat, clock);
+        using var cpu = new NodeCpu(() => stat, clock);
 
         var first = cpu.Busy();
         stat = "cpu  190 0 0 110 0 0 0 0\n";
@@ -63,5 +63,34 @@ public sealed class CpuReadingTests
     }
 
     [Fact]
-    public void Busy_NoProcStat_Null() => Assert.Null(new NodeCpu(() => null, new FakeTimeProvider()).Busy());
+    public void Busy_SaturatedSecondAfterAQuietMinute_ReadsTheSecondNotTheMinute()
+    {
+        var clock = new FakeTimeProvider();
+        long busy = 0, idle = 0;
+        using var cpu = new NodeCpu(() => $"cpu  {busy} 0 0 {idle} 0 0 0 0\n", clock);
+        cpu.Busy();
+
+        // Nothing asks during the quiet minute: the meter samples on its own.
+        for (var i = 0; i < 120; i++)
+        {
+            idle += 50;
+            clock.Advance(NodeCpu.MinInterval);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            busy += 50;
+            clock.Advance(NodeCpu.MinInterval);
+        }
+
+        Assert.Equal(1.0, cpu.Busy()!.Value, 6);
+    }
+
+    [Fact]
+    public void Busy_NoProcStat_Null()
+    {
+        using var cpu = new NodeCpu(() => null, new FakeTimeProvider());
+
+        Assert.Null(cpu.Busy());
+    }
 }
