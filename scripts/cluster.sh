@@ -149,6 +149,9 @@ defaults
     timeout client 330s
     timeout server 330s
     timeout queue 15s
+    # A health check may take 3 s: the Docker engine answers its ping in up to 0.7 s during a burst of
+    # starts (24 at once on 2 cores), and without this the check timed out at inter (1 s).
+    timeout check 3s
     # A request that could not reach a node is sent to another node (redispatch on every retry).
     retries 2
     option redispatch 1
