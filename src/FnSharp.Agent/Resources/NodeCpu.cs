@@ -16,9 +16,9 @@ internal sealed class NodeCpu : IDisposable
     private readonly Func<string?> _readProcStat;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private readonly ITimer _sampling;
     private (long Busy, long Total)? _last;
     private long _lastAt;
-    private readonly ITimer _sampling;
     private double? _busy;
 
     /// <summary>Creates the meter and starts sampling every <see cref="MinInterval"/>.</summary>
