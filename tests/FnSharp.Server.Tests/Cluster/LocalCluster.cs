@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FnSharp.Testing;
+using FnSharp.Testing.Hosting;
 using FnSharp.Testing.Storage;
 
 namespace FnSharp.Server.Tests.Cluster;
@@ -161,9 +162,8 @@ public sealed class LocalCluster : IAsyncLifetime
         start.Environment["FNSHARP_CLUSTER_NAME"] = _prefix;
         start.Environment["FNSHARP_CLUSTER_DB_URL"] = _database?.Url ?? "";
         start.Environment["FNSHARP_SERVER_DLL"] = typeof(Program).Assembly.Location;
-        // As every test server (FnSharpServerFactory, ServerChildProcess): a slow host's engine may take over the default
-        // 5 s to answer one call of a cold start, which would answer the call 503 'container engine unavailable'.
-        start.Environment["FN_DOCKER_API_TIMEOUT_MSECS"] = "60000";
+        // The Engine API bound of every test server, for a loaded machine's engine.
+        start.Environment["FN_DOCKER_API_TIMEOUT_MSECS"] = FnSharpServerFactory.EngineApiTimeoutMs;
         start.Environment["FN_ASYNC_LEASE_MSECS"] = "3000";
         start.Environment["FN_NODE_HEARTBEAT_MSECS"] = "500";
         start.Environment["FN_LOG_LEVEL"] = "warn";

@@ -160,8 +160,7 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
         await using var server = new FnSharpServerFactory();
         server.Settings["FN_HOT_START_TIMEOUT_MSECS"] = "1500";
         var client = server.CreateFnClient();
-        var app = await client.CreateAppAsync(new App { Name = "nosocket" });
-        var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = 30, Memory = 128, Config = new Dictionary<string, string> { ["TESTFN_NO_SOCKET"] = "1" } });
+        var fn = await CreateFnAsync("nosocket", config: new Dictionary<string, string> { ["TESTFN_NO_SOCKET"] = "1" }, client: client);
 
         var result = await client.InvokeAsync(fn.Id, "{}");
 
@@ -269,9 +268,11 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
         return await _http.GetStringAsync(new Uri($"/v2/fns/{fnId}/calls/{callId}/log", UriKind.Relative));
     }
 
-    private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null)
+    /// <summary>Creates an app and a fn of the test function in it, through <paramref name="client"/> (the class's server unless given).</summary>
+    private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null, FnSharpClient? client = null)
     {
-        var app = await _client.CreateAppAsync(new App { Name = appName });
-        return await _client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() });
+        client ??= _client;
+        var app = await client.CreateAppAsync(new App { Name = appName });
+        return await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() });
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using FnSharp.Testing.Hosting;
 
 namespace FnSharp.Server.Tests.Integration;
 
@@ -49,10 +50,8 @@ internal sealed class ServerChildProcess : IAsyncDisposable
         // socket in /tmp (clr-debug-pipe-PID-*, dotnet-diagnostic-PID-*); nothing attaches to this server.
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
 
-        // As FnSharpServerFactory: on a loaded or slow host one Engine API call of 12 cold starts at once took over the
-        // default 5 s bound, and the server answered those calls 503 'container engine unavailable'. No test of a child
-        // server asserts the bound; one that does sets its own.
-        info.Environment["FN_DOCKER_API_TIMEOUT_MSECS"] = "60000";
+        // The Engine API bound of every test server, for a loaded machine's engine.
+        info.Environment["FN_DOCKER_API_TIMEOUT_MSECS"] = FnSharpServerFactory.EngineApiTimeoutMs;
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

@@ -38,6 +38,16 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     /// <summary>The SQLite file the server uses.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "fnsharp.db");
 
+    /// <summary>
+    /// The <c>FN_DOCKER_API_TIMEOUT_MSECS</c> of every test server, in ms (this factory's, child server processes', local
+    /// cluster nodes'): the shared engine of a loaded machine (2 cores, several test runs at once) was seen to take 5.0 s
+    /// for a <c>docker rm -f</c> and over 5 s for one Engine API call of 12 cold starts at once. At the default 5 s bound a
+    /// removal is given up and retried later (a test that counts the fn's containers sees one too many) and a start
+    /// answers its call 503 'container engine unavailable'. The tests do not assert the bound; those of a hung engine set
+    /// their own.
+    /// </summary>
+    public const string EngineApiTimeoutMs = "60000";
+
     /// <summary>This server's node name, unique per factory, so that servers of parallel tests leave each other's containers alone.</summary>
     public string NodeName { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -86,10 +96,7 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         // metric series to every test that counts them. The tests of that feature set FN_PRECREATE_MAX themselves.
         builder.UseSetting("FN_PRECREATE_MAX", "0");
 
-        // The shared engine of a loaded machine (2 cores, several test runs at once) was seen to take 5.0 s for a
-        // docker rm -f: at the default 5 s bound such a removal is given up and retried later, and a test that counts
-        // the fn's containers sees one too many. The tests do not assert the bound; those of a hung engine set their own.
-        builder.UseSetting("FN_DOCKER_API_TIMEOUT_MSECS", "60000");
+        builder.UseSetting("FN_DOCKER_API_TIMEOUT_MSECS", EngineApiTimeoutMs);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -116,14 +116,10 @@ public sealed class ThroughputFeedbackTests
     [Fact]
     public void Allowed_AddedContainerRaisedNoRate_HeldAtTheContainersBeforeAndTheSurplusLetGo()
     {
-        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Assert.Equal(1, Allowed(containers: 1));
-
         // CPU-bound on saturated CPUs: two containers complete what one did.
-        Serve(containers: 2, callsPerSecond: 105, TimeSpan.FromSeconds(1));
-        Assert.Equal(0, Allowed(containers: 2, out var held));
+        var held = GrowToTwoAndHold(onOne: 100, onTwo: 105);
 
-        Assert.Equal((2, 1), (held!.Containers, held.HeldAt));
+        Assert.Equal((2, 1), (held.Containers, held.HeldAt));
         Assert.InRange(held.Rate / held.BeforeRate, 1.0, 1.1);
         Assert.Equal(1, _feedback.HeldAt);
         Assert.True(_feedback.Surplus(2));
@@ -274,12 +270,9 @@ public sealed class ThroughputFeedbackTests
     public void Allowed_AddedContainerRaisedTheRateALittle_HeldAtTheContainersItHasNoneLetGo()
     {
         // A run's figures: a Node fn at 256 connections on saturated CPUs, 1,880 calls/s on 1 container and 2,260 on 2.
-        Serve(containers: 1, callsPerSecond: 1880, TimeSpan.FromSeconds(1));
-        Assert.Equal(1, Allowed(containers: 1));
-        Serve(containers: 2, callsPerSecond: 2260, TimeSpan.FromSeconds(1));
+        var held = GrowToTwoAndHold(onOne: 1880, onTwo: 2260);
 
-        Assert.Equal(0, Allowed(containers: 2, out var held));
-        Assert.Equal((2, 1, 2), (held!.Containers, held.Before, held.HeldAt));
+        Assert.Equal((2, 1, 2), (held.Containers, held.Before, held.HeldAt));
         Assert.Equal(2, _feedback.HeldAt);
         Assert.False(_feedback.Surplus(2));
         Assert.Equal(0, Allowed(containers: 2));
@@ -289,12 +282,9 @@ public sealed class ThroughputFeedbackTests
     public void Allowed_AddedContainerRaisedAFewCallsPerSecondByOneOrTwoCalls_HeldAtTheContainersBefore()
     {
         // 20% more, but 2 calls more of 12 counted: within the count's noise.
-        Serve(containers: 1, callsPerSecond: 10, TimeSpan.FromSeconds(1));
-        Assert.Equal(1, Allowed(containers: 1));
-        Serve(containers: 2, callsPerSecond: 12, TimeSpan.FromSeconds(1));
+        var held = GrowToTwoAndHold(onOne: 10, onTwo: 12);
 
-        Assert.Equal(0, Allowed(containers: 2, out var held));
-        Assert.Equal(1, held!.HeldAt);
+        Assert.Equal(1, held.HeldAt);
         Assert.True(_feedback.Surplus(2));
     }
 
@@ -312,11 +302,21 @@ public sealed class ThroughputFeedbackTests
     /// <summary>One container serves 100 calls/s and a second adds none: the fn is held at one; the clock then passes its hold, one container serving.</summary>
     private void HeldAtOneThroughItsHold()
     {
-        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 1);
-        Serve(containers: 2, callsPerSecond: 100, TimeSpan.FromSeconds(1));
-        Allowed(containers: 2, out var held);
-        Serve(containers: 1, callsPerSecond: 100, held!.For);
+        var held = GrowToTwoAndHold(onOne: 100, onTwo: 100);
+        Serve(containers: 1, callsPerSecond: 100, held.For);
+    }
+
+    /// <summary>
+    /// One container serves <paramref name="onOne"/> calls/s for a second and the fn may add one; two then serve
+    /// <paramref name="onTwo"/> and the fn is held: returns the hold.
+    /// </summary>
+    private ThroughputHold GrowToTwoAndHold(double onOne, double onTwo)
+    {
+        Serve(containers: 1, callsPerSecond: onOne, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 1));
+        Serve(containers: 2, callsPerSecond: onTwo, TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Allowed(containers: 2, out var held));
+        return held!;
     }
 
     /// <summary>Completes calls on <paramref name="containers"/> at <paramref name="callsPerSecond"/> for <paramref name="duration"/> of the fake clock.</summary>
