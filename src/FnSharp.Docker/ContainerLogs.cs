@@ -1,9 +1,8 @@
 namespace FnSharp.Docker;
 
 /// <summary>
-/// Follows a started container's stdout and stderr through the Engine API (<c>docker logs --follow</c>,
-/// which replays from the container's start, so nothing written before the follow began is lost), cuts
-/// them into lines, attributes each line to a call by the log frame markers, and keeps them in a
+/// Reads a container's stdout and stderr (the Engine API's attach, opened before the container starts, or the runc
+/// driver's pipes), cuts them into lines, attributes each line to a call by the log frame markers, and keeps them in a
 /// bounded <see cref="CallLogBuffer"/>. <see cref="Completion"/> ends when the container's output ends.
 /// </summary>
 internal sealed class ContainerLogs
@@ -21,11 +20,14 @@ internal sealed class ContainerLogs
     /// <summary>Completes when the output has ended (the container exited) or could not be read; never faults.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Starts following the output of the started container <paramref name="containerId"/>.</summary>
-    public static ContainerLogs Follow(DockerEngineClient engine, string containerId, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts reading <paramref name="attached"/>, the output of a container attached to before its start (so nothing it
+    /// writes is missed), until it ends; disposes the stream then.
+    /// </summary>
+    public static ContainerLogs Follow(MultiplexedStream attached, string frameName, DockerDriverOptions options, CancellationToken cancellationToken)
     {
         var logs = new ContainerLogs(new CallLogBuffer(options.LogLinesPerCall, options.LogLinesKept, options.StderrTailLines));
-        logs.Completion = Task.Run(() => logs.ReadAsync(engine, containerId, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
+        logs.Completion = Task.Run(() => logs.ReadAsync(attached, frameName, options.LogLineMaxLength, cancellationToken), CancellationToken.None);
         return logs;
     }
 
@@ -61,16 +63,13 @@ internal sealed class ContainerLogs
         Finish(state);
     }
 
-    private async Task ReadAsync(DockerEngineClient engine, string containerId, string frameName, int maxLineLength, CancellationToken cancellationToken)
+    private async Task ReadAsync(MultiplexedStream attached, string frameName, int maxLineLength, CancellationToken cancellationToken)
     {
         var stdout = new StreamState(ContainerOutput.Stdout, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
         var stderr = new StreamState(ContainerOutput.Stderr, new LogLineAssembler(maxLineLength), new LogFrameSplitter(frameName));
         try
         {
-            using var stream = await engine.GetContainerLogsAsync(
-                containerId,
-                new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true },
-                cancellationToken);
+            using var stream = attached;
             var chunk = new byte[ChunkSize];
             while (true)
             {

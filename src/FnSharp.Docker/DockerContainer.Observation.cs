@@ -15,10 +15,10 @@ internal sealed partial class DockerContainer : IDisposable
     /// <summary>Whether the container was started, so that its output and exit are followed.</summary>
     private bool IsObserved => Volatile.Read(ref _logs) is not null;
 
-    /// <summary>Starts following the output and watching for the exit of the just-started container; returns the exit.</summary>
-    private Task<ContainerExit> Observe()
+    /// <summary>Starts reading the output (<paramref name="attached"/>) and watching for the exit of the just-started container; returns the exit.</summary>
+    private Task<ContainerExit> Observe(MultiplexedStream attached)
     {
-        var logs = ContainerLogs.Follow(_engine, Id, _logFrameName, _options, _lifetime.Token);
+        var logs = ContainerLogs.Follow(attached, _logFrameName, _options, _lifetime.Token);
         Volatile.Write(ref _logs, logs);
         _ = WatchAsync(logs);
         return _exit.Task;

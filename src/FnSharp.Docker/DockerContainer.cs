@@ -36,9 +36,21 @@ internal sealed partial class DockerContainer : IFnContainer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await AnsweredAsync(_engine.StartContainerAsync(Id, cancellationToken));
+        // Attached before the start, as Fn's driver does: the engine keeps no log of the output (log driver "none"),
+        // so what the container writes reaches only a stream open when it writes.
+        var output = await AnsweredAsync(_engine.AttachContainerAsync(Id, cancellationToken));
+        try
+        {
+            await AnsweredAsync(_engine.StartContainerAsync(Id, cancellationToken));
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+
         var started = _time.GetTimestamp();
-        var exited = Observe();
+        var exited = Observe(output);
         var timeout = TimeSpan.FromMilliseconds(_options.HotStartTimeoutMs);
         await SocketReadiness.WaitAsync(Id, _iofsDir, exited, timeout, _time, cancellationToken);
         ReadyWait = _time.GetElapsedTime(started);
@@ -64,6 +76,13 @@ internal sealed partial class DockerContainer : IFnContainer
         {
             throw DockerEngineClient.Unreachable(_options.Endpoint, e);
         }
+    }
+
+    /// <inheritdoc cref="AnsweredAsync(Task)"/>
+    private async Task<T> AnsweredAsync<T>(Task<T> engineCall)
+    {
+        await AnsweredAsync((Task)engineCall);
+        return await engineCall;
     }
 
     /// <summary>

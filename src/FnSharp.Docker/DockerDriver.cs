@@ -182,7 +182,7 @@ public sealed class DockerDriver : NodeContainerDriver
             {
                 Binds = [$"{iofsDir}:/tmp/iofs"],
                 CgroupParent = cgroupParent ?? string.Empty,
-                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m" } },
+                LogConfig = new LogConfig { Type = "none" },
             },
         };
         DockerHardening.Apply(parameters, Options.Hardening, (long)spec.MemoryMiB * 1024 * 1024, Options.Network);

@@ -119,9 +119,17 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<ContainerInspectResponse> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
         CallAsync("container_inspect", _timeout, ApiTimeoutSetting, token => _client.Containers.InspectContainerAsync(id, token), cancellationToken);
 
-    /// <summary><c>GET /containers/{id}/logs</c>: opens the output stream (timed until it opens, not while it is read).</summary>
-    public Task<MultiplexedStream> GetContainerLogsAsync(string id, ContainerLogsParameters parameters, CancellationToken cancellationToken) =>
-        CallAsync("container_logs", _timeout, ApiTimeoutSetting, token => _client.Containers.GetContainerLogsAsync(id, parameters, token), cancellationToken);
+    /// <summary>
+    /// <c>POST /containers/{id}/attach?stream=1&amp;stdout=1&amp;stderr=1</c>: the container's output from now on, as it is
+    /// written (timed until the engine has hijacked the connection, not while it is read).
+    /// </summary>
+    public Task<MultiplexedStream> AttachContainerAsync(string id, CancellationToken cancellationToken) =>
+        CallAsync(
+            "container_attach",
+            _timeout,
+            ApiTimeoutSetting,
+            token => _client.Containers.AttachContainerAsync(id, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, token),
+            cancellationToken);
 
     /// <summary><c>POST /containers/{id}/kill</c> with <c>SIGKILL</c>; a container that is gone or no longer running is left as it is.</summary>
     public async Task KillContainerAsync(string id, CancellationToken cancellationToken)

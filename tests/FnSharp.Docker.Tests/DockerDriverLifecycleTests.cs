@@ -134,6 +134,25 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TakeCallLogs_EngineKeepsNoLog_FirstLineAndCallOutputStillRead()
+    {
+        // The engine writes no log file and gives no `docker logs` (log driver none, as Fn's): the output is read through
+        // an attach made before the start, so even the line the function writes as it starts is read.
+        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"stderr":["one err"]}"""))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-2", """{"exit":0}"""));
+        }
+
+        var exit = await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        Assert.Equal("none", (await TestFnContainers.InspectAsync(container.Id)).HostConfig?.LogConfig?.Type);
+        Assert.Contains("testfn: serving", exit.StderrTail);
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stderr, "one err")], container.TakeCallLogs("call-1"));
+    }
+
+    [Fact]
     public async Task CreateAsync_MissingImage_ImageNotFoundNamingTheImageAndRemembered()
     {
         var first = await Assert.ThrowsAsync<ContainerStartException>(() => _driver.CreateAsync(TestFnContainers.Spec("fnsharp/never-built:1"), CancellationToken.None).WaitAsync(Guard));

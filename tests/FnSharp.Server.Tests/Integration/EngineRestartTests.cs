@@ -136,9 +136,9 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         var config = new Dictionary<string, string> { ["TESTFN_START_DELAY_MS"] = "3000" };
         var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fnsharp/testfn:latest", Config = config });
 
-        // The container is started and its output followed (the logs request comes after the start); then the
-        // engine goes down while the FDK is still starting, before it made its socket.
-        _proxy.GoDownAfterNext("/logs");
+        // The engine starts the container (its output attached before), then goes down before its answer arrives, while
+        // the FDK is still starting, before it made its socket.
+        _proxy.GoDownAfterNext("/start");
         var refused = await client.InvokeAsync(fn.Id, """{"body":"x"}""");
         _proxy.Start();
         await WaitUntilGoneAsync(fn.Id);
