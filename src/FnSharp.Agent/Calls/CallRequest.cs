@@ -33,4 +33,13 @@ public sealed record CallRequest
     /// reserve only the agent's async share of memory, so synchronous calls always have room.
     /// </summary>
     public bool IsAsync { get; init; }
+
+    /// <summary>
+    /// Whether the call, once in its container, runs to its end when the caller's token ends it (a synchronous call
+    /// whose client went away: its answer is read and dropped and the container kept, all within the fn's timeout),
+    /// rather than being cut off with its container killed (the default: a detached call cut off by shutdown). Fn's
+    /// agent cuts every call off and kills its container (the http-stream connection's state is then unknown), so
+    /// that under overload each client that gave up cost a hot container and the next caller a cold start.
+    /// </summary>
+    public bool OutlivesCaller { get; init; }
 }

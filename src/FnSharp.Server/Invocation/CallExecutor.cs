@@ -49,27 +49,37 @@ internal sealed class CallExecutor(IAgent agent, IOptions<ServerOptions> options
         }
 
         var status = StatusCodes.Status200OK;
+        // An answer that outlives its caller is read to its end whether the caller stays or not (the fn's timeout bounds it),
+        // so that its container is kept: only the writes to the caller end with the caller's token.
+        var callerBody = request.OutlivesCaller ? new CallerBody(destination, cancellationToken) : null;
+        var readToken = callerBody is null ? cancellationToken : CancellationToken.None;
         try
         {
             // Not disposed here: the outcome disposes the answer with the result, after the caller has answered its client
             // (the container went back as soon as the body was read whole, when it was before anything was sent).
-            var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
+            var body = await answer.Content.ReadAsStreamAsync(readToken);
             var copied = await LimitedBodyCopier.CopyAsync(
                 body,
                 answer.Content.Headers.ContentLength,
                 options.Value.MaxResponseSize,
                 options.Value.ResponseHoldBackBytes,
-                destination,
+                (Stream?)callerBody ?? destination,
                 () =>
                 {
                     status = start?.Invoke(answer) ?? status;
                     return Task.CompletedTask;
                 },
                 result.AnswerReadAsync,
-                cancellationToken);
+                readToken);
             if (copied != BodyCopyResult.Completed)
             {
                 result.Abandon();
+            }
+
+            if (callerBody is { CallerLeft: true } && copied == BodyCopyResult.Completed)
+            {
+                // The client went away: the call is its cancellation, its container kept for the next call.
+                return CallOutcome.Broken(result, new OperationCanceledException(cancellationToken), cancelled: true);
             }
 
             return CallOutcome.Taken(result, copied, status);

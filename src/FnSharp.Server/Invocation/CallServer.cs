@@ -122,6 +122,7 @@ internal sealed partial class CallServer(CallExecutor executor, IdGenerator ids,
             Headers = ContainerHeaders(request, trigger, call.Id),
             Body = requestBody,
             ContentLength = requestBody.Length,
+            OutlivesCaller = true,
         };
 
         // Disposed last: the client is answered before the container is freed (or killed). Only a trigger's

@@ -3,6 +3,7 @@ using FnSharp.Agent.Drivers;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Logging;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -369,6 +370,42 @@ public sealed class RunnerAgentOutcomeTests : IAsyncLifetime
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "working")], cancelled.Execution.TakeLogs());
         Assert.Equal(0, _h.Driver.LiveCount);
         Assert.Equal(0, _h.Agent.ReservedMemoryMiB);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ClientGoesAwayMidCallThatOutlivesIt_RunsToItsAnswerAndTheContainerServesTheNextCall()
+    {
+        var entered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fn = _h.NewFn();
+        _h.Driver.SetHandler(fn.Id, async context =>
+        {
+            if (!entered.Task.IsCompleted)
+            {
+                entered.SetResult(FakeContainer.Of(context).Id);
+                await finish.Task;
+            }
+
+            await context.Response.WriteAsync("done");
+        });
+        using var client = new CancellationTokenSource();
+
+        var call = _h.Agent.SubmitAsync(_h.Request(fn) with { OutlivesCaller = true }, client.Token);
+        var containerId = await entered.Task;
+        await client.CancelAsync();
+        finish.SetResult();
+        string answer;
+        await using (var result = await call)
+        {
+            answer = await result.Response!.Content.ReadAsStringAsync();
+        }
+
+        await using var next = await _h.Agent.SubmitAsync(_h.Request(fn), CancellationToken.None);
+
+        Assert.Equal("done", answer);
+        Assert.Equal(CallStatus.Success, next.Status);
+        Assert.Equal((containerId, StartKind.Warm), (next.Execution!.ContainerId, next.Execution.StartKind));
+        Assert.Equal(1, _h.Driver.LiveCount);
     }
 
     [Fact]

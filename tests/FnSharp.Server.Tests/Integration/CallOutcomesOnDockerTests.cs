@@ -109,6 +109,35 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientGivesUpMidCall_TheCallRunsToItsEndRecordedCancelledAndItsContainerServesTheNext()
+    {
+        // A server of its own on a real socket, so that the client's going away reaches the server as it would in use.
+        await using var server = new FnSharpServerFactory();
+        using var http = new HttpClient { BaseAddress = server.StartOnLoopback() };
+        var client = new FnSharpClient(http);
+        // One call at a time: the next call waits for the one its client left rather than starting a container of its own.
+        var oneAtATime = new Dictionary<string, JsonElement> { [FnSharpAnnotations.MaxConcurrency] = JsonDocument.Parse("1").RootElement };
+        var fn = await CreateFnAsync("client-leaves", client: client, annotations: oneAtATime);
+        await client.InvokeAsync(fn.Id, """{"body":"warm"}""");
+        var warm = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
+
+        using (var impatient = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMilliseconds(300) })
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient.PostAsync(new Uri("invoke/" + fn.Id, UriKind.Relative), new StringContent("""{"sleepMs":1500}""")));
+        }
+
+        var next = await client.InvokeAsync(fn.Id, """{"body":"next"}""");
+        await server.Services.GetRequiredService<CallRecorder>().FlushAsync();
+        var calls = await client.ListCallsAsync(fn.Id);
+
+        Assert.Equal((HttpStatusCode.OK, "next"), (next.StatusCode, next.Body));
+        Assert.Equal([warm], await _engine.ContainersOfFnAsync(fn.Id));
+        var left = Assert.Single(calls.Items, c => c.Status == "cancelled");
+        Assert.Equal(warm, left.ContainerId);
+        Assert.True(left.CompletedAt - left.StartedAt >= TimeSpan.FromMilliseconds(1500), $"the call ended {left.CompletedAt - left.StartedAt} after its start");
+    }
+
+    [Fact]
     public async Task FunctionThrows_502FunctionFailedAndContainerKept()
     {
         var fn = await CreateFnAsync("throws");
@@ -269,10 +298,11 @@ public sealed class CallOutcomesOnDockerTests : IAsyncLifetime
     }
 
     /// <summary>Creates an app and a fn of the test function in it, through <paramref name="client"/> (the class's server unless given).</summary>
-    private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null, FnSharpClient? client = null)
+    private async Task<Fn> CreateFnAsync(string appName, int timeoutSeconds = 30, int memoryMiB = 128, Dictionary<string, string>? config = null, FnSharpClient? client = null, Dictionary<string, JsonElement>? annotations = null)
     {
         client ??= _client;
         var app = await client.CreateAppAsync(new App { Name = appName });
-        return await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() });
+        var fn = new Fn { Name = "f", AppId = app.Id, Image = TestFn, Timeout = timeoutSeconds, Memory = memoryMiB, Config = config ?? new Dictionary<string, string>() };
+        return await client.CreateFnAsync(annotations is null ? fn : fn with { Annotations = annotations });
     }
 }

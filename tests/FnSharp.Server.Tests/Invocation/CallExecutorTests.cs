@@ -107,6 +107,33 @@ public sealed class CallExecutorTests
         Assert.Equal((1, false), (agent.Releases, agent.Abandoned));
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task RunAsync_CallerLeavesMidAnswer_CancelledAndTheContainerKeptOnlyWhenTheCallOutlivesItsCaller(bool outlivesCaller, bool killed)
+    {
+        // The function sent its first bytes; the caller leaves; then the rest comes.
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync("first "u8.ToArray());
+        var agent = new OneAnswerAgent(new StreamContent(pipe.Reader.AsStream()));
+        var caller = new CallerStream(agent);
+        using var client = new CancellationTokenSource();
+
+        var run = Executor(agent, maxResponseSize: 0).RunAsync(Request() with { OutlivesCaller = outlivesCaller }, caller, _ => 200, client.Token);
+        await caller.Written.Task;
+        await client.CancelAsync();
+        await pipe.Writer.WriteAsync("second"u8.ToArray());
+        await pipe.Writer.CompleteAsync();
+        await using (var outcome = await run)
+        {
+            Assert.Equal((CallStatus.ReceiveFailed, true), (outcome.Status, outcome.Cancelled));
+            Assert.IsAssignableFrom<OperationCanceledException>(outcome.Failure!.SourceException);
+        }
+
+        Assert.Equal("first "u8.ToArray(), caller.ToArray());
+        Assert.Equal((1, killed), (agent.Releases, agent.Abandoned));
+    }
+
     private static int Start(OneAnswerAgent agent, out bool? releasedAtStart)
     {
         releasedAtStart = agent.Releases > 0;

@@ -8,7 +8,7 @@ namespace FnSharp.Agent.Runner.Dispatch;
 /// the outcome table of <c>fn-compat.md</c> section 3 each: it thaws the container if it was paused, sends
 /// the call under the fn's timeout (counted from here, the assignment), and gives the container back to its
 /// owner kept (200, 502) or killed (504, any other status, a broken connection, the timeout, an answer the
-/// caller abandoned, a caller gone mid-call). A broken connection is told apart from an OOM kill by the
+/// caller abandoned, a caller gone mid-call unless the call outlives it: <see cref="CallRequest.OutlivesCaller"/>). A broken connection is told apart from an OOM kill by the
 /// removed container's exit (<see cref="IFnContainer.WaitForExitAsync"/>), and a container that exited of its own
 /// accord is named with its exit code: it is given a short grace to exit before the kill, since a process that ends
 /// through its runtime's exit closes the connection first. It holds no state of its own.
@@ -41,7 +41,7 @@ internal sealed class CallDispatcher
     /// <see cref="StartKind.Thawed"/>). On success the result holds the open answer and gives the container
     /// back when disposed; every other outcome has given it back already.
     /// </summary>
-    /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the call in its container (the container is killed).</exception>
+    /// <exception cref="CallCancelledException"><paramref name="cancellationToken"/> ended the call in its container (the container is killed), unless the call <see cref="CallRequest.OutlivesCaller"/>.</exception>
     public async Task<CallResult> RunAsync(HotContainer container, StartKind kind, CallRequest call, IContainerOwner owner, CancellationToken cancellationToken)
     {
         var (thawFailure, thawed) = await ThawAsync(container);
@@ -60,7 +60,8 @@ internal sealed class CallDispatcher
         var execution = new CallExecution(container.Container, call.CallId, assigned) { StartKind = kind, StartPhases = phases };
         var deadline = assigned + timeout;
         var timeoutSource = new CancellationTokenSource(timeout, _time);
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        // A call that outlives its caller is bounded by the fn's timeout alone once it reached its container.
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(call.OutlivesCaller ? CancellationToken.None : cancellationToken, timeoutSource.Token);
         HttpResponseMessage response;
         var dispatchSpan = AgentTracing.Start("fnsharp.dispatch", call.Fn.Id, call.CallId);
         dispatchSpan?.SetTag("container_id", container.Container.Id);
