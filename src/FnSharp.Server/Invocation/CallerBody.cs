@@ -27,23 +27,8 @@ internal sealed class CallerBody(Stream caller, CancellationToken callerGone) : 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc/>
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (CallerLeft || callerGone.IsCancellationRequested)
-        {
-            CallerLeft = true;
-            return;
-        }
-
-        try
-        {
-            await caller.WriteAsync(buffer, callerGone);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && callerGone.IsCancellationRequested)
-        {
-            CallerLeft = true;
-        }
-    }
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ToCallerAsync(token => caller.WriteAsync(buffer, token));
 
     /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -53,23 +38,7 @@ internal sealed class CallerBody(Stream caller, CancellationToken callerGone) : 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc/>
-    public override async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (CallerLeft || callerGone.IsCancellationRequested)
-        {
-            CallerLeft = true;
-            return;
-        }
-
-        try
-        {
-            await caller.FlushAsync(callerGone);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && callerGone.IsCancellationRequested)
-        {
-            CallerLeft = true;
-        }
-    }
+    public override Task FlushAsync(CancellationToken cancellationToken) => ToCallerAsync(token => new ValueTask(caller.FlushAsync(token))).AsTask();
 
     /// <inheritdoc/>
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -82,4 +51,23 @@ internal sealed class CallerBody(Stream caller, CancellationToken callerGone) : 
 
     /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Runs <paramref name="operation"/> on the caller's stream under the caller's token, unless the caller left; a failure because it left marks it so.</summary>
+    private async ValueTask ToCallerAsync(Func<CancellationToken, ValueTask> operation)
+    {
+        if (CallerLeft || callerGone.IsCancellationRequested)
+        {
+            CallerLeft = true;
+            return;
+        }
+
+        try
+        {
+            await operation(callerGone);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && callerGone.IsCancellationRequested)
+        {
+            CallerLeft = true;
+        }
+    }
 }
