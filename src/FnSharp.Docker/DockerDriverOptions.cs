@@ -25,11 +25,13 @@ public sealed record DockerDriverOptions
     public int HotStartTimeoutMs { get; init; } = 5000;
 
     /// <summary>
-    /// How long an Engine API call may go unanswered, in milliseconds (<c>FN_DOCKER_API_TIMEOUT_MSECS</c>, default 5000):
-    /// then it fails as if the engine were down, so that a start on a hung engine ends with 503 naming the engine
-    /// (and starts back off) within the call's wait (<c>FN_MAX_WAIT_MSECS</c>, 10 s by default), instead of the
-    /// call waiting out its wait. Pulls have their own time (<see cref="PullTimeoutMs"/>), which image listing and
-    /// removal share; the exit watch (<c>wait</c>, a long poll) has none.
+    /// How long an Engine API call may go unanswered while the engine does not answer <c>GET /_ping</c> either, in
+    /// milliseconds (<c>FN_DOCKER_API_TIMEOUT_MSECS</c>, default 5000): then it fails as if the engine were down, so that
+    /// a start on a hung engine ends with 503 naming the engine (and starts back off) within the call's wait
+    /// (<c>FN_MAX_WAIT_MSECS</c>, 10 s by default), instead of the call waiting out its wait. The engine is pinged after
+    /// each half of it without an answer; an engine that answers is busy, not hung, and its call is waited for, up to a
+    /// minute (or this time when longer), so that a start under load finishes. Pulls have their own time
+    /// (<see cref="PullTimeoutMs"/>), which image listing and removal share; the exit watch (<c>wait</c>, a long poll) has none.
     /// </summary>
     public int ApiTimeoutMs { get; init; } = 5000;
 

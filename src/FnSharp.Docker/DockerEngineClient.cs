@@ -8,22 +8,33 @@ namespace FnSharp.Docker;
 /// every call the driver makes passes here and is timed per operation on <see cref="DockerApiMetrics"/>
 /// (the operation names are the <c>operation</c> label of <c>docs/metrics.md</c>). Nothing else in the
 /// driver holds a <see cref="DockerClient"/>. The methods are the engine's, one each; only removal and
-/// kill, which the driver repeats freely, treat a container already gone as done. Each call has a time to
-/// answer (<see cref="DockerDriverOptions.ApiTimeoutMs"/>; image listing and removal the pull's,
-/// <see cref="DockerDriverOptions.PullTimeoutMs"/>; a pull its own; <c>wait</c>, a long poll, none), after which it
-/// fails with <see cref="DockerEngineTimeoutException"/>: an engine that accepts connections and never answers is
-/// an engine that does not answer, not a wait as long as the engine likes.
+/// kill, which the driver repeats freely, treat a container already gone as done. A call that goes unanswered for
+/// <see cref="DockerDriverOptions.ApiTimeoutMs"/> while the engine does not answer <c>GET /_ping</c> either fails with
+/// <see cref="DockerEngineTimeoutException"/>: an engine that accepts connections and never answers is an engine that
+/// does not answer, not a wait as long as the engine likes. An engine that answers its pings is busy, not hung (12
+/// container starts at once on a loaded 2-core host took over 5 s each): its calls are waited for, up to
+/// <see cref="BusyEngineLimit"/>, so that a start under load finishes and yields its container instead of being
+/// removed and tried again. Image listing, removal and export have the pull's time instead
+/// (<see cref="DockerDriverOptions.PullTimeoutMs"/>), a pull its own; <c>wait</c>, a long poll, none.
 /// </summary>
 internal sealed class DockerEngineClient : IDisposable
 {
     private const string ApiTimeoutSetting = "FN_DOCKER_API_TIMEOUT_MSECS";
     private const string ImageTimeoutSetting = "FN_IMAGE_PULL_TIMEOUT_SECS";
+    private const string BusySetting = "while the engine answered its pings";
 
     private readonly DockerClient _client;
     private readonly DockerApiMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _imageTimeout;
+
+    /// <summary>
+    /// The longest wait for one call of an engine that answers its pings: a minute, or
+    /// <see cref="DockerDriverOptions.ApiTimeoutMs"/> when that is longer. Past it a start stuck in the container runtime
+    /// is given up as if the engine did not answer.
+    /// </summary>
+    public TimeSpan BusyEngineLimit { get; }
 
     /// <summary>A client of the engine at <see cref="DockerDriverOptions.Endpoint"/> with the times of <paramref name="options"/>.</summary>
     public DockerEngineClient(DockerDriverOptions options, DockerApiMetrics metrics, TimeProvider time)
@@ -33,6 +44,7 @@ internal sealed class DockerEngineClient : IDisposable
         _time = time;
         _timeout = TimeSpan.FromMilliseconds(options.ApiTimeoutMs);
         _imageTimeout = TimeSpan.FromMilliseconds(Math.Max(options.ApiTimeoutMs, options.PullTimeoutMs));
+        BusyEngineLimit = TimeSpan.FromMilliseconds(Math.Max(options.ApiTimeoutMs, 60_000));
     }
 
     /// <summary>
@@ -56,12 +68,12 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>GET /info</c>: the engine's description of itself (its cgroup driver and version among it).</summary>
     public Task<SystemInfoResponse> GetSystemInfoAsync(CancellationToken cancellationToken) =>
-        CallAsync("info", _timeout, ApiTimeoutSetting, token => _client.System.GetSystemInfoAsync(token), cancellationToken);
+        CallAsync("info", token => _client.System.GetSystemInfoAsync(token), cancellationToken);
 
     /// <summary><c>GET /images/{name}/json</c>.</summary>
     /// <exception cref="DockerImageNotFoundException">The image is not on the host.</exception>
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken cancellationToken) =>
-        CallAsync("image_inspect", _timeout, ApiTimeoutSetting, token => _client.Images.InspectImageAsync(image, token), cancellationToken);
+        CallAsync("image_inspect", token => _client.Images.InspectImageAsync(image, token), cancellationToken);
 
     /// <summary>
     /// <c>POST /images/create</c>: pulls an image with <paramref name="auth"/> as <c>X-Registry-Auth</c>; the stream's
@@ -83,7 +95,7 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>POST /containers/create</c>.</summary>
     public Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
-        CallAsync("container_create", _timeout, ApiTimeoutSetting, token => _client.Containers.CreateContainerAsync(parameters, token), cancellationToken);
+        CallAsync("container_create", token => _client.Containers.CreateContainerAsync(parameters, token), cancellationToken);
 
     /// <summary>
     /// <c>GET /containers/{id}/export</c>: the container's file system as a tar stream (timed until it opens, not while
@@ -100,15 +112,15 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <summary><c>POST /containers/{id}/start</c>.</summary>
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync("container_start", _timeout, ApiTimeoutSetting, token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token), cancellationToken);
+        CallAsync("container_start", token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/pause</c>.</summary>
     public Task PauseContainerAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync("container_pause", _timeout, ApiTimeoutSetting, token => _client.Containers.PauseContainerAsync(id, token), cancellationToken);
+        CallAsync("container_pause", token => _client.Containers.PauseContainerAsync(id, token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/unpause</c>.</summary>
     public Task UnpauseContainerAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync("container_unpause", _timeout, ApiTimeoutSetting, token => _client.Containers.UnpauseContainerAsync(id, token), cancellationToken);
+        CallAsync("container_unpause", token => _client.Containers.UnpauseContainerAsync(id, token), cancellationToken);
 
     /// <summary><c>POST /containers/{id}/wait</c>: a long poll that answers when the container stops; its time is the container's remaining life.</summary>
     public Task<ContainerWaitResponse> WaitContainerAsync(string id, CancellationToken cancellationToken) =>
@@ -117,7 +129,7 @@ internal sealed class DockerEngineClient : IDisposable
     /// <summary><c>GET /containers/{id}/json</c>.</summary>
     /// <exception cref="DockerContainerNotFoundException">The engine no longer knows the container.</exception>
     public Task<ContainerInspectResponse> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync("container_inspect", _timeout, ApiTimeoutSetting, token => _client.Containers.InspectContainerAsync(id, token), cancellationToken);
+        CallAsync("container_inspect", token => _client.Containers.InspectContainerAsync(id, token), cancellationToken);
 
     /// <summary>
     /// <c>POST /containers/{id}/attach?stream=1&amp;stdout=1&amp;stderr=1</c>: the container's output from now on, as it is
@@ -126,8 +138,6 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<MultiplexedStream> AttachContainerAsync(string id, CancellationToken cancellationToken) =>
         CallAsync(
             "container_attach",
-            _timeout,
-            ApiTimeoutSetting,
             token => _client.Containers.AttachContainerAsync(id, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, token),
             cancellationToken);
 
@@ -136,7 +146,7 @@ internal sealed class DockerEngineClient : IDisposable
     {
         try
         {
-            await CallAsync("container_kill", _timeout, ApiTimeoutSetting, token => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, token), cancellationToken);
+            await CallAsync("container_kill", token => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -153,7 +163,7 @@ internal sealed class DockerEngineClient : IDisposable
     {
         try
         {
-            await CallAsync("container_remove", _timeout, ApiTimeoutSetting, token => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellationToken);
+            await CallAsync("container_remove", token => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -169,8 +179,6 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<IList<ContainerListResponse>> ListContainersAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
         CallAsync(
             "container_list",
-            _timeout,
-            ApiTimeoutSetting,
             token => _client.Containers.ListContainersAsync(
                 new ContainersListParameters
                 {
@@ -185,6 +193,82 @@ internal sealed class DockerEngineClient : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Times <paramref name="call"/>, the operation <paramref name="operation"/>, and waits for its answer while the engine
+    /// is alive: after each half of <see cref="DockerDriverOptions.ApiTimeoutMs"/> without an answer it asks the engine for
+    /// <c>GET /_ping</c>, which must answer within the next half. When one does not, or the call has waited
+    /// <see cref="BusyEngineLimit"/>, the call is given up with a <see cref="DockerEngineTimeoutException"/> (counted as an
+    /// engine fault): a hung engine still fails a call after <see cref="DockerDriverOptions.ApiTimeoutMs"/>, as before the
+    /// pings. The caller's own cancellation stays one.
+    /// </summary>
+    private Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _metrics.TimeAsync(operation, async () =>
+        {
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var rounds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var half = _timeout / 2;
+            var began = _time.GetTimestamp();
+
+            // Each round's timer is set before what it bounds is sent, so that a fake clock's test sees it set.
+            var round = Task.Delay(half, _time, rounds.Token);
+            var answer = call(giveUp.Token);
+            Task<bool>? ping = null;
+            try
+            {
+                while (true)
+                {
+                    if (await Task.WhenAny(answer, round) == answer || cancellationToken.IsCancellationRequested)
+                    {
+                        return await answer;
+                    }
+
+                    var waited = _time.GetElapsedTime(began);
+                    var alive = ping is null || ping is { IsCompletedSuccessfully: true, Result: true };
+                    if (!alive || waited >= BusyEngineLimit)
+                    {
+                        await giveUp.CancelAsync();
+                        _ = answer.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        throw alive
+                            ? new DockerEngineTimeoutException(operation, waited, BusySetting, null)
+                            : new DockerEngineTimeoutException(operation, _timeout, ApiTimeoutSetting, null);
+                    }
+
+                    round = Task.Delay(half, _time, rounds.Token);
+                    ping = AnswersPingAsync(half, rounds.Token);
+                }
+            }
+            finally
+            {
+                await rounds.CancelAsync();
+            }
+        });
+
+    /// <summary>Whether the engine answers <c>GET /_ping</c> within <paramref name="within"/> (timed as the operation <c>ping</c>).</summary>
+    private async Task<bool> AnswersPingAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(within, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _metrics.TimeAsync("ping", () => _client.System.PingAsync(linked.Token));
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    private async Task CallAsync(string operation, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await CallAsync(
+            operation,
+            async token =>
+            {
+                await call(token);
+                return true;
+            },
+            cancellationToken);
 
     /// <summary>
     /// Times <paramref name="call"/>, the operation <paramref name="operation"/>, and ends it after <paramref name="timeout"/>

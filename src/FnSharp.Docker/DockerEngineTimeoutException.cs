@@ -3,8 +3,9 @@ using System.Globalization;
 namespace FnSharp.Docker;
 
 /// <summary>
-/// An Engine API call that got no answer within its time (<see cref="DockerDriverOptions.ApiTimeoutMs"/>): the engine
-/// accepts connections but does not answer (hung, or too slow to use). An <see cref="HttpRequestException"/>, so that
+/// An Engine API call that got no answer within its time (<see cref="DockerDriverOptions.ApiTimeoutMs"/> with no answer
+/// to a ping either, or <see cref="DockerEngineClient.BusyEngineLimit"/> while the engine answered its pings): the engine
+/// accepts connections but does not answer (hung, or a call stuck in it). An <see cref="HttpRequestException"/>, so that
 /// it is taken as the engine not answering wherever a refused connection is (<see cref="DockerEngineClient.IsUnreachable"/>):
 /// a start that meets it is <c>EngineUnavailable</c> and container starts back off.
 /// </summary>

@@ -69,8 +69,10 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
         using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = silent.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
 
         var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
-        await silent.RequestRead;
-        time.Advance(TimeSpan.FromMilliseconds(2999));
+        await silent.RequestsRead("/containers/create");
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        await silent.RequestsRead("/_ping");
+        time.Advance(TimeSpan.FromMilliseconds(1499));
         var early = create.IsCompleted;
         time.Advance(TimeSpan.FromMilliseconds(1));
         var failure = await Assert.ThrowsAsync<DockerEngineTimeoutException>(() => create);
@@ -78,6 +80,61 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
         Assert.False(early);
         Assert.True(DockerEngineClient.IsUnreachable(failure));
         Assert.Equal("container_create got no answer within 3000 ms (FN_DOCKER_API_TIMEOUT_MSECS)", failure.Message);
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_create"));
+    }
+
+    [Fact]
+    public async Task CreateContainerAsync_BusyEngineAnswersPingsThenTheCall_WaitedForPastTheTimeoutAndNoError()
+    {
+        using var busy = new SilentDockerEngine(answersPing: true);
+        var time = new FakeTimeProvider();
+        using var metrics = new DockerApiMetrics(time, _meters);
+        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+
+        var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
+        await busy.RequestsRead("/containers/create");
+        for (var ping = 1; ping <= 4; ping++)
+        {
+            // Each half of the timeout without an answer, a ping; each answered, so the call is waited for (6 s in all).
+            time.Advance(TimeSpan.FromMilliseconds(1500));
+            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        var waiting = !create.IsCompleted;
+        await busy.AnswerAsync("/containers/create", "201 Created", """{"Id":"c1","Warnings":[]}""");
+        var created = await create;
+
+        Assert.True(waiting);
+        Assert.Equal("c1", created.ID);
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_create"));
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "ping"));
+    }
+
+    [Fact]
+    public async Task CreateContainerAsync_EngineAnswersPingsButNeverTheCall_GivenUpAfterAMinuteNamingThePings()
+    {
+        using var busy = new SilentDockerEngine(answersPing: true);
+        var time = new FakeTimeProvider();
+        using var metrics = new DockerApiMetrics(time, _meters);
+        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+
+        var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
+        await busy.RequestsRead("/containers/create");
+        for (var ping = 1; ping < 40; ping++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1500));
+            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping);
+        }
+
+        var early = create.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        var failure = await Assert.ThrowsAsync<DockerEngineTimeoutException>(() => create);
+
+        Assert.False(early);
+        Assert.Equal(TimeSpan.FromMinutes(1), client.BusyEngineLimit);
+        Assert.True(DockerEngineClient.IsUnreachable(failure));
+        Assert.Equal("container_create got no answer within 60000 ms (while the engine answered its pings)", failure.Message);
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_create"));
     }
 

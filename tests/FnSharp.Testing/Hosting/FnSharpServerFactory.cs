@@ -44,7 +44,8 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
     /// for a <c>docker rm -f</c> and over 5 s for one Engine API call of 12 cold starts at once. At the default 5 s bound a
     /// removal is given up and retried later (a test that counts the fn's containers sees one too many) and a start
     /// answers its call 503 'container engine unavailable'. The tests do not assert the bound; those of a hung engine set
-    /// their own.
+    /// their own. (Written before a call's engine was pinged and a busy one waited for; kept, since on a host loaded by
+    /// several test runs the ping may be slow too.)
     /// </summary>
     public const string EngineApiTimeoutMs = "60000";
 

@@ -11,6 +11,7 @@ public sealed class MeasuringMeterFactory : IMeterFactory
 {
     private readonly ConcurrentDictionary<Meter, byte> _meters = new();
     private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Instrument, string Tag, string Value, int Count), TaskCompletionSource> _watches = new();
 
     /// <summary>Creates the factory and starts listening.</summary>
     public MeasuringMeterFactory()
@@ -33,6 +34,18 @@ public sealed class MeasuringMeterFactory : IMeterFactory
     /// <summary>How many measurements <paramref name="instrument"/> made with the tag <paramref name="tag"/>=<paramref name="value"/>.</summary>
     public int CountOf(string instrument, string tag, string value) =>
         Measurements.Count(m => m.Instrument == instrument && m.Tags.TryGetValue(tag, out var v) && Equals(v, value));
+
+    /// <summary>Completes once <paramref name="instrument"/> made <paramref name="count"/> measurements with the tag <paramref name="tag"/>=<paramref name="value"/>.</summary>
+    public Task Counted(string instrument, string tag, string value, int count)
+    {
+        var seen = _watches.GetOrAdd((instrument, tag, value, count), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (CountOf(instrument, tag, value) >= count)
+        {
+            seen.TrySetResult();
+        }
+
+        return seen.Task;
+    }
 
     /// <inheritdoc/>
     public Meter Create(MeterOptions options)
@@ -62,6 +75,13 @@ public sealed class MeasuringMeterFactory : IMeterFactory
         }
 
         Measurements.Enqueue(new Measured(instrument.Name, value, copy));
+        foreach (var ((name, tag, tagValue, count), seen) in _watches)
+        {
+            if (name == instrument.Name && CountOf(name, tag, tagValue) >= count)
+            {
+                seen.TrySetResult();
+            }
+        }
     }
 
     /// <summary>One measurement.</summary>
