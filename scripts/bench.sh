@@ -12,6 +12,8 @@
 # it builds and runs the harness only.
 # The cluster scenario runs scripts/cluster.sh (PostgreSQL and HAProxy from Debian, installed when missing).
 # Slow numbers never fail it: the exit code is 0 unless the harness itself broke.
+# Each server's log (its path printed at its start) has the runner's decisions at Information; with
+# FNSHARP_BENCH_RUNNER_LOG=Debug also every launch decision's counts and CPU readings.
 set -euo pipefail
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then

@@ -89,7 +89,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         // The runner's decisions (containers started, fns held by the throughput feedback) at Information, into the log
         // file, so that a run shows why it scaled as it did; a category rule wins over FN_LOG_LEVEL's default for all.
-        info.Environment["Logging__LogLevel__FnSharp.Agent.Runner"] = "Information";
+        // FNSHARP_BENCH_RUNNER_LOG=Debug adds each launch decision's counts and CPU readings (a shell drops a variable
+        // whose name has dots, such as the rule's own, on its way to a child).
+        info.Environment["Logging__LogLevel__FnSharp.Agent.Runner"] = Environment.GetEnvironmentVariable("FNSHARP_BENCH_RUNNER_LOG") is { Length: > 0 } level ? level : "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
