@@ -30,7 +30,8 @@ public sealed record DockerDriverOptions
     /// a start on a hung engine ends with 503 naming the engine (and starts back off) within the call's wait
     /// (<c>FN_MAX_WAIT_MSECS</c>, 10 s by default), instead of the call waiting out its wait. The engine is pinged after
     /// each half of it without an answer; an engine that answers is busy, not hung, and its call is waited for, up to a
-    /// minute (or this time when longer), so that a start under load finishes. Pulls have their own time
+    /// minute (or this time when longer), so that a start under load finishes; kill, removal and listing keep this
+    /// time alone (a failed removal is tried again later, and a stop must end). Pulls have their own time
     /// (<see cref="PullTimeoutMs"/>), which image listing and removal share; the exit watch (<c>wait</c>, a long poll) has none.
     /// </summary>
     public int ApiTimeoutMs { get; init; } = 5000;

@@ -14,7 +14,9 @@ namespace FnSharp.Docker;
 /// does not answer, not a wait as long as the engine likes. An engine that answers its pings is busy, not hung (12
 /// container starts at once on a loaded 2-core host took over 5 s each): its calls are waited for, up to
 /// <see cref="BusyEngineLimit"/>, so that a start under load finishes and yields its container instead of being
-/// removed and tried again. Image listing, removal and export have the pull's time instead
+/// removed and tried again. Kill, removal and listing keep the plain time: the runner tries a failed removal again
+/// later, and a stop, which removes and lists, must end within its grace (a removal held a minute at a time by an
+/// engine that answered its pings made a SIGTERM take 3 minutes). Image listing, removal and export have the pull's time instead
 /// (<see cref="DockerDriverOptions.PullTimeoutMs"/>), a pull its own; <c>wait</c>, a long poll, none.
 /// </summary>
 internal sealed class DockerEngineClient : IDisposable
@@ -146,7 +148,7 @@ internal sealed class DockerEngineClient : IDisposable
     {
         try
         {
-            await CallAsync("container_kill", token => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, token), cancellationToken);
+            await CallAsync("container_kill", _timeout, ApiTimeoutSetting, token => _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -163,7 +165,7 @@ internal sealed class DockerEngineClient : IDisposable
     {
         try
         {
-            await CallAsync("container_remove", token => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellationToken);
+            await CallAsync("container_remove", _timeout, ApiTimeoutSetting, token => _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -179,6 +181,8 @@ internal sealed class DockerEngineClient : IDisposable
     public Task<IList<ContainerListResponse>> ListContainersAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
         CallAsync(
             "container_list",
+            _timeout,
+            ApiTimeoutSetting,
             token => _client.Containers.ListContainersAsync(
                 new ContainersListParameters
                 {

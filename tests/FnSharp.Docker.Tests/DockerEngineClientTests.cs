@@ -139,6 +139,26 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemoveContainerAsync_BusyEngineAnswersPings_GivenUpAtTheTimeoutAsBeforeSoThatAStopEnds()
+    {
+        using var busy = new SilentDockerEngine(answersPing: true);
+        var time = new FakeTimeProvider();
+        using var metrics = new DockerApiMetrics(time, _meters);
+        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+
+        var remove = client.RemoveContainerAsync("c1", CancellationToken.None);
+        await busy.RequestsRead("/containers/c1");
+        time.Advance(TimeSpan.FromMilliseconds(2999));
+        var early = remove.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var failure = await Assert.ThrowsAsync<DockerEngineTimeoutException>(() => remove);
+
+        Assert.False(early);
+        Assert.Equal("container_remove got no answer within 3000 ms (FN_DOCKER_API_TIMEOUT_MSECS)", failure.Message);
+        Assert.Equal(0, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "ping"));
+    }
+
+    [Fact]
     public async Task PingAsync_EngineNeverAnswersAndTheCallerCancels_CancelledNotATimeout()
     {
         using var silent = new SilentDockerEngine();
