@@ -138,6 +138,51 @@ public sealed class RunnerAgentOverloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitAsync_StartWaitsForMemoryPastItsEstimate_NextCallRefusedAtOnceFromItsPlaceInLine()
+    {
+        // One container's memory, held by a busy call; starts of 500 ms (the busy fn's, measured) through one place, a
+        // wait of 2 s. Four fns' calls wait for starts that wait in line for memory; the fifth's is refused at once
+        // (ready in 2.5 s) and its start waits fifth in line. 1 s later its start, still fifth, is still 2.5 s away, not the
+        // 1.5 s left of the estimate made when it was asked: its next call is refused at once too, not after its whole wait.
+        await Replace(new AgentHarness(memoryMiB: 128, configure: o => o with { MaxContainerOps = 1, MaxWaitMs = 2000 }));
+        var release = new TaskCompletionSource();
+        var busy = _h.NewFn();
+        _h.Driver.SetHandler(busy.Id, async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("ok");
+        });
+        _h.Driver.StartHook = (_, _) =>
+        {
+            _h.Clock.Advance(TimeSpan.FromMilliseconds(500));
+            return Task.CompletedTask;
+        };
+        var running = _h.CallAsync(busy);
+        await _h.Driver.WaitUntilAsync(d => d.CallCount == 1);
+        _h.Driver.StartHook = null;
+        var waiting = new List<Task<AgentHarness.Outcome>>();
+        foreach (var fn in Enumerable.Range(0, 4).Select(_ => _h.NewFn()))
+        {
+            waiting.Add(_h.CallAsync(fn));
+            await _h.SettleAsync(h => h.Agent.Stats().Count(s => s.StartsWaitingForMemory == 1) == waiting.Count);
+        }
+
+        var fifth = _h.NewFn();
+        await using var first = await _h.SubmitAsync(fifth);
+        await _h.SettleAsync(h => h.StatsOf(fifth).StartsWaitingForMemory == 1);
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1000));
+
+        // Waiting instead would never end here (the fake clock stands still): the guard turns that into a failure.
+        await using var again = await _h.SubmitAsync(fifth).WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+
+        Assert.Equal((CallStatus.TooBusy, TooBusyLimit.StartBacklog, TimeSpan.FromSeconds(3)), (first.Status, first.Limit, first.RetryAfter));
+        Assert.Equal((CallStatus.TooBusy, TooBusyLimit.StartBacklog, TimeSpan.FromSeconds(3)), (again.Status, again.Limit, again.RetryAfter));
+        Assert.Equal(CallStatus.Success, (await running).Status);
+        Assert.All(await Task.WhenAll(waiting), o => Assert.Equal(CallStatus.Success, o.Status));
+    }
+
+    [Fact]
     public async Task SubmitAsync_StartsWaitingForMemory_GetItInTheOrderAsked()
     {
         await Replace(new AgentHarness(memoryMiB: 256, configure: o => o with { MaxWaitMs = 60_000 }));

@@ -87,6 +87,15 @@ internal sealed class ContainerLauncher
     /// </summary>
     public TimeSpan ReadyIn() => ReadyIn(Backlog);
 
+    /// <summary>
+    /// When the start of the slot queue <paramref name="slotKey"/> that waits in line for memory would finish: the starts
+    /// that hold their memory and those ahead of it in line go first, at the measured start rate (memory is freed about
+    /// as fast as containers start, each one serving its call and then idle, so evictable); <see langword="null"/> when
+    /// none of its starts waits for memory.
+    /// </summary>
+    public TimeSpan? ReadyInBehindMemory(string slotKey) =>
+        _memory.PlaceOf(slotKey) is var (ahead, waiting) ? ReadyIn(Backlog - waiting + ahead) : null;
+
     /// <summary>When a start with <paramref name="ahead"/> starts before it would finish (see <see cref="ReadyIn()"/>).</summary>
     public TimeSpan ReadyIn(int ahead)
     {

@@ -107,6 +107,29 @@ internal sealed class MemoryLine
         ThreadPool.UnsafeQueueUserWorkItem(static line => _ = line.ServeAsync(), this, preferLocal: false);
     }
 
+    /// <summary>
+    /// How many starts wait in line ahead of the first start of the slot queue <paramref name="slotKey"/>, and how many
+    /// wait in all; <see langword="null"/> when none of its starts waits. A leaf lock: safe under a slot queue's.
+    /// </summary>
+    public (int Ahead, int Waiting)? PlaceOf(string slotKey)
+    {
+        lock (_lock)
+        {
+            var ahead = 0;
+            for (var node = _line.First; node is not null; node = node.Next)
+            {
+                if (string.Equals(node.Value.SlotKey, slotKey, StringComparison.Ordinal))
+                {
+                    return (ahead, _line.Count);
+                }
+
+                ahead++;
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>How many starts wait ahead of <paramref name="entry"/>.</summary>
     private int Ahead(MemoryLineEntry entry)
     {

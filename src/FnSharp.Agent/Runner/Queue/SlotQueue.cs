@@ -456,7 +456,9 @@ internal sealed class SlotQueue : IContainerOwner
         {
             if (waiter.Node?.List is not null)
             {
-                CompleteWaiterLocked(waiter, grant ?? Grant.Refuse(ExpiredLimitLocked()));
+                // A call refused for memory is told when its start would finish, as one refused for the start backlog is.
+                var limit = ExpiredLimitLocked();
+                CompleteWaiterLocked(waiter, grant ?? Grant.Refuse(limit, limit == TooBusyLimit.Memory ? ReadyInLocked() : null));
                 NoteUnneededMemoryWaitsLocked();
             }
         }
@@ -491,7 +493,11 @@ internal sealed class SlotQueue : IContainerOwner
         if (_starting > 0)
         {
             var left = _startDueAt - Time.GetTimestamp();
-            return left > 0 ? TimeSpan.FromSeconds((double)left / Time.TimestampFrequency) : TimeSpan.Zero;
+            var due = left > 0 ? TimeSpan.FromSeconds((double)left / Time.TimestampFrequency) : TimeSpan.Zero;
+
+            // The estimate made when the start was asked is stale once it waits for memory past it: 15,800 calls of a
+            // burst of 1000 fns waited out their whole wait for such starts and were then refused for memory.
+            return _waitingForMemory > 0 && _parts.Launcher.ReadyInBehindMemory(Key) is { } behind && behind > due ? behind : due;
         }
 
         return _parts.Launcher.ReadyIn();
