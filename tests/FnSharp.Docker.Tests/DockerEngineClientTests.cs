@@ -63,10 +63,8 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainerAsync_EngineNeverAnswers_FailsAsUnreachableAfterTheTimeoutAndCountedAsAnError()
     {
-        using var silent = new SilentDockerEngine();
-        var time = new FakeTimeProvider();
-        using var metrics = new DockerApiMetrics(time, _meters);
-        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = silent.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+        using var standIn = new StandIn(_meters, answersPing: false);
+        var (silent, time, client) = (standIn.Engine, standIn.Time, standIn.Client);
 
         var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
         await silent.RequestsRead("/containers/create");
@@ -86,10 +84,8 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainerAsync_BusyEngineAnswersPingsThenTheCall_WaitedForPastTheTimeoutAndNoError()
     {
-        using var busy = new SilentDockerEngine(answersPing: true);
-        var time = new FakeTimeProvider();
-        using var metrics = new DockerApiMetrics(time, _meters);
-        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+        using var standIn = new StandIn(_meters, answersPing: true);
+        var (busy, time, client) = (standIn.Engine, standIn.Time, standIn.Client);
 
         var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
         await busy.RequestsRead("/containers/create");
@@ -114,10 +110,8 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainerAsync_EngineAnswersPingsButNeverTheCall_GivenUpAfterAMinuteNamingThePings()
     {
-        using var busy = new SilentDockerEngine(answersPing: true);
-        var time = new FakeTimeProvider();
-        using var metrics = new DockerApiMetrics(time, _meters);
-        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+        using var standIn = new StandIn(_meters, answersPing: true);
+        var (busy, time, client) = (standIn.Engine, standIn.Time, standIn.Client);
 
         var create = client.CreateContainerAsync(new CreateContainerParameters { Image = "any" }, CancellationToken.None);
         await busy.RequestsRead("/containers/create");
@@ -141,10 +135,8 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
     [Fact]
     public async Task RemoveContainerAsync_BusyEngineAnswersPings_GivenUpAtTheTimeoutAsBeforeSoThatAStopEnds()
     {
-        using var busy = new SilentDockerEngine(answersPing: true);
-        var time = new FakeTimeProvider();
-        using var metrics = new DockerApiMetrics(time, _meters);
-        using var client = new DockerEngineClient(new DockerDriverOptions { Endpoint = busy.Endpoint, ApiTimeoutMs = 3000 }, metrics, time);
+        using var standIn = new StandIn(_meters, answersPing: true);
+        var (busy, time, client) = (standIn.Engine, standIn.Time, standIn.Client);
 
         var remove = client.RemoveContainerAsync("c1", CancellationToken.None);
         await busy.RequestsRead("/containers/c1");
@@ -184,5 +176,31 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
 
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_remove"));
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "container_kill"));
+    }
+
+    /// <summary>A client of a stand-in engine (<see cref="SilentDockerEngine"/>) with a 3 s API timeout on a fake clock.</summary>
+    private sealed class StandIn : IDisposable
+    {
+        private readonly DockerApiMetrics _metrics;
+
+        public StandIn(MeasuringMeterFactory meters, bool answersPing)
+        {
+            Engine = new SilentDockerEngine(answersPing);
+            _metrics = new DockerApiMetrics(Time, meters);
+            Client = new DockerEngineClient(new DockerDriverOptions { Endpoint = Engine.Endpoint, ApiTimeoutMs = 3000 }, _metrics, Time);
+        }
+
+        public SilentDockerEngine Engine { get; }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public DockerEngineClient Client { get; }
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            _metrics.Dispose();
+            Engine.Dispose();
+        }
     }
 }
