@@ -228,7 +228,9 @@ internal sealed class DockerEngineClient : IDisposable
                     }
 
                     var waited = _time.GetElapsedTime(began);
-                    var alive = ping is null || ping is { IsCompletedSuccessfully: true, Result: true };
+                    // The ping ends by its own timer at the latest, due with the round: awaited, not peeked at, so that an
+                    // answer that came in just as the round ended counts.
+                    var alive = ping is null || await ping;
                     if (!alive || waited >= BusyEngineLimit)
                     {
                         await giveUp.CancelAsync();

@@ -11,6 +11,9 @@ namespace FnSharp.Docker.Tests;
 [Trait(TestCategories.Name, TestCategories.Unit)]
 public sealed class DockerEngineClientTests : IAsyncLifetime
 {
+    // A wait for what the client must do at once, bounded so that a client that does not fails the test instead of hanging it.
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
     private readonly FakeDockerEngine _engine = new();
     private readonly MeasuringMeterFactory _meters = new();
     private DockerApiMetrics? _metrics;
@@ -93,7 +96,7 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
         {
             // Each half of the timeout without an answer, a ping; each answered, so the call is waited for (6 s in all).
             time.Advance(TimeSpan.FromMilliseconds(1500));
-            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping);
+            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping).WaitAsync(Guard);
         }
 
         time.Advance(TimeSpan.FromMilliseconds(1000));
@@ -118,7 +121,7 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
         for (var ping = 1; ping < 40; ping++)
         {
             time.Advance(TimeSpan.FromMilliseconds(1500));
-            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping);
+            await _meters.Counted("fnsharp_docker_api_duration_seconds", "operation", "ping", ping).WaitAsync(Guard);
         }
 
         var early = create.IsCompleted;
