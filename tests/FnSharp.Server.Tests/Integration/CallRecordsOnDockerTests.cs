@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FnSharp.Agent.Runner;
 using FnSharp.Client;
 using FnSharp.Core.Models;
 using FnSharp.Server.Calls;
@@ -129,8 +130,20 @@ public sealed class CallRecordsOnDockerTests : IAsyncLifetime
             Annotations = new Dictionary<string, JsonElement> { ["fnsharp.io/min-hot"] = JsonSerializer.SerializeToElement(2) },
         });
 
-        var calls = await Task.WhenAll(_client.InvokeAsync(fn.Id, """{"sleepMs":300,"body":"a"}"""), _client.InvokeAsync(fn.Id, """{"sleepMs":300,"body":"b"}"""));
-        var records = await RecordsAsync(fn.Id, calls);
+        // The second call is sent once the first runs, which holds its container 2 s: sent together, on a loaded host
+        // the first had ended before the second arrived, which then had the first's container back (warm).
+        var runner = _server.Services.GetRequiredService<RunnerAgent>();
+        var first = _client.InvokeAsync(fn.Id, """{"sleepMs":2000,"body":"a"}""");
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!runner.Stats().Any(s => s.FnId == fn.Id && s.Busy == 1))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, guard.Token);
+            }
+        }
+
+        var second = await _client.InvokeAsync(fn.Id, """{"body":"b"}""");
+        var records = await RecordsAsync(fn.Id, await first, second);
 
         Assert.Equal(["prewarmed", "prewarmed"], records.Select(r => r.GetProperty("start_kind").GetString()));
         Assert.All(records, r => Assert.Equal(["create", "start", "ready"], r.GetProperty("start_phases_ms").EnumerateObject().Select(p => p.Name)));
