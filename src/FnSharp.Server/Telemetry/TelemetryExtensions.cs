@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FnSharp.Agent.Runner;
 using FnSharp.Docker;
 using FnSharp.Server.Calls;
@@ -66,9 +67,13 @@ public static class TelemetryExtensions
                     resource.AddService("fnsharp-server");
                 }
             })
-            .WithMetrics(metrics => metrics
-                .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, DetachedCallMetrics.MeterName)
-                .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false));
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(RunnerAgent.MeterName, DockerApiMetrics.MeterName, CallRecordMetrics.MeterName, DetachedCallMetrics.MeterName)
+                    .AddPrometheusExporter(prometheus => prometheus.DisableTotalNameSuffixForCounters = false);
+                ((IDeferredMeterProviderBuilder)metrics).Configure((provider, meters) => meters.AddView(OwnMetersOnly(provider.GetService<IMeterFactory>())));
+            });
         if (telemetry.TracingExported)
         {
             otel.WithTracing(tracing => tracing
@@ -82,6 +87,16 @@ public static class TelemetryExtensions
             .AddCheck<DockerEngineHealthCheck>("docker", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));
         return builder;
     }
+
+    /// <summary>
+    /// A view that drops the instruments of meters another <see cref="IMeterFactory"/> made (another host in the same
+    /// process, as a test's servers): OpenTelemetry's provider listens to every meter of the names it adds, process-wide,
+    /// so that host's measurements would be merged into this host's series, and its stop would end them (the series of
+    /// an instrument disposed are removed, and this host's instrument of the same name fed the same series). Meters of no
+    /// factory (<c>new Meter(name)</c>) are kept.
+    /// </summary>
+    internal static Func<Instrument, MetricStreamConfiguration?> OwnMetersOnly(IMeterFactory? own) =>
+        instrument => instrument.Meter.Scope is IMeterFactory other && !ReferenceEquals(other, own) ? MetricStreamConfiguration.Drop : null;
 
     /// <summary>Maps <c>GET /metrics</c> (an admin key when keys are required), <c>/health/live</c> (200 while the process serves) and <c>/health/ready</c> (200 when the store and the Docker engine answer, else 503).</summary>
     public static WebApplication MapFnSharpTelemetry(this WebApplication app)

@@ -1,10 +1,13 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using FnSharp.Agent.Runner;
 using FnSharp.Client;
 using FnSharp.Core.Models;
 using FnSharp.Testing;
 using FnSharp.Testing.Fakes;
 using FnSharp.Testing.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FnSharp.Server.Tests.Telemetry;
@@ -29,6 +32,26 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         await _driver.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_AnotherServerInTheProcess_ItsMeasurementsNeverInThisOnesSeriesNorItsStopTheirEnd()
+    {
+        var http = _server.CreateClient();
+        await using var otherDriver = new FakeContainerDriver();
+        var other = new FnSharpServerFactory(otherDriver);
+        other.CreateClient().Dispose();
+        var own = ProbeCounter(_server);
+        var others = ProbeCounter(other);
+
+        own.Add(1, ProbeTag);
+        others.Add(5, ProbeTag);
+        await other.DisposeAsync();
+        own.Add(1, ProbeTag);
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // Merged, it read 7 (the other server's 5 among them), then nothing once that series was removed.
+        Assert.Equal(2, PrometheusText.Samples(text, "probe=\"same\"")["fnsharp_probe_total{}"]);
     }
 
     [Fact]
@@ -110,4 +133,11 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("# TYPE fnsharp_call_queue_wait_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE fnsharp_memory_total_bytes gauge", text, StringComparison.Ordinal);
     }
+
+    /// <summary>The tag of the probe counters' samples: the same series on every server.</summary>
+    private static readonly KeyValuePair<string, object?> ProbeTag = new("probe", "same");
+
+    /// <summary>A counter on the runner's meter as <paramref name="server"/>'s own meter factory makes it.</summary>
+    private static Counter<long> ProbeCounter(FnSharpServerFactory server) =>
+        server.Services.GetRequiredService<IMeterFactory>().Create(RunnerAgent.MeterName).CreateCounter<long>("fnsharp_probe_total");
 }

@@ -1,8 +1,6 @@
 using FnSharp.Agent.Drivers;
 using FnSharp.Client;
-using System.Diagnostics.Metrics;
 using FnSharp.Testing.Fakes;
-using FnSharp.Testing.Metrics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -109,7 +107,6 @@ public sealed class FnSharpServerFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureServices(services =>
         {
-            services.Replace(ServiceDescriptor.Singleton<IMeterFactory, IsolatedMeterFactory>());
             if (_driver is not null)
             {
                 services.Replace(ServiceDescriptor.Singleton<IContainerDriver>(_driver));
