@@ -541,6 +541,7 @@ internal sealed class SlotQueue : IContainerOwner
         _idle.RemoveAt(_idle.Count - 1);
         LeaveIdleLocked(container);
         kind = MarkBusyLocked(container, waitedForStart: false);
+        _feedback.TookIdle(_busy.Count + _idle.Count);
         return container;
     }
 

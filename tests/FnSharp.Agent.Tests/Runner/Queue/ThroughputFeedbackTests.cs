@@ -299,6 +299,23 @@ public sealed class ThroughputFeedbackTests
         Assert.Equal(1, Allowed(containers: 2));
     }
 
+    [Fact]
+    public void Allowed_ACallTookTheIdleContainer_ThePeriodStartsThenNotWhenItWentIdle()
+    {
+        // Idle half a second before the load came: measured from then, one container's 100 calls/s read 67, and two
+        // containers' 90 looked like a gain worth one more.
+        _feedback.WentIdle(1);
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        _feedback.TookIdle(1);
+        Serve(containers: 1, callsPerSecond: 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Allowed(containers: 1));
+        Serve(containers: 2, callsPerSecond: 90, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, Allowed(containers: 2, out var held));
+        Assert.Equal(1, held!.HeldAt);
+        Assert.InRange(held.BeforeRate, 99, 102);
+    }
+
     /// <summary>One container serves 100 calls/s and a second adds none: the fn is held at one; the clock then passes its hold, one container serving.</summary>
     private void HeldAtOneThroughItsHold()
     {
