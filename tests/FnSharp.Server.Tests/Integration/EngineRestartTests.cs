@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using FnSharp.Core.Models;
-using FnSharp.Docker;
 using FnSharp.Testing;
 using FnSharp.Testing.Docker;
 using FnSharp.Testing.Hosting;
@@ -157,13 +154,12 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         _server.Settings["FN_FREEZE_IDLE_MSECS"] = "0";
         _server.Settings["FN_FREEZE_CPU_MSECS"] = "0";
         using var http = new HttpClient { BaseAddress = _server.StartOnLoopback() };
-        using var engineCalls = new EngineCallsTimed(_server.Services);
         var client = new FnSharp.Client.FnSharpClient(http);
         var app = await client.CreateAppAsync(new App { Name = "engine-paused" });
         var fn = await client.CreateFnAsync(new Fn { Name = "f", AppId = app.Id, Image = "fnsharp/testfn:latest" });
         Assert.Equal(HttpStatusCode.OK, (await client.InvokeAsync(fn.Id, """{"body":"warm"}""")).StatusCode);
         var paused = Assert.Single(await _engine.ContainersOfFnAsync(fn.Id));
-        await engineCalls.PauseAnsweredAsync();
+        await WaitUntilPauseAnsweredAsync(http);
 
         _proxy.Stop();
         using var refused = await http.PostAsync(new Uri("invoke/" + fn.Id, UriKind.Relative), new StringContent("""{"body":"x"}""", Encoding.UTF8, "application/json"));
@@ -232,6 +228,30 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
 
     private Task WaitUntilGoneAsync(string fnId) => WaitUntilGoneAsync(fnId, containerId: null);
 
+    /// <summary>
+    /// Waits until the server has the engine's answer to a pause (the Engine API call is timed once answered): the
+    /// engine's own pause event comes before its answer, which a proxy stopped then would cut off.
+    /// </summary>
+    private static async Task WaitUntilPauseAnsweredAsync(HttpClient http)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        var engineLines = Array.Empty<string>();
+        try
+        {
+            while (!(engineLines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), guard.Token)).Split('\n')
+                .Where(line => line.StartsWith("fnsharp_docker_api_", StringComparison.Ordinal) && !line.Contains("_bucket{", StringComparison.Ordinal)).ToArray())
+                .Any(line => line.StartsWith("fnsharp_docker_api_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("operation=\"container_pause\"", StringComparison.Ordinal)))
+            {
+                // The server tells no one when a pause is answered; its metrics say so.
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, guard.Token);
+            }
+        }
+        catch (OperationCanceledException) when (guard.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No pause answered within {Guard.TotalSeconds} s; the server's Engine API calls then:\n{string.Join('\n', engineLines)}");
+        }
+    }
+
     /// <summary>Waits until the fn has at most <paramref name="count"/> containers on the engine.</summary>
     private async Task WaitUntilAtMostAsync(string fnId, int count)
     {
@@ -251,63 +271,6 @@ public sealed class EngineRestartTests(ITestOutputHelper output) : IAsyncLifetim
         {
             // Polls the engine, which tells no one when a container goes; the removal retries run on their own back-off.
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, guard.Token);
-        }
-    }
-
-    /// <summary>
-    /// The Engine API calls that one server timed, heard from its own meters (those its <see cref="IMeterFactory"/>
-    /// made): the engine's own pause event comes before its answer, which a proxy stopped then would cut off, and the
-    /// server tells no one when a pause is answered. Not read from <c>/metrics</c>: every server in the test process
-    /// makes meters of the same names, and a server's exporter there was seen to show no Engine API call at all.
-    /// </summary>
-    private sealed class EngineCallsTimed : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentQueue<string> _operations = new();
-        private readonly TaskCompletionSource _pauseAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public EngineCallsTimed(IServiceProvider server)
-        {
-            var meters = server.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Meter.Name == DockerApiMetrics.MeterName && instrument.Name == "fnsharp_docker_api_duration_seconds")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<double>((_, _, tags, _) => Timed(tags));
-            _listener.Start();
-        }
-
-        /// <summary>Completes once a pause was answered; fails after <see cref="Guard"/> naming the calls timed.</summary>
-        public async Task PauseAnsweredAsync()
-        {
-            try
-            {
-                await _pauseAnswered.Task.WaitAsync(Guard, TimeProvider.System);
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"No pause answered within {Guard.TotalSeconds} s; the server's Engine API calls timed then: {string.Join(", ", _operations)}");
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-
-        private void Timed(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            foreach (var (key, value) in tags)
-            {
-                if (key == "operation" && value is string operation)
-                {
-                    _operations.Enqueue(operation);
-                    if (operation == "container_pause")
-                    {
-                        _pauseAnswered.TrySetResult();
-                    }
-                }
-            }
         }
     }
 }
