@@ -173,11 +173,6 @@ internal sealed partial class Scenarios
         }
     }
 
-    /// <summary>
-    /// One wrk run of the quiet fn at 1 connection; with the p99 of its container round trips in that run (the runner's
-    /// histogram <c>fnsharp_call_execution_seconds</c>, from the container's assignment to its release: the upper bound of
-    /// the bucket holding it, in ms, or <see langword="null"/> without calls) and the noisy fn's container starts meanwhile.
-    /// </summary>
     /// <summary>The saturation runs of a fast fn: each level (connections) twice, the second round in the reverse order.</summary>
     private static readonly (int Round, int Connections)[] SaturationOrder =
         [(1, 1), (1, 16), (1, 64), (1, 256), (2, 256), (2, 64), (2, 16), (2, 1)];
@@ -216,6 +211,11 @@ internal sealed partial class Scenarios
     /// <summary>One saturation run of a fast fn: its round (1 or 2), connections, wrk's whole-run rate and p99, the steady rate, containers started, holds and the load average.</summary>
     private sealed record SaturationRun(int Round, int Connections, double Rps, double SteadyRps, double P99Ms, double Starts, int Held, string Load);
 
+    /// <summary>
+    /// One wrk run of the quiet fn at 1 connection; with the p99 of its container round trips in that run (the runner's
+    /// histogram <c>fnsharp_call_execution_seconds</c>, from the container's assignment to its release: the upper bound of
+    /// the bucket holding it, in ms, or <see langword="null"/> without calls) and the noisy fn's container starts meanwhile.
+    /// </summary>
     private async Task<(WrkResult Run, double? RoundTripP99Ms, int NoisyStarts)> QuietRunAsync(ServerProcess server, string quietId, string noisyStarted, CancellationToken cancellationToken)
     {
         var before = await RoundTripsAsync(server, quietId, cancellationToken);
