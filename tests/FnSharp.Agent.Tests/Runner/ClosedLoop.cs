@@ -34,11 +34,12 @@ internal sealed class ClosedLoop
 
     /// <summary>
     /// Starts <paramref name="callers"/> callers of <paramref name="fn"/> after one call that ran <paramref name="callTime"/> on the
-    /// fake clock, as the benchmark's warm-up: the fn's call time is known before its callers come.
+    /// fake clock, as the benchmark's warm-up: the fn's call time is known before its callers come. <paramref name="ended"/>
+    /// runs as each call ends, that one too.
     /// </summary>
-    public static async Task<ClosedLoop> AfterOneCallAsync(AgentHarness h, Fn fn, int callers, TimeSpan callTime)
+    public static async Task<ClosedLoop> AfterOneCallAsync(AgentHarness h, Fn fn, int callers, TimeSpan callTime, Action<HttpContext>? ended = null)
     {
-        var loop = new ClosedLoop(h, fn, 0);
+        var loop = new ClosedLoop(h, fn, 0, ended);
         var first = h.CallAsync(fn);
         await h.Driver.WaitUntilAsync(_ => !loop._running.IsEmpty);
         h.Clock.Advance(callTime);

@@ -53,6 +53,39 @@ public sealed class RunnerAgentThroughputTests : IAsyncLifetime
         Assert.Equal((Callers, (int?)null, Callers, 0), (stats.Busy + stats.Idle, stats.HeldAt, created, stats.Waiting));
     }
 
+    [Fact]
+    public async Task SubmitAsync_GrowthServedNoMoreWhileTheCpuRuleStartsNoMore_BackToTheContainersBefore()
+    {
+        // A Node fn at 256 connections: its second container started on CPUs 83% busy, which then read saturated, so the
+        // CPU rule started no third and the feedback, asked only before a start, never compared the two rates; it served
+        // 1,572 calls/s on 2 containers where 1 had served 2,107. The fn computes all of its call time.
+        _h.Driver.ReportsCpu = true;
+        _h.NodeCpuBusy = 0.5;
+        var fn = _h.NewFn();
+        var loop = await ClosedLoop.AfterOneCallAsync(_h, fn, Callers, Tick, ended: context =>
+            Testing.Fakes.FakeContainer.Of(context).UseCpu(Tick));
+        await SettleAsync(fn, loop);
+        for (var i = 0; i < 60; i++)
+        {
+            if (_h.Driver.CreatedCountOf(fn.Id) == 2)
+            {
+                _h.NodeCpuBusy = 0.95;
+            }
+
+            _h.Clock.Advance(Tick);
+
+            // The CPUs are the limit: one call per tick on any number of containers.
+            loop.End(1);
+            await SettleAsync(fn, loop);
+        }
+
+        var stats = _h.StatsOf(fn);
+        var created = _h.Driver.CreatedCountOf(fn.Id);
+        await loop.StopAsync(Tick);
+
+        Assert.Equal((1, 1, 2), (stats.Busy + stats.Idle, stats.HeldAt, created));
+    }
+
     /// <summary>Runs the callers for <paramref name="ticks"/>, returns the fn's state and the containers created, then lets every call end.</summary>
     private async Task<(SlotStats Stats, int Created)> RunAsync(bool cpuBound, int ticks)
     {
