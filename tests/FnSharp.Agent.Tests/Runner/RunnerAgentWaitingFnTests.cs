@@ -39,6 +39,19 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitAsync_WaitingFnWhoseRateStallsWhileItsContainersStart_NotLetGoOnTheWay()
+    {
+        // On the benchmark's 2 CPUs the starts themselves took the CPUs: the sleeping fn completed 120 calls/s on 33
+        // containers as on 26 while more started, was held at 26 and let 7 go, and started 112 containers for its 64
+        // callers. Here its calls complete at most 16 a tick while any of its containers starts.
+        Start(memoryMiB: 16384);
+
+        var run = await RunAsync(cpuPerCall: TimeSpan.FromMilliseconds(1), ticks: 200, endingWhileStarting: 16);
+
+        Assert.Equal((Callers, 0, Callers, (int?)null), (run.Stats.Busy + run.Stats.Idle, run.Stats.Waiting, run.Created, run.Stats.HeldAt));
+    }
+
+    [Fact]
     public async Task SubmitAsync_WaitingFnShortOfMemory_GrowsUntilAStartWaitsForMemory()
     {
         // Memory for 16 containers of 128 MiB: the start that does not fit waits in line, and the fn asks no more.
@@ -79,7 +92,8 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
     }
 
     /// <summary>Runs the callers for <paramref name="ticks"/>, returns the fn's state then, the containers created and the most that started at once; then lets every call end.</summary>
-    private async Task<Run> RunAsync(TimeSpan cpuPerCall, int ticks)
+    /// <param name="endingWhileStarting">The most calls that end at a tick while a container of the fn starts (every running one when <see langword="null"/>).</param>
+    private async Task<Run> RunAsync(TimeSpan cpuPerCall, int ticks, int? endingWhileStarting = null)
     {
         var fn = _h.NewFn();
         var loop = new ClosedLoop(_h, fn, Callers, context => FakeContainer.Of(context).UseCpu(cpuPerCall));
@@ -88,7 +102,7 @@ public sealed class RunnerAgentWaitingFnTests : IAsyncLifetime
         for (var i = 0; i < ticks; i++)
         {
             // Every call running ends at the tick (not those that begin at it): each container serves one call per tick.
-            var ending = loop.Running;
+            var ending = Volatile.Read(ref _inStart) > 0 && endingWhileStarting is { } most ? Math.Min(most, loop.Running) : loop.Running;
             _h.Clock.Advance(Tick);
             loop.End(ending);
             await SettleAsync(fn, loop);
