@@ -250,14 +250,27 @@ internal sealed class DockerEngineClient : IDisposable
             }
         });
 
-    /// <summary>Whether the engine answers <c>GET /_ping</c> within <paramref name="within"/> (timed as the operation <c>ping</c>).</summary>
+    /// <summary>
+    /// Whether the engine answers <c>GET /_ping</c> within <paramref name="within"/> (timed as the operation <c>ping</c>; one
+    /// unanswered within it counts as an engine error, as a call given up at its timeout does).
+    /// </summary>
     private async Task<bool> AnswersPingAsync(TimeSpan within, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(within, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await _metrics.TimeAsync("ping", () => _client.System.PingAsync(linked.Token));
+            await _metrics.TimeAsync("ping", async () =>
+            {
+                try
+                {
+                    await _client.System.PingAsync(linked.Token);
+                }
+                catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new DockerEngineTimeoutException("ping", within, ApiTimeoutSetting, null);
+                }
+            });
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

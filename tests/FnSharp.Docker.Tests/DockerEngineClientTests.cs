@@ -82,6 +82,10 @@ public sealed class DockerEngineClientTests : IAsyncLifetime
         Assert.True(DockerEngineClient.IsUnreachable(failure));
         Assert.Equal("container_create got no answer within 3000 ms (FN_DOCKER_API_TIMEOUT_MSECS)", failure.Message);
         Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "container_create"));
+
+        // The unanswered ping shows too: timed, and an engine error.
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "ping"));
+        Assert.Equal(1, _meters.CountOf("fnsharp_docker_api_errors_total", "operation", "ping"));
     }
 
     [Fact]
