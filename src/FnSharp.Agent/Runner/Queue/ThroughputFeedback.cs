@@ -21,7 +21,9 @@ namespace FnSharp.Agent.Runner.Queue;
 /// every <see cref="Hold"/>; a growth that raised the rate, or a container gone idle, ends the row;</item>
 /// <item>in between: one more container, then measure again.</item>
 /// </list>
-/// It adds nothing before the current number of containers was measured, and one step at a time. It complements
+/// It adds nothing before the current number of containers was measured, and one step at a time. Its slot queue asks it
+/// before each start and, for a fn that does not mostly wait, whenever calls wait on more than one container, so that a
+/// growth is judged also when the CPU rule starts no more. It complements
 /// <see cref="LaunchPolicy"/>'s CPU rule, whose measured CPU share per call is the wrong signal when other work
 /// on the node makes every call wait for a CPU, and whose reading of the node's CPUs is the wrong signal when
 /// something else bounds the fn: on a quiet 2-core node a fast fn at 64 and 256 connections grew to 14 and 28
