@@ -103,6 +103,30 @@ public sealed class LocalCluster : IAsyncLifetime
         return ((int)response.StatusCode, text, node);
     }
 
+    /// <summary>
+    /// Invokes as a well-behaved client does: a 503 with <c>Retry-After</c> (a node's start backlog, on a host loaded by
+    /// the rest of the suite) is tried again after it (5 s at most), at most twice; the answer that ends it is returned.
+    /// </summary>
+    public async Task<(int Status, string Body, string? Node)> InvokeAsClientAsync(Uri baseUrl, string fnId, string body = "{}")
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"/invoke/{fnId}"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            using var response = await Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter?.Delta is not { } after || attempt == 3)
+            {
+                var node = response.Headers.TryGetValues("X-FnSharp-Node", out var values) ? values.Single() : null;
+                return ((int)response.StatusCode, text, node);
+            }
+
+            await Task.Delay(after < TimeSpan.FromSeconds(5) ? after : TimeSpan.FromSeconds(5), TimeProvider.System);
+        }
+    }
+
     public async Task<JsonElement> PostJsonAsync(Uri baseUrl, string path, string json) =>
         await SendJsonAsync(HttpMethod.Post, baseUrl, path, json);
 
