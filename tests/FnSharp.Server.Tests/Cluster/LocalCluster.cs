@@ -88,6 +88,30 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Calls fn <paramref name="fnId"/> at <paramref name="baseUrl"/> with a testfn body; returns the status, body and the node that served it (through the load balancer).</summary>
     public async Task<(int Status, string Body, string? Node)> InvokeAsync(Uri baseUrl, string fnId, string body = "{}", bool detached = false)
     {
+        var (status, text, node, _) = await InvokeOnceAsync(baseUrl, fnId, body, detached);
+        return (status, text, node);
+    }
+
+    /// <summary>
+    /// Invokes as a well-behaved client does: a 503 with <c>Retry-After</c> (a node's start backlog, on a host loaded by
+    /// the rest of the suite) is tried again after it (5 s at most), at most twice; the answer that ends it is returned.
+    /// </summary>
+    public async Task<(int Status, string Body, string? Node)> InvokeAsClientAsync(Uri baseUrl, string fnId, string body = "{}")
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, text, node, retryAfter) = await InvokeOnceAsync(baseUrl, fnId, body, detached: false);
+            if (status != 503 || retryAfter is not { } after || attempt == 3)
+            {
+                return (status, text, node);
+            }
+
+            await Task.Delay(after < TimeSpan.FromSeconds(5) ? after : TimeSpan.FromSeconds(5), TimeProvider.System);
+        }
+    }
+
+    private async Task<(int Status, string Body, string? Node, TimeSpan? RetryAfter)> InvokeOnceAsync(Uri baseUrl, string fnId, string body, bool detached)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"/invoke/{fnId}"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -100,31 +124,7 @@ public sealed class LocalCluster : IAsyncLifetime
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var node = response.Headers.TryGetValues("X-FnSharp-Node", out var values) ? values.Single() : null;
-        return ((int)response.StatusCode, text, node);
-    }
-
-    /// <summary>
-    /// Invokes as a well-behaved client does: a 503 with <c>Retry-After</c> (a node's start backlog, on a host loaded by
-    /// the rest of the suite) is tried again after it (5 s at most), at most twice; the answer that ends it is returned.
-    /// </summary>
-    public async Task<(int Status, string Body, string? Node)> InvokeAsClientAsync(Uri baseUrl, string fnId, string body = "{}")
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"/invoke/{fnId}"))
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
-            using var response = await Http.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter?.Delta is not { } after || attempt == 3)
-            {
-                var node = response.Headers.TryGetValues("X-FnSharp-Node", out var values) ? values.Single() : null;
-                return ((int)response.StatusCode, text, node);
-            }
-
-            await Task.Delay(after < TimeSpan.FromSeconds(5) ? after : TimeSpan.FromSeconds(5), TimeProvider.System);
-        }
+        return ((int)response.StatusCode, text, node, response.Headers.RetryAfter?.Delta);
     }
 
     public async Task<JsonElement> PostJsonAsync(Uri baseUrl, string path, string json) =>
