@@ -24,8 +24,8 @@ namespace FnSharp.Fdk;
 /// cancelled at the call's deadline is answered 504; a body that the typed handler cannot read is the
 /// caller's error, answered on a trigger as client status 400 and on <c>/invoke</c> as 502 (see
 /// <see cref="HandleAsync{TIn, TOut}(JsonTypeInfo{TIn}, JsonTypeInfo{TOut}, Func{FnContext, TIn, Task{TOut}}, CancellationToken)"/>).
-/// When <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c> are set, each call first writes the log
-/// frame marker line to stdout and stderr (see <see cref="LogFrame"/>).
+/// When <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c> are set, a call's text on stdout and on stderr is
+/// preceded by the log frame marker line, written before its first text there (see <see cref="LogFrame"/>).
 /// </remarks>
 public static class Fdk
 {
@@ -162,7 +162,7 @@ public static class Fdk
             kestrel.ListenUnixSocket(phonyPath);
         });
         var app = builder.Build();
-        var logFrame = LogFrame.FromEnvironment();
+        var logFrame = LogFrame.InstallFromEnvironment();
         app.MapPost("/call", context => ServeCallAsync(context, handler, logFrame));
         await app.StartAsync(cancellationToken);
 
@@ -187,7 +187,7 @@ public static class Fdk
     private static async Task ServeCallAsync(HttpContext http, Func<FnContext, Stream, Task<byte[]>> handler, LogFrame? logFrame)
     {
         var request = http.Request;
-        logFrame?.Write(request.Headers, Console.Out, Console.Error);
+        logFrame?.Begin(request.Headers);
         var response = http.Response;
         response.Headers["Fn-Fdk-Version"] = Version;
         response.Headers["Fn-Fdk-Runtime"] = "dotnet/" + Environment.Version.ToString(2);

@@ -3,42 +3,63 @@ using Microsoft.AspNetCore.Http;
 namespace FnSharp.Fdk;
 
 /// <summary>
-/// The log frame marker of Fn's FDKs: when the platform sets <c>FN_LOGFRAME_NAME</c> and
-/// <c>FN_LOGFRAME_HDR</c>, each call starts by writing <c>\n&lt;name&gt;=&lt;value of that header&gt;\n</c>
-/// to stdout and to stderr (as fdk-go's <c>logFrameHeader</c> does), so that the platform can split the
-/// container's output per call. Nothing is written when either variable is unset or the header is absent.
+/// The log frame marker of Fn's FDKs: when the platform sets <c>FN_LOGFRAME_NAME</c> and <c>FN_LOGFRAME_HDR</c>, a
+/// call's output is preceded by <c>\n&lt;name&gt;=&lt;value of that header&gt;\n</c> on stdout and on stderr (as
+/// fdk-go's <c>logFrameHeader</c> writes it), so that the platform can split the container's output per call.
 /// </summary>
+/// <remarks>
+/// Unlike fdk-go, which writes the marker to both streams at the start of every call, this FDK writes it to a stream
+/// just before the call's first text there, through <see cref="Console.Out"/> and <see cref="Console.Error"/>: a call
+/// that writes nothing costs no marker. Each marker is two writes that the engine copies to the platform (with Docker,
+/// through the container's shim and the engine's attach), which cost a fast fn about 0.2 ms of CPU per call, as much
+/// as the call itself. Text written around the console's writers (to <see cref="Console.OpenStandardOutput()"/>, or
+/// by native code) is not preceded by its call's marker, and goes with the last call that wrote through them.
+/// Nothing is marked for a call without the header.
+/// </remarks>
 internal sealed class LogFrame
 {
     private readonly string _name;
     private readonly string _header;
 
-    internal LogFrame(string name, string header)
+    /// <summary>A marker named <paramref name="name"/> carrying the header <paramref name="header"/>, written through the given writers.</summary>
+    internal LogFrame(string name, string header, TextWriter stdout, TextWriter stderr)
     {
         _name = name;
         _header = header;
+        Out = new LogFrameWriter(stdout);
+        Error = new LogFrameWriter(stderr);
     }
 
-    /// <summary>The marker the environment asks for, or <see langword="null"/> when it asks for none.</summary>
-    internal static LogFrame? FromEnvironment() =>
-        Environment.GetEnvironmentVariable("FN_LOGFRAME_NAME") is { Length: > 0 } name
-        && Environment.GetEnvironmentVariable("FN_LOGFRAME_HDR") is { Length: > 0 } header
-            ? new LogFrame(name, header)
-            : null;
+    /// <summary>The writer of stdout that marks its text.</summary>
+    internal LogFrameWriter Out { get; }
 
-    /// <summary>Writes the marker of the call with <paramref name="headers"/> to both writers.</summary>
-    internal void Write(IHeaderDictionary headers, TextWriter stdout, TextWriter stderr)
+    /// <summary>The writer of stderr that marks its text.</summary>
+    internal LogFrameWriter Error { get; }
+
+    /// <summary>
+    /// The marker the environment asks for, writing through the console's writers, which it replaces (the console then
+    /// synchronizes access to it); <see langword="null"/>, the console left as it is, when the environment asks for none.
+    /// </summary>
+    internal static LogFrame? InstallFromEnvironment()
     {
-        var value = headers[_header].ToString();
-        if (value.Length == 0)
+        if (Environment.GetEnvironmentVariable("FN_LOGFRAME_NAME") is not { Length: > 0 } name
+            || Environment.GetEnvironmentVariable("FN_LOGFRAME_HDR") is not { Length: > 0 } header)
         {
-            return;
+            return null;
         }
 
-        var marker = "\n" + _name + "=" + value + "\n";
-        stderr.Write(marker);
-        stderr.Flush();
-        stdout.Write(marker);
-        stdout.Flush();
+        var frame = new LogFrame(name, header, Console.Out, Console.Error);
+        Console.SetOut(frame.Out);
+        Console.SetError(frame.Error);
+        return frame;
+    }
+
+    /// <summary>Starts the call with <paramref name="headers"/>: its marker precedes its first text on each stream.</summary>
+    internal void Begin(IHeaderDictionary headers)
+    {
+        var value = headers[_header].ToString();
+        var marker = value.Length == 0 ? null : "\n" + _name + "=" + value + "\n";
+        Out.SetPending(marker);
+        Error.SetPending(marker);
     }
 }
