@@ -162,7 +162,7 @@ public static class Fdk
             kestrel.ListenUnixSocket(phonyPath);
         });
         var app = builder.Build();
-        var logFrame = LogFrame.InstallFromEnvironment();
+        var logFrame = LogFrame.Installed;
         app.MapPost("/call", context => ServeCallAsync(context, handler, logFrame));
         await app.StartAsync(cancellationToken);
 

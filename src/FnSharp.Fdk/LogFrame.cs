@@ -14,10 +14,14 @@ namespace FnSharp.Fdk;
 /// through the container's shim and the engine's attach), which cost a fast fn about 0.2 ms of CPU per call, as much
 /// as the call itself. Text written around the console's writers (to <see cref="Console.OpenStandardOutput()"/>, or
 /// by native code) is not preceded by its call's marker, and goes with the last call that wrote through them.
-/// Nothing is marked for a call without the header.
+/// Nothing is marked for a call without the header. The writers are installed before the function's code runs when it
+/// is published with NativeAOT (a module initializer); run without it, at the FDK's first use, so that a writer taken
+/// from the console before then (a console logger made before <see cref="Fdk.HandleAsync(Func{FnContext, string, Task{string}}, CancellationToken)"/>) is not marked.
 /// </remarks>
 internal sealed class LogFrame
 {
+    private static readonly Lazy<LogFrame?> s_installed = new(InstallFromEnvironment);
+
     private readonly string _name;
     private readonly string _header;
 
@@ -35,6 +39,14 @@ internal sealed class LogFrame
 
     /// <summary>The writer of stderr that marks its text.</summary>
     internal LogFrameWriter Error { get; }
+
+    /// <summary>
+    /// The marker the environment asks for, installed once (see <see cref="InstallFromEnvironment"/>): by the FDK's
+    /// module initializer, which NativeAOT runs before <c>Main</c>, so that a writer the function takes from the console
+    /// (a console logger keeps the one it was made with) is already the marking one; or, run without NativeAOT, at the
+    /// first use of the FDK.
+    /// </summary>
+    internal static LogFrame? Installed => s_installed.Value;
 
     /// <summary>
     /// The marker the environment asks for, writing through the console's writers, which it replaces (the console then

@@ -138,6 +138,26 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TakeCallLogs_WriterTakenFromTheConsoleBeforeTheFdksFirstUse_StillMarkedPerCall()
+    {
+        // The test fn, published with NativeAOT, takes Console.Out as its first statement: the FDK's module initializer
+        // ran before it, so that writer marks its call's text as Console.Out's does.
+        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"]}"""))
+        using (await TestFnContainers.CallAsync(container, "call-2", """{"startupStdout":["two out"]}"""))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out")], container.TakeCallLogs("call-1"));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out")], container.TakeCallLogs("call-2"));
+    }
+
+    [Fact]
     public async Task TakeCallLogs_EngineKeepsNoLog_FirstLineAndCallOutputStillRead()
     {
         // The engine writes no log file and gives no `docker logs` (log driver none, as Fn's): the output is read through

@@ -8,6 +8,7 @@ using TestFn;
 
 // FnSharp's test function: its JSON input drives what it does, so the platform's tests can produce
 // every outcome of fn-compat.md section 3 with one image (fnsharp/testfn:latest). See README.md.
+StartupConsole.Out = Console.Out;
 if (Environment.GetEnvironmentVariable("TESTFN_EXIT_AT_START") is { Length: > 0 } exitAtStart)
 {
     Console.Error.WriteLine("testfn: exiting at start with code " + exitAtStart);
@@ -56,6 +57,11 @@ static async Task<string> HandleAsync(FnContext context, string input)
     foreach (var line in command.Stderr)
     {
         Console.Error.WriteLine(line);
+    }
+
+    foreach (var line in command.StartupStdout)
+    {
+        StartupConsole.Out.WriteLine(line);
     }
 
     if (command.SleepMs > 0)

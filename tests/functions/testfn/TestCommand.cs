@@ -38,6 +38,12 @@ internal sealed record TestCommand
     /// <summary>Lines written to stderr at the start of the call (<c>"stderr"</c>).</summary>
     public IReadOnlyList<string> Stderr { get; init; } = [];
 
+    /// <summary>
+    /// Lines written, after those, to stdout through the writer the program took from the console as its first statement
+    /// (<c>"startupStdout"</c>), as a console logger made before the FDK's first use keeps its writer.
+    /// </summary>
+    public IReadOnlyList<string> StartupStdout { get; init; } = [];
+
     /// <summary>The answer's body when nothing else sets it (<c>"body"</c>).</summary>
     public string? Body { get; init; }
 
@@ -77,6 +83,7 @@ internal sealed record TestCommand
                 OutputBytes = Int(root, "outputBytes") ?? 0,
                 Stdout = Lines(root, "stdout"),
                 Stderr = Lines(root, "stderr"),
+                StartupStdout = Lines(root, "startupStdout"),
                 Body = root.TryGetProperty("body", out var body) ? body.ToString() : null,
             };
         }
