@@ -62,12 +62,14 @@ public sealed class LogFrameTests
     }
 
     [Fact]
-    public async Task Begin_AsyncWrites_MarkedAsSyncOnes()
+    public async Task Begin_AsyncWritesThroughTheConsolesSynchronizedWriter_MarkedAsSyncOnes()
     {
+        // Console.SetOut wraps the writer so; its asynchronous writes call the synchronous ones.
+        var console = TextWriter.Synchronized(_frame.Out);
         _frame.Begin(Call("01CALL"));
-        await _frame.Out.WriteLineAsync("one");
+        await console.WriteLineAsync("one");
         _frame.Begin(Call("02CALL"));
-        await _frame.Out.WriteAsync("two".AsMemory());
+        await console.WriteAsync("two".AsMemory());
 
         Assert.Equal(Marker1 + "one\n" + Marker2 + "two", _stdout.ToString());
     }
