@@ -187,7 +187,7 @@ public static class Fdk
     private static async Task ServeCallAsync(HttpContext http, Func<FnContext, Stream, Task<byte[]>> handler, LogFrame? logFrame)
     {
         var request = http.Request;
-        logFrame?.Begin(request.Headers);
+        logFrame?.Begin(request.Headers, Console.Out, Console.Error);
         var response = http.Response;
         response.Headers["Fn-Fdk-Version"] = Version;
         response.Headers["Fn-Fdk-Runtime"] = "dotnet/" + Environment.Version.ToString(2);

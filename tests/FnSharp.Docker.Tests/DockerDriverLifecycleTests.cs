@@ -158,6 +158,27 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TakeCallLogs_FunctionReplacedTheConsolesStdout_LaterCallsStillSplitPerCall()
+    {
+        // Console.SetOut by the function bypasses the FDK's marking writer: the FDK then writes the marker to the
+        // function's writer at every call's start, as Fn's FDKs do.
+        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"replaceStdout":true}"""))
+        using (await TestFnContainers.CallAsync(container, "call-2", """{"stdout":["two out"],"stderr":["two err"]}"""))
+        using (await TestFnContainers.CallAsync(container, "call-3", """{"stdout":["three out"]}"""))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-4", """{"exit":0}"""));
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out"), new ContainerLogLine(ContainerOutput.Stderr, "two err")], container.TakeCallLogs("call-2").OrderBy(l => l.Stream));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "three out")], container.TakeCallLogs("call-3"));
+    }
+
+    [Fact]
     public async Task TakeCallLogs_EngineKeepsNoLog_FirstLineAndCallOutputStillRead()
     {
         // The engine writes no log file and gives no `docker logs` (log driver none, as Fn's): the output is read through

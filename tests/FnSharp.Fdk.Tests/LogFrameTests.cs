@@ -21,7 +21,7 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_CallWritesToBothStreams_EachStartsWithTheMarker()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         _frame.Out.WriteLine("hello");
         _frame.Error.WriteLine("oops");
 
@@ -32,7 +32,7 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_CallWritesNothing_NoMarker()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
 
         Assert.Equal(string.Empty, _stdout.ToString());
         Assert.Equal(string.Empty, _stderr.ToString());
@@ -41,7 +41,7 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_CallWritesToStderrOnly_StdoutGetsNoMarker()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         _frame.Error.Write("oops\n");
 
         Assert.Equal(string.Empty, _stdout.ToString());
@@ -51,7 +51,7 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_SeveralWritesInACall_OneMarker()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         _frame.Out.Write('a');
         _frame.Out.Write("b");
         _frame.Out.Write("c".AsSpan());
@@ -66,9 +66,9 @@ public sealed class LogFrameTests
     {
         // Console.SetOut wraps the writer so; its asynchronous writes call the synchronous ones.
         var console = TextWriter.Synchronized(_frame.Out);
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         await console.WriteLineAsync("one");
-        _frame.Begin(Call("02CALL"));
+        Begin(Call("02CALL"));
         await console.WriteAsync("two".AsMemory());
 
         Assert.Equal(Marker1 + "one\n" + Marker2 + "two", _stdout.ToString());
@@ -77,10 +77,10 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_SilentCallBetweenTwoThatWrite_ItsMarkerNeverWritten()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         _frame.Out.WriteLine("first");
-        _frame.Begin(Call("SILENT"));
-        _frame.Begin(Call("02CALL"));
+        Begin(Call("SILENT"));
+        Begin(Call("02CALL"));
         _frame.Out.WriteLine("third");
 
         Assert.Equal(Marker1 + "first\n" + Marker2 + "third\n", _stdout.ToString());
@@ -89,7 +89,7 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_EmptyWrite_NoMarker()
     {
-        _frame.Begin(Call("01CALL"));
+        Begin(Call("01CALL"));
         _frame.Out.Write(string.Empty);
         _frame.Out.Write(ReadOnlySpan<char>.Empty);
 
@@ -99,12 +99,83 @@ public sealed class LogFrameTests
     [Fact]
     public void Begin_HeaderAbsent_TextWrittenWithoutMarker()
     {
-        _frame.Begin(Call("01CALL"));
-        _frame.Begin(new HeaderDictionary());
+        Begin(Call("01CALL"));
+        Begin(new HeaderDictionary());
         _frame.Out.WriteLine("unmarked");
 
         Assert.Equal("unmarked\n", _stdout.ToString());
     }
+
+    [Fact]
+    public void Begin_LastCallLeftAnUnfinishedLine_EndedAtTheNextCallsStart()
+    {
+        // As Fn's marker at every call's start ends it: the platform then has the line while it collects that call's log.
+        Begin(Call("01CALL"));
+        _frame.Out.Write("unfinished");
+        Begin(Call("SILENT"));
+
+        Assert.Equal(Marker1 + "unfinished\n", _stdout.ToString());
+        Assert.Equal(string.Empty, _stderr.ToString());
+    }
+
+    [Fact]
+    public void Begin_UnfinishedLineThenACallThatWrites_LineEndedOnceBeforeTheMarker()
+    {
+        Begin(Call("01CALL"));
+        _frame.Out.Write("unfinished");
+        Begin(Call("02CALL"));
+        _frame.Out.WriteLine("next");
+
+        Assert.Equal(Marker1 + "unfinished\n" + Marker2 + "next\n", _stdout.ToString());
+    }
+
+    [Fact]
+    public void Begin_FunctionReplacedTheConsolesStdout_MarkerWrittenThereAtTheCallsStart()
+    {
+        // A function that calls Console.SetOut writes around the marking writer: it gets the marker at every call's
+        // start, as from Fn's FDKs; stderr, still the marking writer, stays lazy.
+        using var replacement = new StringWriter();
+        _frame.Begin(Call("01CALL"), replacement, _frame.Error);
+        replacement.WriteLine("hello");
+
+        Assert.Equal(Marker1 + "hello\n", replacement.ToString());
+        Assert.Equal(string.Empty, _stderr.ToString());
+    }
+
+    [Fact]
+    public void Begin_EveryCallAsked_MarkerWrittenAtTheStartOfASilentCall()
+    {
+        var frame = new LogFrame("fnsharp-frame", "Fn-Call-Id", _stdout, _stderr, everyCall: true);
+
+        frame.Begin(Call("01CALL"), frame.Out, frame.Error);
+        frame.Out.WriteLine("hello");
+
+        Assert.Equal(Marker1 + "hello\n", _stdout.ToString());
+        Assert.Equal(Marker1, _stderr.ToString());
+    }
+
+    [Fact]
+    public void Begin_ThreadsWritingAtOnceThroughTheConsolesWrapper_OneMarkerFirstAndEveryLineWhole()
+    {
+        var console = TextWriter.Synchronized(_frame.Out);
+        Begin(Call("01CALL"));
+
+        Parallel.For(0, 8, thread =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                console.WriteLine($"thread {thread} line {i}");
+            }
+        });
+
+        var text = _stdout.ToString();
+        Assert.StartsWith(Marker1, text, StringComparison.Ordinal);
+        var lines = text[Marker1.Length..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1600, lines.Length);
+        Assert.All(lines, line => Assert.Matches("^thread [0-7] line [0-9]+$", line));
+    }
+
+    private void Begin(HeaderDictionary headers) => _frame.Begin(headers, _frame.Out, _frame.Error);
 
     private static HeaderDictionary Call(string id) => new() { ["Fn-Call-Id"] = id };
 }

@@ -49,6 +49,11 @@ return 0;
 static async Task<string> HandleAsync(FnContext context, string input)
 {
     var command = TestCommand.Parse(input);
+    if (command.ReplaceStdout)
+    {
+        Console.SetOut(new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true });
+    }
+
     foreach (var line in command.Stdout)
     {
         Console.Out.WriteLine(line);

@@ -39,6 +39,13 @@ internal sealed record TestCommand
     public IReadOnlyList<string> Stderr { get; init; } = [];
 
     /// <summary>
+    /// When true, the call first replaces the console's stdout writer with a writer of its own on the process's stdout
+    /// (<c>"replaceStdout"</c>), as a function that calls <c>Console.SetOut</c> does; the rest of the container's life
+    /// writes through it.
+    /// </summary>
+    public bool ReplaceStdout { get; init; }
+
+    /// <summary>
     /// Lines written, after those, to stdout through the writer the program took from the console as its first statement
     /// (<c>"startupStdout"</c>), as a console logger made before the FDK's first use keeps its writer.
     /// </summary>
@@ -84,6 +91,7 @@ internal sealed record TestCommand
                 Stdout = Lines(root, "stdout"),
                 Stderr = Lines(root, "stderr"),
                 StartupStdout = Lines(root, "startupStdout"),
+                ReplaceStdout = root.TryGetProperty("replaceStdout", out var replace) && replace.ValueKind == JsonValueKind.True,
                 Body = root.TryGetProperty("body", out var body) ? body.ToString() : null,
             };
         }
