@@ -179,6 +179,26 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TakeCallLogs_TextAroundTheConsoleWithEveryCallMarked_SplitPerCall()
+    {
+        // FDK_LOG_FRAME_EVERY_CALL=true in the fn's config: the FDK marks every call's start, as Fn's FDKs do, so text
+        // written around the console's writers goes with its own call.
+        var container = await _driver.CreateAsync(Spec(("FDK_LOG_FRAME_EVERY_CALL", "true")), CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+
+        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"]}"""))
+        using (await TestFnContainers.CallAsync(container, "call-2", """{"rawStdout":["two raw"]}"""))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out")], container.TakeCallLogs("call-1"));
+        Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two raw")], container.TakeCallLogs("call-2"));
+    }
+
+    [Fact]
     public async Task TakeCallLogs_EngineKeepsNoLog_FirstLineAndCallOutputStillRead()
     {
         // The engine writes no log file and gives no `docker logs` (log driver none, as Fn's): the output is read through

@@ -69,6 +69,15 @@ static async Task<string> HandleAsync(FnContext context, string input)
         StartupConsole.Out.WriteLine(line);
     }
 
+    if (command.RawStdout.Count > 0)
+    {
+        using var raw = Console.OpenStandardOutput();
+        foreach (var line in command.RawStdout)
+        {
+            raw.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+        }
+    }
+
     if (command.SleepMs > 0)
     {
         await Task.Delay(command.SleepMs, context.CancellationToken);

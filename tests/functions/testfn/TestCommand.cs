@@ -51,6 +51,12 @@ internal sealed record TestCommand
     /// </summary>
     public IReadOnlyList<string> StartupStdout { get; init; } = [];
 
+    /// <summary>
+    /// Lines written, after those, straight to the process's stdout (<c>"rawStdout"</c>, through
+    /// <c>Console.OpenStandardOutput()</c>), around the console's writers, as a child process or native code writes.
+    /// </summary>
+    public IReadOnlyList<string> RawStdout { get; init; } = [];
+
     /// <summary>The answer's body when nothing else sets it (<c>"body"</c>).</summary>
     public string? Body { get; init; }
 
@@ -91,6 +97,7 @@ internal sealed record TestCommand
                 Stdout = Lines(root, "stdout"),
                 Stderr = Lines(root, "stderr"),
                 StartupStdout = Lines(root, "startupStdout"),
+                RawStdout = Lines(root, "rawStdout"),
                 ReplaceStdout = root.TryGetProperty("replaceStdout", out var replace) && replace.ValueKind == JsonValueKind.True,
                 Body = root.TryGetProperty("body", out var body) ? body.ToString() : null,
             };
