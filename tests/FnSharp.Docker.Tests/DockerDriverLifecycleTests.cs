@@ -116,18 +116,11 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     {
         // The C# FDK marks a stream just before a call's first text there: the silent call writes no marker, and the
         // call after it writes its marker on stdout only.
-        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
-        await container.StartAsync(CancellationToken.None);
-
-        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out","one out again"],"stderr":["one err"]}"""))
-        using (await TestFnContainers.CallAsync(container, "call-2", "{}"))
-        using (await TestFnContainers.CallAsync(container, "call-3", """{"stdout":["three out"]}"""))
-        {
-            // The container's own exit ends its output, so every line has been read when the exit is reported.
-            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-4", """{"exit":0}"""));
-        }
-
-        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        var container = await RunCallsThenExitAsync(
+            Spec(),
+            ("call-1", """{"stdout":["one out","one out again"],"stderr":["one err"]}"""),
+            ("call-2", "{}"),
+            ("call-3", """{"stdout":["three out"]}"""));
 
         var first = container.TakeCallLogs("call-1");
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out"), new ContainerLogLine(ContainerOutput.Stdout, "one out again")], first.Where(l => l.Stream == ContainerOutput.Stdout));
@@ -142,16 +135,10 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     {
         // The test fn, published with NativeAOT, takes Console.Out as its first statement: the FDK's module initializer
         // ran before it, so that writer marks its call's text as Console.Out's does.
-        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
-        await container.StartAsync(CancellationToken.None);
-
-        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"]}"""))
-        using (await TestFnContainers.CallAsync(container, "call-2", """{"startupStdout":["two out"]}"""))
-        {
-            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
-        }
-
-        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        var container = await RunCallsThenExitAsync(
+            Spec(),
+            ("call-1", """{"stdout":["one out"]}"""),
+            ("call-2", """{"startupStdout":["two out"]}"""));
 
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out")], container.TakeCallLogs("call-1"));
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out")], container.TakeCallLogs("call-2"));
@@ -162,17 +149,11 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     {
         // Console.SetOut by the function bypasses the FDK's marking writer: the FDK then writes the marker to the
         // function's writer at every call's start, as Fn's FDKs do.
-        var container = await _driver.CreateAsync(Spec(), CancellationToken.None);
-        await container.StartAsync(CancellationToken.None);
-
-        using (await TestFnContainers.CallAsync(container, "call-1", """{"replaceStdout":true}"""))
-        using (await TestFnContainers.CallAsync(container, "call-2", """{"stdout":["two out"],"stderr":["two err"]}"""))
-        using (await TestFnContainers.CallAsync(container, "call-3", """{"stdout":["three out"]}"""))
-        {
-            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-4", """{"exit":0}"""));
-        }
-
-        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        var container = await RunCallsThenExitAsync(
+            Spec(),
+            ("call-1", """{"replaceStdout":true}"""),
+            ("call-2", """{"stdout":["two out"],"stderr":["two err"]}"""),
+            ("call-3", """{"stdout":["three out"]}"""));
 
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two out"), new ContainerLogLine(ContainerOutput.Stderr, "two err")], container.TakeCallLogs("call-2").OrderBy(l => l.Stream));
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "three out")], container.TakeCallLogs("call-3"));
@@ -183,16 +164,10 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
     {
         // FDK_LOG_FRAME_EVERY_CALL=true in the fn's config: the FDK marks every call's start, as Fn's FDKs do, so text
         // written around the console's writers goes with its own call.
-        var container = await _driver.CreateAsync(Spec(("FDK_LOG_FRAME_EVERY_CALL", "true")), CancellationToken.None);
-        await container.StartAsync(CancellationToken.None);
-
-        using (await TestFnContainers.CallAsync(container, "call-1", """{"stdout":["one out"]}"""))
-        using (await TestFnContainers.CallAsync(container, "call-2", """{"rawStdout":["two raw"]}"""))
-        {
-            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-3", """{"exit":0}"""));
-        }
-
-        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        var container = await RunCallsThenExitAsync(
+            Spec(("FDK_LOG_FRAME_EVERY_CALL", "true")),
+            ("call-1", """{"stdout":["one out"]}"""),
+            ("call-2", """{"rawStdout":["two raw"]}"""));
 
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "one out")], container.TakeCallLogs("call-1"));
         Assert.Equal([new ContainerLogLine(ContainerOutput.Stdout, "two raw")], container.TakeCallLogs("call-2"));
@@ -327,6 +302,33 @@ public sealed class DockerDriverLifecycleTests : IAsyncLifetime
 
     /// <summary>The pulls the driver made: each Engine API call is timed once, per operation.</summary>
     private static int Pulls(MeasuringMeterFactory meters) => meters.CountOf("fnsharp_docker_api_duration_seconds", "operation", "image_pull");
+
+    /// <summary>
+    /// Runs <paramref name="calls"/> one after another on a new container of <paramref name="spec"/>, then a call that
+    /// makes it exit: the container's own exit ends its output, so every line has been read when it returns.
+    /// </summary>
+    private async Task<IFnContainer> RunCallsThenExitAsync(Agent.Drivers.ContainerSpec spec, params (string CallId, string Body)[] calls)
+    {
+        var container = await _driver.CreateAsync(spec, CancellationToken.None);
+        await container.StartAsync(CancellationToken.None);
+        var answers = new List<HttpResponseMessage>();
+        try
+        {
+            foreach (var (callId, body) in calls)
+            {
+                answers.Add(await TestFnContainers.CallAsync(container, callId, body));
+            }
+
+            await Assert.ThrowsAnyAsync<Exception>(() => TestFnContainers.CallAsync(container, "call-exit", """{"exit":0}"""));
+        }
+        finally
+        {
+            answers.ForEach(a => a.Dispose());
+        }
+
+        await container.WaitForExitAsync(CancellationToken.None).WaitAsync(Guard);
+        return container;
+    }
 
     private static Agent.Drivers.ContainerSpec Spec(params (string Key, string Value)[] environment) => Spec(128, environment);
 
