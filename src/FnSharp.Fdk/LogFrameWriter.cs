@@ -59,15 +59,7 @@ internal sealed class LogFrameWriter : TextWriter
     }
 
     /// <inheritdoc />
-    public override void Write(char value)
-    {
-        lock (_gate)
-        {
-            WritePending();
-            _inner.Write(value);
-            _atLineStart = value == '\n';
-        }
-    }
+    public override void Write(char value) => Write(new ReadOnlySpan<char>(in value));
 
     /// <inheritdoc />
     public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
